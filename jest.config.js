@@ -1,0 +1,26 @@
+/** Three tiers: unit (pure code), integration (real engine), e2e (real processes on real ports). */
+const transform = { '^.+\\.ts$': ['@swc/jest'] };
+const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+
+module.exports = {
+  transform,
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+      setupFiles: ['reflect-metadata'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      setupFiles: ['reflect-metadata'],
+    },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], slowTestThreshold: 30 },
+  ],
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  testTimeout: 60_000,
+};

@@ -1,0 +1,48 @@
+import jwt from 'jsonwebtoken';
+
+/** Who is calling. Partners and operators get their own kinds in later issues. */
+export interface Viewer {
+  userId: string;
+  scopes: string[];
+}
+
+const issuer = 'creditgraph';
+const audience = 'creditgraph-api';
+
+export function signUserToken(secret: string, userId: string, ttlSeconds = 7 * 24 * 3600): string {
+  return jwt.sign({ scope: 'user' }, secret, {
+    algorithm: 'HS256',
+    subject: userId,
+    issuer,
+    audience,
+    expiresIn: ttlSeconds,
+  });
+}
+
+export class InvalidTokenError extends Error {}
+
+/** Verifies an HS256 token; only HS256 is accepted so a forged "alg" cannot downgrade it. */
+export function verifyToken(secret: string, token: string): Viewer {
+  try {
+    const claims = jwt.verify(token, secret, { algorithms: ['HS256'], issuer, audience });
+    if (typeof claims === 'string' || typeof claims.sub !== 'string' || claims.sub === '') {
+      throw new InvalidTokenError('token has no subject');
+    }
+    const scope = typeof claims.scope === 'string' ? claims.scope : '';
+    return { userId: claims.sub, scopes: scope.split(' ').filter(Boolean) };
+  } catch (error) {
+    if (error instanceof InvalidTokenError) throw error;
+    throw new InvalidTokenError(error instanceof Error ? error.message : 'invalid token');
+  }
+}
+
+/** Reads "Bearer <token>"; returns undefined when there is no Authorization header at all. */
+export function viewerFromAuthorization(
+  secret: string,
+  header: string | null | undefined,
+): Viewer | undefined {
+  if (header === null || header === undefined || header === '') return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) throw new InvalidTokenError('Authorization must be "Bearer <token>"');
+  return verifyToken(secret, match[1]!);
+}

@@ -1,0 +1,29 @@
+import { createGatewayRuntime, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
+import { playgroundConfig } from './playground';
+import { useAuth } from './use-auth';
+
+export const graphqlEndpoint = '/graphql';
+
+export interface GatewayOptions {
+  supergraphSdl: string;
+  authSecret: string;
+  /** Prefill the playground with this token (local mode only). */
+  demoToken?: string | undefined;
+}
+
+/** The BFF: Hive Gateway runtime over the composed supergraph, assembled from small plugins. */
+export function createGateway(options: GatewayOptions): GatewayRuntime {
+  return createGatewayRuntime({
+    supergraph: options.supergraphSdl,
+    graphqlEndpoint,
+    healthCheckEndpoint: '/healthz',
+    readinessCheckEndpoint: '/readiness',
+    landingPage: false,
+    logging: 'warn',
+    ...playgroundConfig({ demoToken: options.demoToken }),
+    propagateHeaders: {
+      fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get('authorization') }),
+    },
+    plugins: () => [useAuth({ authSecret: options.authSecret, graphqlEndpoint })],
+  });
+}

@@ -1,0 +1,37 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from '../config';
+import { announceReady, onShutdown } from '../runtime/lifecycle';
+import { composeSupergraph } from './compose';
+import { fetchSubgraphSdl } from './fetch-subgraph-sdl';
+import { createGateway, graphqlEndpoint } from './gateway';
+
+/** The gateway process: SUBGRAPHS (JSON list of {name, url}) comes from the launcher. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const subgraphs = JSON.parse(process.env.SUBGRAPHS ?? '[]') as { name: string; url: string }[];
+  if (subgraphs.length === 0) throw new Error('SUBGRAPHS is required');
+  const supergraphSdl = composeSupergraph(await Promise.all(subgraphs.map(fetchSubgraphSdl)));
+  const gateway = createGateway({
+    supergraphSdl,
+    authSecret: config.authSecret,
+    demoToken: config.mode === 'local' ? process.env.DEMO_TOKEN : undefined,
+  });
+  const server = http.createServer(gateway);
+  await new Promise<void>((resolve) =>
+    server.listen(config.gatewayPort, process.env.HOST ?? '127.0.0.1', resolve),
+  );
+  const { port } = server.address() as AddressInfo;
+  onShutdown(async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await closed;
+    await gateway.dispose();
+  });
+  announceReady(`http://localhost:${port}${graphqlEndpoint}`);
+}
+
+main().catch((error: unknown) => {
+  console.error('gateway failed to start:', error);
+  process.exit(1);
+});

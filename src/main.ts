@@ -1,0 +1,83 @@
+import path from 'node:path';
+import { signUserToken } from './auth/token';
+import { loadConfig, subgraphNames } from './config';
+import { type RunningChild, startChild } from './runtime/child';
+import { demoUserId } from './seed/demo-data';
+import { seedDemoData } from './seed/seed';
+import { connectDatabase, ensureIndexes } from './storage/database';
+import { databaseUri, startEngine } from './storage/engine/engine';
+import { createRepositories } from './storage/repositories/repositories';
+
+/**
+ * `npm start`: the database engine, the four subgraph processes and the gateway process, with demo
+ * data. Ctrl-C stops them in reverse order; children also exit if this process dies.
+ */
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  const config = loadConfig();
+  console.log(`creditgraph on Node ${process.version} (${config.mode} mode)`);
+
+  const engine = await startEngine({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
+  console.log(`database engine: ${engine.description}`);
+  const children: RunningChild[] = [];
+  let stopping: Promise<void> | undefined;
+  const stopAll = (code: number) =>
+    (stopping ??= (async () => {
+      for (const child of [...children].reverse()) await child.stop();
+      await engine.stop();
+      process.exit(code);
+    })());
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+
+  try {
+    const dbUri = databaseUri(engine.uri, config.databaseName);
+    const db = await connectDatabase(dbUri);
+    await ensureIndexes(db);
+    const added = await seedDemoData(createRepositories(db));
+    await db.close();
+    console.log(`demo data: ${added} new records`);
+
+    const subgraphs = await Promise.all(
+      subgraphNames.map((name, index) =>
+        startChild(`subgraph ${name}`, path.join(__dirname, 'subgraphs', 'main.js'), {
+          SUBGRAPH_NAME: name,
+          SUBGRAPH_PORT: String(config.subgraphBasePort === 0 ? 0 : config.subgraphBasePort + index),
+          DATABASE_URI: dbUri,
+        }),
+      ),
+    );
+    children.push(...subgraphs);
+    const demoToken = signUserToken(config.authSecret, demoUserId);
+    const gateway = await startChild('gateway', path.join(__dirname, 'gateway', 'main.js'), {
+      SUBGRAPHS: JSON.stringify(
+        subgraphs.map((child, index) => ({ name: subgraphNames[index], url: child.url })),
+      ),
+      DEMO_TOKEN: demoToken,
+    });
+    children.push(gateway);
+    for (const child of children) {
+      void child.exited.then((code) => {
+        if (stopping) return;
+        console.error(`${child.name} exited unexpectedly (code ${code}); stopping everything`);
+        void stopAll(1);
+      });
+    }
+
+    console.log(
+      `subgraphs: ${subgraphs.map((child, index) => `${subgraphNames[index]} ${child.url}`).join(', ')}`,
+    );
+    console.log(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+    console.log(`gateway ready at ${gateway.url}`);
+    console.log(
+      `playground: open ${gateway.url} in a browser (health: ${gateway.url.replace('/graphql', '/healthz')})`,
+    );
+    console.log(`demo user ${demoUserId} token (also prefilled in the playground):\n${demoToken}`);
+    if (process.send) process.send({ type: 'ready', url: gateway.url });
+  } catch (error) {
+    console.error('start failed:', error);
+    await stopAll(1);
+  }
+}
+
+void main();

@@ -1,0 +1,48 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import type { ReadyMessage } from './lifecycle';
+
+export interface RunningChild {
+  name: string;
+  url: string;
+  process: ChildProcess;
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+/** Forks a Node entry point and waits for its IPC ready message (or its early death). */
+export async function startChild(
+  name: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 60_000,
+): Promise<RunningChild> {
+  const child = fork(script, [], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${name} did not become ready in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    child.on('message', (message: ReadyMessage) => {
+      if (message?.type !== 'ready') return;
+      clearTimeout(timer);
+      resolve(message.url);
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited during start (code ${code})`));
+    });
+  });
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    })());
+  return { name, url, process: child, exited, stop };
+}

@@ -1,0 +1,32 @@
+/** Ready message a child process sends to its parent over IPC once it serves requests. */
+export interface ReadyMessage {
+  type: 'ready';
+  url: string;
+}
+
+/**
+ * Runs `stop` once on SIGINT, SIGTERM, or when the parent's IPC channel closes (the parent died,
+ * even by SIGKILL), then exits. Keeps children from outliving `npm start`.
+ */
+export function onShutdown(stop: () => Promise<void>): void {
+  let stopping = false;
+  const shutdown = (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`shutdown after ${reason} failed:`, error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('disconnect', () => shutdown('parent exit'));
+}
+
+export function announceReady(url: string): void {
+  const message: ReadyMessage = { type: 'ready', url };
+  if (process.send) process.send(message);
+}

@@ -1,0 +1,93 @@
+import type { ChannelBindingDoc } from '../storage/models/channel-binding.model';
+import type { CreditLineDoc } from '../storage/models/credit-line.model';
+import type { OrderDoc } from '../storage/models/order.model';
+import type { PartnerDoc } from '../storage/models/partner.model';
+import type { ProductDoc } from '../storage/models/product.model';
+import type { UserDoc } from '../storage/models/user.model';
+
+/** Fixed demo data: fixed ids and dates so seeding twice inserts nothing new. */
+const seededAt = new Date('2026-01-05T02:00:00.000Z');
+
+export const demoUserId = 'u_alice';
+
+export const demoUsers: UserDoc[] = [
+  { _id: 'u_alice', displayName: 'Alice Wang', phone: '13812341234', createdAt: seededAt },
+  { _id: 'u_bob', displayName: 'Bob Li', phone: '13900005678', createdAt: seededAt },
+  { _id: 'u_carol', displayName: 'Carol Zhang', phone: '13700009012', createdAt: seededAt },
+];
+
+const line = (userId: string, limitMinor: number, statementDay: number): CreditLineDoc => ({
+  _id: `cl_${userId.slice(2)}`,
+  userId,
+  status: 'ACTIVE',
+  limitMinor,
+  usedMinor: 0,
+  heldMinor: 0,
+  statementDay,
+  createdAt: seededAt,
+});
+
+export const demoCreditLines: CreditLineDoc[] = [
+  line('u_alice', 2_000_000, 5), // 20,000.00 CNY
+  line('u_bob', 500_000, 12), // 5,000.00 CNY
+  line('u_carol', 5_000, 20), // 50.00 CNY, the smallest limit the risk score can grant
+];
+
+const product = (
+  _id: string,
+  store: ProductDoc['store'],
+  title: string,
+  category: string,
+  priceMinor: number,
+  installmentPeriods: number[] = [],
+): ProductDoc => ({ _id, store, title, category, priceMinor, installmentPeriods });
+
+export const demoProducts: ProductDoc[] = [
+  product('mall-tea-set', 'MALL', 'Celadon tea set', 'HOME', 29_900),
+  product('mall-earbuds', 'MALL', 'Wireless earbuds', 'ELECTRONICS', 49_900),
+  product('mall-rice-cooker', 'MALL', 'Smart rice cooker', 'APPLIANCES', 89_900),
+  product('mall-phone-topup-50', 'MALL', 'Phone top-up 50 CNY', 'TOP_UP', 5_000),
+  product('inst-laptop', 'INSTALLMENT', 'Ultrabook 14"', 'ELECTRONICS', 699_900, [3, 6, 12, 24]),
+  product('inst-phone', 'INSTALLMENT', 'Smartphone Pro', 'ELECTRONICS', 599_900, [3, 6, 12]),
+  product('inst-bike', 'INSTALLMENT', 'E-bike', 'MOBILITY', 259_900, [3, 6]),
+];
+
+export const demoMallOrders: OrderDoc[] = [
+  {
+    _id: 'mo_0mjzq1t40seed00001',
+    userId: 'u_alice',
+    items: [{ sku: 'mall-tea-set', title: 'Celadon tea set', quantity: 1, unitPriceMinor: 29_900 }],
+    totalMinor: 29_900,
+    periods: 1,
+    status: 'SHIPPED',
+    createdAt: seededAt,
+  },
+];
+
+export const demoInstallmentOrders: OrderDoc[] = [];
+
+export const demoPartners: PartnerDoc[] = [
+  {
+    _id: 'p_lakeside_wallet',
+    name: 'Lakeside Wallet',
+    kind: 'WALLET',
+    scopes: ['credit:read', 'credit:pay'],
+  },
+];
+
+export const demoBindings: ChannelBindingDoc[] = [
+  {
+    _id: 'cb_alice_lakeside',
+    userId: 'u_alice',
+    partnerId: 'p_lakeside_wallet',
+    partnerUserId: 'lw-88231',
+    status: 'ACTIVE',
+    consent: {
+      purpose: 'Pay with the credit line inside Lakeside Wallet',
+      fields: ['creditLine.available', 'user.phone'],
+      grantedAt: seededAt,
+      expiresAt: new Date('2027-01-05T02:00:00.000Z'),
+    },
+    createdAt: seededAt,
+  },
+];

@@ -1,0 +1,55 @@
+import type { Viewer } from '../auth/token';
+import type { CreditLineDoc } from '../storage/models/credit-line.model';
+import type { UserDoc } from '../storage/models/user.model';
+import type { Repositories } from '../storage/repositories/repositories';
+import { requireOwner, requireViewer } from './access';
+import { AppError } from './errors';
+import { keyedLoader } from './keyed-loader';
+
+/** Users and their credit lines, for one request (its loaders cache per request only). */
+export class CreditService {
+  private readonly usersById;
+  private readonly linesById;
+  private readonly linesByUserId;
+
+  constructor(
+    repos: Pick<Repositories, 'users' | 'creditLines'>,
+    private readonly viewer: Viewer | undefined,
+  ) {
+    this.usersById = keyedLoader(
+      (ids) => repos.users.findByIds(ids),
+      (user) => user._id,
+    );
+    this.linesById = keyedLoader(
+      (ids) => repos.creditLines.findByIds(ids),
+      (line) => line._id,
+    );
+    this.linesByUserId = keyedLoader(
+      (ids) => repos.creditLines.findByUserIds(ids),
+      (line) => line.userId,
+    );
+  }
+
+  async me(): Promise<UserDoc | undefined> {
+    return this.usersById.load(requireViewer(this.viewer).userId);
+  }
+
+  async user(userId: string): Promise<UserDoc> {
+    requireOwner(this.viewer, userId);
+    const user = await this.usersById.load(userId);
+    if (!user) throw new AppError('NOT_FOUND', `No user ${userId}`);
+    return user;
+  }
+
+  async creditLineOfUser(userId: string): Promise<CreditLineDoc | undefined> {
+    requireOwner(this.viewer, userId);
+    return this.linesByUserId.load(userId);
+  }
+
+  async creditLine(lineId: string): Promise<CreditLineDoc> {
+    const line = await this.linesById.load(lineId);
+    if (!line) throw new AppError('NOT_FOUND', `No credit line ${lineId}`);
+    requireOwner(this.viewer, line.userId);
+    return line;
+  }
+}

@@ -1,0 +1,38 @@
+import type { Viewer } from '../auth/token';
+import type { ChannelBindingDoc } from '../storage/models/channel-binding.model';
+import type { PartnerDoc } from '../storage/models/partner.model';
+import type { Repositories } from '../storage/repositories/repositories';
+import { requireOwner } from './access';
+import { AppError } from './errors';
+import { groupedLoader, keyedLoader } from './keyed-loader';
+
+/** Partners and the user's channel bindings, for one request. */
+export class WalletService {
+  private readonly partnersById;
+  private readonly bindingsByUserId;
+
+  constructor(
+    repos: Pick<Repositories, 'partners' | 'channelBindings'>,
+    private readonly viewer: Viewer | undefined,
+  ) {
+    this.partnersById = keyedLoader(
+      (ids) => repos.partners.findByIds(ids),
+      (partner) => partner._id,
+    );
+    this.bindingsByUserId = groupedLoader(
+      (ids) => repos.channelBindings.findByUserIds(ids),
+      (binding) => binding.userId,
+    );
+  }
+
+  async bindingsOfUser(userId: string): Promise<ChannelBindingDoc[]> {
+    requireOwner(this.viewer, userId);
+    return this.bindingsByUserId.load(userId);
+  }
+
+  async partner(partnerId: string): Promise<PartnerDoc> {
+    const partner = await this.partnersById.load(partnerId);
+    if (!partner) throw new AppError('NOT_FOUND', `No partner ${partnerId}`);
+    return partner;
+  }
+}

@@ -1,0 +1,56 @@
+import mongoose, { type Connection } from 'mongoose';
+import { channelBindingSchema } from './models/channel-binding.model';
+import { creditLineSchema } from './models/credit-line.model';
+import { installmentOrderSchema, mallOrderSchema } from './models/order.model';
+import { partnerSchema } from './models/partner.model';
+import { productSchema } from './models/product.model';
+import { userSchema } from './models/user.model';
+
+export type Models = ReturnType<typeof registerModels>;
+
+export interface Database {
+  connection: Connection;
+  models: Models;
+  close(): Promise<void>;
+}
+
+function registerModels(connection: Connection) {
+  return {
+    users: connection.model('User', userSchema),
+    creditLines: connection.model('CreditLine', creditLineSchema),
+    products: connection.model('Product', productSchema),
+    mallOrders: connection.model('MallOrder', mallOrderSchema),
+    installmentOrders: connection.model('InstallmentOrder', installmentOrderSchema),
+    partners: connection.model('Partner', partnerSchema),
+    channelBindings: connection.model('ChannelBinding', channelBindingSchema),
+  };
+}
+
+/** Opens a connection to one database. Indexes are not built here: see `ensureIndexes`. */
+export async function connectDatabase(uri: string): Promise<Database> {
+  const connection = mongoose.createConnection(uri, {
+    autoIndex: false,
+    autoCreate: false,
+    serverSelectionTimeoutMS: 10_000,
+  });
+  await connection.asPromise();
+  return { connection, models: registerModels(connection), close: () => connection.close() };
+}
+
+/** The explicit index setup step (autoIndex is off everywhere). Safe to run repeatedly. */
+export async function ensureIndexes(db: Database): Promise<void> {
+  for (const model of Object.values(db.models)) {
+    await model.createCollection().catch((error: unknown) => {
+      if (!isNamespaceExists(error)) throw error;
+    });
+    await model.createIndexes();
+  }
+}
+
+function isNamespaceExists(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: number }).code === 48;
+}
+
+export function isDuplicateKey(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: number }).code === 11000;
+}

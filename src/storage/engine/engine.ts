@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { goAvailable, startFerretdb } from './ferretdb';
+
+export interface DatabaseEngine {
+  kind: 'mongodb-uri' | 'ferretdb' | 'mongodb-memory-server';
+  /** Server URI without a database name; each caller picks its database. */
+  uri: string;
+  description: string;
+  stop(): Promise<void>;
+}
+
+export interface EngineOptions {
+  mongodbUri?: string | undefined;
+  dataDir: string;
+}
+
+/**
+ * Engine choice, in order: MONGODB_URI if set -> the local embedded FerretDB (needs Go to build once)
+ * -> mongodb-memory-server (a real MongoDB, only where its binary can be downloaded).
+ */
+export async function startEngine(options: EngineOptions): Promise<DatabaseEngine> {
+  if (options.mongodbUri) {
+    const redacted = options.mongodbUri.replace(/\/\/[^@/]*@/, '//***@');
+    return {
+      kind: 'mongodb-uri',
+      uri: options.mongodbUri,
+      description: `MONGODB_URI ${redacted}`,
+      stop: async () => {},
+    };
+  }
+  if (goAvailable()) return startFerretdb(path.join(options.dataDir, 'ferretdb'));
+  return startMemoryServer();
+}
+
+async function startMemoryServer(): Promise<DatabaseEngine> {
+  const { MongoMemoryServer } = await import('mongodb-memory-server-core');
+  const server = await MongoMemoryServer.create();
+  return {
+    kind: 'mongodb-memory-server',
+    uri: server.getUri(),
+    description: 'mongodb-memory-server (in-memory MongoDB, data is not kept)',
+    stop: async () => {
+      await server.stop();
+    },
+  };
+}
+
+/** Appends a database name to a server URI, keeping any query string. */
+export function databaseUri(serverUri: string, databaseName: string): string {
+  const url = new URL(serverUri);
+  url.pathname = `/${databaseName}`;
+  return url.toString();
+}

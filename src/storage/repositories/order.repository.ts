@@ -1,0 +1,39 @@
+import type { Models } from '../database';
+import type { OrderDoc } from '../models/order.model';
+import { insertOnce } from './insert-once';
+import type { Page, PageQuery } from './page';
+
+/** Orders of one store (mall or installment store); each subgraph gets its own collection. */
+export class OrderRepository {
+  constructor(private readonly orders: Models['mallOrders' | 'installmentOrders']) {}
+
+  findByIds(ids: readonly string[]): Promise<OrderDoc[]> {
+    return this.orders
+      .find({ _id: { $in: ids } })
+      .lean<OrderDoc[]>()
+      .exec();
+  }
+
+  /**
+   * Newest-first pages for many users in one round trip. Keyset on _id (ids sort by creation time).
+   * Each user's page is cut in memory, so a user's whole order history past the cursor is read;
+   * acceptable while histories are short, to revisit with per-user queries if they grow.
+   */
+  async pageByUsers(userIds: readonly string[], page: PageQuery): Promise<Map<string, Page<OrderDoc>>> {
+    const filter: Record<string, unknown> = { userId: { $in: userIds } };
+    if (page.afterId !== undefined) filter._id = { $lt: page.afterId };
+    const docs = await this.orders.find(filter).sort({ _id: -1 }).lean<OrderDoc[]>().exec();
+    const byUser = new Map<string, OrderDoc[]>(userIds.map((id) => [id, []]));
+    for (const doc of docs) byUser.get(doc.userId)?.push(doc);
+    return new Map(
+      [...byUser].map(([userId, items]) => [
+        userId,
+        { items: items.slice(0, page.first), hasNextPage: items.length > page.first },
+      ]),
+    );
+  }
+
+  insertOnce(order: OrderDoc): Promise<boolean> {
+    return insertOnce(this.orders, order);
+  }
+}

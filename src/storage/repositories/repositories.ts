@@ -1,0 +1,30 @@
+import type { Database } from '../database';
+import { ChannelBindingRepository } from './channel-binding.repository';
+import { CreditLineRepository } from './credit-line.repository';
+import { OrderRepository } from './order.repository';
+import { PartnerRepository } from './partner.repository';
+import { ProductRepository } from './product.repository';
+import { UserRepository } from './user.repository';
+
+export interface Repositories {
+  users: UserRepository;
+  creditLines: CreditLineRepository;
+  products: ProductRepository;
+  mallOrders: OrderRepository;
+  installmentOrders: OrderRepository;
+  partners: PartnerRepository;
+  channelBindings: ChannelBindingRepository;
+}
+
+export function createRepositories(db: Database): Repositories {
+  const { models } = db;
+  return {
+    users: new UserRepository(models),
+    creditLines: new CreditLineRepository(models),
+    products: new ProductRepository(models),
+    mallOrders: new OrderRepository(models.mallOrders),
+    installmentOrders: new OrderRepository(models.installmentOrders),
+    partners: new PartnerRepository(models),
+    channelBindings: new ChannelBindingRepository(models),
+  };
+}

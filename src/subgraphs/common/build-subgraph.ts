@@ -1,0 +1,27 @@
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import type { GraphQLSchema } from 'graphql';
+import gql from 'graphql-tag';
+import { buildSchema, type BuildSchemaOptions, createResolversMap } from 'type-graphql';
+
+const federationLink = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])`;
+
+type ReferenceResolvers = Record<string, { __resolveReference: (...args: never[]) => unknown }>;
+
+/** Builds a federation 2 subgraph schema from type-graphql resolvers plus entity reference resolvers. */
+export async function buildSubgraph(
+  options: Pick<BuildSchemaOptions, 'resolvers' | 'orphanedTypes'>,
+  references: ReferenceResolvers,
+): Promise<GraphQLSchema> {
+  // skipCheck: a subgraph may legitimately have no Query fields of its own.
+  const schema = await buildSchema({ ...options, skipCheck: true, validate: false });
+  const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;
+  for (const [typeName, reference] of Object.entries(references)) {
+    resolvers[typeName] = { ...resolvers[typeName], ...reference };
+  }
+  return buildSubgraphSchema({
+    typeDefs: gql(`${federationLink}\n${printSchemaWithDirectives(schema)}`),
+    resolvers: resolvers as GraphQLResolverMap<unknown>,
+  });
+}

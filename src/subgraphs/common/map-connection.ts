@@ -1,0 +1,8 @@
+import type { Connection } from '../../services/pagination';
+
+export function mapConnection<T, U>(connection: Connection<T>, map: (node: T) => U): Connection<U> {
+  return {
+    ...connection,
+    edges: connection.edges.map((edge) => ({ cursor: edge.cursor, node: map(edge.node) })),
+  };
+}

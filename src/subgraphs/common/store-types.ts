@@ -1,0 +1,103 @@
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { OrderDoc } from '../../storage/models/order.model';
+import type { ProductDoc } from '../../storage/models/product.model';
+import { connectionTypes } from './connection.type';
+import { Money } from './money.type';
+
+export enum OrderStatus {
+  PLACED = 'PLACED',
+  SHIPPED = 'SHIPPED',
+  CANCELLED = 'CANCELLED',
+}
+registerEnumType(OrderStatus, { name: 'OrderStatus' });
+
+/**
+ * Product, order and order-item types of one store, named `<prefix>Product`, `<prefix>Order`...
+ * The mall and the installment store sell the same way; each subgraph adds its own fields on top.
+ */
+export function storeTypes(prefix: 'Mall' | 'Installment') {
+  @ObjectType(`${prefix}Product`)
+  class Product {
+    @Field(() => ID)
+    id!: string;
+
+    @Field()
+    title!: string;
+
+    @Field()
+    category!: string;
+
+    @Field(() => Money)
+    price!: Money;
+
+    installmentPeriods!: number[];
+
+    static from(doc: ProductDoc): Product {
+      return Object.assign(new Product(), {
+        id: doc._id,
+        title: doc.title,
+        category: doc.category,
+        price: Money.of(doc.priceMinor),
+        installmentPeriods: doc.installmentPeriods,
+      });
+    }
+  }
+
+  @ObjectType(`${prefix}OrderItem`)
+  class OrderItem {
+    @Field(() => ID)
+    productId!: string;
+
+    @Field()
+    title!: string;
+
+    @Field(() => Int)
+    quantity!: number;
+
+    @Field(() => Money)
+    unitPrice!: Money;
+  }
+
+  @Directive('@key(fields: "id")')
+  @ObjectType(`${prefix}Order`)
+  class Order {
+    @Field(() => ID)
+    id!: string;
+
+    @Field(() => OrderStatus)
+    status!: OrderStatus;
+
+    @Field(() => Money)
+    total!: Money;
+
+    @Field(() => [OrderItem])
+    items!: OrderItem[];
+
+    @Field(() => DateTimeISOResolver)
+    createdAt!: Date;
+
+    periods!: number;
+
+    static from(doc: OrderDoc): Order {
+      return Object.assign(new Order(), {
+        id: doc._id,
+        status: doc.status as OrderStatus,
+        total: Money.of(doc.totalMinor),
+        items: doc.items.map((item) =>
+          Object.assign(new OrderItem(), {
+            productId: item.sku,
+            title: item.title,
+            quantity: item.quantity,
+            unitPrice: Money.of(item.unitPriceMinor),
+          }),
+        ),
+        createdAt: doc.createdAt,
+        periods: doc.periods,
+      });
+    }
+  }
+
+  const { Connection: OrderConnection } = connectionTypes(Order, `${prefix}Order`);
+  return { Product, Order, OrderItem, OrderConnection };
+}

@@ -1,0 +1,4 @@
+import type { StoreService } from '../../services/store.service';
+import type { SubgraphContext } from '../common/context';
+
+export type InstallmentContext = SubgraphContext<{ installmentStore: StoreService }>;

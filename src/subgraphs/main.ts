@@ -1,0 +1,33 @@
+import 'reflect-metadata';
+import { loadConfig, subgraphNames, type SubgraphName } from '../config';
+import { announceReady, onShutdown } from '../runtime/lifecycle';
+import { connectDatabase } from '../storage/database';
+import { createRepositories } from '../storage/repositories/repositories';
+import { serveSubgraph } from './serve-subgraph';
+import { subgraphs } from './subgraphs';
+
+/** One subgraph process: SUBGRAPH_NAME, SUBGRAPH_PORT and DATABASE_URI come from the launcher. */
+async function main(): Promise<void> {
+  const name = process.env.SUBGRAPH_NAME as SubgraphName;
+  if (!subgraphNames.includes(name))
+    throw new Error(`SUBGRAPH_NAME must be one of ${subgraphNames.join(', ')}`);
+  const databaseUri = process.env.DATABASE_URI;
+  if (!databaseUri) throw new Error('DATABASE_URI is required');
+  const config = loadConfig();
+  const db = await connectDatabase(databaseUri);
+  const serving = await serveSubgraph(subgraphs[name], {
+    port: Number(process.env.SUBGRAPH_PORT ?? 0),
+    repos: createRepositories(db),
+    authSecret: config.authSecret,
+  });
+  onShutdown(async () => {
+    await serving.stop();
+    await db.close();
+  });
+  announceReady(serving.url);
+}
+
+main().catch((error: unknown) => {
+  console.error(`subgraph ${process.env.SUBGRAPH_NAME} failed to start:`, error);
+  process.exit(1);
+});

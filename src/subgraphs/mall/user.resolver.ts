@@ -1,0 +1,18 @@
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { mapConnection } from '../common/map-connection';
+import { User } from './user.type';
+import type { MallContext } from './mall.context';
+import { MallOrder, MallOrderConnection } from './mall.types';
+
+@Resolver(() => User)
+export class MallUserResolver {
+  @FieldResolver(() => MallOrderConnection, { description: 'Mall orders, newest first' })
+  async mallOrders(
+    @Root() user: User,
+    @Ctx() ctx: MallContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ): Promise<MallOrderConnection> {
+    return mapConnection(await ctx.services.mall.ordersOfUser(user.id, first, after), MallOrder.from);
+  }
+}

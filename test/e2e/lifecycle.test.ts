@@ -1,0 +1,30 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AccountHomeDocument } from '../generated/graphql';
+import { descendantPids, isAlive, startStack, tokenFor } from '../support/stack';
+
+describe('npm start lifecycle on the embedded FerretDB', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'creditgraph-e2e-'));
+  const env = { MONGODB_URI: '', DATA_DIR: dataDir };
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  test('starts the engine, stops every process on Ctrl-C, and keeps its data across restarts', async () => {
+    const first = await startStack(env);
+    expect(first.output()).toContain('database engine: FerretDB 1.24');
+    expect(first.output()).toMatch(/Node v24\./);
+    const home = await first.execute(AccountHomeDocument, {}, tokenFor('u_alice'));
+    expect(home.data?.me?.creditLine?.limit.amount).toBe('20000.00');
+
+    const children = descendantPids(first.process.pid!);
+    expect(children.length).toBeGreaterThanOrEqual(6); // FerretDB, 4 subgraphs, gateway
+    expect(await first.stop('SIGINT')).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(children.filter(isAlive)).toEqual([]);
+
+    await using second = await startStack(env);
+    expect(second.output()).toContain('demo data: 0 new records');
+    const again = await second.execute(AccountHomeDocument, {}, tokenFor('u_alice'));
+    expect(again.data?.me?.mallOrders.edges).toHaveLength(1);
+  });
+});

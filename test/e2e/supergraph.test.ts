@@ -1,0 +1,87 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { AccountHomeDocument, CatalogDocument, MallOrdersPageDocument } from '../generated/graphql';
+import expectedAliceHome from '../fixtures/account-home.alice.json';
+import { distDir, type Stack, startStack, tokenFor } from '../support/stack';
+import { serverUri, uniqueDatabaseName } from '../support/test-database';
+
+describe('the supergraph over HTTP (gateway + 4 subgraph processes)', () => {
+  let stack: Stack;
+  const alice = tokenFor('u_alice');
+
+  beforeAll(async () => {
+    stack = await startStack({ MONGODB_URI: serverUri(), DATABASE_NAME: uniqueDatabaseName('e2e') });
+  });
+  afterAll(async () => {
+    await stack?.[Symbol.asyncDispose]();
+  });
+
+  test("the demo user's home is resolved by credit, mall, installment and wallets subgraphs", async () => {
+    const response = await stack.execute(AccountHomeDocument, {}, alice);
+    expect(response.errors).toBeUndefined();
+    expect(response.data).toEqual(expectedAliceHome);
+  });
+
+  test('each user sees only their own line', async () => {
+    const response = await stack.execute(AccountHomeDocument, {}, tokenFor('u_bob'));
+    expect(response.data?.me?.id).toBe('u_bob');
+    expect(response.data?.me?.creditLine?.limit.amount).toBe('5000.00');
+    expect(response.data?.me?.mallOrders.edges).toEqual([]);
+  });
+
+  test('no token: no personal data, UNAUTHENTICATED; the catalog stays public', async () => {
+    const home = await stack.execute(AccountHomeDocument);
+    expect(home.data?.me ?? null).toBeNull();
+    expect(home.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    expect(JSON.stringify(home)).not.toContain('20000.00');
+
+    const catalog = await stack.execute(CatalogDocument);
+    expect(catalog.errors).toBeUndefined();
+    expect(catalog.data?.products.map((p) => p.id)).toContain('mall-tea-set');
+    expect(catalog.data?.products.find((p) => p.id === 'mall-tea-set')?.price).toEqual({
+      amount: '299.00',
+      currency: 'CNY',
+      minor: 29_900,
+    });
+    expect(catalog.data?.installmentProducts.find((p) => p.id === 'inst-laptop')?.periodsOffered).toEqual([
+      3, 6, 12, 24,
+    ]);
+  });
+
+  test('a forged token is refused with 401 before reaching a subgraph', async () => {
+    const forged = `${alice.slice(0, -4)}AAAA`;
+    const response = await stack.execute(AccountHomeDocument, {}, forged);
+    expect(response.status).toBe(401);
+    expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(response.data ?? null).toBeNull();
+  });
+
+  test('bad pagination input is a BAD_USER_INPUT error', async () => {
+    const tooMany = await stack.execute(MallOrdersPageDocument, { first: 500 }, alice);
+    expect(tooMany.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    const badCursor = await stack.execute(MallOrdersPageDocument, { first: 5, after: 'garbage' }, alice);
+    expect(badCursor.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  test('health endpoint answers', async () => {
+    const response = await fetch(stack.url.replace('/graphql', '/healthz'));
+    expect(response.status).toBe(200);
+  });
+
+  test('the playground is served whole from the gateway (no CDN) and opens with example operations', async () => {
+    const response = await fetch(stack.url, { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('Credit graph playground');
+    expect(html).toContain('query AccountHome');
+    // Every script and stylesheet is inline: no src/href pointing off the machine.
+    expect(html.match(/<(script|link)[^>]+(src|href)=["']https?:\/\//gi) ?? []).toEqual([]);
+    expect(html).toContain('Authorization');
+  });
+
+  test('`npm run -s token -- <user>` refuses users that were not seeded', () => {
+    const run = () =>
+      execFileSync(process.execPath, [path.join(distDir, 'cli', 'token.js'), 'u_nobody'], { stdio: 'pipe' });
+    expect(run).toThrow(/unknown user "u_nobody"/);
+  });
+});

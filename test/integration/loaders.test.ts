@@ -1,0 +1,45 @@
+import { ordersPageLoader } from '../../src/services/orders-loader';
+import { StoreService } from '../../src/services/store.service';
+import { WalletService } from '../../src/services/wallet.service';
+import { seedDemoData } from '../../src/seed/seed';
+import { testDatabase } from '../support/test-database';
+
+describe('DataLoader keeps database round trips constant', () => {
+  test('order pages of 25 users cost one query', async () => {
+    await using t = await testDatabase();
+    const spy = jest.spyOn(t.repos.mallOrders, 'pageByUsers');
+    const loader = ordersPageLoader(t.repos.mallOrders);
+    const pages = await Promise.all(
+      Array.from({ length: 25 }, (_, i) => loader.load({ userId: `u_${i}`, page: { first: 5 } })),
+    );
+    expect(pages).toHaveLength(25);
+    expect(spy).toHaveBeenCalledTimes(1);
+  });
+
+  test('partners of many bindings cost one query', async () => {
+    await using t = await testDatabase();
+    await seedDemoData(t.repos);
+    const spy = jest.spyOn(t.repos.partners, 'findByIds');
+    const wallets = new WalletService(t.repos, { userId: 'u_alice', scopes: ['user'] });
+    const partners = await Promise.all(
+      Array.from({ length: 10 }, () => wallets.partner('p_lakeside_wallet')),
+    );
+    expect(new Set(partners.map((p) => p.name))).toEqual(new Set(['Lakeside Wallet']));
+    expect(spy).toHaveBeenCalledTimes(1);
+  });
+
+  test("another user's orders are refused with FORBIDDEN, without a token with UNAUTHENTICATED", async () => {
+    await using t = await testDatabase();
+    await seedDemoData(t.repos);
+    const asBob = new StoreService('MALL', t.repos.products, t.repos.mallOrders, {
+      userId: 'u_bob',
+      scopes: [],
+    });
+    await expect(asBob.ordersOfUser('u_alice', 5, null)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const anonymous = new StoreService('MALL', t.repos.products, t.repos.mallOrders, undefined);
+    await expect(anonymous.ordersOfUser('u_alice', 5, null)).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
+    expect((await anonymous.listProducts(10)).every((p) => p.store === 'MALL')).toBe(true);
+  });
+});

@@ -1,0 +1,75 @@
+import { isDuplicateKey } from '../../src/storage/database';
+import { newSortableId } from '../../src/storage/ids';
+import type { OrderDoc } from '../../src/storage/models/order.model';
+import { testDatabase } from '../support/test-database';
+
+const order = (userId: string, createdAt: Date, n: number): OrderDoc => ({
+  _id: newSortableId('mo', createdAt),
+  userId,
+  items: [{ sku: 'mall-tea-set', title: 'Tea set', quantity: n, unitPriceMinor: 29_900 }],
+  totalMinor: 29_900 * n,
+  periods: 1,
+  status: 'PLACED',
+  createdAt,
+});
+
+describe('repositories on the real engine', () => {
+  test('insertOnce inserts a key once, even when 16 writers race for it', async () => {
+    await using t = await testDatabase();
+    const user = { _id: 'u_race', displayName: 'Race', phone: '13800000000', createdAt: new Date() };
+    const results = await Promise.all(Array.from({ length: 16 }, () => t.repos.users.insertOnce(user)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await t.repos.users.findByIds(['u_race'])).toEqual([user]);
+  });
+
+  test('the unique index on a partner account refuses a second binding', async () => {
+    await using t = await testDatabase();
+    const binding = (id: string, userId: string) => ({
+      _id: id,
+      userId,
+      partnerId: 'p_wallet',
+      partnerUserId: 'acct-1',
+      status: 'ACTIVE' as const,
+      consent: { purpose: 'pay', fields: ['phone'], grantedAt: new Date(), expiresAt: new Date() },
+      createdAt: new Date(),
+    });
+    expect(await t.repos.channelBindings.insertOnce(binding('cb_1', 'u_a'))).toBe(true);
+    expect(await t.repos.channelBindings.insertOnce(binding('cb_2', 'u_b'))).toBe(false);
+    const direct = await t.db.models.channelBindings
+      .create(binding('cb_3', 'u_c'))
+      .catch((error: unknown) => error);
+    expect(isDuplicateKey(direct)).toBe(true);
+    expect((await t.repos.channelBindings.findByUserIds(['u_a', 'u_b', 'u_c'])).map((b) => b._id)).toEqual([
+      'cb_1',
+    ]);
+  });
+
+  test('order pages are newest first, per user, and resume after a cursor', async () => {
+    await using t = await testDatabase();
+    const base = Date.parse('2026-03-01T00:00:00Z');
+    const orders = [
+      ...Array.from({ length: 5 }, (_, i) => order('u_a', new Date(base + i * 60_000), i + 1)),
+      ...Array.from({ length: 2 }, (_, i) => order('u_b', new Date(base + i * 60_000), i + 1)),
+    ];
+    for (const doc of orders) await t.repos.mallOrders.insertOnce(doc);
+    const aNewestFirst = orders
+      .filter((o) => o.userId === 'u_a')
+      .reverse()
+      .map((o) => o._id);
+
+    const first = await t.repos.mallOrders.pageByUsers(['u_a', 'u_b', 'u_none'], { first: 2 });
+    expect(first.get('u_a')!.items.map((o) => o._id)).toEqual(aNewestFirst.slice(0, 2));
+    expect(first.get('u_a')!.hasNextPage).toBe(true);
+    expect(first.get('u_b')!.items).toHaveLength(2);
+    expect(first.get('u_b')!.hasNextPage).toBe(false);
+    expect(first.get('u_none')).toEqual({ items: [], hasNextPage: false });
+
+    const second = await t.repos.mallOrders.pageByUsers(['u_a'], { first: 2, afterId: aNewestFirst[1] });
+    expect(second.get('u_a')!.items.map((o) => o._id)).toEqual(aNewestFirst.slice(2, 4));
+    const last = await t.repos.mallOrders.pageByUsers(['u_a'], { first: 2, afterId: aNewestFirst[3] });
+    expect(last.get('u_a')).toEqual({
+      items: [expect.objectContaining({ _id: aNewestFirst[4] })],
+      hasNextPage: false,
+    });
+  });
+});

@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { composeServices } from '@apollo/composition';
+import { buildSchema, lexicographicSortSchema, parse, printSchema } from 'graphql';
+import { composeSupergraph } from '../../src/gateway/compose';
+import { schemaFiles } from '../../src/schema-files';
+import { printSubgraphSdls } from '../../src/subgraphs/subgraph-sdl';
+
+const schemaDir = path.join(__dirname, '..', '..', 'schema');
+
+describe('schema artifacts', () => {
+  test('schema/ matches the code (run "npm run schema" when this fails)', async () => {
+    const files = await schemaFiles();
+    for (const [file, content] of Object.entries(files)) {
+      expect(`${file}:\n${fs.readFileSync(path.join(schemaDir, file), 'utf8')}`).toBe(`${file}:\n${content}`);
+    }
+    expect(Object.keys(files).sort()).toEqual([
+      'credit.graphql',
+      'installment.graphql',
+      'mall.graphql',
+      'supergraph.graphql',
+      'wallets.graphql',
+    ]);
+  });
+
+  test('the subgraphs also compose with @apollo/composition (portable to Apollo Router)', async () => {
+    const sdls = await printSubgraphSdls();
+    const services = Object.entries(sdls).map(([name, sdl]) => ({
+      name,
+      url: `http://${name}`,
+      typeDefs: parse(sdl),
+    }));
+    const apollo = composeServices(services);
+    expect(apollo.errors ?? []).toEqual([]);
+
+    // Both composers must expose the same client-facing API.
+    const apolloApi = apollo.schema!.toAPISchema().toGraphQLJSSchema();
+    const ours = composeSupergraph(
+      Object.entries(sdls).map(([name, sdl]) => ({ name, url: `http://${name}`, sdl })),
+    );
+    const { composeServices: composeGuild } = await import('@theguild/federation-composition');
+    const guild = composeGuild(services);
+    expect(guild.supergraphSdl).toBe(ours);
+    const normalize = (schema: ReturnType<typeof buildSchema>) =>
+      printSchema(lexicographicSortSchema(schema)).replace(/"""[\s\S]*?"""\n\s*/g, '');
+    expect(normalize(buildSchema(guild.publicSdl!))).toBe(normalize(apolloApi));
+  });
+
+  test('the graph crosses subgraphs: User is extended by mall, installment store and wallets', async () => {
+    const supergraph = fs.readFileSync(path.join(schemaDir, 'supergraph.graphql'), 'utf8');
+    const user = /type User [^{]*\{[^}]*\}/.exec(supergraph)?.[0] ?? '';
+    for (const graph of ['CREDIT', 'MALL', 'INSTALLMENT', 'WALLETS'])
+      expect(user).toContain(`graph: ${graph}, key: "id"`);
+    for (const field of ['creditLine', 'mallOrders', 'installmentOrders', 'channelBindings'])
+      expect(user).toContain(field);
+  });
+});

@@ -1,0 +1,75 @@
+// Command ferretdb runs FerretDB 1.24 embedded on SQLite for local runs and tests.
+// The plain `go install` of FerretDB's own command panics, so we embed the library.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
+	dataDir := flag.String("data", "./.data/ferretdb", "SQLite data directory (one file per database)")
+	watchStdin := flag.Bool("watch-stdin", false, "exit when standard input closes (parent process died)")
+	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	flag.Parse()
+
+	dir, err := filepath.Abs(*dataDir)
+	if err == nil {
+		err = os.MkdirAll(dir, 0o755)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ferretdb: data dir:", err)
+		os.Exit(1)
+	}
+
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		level = slog.LevelWarn
+	}
+
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + dir + "/",
+		Logger:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})),
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ferretdb: config:", err)
+		os.Exit(1)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	if *watchStdin {
+		// A parent killed with SIGKILL cannot stop us; its closed pipe can.
+		go func() {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			stop()
+		}()
+	}
+
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+
+	go func() {
+		// MongoDBURI waits until the listener is up.
+		fmt.Println("ready", f.MongoDBURI())
+	}()
+
+	if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
+		fmt.Fprintln(os.Stderr, "ferretdb:", err)
+		os.Exit(1)
+	}
+}
