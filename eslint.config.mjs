@@ -14,7 +14,7 @@ export default tseslint.config(
   },
   {
     files: ['jest.config.js', 'test/support/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } },
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', process: 'readonly' } },
   },
   {
     // Decorated classes need runtime imports of the types used as design:type metadata.
