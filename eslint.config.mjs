@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -14,7 +15,11 @@ export default tseslint.config(
   },
   {
     files: ['jest.config.js', 'test/support/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', process: 'readonly' } },
+    languageOptions: { sourceType: 'commonjs', globals: globals.node },
+  },
+  {
+    files: ['scripts/*.mjs', 'eslint.config.mjs'],
+    languageOptions: { globals: globals.node },
   },
   {
     // Decorated classes need runtime imports of the types used as design:type metadata.
