@@ -1,0 +1,68 @@
+import type { InstallmentPeriodCount } from '../installments/fee-rates';
+import type { MinorUnits } from '../money';
+
+export const channels = [
+  'MALL',
+  'INSTALLMENT_STORE',
+  'WALLET_PARTNER',
+  'TELECOM_TOPUP',
+  'OFFLINE_QR',
+] as const;
+export type Channel = (typeof channels)[number];
+
+export const plans = ['FULL', 'INSTALLMENTS'] as const;
+export type Plan = (typeof plans)[number];
+
+export interface ChannelPolicy {
+  plans: readonly Plan[];
+  installmentPeriods: readonly InstallmentPeriodCount[];
+  blockedCategories: readonly string[];
+  minimumAmountMinor: MinorUnits;
+  /** Partner channels act for a user only through an active binding with consent. */
+  requiresBinding: boolean;
+  /** Scenario sub-limit per calendar month (e.g. phone top-up), if any. */
+  monthlyQuotaMinor?: MinorUnits;
+}
+
+/** Never payable with the line, on any channel: paying debt with debt, cash-out, gambling. */
+export const alwaysBlockedCategories = ['CREDIT_CARD_REPAYMENT', 'CASH_WITHDRAWAL', 'GAMBLING', 'SECURITIES'];
+
+/** Channel rules are data, not code paths: what each channel accepts. */
+export const channelPolicies: Record<Channel, ChannelPolicy> = {
+  MALL: {
+    plans: ['FULL', 'INSTALLMENTS'],
+    installmentPeriods: [3, 6, 12, 24],
+    blockedCategories: [],
+    minimumAmountMinor: 100,
+    requiresBinding: false,
+  },
+  INSTALLMENT_STORE: {
+    plans: ['INSTALLMENTS'],
+    installmentPeriods: [3, 6, 12, 24],
+    blockedCategories: [],
+    minimumAmountMinor: 30_000,
+    requiresBinding: false,
+  },
+  WALLET_PARTNER: {
+    plans: ['FULL', 'INSTALLMENTS'],
+    installmentPeriods: [3, 6, 12],
+    blockedCategories: ['VIRTUAL_CURRENCY'],
+    minimumAmountMinor: 100,
+    requiresBinding: true,
+  },
+  TELECOM_TOPUP: {
+    plans: ['FULL'],
+    installmentPeriods: [],
+    blockedCategories: [],
+    minimumAmountMinor: 1_000,
+    requiresBinding: true,
+    monthlyQuotaMinor: 50_000,
+  },
+  OFFLINE_QR: {
+    plans: ['FULL'],
+    installmentPeriods: [],
+    blockedCategories: [],
+    minimumAmountMinor: 100,
+    requiresBinding: true,
+  },
+};

@@ -1,0 +1,30 @@
+/** Every refusal is one of these, checked in exactly this order (the first failing one is reported). */
+export const refusalPrecedence = [
+  'LINE_NOT_ACTIVE',
+  'CHANNEL_NOT_ALLOWED',
+  'CATEGORY_BLOCKED',
+  'PLAN_NOT_OFFERED',
+  'AMOUNT_BELOW_MINIMUM',
+  'BINDING_NOT_ACTIVE',
+  'CONSENT_MISSING',
+  'SCENARIO_QUOTA_EXCEEDED',
+  'VELOCITY_LIMIT',
+  'AMOUNT_ANOMALY',
+  'INSUFFICIENT_AVAILABLE_CREDIT',
+] as const;
+export type RefusalReason = (typeof refusalPrecedence)[number];
+
+/** What a shopper is told ("why can't I pay with my credit line here?"). */
+export const refusalMessages: Record<RefusalReason, string> = {
+  LINE_NOT_ACTIVE: 'Your credit line is not active (under review, frozen or closed).',
+  CHANNEL_NOT_ALLOWED: 'The credit line cannot be used in this channel.',
+  CATEGORY_BLOCKED: 'This kind of purchase cannot be paid with the credit line.',
+  PLAN_NOT_OFFERED: 'This payment plan is not offered here.',
+  AMOUNT_BELOW_MINIMUM: 'The amount is below the minimum for this channel and plan.',
+  BINDING_NOT_ACTIVE: 'Your account with this partner is not bound to the credit line.',
+  CONSENT_MISSING: 'You have not allowed this partner to use your credit line, or the consent expired.',
+  SCENARIO_QUOTA_EXCEEDED: "This month's quota for this kind of purchase is used up.",
+  VELOCITY_LIMIT: 'Too many payments in a short time; please try again later.',
+  AMOUNT_ANOMALY: 'This amount is unusual for your account and was held back for your safety.',
+  INSUFFICIENT_AVAILABLE_CREDIT: 'Your available credit is lower than the amount.',
+};

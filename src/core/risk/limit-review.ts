@@ -1,0 +1,43 @@
+import type { MinorUnits } from '../money';
+import { mulDivFloor } from '../money-math';
+import { maximumLimitMinor } from './scorecard';
+
+export interface LimitReviewInput {
+  limitMinor: MinorUnits;
+  /** Outstanding principal plus open holds: a cut never goes below it. */
+  usedMinor: MinorUnits;
+  onTimeStreak: number;
+  currentDaysOverdue: number;
+}
+
+export type LimitReviewAction = 'RAISE' | 'KEEP' | 'CUT' | 'FREEZE';
+
+export interface LimitReviewResult {
+  action: LimitReviewAction;
+  newLimitMinor: MinorUnits;
+  reason: string;
+}
+
+export const raiseAfterOnTimeStreak = 3;
+export const raisePercent = 10;
+export const cutToPercent = 70;
+export const freezeAfterDaysOverdue = 30;
+
+/** Periodic review: freeze on long overdue, cut on overdue, raise after an on-time streak (capped). */
+export function reviewLimit(input: LimitReviewInput): LimitReviewResult {
+  if (input.currentDaysOverdue > freezeAfterDaysOverdue) {
+    return { action: 'FREEZE', newLimitMinor: input.limitMinor, reason: 'OVERDUE_OVER_30_DAYS' };
+  }
+  if (input.currentDaysOverdue > 0) {
+    const cut = Math.max(input.usedMinor, mulDivFloor(input.limitMinor, cutToPercent, 100));
+    return cut < input.limitMinor
+      ? { action: 'CUT', newLimitMinor: cut, reason: 'OVERDUE' }
+      : { action: 'KEEP', newLimitMinor: input.limitMinor, reason: 'CUT_WOULD_GO_BELOW_USED' };
+  }
+  if (input.onTimeStreak >= raiseAfterOnTimeStreak && input.limitMinor < maximumLimitMinor) {
+    // Whole yuan only, capped at the product maximum.
+    const raised = Math.floor(mulDivFloor(input.limitMinor, 100 + raisePercent, 100) / 100) * 100;
+    return { action: 'RAISE', newLimitMinor: Math.min(maximumLimitMinor, raised), reason: 'ON_TIME_STREAK' };
+  }
+  return { action: 'KEEP', newLimitMinor: input.limitMinor, reason: 'NO_CHANGE' };
+}

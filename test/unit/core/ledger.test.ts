@@ -1,0 +1,110 @@
+import { applyCommand } from '../../../src/core/ledger/apply';
+import { InvariantViolation, type LineBalances } from '../../../src/core/ledger/balances';
+import type { LedgerCommand } from '../../../src/core/ledger/commands';
+
+const now = new Date('2026-03-10T04:00:00Z');
+const mallRequest = {
+  channel: 'MALL',
+  category: 'HOME',
+  plan: 'FULL' as const,
+  scenarioUsedThisMonthMinor: 0,
+  authorizationsInVelocityWindow: 0,
+};
+
+function run(commands: LedgerCommand[]): LineBalances {
+  let head: LineBalances | null = null;
+  for (const command of commands) {
+    const result = applyCommand(head, command, now);
+    if (!result.ok) throw new Error(`rejected ${command.type}: ${result.rejection}`);
+    head = result.balances;
+  }
+  return head!;
+}
+
+const open: LedgerCommand = { type: 'OPEN', limitMinor: 100_000, statementDay: 5 };
+const authorize = (authorizationId: string, amountMinor: number): LedgerCommand => ({
+  type: 'AUTHORIZE',
+  authorizationId,
+  amountMinor,
+  request: mallRequest,
+});
+
+describe('ledger state machine', () => {
+  test('authorize holds, capture moves the hold to principal, partial capture releases the rest', () => {
+    const held = run([open, authorize('a1', 30_000)]);
+    expect(held).toMatchObject({ limitMinor: 100_000, heldMinor: 30_000, principalMinor: 0 });
+    const captured = run([
+      open,
+      authorize('a1', 30_000),
+      { type: 'CAPTURE', authorizationId: 'a1', authorizedMinor: 30_000, captureMinor: 25_000 },
+    ]);
+    expect(captured).toMatchObject({ heldMinor: 0, principalMinor: 25_000 });
+  });
+
+  test('void releases the hold for free', () => {
+    const voided = run([
+      open,
+      authorize('a1', 30_000),
+      { type: 'VOID', authorizationId: 'a1', authorizedMinor: 30_000 },
+    ]);
+    expect(voided).toMatchObject({ heldMinor: 0, principalMinor: 0 });
+  });
+
+  test('refund reduces principal; beyond principal it becomes a credit balance', () => {
+    const base = [
+      open,
+      authorize('a1', 30_000),
+      { type: 'CAPTURE', authorizationId: 'a1', authorizedMinor: 30_000, captureMinor: 30_000 } as const,
+    ];
+    expect(
+      run([...base, { type: 'REFUND', refundId: 'r1', principalMinor: 10_000, toCreditBalanceMinor: 0 }]),
+    ).toMatchObject({
+      principalMinor: 20_000,
+      creditBalanceMinor: 0,
+    });
+    expect(
+      run([...base, { type: 'REFUND', refundId: 'r1', principalMinor: 0, toCreditBalanceMinor: 5_000 }]),
+    ).toMatchObject({
+      principalMinor: 30_000,
+      creditBalanceMinor: 5_000,
+    });
+  });
+
+  test.each([
+    ['authorize beyond available', [open, authorize('a1', 100_001)], 'INSUFFICIENT_AVAILABLE_CREDIT'],
+    [
+      'capture more than authorized',
+      [
+        open,
+        authorize('a1', 100),
+        { type: 'CAPTURE', authorizationId: 'a1', authorizedMinor: 100, captureMinor: 101 },
+      ],
+      'CAPTURE_EXCEEDS_AUTHORIZATION',
+    ],
+    [
+      'void a hold that is not there',
+      [open, { type: 'VOID', authorizationId: 'x', authorizedMinor: 100 }],
+      'HOLD_NOT_FOUND',
+    ],
+    [
+      'refund more principal than owed',
+      [open, { type: 'REFUND', refundId: 'r', principalMinor: 1, toCreditBalanceMinor: 0 }],
+      'REFUND_EXCEEDS_PRINCIPAL',
+    ],
+    ['open twice', [open, open], 'LINE_ALREADY_OPEN'],
+    ['use a line never opened', [authorize('a1', 100)], 'LINE_NOT_OPEN'],
+    ['authorize a fractional amount', [open, authorize('a1', 10.5)], 'INVALID_AMOUNT'],
+  ] as [string, LedgerCommand[], string][])(
+    '%s is rejected with %s and changes nothing',
+    (_name, commands, rejection) => {
+      const before = commands.length > 1 ? run(commands.slice(0, -1)) : null;
+      const result = applyCommand(before, commands.at(-1)!, now);
+      expect(result).toMatchObject({ ok: false, rejection });
+    },
+  );
+
+  test('a head that breaks an invariant is never built upon', () => {
+    const broken: LineBalances = { ...run([open]), principalMinor: 90_000, heldMinor: 20_000 };
+    expect(() => applyCommand(broken, authorize('a1', 100), now)).toThrow(InvariantViolation);
+  });
+});
