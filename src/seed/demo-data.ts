@@ -1,12 +1,12 @@
 import type { ChannelBindingDoc } from '../storage/models/channel-binding.model';
-import type { CreditLineDoc } from '../storage/models/credit-line.model';
+import type { ApplicantInputs } from '../core/risk/scorecard';
 import type { OrderDoc } from '../storage/models/order.model';
 import type { PartnerDoc } from '../storage/models/partner.model';
 import type { ProductDoc } from '../storage/models/product.model';
 import type { UserDoc } from '../storage/models/user.model';
 
 /** Fixed demo data: fixed ids and dates so seeding twice inserts nothing new. */
-const seededAt = new Date('2026-01-05T02:00:00.000Z');
+export const seededAt = new Date('2026-01-05T02:00:00.000Z');
 
 export const demoUserId = 'u_alice';
 
@@ -16,21 +16,47 @@ export const demoUsers: UserDoc[] = [
   { _id: 'u_carol', displayName: 'Carol Zhang', phone: '13700009012', createdAt: seededAt },
 ];
 
-const line = (userId: string, limitMinor: number, statementDay: number): CreditLineDoc => ({
-  _id: `cl_${userId.slice(2)}`,
-  userId,
-  status: 'ACTIVE',
-  limitMinor,
-  usedMinor: 0,
-  heldMinor: 0,
-  statementDay,
-  createdAt: seededAt,
-});
-
-export const demoCreditLines: CreditLineDoc[] = [
-  line('u_alice', 2_000_000, 5), // 20,000.00 CNY
-  line('u_bob', 500_000, 12), // 5,000.00 CNY
-  line('u_carol', 5_000, 20), // 50.00 CNY, the smallest limit the risk score can grant
+/** Applicant data the risk scorecard turns into each demo line's limit and fee tier. */
+export const demoApplicants: { userId: string; statementDay: number; inputs: ApplicantInputs }[] = [
+  {
+    // score 832 -> 29,000.00 CNY, tier A
+    userId: 'u_alice',
+    statementDay: 5,
+    inputs: {
+      accountAgeDays: 400,
+      verifiedIncomeBand: 3,
+      onTimeBills: 10,
+      lateBills: 0,
+      maxDaysOverdue: 0,
+      purchasesLast90Days: 8,
+    },
+  },
+  {
+    // score 688 -> 21,150.00 CNY, tier B
+    userId: 'u_bob',
+    statementDay: 12,
+    inputs: {
+      accountAgeDays: 180,
+      verifiedIncomeBand: 2,
+      onTimeBills: 4,
+      lateBills: 0,
+      maxDaysOverdue: 0,
+      purchasesLast90Days: 2,
+    },
+  },
+  {
+    // score 300 (floor) -> 50.00 CNY, the smallest limit, tier C
+    userId: 'u_carol',
+    statementDay: 20,
+    inputs: {
+      accountAgeDays: 30,
+      verifiedIncomeBand: 0,
+      onTimeBills: 0,
+      lateBills: 5,
+      maxDaysOverdue: 45,
+      purchasesLast90Days: 0,
+    },
+  },
 ];
 
 const product = (

@@ -2,6 +2,8 @@ import mongoose, { type Connection } from 'mongoose';
 import { channelBindingSchema } from './models/channel-binding.model';
 import { creditLineSchema } from './models/credit-line.model';
 import { installmentOrderSchema, mallOrderSchema } from './models/order.model';
+import { ledgerEntrySchema } from './models/ledger-entry.model';
+import { riskDecisionSchema } from './models/risk-decision.model';
 import { partnerSchema } from './models/partner.model';
 import { productSchema } from './models/product.model';
 import { userSchema } from './models/user.model';
@@ -23,6 +25,8 @@ function registerModels(connection: Connection) {
     installmentOrders: connection.model('InstallmentOrder', installmentOrderSchema),
     partners: connection.model('Partner', partnerSchema),
     channelBindings: connection.model('ChannelBinding', channelBindingSchema),
+    ledgerEntries: connection.model('LedgerEntry', ledgerEntrySchema),
+    riskDecisions: connection.model('RiskDecision', riskDecisionSchema),
   };
 }
 

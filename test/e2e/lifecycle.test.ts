@@ -14,7 +14,7 @@ describe('npm start lifecycle on the embedded FerretDB', () => {
     expect(first.output()).toContain('database engine: FerretDB 1.24');
     expect(first.output()).toMatch(/Node v24\./);
     const home = await first.execute(AccountHomeDocument, {}, tokenFor('u_alice'));
-    expect(home.data?.me?.creditLine?.limit.amount).toBe('20000.00');
+    expect(home.data?.me?.creditLine?.limit.amount).toBe('29000.00');
 
     const children = descendantPids(first.process.pid!);
     expect(children.length).toBeGreaterThanOrEqual(6); // FerretDB, 4 subgraphs, gateway

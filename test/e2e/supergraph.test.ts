@@ -25,7 +25,7 @@ describe('the supergraph over HTTP (gateway + 4 subgraph processes)', () => {
   test('each user sees only their own line', async () => {
     const response = await stack.execute(AccountHomeDocument, {}, tokenFor('u_bob'));
     expect(response.data?.me?.id).toBe('u_bob');
-    expect(response.data?.me?.creditLine?.limit.amount).toBe('5000.00');
+    expect(response.data?.me?.creditLine?.limit.amount).toBe('21150.00');
     expect(response.data?.me?.mallOrders.edges).toEqual([]);
   });
 
@@ -33,7 +33,7 @@ describe('the supergraph over HTTP (gateway + 4 subgraph processes)', () => {
     const home = await stack.execute(AccountHomeDocument);
     expect(home.data?.me ?? null).toBeNull();
     expect(home.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
-    expect(JSON.stringify(home)).not.toContain('20000.00');
+    expect(JSON.stringify(home)).not.toContain('29000.00');
 
     const catalog = await stack.execute(CatalogDocument);
     expect(catalog.errors).toBeUndefined();

@@ -1,4 +1,4 @@
-import { demoCreditLines, demoUsers } from '../../src/seed/demo-data';
+import { demoUsers } from '../../src/seed/demo-data';
 import { seedDemoData } from '../../src/seed/seed';
 import { ensureIndexes } from '../../src/storage/database';
 import { testDatabase } from '../support/test-database';
@@ -10,10 +10,17 @@ describe('demo data and index setup', () => {
     expect(added).toBeGreaterThan(demoUsers.length);
     expect(await seedDemoData(t.repos)).toBe(0);
     expect(await t.db.models.users.countDocuments()).toBe(demoUsers.length);
+    // Limits come from the scorecard (hand-computed in src/seed/demo-data.ts) through each line's OPEN entry.
     const lines = await t.repos.creditLines.findByUserIds(demoUsers.map((u) => u._id));
-    expect(lines.map((l) => l.limitMinor).sort((a, b) => a - b)).toEqual(
-      demoCreditLines.map((l) => l.limitMinor).sort((a, b) => a - b),
-    );
+    expect(
+      Object.fromEntries(lines.map((l) => [l.userId, [l.limitMinor, l.riskTier, l.status, l.headSequence]])),
+    ).toEqual({
+      u_alice: [2_900_000, 'A', 'ACTIVE', 1],
+      u_bob: [2_115_000, 'B', 'ACTIVE', 1],
+      u_carol: [5_000, 'C', 'ACTIVE', 1],
+    });
+    const [open] = await t.repos.ledger.all('cl_alice');
+    expect(open).toMatchObject({ sequence: 1, type: 'OPEN', amountMinor: 2_900_000 });
   });
 
   test('the index setup step can run again, and builds the unique indexes', async () => {

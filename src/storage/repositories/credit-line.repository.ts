@@ -1,4 +1,5 @@
 import type { Models } from '../database';
+import type { LineBalances } from '../../core/ledger/balances';
 import type { CreditLineDoc } from '../models/credit-line.model';
 import { insertOnce } from './insert-once';
 
@@ -17,6 +18,37 @@ export class CreditLineRepository {
       .find({ userId: { $in: userIds } })
       .lean<CreditLineDoc[]>()
       .exec();
+  }
+
+  /** Writes a newer head's figures; an older head never overwrites a newer one it can see. */
+  async project(lineId: string, headSequence: number, balances: LineBalances): Promise<void> {
+    await this.models.creditLines
+      .updateOne(
+        { _id: lineId, headSequence: { $lt: headSequence } },
+        {
+          $set: {
+            headSequence,
+            status: balances.status,
+            limitMinor: balances.limitMinor,
+            usedMinor: balances.principalMinor,
+            heldMinor: balances.heldMinor,
+            feesOwedMinor: balances.feesOwedMinor,
+            penaltiesOwedMinor: balances.penaltiesOwedMinor,
+            creditBalanceMinor: balances.creditBalanceMinor,
+            statementDay: balances.statementDay,
+          },
+        },
+      )
+      .exec();
+  }
+
+  /** Unconditional overwrite, for the rebuild command. */
+  async overwrite(line: CreditLineDoc): Promise<void> {
+    await this.models.creditLines.replaceOne({ _id: line._id }, line).exec();
+  }
+
+  all(): Promise<CreditLineDoc[]> {
+    return this.models.creditLines.find({}).sort({ _id: 1 }).lean<CreditLineDoc[]>().exec();
   }
 
   insertOnce(line: CreditLineDoc): Promise<boolean> {

@@ -1,9 +1,11 @@
 import type { Database } from '../database';
 import { ChannelBindingRepository } from './channel-binding.repository';
 import { CreditLineRepository } from './credit-line.repository';
+import { LedgerRepository } from './ledger.repository';
 import { OrderRepository } from './order.repository';
 import { PartnerRepository } from './partner.repository';
 import { ProductRepository } from './product.repository';
+import { RiskDecisionRepository } from './risk-decision.repository';
 import { UserRepository } from './user.repository';
 
 export interface Repositories {
@@ -14,6 +16,8 @@ export interface Repositories {
   installmentOrders: OrderRepository;
   partners: PartnerRepository;
   channelBindings: ChannelBindingRepository;
+  ledger: LedgerRepository;
+  riskDecisions: RiskDecisionRepository;
 }
 
 export function createRepositories(db: Database): Repositories {
@@ -26,5 +30,7 @@ export function createRepositories(db: Database): Repositories {
     installmentOrders: new OrderRepository(models.installmentOrders),
     partners: new PartnerRepository(models),
     channelBindings: new ChannelBindingRepository(models),
+    ledger: new LedgerRepository(models),
+    riskDecisions: new RiskDecisionRepository(models),
   };
 }
