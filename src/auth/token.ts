@@ -10,9 +10,18 @@ const issuer = 'creditgraph';
 const audience = 'creditgraph-api';
 
 export function signUserToken(secret: string, userId: string, ttlSeconds = 7 * 24 * 3600): string {
-  return jwt.sign({ scope: 'user' }, secret, {
+  return signToken(secret, userId, 'user', ttlSeconds);
+}
+
+/** Operators ship orders, refund, and (local mode) move the business clock. */
+export function signOperatorToken(secret: string, operatorId = 'op_demo', ttlSeconds = 12 * 3600): string {
+  return signToken(secret, operatorId, 'operator', ttlSeconds);
+}
+
+function signToken(secret: string, subject: string, scope: string, ttlSeconds: number): string {
+  return jwt.sign({ scope }, secret, {
     algorithm: 'HS256',
-    subject: userId,
+    subject,
     issuer,
     audience,
     expiresIn: ttlSeconds,

@@ -1,6 +1,5 @@
 import type { ChannelBindingDoc } from '../storage/models/channel-binding.model';
 import type { ApplicantInputs } from '../core/risk/scorecard';
-import type { OrderDoc } from '../storage/models/order.model';
 import type { PartnerDoc } from '../storage/models/partner.model';
 import type { ProductDoc } from '../storage/models/product.model';
 import type { UserDoc } from '../storage/models/user.model';
@@ -77,20 +76,6 @@ export const demoProducts: ProductDoc[] = [
   product('inst-phone', 'INSTALLMENT', 'Smartphone Pro', 'ELECTRONICS', 599_900, [3, 6, 12]),
   product('inst-bike', 'INSTALLMENT', 'E-bike', 'MOBILITY', 259_900, [3, 6]),
 ];
-
-export const demoMallOrders: OrderDoc[] = [
-  {
-    _id: 'mo_0mjzq1t40seed00001',
-    userId: 'u_alice',
-    items: [{ sku: 'mall-tea-set', title: 'Celadon tea set', quantity: 1, unitPriceMinor: 29_900 }],
-    totalMinor: 29_900,
-    periods: 1,
-    status: 'SHIPPED',
-    createdAt: seededAt,
-  },
-];
-
-export const demoInstallmentOrders: OrderDoc[] = [];
 
 export const demoPartners: PartnerDoc[] = [
   {

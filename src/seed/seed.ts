@@ -1,14 +1,5 @@
 import type { Repositories } from '../storage/repositories/repositories';
-import {
-  demoBindings,
-  demoApplicants,
-  demoInstallmentOrders,
-  demoMallOrders,
-  demoPartners,
-  demoProducts,
-  demoUsers,
-  seededAt,
-} from './demo-data';
+import { demoBindings, demoApplicants, demoPartners, demoProducts, demoUsers, seededAt } from './demo-data';
 import { CreditLineOpeningService } from '../services/credit-line-opening.service';
 
 /** Inserts the demo data; rows already there are left as they are. Returns how many were new. */
@@ -16,8 +7,6 @@ export async function seedDemoData(repos: Repositories): Promise<number> {
   const inserted = await Promise.all([
     ...demoUsers.map((doc) => repos.users.insertOnce(doc)),
     ...demoProducts.map((doc) => repos.products.insertOnce(doc)),
-    ...demoMallOrders.map((doc) => repos.mallOrders.insertOnce(doc)),
-    ...demoInstallmentOrders.map((doc) => repos.installmentOrders.insertOnce(doc)),
     ...demoPartners.map((doc) => repos.partners.insertOnce(doc)),
     ...demoBindings.map((doc) => repos.channelBindings.insertOnce(doc)),
   ]);

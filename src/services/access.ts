@@ -12,3 +12,18 @@ export function requireOwner(viewer: Viewer | undefined, userId: string): Viewer
   if (signedIn.userId !== userId) throw new AppError('FORBIDDEN', 'This data belongs to another user');
   return signedIn;
 }
+
+export function isOperator(viewer: Viewer | undefined): boolean {
+  return viewer?.scopes.includes('operator') ?? false;
+}
+
+/** Operator actions (shipping, refunds, the local clock): an operator token is required. */
+export function requireOperator(viewer: Viewer | undefined): Viewer {
+  const signedIn = requireViewer(viewer);
+  if (!isOperator(signedIn)) throw new AppError('FORBIDDEN', 'This is an operator action');
+  return signedIn;
+}
+
+export function requireOwnerOrOperator(viewer: Viewer | undefined, userId: string): Viewer {
+  return isOperator(viewer) ? viewer! : requireOwner(viewer, userId);
+}

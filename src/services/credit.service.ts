@@ -5,6 +5,8 @@ import type { Repositories } from '../storage/repositories/repositories';
 import { requireOwner, requireViewer } from './access';
 import { AppError } from './errors';
 import { keyedLoader } from './keyed-loader';
+import { type Connection, pageQuery, toConnection } from './pagination';
+import type { LedgerEntryDoc } from '../storage/models/ledger-entry.model';
 
 /** Users and their credit lines, for one request (its loaders cache per request only). */
 export class CreditService {
@@ -12,10 +14,13 @@ export class CreditService {
   private readonly linesById;
   private readonly linesByUserId;
 
+  private readonly ledger;
+
   constructor(
-    repos: Pick<Repositories, 'users' | 'creditLines'>,
+    repos: Pick<Repositories, 'users' | 'creditLines' | 'ledger'>,
     private readonly viewer: Viewer | undefined,
   ) {
+    this.ledger = repos.ledger;
     this.usersById = keyedLoader(
       (ids) => repos.users.findByIds(ids),
       (user) => user._id,
@@ -44,6 +49,15 @@ export class CreditService {
   async creditLineOfUser(userId: string): Promise<CreditLineDoc | undefined> {
     requireOwner(this.viewer, userId);
     return this.linesByUserId.load(userId);
+  }
+
+  async ledgerPage(
+    line: { id: string; userId: string },
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<Connection<LedgerEntryDoc>> {
+    requireOwner(this.viewer, line.userId);
+    return toConnection(await this.ledger.page(line.id, pageQuery(first, after)));
   }
 
   async creditLine(lineId: string): Promise<CreditLineDoc> {

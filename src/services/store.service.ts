@@ -3,7 +3,9 @@ import type { OrderDoc } from '../storage/models/order.model';
 import type { ProductDoc, Store } from '../storage/models/product.model';
 import type { OrderRepository } from '../storage/repositories/order.repository';
 import type { ProductRepository } from '../storage/repositories/product.repository';
-import { requireOwner } from './access';
+import type { Repositories } from '../storage/repositories/repositories';
+import type { InstallmentPlanDoc } from '../storage/models/installment-plan.model';
+import { requireOwner, requireOwnerOrOperator } from './access';
 import { AppError } from './errors';
 import { keyedLoader } from './keyed-loader';
 import { ordersPageLoader } from './orders-loader';
@@ -14,22 +16,35 @@ export class StoreService {
   private readonly productsById;
   private readonly ordersById;
   private readonly orderPages;
+  private readonly plansByOrderId;
+  private readonly products: ProductRepository;
 
   constructor(
     private readonly store: Store,
-    private readonly products: ProductRepository,
+    repos: Pick<Repositories, 'products' | 'installmentPlans'>,
     orders: OrderRepository,
     private readonly viewer: Viewer | undefined,
   ) {
+    this.products = repos.products;
     this.productsById = keyedLoader(
-      (ids) => products.findByIds(ids),
+      (ids) => repos.products.findByIds(ids),
       (product) => product._id,
     );
     this.ordersById = keyedLoader(
       (ids) => orders.findByIds(ids),
       (order) => order._id,
     );
+    this.plansByOrderId = keyedLoader(
+      (ids) => repos.installmentPlans.findByOrderIds(ids),
+      (plan) => plan.orderId,
+    );
     this.orderPages = ordersPageLoader(orders);
+  }
+
+  /** The installment plan of an order the viewer may see (none for FULL or before shipping). */
+  async planOfOrder(order: OrderDoc): Promise<InstallmentPlanDoc | undefined> {
+    requireOwnerOrOperator(this.viewer, order.userId);
+    return this.plansByOrderId.load(order._id);
   }
 
   /** The public catalog: no sign-in needed. */
@@ -59,7 +74,7 @@ export class StoreService {
   async order(orderId: string): Promise<OrderDoc> {
     const order = await this.ordersById.load(orderId);
     if (!order) throw new AppError('NOT_FOUND', `No order ${orderId}`);
-    requireOwner(this.viewer, order.userId);
+    requireOwnerOrOperator(this.viewer, order.userId);
     return order;
   }
 }

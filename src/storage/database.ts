@@ -4,6 +4,9 @@ import { creditLineSchema } from './models/credit-line.model';
 import { installmentOrderSchema, mallOrderSchema } from './models/order.model';
 import { ledgerEntrySchema } from './models/ledger-entry.model';
 import { riskDecisionSchema } from './models/risk-decision.model';
+import { installmentPlanSchema } from './models/installment-plan.model';
+import { refundSchema } from './models/refund.model';
+import { clockSchema } from './models/clock.model';
 import { partnerSchema } from './models/partner.model';
 import { productSchema } from './models/product.model';
 import { userSchema } from './models/user.model';
@@ -27,6 +30,9 @@ function registerModels(connection: Connection) {
     channelBindings: connection.model('ChannelBinding', channelBindingSchema),
     ledgerEntries: connection.model('LedgerEntry', ledgerEntrySchema),
     riskDecisions: connection.model('RiskDecision', riskDecisionSchema),
+    installmentPlans: connection.model('InstallmentPlan', installmentPlanSchema),
+    refunds: connection.model('Refund', refundSchema),
+    clock: connection.model('Clock', clockSchema),
   };
 }
 

@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     port: Number(process.env.SUBGRAPH_PORT ?? 0),
     repos: createRepositories(db),
     authSecret: config.authSecret,
+    mode: config.mode,
   });
   onShutdown(async () => {
     await serving.stop();

@@ -3,6 +3,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { GraphQLError } from 'graphql';
 import { InvalidTokenError, type Viewer, viewerFromAuthorization } from '../auth/token';
+import type { AppMode } from '../config';
 import type { Repositories } from '../storage/repositories/repositories';
 import type { SubgraphContext } from './common/context';
 import type { SubgraphDefinition } from './common/subgraph-definition';
@@ -12,6 +13,7 @@ export interface ServeOptions {
   port: number;
   repos: Repositories;
   authSecret: string;
+  mode: AppMode;
 }
 
 export interface ServingSubgraph {
@@ -36,7 +38,7 @@ export async function serveSubgraph<TServices>(
   options: ServeOptions,
 ): Promise<ServingSubgraph> {
   const server = new ApolloServer<SubgraphContext<TServices>>({
-    schema: await definition.buildSchema(),
+    schema: await definition.buildSchema(options.mode),
     formatError: formatSubgraphError,
     includeStacktraceInErrorResponses: false,
     plugins: [ApolloServerPluginInlineTraceDisabled()],
@@ -47,7 +49,7 @@ export async function serveSubgraph<TServices>(
     listen: { port: options.port, host: '127.0.0.1' },
     context: async ({ req }) => {
       const viewer = viewerOf(options.authSecret, req.headers.authorization);
-      return { viewer, services: definition.createServices(options.repos, viewer) };
+      return { viewer, services: definition.createServices(options.repos, viewer, options.mode) };
     },
   });
   return { url, stop: () => server.stop() };

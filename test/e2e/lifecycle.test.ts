@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AccountHomeDocument } from '../generated/graphql';
+import { AccountHomeDocument, CheckoutDocument } from '../generated/graphql';
 import { descendantPids, isAlive, startStack, tokenFor } from '../support/stack';
 
 describe('npm start lifecycle on the embedded FerretDB', () => {
@@ -15,6 +15,13 @@ describe('npm start lifecycle on the embedded FerretDB', () => {
     expect(first.output()).toMatch(/Node v24\./);
     const home = await first.execute(AccountHomeDocument, {}, tokenFor('u_alice'));
     expect(home.data?.me?.creditLine?.limit.amount).toBe('29000.00');
+    const input = {
+      items: [{ productId: 'mall-tea-set', quantity: 1 }],
+      plan: 'FULL' as const,
+      idempotencyKey: 'keep-me-0001',
+    };
+    const placed = await first.execute(CheckoutDocument, { input }, tokenFor('u_alice'));
+    expect(placed.data?.checkout.userErrors).toEqual([]);
 
     const children = descendantPids(first.process.pid!);
     expect(children.length).toBeGreaterThanOrEqual(6); // FerretDB, 4 subgraphs, gateway
@@ -25,6 +32,9 @@ describe('npm start lifecycle on the embedded FerretDB', () => {
     await using second = await startStack(env);
     expect(second.output()).toContain('demo data: 0 new records');
     const again = await second.execute(AccountHomeDocument, {}, tokenFor('u_alice'));
-    expect(again.data?.me?.mallOrders.edges).toHaveLength(1);
+    expect(again.data?.me?.mallOrders.edges.map((edge) => edge.node.id)).toEqual([
+      placed.data?.checkout.order?.id,
+    ]);
+    expect(again.data?.me?.creditLine?.available.amount).toBe('28701.00');
   });
 });

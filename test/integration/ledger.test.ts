@@ -14,7 +14,6 @@ const authorize = (authorizationId: string, amountMinor: number): LedgerCommand 
     category: 'HOME',
     plan: 'FULL',
     scenarioUsedThisMonthMinor: 0,
-    authorizationsInVelocityWindow: 0,
   },
 });
 

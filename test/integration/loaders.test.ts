@@ -31,12 +31,12 @@ describe('DataLoader keeps database round trips constant', () => {
   test("another user's orders are refused with FORBIDDEN, without a token with UNAUTHENTICATED", async () => {
     await using t = await testDatabase();
     await seedDemoData(t.repos);
-    const asBob = new StoreService('MALL', t.repos.products, t.repos.mallOrders, {
+    const asBob = new StoreService('MALL', t.repos, t.repos.mallOrders, {
       userId: 'u_bob',
       scopes: [],
     });
     await expect(asBob.ordersOfUser('u_alice', 5, null)).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    const anonymous = new StoreService('MALL', t.repos.products, t.repos.mallOrders, undefined);
+    const anonymous = new StoreService('MALL', t.repos, t.repos.mallOrders, undefined);
     await expect(anonymous.ordersOfUser('u_alice', 5, null)).rejects.toMatchObject({
       code: 'UNAUTHENTICATED',
     });

@@ -8,8 +8,15 @@ const order = (userId: string, createdAt: Date, n: number): OrderDoc => ({
   userId,
   items: [{ sku: 'mall-tea-set', title: 'Tea set', quantity: n, unitPriceMinor: 29_900 }],
   totalMinor: 29_900 * n,
+  plan: 'FULL',
   periods: 1,
   status: 'PLACED',
+  lineId: `cl_${userId}`,
+  authorizationId: `auth_${userId}_${n}`,
+  idempotencyKey: `${userId}:${n}`,
+  requestHash: 'h',
+  capturedMinor: 0,
+  refundedMinor: 0,
   createdAt,
 });
 

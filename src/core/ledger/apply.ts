@@ -1,4 +1,8 @@
-import { decideAuthorization, type AuthorizationDecision } from '../policy/decide-authorization';
+import {
+  decideAuthorization,
+  type AuthorizationDecision,
+  velocityWindowMinutes,
+} from '../policy/decide-authorization';
 import type { RefusalReason } from '../policy/refusal-reasons';
 import { assertBalances, lineAvailableMinor, type LineBalances } from './balances';
 import type { LedgerCommand } from './commands';
@@ -9,12 +13,14 @@ export type LedgerRejection =
   | 'INVALID_AMOUNT'
   | 'CAPTURE_EXCEEDS_AUTHORIZATION'
   | 'HOLD_NOT_FOUND'
-  | 'REFUND_EXCEEDS_PRINCIPAL'
   | RefusalReason;
 
 export type ApplyResult =
   | { ok: true; balances: LineBalances; amountMinor: number; decision?: AuthorizationDecision }
   | { ok: false; rejection: LedgerRejection; decision?: AuthorizationDecision };
+
+/** More than any channel's velocity limit, so the rule always sees the whole window. */
+const maxRecentAuthorizations = 50;
 
 const reject = (rejection: LedgerRejection, decision?: AuthorizationDecision): ApplyResult => ({
   ok: false,
@@ -44,6 +50,7 @@ export function applyCommand(head: LineBalances | null, command: LedgerCommand, 
         penaltiesOwedMinor: 0,
         creditBalanceMinor: 0,
         statementDay: command.statementDay,
+        recentAuthorizationsAt: [],
       },
       command.limitMinor,
     );
@@ -54,18 +61,25 @@ export function applyCommand(head: LineBalances | null, command: LedgerCommand, 
   switch (command.type) {
     case 'AUTHORIZE': {
       if (!positive(command.amountMinor)) return reject('INVALID_AMOUNT');
+      const windowStart = now.getTime() - velocityWindowMinutes * 60_000;
+      const inWindow = head.recentAuthorizationsAt.filter((at) => at > windowStart);
       const decision = decideAuthorization(
         {
           ...command.request,
           lineStatus: head.status,
           availableMinor: lineAvailableMinor(head),
           amountMinor: command.amountMinor,
+          authorizationsInVelocityWindow: inWindow.length,
         },
         now,
       );
       if (!decision.approved) return reject(decision.reason!, decision);
       return done(
-        { ...head, heldMinor: head.heldMinor + command.amountMinor },
+        {
+          ...head,
+          heldMinor: head.heldMinor + command.amountMinor,
+          recentAuthorizationsAt: [...inWindow, now.getTime()].slice(-maxRecentAuthorizations),
+        },
         command.amountMinor,
         decision,
       );
@@ -89,18 +103,15 @@ export function applyCommand(head: LineBalances | null, command: LedgerCommand, 
       return done({ ...head, heldMinor: head.heldMinor - command.authorizedMinor }, command.authorizedMinor);
     }
     case 'REFUND': {
-      const total = command.principalMinor + command.toCreditBalanceMinor;
-      if (!positive(total) || command.principalMinor < 0 || command.toCreditBalanceMinor < 0) {
-        return reject('INVALID_AMOUNT');
-      }
-      if (command.principalMinor > head.principalMinor) return reject('REFUND_EXCEEDS_PRINCIPAL');
+      if (!positive(command.amountMinor)) return reject('INVALID_AMOUNT');
+      const principalPart = Math.min(command.amountMinor, head.principalMinor);
       return done(
         {
           ...head,
-          principalMinor: head.principalMinor - command.principalMinor,
-          creditBalanceMinor: head.creditBalanceMinor + command.toCreditBalanceMinor,
+          principalMinor: head.principalMinor - principalPart,
+          creditBalanceMinor: head.creditBalanceMinor + command.amountMinor - principalPart,
         },
-        total,
+        command.amountMinor,
       );
     }
   }

@@ -17,6 +17,11 @@ export interface LineBalances {
   /** Money the customer has on account (overpayment, refund of paid principal). */
   creditBalanceMinor: MinorUnits;
   statementDay: number;
+  /**
+   * Times (epoch ms) of the latest approved authorizations inside the velocity window. Kept on the
+   * head so the velocity rule is decided serially with the append, exact under concurrent checkouts.
+   */
+  recentAuthorizationsAt: number[];
 }
 
 export class InvariantViolation extends Error {

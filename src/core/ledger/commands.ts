@@ -7,18 +7,19 @@ export type LedgerCommand =
       type: 'AUTHORIZE';
       authorizationId: string;
       amountMinor: MinorUnits;
-      /** Risk inputs other than the line's own state, which the core reads from the head. */
-      request: Omit<AuthorizationInput, 'lineStatus' | 'availableMinor' | 'amountMinor'>;
+      /** Risk inputs other than the line's own state (available credit, velocity), read from the head. */
+      request: Omit<
+        AuthorizationInput,
+        'lineStatus' | 'availableMinor' | 'amountMinor' | 'authorizationsInVelocityWindow'
+      >;
     }
   | { type: 'CAPTURE'; authorizationId: string; authorizedMinor: MinorUnits; captureMinor: MinorUnits }
   | { type: 'VOID'; authorizationId: string; authorizedMinor: MinorUnits }
   | {
       type: 'REFUND';
       refundId: string;
-      /** Outstanding principal the refund removes. */
-      principalMinor: MinorUnits;
-      /** Refund beyond outstanding principal: kept as a credit balance for the customer. */
-      toCreditBalanceMinor: MinorUnits;
+      /** Reduces outstanding principal; whatever exceeds it becomes a credit balance for the customer. */
+      amountMinor: MinorUnits;
     };
 
 export type LedgerCommandType = LedgerCommand['type'];

@@ -20,6 +20,8 @@ export interface ChannelPolicy {
   minimumAmountMinor: MinorUnits;
   /** Partner channels act for a user only through an active binding with consent. */
   requiresBinding: boolean;
+  /** Most authorizations per velocity window (10 minutes) before VELOCITY_LIMIT. */
+  velocityMaxAuthorizations: number;
   /** Scenario sub-limit per calendar month (e.g. phone top-up), if any. */
   monthlyQuotaMinor?: MinorUnits;
 }
@@ -35,6 +37,7 @@ export const channelPolicies: Record<Channel, ChannelPolicy> = {
     blockedCategories: [],
     minimumAmountMinor: 100,
     requiresBinding: false,
+    velocityMaxAuthorizations: 20,
   },
   INSTALLMENT_STORE: {
     plans: ['INSTALLMENTS'],
@@ -42,6 +45,7 @@ export const channelPolicies: Record<Channel, ChannelPolicy> = {
     blockedCategories: [],
     minimumAmountMinor: 30_000,
     requiresBinding: false,
+    velocityMaxAuthorizations: 5,
   },
   WALLET_PARTNER: {
     plans: ['FULL', 'INSTALLMENTS'],
@@ -49,6 +53,7 @@ export const channelPolicies: Record<Channel, ChannelPolicy> = {
     blockedCategories: ['VIRTUAL_CURRENCY'],
     minimumAmountMinor: 100,
     requiresBinding: true,
+    velocityMaxAuthorizations: 10,
   },
   TELECOM_TOPUP: {
     plans: ['FULL'],
@@ -56,6 +61,7 @@ export const channelPolicies: Record<Channel, ChannelPolicy> = {
     blockedCategories: [],
     minimumAmountMinor: 1_000,
     requiresBinding: true,
+    velocityMaxAuthorizations: 5,
     monthlyQuotaMinor: 50_000,
   },
   OFFLINE_QR: {
@@ -64,5 +70,6 @@ export const channelPolicies: Record<Channel, ChannelPolicy> = {
     blockedCategories: [],
     minimumAmountMinor: 100,
     requiresBinding: true,
+    velocityMaxAuthorizations: 10,
   },
 };

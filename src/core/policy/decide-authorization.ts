@@ -4,7 +4,6 @@ import { alwaysBlockedCategories, type Channel, channelPolicies, type Plan } fro
 import { refusalPrecedence, type RefusalReason } from './refusal-reasons';
 
 export const velocityWindowMinutes = 10;
-export const velocityMaxAuthorizations = 5;
 /** An amount above this many times the typical purchase (and above the floor) is held back. */
 export const anomalyMultiple = 10;
 export const anomalyFloorMinor = 500_000; // 5,000 CNY
@@ -62,7 +61,9 @@ const rules: Record<RefusalReason, Rule> = {
     const quota = channelPolicies[i.channel as Channel]?.monthlyQuotaMinor;
     return quota !== undefined && i.scenarioUsedThisMonthMinor + i.amountMinor > quota;
   },
-  VELOCITY_LIMIT: (i) => i.authorizationsInVelocityWindow >= velocityMaxAuthorizations,
+  VELOCITY_LIMIT: (i) =>
+    i.authorizationsInVelocityWindow >=
+    (channelPolicies[i.channel as Channel]?.velocityMaxAuthorizations ?? 0),
   AMOUNT_ANOMALY: (i) =>
     i.typicalAmountMinor !== undefined &&
     i.amountMinor > anomalyFloorMinor &&

@@ -38,6 +38,7 @@ const balancesSchema = new Schema<LineBalances>(
     penaltiesOwedMinor: { type: Number, required: true },
     creditBalanceMinor: { type: Number, required: true },
     statementDay: { type: Number, required: true },
+    recentAuthorizationsAt: { type: [Number], default: [] },
   },
   { _id: false },
 );

@@ -1,5 +1,7 @@
 import { Schema } from 'mongoose';
+import type { Plan } from '../../core/policy/channel-policies';
 
+/** PLACED = authorized (a hold on the line); SHIPPED = captured; CANCELLED = hold voided or expired. */
 export const orderStatuses = ['PLACED', 'SHIPPED', 'CANCELLED'] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 
@@ -16,9 +18,18 @@ export interface OrderDoc {
   userId: string;
   items: OrderItem[];
   totalMinor: number;
+  plan: Plan;
   /** 1 for pay-in-full; 3/6/12/24 for installments. */
   periods: number;
   status: OrderStatus;
+  lineId: string;
+  /** The hold on the credit line; its capture or void is a unique ledger key (resolves once). */
+  authorizationId: string;
+  /** `<userId>:<client key>`, unique: the same checkout twice is one order. */
+  idempotencyKey: string;
+  requestHash: string;
+  capturedMinor: number;
+  refundedMinor: number;
   createdAt: Date;
 }
 
@@ -42,13 +53,22 @@ function orderSchema(collection: string): Schema<OrderDoc> {
         required: true,
       },
       totalMinor: { type: Number, required: true },
+      plan: { type: String, enum: ['FULL', 'INSTALLMENTS'], required: true },
       periods: { type: Number, required: true },
       status: { type: String, enum: orderStatuses, required: true },
+      lineId: { type: String, required: true },
+      authorizationId: { type: String, required: true },
+      idempotencyKey: { type: String, required: true },
+      requestHash: { type: String, required: true },
+      capturedMinor: { type: Number, required: true },
+      refundedMinor: { type: Number, required: true },
       createdAt: { type: Date, required: true },
     },
     { collection, versionKey: false, autoIndex: false },
   );
   schema.index({ userId: 1, _id: -1 });
+  schema.index({ idempotencyKey: 1 }, { unique: true });
+  schema.index({ status: 1, createdAt: 1 });
   return schema;
 }
 

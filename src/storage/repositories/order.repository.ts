@@ -33,6 +33,27 @@ export class OrderRepository {
     );
   }
 
+  async byIdempotencyKey(idempotencyKey: string): Promise<OrderDoc | undefined> {
+    return (await this.orders.findOne({ idempotencyKey }).lean<OrderDoc>().exec()) ?? undefined;
+  }
+
+  /** Orders still holding credit that were placed before `before` (hold expiry). */
+  placedBefore(before: Date, limit: number): Promise<OrderDoc[]> {
+    return this.orders
+      .find({ status: 'PLACED', createdAt: { $lt: before } })
+      .limit(limit)
+      .lean<OrderDoc[]>()
+      .exec();
+  }
+
+  /** Projection update after the ledger recorded the change. */
+  async setPayment(
+    orderId: string,
+    fields: Partial<Pick<OrderDoc, 'status' | 'capturedMinor' | 'refundedMinor'>>,
+  ) {
+    await this.orders.updateOne({ _id: orderId }, { $set: fields }).exec();
+  }
+
   insertOnce(order: OrderDoc): Promise<boolean> {
     return insertOnce(this.orders, order);
   }

@@ -1,7 +1,10 @@
 import type { Database } from '../database';
 import { ChannelBindingRepository } from './channel-binding.repository';
 import { CreditLineRepository } from './credit-line.repository';
+import { ClockRepository } from './clock.repository';
+import { InstallmentPlanRepository } from './installment-plan.repository';
 import { LedgerRepository } from './ledger.repository';
+import { RefundRepository } from './refund.repository';
 import { OrderRepository } from './order.repository';
 import { PartnerRepository } from './partner.repository';
 import { ProductRepository } from './product.repository';
@@ -18,6 +21,9 @@ export interface Repositories {
   channelBindings: ChannelBindingRepository;
   ledger: LedgerRepository;
   riskDecisions: RiskDecisionRepository;
+  installmentPlans: InstallmentPlanRepository;
+  refunds: RefundRepository;
+  clock: ClockRepository;
 }
 
 export function createRepositories(db: Database): Repositories {
@@ -32,5 +38,8 @@ export function createRepositories(db: Database): Repositories {
     channelBindings: new ChannelBindingRepository(models),
     ledger: new LedgerRepository(models),
     riskDecisions: new RiskDecisionRepository(models),
+    installmentPlans: new InstallmentPlanRepository(models),
+    refunds: new RefundRepository(models),
+    clock: new ClockRepository(models),
   };
 }

@@ -4,6 +4,7 @@ import type { OrderDoc } from '../../storage/models/order.model';
 import type { ProductDoc } from '../../storage/models/product.model';
 import { connectionTypes } from './connection.type';
 import { Money } from './money.type';
+import { PaymentPlan } from './payment-plan.enum';
 
 export enum OrderStatus {
   PLACED = 'PLACED',
@@ -74,10 +75,20 @@ export function storeTypes(prefix: 'Mall' | 'Installment') {
     @Field(() => [OrderItem])
     items!: OrderItem[];
 
+    @Field(() => PaymentPlan)
+    plan!: PaymentPlan;
+
+    @Field(() => Int, { description: '1 for FULL, else the number of monthly installments' })
+    periods!: number;
+
+    @Field(() => Money, { description: 'Charged to the credit line when the order shipped' })
+    captured!: Money;
+
+    @Field(() => Money)
+    refunded!: Money;
+
     @Field(() => DateTimeISOResolver)
     createdAt!: Date;
-
-    periods!: number;
 
     static from(doc: OrderDoc): Order {
       return Object.assign(new Order(), {
@@ -93,7 +104,10 @@ export function storeTypes(prefix: 'Mall' | 'Installment') {
           }),
         ),
         createdAt: doc.createdAt,
+        plan: doc.plan as PaymentPlan,
         periods: doc.periods,
+        captured: Money.of(doc.capturedMinor),
+        refunded: Money.of(doc.refundedMinor),
       });
     }
   }

@@ -37,6 +37,8 @@ export class CreditLine {
 
   userId!: string;
 
+  risk!: { score: number; tier: string; topReasons: { code: string; points: number }[] };
+
   static from(doc: CreditLineDoc): CreditLine {
     return Object.assign(new CreditLine(), {
       id: doc._id,
@@ -47,6 +49,7 @@ export class CreditLine {
       used: Money.of(doc.usedMinor),
       held: Money.of(doc.heldMinor),
       statementDay: doc.statementDay,
+      risk: { score: doc.riskScore, tier: doc.riskTier, topReasons: doc.riskReasons },
     });
   }
 }

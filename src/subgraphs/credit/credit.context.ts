@@ -1,4 +1,12 @@
+import type { ClockService } from '../../services/clock.service';
 import type { CreditService } from '../../services/credit.service';
+import type { DueJobsService } from '../../services/due-jobs.service';
+import type { OffersService } from '../../services/offers.service';
 import type { SubgraphContext } from '../common/context';
 
-export type CreditContext = SubgraphContext<{ credit: CreditService }>;
+export type CreditContext = SubgraphContext<{
+  credit: CreditService;
+  offers: OffersService;
+  clock: ClockService;
+  dueJobs: DueJobsService;
+}>;

@@ -1,30 +1,30 @@
-import { StoreService } from '../../services/store.service';
+import { createStoreServices } from '../../services/store-services';
 import { buildSubgraph } from '../common/build-subgraph';
+import type { StoreContext } from '../common/store.context';
 import type { SubgraphDefinition } from '../common/subgraph-definition';
-import { User } from './user.type';
-import type { InstallmentContext } from './installment.context';
+import { InstallmentMutations } from './installment.mutations';
 import { InstallmentOrder } from './installment.types';
-import { InstallmentOrderResolver } from './order.resolver';
 import { InstallmentProductResolver } from './product.resolver';
 import { InstallmentUserResolver } from './user.resolver';
+import { User } from './user.type';
 
-export const installmentSubgraph: SubgraphDefinition<InstallmentContext['services']> = {
+export const installmentSubgraph: SubgraphDefinition<StoreContext['services']> = {
   name: 'installment',
-  buildSchema: () =>
+  buildSchema: (_mode) =>
     buildSubgraph(
       {
-        resolvers: [InstallmentProductResolver, InstallmentOrderResolver, InstallmentUserResolver],
+        resolvers: [InstallmentProductResolver, InstallmentUserResolver, InstallmentMutations],
         orphanedTypes: [User],
       },
       {
         User: { __resolveReference: (ref: { id: string }) => User.ref(ref.id) },
         InstallmentOrder: {
-          __resolveReference: async (ref: { id: string }, ctx: InstallmentContext) =>
-            InstallmentOrder.from(await ctx.services.installmentStore.order(ref.id)),
+          __resolveReference: async (ref: { id: string }, ctx: StoreContext) =>
+            InstallmentOrder.from(await ctx.services.store.catalog.order(ref.id)),
         },
       },
     ),
-  createServices: (repos, viewer) => ({
-    installmentStore: new StoreService('INSTALLMENT', repos.products, repos.installmentOrders, viewer),
+  createServices: (repos, viewer, mode) => ({
+    store: createStoreServices('INSTALLMENT', repos, viewer, mode),
   }),
 };

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import type { InstallmentContext } from './installment.context';
+import type { StoreContext } from '../common/store.context';
 import { InstallmentProduct } from './installment.types';
 
 @Resolver(() => InstallmentProduct)
@@ -8,18 +8,18 @@ export class InstallmentProductResolver {
     description: 'The installment store catalog (sold by installments only)',
   })
   async installmentProducts(
-    @Ctx() ctx: InstallmentContext,
+    @Ctx() ctx: StoreContext,
     @Arg('first', () => Int, { nullable: true }) first?: number,
   ): Promise<InstallmentProduct[]> {
-    return (await ctx.services.installmentStore.listProducts(first)).map(InstallmentProduct.from);
+    return (await ctx.services.store.catalog.listProducts(first)).map(InstallmentProduct.from);
   }
 
   @Query(() => InstallmentProduct)
   async installmentProduct(
-    @Ctx() ctx: InstallmentContext,
+    @Ctx() ctx: StoreContext,
     @Arg('id', () => ID) id: string,
   ): Promise<InstallmentProduct> {
-    return InstallmentProduct.from(await ctx.services.installmentStore.product(id));
+    return InstallmentProduct.from(await ctx.services.store.catalog.product(id));
   }
 
   @FieldResolver(() => [Int], { description: 'Installment counts offered for this product' })

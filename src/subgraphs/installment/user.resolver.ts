@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { mapConnection } from '../common/map-connection';
 import { User } from './user.type';
-import type { InstallmentContext } from './installment.context';
+import type { StoreContext } from '../common/store.context';
 import { InstallmentOrder, InstallmentOrderConnection } from './installment.types';
 
 @Resolver(() => User)
@@ -9,11 +9,11 @@ export class InstallmentUserResolver {
   @FieldResolver(() => InstallmentOrderConnection, { description: 'Installment store orders, newest first' })
   async installmentOrders(
     @Root() user: User,
-    @Ctx() ctx: InstallmentContext,
+    @Ctx() ctx: StoreContext,
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<InstallmentOrderConnection> {
-    const orders = await ctx.services.installmentStore.ordersOfUser(user.id, first, after);
+    const orders = await ctx.services.store.catalog.ordersOfUser(user.id, first, after);
     return mapConnection(orders, InstallmentOrder.from);
   }
 }

@@ -1,26 +1,25 @@
-import { StoreService } from '../../services/store.service';
+import { createStoreServices } from '../../services/store-services';
 import { buildSubgraph } from '../common/build-subgraph';
+import type { StoreContext } from '../common/store.context';
 import type { SubgraphDefinition } from '../common/subgraph-definition';
-import { User } from './user.type';
-import type { MallContext } from './mall.context';
+import { MallMutations } from './mall.mutations';
 import { MallOrder } from './mall.types';
 import { MallProductResolver } from './product.resolver';
 import { MallUserResolver } from './user.resolver';
+import { User } from './user.type';
 
-export const mallSubgraph: SubgraphDefinition<MallContext['services']> = {
+export const mallSubgraph: SubgraphDefinition<StoreContext['services']> = {
   name: 'mall',
-  buildSchema: () =>
+  buildSchema: (_mode) =>
     buildSubgraph(
-      { resolvers: [MallProductResolver, MallUserResolver], orphanedTypes: [User] },
+      { resolvers: [MallProductResolver, MallUserResolver, MallMutations], orphanedTypes: [User] },
       {
         User: { __resolveReference: (ref: { id: string }) => User.ref(ref.id) },
         MallOrder: {
-          __resolveReference: async (ref: { id: string }, ctx: MallContext) =>
-            MallOrder.from(await ctx.services.mall.order(ref.id)),
+          __resolveReference: async (ref: { id: string }, ctx: StoreContext) =>
+            MallOrder.from(await ctx.services.store.catalog.order(ref.id)),
         },
       },
     ),
-  createServices: (repos, viewer) => ({
-    mall: new StoreService('MALL', repos.products, repos.mallOrders, viewer),
-  }),
+  createServices: (repos, viewer, mode) => ({ store: createStoreServices('MALL', repos, viewer, mode) }),
 };

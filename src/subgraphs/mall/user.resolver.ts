@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { mapConnection } from '../common/map-connection';
 import { User } from './user.type';
-import type { MallContext } from './mall.context';
+import type { StoreContext } from '../common/store.context';
 import { MallOrder, MallOrderConnection } from './mall.types';
 
 @Resolver(() => User)
@@ -9,10 +9,13 @@ export class MallUserResolver {
   @FieldResolver(() => MallOrderConnection, { description: 'Mall orders, newest first' })
   async mallOrders(
     @Root() user: User,
-    @Ctx() ctx: MallContext,
+    @Ctx() ctx: StoreContext,
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<MallOrderConnection> {
-    return mapConnection(await ctx.services.mall.ordersOfUser(user.id, first, after), MallOrder.from);
+    return mapConnection(
+      await ctx.services.store.catalog.ordersOfUser(user.id, first, after),
+      MallOrder.from,
+    );
   }
 }

@@ -8,7 +8,7 @@ import type { WalletsContext } from './wallets.context';
 
 export const walletsSubgraph: SubgraphDefinition<WalletsContext['services']> = {
   name: 'wallets',
-  buildSchema: () =>
+  buildSchema: (_mode) =>
     buildSubgraph(
       { resolvers: [ChannelBindingResolver, WalletsUserResolver], orphanedTypes: [User] },
       { User: { __resolveReference: (ref: { id: string }) => User.ref(ref.id) } },

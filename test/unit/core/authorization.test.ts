@@ -33,7 +33,7 @@ const trips: [string, Partial<AuthorizationInput>][] = [
     { binding: { active: true, consentCoversPayments: true, consentExpiresAt: new Date('2026-03-01') } },
   ],
   ['SCENARIO_QUOTA_EXCEEDED', { channel: 'TELECOM_TOPUP', scenarioUsedThisMonthMinor: 45_000 }],
-  ['VELOCITY_LIMIT', { authorizationsInVelocityWindow: 5 }],
+  ['VELOCITY_LIMIT', { authorizationsInVelocityWindow: 10 }],
   ['AMOUNT_ANOMALY', { amountMinor: 600_000, availableMinor: 1_000_000, typicalAmountMinor: 10_000 }],
   ['INSUFFICIENT_AVAILABLE_CREDIT', { amountMinor: 100_001 }],
 ];

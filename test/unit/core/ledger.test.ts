@@ -8,7 +8,6 @@ const mallRequest = {
   category: 'HOME',
   plan: 'FULL' as const,
   scenarioUsedThisMonthMinor: 0,
-  authorizationsInVelocityWindow: 0,
 };
 
 function run(commands: LedgerCommand[]): LineBalances {
@@ -56,17 +55,15 @@ describe('ledger state machine', () => {
       authorize('a1', 30_000),
       { type: 'CAPTURE', authorizationId: 'a1', authorizedMinor: 30_000, captureMinor: 30_000 } as const,
     ];
-    expect(
-      run([...base, { type: 'REFUND', refundId: 'r1', principalMinor: 10_000, toCreditBalanceMinor: 0 }]),
-    ).toMatchObject({
+    expect(run([...base, { type: 'REFUND', refundId: 'r1', amountMinor: 10_000 }])).toMatchObject({
       principalMinor: 20_000,
       creditBalanceMinor: 0,
     });
-    expect(
-      run([...base, { type: 'REFUND', refundId: 'r1', principalMinor: 0, toCreditBalanceMinor: 5_000 }]),
-    ).toMatchObject({
-      principalMinor: 30_000,
-      creditBalanceMinor: 5_000,
+    // 25,000 refunded first, then 8,000 more: only 5,000 principal is left, 3,000 goes to credit.
+    const partlyRefunded = [...base, { type: 'REFUND', refundId: 'r1', amountMinor: 25_000 } as const];
+    expect(run([...partlyRefunded, { type: 'REFUND', refundId: 'r2', amountMinor: 8_000 }])).toMatchObject({
+      principalMinor: 0,
+      creditBalanceMinor: 3_000,
     });
   });
 
@@ -86,11 +83,7 @@ describe('ledger state machine', () => {
       [open, { type: 'VOID', authorizationId: 'x', authorizedMinor: 100 }],
       'HOLD_NOT_FOUND',
     ],
-    [
-      'refund more principal than owed',
-      [open, { type: 'REFUND', refundId: 'r', principalMinor: 1, toCreditBalanceMinor: 0 }],
-      'REFUND_EXCEEDS_PRINCIPAL',
-    ],
+    ['refund nothing', [open, { type: 'REFUND', refundId: 'r', amountMinor: 0 }], 'INVALID_AMOUNT'],
     ['open twice', [open, open], 'LINE_ALREADY_OPEN'],
     ['use a line never opened', [authorize('a1', 100)], 'LINE_NOT_OPEN'],
     ['authorize a fractional amount', [open, authorize('a1', 10.5)], 'INVALID_AMOUNT'],
@@ -102,6 +95,22 @@ describe('ledger state machine', () => {
       expect(result).toMatchObject({ ok: false, rejection });
     },
   );
+
+  test('velocity is counted from the head: the 21st mall hold within 10 minutes is refused', () => {
+    let head = run([{ ...open, limitMinor: 1_000_000 } as LedgerCommand]);
+    const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
+    for (let i = 0; i < 20; i += 1) {
+      const result = applyCommand(head, authorize(`a${i}`, 100), at(i * 0.25));
+      if (!result.ok) throw new Error(result.rejection);
+      head = result.balances;
+    }
+    expect(applyCommand(head, authorize('a20', 100), at(5))).toMatchObject({
+      ok: false,
+      rejection: 'VELOCITY_LIMIT',
+    });
+    // Ten minutes after the first hold, the window has room again.
+    expect(applyCommand(head, authorize('a20', 100), at(10.1))).toMatchObject({ ok: true });
+  });
 
   test('a head that breaks an invariant is never built upon', () => {
     const broken: LineBalances = { ...run([open]), principalMinor: 90_000, heldMinor: 20_000 };

@@ -1,0 +1,222 @@
+import { createHash } from 'node:crypto';
+import { isInstallmentPeriodCount } from '../core/installments/fee-rates';
+import type { Channel, Plan } from '../core/policy/channel-policies';
+import { refusalMessages, type RefusalReason } from '../core/policy/refusal-reasons';
+import { alwaysBlockedCategories } from '../core/policy/channel-policies';
+import type { Viewer } from '../auth/token';
+import { newSortableId } from '../storage/ids';
+import type { OrderDoc, OrderItem } from '../storage/models/order.model';
+import type { Store } from '../storage/models/product.model';
+import type { OrderRepository } from '../storage/repositories/order.repository';
+import type { Repositories } from '../storage/repositories/repositories';
+import { requireViewer } from './access';
+import type { ClockService } from './clock.service';
+import { LedgerService } from './ledger.service';
+import { requestHash } from './request-hash';
+import { type UserError, userError } from './user-error';
+import { AppError } from './errors';
+
+export interface CheckoutInput {
+  items: { productId: string; quantity: number }[];
+  plan: Plan;
+  periods?: number | null | undefined;
+  idempotencyKey: string;
+}
+
+export interface CheckoutResult {
+  order: OrderDoc | null;
+  userErrors: UserError[];
+}
+
+const storeChannel: Record<Store, Channel> = { MALL: 'MALL', INSTALLMENT: 'INSTALLMENT_STORE' };
+
+/** Field a refusal is about, so a checkout screen can point at it. */
+const refusalField: Partial<Record<RefusalReason, string>> = {
+  PLAN_NOT_OFFERED: 'plan',
+  CATEGORY_BLOCKED: 'items',
+  AMOUNT_BELOW_MINIMUM: 'items',
+  INSUFFICIENT_AVAILABLE_CREDIT: 'items',
+  AMOUNT_ANOMALY: 'items',
+};
+
+/** Pays a cart with the credit line: validate, ask the risk core, hold the amount, record the order. */
+export class CheckoutService {
+  private readonly ledger;
+
+  constructor(
+    private readonly store: Store,
+    private readonly repos: Repositories,
+    private readonly orders: OrderRepository,
+    private readonly clock: ClockService,
+    private readonly viewer: Viewer | undefined,
+  ) {
+    this.ledger = new LedgerService(repos);
+  }
+
+  async checkout(input: CheckoutInput): Promise<CheckoutResult> {
+    const { userId } = requireViewer(this.viewer);
+    const invalid = this.validate(input);
+    if (invalid.length > 0) return { order: null, userErrors: invalid };
+    const periods = input.plan === 'FULL' ? 1 : input.periods!;
+    const hash = requestHash({
+      store: this.store,
+      items: [...input.items].sort((a, b) => a.productId.localeCompare(b.productId)),
+      plan: input.plan,
+      periods,
+    });
+    const orderKey = `${userId}:${input.idempotencyKey}`;
+
+    const existing = await this.orders.byIdempotencyKey(orderKey);
+    if (existing) return this.replay(existing, hash);
+
+    const products = await this.repos.products.findByIds(input.items.map((item) => item.productId));
+    const items: OrderItem[] = [];
+    for (const [index, item] of input.items.entries()) {
+      const product = products.find((p) => p._id === item.productId && p.store === this.store);
+      if (!product) {
+        return {
+          order: null,
+          userErrors: [
+            userError('PRODUCT_NOT_FOUND', `No product ${item.productId} here`, `items.${index}.productId`),
+          ],
+        };
+      }
+      items.push({
+        sku: product._id,
+        title: product.title,
+        quantity: item.quantity,
+        unitPriceMinor: product.priceMinor,
+      });
+    }
+    const totalMinor = items.reduce((sum, item) => sum + item.unitPriceMinor * item.quantity, 0);
+    const categories = products.map((p) => p.category);
+    // The most restrictive category of the cart decides (a blocked one anywhere blocks the cart).
+    const category = categories.find((c) => alwaysBlockedCategories.includes(c)) ?? categories[0]!;
+
+    const [line] = await this.repos.creditLines.findByUserIds([userId]);
+    if (!line)
+      return { order: null, userErrors: [userError('NO_CREDIT_LINE', 'You have no credit line yet')] };
+
+    const authorizationId = `auth_${createHash('sha256').update(orderKey).digest('hex').slice(0, 24)}`;
+    const earlier = await this.repos.riskDecisions.byId(authorizationId);
+    if (earlier && !earlier.approved) {
+      if (earlier.requestHash !== hash) return { order: null, userErrors: [reusedKey()] };
+      return { order: null, userErrors: [refusal(earlier.reason as RefusalReason)] };
+    }
+
+    const now = await this.clock.now();
+    const channel = storeChannel[this.store];
+    const request = {
+      channel,
+      category,
+      plan: input.plan,
+      periods,
+      scenarioUsedThisMonthMinor: 0,
+      typicalAmountMinor: await this.typicalAmount(line._id),
+    };
+    const outcome = await this.ledger.append({
+      lineId: line._id,
+      command: { type: 'AUTHORIZE', authorizationId, amountMinor: totalMinor, request },
+      key: `authorize:${authorizationId}`,
+      requestHash: hash,
+      now,
+    });
+    if (outcome.status !== 'REPLAYED') {
+      const decision =
+        outcome.status === 'REJECTED'
+          ? outcome.decision
+          : { approved: true, reason: null, failedRules: [] as string[] };
+      await this.repos.riskDecisions.insertOnce({
+        _id: authorizationId,
+        lineId: line._id,
+        userId,
+        approved: decision?.approved ?? false,
+        reason: decision?.reason ?? (outcome.status === 'REJECTED' ? outcome.rejection : null),
+        failedRules: decision?.failedRules ?? [],
+        inputs: { ...request, amountMinor: totalMinor },
+        requestHash: hash,
+        at: now,
+      });
+    }
+    if (outcome.status === 'REJECTED')
+      return { order: null, userErrors: [refusal(outcome.rejection as RefusalReason)] };
+
+    const order: OrderDoc = {
+      _id: newSortableId(this.store === 'MALL' ? 'mo' : 'io', now),
+      userId,
+      items,
+      totalMinor,
+      plan: input.plan,
+      periods,
+      status: 'PLACED',
+      lineId: line._id,
+      authorizationId,
+      idempotencyKey: orderKey,
+      requestHash: hash,
+      capturedMinor: 0,
+      refundedMinor: 0,
+      createdAt: now,
+    };
+    if (await this.orders.insertOnce(order)) return { order, userErrors: [] };
+    // A concurrent retry with the same key recorded the order first.
+    const raced = await this.orders.byIdempotencyKey(orderKey);
+    if (!raced) throw new AppError('CONFLICT', 'Order could not be recorded; retry with the same key');
+    return this.replay(raced, hash);
+  }
+
+  private replay(existing: OrderDoc, hash: string): CheckoutResult {
+    if (existing.requestHash !== hash) return { order: null, userErrors: [reusedKey()] };
+    return { order: existing, userErrors: [] };
+  }
+
+  private validate(input: CheckoutInput): UserError[] {
+    const errors: UserError[] = [];
+    if (!/^[\w.:-]{8,100}$/.test(input.idempotencyKey)) {
+      errors.push(
+        userError(
+          'INVALID_IDEMPOTENCY_KEY',
+          'Use 8-100 letters, digits, "-", "_", ".", ":"',
+          'idempotencyKey',
+        ),
+      );
+    }
+    if (input.items.length === 0 || input.items.length > 50) {
+      errors.push(userError('INVALID_CART', 'A cart has 1 to 50 lines', 'items'));
+    }
+    input.items.forEach((item, index) => {
+      if (!Number.isInteger(item.quantity) || item.quantity < 1 || item.quantity > 99) {
+        errors.push(userError('INVALID_QUANTITY', 'Quantity must be 1 to 99', `items.${index}.quantity`));
+      }
+    });
+    if (input.plan === 'FULL' && input.periods != null && input.periods !== 1) {
+      errors.push(userError('INVALID_PERIODS', 'FULL is paid at once: leave periods empty', 'periods'));
+    }
+    if (
+      input.plan === 'INSTALLMENTS' &&
+      !(input.periods != null && isInstallmentPeriodCount(input.periods))
+    ) {
+      errors.push(userError('INVALID_PERIODS', 'Installments come in 3, 6, 12 or 24 periods', 'periods'));
+    }
+    return errors;
+  }
+
+  /** Median of the last 20 authorizations, once there are 5 (feeds the anomaly rule). */
+  private async typicalAmount(lineId: string): Promise<number | undefined> {
+    const recent = await this.repos.ledger.recentAuthorizations(lineId, 20);
+    if (recent.length < 5) return undefined;
+    const sorted = recent.map((entry) => entry.amountMinor).sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)];
+  }
+}
+
+function refusal(reason: RefusalReason): UserError {
+  return userError(reason, refusalMessages[reason] ?? `Refused: ${reason}`, refusalField[reason] ?? null);
+}
+
+function reusedKey(): UserError {
+  return userError(
+    'IDEMPOTENCY_KEY_REUSED',
+    'This idempotency key was already used for a different checkout',
+    'idempotencyKey',
+  );
+}

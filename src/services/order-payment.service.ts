@@ -1,0 +1,283 @@
+import { refundInstallments } from '../core/installments/refund';
+import { priceInstallments } from '../core/installments/schedule';
+import { isInstallmentPeriodCount } from '../core/installments/fee-rates';
+import type { Viewer } from '../auth/token';
+import type { OrderDoc } from '../storage/models/order.model';
+import type { RefundDoc } from '../storage/models/refund.model';
+import type { OrderRepository } from '../storage/repositories/order.repository';
+import type { Repositories } from '../storage/repositories/repositories';
+import { requireOperator, requireOwnerOrOperator } from './access';
+import type { ClockService } from './clock.service';
+import { AppError } from './errors';
+import { LedgerService } from './ledger.service';
+import { requestHash } from './request-hash';
+import { type UserError, userError } from './user-error';
+
+export interface OrderResult {
+  order: OrderDoc | null;
+  userErrors: UserError[];
+}
+
+export interface RefundResult extends OrderResult {
+  refund: RefundDoc | null;
+}
+
+/** Hold lifetime: an order not shipped by then is cancelled and its hold released. */
+export const holdTtlDays = 7;
+
+/**
+ * What happens to an order's payment after checkout: capture on shipping, void on cancel or expiry,
+ * refunds after capture. Capture and void share one ledger key per hold, so a hold resolves once.
+ */
+export class OrderPaymentService {
+  private readonly ledger;
+
+  constructor(
+    private readonly repos: Repositories,
+    private readonly orders: OrderRepository,
+    private readonly clock: ClockService,
+    private readonly viewer: Viewer | undefined,
+  ) {
+    this.ledger = new LedgerService(repos);
+  }
+
+  /** Operator action: the goods left the warehouse, so the hold becomes a charge. */
+  async ship(orderId: string): Promise<OrderResult> {
+    requireOperator(this.viewer);
+    const order = await this.load(orderId);
+    if (order.status === 'CANCELLED')
+      return failed(order, 'ORDER_CANCELLED', 'A cancelled order cannot ship');
+    const now = await this.clock.now();
+    const outcome = await this.resolveHold(order, 'CAPTURE', now);
+    if (outcome) return outcome;
+    if (order.plan === 'INSTALLMENTS') await this.createPlan(order, now);
+    await this.orders.setPayment(order._id, { status: 'SHIPPED', capturedMinor: order.totalMinor });
+    return { order: { ...order, status: 'SHIPPED', capturedMinor: order.totalMinor }, userErrors: [] };
+  }
+
+  /** The shopper (or an operator) cancels before shipping: the hold is voided, free of charge. */
+  async cancel(orderId: string): Promise<OrderResult> {
+    const order = await this.load(orderId);
+    requireOwnerOrOperator(this.viewer, order.userId);
+    if (order.status === 'SHIPPED')
+      return failed(order, 'ORDER_ALREADY_SHIPPED', 'Shipped orders are refunded, not cancelled');
+    const outcome = await this.resolveHold(order, 'VOID', await this.clock.now());
+    if (outcome) return outcome;
+    await this.orders.setPayment(order._id, { status: 'CANCELLED' });
+    return { order: { ...order, status: 'CANCELLED' }, userErrors: [] };
+  }
+
+  /** Voids holds older than the hold lifetime (a due job). Returns how many were released. */
+  async expireHolds(now: Date): Promise<number> {
+    const stale = await this.orders.placedBefore(new Date(now.getTime() - holdTtlDays * 86_400_000), 500);
+    let expired = 0;
+    for (const order of stale) {
+      if ((await this.resolveHold(order, 'VOID', now)) === undefined) {
+        await this.orders.setPayment(order._id, { status: 'CANCELLED' });
+        expired += 1;
+      }
+    }
+    return expired;
+  }
+
+  /** Operator action: refund part or all of what was captured, many times up to the captured amount. */
+  async refund(orderId: string, amountMinor: number, idempotencyKey: string): Promise<RefundResult> {
+    requireOperator(this.viewer);
+    if (!/^[\w.:-]{8,100}$/.test(idempotencyKey)) {
+      return {
+        order: null,
+        refund: null,
+        userErrors: [
+          userError(
+            'INVALID_IDEMPOTENCY_KEY',
+            'Use 8-100 letters, digits, "-", "_", ".", ":"',
+            'idempotencyKey',
+          ),
+        ],
+      };
+    }
+    if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) {
+      return {
+        order: null,
+        refund: null,
+        userErrors: [userError('INVALID_AMOUNT', 'Refund a positive amount', 'amount')],
+      };
+    }
+    const order = await this.load(orderId);
+    const hash = requestHash({ orderId, amountMinor });
+    const key = `${orderId}:${idempotencyKey}`;
+    const now = await this.clock.now();
+
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      const earlier = await this.repos.refunds.byIdempotencyKey(key);
+      if (earlier) {
+        if (earlier.requestHash !== hash) {
+          return {
+            order,
+            refund: null,
+            userErrors: [
+              userError('IDEMPOTENCY_KEY_REUSED', 'This key was used for another refund', 'idempotencyKey'),
+            ],
+          };
+        }
+        return this.finishRefund(order, earlier, now);
+      }
+      if (order.status !== 'SHIPPED') {
+        return {
+          order,
+          refund: null,
+          userErrors: [
+            userError('ORDER_NOT_CAPTURED', 'Only shipped orders are refunded; cancel the others', 'orderId'),
+          ],
+        };
+      }
+      const last = await this.repos.refunds.last(orderId);
+      const refundedBefore = last?.refundedAfterMinor ?? 0;
+      if (refundedBefore + amountMinor > order.capturedMinor) {
+        const left = order.capturedMinor - refundedBefore;
+        return {
+          order,
+          refund: null,
+          userErrors: [
+            userError(
+              'REFUND_EXCEEDS_CAPTURED',
+              `At most ${left} minor units can still be refunded`,
+              'amount',
+            ),
+          ],
+        };
+      }
+      const number = (last?.number ?? 0) + 1;
+      const refund: RefundDoc = {
+        _id: `${orderId}:r${number}`,
+        orderId,
+        number,
+        idempotencyKey: key,
+        requestHash: hash,
+        amountMinor,
+        refundedAfterMinor: refundedBefore + amountMinor,
+        feeWrittenOffMinor: 0,
+        at: now,
+      };
+      // Refund n is a unique insert: a concurrent refund that took n makes us re-read and re-check.
+      if (await this.repos.refunds.insertOnce(refund)) return this.finishRefund(order, refund, now);
+    }
+    throw new AppError('CONFLICT', 'Too many concurrent refunds; retry with the same idempotency key');
+  }
+
+  /** Ledger entry and projections for a recorded refund; safe to repeat (replays are no-ops). */
+  private async finishRefund(order: OrderDoc, refund: RefundDoc, now: Date): Promise<RefundResult> {
+    await this.ledger.append({
+      lineId: order.lineId,
+      command: { type: 'REFUND', refundId: refund._id, amountMinor: refund.amountMinor },
+      key: `refund:${refund._id}`,
+      requestHash: requestHash({ refundId: refund._id, amountMinor: refund.amountMinor }),
+      now,
+    });
+    let feeWrittenOffMinor = refund.feeWrittenOffMinor;
+    if (order.plan === 'INSTALLMENTS') feeWrittenOffMinor = await this.adjustPlan(order, refund);
+    const refundedMinor = Math.max(order.refundedMinor, refund.refundedAfterMinor);
+    await this.orders.setPayment(order._id, { refundedMinor });
+    return { order: { ...order, refundedMinor }, refund: { ...refund, feeWrittenOffMinor }, userErrors: [] };
+  }
+
+  /** Re-amortizes (or cancels) the unbilled periods; unbilled fees shrink pro rata. */
+  private async adjustPlan(order: OrderDoc, refund: RefundDoc): Promise<number> {
+    const [plan] = await this.repos.installmentPlans.findByOrderIds([order._id]);
+    if (!plan || plan.status !== 'ACTIVE') return 0;
+    const applied = await this.repos.refunds.ofOrder(order._id);
+    // Recompute from the plan as sold and every refund in order, so a repeated call lands the same.
+    let remaining = plan.schedule.slice(plan.billedPeriods);
+    let writtenOff = 0;
+    let thisRefundWriteOff = 0;
+    let cancelled = false;
+    for (const each of applied) {
+      if (cancelled) break;
+      const result = refundInstallments(remaining, 0, each.amountMinor);
+      remaining = result.remainingSchedule;
+      writtenOff += result.feeWrittenOffMinor;
+      if (each._id === refund._id) thisRefundWriteOff = result.feeWrittenOffMinor;
+      cancelled = result.cancelled;
+    }
+    await this.repos.installmentPlans.updateRemaining(
+      plan._id,
+      remaining,
+      writtenOff,
+      cancelled ? 'CANCELLED' : 'ACTIVE',
+    );
+    return thisRefundWriteOff;
+  }
+
+  private async createPlan(order: OrderDoc, now: Date): Promise<void> {
+    const [line] = await this.repos.creditLines.findByIds([order.lineId]);
+    if (!line || !isInstallmentPeriodCount(order.periods))
+      throw new AppError('CONFLICT', 'Order has no valid plan');
+    const offer = priceInstallments(order.totalMinor, order.periods, line.riskTier);
+    await this.repos.installmentPlans.insertOnce({
+      _id: `plan_${order._id}`,
+      lineId: order.lineId,
+      userId: order.userId,
+      orderId: order._id,
+      principalMinor: offer.principalMinor,
+      periods: offer.periods,
+      tier: line.riskTier,
+      feeRateBpsPerPeriod: offer.feeRateBpsPerPeriod,
+      totalFeeMinor: offer.totalFeeMinor,
+      annualizedRateBps: offer.annualizedRateBps,
+      schedule: offer.schedule,
+      remaining: offer.schedule,
+      billedPeriods: 0,
+      feeWrittenOffMinor: 0,
+      status: 'ACTIVE',
+      capturedAt: now,
+    });
+  }
+
+  /**
+   * Appends the capture or void of an order's hold. Both use the key `resolve:<authorizationId>`:
+   * whichever lands first wins, the other is told the hold was already resolved.
+   */
+  private async resolveHold(
+    order: OrderDoc,
+    type: 'CAPTURE' | 'VOID',
+    now: Date,
+  ): Promise<OrderResult | undefined> {
+    const command =
+      type === 'CAPTURE'
+        ? {
+            type,
+            authorizationId: order.authorizationId,
+            authorizedMinor: order.totalMinor,
+            captureMinor: order.totalMinor,
+          }
+        : { type, authorizationId: order.authorizationId, authorizedMinor: order.totalMinor };
+    try {
+      const outcome = await this.ledger.append({
+        lineId: order.lineId,
+        command,
+        key: `resolve:${order.authorizationId}`,
+        requestHash: requestHash({ resolve: type, authorizationId: order.authorizationId }),
+        now,
+      });
+      if (outcome.status === 'REJECTED')
+        return failed(order, outcome.rejection, `The hold could not be resolved: ${outcome.rejection}`);
+      return undefined;
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'IDEMPOTENCY_KEY_REUSED') {
+        const code = type === 'CAPTURE' ? 'ORDER_CANCELLED' : 'ORDER_ALREADY_SHIPPED';
+        return failed(order, code, 'The hold on this order was already resolved the other way');
+      }
+      throw error;
+    }
+  }
+
+  private async load(orderId: string): Promise<OrderDoc> {
+    const [order] = await this.orders.findByIds([orderId]);
+    if (!order) throw new AppError('NOT_FOUND', `No order ${orderId}`);
+    return order;
+  }
+}
+
+function failed(order: OrderDoc, code: string, message: string): OrderResult {
+  return { order, userErrors: [userError(code, message, 'orderId')] };
+}

@@ -1,0 +1,78 @@
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { formatRateBps } from '../../core/installments/annualized-rate';
+import type { ScheduledPeriod } from '../../core/installments/schedule';
+import type { InstallmentPlanDoc } from '../../storage/models/installment-plan.model';
+import { Money } from './money.type';
+
+@Directive('@shareable')
+@ObjectType({ description: 'One monthly installment' })
+export class InstallmentPeriod {
+  @Field(() => Int, { description: '1-based' })
+  index!: number;
+
+  @Field(() => Money)
+  principal!: Money;
+
+  @Field(() => Money)
+  fee!: Money;
+
+  @Field(() => Money, { description: 'principal + fee' })
+  total!: Money;
+
+  static from(period: ScheduledPeriod): InstallmentPeriod {
+    return Object.assign(new InstallmentPeriod(), {
+      index: period.index,
+      principal: Money.of(period.principalMinor),
+      fee: Money.of(period.feeMinor),
+      total: Money.of(period.principalMinor + period.feeMinor),
+    });
+  }
+}
+
+@Directive('@shareable')
+@ObjectType({ description: 'The installment plan a shipped order is paid with' })
+export class InstallmentPlan {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int)
+  periods!: number;
+
+  @Field()
+  status!: string;
+
+  @Field(() => Money)
+  principal!: Money;
+
+  @Field(() => Money, { description: 'Fees as sold' })
+  totalFee!: Money;
+
+  @Field(() => Money, { description: 'Unbilled fees written off by refunds' })
+  feeWrittenOff!: Money;
+
+  @Field({ description: 'Fee per period as a share of the principal, e.g. "0.80%"' })
+  feeRatePerPeriod!: string;
+
+  @Field({ description: 'Annualized rate including fees (IRR method), e.g. "17.27%"' })
+  annualizedRate!: string;
+
+  @Field(() => [InstallmentPeriod], {
+    description: 'Periods already billed, then the unbilled ones after refunds',
+  })
+  schedule!: InstallmentPeriod[];
+
+  static from(doc: InstallmentPlanDoc): InstallmentPlan {
+    const current = [...doc.schedule.slice(0, doc.billedPeriods), ...doc.remaining];
+    return Object.assign(new InstallmentPlan(), {
+      id: doc._id,
+      periods: doc.periods,
+      status: doc.status,
+      principal: Money.of(doc.principalMinor),
+      totalFee: Money.of(doc.totalFeeMinor),
+      feeWrittenOff: Money.of(doc.feeWrittenOffMinor),
+      feeRatePerPeriod: formatRateBps(doc.feeRateBpsPerPeriod),
+      annualizedRate: formatRateBps(doc.annualizedRateBps),
+      schedule: current.map(InstallmentPeriod.from),
+    });
+  }
+}

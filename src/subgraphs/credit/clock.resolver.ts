@@ -1,0 +1,50 @@
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { Arg, Ctx, Field, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { businessDate } from '../../core/time/business-date';
+import type { CreditContext } from './credit.context';
+
+@ObjectType({ description: 'The business clock (local/test mode can move it forward)' })
+export class BusinessClock {
+  @Field(() => DateTimeISOResolver)
+  now!: Date;
+
+  @Field({ description: 'Calendar date in China Standard Time, YYYY-MM-DD' })
+  businessDate!: string;
+
+  static at(now: Date): BusinessClock {
+    return Object.assign(new BusinessClock(), { now, businessDate: businessDate(now) });
+  }
+}
+
+@ObjectType()
+export class DueJobsReport {
+  @Field(() => DateTimeISOResolver)
+  ranAt!: Date;
+
+  @Field(() => Int, { description: 'Holds older than 7 days that were voided' })
+  expiredHolds!: number;
+}
+
+/** Local/test mode only (absent from the production schema): operators walk users through time. */
+@Resolver()
+export class ClockResolver {
+  @Query(() => BusinessClock)
+  async businessClock(@Ctx() ctx: CreditContext): Promise<BusinessClock> {
+    return BusinessClock.at(await ctx.services.clock.now());
+  }
+
+  @Mutation(() => BusinessClock, { description: 'Operator, local mode: move the business clock forward' })
+  async advanceClock(
+    @Ctx() ctx: CreditContext,
+    @Arg('to', () => DateTimeISOResolver) to: Date,
+  ): Promise<BusinessClock> {
+    return BusinessClock.at(await ctx.services.clock.advanceTo(to, ctx.viewer));
+  }
+
+  @Mutation(() => DueJobsReport, {
+    description: 'Operator, local mode: run what is due at the current business time',
+  })
+  async runDueJobs(@Ctx() ctx: CreditContext): Promise<DueJobsReport> {
+    return Object.assign(new DueJobsReport(), await ctx.services.dueJobs.run());
+  }
+}

@@ -1,0 +1,24 @@
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { mapConnection } from '../common/map-connection';
+import { CreditLine } from './credit-line.type';
+import type { CreditContext } from './credit.context';
+import { LedgerEntry, LedgerEntryConnection } from './ledger-entry.type';
+import { RiskAssessment } from './risk-assessment.type';
+
+@Resolver(() => CreditLine)
+export class CreditLineResolver {
+  @FieldResolver(() => LedgerEntryConnection, { description: 'Every change to the line, newest first' })
+  async ledger(
+    @Root() line: CreditLine,
+    @Ctx() ctx: CreditContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ): Promise<LedgerEntryConnection> {
+    return mapConnection(await ctx.services.credit.ledgerPage(line, first, after), LedgerEntry.from);
+  }
+
+  @FieldResolver(() => RiskAssessment)
+  riskAssessment(@Root() line: CreditLine): RiskAssessment {
+    return Object.assign(new RiskAssessment(), line.risk);
+  }
+}

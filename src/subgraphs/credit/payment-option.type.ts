@@ -1,0 +1,36 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+import type { PaymentOption as Option } from '../../services/offers.service';
+import { PaymentPlan } from '../common/payment-plan.enum';
+import { InstallmentOffer } from './installment-offer.type';
+
+@ObjectType({ description: 'Whether a plan can pay this amount here, and if not, why' })
+export class PaymentOption {
+  @Field(() => PaymentPlan)
+  plan!: PaymentPlan;
+
+  @Field(() => Int)
+  periods!: number;
+
+  @Field()
+  available!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The refusal reason code, e.g. PLAN_NOT_OFFERED' })
+  reasonCode!: string | null;
+
+  @Field({ description: 'What to tell the shopper' })
+  message!: string;
+
+  @Field(() => InstallmentOffer, { nullable: true })
+  offer!: InstallmentOffer | null;
+
+  static from(option: Option): PaymentOption {
+    return Object.assign(new PaymentOption(), {
+      plan: option.plan as PaymentPlan,
+      periods: option.periods,
+      available: option.available,
+      reasonCode: option.reason,
+      message: option.message,
+      offer: option.offer ? InstallmentOffer.from(option.offer) : null,
+    });
+  }
+}

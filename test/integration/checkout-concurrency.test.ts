@@ -1,0 +1,67 @@
+import { assertBalances } from '../../src/core/ledger/balances';
+import { CheckoutService } from '../../src/services/checkout.service';
+import { ClockService } from '../../src/services/clock.service';
+import { seedDemoData } from '../../src/seed/seed';
+import { testDatabase } from '../support/test-database';
+
+const bob = { userId: 'u_bob', scopes: ['user'] }; // limit 21,150.00 from the scorecard
+
+describe('checkout under concurrency on the real engine', () => {
+  test('64 simultaneous checkouts never exceed the line; each accepted one is in the ledger exactly once', async () => {
+    await using t = await testDatabase();
+    await seedDemoData(t.repos);
+    const checkout = () =>
+      new CheckoutService('MALL', t.repos, t.repos.mallOrders, new ClockService(t.repos.clock, 'local'), bob);
+    // 2 x 899.00 = 1,798.00 per order: 11 fit in 21,150.00 (19,778.00), a 12th would not.
+    const results = await Promise.all(
+      Array.from({ length: 64 }, (_, i) =>
+        checkout().checkout({
+          items: [{ productId: 'mall-rice-cooker', quantity: 2 }],
+          plan: 'FULL',
+          idempotencyKey: `concurrent-${String(i).padStart(3, '0')}`,
+        }),
+      ),
+    );
+    const accepted = results.filter((r) => r.order);
+    expect(accepted).toHaveLength(11);
+    const refusals = results.flatMap((r) => r.userErrors.map((e) => e.code));
+    expect(refusals).toEqual(Array.from({ length: 53 }, () => 'INSUFFICIENT_AVAILABLE_CREDIT'));
+
+    const entries = await t.repos.ledger.all('cl_bob');
+    for (const entry of entries) assertBalances(entry.balancesAfter);
+    const authorizations = entries.filter((e) => e.type === 'AUTHORIZE');
+    expect(authorizations).toHaveLength(11);
+    const authorizedIds = authorizations.map((e) =>
+      e.command.type === 'AUTHORIZE' ? e.command.authorizationId : '',
+    );
+    expect(new Set(authorizedIds)).toEqual(new Set(accepted.map((r) => r.order!.authorizationId)));
+    expect(entries.map((e) => e.sequence)).toEqual(entries.map((_, i) => i + 1));
+    expect(entries.at(-1)!.balancesAfter).toMatchObject({ limitMinor: 2_115_000, heldMinor: 1_977_800 });
+    const [line] = await t.repos.creditLines.findByIds(['cl_bob']);
+    expect(line).toMatchObject({ heldMinor: 1_977_800, headSequence: entries.length });
+  });
+
+  test('eight simultaneous retries of one checkout make one order and one hold', async () => {
+    await using t = await testDatabase();
+    await seedDemoData(t.repos);
+    const input = {
+      items: [{ productId: 'mall-earbuds', quantity: 1 }],
+      plan: 'FULL' as const,
+      idempotencyKey: 'same-key-001',
+    };
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        new CheckoutService(
+          'MALL',
+          t.repos,
+          t.repos.mallOrders,
+          new ClockService(t.repos.clock, 'local'),
+          bob,
+        ).checkout(input),
+      ),
+    );
+    expect(new Set(results.map((r) => r.order?._id)).size).toBe(1);
+    expect((await t.repos.ledger.all('cl_bob')).filter((e) => e.type === 'AUTHORIZE')).toHaveLength(1);
+    expect(await t.db.models.mallOrders.countDocuments()).toBe(1);
+  });
+});
