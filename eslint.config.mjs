@@ -16,6 +16,7 @@ export default tseslint.config(
   {
     files: ['jest.config.js', 'test/support/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: globals.node },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['scripts/*.mjs', 'eslint.config.mjs'],

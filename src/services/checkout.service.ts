@@ -4,7 +4,7 @@ import type { Channel, Plan } from '../core/policy/channel-policies';
 import { refusalMessages, type RefusalReason } from '../core/policy/refusal-reasons';
 import { alwaysBlockedCategories } from '../core/policy/channel-policies';
 import type { Viewer } from '../auth/token';
-import { newSortableId } from '../storage/ids';
+import { creditLineIdOf, sortableId } from '../storage/ids';
 import type { OrderDoc, OrderItem } from '../storage/models/order.model';
 import type { Store } from '../storage/models/product.model';
 import type { OrderRepository } from '../storage/repositories/order.repository';
@@ -65,9 +65,12 @@ export class CheckoutService {
       periods,
     });
     const orderKey = `${userId}:${input.idempotencyKey}`;
-
-    const existing = await this.orders.byIdempotencyKey(orderKey);
-    if (existing) return this.replay(existing, hash);
+    // One hold per checkout key; its decision record (read by `_id`) leads a retry to the same answer.
+    const authorizationId = `auth_${createHash('sha256').update(orderKey).digest('hex').slice(0, 24)}`;
+    const earlier = await this.repos.riskDecisions.byId(authorizationId);
+    if (earlier && earlier.requestHash !== hash) return { order: null, userErrors: [reusedKey()] };
+    if (earlier && !earlier.approved)
+      return { order: null, userErrors: [refusal(earlier.reason as RefusalReason)] };
 
     const products = await this.repos.products.findByIds(input.items.map((item) => item.productId));
     const items: OrderItem[] = [];
@@ -93,15 +96,9 @@ export class CheckoutService {
     // The most restrictive category of the cart decides (a blocked one anywhere blocks the cart).
     const category = categories.find((c) => alwaysBlockedCategories.includes(c)) ?? categories[0]!;
 
-    const [line] = await this.repos.creditLines.findByUserIds([userId]);
-    if (!line)
+    const line = await this.repos.creditLines.byId(creditLineIdOf(userId));
+    if (!line) {
       return { order: null, userErrors: [userError('NO_CREDIT_LINE', 'You have no credit line yet')] };
-
-    const authorizationId = `auth_${createHash('sha256').update(orderKey).digest('hex').slice(0, 24)}`;
-    const earlier = await this.repos.riskDecisions.byId(authorizationId);
-    if (earlier && !earlier.approved) {
-      if (earlier.requestHash !== hash) return { order: null, userErrors: [reusedKey()] };
-      return { order: null, userErrors: [refusal(earlier.reason as RefusalReason)] };
     }
 
     const now = await this.clock.now();
@@ -112,7 +109,6 @@ export class CheckoutService {
       plan: input.plan,
       periods,
       scenarioUsedThisMonthMinor: 0,
-      typicalAmountMinor: await this.typicalAmount(line._id),
     };
     const outcome = await this.ledger.append({
       lineId: line._id,
@@ -121,7 +117,8 @@ export class CheckoutService {
       requestHash: hash,
       now,
     });
-    if (outcome.status !== 'REPLAYED') {
+    {
+      // Recorded on every path (a unique insert): a retry after a crash fills in a missing record.
       const decision =
         outcome.status === 'REJECTED'
           ? outcome.decision
@@ -141,8 +138,17 @@ export class CheckoutService {
     if (outcome.status === 'REJECTED')
       return { order: null, userErrors: [refusal(outcome.rejection as RefusalReason)] };
 
+    // The order id derives from the hold's ledger entry (a retry replays the same entry), so a
+    // retried checkout finds its order by `_id` and two racing retries insert the same document.
+    const orderId = sortableId(
+      this.store === 'MALL' ? 'mo' : 'io',
+      outcome.entry.at,
+      authorizationId.slice(5, 15),
+    );
+    const [recorded] = await this.orders.findByIds([orderId]);
+    if (recorded) return this.replay(recorded, hash);
     const order: OrderDoc = {
-      _id: newSortableId(this.store === 'MALL' ? 'mo' : 'io', now),
+      _id: orderId,
       userId,
       items,
       totalMinor,
@@ -159,7 +165,7 @@ export class CheckoutService {
     };
     if (await this.orders.insertOnce(order)) return { order, userErrors: [] };
     // A concurrent retry with the same key recorded the order first.
-    const raced = await this.orders.byIdempotencyKey(orderKey);
+    const [raced] = await this.orders.findByIds([orderId]);
     if (!raced) throw new AppError('CONFLICT', 'Order could not be recorded; retry with the same key');
     return this.replay(raced, hash);
   }
@@ -198,14 +204,6 @@ export class CheckoutService {
       errors.push(userError('INVALID_PERIODS', 'Installments come in 3, 6, 12 or 24 periods', 'periods'));
     }
     return errors;
-  }
-
-  /** Median of the last 20 authorizations, once there are 5 (feeds the anomaly rule). */
-  private async typicalAmount(lineId: string): Promise<number | undefined> {
-    const recent = await this.repos.ledger.recentAuthorizations(lineId, 20);
-    if (recent.length < 5) return undefined;
-    const sorted = recent.map((entry) => entry.amountMinor).sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)];
   }
 }
 

@@ -1,5 +1,6 @@
 import { assertStatementDay } from '../core/billing/calendar';
 import { type ApplicantInputs, assessApplicant } from '../core/risk/scorecard';
+import { creditLineIdOf } from '../storage/ids';
 import type { CreditLineDoc } from '../storage/models/credit-line.model';
 import type { Repositories } from '../storage/repositories/repositories';
 import { LedgerService } from './ledger.service';
@@ -22,7 +23,7 @@ export class CreditLineOpeningService {
   ): Promise<{ line: CreditLineDoc; opened: boolean }> {
     assertStatementDay(statementDay);
     const assessment = assessApplicant(inputs);
-    const lineId = `cl_${userId.replace(/^u_/, '')}`;
+    const lineId = creditLineIdOf(userId);
     await this.repos.creditLines.insertOnce({
       _id: lineId,
       userId,

@@ -5,6 +5,7 @@ import type { AuthorizationDecision } from '../core/policy/decide-authorization'
 import { ledgerEntryId, type LedgerEntryDoc } from '../storage/models/ledger-entry.model';
 import type { Repositories } from '../storage/repositories/repositories';
 import { AppError } from './errors';
+import { KeyedMutex } from './keyed-mutex';
 
 export type AppendOutcome =
   | { status: 'APPLIED' | 'REPLAYED'; entry: LedgerEntryDoc }
@@ -13,13 +14,16 @@ export type AppendOutcome =
 export interface AppendRequest {
   lineId: string;
   command: LedgerCommand;
-  /** Unique per line: a client key (`checkout:<key>`) or an effect key (`resolve:<authorizationId>`). */
+  /** Unique per line: a client key (`authorize:<id>`) or an effect key (`resolve:<authorizationId>`). */
   key: string;
   requestHash: string;
   now: Date;
 }
 
-const maxAttempts = 200;
+const maxAttempts = 300;
+
+/** One per process: appends to the same line from this process queue instead of racing. */
+const lineQueue = new KeyedMutex();
 
 /**
  * Appends to a line's ledger: read the head, let the pure core compute the next balances, insert at
@@ -29,13 +33,18 @@ const maxAttempts = 200;
 export class LedgerService {
   constructor(private readonly repos: Pick<Repositories, 'ledger' | 'creditLines'>) {}
 
-  async append(request: AppendRequest): Promise<AppendOutcome> {
+  append(request: AppendRequest): Promise<AppendOutcome> {
+    return lineQueue.run(request.lineId, () => this.appendNow(request));
+  }
+
+  private async appendNow(request: AppendRequest): Promise<AppendOutcome> {
     const idempotencyKey = `${request.lineId}:${request.key}`;
+    let lostRaces = 0;
     for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
-      const existing = await this.repos.ledger.byIdempotencyKey(idempotencyKey);
+      const existing = await this.findByKey(idempotencyKey, lostRaces >= 3);
       if (existing) return this.replay(existing, request.requestHash);
 
-      const head = await this.repos.ledger.head(request.lineId);
+      const head = await this.head(request.lineId);
       if (head) assertBalances(head.balancesAfter);
       const result = applyCommand(head?.balancesAfter ?? null, request.command, request.now);
       if (!result.ok) {
@@ -60,16 +69,34 @@ export class LedgerService {
         at: request.now,
       };
       if (await this.repos.ledger.append(entry)) {
-        await this.projectHead(request.lineId, sequence);
+        await this.repos.ledger.recordKey(entry);
+        await this.projectHead(request.lineId, entry);
         return { status: 'APPLIED', entry };
       }
       // Lost the race for this sequence (or the key): back off a little, then look again.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(20, attempt + 1)));
+      lostRaces += 1;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(25, 2 * lostRaces)));
     }
     throw new AppError(
       'CONFLICT',
       'The credit line is too busy right now; retry with the same idempotency key',
     );
+  }
+
+  /** The line's newest entry, from the summary's sequence forward. */
+  async head(lineId: string): Promise<LedgerEntryDoc | undefined> {
+    const line = await this.repos.creditLines.byId(lineId);
+    return this.repos.ledger.headFrom(lineId, line?.headSequence ?? 0);
+  }
+
+  /** Fast `_id` lookup of the key record; after repeated lost races, also the slow unique-field query. */
+  private async findByKey(idempotencyKey: string, thorough: boolean): Promise<LedgerEntryDoc | undefined> {
+    const record = await this.repos.ledger.keyRecord(idempotencyKey);
+    if (record) return this.repos.ledger.entryById(record.entryId);
+    if (!thorough) return undefined;
+    const entry = await this.repos.ledger.byIdempotencyKey(idempotencyKey);
+    if (entry) await this.repos.ledger.recordKey(entry); // repair after a crash between the two writes
+    return entry;
   }
 
   private replay(existing: LedgerEntryDoc, hash: string): AppendOutcome {
@@ -83,15 +110,14 @@ export class LedgerService {
   }
 
   /** Brings the line summary up to the newest head; repeats if a newer head landed meanwhile. */
-  private async projectHead(lineId: string, written: number): Promise<void> {
-    let sequence = written;
+  private async projectHead(lineId: string, written: LedgerEntryDoc): Promise<void> {
+    let head = written;
     for (;;) {
-      const head = await this.repos.ledger.head(lineId);
-      if (!head || head.sequence < sequence) return;
       await this.repos.creditLines.project(lineId, head.sequence, head.balancesAfter);
-      const after = await this.repos.ledger.head(lineId);
-      if (!after || after.sequence === head.sequence) return;
-      sequence = after.sequence;
+      // Another process may have appended meanwhile: follow it, so the newest head is projected last.
+      const next = await this.repos.ledger.entry(lineId, head.sequence + 1);
+      if (!next) return;
+      head = (await this.repos.ledger.headFrom(lineId, next.sequence)) ?? next;
     }
   }
 }

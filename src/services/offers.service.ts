@@ -44,7 +44,7 @@ export class OffersService {
   async paymentOptions(channel: Channel, category: string, amountMinor: number): Promise<PaymentOption[]> {
     const line = await this.line();
     if (amountMinor <= 0) throw new AppError('BAD_USER_INPUT', 'amount must be positive');
-    const head = await this.repos.ledger.head(line._id);
+    const head = await this.repos.ledger.headFrom(line._id, line.headSequence);
     const now = await this.clock.now();
     const windowStart = now.getTime() - velocityWindowMinutes * 60_000;
     const options: { plan: Plan; periods: number }[] = [
@@ -65,7 +65,7 @@ export class OffersService {
           binding: undefined,
           scenarioUsedThisMonthMinor: 0,
           authorizationsInVelocityWindow:
-            head?.balancesAfter.recentAuthorizationsAt.filter((t) => t > windowStart).length ?? 0,
+            head?.balancesAfter.recentAuthorizationsAt.filter((t: number) => t > windowStart).length ?? 0,
         },
         now,
       );

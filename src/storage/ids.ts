@@ -5,6 +5,15 @@ import { randomBytes } from 'node:crypto';
  * newest-first and can serve as a stable pagination cursor on any MongoDB-compatible engine.
  */
 export function newSortableId(prefix: string, now: Date): string {
-  const time = now.getTime().toString(36).padStart(9, '0');
-  return `${prefix}_${time}${randomBytes(5).toString('hex')}`;
+  return sortableId(prefix, now, randomBytes(5).toString('hex'));
+}
+
+/** The same shape with a caller-chosen suffix: a deterministic id for something retried. */
+export function sortableId(prefix: string, at: Date, suffix: string): string {
+  return `${prefix}_${at.getTime().toString(36).padStart(9, '0')}${suffix}`;
+}
+
+/** A user's credit line id (one line per user), so the line is read by `_id`. */
+export function creditLineIdOf(userId: string): string {
+  return `cl_${userId.replace(/^u_/, '')}`;
 }

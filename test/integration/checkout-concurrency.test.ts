@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { assertBalances } from '../../src/core/ledger/balances';
 import { CheckoutService } from '../../src/services/checkout.service';
 import { ClockService } from '../../src/services/clock.service';
@@ -6,8 +8,52 @@ import { testDatabase } from '../support/test-database';
 
 const bob = { userId: 'u_bob', scopes: ['user'] }; // limit 21,150.00 from the scorecard
 
+/** Runs checkouts in a separate OS process (see checkout-worker.js) and returns their outcomes. */
+function checkoutProcess(databaseUri: string, userId: string, keyPrefix: string, count: number) {
+  return new Promise<{ orderId: string | null; authorizationId: string | null; codes: string[] }[]>(
+    (resolve, reject) => {
+      execFile(
+        process.execPath,
+        [
+          path.join(__dirname, '..', 'support', 'checkout-worker.js'),
+          databaseUri,
+          userId,
+          keyPrefix,
+          String(count),
+        ],
+        (error, stdout, stderr) =>
+          error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
+      );
+    },
+  );
+}
+
 describe('checkout under concurrency on the real engine', () => {
-  test('64 simultaneous checkouts never exceed the line; each accepted one is in the ledger exactly once', async () => {
+  test('4 processes x 16 simultaneous checkouts on one line: never over the limit, each hold in the ledger once', async () => {
+    await using t = await testDatabase();
+    await seedDemoData(t.repos);
+    // Separate processes do not share the in-process queue: only the unique (line, sequence) insert
+    // keeps them from overdrawing. 2 x 899.00 per order: 11 fit in 21,150.00.
+    const outcomes = (
+      await Promise.all([0, 1, 2, 3].map((p) => checkoutProcess(t.uri, 'u_bob', `proc${p}`, 16)))
+    ).flat();
+    const accepted = outcomes.filter((o) => o.orderId);
+    expect(accepted).toHaveLength(11);
+    expect(outcomes.filter((o) => !o.orderId).flatMap((o) => o.codes)).toEqual(
+      Array.from({ length: 53 }, () => 'INSUFFICIENT_AVAILABLE_CREDIT'),
+    );
+    const entries = await t.repos.ledger.all('cl_bob');
+    for (const entry of entries) assertBalances(entry.balancesAfter);
+    const held = entries
+      .filter((e) => e.type === 'AUTHORIZE')
+      .map((e) => (e.command.type === 'AUTHORIZE' ? e.command.authorizationId : ''));
+    expect(held.sort()).toEqual(accepted.map((o) => o.authorizationId!).sort());
+    expect(entries.map((e) => e.sequence)).toEqual(entries.map((_, i) => i + 1));
+    expect(entries.at(-1)!.balancesAfter).toMatchObject({ limitMinor: 2_115_000, heldMinor: 1_977_800 });
+    expect(await t.db.models.mallOrders.countDocuments()).toBe(11);
+  });
+
+  test('64 simultaneous checkouts in one process never exceed the line; each accepted one is in the ledger exactly once', async () => {
     await using t = await testDatabase();
     await seedDemoData(t.repos);
     const checkout = () =>

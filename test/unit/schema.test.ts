@@ -55,3 +55,14 @@ describe('schema artifacts', () => {
       expect(user).toContain(field);
   });
 });
+
+describe('local-only operations', () => {
+  test('the production schema has no clock controls; the local one does', async () => {
+    const production = await printSubgraphSdls('production');
+    const local = await printSubgraphSdls('local');
+    for (const field of ['advanceClock', 'runDueJobs', 'businessClock']) {
+      expect(production.credit).not.toContain(field);
+      expect(local.credit).toContain(field);
+    }
+  });
+});

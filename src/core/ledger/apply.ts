@@ -22,6 +22,13 @@ export type ApplyResult =
 /** More than any channel's velocity limit, so the rule always sees the whole window. */
 const maxRecentAuthorizations = 50;
 
+/** The anomaly rule's "typical purchase": median of the last 20 approved amounts, once there are 5. */
+const typicalAmountSample = 20;
+function typicalAmount(amounts: readonly number[]): number | undefined {
+  if (amounts.length < 5) return undefined;
+  return [...amounts].sort((a, b) => a - b)[Math.floor(amounts.length / 2)];
+}
+
 const reject = (rejection: LedgerRejection, decision?: AuthorizationDecision): ApplyResult => ({
   ok: false,
   rejection,
@@ -51,6 +58,7 @@ export function applyCommand(head: LineBalances | null, command: LedgerCommand, 
         creditBalanceMinor: 0,
         statementDay: command.statementDay,
         recentAuthorizationsAt: [],
+        recentAmountsMinor: [],
       },
       command.limitMinor,
     );
@@ -70,6 +78,7 @@ export function applyCommand(head: LineBalances | null, command: LedgerCommand, 
           availableMinor: lineAvailableMinor(head),
           amountMinor: command.amountMinor,
           authorizationsInVelocityWindow: inWindow.length,
+          typicalAmountMinor: typicalAmount(head.recentAmountsMinor),
         },
         now,
       );
@@ -79,6 +88,7 @@ export function applyCommand(head: LineBalances | null, command: LedgerCommand, 
           ...head,
           heldMinor: head.heldMinor + command.amountMinor,
           recentAuthorizationsAt: [...inWindow, now.getTime()].slice(-maxRecentAuthorizations),
+          recentAmountsMinor: [...head.recentAmountsMinor, command.amountMinor].slice(-typicalAmountSample),
         },
         command.amountMinor,
         decision,

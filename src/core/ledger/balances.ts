@@ -22,6 +22,8 @@ export interface LineBalances {
    * head so the velocity rule is decided serially with the append, exact under concurrent checkouts.
    */
   recentAuthorizationsAt: number[];
+  /** Amounts of the last approved authorizations: the anomaly rule compares against their median. */
+  recentAmountsMinor: MinorUnits[];
 }
 
 export class InvariantViolation extends Error {

@@ -7,10 +7,14 @@ export type LedgerCommand =
       type: 'AUTHORIZE';
       authorizationId: string;
       amountMinor: MinorUnits;
-      /** Risk inputs other than the line's own state (available credit, velocity), read from the head. */
+      /** Risk inputs other than the line's own history (available credit, velocity, typical amount), read from the head. */
       request: Omit<
         AuthorizationInput,
-        'lineStatus' | 'availableMinor' | 'amountMinor' | 'authorizationsInVelocityWindow'
+        | 'lineStatus'
+        | 'availableMinor'
+        | 'amountMinor'
+        | 'authorizationsInVelocityWindow'
+        | 'typicalAmountMinor'
       >;
     }
   | { type: 'CAPTURE'; authorizationId: string; authorizedMinor: MinorUnits; captureMinor: MinorUnits }

@@ -39,6 +39,7 @@ const balancesSchema = new Schema<LineBalances>(
     creditBalanceMinor: { type: Number, required: true },
     statementDay: { type: Number, required: true },
     recentAuthorizationsAt: { type: [Number], default: [] },
+    recentAmountsMinor: { type: [Number], default: [] },
   },
   { _id: false },
 );

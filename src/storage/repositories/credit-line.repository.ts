@@ -1,16 +1,19 @@
 import type { Models } from '../database';
 import type { LineBalances } from '../../core/ledger/balances';
 import type { CreditLineDoc } from '../models/credit-line.model';
+import { findByIds } from './find-by-ids';
 import { insertOnce } from './insert-once';
 
 export class CreditLineRepository {
   constructor(private readonly models: Pick<Models, 'creditLines'>) {}
 
   findByIds(ids: readonly string[]): Promise<CreditLineDoc[]> {
-    return this.models.creditLines
-      .find({ _id: { $in: ids } })
-      .lean<CreditLineDoc[]>()
-      .exec();
+    return findByIds<CreditLineDoc>(this.models.creditLines, ids);
+  }
+
+  /** `_id` read: the fast path on FerretDB (no scan). */
+  async byId(lineId: string): Promise<CreditLineDoc | undefined> {
+    return (await this.models.creditLines.findById(lineId).lean<CreditLineDoc>().exec()) ?? undefined;
   }
 
   findByUserIds(userIds: readonly string[]): Promise<CreditLineDoc[]> {

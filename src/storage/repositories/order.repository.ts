@@ -1,5 +1,6 @@
 import type { Models } from '../database';
 import type { OrderDoc } from '../models/order.model';
+import { findByIds } from './find-by-ids';
 import { insertOnce } from './insert-once';
 import type { Page, PageQuery } from './page';
 
@@ -8,10 +9,7 @@ export class OrderRepository {
   constructor(private readonly orders: Models['mallOrders' | 'installmentOrders']) {}
 
   findByIds(ids: readonly string[]): Promise<OrderDoc[]> {
-    return this.orders
-      .find({ _id: { $in: ids } })
-      .lean<OrderDoc[]>()
-      .exec();
+    return findByIds<OrderDoc>(this.orders, ids);
   }
 
   /**
@@ -31,10 +29,6 @@ export class OrderRepository {
         { items: items.slice(0, page.first), hasNextPage: items.length > page.first },
       ]),
     );
-  }
-
-  async byIdempotencyKey(idempotencyKey: string): Promise<OrderDoc | undefined> {
-    return (await this.orders.findOne({ idempotencyKey }).lean<OrderDoc>().exec()) ?? undefined;
   }
 
   /** Orders still holding credit that were placed before `before` (hold expiry). */

@@ -1,5 +1,6 @@
 import type { Models } from '../database';
 import type { ProductDoc, Store } from '../models/product.model';
+import { findByIds } from './find-by-ids';
 import { insertOnce } from './insert-once';
 
 export class ProductRepository {
@@ -10,10 +11,7 @@ export class ProductRepository {
   }
 
   findByIds(ids: readonly string[]): Promise<ProductDoc[]> {
-    return this.models.products
-      .find({ _id: { $in: ids } })
-      .lean<ProductDoc[]>()
-      .exec();
+    return findByIds<ProductDoc>(this.models.products, ids);
   }
 
   insertOnce(product: ProductDoc): Promise<boolean> {
