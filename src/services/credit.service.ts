@@ -7,6 +7,7 @@ import { AppError } from './errors';
 import { keyedLoader } from './keyed-loader';
 import { type Connection, pageQuery, toConnection } from './pagination';
 import type { LedgerEntryDoc } from '../storage/models/ledger-entry.model';
+import type { BillDoc } from '../storage/models/bill.model';
 
 /** Users and their credit lines, for one request (its loaders cache per request only). */
 export class CreditService {
@@ -15,12 +16,14 @@ export class CreditService {
   private readonly linesByUserId;
 
   private readonly ledger;
+  private readonly bills;
 
   constructor(
-    repos: Pick<Repositories, 'users' | 'creditLines' | 'ledger'>,
+    repos: Pick<Repositories, 'users' | 'creditLines' | 'ledger' | 'bills'>,
     private readonly viewer: Viewer | undefined,
   ) {
     this.ledger = repos.ledger;
+    this.bills = repos.bills;
     this.usersById = keyedLoader(
       (ids) => repos.users.findByIds(ids),
       (user) => user._id,
@@ -60,7 +63,30 @@ export class CreditService {
     return toConnection(await this.ledger.page(line.id, pageQuery(first, after)));
   }
 
-  async creditLine(lineId: string): Promise<CreditLineDoc> {
+  async billsOfUser(
+    userId: string,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<Connection<BillDoc>> {
+    requireOwner(this.viewer, userId);
+    return toConnection(await this.bills.pageOfUser(userId, pageQuery(first, after)));
+  }
+
+  async currentBill(line: { id: string; userId: string }): Promise<BillDoc | undefined> {
+    requireOwner(this.viewer, line.userId);
+    return (await this.bills.pageOfUser(line.userId, { first: 1 })).items[0];
+  }
+
+  async bill(billId: string): Promise<BillDoc> {
+    const bill = await this.bills.byId(billId);
+    if (!bill) throw new AppError('NOT_FOUND', `No bill ${billId}`);
+    requireOwner(this.viewer, bill.userId);
+    return bill;
+  }
+
+  /** `fresh`: skip this request's cache (after a mutation changed the line). */
+  async creditLine(lineId: string, fresh = false): Promise<CreditLineDoc> {
+    if (fresh) this.linesById.clear(lineId);
     const line = await this.linesById.load(lineId);
     if (!line) throw new AppError('NOT_FOUND', `No credit line ${lineId}`);
     requireOwner(this.viewer, line.userId);

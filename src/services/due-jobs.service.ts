@@ -2,9 +2,10 @@ import type { Viewer } from '../auth/token';
 import type { Repositories } from '../storage/repositories/repositories';
 import { requireOperator } from './access';
 import type { ClockService } from './clock.service';
+import { type BillingReport, BillingService } from './billing.service';
 import { OrderPaymentService } from './order-payment.service';
 
-export interface DueJobsReport {
+export interface DueJobsReport extends BillingReport {
   ranAt: Date;
   expiredHolds: number;
 }
@@ -26,6 +27,7 @@ export class DueJobsService {
         now,
       );
     }
-    return { ranAt: now, expiredHolds };
+    const billing = await new BillingService(this.repos).runDue(now);
+    return { ranAt: now, expiredHolds, ...billing };
   }
 }

@@ -169,7 +169,7 @@ export class OrderPaymentService {
   private async finishRefund(order: OrderDoc, refund: RefundDoc, now: Date): Promise<RefundResult> {
     await this.ledger.append({
       lineId: order.lineId,
-      command: { type: 'REFUND', refundId: refund._id, amountMinor: refund.amountMinor },
+      command: { type: 'REFUND', refundId: refund._id, amountMinor: refund.amountMinor, plan: order.plan },
       key: `refund:${refund._id}`,
       requestHash: requestHash({ refundId: refund._id, amountMinor: refund.amountMinor }),
       now,
@@ -249,6 +249,8 @@ export class OrderPaymentService {
             authorizationId: order.authorizationId,
             authorizedMinor: order.totalMinor,
             captureMinor: order.totalMinor,
+            plan: order.plan,
+            orderId: order._id,
           }
         : { type, authorizationId: order.authorizationId, authorizedMinor: order.totalMinor };
     try {

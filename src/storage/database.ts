@@ -8,6 +8,8 @@ import { riskDecisionSchema } from './models/risk-decision.model';
 import { installmentPlanSchema } from './models/installment-plan.model';
 import { refundSchema } from './models/refund.model';
 import { clockSchema } from './models/clock.model';
+import { billSchema } from './models/bill.model';
+import { repaymentSchema } from './models/repayment.model';
 import { partnerSchema } from './models/partner.model';
 import { productSchema } from './models/product.model';
 import { userSchema } from './models/user.model';
@@ -35,6 +37,8 @@ function registerModels(connection: Connection) {
     installmentPlans: connection.model('InstallmentPlan', installmentPlanSchema),
     refunds: connection.model('Refund', refundSchema),
     clock: connection.model('Clock', clockSchema),
+    bills: connection.model('Bill', billSchema),
+    repayments: connection.model('Repayment', repaymentSchema),
   };
 }
 

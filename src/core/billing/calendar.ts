@@ -35,3 +35,12 @@ export function dueDateFor(statementDate: BusinessDate): BusinessDate {
 export function cycleStartFor(statementDate: BusinessDate): BusinessDate {
   return addDays(laterStatementDate(statementDate, -1), 1);
 }
+
+/** The newest statement date on or before `date`. */
+export function latestStatementDate(date: BusinessDate, statementDay: number): BusinessDate {
+  assertStatementDay(statementDay);
+  const { year, monthIndex, day } = parts(date);
+  return day >= statementDay
+    ? monthDate(year, monthIndex, statementDay)
+    : monthDate(year, monthIndex - 1, statementDay);
+}

@@ -4,7 +4,8 @@ import {
   velocityWindowMinutes,
 } from '../policy/decide-authorization';
 import type { RefusalReason } from '../policy/refusal-reasons';
-import { assertBalances, lineAvailableMinor, type LineBalances } from './balances';
+import { allocateRepayment } from '../repayment/waterfall';
+import { assertBalances, lineAvailableMinor, type LineBalances, unbilledPrincipalMinor } from './balances';
 import type { LedgerCommand } from './commands';
 
 export type LedgerRejection =
@@ -13,6 +14,7 @@ export type LedgerRejection =
   | 'INVALID_AMOUNT'
   | 'CAPTURE_EXCEEDS_AUTHORIZATION'
   | 'HOLD_NOT_FOUND'
+  | 'BILL_EXCEEDS_UNBILLED'
   | RefusalReason;
 
 export type ApplyResult =
@@ -52,6 +54,8 @@ export function applyCommand(head: LineBalances | null, command: LedgerCommand, 
         status: 'ACTIVE',
         limitMinor: command.limitMinor,
         principalMinor: 0,
+        billedPrincipalMinor: 0,
+        overduePrincipalMinor: 0,
         heldMinor: 0,
         feesOwedMinor: 0,
         penaltiesOwedMinor: 0,
@@ -114,13 +118,78 @@ export function applyCommand(head: LineBalances | null, command: LedgerCommand, 
     }
     case 'REFUND': {
       if (!positive(command.amountMinor)) return reject('INVALID_AMOUNT');
-      const principalPart = Math.min(command.amountMinor, head.principalMinor);
+      // A refund shrinks unbilled principal first, then billed, then overdue; the rest is credit.
+      let left = command.amountMinor;
+      const fromUnbilled = Math.min(left, unbilledPrincipalMinor(head));
+      left -= fromUnbilled;
+      const fromBilled = Math.min(left, head.billedPrincipalMinor);
+      left -= fromBilled;
+      const fromOverdue = Math.min(left, head.overduePrincipalMinor);
+      left -= fromOverdue;
       return done(
         {
           ...head,
-          principalMinor: head.principalMinor - principalPart,
-          creditBalanceMinor: head.creditBalanceMinor + command.amountMinor - principalPart,
+          principalMinor: head.principalMinor - fromUnbilled - fromBilled - fromOverdue,
+          billedPrincipalMinor: head.billedPrincipalMinor - fromBilled,
+          overduePrincipalMinor: head.overduePrincipalMinor - fromOverdue,
+          creditBalanceMinor: head.creditBalanceMinor + left,
         },
+        command.amountMinor,
+      );
+    }
+    case 'ISSUE_BILL': {
+      if (command.principalMinor < 0 || command.feesMinor < 0) return reject('INVALID_AMOUNT');
+      if (command.principalMinor > unbilledPrincipalMinor(head)) return reject('BILL_EXCEEDS_UNBILLED');
+      return done(
+        {
+          ...head,
+          billedPrincipalMinor: head.billedPrincipalMinor + command.principalMinor,
+          feesOwedMinor: head.feesOwedMinor + command.feesMinor,
+        },
+        command.principalMinor + command.feesMinor,
+      );
+    }
+    case 'REPAY': {
+      if (!positive(command.amountMinor)) return reject('INVALID_AMOUNT');
+      const { allocations, unallocatedMinor } = allocateRepayment(command.amountMinor, {
+        PENALTIES: head.penaltiesOwedMinor,
+        FEES: head.feesOwedMinor,
+        OVERDUE_PRINCIPAL: head.overduePrincipalMinor,
+        CURRENT_BILL_PRINCIPAL: head.billedPrincipalMinor,
+        UNBILLED_PRINCIPAL: unbilledPrincipalMinor(head),
+      });
+      const principalRepaid =
+        allocations.OVERDUE_PRINCIPAL + allocations.CURRENT_BILL_PRINCIPAL + allocations.UNBILLED_PRINCIPAL;
+      return done(
+        {
+          ...head,
+          penaltiesOwedMinor: head.penaltiesOwedMinor - allocations.PENALTIES,
+          feesOwedMinor: head.feesOwedMinor - allocations.FEES,
+          overduePrincipalMinor: head.overduePrincipalMinor - allocations.OVERDUE_PRINCIPAL,
+          billedPrincipalMinor: head.billedPrincipalMinor - allocations.CURRENT_BILL_PRINCIPAL,
+          principalMinor: head.principalMinor - principalRepaid,
+          creditBalanceMinor: head.creditBalanceMinor + unallocatedMinor,
+        },
+        command.amountMinor,
+      );
+    }
+    case 'MARK_OVERDUE': {
+      if (command.principalMinor < 0) return reject('INVALID_AMOUNT');
+      const moved = Math.min(command.principalMinor, head.billedPrincipalMinor);
+      return done(
+        {
+          ...head,
+          billedPrincipalMinor: head.billedPrincipalMinor - moved,
+          overduePrincipalMinor: head.overduePrincipalMinor + moved,
+        },
+        moved,
+      );
+    }
+    case 'ACCRUE_PENALTY': {
+      if (command.amountMinor < 0 || !Number.isSafeInteger(command.amountMinor))
+        return reject('INVALID_AMOUNT');
+      return done(
+        { ...head, penaltiesOwedMinor: head.penaltiesOwedMinor + command.amountMinor },
         command.amountMinor,
       );
     }

@@ -7,8 +7,12 @@ export type LineStatus = 'PENDING_REVIEW' | 'ACTIVE' | 'FROZEN' | 'CLOSED';
 export interface LineBalances {
   status: LineStatus;
   limitMinor: MinorUnits;
-  /** Outstanding principal (captured, not yet repaid or refunded). */
+  /** Outstanding principal (captured, not yet repaid or refunded), all buckets together. */
   principalMinor: MinorUnits;
+  /** Of it, on an issued bill and not yet due-and-missed. */
+  billedPrincipalMinor: MinorUnits;
+  /** Of it, on a bill whose due day passed without the minimum paid. */
+  overduePrincipalMinor: MinorUnits;
   /** Open authorization holds. */
   heldMinor: MinorUnits;
   /** Owed on bills but outside the limit (fees, penalties): see core/credit-line.ts. */
@@ -38,6 +42,8 @@ export function assertBalances(balances: LineBalances): void {
   const amounts: [string, number][] = [
     ['limit', balances.limitMinor],
     ['principal', balances.principalMinor],
+    ['billed principal', balances.billedPrincipalMinor],
+    ['overdue principal', balances.overduePrincipalMinor],
     ['held', balances.heldMinor],
     ['fees', balances.feesOwedMinor],
     ['penalties', balances.penaltiesOwedMinor],
@@ -45,6 +51,11 @@ export function assertBalances(balances: LineBalances): void {
   ];
   for (const [name, value] of amounts) {
     if (!Number.isSafeInteger(value) || value < 0) throw new InvariantViolation(`${name} is ${value}`);
+  }
+  if (balances.billedPrincipalMinor + balances.overduePrincipalMinor > balances.principalMinor) {
+    throw new InvariantViolation(
+      `billed ${balances.billedPrincipalMinor} + overdue ${balances.overduePrincipalMinor} exceed principal ${balances.principalMinor}`,
+    );
   }
   if (availableMinor({ ...balances, usedMinor: balances.principalMinor }) < 0) {
     throw new InvariantViolation(
@@ -55,4 +66,8 @@ export function assertBalances(balances: LineBalances): void {
 
 export function lineAvailableMinor(balances: LineBalances): MinorUnits {
   return availableMinor({ ...balances, usedMinor: balances.principalMinor });
+}
+
+export function unbilledPrincipalMinor(balances: LineBalances): MinorUnits {
+  return balances.principalMinor - balances.billedPrincipalMinor - balances.overduePrincipalMinor;
 }

@@ -1,4 +1,5 @@
 import type { MinorUnits } from '../money';
+import type { Plan } from '../policy/channel-policies';
 import type { AuthorizationInput } from '../policy/decide-authorization';
 
 export type LedgerCommand =
@@ -17,13 +18,33 @@ export type LedgerCommand =
         | 'typicalAmountMinor'
       >;
     }
-  | { type: 'CAPTURE'; authorizationId: string; authorizedMinor: MinorUnits; captureMinor: MinorUnits }
+  | {
+      type: 'CAPTURE';
+      authorizationId: string;
+      authorizedMinor: MinorUnits;
+      captureMinor: MinorUnits;
+      /** What billing needs: FULL charges go on the next bill whole, installments period by period. */
+      plan?: Plan;
+      orderId?: string;
+    }
   | { type: 'VOID'; authorizationId: string; authorizedMinor: MinorUnits }
   | {
       type: 'REFUND';
       refundId: string;
+      plan?: Plan;
       /** Reduces outstanding principal; whatever exceeds it becomes a credit balance for the customer. */
       amountMinor: MinorUnits;
-    };
+    }
+  | {
+      type: 'ISSUE_BILL';
+      billId: string;
+      /** Unbilled principal moving onto the bill (FULL charges of the cycle, installment principal due). */
+      principalMinor: MinorUnits;
+      /** Installment fees falling due on this bill: owed from now on, outside the limit. */
+      feesMinor: MinorUnits;
+    }
+  | { type: 'REPAY'; repaymentId: string; amountMinor: MinorUnits }
+  | { type: 'MARK_OVERDUE'; billId: string; principalMinor: MinorUnits }
+  | { type: 'ACCRUE_PENALTY'; billId: string; overdueDay: number; amountMinor: MinorUnits };
 
 export type LedgerCommandType = LedgerCommand['type'];

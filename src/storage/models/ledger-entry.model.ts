@@ -33,6 +33,8 @@ const balancesSchema = new Schema<LineBalances>(
     status: { type: String, required: true },
     limitMinor: { type: Number, required: true },
     principalMinor: { type: Number, required: true },
+    billedPrincipalMinor: { type: Number, required: true },
+    overduePrincipalMinor: { type: Number, required: true },
     heldMinor: { type: Number, required: true },
     feesOwedMinor: { type: Number, required: true },
     penaltiesOwedMinor: { type: Number, required: true },

@@ -20,6 +20,10 @@ export class InstallmentPlanRepository {
       .exec();
   }
 
+  async setBilledPeriods(planId: string, billedPeriods: number, status: PlanStatus): Promise<void> {
+    await this.models.installmentPlans.updateOne({ _id: planId }, { $set: { billedPeriods, status } }).exec();
+  }
+
   insertOnce(plan: InstallmentPlanDoc): Promise<boolean> {
     return insertOnce(this.models.installmentPlans, plan);
   }

@@ -1,3 +1,4 @@
+import type { LedgerCommandType } from '../../core/ledger/commands';
 import type { Models } from '../database';
 import { ledgerEntryId, type LedgerEntryDoc } from '../models/ledger-entry.model';
 import type { LedgerKeyDoc } from '../models/ledger-key.model';
@@ -87,6 +88,15 @@ export class LedgerRepository {
       .lean<LedgerEntryDoc[]>()
       .exec();
     return { items: docs.slice(0, page.first), hasNextPage: docs.length > page.first };
+  }
+
+  /** Entries of some types in a time range (billing a cycle; scans on FerretDB, fine once a month). */
+  inRange(lineId: string, types: LedgerCommandType[], from: Date, to: Date): Promise<LedgerEntryDoc[]> {
+    return this.models.ledgerEntries
+      .find({ lineId, type: { $in: types }, at: { $gte: from, $lt: to } })
+      .sort({ sequence: 1 })
+      .lean<LedgerEntryDoc[]>()
+      .exec();
   }
 
   /** Every entry of a line, oldest first (rebuilds and audits). */

@@ -1,7 +1,9 @@
 import type { Database } from '../database';
 import { ChannelBindingRepository } from './channel-binding.repository';
 import { CreditLineRepository } from './credit-line.repository';
+import { BillRepository } from './bill.repository';
 import { ClockRepository } from './clock.repository';
+import { RepaymentRepository } from './repayment.repository';
 import { InstallmentPlanRepository } from './installment-plan.repository';
 import { LedgerRepository } from './ledger.repository';
 import { RefundRepository } from './refund.repository';
@@ -24,6 +26,8 @@ export interface Repositories {
   installmentPlans: InstallmentPlanRepository;
   refunds: RefundRepository;
   clock: ClockRepository;
+  bills: BillRepository;
+  repayments: RepaymentRepository;
 }
 
 export function createRepositories(db: Database): Repositories {
@@ -41,5 +45,7 @@ export function createRepositories(db: Database): Repositories {
     installmentPlans: new InstallmentPlanRepository(models),
     refunds: new RefundRepository(models),
     clock: new ClockRepository(models),
+    bills: new BillRepository(models),
+    repayments: new RepaymentRepository(models),
   };
 }

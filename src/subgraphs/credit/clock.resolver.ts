@@ -23,6 +23,15 @@ export class DueJobsReport {
 
   @Field(() => Int, { description: 'Holds older than 7 days that were voided' })
   expiredHolds!: number;
+
+  @Field(() => Int)
+  billsIssued!: number;
+
+  @Field(() => Int, { description: 'Bills whose due day passed without the minimum paid' })
+  billsOverdue!: number;
+
+  @Field(() => Int, { description: 'Daily penalty accruals posted' })
+  penaltiesAccrued!: number;
 }
 
 /** Local/test mode only (absent from the production schema): operators walk users through time. */

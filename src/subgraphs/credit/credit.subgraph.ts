@@ -2,15 +2,29 @@ import { ClockService } from '../../services/clock.service';
 import { CreditService } from '../../services/credit.service';
 import { DueJobsService } from '../../services/due-jobs.service';
 import { OffersService } from '../../services/offers.service';
+import { SimulatedRail } from '../../services/payment-rail';
+import { RepaymentService } from '../../services/repayment.service';
 import { buildSubgraph } from '../common/build-subgraph';
 import type { SubgraphDefinition } from '../common/subgraph-definition';
+import { CurrentBillResolver, UserBillsResolver } from './bill.resolver';
+import { Bill } from './bill.type';
 import { ClockResolver } from './clock.resolver';
 import { resolveCreditLineReference } from './credit-line.reference';
 import { CreditLineResolver } from './credit-line.resolver';
 import type { CreditContext } from './credit.context';
 import { OffersResolver } from './offers.resolver';
+import { RepaymentResolver } from './repayment.resolver';
 import { resolveUserReference } from './user.reference';
 import { UserResolver } from './user.resolver';
+
+const resolvers = [
+  UserResolver,
+  CreditLineResolver,
+  OffersResolver,
+  UserBillsResolver,
+  CurrentBillResolver,
+  RepaymentResolver,
+] as const;
 
 export const creditSubgraph: SubgraphDefinition<CreditContext['services']> = {
   name: 'credit',
@@ -18,14 +32,15 @@ export const creditSubgraph: SubgraphDefinition<CreditContext['services']> = {
     buildSubgraph(
       {
         // The clock controls exist in local/test mode only: production has no such fields at all.
-        resolvers:
-          mode === 'local'
-            ? [UserResolver, CreditLineResolver, OffersResolver, ClockResolver]
-            : [UserResolver, CreditLineResolver, OffersResolver],
+        resolvers: mode === 'local' ? [...resolvers, ClockResolver] : resolvers,
       },
       {
         User: { __resolveReference: resolveUserReference },
         CreditLine: { __resolveReference: resolveCreditLineReference },
+        Bill: {
+          __resolveReference: async (ref: { id: string }, ctx: CreditContext) =>
+            Bill.from(await ctx.services.credit.bill(ref.id)),
+        },
       },
     ),
   createServices: (repos, viewer, mode) => {
@@ -35,6 +50,7 @@ export const creditSubgraph: SubgraphDefinition<CreditContext['services']> = {
       offers: new OffersService(repos, clock, viewer),
       clock,
       dueJobs: new DueJobsService(repos, clock, viewer),
+      repayments: new RepaymentService(repos, clock, new SimulatedRail(), viewer),
     };
   },
 };

@@ -112,6 +112,49 @@ describe('ledger state machine', () => {
     expect(applyCommand(head, authorize('a20', 100), at(10.1))).toMatchObject({ ok: true });
   });
 
+  test('bill, repay through the waterfall, overdue and penalties', () => {
+    const captured = run([
+      open,
+      authorize('a1', 50_000),
+      { type: 'CAPTURE', authorizationId: 'a1', authorizedMinor: 50_000, captureMinor: 50_000 },
+      { type: 'ISSUE_BILL', billId: 'b1', principalMinor: 30_000, feesMinor: 960 },
+    ]);
+    expect(captured).toMatchObject({
+      principalMinor: 50_000,
+      billedPrincipalMinor: 30_000,
+      feesOwedMinor: 960,
+    });
+    const overdue = run([
+      open,
+      authorize('a1', 50_000),
+      { type: 'CAPTURE', authorizationId: 'a1', authorizedMinor: 50_000, captureMinor: 50_000 },
+      { type: 'ISSUE_BILL', billId: 'b1', principalMinor: 30_000, feesMinor: 960 },
+      { type: 'MARK_OVERDUE', billId: 'b1', principalMinor: 30_000 },
+      { type: 'ACCRUE_PENALTY', billId: 'b1', overdueDay: 1, amountMinor: 15 },
+      // 15 penalty, 960 fees, 30,000 overdue, then 4,025 of unbilled principal.
+      { type: 'REPAY', repaymentId: 'p1', amountMinor: 35_000 },
+    ]);
+    expect(overdue).toMatchObject({
+      penaltiesOwedMinor: 0,
+      feesOwedMinor: 0,
+      overduePrincipalMinor: 0,
+      billedPrincipalMinor: 0,
+      principalMinor: 50_000 - 30_000 - 4_025,
+      creditBalanceMinor: 0,
+    });
+    // Repaid principal restores available credit.
+    expect(overdue.limitMinor - overdue.principalMinor - overdue.heldMinor).toBe(100_000 - 15_975);
+  });
+
+  test('billing more than the unbilled principal is refused', () => {
+    expect(
+      applyCommand(run([open]), { type: 'ISSUE_BILL', billId: 'b', principalMinor: 1, feesMinor: 0 }, now),
+    ).toMatchObject({
+      ok: false,
+      rejection: 'BILL_EXCEEDS_UNBILLED',
+    });
+  });
+
   test('a head that breaks an invariant is never built upon', () => {
     const broken: LineBalances = { ...run([open]), principalMinor: 90_000, heldMinor: 20_000 };
     expect(() => applyCommand(broken, authorize('a1', 100), now)).toThrow(InvariantViolation);

@@ -25,10 +25,14 @@ interface Hold {
 interface SimLine {
   head: LineBalances;
   holds: Hold[];
+  /** Money in and out as the model counts it: debt created minus money received. */
+  debtCreatedMinor: number;
+  moneyReceivedMinor: number;
 }
 
 /**
- * Random checkout / ship (full or partial capture) / cancel / refund / clock moves across many lines,
+ * Random checkout / ship (full or partial capture) / cancel / refund / bill / repay / overdue / penalty /
+ * clock moves across many lines,
  * through the pure state machine, with the model's own bookkeeping checked after every step.
  */
 function simulate(seed: number, steps: number): void {
@@ -42,7 +46,7 @@ function simulate(seed: number, steps: number): void {
       now,
     );
     if (!result.ok) throw new Error('open failed');
-    return { head: result.balances, holds: [] };
+    return { head: result.balances, holds: [], debtCreatedMinor: 0, moneyReceivedMinor: 0 };
   });
 
   for (let step = 0; step < steps; step += 1) {
@@ -79,11 +83,35 @@ function simulate(seed: number, steps: number): void {
       hold = line.holds.find((h) => h.state === 'OPEN');
       if (!hold) continue;
       command = { type: 'VOID', authorizationId: hold.id, authorizedMinor: hold.amountMinor };
-    } else if (roll < 0.95) {
+    } else if (roll < 0.85) {
       hold = line.holds.find((h) => h.state === 'CAPTURED' && h.refundedMinor < h.capturedMinor);
       if (!hold) continue;
       const left = hold.capturedMinor - hold.refundedMinor;
       command = { type: 'REFUND', refundId: `${hold.id}:r`, amountMinor: 1 + Math.floor(random() * left) };
+    } else if (roll < 0.89) {
+      const unbilled =
+        line.head.principalMinor - line.head.billedPrincipalMinor - line.head.overduePrincipalMinor;
+      command = {
+        type: 'ISSUE_BILL',
+        billId: `b${step}`,
+        principalMinor: Math.floor(unbilled * random()),
+        feesMinor: Math.floor(random() * 5_000),
+      };
+    } else if (roll < 0.93) {
+      command = { type: 'REPAY', repaymentId: `p${step}`, amountMinor: 1 + Math.floor(random() * 300_000) };
+    } else if (roll < 0.95) {
+      command = {
+        type: 'MARK_OVERDUE',
+        billId: `b${step}`,
+        principalMinor: Math.floor(line.head.billedPrincipalMinor * random()),
+      };
+    } else if (roll < 0.97) {
+      command = {
+        type: 'ACCRUE_PENALTY',
+        billId: `b${step}`,
+        overdueDay: 1,
+        amountMinor: Math.floor(random() * 500),
+      };
     } else {
       now = new Date(now.getTime() + Math.floor(random() * 3 * 86_400_000));
       continue;
@@ -97,6 +125,11 @@ function simulate(seed: number, steps: number): void {
         Object.assign(hold!, { state: 'CAPTURED', capturedMinor: command.captureMinor });
       if (command.type === 'VOID') hold!.state = 'VOIDED';
       if (command.type === 'REFUND') hold!.refundedMinor += command.amountMinor;
+      if (command.type === 'CAPTURE') line.debtCreatedMinor += command.captureMinor;
+      if (command.type === 'ISSUE_BILL') line.debtCreatedMinor += command.feesMinor;
+      if (command.type === 'ACCRUE_PENALTY') line.debtCreatedMinor += command.amountMinor;
+      if (command.type === 'REFUND' || command.type === 'REPAY')
+        line.moneyReceivedMinor += command.amountMinor;
     } else if (
       command.type !== 'AUTHORIZE' ||
       !['INSUFFICIENT_AVAILABLE_CREDIT', 'VELOCITY_LIMIT'].includes(result.rejection)
@@ -110,10 +143,16 @@ function simulate(seed: number, steps: number): void {
       const open = each.holds.filter((h) => h.state === 'OPEN').reduce((s, h) => s + h.amountMinor, 0);
       if (each.head.heldMinor !== open)
         throw new Error(`step ${step}: held ${each.head.heldMinor} != open holds ${open}`);
-      const owed = each.holds.reduce((s, h) => s + h.capturedMinor - h.refundedMinor, 0);
-      // Without repayments, every refund fits in the principal it refunds: nothing spills to credit.
-      if (each.head.principalMinor !== owed || each.head.creditBalanceMinor !== 0) {
-        throw new Error(`step ${step}: principal ${each.head.principalMinor} != captured - refunded ${owed}`);
+      // Conservation: what is owed minus what is on account equals debt created minus money received.
+      const owedNet =
+        each.head.principalMinor +
+        each.head.feesOwedMinor +
+        each.head.penaltiesOwedMinor -
+        each.head.creditBalanceMinor;
+      if (owedNet !== each.debtCreatedMinor - each.moneyReceivedMinor) {
+        throw new Error(
+          `step ${step}: owed ${owedNet} != created ${each.debtCreatedMinor} - received ${each.moneyReceivedMinor}`,
+        );
       }
       for (const h of each.holds) {
         if (h.capturedMinor > h.amountMinor || h.refundedMinor > h.capturedMinor)

@@ -1,0 +1,254 @@
+import {
+  cycleStartFor,
+  dueDateFor,
+  laterStatementDate,
+  latestStatementDate,
+  statementDateFor,
+} from '../core/billing/calendar';
+import { minimumDue } from '../core/billing/minimum-due';
+import { penaltyForOverdueDay } from '../core/overdue/penalty';
+import { addDays, businessDate, daysBetween, startOfBusinessDay } from '../core/time/business-date';
+import type { BillDoc, BillLineDoc, BillStatus } from '../storage/models/bill.model';
+import type { CreditLineDoc } from '../storage/models/credit-line.model';
+import type { Repositories } from '../storage/repositories/repositories';
+import { LedgerService } from './ledger.service';
+import { requestHash } from './request-hash';
+
+export interface BillingReport {
+  billsIssued: number;
+  billsOverdue: number;
+  penaltiesAccrued: number;
+}
+
+/**
+ * Statement day, due day and overdue, driven by the business clock. Every effect is an at-most-once
+ * key: the bill `_id` per cycle, `bill:<id>`, `overdue:<id>` and `penalty:<id>:<day>` ledger keys.
+ */
+export class BillingService {
+  private readonly ledger;
+
+  constructor(private readonly repos: Repositories) {
+    this.ledger = new LedgerService(repos);
+  }
+
+  async runDue(now: Date): Promise<BillingReport> {
+    const report: BillingReport = { billsIssued: 0, billsOverdue: 0, penaltiesAccrued: 0 };
+    const today = businessDate(now);
+    for (const line of await this.repos.creditLines.all()) {
+      if (line.headSequence === 0) continue;
+      report.billsIssued += await this.issueMissingBills(line, today, now);
+      for (const bill of await this.repos.bills.ofLine(line._id)) {
+        if (await this.markOverdue(bill, today, now)) report.billsOverdue += 1;
+        report.penaltiesAccrued += await this.accruePenalties(bill, today, now);
+      }
+    }
+    return report;
+  }
+
+  /** Issues every statement from the line's first one up to today that is not issued yet, in order. */
+  private async issueMissingBills(line: CreditLineDoc, today: string, now: Date): Promise<number> {
+    let statement = statementDateFor(businessDate(line.createdAt), line.statementDay);
+    if (statement === businessDate(line.createdAt)) statement = laterStatementDate(statement, 1);
+    const last = latestStatementDate(today, line.statementDay);
+    let issued = 0;
+    while (statement <= last) {
+      if (
+        !(await this.repos.bills.byId(`${line._id}:${statement}`)) &&
+        (await this.issue(line, statement, now))
+      ) {
+        issued += 1;
+      }
+      statement = laterStatementDate(statement, 1);
+    }
+    return issued;
+  }
+
+  private async issue(line: CreditLineDoc, statementDate: string, now: Date): Promise<boolean> {
+    const billId = `${line._id}:${statementDate}`;
+    const from = startOfBusinessDay(cycleStartFor(statementDate));
+    const to = startOfBusinessDay(addDays(statementDate, 1));
+    const lines: BillLineDoc[] = [];
+
+    let fullPayMinor = 0;
+    for (const entry of await this.repos.ledger.inRange(line._id, ['CAPTURE', 'REFUND'], from, to)) {
+      const command = entry.command;
+      if (command.type === 'CAPTURE' && command.plan !== 'INSTALLMENTS') {
+        fullPayMinor += command.captureMinor;
+        lines.push({
+          kind: 'PURCHASE',
+          description: 'Purchase',
+          amountMinor: command.captureMinor,
+          ref: command.orderId ?? command.authorizationId,
+        });
+      }
+      if (command.type === 'REFUND' && command.plan !== 'INSTALLMENTS') {
+        fullPayMinor -= command.amountMinor;
+        lines.push({
+          kind: 'REFUND',
+          description: 'Refund',
+          amountMinor: -command.amountMinor,
+          ref: command.refundId,
+        });
+      }
+    }
+    fullPayMinor = Math.max(0, fullPayMinor);
+
+    // Installment periods falling due on this statement (and any missed earlier ones).
+    let installmentPrincipal = 0;
+    let installmentFees = 0;
+    const planUpdates: { planId: string; billedPeriods: number; paidOff: boolean }[] = [];
+    for (const plan of await this.repos.installmentPlans.activeOfLine(line._id)) {
+      const first = statementDateFor(businessDate(plan.capturedAt), line.statementDay);
+      let billed = plan.billedPeriods;
+      for (const period of plan.remaining) {
+        if (laterStatementDate(first, period.index - 1) > statementDate) break;
+        installmentPrincipal += period.principalMinor;
+        installmentFees += period.feeMinor;
+        lines.push(
+          {
+            kind: 'INSTALLMENT_PRINCIPAL',
+            description: `Installment ${period.index}/${plan.periods}`,
+            amountMinor: period.principalMinor,
+            ref: plan._id,
+          },
+          {
+            kind: 'INSTALLMENT_FEE',
+            description: `Installment fee ${period.index}/${plan.periods}`,
+            amountMinor: period.feeMinor,
+            ref: plan._id,
+          },
+        );
+        billed = period.index;
+      }
+      if (billed !== plan.billedPeriods)
+        planUpdates.push({ planId: plan._id, billedPeriods: billed, paidOff: billed === plan.periods });
+    }
+
+    const head = await this.ledger.head(line._id);
+    const unbilled = head
+      ? head.balancesAfter.principalMinor -
+        head.balancesAfter.billedPrincipalMinor -
+        head.balancesAfter.overduePrincipalMinor
+      : 0;
+    const principalMinor = Math.min(unbilled, fullPayMinor + installmentPrincipal);
+    const penaltiesMinor = head?.balancesAfter.penaltiesOwedMinor ?? 0;
+    if (penaltiesMinor > 0)
+      lines.push({
+        kind: 'PENALTY',
+        description: 'Overdue penalties',
+        amountMinor: penaltiesMinor,
+        ref: line._id,
+      });
+
+    // A cycle with nothing in it and nothing owed gets no statement.
+    if (lines.length === 0 && principalMinor === 0 && installmentFees === 0) return false;
+    const outcome = await this.ledger.append({
+      lineId: line._id,
+      command: { type: 'ISSUE_BILL', billId, principalMinor, feesMinor: installmentFees },
+      key: `bill:${billId}`,
+      requestHash: requestHash({ bill: billId }),
+      now,
+    });
+    // On a replay the stored entry's figures win, so a re-run issues the same bill.
+    const posted = outcome.status === 'REJECTED' ? undefined : outcome.entry.command;
+    const billedPrincipal = posted?.type === 'ISSUE_BILL' ? posted.principalMinor : 0;
+    const billedFees = posted?.type === 'ISSUE_BILL' ? posted.feesMinor : 0;
+    const totalMinor = billedPrincipal + billedFees + penaltiesMinor;
+    const bill: BillDoc = {
+      _id: billId,
+      lineId: line._id,
+      userId: line.userId,
+      statementDate,
+      dueDate: dueDateFor(statementDate),
+      lines,
+      totalMinor,
+      minimumDueMinor: Math.min(
+        totalMinor,
+        minimumDue({
+          fullPayPrincipalMinor: Math.min(fullPayMinor, billedPrincipal),
+          installmentsDueMinor: installmentPrincipal + installmentFees,
+          feesMinor: 0,
+          penaltiesMinor,
+          overdueCarriedMinor: 0,
+        }),
+      ),
+      paidMinor: 0,
+      status: totalMinor === 0 ? 'PAID' : 'ISSUED',
+      penaltyDaysAccrued: 0,
+      issuedAt: now,
+    };
+    if (await this.repos.bills.insertOnce(bill)) {
+      for (const update of planUpdates) {
+        await this.repos.installmentPlans.setBilledPeriods(
+          update.planId,
+          update.billedPeriods,
+          update.paidOff ? 'PAID_OFF' : 'ACTIVE',
+        );
+      }
+    }
+    return true;
+  }
+
+  /** After the due day, a bill whose minimum was not paid goes overdue; its principal moves bucket. */
+  private async markOverdue(bill: BillDoc, today: string, now: Date): Promise<boolean> {
+    if (!(['ISSUED', 'PARTIALLY_PAID'] as BillStatus[]).includes(bill.status)) return false;
+    if (today <= bill.dueDate || bill.paidMinor >= bill.minimumDueMinor) return false;
+    const principalOnBill = bill.lines
+      .filter((l) => l.kind === 'PURCHASE' || l.kind === 'REFUND' || l.kind === 'INSTALLMENT_PRINCIPAL')
+      .reduce((sum, l) => sum + l.amountMinor, 0);
+    const othersOnBill = bill.totalMinor - Math.max(0, principalOnBill);
+    const principalUnpaid = Math.max(0, principalOnBill - Math.max(0, bill.paidMinor - othersOnBill));
+    await this.ledger.append({
+      lineId: bill.lineId,
+      command: { type: 'MARK_OVERDUE', billId: bill._id, principalMinor: principalUnpaid },
+      key: `overdue:${bill._id}`,
+      requestHash: requestHash({ overdue: bill._id }),
+      now,
+    });
+    await this.repos.bills.setStatus(bill._id, 'OVERDUE');
+    bill.status = 'OVERDUE';
+    return true;
+  }
+
+  /** 0.05% a day of the unpaid amount, for each day after the due day up to today, once per day. */
+  private async accruePenalties(bill: BillDoc, today: string, now: Date): Promise<number> {
+    if (bill.status !== 'OVERDUE') return 0;
+    const overdueDays = daysBetween(bill.dueDate, today);
+    const unpaid = bill.totalMinor - bill.paidMinor;
+    let accrued = 0;
+    for (let day = bill.penaltyDaysAccrued + 1; day <= overdueDays; day += 1) {
+      const amountMinor = penaltyForOverdueDay(unpaid, day);
+      await this.ledger.append({
+        lineId: bill.lineId,
+        command: { type: 'ACCRUE_PENALTY', billId: bill._id, overdueDay: day, amountMinor },
+        key: `penalty:${bill._id}:${day}`,
+        requestHash: requestHash({ penalty: bill._id, day }),
+        now,
+      });
+      accrued += 1;
+    }
+    if (overdueDays > bill.penaltyDaysAccrued) await this.repos.bills.setPenaltyDays(bill._id, overdueDays);
+    return accrued;
+  }
+
+  /** Spreads a successful repayment over the line's unpaid bills, oldest first (bill projections). */
+  async applyToBills(lineId: string, amountMinor: number): Promise<void> {
+    let left = amountMinor;
+    for (const bill of await this.repos.bills.ofLine(lineId)) {
+      if (left <= 0) break;
+      const owed = bill.totalMinor - bill.paidMinor;
+      if (owed <= 0) continue;
+      const paid = bill.paidMinor + Math.min(owed, left);
+      left -= Math.min(owed, left);
+      const status: BillStatus =
+        paid >= bill.totalMinor
+          ? bill.status === 'OVERDUE'
+            ? 'SETTLED'
+            : 'PAID'
+          : bill.status === 'OVERDUE'
+            ? 'OVERDUE'
+            : 'PARTIALLY_PAID';
+      await this.repos.bills.setPayment(bill._id, paid, status);
+    }
+  }
+}

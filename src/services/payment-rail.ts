@@ -1,0 +1,19 @@
+import type { RepaymentDoc } from '../storage/models/repayment.model';
+
+export type RailResult = { status: 'SUCCEEDED' } | { status: 'FAILED'; reason: string };
+
+/**
+ * A payment rail (bank card, wallet balance, partner wallet). Real rails confirm asynchronously; the
+ * repayment stays INITIATED until `collect` settles, and tests plug in rails that fail on demand.
+ */
+export interface PaymentRail {
+  collect(repayment: RepaymentDoc): Promise<RailResult>;
+}
+
+/** Local rail: every collection succeeds after a tick (the sandbox has no bank to call). */
+export class SimulatedRail implements PaymentRail {
+  async collect(): Promise<RailResult> {
+    await new Promise((resolve) => setImmediate(resolve));
+    return { status: 'SUCCEEDED' };
+  }
+}

@@ -1,0 +1,41 @@
+import { Schema } from 'mongoose';
+
+export const repaymentStatuses = ['INITIATED', 'SUCCEEDED', 'FAILED'] as const;
+export type RepaymentStatus = (typeof repaymentStatuses)[number];
+export const paymentSources = ['BANK_CARD', 'WALLET_BALANCE', 'PARTNER_WALLET'] as const;
+export type PaymentSource = (typeof paymentSources)[number];
+
+/** A repayment through a payment rail; the ledger REPAY entry is appended only once it SUCCEEDED. */
+export interface RepaymentDoc {
+  _id: string;
+  lineId: string;
+  userId: string;
+  /** `<userId>:<client key>`, unique. */
+  idempotencyKey: string;
+  requestHash: string;
+  kind: string;
+  source: PaymentSource;
+  amountMinor: number;
+  status: RepaymentStatus;
+  failureReason: string | null;
+  createdAt: Date;
+}
+
+export const repaymentSchema = new Schema<RepaymentDoc>(
+  {
+    _id: { type: String, required: true },
+    lineId: { type: String, required: true },
+    userId: { type: String, required: true },
+    idempotencyKey: { type: String, required: true },
+    requestHash: { type: String, required: true },
+    kind: { type: String, required: true },
+    source: { type: String, enum: paymentSources, required: true },
+    amountMinor: { type: Number, required: true },
+    status: { type: String, enum: repaymentStatuses, required: true },
+    failureReason: { type: String, default: null },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'repayments', versionKey: false, autoIndex: false },
+);
+repaymentSchema.index({ idempotencyKey: 1 }, { unique: true });
+repaymentSchema.index({ lineId: 1, createdAt: -1 });

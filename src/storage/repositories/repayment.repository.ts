@@ -1,0 +1,19 @@
+import type { Models } from '../database';
+import type { RepaymentDoc, RepaymentStatus } from '../models/repayment.model';
+import { insertOnce } from './insert-once';
+
+export class RepaymentRepository {
+  constructor(private readonly models: Pick<Models, 'repayments'>) {}
+
+  async byId(id: string): Promise<RepaymentDoc | undefined> {
+    return (await this.models.repayments.findById(id).lean<RepaymentDoc>().exec()) ?? undefined;
+  }
+
+  insertOnce(repayment: RepaymentDoc): Promise<boolean> {
+    return insertOnce(this.models.repayments, repayment);
+  }
+
+  async setStatus(id: string, status: RepaymentStatus, failureReason: string | null): Promise<void> {
+    await this.models.repayments.updateOne({ _id: id }, { $set: { status, failureReason } }).exec();
+  }
+}
