@@ -12,6 +12,8 @@ import type { BillDoc, BillLineDoc, BillStatus } from '../storage/models/bill.mo
 import type { CreditLineDoc } from '../storage/models/credit-line.model';
 import type { Repositories } from '../storage/repositories/repositories';
 import { LedgerService } from './ledger.service';
+import { OutboxService } from './outbox.service';
+import { formatMinor } from '../core/money';
 import { requestHash } from './request-hash';
 
 export interface BillingReport {
@@ -26,9 +28,11 @@ export interface BillingReport {
  */
 export class BillingService {
   private readonly ledger;
+  private readonly outbox;
 
   constructor(private readonly repos: Repositories) {
     this.ledger = new LedgerService(repos);
+    this.outbox = new OutboxService(repos.notifications);
   }
 
   async runDue(now: Date): Promise<BillingReport> {
@@ -38,6 +42,7 @@ export class BillingService {
       if (line.headSequence === 0) continue;
       report.billsIssued += await this.issueMissingBills(line, today, now);
       for (const bill of await this.repos.bills.ofLine(line._id)) {
+        await this.remindIfDueSoon(bill, today, now);
         if (await this.markOverdue(bill, today, now)) report.billsOverdue += 1;
         report.penaltiesAccrued += await this.accruePenalties(bill, today, now);
       }
@@ -178,6 +183,14 @@ export class BillingService {
       issuedAt: now,
     };
     if (await this.repos.bills.insertOnce(bill)) {
+      await this.outbox.record(
+        `statement:${billId}`,
+        line.userId,
+        'STATEMENT_ISSUED',
+        `Your ${statementDate} statement: ${formatMinor(totalMinor)} CNY, minimum ${formatMinor(bill.minimumDueMinor)}, due ${bill.dueDate}`,
+        billId,
+        now,
+      );
       for (const update of planUpdates) {
         await this.repos.installmentPlans.setBilledPeriods(
           update.planId,
@@ -187,6 +200,21 @@ export class BillingService {
       }
     }
     return true;
+  }
+
+  /** Reminder in the 3 days before the due day while the minimum is not paid. */
+  private async remindIfDueSoon(bill: BillDoc, today: string, now: Date): Promise<void> {
+    if (!(['ISSUED', 'PARTIALLY_PAID'] as BillStatus[]).includes(bill.status)) return;
+    const daysLeft = daysBetween(today, bill.dueDate);
+    if (daysLeft < 0 || daysLeft > 3 || bill.paidMinor >= bill.minimumDueMinor) return;
+    await this.outbox.record(
+      `due-soon:${bill._id}`,
+      bill.userId,
+      'DUE_SOON',
+      `Your bill is due ${bill.dueDate}: pay at least ${formatMinor(bill.minimumDueMinor - bill.paidMinor)} CNY to stay current`,
+      bill._id,
+      now,
+    );
   }
 
   /** After the due day, a bill whose minimum was not paid goes overdue; its principal moves bucket. */
@@ -207,6 +235,14 @@ export class BillingService {
     });
     await this.repos.bills.setStatus(bill._id, 'OVERDUE');
     bill.status = 'OVERDUE';
+    await this.outbox.record(
+      `overdue:${bill._id}`,
+      bill.userId,
+      'OVERDUE',
+      `Your bill due ${bill.dueDate} is overdue: ${formatMinor(bill.totalMinor - bill.paidMinor)} CNY unpaid; a 0.05% daily penalty applies`,
+      bill._id,
+      now,
+    );
     return true;
   }
 

@@ -10,6 +10,7 @@ import { refundSchema } from './models/refund.model';
 import { clockSchema } from './models/clock.model';
 import { billSchema } from './models/bill.model';
 import { repaymentSchema } from './models/repayment.model';
+import { notificationSchema } from './models/notification.model';
 import { partnerSchema } from './models/partner.model';
 import { productSchema } from './models/product.model';
 import { userSchema } from './models/user.model';
@@ -39,6 +40,7 @@ function registerModels(connection: Connection) {
     clock: connection.model('Clock', clockSchema),
     bills: connection.model('Bill', billSchema),
     repayments: connection.model('Repayment', repaymentSchema),
+    notifications: connection.model('Notification', notificationSchema),
   };
 }
 

@@ -31,6 +31,11 @@ export class OrderRepository {
     );
   }
 
+  /** Every order (the rebuild command; a full scan by nature). */
+  all(): Promise<OrderDoc[]> {
+    return this.orders.find({}).sort({ _id: 1 }).lean<OrderDoc[]>().exec();
+  }
+
   /** Orders still holding credit that were placed before `before` (hold expiry). */
   placedBefore(before: Date, limit: number): Promise<OrderDoc[]> {
     return this.orders

@@ -3,6 +3,7 @@ import { ChannelBindingRepository } from './channel-binding.repository';
 import { CreditLineRepository } from './credit-line.repository';
 import { BillRepository } from './bill.repository';
 import { ClockRepository } from './clock.repository';
+import { NotificationRepository } from './notification.repository';
 import { RepaymentRepository } from './repayment.repository';
 import { InstallmentPlanRepository } from './installment-plan.repository';
 import { LedgerRepository } from './ledger.repository';
@@ -28,6 +29,7 @@ export interface Repositories {
   clock: ClockRepository;
   bills: BillRepository;
   repayments: RepaymentRepository;
+  notifications: NotificationRepository;
 }
 
 export function createRepositories(db: Database): Repositories {
@@ -47,5 +49,6 @@ export function createRepositories(db: Database): Repositories {
     clock: new ClockRepository(models),
     bills: new BillRepository(models),
     repayments: new RepaymentRepository(models),
+    notifications: new NotificationRepository(models),
   };
 }

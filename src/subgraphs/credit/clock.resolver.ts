@@ -32,6 +32,12 @@ export class DueJobsReport {
 
   @Field(() => Int, { description: 'Daily penalty accruals posted' })
   penaltiesAccrued!: number;
+
+  @Field(() => Int, { description: 'Bills collected on their due day from the default source' })
+  autoDebits!: number;
+
+  @Field(() => Int, { description: 'Reminders handed to the notification sender' })
+  notificationsSent!: number;
 }
 
 /** Local/test mode only (absent from the production schema): operators walk users through time. */

@@ -1,0 +1,39 @@
+import { Schema } from 'mongoose';
+
+export const notificationKinds = [
+  'STATEMENT_ISSUED',
+  'DUE_SOON',
+  'OVERDUE',
+  'AUTO_DEBIT_SUCCEEDED',
+  'AUTO_DEBIT_FAILED',
+] as const;
+export type NotificationKind = (typeof notificationKinds)[number];
+
+/**
+ * The outbox. `_id` is a deterministic key (`due-soon:<billId>`), so each reminder is recorded at most
+ * once however often the jobs run; a dispatcher hands unsent ones to a sender and marks them sent.
+ */
+export interface NotificationDoc {
+  _id: string;
+  userId: string;
+  kind: NotificationKind;
+  message: string;
+  ref: string;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+export const notificationSchema = new Schema<NotificationDoc>(
+  {
+    _id: { type: String, required: true },
+    userId: { type: String, required: true },
+    kind: { type: String, enum: notificationKinds, required: true },
+    message: { type: String, required: true },
+    ref: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    sentAt: { type: Date, default: null },
+  },
+  { collection: 'notifications', versionKey: false, autoIndex: false },
+);
+notificationSchema.index({ sentAt: 1, createdAt: 1 });
+notificationSchema.index({ userId: 1, createdAt: -1 });

@@ -1,0 +1,81 @@
+import { CheckoutService } from '../../src/services/checkout.service';
+import { ClockService } from '../../src/services/clock.service';
+import { DueJobsService } from '../../src/services/due-jobs.service';
+import { OrderPaymentService } from '../../src/services/order-payment.service';
+import type { NotificationSender } from '../../src/services/outbox.service';
+import type { PaymentRail } from '../../src/services/payment-rail';
+import { seedDemoData } from '../../src/seed/seed';
+import type { NotificationDoc } from '../../src/storage/models/notification.model';
+import { testDatabase } from '../support/test-database';
+
+const operator = { userId: 'op', scopes: ['operator'] };
+const decliningRail: PaymentRail = { collect: async () => ({ status: 'FAILED', reason: 'card expired' }) };
+const approvingRail: PaymentRail = { collect: async () => ({ status: 'SUCCEEDED' }) };
+
+/** Alice buys a 299.00 tea set on 2030-04-01; her statement day is the 5th, due the 14th. */
+async function billedAlice() {
+  const t = await testDatabase();
+  await seedDemoData(t.repos);
+  const clock = () => new ClockService(t.repos.clock, 'local');
+  await clock().advanceTo(new Date('2030-04-01T02:00:00Z'), operator);
+  const placed = await new CheckoutService('MALL', t.repos, t.repos.mallOrders, clock(), {
+    userId: 'u_alice',
+    scopes: [],
+  }).checkout({
+    items: [{ productId: 'mall-tea-set', quantity: 1 }],
+    plan: 'FULL',
+    idempotencyKey: 'due-jobs-tea-1',
+  });
+  await new OrderPaymentService(t.repos, t.repos.mallOrders, clock(), operator).ship(placed.order!._id);
+  const sent: NotificationDoc[] = [];
+  const sender: NotificationSender = { send: async (n) => void sent.push(n) };
+  const runAt = async (iso: string, rail: PaymentRail) => {
+    await clock().advanceTo(new Date(iso), operator);
+    return new DueJobsService(t.repos, clock(), operator, rail, sender).run();
+  };
+  return { t, runAt, sent };
+}
+
+describe('due jobs: statements, reminders, auto-debit through a rail', () => {
+  test('statement and due-soon reminders are recorded once and sent; auto-debit on the due day pays the bill', async () => {
+    const { t, runAt, sent } = await billedAlice();
+    await using _db = t;
+    expect(await runAt('2030-04-05T04:00:00Z', approvingRail)).toMatchObject({
+      billsIssued: 1,
+      notificationsSent: 1,
+    });
+    expect(await runAt('2030-04-12T04:00:00Z', approvingRail)).toMatchObject({
+      billsIssued: 0,
+      notificationsSent: 1,
+    });
+    expect(await runAt('2030-04-12T05:00:00Z', approvingRail)).toMatchObject({ notificationsSent: 0 });
+    expect(await runAt('2030-04-14T04:00:00Z', approvingRail)).toMatchObject({
+      autoDebits: 1,
+      notificationsSent: 1,
+    });
+    expect(sent.map((n) => n.kind)).toEqual(['STATEMENT_ISSUED', 'DUE_SOON', 'AUTO_DEBIT_SUCCEEDED']);
+    expect(sent[0]!.message).toContain('299.00 CNY, minimum 29.90, due 2030-04-14');
+    const [bill] = await t.repos.bills.ofLine('cl_alice');
+    expect(bill).toMatchObject({ status: 'PAID', paidMinor: 29_900 });
+    const [line] = await t.repos.creditLines.findByIds(['cl_alice']);
+    expect(line).toMatchObject({ usedMinor: 0 });
+  });
+
+  test('a declined auto-debit changes no balance, says so, and the bill goes overdue the next day', async () => {
+    const { t, runAt, sent } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', decliningRail);
+    expect(await runAt('2030-04-14T04:00:00Z', decliningRail)).toMatchObject({ autoDebits: 1 });
+    const [repayment] = await t.db.models.repayments.find().lean();
+    expect(repayment).toMatchObject({ status: 'FAILED', failureReason: 'card expired', amountMinor: 29_900 });
+    expect((await t.repos.creditLines.findByIds(['cl_alice']))[0]).toMatchObject({ usedMinor: 29_900 });
+    expect((await t.repos.ledger.all('cl_alice')).some((e) => e.type === 'REPAY')).toBe(false);
+    expect(await runAt('2030-04-15T04:00:00Z', decliningRail)).toMatchObject({
+      billsOverdue: 1,
+      penaltiesAccrued: 1,
+    });
+    expect(sent.map((n) => n.kind)).toEqual(['STATEMENT_ISSUED', 'DUE_SOON', 'AUTO_DEBIT_FAILED', 'OVERDUE']);
+    // 0.05% of 299.00 = 14.95 fen: the first overdue day accrues 14.
+    expect((await t.repos.creditLines.findByIds(['cl_alice']))[0]).toMatchObject({ penaltiesOwedMinor: 14 });
+  });
+});
