@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { signUserToken } from './auth/token';
+import { signOperatorToken, signUserToken } from './auth/token';
 import { loadConfig, subgraphNames } from './config';
 import { type RunningChild, startChild } from './runtime/child';
 import { demoUserId } from './seed/demo-data';
@@ -49,11 +49,13 @@ async function main(): Promise<void> {
     );
     children.push(...subgraphs);
     const demoToken = signUserToken(config.authSecret, demoUserId);
+    const operatorToken = signOperatorToken(config.authSecret);
     const gateway = await startChild('gateway', path.join(__dirname, 'gateway', 'main.js'), {
       SUBGRAPHS: JSON.stringify(
         subgraphs.map((child, index) => ({ name: subgraphNames[index], url: child.url })),
       ),
       DEMO_TOKEN: demoToken,
+      OPERATOR_TOKEN: operatorToken,
     });
     children.push(gateway);
     for (const child of children) {
@@ -73,6 +75,8 @@ async function main(): Promise<void> {
       `playground: open ${gateway.url} in a browser (health: ${gateway.url.replace('/graphql', '/healthz')})`,
     );
     console.log(`demo user ${demoUserId} token (also prefilled in the playground):\n${demoToken}`);
+    if (config.mode === 'local')
+      console.log(`operator token (the playground's second tab):\n${operatorToken}`);
     if (process.send) process.send({ type: 'ready', url: gateway.url });
   } catch (error) {
     console.error('start failed:', error);

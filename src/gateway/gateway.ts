@@ -7,8 +7,9 @@ export const graphqlEndpoint = '/graphql';
 export interface GatewayOptions {
   supergraphSdl: string;
   authSecret: string;
-  /** Prefill the playground with this token (local mode only). */
+  /** Prefill the playground with these tokens (local mode only). */
   demoToken?: string | undefined;
+  operatorToken?: string | undefined;
 }
 
 /** The BFF: Hive Gateway runtime over the composed supergraph, assembled from small plugins. */
@@ -20,7 +21,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     readinessCheckEndpoint: '/readiness',
     landingPage: false,
     logging: 'warn',
-    ...playgroundConfig({ demoToken: options.demoToken }),
+    ...playgroundConfig({ demoToken: options.demoToken, operatorToken: options.operatorToken }),
     propagateHeaders: {
       fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get('authorization') }),
     },

@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     supergraphSdl,
     authSecret: config.authSecret,
     demoToken: config.mode === 'local' ? process.env.DEMO_TOKEN : undefined,
+    operatorToken: config.mode === 'local' ? process.env.OPERATOR_TOKEN : undefined,
   });
   const server = http.createServer(gateway);
   await new Promise<void>((resolve) =>

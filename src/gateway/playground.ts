@@ -1,9 +1,8 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 
-/** Example operations the playground opens with; each runs as-is against the demo data. */
-export const exampleOperations = `# Welcome to the credit graph playground.
-# The Authorization header below signs you in as the demo user (local mode only).
-# Pick an operation with the play button.
+/** The shopper's walk-through: run the operations top to bottom with the play button. */
+export const shopperOperations = `# Signed in as the demo shopper (local mode). Run these top to bottom;
+# the "Operator" tab ships orders, refunds and moves the business clock.
 
 query AccountHome {
   me {
@@ -14,21 +13,19 @@ query AccountHome {
       limit { amount currency }
       available { amount currency minor }
       used { amount }
+      held { amount }
       statementDay
+      riskAssessment { score tier topReasons { code points } }
+      currentBill { id status statementDate dueDate total { amount } minimumDue { amount } paid { amount } lines { kind description amount { amount } } }
+      ledger(first: 10) { edges { node { sequence type amount { amount } at } } }
     }
-    mallOrders(first: 5) {
-      edges { node { id status total { amount currency } items { title quantity } } }
-      pageInfo { hasNextPage endCursor }
-    }
+    mallOrders(first: 5) { edges { node { id status plan total { amount } captured { amount } refunded { amount } } } }
     installmentOrders(first: 5) {
-      edges { node { id periods total { amount } } }
+      edges { node { id status periods total { amount } refunded { amount }
+        installmentPlan { annualizedRate totalFee { amount } feeWrittenOff { amount } schedule { index principal { amount } fee { amount } } } } }
     }
-    channelBindings {
-      partner { name kind }
-      partnerUserId
-      status
-      consent { purpose fields expiresAt }
-    }
+    bills(first: 5) { edges { node { id status statementDate dueDate total { amount } paid { amount } } } }
+    channelBindings { partner { name kind } partnerUserId status consent { purpose fields expiresAt } }
   }
 }
 
@@ -36,22 +33,116 @@ query Catalog {
   products(first: 10) { id title category price { amount currency } }
   installmentProducts(first: 10) { id title price { amount } periodsOffered }
 }
+
+# What would 12 installments of a 6,999.00 laptop cost, as an annual rate?
+query Offers {
+  installmentOffers(amount: "6999.00", channel: INSTALLMENT_STORE) {
+    periods perPeriodPayment { amount } firstPeriodPayment { amount } totalFee { amount } feeRatePerPeriod annualizedRate
+  }
+}
+
+# "Why can't I pay in full here?" Every plan, with the reason when it is not available.
+query WhyNot {
+  paymentOptions(channel: INSTALLMENT_STORE, category: "ELECTRONICS", amount: "6999.00") {
+    plan periods available reasonCode message
+  }
+}
+
+mutation BuyTeaSetInFull {
+  checkout(input: { items: [{ productId: "mall-tea-set", quantity: 1 }], plan: FULL, idempotencyKey: "playground-tea-1" }) {
+    order { id status total { amount } }
+    userErrors { field code message }
+  }
+}
+
+mutation BuyLaptopIn12 {
+  installmentCheckout(input: { items: [{ productId: "inst-laptop", quantity: 1 }], plan: INSTALLMENTS, periods: 12, idempotencyKey: "playground-laptop-1" }) {
+    order { id status periods total { amount } }
+    userErrors { field code message }
+  }
+}
+
+mutation RepayPart {
+  repay(input: { kind: AMOUNT, amount: "100.00", source: BANK_CARD, idempotencyKey: "playground-repay-1" }) {
+    repayment { id status amount { amount } }
+    creditLine { used { amount } available { amount } }
+    userErrors { field code message }
+  }
+}
+
+mutation RepayStatement {
+  repay(input: { kind: STATEMENT, source: WALLET_BALANCE, idempotencyKey: "playground-repay-2" }) {
+    repayment { id status amount { amount } }
+    creditLine { used { amount } available { amount } }
+    userErrors { field code message }
+  }
+}
+`;
+
+/** The operator's side of the walk-through (local mode): paste order ids from the shopper tab. */
+export const operatorOperations = `# Signed in as an operator (local mode only). Order ids come from the shopper tab.
+
+query Clock { businessClock { now businessDate } }
+
+mutation Ship($orderId: ID!) {
+  shipOrder(input: { orderId: $orderId }) { order { id status captured { amount } } userErrors { code message } }
+}
+
+mutation ShipInstallments($orderId: ID!) {
+  shipInstallmentOrder(input: { orderId: $orderId }) {
+    order { id status installmentPlan { annualizedRate schedule { index principal { amount } fee { amount } } } }
+    userErrors { code message }
+  }
+}
+
+mutation RefundInstallments($orderId: ID!) {
+  refundInstallmentOrder(input: { orderId: $orderId, amount: "3000.00", idempotencyKey: "playground-refund-1" }) {
+    refund { number amount { amount } feeWrittenOff { amount } }
+    order { refunded { amount } installmentPlan { schedule { index principal { amount } fee { amount } } } }
+    userErrors { field code message }
+  }
+}
+
+# Move to a statement day, a due day, or past it; then run what is due.
+mutation AdvanceClock($to: DateTimeISO!) { advanceClock(to: $to) { now businessDate } }
+
+mutation RunDueJobs {
+  runDueJobs { expiredHolds billsIssued billsOverdue penaltiesAccrued autoDebits notificationsSent }
+}
 `;
 
 export interface PlaygroundOptions {
-  /** Prefilled bearer token; only ever set in local mode. */
+  /** Prefilled bearer tokens; only ever set in local mode. */
   demoToken?: string | undefined;
+  operatorToken?: string | undefined;
 }
+
+const headers = (token: string | undefined) =>
+  token ? JSON.stringify({ Authorization: `Bearer ${token}` }, null, 2) : undefined;
 
 /** GraphiQL served from the gateway's own bundle: no CDN, works with the network off. */
 export function playgroundConfig(options: PlaygroundOptions) {
   return {
     graphiql: {
       title: 'Credit graph playground',
-      defaultQuery: exampleOperations,
-      headers: options.demoToken
-        ? JSON.stringify({ Authorization: `Bearer ${options.demoToken}` }, null, 2)
-        : undefined,
+      defaultQuery: shopperOperations,
+      headers: headers(options.demoToken),
+      defaultTabs: [
+        { query: shopperOperations, headers: headers(options.demoToken) ?? null },
+        ...(options.operatorToken
+          ? [
+              {
+                query: operatorOperations,
+                headers: headers(options.operatorToken) ?? null,
+                variables: JSON.stringify(
+                  { orderId: 'paste an order id', to: '2030-01-05T04:00:00.000Z' },
+                  null,
+                  2,
+                ),
+              },
+            ]
+          : []),
+      ],
     },
     renderGraphiQL,
   };

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
-import { buildSchema, lexicographicSortSchema, parse, printSchema } from 'graphql';
+import { buildSchema, lexicographicSortSchema, parse, printSchema, validate } from 'graphql';
 import { composeSupergraph } from '../../src/gateway/compose';
+import { operatorOperations, shopperOperations } from '../../src/gateway/playground';
 import { schemaFiles } from '../../src/schema-files';
 import { printSubgraphSdls } from '../../src/subgraphs/subgraph-sdl';
 
@@ -63,6 +64,21 @@ describe('local-only operations', () => {
     for (const field of ['advanceClock', 'runDueJobs', 'businessClock']) {
       expect(production.credit).not.toContain(field);
       expect(local.credit).toContain(field);
+    }
+  });
+});
+
+describe('playground examples', () => {
+  test('every example operation is valid against the supergraph API', async () => {
+    const { composeServices: composeGuild } = await import('@theguild/federation-composition');
+    const sdls = await printSubgraphSdls('local');
+    const api = buildSchema(
+      composeGuild(
+        Object.entries(sdls).map(([name, sdl]) => ({ name, url: `http://${name}`, typeDefs: parse(sdl) })),
+      ).publicSdl!,
+    );
+    for (const operations of [shopperOperations, operatorOperations]) {
+      expect(validate(api, parse(operations)).map((error) => error.message)).toEqual([]);
     }
   });
 });
