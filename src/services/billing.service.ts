@@ -7,6 +7,7 @@ import {
 } from '../core/billing/calendar';
 import { minimumDue } from '../core/billing/minimum-due';
 import { penaltyForOverdueDay } from '../core/overdue/penalty';
+import { reviewLimit } from '../core/risk/limit-review';
 import { addDays, businessDate, daysBetween, startOfBusinessDay } from '../core/time/business-date';
 import type { BillDoc, BillLineDoc, BillStatus } from '../storage/models/bill.model';
 import type { CreditLineDoc } from '../storage/models/credit-line.model';
@@ -20,6 +21,7 @@ export interface BillingReport {
   billsIssued: number;
   billsOverdue: number;
   penaltiesAccrued: number;
+  limitChanges: number;
 }
 
 /**
@@ -36,7 +38,7 @@ export class BillingService {
   }
 
   async runDue(now: Date): Promise<BillingReport> {
-    const report: BillingReport = { billsIssued: 0, billsOverdue: 0, penaltiesAccrued: 0 };
+    const report: BillingReport = { billsIssued: 0, billsOverdue: 0, penaltiesAccrued: 0, limitChanges: 0 };
     const today = businessDate(now);
     for (const line of await this.repos.creditLines.all()) {
       if (line.headSequence === 0) continue;
@@ -46,24 +48,29 @@ export class BillingService {
         if (await this.markOverdue(bill, today, now)) report.billsOverdue += 1;
         report.penaltiesAccrued += await this.accruePenalties(bill, today, now);
       }
+      if (await this.reviewLimit(line, today, now)) report.limitChanges += 1;
     }
     return report;
   }
 
-  /** Issues every statement from the line's first one up to today that is not issued yet, in order. */
+  /**
+   * Issues the statements due since the newest one (or since the line opened), in order. Cycles older
+   * than the newest bill are never revisited: a late penalty must not land on a years-old cycle.
+   */
   private async issueMissingBills(line: CreditLineDoc, today: string, now: Date): Promise<number> {
-    let statement = statementDateFor(businessDate(line.createdAt), line.statementDay);
-    if (statement === businessDate(line.createdAt)) statement = laterStatementDate(statement, 1);
+    const newest = (await this.repos.bills.ofLine(line._id)).at(-1);
+    let statement: string;
+    if (newest) {
+      statement = laterStatementDate(newest.statementDate, 1);
+    } else {
+      const opened = businessDate(line.createdAt);
+      statement = statementDateFor(opened, line.statementDay);
+      if (statement === opened) statement = laterStatementDate(statement, 1);
+    }
     const last = latestStatementDate(today, line.statementDay);
     let issued = 0;
-    while (statement <= last) {
-      if (
-        !(await this.repos.bills.byId(`${line._id}:${statement}`)) &&
-        (await this.issue(line, statement, now))
-      ) {
-        issued += 1;
-      }
-      statement = laterStatementDate(statement, 1);
+    for (; statement <= last; statement = laterStatementDate(statement, 1)) {
+      if (await this.issue(line, statement, now)) issued += 1;
     }
     return issued;
   }
@@ -265,6 +272,43 @@ export class BillingService {
     }
     if (overdueDays > bill.penaltyDaysAccrued) await this.repos.bills.setPenaltyDays(bill._id, overdueDays);
     return accrued;
+  }
+
+  /**
+   * Limit review from the bill history: cut when a bill is overdue, freeze past 30 days, unfreeze once
+   * cleared, raise after every 3 on-time bills. Each change is keyed to the bill that caused it, so a
+   * daily run applies it once.
+   */
+  private async reviewLimit(line: CreditLineDoc, today: string, now: Date): Promise<boolean> {
+    const bills = await this.repos.bills.ofLine(line._id);
+    const overdue = bills.filter((bill) => bill.status === 'OVERDUE');
+    const currentDaysOverdue = Math.max(0, ...overdue.map((bill) => daysBetween(bill.dueDate, today)));
+    let onTimeStreak = 0;
+    for (const bill of [...bills].reverse()) {
+      if (bill.status !== 'PAID') break;
+      onTimeStreak += 1;
+    }
+    const head = (await this.ledger.head(line._id))?.balancesAfter;
+    if (!head) return false;
+    const review = reviewLimit({
+      limitMinor: head.limitMinor,
+      usedMinor: head.principalMinor + head.heldMinor,
+      onTimeStreak,
+      currentDaysOverdue,
+      frozen: head.status === 'FROZEN',
+    });
+    if (review.action === 'KEEP') return false;
+    const cause =
+      review.action === 'RAISE' ? bills.at(-1)!._id : review.action === 'UNFREEZE' ? today : overdue[0]!._id;
+    const reviewId = `${review.action.toLowerCase()}:${cause}`;
+    const outcome = await this.ledger.append({
+      lineId: line._id,
+      command: { type: 'REVIEW_LIMIT', reviewId, action: review.action, newLimitMinor: review.newLimitMinor },
+      key: `review:${reviewId}`,
+      requestHash: requestHash({ review: reviewId }),
+      now,
+    });
+    return outcome.status === 'APPLIED';
   }
 
   /** Spreads a successful repayment over the line's unpaid bills, oldest first (bill projections). */

@@ -107,8 +107,12 @@ describe('bills, repayment and overdue, end to end', () => {
     // Three days past the due day without the minimum: overdue; 0.05% a day of 824.29 unpaid
     // = 41.21 fen a day -> 41 + 41 + 41 (cumulative floors 41, 82, 123) = 1.23.
     const overdue = await moveClock('2030-03-17T04:00:00.000Z');
-    expect(overdue).toMatchObject({ billsOverdue: 1, penaltiesAccrued: 3 });
-    expect((await bill()).creditLine!.currentBill!.status).toBe('OVERDUE');
+    // Overdue also cuts the limit to 70% (never below what is used): 29,000.00 -> 20,300.00.
+    expect(overdue).toMatchObject({ billsOverdue: 1, penaltiesAccrued: 3, limitChanges: 1 });
+    const overdueLine = (await bill()).creditLine!;
+    expect(overdueLine).toMatchObject({ status: 'ACTIVE', limit: { amount: '20300.00' } });
+    expect(overdueLine.currentBill!.status).toBe('OVERDUE');
+    expect((await stack.execute(RunDueJobsDocument, {}, operator)).data!.runDueJobs.limitChanges).toBe(0);
 
     // Pay the statement: overdue principal 824.29 + penalties 1.23 = 825.52.
     const settle = await stack.execute(

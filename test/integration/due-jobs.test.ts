@@ -77,5 +77,14 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     expect(sent.map((n) => n.kind)).toEqual(['STATEMENT_ISSUED', 'DUE_SOON', 'AUTO_DEBIT_FAILED', 'OVERDUE']);
     // 0.05% of 299.00 = 14.95 fen: the first overdue day accrues 14.
     expect((await t.repos.creditLines.findByIds(['cl_alice']))[0]).toMatchObject({ penaltiesOwedMinor: 14 });
+    // Running again the same day adds nothing, and an owed penalty never opens a bill for an old cycle.
+    expect(await runAt('2030-04-15T06:00:00Z', decliningRail)).toMatchObject({
+      billsIssued: 0,
+      penaltiesAccrued: 0,
+    });
+    expect((await t.repos.bills.ofLine('cl_alice')).map((b) => b.statementDate)).toEqual(['2030-04-05']);
+    // The next day accrues day 2 only: floor(29900 x 0.05% x 2) - 14 = 29 - 14 = 15.
+    expect(await runAt('2030-04-16T04:00:00Z', decliningRail)).toMatchObject({ penaltiesAccrued: 1 });
+    expect((await t.repos.creditLines.findByIds(['cl_alice']))[0]).toMatchObject({ penaltiesOwedMinor: 29 });
   });
 });

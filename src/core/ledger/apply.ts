@@ -15,6 +15,8 @@ export type LedgerRejection =
   | 'CAPTURE_EXCEEDS_AUTHORIZATION'
   | 'HOLD_NOT_FOUND'
   | 'BILL_EXCEEDS_UNBILLED'
+  | 'CUT_BELOW_USED'
+  | 'LINE_NOT_FROZEN'
   | RefusalReason;
 
 export type ApplyResult =
@@ -184,6 +186,16 @@ export function applyCommand(head: LineBalances | null, command: LedgerCommand, 
         },
         moved,
       );
+    }
+    case 'REVIEW_LIMIT': {
+      if (command.action === 'FREEZE') return done({ ...head, status: 'FROZEN' }, 0);
+      if (command.action === 'UNFREEZE') {
+        return head.status === 'FROZEN' ? done({ ...head, status: 'ACTIVE' }, 0) : reject('LINE_NOT_FROZEN');
+      }
+      if (!positive(command.newLimitMinor)) return reject('INVALID_AMOUNT');
+      // A cut never goes below what is already used (principal and open holds).
+      if (command.newLimitMinor < head.principalMinor + head.heldMinor) return reject('CUT_BELOW_USED');
+      return done({ ...head, limitMinor: command.newLimitMinor }, command.newLimitMinor);
     }
     case 'ACCRUE_PENALTY': {
       if (command.amountMinor < 0 || !Number.isSafeInteger(command.amountMinor))

@@ -1,5 +1,6 @@
 import type { MinorUnits } from '../money';
 import type { Plan } from '../policy/channel-policies';
+import type { LimitReviewAction } from '../risk/limit-review';
 import type { AuthorizationInput } from '../policy/decide-authorization';
 
 export type LedgerCommand =
@@ -45,6 +46,7 @@ export type LedgerCommand =
     }
   | { type: 'REPAY'; repaymentId: string; amountMinor: MinorUnits }
   | { type: 'MARK_OVERDUE'; billId: string; principalMinor: MinorUnits }
-  | { type: 'ACCRUE_PENALTY'; billId: string; overdueDay: number; amountMinor: MinorUnits };
+  | { type: 'ACCRUE_PENALTY'; billId: string; overdueDay: number; amountMinor: MinorUnits }
+  | { type: 'REVIEW_LIMIT'; reviewId: string; action: LimitReviewAction; newLimitMinor: MinorUnits };
 
 export type LedgerCommandType = LedgerCommand['type'];

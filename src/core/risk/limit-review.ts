@@ -8,9 +8,11 @@ export interface LimitReviewInput {
   usedMinor: MinorUnits;
   onTimeStreak: number;
   currentDaysOverdue: number;
+  /** The line is FROZEN now. */
+  frozen?: boolean;
 }
 
-export type LimitReviewAction = 'RAISE' | 'KEEP' | 'CUT' | 'FREEZE';
+export type LimitReviewAction = 'RAISE' | 'KEEP' | 'CUT' | 'FREEZE' | 'UNFREEZE';
 
 export interface LimitReviewResult {
   action: LimitReviewAction;
@@ -23,8 +25,15 @@ export const raisePercent = 10;
 export const cutToPercent = 70;
 export const freezeAfterDaysOverdue = 30;
 
-/** Periodic review: freeze on long overdue, cut on overdue, raise after an on-time streak (capped). */
+/**
+ * Periodic review: freeze on long overdue, cut on overdue, unfreeze once nothing is overdue, raise
+ * after every `raiseAfterOnTimeStreak` on-time bills in a row (capped).
+ */
 export function reviewLimit(input: LimitReviewInput): LimitReviewResult {
+  if (input.frozen && input.currentDaysOverdue === 0) {
+    return { action: 'UNFREEZE', newLimitMinor: input.limitMinor, reason: 'OVERDUE_CLEARED' };
+  }
+  if (input.frozen) return { action: 'KEEP', newLimitMinor: input.limitMinor, reason: 'STILL_OVERDUE' };
   if (input.currentDaysOverdue > freezeAfterDaysOverdue) {
     return { action: 'FREEZE', newLimitMinor: input.limitMinor, reason: 'OVERDUE_OVER_30_DAYS' };
   }
@@ -34,7 +43,11 @@ export function reviewLimit(input: LimitReviewInput): LimitReviewResult {
       ? { action: 'CUT', newLimitMinor: cut, reason: 'OVERDUE' }
       : { action: 'KEEP', newLimitMinor: input.limitMinor, reason: 'CUT_WOULD_GO_BELOW_USED' };
   }
-  if (input.onTimeStreak >= raiseAfterOnTimeStreak && input.limitMinor < maximumLimitMinor) {
+  if (
+    input.onTimeStreak > 0 &&
+    input.onTimeStreak % raiseAfterOnTimeStreak === 0 &&
+    input.limitMinor < maximumLimitMinor
+  ) {
     // Whole yuan only, capped at the product maximum.
     const raised = Math.floor(mulDivFloor(input.limitMinor, 100 + raisePercent, 100) / 100) * 100;
     return { action: 'RAISE', newLimitMinor: Math.min(maximumLimitMinor, raised), reason: 'ON_TIME_STREAK' };

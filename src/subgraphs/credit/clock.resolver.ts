@@ -33,6 +33,9 @@ export class DueJobsReport {
   @Field(() => Int, { description: 'Daily penalty accruals posted' })
   penaltiesAccrued!: number;
 
+  @Field(() => Int, { description: 'Limit reviews applied (cut, freeze, unfreeze, raise)' })
+  limitChanges!: number;
+
   @Field(() => Int, { description: 'Bills collected on their due day from the default source' })
   autoDebits!: number;
 

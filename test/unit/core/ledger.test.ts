@@ -146,6 +146,32 @@ describe('ledger state machine', () => {
     expect(overdue.limitMinor - overdue.principalMinor - overdue.heldMinor).toBe(100_000 - 15_975);
   });
 
+  test('limit review: a cut never goes below used; a frozen line refuses new holds until unfrozen', () => {
+    const used = run([open, authorize('a1', 60_000)]);
+    expect(
+      applyCommand(used, { type: 'REVIEW_LIMIT', reviewId: 'r', action: 'CUT', newLimitMinor: 59_999 }, now),
+    ).toMatchObject({
+      ok: false,
+      rejection: 'CUT_BELOW_USED',
+    });
+    const frozen = run([
+      open,
+      authorize('a1', 60_000),
+      { type: 'REVIEW_LIMIT', reviewId: 'r', action: 'FREEZE', newLimitMinor: 100_000 },
+    ]);
+    expect(frozen.status).toBe('FROZEN');
+    expect(applyCommand(frozen, authorize('a2', 100), now)).toMatchObject({
+      ok: false,
+      rejection: 'LINE_NOT_ACTIVE',
+    });
+    const thawed = applyCommand(
+      frozen,
+      { type: 'REVIEW_LIMIT', reviewId: 'u', action: 'UNFREEZE', newLimitMinor: 100_000 },
+      now,
+    );
+    expect(thawed).toMatchObject({ ok: true, balances: { status: 'ACTIVE' } });
+  });
+
   test('billing more than the unbilled principal is refused', () => {
     expect(
       applyCommand(run([open]), { type: 'ISSUE_BILL', billId: 'b', principalMinor: 1, feesMinor: 0 }, now),

@@ -55,13 +55,24 @@ describe('limit review', () => {
   test.each([
     // [input, action, new limit]
     [{ limitMinor: 500_000, usedMinor: 0, onTimeStreak: 3, currentDaysOverdue: 0 }, 'RAISE', 550_000],
-    [{ limitMinor: 2_900_000, usedMinor: 0, onTimeStreak: 5, currentDaysOverdue: 0 }, 'RAISE', 3_000_000],
+    [{ limitMinor: 2_900_000, usedMinor: 0, onTimeStreak: 6, currentDaysOverdue: 0 }, 'RAISE', 3_000_000],
+    [{ limitMinor: 500_000, usedMinor: 0, onTimeStreak: 4, currentDaysOverdue: 0 }, 'KEEP', 500_000],
     [{ limitMinor: 3_000_000, usedMinor: 0, onTimeStreak: 9, currentDaysOverdue: 0 }, 'KEEP', 3_000_000],
     [{ limitMinor: 500_000, usedMinor: 0, onTimeStreak: 2, currentDaysOverdue: 0 }, 'KEEP', 500_000],
     [{ limitMinor: 500_000, usedMinor: 100_000, onTimeStreak: 9, currentDaysOverdue: 3 }, 'CUT', 350_000],
     [{ limitMinor: 500_000, usedMinor: 450_000, onTimeStreak: 0, currentDaysOverdue: 3 }, 'CUT', 450_000],
     [{ limitMinor: 500_000, usedMinor: 500_000, onTimeStreak: 0, currentDaysOverdue: 3 }, 'KEEP', 500_000],
     [{ limitMinor: 500_000, usedMinor: 100_000, onTimeStreak: 0, currentDaysOverdue: 31 }, 'FREEZE', 500_000],
+    [
+      { limitMinor: 500_000, usedMinor: 100_000, onTimeStreak: 0, currentDaysOverdue: 40, frozen: true },
+      'KEEP',
+      500_000,
+    ],
+    [
+      { limitMinor: 500_000, usedMinor: 100_000, onTimeStreak: 0, currentDaysOverdue: 0, frozen: true },
+      'UNFREEZE',
+      500_000,
+    ],
   ] as const)('%o -> %s %i', (input, action, newLimitMinor) => {
     expect(reviewLimit(input)).toMatchObject({ action, newLimitMinor });
   });
