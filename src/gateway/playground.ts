@@ -14,6 +14,8 @@ query AccountHome {
       available { amount currency minor }
       used { amount }
       held { amount }
+      feesOwed { amount }
+      penaltiesOwed { amount }
       statementDay
       riskAssessment { score tier topReasons { code points } }
       currentBill { id status statementDate dueDate total { amount } minimumDue { amount } paid { amount } lines { kind description amount { amount } } }

@@ -112,7 +112,7 @@ export class BillingService {
     for (const plan of await this.repos.installmentPlans.activeOfLine(line._id)) {
       const first = statementDateFor(businessDate(plan.capturedAt), line.statementDay);
       let billed = plan.billedPeriods;
-      for (const period of plan.remaining) {
+      for (const period of plan.remaining.filter((p) => p.index > plan.billedPeriods)) {
         if (laterStatementDate(first, period.index - 1) > statementDate) break;
         installmentPrincipal += period.principalMinor;
         installmentFees += period.feeMinor;

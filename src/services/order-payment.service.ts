@@ -181,31 +181,30 @@ export class OrderPaymentService {
     return { order: { ...order, refundedMinor }, refund: { ...refund, feeWrittenOffMinor }, userErrors: [] };
   }
 
-  /** Re-amortizes (or cancels) the unbilled periods; unbilled fees shrink pro rata. */
+  /**
+   * Re-amortizes (or cancels) the unbilled periods; unbilled fees shrink pro rata. Applied once per
+   * refund (the plan lists the refunds it took), so a replayed refund changes nothing twice.
+   */
   private async adjustPlan(order: OrderDoc, refund: RefundDoc): Promise<number> {
     const [plan] = await this.repos.installmentPlans.findByOrderIds([order._id]);
-    if (!plan || plan.status !== 'ACTIVE') return 0;
-    const applied = await this.repos.refunds.ofOrder(order._id);
-    // Recompute from the plan as sold and every refund in order, so a repeated call lands the same.
-    let remaining = plan.schedule.slice(plan.billedPeriods);
-    let writtenOff = 0;
-    let thisRefundWriteOff = 0;
-    let cancelled = false;
-    for (const each of applied) {
-      if (cancelled) break;
-      const result = refundInstallments(remaining, 0, each.amountMinor);
-      remaining = result.remainingSchedule;
-      writtenOff += result.feeWrittenOffMinor;
-      if (each._id === refund._id) thisRefundWriteOff = result.feeWrittenOffMinor;
-      cancelled = result.cancelled;
+    if (!plan) return 0;
+    if (plan.refundsApplied.includes(refund._id)) {
+      return (
+        (await this.repos.refunds.ofOrder(order._id)).find((r) => r._id === refund._id)?.feeWrittenOffMinor ??
+        0
+      );
     }
-    await this.repos.installmentPlans.updateRemaining(
-      plan._id,
-      remaining,
-      writtenOff,
-      cancelled ? 'CANCELLED' : 'ACTIVE',
-    );
-    return thisRefundWriteOff;
+    if (plan.status !== 'ACTIVE') return 0;
+    const result = refundInstallments(plan.remaining, plan.billedPeriods, refund.amountMinor);
+    const billed = plan.remaining.filter((period) => period.index <= plan.billedPeriods);
+    await this.repos.installmentPlans.applyRefund(plan._id, {
+      remaining: [...billed, ...result.remainingSchedule],
+      feeWrittenOffMinor: plan.feeWrittenOffMinor + result.feeWrittenOffMinor,
+      status: result.cancelled ? 'CANCELLED' : 'ACTIVE',
+      refundsApplied: [...plan.refundsApplied, refund._id],
+    });
+    await this.repos.refunds.setFeeWrittenOff(refund._id, result.feeWrittenOffMinor);
+    return result.feeWrittenOffMinor;
   }
 
   private async createPlan(order: OrderDoc, now: Date): Promise<void> {
@@ -226,6 +225,7 @@ export class OrderPaymentService {
       annualizedRateBps: offer.annualizedRateBps,
       schedule: offer.schedule,
       remaining: offer.schedule,
+      refundsApplied: [],
       billedPeriods: 0,
       feeWrittenOffMinor: 0,
       status: 'ACTIVE',

@@ -110,7 +110,11 @@ describe('bills, repayment and overdue, end to end', () => {
     // Overdue also cuts the limit to 70% (never below what is used): 29,000.00 -> 20,300.00.
     expect(overdue).toMatchObject({ billsOverdue: 1, penaltiesAccrued: 3, limitChanges: 1 });
     const overdueLine = (await bill()).creditLine!;
-    expect(overdueLine).toMatchObject({ status: 'ACTIVE', limit: { amount: '20300.00' } });
+    expect(overdueLine).toMatchObject({
+      status: 'ACTIVE',
+      limit: { amount: '20300.00' },
+      penaltiesOwed: { amount: '1.23' },
+    });
     expect(overdueLine.currentBill!.status).toBe('OVERDUE');
     expect((await stack.execute(RunDueJobsDocument, {}, operator)).data!.runDueJobs.limitChanges).toBe(0);
 

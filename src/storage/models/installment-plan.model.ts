@@ -7,7 +7,8 @@ export type PlanStatus = (typeof planStatuses)[number];
 
 /**
  * An installment plan created by a capture. `schedule` is the plan as sold; `remaining` is the
- * unbilled part after refunds (a projection of the capture and refund ledger entries).
+ * schedule now (billed periods as billed, unbilled ones after refunds), and the periods with index
+ * above `billedPeriods` are still to bill. A projection of the capture, bills and refunds.
  */
 export interface InstallmentPlanDoc {
   _id: string;
@@ -24,6 +25,8 @@ export interface InstallmentPlanDoc {
   remaining: ScheduledPeriod[];
   billedPeriods: number;
   feeWrittenOffMinor: number;
+  /** Refunds already applied to `remaining` (each applies once). */
+  refundsApplied: string[];
   status: PlanStatus;
   capturedAt: Date;
 }
@@ -53,6 +56,7 @@ export const installmentPlanSchema = new Schema<InstallmentPlanDoc>(
     remaining: { type: [periodSchema], required: true },
     billedPeriods: { type: Number, required: true },
     feeWrittenOffMinor: { type: Number, required: true },
+    refundsApplied: { type: [String], default: [] },
     status: { type: String, enum: planStatuses, required: true },
     capturedAt: { type: Date, required: true },
   },

@@ -1,4 +1,3 @@
-import type { ScheduledPeriod } from '../../core/installments/schedule';
 import type { Models } from '../database';
 import type { InstallmentPlanDoc, PlanStatus } from '../models/installment-plan.model';
 import { insertOnce } from './insert-once';
@@ -20,22 +19,18 @@ export class InstallmentPlanRepository {
       .exec();
   }
 
-  async setBilledPeriods(planId: string, billedPeriods: number, status: PlanStatus): Promise<void> {
-    await this.models.installmentPlans.updateOne({ _id: planId }, { $set: { billedPeriods, status } }).exec();
-  }
-
   insertOnce(plan: InstallmentPlanDoc): Promise<boolean> {
     return insertOnce(this.models.installmentPlans, plan);
   }
 
-  async updateRemaining(
+  async setBilledPeriods(planId: string, billedPeriods: number, status: PlanStatus): Promise<void> {
+    await this.models.installmentPlans.updateOne({ _id: planId }, { $set: { billedPeriods, status } }).exec();
+  }
+
+  async applyRefund(
     planId: string,
-    remaining: ScheduledPeriod[],
-    feeWrittenOffMinor: number,
-    status: PlanStatus,
+    fields: Pick<InstallmentPlanDoc, 'remaining' | 'feeWrittenOffMinor' | 'status' | 'refundsApplied'>,
   ): Promise<void> {
-    await this.models.installmentPlans
-      .updateOne({ _id: planId }, { $set: { remaining, feeWrittenOffMinor, status } })
-      .exec();
+    await this.models.installmentPlans.updateOne({ _id: planId }, { $set: fields }).exec();
   }
 }

@@ -23,6 +23,10 @@ export class RefundRepository {
     return this.models.refunds.find({ orderId }).sort({ number: 1 }).lean<RefundDoc[]>().exec();
   }
 
+  async setFeeWrittenOff(id: string, feeWrittenOffMinor: number): Promise<void> {
+    await this.models.refunds.updateOne({ _id: id }, { $set: { feeWrittenOffMinor } }).exec();
+  }
+
   /** False when refund number n (or the key) is already taken. */
   insertOnce(refund: RefundDoc): Promise<boolean> {
     return insertOnce(this.models.refunds, refund);

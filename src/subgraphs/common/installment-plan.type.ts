@@ -62,7 +62,6 @@ export class InstallmentPlan {
   schedule!: InstallmentPeriod[];
 
   static from(doc: InstallmentPlanDoc): InstallmentPlan {
-    const current = [...doc.schedule.slice(0, doc.billedPeriods), ...doc.remaining];
     return Object.assign(new InstallmentPlan(), {
       id: doc._id,
       periods: doc.periods,
@@ -72,7 +71,7 @@ export class InstallmentPlan {
       feeWrittenOff: Money.of(doc.feeWrittenOffMinor),
       feeRatePerPeriod: formatRateBps(doc.feeRateBpsPerPeriod),
       annualizedRate: formatRateBps(doc.annualizedRateBps),
-      schedule: current.map(InstallmentPeriod.from),
+      schedule: doc.remaining.map(InstallmentPeriod.from),
     });
   }
 }

@@ -32,6 +32,15 @@ export class CreditLine {
   @Field(() => Money, { description: 'Authorized but not yet captured' })
   held!: Money;
 
+  @Field(() => Money, { description: 'Installment fees owed (outside the limit)' })
+  feesOwed!: Money;
+
+  @Field(() => Money, { description: 'Overdue penalties owed (outside the limit)' })
+  penaltiesOwed!: Money;
+
+  @Field(() => Money, { description: 'Money on account: overpayments and refunds of paid principal' })
+  creditBalance!: Money;
+
   @Field(() => Int, { description: 'Day of month (1-28) the statement is cut; due 9 days later' })
   statementDay!: number;
 
@@ -48,6 +57,9 @@ export class CreditLine {
       available: Money.of(availableMinor(doc)),
       used: Money.of(doc.usedMinor),
       held: Money.of(doc.heldMinor),
+      feesOwed: Money.of(doc.feesOwedMinor),
+      penaltiesOwed: Money.of(doc.penaltiesOwedMinor),
+      creditBalance: Money.of(doc.creditBalanceMinor),
       statementDay: doc.statementDay,
       risk: { score: doc.riskScore, tier: doc.riskTier, topReasons: doc.riskReasons },
     });
