@@ -72,6 +72,9 @@ mutation RepayPart {
   }
 }
 
+# Pay the laptop off early: give its plan id (installmentPlan.id is plan_<order id>).
+# mutation PayOffPlan { repay(input: { kind: PLAN_PAYOFF, planId: "plan_...", source: BANK_CARD, idempotencyKey: "playground-payoff-1" }) { repayment { amount { amount } } userErrors { code message } } }
+
 mutation RepayStatement {
   repay(input: { kind: STATEMENT, source: WALLET_BALANCE, idempotencyKey: "playground-repay-2" }) {
     repayment { id status amount { amount } }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Viewer } from '../auth/token';
 import { creditLineIdOf } from '../storage/ids';
+import type { InstallmentPlanDoc } from '../storage/models/installment-plan.model';
 import type { PaymentSource, RepaymentDoc } from '../storage/models/repayment.model';
 import type { Repositories } from '../storage/repositories/repositories';
 import { requireViewer } from './access';
@@ -12,12 +13,15 @@ import { requestHash } from './request-hash';
 import { type UserError, userError } from './user-error';
 
 /** STATEMENT: everything billed (incl. overdue, fees, penalties); MINIMUM: what keeps bills current;
- *  AMOUNT: any amount; PAYOFF: everything, unbilled principal too (prepay, plans paid off early). */
-export type RepayKind = 'STATEMENT' | 'MINIMUM' | 'AMOUNT' | 'PAYOFF';
+ *  AMOUNT: any amount; PAYOFF: everything, unbilled principal too (prepay);
+ *  PLAN_PAYOFF: everything billed plus one plan's unbilled principal (its unbilled fees are waived). */
+export type RepayKind = 'STATEMENT' | 'MINIMUM' | 'AMOUNT' | 'PAYOFF' | 'PLAN_PAYOFF';
 
 export interface RepayInput {
   kind: RepayKind;
   amountMinor?: number | undefined;
+  /** For PLAN_PAYOFF: the installment plan to pay off. */
+  planId?: string | undefined;
   source: PaymentSource;
   idempotencyKey: string;
 }
@@ -60,10 +64,24 @@ export class RepaymentService {
     }
     const line = await this.repos.creditLines.byId(creditLineIdOf(userId));
     if (!line) return fail(userError('NO_CREDIT_LINE', 'You have no credit line'));
+    let plan: InstallmentPlanDoc | undefined;
+    if (input.kind === 'PLAN_PAYOFF') {
+      plan = input.planId ? await this.repos.installmentPlans.byId(input.planId) : undefined;
+      if (!plan || plan.lineId !== line._id || plan.status !== 'ACTIVE') {
+        return fail(
+          userError('PLAN_NOT_FOUND', 'Give the id of one of your active installment plans', 'planId'),
+        );
+      }
+    }
 
     const key = `${userId}:${input.idempotencyKey}`;
     const id = `rp_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
-    const hash = requestHash({ kind: input.kind, amountMinor: input.amountMinor, source: input.source });
+    const hash = requestHash({
+      kind: input.kind,
+      amountMinor: input.amountMinor,
+      source: input.source,
+      planId: input.planId,
+    });
     const earlier = await this.repos.repayments.byId(id);
     if (earlier) {
       if (earlier.requestHash !== hash) {
@@ -75,7 +93,7 @@ export class RepaymentService {
     }
 
     const amountMinor =
-      input.kind === 'AMOUNT' ? input.amountMinor! : await this.amountFor(input.kind, line._id);
+      input.kind === 'AMOUNT' ? input.amountMinor! : await this.amountFor(input.kind, line._id, plan);
     if (amountMinor <= 0)
       return fail(userError('NOTHING_TO_REPAY', 'Nothing is owed for this kind of repayment', 'kind'));
     const repayment: RepaymentDoc = {
@@ -85,6 +103,7 @@ export class RepaymentService {
       idempotencyKey: key,
       requestHash: hash,
       kind: input.kind,
+      planId: plan?._id ?? null,
       source: input.source,
       amountMinor,
       status: 'INITIATED',
@@ -112,19 +131,47 @@ export class RepaymentService {
       requestHash: requestHash({ repay: repayment._id, amountMinor: repayment.amountMinor }),
       now: repayment.createdAt,
     });
-    if (outcome.status === 'APPLIED')
+    if (outcome.status === 'APPLIED') {
       await new BillingService(this.repos).applyToBills(repayment.lineId, repayment.amountMinor);
+    }
+    // Idempotent (it checks the plan's status), so a replay after a crash completes it too.
+    if (outcome.status !== 'REJECTED' && repayment.planId) await this.payOffPlan(repayment.planId);
     await this.repos.repayments.setStatus(repayment._id, 'SUCCEEDED', null);
     return { repayment: { ...repayment, status: 'SUCCEEDED' }, userErrors: [] };
   }
 
-  private async amountFor(kind: Exclude<RepayKind, 'AMOUNT'>, lineId: string): Promise<number> {
+  /** The plan's unbilled periods are gone: their principal was repaid, their fees are waived. */
+  private async payOffPlan(planId: string): Promise<void> {
+    const plan = await this.repos.installmentPlans.byId(planId);
+    if (!plan || plan.status !== 'ACTIVE') return;
+    const unbilled = plan.remaining.filter((period) => period.index > plan.billedPeriods);
+    await this.repos.installmentPlans.applyRefund(plan._id, {
+      remaining: plan.remaining.filter((period) => period.index <= plan.billedPeriods),
+      feeWrittenOffMinor:
+        plan.feeWrittenOffMinor + unbilled.reduce((sum, period) => sum + period.feeMinor, 0),
+      status: 'PAID_OFF',
+      refundsApplied: plan.refundsApplied,
+    });
+  }
+
+  private async amountFor(
+    kind: Exclude<RepayKind, 'AMOUNT'>,
+    lineId: string,
+    plan?: InstallmentPlanDoc,
+  ): Promise<number> {
     const head = (await this.ledger.head(lineId))?.balancesAfter;
     if (!head) return 0;
     const billed =
       head.billedPrincipalMinor + head.overduePrincipalMinor + head.feesOwedMinor + head.penaltiesOwedMinor;
     if (kind === 'PAYOFF') return head.principalMinor + head.feesOwedMinor + head.penaltiesOwedMinor;
     if (kind === 'STATEMENT') return billed;
+    if (kind === 'PLAN_PAYOFF') {
+      // The waterfall pays everything billed first, so the payoff covers that and then the plan.
+      const planUnbilled = plan!.remaining
+        .filter((period) => period.index > plan!.billedPeriods)
+        .reduce((sum, period) => sum + period.principalMinor, 0);
+      return billed + planUnbilled;
+    }
     // MINIMUM: what is left of each unpaid bill's minimum, plus all of an overdue bill.
     let minimum = 0;
     for (const bill of await this.repos.bills.ofLine(lineId)) {

@@ -68,6 +68,8 @@ export type RepayInput = {
   amount?: string | null | undefined;
   idempotencyKey: string;
   kind: RepayKind;
+  /** For PLAN_PAYOFF: the installment plan id */
+  planId?: string | number | null | undefined;
   source: PaymentSource;
 };
 
@@ -76,8 +78,10 @@ export type RepayKind =
   | 'AMOUNT'
   /** What keeps every bill out of overdue */
   | 'MINIMUM'
-  /** Everything owed, unbilled principal too (prepay, pay plans off early) */
+  /** Everything owed, unbilled principal too (prepay) */
   | 'PAYOFF'
+  /** Pay one installment plan off early (give `planId`): everything billed plus the plan's unbilled principal; its unbilled fees are waived */
+  | 'PLAN_PAYOFF'
   /** Everything billed: overdue and current principal, fees, penalties */
   | 'STATEMENT';
 

@@ -130,4 +130,58 @@ describe('statements over several cycles', () => {
     // The line: 6999.00 - 3000.00 refunded = 3999.00 principal still owed (billed and unbilled).
     expect((await t.repos.creditLines.findByIds(['cl_alice']))[0]).toMatchObject({ usedMinor: 399_900 });
   });
+
+  test('paying one plan off early: everything billed, then the plan; its unbilled fees are waived', async () => {
+    await using t = await testDatabase();
+    await seedDemoData(t.repos);
+    const clock = () => new ClockService(t.repos.clock, 'local');
+    const at = async (iso: string) => clock().advanceTo(new Date(iso), operator);
+    const repay = (input: Parameters<RepaymentService['repay']>[0]) =>
+      new RepaymentService(t.repos, clock(), new SimulatedRail(), alice).repay(input);
+    await at('2030-06-02T02:00:00Z');
+    const placed = await new CheckoutService(
+      'INSTALLMENT',
+      t.repos,
+      t.repos.installmentOrders,
+      clock(),
+      alice,
+    ).checkout({
+      items: [{ productId: 'inst-bike', quantity: 1 }],
+      plan: 'INSTALLMENTS',
+      periods: 3,
+      idempotencyKey: 'payoff-bike-01',
+    });
+    await new OrderPaymentService(t.repos, t.repos.installmentOrders, clock(), operator).ship(
+      placed.order!._id,
+    );
+    // 2599.00 at tier A over 3: principal 86634 + 86633 + 86633; fee 259900 x 0.5% x 3 = 3898.5 -> 3899
+    // = 1301 + 1299 + 1299.
+    await at('2030-06-05T04:00:00Z');
+    await new DueJobsService(t.repos, clock(), operator, new SimulatedRail(), quiet).run();
+    const planId = `plan_${placed.order!._id}`;
+    expect(
+      (await repay({ kind: 'PLAN_PAYOFF', source: 'BANK_CARD', idempotencyKey: 'payoff-none-1' })).userErrors,
+    ).toEqual([expect.objectContaining({ code: 'PLAN_NOT_FOUND', field: 'planId' })]);
+    const payoff = await repay({
+      kind: 'PLAN_PAYOFF',
+      planId,
+      source: 'BANK_CARD',
+      idempotencyKey: 'payoff-bike-02',
+    });
+    // Billed: period 1 (86634 + 1301); then the plan's unbilled principal 2 x 86633.
+    expect(payoff.repayment).toMatchObject({ status: 'SUCCEEDED', amountMinor: 87_935 + 173_266 });
+    const [plan] = await t.repos.installmentPlans.findByOrderIds([placed.order!._id]);
+    expect(plan).toMatchObject({ status: 'PAID_OFF', feeWrittenOffMinor: 2_598, billedPeriods: 1 });
+    expect(plan!.remaining.map((p) => p.index)).toEqual([1]);
+    expect((await t.repos.creditLines.findByIds(['cl_alice']))[0]).toMatchObject({
+      usedMinor: 0,
+      feesOwedMinor: 0,
+      creditBalanceMinor: 0,
+    });
+    // Nothing left to bill for this plan next month.
+    await at('2030-07-05T04:00:00Z');
+    expect(
+      await new DueJobsService(t.repos, clock(), operator, new SimulatedRail(), quiet).run(),
+    ).toMatchObject({ billsIssued: 0 });
+  });
 });

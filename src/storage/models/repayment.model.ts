@@ -14,6 +14,8 @@ export interface RepaymentDoc {
   idempotencyKey: string;
   requestHash: string;
   kind: string;
+  /** The plan a PLAN_PAYOFF pays off. */
+  planId: string | null;
   source: PaymentSource;
   amountMinor: number;
   status: RepaymentStatus;
@@ -29,6 +31,7 @@ export const repaymentSchema = new Schema<RepaymentDoc>(
     idempotencyKey: { type: String, required: true },
     requestHash: { type: String, required: true },
     kind: { type: String, required: true },
+    planId: { type: String, default: null },
     source: { type: String, enum: paymentSources, required: true },
     amountMinor: { type: Number, required: true },
     status: { type: String, enum: repaymentStatuses, required: true },

@@ -5,6 +5,12 @@ import { insertOnce } from './insert-once';
 export class InstallmentPlanRepository {
   constructor(private readonly models: Pick<Models, 'installmentPlans'>) {}
 
+  async byId(planId: string): Promise<InstallmentPlanDoc | undefined> {
+    return (
+      (await this.models.installmentPlans.findById(planId).lean<InstallmentPlanDoc>().exec()) ?? undefined
+    );
+  }
+
   findByOrderIds(orderIds: readonly string[]): Promise<InstallmentPlanDoc[]> {
     return this.models.installmentPlans
       .find({ orderId: { $in: orderIds } })

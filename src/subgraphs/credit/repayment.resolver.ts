@@ -22,6 +22,7 @@ export enum RepayKind {
   MINIMUM = 'MINIMUM',
   AMOUNT = 'AMOUNT',
   PAYOFF = 'PAYOFF',
+  PLAN_PAYOFF = 'PLAN_PAYOFF',
 }
 registerEnumType(RepayKind, {
   name: 'RepayKind',
@@ -29,7 +30,11 @@ registerEnumType(RepayKind, {
     STATEMENT: { description: 'Everything billed: overdue and current principal, fees, penalties' },
     MINIMUM: { description: 'What keeps every bill out of overdue' },
     AMOUNT: { description: 'Any amount (give `amount`)' },
-    PAYOFF: { description: 'Everything owed, unbilled principal too (prepay, pay plans off early)' },
+    PAYOFF: { description: 'Everything owed, unbilled principal too (prepay)' },
+    PLAN_PAYOFF: {
+      description:
+        "Pay one installment plan off early (give `planId`): everything billed plus the plan's unbilled principal; its unbilled fees are waived",
+    },
   },
 });
 
@@ -50,6 +55,9 @@ export class RepayInput {
 
   @Field(() => PaymentSource)
   source!: PaymentSource;
+
+  @Field(() => ID, { nullable: true, description: 'For PLAN_PAYOFF: the installment plan id' })
+  planId?: string;
 
   @Field()
   idempotencyKey!: string;
@@ -116,6 +124,7 @@ export class RepaymentResolver {
       kind: input.kind as Kind,
       amountMinor,
       source: input.source as Source,
+      planId: input.planId ?? undefined,
       idempotencyKey: input.idempotencyKey,
     });
     const line = result.repayment
