@@ -2,7 +2,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 
 /** The shopper's walk-through: run the operations top to bottom with the play button. */
 export const shopperOperations = `# Signed in as the demo shopper (local mode). Run these top to bottom;
-# the "Operator" tab ships orders, refunds and moves the business clock.
+# the second tab ("Operator") ships orders, refunds and moves the business clock.
 
 query AccountHome {
   me {
@@ -87,7 +87,7 @@ mutation RepayStatement {
 /** The operator's side of the walk-through (local mode): paste order ids from the shopper tab. */
 export const operatorOperations = `# Signed in as an operator (local mode only). Order ids come from the shopper tab.
 
-query Clock { businessClock { now businessDate } }
+query Operator { businessClock { now businessDate } }
 
 mutation Ship($orderId: ID!) {
   shipOrder(input: { orderId: $orderId }) { order { id status captured { amount } } userErrors { code message } }
