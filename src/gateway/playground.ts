@@ -112,7 +112,7 @@ mutation RefundInstallments($orderId: ID!) {
 mutation AdvanceClock($to: DateTimeISO!) { advanceClock(to: $to) { now businessDate } }
 
 mutation RunDueJobs {
-  runDueJobs { expiredHolds billsIssued billsOverdue penaltiesAccrued limitChanges autoDebits notificationsSent }
+  runDueJobs { expiredHolds billsIssued billsOverdue penaltiesAccrued limitChanges autoDebits repaymentsConfirmed notificationsSent }
 }
 `;
 

@@ -13,6 +13,7 @@ export interface DueJobsReport extends BillingReport {
   ranAt: Date;
   expiredHolds: number;
   autoDebits: number;
+  repaymentsConfirmed: number;
   notificationsSent: number;
 }
 
@@ -35,10 +36,17 @@ export class DueJobsService {
         now,
       );
     }
+    // Late rail confirmations land first, so today's overdue check sees the money.
+    const repaymentsConfirmed = await new RepaymentService(
+      this.repos,
+      this.clock,
+      this.rail,
+      this.viewer,
+    ).confirmPending();
     const billing = await new BillingService(this.repos).runDue(now);
     const autoDebits = await this.autoDebit(now);
     const notificationsSent = await new OutboxService(this.repos.notifications).dispatch(this.sender, now);
-    return { ranAt: now, expiredHolds, ...billing, autoDebits, notificationsSent };
+    return { ranAt: now, expiredHolds, ...billing, autoDebits, repaymentsConfirmed, notificationsSent };
   }
 
   /** On the due day, collects what is still owed on each bill from the default source (a bank card). */

@@ -1,6 +1,8 @@
 import type { RepaymentDoc } from '../storage/models/repayment.model';
 
-export type RailResult = { status: 'SUCCEEDED' } | { status: 'FAILED'; reason: string };
+/** PENDING: the rail has not confirmed yet; the repayment stays INITIATED and is asked again later. */
+export type RailResult =
+  { status: 'SUCCEEDED' } | { status: 'PENDING' } | { status: 'FAILED'; reason: string };
 
 /**
  * A payment rail (bank card, wallet balance, partner wallet). Real rails confirm asynchronously; the

@@ -114,9 +114,19 @@ export class RepaymentService {
     return this.settle(repayment);
   }
 
+  /** Asks the rail again about repayments it had not confirmed (a due job). Returns how many settled. */
+  async confirmPending(): Promise<number> {
+    let settled = 0;
+    for (const repayment of await this.repos.repayments.initiated(500)) {
+      if ((await this.settle(repayment)).repayment?.status !== 'INITIATED') settled += 1;
+    }
+    return settled;
+  }
+
   /** Collects through the rail; only money actually collected reaches the ledger. */
   private async settle(repayment: RepaymentDoc): Promise<RepayResult> {
     const result = await this.rail.collect(repayment);
+    if (result.status === 'PENDING') return { repayment, userErrors: [] };
     if (result.status === 'FAILED') {
       await this.repos.repayments.setStatus(repayment._id, 'FAILED', result.reason);
       return {

@@ -2,6 +2,7 @@ import { CheckoutService } from '../../src/services/checkout.service';
 import { ClockService } from '../../src/services/clock.service';
 import { DueJobsService } from '../../src/services/due-jobs.service';
 import { OrderPaymentService } from '../../src/services/order-payment.service';
+import { RepaymentService } from '../../src/services/repayment.service';
 import type { NotificationSender } from '../../src/services/outbox.service';
 import type { PaymentRail } from '../../src/services/payment-rail';
 import { seedDemoData } from '../../src/seed/seed';
@@ -86,5 +87,32 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     // The next day accrues day 2 only: floor(29900 x 0.05% x 2) - 14 = 29 - 14 = 15.
     expect(await runAt('2030-04-16T04:00:00Z', decliningRail)).toMatchObject({ penaltiesAccrued: 1 });
     expect((await t.repos.creditLines.findByIds(['cl_alice']))[0]).toMatchObject({ penaltiesOwedMinor: 29 });
+  });
+
+  test('a rail that confirms later: the repayment waits as INITIATED, then a due job settles it', async () => {
+    const { t, runAt } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    let confirmed = false;
+    const slowRail: PaymentRail = {
+      collect: async () => (confirmed ? { status: 'SUCCEEDED' } : { status: 'PENDING' }),
+    };
+    const clock = new ClockService(t.repos.clock, 'local');
+    const first = await new RepaymentService(t.repos, clock, slowRail, {
+      userId: 'u_alice',
+      scopes: [],
+    }).repay({
+      kind: 'STATEMENT',
+      source: 'PARTNER_WALLET',
+      idempotencyKey: 'slow-rail-001',
+    });
+    expect(first).toMatchObject({ repayment: { status: 'INITIATED', amountMinor: 29_900 }, userErrors: [] });
+    expect((await t.repos.creditLines.findByIds(['cl_alice']))[0]).toMatchObject({ usedMinor: 29_900 });
+    expect(await runAt('2030-04-06T04:00:00Z', slowRail)).toMatchObject({ repaymentsConfirmed: 0 });
+    confirmed = true;
+    expect(await runAt('2030-04-07T04:00:00Z', slowRail)).toMatchObject({ repaymentsConfirmed: 1 });
+    expect((await t.repos.creditLines.findByIds(['cl_alice']))[0]).toMatchObject({ usedMinor: 0 });
+    expect((await t.repos.bills.ofLine('cl_alice'))[0]).toMatchObject({ status: 'PAID' });
+    expect(await runAt('2030-04-08T04:00:00Z', slowRail)).toMatchObject({ repaymentsConfirmed: 0 });
   });
 });

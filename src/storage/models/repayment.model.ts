@@ -42,3 +42,4 @@ export const repaymentSchema = new Schema<RepaymentDoc>(
 );
 repaymentSchema.index({ idempotencyKey: 1 }, { unique: true });
 repaymentSchema.index({ lineId: 1, createdAt: -1 });
+repaymentSchema.index({ status: 1, createdAt: 1 });

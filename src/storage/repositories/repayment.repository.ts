@@ -9,6 +9,16 @@ export class RepaymentRepository {
     return (await this.models.repayments.findById(id).lean<RepaymentDoc>().exec()) ?? undefined;
   }
 
+  /** Repayments the rail has not confirmed yet, oldest first. */
+  initiated(limit: number): Promise<RepaymentDoc[]> {
+    return this.models.repayments
+      .find({ status: 'INITIATED' })
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .lean<RepaymentDoc[]>()
+      .exec();
+  }
+
   insertOnce(repayment: RepaymentDoc): Promise<boolean> {
     return insertOnce(this.models.repayments, repayment);
   }

@@ -39,6 +39,9 @@ export class DueJobsReport {
   @Field(() => Int, { description: 'Bills collected on their due day from the default source' })
   autoDebits!: number;
 
+  @Field(() => Int, { description: 'Repayments the payment rail confirmed since the last run' })
+  repaymentsConfirmed!: number;
+
   @Field(() => Int, { description: 'Reminders handed to the notification sender' })
   notificationsSent!: number;
 }
