@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { applyCommand } from '../core/ledger/apply';
 import type { LineBalances } from '../core/ledger/balances';
+import type { BillStatus } from '../storage/models/bill.model';
 import type { CreditLineDoc } from '../storage/models/credit-line.model';
 import type { OrderDoc } from '../storage/models/order.model';
 import type { OrderRepository } from '../storage/repositories/order.repository';
@@ -9,6 +10,7 @@ import type { Repositories } from '../storage/repositories/repositories';
 export interface RebuildReport {
   linesChecked: number;
   ordersChecked: number;
+  billsChecked: number;
   /** One line per difference found, e.g. "cl_alice: usedMinor 100 != ledger 0". */
   differences: string[];
   fixed: boolean;
@@ -26,7 +28,13 @@ export class RebuildService {
   async run(fix: boolean): Promise<RebuildReport> {
     const differences: string[] = [];
     const lines = await this.repos.creditLines.all();
-    for (const line of lines) differences.push(...(await this.checkLine(line, fix)));
+    let billsChecked = 0;
+    for (const line of lines) {
+      differences.push(...(await this.checkLine(line, fix)));
+      const bills = await this.checkBills(line._id, fix);
+      billsChecked += bills.checked;
+      differences.push(...bills.differences);
+    }
     let ordersChecked = 0;
     for (const orders of [this.repos.mallOrders, this.repos.installmentOrders]) {
       for (const order of await orders.all()) {
@@ -34,7 +42,13 @@ export class RebuildService {
         differences.push(...(await this.checkOrder(orders, order, fix)));
       }
     }
-    return { linesChecked: lines.length, ordersChecked, differences, fixed: fix && differences.length > 0 };
+    return {
+      linesChecked: lines.length,
+      ordersChecked,
+      billsChecked,
+      differences,
+      fixed: fix && differences.length > 0,
+    };
   }
 
   private async checkLine(line: CreditLineDoc, fix: boolean): Promise<string[]> {
@@ -76,6 +90,55 @@ export class RebuildService {
       );
     if (fix && lineDiffs.length > 0) await this.repos.creditLines.overwrite({ ...line, ...expected });
     return [...differences, ...lineDiffs];
+  }
+
+  /**
+   * Bill payments, replayed in ledger order: each REPAY is spread over the bills issued before it,
+   * oldest first, exactly as it was when it happened; MARK_OVERDUE entries give the overdue state.
+   */
+  private async checkBills(
+    lineId: string,
+    fix: boolean,
+  ): Promise<{ checked: number; differences: string[] }> {
+    const bills = new Map((await this.repos.bills.ofLine(lineId)).map((bill) => [bill._id, bill]));
+    const issued: { id: string; total: number; paid: number; overdue: boolean }[] = [];
+    for (const entry of await this.repos.ledger.all(lineId)) {
+      const command = entry.command;
+      if (command.type === 'ISSUE_BILL') {
+        const bill = bills.get(command.billId);
+        if (bill) issued.push({ id: bill._id, total: bill.totalMinor, paid: 0, overdue: false });
+      } else if (command.type === 'MARK_OVERDUE') {
+        const bill = issued.find((b) => b.id === command.billId);
+        if (bill) bill.overdue = true;
+      } else if (command.type === 'REPAY') {
+        let left = command.amountMinor;
+        for (const bill of issued) {
+          const take = Math.min(left, bill.total - bill.paid);
+          bill.paid += take;
+          left -= take;
+        }
+      }
+    }
+    const differences: string[] = [];
+    for (const expected of issued) {
+      const bill = bills.get(expected.id)!;
+      const status: BillStatus =
+        expected.paid >= expected.total
+          ? expected.overdue
+            ? 'SETTLED'
+            : 'PAID'
+          : expected.overdue
+            ? 'OVERDUE'
+            : expected.paid > 0
+              ? 'PARTIALLY_PAID'
+              : 'ISSUED';
+      if (bill.paidMinor === expected.paid && bill.status === status) continue;
+      differences.push(
+        `${bill._id}: paid ${bill.paidMinor} ${bill.status} != ledger ${expected.paid} ${status}`,
+      );
+      if (fix) await this.repos.bills.setPayment(bill._id, expected.paid, status);
+    }
+    return { checked: issued.length, differences };
   }
 
   private async checkOrder(orders: OrderRepository, order: OrderDoc, fix: boolean): Promise<string[]> {

@@ -2,6 +2,7 @@ import { CheckoutService } from '../../src/services/checkout.service';
 import { ClockService } from '../../src/services/clock.service';
 import { DueJobsService } from '../../src/services/due-jobs.service';
 import { OrderPaymentService } from '../../src/services/order-payment.service';
+import { RebuildService } from '../../src/services/rebuild.service';
 import { RepaymentService } from '../../src/services/repayment.service';
 import { SimulatedRail } from '../../src/services/payment-rail';
 import { seedDemoData } from '../../src/seed/seed';
@@ -73,6 +74,15 @@ describe('statements over several cycles', () => {
     ]);
     const [plan] = await t.repos.installmentPlans.findByOrderIds([bike._id]);
     expect(plan).toMatchObject({ billedPeriods: 3, status: 'PAID_OFF' });
+    // Every bill's payments and status replay from the ledger; a corrupted one is caught and repaired.
+    const rebuild = new RebuildService(t.repos);
+    expect(await rebuild.run(false)).toMatchObject({ billsChecked: 4, differences: [] });
+    await t.repos.bills.setPayment(bills[1]!._id, 1, 'PAID');
+    expect((await rebuild.run(false)).differences).toEqual([
+      `${bills[1]!._id}: paid 1 PAID != ledger 0 OVERDUE`,
+    ]);
+    await rebuild.run(true);
+    expect((await rebuild.run(false)).differences).toEqual([]);
     // The first statement was paid after it was issued: its lines and totals are as issued.
     const firstNow = bills[0]!;
     expect({ ...firstNow, paidMinor: 0, status: 'ISSUED' }).toEqual({
