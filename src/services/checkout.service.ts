@@ -13,7 +13,7 @@ import { requireViewer } from './access';
 import type { ClockService } from './clock.service';
 import { LedgerService } from './ledger.service';
 import { requestHash } from './request-hash';
-import { type UserError, userError } from './user-error';
+import { idempotencyKeyError, type UserError, userError } from './user-error';
 import { AppError } from './errors';
 
 export interface CheckoutInput {
@@ -177,15 +177,8 @@ export class CheckoutService {
 
   private validate(input: CheckoutInput): UserError[] {
     const errors: UserError[] = [];
-    if (!/^[\w.:-]{8,100}$/.test(input.idempotencyKey)) {
-      errors.push(
-        userError(
-          'INVALID_IDEMPOTENCY_KEY',
-          'Use 8-100 letters, digits, "-", "_", ".", ":"',
-          'idempotencyKey',
-        ),
-      );
-    }
+    const keyError = idempotencyKeyError(input.idempotencyKey);
+    if (keyError) errors.push(keyError);
     if (input.items.length === 0 || input.items.length > 50) {
       errors.push(userError('INVALID_CART', 'A cart has 1 to 50 lines', 'items'));
     }

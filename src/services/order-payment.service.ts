@@ -11,7 +11,7 @@ import type { ClockService } from './clock.service';
 import { AppError } from './errors';
 import { LedgerService } from './ledger.service';
 import { requestHash } from './request-hash';
-import { type UserError, userError } from './user-error';
+import { idempotencyKeyError, type UserError, userError } from './user-error';
 
 export interface OrderResult {
   order: OrderDoc | null;
@@ -83,19 +83,8 @@ export class OrderPaymentService {
   /** Operator action: refund part or all of what was captured, many times up to the captured amount. */
   async refund(orderId: string, amountMinor: number, idempotencyKey: string): Promise<RefundResult> {
     requireOperator(this.viewer);
-    if (!/^[\w.:-]{8,100}$/.test(idempotencyKey)) {
-      return {
-        order: null,
-        refund: null,
-        userErrors: [
-          userError(
-            'INVALID_IDEMPOTENCY_KEY',
-            'Use 8-100 letters, digits, "-", "_", ".", ":"',
-            'idempotencyKey',
-          ),
-        ],
-      };
-    }
+    const keyError = idempotencyKeyError(idempotencyKey);
+    if (keyError) return { order: null, refund: null, userErrors: [keyError] };
     if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) {
       return {
         order: null,

@@ -10,7 +10,7 @@ import type { ClockService } from './clock.service';
 import { LedgerService } from './ledger.service';
 import type { PaymentRail } from './payment-rail';
 import { requestHash } from './request-hash';
-import { type UserError, userError } from './user-error';
+import { idempotencyKeyError, type UserError, userError } from './user-error';
 
 /** STATEMENT: everything billed (incl. overdue, fees, penalties); MINIMUM: what keeps bills current;
  *  AMOUNT: any amount; PAYOFF: everything, unbilled principal too (prepay);
@@ -45,15 +45,8 @@ export class RepaymentService {
 
   async repay(input: RepayInput): Promise<RepayResult> {
     const { userId } = requireViewer(this.viewer);
-    if (!/^[\w.:-]{8,100}$/.test(input.idempotencyKey)) {
-      return fail(
-        userError(
-          'INVALID_IDEMPOTENCY_KEY',
-          'Use 8-100 letters, digits, "-", "_", ".", ":"',
-          'idempotencyKey',
-        ),
-      );
-    }
+    const keyError = idempotencyKeyError(input.idempotencyKey);
+    if (keyError) return fail(keyError);
     if (input.kind === 'AMOUNT' && !(Number.isSafeInteger(input.amountMinor) && input.amountMinor! > 0)) {
       return fail(userError('INVALID_AMOUNT', 'AMOUNT repayments need a positive amount', 'amount'));
     }
