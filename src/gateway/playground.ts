@@ -112,7 +112,9 @@ mutation RefundInstallments($orderId: ID!) {
 mutation AdvanceClock($to: DateTimeISO!) { advanceClock(to: $to) { now businessDate } }
 
 mutation RunDueJobs {
-  runDueJobs { expiredHolds billsIssued billsOverdue penaltiesAccrued limitChanges autoDebits repaymentsConfirmed notificationsSent }
+  runDueJobs {
+    expiredHolds billsIssued billsOverdue penaltiesAccrued interestAccrued limitChanges autoDebits repaymentsConfirmed notificationsSent
+  }
 }
 `;
 

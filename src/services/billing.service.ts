@@ -6,7 +6,7 @@ import {
   statementDateFor,
 } from '../core/billing/calendar';
 import { minimumDue } from '../core/billing/minimum-due';
-import { penaltyForOverdueDay } from '../core/overdue/penalty';
+import { dailyAccrual, penaltyForOverdueDay, revolvingInterestBpsPerDay } from '../core/overdue/penalty';
 import { reviewLimit } from '../core/risk/limit-review';
 import { addDays, businessDate, daysBetween, startOfBusinessDay } from '../core/time/business-date';
 import type { BillDoc, BillLineDoc, BillStatus } from '../storage/models/bill.model';
@@ -21,6 +21,7 @@ export interface BillingReport {
   billsIssued: number;
   billsOverdue: number;
   penaltiesAccrued: number;
+  interestAccrued: number;
   limitChanges: number;
 }
 
@@ -38,7 +39,13 @@ export class BillingService {
   }
 
   async runDue(now: Date): Promise<BillingReport> {
-    const report: BillingReport = { billsIssued: 0, billsOverdue: 0, penaltiesAccrued: 0, limitChanges: 0 };
+    const report: BillingReport = {
+      billsIssued: 0,
+      billsOverdue: 0,
+      penaltiesAccrued: 0,
+      interestAccrued: 0,
+      limitChanges: 0,
+    };
     const today = businessDate(now);
     for (const line of await this.repos.creditLines.all()) {
       if (line.headSequence === 0) continue;
@@ -46,7 +53,8 @@ export class BillingService {
       for (const bill of await this.repos.bills.ofLine(line._id)) {
         await this.remindIfDueSoon(bill, today, now);
         if (await this.markOverdue(bill, today, now)) report.billsOverdue += 1;
-        report.penaltiesAccrued += await this.accruePenalties(bill, today, now);
+        report.penaltiesAccrued += await this.accrueDaily(bill, today, now, 'PENALTY');
+        report.interestAccrued += await this.accrueDaily(bill, today, now, 'INTEREST');
       }
       if (await this.reviewLimit(line, today, now)) report.limitChanges += 1;
     }
@@ -187,6 +195,7 @@ export class BillingService {
       paidMinor: 0,
       status: totalMinor === 0 ? 'PAID' : 'ISSUED',
       penaltyDaysAccrued: 0,
+      interestDaysAccrued: 0,
       issuedAt: now,
     };
     if (await this.repos.bills.insertOnce(bill)) {
@@ -253,24 +262,52 @@ export class BillingService {
     return true;
   }
 
-  /** 0.05% a day of the unpaid amount, for each day after the due day up to today, once per day. */
-  private async accruePenalties(bill: BillDoc, today: string, now: Date): Promise<number> {
-    if (bill.status !== 'OVERDUE') return 0;
-    const overdueDays = daysBetween(bill.dueDate, today);
+  /**
+   * Daily accruals after the due day, once per day each (`penalty:<bill>:<day>`, `interest:<bill>:<day>`):
+   * a 0.05% penalty on an overdue bill's unpaid amount; 0.05% interest on the unpaid rest of a bill
+   * whose minimum was paid.
+   */
+  private async accrueDaily(
+    bill: BillDoc,
+    today: string,
+    now: Date,
+    kind: 'PENALTY' | 'INTEREST',
+  ): Promise<number> {
+    const applies =
+      kind === 'PENALTY'
+        ? bill.status === 'OVERDUE'
+        : bill.status === 'PARTIALLY_PAID' && bill.paidMinor >= bill.minimumDueMinor;
+    if (!applies) return 0;
+    const field = kind === 'PENALTY' ? 'penaltyDaysAccrued' : 'interestDaysAccrued';
+    const doneDays = bill[field] ?? 0;
+    const days = daysBetween(bill.dueDate, today);
     const unpaid = bill.totalMinor - bill.paidMinor;
     let accrued = 0;
-    for (let day = bill.penaltyDaysAccrued + 1; day <= overdueDays; day += 1) {
-      const amountMinor = penaltyForOverdueDay(unpaid, day);
+    for (let day = doneDays + 1; day <= days; day += 1) {
+      const command =
+        kind === 'PENALTY'
+          ? {
+              type: 'ACCRUE_PENALTY' as const,
+              billId: bill._id,
+              overdueDay: day,
+              amountMinor: penaltyForOverdueDay(unpaid, day),
+            }
+          : {
+              type: 'ACCRUE_INTEREST' as const,
+              billId: bill._id,
+              day,
+              amountMinor: dailyAccrual(unpaid, revolvingInterestBpsPerDay, day),
+            };
       await this.ledger.append({
         lineId: bill.lineId,
-        command: { type: 'ACCRUE_PENALTY', billId: bill._id, overdueDay: day, amountMinor },
-        key: `penalty:${bill._id}:${day}`,
-        requestHash: requestHash({ penalty: bill._id, day }),
+        command,
+        key: `${kind.toLowerCase()}:${bill._id}:${day}`,
+        requestHash: requestHash({ [kind.toLowerCase()]: bill._id, day }),
         now,
       });
       accrued += 1;
     }
-    if (overdueDays > bill.penaltyDaysAccrued) await this.repos.bills.setPenaltyDays(bill._id, overdueDays);
+    if (days > doneDays) await this.repos.bills.setAccruedDays(bill._id, field, days);
     return accrued;
   }
 

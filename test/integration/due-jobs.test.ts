@@ -115,4 +115,37 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     expect((await t.repos.bills.ofLine('cl_alice'))[0]).toMatchObject({ status: 'PAID' });
     expect(await runAt('2030-04-08T04:00:00Z', slowRail)).toMatchObject({ repaymentsConfirmed: 0 });
   });
+
+  test('paying the minimum keeps the bill current; the rest accrues 0.05% daily interest', async () => {
+    const { t, runAt } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    const clock = new ClockService(t.repos.clock, 'local');
+    await clock.advanceTo(new Date('2030-04-10T02:00:00Z'), operator);
+    const minimum = await new RepaymentService(t.repos, clock, approvingRail, {
+      userId: 'u_alice',
+      scopes: [],
+    }).repay({
+      kind: 'MINIMUM',
+      source: 'BANK_CARD',
+      idempotencyKey: 'pay-minimum-01',
+    });
+    expect(minimum.repayment).toMatchObject({ status: 'SUCCEEDED', amountMinor: 2_990 });
+    // Three days past the due day: not overdue; 26910 unpaid x 0.05% = 13.455 fen a day
+    // -> cumulative floors 13, 26, 40 -> 13 + 13 + 14 = 40.
+    expect(await runAt('2030-04-17T04:00:00Z', approvingRail)).toMatchObject({
+      billsOverdue: 0,
+      penaltiesAccrued: 0,
+      interestAccrued: 3,
+    });
+    expect((await t.repos.bills.ofLine('cl_alice'))[0]).toMatchObject({
+      status: 'PARTIALLY_PAID',
+      paidMinor: 2_990,
+    });
+    expect((await t.repos.creditLines.findByIds(['cl_alice']))[0]).toMatchObject({
+      feesOwedMinor: 40,
+      penaltiesOwedMinor: 0,
+    });
+    expect(await runAt('2030-04-17T05:00:00Z', approvingRail)).toMatchObject({ interestAccrued: 0 });
+  });
 });

@@ -197,6 +197,11 @@ export function applyCommand(head: LineBalances | null, command: LedgerCommand, 
       if (command.newLimitMinor < head.principalMinor + head.heldMinor) return reject('CUT_BELOW_USED');
       return done({ ...head, limitMinor: command.newLimitMinor }, command.newLimitMinor);
     }
+    case 'ACCRUE_INTEREST': {
+      if (command.amountMinor < 0 || !Number.isSafeInteger(command.amountMinor))
+        return reject('INVALID_AMOUNT');
+      return done({ ...head, feesOwedMinor: head.feesOwedMinor + command.amountMinor }, command.amountMinor);
+    }
     case 'ACCRUE_PENALTY': {
       if (command.amountMinor < 0 || !Number.isSafeInteger(command.amountMinor))
         return reject('INVALID_AMOUNT');

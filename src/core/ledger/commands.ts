@@ -47,6 +47,7 @@ export type LedgerCommand =
   | { type: 'REPAY'; repaymentId: string; amountMinor: MinorUnits }
   | { type: 'MARK_OVERDUE'; billId: string; principalMinor: MinorUnits }
   | { type: 'ACCRUE_PENALTY'; billId: string; overdueDay: number; amountMinor: MinorUnits }
+  | { type: 'ACCRUE_INTEREST'; billId: string; day: number; amountMinor: MinorUnits }
   | { type: 'REVIEW_LIMIT'; reviewId: string; action: LimitReviewAction; newLimitMinor: MinorUnits };
 
 export type LedgerCommandType = LedgerCommand['type'];

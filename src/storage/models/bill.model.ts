@@ -38,6 +38,8 @@ export interface BillDoc {
   status: BillStatus;
   /** Last overdue day a penalty was accrued for (0 = none). */
   penaltyDaysAccrued: number;
+  /** Last day after the due day revolving interest was accrued for (0 = none). */
+  interestDaysAccrued: number;
   issuedAt: Date;
 }
 
@@ -67,6 +69,7 @@ export const billSchema = new Schema<BillDoc>(
     paidMinor: { type: Number, required: true },
     status: { type: String, enum: billStatuses, required: true },
     penaltyDaysAccrued: { type: Number, required: true },
+    interestDaysAccrued: { type: Number, default: 0 },
     issuedAt: { type: Date, required: true },
   },
   { collection: 'bills', versionKey: false, autoIndex: false },

@@ -40,7 +40,11 @@ export class BillRepository {
     await this.models.bills.updateOne({ _id: billId }, { $set: { status } }).exec();
   }
 
-  async setPenaltyDays(billId: string, penaltyDaysAccrued: number): Promise<void> {
-    await this.models.bills.updateOne({ _id: billId }, { $set: { penaltyDaysAccrued } }).exec();
+  async setAccruedDays(
+    billId: string,
+    field: 'penaltyDaysAccrued' | 'interestDaysAccrued',
+    days: number,
+  ): Promise<void> {
+    await this.models.bills.updateOne({ _id: billId }, { $set: { [field]: days } }).exec();
   }
 }

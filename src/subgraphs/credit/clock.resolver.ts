@@ -33,6 +33,9 @@ export class DueJobsReport {
   @Field(() => Int, { description: 'Daily penalty accruals posted' })
   penaltiesAccrued!: number;
 
+  @Field(() => Int, { description: 'Daily revolving-interest accruals posted (minimum paid, rest unpaid)' })
+  interestAccrued!: number;
+
   @Field(() => Int, { description: 'Limit reviews applied (cut, freeze, unfreeze, raise)' })
   limitChanges!: number;
 

@@ -105,11 +105,18 @@ function simulate(seed: number, steps: number): void {
         billId: `b${step}`,
         principalMinor: Math.floor(line.head.billedPrincipalMinor * random()),
       };
-    } else if (roll < 0.97) {
+    } else if (roll < 0.96) {
       command = {
         type: 'ACCRUE_PENALTY',
         billId: `b${step}`,
         overdueDay: 1,
+        amountMinor: Math.floor(random() * 500),
+      };
+    } else if (roll < 0.97) {
+      command = {
+        type: 'ACCRUE_INTEREST',
+        billId: `b${step}`,
+        day: 1,
         amountMinor: Math.floor(random() * 500),
       };
     } else {
@@ -127,7 +134,9 @@ function simulate(seed: number, steps: number): void {
       if (command.type === 'REFUND') hold!.refundedMinor += command.amountMinor;
       if (command.type === 'CAPTURE') line.debtCreatedMinor += command.captureMinor;
       if (command.type === 'ISSUE_BILL') line.debtCreatedMinor += command.feesMinor;
-      if (command.type === 'ACCRUE_PENALTY') line.debtCreatedMinor += command.amountMinor;
+      if (command.type === 'ACCRUE_PENALTY' || command.type === 'ACCRUE_INTEREST') {
+        line.debtCreatedMinor += command.amountMinor;
+      }
       if (command.type === 'REFUND' || command.type === 'REPAY')
         line.moneyReceivedMinor += command.amountMinor;
     } else if (
