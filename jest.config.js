@@ -22,5 +22,6 @@ module.exports = {
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], slowTestThreshold: 30 },
   ],
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
-  testTimeout: 60_000,
+  // Generous: e2e flows start 6 processes and walk months of business time on a 2-core machine.
+  testTimeout: 120_000,
 };
