@@ -5,11 +5,13 @@ import {
   latestStatementDate,
   statementDateFor,
 } from '../core/billing/calendar';
+import { billStatus, isOpenBill, spreadPayment } from '../core/billing/bill-payments';
 import { minimumDue } from '../core/billing/minimum-due';
+import { unbilledPrincipalMinor } from '../core/ledger/balances';
 import { dailyAccrual, penaltyForOverdueDay, revolvingInterestBpsPerDay } from '../core/overdue/penalty';
 import { reviewLimit } from '../core/risk/limit-review';
 import { addDays, businessDate, daysBetween, startOfBusinessDay } from '../core/time/business-date';
-import type { BillDoc, BillLineDoc, BillStatus } from '../storage/models/bill.model';
+import type { BillDoc, BillLineDoc } from '../storage/models/bill.model';
 import type { CreditLineDoc } from '../storage/models/credit-line.model';
 import type { Repositories } from '../storage/repositories/repositories';
 import { LedgerService } from './ledger.service';
@@ -145,11 +147,7 @@ export class BillingService {
     }
 
     const head = await this.ledger.head(line._id);
-    const unbilled = head
-      ? head.balancesAfter.principalMinor -
-        head.balancesAfter.billedPrincipalMinor -
-        head.balancesAfter.overduePrincipalMinor
-      : 0;
+    const unbilled = head ? unbilledPrincipalMinor(head.balancesAfter) : 0;
     const principalMinor = Math.min(unbilled, fullPayMinor + installmentPrincipal);
     const penaltiesMinor = head?.balancesAfter.penaltiesOwedMinor ?? 0;
     if (penaltiesMinor > 0)
@@ -220,7 +218,7 @@ export class BillingService {
 
   /** Reminder in the 3 days before the due day while the minimum is not paid. */
   private async remindIfDueSoon(bill: BillDoc, today: string, now: Date): Promise<void> {
-    if (!(['ISSUED', 'PARTIALLY_PAID'] as BillStatus[]).includes(bill.status)) return;
+    if (!isOpenBill(bill.status)) return;
     const daysLeft = daysBetween(today, bill.dueDate);
     if (daysLeft < 0 || daysLeft > 3 || bill.paidMinor >= bill.minimumDueMinor) return;
     await this.outbox.record(
@@ -235,7 +233,7 @@ export class BillingService {
 
   /** After the due day, a bill whose minimum was not paid goes overdue; its principal moves bucket. */
   private async markOverdue(bill: BillDoc, today: string, now: Date): Promise<boolean> {
-    if (!(['ISSUED', 'PARTIALLY_PAID'] as BillStatus[]).includes(bill.status)) return false;
+    if (!isOpenBill(bill.status)) return false;
     if (today <= bill.dueDate || bill.paidMinor >= bill.minimumDueMinor) return false;
     const principalOnBill = bill.lines
       .filter((l) => l.kind === 'PURCHASE' || l.kind === 'REFUND' || l.kind === 'INSTALLMENT_PRINCIPAL')
@@ -350,22 +348,12 @@ export class BillingService {
 
   /** Spreads a successful repayment over the line's unpaid bills, oldest first (bill projections). */
   async applyToBills(lineId: string, amountMinor: number): Promise<void> {
-    let left = amountMinor;
-    for (const bill of await this.repos.bills.ofLine(lineId)) {
-      if (left <= 0) break;
-      const owed = bill.totalMinor - bill.paidMinor;
-      if (owed <= 0) continue;
-      const paid = bill.paidMinor + Math.min(owed, left);
-      left -= Math.min(owed, left);
-      const status: BillStatus =
-        paid >= bill.totalMinor
-          ? bill.status === 'OVERDUE'
-            ? 'SETTLED'
-            : 'PAID'
-          : bill.status === 'OVERDUE'
-            ? 'OVERDUE'
-            : 'PARTIALLY_PAID';
-      await this.repos.bills.setPayment(bill._id, paid, status);
+    const bills = await this.repos.bills.ofLine(lineId);
+    const paid = spreadPayment(amountMinor, bills);
+    for (const [index, bill] of bills.entries()) {
+      if (paid[index] === bill.paidMinor) continue;
+      const status = billStatus(paid[index]!, bill.totalMinor, bill.status === 'OVERDUE');
+      await this.repos.bills.setPayment(bill._id, paid[index]!, status);
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { Viewer } from '../auth/token';
+import { isOpenBill } from '../core/billing/bill-payments';
 import { businessDate } from '../core/time/business-date';
 import type { Repositories } from '../storage/repositories/repositories';
 import { requireOperator } from './access';
@@ -56,7 +57,7 @@ export class DueJobsService {
     let attempted = 0;
     for (const line of await this.repos.creditLines.all()) {
       for (const bill of await this.repos.bills.ofLine(line._id)) {
-        if (bill.dueDate !== today || !['ISSUED', 'PARTIALLY_PAID'].includes(bill.status)) continue;
+        if (bill.dueDate !== today || !isOpenBill(bill.status)) continue;
         const owner = { userId: line.userId, scopes: ['auto-debit'] };
         const result = await new RepaymentService(this.repos, this.clock, this.rail, owner).repay({
           kind: 'STATEMENT',

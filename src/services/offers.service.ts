@@ -1,10 +1,9 @@
 import { installmentPeriodCounts } from '../core/installments/fee-rates';
 import { type InstallmentOffer, priceInstallments } from '../core/installments/schedule';
-import { lineAvailableMinor } from '../core/ledger/balances';
+import { lineRiskInputs } from '../core/ledger/apply';
 import { type Channel, channelPolicies, type Plan } from '../core/policy/channel-policies';
 import { decideAuthorization } from '../core/policy/decide-authorization';
 import { refusalMessages, type RefusalReason } from '../core/policy/refusal-reasons';
-import { velocityWindowMinutes } from '../core/policy/decide-authorization';
 import type { Viewer } from '../auth/token';
 import type { Repositories } from '../storage/repositories/repositories';
 import { requireViewer } from './access';
@@ -46,7 +45,6 @@ export class OffersService {
     if (amountMinor <= 0) throw new AppError('BAD_USER_INPUT', 'amount must be positive');
     const head = await this.repos.ledger.headFrom(line._id, line.headSequence);
     const now = await this.clock.now();
-    const windowStart = now.getTime() - velocityWindowMinutes * 60_000;
     const options: { plan: Plan; periods: number }[] = [
       { plan: 'FULL', periods: 1 },
       ...installmentPeriodCounts.map((periods) => ({ plan: 'INSTALLMENTS' as const, periods })),
@@ -54,8 +52,9 @@ export class OffersService {
     return options.map(({ plan, periods }) => {
       const decision = decideAuthorization(
         {
-          lineStatus: head?.balancesAfter.status ?? line.status,
-          availableMinor: head ? lineAvailableMinor(head.balancesAfter) : 0,
+          ...(head
+            ? lineRiskInputs(head.balancesAfter, now)
+            : { lineStatus: line.status, availableMinor: 0, authorizationsInVelocityWindow: 0 }),
           channel,
           category,
           amountMinor,
@@ -64,8 +63,6 @@ export class OffersService {
           // Partner bindings are checked when a partner pays (wallets subgraph, a later issue).
           binding: undefined,
           scenarioUsedThisMonthMinor: 0,
-          authorizationsInVelocityWindow:
-            head?.balancesAfter.recentAuthorizationsAt.filter((t: number) => t > windowStart).length ?? 0,
         },
         now,
       );

@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { applyCommand } from '../core/ledger/apply';
 import type { LineBalances } from '../core/ledger/balances';
-import type { BillStatus } from '../storage/models/bill.model';
-import type { CreditLineDoc } from '../storage/models/credit-line.model';
+import { billStatus, spreadPayment } from '../core/billing/bill-payments';
+import { type CreditLineDoc, lineFigures } from '../storage/models/credit-line.model';
 import type { OrderDoc } from '../storage/models/order.model';
 import type { OrderRepository } from '../storage/repositories/order.repository';
 import type { Repositories } from '../storage/repositories/repositories';
@@ -72,16 +72,7 @@ export class RebuildService {
       head = result.balances;
     }
     if (!head) return differences;
-    const expected: Partial<CreditLineDoc> = {
-      headSequence: sequence,
-      status: head.status,
-      limitMinor: head.limitMinor,
-      usedMinor: head.principalMinor,
-      heldMinor: head.heldMinor,
-      feesOwedMinor: head.feesOwedMinor,
-      penaltiesOwedMinor: head.penaltiesOwedMinor,
-      creditBalanceMinor: head.creditBalanceMinor,
-    };
+    const expected: Partial<CreditLineDoc> = lineFigures(sequence, head);
     const lineDiffs = Object.entries(expected)
       .filter(([field, value]) => line[field as keyof CreditLineDoc] !== value)
       .map(
@@ -111,27 +102,17 @@ export class RebuildService {
         const bill = issued.find((b) => b.id === command.billId);
         if (bill) bill.overdue = true;
       } else if (command.type === 'REPAY') {
-        let left = command.amountMinor;
-        for (const bill of issued) {
-          const take = Math.min(left, bill.total - bill.paid);
-          bill.paid += take;
-          left -= take;
-        }
+        const paid = spreadPayment(
+          command.amountMinor,
+          issued.map((bill) => ({ totalMinor: bill.total, paidMinor: bill.paid })),
+        );
+        issued.forEach((bill, index) => (bill.paid = paid[index]!));
       }
     }
     const differences: string[] = [];
     for (const expected of issued) {
       const bill = bills.get(expected.id)!;
-      const status: BillStatus =
-        expected.paid >= expected.total
-          ? expected.overdue
-            ? 'SETTLED'
-            : 'PAID'
-          : expected.overdue
-            ? 'OVERDUE'
-            : expected.paid > 0
-              ? 'PARTIALLY_PAID'
-              : 'ISSUED';
+      const status = billStatus(expected.paid, expected.total, expected.overdue);
       if (bill.paidMinor === expected.paid && bill.status === status) continue;
       differences.push(
         `${bill._id}: paid ${bill.paidMinor} ${bill.status} != ledger ${expected.paid} ${status}`,

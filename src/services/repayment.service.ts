@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isOpenBill } from '../core/billing/bill-payments';
 import type { Viewer } from '../auth/token';
 import { creditLineIdOf } from '../storage/ids';
 import type { InstallmentPlanDoc } from '../storage/models/installment-plan.model';
@@ -179,8 +180,7 @@ export class RepaymentService {
     let minimum = 0;
     for (const bill of await this.repos.bills.ofLine(lineId)) {
       if (bill.status === 'OVERDUE') minimum += bill.totalMinor - bill.paidMinor;
-      else if (bill.status === 'ISSUED' || bill.status === 'PARTIALLY_PAID')
-        minimum += Math.max(0, bill.minimumDueMinor - bill.paidMinor);
+      else if (isOpenBill(bill.status)) minimum += Math.max(0, bill.minimumDueMinor - bill.paidMinor);
     }
     return Math.min(minimum, billed);
   }

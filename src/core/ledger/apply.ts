@@ -1,6 +1,7 @@
 import {
-  decideAuthorization,
   type AuthorizationDecision,
+  type AuthorizationInput,
+  decideAuthorization,
   velocityWindowMinutes,
 } from '../policy/decide-authorization';
 import type { RefusalReason } from '../policy/refusal-reasons';
@@ -31,6 +32,27 @@ const typicalAmountSample = 20;
 function typicalAmount(amounts: readonly number[]): number | undefined {
   if (amounts.length < 5) return undefined;
   return [...amounts].sort((a, b) => a - b)[Math.floor(amounts.length / 2)];
+}
+
+/** The risk inputs a line's own history supplies (status, credit, velocity, typical amount). */
+export type LineRiskInputs = Pick<
+  AuthorizationInput,
+  'lineStatus' | 'availableMinor' | 'authorizationsInVelocityWindow' | 'typicalAmountMinor'
+>;
+
+/** What the head says about the line for an authorization at `now`; one source for real and what-if decisions. */
+export function lineRiskInputs(head: LineBalances, now: Date): LineRiskInputs {
+  return {
+    lineStatus: head.status,
+    availableMinor: lineAvailableMinor(head),
+    authorizationsInVelocityWindow: authorizationsInWindow(head, now).length,
+    typicalAmountMinor: typicalAmount(head.recentAmountsMinor),
+  };
+}
+
+function authorizationsInWindow(head: LineBalances, now: Date): number[] {
+  const windowStart = now.getTime() - velocityWindowMinutes * 60_000;
+  return head.recentAuthorizationsAt.filter((at) => at > windowStart);
 }
 
 const reject = (rejection: LedgerRejection, decision?: AuthorizationDecision): ApplyResult => ({
@@ -75,17 +97,8 @@ export function applyCommand(head: LineBalances | null, command: LedgerCommand, 
   switch (command.type) {
     case 'AUTHORIZE': {
       if (!positive(command.amountMinor)) return reject('INVALID_AMOUNT');
-      const windowStart = now.getTime() - velocityWindowMinutes * 60_000;
-      const inWindow = head.recentAuthorizationsAt.filter((at) => at > windowStart);
       const decision = decideAuthorization(
-        {
-          ...command.request,
-          lineStatus: head.status,
-          availableMinor: lineAvailableMinor(head),
-          amountMinor: command.amountMinor,
-          authorizationsInVelocityWindow: inWindow.length,
-          typicalAmountMinor: typicalAmount(head.recentAmountsMinor),
-        },
+        { ...command.request, ...lineRiskInputs(head, now), amountMinor: command.amountMinor },
         now,
       );
       if (!decision.approved) return reject(decision.reason!, decision);
@@ -93,7 +106,9 @@ export function applyCommand(head: LineBalances | null, command: LedgerCommand, 
         {
           ...head,
           heldMinor: head.heldMinor + command.amountMinor,
-          recentAuthorizationsAt: [...inWindow, now.getTime()].slice(-maxRecentAuthorizations),
+          recentAuthorizationsAt: [...authorizationsInWindow(head, now), now.getTime()].slice(
+            -maxRecentAuthorizations,
+          ),
           recentAmountsMinor: [...head.recentAmountsMinor, command.amountMinor].slice(-typicalAmountSample),
         },
         command.amountMinor,

@@ -1,7 +1,9 @@
 import { Schema } from 'mongoose';
 
-export const billStatuses = ['ISSUED', 'PAID', 'PARTIALLY_PAID', 'OVERDUE', 'SETTLED'] as const;
-export type BillStatus = (typeof billStatuses)[number];
+import type { BillStatus } from '../../core/billing/bill-payments';
+
+export type { BillStatus };
+export const billStatuses: readonly BillStatus[] = ['ISSUED', 'PAID', 'PARTIALLY_PAID', 'OVERDUE', 'SETTLED'];
 
 export const billLineKinds = [
   'PURCHASE',

@@ -1,5 +1,6 @@
 import { Schema } from 'mongoose';
 import type { FeeTier } from '../../core/installments/fee-rates';
+import type { LineBalances } from '../../core/ledger/balances';
 import type { ScoreReason } from '../../core/risk/scorecard';
 
 export const creditLineStatuses = ['PENDING_REVIEW', 'ACTIVE', 'FROZEN', 'CLOSED'] as const;
@@ -51,3 +52,18 @@ export const creditLineSchema = new Schema<CreditLineDoc>(
   { collection: 'creditLines', versionKey: false, autoIndex: false },
 );
 creditLineSchema.index({ userId: 1 }, { unique: true });
+
+/** The summary fields a ledger head determines: written after each append, compared by the rebuild. */
+export function lineFigures(headSequence: number, balances: LineBalances) {
+  return {
+    headSequence,
+    status: balances.status,
+    limitMinor: balances.limitMinor,
+    usedMinor: balances.principalMinor,
+    heldMinor: balances.heldMinor,
+    feesOwedMinor: balances.feesOwedMinor,
+    penaltiesOwedMinor: balances.penaltiesOwedMinor,
+    creditBalanceMinor: balances.creditBalanceMinor,
+    statementDay: balances.statementDay,
+  } satisfies Partial<CreditLineDoc>;
+}

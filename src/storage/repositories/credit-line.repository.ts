@@ -1,6 +1,6 @@
 import type { Models } from '../database';
 import type { LineBalances } from '../../core/ledger/balances';
-import type { CreditLineDoc } from '../models/credit-line.model';
+import { type CreditLineDoc, lineFigures } from '../models/credit-line.model';
 import { findByIds } from './find-by-ids';
 import { insertOnce } from './insert-once';
 
@@ -29,17 +29,7 @@ export class CreditLineRepository {
       .updateOne(
         { _id: lineId, headSequence: { $lt: headSequence } },
         {
-          $set: {
-            headSequence,
-            status: balances.status,
-            limitMinor: balances.limitMinor,
-            usedMinor: balances.principalMinor,
-            heldMinor: balances.heldMinor,
-            feesOwedMinor: balances.feesOwedMinor,
-            penaltiesOwedMinor: balances.penaltiesOwedMinor,
-            creditBalanceMinor: balances.creditBalanceMinor,
-            statementDay: balances.statementDay,
-          },
+          $set: lineFigures(headSequence, balances),
         },
       )
       .exec();
