@@ -16,13 +16,18 @@ function decodeCursor(cursor: string): string {
   return decoded.slice(3);
 }
 
-/** Validates Relay-style `first`/`after` arguments into a keyset page query. */
-export function pageQuery(first: number | null | undefined, after: string | null | undefined): PageQuery {
-  const size = first ?? defaultPageSize;
+/** A `first` argument: 1 to `maxPageSize`, `fallback` when absent. */
+export function pageSize(first: number | null | undefined, fallback = defaultPageSize): number {
+  const size = first ?? fallback;
   if (!Number.isInteger(size) || size < 1 || size > maxPageSize) {
     throw new AppError('BAD_USER_INPUT', `"first" must be between 1 and ${maxPageSize}`);
   }
-  return { first: size, afterId: after ? decodeCursor(after) : undefined };
+  return size;
+}
+
+/** Validates Relay-style `first`/`after` arguments into a keyset page query. */
+export function pageQuery(first: number | null | undefined, after: string | null | undefined): PageQuery {
+  return { first: pageSize(first), afterId: after ? decodeCursor(after) : undefined };
 }
 
 export interface Connection<T> {

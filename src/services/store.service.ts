@@ -9,7 +9,7 @@ import { requireOwner, requireOwnerOrOperator } from './access';
 import { AppError } from './errors';
 import { keyedLoader } from './keyed-loader';
 import { ordersPageLoader } from './orders-loader';
-import { type Connection, maxPageSize, pageQuery, toConnection } from './pagination';
+import { type Connection, maxPageSize, pageQuery, pageSize, toConnection } from './pagination';
 
 /** Catalog and orders of one store (the mall or the installment store), for one request. */
 export class StoreService {
@@ -49,11 +49,7 @@ export class StoreService {
 
   /** The public catalog: no sign-in needed. */
   listProducts(first: number | null | undefined): Promise<ProductDoc[]> {
-    const limit = first ?? maxPageSize;
-    if (!Number.isInteger(limit) || limit < 1 || limit > maxPageSize) {
-      throw new AppError('BAD_USER_INPUT', `"first" must be between 1 and ${maxPageSize}`);
-    }
-    return this.products.listByStore(this.store, limit);
+    return this.products.listByStore(this.store, pageSize(first, maxPageSize));
   }
 
   async product(productId: string): Promise<ProductDoc> {

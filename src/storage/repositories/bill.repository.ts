@@ -1,7 +1,7 @@
 import type { Models } from '../database';
 import type { BillDoc, BillStatus } from '../models/bill.model';
 import { insertOnce } from './insert-once';
-import type { Page, PageQuery } from './page';
+import { keysetPage, type Page, type PageQuery } from './page';
 
 export class BillRepository {
   constructor(private readonly models: Pick<Models, 'bills'>) {}
@@ -16,15 +16,7 @@ export class BillRepository {
   }
 
   async pageOfUser(userId: string, page: PageQuery): Promise<Page<BillDoc>> {
-    const filter: Record<string, unknown> = { userId };
-    if (page.afterId !== undefined) filter._id = { $lt: page.afterId };
-    const docs = await this.models.bills
-      .find(filter)
-      .sort({ _id: -1 })
-      .limit(page.first + 1)
-      .lean<BillDoc[]>()
-      .exec();
-    return { items: docs.slice(0, page.first), hasNextPage: docs.length > page.first };
+    return keysetPage<BillDoc>((filter) => this.models.bills.find(filter), { userId }, page);
   }
 
   /** False when this cycle's bill already exists. */

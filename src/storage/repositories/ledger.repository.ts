@@ -3,7 +3,7 @@ import type { Models } from '../database';
 import { ledgerEntryId, type LedgerEntryDoc } from '../models/ledger-entry.model';
 import type { LedgerKeyDoc } from '../models/ledger-key.model';
 import { insertOnce } from './insert-once';
-import type { Page, PageQuery } from './page';
+import { keysetPage, type Page, type PageQuery } from './page';
 
 /**
  * The append-only ledger. The hot path (head, replay lookups, append) uses `_id` reads only: FerretDB
@@ -79,15 +79,7 @@ export class LedgerRepository {
 
   /** Newest first; `afterId` is an entry _id (they sort by sequence within a line). */
   async page(lineId: string, page: PageQuery): Promise<Page<LedgerEntryDoc>> {
-    const filter: Record<string, unknown> = { lineId };
-    if (page.afterId !== undefined) filter._id = { $lt: page.afterId };
-    const docs = await this.models.ledgerEntries
-      .find(filter)
-      .sort({ _id: -1 })
-      .limit(page.first + 1)
-      .lean<LedgerEntryDoc[]>()
-      .exec();
-    return { items: docs.slice(0, page.first), hasNextPage: docs.length > page.first };
+    return keysetPage<LedgerEntryDoc>((filter) => this.models.ledgerEntries.find(filter), { lineId }, page);
   }
 
   /** Entries of some types in a time range (billing a cycle; scans on FerretDB, fine once a month). */

@@ -12,9 +12,9 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import { parseDecimal } from '../../core/money';
 import type { OrderDoc } from '../../storage/models/order.model';
 import type { RefundDoc } from '../../storage/models/refund.model';
+import { decimalInput } from './decimal-input';
 import { InstallmentPlan } from './installment-plan.type';
 import { Money } from './money.type';
 import { PaymentPlan } from './payment-plan.enum';
@@ -146,21 +146,9 @@ export function storeMutations<TOrder extends object>(
       description: 'Operator: refund part or all of a shipped order',
     })
     async refund(@Arg('input', () => RefundOrderInput) input: RefundOrderInput, @Ctx() ctx: StoreContext) {
-      let amountMinor: number;
-      try {
-        amountMinor = parseDecimal(input.amount);
-      } catch {
-        return Object.assign(new RefundPayload(), {
-          order: null,
-          refund: null,
-          userErrors: [
-            UserError.from({
-              field: 'amount',
-              code: 'INVALID_AMOUNT',
-              message: 'Use a decimal amount like "100.00"',
-            }),
-          ],
-        });
+      const amountMinor = decimalInput(input.amount);
+      if (amountMinor instanceof UserError) {
+        return Object.assign(new RefundPayload(), { order: null, refund: null, userErrors: [amountMinor] });
       }
       const result = await ctx.services.store.payments.refund(
         input.orderId,

@@ -1,17 +1,16 @@
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
-import { parseDecimal } from '../../core/money';
+import { decimalInput } from '../common/decimal-input';
 import { AppError } from '../../services/errors';
 import { Channel } from './channel.enum';
 import type { CreditContext } from './credit.context';
 import { InstallmentOffer } from './installment-offer.type';
 import { PaymentOption } from './payment-option.type';
 
+/** Queries have no payload for user errors: a bad amount is a BAD_USER_INPUT error. */
 function amountMinor(amount: string): number {
-  try {
-    return parseDecimal(amount);
-  } catch {
-    throw new AppError('BAD_USER_INPUT', 'amount must be a decimal like "1200.00"');
-  }
+  const minor = decimalInput(amount);
+  if (typeof minor !== 'number') throw new AppError('BAD_USER_INPUT', minor.message);
+  return minor;
 }
 
 @Resolver()

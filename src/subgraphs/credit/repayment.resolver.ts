@@ -9,9 +9,9 @@ import {
   Resolver,
   registerEnumType,
 } from 'type-graphql';
-import { parseDecimal } from '../../core/money';
 import type { RepayKind as Kind } from '../../services/repayment.service';
 import type { PaymentSource as Source } from '../../storage/models/repayment.model';
+import { decimalInput } from '../common/decimal-input';
 import { Money } from '../common/money.type';
 import { UserError } from '../common/user-error.type';
 import { CreditLine } from './credit-line.type';
@@ -102,23 +102,14 @@ export class RepaymentResolver {
     @Arg('input', () => RepayInput) input: RepayInput,
     @Ctx() ctx: CreditContext,
   ): Promise<RepayPayload> {
-    let amountMinor: number | undefined;
-    if (input.amount !== undefined && input.amount !== null) {
-      try {
-        amountMinor = parseDecimal(input.amount);
-      } catch {
-        return Object.assign(new RepayPayload(), {
-          repayment: null,
-          creditLine: null,
-          userErrors: [
-            UserError.from({
-              field: 'amount',
-              code: 'INVALID_AMOUNT',
-              message: 'Use a decimal amount like "150.00"',
-            }),
-          ],
-        });
-      }
+    const amountMinor =
+      input.amount === undefined || input.amount === null ? undefined : decimalInput(input.amount);
+    if (amountMinor instanceof UserError) {
+      return Object.assign(new RepayPayload(), {
+        repayment: null,
+        creditLine: null,
+        userErrors: [amountMinor],
+      });
     }
     const result = await ctx.services.repayments.repay({
       kind: input.kind as Kind,
