@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Schema } from 'mongoose';
+import { LedgerWriter } from '../ledger/ledger-writer';
 import { CheckoutService } from '../services/checkout.service';
 import { ClockService } from '../services/clock.service';
 import { CreditLineOpeningService } from '../services/credit-line-opening.service';
@@ -87,14 +88,18 @@ async function main(): Promise<void> {
 
     // Simulated time moves a minute per checkout, so the velocity rule never refuses a bench order.
     let fakeNow = Date.now();
+    const ledger = new LedgerWriter(repos);
     const checkout = (userId: string, key: string) =>
       new CheckoutService(
         'MALL',
         repos,
         repos.mallOrders,
         new ClockService(repos.clock, 'local', () => (fakeNow += 60_000)),
+        ledger,
+      ).checkout(
         { userId, scopes: ['user'] },
-      ).checkout({ items: [{ productId: 'mall-tea-set', quantity: 1 }], plan: 'FULL', idempotencyKey: key });
+        { items: [{ productId: 'mall-tea-set', quantity: 1 }], plan: 'FULL', idempotencyKey: key },
+      );
 
     // 2. Many lines: 500 checkouts over 49 lines.
     const manyCount = 490;

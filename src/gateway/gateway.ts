@@ -1,6 +1,7 @@
 import { createGatewayRuntime, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { playgroundConfig } from './playground';
 import { useAuth } from './use-auth';
+import { useErrorCodes } from './use-error-codes';
 
 export const graphqlEndpoint = '/graphql';
 
@@ -25,6 +26,9 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     propagateHeaders: {
       fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get('authorization') }),
     },
-    plugins: () => [useAuth({ authSecret: options.authSecret, graphqlEndpoint })],
+    plugins: () => [
+      useAuth({ authSecret: options.authSecret, graphqlEndpoint }),
+      useErrorCodes({ graphqlEndpoint }),
+    ],
   });
 }

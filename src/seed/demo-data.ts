@@ -72,6 +72,8 @@ export const demoProducts: ProductDoc[] = [
   product('mall-earbuds', 'MALL', 'Wireless earbuds', 'ELECTRONICS', 49_900),
   product('mall-rice-cooker', 'MALL', 'Smart rice cooker', 'APPLIANCES', 89_900),
   product('mall-phone-topup-50', 'MALL', 'Phone top-up 50 CNY', 'TOP_UP', 5_000),
+  // Blocked by the mall's channel policy (cash-out route): checkout refuses a cart holding one.
+  product('mall-gift-card-100', 'MALL', 'Gift card 100 CNY', 'GIFT_CARD', 10_000),
   product('inst-laptop', 'INSTALLMENT', 'Ultrabook 14"', 'ELECTRONICS', 699_900, [3, 6, 12, 24]),
   product('inst-phone', 'INSTALLMENT', 'Smartphone Pro', 'ELECTRONICS', 599_900, [3, 6, 12]),
   product('inst-bike', 'INSTALLMENT', 'E-bike', 'MOBILITY', 259_900, [3, 6]),

@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
 import { isInstallmentPeriodCount } from '../core/installments/fee-rates';
-import type { Channel, Plan } from '../core/policy/channel-policies';
+import type { Plan } from '../core/policy/channel-policies';
+import { cartInstallmentPeriods } from '../core/policy/decide-authorization';
 import { refusalMessages, type RefusalReason } from '../core/policy/refusal-reasons';
-import { alwaysBlockedCategories } from '../core/policy/channel-policies';
 import type { Viewer } from '../auth/token';
 import { creditLineIdOf, sortableId } from '../storage/ids';
 import type { OrderDoc, OrderItem } from '../storage/models/order.model';
-import type { Store } from '../storage/models/product.model';
+import { type ProductDoc, type Store, storeChannel } from '../storage/models/product.model';
 import type { OrderRepository } from '../storage/repositories/order.repository';
 import type { Repositories } from '../storage/repositories/repositories';
 import { requireViewer } from './access';
 import type { ClockService } from './clock.service';
-import { LedgerService } from './ledger.service';
+import type { LedgerWriter } from '../ledger/ledger-writer';
 import { requestHash } from './request-hash';
 import { idempotencyKeyError, type UserError, userError } from './user-error';
 import { AppError } from './errors';
@@ -28,8 +28,6 @@ export interface CheckoutResult {
   userErrors: UserError[];
 }
 
-const storeChannel: Record<Store, Channel> = { MALL: 'MALL', INSTALLMENT: 'INSTALLMENT_STORE' };
-
 /** Field a refusal is about, so a checkout screen can point at it. */
 const refusalField: Partial<Record<RefusalReason, string>> = {
   PLAN_NOT_OFFERED: 'plan',
@@ -41,20 +39,21 @@ const refusalField: Partial<Record<RefusalReason, string>> = {
 
 /** Pays a cart with the credit line: validate, ask the risk core, hold the amount, record the order. */
 export class CheckoutService {
-  private readonly ledger;
-
   constructor(
     private readonly store: Store,
-    private readonly repos: Repositories,
+    private readonly repos: Pick<Repositories, 'products' | 'creditLines'>,
     private readonly orders: OrderRepository,
     private readonly clock: ClockService,
-    private readonly viewer: Viewer | undefined,
-  ) {
-    this.ledger = new LedgerService(repos);
-  }
+    private readonly ledger: LedgerWriter,
+  ) {}
 
-  async checkout(input: CheckoutInput): Promise<CheckoutResult> {
-    const { userId } = requireViewer(this.viewer);
+  /**
+   * Database messages on the happy path: clock, products, line, entry insert, line projection, order
+   * insert. The hold's ledger entry is the one idempotency record: a retry collides on its key and
+   * replays it (approved: the order; refused: the same reason).
+   */
+  async checkout(viewer: Viewer | undefined, input: CheckoutInput): Promise<CheckoutResult> {
+    const { userId } = requireViewer(viewer);
     const invalid = this.validate(input);
     if (invalid.length > 0) return { order: null, userErrors: invalid };
     const periods = input.plan === 'FULL' ? 1 : input.periods!;
@@ -65,15 +64,12 @@ export class CheckoutService {
       periods,
     });
     const orderKey = `${userId}:${input.idempotencyKey}`;
-    // One hold per checkout key; its decision record (read by `_id`) leads a retry to the same answer.
+    // One hold per checkout key (a deterministic id), so a retry asks the ledger for the same hold.
     const authorizationId = `auth_${createHash('sha256').update(orderKey).digest('hex').slice(0, 24)}`;
-    const earlier = await this.repos.riskDecisions.byId(authorizationId);
-    if (earlier && earlier.requestHash !== hash) return { order: null, userErrors: [reusedKey()] };
-    if (earlier && !earlier.approved)
-      return { order: null, userErrors: [refusal(earlier.reason as RefusalReason)] };
 
     const products = await this.repos.products.findByIds(input.items.map((item) => item.productId));
     const items: OrderItem[] = [];
+    const cart: ProductDoc[] = [];
     for (const [index, item] of input.items.entries()) {
       const product = products.find((p) => p._id === item.productId && p.store === this.store);
       if (!product) {
@@ -84,6 +80,7 @@ export class CheckoutService {
           ],
         };
       }
+      cart.push(product);
       items.push({
         sku: product._id,
         title: product.title,
@@ -92,9 +89,9 @@ export class CheckoutService {
       });
     }
     const totalMinor = items.reduce((sum, item) => sum + item.unitPriceMinor * item.quantity, 0);
-    const categories = products.map((p) => p.category);
-    // The most restrictive category of the cart decides (a blocked one anywhere blocks the cart).
-    const category = categories.find((c) => alwaysBlockedCategories.includes(c)) ?? categories[0]!;
+    // The core sees every category (one blocked item blocks the cart) and the counts all items offer.
+    const categories = [...new Set(cart.map((p) => p.category))];
+    const productPeriods = cartInstallmentPeriods(cart);
 
     const line = await this.repos.creditLines.byId(creditLineIdOf(userId));
     if (!line) {
@@ -102,13 +99,12 @@ export class CheckoutService {
     }
 
     const now = await this.clock.now();
-    const channel = storeChannel[this.store];
     const request = {
-      channel,
-      category,
+      channel: storeChannel[this.store],
+      categories,
+      ...(productPeriods ? { productPeriods } : {}),
       plan: input.plan,
       periods,
-      scenarioUsedThisMonthMinor: 0,
     };
     const outcome = await this.ledger.append({
       lineId: line._id,
@@ -116,25 +112,9 @@ export class CheckoutService {
       key: `authorize:${authorizationId}`,
       requestHash: hash,
       now,
+      line,
     });
-    {
-      // Recorded on every path (a unique insert): a retry after a crash fills in a missing record.
-      const decision =
-        outcome.status === 'REJECTED'
-          ? outcome.decision
-          : { approved: true, reason: null, failedRules: [] as string[] };
-      await this.repos.riskDecisions.insertOnce({
-        _id: authorizationId,
-        lineId: line._id,
-        userId,
-        approved: decision?.approved ?? false,
-        reason: decision?.reason ?? (outcome.status === 'REJECTED' ? outcome.rejection : null),
-        failedRules: decision?.failedRules ?? [],
-        inputs: { ...request, amountMinor: totalMinor },
-        requestHash: hash,
-        at: now,
-      });
-    }
+    if (outcome.status === 'KEY_REUSED') return { order: null, userErrors: [reusedKey()] };
     if (outcome.status === 'REJECTED')
       return { order: null, userErrors: [refusal(outcome.rejection as RefusalReason)] };
 
@@ -145,8 +125,10 @@ export class CheckoutService {
       outcome.entry.at,
       authorizationId.slice(5, 15),
     );
-    const [recorded] = await this.orders.findByIds([orderId]);
-    if (recorded) return this.replay(recorded, hash);
+    if (outcome.status === 'REPLAYED') {
+      const [recorded] = await this.orders.findByIds([orderId]);
+      if (recorded) return this.replay(recorded, hash);
+    }
     const order: OrderDoc = {
       _id: orderId,
       userId,

@@ -3,7 +3,7 @@ import { type ApplicantInputs, assessApplicant } from '../core/risk/scorecard';
 import { creditLineIdOf } from '../storage/ids';
 import type { CreditLineDoc } from '../storage/models/credit-line.model';
 import type { Repositories } from '../storage/repositories/repositories';
-import { LedgerService } from './ledger.service';
+import { LedgerWriter } from '../ledger/ledger-writer';
 import { requestHash } from './request-hash';
 
 /** Opens a credit line: the scorecard sets limit and tier, the ledger's first entry opens it. */
@@ -11,7 +11,7 @@ export class CreditLineOpeningService {
   private readonly ledger;
 
   constructor(private readonly repos: Repositories) {
-    this.ledger = new LedgerService(repos);
+    this.ledger = new LedgerWriter(repos);
   }
 
   /** Idempotent per user: the line id and the OPEN entry's key are fixed. */
@@ -31,7 +31,9 @@ export class CreditLineOpeningService {
       limitMinor: 0,
       usedMinor: 0,
       heldMinor: 0,
-      feesOwedMinor: 0,
+      availableMinor: 0,
+      installmentFeesOwedMinor: 0,
+      interestOwedMinor: 0,
       penaltiesOwedMinor: 0,
       creditBalanceMinor: 0,
       statementDay,
@@ -39,6 +41,7 @@ export class CreditLineOpeningService {
       riskScore: assessment.score,
       riskReasons: assessment.topReasons,
       headSequence: 0,
+      state: null,
       createdAt: now,
     });
     const command = { type: 'OPEN' as const, limitMinor: assessment.limitMinor, statementDay };

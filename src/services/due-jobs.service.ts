@@ -1,6 +1,7 @@
 import type { Viewer } from '../auth/token';
-import { isOpenBill } from '../core/billing/bill-payments';
+import { isOpenBillStatus, billStatus } from '../core/billing/bill-status';
 import { businessDate } from '../core/time/business-date';
+import { LedgerWriter } from '../ledger/ledger-writer';
 import type { Repositories } from '../storage/repositories/repositories';
 import { requireOperator } from './access';
 import { type BillingReport, BillingService } from './billing.service';
@@ -20,60 +21,55 @@ export interface DueJobsReport extends BillingReport {
 
 /** Time-driven work, run by an operator (local mode) or a scheduler: each job is idempotent. */
 export class DueJobsService {
+  private readonly ledger: LedgerWriter;
+  private readonly outbox: OutboxService;
+  private readonly repayments: RepaymentService;
+
   constructor(
     private readonly repos: Repositories,
     private readonly clock: ClockService,
-    private readonly viewer: Viewer | undefined,
-    private readonly rail: PaymentRail = new SimulatedRail(),
+    rail: PaymentRail = new SimulatedRail(),
     private readonly sender: NotificationSender = new LogSender(),
-  ) {}
+  ) {
+    this.ledger = new LedgerWriter(repos);
+    this.outbox = new OutboxService(repos.notifications);
+    this.repayments = new RepaymentService(repos, clock, rail, this.ledger);
+  }
 
-  async run(): Promise<DueJobsReport> {
-    requireOperator(this.viewer);
+  async run(viewer: Viewer | undefined): Promise<DueJobsReport> {
+    requireOperator(viewer);
     const now = await this.clock.now();
     let expiredHolds = 0;
     for (const orders of [this.repos.mallOrders, this.repos.installmentOrders]) {
-      expiredHolds += await new OrderPaymentService(this.repos, orders, this.clock, this.viewer).expireHolds(
-        now,
-      );
+      const payments = new OrderPaymentService(this.repos, orders, this.clock, this.ledger);
+      expiredHolds += await payments.expireHolds(now);
     }
     // Late rail confirmations land first, so today's overdue check sees the money.
-    const repaymentsConfirmed = await new RepaymentService(
-      this.repos,
-      this.clock,
-      this.rail,
-      this.viewer,
-    ).confirmPending();
-    const billing = await new BillingService(this.repos).runDue(now);
+    const repaymentsConfirmed = await this.repayments.confirmPending();
+    const billing = await new BillingService(this.repos, this.ledger, this.outbox).runDue(now);
     const autoDebits = await this.autoDebit(now);
-    const notificationsSent = await new OutboxService(this.repos.notifications).dispatch(this.sender, now);
+    const notificationsSent = await this.outbox.dispatch(this.sender, now);
     return { ranAt: now, expiredHolds, ...billing, autoDebits, repaymentsConfirmed, notificationsSent };
   }
 
-  /** On the due day, collects what is still owed on each bill from the default source (a bank card). */
+  /** On the due day, collects what is still owed from the default source (a bank card). */
   private async autoDebit(now: Date): Promise<number> {
     const today = businessDate(now);
-    const outbox = new OutboxService(this.repos.notifications);
     let attempted = 0;
     for (const line of await this.repos.creditLines.all()) {
-      for (const bill of await this.repos.bills.ofLine(line._id)) {
-        if (bill.dueDate !== today || !isOpenBill(bill.status)) continue;
-        const owner = { userId: line.userId, scopes: ['auto-debit'] };
-        const result = await new RepaymentService(this.repos, this.clock, this.rail, owner).repay({
-          kind: 'STATEMENT',
-          source: 'BANK_CARD',
-          idempotencyKey: `autodebit:${bill._id}`,
-        });
+      for (const bill of line.state?.bills ?? []) {
+        if (bill.dueDate !== today || !isOpenBillStatus(billStatus(bill))) continue;
+        const result = await this.repayments.autoDebit(line.userId, bill.billId);
         attempted += 1;
         const ok = result.repayment?.status === 'SUCCEEDED';
-        await outbox.record(
-          `autodebit:${bill._id}`,
+        await this.outbox.record(
+          `autodebit:${bill.billId}`,
           line.userId,
           ok ? 'AUTO_DEBIT_SUCCEEDED' : 'AUTO_DEBIT_FAILED',
           ok
             ? `We collected your bill due ${bill.dueDate} from your bank card`
             : `We could not collect your bill due ${bill.dueDate}: ${result.userErrors[0]?.message ?? 'unknown error'}`,
-          bill._id,
+          bill.billId,
           now,
         );
       }

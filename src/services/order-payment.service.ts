@@ -1,6 +1,3 @@
-import { refundInstallments } from '../core/installments/refund';
-import { priceInstallments } from '../core/installments/schedule';
-import { isInstallmentPeriodCount } from '../core/installments/fee-rates';
 import type { Viewer } from '../auth/token';
 import type { OrderDoc } from '../storage/models/order.model';
 import type { RefundDoc } from '../storage/models/refund.model';
@@ -9,7 +6,7 @@ import type { Repositories } from '../storage/repositories/repositories';
 import { requireOperator, requireOwnerOrOperator } from './access';
 import type { ClockService } from './clock.service';
 import { AppError } from './errors';
-import { LedgerService } from './ledger.service';
+import type { LedgerWriter } from '../ledger/ledger-writer';
 import { requestHash } from './request-hash';
 import { idempotencyKeyError, type UserError, userError } from './user-error';
 
@@ -30,35 +27,30 @@ export const holdTtlDays = 7;
  * refunds after capture. Capture and void share one ledger key per hold, so a hold resolves once.
  */
 export class OrderPaymentService {
-  private readonly ledger;
-
   constructor(
-    private readonly repos: Repositories,
+    private readonly repos: Pick<Repositories, 'creditLines' | 'refunds'>,
     private readonly orders: OrderRepository,
     private readonly clock: ClockService,
-    private readonly viewer: Viewer | undefined,
-  ) {
-    this.ledger = new LedgerService(repos);
-  }
+    private readonly ledger: LedgerWriter,
+  ) {}
 
   /** Operator action: the goods left the warehouse, so the hold becomes a charge. */
-  async ship(orderId: string): Promise<OrderResult> {
-    requireOperator(this.viewer);
+  async ship(viewer: Viewer | undefined, orderId: string): Promise<OrderResult> {
+    requireOperator(viewer);
     const order = await this.load(orderId);
     if (order.status === 'CANCELLED')
       return failed(order, 'ORDER_CANCELLED', 'A cancelled order cannot ship');
     const now = await this.clock.now();
     const outcome = await this.resolveHold(order, 'CAPTURE', now);
     if (outcome) return outcome;
-    if (order.plan === 'INSTALLMENTS') await this.createPlan(order, now);
     await this.orders.setPayment(order._id, { status: 'SHIPPED', capturedMinor: order.totalMinor });
     return { order: { ...order, status: 'SHIPPED', capturedMinor: order.totalMinor }, userErrors: [] };
   }
 
   /** The shopper (or an operator) cancels before shipping: the hold is voided, free of charge. */
-  async cancel(orderId: string): Promise<OrderResult> {
+  async cancel(viewer: Viewer | undefined, orderId: string): Promise<OrderResult> {
     const order = await this.load(orderId);
-    requireOwnerOrOperator(this.viewer, order.userId);
+    requireOwnerOrOperator(viewer, order.userId);
     if (order.status === 'SHIPPED')
       return failed(order, 'ORDER_ALREADY_SHIPPED', 'Shipped orders are refunded, not cancelled');
     const outcome = await this.resolveHold(order, 'VOID', await this.clock.now());
@@ -81,8 +73,13 @@ export class OrderPaymentService {
   }
 
   /** Operator action: refund part or all of what was captured, many times up to the captured amount. */
-  async refund(orderId: string, amountMinor: number, idempotencyKey: string): Promise<RefundResult> {
-    requireOperator(this.viewer);
+  async refund(
+    viewer: Viewer | undefined,
+    orderId: string,
+    amountMinor: number,
+    idempotencyKey: string,
+  ): Promise<RefundResult> {
+    requireOperator(viewer);
     const keyError = idempotencyKeyError(idempotencyKey);
     if (keyError) return { order: null, refund: null, userErrors: [keyError] };
     if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) {
@@ -154,72 +151,28 @@ export class OrderPaymentService {
     throw new AppError('CONFLICT', 'Too many concurrent refunds; retry with the same idempotency key');
   }
 
-  /** Ledger entry and projections for a recorded refund; safe to repeat (replays are no-ops). */
+  /** Ledger entry and order projection for a recorded refund; safe to repeat (replays are no-ops). */
   private async finishRefund(order: OrderDoc, refund: RefundDoc, now: Date): Promise<RefundResult> {
-    await this.ledger.append({
+    const outcome = await this.ledger.append({
       lineId: order.lineId,
-      command: { type: 'REFUND', refundId: refund._id, amountMinor: refund.amountMinor, plan: order.plan },
+      command: {
+        type: 'REFUND',
+        refundId: refund._id,
+        chargeId: order.authorizationId,
+        plan: order.plan,
+        amountMinor: refund.amountMinor,
+      },
       key: `refund:${refund._id}`,
       requestHash: requestHash({ refundId: refund._id, amountMinor: refund.amountMinor }),
       now,
     });
-    let feeWrittenOffMinor = refund.feeWrittenOffMinor;
-    if (order.plan === 'INSTALLMENTS') feeWrittenOffMinor = await this.adjustPlan(order, refund);
+    if (outcome.status !== 'APPLIED' && outcome.status !== 'REPLAYED') {
+      throw new AppError('CONFLICT', `The refund could not be recorded: ${outcome.status}`);
+    }
+    const feeWrittenOffMinor = outcome.entry.effects?.feeWrittenOffMinor ?? 0;
     const refundedMinor = Math.max(order.refundedMinor, refund.refundedAfterMinor);
     await this.orders.setPayment(order._id, { refundedMinor });
     return { order: { ...order, refundedMinor }, refund: { ...refund, feeWrittenOffMinor }, userErrors: [] };
-  }
-
-  /**
-   * Re-amortizes (or cancels) the unbilled periods; unbilled fees shrink pro rata. Applied once per
-   * refund (the plan lists the refunds it took), so a replayed refund changes nothing twice.
-   */
-  private async adjustPlan(order: OrderDoc, refund: RefundDoc): Promise<number> {
-    const [plan] = await this.repos.installmentPlans.findByOrderIds([order._id]);
-    if (!plan) return 0;
-    if (plan.refundsApplied.includes(refund._id)) {
-      return (
-        (await this.repos.refunds.ofOrder(order._id)).find((r) => r._id === refund._id)?.feeWrittenOffMinor ??
-        0
-      );
-    }
-    if (plan.status !== 'ACTIVE') return 0;
-    const result = refundInstallments(plan.remaining, plan.billedPeriods, refund.amountMinor);
-    const billed = plan.remaining.filter((period) => period.index <= plan.billedPeriods);
-    await this.repos.installmentPlans.applyRefund(plan._id, {
-      remaining: [...billed, ...result.remainingSchedule],
-      feeWrittenOffMinor: plan.feeWrittenOffMinor + result.feeWrittenOffMinor,
-      status: result.cancelled ? 'CANCELLED' : 'ACTIVE',
-      refundsApplied: [...plan.refundsApplied, refund._id],
-    });
-    await this.repos.refunds.setFeeWrittenOff(refund._id, result.feeWrittenOffMinor);
-    return result.feeWrittenOffMinor;
-  }
-
-  private async createPlan(order: OrderDoc, now: Date): Promise<void> {
-    const [line] = await this.repos.creditLines.findByIds([order.lineId]);
-    if (!line || !isInstallmentPeriodCount(order.periods))
-      throw new AppError('CONFLICT', 'Order has no valid plan');
-    const offer = priceInstallments(order.totalMinor, order.periods, line.riskTier);
-    await this.repos.installmentPlans.insertOnce({
-      _id: `plan_${order._id}`,
-      lineId: order.lineId,
-      userId: order.userId,
-      orderId: order._id,
-      principalMinor: offer.principalMinor,
-      periods: offer.periods,
-      tier: line.riskTier,
-      feeRateBpsPerPeriod: offer.feeRateBpsPerPeriod,
-      totalFeeMinor: offer.totalFeeMinor,
-      annualizedRateBps: offer.annualizedRateBps,
-      schedule: offer.schedule,
-      remaining: offer.schedule,
-      refundsApplied: [],
-      billedPeriods: 0,
-      feeWrittenOffMinor: 0,
-      status: 'ACTIVE',
-      capturedAt: now,
-    });
   }
 
   /**
@@ -240,26 +193,32 @@ export class OrderPaymentService {
             captureMinor: order.totalMinor,
             plan: order.plan,
             orderId: order._id,
+            ...(order.plan === 'INSTALLMENTS'
+              ? { periods: order.periods, tier: await this.tierOf(order.lineId) }
+              : {}),
           }
         : { type, authorizationId: order.authorizationId, authorizedMinor: order.totalMinor };
-    try {
-      const outcome = await this.ledger.append({
-        lineId: order.lineId,
-        command,
-        key: `resolve:${order.authorizationId}`,
-        requestHash: requestHash({ resolve: type, authorizationId: order.authorizationId }),
-        now,
-      });
-      if (outcome.status === 'REJECTED')
-        return failed(order, outcome.rejection, `The hold could not be resolved: ${outcome.rejection}`);
-      return undefined;
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'IDEMPOTENCY_KEY_REUSED') {
-        const code = type === 'CAPTURE' ? 'ORDER_CANCELLED' : 'ORDER_ALREADY_SHIPPED';
-        return failed(order, code, 'The hold on this order was already resolved the other way');
-      }
-      throw error;
+    const outcome = await this.ledger.append({
+      lineId: order.lineId,
+      command,
+      key: `resolve:${order.authorizationId}`,
+      requestHash: requestHash({ resolve: type, authorizationId: order.authorizationId }),
+      now,
+    });
+    if (outcome.status === 'KEY_REUSED') {
+      const code = type === 'CAPTURE' ? 'ORDER_CANCELLED' : 'ORDER_ALREADY_SHIPPED';
+      return failed(order, code, 'The hold on this order was already resolved the other way');
     }
+    if (outcome.status === 'REJECTED')
+      return failed(order, outcome.rejection, `The hold could not be resolved: ${outcome.rejection}`);
+    return undefined;
+  }
+
+  /** The fee tier that prices a plan: the line's, from its risk assessment. */
+  private async tierOf(lineId: string) {
+    const line = await this.repos.creditLines.byId(lineId);
+    if (!line) throw new AppError('NOT_FOUND', `No credit line ${lineId}`);
+    return line.riskTier;
   }
 
   private async load(orderId: string): Promise<OrderDoc> {

@@ -1,26 +1,33 @@
-import { isDeepStrictEqual } from 'node:util';
 import { applyCommand } from '../core/ledger/apply';
-import type { LineBalances } from '../core/ledger/balances';
-import { billStatus, spreadPayment } from '../core/billing/bill-payments';
-import { type CreditLineDoc, lineFigures } from '../storage/models/credit-line.model';
+import type { LineState } from '../core/ledger/line-state';
+import { billProjection, type BillDoc } from '../storage/models/bill.model';
+import { type CreditLineDoc, lineProjection } from '../storage/models/credit-line.model';
+import { planProjection, type InstallmentPlanDoc } from '../storage/models/installment-plan.model';
+import type { LedgerEntryDoc } from '../storage/models/ledger-entry.model';
 import type { OrderDoc } from '../storage/models/order.model';
 import type { OrderRepository } from '../storage/repositories/order.repository';
 import type { Repositories } from '../storage/repositories/repositories';
+import { requestHash } from './request-hash';
 
 export interface RebuildReport {
   linesChecked: number;
   ordersChecked: number;
   billsChecked: number;
+  plansChecked: number;
   /** One line per difference found, e.g. "cl_alice: usedMinor 100 != ledger 0". */
   differences: string[];
   fixed: boolean;
 }
 
+/** Equal as stored data (key order aside). */
+const same = (a: unknown, b: unknown) => requestHash(a) === requestHash(b);
+
 /**
- * Recomputes projections from the append-only records and reports every difference: each ledger
- * entry is replayed through the pure core from the first one (its stored balances must match), the line
- * summary must equal the head, and each order's payment fields must match its ledger and refunds.
- * With `fix`, projections are overwritten with the recomputed values.
+ * Recomputes projections from the append-only ledger and reports every difference: each entry is
+ * replayed through the pure core from the first one (its stored state must match); the line summary,
+ * every bill and every plan are computed with the same projection functions the live path uses; each
+ * order's payment fields must match its ledger entries and refunds. With `fix`, projections are
+ * overwritten with the recomputed values.
  */
 export class RebuildService {
   constructor(private readonly repos: Repositories) {}
@@ -29,106 +36,157 @@ export class RebuildService {
     const differences: string[] = [];
     const lines = await this.repos.creditLines.all();
     let billsChecked = 0;
+    let plansChecked = 0;
+    const resolvedHolds = new Map<string, LedgerEntryDoc>();
     for (const line of lines) {
-      differences.push(...(await this.checkLine(line, fix)));
-      const bills = await this.checkBills(line._id, fix);
-      billsChecked += bills.checked;
-      differences.push(...bills.differences);
+      const entries = await this.repos.ledger.all(line._id);
+      for (const entry of entries) {
+        if (entry.type === 'CAPTURE' || entry.type === 'VOID') {
+          const command = entry.command as { authorizationId: string };
+          resolvedHolds.set(command.authorizationId, entry);
+        }
+      }
+      const replay = this.replayLine(line, entries);
+      differences.push(...replay.differences);
+      if (replay.head) differences.push(...(await this.checkLine(line, replay.sequence, replay.head, fix)));
+      billsChecked += replay.bills.size;
+      plansChecked += replay.plans.size;
+      differences.push(...(await this.checkBills(line, replay.bills, fix)));
+      differences.push(...(await this.checkPlans(line, replay.plans, fix)));
     }
     let ordersChecked = 0;
     for (const orders of [this.repos.mallOrders, this.repos.installmentOrders]) {
       for (const order of await orders.all()) {
         ordersChecked += 1;
-        differences.push(...(await this.checkOrder(orders, order, fix)));
+        differences.push(
+          ...(await this.checkOrder(orders, order, resolvedHolds.get(order.authorizationId), fix)),
+        );
       }
     }
     return {
       linesChecked: lines.length,
       ordersChecked,
       billsChecked,
+      plansChecked,
       differences,
       fixed: fix && differences.length > 0,
     };
   }
 
-  private async checkLine(line: CreditLineDoc, fix: boolean): Promise<string[]> {
+  /** Replays every entry through the core; the last state of each bill and plan is what it must show. */
+  private replayLine(line: CreditLineDoc, entries: LedgerEntryDoc[]) {
     const differences: string[] = [];
-    let head: LineBalances | null = null;
+    const bills = new Map<string, BillDoc>();
+    const plans = new Map<string, InstallmentPlanDoc>();
+    const owner = { lineId: line._id, userId: line.userId };
+    let head: LineState | null = null;
     let sequence = 0;
-    for (const entry of await this.repos.ledger.all(line._id)) {
+    for (const entry of entries) {
       sequence += 1;
       if (entry.sequence !== sequence) differences.push(`${line._id}: sequence gap before ${entry.sequence}`);
       const result = applyCommand(head, entry.command, entry.at);
       if (!result.ok) {
-        differences.push(
-          `${line._id}#${entry.sequence}: replay rejected ${entry.type} (${result.rejection})`,
-        );
-        head = entry.balancesAfter;
+        if (result.rejection !== entry.rejection) {
+          differences.push(
+            `${line._id}#${entry.sequence}: replay rejected ${entry.type} (${result.rejection})`,
+          );
+        }
+        head = entry.stateAfter;
         continue;
       }
-      if (!isDeepStrictEqual(result.balances, entry.balancesAfter)) {
-        differences.push(`${line._id}#${entry.sequence}: stored balances differ from the replay`);
+      if (entry.rejection) differences.push(`${line._id}#${entry.sequence}: stored refusal, replay approves`);
+      if (!same(result.state, entry.stateAfter)) {
+        differences.push(`${line._id}#${entry.sequence}: stored state differs from the replay`);
       }
-      head = result.balances;
+      for (const bill of result.effects.bills)
+        bills.set(bill.billId, billProjection(bill, owner, entry.sequence));
+      for (const plan of result.effects.plans)
+        plans.set(plan.planId, planProjection(plan, owner, entry.sequence));
+      head = result.state;
     }
-    if (!head) return differences;
-    const expected: Partial<CreditLineDoc> = lineFigures(sequence, head);
-    const lineDiffs = Object.entries(expected)
-      .filter(([field, value]) => line[field as keyof CreditLineDoc] !== value)
-      .map(
-        ([field, value]) =>
-          `${line._id}: ${field} ${String(line[field as keyof CreditLineDoc])} != ledger ${String(value)}`,
-      );
-    if (fix && lineDiffs.length > 0) await this.repos.creditLines.overwrite({ ...line, ...expected });
-    return [...differences, ...lineDiffs];
+    return { head, sequence, bills, plans, differences };
   }
 
-  /**
-   * Bill payments, replayed in ledger order: each REPAY is spread over the bills issued before it,
-   * oldest first, exactly as it was when it happened; MARK_OVERDUE entries give the overdue state.
-   */
-  private async checkBills(
-    lineId: string,
+  private async checkLine(
+    line: CreditLineDoc,
+    sequence: number,
+    head: LineState,
     fix: boolean,
-  ): Promise<{ checked: number; differences: string[] }> {
-    const bills = new Map((await this.repos.bills.ofLine(lineId)).map((bill) => [bill._id, bill]));
-    const issued: { id: string; total: number; paid: number; overdue: boolean }[] = [];
-    for (const entry of await this.repos.ledger.all(lineId)) {
-      const command = entry.command;
-      if (command.type === 'ISSUE_BILL') {
-        const bill = bills.get(command.billId);
-        if (bill) issued.push({ id: bill._id, total: bill.totalMinor, paid: 0, overdue: false });
-      } else if (command.type === 'MARK_OVERDUE') {
-        const bill = issued.find((b) => b.id === command.billId);
-        if (bill) bill.overdue = true;
-      } else if (command.type === 'REPAY') {
-        const paid = spreadPayment(
-          command.amountMinor,
-          issued.map((bill) => ({ totalMinor: bill.total, paidMinor: bill.paid })),
-        );
-        issued.forEach((bill, index) => (bill.paid = paid[index]!));
-      }
-    }
-    const differences: string[] = [];
-    for (const expected of issued) {
-      const bill = bills.get(expected.id)!;
-      const status = billStatus(expected.paid, expected.total, expected.overdue);
-      if (bill.paidMinor === expected.paid && bill.status === status) continue;
-      differences.push(
-        `${bill._id}: paid ${bill.paidMinor} ${bill.status} != ledger ${expected.paid} ${status}`,
+  ): Promise<string[]> {
+    const expected: Partial<CreditLineDoc> = lineProjection(sequence, head);
+    const diffs = Object.entries(expected)
+      .filter(([field, value]) => !same(line[field as keyof CreditLineDoc], value))
+      .map(([field, value]) =>
+        field === 'state'
+          ? `${line._id}: state differs from the ledger head`
+          : `${line._id}: ${field} ${String(line[field as keyof CreditLineDoc])} != ledger ${String(value)}`,
       );
-      if (fix) await this.repos.bills.setPayment(bill._id, expected.paid, status);
-    }
-    return { checked: issued.length, differences };
+    if (fix && diffs.length > 0) await this.repos.creditLines.overwrite({ ...line, ...expected });
+    return diffs;
   }
 
-  private async checkOrder(orders: OrderRepository, order: OrderDoc, fix: boolean): Promise<string[]> {
-    const resolved = await this.repos.ledger.keyRecord(`${order.lineId}:resolve:${order.authorizationId}`);
-    const entry = resolved ? await this.repos.ledger.entryById(resolved.entryId) : undefined;
+  private async checkBills(
+    line: CreditLineDoc,
+    expected: Map<string, BillDoc>,
+    fix: boolean,
+  ): Promise<string[]> {
+    const stored = new Map((await this.repos.bills.ofLine(line._id)).map((bill) => [bill._id, bill]));
+    const differences: string[] = [];
+    for (const [billId, bill] of expected) {
+      const found = stored.get(billId);
+      if (found && same({ ...found, sequence: 0 }, { ...bill, sequence: 0 })) continue;
+      differences.push(
+        found
+          ? `${billId}: owed ${found.owedMinor} ${found.status} != ledger ${bill.owedMinor} ${bill.status}`
+          : `${billId}: missing (ledger has it)`,
+      );
+      if (fix)
+        await this.repos.bills.project({
+          ...bill,
+          sequence: Math.max(bill.sequence, (found?.sequence ?? 0) + 1),
+        });
+    }
+    for (const billId of stored.keys())
+      if (!expected.has(billId)) differences.push(`${billId}: not in the ledger`);
+    return differences;
+  }
+
+  private async checkPlans(
+    line: CreditLineDoc,
+    expected: Map<string, InstallmentPlanDoc>,
+    fix: boolean,
+  ): Promise<string[]> {
+    const stored = new Map(
+      (await this.repos.installmentPlans.ofLine(line._id)).map((plan) => [plan._id, plan]),
+    );
+    const differences: string[] = [];
+    for (const [planId, plan] of expected) {
+      const found = stored.get(planId);
+      if (found && same({ ...found, sequence: 0 }, { ...plan, sequence: 0 })) continue;
+      differences.push(
+        found
+          ? `${planId}: schedule or status differs from the ledger`
+          : `${planId}: missing (ledger has it)`,
+      );
+      if (fix)
+        await this.repos.installmentPlans.project({
+          ...plan,
+          sequence: Math.max(plan.sequence, (found?.sequence ?? 0) + 1),
+        });
+    }
+    return differences;
+  }
+
+  private async checkOrder(
+    orders: OrderRepository,
+    order: OrderDoc,
+    resolved: LedgerEntryDoc | undefined,
+    fix: boolean,
+  ): Promise<string[]> {
     const refunds = await this.repos.refunds.ofOrder(order._id);
     const expected = {
-      status: entry?.type === 'CAPTURE' ? 'SHIPPED' : entry?.type === 'VOID' ? 'CANCELLED' : 'PLACED',
-      capturedMinor: entry?.type === 'CAPTURE' ? entry.amountMinor : 0,
+      status: resolved?.type === 'CAPTURE' ? 'SHIPPED' : resolved?.type === 'VOID' ? 'CANCELLED' : 'PLACED',
+      capturedMinor: resolved?.type === 'CAPTURE' ? resolved.amountMinor : 0,
       refundedMinor: refunds.reduce((sum, refund) => sum + refund.amountMinor, 0),
     } as const;
     const diffs = (Object.keys(expected) as (keyof typeof expected)[])

@@ -1,22 +1,17 @@
 import { createHash } from 'node:crypto';
-import { isOpenBill } from '../core/billing/bill-payments';
 import type { Viewer } from '../auth/token';
+import { amountDue, type RepayKind } from '../core/repayment/amount-due';
+import type { LedgerWriter } from '../ledger/ledger-writer';
 import { creditLineIdOf } from '../storage/ids';
-import type { InstallmentPlanDoc } from '../storage/models/installment-plan.model';
 import type { PaymentSource, RepaymentDoc } from '../storage/models/repayment.model';
 import type { Repositories } from '../storage/repositories/repositories';
 import { requireViewer } from './access';
-import { BillingService } from './billing.service';
 import type { ClockService } from './clock.service';
-import { LedgerService } from './ledger.service';
 import type { PaymentRail } from './payment-rail';
 import { requestHash } from './request-hash';
 import { idempotencyKeyError, type UserError, userError } from './user-error';
 
-/** STATEMENT: everything billed (incl. overdue, fees, penalties); MINIMUM: what keeps bills current;
- *  AMOUNT: any amount; PAYOFF: everything, unbilled principal too (prepay);
- *  PLAN_PAYOFF: everything billed plus one plan's unbilled principal (its unbilled fees are waived). */
-export type RepayKind = 'STATEMENT' | 'MINIMUM' | 'AMOUNT' | 'PAYOFF' | 'PLAN_PAYOFF';
+export type { RepayKind };
 
 export interface RepayInput {
   kind: RepayKind;
@@ -32,20 +27,35 @@ export interface RepayResult {
   userErrors: UserError[];
 }
 
-export class RepaymentService {
-  private readonly ledger;
+export interface PayOutResult {
+  amountMinor: number | null;
+  userErrors: UserError[];
+}
 
+/** Repayments through a payment rail, and paying a credit balance back. What is due is the core's answer. */
+export class RepaymentService {
   constructor(
-    private readonly repos: Repositories,
+    private readonly repos: Pick<Repositories, 'creditLines' | 'repayments'>,
     private readonly clock: ClockService,
     private readonly rail: PaymentRail,
-    private readonly viewer: Viewer | undefined,
-  ) {
-    this.ledger = new LedgerService(repos);
+    private readonly ledger: LedgerWriter,
+  ) {}
+
+  /** The signed-in user repays their own line. */
+  repay(viewer: Viewer | undefined, input: RepayInput): Promise<RepayResult> {
+    return this.repayFor(requireViewer(viewer).userId, input);
   }
 
-  async repay(input: RepayInput): Promise<RepayResult> {
-    const { userId } = requireViewer(this.viewer);
+  /** The due-day auto-debit of a bill from the default source (a system action, not the user's). */
+  autoDebit(userId: string, billId: string): Promise<RepayResult> {
+    return this.repayFor(userId, {
+      kind: 'STATEMENT',
+      source: 'BANK_CARD',
+      idempotencyKey: `autodebit:${billId}`,
+    });
+  }
+
+  private async repayFor(userId: string, input: RepayInput): Promise<RepayResult> {
     const keyError = idempotencyKeyError(input.idempotencyKey);
     if (keyError) return fail(keyError);
     if (input.kind === 'AMOUNT' && !(Number.isSafeInteger(input.amountMinor) && input.amountMinor! > 0)) {
@@ -56,18 +66,6 @@ export class RepaymentService {
         userError('INVALID_AMOUNT', `${input.kind} computes the amount; leave amount empty`, 'amount'),
       );
     }
-    const line = await this.repos.creditLines.byId(creditLineIdOf(userId));
-    if (!line) return fail(userError('NO_CREDIT_LINE', 'You have no credit line'));
-    let plan: InstallmentPlanDoc | undefined;
-    if (input.kind === 'PLAN_PAYOFF') {
-      plan = input.planId ? await this.repos.installmentPlans.byId(input.planId) : undefined;
-      if (!plan || plan.lineId !== line._id || plan.status !== 'ACTIVE') {
-        return fail(
-          userError('PLAN_NOT_FOUND', 'Give the id of one of your active installment plans', 'planId'),
-        );
-      }
-    }
-
     const key = `${userId}:${input.idempotencyKey}`;
     const id = `rp_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
     const hash = requestHash({
@@ -85,10 +83,22 @@ export class RepaymentService {
       }
       return earlier.status === 'INITIATED' ? this.settle(earlier) : { repayment: earlier, userErrors: [] };
     }
-
-    const amountMinor =
-      input.kind === 'AMOUNT' ? input.amountMinor! : await this.amountFor(input.kind, line._id, plan);
-    if (amountMinor <= 0)
+    const line = await this.repos.creditLines.byId(creditLineIdOf(userId));
+    if (!line?.state) return fail(userError('NO_CREDIT_LINE', 'You have no credit line'));
+    if (input.kind === 'PLAN_PAYOFF' && !line.state.plans.some((plan) => plan.planId === input.planId)) {
+      return fail(
+        userError(
+          'PLAN_NOT_FOUND',
+          'Give the id of one of your installment plans with periods still to bill',
+          'planId',
+        ),
+      );
+    }
+    const due =
+      input.kind === 'AMOUNT'
+        ? { amountMinor: input.amountMinor!, payOffPlanIds: [] }
+        : amountDue(line.state, input.kind, input.planId);
+    if (due.amountMinor <= 0)
       return fail(userError('NOTHING_TO_REPAY', 'Nothing is owed for this kind of repayment', 'kind'));
     const repayment: RepaymentDoc = {
       _id: id,
@@ -97,14 +107,24 @@ export class RepaymentService {
       idempotencyKey: key,
       requestHash: hash,
       kind: input.kind,
-      planId: plan?._id ?? null,
+      planId: input.planId ?? null,
+      payOffPlanIds: due.payOffPlanIds,
       source: input.source,
-      amountMinor,
+      amountMinor: due.amountMinor,
       status: 'INITIATED',
       failureReason: null,
       createdAt: await this.clock.now(),
     };
-    if (!(await this.repos.repayments.insertOnce(repayment))) return this.repay(input); // raced: replay
+    if (!(await this.repos.repayments.insertOnce(repayment))) {
+      // A concurrent request with the same key recorded it first: answer as its replay.
+      const raced = await this.repos.repayments.byId(id);
+      if (!raced) return fail(userError('CONFLICT', 'Retry with the same idempotency key'));
+      return raced.requestHash === hash
+        ? { repayment: raced, userErrors: [] }
+        : fail(
+            userError('IDEMPOTENCY_KEY_REUSED', 'This key was used for another repayment', 'idempotencyKey'),
+          );
+    }
     return this.settle(repayment);
   }
 
@@ -128,61 +148,68 @@ export class RepaymentService {
         userErrors: [userError('PAYMENT_FAILED', `The payment source declined: ${result.reason}`, 'source')],
       };
     }
-    const outcome = await this.ledger.append({
+    await this.ledger.append({
       lineId: repayment.lineId,
-      command: { type: 'REPAY', repaymentId: repayment._id, amountMinor: repayment.amountMinor },
+      command: {
+        type: 'REPAY',
+        repaymentId: repayment._id,
+        amountMinor: repayment.amountMinor,
+        payOffPlanIds: repayment.payOffPlanIds ?? [],
+      },
       key: `repay:${repayment._id}`,
       requestHash: requestHash({ repay: repayment._id, amountMinor: repayment.amountMinor }),
-      now: repayment.createdAt,
+      now: await this.clock.now(),
     });
-    if (outcome.status === 'APPLIED') {
-      await new BillingService(this.repos).applyToBills(repayment.lineId, repayment.amountMinor);
-    }
-    // Idempotent (it checks the plan's status), so a replay after a crash completes it too.
-    if (outcome.status !== 'REJECTED' && repayment.planId) await this.payOffPlan(repayment.planId);
     await this.repos.repayments.setStatus(repayment._id, 'SUCCEEDED', null);
     return { repayment: { ...repayment, status: 'SUCCEEDED' }, userErrors: [] };
   }
 
-  /** The plan's unbilled periods are gone: their principal was repaid, their fees are waived. */
-  private async payOffPlan(planId: string): Promise<void> {
-    const plan = await this.repos.installmentPlans.byId(planId);
-    if (!plan || plan.status !== 'ACTIVE') return;
-    const unbilled = plan.remaining.filter((period) => period.index > plan.billedPeriods);
-    await this.repos.installmentPlans.applyRefund(plan._id, {
-      remaining: plan.remaining.filter((period) => period.index <= plan.billedPeriods),
-      feeWrittenOffMinor:
-        plan.feeWrittenOffMinor + unbilled.reduce((sum, period) => sum + period.feeMinor, 0),
-      status: 'PAID_OFF',
-      refundsApplied: plan.refundsApplied,
+  /**
+   * Pays (part of) the credit balance back to the customer's source. The ledger debits the balance
+   * first, so the same money cannot be paid out twice; the local rail always disburses.
+   */
+  async payOutCreditBalance(
+    viewer: Viewer | undefined,
+    input: { amountMinor?: number | undefined; idempotencyKey: string },
+  ): Promise<PayOutResult> {
+    const { userId } = requireViewer(viewer);
+    const keyError = idempotencyKeyError(input.idempotencyKey);
+    if (keyError) return { amountMinor: null, userErrors: [keyError] };
+    const line = await this.repos.creditLines.byId(creditLineIdOf(userId));
+    if (!line?.state)
+      return { amountMinor: null, userErrors: [userError('NO_CREDIT_LINE', 'You have no credit line')] };
+    const amountMinor = input.amountMinor ?? line.state.creditBalanceMinor;
+    const outcome = await this.ledger.append({
+      lineId: line._id,
+      command: { type: 'PAY_OUT_CREDIT', payoutId: `${userId}:${input.idempotencyKey}`, amountMinor },
+      key: `payout:${input.idempotencyKey}`,
+      // The request is what was asked ("all" or an amount), so a retry after the payout replays it.
+      requestHash: requestHash({ payout: input.amountMinor ?? 'ALL' }),
+      now: await this.clock.now(),
+      line,
     });
-  }
-
-  private async amountFor(
-    kind: Exclude<RepayKind, 'AMOUNT'>,
-    lineId: string,
-    plan?: InstallmentPlanDoc,
-  ): Promise<number> {
-    const head = (await this.ledger.head(lineId))?.balancesAfter;
-    if (!head) return 0;
-    const billed =
-      head.billedPrincipalMinor + head.overduePrincipalMinor + head.feesOwedMinor + head.penaltiesOwedMinor;
-    if (kind === 'PAYOFF') return head.principalMinor + head.feesOwedMinor + head.penaltiesOwedMinor;
-    if (kind === 'STATEMENT') return billed;
-    if (kind === 'PLAN_PAYOFF') {
-      // The waterfall pays everything billed first, so the payoff covers that and then the plan.
-      const planUnbilled = plan!.remaining
-        .filter((period) => period.index > plan!.billedPeriods)
-        .reduce((sum, period) => sum + period.principalMinor, 0);
-      return billed + planUnbilled;
+    if (outcome.status === 'KEY_REUSED') {
+      return {
+        amountMinor: null,
+        userErrors: [
+          userError('IDEMPOTENCY_KEY_REUSED', 'This key was used for another payout', 'idempotencyKey'),
+        ],
+      };
     }
-    // MINIMUM: what is left of each unpaid bill's minimum, plus all of an overdue bill.
-    let minimum = 0;
-    for (const bill of await this.repos.bills.ofLine(lineId)) {
-      if (bill.status === 'OVERDUE') minimum += bill.totalMinor - bill.paidMinor;
-      else if (isOpenBill(bill.status)) minimum += Math.max(0, bill.minimumDueMinor - bill.paidMinor);
+    if (outcome.status === 'REJECTED') {
+      const error =
+        outcome.rejection === 'INVALID_AMOUNT' && input.amountMinor === undefined
+          ? userError('NOTHING_TO_PAY_OUT', 'There is no credit balance to pay back', 'amount')
+          : outcome.rejection === 'INVALID_AMOUNT'
+            ? userError('INVALID_AMOUNT', 'Pay back a positive amount', 'amount')
+            : userError(
+                outcome.rejection,
+                `At most ${line.state.creditBalanceMinor} minor units can be paid back`,
+                'amount',
+              );
+      return { amountMinor: null, userErrors: [error] };
     }
-    return Math.min(minimum, billed);
+    return { amountMinor: outcome.entry.amountMinor, userErrors: [] };
   }
 }
 

@@ -4,6 +4,7 @@ import type { Store } from '../storage/models/product.model';
 import type { Repositories } from '../storage/repositories/repositories';
 import { CheckoutService } from './checkout.service';
 import { ClockService } from './clock.service';
+import { LedgerWriter } from '../ledger/ledger-writer';
 import { OrderPaymentService } from './order-payment.service';
 import { StoreService } from './store.service';
 
@@ -22,9 +23,10 @@ export function createStoreServices(
 ): StoreServices {
   const orders = store === 'MALL' ? repos.mallOrders : repos.installmentOrders;
   const clock = new ClockService(repos.clock, mode);
+  const ledger = new LedgerWriter(repos);
   return {
     catalog: new StoreService(store, repos, orders, viewer),
-    checkout: new CheckoutService(store, repos, orders, clock, viewer),
-    payments: new OrderPaymentService(repos, orders, clock, viewer),
+    checkout: new CheckoutService(store, repos, orders, clock, ledger),
+    payments: new OrderPaymentService(repos, orders, clock, ledger),
   };
 }

@@ -3,8 +3,6 @@ import { channelBindingSchema } from './models/channel-binding.model';
 import { creditLineSchema } from './models/credit-line.model';
 import { installmentOrderSchema, mallOrderSchema } from './models/order.model';
 import { ledgerEntrySchema } from './models/ledger-entry.model';
-import { ledgerKeySchema } from './models/ledger-key.model';
-import { riskDecisionSchema } from './models/risk-decision.model';
 import { installmentPlanSchema } from './models/installment-plan.model';
 import { refundSchema } from './models/refund.model';
 import { clockSchema } from './models/clock.model';
@@ -33,8 +31,6 @@ function registerModels(connection: Connection) {
     partners: connection.model('Partner', partnerSchema),
     channelBindings: connection.model('ChannelBinding', channelBindingSchema),
     ledgerEntries: connection.model('LedgerEntry', ledgerEntrySchema),
-    ledgerKeys: connection.model('LedgerKey', ledgerKeySchema),
-    riskDecisions: connection.model('RiskDecision', riskDecisionSchema),
     installmentPlans: connection.model('InstallmentPlan', installmentPlanSchema),
     refunds: connection.model('Refund', refundSchema),
     clock: connection.model('Clock', clockSchema),

@@ -1,6 +1,8 @@
-import { ApolloServer } from '@apollo/server';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { startStandaloneServer } from '@apollo/server/standalone';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { GraphQLError } from 'graphql';
 import { InvalidTokenError, type Viewer, viewerFromAuthorization } from '../auth/token';
 import type { AppMode } from '../config';
@@ -45,12 +47,105 @@ export async function serveSubgraph<TServices>(
     // The gateway is the public entry point; subgraphs stay on loopback.
     introspection: true,
   });
-  const { url } = await startStandaloneServer(server, {
-    listen: { port: options.port, host: '127.0.0.1' },
-    context: async ({ req }) => {
-      const viewer = viewerOf(options.authSecret, req.headers.authorization);
-      return { viewer, services: definition.createServices(options.repos, viewer, options.mode) };
-    },
+  const context = async (req: http.IncomingMessage) => {
+    const viewer = viewerOf(options.authSecret, req.headers.authorization);
+    return { viewer, services: definition.createServices(options.repos, viewer, options.mode) };
+  };
+  // Apollo's standalone server answers a body it cannot read with an HTML page and a stack trace.
+  const httpServer = http.createServer((req, res) => void respond(server, req, res, context));
+  server.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));
+  await server.start();
+  await new Promise<void>((resolve) => httpServer.listen(options.port, '127.0.0.1', resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/`, stop: () => server.stop() };
+}
+
+interface Reply {
+  status: number;
+  headers: Iterable<[string, string]>;
+  body: string | AsyncIterable<string>;
+}
+
+const maxBodyBytes = 50 * 1024 * 1024; // as Apollo's standalone server
+
+/** Every answer is JSON with `extensions.code` on its errors, whatever went wrong. */
+async function respond<TContext extends object>(
+  server: ApolloServer<TContext>,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  context: (req: http.IncomingMessage) => Promise<TContext>,
+): Promise<void> {
+  try {
+    await send(res, await handle(server, req, context));
+  } catch (error) {
+    console.error(error);
+    if (res.headersSent) res.destroy();
+    else await send(res, refusal(500, 'INTERNAL_SERVER_ERROR', 'Internal server error'));
+  }
+}
+
+async function handle<TContext extends object>(
+  server: ApolloServer<TContext>,
+  req: http.IncomingMessage,
+  context: (req: http.IncomingMessage) => Promise<TContext>,
+): Promise<Reply> {
+  const raw = await readBody(req);
+  if (raw === undefined) return refusal(413, 'REQUEST_ENTITY_TOO_LARGE', 'Request body too large');
+  let body: unknown;
+  if (/^application\/json\b/i.test(req.headers['content-type'] ?? '') && raw !== '') {
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return refusal(400, 'BAD_REQUEST', 'POST body sent invalid JSON.');
+    }
+  }
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const request: HTTPGraphQLRequest = {
+    method: req.method?.toUpperCase() ?? 'GET',
+    headers,
+    search: new URL(req.url ?? '/', 'http://localhost').search,
+    body,
+  };
+  const response = await server.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: request,
+    context: () => context(req),
   });
-  return { url, stop: () => server.stop() };
+  return {
+    status: response.status ?? 200,
+    headers: response.headers,
+    body: response.body.kind === 'complete' ? response.body.string : response.body.asyncIterator,
+  };
+}
+
+/** The body as text, or undefined past the limit (read to the end so the answer can still be sent). */
+async function readBody(req: http.IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= maxBodyBytes) chunks.push(chunk);
+  }
+  return size > maxBodyBytes ? undefined : Buffer.concat(chunks).toString('utf8');
+}
+
+function refusal(status: number, code: string, message: string): Reply {
+  return {
+    status,
+    headers: [['content-type', 'application/json; charset=utf-8']],
+    body: JSON.stringify({ errors: [{ message, extensions: { code } }] }),
+  };
+}
+
+async function send(res: http.ServerResponse, reply: Reply): Promise<void> {
+  res.statusCode = reply.status;
+  for (const [key, value] of reply.headers) res.setHeader(key, value);
+  if (typeof reply.body === 'string') {
+    res.end(reply.body);
+    return;
+  }
+  for await (const chunk of reply.body) res.write(chunk);
+  res.end();
 }

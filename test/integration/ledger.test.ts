@@ -11,7 +11,7 @@ const authorize = (authorizationId: string, amountMinor: number): LedgerCommand 
   amountMinor,
   request: {
     channel: 'MALL',
-    category: 'HOME',
+    categories: ['HOME'],
     plan: 'FULL',
     scenarioUsedThisMonthMinor: 0,
   },

@@ -1,4 +1,4 @@
-import { KeyedMutex } from '../../src/services/keyed-mutex';
+import { KeyedMutex } from '../../src/ledger/keyed-mutex';
 
 describe('KeyedMutex', () => {
   test('tasks with one key run one at a time, in order; other keys run alongside', async () => {

@@ -1,3 +1,8 @@
+import { composeStatement, firstStatementForPlan, isStatementDue } from '../billing/statement';
+import { isInstallmentPeriodCount } from '../installments/fee-rates';
+import { refundInstallments } from '../installments/refund';
+import { priceInstallments } from '../installments/schedule';
+import { type Accrued, accrueDueDays } from '../overdue/penalty';
 import {
   type AuthorizationDecision,
   type AuthorizationInput,
@@ -5,24 +10,56 @@ import {
   velocityWindowMinutes,
 } from '../policy/decide-authorization';
 import type { RefusalReason } from '../policy/refusal-reasons';
+import { scenarioMonth, scenarioOf } from '../policy/scenario';
 import { allocateRepayment } from '../repayment/waterfall';
-import { assertBalances, lineAvailableMinor, type LineBalances, unbilledPrincipalMinor } from './balances';
-import type { LedgerCommand } from './commands';
+import { businessDate } from '../time/business-date';
+import type { AuthorizationRequest, LedgerCommand } from './commands';
+import {
+  assertLineState,
+  billOwedMinor,
+  type BillComponent,
+  type BillState,
+  InvariantViolation,
+  lineFigures,
+  type LineState,
+  owedOn,
+  type PlanState,
+} from './line-state';
 
-export type LedgerRejection =
-  | 'LINE_ALREADY_OPEN'
-  | 'LINE_NOT_OPEN'
-  | 'INVALID_AMOUNT'
-  | 'CAPTURE_EXCEEDS_AUTHORIZATION'
-  | 'HOLD_NOT_FOUND'
-  | 'BILL_EXCEEDS_UNBILLED'
-  | 'CUT_BELOW_USED'
-  | 'LINE_NOT_FROZEN'
-  | RefusalReason;
+/** Named outcomes of a refused command, one per rule. */
+export const ledgerRejections = [
+  'LINE_ALREADY_OPEN',
+  'LINE_NOT_OPEN',
+  'INVALID_AMOUNT',
+  'CAPTURE_EXCEEDS_AUTHORIZATION',
+  'HOLD_NOT_FOUND',
+  'PLAN_NOT_PRICED',
+  'STATEMENT_NOT_DUE',
+  'NOTHING_TO_BILL',
+  'CREDIT_BALANCE_TOO_LOW',
+  'CUT_BELOW_USED',
+  'LINE_NOT_FROZEN',
+] as const;
+export type LedgerRejection = (typeof ledgerRejections)[number] | RefusalReason;
+
+/** What an applied command changed besides the line itself: the bills and plans, after. */
+export interface Effects {
+  bills: BillState[];
+  plans: PlanState[];
+  accruedPenaltyMinor: number;
+  accruedInterestMinor: number;
+  billsGoneOverdue: string[];
+  creditAppliedMinor: number;
+  /** Unbilled installment fees a refund wrote off. */
+  feeWrittenOffMinor: number;
+}
+
+/** An authorization decision with the inputs it was made from (automated decisions are explainable). */
+export type RecordedDecision = AuthorizationDecision & { inputs: AuthorizationInput };
 
 export type ApplyResult =
-  | { ok: true; balances: LineBalances; amountMinor: number; decision?: AuthorizationDecision }
-  | { ok: false; rejection: LedgerRejection; decision?: AuthorizationDecision };
+  | { ok: true; state: LineState; amountMinor: number; effects: Effects; decision?: RecordedDecision }
+  | { ok: false; rejection: LedgerRejection; decision?: RecordedDecision };
 
 /** More than any channel's velocity limit, so the rule always sees the whole window. */
 const maxRecentAuthorizations = 50;
@@ -34,28 +71,36 @@ function typicalAmount(amounts: readonly number[]): number | undefined {
   return [...amounts].sort((a, b) => a - b)[Math.floor(amounts.length / 2)];
 }
 
-/** The risk inputs a line's own history supplies (status, credit, velocity, typical amount). */
+/** The risk inputs a line's own history supplies (status, credit, velocity, typical amount, quota). */
 export type LineRiskInputs = Pick<
   AuthorizationInput,
-  'lineStatus' | 'availableMinor' | 'authorizationsInVelocityWindow' | 'typicalAmountMinor'
+  | 'lineStatus'
+  | 'availableMinor'
+  | 'authorizationsInVelocityWindow'
+  | 'typicalAmountMinor'
+  | 'scenarioUsedThisMonthMinor'
 >;
 
 /** What the head says about the line for an authorization at `now`; one source for real and what-if decisions. */
-export function lineRiskInputs(head: LineBalances, now: Date): LineRiskInputs {
+export function lineRiskInputs(head: LineState, request: AuthorizationRequest, now: Date): LineRiskInputs {
+  const scenario = scenarioOf(request.channel, request.categories);
   return {
     lineStatus: head.status,
-    availableMinor: lineAvailableMinor(head),
+    availableMinor: lineFigures(head).availableMinor,
     authorizationsInVelocityWindow: authorizationsInWindow(head, now).length,
     typicalAmountMinor: typicalAmount(head.recentAmountsMinor),
+    scenarioUsedThisMonthMinor:
+      head.scenarioUsage.find((usage) => usage.scenario === scenario && usage.month === scenarioMonth(now))
+        ?.usedMinor ?? 0,
   };
 }
 
-function authorizationsInWindow(head: LineBalances, now: Date): number[] {
+function authorizationsInWindow(head: LineState, now: Date): number[] {
   const windowStart = now.getTime() - velocityWindowMinutes * 60_000;
   return head.recentAuthorizationsAt.filter((at) => at > windowStart);
 }
 
-const reject = (rejection: LedgerRejection, decision?: AuthorizationDecision): ApplyResult => ({
+const reject = (rejection: LedgerRejection, decision?: RecordedDecision): ApplyResult => ({
   ok: false,
   rejection,
   ...(decision ? { decision } : {}),
@@ -66,169 +111,273 @@ function positive(amount: number): boolean {
 }
 
 /**
- * The settlement state machine: head balances + command + now -> new balances or one named
- * rejection. Pure: no I/O, no clock. Invariants are asserted on the way in and out.
+ * The settlement state machine: head state + command + now -> new state or one named rejection.
+ * Pure: no I/O, no clock. Time never goes back. Every command first brings bills up to `now`
+ * (overdue status, penalties, interest); afterwards a credit balance pays what bills owe, and bills
+ * and plans that are done leave the head (their final state is in the effects).
  */
-export function applyCommand(head: LineBalances | null, command: LedgerCommand, now: Date): ApplyResult {
+export function applyCommand(head: LineState | null, command: LedgerCommand, now: Date): ApplyResult {
+  const today = businessDate(now);
   if (command.type === 'OPEN') {
     if (head) return reject('LINE_ALREADY_OPEN');
     if (!positive(command.limitMinor)) return reject('INVALID_AMOUNT');
-    return done(
-      {
-        status: 'ACTIVE',
-        limitMinor: command.limitMinor,
-        principalMinor: 0,
-        billedPrincipalMinor: 0,
-        overduePrincipalMinor: 0,
-        heldMinor: 0,
-        feesOwedMinor: 0,
-        penaltiesOwedMinor: 0,
-        creditBalanceMinor: 0,
-        statementDay: command.statementDay,
-        recentAuthorizationsAt: [],
-        recentAmountsMinor: [],
-      },
-      command.limitMinor,
-    );
+    const opened: LineState = {
+      status: 'ACTIVE',
+      limitMinor: command.limitMinor,
+      statementDay: command.statementDay,
+      openedOn: today,
+      lastStatementDate: null,
+      lastAt: now.getTime(),
+      heldMinor: 0,
+      creditBalanceMinor: 0,
+      unbilledCharges: [],
+      plans: [],
+      bills: [],
+      onTimeStreak: 0,
+      recentAuthorizationsAt: [],
+      recentAmountsMinor: [],
+      scenarioUsage: [],
+    };
+    return finish(null, opened, command.limitMinor, noAccrual());
   }
   if (!head) return reject('LINE_NOT_OPEN');
-  assertBalances(head);
+  assertLineState(head);
+  if (now.getTime() < head.lastAt) {
+    throw new InvariantViolation(
+      `time went back: ${now.toISOString()} before ${new Date(head.lastAt).toISOString()}`,
+    );
+  }
+  const state = structuredClone(head);
+  state.lastAt = now.getTime();
+  const accrued = accrueDueDays(state, today);
 
   switch (command.type) {
     case 'AUTHORIZE': {
       if (!positive(command.amountMinor)) return reject('INVALID_AMOUNT');
-      const decision = decideAuthorization(
-        { ...command.request, ...lineRiskInputs(head, now), amountMinor: command.amountMinor },
-        now,
-      );
+      const inputs: AuthorizationInput = {
+        ...command.request,
+        ...lineRiskInputs(state, command.request, now),
+        amountMinor: command.amountMinor,
+      };
+      const decision: RecordedDecision = { ...decideAuthorization(inputs, now), inputs };
       if (!decision.approved) return reject(decision.reason!, decision);
-      return done(
-        {
-          ...head,
-          heldMinor: head.heldMinor + command.amountMinor,
-          recentAuthorizationsAt: [...authorizationsInWindow(head, now), now.getTime()].slice(
-            -maxRecentAuthorizations,
-          ),
-          recentAmountsMinor: [...head.recentAmountsMinor, command.amountMinor].slice(-typicalAmountSample),
-        },
-        command.amountMinor,
-        decision,
+      state.heldMinor += command.amountMinor;
+      state.recentAuthorizationsAt = [...authorizationsInWindow(state, now), now.getTime()].slice(
+        -maxRecentAuthorizations,
       );
+      state.recentAmountsMinor = [...state.recentAmountsMinor, command.amountMinor].slice(
+        -typicalAmountSample,
+      );
+      const scenario = scenarioOf(command.request.channel, command.request.categories);
+      if (scenario) {
+        const month = scenarioMonth(now);
+        const usage = state.scenarioUsage.find((u) => u.scenario === scenario && u.month === month);
+        // Only this month's usage matters; older months drop off.
+        state.scenarioUsage = [
+          ...state.scenarioUsage.filter((u) => u.month === month && u.scenario !== scenario),
+          { scenario, month, usedMinor: (usage?.usedMinor ?? 0) + command.amountMinor },
+        ];
+      }
+      return finish(head, state, command.amountMinor, accrued, decision);
     }
     case 'CAPTURE': {
       if (!positive(command.captureMinor)) return reject('INVALID_AMOUNT');
       if (command.captureMinor > command.authorizedMinor) return reject('CAPTURE_EXCEEDS_AUTHORIZATION');
-      if (head.heldMinor < command.authorizedMinor) return reject('HOLD_NOT_FOUND');
+      if (state.heldMinor < command.authorizedMinor) return reject('HOLD_NOT_FOUND');
       // Partial capture releases the rest of the hold.
-      return done(
-        {
-          ...head,
-          heldMinor: head.heldMinor - command.authorizedMinor,
-          principalMinor: head.principalMinor + command.captureMinor,
-        },
-        command.captureMinor,
-      );
+      state.heldMinor -= command.authorizedMinor;
+      if (command.plan === 'INSTALLMENTS') {
+        if (command.periods === undefined || !isInstallmentPeriodCount(command.periods) || !command.tier) {
+          return reject('PLAN_NOT_PRICED');
+        }
+        const offer = priceInstallments(command.captureMinor, command.periods, command.tier);
+        state.plans.push({
+          planId: planIdOf(command.orderId),
+          chargeId: command.authorizationId,
+          orderId: command.orderId,
+          periods: command.periods,
+          tier: command.tier,
+          firstStatementDate: firstStatementForPlan(state, today),
+          schedule: offer.schedule,
+          remaining: offer.schedule,
+          billedPeriods: 0,
+          feeWrittenOffMinor: 0,
+          status: 'ACTIVE',
+        });
+      } else {
+        state.unbilledCharges.push({
+          chargeId: command.authorizationId,
+          ref: command.orderId,
+          amountMinor: command.captureMinor,
+          capturedOn: today,
+        });
+      }
+      return finish(head, state, command.captureMinor, accrued);
     }
     case 'VOID': {
-      if (head.heldMinor < command.authorizedMinor) return reject('HOLD_NOT_FOUND');
-      return done({ ...head, heldMinor: head.heldMinor - command.authorizedMinor }, command.authorizedMinor);
+      if (state.heldMinor < command.authorizedMinor) return reject('HOLD_NOT_FOUND');
+      state.heldMinor -= command.authorizedMinor;
+      return finish(head, state, command.authorizedMinor, accrued);
     }
     case 'REFUND': {
       if (!positive(command.amountMinor)) return reject('INVALID_AMOUNT');
-      // A refund shrinks unbilled principal first, then billed, then overdue; the rest is credit.
       let left = command.amountMinor;
-      const fromUnbilled = Math.min(left, unbilledPrincipalMinor(head));
-      left -= fromUnbilled;
-      const fromBilled = Math.min(left, head.billedPrincipalMinor);
-      left -= fromBilled;
-      const fromOverdue = Math.min(left, head.overduePrincipalMinor);
-      left -= fromOverdue;
-      return done(
-        {
-          ...head,
-          principalMinor: head.principalMinor - fromUnbilled - fromBilled - fromOverdue,
-          billedPrincipalMinor: head.billedPrincipalMinor - fromBilled,
-          overduePrincipalMinor: head.overduePrincipalMinor - fromOverdue,
-          creditBalanceMinor: head.creditBalanceMinor + left,
-        },
-        command.amountMinor,
-      );
+      let feeWrittenOffMinor = 0;
+      if (command.plan === 'INSTALLMENTS') {
+        const plan = state.plans.find((candidate) => candidate.chargeId === command.chargeId);
+        if (plan) {
+          const planRefund = refundPlan(plan, left);
+          left = planRefund.excessMinor;
+          feeWrittenOffMinor = planRefund.feeWrittenOffMinor;
+        }
+      } else {
+        const charge = state.unbilledCharges.find((candidate) => candidate.chargeId === command.chargeId);
+        if (charge) {
+          const take = Math.min(left, charge.amountMinor);
+          charge.amountMinor -= take;
+          left -= take;
+        }
+      }
+      left = creditBillItems(state, command.chargeId, left);
+      // Already paid: the money goes back to the customer's credit balance.
+      state.creditBalanceMinor += left;
+      return finish(head, state, command.amountMinor, { ...accrued, feeWrittenOffMinor });
     }
     case 'ISSUE_BILL': {
-      if (command.principalMinor < 0 || command.feesMinor < 0) return reject('INVALID_AMOUNT');
-      if (command.principalMinor > unbilledPrincipalMinor(head)) return reject('BILL_EXCEEDS_UNBILLED');
-      return done(
-        {
-          ...head,
-          billedPrincipalMinor: head.billedPrincipalMinor + command.principalMinor,
-          feesOwedMinor: head.feesOwedMinor + command.feesMinor,
-        },
-        command.principalMinor + command.feesMinor,
-      );
+      if (!isStatementDue(state, command.statementDate, today)) return reject('STATEMENT_NOT_DUE');
+      const bill = composeStatement(state, command.billId, command.statementDate);
+      if (!bill) return reject('NOTHING_TO_BILL');
+      state.bills.push(bill);
+      const billedMinor =
+        bill.billed.FULL_PAY_PRINCIPAL + bill.billed.INSTALLMENT_PRINCIPAL + bill.billed.INSTALLMENT_FEES;
+      return finish(head, state, billedMinor, accrued);
     }
     case 'REPAY': {
       if (!positive(command.amountMinor)) return reject('INVALID_AMOUNT');
-      const { allocations, unallocatedMinor } = allocateRepayment(command.amountMinor, {
-        PENALTIES: head.penaltiesOwedMinor,
-        FEES: head.feesOwedMinor,
-        OVERDUE_PRINCIPAL: head.overduePrincipalMinor,
-        CURRENT_BILL_PRINCIPAL: head.billedPrincipalMinor,
-        UNBILLED_PRINCIPAL: unbilledPrincipalMinor(head),
+      const allocation = allocateRepayment(state, command.amountMinor, {
+        payOffPlanIds: command.payOffPlanIds,
+        prepayUnbilled: true,
       });
-      const principalRepaid =
-        allocations.OVERDUE_PRINCIPAL + allocations.CURRENT_BILL_PRINCIPAL + allocations.UNBILLED_PRINCIPAL;
-      return done(
-        {
-          ...head,
-          penaltiesOwedMinor: head.penaltiesOwedMinor - allocations.PENALTIES,
-          feesOwedMinor: head.feesOwedMinor - allocations.FEES,
-          overduePrincipalMinor: head.overduePrincipalMinor - allocations.OVERDUE_PRINCIPAL,
-          billedPrincipalMinor: head.billedPrincipalMinor - allocations.CURRENT_BILL_PRINCIPAL,
-          principalMinor: head.principalMinor - principalRepaid,
-          creditBalanceMinor: head.creditBalanceMinor + unallocatedMinor,
-        },
-        command.amountMinor,
-      );
+      state.creditBalanceMinor += allocation.unallocatedMinor;
+      return finish(head, state, command.amountMinor, accrued);
     }
-    case 'MARK_OVERDUE': {
-      if (command.principalMinor < 0) return reject('INVALID_AMOUNT');
-      const moved = Math.min(command.principalMinor, head.billedPrincipalMinor);
-      return done(
-        {
-          ...head,
-          billedPrincipalMinor: head.billedPrincipalMinor - moved,
-          overduePrincipalMinor: head.overduePrincipalMinor + moved,
-        },
-        moved,
-      );
+    case 'ACCRUE':
+      return finish(head, state, accrued.penaltyMinor + accrued.interestMinor, accrued);
+    case 'PAY_OUT_CREDIT': {
+      if (!positive(command.amountMinor)) return reject('INVALID_AMOUNT');
+      if (command.amountMinor > state.creditBalanceMinor) return reject('CREDIT_BALANCE_TOO_LOW');
+      state.creditBalanceMinor -= command.amountMinor;
+      return finish(head, state, command.amountMinor, accrued);
     }
     case 'REVIEW_LIMIT': {
-      if (command.action === 'FREEZE') return done({ ...head, status: 'FROZEN' }, 0);
+      if (command.action === 'FREEZE') {
+        state.status = 'FROZEN';
+        return finish(head, state, 0, accrued);
+      }
       if (command.action === 'UNFREEZE') {
-        return head.status === 'FROZEN' ? done({ ...head, status: 'ACTIVE' }, 0) : reject('LINE_NOT_FROZEN');
+        if (state.status !== 'FROZEN') return reject('LINE_NOT_FROZEN');
+        state.status = 'ACTIVE';
+        return finish(head, state, 0, accrued);
       }
       if (!positive(command.newLimitMinor)) return reject('INVALID_AMOUNT');
       // A cut never goes below what is already used (principal and open holds).
-      if (command.newLimitMinor < head.principalMinor + head.heldMinor) return reject('CUT_BELOW_USED');
-      return done({ ...head, limitMinor: command.newLimitMinor }, command.newLimitMinor);
-    }
-    case 'ACCRUE_INTEREST': {
-      if (command.amountMinor < 0 || !Number.isSafeInteger(command.amountMinor))
-        return reject('INVALID_AMOUNT');
-      return done({ ...head, feesOwedMinor: head.feesOwedMinor + command.amountMinor }, command.amountMinor);
-    }
-    case 'ACCRUE_PENALTY': {
-      if (command.amountMinor < 0 || !Number.isSafeInteger(command.amountMinor))
-        return reject('INVALID_AMOUNT');
-      return done(
-        { ...head, penaltiesOwedMinor: head.penaltiesOwedMinor + command.amountMinor },
-        command.amountMinor,
-      );
+      if (command.newLimitMinor < lineFigures(state).principalMinor + state.heldMinor)
+        return reject('CUT_BELOW_USED');
+      state.limitMinor = command.newLimitMinor;
+      return finish(head, state, command.newLimitMinor, accrued);
     }
   }
 }
 
-function done(balances: LineBalances, amountMinor: number, decision?: AuthorizationDecision): ApplyResult {
-  assertBalances(balances);
-  return { ok: true, balances, amountMinor, ...(decision ? { decision } : {}) };
+export function planIdOf(orderId: string): string {
+  return `plan_${orderId}`;
+}
+
+/**
+ * Refund against a plan: re-amortizes (or cancels) its unbilled periods, unbilled fees written off
+ * pro rata. Returns what exceeds the unbilled principal (for its billed periods).
+ */
+function refundPlan(
+  plan: PlanState,
+  amountMinor: number,
+): { excessMinor: number; feeWrittenOffMinor: number } {
+  const unbilledCount = plan.remaining.filter((period) => period.index > plan.billedPeriods).length;
+  if (unbilledCount === 0) return { excessMinor: amountMinor, feeWrittenOffMinor: 0 };
+  const result = refundInstallments(plan.remaining, plan.billedPeriods, amountMinor);
+  plan.remaining = [...plan.remaining.slice(0, plan.billedPeriods), ...result.remainingSchedule];
+  plan.feeWrittenOffMinor += result.feeWrittenOffMinor;
+  if (result.cancelled) plan.status = 'CANCELLED';
+  return { excessMinor: result.excessMinor, feeWrittenOffMinor: result.feeWrittenOffMinor };
+}
+
+/** Credits a refund against the charge's principal items on bills, oldest first, up to what each owes. */
+function creditBillItems(state: LineState, chargeId: string, amountMinor: number): number {
+  let left = amountMinor;
+  for (const bill of state.bills) {
+    for (const item of bill.items) {
+      if (left === 0) return 0;
+      if (item.chargeId !== chargeId || item.kind === 'INSTALLMENT_FEE') continue;
+      const component: BillComponent =
+        item.kind === 'PURCHASE' ? 'FULL_PAY_PRINCIPAL' : 'INSTALLMENT_PRINCIPAL';
+      const take = Math.min(left, item.amountMinor - item.creditedMinor, owedOn(bill, component));
+      item.creditedMinor += take;
+      bill.credited[component] += take;
+      left -= take;
+    }
+  }
+  return left;
+}
+
+function noAccrual(): Accrued & { feeWrittenOffMinor?: number } {
+  return { penaltyMinor: 0, interestMinor: 0, billsGoneOverdue: [] };
+}
+
+/**
+ * Common end of every applied command: a credit balance pays what bills owe, finished bills and
+ * plans leave the head, and the effects list what changed.
+ */
+function finish(
+  head: LineState | null,
+  state: LineState,
+  amountMinor: number,
+  accrued: Accrued & { feeWrittenOffMinor?: number },
+  decision?: RecordedDecision,
+): ApplyResult {
+  let creditAppliedMinor = 0;
+  if (state.creditBalanceMinor > 0 && state.bills.some((bill) => billOwedMinor(bill) > 0)) {
+    const allocation = allocateRepayment(state, state.creditBalanceMinor, { prepayUnbilled: false });
+    creditAppliedMinor = state.creditBalanceMinor - allocation.unallocatedMinor;
+    state.creditBalanceMinor = allocation.unallocatedMinor;
+  }
+  const before = new Map((head?.bills ?? []).map((bill) => [bill.billId, bill]));
+  const bills = state.bills.filter((bill) => !same(bill, before.get(bill.billId)));
+  const plansBefore = new Map((head?.plans ?? []).map((plan) => [plan.planId, plan]));
+  const plans = state.plans.filter((plan) => !same(plan, plansBefore.get(plan.planId)));
+  for (const bill of state.bills) {
+    if (billOwedMinor(bill) === 0 && !bill.overdue) state.onTimeStreak += 1;
+  }
+  state.bills = state.bills.filter((bill) => billOwedMinor(bill) > 0);
+  state.plans = state.plans.filter((plan) => plan.status === 'ACTIVE');
+  state.unbilledCharges = state.unbilledCharges.filter((charge) => charge.amountMinor > 0);
+  assertLineState(state);
+  return {
+    ok: true,
+    state,
+    amountMinor,
+    effects: {
+      bills,
+      plans,
+      creditAppliedMinor,
+      accruedPenaltyMinor: accrued.penaltyMinor,
+      accruedInterestMinor: accrued.interestMinor,
+      billsGoneOverdue: accrued.billsGoneOverdue,
+      feeWrittenOffMinor: accrued.feeWrittenOffMinor ?? 0,
+    },
+    ...(decision ? { decision } : {}),
+  };
+}
+
+/** Structural equality of plain state (what JSON would store). */
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }

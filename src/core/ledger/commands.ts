@@ -1,53 +1,70 @@
+import type { FeeTier } from '../installments/fee-rates';
 import type { MinorUnits } from '../money';
 import type { Plan } from '../policy/channel-policies';
-import type { LimitReviewAction } from '../risk/limit-review';
 import type { AuthorizationInput } from '../policy/decide-authorization';
+import type { LimitReviewAction } from '../risk/limit-review';
+import type { BusinessDate } from '../time/business-date';
 
+/** Risk inputs other than the line's own history, which the core reads from the head. */
+export type AuthorizationRequest = Omit<
+  AuthorizationInput,
+  | 'lineStatus'
+  | 'availableMinor'
+  | 'amountMinor'
+  | 'authorizationsInVelocityWindow'
+  | 'typicalAmountMinor'
+  | 'scenarioUsedThisMonthMinor'
+>;
+
+/** Every change to a credit line's money; each is one ledger entry. */
 export type LedgerCommand =
   | { type: 'OPEN'; limitMinor: MinorUnits; statementDay: number }
-  | {
-      type: 'AUTHORIZE';
-      authorizationId: string;
-      amountMinor: MinorUnits;
-      /** Risk inputs other than the line's own history (available credit, velocity, typical amount), read from the head. */
-      request: Omit<
-        AuthorizationInput,
-        | 'lineStatus'
-        | 'availableMinor'
-        | 'amountMinor'
-        | 'authorizationsInVelocityWindow'
-        | 'typicalAmountMinor'
-      >;
-    }
+  | { type: 'AUTHORIZE'; authorizationId: string; amountMinor: MinorUnits; request: AuthorizationRequest }
   | {
       type: 'CAPTURE';
       authorizationId: string;
       authorizedMinor: MinorUnits;
       captureMinor: MinorUnits;
-      /** What billing needs: FULL charges go on the next bill whole, installments period by period. */
-      plan?: Plan;
-      orderId?: string;
+      plan: Plan;
+      orderId: string;
+      /** INSTALLMENTS: period count and the fee tier that prices the plan. */
+      periods?: number;
+      tier?: FeeTier;
     }
   | { type: 'VOID'; authorizationId: string; authorizedMinor: MinorUnits }
-  | {
-      type: 'REFUND';
-      refundId: string;
-      plan?: Plan;
-      /** Reduces outstanding principal; whatever exceeds it becomes a credit balance for the customer. */
-      amountMinor: MinorUnits;
-    }
-  | {
-      type: 'ISSUE_BILL';
-      billId: string;
-      /** Unbilled principal moving onto the bill (FULL charges of the cycle, installment principal due). */
-      principalMinor: MinorUnits;
-      /** Installment fees falling due on this bill: owed from now on, outside the limit. */
-      feesMinor: MinorUnits;
-    }
-  | { type: 'REPAY'; repaymentId: string; amountMinor: MinorUnits }
-  | { type: 'MARK_OVERDUE'; billId: string; principalMinor: MinorUnits }
-  | { type: 'ACCRUE_PENALTY'; billId: string; overdueDay: number; amountMinor: MinorUnits }
-  | { type: 'ACCRUE_INTEREST'; billId: string; day: number; amountMinor: MinorUnits }
+  | { type: 'REFUND'; refundId: string; chargeId: string; plan: Plan; amountMinor: MinorUnits }
+  | { type: 'ISSUE_BILL'; billId: string; statementDate: BusinessDate }
+  | { type: 'REPAY'; repaymentId: string; amountMinor: MinorUnits; payOffPlanIds: string[] }
+  /** Overdue status, penalties and interest up to now (every command does this first; this does only that). */
+  | { type: 'ACCRUE'; day: BusinessDate }
+  | { type: 'PAY_OUT_CREDIT'; payoutId: string; amountMinor: MinorUnits }
   | { type: 'REVIEW_LIMIT'; reviewId: string; action: LimitReviewAction; newLimitMinor: MinorUnits };
 
-export type LedgerCommandType = LedgerCommand['type'];
+export const ledgerCommandTypes = [
+  'OPEN',
+  'AUTHORIZE',
+  'CAPTURE',
+  'VOID',
+  'REFUND',
+  'ISSUE_BILL',
+  'REPAY',
+  'ACCRUE',
+  'PAY_OUT_CREDIT',
+  'REVIEW_LIMIT',
+] as const satisfies readonly LedgerCommand['type'][];
+export type LedgerCommandType = (typeof ledgerCommandTypes)[number];
+
+/** What each entry type means, for the API docs (written once). */
+export const ledgerCommandDescriptions: Record<LedgerCommandType, string> = {
+  OPEN: 'The line was opened with its first limit',
+  AUTHORIZE: 'A hold for a checkout (amount held, not yet charged)',
+  CAPTURE: 'A hold became a charge (goods shipped); the rest of the hold is released',
+  VOID: 'A hold was released without charge (cancelled or expired)',
+  REFUND:
+    'A charge was refunded: unbilled principal shrinks, a billed one is credited on its bill, the rest goes to the credit balance',
+  ISSUE_BILL: 'A statement was cut (the amount is what it billed); empty cycles get none',
+  REPAY: 'A repayment landed, allocated by the waterfall (the rest to the credit balance)',
+  ACCRUE: 'Bills went overdue and/or accrued daily penalties or interest (the amount accrued)',
+  PAY_OUT_CREDIT: 'Credit balance paid back to the customer',
+  REVIEW_LIMIT: 'Limit review: raise, cut, freeze or unfreeze',
+};

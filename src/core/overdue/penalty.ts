@@ -1,30 +1,75 @@
+import { remainingMinimumMinor } from '../billing/bill-status';
+import { type BillState, type LineState, owedOn } from '../ledger/line-state';
 import type { MinorUnits } from '../money';
-import { mulDivFloor } from '../money-math';
+import { type BusinessDate, daysBetween } from '../time/business-date';
 
-/** Overdue penalty: 0.05% of the overdue amount per day, from the day after the due day. */
+/** Overdue penalty: 0.05% a day of what is overdue on the bill, from the day after the due day. */
 export const penaltyBpsPerDay = 5;
 
 /**
- * Revolving interest: when only part of a bill (at least its minimum) is paid by the due day, the
- * unpaid rest accrues 0.05% a day from the day after the due day until it is paid. Charged as a fee:
- * owed on the line, outside the limit.
+ * Revolving interest: when at least the minimum (but not all) of a bill was paid by the due day, its
+ * unpaid principal accrues 0.05% a day from the day after the due day until paid. An assumption: the
+ * brief names no rate.
  */
 export const revolvingInterestBpsPerDay = 5;
 
-/**
- * What a daily rate accrues on day `day` (1 = the day after the due day). Each day's amount is the
- * difference of cumulative floors, so N days always total floor(amount x rate x N): rounding never
- * accumulates in either direction.
- */
-export function dailyAccrual(amountMinor: MinorUnits, bpsPerDay: number, day: number): MinorUnits {
-  if (!Number.isInteger(day) || day < 1) throw new RangeError('accrual days start at 1');
-  if (amountMinor <= 0) return 0;
+/** Penalty base: principal and installment amounts overdue on the bill, never penalties or interest. */
+export function penaltyBaseMinor(bill: BillState): MinorUnits {
   return (
-    mulDivFloor(amountMinor, bpsPerDay * day, 10_000) -
-    mulDivFloor(amountMinor, bpsPerDay * (day - 1), 10_000)
+    owedOn(bill, 'FULL_PAY_PRINCIPAL') +
+    owedOn(bill, 'INSTALLMENT_PRINCIPAL') +
+    owedOn(bill, 'INSTALLMENT_FEES')
   );
 }
 
-export function penaltyForOverdueDay(overdueMinor: MinorUnits, day: number): MinorUnits {
-  return dailyAccrual(overdueMinor, penaltyBpsPerDay, day);
+/** Interest base: principal still owed on the bill. */
+export function interestBaseMinor(bill: BillState): MinorUnits {
+  return owedOn(bill, 'FULL_PAY_PRINCIPAL') + owedOn(bill, 'INSTALLMENT_PRINCIPAL');
+}
+
+export interface Accrued {
+  penaltyMinor: MinorUnits;
+  interestMinor: MinorUnits;
+  billsGoneOverdue: string[];
+}
+
+/**
+ * Brings every bill up to `today` (mutates `state`): at the first day after its due day a bill whose
+ * minimum is not met goes overdue; then each day past due accrues the penalty (overdue) or revolving
+ * interest (minimum met) on what that bill owes at that moment. Every command runs this first, so a
+ * day's base is exactly what was owed when the day began, however late a scheduler runs. Sub-fen
+ * remainders carry to the next day: N days on a constant base total floor(base x rate x N).
+ */
+export function accrueDueDays(state: LineState, today: BusinessDate): Accrued {
+  const accrued: Accrued = { penaltyMinor: 0, interestMinor: 0, billsGoneOverdue: [] };
+  for (const bill of state.bills) {
+    const daysPastDue = daysBetween(bill.dueDate, today);
+    if (daysPastDue < 1) continue;
+    if (!bill.overdue && remainingMinimumMinor(bill) > 0) {
+      bill.overdue = true;
+      state.onTimeStreak = 0;
+      accrued.billsGoneOverdue.push(bill.billId);
+    }
+    for (let day = bill.accruedDays + 1; day <= daysPastDue; day += 1) {
+      const base = bill.overdue ? penaltyBaseMinor(bill) : interestBaseMinor(bill);
+      const bps = bill.overdue ? penaltyBpsPerDay : revolvingInterestBpsPerDay;
+      const scaled = base * bps + bill.accrualRemainder;
+      const amountMinor = Math.floor(scaled / 10_000);
+      bill.accrualRemainder = scaled - amountMinor * 10_000;
+      if (bill.overdue) {
+        bill.billed.PENALTIES += amountMinor;
+        accrued.penaltyMinor += amountMinor;
+      } else {
+        bill.billed.INTEREST += amountMinor;
+        accrued.interestMinor += amountMinor;
+      }
+    }
+    bill.accruedDays = Math.max(bill.accruedDays, daysPastDue);
+  }
+  return accrued;
+}
+
+/** Whether a day has begun that a bill has not accrued (or been judged overdue) for yet. */
+export function accrualDue(state: LineState, today: BusinessDate): boolean {
+  return state.bills.some((bill) => daysBetween(bill.dueDate, today) > bill.accruedDays);
 }

@@ -22,19 +22,23 @@ export interface ChannelPolicy {
   requiresBinding: boolean;
   /** Most authorizations per velocity window (10 minutes) before VELOCITY_LIMIT. */
   velocityMaxAuthorizations: number;
-  /** Scenario sub-limit per calendar month (e.g. phone top-up), if any. */
-  monthlyQuotaMinor?: MinorUnits;
 }
 
 /** Never payable with the line, on any channel: paying debt with debt, cash-out, gambling. */
-export const alwaysBlockedCategories = ['CREDIT_CARD_REPAYMENT', 'CASH_WITHDRAWAL', 'GAMBLING', 'SECURITIES'];
+export const alwaysBlockedCategories: readonly string[] = [
+  'CREDIT_CARD_REPAYMENT',
+  'CASH_WITHDRAWAL',
+  'GAMBLING',
+  'SECURITIES',
+];
 
-/** Channel rules are data, not code paths: what each channel accepts. */
+/** Channel rules are data, not code paths: what each channel accepts (scenario quotas: scenario.ts). */
 export const channelPolicies: Record<Channel, ChannelPolicy> = {
   MALL: {
     plans: ['FULL', 'INSTALLMENTS'],
     installmentPeriods: [3, 6, 12, 24],
-    blockedCategories: [],
+    // Gift cards resell as cash: in an open catalog they are a cash-out route.
+    blockedCategories: ['GIFT_CARD'],
     minimumAmountMinor: 100,
     requiresBinding: false,
     velocityMaxAuthorizations: 20,
@@ -62,7 +66,6 @@ export const channelPolicies: Record<Channel, ChannelPolicy> = {
     minimumAmountMinor: 1_000,
     requiresBinding: true,
     velocityMaxAuthorizations: 5,
-    monthlyQuotaMinor: 50_000,
   },
   OFFLINE_QR: {
     plans: ['FULL'],
@@ -73,3 +76,8 @@ export const channelPolicies: Record<Channel, ChannelPolicy> = {
     velocityMaxAuthorizations: 10,
   },
 };
+
+/** The channel's policy, or undefined for an unknown channel (own keys only: 'toString' is no channel). */
+export function policyOf(channel: string): ChannelPolicy | undefined {
+  return Object.hasOwn(channelPolicies, channel) ? channelPolicies[channel as Channel] : undefined;
+}

@@ -14,12 +14,24 @@ export const refusalPrecedence = [
 ] as const;
 export type RefusalReason = (typeof refusalPrecedence)[number];
 
+/**
+ * The refusals about what is sold, where and how (channel, categories, plan and count, amount), not
+ * about the shopper: an offer list leaves out what these refuse. Listed in precedence order.
+ */
+export const offerRefusals = [
+  'CHANNEL_NOT_ALLOWED',
+  'CATEGORY_BLOCKED',
+  'PLAN_NOT_OFFERED',
+  'AMOUNT_BELOW_MINIMUM',
+] as const satisfies readonly RefusalReason[];
+export type OfferRefusal = (typeof offerRefusals)[number];
+
 /** What a shopper is told ("why can't I pay with my credit line here?"). */
 export const refusalMessages: Record<RefusalReason, string> = {
   LINE_NOT_ACTIVE: 'Your credit line is not active (under review, frozen or closed).',
   CHANNEL_NOT_ALLOWED: 'The credit line cannot be used in this channel.',
   CATEGORY_BLOCKED: 'This kind of purchase cannot be paid with the credit line.',
-  PLAN_NOT_OFFERED: 'This payment plan is not offered here.',
+  PLAN_NOT_OFFERED: 'This payment plan or number of installments is not offered here.',
   AMOUNT_BELOW_MINIMUM: 'The amount is below the minimum for this channel and plan.',
   BINDING_NOT_ACTIVE: 'Your account with this partner is not bound to the credit line.',
   CONSENT_MISSING: 'You have not allowed this partner to use your credit line, or the consent expired.',

@@ -1,32 +1,97 @@
 import { assertMinor, type MinorUnits } from '../money';
+import {
+  type BillComponent,
+  type BillState,
+  type LineState,
+  owedOn,
+  planUnbilledFeeMinor,
+  planUnbilledPrincipalMinor,
+} from '../ledger/line-state';
 
-/** Allocation order of every repayment (product rule); one list, used everywhere. */
-export const waterfallOrder = [
+/**
+ * Allocation order of every repayment (product rule), one list used everywhere: each stage walks the
+ * bills oldest first. Penalties, then fees (interest and installment fees), then principal of overdue
+ * bills, then of current bills, then plans being paid off, then unbilled principal (prepayment).
+ */
+export const waterfallStages = [
   'PENALTIES',
   'FEES',
   'OVERDUE_PRINCIPAL',
   'CURRENT_BILL_PRINCIPAL',
+  'PLAN_PAYOFF',
   'UNBILLED_PRINCIPAL',
 ] as const;
-export type WaterfallBucket = (typeof waterfallOrder)[number];
+export type WaterfallStage = (typeof waterfallStages)[number];
 
-export type Owed = Record<WaterfallBucket, MinorUnits>;
+const stageComponents: Partial<Record<WaterfallStage, readonly BillComponent[]>> = {
+  PENALTIES: ['PENALTIES'],
+  FEES: ['INTEREST', 'INSTALLMENT_FEES'],
+  OVERDUE_PRINCIPAL: ['FULL_PAY_PRINCIPAL', 'INSTALLMENT_PRINCIPAL'],
+  CURRENT_BILL_PRINCIPAL: ['FULL_PAY_PRINCIPAL', 'INSTALLMENT_PRINCIPAL'],
+};
+
+export interface AllocationOptions {
+  /** Plans to pay off early (their unbilled principal; their unbilled fees are waived). */
+  payOffPlanIds?: readonly string[];
+  /** Whether money left after the bills prepays unbilled FULL charges (not for a credit balance). */
+  prepayUnbilled: boolean;
+}
+
+export type StageAmounts = Record<WaterfallStage, MinorUnits>;
 
 export interface Allocation {
-  allocations: Owed;
-  /** Paid beyond everything owed: becomes a credit balance. */
+  byStage: StageAmounts;
+  /** Paid beyond everything the allocation may take: becomes (or stays) a credit balance. */
   unallocatedMinor: MinorUnits;
 }
 
-export function allocateRepayment(amountMinor: MinorUnits, owed: Owed): Allocation {
+function appliesTo(stage: WaterfallStage, bill: BillState): boolean {
+  if (stage === 'OVERDUE_PRINCIPAL') return bill.overdue;
+  if (stage === 'CURRENT_BILL_PRINCIPAL') return !bill.overdue;
+  return true;
+}
+
+/** Applies `amountMinor` to what the line owes (mutates `state`) and reports where it went. */
+export function allocateRepayment(
+  state: LineState,
+  amountMinor: MinorUnits,
+  options: AllocationOptions,
+): Allocation {
   assertMinor(amountMinor);
   if (amountMinor <= 0) throw new RangeError('repayment must be positive');
   let left = amountMinor;
-  const allocations = {} as Owed;
-  for (const bucket of waterfallOrder) {
-    const take = Math.min(left, Math.max(0, owed[bucket]));
-    allocations[bucket] = take;
-    left -= take;
+  const byStage = Object.fromEntries(waterfallStages.map((stage) => [stage, 0])) as StageAmounts;
+  for (const stage of waterfallStages) {
+    const components = stageComponents[stage];
+    if (components) {
+      for (const bill of state.bills) {
+        if (!appliesTo(stage, bill)) continue;
+        for (const component of components) {
+          const take = Math.min(left, owedOn(bill, component));
+          bill.paid[component] += take;
+          byStage[stage] += take;
+          left -= take;
+        }
+      }
+    } else if (stage === 'PLAN_PAYOFF') {
+      for (const plan of state.plans) {
+        if (!options.payOffPlanIds?.includes(plan.planId)) continue;
+        const principal = planUnbilledPrincipalMinor(plan);
+        if (principal > left) continue;
+        plan.feeWrittenOffMinor += planUnbilledFeeMinor(plan);
+        plan.remaining = plan.remaining.filter((period) => period.index <= plan.billedPeriods);
+        plan.status = 'PAID_OFF';
+        byStage.PLAN_PAYOFF += principal;
+        left -= principal;
+      }
+    } else if (options.prepayUnbilled) {
+      for (const charge of state.unbilledCharges) {
+        const take = Math.min(left, charge.amountMinor);
+        charge.amountMinor -= take;
+        byStage.UNBILLED_PRINCIPAL += take;
+        left -= take;
+      }
+    }
   }
-  return { allocations, unallocatedMinor: left };
+  return { byStage, unallocatedMinor: left };
 }

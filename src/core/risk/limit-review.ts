@@ -1,4 +1,6 @@
+import { lineFigures, type LineState } from '../ledger/line-state';
 import type { MinorUnits } from '../money';
+import { type BusinessDate, daysBetween } from '../time/business-date';
 import { mulDivFloor } from '../money-math';
 import { maximumLimitMinor } from './scorecard';
 
@@ -53,4 +55,31 @@ export function reviewLimit(input: LimitReviewInput): LimitReviewResult {
     return { action: 'RAISE', newLimitMinor: Math.min(maximumLimitMinor, raised), reason: 'ON_TIME_STREAK' };
   }
   return { action: 'KEEP', newLimitMinor: input.limitMinor, reason: 'NO_CHANGE' };
+}
+
+/** The review a line's state calls for today, with a key that makes it happen once per cause. */
+export function limitReviewFor(
+  state: LineState,
+  today: BusinessDate,
+): { reviewId: string; action: Exclude<LimitReviewAction, 'KEEP'>; newLimitMinor: MinorUnits } | null {
+  const overdue = state.bills.filter((bill) => bill.overdue);
+  const review = reviewLimit({
+    limitMinor: state.limitMinor,
+    usedMinor: lineFigures(state).principalMinor + state.heldMinor,
+    onTimeStreak: state.onTimeStreak,
+    currentDaysOverdue: Math.max(0, ...overdue.map((bill) => daysBetween(bill.dueDate, today))),
+    frozen: state.status === 'FROZEN',
+  });
+  if (review.action === 'KEEP') return null;
+  const cause =
+    review.action === 'RAISE'
+      ? `streak${state.onTimeStreak}:${state.lastStatementDate}`
+      : review.action === 'UNFREEZE'
+        ? today
+        : overdue[0]!.billId;
+  return {
+    reviewId: `${review.action.toLowerCase()}:${cause}`,
+    action: review.action,
+    newLimitMinor: review.newLimitMinor,
+  };
 }

@@ -1,31 +1,17 @@
 import { Schema } from 'mongoose';
-
-import type { BillStatus } from '../../core/billing/bill-payments';
-
-export type { BillStatus };
-export const billStatuses: readonly BillStatus[] = ['ISSUED', 'PAID', 'PARTIALLY_PAID', 'OVERDUE', 'SETTLED'];
-
-export const billLineKinds = [
-  'PURCHASE',
-  'INSTALLMENT_PRINCIPAL',
-  'INSTALLMENT_FEE',
-  'PENALTY',
-  'OVERDUE_CARRIED',
-  'REFUND',
-] as const;
-export type BillLineKind = (typeof billLineKinds)[number];
-
-export interface BillLineDoc {
-  kind: BillLineKind;
-  description: string;
-  amountMinor: number;
-  /** Order, plan or bill the line comes from. */
-  ref: string;
-}
+import { billStatus, type BillStatus, billStatuses } from '../../core/billing/bill-status';
+import {
+  billComponents,
+  type BillItem,
+  billOwedMinor,
+  type BillState,
+  type ComponentAmounts,
+} from '../../core/ledger/line-state';
 
 /**
- * A statement. `_id` is `<lineId>:<statementDate>`, so a cycle is billed at most once. Lines and
- * amounts are frozen at issue; `paidMinor` and `status` are projections of later repayments.
+ * A statement. `_id` is `<lineId>:<statementDate>`, so a cycle is billed at most once. A projection of
+ * the bill's state in the ledger (as of `sequence`): items are frozen at issue; billed/paid/credited
+ * per component change, and status follows from what is owed.
  */
 export interface BillDoc {
   _id: string;
@@ -33,17 +19,49 @@ export interface BillDoc {
   userId: string;
   statementDate: string;
   dueDate: string;
-  lines: BillLineDoc[];
-  totalMinor: number;
+  items: BillItem[];
+  billed: ComponentAmounts;
+  paid: ComponentAmounts;
+  credited: ComponentAmounts;
+  /** What the statement billed at issue (items), excluding interest and penalties accrued later. */
+  statementTotalMinor: number;
   minimumDueMinor: number;
-  paidMinor: number;
+  owedMinor: number;
+  overdue: boolean;
   status: BillStatus;
-  /** Last overdue day a penalty was accrued for (0 = none). */
-  penaltyDaysAccrued: number;
-  /** Last day after the due day revolving interest was accrued for (0 = none). */
-  interestDaysAccrued: number;
-  issuedAt: Date;
+  /** Ledger sequence of the state shown: an older state never overwrites a newer one. */
+  sequence: number;
 }
+
+/** The bill document for a bill state at a ledger sequence (used live and by the rebuild). */
+export function billProjection(
+  state: BillState,
+  line: { lineId: string; userId: string },
+  sequence: number,
+): BillDoc {
+  return {
+    _id: state.billId,
+    lineId: line.lineId,
+    userId: line.userId,
+    statementDate: state.statementDate,
+    dueDate: state.dueDate,
+    items: state.items,
+    billed: state.billed,
+    paid: state.paid,
+    credited: state.credited,
+    statementTotalMinor: state.items.reduce((sum, item) => sum + item.amountMinor, 0),
+    minimumDueMinor: state.minimumDueMinor,
+    owedMinor: billOwedMinor(state),
+    overdue: state.overdue,
+    status: billStatus(state),
+    sequence,
+  };
+}
+
+const amountsSchema = new Schema<ComponentAmounts>(
+  Object.fromEntries(billComponents.map((component) => [component, { type: Number, required: true }])),
+  { _id: false },
+);
 
 export const billSchema = new Schema<BillDoc>(
   {
@@ -52,29 +70,18 @@ export const billSchema = new Schema<BillDoc>(
     userId: { type: String, required: true },
     statementDate: { type: String, required: true },
     dueDate: { type: String, required: true },
-    lines: {
-      type: [
-        new Schema<BillLineDoc>(
-          {
-            kind: { type: String, enum: billLineKinds, required: true },
-            description: { type: String, required: true },
-            amountMinor: { type: Number, required: true },
-            ref: { type: String, required: true },
-          },
-          { _id: false },
-        ),
-      ],
-      required: true,
-    },
-    totalMinor: { type: Number, required: true },
+    items: { type: Schema.Types.Mixed, required: true },
+    billed: { type: amountsSchema, required: true },
+    paid: { type: amountsSchema, required: true },
+    credited: { type: amountsSchema, required: true },
+    statementTotalMinor: { type: Number, required: true },
     minimumDueMinor: { type: Number, required: true },
-    paidMinor: { type: Number, required: true },
+    owedMinor: { type: Number, required: true },
+    overdue: { type: Boolean, required: true },
     status: { type: String, enum: billStatuses, required: true },
-    penaltyDaysAccrued: { type: Number, required: true },
-    interestDaysAccrued: { type: Number, default: 0 },
-    issuedAt: { type: Date, required: true },
+    sequence: { type: Number, required: true },
   },
-  { collection: 'bills', versionKey: false, autoIndex: false },
+  { collection: 'bills', versionKey: false, autoIndex: false, minimize: false },
 );
 billSchema.index({ lineId: 1, statementDate: -1 });
 billSchema.index({ userId: 1, _id: -1 });

@@ -1,14 +1,13 @@
 import { Schema } from 'mongoose';
-import type { FeeTier } from '../../core/installments/fee-rates';
+import { feeTiers, type FeeTier } from '../../core/installments/fee-rates';
+import { priceInstallments } from '../../core/installments/schedule';
 import type { ScheduledPeriod } from '../../core/installments/schedule';
-
-export const planStatuses = ['ACTIVE', 'CANCELLED', 'PAID_OFF'] as const;
-export type PlanStatus = (typeof planStatuses)[number];
+import { type PlanState, type PlanStatus, planStatuses } from '../../core/ledger/line-state';
 
 /**
- * An installment plan created by a capture. `schedule` is the plan as sold; `remaining` is the
- * schedule now (billed periods as billed, unbilled ones after refunds), and the periods with index
- * above `billedPeriods` are still to bill. A projection of the capture, bills and refunds.
+ * An installment plan created by a capture: a projection of the plan's state in the ledger (as of
+ * `sequence`). `schedule` is the plan as sold; `remaining` is the schedule now (billed periods as
+ * billed, unbilled ones after refunds).
  */
 export interface InstallmentPlanDoc {
   _id: string;
@@ -25,10 +24,36 @@ export interface InstallmentPlanDoc {
   remaining: ScheduledPeriod[];
   billedPeriods: number;
   feeWrittenOffMinor: number;
-  /** Refunds already applied to `remaining` (each applies once). */
-  refundsApplied: string[];
   status: PlanStatus;
-  capturedAt: Date;
+  sequence: number;
+}
+
+/** The plan document for a plan state (used live and by the rebuild). */
+export function planProjection(
+  plan: PlanState,
+  line: { lineId: string; userId: string },
+  sequence: number,
+): InstallmentPlanDoc {
+  const principalMinor = plan.schedule.reduce((sum, period) => sum + period.principalMinor, 0);
+  const offer = priceInstallments(principalMinor, plan.periods as 3, plan.tier);
+  return {
+    _id: plan.planId,
+    lineId: line.lineId,
+    userId: line.userId,
+    orderId: plan.orderId,
+    principalMinor,
+    periods: plan.periods,
+    tier: plan.tier,
+    feeRateBpsPerPeriod: offer.feeRateBpsPerPeriod,
+    totalFeeMinor: offer.totalFeeMinor,
+    annualizedRateBps: offer.annualizedRateBps,
+    schedule: plan.schedule,
+    remaining: plan.remaining,
+    billedPeriods: plan.billedPeriods,
+    feeWrittenOffMinor: plan.feeWrittenOffMinor,
+    status: plan.status,
+    sequence,
+  };
 }
 
 const periodSchema = new Schema<ScheduledPeriod>(
@@ -48,7 +73,7 @@ export const installmentPlanSchema = new Schema<InstallmentPlanDoc>(
     orderId: { type: String, required: true },
     principalMinor: { type: Number, required: true },
     periods: { type: Number, required: true },
-    tier: { type: String, required: true },
+    tier: { type: String, enum: feeTiers, required: true },
     feeRateBpsPerPeriod: { type: Number, required: true },
     totalFeeMinor: { type: Number, required: true },
     annualizedRateBps: { type: Number, required: true },
@@ -56,11 +81,9 @@ export const installmentPlanSchema = new Schema<InstallmentPlanDoc>(
     remaining: { type: [periodSchema], required: true },
     billedPeriods: { type: Number, required: true },
     feeWrittenOffMinor: { type: Number, required: true },
-    refundsApplied: { type: [String], default: [] },
     status: { type: String, enum: planStatuses, required: true },
-    capturedAt: { type: Date, required: true },
+    sequence: { type: Number, required: true },
   },
   { collection: 'installmentPlans', versionKey: false, autoIndex: false },
 );
-installmentPlanSchema.index({ lineId: 1, status: 1 });
 installmentPlanSchema.index({ orderId: 1 }, { unique: true });

@@ -1,10 +1,12 @@
 import { Schema } from 'mongoose';
-import type { LineBalances } from '../../core/ledger/balances';
-import type { LedgerCommand, LedgerCommandType } from '../../core/ledger/commands';
+import type { Effects, LedgerRejection, RecordedDecision } from '../../core/ledger/apply';
+import { type LedgerCommand, type LedgerCommandType, ledgerCommandTypes } from '../../core/ledger/commands';
+import type { LineState } from '../../core/ledger/line-state';
 
 /**
  * One append-only ledger entry. `_id` is `<lineId>:<sequence padded>` and (lineId, sequence) is unique,
  * so two writers that computed the same next sequence cannot both land: the loser re-reads the head.
+ * A refused authorization is an entry too (state unchanged), so a retried checkout gets the same answer.
  */
 export interface LedgerEntryDoc {
   _id: string;
@@ -16,10 +18,14 @@ export interface LedgerEntryDoc {
   requestHash: string;
   type: LedgerCommandType;
   command: LedgerCommand;
+  /** Set on a refused authorization: the named reason. */
+  rejection: LedgerRejection | null;
+  /** Authorizations: the decision, its failed rules and inputs (explainable decisions). */
+  decision: RecordedDecision | null;
   amountMinor: number;
-  /** Channel of an authorization, for velocity and scenario quotas. */
-  channel?: string;
-  balancesAfter: LineBalances;
+  stateAfter: LineState;
+  /** Bills and plans as this entry left them (their projections are written from here). */
+  effects: Effects | null;
   /** Business time of the command (the clock passed to the core). */
   at: Date;
 }
@@ -28,24 +34,6 @@ export function ledgerEntryId(lineId: string, sequence: number): string {
   return `${lineId}:${String(sequence).padStart(10, '0')}`;
 }
 
-const balancesSchema = new Schema<LineBalances>(
-  {
-    status: { type: String, required: true },
-    limitMinor: { type: Number, required: true },
-    principalMinor: { type: Number, required: true },
-    billedPrincipalMinor: { type: Number, required: true },
-    overduePrincipalMinor: { type: Number, required: true },
-    heldMinor: { type: Number, required: true },
-    feesOwedMinor: { type: Number, required: true },
-    penaltiesOwedMinor: { type: Number, required: true },
-    creditBalanceMinor: { type: Number, required: true },
-    statementDay: { type: Number, required: true },
-    recentAuthorizationsAt: { type: [Number], default: [] },
-    recentAmountsMinor: { type: [Number], default: [] },
-  },
-  { _id: false },
-);
-
 export const ledgerEntrySchema = new Schema<LedgerEntryDoc>(
   {
     _id: { type: String, required: true },
@@ -53,15 +41,16 @@ export const ledgerEntrySchema = new Schema<LedgerEntryDoc>(
     sequence: { type: Number, required: true },
     idempotencyKey: { type: String, required: true },
     requestHash: { type: String, required: true },
-    type: { type: String, required: true },
+    type: { type: String, enum: ledgerCommandTypes, required: true },
     command: { type: Schema.Types.Mixed, required: true },
+    rejection: { type: String, default: null },
+    decision: { type: Schema.Types.Mixed, default: null },
     amountMinor: { type: Number, required: true },
-    channel: { type: String },
-    balancesAfter: { type: balancesSchema, required: true },
+    stateAfter: { type: Schema.Types.Mixed, required: true },
+    effects: { type: Schema.Types.Mixed, default: null },
     at: { type: Date, required: true },
   },
   { collection: 'ledgerEntries', versionKey: false, autoIndex: false, minimize: false },
 );
 ledgerEntrySchema.index({ lineId: 1, sequence: 1 }, { unique: true });
 ledgerEntrySchema.index({ idempotencyKey: 1 }, { unique: true });
-ledgerEntrySchema.index({ lineId: 1, type: 1, at: 1 });

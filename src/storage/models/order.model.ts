@@ -1,5 +1,5 @@
 import { Schema } from 'mongoose';
-import type { Plan } from '../../core/policy/channel-policies';
+import { type Plan, plans } from '../../core/policy/channel-policies';
 
 /** PLACED = authorized (a hold on the line); SHIPPED = captured; CANCELLED = hold voided or expired. */
 export const orderStatuses = ['PLACED', 'SHIPPED', 'CANCELLED'] as const;
@@ -53,7 +53,7 @@ function orderSchema(collection: string): Schema<OrderDoc> {
         required: true,
       },
       totalMinor: { type: Number, required: true },
-      plan: { type: String, enum: ['FULL', 'INSTALLMENTS'], required: true },
+      plan: { type: String, enum: plans, required: true },
       periods: { type: Number, required: true },
       status: { type: String, enum: orderStatuses, required: true },
       lineId: { type: String, required: true },

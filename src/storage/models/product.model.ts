@@ -1,7 +1,11 @@
 import { Schema } from 'mongoose';
+import type { Channel } from '../../core/policy/channel-policies';
 
 export const stores = ['MALL', 'INSTALLMENT'] as const;
 export type Store = (typeof stores)[number];
+
+/** The channel each store sells through (its rules: src/core/policy/channel-policies.ts). */
+export const storeChannel: Record<Store, Channel> = { MALL: 'MALL', INSTALLMENT: 'INSTALLMENT_STORE' };
 
 export interface ProductDoc {
   _id: string;
@@ -9,7 +13,10 @@ export interface ProductDoc {
   title: string;
   category: string;
   priceMinor: number;
-  /** Installment counts this product is offered with (installment store only). */
+  /**
+   * Installment counts this product is offered in, within its channel's; empty = whatever the channel
+   * offers (mall products are not priced per count). A cart offers the counts all its products offer.
+   */
   installmentPeriods: number[];
 }
 

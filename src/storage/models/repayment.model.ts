@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import { type RepayKind, repayKinds } from '../../core/repayment/amount-due';
 
 export const repaymentStatuses = ['INITIATED', 'SUCCEEDED', 'FAILED'] as const;
 export type RepaymentStatus = (typeof repaymentStatuses)[number];
@@ -13,9 +14,11 @@ export interface RepaymentDoc {
   /** `<userId>:<client key>`, unique. */
   idempotencyKey: string;
   requestHash: string;
-  kind: string;
+  kind: RepayKind;
   /** The plan a PLAN_PAYOFF pays off. */
   planId: string | null;
+  /** Plans this repayment pays off (decided when it was asked for; the ledger pays them if it can). */
+  payOffPlanIds: string[];
   source: PaymentSource;
   amountMinor: number;
   status: RepaymentStatus;
@@ -30,8 +33,9 @@ export const repaymentSchema = new Schema<RepaymentDoc>(
     userId: { type: String, required: true },
     idempotencyKey: { type: String, required: true },
     requestHash: { type: String, required: true },
-    kind: { type: String, required: true },
+    kind: { type: String, enum: repayKinds, required: true },
     planId: { type: String, default: null },
+    payOffPlanIds: { type: [String], default: [] },
     source: { type: String, enum: paymentSources, required: true },
     amountMinor: { type: Number, required: true },
     status: { type: String, enum: repaymentStatuses, required: true },

@@ -1,6 +1,6 @@
 import type { Models } from '../database';
-import type { BillDoc, BillStatus } from '../models/bill.model';
-import { insertOnce } from './insert-once';
+import type { BillDoc } from '../models/bill.model';
+import { projectVersioned } from './project-versioned';
 import { keysetPage, type Page, type PageQuery } from './page';
 
 export class BillRepository {
@@ -19,24 +19,8 @@ export class BillRepository {
     return keysetPage<BillDoc>((filter) => this.models.bills.find(filter), { userId }, page);
   }
 
-  /** False when this cycle's bill already exists. */
-  insertOnce(bill: BillDoc): Promise<boolean> {
-    return insertOnce(this.models.bills, bill);
-  }
-
-  async setPayment(billId: string, paidMinor: number, status: BillStatus): Promise<void> {
-    await this.models.bills.updateOne({ _id: billId }, { $set: { paidMinor, status } }).exec();
-  }
-
-  async setStatus(billId: string, status: BillStatus): Promise<void> {
-    await this.models.bills.updateOne({ _id: billId }, { $set: { status } }).exec();
-  }
-
-  async setAccruedDays(
-    billId: string,
-    field: 'penaltyDaysAccrued' | 'interestDaysAccrued',
-    days: number,
-  ): Promise<void> {
-    await this.models.bills.updateOne({ _id: billId }, { $set: { [field]: days } }).exec();
+  /** Writes the bill as of a ledger sequence, unless a newer one is there. */
+  project(bill: BillDoc): Promise<void> {
+    return projectVersioned(this.models.bills, bill);
   }
 }

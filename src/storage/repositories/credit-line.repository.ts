@@ -1,6 +1,6 @@
 import type { Models } from '../database';
-import type { LineBalances } from '../../core/ledger/balances';
-import { type CreditLineDoc, lineFigures } from '../models/credit-line.model';
+import type { LineState } from '../../core/ledger/line-state';
+import { type CreditLineDoc, lineProjection } from '../models/credit-line.model';
 import { findByIds } from './find-by-ids';
 import { insertOnce } from './insert-once';
 
@@ -23,14 +23,12 @@ export class CreditLineRepository {
       .exec();
   }
 
-  /** Writes a newer head's figures; an older head never overwrites a newer one it can see. */
-  async project(lineId: string, headSequence: number, balances: LineBalances): Promise<void> {
+  /** Writes a newer head's state and figures; an older head never overwrites a newer one it can see. */
+  async project(lineId: string, headSequence: number, state: LineState): Promise<void> {
     await this.models.creditLines
       .updateOne(
         { _id: lineId, headSequence: { $lt: headSequence } },
-        {
-          $set: lineFigures(headSequence, balances),
-        },
+        { $set: lineProjection(headSequence, state) },
       )
       .exec();
   }

@@ -1,6 +1,6 @@
 import type { Models } from '../database';
-import type { InstallmentPlanDoc, PlanStatus } from '../models/installment-plan.model';
-import { insertOnce } from './insert-once';
+import type { InstallmentPlanDoc } from '../models/installment-plan.model';
+import { projectVersioned } from './project-versioned';
 
 export class InstallmentPlanRepository {
   constructor(private readonly models: Pick<Models, 'installmentPlans'>) {}
@@ -18,25 +18,12 @@ export class InstallmentPlanRepository {
       .exec();
   }
 
-  activeOfLine(lineId: string): Promise<InstallmentPlanDoc[]> {
-    return this.models.installmentPlans
-      .find({ lineId, status: 'ACTIVE' })
-      .lean<InstallmentPlanDoc[]>()
-      .exec();
+  ofLine(lineId: string): Promise<InstallmentPlanDoc[]> {
+    return this.models.installmentPlans.find({ lineId }).lean<InstallmentPlanDoc[]>().exec();
   }
 
-  insertOnce(plan: InstallmentPlanDoc): Promise<boolean> {
-    return insertOnce(this.models.installmentPlans, plan);
-  }
-
-  async setBilledPeriods(planId: string, billedPeriods: number, status: PlanStatus): Promise<void> {
-    await this.models.installmentPlans.updateOne({ _id: planId }, { $set: { billedPeriods, status } }).exec();
-  }
-
-  async applyRefund(
-    planId: string,
-    fields: Pick<InstallmentPlanDoc, 'remaining' | 'feeWrittenOffMinor' | 'status' | 'refundsApplied'>,
-  ): Promise<void> {
-    await this.models.installmentPlans.updateOne({ _id: planId }, { $set: fields }).exec();
+  /** Writes the plan as of a ledger sequence, unless a newer one is there. */
+  project(plan: InstallmentPlanDoc): Promise<void> {
+    return projectVersioned(this.models.installmentPlans, plan);
   }
 }

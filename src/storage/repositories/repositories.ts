@@ -11,7 +11,6 @@ import { RefundRepository } from './refund.repository';
 import { OrderRepository } from './order.repository';
 import { PartnerRepository } from './partner.repository';
 import { ProductRepository } from './product.repository';
-import { RiskDecisionRepository } from './risk-decision.repository';
 import { UserRepository } from './user.repository';
 
 export interface Repositories {
@@ -23,7 +22,6 @@ export interface Repositories {
   partners: PartnerRepository;
   channelBindings: ChannelBindingRepository;
   ledger: LedgerRepository;
-  riskDecisions: RiskDecisionRepository;
   installmentPlans: InstallmentPlanRepository;
   refunds: RefundRepository;
   clock: ClockRepository;
@@ -43,7 +41,6 @@ export function createRepositories(db: Database): Repositories {
     partners: new PartnerRepository(models),
     channelBindings: new ChannelBindingRepository(models),
     ledger: new LedgerRepository(models),
-    riskDecisions: new RiskDecisionRepository(models),
     installmentPlans: new InstallmentPlanRepository(models),
     refunds: new RefundRepository(models),
     clock: new ClockRepository(models),

@@ -1,13 +1,12 @@
-import { registerEnumType } from 'type-graphql';
+import { installmentPeriodCounts } from '../../core/installments/fee-rates';
+import { type Plan, plans } from '../../core/policy/channel-policies';
+import { enumFrom } from './enum-from';
 
-export enum PaymentPlan {
-  FULL = 'FULL',
-  INSTALLMENTS = 'INSTALLMENTS',
-}
-registerEnumType(PaymentPlan, {
-  name: 'PaymentPlan',
-  valuesConfig: {
-    FULL: { description: 'Pay at the next bill, no fee, interest-free until the due day' },
-    INSTALLMENTS: { description: '3, 6, 12 or 24 monthly installments with a per-period fee' },
-  },
+const counts = installmentPeriodCounts.join(', ').replace(/, (\d+)$/, ' or $1');
+
+/** The core's plans, as a GraphQL enum. */
+export const PaymentPlan = enumFrom('PaymentPlan', plans, undefined, {
+  FULL: 'Pay at the next bill, no fee, interest-free until the due day',
+  INSTALLMENTS: `${counts} monthly installments with a per-period fee`,
 });
+export type PaymentPlan = Plan;

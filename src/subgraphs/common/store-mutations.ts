@@ -122,7 +122,7 @@ export function storeMutations<TOrder extends object>(
       description: 'Pay a cart with the credit line (holds the amount)',
     })
     async checkout(@Arg('input', () => CheckoutInput) input: CheckoutInput, @Ctx() ctx: StoreContext) {
-      return payload(await ctx.services.store.checkout.checkout(input));
+      return payload(await ctx.services.store.checkout.checkout(ctx.viewer, input));
     }
 
     @Mutation(() => OrderPayload, {
@@ -130,7 +130,7 @@ export function storeMutations<TOrder extends object>(
       description: 'Cancel before shipping: the hold is released',
     })
     async cancel(@Arg('input', () => OrderIdInput) input: OrderIdInput, @Ctx() ctx: StoreContext) {
-      return payload(await ctx.services.store.payments.cancel(input.orderId));
+      return payload(await ctx.services.store.payments.cancel(ctx.viewer, input.orderId));
     }
 
     @Mutation(() => OrderPayload, {
@@ -138,7 +138,7 @@ export function storeMutations<TOrder extends object>(
       description: 'Operator: ship the order, capturing the hold',
     })
     async ship(@Arg('input', () => OrderIdInput) input: OrderIdInput, @Ctx() ctx: StoreContext) {
-      return payload(await ctx.services.store.payments.ship(input.orderId));
+      return payload(await ctx.services.store.payments.ship(ctx.viewer, input.orderId));
     }
 
     @Mutation(() => RefundPayload, {
@@ -151,6 +151,7 @@ export function storeMutations<TOrder extends object>(
         return Object.assign(new RefundPayload(), { order: null, refund: null, userErrors: [amountMinor] });
       }
       const result = await ctx.services.store.payments.refund(
+        ctx.viewer,
         input.orderId,
         amountMinor,
         input.idempotencyKey,

@@ -1,42 +1,79 @@
-import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import {
+  remainingMinimumMinor,
+  type BillStatus as Status,
+  billStatuses,
+} from '../../core/billing/bill-status';
+import {
+  billComponents,
+  type BillComponent as Component,
+  type BillItemKind,
+  billItemKinds,
+  billOwedMinor,
+  owedOn,
+} from '../../core/ledger/line-state';
 import type { BillDoc } from '../../storage/models/bill.model';
 import { connectionTypes } from '../common/connection.type';
+import { enumFrom } from '../common/enum-from';
 import { Money } from '../common/money.type';
 
-export enum BillStatus {
-  ISSUED = 'ISSUED',
-  PAID = 'PAID',
-  PARTIALLY_PAID = 'PARTIALLY_PAID',
-  OVERDUE = 'OVERDUE',
-  SETTLED = 'SETTLED',
-}
-registerEnumType(BillStatus, { name: 'BillStatus' });
+export const BillStatus = enumFrom('BillStatus', billStatuses, 'Follows from what the bill still owes');
+export const BillComponentKind = enumFrom('BillComponentKind', billComponents, 'What a bill is made of');
+export const BillLineKind = enumFrom('BillLineKind', billItemKinds);
 
-@ObjectType({ description: 'One line of a statement' })
+const itemDescription: Record<BillItemKind, string> = {
+  PURCHASE: 'Purchase',
+  INSTALLMENT_PRINCIPAL: 'Installment',
+  INSTALLMENT_FEE: 'Installment fee',
+};
+
+@ObjectType({ description: 'One line of a statement, frozen at issue; refunds show as `credited`' })
 export class BillLine {
-  @Field({ description: 'PURCHASE, INSTALLMENT_PRINCIPAL, INSTALLMENT_FEE, PENALTY, REFUND' })
-  kind!: string;
+  @Field(() => BillLineKind)
+  kind!: BillItemKind;
 
   @Field()
   description!: string;
 
-  @Field(() => Money, { description: 'Negative for refunds' })
+  @Field(() => Money)
   amount!: Money;
 
-  @Field({ description: 'The order, plan or line it comes from' })
+  @Field(() => Money, { description: 'Refunds credited against this line after issue' })
+  credited!: Money;
+
+  @Field({ description: 'The order or installment plan it comes from' })
   reference!: string;
+}
+
+@ObjectType({ description: 'One component of a bill: what was billed, paid, credited, and is still owed' })
+export class BillComponentAmounts {
+  @Field(() => BillComponentKind)
+  kind!: Component;
+
+  @Field(() => Money, { description: 'Billed at issue; interest and penalties grow as they accrue' })
+  billed!: Money;
+
+  @Field(() => Money)
+  paid!: Money;
+
+  @Field(() => Money, { description: 'Refunds credited to this bill' })
+  credited!: Money;
+
+  @Field(() => Money, { description: 'billed - paid - credited' })
+  owed!: Money;
 }
 
 @Directive('@key(fields: "id")')
 @ObjectType({
-  description: 'A monthly statement. Issued statements never change; payments only add to `paid`.',
+  description:
+    'A monthly statement. Its lines never change after issue; what changes is what is paid, credited and still owed on each component.',
 })
 export class Bill {
   @Field(() => ID)
   id!: string;
 
   @Field(() => BillStatus)
-  status!: BillStatus;
+  status!: Status;
 
   @Field({ description: 'YYYY-MM-DD (China Standard Time)' })
   statementDate!: string;
@@ -44,14 +81,28 @@ export class Bill {
   @Field({ description: 'YYYY-MM-DD, statement date + 9 days' })
   dueDate!: string;
 
-  @Field(() => Money)
+  @Field(() => Money, { description: 'What the statement billed at issue (its lines)' })
   total!: Money;
 
-  @Field(() => Money, { description: '10% of full-pay principal plus installments, fees and penalties due' })
+  @Field(() => Money, {
+    description: '10% of full-pay principal plus installments and fees due, as stated at issue',
+  })
   minimumDue!: Money;
 
-  @Field(() => Money)
+  @Field(() => Money, { description: 'What is still needed to meet the minimum (0 once met)' })
+  remainingMinimum!: Money;
+
+  @Field(() => Money, { description: 'Repaid on this bill, all components' })
   paid!: Money;
+
+  @Field(() => Money, { description: 'Refunds credited to this bill' })
+  credited!: Money;
+
+  @Field(() => Money, { description: 'Still owed, including interest and penalties accrued since issue' })
+  owed!: Money;
+
+  @Field(() => [BillComponentAmounts])
+  components!: BillComponentAmounts[];
 
   @Field(() => [BillLine])
   lines!: BillLine[];
@@ -59,21 +110,39 @@ export class Bill {
   userId!: string;
 
   static from(doc: BillDoc): Bill {
+    const sum = (amounts: Record<Component, number>) =>
+      billComponents.reduce((total, component) => total + amounts[component], 0);
     return Object.assign(new Bill(), {
       id: doc._id,
       userId: doc.userId,
-      status: doc.status as BillStatus,
+      status: doc.status,
       statementDate: doc.statementDate,
       dueDate: doc.dueDate,
-      total: Money.of(doc.totalMinor),
+      total: Money.of(doc.statementTotalMinor),
       minimumDue: Money.of(doc.minimumDueMinor),
-      paid: Money.of(doc.paidMinor),
-      lines: doc.lines.map((line) =>
+      remainingMinimum: Money.of(doc.overdue ? billOwedMinor(doc) : remainingMinimumMinor(doc)),
+      paid: Money.of(sum(doc.paid)),
+      credited: Money.of(sum(doc.credited)),
+      owed: Money.of(billOwedMinor(doc)),
+      components: billComponents.map((kind) =>
+        Object.assign(new BillComponentAmounts(), {
+          kind,
+          billed: Money.of(doc.billed[kind]),
+          paid: Money.of(doc.paid[kind]),
+          credited: Money.of(doc.credited[kind]),
+          owed: Money.of(owedOn(doc, kind)),
+        }),
+      ),
+      lines: doc.items.map((item) =>
         Object.assign(new BillLine(), {
-          kind: line.kind,
-          description: line.description,
-          amount: Money.of(line.amountMinor),
-          reference: line.ref,
+          kind: item.kind,
+          description:
+            item.period !== undefined
+              ? `${itemDescription[item.kind]} ${item.period}/${item.periods}`
+              : itemDescription[item.kind],
+          amount: Money.of(item.amountMinor),
+          credited: Money.of(item.creditedMinor),
+          reference: item.ref,
         }),
       ),
     });

@@ -1,11 +1,6 @@
-import { registerEnumType } from 'type-graphql';
+import { type Channel as CoreChannel, channels } from '../../core/policy/channel-policies';
+import { enumFrom } from '../common/enum-from';
 
-/** Where the credit line is used; each channel's rules are data in src/core/policy/channel-policies.ts. */
-export enum Channel {
-  MALL = 'MALL',
-  INSTALLMENT_STORE = 'INSTALLMENT_STORE',
-  WALLET_PARTNER = 'WALLET_PARTNER',
-  TELECOM_TOPUP = 'TELECOM_TOPUP',
-  OFFLINE_QR = 'OFFLINE_QR',
-}
-registerEnumType(Channel, { name: 'Channel' });
+/** Where the credit line is used: the core's list, whose rules are data in channel-policies.ts. */
+export const Channel = enumFrom('Channel', channels);
+export type Channel = CoreChannel;

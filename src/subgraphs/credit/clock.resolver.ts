@@ -69,6 +69,6 @@ export class ClockResolver {
     description: 'Operator, local mode: run what is due at the current business time',
   })
   async runDueJobs(@Ctx() ctx: CreditContext): Promise<DueJobsReport> {
-    return Object.assign(new DueJobsReport(), await ctx.services.dueJobs.run());
+    return Object.assign(new DueJobsReport(), await ctx.services.dueJobs.run(ctx.viewer));
   }
 }

@@ -1,15 +1,10 @@
-import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { availableMinor } from '../../core/credit-line';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { type LineStatus, lineStatuses } from '../../core/ledger/line-state';
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
+import { enumFrom } from '../common/enum-from';
 import { Money } from '../common/money.type';
 
-export enum CreditLineStatus {
-  PENDING_REVIEW = 'PENDING_REVIEW',
-  ACTIVE = 'ACTIVE',
-  FROZEN = 'FROZEN',
-  CLOSED = 'CLOSED',
-}
-registerEnumType(CreditLineStatus, { name: 'CreditLineStatus' });
+export const CreditLineStatus = enumFrom('CreditLineStatus', lineStatuses);
 
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'A revolving credit line usable at checkout' })
@@ -18,7 +13,7 @@ export class CreditLine {
   id!: string;
 
   @Field(() => CreditLineStatus)
-  status!: CreditLineStatus;
+  status!: LineStatus;
 
   @Field(() => Money)
   limit!: Money;
@@ -32,10 +27,13 @@ export class CreditLine {
   @Field(() => Money, { description: 'Authorized but not yet captured' })
   held!: Money;
 
-  @Field(() => Money, { description: 'Installment fees owed (outside the limit)' })
-  feesOwed!: Money;
+  @Field(() => Money, { description: 'Installment fees billed and not yet paid (outside the limit)' })
+  installmentFeesOwed!: Money;
 
-  @Field(() => Money, { description: 'Overdue penalties owed (outside the limit)' })
+  @Field(() => Money, { description: 'Revolving interest accrued and not yet paid (outside the limit)' })
+  interestOwed!: Money;
+
+  @Field(() => Money, { description: 'Overdue penalties accrued and not yet paid (outside the limit)' })
   penaltiesOwed!: Money;
 
   @Field(() => Money, { description: 'Money on account: overpayments and refunds of paid principal' })
@@ -52,12 +50,13 @@ export class CreditLine {
     return Object.assign(new CreditLine(), {
       id: doc._id,
       userId: doc.userId,
-      status: doc.status as CreditLineStatus,
+      status: doc.status,
       limit: Money.of(doc.limitMinor),
-      available: Money.of(availableMinor(doc)),
+      available: Money.of(doc.availableMinor),
       used: Money.of(doc.usedMinor),
       held: Money.of(doc.heldMinor),
-      feesOwed: Money.of(doc.feesOwedMinor),
+      installmentFeesOwed: Money.of(doc.installmentFeesOwedMinor),
+      interestOwed: Money.of(doc.interestOwedMinor),
       penaltiesOwed: Money.of(doc.penaltiesOwedMinor),
       creditBalance: Money.of(doc.creditBalanceMinor),
       statementDay: doc.statementDay,

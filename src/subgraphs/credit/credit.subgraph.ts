@@ -1,5 +1,6 @@
 import { ClockService } from '../../services/clock.service';
 import { CreditService } from '../../services/credit.service';
+import { LedgerWriter } from '../../ledger/ledger-writer';
 import { DueJobsService } from '../../services/due-jobs.service';
 import { OffersService } from '../../services/offers.service';
 import { SimulatedRail } from '../../services/payment-rail';
@@ -13,7 +14,7 @@ import { resolveCreditLineReference } from './credit-line.reference';
 import { CreditLineResolver } from './credit-line.resolver';
 import type { CreditContext } from './credit.context';
 import { OffersResolver } from './offers.resolver';
-import { RepaymentResolver } from './repayment.resolver';
+import { CreditBalanceResolver, RepaymentResolver } from './repayment.resolver';
 import { resolveUserReference } from './user.reference';
 import { UserResolver } from './user.resolver';
 
@@ -24,6 +25,7 @@ const resolvers = [
   UserBillsResolver,
   CurrentBillResolver,
   RepaymentResolver,
+  CreditBalanceResolver,
 ] as const;
 
 export const creditSubgraph: SubgraphDefinition<CreditContext['services']> = {
@@ -49,8 +51,8 @@ export const creditSubgraph: SubgraphDefinition<CreditContext['services']> = {
       credit: new CreditService(repos, viewer),
       offers: new OffersService(repos, clock, viewer),
       clock,
-      dueJobs: new DueJobsService(repos, clock, viewer),
-      repayments: new RepaymentService(repos, clock, new SimulatedRail(), viewer),
+      dueJobs: new DueJobsService(repos, clock),
+      repayments: new RepaymentService(repos, clock, new SimulatedRail(), new LedgerWriter(repos)),
     };
   },
 };

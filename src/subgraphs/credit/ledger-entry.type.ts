@@ -1,9 +1,21 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { lineAvailableMinor } from '../../core/ledger/balances';
+import {
+  ledgerCommandDescriptions,
+  type LedgerCommandType,
+  ledgerCommandTypes,
+} from '../../core/ledger/commands';
+import { lineFigures } from '../../core/ledger/line-state';
 import type { LedgerEntryDoc } from '../../storage/models/ledger-entry.model';
 import { connectionTypes } from '../common/connection.type';
+import { enumFrom } from '../common/enum-from';
 import { Money } from '../common/money.type';
+
+export const LedgerEntryType = enumFrom(
+  'LedgerEntryType',
+  ledgerCommandTypes,
+  `Every kind of ledger entry: ${ledgerCommandTypes.map((type) => `${type}: ${ledgerCommandDescriptions[type]}`).join('. ')}.`,
+);
 
 @ObjectType({ description: "The line's figures right after a ledger entry" })
 export class LineSnapshot {
@@ -31,8 +43,14 @@ export class LedgerEntry {
   @Field(() => Int)
   sequence!: number;
 
-  @Field({ description: 'OPEN, AUTHORIZE, CAPTURE, VOID, REFUND' })
-  type!: string;
+  @Field(() => LedgerEntryType)
+  type!: LedgerCommandType;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'A refused authorization: the named reason (nothing changed)',
+  })
+  refusal!: string | null;
 
   @Field(() => Money)
   amount!: Money;
@@ -44,18 +62,19 @@ export class LedgerEntry {
   balancesAfter!: LineSnapshot;
 
   static from(doc: LedgerEntryDoc): LedgerEntry {
-    const b = doc.balancesAfter;
+    const b = lineFigures(doc.stateAfter);
     return Object.assign(new LedgerEntry(), {
       id: doc._id,
       sequence: doc.sequence,
       type: doc.type,
+      refusal: doc.rejection ?? null,
       amount: Money.of(doc.amountMinor),
       at: doc.at,
       balancesAfter: Object.assign(new LineSnapshot(), {
         limit: Money.of(b.limitMinor),
         used: Money.of(b.principalMinor),
         held: Money.of(b.heldMinor),
-        available: Money.of(lineAvailableMinor(b)),
+        available: Money.of(b.availableMinor),
         creditBalance: Money.of(b.creditBalanceMinor),
       }),
     });

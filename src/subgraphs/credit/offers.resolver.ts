@@ -1,4 +1,4 @@
-import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { decimalInput } from '../common/decimal-input';
 import { AppError } from '../../services/errors';
 import { Channel } from './channel.enum';
@@ -15,16 +15,29 @@ function amountMinor(amount: string): number {
 
 @Resolver()
 export class OffersResolver {
-  @Query(() => [InstallmentOffer], { description: "Installment offers at the signed-in user's fee tier" })
+  @Query(() => [InstallmentOffer], {
+    description:
+      "Installment offers at the signed-in user's fee tier: the counts the channel (and product) offers; none for a blocked category",
+  })
   async installmentOffers(
     @Ctx() ctx: CreditContext,
     @Arg('amount', { description: 'Decimal CNY, e.g. "1200.00"' }) amount: string,
     @Arg('channel', () => Channel, { defaultValue: Channel.MALL }) channel: Channel,
-    @Arg('category', { defaultValue: 'GENERAL' }) _category: string,
+    @Arg('category', { defaultValue: 'GENERAL' }) category: string,
+    @Arg('productId', () => ID, {
+      nullable: true,
+      description: 'A catalog product: its category counts too, and only the counts it is offered in',
+    })
+    productId?: string | null,
   ): Promise<InstallmentOffer[]> {
-    return (await ctx.services.offers.installmentOffers(amountMinor(amount), channel)).map(
-      InstallmentOffer.from,
-    );
+    return (
+      await ctx.services.offers.installmentOffers({
+        amountMinor: amountMinor(amount),
+        channel,
+        category,
+        productId,
+      })
+    ).map(InstallmentOffer.from);
   }
 
   @Query(() => [PaymentOption], {
@@ -35,9 +48,19 @@ export class OffersResolver {
     @Arg('channel', () => Channel) channel: Channel,
     @Arg('category') category: string,
     @Arg('amount', { description: 'Decimal CNY, e.g. "299.00"' }) amount: string,
+    @Arg('productId', () => ID, {
+      nullable: true,
+      description: 'A catalog product: its category counts too, and only the counts it is offered in',
+    })
+    productId?: string | null,
   ): Promise<PaymentOption[]> {
-    return (await ctx.services.offers.paymentOptions(channel, category, amountMinor(amount))).map(
-      PaymentOption.from,
-    );
+    return (
+      await ctx.services.offers.paymentOptions({
+        amountMinor: amountMinor(amount),
+        channel,
+        category,
+        productId,
+      })
+    ).map(PaymentOption.from);
   }
 }

@@ -1,60 +1,36 @@
-import {
-  Arg,
-  Ctx,
-  Field,
-  ID,
-  InputType,
-  Mutation,
-  ObjectType,
-  Resolver,
-  registerEnumType,
-} from 'type-graphql';
-import type { RepayKind as Kind } from '../../services/repayment.service';
-import type { PaymentSource as Source } from '../../storage/models/repayment.model';
+import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { type RepayKind as Kind, repayKinds } from '../../core/repayment/amount-due';
+import { type PaymentSource as Source, paymentSources } from '../../storage/models/repayment.model';
+import { enumFrom } from '../common/enum-from';
+import { creditLineIdOf } from '../../storage/ids';
 import { decimalInput } from '../common/decimal-input';
 import { Money } from '../common/money.type';
 import { UserError } from '../common/user-error.type';
 import { CreditLine } from './credit-line.type';
 import type { CreditContext } from './credit.context';
 
-export enum RepayKind {
-  STATEMENT = 'STATEMENT',
-  MINIMUM = 'MINIMUM',
-  AMOUNT = 'AMOUNT',
-  PAYOFF = 'PAYOFF',
-  PLAN_PAYOFF = 'PLAN_PAYOFF',
-}
-registerEnumType(RepayKind, {
-  name: 'RepayKind',
-  valuesConfig: {
-    STATEMENT: { description: 'Everything billed: overdue and current principal, fees, penalties' },
-    MINIMUM: { description: 'What keeps every bill out of overdue' },
-    AMOUNT: { description: 'Any amount (give `amount`)' },
-    PAYOFF: { description: 'Everything owed, unbilled principal too (prepay)' },
-    PLAN_PAYOFF: {
-      description:
-        "Pay one installment plan off early (give `planId`): everything billed plus the plan's unbilled principal; its unbilled fees are waived",
-    },
-  },
+export const RepayKind = enumFrom('RepayKind', repayKinds, undefined, {
+  STATEMENT: 'Everything billed: overdue and current principal, fees, interest, penalties',
+  MINIMUM: 'What keeps every bill out of overdue (all of an overdue bill)',
+  AMOUNT:
+    'Any amount (give `amount`); beyond what is billed it prepays unbilled purchases, then goes to the credit balance',
+  PAYOFF: 'Everything owed, unbilled principal too (prepay); unbilled installment fees are waived',
+  PLAN_PAYOFF:
+    "Pay one installment plan off early (give `planId`): everything billed plus the plan's unbilled principal; its unbilled fees are waived",
 });
 
-export enum PaymentSource {
-  BANK_CARD = 'BANK_CARD',
-  WALLET_BALANCE = 'WALLET_BALANCE',
-  PARTNER_WALLET = 'PARTNER_WALLET',
-}
-registerEnumType(PaymentSource, { name: 'PaymentSource' });
+export const PaymentSource = enumFrom('PaymentSource', paymentSources);
 
 @InputType()
 export class RepayInput {
   @Field(() => RepayKind)
-  kind!: RepayKind;
+  kind!: Kind;
 
   @Field({ nullable: true, description: 'Decimal CNY for AMOUNT, e.g. "150.00"' })
   amount?: string;
 
   @Field(() => PaymentSource)
-  source!: PaymentSource;
+  source!: Source;
 
   @Field(() => ID, { nullable: true, description: 'For PLAN_PAYOFF: the installment plan id' })
   planId?: string;
@@ -75,7 +51,7 @@ export class Repayment {
   amount!: Money;
 
   @Field(() => PaymentSource)
-  source!: PaymentSource;
+  source!: Source;
 
   @Field(() => String, { nullable: true })
   failureReason!: string | null;
@@ -111,10 +87,10 @@ export class RepaymentResolver {
         userErrors: [amountMinor],
       });
     }
-    const result = await ctx.services.repayments.repay({
-      kind: input.kind as Kind,
+    const result = await ctx.services.repayments.repay(ctx.viewer, {
+      kind: input.kind,
       amountMinor,
-      source: input.source as Source,
+      source: input.source,
       planId: input.planId ?? undefined,
       idempotencyKey: input.idempotencyKey,
     });
@@ -127,10 +103,65 @@ export class RepaymentResolver {
             id: result.repayment._id,
             status: result.repayment.status,
             amount: Money.of(result.repayment.amountMinor),
-            source: result.repayment.source as PaymentSource,
+            source: result.repayment.source,
             failureReason: result.repayment.failureReason,
           })
         : null,
+      creditLine: line ? CreditLine.from(line) : null,
+      userErrors: result.userErrors.map(UserError.from),
+    });
+  }
+}
+
+@InputType()
+export class PayOutCreditBalanceInput {
+  @Field({ nullable: true, description: 'Decimal CNY; leave empty to pay back the whole credit balance' })
+  amount?: string;
+
+  @Field()
+  idempotencyKey!: string;
+}
+
+@ObjectType()
+export class PayOutCreditBalancePayload {
+  @Field(() => Money, { nullable: true, description: 'What was paid back to your bank card' })
+  paidOut!: Money | null;
+
+  @Field(() => CreditLine, { nullable: true, description: 'The line after the payout' })
+  creditLine!: CreditLine | null;
+
+  @Field(() => [UserError])
+  userErrors!: UserError[];
+}
+
+@Resolver()
+export class CreditBalanceResolver {
+  @Mutation(() => PayOutCreditBalancePayload, {
+    description: 'Pay (part of) the credit balance back to your bank card; idempotent per key',
+  })
+  async payOutCreditBalance(
+    @Arg('input', () => PayOutCreditBalanceInput) input: PayOutCreditBalanceInput,
+    @Ctx() ctx: CreditContext,
+  ): Promise<PayOutCreditBalancePayload> {
+    const amountMinor =
+      input.amount === undefined || input.amount === null ? undefined : decimalInput(input.amount);
+    if (amountMinor instanceof UserError) {
+      return Object.assign(new PayOutCreditBalancePayload(), {
+        paidOut: null,
+        creditLine: null,
+        userErrors: [amountMinor],
+      });
+    }
+    const result = await ctx.services.repayments.payOutCreditBalance(ctx.viewer, {
+      amountMinor,
+      idempotencyKey: input.idempotencyKey,
+    });
+    const line =
+      result.amountMinor === null
+        ? null
+        : await ctx.services.credit.creditLine(creditLineIdOf(ctx.viewer!.userId), true);
+    return Object.assign(new PayOutCreditBalancePayload(), {
+      paidOut: result.amountMinor === null ? null : Money.of(result.amountMinor),
       creditLine: line ? CreditLine.from(line) : null,
       userErrors: result.userErrors.map(UserError.from),
     });

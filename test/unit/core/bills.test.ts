@@ -1,7 +1,5 @@
 import { cycleStartFor, dueDateFor, statementDateFor } from '../../../src/core/billing/calendar';
 import { minimumDue } from '../../../src/core/billing/minimum-due';
-import { penaltyForOverdueDay } from '../../../src/core/overdue/penalty';
-import { allocateRepayment } from '../../../src/core/repayment/waterfall';
 import { businessDate } from '../../../src/core/time/business-date';
 
 describe('billing calendar', () => {
@@ -55,64 +53,5 @@ describe('minimum due', () => {
     const bill = { installmentsDueMinor: 0, feesMinor: 0, penaltiesMinor: 0, overdueCarriedMinor: 0 };
     expect(minimumDue({ ...bill, fullPayPrincipalMinor: 12_345 })).toBe(1_235);
     expect(minimumDue({ ...bill, fullPayPrincipalMinor: 0 })).toBe(0);
-  });
-});
-
-describe('repayment waterfall: penalties -> fees -> overdue -> current bill -> unbilled', () => {
-  const owed = {
-    PENALTIES: 150,
-    FEES: 960,
-    OVERDUE_PRINCIPAL: 5_000,
-    CURRENT_BILL_PRINCIPAL: 29_900,
-    UNBILLED_PRINCIPAL: 100_000,
-  };
-
-  test.each([
-    [
-      100,
-      { PENALTIES: 100, FEES: 0, OVERDUE_PRINCIPAL: 0, CURRENT_BILL_PRINCIPAL: 0, UNBILLED_PRINCIPAL: 0 },
-      0,
-    ],
-    [
-      1_000,
-      { PENALTIES: 150, FEES: 850, OVERDUE_PRINCIPAL: 0, CURRENT_BILL_PRINCIPAL: 0, UNBILLED_PRINCIPAL: 0 },
-      0,
-    ],
-    [
-      10_000,
-      {
-        PENALTIES: 150,
-        FEES: 960,
-        OVERDUE_PRINCIPAL: 5_000,
-        CURRENT_BILL_PRINCIPAL: 3_890,
-        UNBILLED_PRINCIPAL: 0,
-      },
-      0,
-    ],
-    [200_000, { ...owed }, 200_000 - 136_010],
-  ])('repaying %i', (amount, allocations, unallocated) => {
-    expect(allocateRepayment(amount, owed)).toEqual({ allocations, unallocatedMinor: unallocated });
-  });
-
-  test('refuses zero or negative repayments', () => {
-    expect(() => allocateRepayment(0, owed)).toThrow(RangeError);
-  });
-});
-
-describe('overdue penalty, 0.05% per day', () => {
-  test('1,000.00 CNY overdue accrues 0.50 CNY a day', () => {
-    expect(penaltyForOverdueDay(100_000, 1)).toBe(50);
-    expect(penaltyForOverdueDay(100_000, 30)).toBe(50);
-  });
-
-  test('fractions of a fen are never lost or invented: 30 days total floor(overdue x 0.05% x 30)', () => {
-    // 299.00 CNY: 29900 x 0.0005 = 14.95 fen a day; 30 days = 448.5 -> 448 fen.
-    const days = Array.from({ length: 30 }, (_, i) => penaltyForOverdueDay(29_900, i + 1));
-    expect(days.slice(0, 4)).toEqual([14, 15, 15, 15]);
-    expect(days.reduce((s, d) => s + d, 0)).toBe(448);
-  });
-
-  test('nothing overdue, no penalty', () => {
-    expect(penaltyForOverdueDay(0, 3)).toBe(0);
   });
 });

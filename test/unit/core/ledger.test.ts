@@ -1,188 +1,355 @@
-import { applyCommand } from '../../../src/core/ledger/apply';
-import { InvariantViolation, type LineBalances } from '../../../src/core/ledger/balances';
+import { applyCommand, type ApplyResult } from '../../../src/core/ledger/apply';
 import type { LedgerCommand } from '../../../src/core/ledger/commands';
+import {
+  billOwedMinor,
+  type BillState,
+  InvariantViolation,
+  lineFigures,
+  type LineState,
+  owedOn,
+} from '../../../src/core/ledger/line-state';
+import { billStatus, remainingMinimumMinor } from '../../../src/core/billing/bill-status';
+import { amountDue } from '../../../src/core/repayment/amount-due';
 
-const now = new Date('2026-03-10T04:00:00Z');
-const mallRequest = {
-  channel: 'MALL',
-  category: 'HOME',
-  plan: 'FULL' as const,
-  scenarioUsedThisMonthMinor: 0,
-};
+/** Business time at noon China Standard Time on a date. */
+const at = (date: string) => new Date(`${date}T04:00:00Z`);
 
-function run(commands: LedgerCommand[]): LineBalances {
-  let head: LineBalances | null = null;
-  for (const command of commands) {
-    const result = applyCommand(head, command, now);
-    if (!result.ok) throw new Error(`rejected ${command.type}: ${result.rejection}`);
-    head = result.balances;
+/** A line driven through dated commands; every command must apply. */
+class Line {
+  state: LineState | null = null;
+  /** Final states of bills that left the head (paid, settled). */
+  readonly closedBills = new Map<string, BillState>();
+  last!: Extract<ApplyResult, { ok: true }>;
+
+  do(date: string, command: LedgerCommand): this {
+    const result = applyCommand(this.state, command, at(date));
+    if (!result.ok) throw new Error(`rejected ${command.type} on ${date}: ${result.rejection}`);
+    for (const bill of result.effects.bills) this.closedBills.set(bill.billId, bill);
+    this.state = result.state;
+    this.last = result;
+    return this;
   }
-  return head!;
+
+  try(date: string, command: LedgerCommand): ApplyResult {
+    return applyCommand(this.state, command, at(date));
+  }
+
+  /** The bill as it stands (open in the head, or its final state). */
+  bill(billId: string): BillState {
+    return this.state!.bills.find((bill) => bill.billId === billId) ?? this.closedBills.get(billId)!;
+  }
+
+  get figures() {
+    return lineFigures(this.state!);
+  }
+
+  buy(
+    date: string,
+    id: string,
+    amountMinor: number,
+    plan: 'FULL' | 'INSTALLMENTS' = 'FULL',
+    periods?: number,
+  ): this {
+    this.do(date, {
+      type: 'AUTHORIZE',
+      authorizationId: id,
+      amountMinor,
+      request: { channel: 'MALL', categories: ['HOME'], plan, ...(periods ? { periods } : {}) },
+    });
+    return this.do(date, {
+      type: 'CAPTURE',
+      authorizationId: id,
+      authorizedMinor: amountMinor,
+      captureMinor: amountMinor,
+      plan,
+      orderId: `o_${id}`,
+      ...(plan === 'INSTALLMENTS' ? { periods, tier: 'B' as const } : {}),
+    });
+  }
+
+  /** Cuts the statement of `date`, on `cutOn` (a scheduler may run late). */
+  statement(date: string, cutOn = date): this {
+    return this.do(cutOn, { type: 'ISSUE_BILL', billId: `b:${date}`, statementDate: date });
+  }
+
+  repay(date: string, amountMinor: number, payOffPlanIds: string[] = []): this {
+    return this.do(date, {
+      type: 'REPAY',
+      repaymentId: `r:${date}:${amountMinor}`,
+      amountMinor,
+      payOffPlanIds,
+    });
+  }
+
+  refund(date: string, chargeId: string, amountMinor: number, plan: 'FULL' | 'INSTALLMENTS' = 'FULL'): this {
+    return this.do(date, {
+      type: 'REFUND',
+      refundId: `${chargeId}:${date}:${amountMinor}`,
+      chargeId,
+      plan,
+      amountMinor,
+    });
+  }
+
+  accrue(date: string): this {
+    return this.do(date, { type: 'ACCRUE', day: date });
+  }
 }
 
-const open: LedgerCommand = { type: 'OPEN', limitMinor: 100_000, statementDay: 5 };
-const authorize = (authorizationId: string, amountMinor: number): LedgerCommand => ({
-  type: 'AUTHORIZE',
-  authorizationId,
-  amountMinor,
-  request: mallRequest,
+/** Opened 2030-01-10, statement day 5 (due the 14th), limit 10,000.00 CNY. */
+const opened = () => new Line().do('2030-01-10', { type: 'OPEN', limitMinor: 1_000_000, statementDay: 5 });
+
+describe('ledger state machine: holds', () => {
+  test('authorize holds, capture moves the hold to principal, partial capture releases the rest', () => {
+    const line = opened().do('2030-01-20', {
+      type: 'AUTHORIZE',
+      authorizationId: 'a1',
+      amountMinor: 30_000,
+      request: { channel: 'MALL', categories: ['HOME'], plan: 'FULL' },
+    });
+    expect(line.figures).toMatchObject({ heldMinor: 30_000, principalMinor: 0, availableMinor: 970_000 });
+    line.do('2030-01-21', {
+      type: 'CAPTURE',
+      authorizationId: 'a1',
+      authorizedMinor: 30_000,
+      captureMinor: 25_000,
+      plan: 'FULL',
+      orderId: 'o1',
+    });
+    // 10,000.00 - 250.00 captured; the other 50.00 of the hold is released.
+    expect(line.figures).toMatchObject({ heldMinor: 0, principalMinor: 25_000, availableMinor: 975_000 });
+  });
+
+  test('capture above the hold and a second capture of a resolved hold are refused by name', () => {
+    const line = opened().do('2030-01-20', {
+      type: 'AUTHORIZE',
+      authorizationId: 'a1',
+      amountMinor: 30_000,
+      request: { channel: 'MALL', categories: ['HOME'], plan: 'FULL' },
+    });
+    const capture = (captureMinor: number): LedgerCommand => ({
+      type: 'CAPTURE',
+      authorizationId: 'a1',
+      authorizedMinor: 30_000,
+      captureMinor,
+      plan: 'FULL',
+      orderId: 'o1',
+    });
+    expect(line.try('2030-01-20', capture(30_001))).toMatchObject({
+      ok: false,
+      rejection: 'CAPTURE_EXCEEDS_AUTHORIZATION',
+    });
+    line.do('2030-01-20', { type: 'VOID', authorizationId: 'a1', authorizedMinor: 30_000 });
+    expect(line.try('2030-01-20', capture(30_000))).toMatchObject({ ok: false, rejection: 'HOLD_NOT_FOUND' });
+  });
+
+  test('a refused authorization names its reason and changes nothing', () => {
+    const line = opened();
+    const result = line.try('2030-01-20', {
+      type: 'AUTHORIZE',
+      authorizationId: 'a1',
+      amountMinor: 1_000_001,
+      request: { channel: 'MALL', categories: ['HOME'], plan: 'FULL' },
+    });
+    expect(result).toMatchObject({ ok: false, rejection: 'INSUFFICIENT_AVAILABLE_CREDIT' });
+    expect(result.decision?.inputs.availableMinor).toBe(1_000_000);
+  });
+
+  test('time never goes back', () => {
+    const line = opened();
+    expect(() => line.try('2030-01-09', { type: 'ACCRUE', day: '2030-01-09' })).toThrow(InvariantViolation);
+  });
 });
 
-describe('ledger state machine', () => {
-  test('authorize holds, capture moves the hold to principal, partial capture releases the rest', () => {
-    const held = run([open, authorize('a1', 30_000)]);
-    expect(held).toMatchObject({ limitMinor: 100_000, heldMinor: 30_000, principalMinor: 0 });
-    const captured = run([
-      open,
-      authorize('a1', 30_000),
-      { type: 'CAPTURE', authorizationId: 'a1', authorizedMinor: 30_000, captureMinor: 25_000 },
-    ]);
-    expect(captured).toMatchObject({ heldMinor: 0, principalMinor: 25_000 });
-  });
-
-  test('void releases the hold for free', () => {
-    const voided = run([
-      open,
-      authorize('a1', 30_000),
-      { type: 'VOID', authorizationId: 'a1', authorizedMinor: 30_000 },
-    ]);
-    expect(voided).toMatchObject({ heldMinor: 0, principalMinor: 0 });
-  });
-
-  test('refund reduces principal; beyond principal it becomes a credit balance', () => {
-    const base = [
-      open,
-      authorize('a1', 30_000),
-      { type: 'CAPTURE', authorizationId: 'a1', authorizedMinor: 30_000, captureMinor: 30_000 } as const,
-    ];
-    expect(run([...base, { type: 'REFUND', refundId: 'r1', amountMinor: 10_000 }])).toMatchObject({
-      principalMinor: 20_000,
-      creditBalanceMinor: 0,
+describe('statements', () => {
+  test('a statement bills the cycle: FULL charges up to the statement date, installment period 1', () => {
+    // 12 x 1,200.00 at tier B (0.80%/period): fee 1,200.00 x 0.8% = 9.60 a period.
+    const line = opened()
+      .buy('2030-01-20', 'a1', 29_900)
+      .buy('2030-01-21', 'a2', 120_000, 'INSTALLMENTS', 12)
+      .buy('2030-02-06', 'a3', 5_000) // after the statement date: next cycle
+      .statement('2030-02-05', '2030-02-06');
+    const bill = line.bill('b:2030-02-05');
+    expect(bill.billed).toEqual({
+      PENALTIES: 0,
+      INTEREST: 0,
+      INSTALLMENT_FEES: 960,
+      FULL_PAY_PRINCIPAL: 29_900,
+      INSTALLMENT_PRINCIPAL: 10_000,
     });
-    // 25,000 refunded first, then 8,000 more: only 5,000 principal is left, 3,000 goes to credit.
-    const partlyRefunded = [...base, { type: 'REFUND', refundId: 'r1', amountMinor: 25_000 } as const];
-    expect(run([...partlyRefunded, { type: 'REFUND', refundId: 'r2', amountMinor: 8_000 }])).toMatchObject({
+    // Minimum: 10% of 299.00 = 29.90 + installment 100.00 + fee 9.60 = 139.50.
+    expect(bill.minimumDueMinor).toBe(13_950);
+    expect(bill.dueDate).toBe('2030-02-14');
+    expect(billStatus(bill)).toBe('ISSUED');
+    // Principal 299.00 + 1,200.00 + 50.00; fees are outside the limit.
+    expect(line.figures).toMatchObject({
+      principalMinor: 154_900,
+      billedPrincipalMinor: 39_900,
+      unbilledPrincipalMinor: 115_000,
+      installmentFeesOwedMinor: 960,
+      availableMinor: 1_000_000 - 154_900,
+    });
+  });
+
+  test('a statement is cut once, in order, and not before its date', () => {
+    const line = opened().buy('2030-01-20', 'a1', 10_000);
+    expect(
+      line.try('2030-02-04', { type: 'ISSUE_BILL', billId: 'x', statementDate: '2030-02-05' }),
+    ).toMatchObject({
+      ok: false,
+      rejection: 'STATEMENT_NOT_DUE',
+    });
+    line.statement('2030-02-05');
+    expect(
+      line.try('2030-02-06', { type: 'ISSUE_BILL', billId: 'x', statementDate: '2030-02-05' }),
+    ).toMatchObject({
+      ok: false,
+      rejection: 'STATEMENT_NOT_DUE',
+    });
+  });
+});
+
+describe('overdue: the penalty base is what is actually overdue on the bill', () => {
+  // 1,000.00 in full on 01-20; statement 02-05 (minimum 100.00), due 02-14, nothing paid.
+  const overdue = () => opened().buy('2030-01-20', 'a1', 100_000).statement('2030-02-05');
+
+  test('after a partial repayment the daily penalty falls with the principal still owed', () => {
+    const line = overdue().accrue('2030-02-17');
+    const bill = () => line.bill('b:2030-02-05');
+    // Days 1-3 after the due day: 1,000.00 x 0.05% = 0.50 a day -> 1.50.
+    expect(bill().overdue).toBe(true);
+    expect(bill().billed.PENALTIES).toBe(150);
+    // Repay 501.50: penalties 1.50 first, then 500.00 of overdue principal.
+    line.repay('2030-02-17', 50_150);
+    expect(owedOn(bill(), 'PENALTIES')).toBe(0);
+    expect(owedOn(bill(), 'FULL_PAY_PRINCIPAL')).toBe(50_000);
+    // Days 4-6 on 500.00: 0.25 a day -> 0.75 (not on total - paid = 498.50).
+    line.accrue('2030-02-20');
+    expect(bill().billed.PENALTIES).toBe(225);
+    expect(owedOn(bill(), 'PENALTIES')).toBe(75);
+    expect(billStatus(bill())).toBe('OVERDUE');
+    expect(line.figures).toMatchObject({ overduePrincipalMinor: 50_000, penaltiesOwedMinor: 75 });
+  });
+
+  test('a bill is SETTLED only when nothing is owed; until then it keeps accruing', () => {
+    const line = overdue().accrue('2030-02-17').repay('2030-02-17', 50_150).accrue('2030-02-20');
+    // 500.00 pays penalties 0.75 first, so 0.75 of principal is still owed.
+    line.repay('2030-02-20', 50_000);
+    const bill = () => line.bill('b:2030-02-05');
+    expect(billStatus(bill())).toBe('OVERDUE');
+    expect(owedOn(bill(), 'FULL_PAY_PRINCIPAL')).toBe(75);
+    // 75 fen x 0.05% a day is 0.0375 fen: the remainder carries, nothing is invented.
+    line.accrue('2030-02-22');
+    expect(bill().billed.PENALTIES).toBe(225);
+    line.repay('2030-02-22', 75);
+    expect(billStatus(bill())).toBe('SETTLED');
+    expect(billOwedMinor(bill())).toBe(0);
+    line.accrue('2030-03-01');
+    expect(line.figures).toMatchObject({ principalMinor: 0, penaltiesOwedMinor: 0, interestOwedMinor: 0 });
+  });
+
+  test('minimum paid: revolving interest on the principal left, no penalty, no overdue', () => {
+    const line = opened()
+      .buy('2030-01-20', 'a1', 100_000)
+      .statement('2030-02-05')
+      .repay('2030-02-10', 10_000);
+    expect(remainingMinimumMinor(line.bill('b:2030-02-05'))).toBe(0);
+    line.accrue('2030-02-24');
+    const bill = line.bill('b:2030-02-05');
+    // 10 days on 900.00 x 0.05% = 0.45 a day -> 4.50 interest.
+    expect(bill.overdue).toBe(false);
+    expect(bill.billed.INTEREST).toBe(450);
+    expect(bill.billed.PENALTIES).toBe(0);
+    expect(billStatus(bill)).toBe('PARTIALLY_PAID');
+    expect(line.figures).toMatchObject({ interestOwedMinor: 450, installmentFeesOwedMinor: 0 });
+  });
+
+  test('fractions of a fen carry: 30 days on 299.00 total floor(299.00 x 0.05% x 30) = 4.48', () => {
+    const line = opened().buy('2030-01-20', 'a1', 29_900).statement('2030-02-05').accrue('2030-03-16');
+    // 29900 x 5 / 10000 = 14.95 fen a day; 30 days = 448.5 -> 448 fen.
+    expect(line.bill('b:2030-02-05').billed.PENALTIES).toBe(448);
+  });
+});
+
+describe('refunds of billed charges are credits on the bill', () => {
+  test('a refund of a billed, unpaid charge credits the bill and stops interest on it', () => {
+    const line = opened().buy('2030-01-20', 'a1', 100_000).statement('2030-02-05');
+    line.refund('2030-02-08', 'a1', 40_000);
+    const bill = () => line.bill('b:2030-02-05');
+    // The statement line stays 1,000.00; 400.00 is credited; 600.00 owed; the limit is restored.
+    expect(bill().items[0]).toMatchObject({ amountMinor: 100_000, creditedMinor: 40_000 });
+    expect(bill().credited.FULL_PAY_PRINCIPAL).toBe(40_000);
+    expect(billOwedMinor(bill())).toBe(60_000);
+    expect(line.figures.availableMinor).toBe(1_000_000 - 60_000);
+    // Minimum 100.00 is met by paying 100.00 (the credit does not cover it twice: 100.00 - 400.00 < 0).
+    expect(remainingMinimumMinor(bill())).toBe(0);
+    line.repay('2030-02-12', 10_000).accrue('2030-02-17');
+    // Interest days 1-3 on 500.00 still owed: 0.25 a day -> 0.75.
+    expect(bill().billed.INTEREST).toBe(75);
+    // Refund the other 600.00: 500.00 is still owed on the charge and is credited; the 100.00 that was
+    // paid comes back as credit balance, which at once pays the 0.75 interest.
+    line.refund('2030-02-17', 'a1', 60_000);
+    expect(billStatus(bill())).toBe('PAID');
+    expect(line.figures).toMatchObject({
       principalMinor: 0,
-      creditBalanceMinor: 3_000,
+      interestOwedMinor: 0,
+      creditBalanceMinor: 9_925,
     });
+    line.accrue('2030-03-01');
+    expect(line.figures.interestOwedMinor).toBe(0);
   });
 
-  test.each([
-    ['authorize beyond available', [open, authorize('a1', 100_001)], 'INSUFFICIENT_AVAILABLE_CREDIT'],
-    [
-      'capture more than authorized',
-      [
-        open,
-        authorize('a1', 100),
-        { type: 'CAPTURE', authorizationId: 'a1', authorizedMinor: 100, captureMinor: 101 },
-      ],
-      'CAPTURE_EXCEEDS_AUTHORIZATION',
-    ],
-    [
-      'void a hold that is not there',
-      [open, { type: 'VOID', authorizationId: 'x', authorizedMinor: 100 }],
-      'HOLD_NOT_FOUND',
-    ],
-    ['refund nothing', [open, { type: 'REFUND', refundId: 'r', amountMinor: 0 }], 'INVALID_AMOUNT'],
-    ['open twice', [open, open], 'LINE_ALREADY_OPEN'],
-    ['use a line never opened', [authorize('a1', 100)], 'LINE_NOT_OPEN'],
-    ['authorize a fractional amount', [open, authorize('a1', 10.5)], 'INVALID_AMOUNT'],
-  ] as [string, LedgerCommand[], string][])(
-    '%s is rejected with %s and changes nothing',
-    (_name, commands, rejection) => {
-      const before = commands.length > 1 ? run(commands.slice(0, -1)) : null;
-      const result = applyCommand(before, commands.at(-1)!, now);
-      expect(result).toMatchObject({ ok: false, rejection });
-    },
-  );
-
-  test('velocity is counted from the head: the 21st mall hold within 10 minutes is refused', () => {
-    let head = run([{ ...open, limitMinor: 1_000_000 } as LedgerCommand]);
-    const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
-    for (let i = 0; i < 20; i += 1) {
-      const result = applyCommand(head, authorize(`a${i}`, 100), at(i * 0.25));
-      if (!result.ok) throw new Error(result.rejection);
-      head = result.balances;
-    }
-    expect(applyCommand(head, authorize('a20', 100), at(5))).toMatchObject({
-      ok: false,
-      rejection: 'VELOCITY_LIMIT',
-    });
-    // Ten minutes after the first hold, the window has room again.
-    expect(applyCommand(head, authorize('a20', 100), at(10.1))).toMatchObject({ ok: true });
-  });
-
-  test('bill, repay through the waterfall, overdue and penalties', () => {
-    const captured = run([
-      open,
-      authorize('a1', 50_000),
-      { type: 'CAPTURE', authorizationId: 'a1', authorizedMinor: 50_000, captureMinor: 50_000 },
-      { type: 'ISSUE_BILL', billId: 'b1', principalMinor: 30_000, feesMinor: 960 },
-    ]);
-    expect(captured).toMatchObject({
-      principalMinor: 50_000,
-      billedPrincipalMinor: 30_000,
-      feesOwedMinor: 960,
-    });
-    const overdue = run([
-      open,
-      authorize('a1', 50_000),
-      { type: 'CAPTURE', authorizationId: 'a1', authorizedMinor: 50_000, captureMinor: 50_000 },
-      { type: 'ISSUE_BILL', billId: 'b1', principalMinor: 30_000, feesMinor: 960 },
-      { type: 'MARK_OVERDUE', billId: 'b1', principalMinor: 30_000 },
-      { type: 'ACCRUE_PENALTY', billId: 'b1', overdueDay: 1, amountMinor: 15 },
-      // 15 penalty, 960 fees, 30,000 overdue, then 4,025 of unbilled principal.
-      { type: 'REPAY', repaymentId: 'p1', amountMinor: 35_000 },
-    ]);
-    expect(overdue).toMatchObject({
-      penaltiesOwedMinor: 0,
-      feesOwedMinor: 0,
-      overduePrincipalMinor: 0,
-      billedPrincipalMinor: 0,
-      principalMinor: 50_000 - 30_000 - 4_025,
-      creditBalanceMinor: 0,
-    });
-    // Repaid principal restores available credit.
-    expect(overdue.limitMinor - overdue.principalMinor - overdue.heldMinor).toBe(100_000 - 15_975);
-  });
-
-  test('limit review: a cut never goes below used; a frozen line refuses new holds until unfrozen', () => {
-    const used = run([open, authorize('a1', 60_000)]);
+  test('a credit balance pays the next statement, and what is left can be paid back', () => {
+    const line = opened().buy('2030-01-20', 'a1', 10_000).statement('2030-02-05').repay('2030-02-10', 10_000);
+    line.refund('2030-02-11', 'a1', 10_000); // paid already: all of it to the credit balance
+    expect(line.figures.creditBalanceMinor).toBe(10_000);
+    line.buy('2030-02-20', 'a2', 4_000).statement('2030-03-05');
+    const bill = line.bill('b:2030-03-05');
+    expect(billStatus(bill)).toBe('PAID');
+    expect(bill.paid.FULL_PAY_PRINCIPAL).toBe(4_000);
+    expect(line.figures.creditBalanceMinor).toBe(6_000);
     expect(
-      applyCommand(used, { type: 'REVIEW_LIMIT', reviewId: 'r', action: 'CUT', newLimitMinor: 59_999 }, now),
+      line.try('2030-03-06', { type: 'PAY_OUT_CREDIT', payoutId: 'p1', amountMinor: 6_001 }),
     ).toMatchObject({
       ok: false,
-      rejection: 'CUT_BELOW_USED',
+      rejection: 'CREDIT_BALANCE_TOO_LOW',
     });
-    const frozen = run([
-      open,
-      authorize('a1', 60_000),
-      { type: 'REVIEW_LIMIT', reviewId: 'r', action: 'FREEZE', newLimitMinor: 100_000 },
-    ]);
-    expect(frozen.status).toBe('FROZEN');
-    expect(applyCommand(frozen, authorize('a2', 100), now)).toMatchObject({
-      ok: false,
-      rejection: 'LINE_NOT_ACTIVE',
-    });
-    const thawed = applyCommand(
-      frozen,
-      { type: 'REVIEW_LIMIT', reviewId: 'u', action: 'UNFREEZE', newLimitMinor: 100_000 },
-      now,
-    );
-    expect(thawed).toMatchObject({ ok: true, balances: { status: 'ACTIVE' } });
+    line.do('2030-03-06', { type: 'PAY_OUT_CREDIT', payoutId: 'p1', amountMinor: 6_000 });
+    expect(line.figures.creditBalanceMinor).toBe(0);
   });
+});
 
-  test('billing more than the unbilled principal is refused', () => {
-    expect(
-      applyCommand(run([open]), { type: 'ISSUE_BILL', billId: 'b', principalMinor: 1, feesMinor: 0 }, now),
-    ).toMatchObject({
-      ok: false,
-      rejection: 'BILL_EXCEEDS_UNBILLED',
+describe('installment plans', () => {
+  test('a refund in period 2 re-amortizes the unbilled periods and writes fees off pro rata', () => {
+    const line = opened().buy('2030-01-21', 'a2', 120_000, 'INSTALLMENTS', 12).statement('2030-02-05');
+    line.refund('2030-02-10', 'a2', 30_000, 'INSTALLMENTS');
+    // Unbilled: 11 x 100.00 = 1,100.00 principal, 11 x 9.60 = 105.60 fees. Left 800.00 principal;
+    // fees 105.60 x 800/1100 = 76.80 (20.16 written off). 800.00 / 11 = 72.72 r 0.08 -> 72.80 then 72.72;
+    // 76.80 / 11 = 6.98 r 0.02 -> 7.00 then 6.98.
+    const plan = line.state!.plans[0]!;
+    expect(line.last.effects.feeWrittenOffMinor).toBe(2_880);
+    expect(plan.remaining[1]).toEqual({ index: 2, principalMinor: 7_280, feeMinor: 700 });
+    expect(plan.remaining[2]).toEqual({ index: 3, principalMinor: 7_272, feeMinor: 698 });
+    expect(line.figures.unbilledPrincipalMinor).toBe(80_000);
+    // Pay it off early: period 1 billed (100.00 + 9.60) plus the 800.00 unbilled principal.
+    const due = amountDue(line.state!, 'PLAN_PAYOFF', plan.planId);
+    expect(due).toEqual({ amountMinor: 90_960, payOffPlanIds: [plan.planId] });
+    line.repay('2030-02-12', due.amountMinor, due.payOffPlanIds);
+    expect(line.state!.plans).toEqual([]);
+    expect(line.last.effects.plans[0]).toMatchObject({
+      status: 'PAID_OFF',
+      feeWrittenOffMinor: 2_880 + 7_680,
     });
+    expect(line.figures).toMatchObject({ principalMinor: 0, installmentFeesOwedMinor: 0 });
   });
+});
 
+describe('invariants', () => {
   test('a head that breaks an invariant is never built upon', () => {
-    const broken: LineBalances = { ...run([open]), principalMinor: 90_000, heldMinor: 20_000 };
-    expect(() => applyCommand(broken, authorize('a1', 100), now)).toThrow(InvariantViolation);
+    const line = opened();
+    const broken = { ...line.state!, heldMinor: -1 };
+    expect(() => applyCommand(broken, { type: 'ACCRUE', day: '2030-01-11' }, at('2030-01-11'))).toThrow(
+      InvariantViolation,
+    );
   });
 });

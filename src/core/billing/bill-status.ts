@@ -1,0 +1,48 @@
+import type { MinorUnits } from '../money';
+import { type BusinessDate, daysBetween } from '../time/business-date';
+import { type BillAmounts, type BillState, billOwedMinor, owedOn } from '../ledger/line-state';
+
+export const billStatuses = ['ISSUED', 'PARTIALLY_PAID', 'PAID', 'OVERDUE', 'SETTLED'] as const;
+export type BillStatus = (typeof billStatuses)[number];
+
+/** Paid or credited so far, all components together. */
+export function billSettledMinor(bill: BillAmounts): MinorUnits {
+  let settled = 0;
+  for (const component of Object.keys(bill.billed) as (keyof BillState['billed'])[]) {
+    settled += bill.paid[component] + bill.credited[component];
+  }
+  return settled;
+}
+
+/**
+ * What is still needed to meet the minimum: the minimum less what was paid or credited, never more
+ * than the bill still owes (a credit can make the bill owe less than its minimum).
+ */
+export function remainingMinimumMinor(bill: BillAmounts & { minimumDueMinor: MinorUnits }): MinorUnits {
+  return Math.max(0, Math.min(bill.minimumDueMinor - billSettledMinor(bill), billOwedMinor(bill)));
+}
+
+/** A bill's status follows from what it owes, never from total - paid. */
+export function billStatus(bill: BillState): BillStatus {
+  if (billOwedMinor(bill) === 0) return bill.overdue ? 'SETTLED' : 'PAID';
+  if (bill.overdue) return 'OVERDUE';
+  return billSettledMinor(bill) > 0 ? 'PARTIALLY_PAID' : 'ISSUED';
+}
+
+/** Issued, owing, and not overdue: reminders and auto-debit apply. */
+export function isOpenBillStatus(status: BillStatus): boolean {
+  return status === 'ISSUED' || status === 'PARTIALLY_PAID';
+}
+
+/** Principal on the bill that bears the daily penalty (overdue) or revolving interest. */
+export function principalOwedOnBill(bill: BillState): MinorUnits {
+  return owedOn(bill, 'FULL_PAY_PRINCIPAL') + owedOn(bill, 'INSTALLMENT_PRINCIPAL');
+}
+
+/** Days before the due day the reminder goes out while the minimum is not met. */
+export const dueSoonReminderDays = 3;
+
+export function isDueSoon(bill: BillState, today: BusinessDate): boolean {
+  const daysLeft = daysBetween(today, bill.dueDate);
+  return !bill.overdue && daysLeft >= 0 && daysLeft <= dueSoonReminderDays && remainingMinimumMinor(bill) > 0;
+}

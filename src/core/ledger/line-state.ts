@@ -1,0 +1,257 @@
+import { availableMinor } from '../credit-line';
+import type { FeeTier } from '../installments/fee-rates';
+import type { ScheduledPeriod } from '../installments/schedule';
+import type { MinorUnits } from '../money';
+import type { BusinessDate } from '../time/business-date';
+
+export const lineStatuses = ['PENDING_REVIEW', 'ACTIVE', 'FROZEN', 'CLOSED'] as const;
+export type LineStatus = (typeof lineStatuses)[number];
+
+/** What a bill is made of, in the order a repayment pays it within one waterfall stage. */
+export const billComponents = [
+  'PENALTIES',
+  'INTEREST',
+  'INSTALLMENT_FEES',
+  'FULL_PAY_PRINCIPAL',
+  'INSTALLMENT_PRINCIPAL',
+] as const;
+export type BillComponent = (typeof billComponents)[number];
+export type ComponentAmounts = Record<BillComponent, MinorUnits>;
+
+/** Principal components: the only ones that consume the limit, take credits, and bear penalty/interest. */
+export const principalComponents = ['FULL_PAY_PRINCIPAL', 'INSTALLMENT_PRINCIPAL'] as const;
+
+/** A statement line, frozen at issue; a refund later credits it (`creditedMinor`), never edits it. */
+export const billItemKinds = ['PURCHASE', 'INSTALLMENT_PRINCIPAL', 'INSTALLMENT_FEE'] as const;
+export type BillItemKind = (typeof billItemKinds)[number];
+
+export interface BillItem {
+  kind: BillItemKind;
+  /** The authorization the charge came from: refunds find their items by it. */
+  chargeId: string;
+  /** Order (purchase) or plan (installments), for display. */
+  ref: string;
+  /** Installment period number and count, for installment items. */
+  period?: number;
+  periods?: number;
+  amountMinor: MinorUnits;
+  /** Refunds credited against this item (principal items only). */
+  creditedMinor: MinorUnits;
+}
+
+/**
+ * A bill while it still owes something. `billed` only grows after issue by accrued interest and
+ * penalties; what changes otherwise is `paid` and `credited`. Owed = billed - paid - credited.
+ */
+export interface BillState {
+  billId: string;
+  statementDate: BusinessDate;
+  dueDate: BusinessDate;
+  items: BillItem[];
+  billed: ComponentAmounts;
+  paid: ComponentAmounts;
+  credited: ComponentAmounts;
+  minimumDueMinor: MinorUnits;
+  /** Its due day passed without the minimum paid. Once overdue, always overdue (then SETTLED). */
+  overdue: boolean;
+  /** Days after the due day already accrued (penalty when overdue, else revolving interest). */
+  accruedDays: number;
+  /** What the daily accruals left below one fen, in 1/10,000 fen: carried, so rounding never drifts. */
+  accrualRemainder: number;
+}
+
+export const planStatuses = ['ACTIVE', 'FULLY_BILLED', 'PAID_OFF', 'CANCELLED'] as const;
+export type PlanStatus = (typeof planStatuses)[number];
+
+/** An installment plan while it has periods still to bill; afterwards its periods live on bills. */
+export interface PlanState {
+  planId: string;
+  chargeId: string;
+  orderId: string;
+  periods: number;
+  tier: FeeTier;
+  /** Statement that bills period 1; period n is billed n - 1 statements later. */
+  firstStatementDate: BusinessDate;
+  /** The plan as sold. */
+  schedule: ScheduledPeriod[];
+  /** Billed periods as billed, then the unbilled ones after refunds. */
+  remaining: ScheduledPeriod[];
+  billedPeriods: number;
+  feeWrittenOffMinor: MinorUnits;
+  status: PlanStatus;
+}
+
+/** A FULL-plan charge not yet on a statement (net of refunds and prepayments). */
+export interface UnbilledCharge {
+  chargeId: string;
+  ref: string;
+  amountMinor: MinorUnits;
+  capturedOn: BusinessDate;
+}
+
+export interface ScenarioUsage {
+  scenario: string;
+  /** 'YYYY-MM' in China Standard Time. */
+  month: string;
+  usedMinor: MinorUnits;
+}
+
+/** A credit line's whole money state after a ledger entry; the head entry's state is the line's state. */
+export interface LineState {
+  status: LineStatus;
+  limitMinor: MinorUnits;
+  statementDay: number;
+  openedOn: BusinessDate;
+  /** Newest statement date cut (with or without a bill); null before the first. */
+  lastStatementDate: BusinessDate | null;
+  /** Time (epoch ms) of the newest entry: commands never go back in time. */
+  lastAt: number;
+  /** Open authorization holds. */
+  heldMinor: MinorUnits;
+  /** Money the customer has on account (overpayment, refund of paid principal). */
+  creditBalanceMinor: MinorUnits;
+  unbilledCharges: UnbilledCharge[];
+  plans: PlanState[];
+  /** Bills that still owe something, oldest first. */
+  bills: BillState[];
+  /** Bills paid in full without going overdue, in a row (limit review). */
+  onTimeStreak: number;
+  /**
+   * Times (epoch ms) of the latest approved authorizations inside the velocity window. Kept on the
+   * head so the velocity rule is decided serially with the append, exact under concurrent checkouts.
+   */
+  recentAuthorizationsAt: number[];
+  /** Amounts of the last approved authorizations: the anomaly rule compares against their median. */
+  recentAmountsMinor: MinorUnits[];
+  scenarioUsage: ScenarioUsage[];
+}
+
+export function zeroAmounts(): ComponentAmounts {
+  return {
+    PENALTIES: 0,
+    INTEREST: 0,
+    INSTALLMENT_FEES: 0,
+    FULL_PAY_PRINCIPAL: 0,
+    INSTALLMENT_PRINCIPAL: 0,
+  };
+}
+
+/** The amounts of a bill (state or projection). */
+export type BillAmounts = Pick<BillState, 'billed' | 'paid' | 'credited'>;
+
+export function owedOn(bill: BillAmounts, component: BillComponent): MinorUnits {
+  return bill.billed[component] - bill.paid[component] - bill.credited[component];
+}
+
+export function billOwedMinor(bill: BillAmounts): MinorUnits {
+  return billComponents.reduce((sum, component) => sum + owedOn(bill, component), 0);
+}
+
+export function billPrincipalOwedMinor(bill: BillState): MinorUnits {
+  return owedOn(bill, 'FULL_PAY_PRINCIPAL') + owedOn(bill, 'INSTALLMENT_PRINCIPAL');
+}
+
+export function planUnbilledPrincipalMinor(plan: PlanState): MinorUnits {
+  return plan.remaining
+    .filter((period) => period.index > plan.billedPeriods)
+    .reduce((sum, period) => sum + period.principalMinor, 0);
+}
+
+export function planUnbilledFeeMinor(plan: PlanState): MinorUnits {
+  return plan.remaining
+    .filter((period) => period.index > plan.billedPeriods)
+    .reduce((sum, period) => sum + period.feeMinor, 0);
+}
+
+/** The figures a line shows, all derived from its state (one definition, used live and by rebuild). */
+export interface LineFigures {
+  status: LineStatus;
+  limitMinor: MinorUnits;
+  /** Outstanding principal: on bills (current and overdue) plus unbilled. */
+  principalMinor: MinorUnits;
+  billedPrincipalMinor: MinorUnits;
+  overduePrincipalMinor: MinorUnits;
+  unbilledPrincipalMinor: MinorUnits;
+  heldMinor: MinorUnits;
+  availableMinor: MinorUnits;
+  installmentFeesOwedMinor: MinorUnits;
+  interestOwedMinor: MinorUnits;
+  penaltiesOwedMinor: MinorUnits;
+  creditBalanceMinor: MinorUnits;
+  statementDay: number;
+}
+
+export function lineFigures(state: LineState): LineFigures {
+  let billedPrincipalMinor = 0;
+  let overduePrincipalMinor = 0;
+  let installmentFeesOwedMinor = 0;
+  let interestOwedMinor = 0;
+  let penaltiesOwedMinor = 0;
+  for (const bill of state.bills) {
+    if (bill.overdue) overduePrincipalMinor += billPrincipalOwedMinor(bill);
+    else billedPrincipalMinor += billPrincipalOwedMinor(bill);
+    installmentFeesOwedMinor += owedOn(bill, 'INSTALLMENT_FEES');
+    interestOwedMinor += owedOn(bill, 'INTEREST');
+    penaltiesOwedMinor += owedOn(bill, 'PENALTIES');
+  }
+  const unbilledPrincipalMinor =
+    state.unbilledCharges.reduce((sum, charge) => sum + charge.amountMinor, 0) +
+    state.plans.reduce((sum, plan) => sum + planUnbilledPrincipalMinor(plan), 0);
+  const principalMinor = billedPrincipalMinor + overduePrincipalMinor + unbilledPrincipalMinor;
+  return {
+    status: state.status,
+    limitMinor: state.limitMinor,
+    principalMinor,
+    billedPrincipalMinor,
+    overduePrincipalMinor,
+    unbilledPrincipalMinor,
+    heldMinor: state.heldMinor,
+    availableMinor: availableMinor({
+      limitMinor: state.limitMinor,
+      usedMinor: principalMinor,
+      heldMinor: state.heldMinor,
+    }),
+    installmentFeesOwedMinor,
+    interestOwedMinor,
+    penaltiesOwedMinor,
+    creditBalanceMinor: state.creditBalanceMinor,
+    statementDay: state.statementDay,
+  };
+}
+
+export class InvariantViolation extends Error {
+  constructor(message: string) {
+    super(`ledger invariant violated: ${message}`);
+    this.name = 'InvariantViolation';
+  }
+}
+
+function assertAmount(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0) throw new InvariantViolation(`${name} is ${value}`);
+}
+
+/** Checked before every append and after every read: a broken head must never be written or served. */
+export function assertLineState(state: LineState): void {
+  assertAmount('limit', state.limitMinor);
+  assertAmount('held', state.heldMinor);
+  assertAmount('credit balance', state.creditBalanceMinor);
+  for (const charge of state.unbilledCharges) assertAmount(`unbilled ${charge.chargeId}`, charge.amountMinor);
+  for (const bill of state.bills) {
+    for (const component of billComponents) {
+      assertAmount(`${bill.billId} billed ${component}`, bill.billed[component]);
+      assertAmount(`${bill.billId} paid ${component}`, bill.paid[component]);
+      assertAmount(`${bill.billId} credited ${component}`, bill.credited[component]);
+      assertAmount(`${bill.billId} owed ${component}`, owedOn(bill, component));
+    }
+    if (billOwedMinor(bill) === 0) throw new InvariantViolation(`${bill.billId} owes nothing but is open`);
+  }
+  for (const plan of state.plans) {
+    if (plan.status !== 'ACTIVE') throw new InvariantViolation(`plan ${plan.planId} is ${plan.status}`);
+  }
+  const figures = lineFigures(state);
+  if (figures.availableMinor < 0) {
+    throw new InvariantViolation(
+      `principal ${figures.principalMinor} + held ${state.heldMinor} exceeds limit ${state.limitMinor}`,
+    );
+  }
+}

@@ -1,0 +1,47 @@
+import { remainingMinimumMinor } from '../billing/bill-status';
+import { billOwedMinor, type LineState, planUnbilledPrincipalMinor } from '../ledger/line-state';
+import type { MinorUnits } from '../money';
+
+export const repayKinds = ['STATEMENT', 'MINIMUM', 'AMOUNT', 'PAYOFF', 'PLAN_PAYOFF'] as const;
+export type RepayKind = (typeof repayKinds)[number];
+
+export interface AmountDue {
+  amountMinor: MinorUnits;
+  /** Plans the repayment pays off (PAYOFF: all, PLAN_PAYOFF: the one asked for). */
+  payOffPlanIds: string[];
+}
+
+/**
+ * What each kind of repayment collects, from the line's state at the time asked:
+ * STATEMENT everything billed; MINIMUM what keeps every bill current (all of an overdue one);
+ * PAYOFF everything, unbilled principal too; PLAN_PAYOFF everything billed plus one plan's unbilled
+ * principal (the waterfall pays billed amounts first). AMOUNT is the caller's.
+ */
+export function amountDue(state: LineState, kind: Exclude<RepayKind, 'AMOUNT'>, planId?: string): AmountDue {
+  const billed = state.bills.reduce((sum, bill) => sum + billOwedMinor(bill), 0);
+  switch (kind) {
+    case 'STATEMENT':
+      return { amountMinor: billed, payOffPlanIds: [] };
+    case 'MINIMUM':
+      return {
+        amountMinor: state.bills.reduce(
+          (sum, bill) => sum + (bill.overdue ? billOwedMinor(bill) : remainingMinimumMinor(bill)),
+          0,
+        ),
+        payOffPlanIds: [],
+      };
+    case 'PAYOFF':
+      return {
+        amountMinor:
+          billed +
+          state.unbilledCharges.reduce((sum, charge) => sum + charge.amountMinor, 0) +
+          state.plans.reduce((sum, plan) => sum + planUnbilledPrincipalMinor(plan), 0),
+        payOffPlanIds: state.plans.map((plan) => plan.planId),
+      };
+    case 'PLAN_PAYOFF': {
+      const plan = state.plans.find((candidate) => candidate.planId === planId);
+      if (!plan) return { amountMinor: 0, payOffPlanIds: [] };
+      return { amountMinor: billed + planUnbilledPrincipalMinor(plan), payOffPlanIds: [plan.planId] };
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { isAsyncIterable } from '@graphql-tools/utils';
+import {
+  type ExecutionResult,
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  type GraphQLErrorExtensions,
+} from 'graphql';
+
+/** Bodyless refusals of the HTTP layer, with what the client should change. */
+const emptyRefusals: Record<number, string> = {
+  406: 'Not acceptable: accept application/json or application/graphql-response+json',
+  415: 'Unsupported content type: POST application/json',
+};
+
+/**
+ * Gives every error the gateway answers a stable `extensions.code` (README "Error codes"). Subgraph
+ * errors keep theirs; what Yoga and the executor leave without one is coded here, in one place.
+ */
+export function useErrorCodes(options: { graphqlEndpoint: string }): GatewayPlugin {
+  return {
+    onParams({ params, setParams }) {
+      // An empty query is a missing one (BAD_REQUEST, as in the subgraphs), not a syntax error.
+      if (typeof params.query === 'string' && params.query.trim() === '') {
+        setParams({ ...params, query: undefined });
+      }
+    },
+    onExecute({ args, setResultAndStopExecution }) {
+      // The executor refuses such variables the same way, but without a code.
+      const operation = getOperationAST(args.document, args.operationName);
+      if (!operation?.variableDefinitions?.length) return;
+      const { errors } = getVariableValues(
+        args.schema,
+        operation.variableDefinitions,
+        args.variableValues ?? {},
+      );
+      if (errors) {
+        setResultAndStopExecution({
+          errors: errors.map((error) =>
+            withExtensions(error, { code: 'BAD_USER_INPUT', http: { status: 400 } }),
+          ),
+        });
+      }
+    },
+    onResultProcess({ result, setResult }) {
+      if (isAsyncIterable(result)) return; // no subscriptions or @defer here
+      setResult(Array.isArray(result) ? result.map(codeErrors) : codeErrors(result));
+    },
+    onResponse({ request, response, setResponse, fetchAPI }) {
+      // Yoga answers an unsupported content type (415) or accept header (406) with no body at all.
+      if (response.status < 400 || response.status >= 500 || response.body !== null) return;
+      if (new URL(request.url).pathname !== options.graphqlEndpoint) return;
+      const message = emptyRefusals[response.status] ?? response.statusText;
+      const headers = new fetchAPI.Headers(response.headers);
+      headers.set('content-type', 'application/json; charset=utf-8');
+      const body = JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+      setResponse(new fetchAPI.Response(body, { status: response.status, headers }));
+    },
+  };
+}
+
+function codeErrors<T extends ExecutionResult>(result: T): T {
+  if (!result.errors?.length) return result;
+  return { ...result, errors: result.errors.map(codeError) };
+}
+
+/** Codes what has no code as unexpected; drops Yoga's `originalError` (JSON parser words, a stack in dev). */
+function codeError(error: GraphQLError): GraphQLError {
+  const { originalError, ...extensions } = error.extensions ?? {};
+  if (typeof extensions.code === 'string' && originalError === undefined) return error;
+  // Yoga answers a body that is not JSON with 400, not 200, only while the originalError is attached.
+  if (originalError !== undefined && typeof extensions.http === 'object' && extensions.http !== null) {
+    extensions.http = { ...extensions.http, spec: false };
+  }
+  return withExtensions(error, { code: 'INTERNAL_SERVER_ERROR', ...extensions });
+}
+
+function withExtensions(error: GraphQLError, extensions: GraphQLErrorExtensions): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions,
+  });
+}

@@ -1,0 +1,134 @@
+import { applyCommand, type LedgerRejection } from '../core/ledger/apply';
+import type { LedgerCommand } from '../core/ledger/commands';
+import type { LineState } from '../core/ledger/line-state';
+import { refusalPrecedence, type RefusalReason } from '../core/policy/refusal-reasons';
+import { billProjection } from '../storage/models/bill.model';
+import type { CreditLineDoc } from '../storage/models/credit-line.model';
+import { planProjection } from '../storage/models/installment-plan.model';
+import { ledgerEntryId, type LedgerEntryDoc } from '../storage/models/ledger-entry.model';
+import type { Repositories } from '../storage/repositories/repositories';
+import { AppError } from '../services/errors';
+import { KeyedMutex } from './keyed-mutex';
+
+/**
+ * Named outcomes of an append; business refusals are outcomes, not exceptions.
+ * APPLIED: written now. REPLAYED: this key was applied before with the same input (its stored entry).
+ * REJECTED: a rule refused it (an authorization refusal is recorded as an entry, so a retry gets the
+ * same answer; other refusals write nothing). KEY_REUSED: the key was used with other input.
+ */
+export type AppendOutcome =
+  | { status: 'APPLIED' | 'REPLAYED'; entry: LedgerEntryDoc }
+  | { status: 'REJECTED'; rejection: LedgerRejection; entry?: LedgerEntryDoc }
+  | { status: 'KEY_REUSED'; entry: LedgerEntryDoc };
+
+export interface AppendRequest {
+  lineId: string;
+  command: LedgerCommand;
+  /** Unique per line: a client key (`authorize:<id>`) or an effect key (`resolve:<authorizationId>`). */
+  key: string;
+  requestHash: string;
+  now: Date;
+  /** The line summary the caller already read (saves a read); re-read if it is behind. */
+  line?: CreditLineDoc;
+}
+
+/** The one retry policy for lost races on a line's next sequence. */
+export const maxAppendAttempts = 64;
+
+/** One per process: appends to the same line from this process queue instead of racing. */
+const lineQueue = new KeyedMutex();
+
+const isRefusal = (rejection: LedgerRejection): rejection is RefusalReason =>
+  (refusalPrecedence as readonly string[]).includes(rejection);
+
+/**
+ * The only module that writes money. An append starts from the line summary's head state, lets the
+ * pure core compute the next state, and inserts the entry at sequence + 1 with a unique idempotency
+ * key. A collision means either another writer took the sequence (walk forward, retry) or this key
+ * was seen before (replay it). Then it projects the line, bills and plans the entry changed.
+ */
+export class LedgerWriter {
+  constructor(
+    private readonly repos: Pick<Repositories, 'ledger' | 'creditLines' | 'bills' | 'installmentPlans'>,
+  ) {}
+
+  append(request: AppendRequest): Promise<AppendOutcome> {
+    return lineQueue.run(request.lineId, () => this.appendNow(request));
+  }
+
+  private async appendNow(request: AppendRequest): Promise<AppendOutcome> {
+    const idempotencyKey = `${request.lineId}:${request.key}`;
+    const line = request.line ?? (await this.repos.creditLines.byId(request.lineId));
+    if (!line) throw new AppError('NOT_FOUND', `No credit line ${request.lineId}`);
+    let sequence = line.headSequence;
+    let state: LineState | null = line.state;
+    for (let attempt = 0; attempt < maxAppendAttempts; attempt += 1) {
+      // The ledger's time never goes back: a command computed a moment before another landed takes its time.
+      const now = new Date(Math.max(request.now.getTime(), state?.lastAt ?? 0));
+      const result = applyCommand(state, request.command, now);
+      if (!result.ok && !isRefusal(result.rejection)) {
+        // A retry of a command that already changed the state can look invalid now: check the key.
+        const earlier = await this.repos.ledger.byIdempotencyKey(idempotencyKey);
+        return earlier
+          ? this.replay(earlier, request.requestHash)
+          : { status: 'REJECTED', rejection: result.rejection };
+      }
+      const entry: LedgerEntryDoc = {
+        _id: ledgerEntryId(request.lineId, sequence + 1),
+        lineId: request.lineId,
+        sequence: sequence + 1,
+        idempotencyKey,
+        requestHash: request.requestHash,
+        type: request.command.type,
+        command: request.command,
+        rejection: result.ok ? null : result.rejection,
+        decision: result.decision ?? null,
+        amountMinor: result.ok ? result.amountMinor : 0,
+        stateAfter: result.ok ? result.state : { ...state!, lastAt: now.getTime() },
+        effects: result.ok ? result.effects : null,
+        at: now,
+      };
+      if (await this.repos.ledger.append(entry)) {
+        await this.project(line, entry);
+        return entry.rejection
+          ? { status: 'REJECTED', rejection: entry.rejection, entry }
+          : { status: 'APPLIED', entry };
+      }
+      const newer = await this.repos.ledger.after(request.lineId, sequence);
+      const mine = newer.find((candidate) => candidate.idempotencyKey === idempotencyKey);
+      if (mine) return this.replay(mine, request.requestHash);
+      if (newer.length === 0) {
+        const earlier = await this.repos.ledger.byIdempotencyKey(idempotencyKey);
+        if (earlier) return this.replay(earlier, request.requestHash);
+        continue; // the winner's entry was not visible yet: look again
+      }
+      // Lost the race for this sequence: continue from the newest head, after a short jittered pause.
+      const head = newer.at(-1)!;
+      sequence = head.sequence;
+      state = head.stateAfter;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(20, attempt + 1)));
+    }
+    throw new AppError(
+      'CONFLICT',
+      'The credit line is too busy right now; retry with the same idempotency key',
+    );
+  }
+
+  private replay(existing: LedgerEntryDoc, requestHash: string): AppendOutcome {
+    if (existing.requestHash !== requestHash) return { status: 'KEY_REUSED', entry: existing };
+    if (existing.rejection) return { status: 'REJECTED', rejection: existing.rejection, entry: existing };
+    return { status: 'REPLAYED', entry: existing };
+  }
+
+  /** Line summary, then every bill and plan the entry changed, each as of this sequence. */
+  private async project(line: CreditLineDoc, entry: LedgerEntryDoc): Promise<void> {
+    await this.repos.creditLines.project(line._id, entry.sequence, entry.stateAfter);
+    const owner = { lineId: line._id, userId: line.userId };
+    for (const bill of entry.effects?.bills ?? []) {
+      await this.repos.bills.project(billProjection(bill, owner, entry.sequence));
+    }
+    for (const plan of entry.effects?.plans ?? []) {
+      await this.repos.installmentPlans.project(planProjection(plan, owner, entry.sequence));
+    }
+  }
+}

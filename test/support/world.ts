@@ -1,0 +1,128 @@
+import type { Viewer } from '../../src/auth/token';
+import type { Plan } from '../../src/core/policy/channel-policies';
+import { LedgerWriter } from '../../src/ledger/ledger-writer';
+import { seedDemoData } from '../../src/seed/seed';
+import { CheckoutService } from '../../src/services/checkout.service';
+import { ClockService } from '../../src/services/clock.service';
+import { DueJobsService } from '../../src/services/due-jobs.service';
+import { OrderPaymentService } from '../../src/services/order-payment.service';
+import type { NotificationSender } from '../../src/services/outbox.service';
+import { type PaymentRail, SimulatedRail } from '../../src/services/payment-rail';
+import { RebuildService } from '../../src/services/rebuild.service';
+import { type RepayInput, RepaymentService } from '../../src/services/repayment.service';
+import { creditLineIdOf } from '../../src/storage/ids';
+import type { Store } from '../../src/storage/models/product.model';
+import type { Repositories } from '../../src/storage/repositories/repositories';
+
+export const operator: Viewer = { userId: 'op', scopes: ['operator'] };
+export const userViewer = (userId: string): Viewer => ({ userId, scopes: ['user'] });
+const quiet: NotificationSender = { send: async () => undefined };
+
+/**
+ * The one way tests build the application: real services over the given repositories (a real
+ * database, or the in-memory engine), seeded with the demo data, on the local business clock.
+ */
+export class World {
+  readonly ledger: LedgerWriter;
+  readonly rebuild: RebuildService;
+
+  constructor(
+    readonly repos: Repositories,
+    public rail: PaymentRail = new SimulatedRail(),
+  ) {
+    this.ledger = new LedgerWriter(repos);
+    this.rebuild = new RebuildService(repos);
+  }
+
+  /** Services are built per call, like per request: each reads the business clock once. */
+  repayments(): RepaymentService {
+    return new RepaymentService(this.repos, this.clock(), this.rail, this.ledger);
+  }
+
+  /** A fresh clock each call: a service's clock memoizes one instant per request. */
+  clock(): ClockService {
+    return new ClockService(this.repos.clock, 'local');
+  }
+
+  orders(store: Store) {
+    return store === 'MALL' ? this.repos.mallOrders : this.repos.installmentOrders;
+  }
+
+  checkoutService(store: Store): CheckoutService {
+    return new CheckoutService(store, this.repos, this.orders(store), this.clock(), this.ledger);
+  }
+
+  payments(store: Store): OrderPaymentService {
+    return new OrderPaymentService(this.repos, this.orders(store), this.clock(), this.ledger);
+  }
+
+  async at(iso: string): Promise<this> {
+    await this.clock().advanceTo(new Date(iso), operator);
+    return this;
+  }
+
+  checkout(
+    userId: string,
+    store: Store,
+    items: { productId: string; quantity: number }[],
+    options: { plan?: Plan; periods?: number; key: string },
+  ) {
+    return this.checkoutService(store).checkout(userViewer(userId), {
+      items,
+      plan: options.plan ?? 'FULL',
+      periods: options.periods,
+      idempotencyKey: options.key,
+    });
+  }
+
+  /** Checkout of one product that must succeed; returns the order. */
+  async buy(userId: string, store: Store, productId: string, key: string, periods?: number) {
+    const result = await this.checkout(userId, store, [{ productId, quantity: 1 }], {
+      plan: periods ? 'INSTALLMENTS' : 'FULL',
+      periods,
+      key,
+    });
+    if (!result.order) throw new Error(`checkout ${key} refused: ${JSON.stringify(result.userErrors)}`);
+    return result.order;
+  }
+
+  ship(store: Store, orderId: string) {
+    return this.payments(store).ship(operator, orderId);
+  }
+
+  cancel(store: Store, orderId: string, viewer: Viewer = operator) {
+    return this.payments(store).cancel(viewer, orderId);
+  }
+
+  refund(store: Store, orderId: string, amountMinor: number, key: string) {
+    return this.payments(store).refund(operator, orderId, amountMinor, key);
+  }
+
+  repay(userId: string, input: RepayInput) {
+    return this.repayments().repay(userViewer(userId), input);
+  }
+
+  payOut(userId: string, input: { amountMinor?: number; idempotencyKey: string }) {
+    return this.repayments().payOutCreditBalance(userViewer(userId), input);
+  }
+
+  runDueJobs() {
+    return new DueJobsService(this.repos, this.clock(), this.rail, quiet).run(operator);
+  }
+
+  async line(userId: string) {
+    const line = await this.repos.creditLines.byId(creditLineIdOf(userId));
+    if (!line) throw new Error(`no line for ${userId}`);
+    return line;
+  }
+
+  bills(userId: string) {
+    return this.repos.bills.ofLine(creditLineIdOf(userId));
+  }
+}
+
+/** A world over `repos`, with the demo data seeded. */
+export async function world(repos: Repositories, rail?: PaymentRail): Promise<World> {
+  await seedDemoData(repos);
+  return new World(repos, rail);
+}
