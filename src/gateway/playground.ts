@@ -14,11 +14,17 @@ query AccountHome {
       available { amount currency minor }
       used { amount }
       held { amount }
-      feesOwed { amount }
+      installmentFeesOwed { amount }
+      interestOwed { amount }
       penaltiesOwed { amount }
+      creditBalance { amount }
       statementDay
       riskAssessment { score tier topReasons { code points } }
-      currentBill { id status statementDate dueDate total { amount } minimumDue { amount } paid { amount } lines { kind description amount { amount } } }
+      currentBill {
+        id status statementDate dueDate total { amount } minimumDue { amount } remainingMinimum { amount } owed { amount }
+        components { kind billed { amount } paid { amount } credited { amount } owed { amount } }
+        lines { kind description amount { amount } credited { amount } }
+      }
       ledger(first: 10) { edges { node { sequence type amount { amount } at } } }
     }
     mallOrders(first: 5) { edges { node { id status plan total { amount } captured { amount } refunded { amount } } } }
@@ -26,7 +32,7 @@ query AccountHome {
       edges { node { id status periods total { amount } refunded { amount }
         installmentPlan { annualizedRate totalFee { amount } feeWrittenOff { amount } schedule { index principal { amount } fee { amount } } } } }
     }
-    bills(first: 5) { edges { node { id status statementDate dueDate total { amount } paid { amount } } } }
+    bills(first: 5) { edges { node { id status statementDate dueDate total { amount } paid { amount } owed { amount } } } }
     channelBindings { partner { name kind } partnerUserId status consent { purpose fields expiresAt } }
   }
 }
@@ -74,6 +80,16 @@ mutation RepayPart {
 
 # Pay the laptop off early: give its plan id (installmentPlan.id is plan_<order id>).
 # mutation PayOffPlan { repay(input: { kind: PLAN_PAYOFF, planId: "plan_...", source: BANK_CARD, idempotencyKey: "playground-payoff-1" }) { repayment { amount { amount } } userErrors { code message } } }
+
+# A refund of something already paid becomes credit balance: it pays the next statement by itself,
+# or comes back to your card here.
+mutation PayBackCreditBalance {
+  payOutCreditBalance(input: { idempotencyKey: "playground-payout-1" }) {
+    paidOut { amount }
+    creditLine { creditBalance { amount } }
+    userErrors { field code message }
+  }
+}
 
 mutation RepayStatement {
   repay(input: { kind: STATEMENT, source: WALLET_BALANCE, idempotencyKey: "playground-repay-2" }) {

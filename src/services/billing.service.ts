@@ -61,7 +61,7 @@ export class BillingService {
             `statement:${billId}`,
             line.userId,
             'STATEMENT_ISSUED',
-            `Your ${statementDate} statement: ${formatMinor(billOwedMinor(bill))} CNY to pay, minimum ${formatMinor(remainingMinimumMinor(bill))}, due ${bill.dueDate}`,
+            `Your ${statementDate} statement: ${formatMinor(billOwedMinor(bill))} CNY, minimum ${formatMinor(remainingMinimumMinor(bill))}, due ${bill.dueDate}`,
             billId,
             now,
           );
@@ -72,8 +72,8 @@ export class BillingService {
         line = advanced(line, outcome);
         if (outcome.status === 'APPLIED') {
           const effects = outcome.entry.effects!;
-          if (effects.accruedPenaltyMinor > 0) report.penaltiesAccrued += 1;
-          if (effects.accruedInterestMinor > 0) report.interestAccrued += 1;
+          report.penaltiesAccrued += effects.penaltyDays;
+          report.interestAccrued += effects.interestDays;
           for (const billId of effects.billsGoneOverdue) {
             report.billsOverdue += 1;
             const bill = effects.bills.find((b) => b.billId === billId)!;

@@ -128,7 +128,8 @@ describe('bills, repayment and overdue, end to end', () => {
     // What is left is the laptop's 11 unbilled installments: 11 x 583.25 = 6415.75.
     expect(settle.data!.repay.creditLine!.used).toEqual({ amount: '6415.75' });
     const settled = await bill();
-    expect(settled.creditLine!.currentBill).toMatchObject({ status: 'SETTLED', paid: { amount: '924.29' } });
+    // The bill's own penalties were billed on it: paid 924.29 + 1.23 = 925.52, nothing owed.
+    expect(settled.creditLine!.currentBill).toMatchObject({ status: 'SETTLED', paid: { amount: '925.52' } });
     expect(settled.bills.edges.map((e) => e.node.status)).toEqual(['SETTLED']);
 
     // Same key again: the same repayment, nothing moves.

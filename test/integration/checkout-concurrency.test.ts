@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { assertBalances } from '../../src/core/ledger/balances';
+import { assertLineState, lineFigures } from '../../src/core/ledger/line-state';
+import { LedgerWriter } from '../../src/ledger/ledger-writer';
 import { CheckoutService } from '../../src/services/checkout.service';
 import { ClockService } from '../../src/services/clock.service';
 import { seedDemoData } from '../../src/seed/seed';
@@ -43,25 +44,35 @@ describe('checkout under concurrency on the real engine', () => {
       Array.from({ length: 53 }, () => 'INSUFFICIENT_AVAILABLE_CREDIT'),
     );
     const entries = await t.repos.ledger.all('cl_bob');
-    for (const entry of entries) assertBalances(entry.balancesAfter);
+    for (const entry of entries) assertLineState(entry.stateAfter);
     const held = entries
-      .filter((e) => e.type === 'AUTHORIZE')
+      .filter((e) => e.type === 'AUTHORIZE' && !e.rejection)
       .map((e) => (e.command.type === 'AUTHORIZE' ? e.command.authorizationId : ''));
     expect(held.sort()).toEqual(accepted.map((o) => o.authorizationId!).sort());
     expect(entries.map((e) => e.sequence)).toEqual(entries.map((_, i) => i + 1));
-    expect(entries.at(-1)!.balancesAfter).toMatchObject({ limitMinor: 2_115_000, heldMinor: 1_977_800 });
+    expect(lineFigures(entries.at(-1)!.stateAfter)).toMatchObject({
+      limitMinor: 2_115_000,
+      heldMinor: 1_977_800,
+    });
     expect(await t.db.models.mallOrders.countDocuments()).toBe(11);
   });
 
   test('64 simultaneous checkouts in one process never exceed the line; each accepted one is in the ledger exactly once', async () => {
     await using t = await testDatabase();
     await seedDemoData(t.repos);
+    const ledger = new LedgerWriter(t.repos);
     const checkout = () =>
-      new CheckoutService('MALL', t.repos, t.repos.mallOrders, new ClockService(t.repos.clock, 'local'), bob);
+      new CheckoutService(
+        'MALL',
+        t.repos,
+        t.repos.mallOrders,
+        new ClockService(t.repos.clock, 'local'),
+        ledger,
+      );
     // 2 x 899.00 = 1,798.00 per order: 11 fit in 21,150.00 (19,778.00), a 12th would not.
     const results = await Promise.all(
       Array.from({ length: 64 }, (_, i) =>
-        checkout().checkout({
+        checkout().checkout(bob, {
           items: [{ productId: 'mall-rice-cooker', quantity: 2 }],
           plan: 'FULL',
           idempotencyKey: `concurrent-${String(i).padStart(3, '0')}`,
@@ -74,15 +85,20 @@ describe('checkout under concurrency on the real engine', () => {
     expect(refusals).toEqual(Array.from({ length: 53 }, () => 'INSUFFICIENT_AVAILABLE_CREDIT'));
 
     const entries = await t.repos.ledger.all('cl_bob');
-    for (const entry of entries) assertBalances(entry.balancesAfter);
-    const authorizations = entries.filter((e) => e.type === 'AUTHORIZE');
+    for (const entry of entries) assertLineState(entry.stateAfter);
+    // Refusals are recorded too (a retry gets the same answer), with their reason.
+    const authorizations = entries.filter((e) => e.type === 'AUTHORIZE' && !e.rejection);
     expect(authorizations).toHaveLength(11);
+    expect(entries.filter((e) => e.rejection === 'INSUFFICIENT_AVAILABLE_CREDIT')).toHaveLength(53);
     const authorizedIds = authorizations.map((e) =>
       e.command.type === 'AUTHORIZE' ? e.command.authorizationId : '',
     );
     expect(new Set(authorizedIds)).toEqual(new Set(accepted.map((r) => r.order!.authorizationId)));
     expect(entries.map((e) => e.sequence)).toEqual(entries.map((_, i) => i + 1));
-    expect(entries.at(-1)!.balancesAfter).toMatchObject({ limitMinor: 2_115_000, heldMinor: 1_977_800 });
+    expect(lineFigures(entries.at(-1)!.stateAfter)).toMatchObject({
+      limitMinor: 2_115_000,
+      heldMinor: 1_977_800,
+    });
     const [line] = await t.repos.creditLines.findByIds(['cl_bob']);
     expect(line).toMatchObject({ heldMinor: 1_977_800, headSequence: entries.length });
   });
@@ -102,8 +118,8 @@ describe('checkout under concurrency on the real engine', () => {
           t.repos,
           t.repos.mallOrders,
           new ClockService(t.repos.clock, 'local'),
-          bob,
-        ).checkout(input),
+          new LedgerWriter(t.repos),
+        ).checkout(bob, input),
       ),
     );
     expect(new Set(results.map((r) => r.order?._id)).size).toBe(1);

@@ -1,40 +1,27 @@
-import { CheckoutService } from '../../src/services/checkout.service';
-import { ClockService } from '../../src/services/clock.service';
 import { DueJobsService } from '../../src/services/due-jobs.service';
-import { OrderPaymentService } from '../../src/services/order-payment.service';
-import { RepaymentService } from '../../src/services/repayment.service';
 import type { NotificationSender } from '../../src/services/outbox.service';
 import type { PaymentRail } from '../../src/services/payment-rail';
-import { seedDemoData } from '../../src/seed/seed';
 import type { NotificationDoc } from '../../src/storage/models/notification.model';
 import { testDatabase } from '../support/test-database';
+import { operator, world } from '../support/world';
 
-const operator = { userId: 'op', scopes: ['operator'] };
 const decliningRail: PaymentRail = { collect: async () => ({ status: 'FAILED', reason: 'card expired' }) };
 const approvingRail: PaymentRail = { collect: async () => ({ status: 'SUCCEEDED' }) };
 
 /** Alice buys a 299.00 tea set on 2030-04-01; her statement day is the 5th, due the 14th. */
 async function billedAlice() {
   const t = await testDatabase();
-  await seedDemoData(t.repos);
-  const clock = () => new ClockService(t.repos.clock, 'local');
-  await clock().advanceTo(new Date('2030-04-01T02:00:00Z'), operator);
-  const placed = await new CheckoutService('MALL', t.repos, t.repos.mallOrders, clock(), {
-    userId: 'u_alice',
-    scopes: [],
-  }).checkout({
-    items: [{ productId: 'mall-tea-set', quantity: 1 }],
-    plan: 'FULL',
-    idempotencyKey: 'due-jobs-tea-1',
-  });
-  await new OrderPaymentService(t.repos, t.repos.mallOrders, clock(), operator).ship(placed.order!._id);
+  const w = await world(t.repos);
+  await w.at('2030-04-01T02:00:00Z');
+  const tea = await w.buy('u_alice', 'MALL', 'mall-tea-set', 'due-jobs-tea-1');
+  await w.ship('MALL', tea._id);
   const sent: NotificationDoc[] = [];
   const sender: NotificationSender = { send: async (n) => void sent.push(n) };
   const runAt = async (iso: string, rail: PaymentRail) => {
-    await clock().advanceTo(new Date(iso), operator);
-    return new DueJobsService(t.repos, clock(), operator, rail, sender).run();
+    await w.at(iso);
+    return new DueJobsService(t.repos, w.clock(), rail, sender).run(operator);
   };
-  return { t, runAt, sent };
+  return { t, w, runAt, sent };
 }
 
 describe('due jobs: statements, reminders, auto-debit through a rail', () => {
@@ -57,7 +44,7 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     expect(sent.map((n) => n.kind)).toEqual(['STATEMENT_ISSUED', 'DUE_SOON', 'AUTO_DEBIT_SUCCEEDED']);
     expect(sent[0]!.message).toContain('299.00 CNY, minimum 29.90, due 2030-04-14');
     const [bill] = await t.repos.bills.ofLine('cl_alice');
-    expect(bill).toMatchObject({ status: 'PAID', paidMinor: 29_900 });
+    expect(bill).toMatchObject({ status: 'PAID', owedMinor: 0, paid: { FULL_PAY_PRINCIPAL: 29_900 } });
     const [line] = await t.repos.creditLines.findByIds(['cl_alice']);
     expect(line).toMatchObject({ usedMinor: 0 });
   });
@@ -90,18 +77,15 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
   });
 
   test('a rail that confirms later: the repayment waits as INITIATED, then a due job settles it', async () => {
-    const { t, runAt } = await billedAlice();
+    const { t, w, runAt } = await billedAlice();
     await using _db = t;
     await runAt('2030-04-05T04:00:00Z', approvingRail);
     let confirmed = false;
     const slowRail: PaymentRail = {
       collect: async () => (confirmed ? { status: 'SUCCEEDED' } : { status: 'PENDING' }),
     };
-    const clock = new ClockService(t.repos.clock, 'local');
-    const first = await new RepaymentService(t.repos, clock, slowRail, {
-      userId: 'u_alice',
-      scopes: [],
-    }).repay({
+    w.rail = slowRail;
+    const first = await w.repay('u_alice', {
       kind: 'STATEMENT',
       source: 'PARTNER_WALLET',
       idempotencyKey: 'slow-rail-001',
@@ -117,22 +101,18 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
   });
 
   test('paying the minimum keeps the bill current; the rest accrues 0.05% daily interest', async () => {
-    const { t, runAt } = await billedAlice();
+    const { t, w, runAt } = await billedAlice();
     await using _db = t;
     await runAt('2030-04-05T04:00:00Z', approvingRail);
-    const clock = new ClockService(t.repos.clock, 'local');
-    await clock.advanceTo(new Date('2030-04-10T02:00:00Z'), operator);
-    const minimum = await new RepaymentService(t.repos, clock, approvingRail, {
-      userId: 'u_alice',
-      scopes: [],
-    }).repay({
+    await w.at('2030-04-10T02:00:00Z');
+    const minimum = await w.repay('u_alice', {
       kind: 'MINIMUM',
       source: 'BANK_CARD',
       idempotencyKey: 'pay-minimum-01',
     });
     expect(minimum.repayment).toMatchObject({ status: 'SUCCEEDED', amountMinor: 2_990 });
-    // Three days past the due day: not overdue; 26910 unpaid x 0.05% = 13.455 fen a day
-    // -> cumulative floors 13, 26, 40 -> 13 + 13 + 14 = 40.
+    // Three days past the due day: not overdue; 26910 unpaid x 0.05% = 13.455 fen a day; the
+    // sub-fen remainder carries: 13, 13, 14 = 40 = floor(40.365).
     expect(await runAt('2030-04-17T04:00:00Z', approvingRail)).toMatchObject({
       billsOverdue: 0,
       penaltiesAccrued: 0,
@@ -140,10 +120,12 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     });
     expect((await t.repos.bills.ofLine('cl_alice'))[0]).toMatchObject({
       status: 'PARTIALLY_PAID',
-      paidMinor: 2_990,
+      paid: { FULL_PAY_PRINCIPAL: 2_990 },
+      billed: { INTEREST: 40 },
     });
     expect((await t.repos.creditLines.findByIds(['cl_alice']))[0]).toMatchObject({
-      feesOwedMinor: 40,
+      interestOwedMinor: 40,
+      installmentFeesOwedMinor: 0,
       penaltiesOwedMinor: 0,
     });
     expect(await runAt('2030-04-17T05:00:00Z', approvingRail)).toMatchObject({ interestAccrued: 0 });

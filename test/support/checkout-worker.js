@@ -8,12 +8,14 @@ const { connectDatabase } = require('../../dist/storage/database');
 const { createRepositories } = require('../../dist/storage/repositories/repositories');
 const { CheckoutService } = require('../../dist/services/checkout.service');
 const { ClockService } = require('../../dist/services/clock.service');
+const { LedgerWriter } = require('../../dist/ledger/ledger-writer');
 
 async function main() {
   const [databaseUri, userId, keyPrefix, count] = process.argv.slice(2);
   const db = await connectDatabase(databaseUri);
   const repos = createRepositories(db);
   const viewer = { userId, scopes: ['user'] };
+  const ledger = new LedgerWriter(repos);
   const results = await Promise.all(
     Array.from({ length: Number(count) }, (_, i) =>
       new CheckoutService(
@@ -21,8 +23,8 @@ async function main() {
         repos,
         repos.mallOrders,
         new ClockService(repos.clock, 'local'),
-        viewer,
-      ).checkout({
+        ledger,
+      ).checkout(viewer, {
         items: [{ productId: 'mall-rice-cooker', quantity: 2 }],
         plan: 'FULL',
         idempotencyKey: `${keyPrefix}-${String(i).padStart(3, '0')}`,

@@ -48,6 +48,8 @@ export interface Effects {
   plans: PlanState[];
   accruedPenaltyMinor: number;
   accruedInterestMinor: number;
+  penaltyDays: number;
+  interestDays: number;
   billsGoneOverdue: string[];
   creditAppliedMinor: number;
   /** Unbilled installment fees a refund wrote off. */
@@ -329,7 +331,7 @@ function creditBillItems(state: LineState, chargeId: string, amountMinor: number
 }
 
 function noAccrual(): Accrued & { feeWrittenOffMinor?: number } {
-  return { penaltyMinor: 0, interestMinor: 0, billsGoneOverdue: [] };
+  return { penaltyMinor: 0, interestMinor: 0, penaltyDays: 0, interestDays: 0, billsGoneOverdue: [] };
 }
 
 /**
@@ -370,6 +372,8 @@ function finish(
       creditAppliedMinor,
       accruedPenaltyMinor: accrued.penaltyMinor,
       accruedInterestMinor: accrued.interestMinor,
+      penaltyDays: accrued.penaltyDays,
+      interestDays: accrued.interestDays,
       billsGoneOverdue: accrued.billsGoneOverdue,
       feeWrittenOffMinor: accrued.feeWrittenOffMinor ?? 0,
     },

@@ -30,6 +30,9 @@ export function interestBaseMinor(bill: BillState): MinorUnits {
 export interface Accrued {
   penaltyMinor: MinorUnits;
   interestMinor: MinorUnits;
+  /** Bill-days accrued (a bill 3 days past due accrues 3). */
+  penaltyDays: number;
+  interestDays: number;
   billsGoneOverdue: string[];
 }
 
@@ -41,7 +44,13 @@ export interface Accrued {
  * remainders carry to the next day: N days on a constant base total floor(base x rate x N).
  */
 export function accrueDueDays(state: LineState, today: BusinessDate): Accrued {
-  const accrued: Accrued = { penaltyMinor: 0, interestMinor: 0, billsGoneOverdue: [] };
+  const accrued: Accrued = {
+    penaltyMinor: 0,
+    interestMinor: 0,
+    penaltyDays: 0,
+    interestDays: 0,
+    billsGoneOverdue: [],
+  };
   for (const bill of state.bills) {
     const daysPastDue = daysBetween(bill.dueDate, today);
     if (daysPastDue < 1) continue;
@@ -59,9 +68,11 @@ export function accrueDueDays(state: LineState, today: BusinessDate): Accrued {
       if (bill.overdue) {
         bill.billed.PENALTIES += amountMinor;
         accrued.penaltyMinor += amountMinor;
+        accrued.penaltyDays += 1;
       } else {
         bill.billed.INTEREST += amountMinor;
         accrued.interestMinor += amountMinor;
+        accrued.interestDays += 1;
       }
     }
     bill.accruedDays = Math.max(bill.accruedDays, daysPastDue);

@@ -30,10 +30,12 @@ export class DueJobsReport {
   @Field(() => Int, { description: 'Bills whose due day passed without the minimum paid' })
   billsOverdue!: number;
 
-  @Field(() => Int, { description: 'Daily penalty accruals posted' })
+  @Field(() => Int, { description: 'Penalty days accrued (one per overdue bill per day)' })
   penaltiesAccrued!: number;
 
-  @Field(() => Int, { description: 'Daily revolving-interest accruals posted (minimum paid, rest unpaid)' })
+  @Field(() => Int, {
+    description: 'Revolving-interest days accrued (one per bill per day; minimum paid, rest unpaid)',
+  })
   interestAccrued!: number;
 
   @Field(() => Int, { description: 'Limit reviews applied (cut, freeze, unfreeze, raise)' })
