@@ -7,7 +7,8 @@ import { applyUpdate, seedFromFilter } from './update';
 import { cloneStored, copyIn, type Doc, isPlainObject, valuesEqual } from './values';
 
 export interface UpdateResult {
-  acknowledged: true;
+  /** False when mongoose sent nothing: the update was empty once prepared. */
+  acknowledged: boolean;
   matchedCount: number;
   modifiedCount: number;
   upsertedCount: number;
@@ -214,8 +215,9 @@ export class MemoryModel {
   }
 
   /** Mongoose's `create`: one document or an array (all attempted; the first error is thrown). */
-  create(doc: unknown): Promise<Doc>;
   create(docs: unknown[]): Promise<Doc[]>;
+  // Last, so generic callers such as `insertOnce` infer their document type from this signature.
+  create(doc: unknown): Promise<Doc>;
   async create(docs: unknown): Promise<Doc | Doc[]> {
     if (!Array.isArray(docs)) return this.insertOne(docs);
     const created: Doc[] = [];
@@ -236,6 +238,7 @@ export class MemoryModel {
       const checked = filterOf(filter);
       const operations = prepareUpdate(this.info, update);
       const { upsert } = checkOptions(options);
+      if (Object.keys(operations).length === 0) return { ...result(0, 0), acknowledged: false };
       const [record] = this.collection.find(checked);
       if (record) {
         const next = cloneStored(record.doc);

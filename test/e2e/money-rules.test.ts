@@ -1,0 +1,242 @@
+import {
+  AdvanceClockDocument,
+  CheckoutDocument,
+  LineAndBillsDocument,
+  type LineAndBillsQuery,
+  PayOutCreditBalanceDocument,
+  RefundMallOrderDocument,
+  RepayDocument,
+  type RepayKind,
+  RunDueJobsDocument,
+  ShipOrderDocument,
+} from '../generated/graphql';
+import { type Stack, startStack, tokenFor } from '../support/stack';
+import { serverUri, uniqueDatabaseName } from '../support/test-database';
+
+type Bill = LineAndBillsQuery['me'] extends infer M
+  ? M extends { bills: { edges: { node: infer B }[] } }
+    ? B
+    : never
+  : never;
+
+/**
+ * The cases an outside check of a full cycle found wrong, through the gateway, each on its own stack
+ * and database (no test depends on another's clock or data). Every figure is computed in the comments.
+ */
+describe('money rules over a full cycle, end to end', () => {
+  let stack: Stack;
+  const operator = tokenFor('operator');
+
+  beforeEach(async () => {
+    stack = await startStack({ MONGODB_URI: serverUri(), DATABASE_NAME: uniqueDatabaseName('rules') });
+  });
+  afterEach(async () => {
+    await stack?.[Symbol.asyncDispose]();
+  });
+
+  const moveClock = async (to: string) => {
+    expect((await stack.execute(AdvanceClockDocument, { to }, operator)).errors).toBeUndefined();
+    const jobs = await stack.execute(RunDueJobsDocument, {}, operator);
+    expect(jobs.errors).toBeUndefined();
+    return jobs.data!.runDueJobs;
+  };
+  const buy = async (token: string, productId: string, quantity: number, key: string) => {
+    const placed = await stack.execute(
+      CheckoutDocument,
+      { input: { items: [{ productId, quantity }], plan: 'FULL', idempotencyKey: key } },
+      token,
+    );
+    return placed.data!.checkout;
+  };
+  const buyAndShip = async (token: string, productId: string, key: string) => {
+    const placed = await buy(token, productId, 1, key);
+    expect(placed.userErrors).toEqual([]);
+    const shipped = await stack.execute(ShipOrderDocument, { orderId: placed.order!.id }, operator);
+    expect(shipped.data!.shipOrder.userErrors).toEqual([]);
+    return placed.order!.id;
+  };
+  const repay = async (token: string, kind: RepayKind, key: string, amount?: string) =>
+    (
+      await stack.execute(
+        RepayDocument,
+        { input: { kind, source: 'BANK_CARD', idempotencyKey: key, ...(amount ? { amount } : {}) } },
+        token,
+      )
+    ).data!.repay;
+  const refund = async (orderId: string, amount: string, key: string) => {
+    const result = await stack.execute(
+      RefundMallOrderDocument,
+      { orderId, amount, idempotencyKey: key },
+      operator,
+    );
+    expect(result.data!.refundOrder.userErrors).toEqual([]);
+  };
+  const state = async (token: string) => (await stack.execute(LineAndBillsDocument, {}, token)).data!.me!;
+  const bill = async (token: string, statementDate: string): Promise<Bill> =>
+    (await state(token)).bills.edges.map((e) => e.node).find((b) => b.statementDate === statementDate)!;
+  const component = (b: Bill, kind: string) => {
+    const found = b.components.find((c) => c.kind === kind)!;
+    return [found.billed.amount, found.paid.amount, found.credited.amount, found.owed.amount];
+  };
+
+  test('after a partial repayment of an overdue bill, penalties fall with the principal still owed; SETTLED only when nothing is', async () => {
+    const alice = tokenFor('u_alice'); // statement day 5, due the 14th
+    await moveClock('2030-03-01T02:00:00.000Z');
+    await buyAndShip(alice, 'mall-earbuds', 'rules-buds-01'); // 499.00 in full
+    await moveClock('2030-03-05T04:00:00.000Z'); // statement: 499.00, minimum 49.90, due 03-14
+
+    // Nothing paid; 03-15..03-17 are overdue days 1-3 on 499.00: 24.95 fen a day, the sub-fen part
+    // carried: 24 + 25 + 25 = 74 = floor(74.85).
+    expect(await moveClock('2030-03-17T04:00:00.000Z')).toMatchObject({
+      billsOverdue: 1,
+      penaltiesAccrued: 3,
+    });
+    expect(component(await bill(alice, '2030-03-05'), 'PENALTIES')).toEqual(['0.74', '0.00', '0.00', '0.74']);
+
+    // 200.74 pays the penalties 0.74 first, then 200.00 of principal: 299.00 still overdue.
+    expect((await repay(alice, 'AMOUNT', 'rules-part-01', '200.74')).userErrors).toEqual([]);
+    // Days 4-6 on 299.00 (not on total - paid): 14.95 fen a day plus the carried 0.85 fen: 15 + 15 + 15.
+    await moveClock('2030-03-20T04:00:00.000Z');
+    let overdue = await bill(alice, '2030-03-05');
+    expect(component(overdue, 'FULL_PAY_PRINCIPAL')).toEqual(['499.00', '200.00', '0.00', '299.00']);
+    expect(component(overdue, 'PENALTIES')).toEqual(['1.19', '0.74', '0.00', '0.45']);
+    expect((await state(alice)).creditLine).toMatchObject({
+      penaltiesOwed: { amount: '0.45' },
+      used: { amount: '299.00' },
+    });
+
+    // 299.00 pays the 0.45 of penalties first, so 0.45 of principal is still owed: still OVERDUE.
+    expect((await repay(alice, 'AMOUNT', 'rules-part-02', '299.00')).userErrors).toEqual([]);
+    overdue = await bill(alice, '2030-03-05');
+    expect(overdue).toMatchObject({ status: 'OVERDUE', owed: { amount: '0.45' } });
+    // Day 7 on 0.45: 0.0225 fen + 0.70 carried = 0.7225 fen: nothing yet, nothing invented.
+    await moveClock('2030-03-21T04:00:00.000Z');
+    expect(component(await bill(alice, '2030-03-05'), 'PENALTIES')).toEqual(['1.19', '1.19', '0.00', '0.00']);
+    const rest = await repay(alice, 'STATEMENT', 'rules-rest-01');
+    expect(rest.repayment).toMatchObject({ status: 'SUCCEEDED', amount: { amount: '0.45' } });
+    await moveClock('2030-04-01T04:00:00.000Z');
+    const settled = await bill(alice, '2030-03-05');
+    expect(settled).toMatchObject({
+      status: 'SETTLED',
+      owed: { amount: '0.00' },
+      paid: { amount: '500.19' },
+    });
+    expect((await state(alice)).creditLine).toMatchObject({
+      penaltiesOwed: { amount: '0.00' },
+      used: { amount: '0.00' },
+    });
+  });
+
+  test('a refund of a billed, unpaid charge is a credit on the bill: interest runs on what is left, then stops', async () => {
+    const bob = tokenFor('u_bob'); // statement day 12, due the 21st
+    await moveClock('2030-03-01T02:00:00.000Z');
+    const cooker = await buyAndShip(bob, 'mall-rice-cooker', 'rules-cooker-1'); // 899.00
+    await moveClock('2030-03-12T04:00:00.000Z'); // statement 899.00, minimum 89.90
+
+    // The statement line stays 899.00; 300.00 is credited on the bill, the limit is restored at once.
+    await moveClock('2030-03-14T02:00:00.000Z');
+    await refund(cooker, '300.00', 'rules-cooker-r1');
+    let issued = await bill(bob, '2030-03-12');
+    expect(issued.lines.map((l) => [l.kind, l.amount.amount, l.credited.amount])).toEqual([
+      ['PURCHASE', '899.00', '300.00'],
+    ]);
+    expect(issued).toMatchObject({
+      total: { amount: '899.00' },
+      credited: { amount: '300.00' },
+      owed: { amount: '599.00' },
+    });
+    expect((await state(bob)).creditLine!.used).toEqual({ amount: '599.00' });
+    // The credit (300.00) covers the minimum (89.90): the bill does not go overdue; its 599.00 of
+    // principal accrues revolving interest from 03-22: 29.95 fen a day -> 29 + 30 + 30 = 0.89 by 03-24.
+    expect(await moveClock('2030-03-24T04:00:00.000Z')).toMatchObject({
+      billsOverdue: 0,
+      interestAccrued: 3,
+    });
+    expect((await state(bob)).creditLine).toMatchObject({
+      interestOwed: { amount: '0.89' },
+      installmentFeesOwed: { amount: '0.00' },
+      penaltiesOwed: { amount: '0.00' },
+    });
+
+    // Refund the other 599.00: all of it is still owed on the bill, so all of it is credited. Only the
+    // 0.89 of interest for the days it was owed is left; nothing accrues on it.
+    await refund(cooker, '599.00', 'rules-cooker-r2');
+    issued = await bill(bob, '2030-03-12');
+    expect(component(issued, 'FULL_PAY_PRINCIPAL')).toEqual(['899.00', '0.00', '899.00', '0.00']);
+    expect(issued).toMatchObject({ status: 'PARTIALLY_PAID', owed: { amount: '0.89' } });
+    await moveClock('2030-03-30T04:00:00.000Z');
+    expect((await state(bob)).creditLine).toMatchObject({
+      interestOwed: { amount: '0.89' },
+      used: { amount: '0.00' },
+    });
+    const paid = await repay(bob, 'STATEMENT', 'rules-cooker-p1');
+    expect(paid.repayment!.amount).toEqual({ amount: '0.89' });
+    await moveClock('2030-04-05T04:00:00.000Z');
+    expect(await bill(bob, '2030-03-12')).toMatchObject({ status: 'PAID', owed: { amount: '0.00' } });
+    expect((await state(bob)).creditLine).toMatchObject({
+      interestOwed: { amount: '0.00' },
+      creditBalance: { amount: '0.00' },
+    });
+  });
+
+  test('a credit balance pays the next statement by itself, and can be paid back to the card', async () => {
+    const bob = tokenFor('u_bob');
+    await moveClock('2030-03-01T02:00:00.000Z');
+    const tea = await buyAndShip(bob, 'mall-tea-set', 'rules-tea-0001'); // 299.00
+    await moveClock('2030-03-12T04:00:00.000Z');
+    expect((await repay(bob, 'STATEMENT', 'rules-tea-pay-1')).repayment!.amount).toEqual({
+      amount: '299.00',
+    });
+    // Refunded after it was paid: the money goes to the credit balance.
+    await refund(tea, '299.00', 'rules-tea-refund');
+    expect((await state(bob)).creditLine!.creditBalance).toEqual({ amount: '299.00' });
+
+    // Pay 100.00 of it back to the card; the same key again pays nothing twice.
+    const payout = { input: { amount: '100.00', idempotencyKey: 'rules-payout-01' } };
+    const first = await stack.execute(PayOutCreditBalanceDocument, payout, bob);
+    expect(first.data!.payOutCreditBalance).toMatchObject({
+      paidOut: { amount: '100.00' },
+      creditLine: { creditBalance: { amount: '199.00' } },
+      userErrors: [],
+    });
+    const again = await stack.execute(PayOutCreditBalanceDocument, payout, bob);
+    expect(again.data!.payOutCreditBalance.creditLine!.creditBalance).toEqual({ amount: '199.00' });
+    const tooMuch = await stack.execute(
+      PayOutCreditBalanceDocument,
+      { input: { amount: '199.01', idempotencyKey: 'rules-payout-02' } },
+      bob,
+    );
+    expect(tooMuch.data!.payOutCreditBalance.userErrors).toEqual([
+      { field: 'amount', code: 'CREDIT_BALANCE_TOO_LOW' },
+    ]);
+
+    // Next cycle: 499.00 of earbuds; the statement takes the 199.00 credit at once: 300.00 to pay.
+    await moveClock('2030-03-20T02:00:00.000Z');
+    await buyAndShip(bob, 'mall-earbuds', 'rules-buds-02');
+    await moveClock('2030-04-12T04:00:00.000Z');
+    const next = await bill(bob, '2030-04-12');
+    expect(next).toMatchObject({
+      status: 'PARTIALLY_PAID',
+      total: { amount: '499.00' },
+      paid: { amount: '199.00' },
+      owed: { amount: '300.00' },
+      remainingMinimum: { amount: '0.00' }, // 49.90 minimum already covered
+    });
+    expect((await state(bob)).creditLine!.creditBalance).toEqual({ amount: '0.00' });
+  });
+
+  test('phone top-up in the mall counts against the monthly top-up quota (500.00 a month)', async () => {
+    const alice = tokenFor('u_alice');
+    await moveClock('2030-03-01T02:00:00.000Z');
+    // 10 x 50.00 = 500.00: exactly the quota.
+    expect((await buy(alice, 'mall-phone-topup-50', 10, 'rules-topup-01')).userErrors).toEqual([]);
+    expect((await buy(alice, 'mall-phone-topup-50', 1, 'rules-topup-02')).userErrors).toEqual([
+      expect.objectContaining({ code: 'SCENARIO_QUOTA_EXCEEDED' }),
+    ]);
+    // Other purchases are not limited by it.
+    expect((await buy(alice, 'mall-tea-set', 1, 'rules-topup-03')).userErrors).toEqual([]);
+    // A new month (China Standard Time) starts a new quota.
+    await moveClock('2030-03-31T16:00:00.000Z'); // 2030-04-01 00:00 in Beijing
+    expect((await buy(alice, 'mall-phone-topup-50', 1, 'rules-topup-04')).userErrors).toEqual([]);
+  });
+});
