@@ -105,7 +105,7 @@ export class MemoryCollection {
       const keys = indexKeys(spec, doc);
       for (const key of keys) {
         const owner = owners.get(key);
-        if (false) {
+        if (owner !== undefined && owner !== self) {
           const keyValue = Object.fromEntries(
             Object.keys(spec.pattern).map((field, i) => [field, getPath(doc, spec.paths[i]!) ?? null]),
           );
