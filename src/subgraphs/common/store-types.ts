@@ -1,17 +1,13 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import type { OrderDoc } from '../../storage/models/order.model';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { type OrderDoc, type OrderStatus as Status, orderStatuses } from '../../storage/models/order.model';
+import { enumFrom } from './enum-from';
 import type { ProductDoc } from '../../storage/models/product.model';
 import { connectionTypes } from './connection.type';
 import { Money } from './money.type';
 import { PaymentPlan } from './payment-plan.enum';
 
-export enum OrderStatus {
-  PLACED = 'PLACED',
-  SHIPPED = 'SHIPPED',
-  CANCELLED = 'CANCELLED',
-}
-registerEnumType(OrderStatus, { name: 'OrderStatus' });
+export const OrderStatus = enumFrom('OrderStatus', orderStatuses);
 
 /**
  * Product, order and order-item types of one store, named `<prefix>Product`, `<prefix>Order`...
@@ -67,7 +63,7 @@ export function storeTypes(prefix: 'Mall' | 'Installment') {
     id!: string;
 
     @Field(() => OrderStatus)
-    status!: OrderStatus;
+    status!: Status;
 
     @Field(() => Money)
     total!: Money;
@@ -93,7 +89,7 @@ export function storeTypes(prefix: 'Mall' | 'Installment') {
     static from(doc: OrderDoc): Order {
       return Object.assign(new Order(), {
         id: doc._id,
-        status: doc.status as OrderStatus,
+        status: doc.status,
         total: Money.of(doc.totalMinor),
         items: doc.items.map((item) =>
           Object.assign(new OrderItem(), {

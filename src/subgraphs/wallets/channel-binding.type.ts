@@ -1,12 +1,13 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import type { ChannelBindingDoc } from '../../storage/models/channel-binding.model';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { enumFrom } from '../common/enum-from';
+import {
+  type BindingStatus as Status,
+  bindingStatuses,
+  type ChannelBindingDoc,
+} from '../../storage/models/channel-binding.model';
 
-export enum BindingStatus {
-  ACTIVE = 'ACTIVE',
-  WITHDRAWN = 'WITHDRAWN',
-}
-registerEnumType(BindingStatus, { name: 'BindingStatus' });
+export const BindingStatus = enumFrom('BindingStatus', bindingStatuses);
 
 @ObjectType({ description: 'What the user allowed the partner to see, and until when' })
 export class Consent {
@@ -32,7 +33,7 @@ export class ChannelBinding {
   partnerUserId!: string;
 
   @Field(() => BindingStatus)
-  status!: BindingStatus;
+  status!: Status;
 
   @Field(() => Consent)
   consent!: Consent;
@@ -47,7 +48,7 @@ export class ChannelBinding {
       id: doc._id,
       partnerId: doc.partnerId,
       partnerUserId: doc.partnerUserId,
-      status: doc.status as BindingStatus,
+      status: doc.status,
       consent: Object.assign(new Consent(), doc.consent),
       createdAt: doc.createdAt,
     });

@@ -1,12 +1,8 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import type { PartnerDoc } from '../../storage/models/partner.model';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { type PartnerDoc, type PartnerKind as Kind, partnerKinds } from '../../storage/models/partner.model';
+import { enumFrom } from '../common/enum-from';
 
-export enum PartnerKind {
-  WALLET = 'WALLET',
-  TELECOM = 'TELECOM',
-  OFFLINE_MERCHANT = 'OFFLINE_MERCHANT',
-}
-registerEnumType(PartnerKind, { name: 'PartnerKind' });
+export const PartnerKind = enumFrom('PartnerKind', partnerKinds);
 
 @ObjectType({
   description: 'An external channel: a wallet, a telecom operator or an offline merchant network',
@@ -19,9 +15,9 @@ export class Partner {
   name!: string;
 
   @Field(() => PartnerKind)
-  kind!: PartnerKind;
+  kind!: Kind;
 
   static from(doc: PartnerDoc): Partner {
-    return Object.assign(new Partner(), { id: doc._id, name: doc.name, kind: doc.kind as PartnerKind });
+    return Object.assign(new Partner(), { id: doc._id, name: doc.name, kind: doc.kind });
   }
 }
