@@ -68,8 +68,9 @@ interface StoreOrderClass<T extends object> extends ClassType<T> {
 }
 
 /**
- * Checkout and payment mutations of one store, with its own field names (the mall's `checkout`,
- * the installment store's `installmentCheckout`...) over the same services.
+ * The abstract resolver of a store's checkout and payment mutations, with the store's own field names
+ * (the mall's `checkout`, the installment store's `installmentCheckout`...) over the same services.
+ * Each store declares a named class that extends it (`MallMutations`, `InstallmentMutations`).
  */
 export function storeMutations<TOrder extends object>(
   prefix: 'Mall' | 'Installment',
@@ -116,7 +117,7 @@ export function storeMutations<TOrder extends object>(
     });
 
   @Resolver(() => Order)
-  class StoreMutations {
+  abstract class StoreMutations {
     @Mutation(() => OrderPayload, {
       name: names.checkout,
       description: 'Pay a cart with the credit line (holds the amount)',
@@ -182,5 +183,5 @@ export function storeMutations<TOrder extends object>(
     });
   }
 
-  return { StoreMutations };
+  return StoreMutations;
 }

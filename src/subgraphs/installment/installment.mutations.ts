@@ -1,7 +1,10 @@
+import { Resolver } from 'type-graphql';
 import { storeMutations } from '../common/store-mutations';
 import { InstallmentOrder } from './installment.types';
 
-export const { StoreMutations: InstallmentMutations } = storeMutations(
+/** The installment store's checkout, cancel, ship and refund mutations. */
+@Resolver(() => InstallmentOrder)
+export class InstallmentMutations extends storeMutations(
   'Installment',
   {
     checkout: 'installmentCheckout',
@@ -10,4 +13,4 @@ export const { StoreMutations: InstallmentMutations } = storeMutations(
     refund: 'refundInstallmentOrder',
   },
   InstallmentOrder,
-);
+) {}
