@@ -19,36 +19,32 @@ export interface DueJobsReport extends BillingReport {
   notificationsSent: number;
 }
 
+/** What the due jobs run, built once by `createDueJobs` (services do not construct services). */
+export interface DueJobsParts {
+  repos: Pick<Repositories, 'creditLines'>;
+  clock: ClockService;
+  storePayments: OrderPaymentService[];
+  repayments: RepaymentService;
+  billing: BillingService;
+  outbox: OutboxService;
+  sender: NotificationSender;
+}
+
 /** Time-driven work, run by an operator (local mode) or a scheduler: each job is idempotent. */
 export class DueJobsService {
-  private readonly ledger: LedgerWriter;
-  private readonly outbox: OutboxService;
-  private readonly repayments: RepaymentService;
-
-  constructor(
-    private readonly repos: Repositories,
-    private readonly clock: ClockService,
-    rail: PaymentRail = new SimulatedRail(),
-    private readonly sender: NotificationSender = new LogSender(),
-  ) {
-    this.ledger = new LedgerWriter(repos);
-    this.outbox = new OutboxService(repos.notifications);
-    this.repayments = new RepaymentService(repos, clock, rail, this.ledger);
-  }
+  constructor(private readonly parts: DueJobsParts) {}
 
   async run(viewer: Viewer | undefined): Promise<DueJobsReport> {
     requireOperator(viewer);
-    const now = await this.clock.now();
+    const { clock, storePayments, repayments, billing: billingService, outbox, sender } = this.parts;
+    const now = await clock.now();
     let expiredHolds = 0;
-    for (const orders of [this.repos.mallOrders, this.repos.installmentOrders]) {
-      const payments = new OrderPaymentService(this.repos, orders, this.clock, this.ledger);
-      expiredHolds += await payments.expireHolds(now);
-    }
+    for (const payments of storePayments) expiredHolds += await payments.expireHolds(now);
     // Late rail confirmations land first, so today's overdue check sees the money.
-    const repaymentsConfirmed = await this.repayments.confirmPending();
-    const billing = await new BillingService(this.repos, this.ledger, this.outbox).runDue(now);
+    const repaymentsConfirmed = await repayments.confirmPending();
+    const billing = await billingService.runDue(now);
     const autoDebits = await this.autoDebit(now);
-    const notificationsSent = await this.outbox.dispatch(this.sender, now);
+    const notificationsSent = await outbox.dispatch(sender, now);
     return { ranAt: now, expiredHolds, ...billing, autoDebits, repaymentsConfirmed, notificationsSent };
   }
 
@@ -56,13 +52,13 @@ export class DueJobsService {
   private async autoDebit(now: Date): Promise<number> {
     const today = businessDate(now);
     let attempted = 0;
-    for (const line of await this.repos.creditLines.all()) {
+    for (const line of await this.parts.repos.creditLines.all()) {
       for (const bill of line.state?.bills ?? []) {
         if (bill.dueDate !== today || !isOpenBillStatus(billStatus(bill))) continue;
-        const result = await this.repayments.autoDebit(line.userId, bill.billId);
+        const result = await this.parts.repayments.autoDebit(line.userId, bill.billId);
         attempted += 1;
         const ok = result.repayment?.status === 'SUCCEEDED';
-        await this.outbox.record(
+        await this.parts.outbox.record(
           `autodebit:${bill.billId}`,
           line.userId,
           ok ? 'AUTO_DEBIT_SUCCEEDED' : 'AUTO_DEBIT_FAILED',
@@ -76,4 +72,26 @@ export class DueJobsService {
     }
     return attempted;
   }
+}
+
+/** Builds the due jobs over one ledger writer and one clock instant. */
+export function createDueJobs(
+  repos: Repositories,
+  clock: ClockService,
+  rail: PaymentRail = new SimulatedRail(),
+  sender: NotificationSender = new LogSender(),
+): DueJobsService {
+  const ledger = new LedgerWriter(repos);
+  const outbox = new OutboxService(repos.notifications);
+  return new DueJobsService({
+    repos,
+    clock,
+    storePayments: [repos.mallOrders, repos.installmentOrders].map(
+      (orders) => new OrderPaymentService(repos, orders, clock, ledger),
+    ),
+    repayments: new RepaymentService(repos, clock, rail, ledger),
+    billing: new BillingService(repos, ledger, outbox),
+    outbox,
+    sender,
+  });
 }

@@ -1,4 +1,4 @@
-import { DueJobsService } from '../../src/services/due-jobs.service';
+import { createDueJobs } from '../../src/services/due-jobs.service';
 import type { NotificationSender } from '../../src/services/outbox.service';
 import type { PaymentRail } from '../../src/services/payment-rail';
 import type { NotificationDoc } from '../../src/storage/models/notification.model';
@@ -19,7 +19,7 @@ async function billedAlice() {
   const sender: NotificationSender = { send: async (n) => void sent.push(n) };
   const runAt = async (iso: string, rail: PaymentRail) => {
     await w.at(iso);
-    return new DueJobsService(t.repos, w.clock(), rail, sender).run(operator);
+    return createDueJobs(t.repos, w.clock(), rail, sender).run(operator);
   };
   return { t, w, runAt, sent };
 }

@@ -4,7 +4,7 @@ import { LedgerWriter } from '../../src/ledger/ledger-writer';
 import { seedDemoData } from '../../src/seed/seed';
 import { CheckoutService } from '../../src/services/checkout.service';
 import { ClockService } from '../../src/services/clock.service';
-import { DueJobsService } from '../../src/services/due-jobs.service';
+import { createDueJobs } from '../../src/services/due-jobs.service';
 import { OrderPaymentService } from '../../src/services/order-payment.service';
 import type { NotificationSender } from '../../src/services/outbox.service';
 import { type PaymentRail, SimulatedRail } from '../../src/services/payment-rail';
@@ -107,7 +107,7 @@ export class World {
   }
 
   runDueJobs() {
-    return new DueJobsService(this.repos, this.clock(), this.rail, quiet).run(operator);
+    return createDueJobs(this.repos, this.clock(), this.rail, quiet).run(operator);
   }
 
   async line(userId: string) {

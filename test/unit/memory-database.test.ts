@@ -163,6 +163,16 @@ describe('memory model: reads', () => {
     expect(await ids(model.find({}).sort('group -n'))).toEqual(['b', 'B', 'a', 'é', '😀', '\uffef']);
   });
 
+  test('ties keep natural (insertion) order, so runs are deterministic', async () => {
+    const model = await things(
+      { _id: 'c', group: 'g', n: 1 },
+      { _id: 'a', group: 'h', n: 1 },
+      { _id: 'b', group: 'g', n: 2 },
+    );
+    expect(await ids(model.find({}).sort({ group: 1 }))).toEqual(['c', 'b', 'a']);
+    expect(await ids(model.find({}).sort({ n: -1 }))).toEqual(['b', 'c', 'a']);
+  });
+
   test('limit after sort, limit(0) means all; findOne takes the first match', async () => {
     const model = await things(
       { _id: 'a', group: 'g', n: 3 },
@@ -306,6 +316,19 @@ describe('memory model: writes', () => {
     expect((await model.findById<ThingDoc>('a').lean().exec())?.tags).toEqual(['x', 'y', 'z', 'w']);
     const noop = await model.updateOne({ _id: 'a' }, { $set: { note: 'hi' } }).exec();
     expect([noop.matchedCount, noop.modifiedCount]).toEqual([1, 0]);
+    // Existing fields change in place; new ones are appended in field-name order (MongoDB 5+).
+    await model.updateOne({ _id: 'b' }, { $set: { code: 'Z', at: day(1), group: 'h' } }).exec();
+    expect(Object.keys((await model.findById<ThingDoc>('b').lean().exec())!)).toEqual([
+      '_id',
+      'group',
+      'n',
+      'tags',
+      'note',
+      'level',
+      'parts',
+      'at',
+      'code',
+    ]);
     const none = await model.updateOne({ _id: 'zz' }, { $set: { note: 'x' } }).exec();
     expect([none.matchedCount, none.upsertedCount]).toEqual([0, 0]);
     expect(await model.countDocuments().exec()).toBe(2);
@@ -375,7 +398,8 @@ describe('memory model: writes', () => {
       level: 0,
       parts: [],
     });
-    expect(Object.keys(stored!)).toEqual(['_id', 'group', 'n', 'code', 'tags', 'note', 'level', 'parts']);
+    // The seed first, then every other field in name order (defaults are mongoose's $setOnInsert).
+    expect(Object.keys(stored!)).toEqual(['_id', 'group', 'code', 'level', 'n', 'note', 'parts', 'tags']);
   });
 
   test('a guarded upsert whose guard fails on an existing _id is a duplicate key (projectVersioned)', async () => {

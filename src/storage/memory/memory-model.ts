@@ -2,7 +2,7 @@ import { type Model, Types, type Schema } from 'mongoose';
 import { MemoryCollection, sortRecords, type StoredRecord } from './collection';
 import { MemoryServerError, UnsupportedOperationError } from './errors';
 import { checkFilter } from './filter';
-import { addMissingDefaults, prepareUpdate, schemaInfo, shapeDocument, type SchemaInfo } from './shape';
+import { prepareUpdate, schemaInfo, shapeDocument, type SchemaInfo, withInsertDefaults } from './shape';
 import { applyUpdate, seedFromFilter } from './update';
 import { cloneStored, copyIn, type Doc, isPlainObject, valuesEqual } from './values';
 
@@ -247,8 +247,7 @@ export class MemoryModel {
       }
       if (!upsert) return result(0, 0);
       const inserted = copyIn(seedFromFilter(checked), 'drop') as Doc;
-      applyUpdate(inserted, operations, true);
-      addMissingDefaults(this.info, inserted);
+      applyUpdate(inserted, withInsertDefaults(this.info, inserted, operations), true);
       return this.upsertInsert(inserted);
     });
   }

@@ -119,16 +119,25 @@ function shapeSubdocument(subdocument: NonNullable<Field['subdocument']>, value:
 }
 
 /**
- * Mongoose's `setDefaultsOnInsert` for an upsert: defaults for the top-level fields that neither the
- * filter nor the update set, added after them (mongoose sends them as `$setOnInsert`).
+ * Mongoose's `setDefaultsOnInsert` for an upsert: `$setOnInsert` of the defaults of top-level fields
+ * that neither the filter's equalities (the seed) nor the update touch.
  */
-export function addMissingDefaults(info: SchemaInfo, doc: Doc): void {
+export function withInsertDefaults(
+  info: SchemaInfo,
+  seed: Doc,
+  operations: UpdateOperations,
+): UpdateOperations {
+  const touched = Object.values(operations).flatMap((fields) =>
+    Object.keys(fields).map((path) => path.split('.')[0]),
+  );
+  const defaults: Doc = {};
   for (const field of info.fields) {
-    if (doc[field.name] === undefined && 'defaultValue' in field) {
-      const value = defaultOf(field, doc);
-      if (value !== undefined) doc[field.name] = value;
-    }
+    if (!('defaultValue' in field) || field.name in seed || touched.includes(field.name)) continue;
+    const value = defaultOf(field, seed);
+    if (value !== undefined) defaults[field.name] = value;
   }
+  if (Object.keys(defaults).length === 0) return operations;
+  return { ...operations, $setOnInsert: { ...defaults, ...operations.$setOnInsert } };
 }
 
 /**

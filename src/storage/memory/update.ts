@@ -1,6 +1,6 @@
 import { MemoryServerError, UnsupportedOperationError } from './errors';
 import { isOperatorObject } from './filter';
-import { type Doc, getPath, isPlainObject } from './values';
+import { compareStrings, type Doc, getPath, isPlainObject } from './values';
 
 /** An update after mongoose's preparation (see `prepareUpdate` in shape.ts): operator -> path -> value. */
 export type UpdateOperations = Partial<Record<UpdateOperator, Doc>>;
@@ -29,39 +29,55 @@ export function checkConflicts(operations: UpdateOperations): void {
   }
 }
 
-/** Applies the operators to a working copy of a document (values are already copied in). */
+/**
+ * Applies the operators to a working copy of a document (values are already copied in). Paths go in
+ * field-name order across operators, as MongoDB 5+ does: new fields are appended in that order.
+ */
 export function applyUpdate(doc: Doc, operations: UpdateOperations, inserting: boolean): void {
-  for (const [operator, fields] of Object.entries(operations) as [UpdateOperator, Doc][]) {
-    for (const [path, value] of Object.entries(fields)) {
-      const parts = path.split('.');
-      switch (operator) {
-        case '$setOnInsert':
-          if (inserting) setPath(doc, parts, value);
-          break;
-        case '$set':
-          setPath(doc, parts, value);
-          break;
-        case '$unset':
-          unsetPath(doc, parts);
-          break;
-        case '$inc':
-          setPath(doc, parts, increment(getPath(doc, parts), value, path));
-          break;
-        case '$push':
-          push(doc, parts, value, path);
-          break;
-      }
+  const changes = (Object.entries(operations) as [UpdateOperator, Doc][]).flatMap(([operator, fields]) =>
+    Object.entries(fields).map(([path, value]) => ({ operator, path, parts: path.split('.'), value })),
+  );
+  changes.sort((a, b) => comparePaths(a.parts, b.parts));
+  for (const { operator, path, parts, value } of changes) {
+    switch (operator) {
+      case '$setOnInsert':
+        if (inserting) setPath(doc, parts, value);
+        break;
+      case '$set':
+        setPath(doc, parts, value);
+        break;
+      case '$unset':
+        unsetPath(doc, parts);
+        break;
+      case '$inc':
+        setPath(doc, parts, increment(getPath(doc, parts), value, path));
+        break;
+      case '$push':
+        push(doc, parts, value, path);
+        break;
     }
   }
 }
 
-/** The document an upsert starts from: the filter's equality conditions (MongoDB's rule). */
+/** Field names in byte order, numeric names in numeric order, level by level. */
+function comparePaths(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i += 1) {
+    const [x, y] = [a[i]!, b[i]!];
+    if (x === y) continue;
+    const numeric = /^\d+$/.test(x) && /^\d+$/.test(y);
+    return numeric ? Number(x) - Number(y) : compareStrings(x, y);
+  }
+  return a.length - b.length;
+}
+
+/** The document an upsert starts from: the filter's equality conditions, `_id` first (MongoDB's rule). */
 export function seedFromFilter(filter: Doc): Doc {
-  const seed: Doc = {};
+  const seed: Doc = '_id' in filter ? { _id: undefined } : {};
   for (const [path, condition] of Object.entries(filter)) {
     if (!isOperatorObject(condition)) setPath(seed, path.split('.'), condition);
     else if ('$eq' in condition) setPath(seed, path.split('.'), condition.$eq);
   }
+  if (seed._id === undefined) delete seed._id;
   return seed;
 }
 

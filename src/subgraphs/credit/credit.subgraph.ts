@@ -1,7 +1,7 @@
 import { ClockService } from '../../services/clock.service';
 import { CreditService } from '../../services/credit.service';
 import { LedgerWriter } from '../../ledger/ledger-writer';
-import { DueJobsService } from '../../services/due-jobs.service';
+import { createDueJobs } from '../../services/due-jobs.service';
 import { OffersService } from '../../services/offers.service';
 import { SimulatedRail } from '../../services/payment-rail';
 import { RepaymentService } from '../../services/repayment.service';
@@ -51,7 +51,7 @@ export const creditSubgraph: SubgraphDefinition<CreditContext['services']> = {
       credit: new CreditService(repos, viewer),
       offers: new OffersService(repos, clock, viewer),
       clock,
-      dueJobs: new DueJobsService(repos, clock),
+      dueJobs: createDueJobs(repos, clock),
       repayments: new RepaymentService(repos, clock, new SimulatedRail(), new LedgerWriter(repos)),
     };
   },
