@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isInstallmentPeriodCount } from '../core/installments/fee-rates';
+import { cartTotalMinor } from '../core/orders/order-amounts';
 import type { Plan } from '../core/policy/channel-policies';
 import { cartInstallmentPeriods } from '../core/policy/decide-authorization';
 import { refusalMessages, type RefusalReason } from '../core/policy/refusal-reasons';
@@ -88,7 +89,7 @@ export class CheckoutService {
         unitPriceMinor: product.priceMinor,
       });
     }
-    const totalMinor = items.reduce((sum, item) => sum + item.unitPriceMinor * item.quantity, 0);
+    const totalMinor = cartTotalMinor(items);
     // The core sees every category (one blocked item blocks the cart) and the counts all items offer.
     const categories = [...new Set(cart.map((p) => p.category))];
     const productPeriods = cartInstallmentPeriods(cart);

@@ -6,7 +6,8 @@ import type { Repositories } from '../storage/repositories/repositories';
 import { requireOperator, requireOwnerOrOperator } from './access';
 import type { ClockService } from './clock.service';
 import { AppError } from './errors';
-import type { LedgerWriter } from '../ledger/ledger-writer';
+import { checkRefund } from '../core/orders/order-amounts';
+import { type LedgerWriter, maxAppendAttempts } from '../ledger/ledger-writer';
 import { requestHash } from './request-hash';
 import { idempotencyKeyError, type UserError, userError } from './user-error';
 
@@ -94,7 +95,7 @@ export class OrderPaymentService {
     const key = `${orderId}:${idempotencyKey}`;
     const now = await this.clock.now();
 
-    for (let attempt = 0; attempt < 50; attempt += 1) {
+    for (let attempt = 0; attempt < maxAppendAttempts; attempt += 1) {
       const earlier = await this.repos.refunds.byIdempotencyKey(key);
       if (earlier) {
         if (earlier.requestHash !== hash) {
@@ -118,16 +119,15 @@ export class OrderPaymentService {
         };
       }
       const last = await this.repos.refunds.last(orderId);
-      const refundedBefore = last?.refundedAfterMinor ?? 0;
-      if (refundedBefore + amountMinor > order.capturedMinor) {
-        const left = order.capturedMinor - refundedBefore;
+      const check = checkRefund(order.capturedMinor, last?.refundedAfterMinor ?? 0, amountMinor);
+      if (!check.ok) {
         return {
           order,
           refund: null,
           userErrors: [
             userError(
-              'REFUND_EXCEEDS_CAPTURED',
-              `At most ${left} minor units can still be refunded`,
+              check.code,
+              `At most ${check.refundableMinor} minor units can still be refunded`,
               'amount',
             ),
           ],
@@ -141,7 +141,7 @@ export class OrderPaymentService {
         idempotencyKey: key,
         requestHash: hash,
         amountMinor,
-        refundedAfterMinor: refundedBefore + amountMinor,
+        refundedAfterMinor: check.refundedAfterMinor,
         feeWrittenOffMinor: 0,
         at: now,
       };

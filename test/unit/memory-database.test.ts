@@ -7,7 +7,9 @@ import type { NotificationDoc } from '../../src/storage/models/notification.mode
 import type { OrderDoc } from '../../src/storage/models/order.model';
 import { createMemoryDatabase } from '../../src/storage/memory/memory-database';
 import { createMemoryModel, type MemoryModel } from '../../src/storage/memory/memory-model';
+import { findByIds } from '../../src/storage/repositories/find-by-ids';
 import { insertOnce } from '../../src/storage/repositories/insert-once';
+import { keysetPage } from '../../src/storage/repositories/page';
 import { projectVersioned } from '../../src/storage/repositories/project-versioned';
 import { createRepositories } from '../../src/storage/repositories/repositories';
 
@@ -161,6 +163,24 @@ describe('memory model: reads', () => {
     expect(await ids(model.find({}).sort({ at: -1 }))).toEqual(['\uffef', '😀', 'b', 'é', 'B', 'a']);
     expect(await ids(model.find({}).sort({ group: -1, n: 1 }))).toEqual(['\uffef', '😀', 'é', 'a', 'B', 'b']);
     expect(await ids(model.find({}).sort('group -n'))).toEqual(['b', 'B', 'a', 'é', '😀', '\uffef']);
+  });
+
+  test("the repositories' query helpers accept a memory model as it is typed", async () => {
+    const model = await things(
+      { _id: 'a', group: 'g', n: 1 },
+      { _id: 'b', group: 'g', n: 2 },
+      { _id: 'c', group: 'h' },
+    );
+    expect((await findByIds<ThingDoc>(model, ['c'])).map((doc) => doc._id)).toEqual(['c']);
+    expect((await findByIds<ThingDoc>(model, ['c', 'a', 'x'])).map((doc) => doc._id)).toEqual(['a', 'c']);
+    const page = await keysetPage<ThingDoc>((filter) => model.find(filter), { group: 'g' }, { first: 1 });
+    expect([page.items.map((doc) => doc._id), page.hasNextPage]).toEqual([['b'], true]);
+    const last = await keysetPage<ThingDoc>(
+      (filter) => model.find(filter),
+      { group: 'g' },
+      { first: 1, afterId: 'b' },
+    );
+    expect([last.items.map((doc) => doc._id), last.hasNextPage]).toEqual([['a'], false]);
   });
 
   test('ties keep natural (insertion) order, so runs are deterministic', async () => {

@@ -1,17 +1,13 @@
 import type { MinorUnits } from '../money';
 import { type BusinessDate, daysBetween } from '../time/business-date';
-import { type BillAmounts, type BillState, billOwedMinor, owedOn } from '../ledger/line-state';
+import { type BillAmounts, type BillState, billOwedMinor, componentsTotalMinor } from '../ledger/line-state';
 
 export const billStatuses = ['ISSUED', 'PARTIALLY_PAID', 'PAID', 'OVERDUE', 'SETTLED'] as const;
 export type BillStatus = (typeof billStatuses)[number];
 
 /** Paid or credited so far, all components together. */
 export function billSettledMinor(bill: BillAmounts): MinorUnits {
-  let settled = 0;
-  for (const component of Object.keys(bill.billed) as (keyof BillState['billed'])[]) {
-    settled += bill.paid[component] + bill.credited[component];
-  }
-  return settled;
+  return componentsTotalMinor(bill.paid) + componentsTotalMinor(bill.credited);
 }
 
 /**
@@ -32,11 +28,6 @@ export function billStatus(bill: BillState): BillStatus {
 /** Issued, owing, and not overdue: reminders and auto-debit apply. */
 export function isOpenBillStatus(status: BillStatus): boolean {
   return status === 'ISSUED' || status === 'PARTIALLY_PAID';
-}
-
-/** Principal on the bill that bears the daily penalty (overdue) or revolving interest. */
-export function principalOwedOnBill(bill: BillState): MinorUnits {
-  return owedOn(bill, 'FULL_PAY_PRINCIPAL') + owedOn(bill, 'INSTALLMENT_PRINCIPAL');
 }
 
 /** Days before the due day the reminder goes out while the minimum is not met. */

@@ -143,6 +143,16 @@ export function owedOn(bill: BillAmounts, component: BillComponent): MinorUnits 
   return bill.billed[component] - bill.paid[component] - bill.credited[component];
 }
 
+/** The sum over components of one of a bill's amount sets (billed, paid or credited). */
+export function componentsTotalMinor(amounts: ComponentAmounts): MinorUnits {
+  return billComponents.reduce((sum, component) => sum + amounts[component], 0);
+}
+
+/** What a bill's statement lines add up to (frozen at issue). */
+export function statementTotalMinor(bill: Pick<BillState, 'items'>): MinorUnits {
+  return bill.items.reduce((sum, item) => sum + item.amountMinor, 0);
+}
+
 export function billOwedMinor(bill: BillAmounts): MinorUnits {
   return billComponents.reduce((sum, component) => sum + owedOn(bill, component), 0);
 }

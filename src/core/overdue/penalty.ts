@@ -1,5 +1,5 @@
 import { remainingMinimumMinor } from '../billing/bill-status';
-import { type BillState, type LineState, owedOn } from '../ledger/line-state';
+import { billPrincipalOwedMinor, type BillState, type LineState, owedOn } from '../ledger/line-state';
 import type { MinorUnits } from '../money';
 import { type BusinessDate, daysBetween } from '../time/business-date';
 
@@ -15,16 +15,12 @@ export const revolvingInterestBpsPerDay = 5;
 
 /** Penalty base: principal and installment amounts overdue on the bill, never penalties or interest. */
 export function penaltyBaseMinor(bill: BillState): MinorUnits {
-  return (
-    owedOn(bill, 'FULL_PAY_PRINCIPAL') +
-    owedOn(bill, 'INSTALLMENT_PRINCIPAL') +
-    owedOn(bill, 'INSTALLMENT_FEES')
-  );
+  return billPrincipalOwedMinor(bill) + owedOn(bill, 'INSTALLMENT_FEES');
 }
 
 /** Interest base: principal still owed on the bill. */
 export function interestBaseMinor(bill: BillState): MinorUnits {
-  return owedOn(bill, 'FULL_PAY_PRINCIPAL') + owedOn(bill, 'INSTALLMENT_PRINCIPAL');
+  return billPrincipalOwedMinor(bill);
 }
 
 export interface Accrued {

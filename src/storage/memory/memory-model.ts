@@ -100,25 +100,27 @@ export abstract class ReadQuery<R> extends MemoryOperation<R> {
   }
 }
 
-export class MemoryFindQuery<T> extends ReadQuery<T[]> {
-  lean<L = T>(): MemoryFindQuery<L> {
+/** `lean<R>()` names the whole result, as in mongoose's typings (`find(...).lean<Doc[]>()`). */
+export class MemoryFindQuery<R> extends ReadQuery<R> {
+  lean<L = R>(): MemoryFindQuery<L> {
     this.markLean();
     return this as unknown as MemoryFindQuery<L>;
   }
 
-  protected run(): T[] {
-    return this.select(false) as T[];
+  protected run(): R {
+    return this.select(false) as R;
   }
 }
 
-export class MemoryFindOneQuery<T> extends ReadQuery<T | null> {
-  lean<L = T>(): MemoryFindOneQuery<L> {
+/** Resolves to the document or null; `lean<R>()` names the document type. */
+export class MemoryFindOneQuery<R> extends ReadQuery<R | null> {
+  lean<L = R>(): MemoryFindOneQuery<L> {
     this.markLean();
     return this as unknown as MemoryFindOneQuery<L>;
   }
 
-  protected run(): T | null {
-    return (this.select(true)[0] as T | undefined) ?? null;
+  protected run(): R | null {
+    return (this.select(true)[0] as R | undefined) ?? null;
   }
 }
 
@@ -195,9 +197,9 @@ export class MemoryModel {
     this.info = schemaInfo(schema);
   }
 
-  find<T = Doc>(filter?: unknown, ...rest: unknown[]): MemoryFindQuery<T> {
+  find<T = Doc>(filter?: unknown, ...rest: unknown[]): MemoryFindQuery<T[]> {
     checkNoProjection(rest);
-    return new MemoryFindQuery<T>(this.engine, this, filter);
+    return new MemoryFindQuery<T[]>(this.engine, this, filter);
   }
 
   findOne<T = Doc>(filter?: unknown, ...rest: unknown[]): MemoryFindOneQuery<T> {

@@ -6,6 +6,7 @@ import {
   billOwedMinor,
   type BillState,
   type ComponentAmounts,
+  statementTotalMinor,
 } from '../../core/ledger/line-state';
 
 /**
@@ -49,7 +50,7 @@ export function billProjection(
     billed: state.billed,
     paid: state.paid,
     credited: state.credited,
-    statementTotalMinor: state.items.reduce((sum, item) => sum + item.amountMinor, 0),
+    statementTotalMinor: statementTotalMinor(state),
     minimumDueMinor: state.minimumDueMinor,
     owedMinor: billOwedMinor(state),
     overdue: state.overdue,

@@ -1,6 +1,7 @@
 import { Schema } from 'mongoose';
 import { feeTiers, type FeeTier } from '../../core/installments/fee-rates';
 import { priceInstallments } from '../../core/installments/schedule';
+import { schedulePrincipalMinor } from '../../core/orders/order-amounts';
 import type { ScheduledPeriod } from '../../core/installments/schedule';
 import { type PlanState, type PlanStatus, planStatuses } from '../../core/ledger/line-state';
 
@@ -34,7 +35,7 @@ export function planProjection(
   line: { lineId: string; userId: string },
   sequence: number,
 ): InstallmentPlanDoc {
-  const principalMinor = plan.schedule.reduce((sum, period) => sum + period.principalMinor, 0);
+  const principalMinor = schedulePrincipalMinor(plan.schedule);
   const offer = priceInstallments(principalMinor, plan.periods as 3, plan.tier);
   return {
     _id: plan.planId,

@@ -1,6 +1,7 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { formatRateBps } from '../../core/installments/annualized-rate';
 import type { ScheduledPeriod } from '../../core/installments/schedule';
+import { periodPaymentMinor } from '../../core/orders/order-amounts';
 import type { InstallmentPlanDoc } from '../../storage/models/installment-plan.model';
 import { Money } from './money.type';
 
@@ -24,7 +25,7 @@ export class InstallmentPeriod {
       index: period.index,
       principal: Money.of(period.principalMinor),
       fee: Money.of(period.feeMinor),
-      total: Money.of(period.principalMinor + period.feeMinor),
+      total: Money.of(periodPaymentMinor(period)),
     });
   }
 }

@@ -10,6 +10,7 @@ import {
   type BillItemKind,
   billItemKinds,
   billOwedMinor,
+  componentsTotalMinor,
   owedOn,
 } from '../../core/ledger/line-state';
 import type { BillDoc } from '../../storage/models/bill.model';
@@ -110,8 +111,6 @@ export class Bill {
   userId!: string;
 
   static from(doc: BillDoc): Bill {
-    const sum = (amounts: Record<Component, number>) =>
-      billComponents.reduce((total, component) => total + amounts[component], 0);
     return Object.assign(new Bill(), {
       id: doc._id,
       userId: doc.userId,
@@ -121,8 +120,8 @@ export class Bill {
       total: Money.of(doc.statementTotalMinor),
       minimumDue: Money.of(doc.minimumDueMinor),
       remainingMinimum: Money.of(doc.overdue ? billOwedMinor(doc) : remainingMinimumMinor(doc)),
-      paid: Money.of(sum(doc.paid)),
-      credited: Money.of(sum(doc.credited)),
+      paid: Money.of(componentsTotalMinor(doc.paid)),
+      credited: Money.of(componentsTotalMinor(doc.credited)),
       owed: Money.of(billOwedMinor(doc)),
       components: billComponents.map((kind) =>
         Object.assign(new BillComponentAmounts(), {

@@ -1,3 +1,4 @@
+import { periodPaymentMinor, schedulePrincipalMinor } from '../../core/orders/order-amounts';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { formatRateBps } from '../../core/installments/annualized-rate';
 import type { InstallmentOffer as Offer } from '../../core/installments/schedule';
@@ -39,15 +40,14 @@ export class InstallmentOffer {
   schedule!: InstallmentPeriod[];
 
   static from(offer: Offer): InstallmentOffer {
-    const payment = (index: number) =>
-      offer.schedule[index]!.principalMinor + offer.schedule[index]!.feeMinor;
+    const payment = (index: number) => periodPaymentMinor(offer.schedule[index]!);
     return Object.assign(new InstallmentOffer(), {
       periods: offer.periods,
       principal: Money.of(offer.principalMinor),
       perPeriodPayment: Money.of(payment(offer.schedule.length - 1)),
       firstPeriodPayment: Money.of(payment(0)),
       totalFee: Money.of(offer.totalFeeMinor),
-      totalRepayment: Money.of(offer.principalMinor + offer.totalFeeMinor),
+      totalRepayment: Money.of(schedulePrincipalMinor(offer.schedule) + offer.totalFeeMinor),
       feeRatePerPeriod: formatRateBps(offer.feeRateBpsPerPeriod),
       annualizedRate: formatRateBps(offer.annualizedRateBps),
       annualizedRateBps: offer.annualizedRateBps,

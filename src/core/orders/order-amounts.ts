@@ -1,0 +1,33 @@
+import type { ScheduledPeriod } from '../installments/schedule';
+import type { MinorUnits } from '../money';
+
+/** A cart's total: unit price x quantity, summed (exact integers). */
+export function cartTotalMinor(
+  items: readonly { unitPriceMinor: MinorUnits; quantity: number }[],
+): MinorUnits {
+  return items.reduce((sum, item) => sum + item.unitPriceMinor * item.quantity, 0);
+}
+
+/** What one installment period asks the customer to pay. */
+export function periodPaymentMinor(period: ScheduledPeriod): MinorUnits {
+  return period.principalMinor + period.feeMinor;
+}
+
+export function schedulePrincipalMinor(schedule: readonly ScheduledPeriod[]): MinorUnits {
+  return schedule.reduce((sum, period) => sum + period.principalMinor, 0);
+}
+
+export type RefundCheck =
+  | { ok: true; refundedAfterMinor: MinorUnits }
+  | { ok: false; code: 'REFUND_EXCEEDS_CAPTURED'; refundableMinor: MinorUnits };
+
+/** Many partial refunds, never more in total than was captured. */
+export function checkRefund(
+  capturedMinor: MinorUnits,
+  refundedBeforeMinor: MinorUnits,
+  amountMinor: MinorUnits,
+): RefundCheck {
+  const refundableMinor = capturedMinor - refundedBeforeMinor;
+  if (amountMinor > refundableMinor) return { ok: false, code: 'REFUND_EXCEEDS_CAPTURED', refundableMinor };
+  return { ok: true, refundedAfterMinor: refundedBeforeMinor + amountMinor };
+}
