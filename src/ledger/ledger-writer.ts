@@ -38,6 +38,30 @@ export const maxAppendAttempts = 64;
 /** One per process: appends to the same line from this process queue instead of racing. */
 const lineQueue = new KeyedMutex();
 
+/**
+ * The newest head this process has seen per line. A caller's line summary was read before it waited
+ * in the queue, so behind the entries queued ahead of it; starting from here spares a lost race. The
+ * unique insert still decides: a stale hint only costs a retry.
+ */
+type KnownHeads = Map<string, { sequence: number; state: LineState }>;
+/** Per database (its ledger repository), as a process may serve several (tests do). */
+const knownHeadsByLedger = new WeakMap<object, KnownHeads>();
+const maxKnownHeads = 10_000;
+
+function knownHeadsOf(ledger: object): KnownHeads {
+  let known = knownHeadsByLedger.get(ledger);
+  if (!known) knownHeadsByLedger.set(ledger, (known = new Map()));
+  return known;
+}
+
+function rememberHead(knownHeads: KnownHeads, lineId: string, sequence: number, state: LineState): void {
+  const known = knownHeads.get(lineId);
+  if (known && known.sequence >= sequence) return;
+  knownHeads.delete(lineId);
+  knownHeads.set(lineId, { sequence, state });
+  if (knownHeads.size > maxKnownHeads) knownHeads.delete(knownHeads.keys().next().value!);
+}
+
 const isRefusal = (rejection: LedgerRejection): rejection is RefusalReason =>
   (refusalPrecedence as readonly string[]).includes(rejection);
 
@@ -60,8 +84,11 @@ export class LedgerWriter {
     const idempotencyKey = `${request.lineId}:${request.key}`;
     const line = request.line ?? (await this.repos.creditLines.byId(request.lineId));
     if (!line) throw new AppError('NOT_FOUND', `No credit line ${request.lineId}`);
+    const knownHeads = knownHeadsOf(this.repos.ledger);
+    const known = knownHeads.get(request.lineId);
     let sequence = line.headSequence;
     let state: LineState | null = line.state;
+    if (known && known.sequence > sequence) ({ sequence, state } = known);
     for (let attempt = 0; attempt < maxAppendAttempts; attempt += 1) {
       // The ledger's time never goes back: a command computed a moment before another landed takes its time.
       const now = new Date(Math.max(request.now.getTime(), state?.lastAt ?? 0));
@@ -89,6 +116,7 @@ export class LedgerWriter {
         at: now,
       };
       if (await this.repos.ledger.append(entry)) {
+        rememberHead(knownHeads, request.lineId, entry.sequence, entry.stateAfter);
         await this.project(line, entry);
         return entry.rejection
           ? { status: 'REJECTED', rejection: entry.rejection, entry }
@@ -106,6 +134,7 @@ export class LedgerWriter {
       const head = newer.at(-1)!;
       sequence = head.sequence;
       state = head.stateAfter;
+      rememberHead(knownHeads, request.lineId, sequence, state);
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(20, attempt + 1)));
     }
     throw new AppError(

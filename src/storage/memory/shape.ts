@@ -3,11 +3,7 @@ import { MemoryServerError, UnsupportedOperationError } from './errors';
 import { checkConflicts, isUpdateOperator, type UpdateOperations } from './update';
 import { copyIn, type Doc, isPlainObject } from './values';
 
-/**
- * What mongoose does to a document on its way to the server, read generically from the schema: fields
- * in schema order, defaults for missing fields, unknown fields dropped (strict mode), the same inside
- * subdocuments. Casting and validation are mongoose's own job (see the `validate` option).
- */
+/** One schema field, in schema order. */
 interface Field {
   name: string;
   /** A value or mongoose's default function (array paths get one that returns `[]`). */
@@ -32,6 +28,11 @@ type SchemaTypeInternals = SchemaType & {
 
 const infos = new WeakMap<Schema, SchemaInfo>();
 
+/**
+ * What mongoose does to a document on its way to the server, read generically from the schema: fields
+ * in schema order, defaults for missing fields, unknown fields dropped (strict mode), the same inside
+ * subdocuments. Casting and validation stay mongoose's job (the memory database's `validate` option).
+ */
 export function schemaInfo(schema: Schema): SchemaInfo {
   let info = infos.get(schema);
   if (!info) {
@@ -81,8 +82,9 @@ function strictModeError(name: string): Error {
 
 /** A document as mongoose sends it for an insert or a replacement (input not mutated). */
 export function shapeDocument(info: SchemaInfo, input: unknown): Doc {
-  if (!isPlainObject(input))
+  if (!isPlainObject(input)) {
     throw new UnsupportedOperationError('storing something other than a plain object');
+  }
   return shape(info.fields, info, copyIn(input, 'drop') as Doc);
 }
 
@@ -155,11 +157,7 @@ export function prepareUpdate(info: SchemaInfo, update: unknown): UpdateOperatio
     }
     if (!isUpdateOperator(key)) throw new UnsupportedOperationError(`the update operator ${key}`);
     if (!isPlainObject(value)) {
-      throw new MemoryServerError(
-        9,
-        'FailedToParse',
-        `Modifiers operate on fields but we found another type`,
-      );
+      throw new MemoryServerError(9, 'FailedToParse', `Modifiers operate on fields: ${key} is not an object`);
     }
     for (const [path, operand] of Object.entries(value)) addField(info, operations, key, path, operand);
   }
