@@ -125,56 +125,22 @@ export class RebuildService {
     return diffs;
   }
 
-  private async checkBills(
-    line: CreditLineDoc,
-    expected: Map<string, BillDoc>,
-    fix: boolean,
-  ): Promise<string[]> {
-    const stored = new Map((await this.repos.bills.ofLine(line._id)).map((bill) => [bill._id, bill]));
-    const differences: string[] = [];
-    for (const [billId, bill] of expected) {
-      const found = stored.get(billId);
-      if (found && same({ ...found, sequence: 0 }, { ...bill, sequence: 0 })) continue;
-      differences.push(
-        found
-          ? `${billId}: owed ${found.owedMinor} ${found.status} != ledger ${bill.owedMinor} ${bill.status}`
-          : `${billId}: missing (ledger has it)`,
-      );
-      if (fix)
-        await this.repos.bills.project({
-          ...bill,
-          sequence: Math.max(bill.sequence, (found?.sequence ?? 0) + 1),
-        });
-    }
-    for (const billId of stored.keys())
-      if (!expected.has(billId)) differences.push(`${billId}: not in the ledger`);
-    return differences;
+  private async checkBills(line: CreditLineDoc, expected: Map<string, BillDoc>, fix: boolean) {
+    return checkProjections(
+      await this.repos.bills.ofLine(line._id),
+      expected,
+      (found, bill) => `owed ${found.owedMinor} ${found.status} != ledger ${bill.owedMinor} ${bill.status}`,
+      fix ? (bill) => this.repos.bills.project(bill) : undefined,
+    );
   }
 
-  private async checkPlans(
-    line: CreditLineDoc,
-    expected: Map<string, InstallmentPlanDoc>,
-    fix: boolean,
-  ): Promise<string[]> {
-    const stored = new Map(
-      (await this.repos.installmentPlans.ofLine(line._id)).map((plan) => [plan._id, plan]),
+  private async checkPlans(line: CreditLineDoc, expected: Map<string, InstallmentPlanDoc>, fix: boolean) {
+    return checkProjections(
+      await this.repos.installmentPlans.ofLine(line._id),
+      expected,
+      () => 'schedule or status differs from the ledger',
+      fix ? (plan) => this.repos.installmentPlans.project(plan) : undefined,
     );
-    const differences: string[] = [];
-    for (const [planId, plan] of expected) {
-      const found = stored.get(planId);
-      if (found && same({ ...found, sequence: 0 }, { ...plan, sequence: 0 })) continue;
-      differences.push(
-        found
-          ? `${planId}: schedule or status differs from the ledger`
-          : `${planId}: missing (ledger has it)`,
-      );
-      if (fix)
-        await this.repos.installmentPlans.project({
-          ...plan,
-          sequence: Math.max(plan.sequence, (found?.sequence ?? 0) + 1),
-        });
-    }
-    return differences;
   }
 
   private async checkOrder(
@@ -195,4 +161,26 @@ export class RebuildService {
     if (fix && diffs.length > 0) await orders.setPayment(order._id, expected);
     return diffs;
   }
+}
+
+/**
+ * Compares stored projections with the ones replayed from the ledger; with `repair`, writes the
+ * replayed one at a sequence above the stored one (a versioned write never goes back otherwise).
+ */
+async function checkProjections<T extends { _id: string; sequence: number }>(
+  storedDocs: T[],
+  expected: Map<string, T>,
+  describe: (found: T, replayed: T) => string,
+  repair?: (doc: T) => Promise<void>,
+): Promise<string[]> {
+  const stored = new Map(storedDocs.map((doc) => [doc._id, doc]));
+  const differences: string[] = [];
+  for (const [id, replayed] of expected) {
+    const found = stored.get(id);
+    if (found && same({ ...found, sequence: 0 }, { ...replayed, sequence: 0 })) continue;
+    differences.push(found ? `${id}: ${describe(found, replayed)}` : `${id}: missing (ledger has it)`);
+    await repair?.({ ...replayed, sequence: Math.max(replayed.sequence, (found?.sequence ?? 0) + 1) });
+  }
+  for (const id of stored.keys()) if (!expected.has(id)) differences.push(`${id}: not in the ledger`);
+  return differences;
 }
