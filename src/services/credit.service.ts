@@ -18,10 +18,7 @@ export class CreditService {
   private readonly ledger;
   private readonly bills;
 
-  constructor(
-    repos: Pick<Repositories, 'users' | 'creditLines' | 'ledger' | 'bills'>,
-    private readonly viewer: Viewer | undefined,
-  ) {
+  constructor(repos: Pick<Repositories, 'users' | 'creditLines' | 'ledger' | 'bills'>) {
     this.ledger = repos.ledger;
     this.bills = repos.bills;
     this.usersById = keyedLoader(
@@ -38,58 +35,63 @@ export class CreditService {
     );
   }
 
-  async me(): Promise<UserDoc | undefined> {
-    return this.usersById.load(requireViewer(this.viewer).userId);
+  async me(viewer: Viewer | undefined): Promise<UserDoc | undefined> {
+    return this.usersById.load(requireViewer(viewer).userId);
   }
 
-  async user(userId: string): Promise<UserDoc> {
-    requireOwner(this.viewer, userId);
+  async user(viewer: Viewer | undefined, userId: string): Promise<UserDoc> {
+    requireOwner(viewer, userId);
     const user = await this.usersById.load(userId);
     if (!user) throw new AppError('NOT_FOUND', `No user ${userId}`);
     return user;
   }
 
-  async creditLineOfUser(userId: string): Promise<CreditLineDoc | undefined> {
-    requireOwner(this.viewer, userId);
+  async creditLineOfUser(viewer: Viewer | undefined, userId: string): Promise<CreditLineDoc | undefined> {
+    requireOwner(viewer, userId);
     return this.linesByUserId.load(userId);
   }
 
   async ledgerPage(
+    viewer: Viewer | undefined,
     line: { id: string; userId: string },
     first: number | null | undefined,
     after: string | null | undefined,
   ): Promise<Connection<LedgerEntryDoc>> {
-    requireOwner(this.viewer, line.userId);
+    requireOwner(viewer, line.userId);
     return toConnection(await this.ledger.page(line.id, pageQuery(first, after)));
   }
 
   async billsOfUser(
+    viewer: Viewer | undefined,
     userId: string,
     first: number | null | undefined,
     after: string | null | undefined,
   ): Promise<Connection<BillDoc>> {
-    requireOwner(this.viewer, userId);
+    requireOwner(viewer, userId);
     return toConnection(await this.bills.pageOfUser(userId, pageQuery(first, after)));
   }
 
-  async currentBill(line: { id: string; userId: string }): Promise<BillDoc | undefined> {
-    requireOwner(this.viewer, line.userId);
+  async currentBill(
+    viewer: Viewer | undefined,
+    line: { id: string; userId: string },
+  ): Promise<BillDoc | undefined> {
+    requireOwner(viewer, line.userId);
     return (await this.bills.pageOfUser(line.userId, { first: 1 })).items[0];
   }
 
-  async bill(billId: string): Promise<BillDoc> {
+  async bill(viewer: Viewer | undefined, billId: string): Promise<BillDoc> {
     const bill = await this.bills.byId(billId);
     if (!bill) throw new AppError('NOT_FOUND', `No bill ${billId}`);
-    requireOwner(this.viewer, bill.userId);
+    requireOwner(viewer, bill.userId);
     return bill;
   }
 
   /** `fresh`: skip this request's cache (after a mutation changed the line). */
-  async creditLine(lineId: string, fresh = false): Promise<CreditLineDoc> {
+  async creditLine(viewer: Viewer | undefined, lineId: string, fresh = false): Promise<CreditLineDoc> {
     if (fresh) this.linesById.clear(lineId);
     const line = await this.linesById.load(lineId);
     if (!line) throw new AppError('NOT_FOUND', `No credit line ${lineId}`);
-    requireOwner(this.viewer, line.userId);
+    requireOwner(viewer, line.userId);
     return line;
   }
 }

@@ -38,7 +38,6 @@ export class OffersService {
   constructor(
     private readonly repos: Pick<Repositories, 'creditLines' | 'products'>,
     private readonly clock: ClockService,
-    private readonly viewer: Viewer | undefined,
   ) {}
 
   /**
@@ -46,8 +45,8 @@ export class OffersService {
    * and product offer for this category and amount (the core's offer rules; none for a blocked
    * category). Whether this shopper can take one now is `paymentOptions`.
    */
-  async installmentOffers(query: OfferQuery): Promise<InstallmentOffer[]> {
-    const line = await this.line();
+  async installmentOffers(viewer: Viewer | undefined, query: OfferQuery): Promise<InstallmentOffer[]> {
+    const line = await this.line(viewer);
     const request = await this.offerRequest(query);
     return offeredInstallmentPeriods(request).map((periods) =>
       priceInstallments(query.amountMinor, periods, line.riskTier),
@@ -55,8 +54,8 @@ export class OffersService {
   }
 
   /** Every plan the channel could take, decided by the same rules as a real authorization. */
-  async paymentOptions(query: OfferQuery): Promise<PaymentOption[]> {
-    const line = await this.line();
+  async paymentOptions(viewer: Viewer | undefined, query: OfferQuery): Promise<PaymentOption[]> {
+    const line = await this.line(viewer);
     const sold = await this.offerRequest(query);
     const head = line.state;
     const now = await this.clock.now();
@@ -118,8 +117,8 @@ export class OffersService {
     };
   }
 
-  private async line() {
-    const { userId } = requireViewer(this.viewer);
+  private async line(viewer: Viewer | undefined) {
+    const { userId } = requireViewer(viewer);
     const [line] = await this.repos.creditLines.findByUserIds([userId]);
     if (!line) throw new AppError('NOT_FOUND', 'You have no credit line yet');
     return line;

@@ -25,7 +25,7 @@ export function createStoreServices(
   const clock = new ClockService(repos.clock, mode);
   const ledger = new LedgerWriter(repos);
   return {
-    catalog: new StoreService(store, repos, orders, viewer),
+    catalog: new StoreService(store, repos, orders),
     checkout: new CheckoutService(store, repos, orders, clock, ledger),
     payments: new OrderPaymentService(repos, orders, clock, ledger),
   };

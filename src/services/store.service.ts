@@ -23,7 +23,6 @@ export class StoreService {
     private readonly store: Store,
     repos: Pick<Repositories, 'products' | 'installmentPlans'>,
     orders: OrderRepository,
-    private readonly viewer: Viewer | undefined,
   ) {
     this.products = repos.products;
     this.productsById = keyedLoader(
@@ -42,8 +41,8 @@ export class StoreService {
   }
 
   /** The installment plan of an order the viewer may see (none for FULL or before shipping). */
-  async planOfOrder(order: OrderDoc): Promise<InstallmentPlanDoc | undefined> {
-    requireOwnerOrOperator(this.viewer, order.userId);
+  async planOfOrder(viewer: Viewer | undefined, order: OrderDoc): Promise<InstallmentPlanDoc | undefined> {
+    requireOwnerOrOperator(viewer, order.userId);
     return this.plansByOrderId.load(order._id);
   }
 
@@ -59,18 +58,19 @@ export class StoreService {
   }
 
   async ordersOfUser(
+    viewer: Viewer | undefined,
     userId: string,
     first: number | null | undefined,
     after: string | null | undefined,
   ): Promise<Connection<OrderDoc>> {
-    requireOwner(this.viewer, userId);
+    requireOwner(viewer, userId);
     return toConnection(await this.orderPages.load({ userId, page: pageQuery(first, after) }));
   }
 
-  async order(orderId: string): Promise<OrderDoc> {
+  async order(viewer: Viewer | undefined, orderId: string): Promise<OrderDoc> {
     const order = await this.ordersById.load(orderId);
     if (!order) throw new AppError('NOT_FOUND', `No order ${orderId}`);
-    requireOwnerOrOperator(this.viewer, order.userId);
+    requireOwnerOrOperator(viewer, order.userId);
     return order;
   }
 }

@@ -11,10 +11,7 @@ export class WalletService {
   private readonly partnersById;
   private readonly bindingsByUserId;
 
-  constructor(
-    repos: Pick<Repositories, 'partners' | 'channelBindings'>,
-    private readonly viewer: Viewer | undefined,
-  ) {
+  constructor(repos: Pick<Repositories, 'partners' | 'channelBindings'>) {
     this.partnersById = keyedLoader(
       (ids) => repos.partners.findByIds(ids),
       (partner) => partner._id,
@@ -25,8 +22,8 @@ export class WalletService {
     );
   }
 
-  async bindingsOfUser(userId: string): Promise<ChannelBindingDoc[]> {
-    requireOwner(this.viewer, userId);
+  async bindingsOfUser(viewer: Viewer | undefined, userId: string): Promise<ChannelBindingDoc[]> {
+    requireOwner(viewer, userId);
     return this.bindingsByUserId.load(userId);
   }
 

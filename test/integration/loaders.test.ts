@@ -20,7 +20,7 @@ describe('DataLoader keeps database round trips constant', () => {
     await using t = await testDatabase();
     await seedDemoData(t.repos);
     const spy = jest.spyOn(t.repos.partners, 'findByIds');
-    const wallets = new WalletService(t.repos, { userId: 'u_alice', scopes: ['user'] });
+    const wallets = new WalletService(t.repos);
     const partners = await Promise.all(
       Array.from({ length: 10 }, () => wallets.partner('p_lakeside_wallet')),
     );
@@ -31,15 +31,12 @@ describe('DataLoader keeps database round trips constant', () => {
   test("another user's orders are refused with FORBIDDEN, without a token with UNAUTHENTICATED", async () => {
     await using t = await testDatabase();
     await seedDemoData(t.repos);
-    const asBob = new StoreService('MALL', t.repos, t.repos.mallOrders, {
-      userId: 'u_bob',
-      scopes: [],
-    });
-    await expect(asBob.ordersOfUser('u_alice', 5, null)).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    const anonymous = new StoreService('MALL', t.repos, t.repos.mallOrders, undefined);
-    await expect(anonymous.ordersOfUser('u_alice', 5, null)).rejects.toMatchObject({
+    const store = new StoreService('MALL', t.repos, t.repos.mallOrders);
+    const bob = { userId: 'u_bob', scopes: [] };
+    await expect(store.ordersOfUser(bob, 'u_alice', 5, null)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(store.ordersOfUser(undefined, 'u_alice', 5, null)).rejects.toMatchObject({
       code: 'UNAUTHENTICATED',
     });
-    expect((await anonymous.listProducts(10)).every((p) => p.store === 'MALL')).toBe(true);
+    expect((await store.listProducts(10)).every((p) => p.store === 'MALL')).toBe(true);
   });
 });

@@ -168,8 +168,8 @@ export function storeMutations<TOrder extends object>(
       description: 'Set once an INSTALLMENTS order ships',
     })
     async installmentPlan(@Root() order: TOrder & { id: string }, @Ctx() ctx: StoreContext) {
-      const doc = await ctx.services.store.catalog.order(order.id);
-      const plan = await ctx.services.store.catalog.planOfOrder(doc);
+      const doc = await ctx.services.store.catalog.order(ctx.viewer, order.id);
+      const plan = await ctx.services.store.catalog.planOfOrder(ctx.viewer, doc);
       return plan ? InstallmentPlan.from(plan) : null;
     }
   }

@@ -14,7 +14,7 @@ export class UserBillsResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<BillConnection> {
-    return mapConnection(await ctx.services.credit.billsOfUser(user.id, first, after), Bill.from);
+    return mapConnection(await ctx.services.credit.billsOfUser(ctx.viewer, user.id, first, after), Bill.from);
   }
 }
 
@@ -22,7 +22,7 @@ export class UserBillsResolver {
 export class CurrentBillResolver {
   @FieldResolver(() => Bill, { nullable: true, description: 'The newest statement' })
   async currentBill(@Root() line: CreditLine, @Ctx() ctx: CreditContext): Promise<Bill | null> {
-    const bill = await ctx.services.credit.currentBill(line);
+    const bill = await ctx.services.credit.currentBill(ctx.viewer, line);
     return bill ? Bill.from(bill) : null;
   }
 }

@@ -5,5 +5,5 @@ export async function resolveCreditLineReference(
   ref: { id: string },
   ctx: CreditContext,
 ): Promise<CreditLine> {
-  return CreditLine.from(await ctx.services.credit.creditLine(ref.id));
+  return CreditLine.from(await ctx.services.credit.creditLine(ctx.viewer, ref.id));
 }

@@ -14,7 +14,10 @@ export class CreditLineResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<LedgerEntryConnection> {
-    return mapConnection(await ctx.services.credit.ledgerPage(line, first, after), LedgerEntry.from);
+    return mapConnection(
+      await ctx.services.credit.ledgerPage(ctx.viewer, line, first, after),
+      LedgerEntry.from,
+    );
   }
 
   @FieldResolver(() => RiskAssessment)

@@ -41,15 +41,15 @@ export const creditSubgraph: SubgraphDefinition<CreditContext['services']> = {
         CreditLine: { __resolveReference: resolveCreditLineReference },
         Bill: {
           __resolveReference: async (ref: { id: string }, ctx: CreditContext) =>
-            Bill.from(await ctx.services.credit.bill(ref.id)),
+            Bill.from(await ctx.services.credit.bill(ctx.viewer, ref.id)),
         },
       },
     ),
   createServices: (repos, viewer, mode) => {
     const clock = new ClockService(repos.clock, mode);
     return {
-      credit: new CreditService(repos, viewer),
-      offers: new OffersService(repos, clock, viewer),
+      credit: new CreditService(repos),
+      offers: new OffersService(repos, clock),
       clock,
       dueJobs: createDueJobs(repos, clock),
       repayments: new RepaymentService(repos, clock, new SimulatedRail(), new LedgerWriter(repos)),

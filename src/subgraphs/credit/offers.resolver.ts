@@ -31,7 +31,7 @@ export class OffersResolver {
     productId?: string | null,
   ): Promise<InstallmentOffer[]> {
     return (
-      await ctx.services.offers.installmentOffers({
+      await ctx.services.offers.installmentOffers(ctx.viewer, {
         amountMinor: amountMinor(amount),
         channel,
         category,
@@ -55,7 +55,7 @@ export class OffersResolver {
     productId?: string | null,
   ): Promise<PaymentOption[]> {
     return (
-      await ctx.services.offers.paymentOptions({
+      await ctx.services.offers.paymentOptions(ctx.viewer, {
         amountMinor: amountMinor(amount),
         channel,
         category,

@@ -95,7 +95,7 @@ export class RepaymentResolver {
       idempotencyKey: input.idempotencyKey,
     });
     const line = result.repayment
-      ? await ctx.services.credit.creditLine(result.repayment.lineId, true)
+      ? await ctx.services.credit.creditLine(ctx.viewer, result.repayment.lineId, true)
       : null;
     return Object.assign(new RepayPayload(), {
       repayment: result.repayment
@@ -159,7 +159,7 @@ export class CreditBalanceResolver {
     const line =
       result.amountMinor === null
         ? null
-        : await ctx.services.credit.creditLine(creditLineIdOf(ctx.viewer!.userId), true);
+        : await ctx.services.credit.creditLine(ctx.viewer, creditLineIdOf(ctx.viewer!.userId), true);
     return Object.assign(new PayOutCreditBalancePayload(), {
       paidOut: result.amountMinor === null ? null : Money.of(result.amountMinor),
       creditLine: line ? CreditLine.from(line) : null,

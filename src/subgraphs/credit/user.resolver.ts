@@ -7,13 +7,13 @@ import { User } from './user.type';
 export class UserResolver {
   @Query(() => User, { nullable: true, description: 'The signed-in user' })
   async me(@Ctx() ctx: CreditContext): Promise<User | null> {
-    const user = await ctx.services.credit.me();
+    const user = await ctx.services.credit.me(ctx.viewer);
     return user ? User.from(user) : null;
   }
 
   @FieldResolver(() => CreditLine, { nullable: true })
   async creditLine(@Root() user: User, @Ctx() ctx: CreditContext): Promise<CreditLine | null> {
-    const line = await ctx.services.credit.creditLineOfUser(user.id);
+    const line = await ctx.services.credit.creditLineOfUser(ctx.viewer, user.id);
     return line ? CreditLine.from(line) : null;
   }
 }

@@ -20,7 +20,7 @@ export const installmentSubgraph: SubgraphDefinition<StoreContext['services']> =
         User: { __resolveReference: (ref: { id: string }) => User.ref(ref.id) },
         InstallmentOrder: {
           __resolveReference: async (ref: { id: string }, ctx: StoreContext) =>
-            InstallmentOrder.from(await ctx.services.store.catalog.order(ref.id)),
+            InstallmentOrder.from(await ctx.services.store.catalog.order(ctx.viewer, ref.id)),
         },
       },
     ),

@@ -13,7 +13,7 @@ export class InstallmentUserResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<InstallmentOrderConnection> {
-    const orders = await ctx.services.store.catalog.ordersOfUser(user.id, first, after);
+    const orders = await ctx.services.store.catalog.ordersOfUser(ctx.viewer, user.id, first, after);
     return mapConnection(orders, InstallmentOrder.from);
   }
 }

@@ -17,7 +17,7 @@ export const mallSubgraph: SubgraphDefinition<StoreContext['services']> = {
         User: { __resolveReference: (ref: { id: string }) => User.ref(ref.id) },
         MallOrder: {
           __resolveReference: async (ref: { id: string }, ctx: StoreContext) =>
-            MallOrder.from(await ctx.services.store.catalog.order(ref.id)),
+            MallOrder.from(await ctx.services.store.catalog.order(ctx.viewer, ref.id)),
         },
       },
     ),

@@ -14,7 +14,7 @@ export class MallUserResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<MallOrderConnection> {
     return mapConnection(
-      await ctx.services.store.catalog.ordersOfUser(user.id, first, after),
+      await ctx.services.store.catalog.ordersOfUser(ctx.viewer, user.id, first, after),
       MallOrder.from,
     );
   }

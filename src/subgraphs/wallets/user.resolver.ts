@@ -7,6 +7,6 @@ import type { WalletsContext } from './wallets.context';
 export class WalletsUserResolver {
   @FieldResolver(() => [ChannelBinding], { description: 'Partner accounts this credit line is bound to' })
   async channelBindings(@Root() user: User, @Ctx() ctx: WalletsContext): Promise<ChannelBinding[]> {
-    return (await ctx.services.wallets.bindingsOfUser(user.id)).map(ChannelBinding.from);
+    return (await ctx.services.wallets.bindingsOfUser(ctx.viewer, user.id)).map(ChannelBinding.from);
   }
 }

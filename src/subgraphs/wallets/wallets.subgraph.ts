@@ -13,5 +13,5 @@ export const walletsSubgraph: SubgraphDefinition<WalletsContext['services']> = {
       { resolvers: [ChannelBindingResolver, WalletsUserResolver], orphanedTypes: [User] },
       { User: { __resolveReference: (ref: { id: string }) => User.ref(ref.id) } },
     ),
-  createServices: (repos, viewer) => ({ wallets: new WalletService(repos, viewer) }),
+  createServices: (repos) => ({ wallets: new WalletService(repos) }),
 };
