@@ -110,7 +110,12 @@ export class LedgerWriter {
         command: request.command,
         rejection: result.ok ? null : result.rejection,
         decision: result.decision ?? null,
-        amountMinor: result.ok ? result.amountMinor : 0,
+        // A refused authorization shows the amount that was asked for.
+        amountMinor: result.ok
+          ? result.amountMinor
+          : request.command.type === 'AUTHORIZE'
+            ? request.command.amountMinor
+            : 0,
         stateAfter: result.ok ? result.state : { ...state!, lastAt: now.getTime() },
         effects: result.ok ? result.effects : null,
         at: now,

@@ -6,6 +6,7 @@ import type { Repositories } from '../storage/repositories/repositories';
 import { requireOperator, requireOwnerOrOperator } from './access';
 import type { ClockService } from './clock.service';
 import { AppError } from './errors';
+import { formatMinor } from '../core/money';
 import { checkRefund } from '../core/orders/order-amounts';
 import { type LedgerWriter, maxAppendAttempts } from '../ledger/ledger-writer';
 import { requestHash } from './request-hash';
@@ -92,7 +93,8 @@ export class OrderPaymentService {
     }
     const order = await this.load(orderId);
     const hash = requestHash({ orderId, amountMinor });
-    const key = `${orderId}:${idempotencyKey}`;
+    // One key space for all refunds: the same key on another order is another input, refused.
+    const key = `refund:${idempotencyKey}`;
     const now = await this.clock.now();
 
     for (let attempt = 0; attempt < maxAppendAttempts; attempt += 1) {
@@ -127,7 +129,7 @@ export class OrderPaymentService {
           userErrors: [
             userError(
               check.code,
-              `At most ${check.refundableMinor} minor units can still be refunded`,
+              `At most ${formatMinor(check.refundableMinor)} CNY can still be refunded`,
               'amount',
             ),
           ],

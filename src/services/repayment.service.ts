@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Viewer } from '../auth/token';
+import { formatMinor } from '../core/money';
 import { amountDue, type RepayKind } from '../core/repayment/amount-due';
 import type { LedgerWriter } from '../ledger/ledger-writer';
 import { creditLineIdOf } from '../storage/ids';
@@ -61,6 +62,11 @@ export class RepaymentService {
     if (input.kind === 'AMOUNT' && !(Number.isSafeInteger(input.amountMinor) && input.amountMinor! > 0)) {
       return fail(userError('INVALID_AMOUNT', 'AMOUNT repayments need a positive amount', 'amount'));
     }
+    if (input.kind !== 'PLAN_PAYOFF' && input.planId !== undefined) {
+      return fail(
+        userError('PLAN_NOT_EXPECTED', `${input.kind} pays no particular plan; leave planId empty`, 'planId'),
+      );
+    }
     if (input.kind !== 'AMOUNT' && input.amountMinor !== undefined) {
       return fail(
         userError('INVALID_AMOUNT', `${input.kind} computes the amount; leave amount empty`, 'amount'),
@@ -119,11 +125,13 @@ export class RepaymentService {
       // A concurrent request with the same key recorded it first: answer as its replay.
       const raced = await this.repos.repayments.byId(id);
       if (!raced) return fail(userError('CONFLICT', 'Retry with the same idempotency key'));
-      return raced.requestHash === hash
-        ? { repayment: raced, userErrors: [] }
-        : fail(
-            userError('IDEMPOTENCY_KEY_REUSED', 'This key was used for another repayment', 'idempotencyKey'),
-          );
+      if (raced.requestHash !== hash) {
+        return fail(
+          userError('IDEMPOTENCY_KEY_REUSED', 'This key was used for another repayment', 'idempotencyKey'),
+        );
+      }
+      // Settling twice is safe (the rail and the ledger key are idempotent): answer with the outcome.
+      return raced.status === 'INITIATED' ? this.settle(raced) : { repayment: raced, userErrors: [] };
     }
     return this.settle(repayment);
   }
@@ -204,7 +212,7 @@ export class RepaymentService {
             ? userError('INVALID_AMOUNT', 'Pay back a positive amount', 'amount')
             : userError(
                 outcome.rejection,
-                `At most ${line.state.creditBalanceMinor} minor units can be paid back`,
+                `At most ${formatMinor(line.state.creditBalanceMinor)} CNY can be paid back`,
                 'amount',
               );
       return { amountMinor: null, userErrors: [error] };

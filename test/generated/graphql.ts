@@ -96,6 +96,16 @@ export type PaymentSource =
   | 'PARTNER_WALLET'
   | 'WALLET_BALANCE';
 
+export type PlanStatus =
+  /** Periods are still to bill */
+  | 'ACTIVE'
+  /** Refunded in full before its last period was billed; unbilled fees written off */
+  | 'CANCELLED'
+  /** Every period is on a bill */
+  | 'FULLY_BILLED'
+  /** Paid off early; unbilled fees waived */
+  | 'PAID_OFF';
+
 export type RepayInput = {
   /** Decimal CNY for AMOUNT, e.g. "150.00" */
   amount?: string | null | undefined;
@@ -241,7 +251,7 @@ export type ShipInstallmentOrderMutationVariables = Exact<{
 }>;
 
 
-export type ShipInstallmentOrderMutation = { shipInstallmentOrder: { order: { id: string, status: OrderStatus, installmentPlan: { periods: number, status: string, annualizedRate: string, totalFee: { amount: string }, feeWrittenOff: { amount: string }, schedule: Array<{ index: number, principal: { minor: number }, fee: { minor: number } }> } | null } | null, userErrors: Array<{ code: string }> } };
+export type ShipInstallmentOrderMutation = { shipInstallmentOrder: { order: { id: string, status: OrderStatus, installmentPlan: { periods: number, status: PlanStatus, annualizedRate: string, totalFee: { amount: string }, feeWrittenOff: { amount: string }, schedule: Array<{ index: number, principal: { minor: number }, fee: { minor: number } }> } | null } | null, userErrors: Array<{ code: string }> } };
 
 export type RefundInstallmentOrderMutationVariables = Exact<{
   orderId: string | number;
@@ -250,9 +260,9 @@ export type RefundInstallmentOrderMutationVariables = Exact<{
 }>;
 
 
-export type RefundInstallmentOrderMutation = { refundInstallmentOrder: { order: { id: string, refunded: { amount: string }, installmentPlan: { periods: number, status: string, annualizedRate: string, totalFee: { amount: string }, feeWrittenOff: { amount: string }, schedule: Array<{ index: number, principal: { minor: number }, fee: { minor: number } }> } | null } | null, refund: { number: number, amount: { amount: string }, feeWrittenOff: { amount: string } } | null, userErrors: Array<{ field: string | null, code: string }> } };
+export type RefundInstallmentOrderMutation = { refundInstallmentOrder: { order: { id: string, refunded: { amount: string }, installmentPlan: { periods: number, status: PlanStatus, annualizedRate: string, totalFee: { amount: string }, feeWrittenOff: { amount: string }, schedule: Array<{ index: number, principal: { minor: number }, fee: { minor: number } }> } | null } | null, refund: { number: number, amount: { amount: string }, feeWrittenOff: { amount: string } } | null, userErrors: Array<{ field: string | null, code: string }> } };
 
-export type PlanFieldsFragment = { periods: number, status: string, annualizedRate: string, totalFee: { amount: string }, feeWrittenOff: { amount: string }, schedule: Array<{ index: number, principal: { minor: number }, fee: { minor: number } }> };
+export type PlanFieldsFragment = { periods: number, status: PlanStatus, annualizedRate: string, totalFee: { amount: string }, feeWrittenOff: { amount: string }, schedule: Array<{ index: number, principal: { minor: number }, fee: { minor: number } }> };
 
 export type StoreOffersQueryVariables = Exact<{
   amount: string;

@@ -2,8 +2,17 @@ import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { formatRateBps } from '../../core/installments/annualized-rate';
 import type { ScheduledPeriod } from '../../core/installments/schedule';
 import { periodPaymentMinor } from '../../core/orders/order-amounts';
+import { type PlanStatus as Status, planStatuses } from '../../core/ledger/line-state';
 import type { InstallmentPlanDoc } from '../../storage/models/installment-plan.model';
+import { enumFrom } from './enum-from';
 import { Money } from './money.type';
+
+export const PlanStatus = enumFrom('PlanStatus', planStatuses, undefined, {
+  ACTIVE: 'Periods are still to bill',
+  FULLY_BILLED: 'Every period is on a bill',
+  PAID_OFF: 'Paid off early; unbilled fees waived',
+  CANCELLED: 'Refunded in full before its last period was billed; unbilled fees written off',
+});
 
 @Directive('@shareable')
 @ObjectType({ description: 'One monthly installment' })
@@ -39,8 +48,8 @@ export class InstallmentPlan {
   @Field(() => Int)
   periods!: number;
 
-  @Field()
-  status!: string;
+  @Field(() => PlanStatus)
+  status!: Status;
 
   @Field(() => Money)
   principal!: Money;
@@ -48,7 +57,7 @@ export class InstallmentPlan {
   @Field(() => Money, { description: 'Fees as sold' })
   totalFee!: Money;
 
-  @Field(() => Money, { description: 'Unbilled fees written off by refunds' })
+  @Field(() => Money, { description: 'Unbilled fees written off by refunds or waived by an early payoff' })
   feeWrittenOff!: Money;
 
   @Field({ description: 'Fee per period as a share of the principal, e.g. "0.80%"' })

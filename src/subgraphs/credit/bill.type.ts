@@ -90,7 +90,10 @@ export class Bill {
   })
   minimumDue!: Money;
 
-  @Field(() => Money, { description: 'What is still needed to meet the minimum (0 once met)' })
+  @Field(() => Money, {
+    description:
+      'What keeps the bill out of overdue: the minimum less what was paid or credited (0 once met); for an overdue bill, all it owes',
+  })
   remainingMinimum!: Money;
 
   @Field(() => Money, { description: 'Repaid on this bill, all components' })

@@ -62,7 +62,10 @@ export class RepayPayload {
   @Field(() => Repayment, { nullable: true })
   repayment!: Repayment | null;
 
-  @Field(() => CreditLine, { nullable: true, description: 'The line after the repayment' })
+  @Field(() => CreditLine, {
+    nullable: true,
+    description: 'The line as it is now (a replay shows the current line, not the one at the first call)',
+  })
   creditLine!: CreditLine | null;
 
   @Field(() => [UserError])

@@ -1,0 +1,65 @@
+import type { Plan } from '../../src/core/policy/channel-policies';
+import type { CheckoutResult } from '../../src/services/checkout.service';
+import type { DueJobsReport } from '../../src/services/due-jobs.service';
+import type { OrderResult, RefundResult } from '../../src/services/order-payment.service';
+import type { PayOutResult, RepayKind, RepayResult } from '../../src/services/repayment.service';
+import type { PaymentSource } from '../../src/storage/models/repayment.model';
+import type { Store } from '../../src/storage/models/product.model';
+
+/** What the driver asked, exactly as it was sent. */
+export type SimRequest =
+  | {
+      kind: 'checkout';
+      userId: string;
+      store: Store;
+      items: { productId: string; quantity: number }[];
+      plan: Plan;
+      periods?: number;
+      key: string;
+    }
+  | { kind: 'ship'; store: Store; orderId: string }
+  | { kind: 'cancel'; store: Store; orderId: string }
+  | { kind: 'refund'; store: Store; orderId: string; amountMinor: number; key: string }
+  | {
+      kind: 'repay';
+      userId: string;
+      repayKind: RepayKind;
+      amountMinor?: number;
+      planId?: string;
+      source: PaymentSource;
+      key: string;
+    }
+  | { kind: 'payOut'; userId: string; amountMinor?: number; key: string }
+  | { kind: 'clock'; to: string }
+  | { kind: 'runDueJobs' };
+
+export type SimReply =
+  | CheckoutResult
+  | OrderResult
+  | RefundResult
+  | RepayResult
+  | PayOutResult
+  | DueJobsReport
+  | { now: string };
+
+/** One question to the payment rail during a step, and the answer the simulated bank gave. */
+export interface RailCall {
+  repaymentId: string;
+  lineId: string;
+  userId: string;
+  key: string;
+  kind: RepayKind;
+  amountMinor: number;
+  payOffPlanIds: string[];
+  result: 'SUCCEEDED' | 'FAILED' | 'PENDING';
+}
+
+/** A step as recorded: request, reply, what the rail was asked, and the business instant it ran at. */
+export interface Exchange {
+  index: number;
+  /** The business clock as last set by the driver (the system adds a few ms of wall time). */
+  at: number;
+  request: SimRequest;
+  reply: SimReply;
+  railCalls: RailCall[];
+}
