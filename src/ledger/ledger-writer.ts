@@ -97,7 +97,7 @@ export class LedgerWriter {
         // A retry of a command that already changed the state can look invalid now: check the key.
         const earlier = await this.repos.ledger.byIdempotencyKey(idempotencyKey);
         return earlier
-          ? this.replay(earlier, request.requestHash)
+          ? this.replay(line, earlier, request.requestHash)
           : { status: 'REJECTED', rejection: result.rejection };
       }
       const entry: LedgerEntryDoc = {
@@ -129,10 +129,10 @@ export class LedgerWriter {
       }
       const newer = await this.repos.ledger.after(request.lineId, sequence);
       const mine = newer.find((candidate) => candidate.idempotencyKey === idempotencyKey);
-      if (mine) return this.replay(mine, request.requestHash);
+      if (mine) return this.replay(line, mine, request.requestHash);
       if (newer.length === 0) {
         const earlier = await this.repos.ledger.byIdempotencyKey(idempotencyKey);
-        if (earlier) return this.replay(earlier, request.requestHash);
+        if (earlier) return this.replay(line, earlier, request.requestHash);
         continue; // the winner's entry was not visible yet: look again
       }
       // Lost the race for this sequence: continue from the newest head, after a short jittered pause.
@@ -148,8 +148,33 @@ export class LedgerWriter {
     );
   }
 
-  private replay(existing: LedgerEntryDoc, requestHash: string): AppendOutcome {
+  /**
+   * The line's newest state: its summary (or this process's newer head), walked forward by `_id` past
+   * entries the summary has not caught up with (a projection may lag, or lose a race on FerretDB).
+   */
+  async currentState(line: CreditLineDoc): Promise<LineState | null> {
+    const known = knownHeadsOf(this.repos.ledger).get(line._id);
+    const [sequence, state] =
+      known && known.sequence > line.headSequence
+        ? [known.sequence, known.state]
+        : [line.headSequence, line.state];
+    const newer = await this.repos.ledger.after(line._id, sequence);
+    return newer.at(-1)?.stateAfter ?? state;
+  }
+
+  /** The entry an idempotency key produced on a line, if any (a slow lookup: for retries only). */
+  entryByKey(lineId: string, key: string): Promise<LedgerEntryDoc | undefined> {
+    return this.repos.ledger.byIdempotencyKey(`${lineId}:${key}`);
+  }
+
+  private async replay(
+    line: CreditLineDoc,
+    existing: LedgerEntryDoc,
+    requestHash: string,
+  ): Promise<AppendOutcome> {
     if (existing.requestHash !== requestHash) return { status: 'KEY_REUSED', entry: existing };
+    // A crash may have come between the entry and its projections: write them again (versioned).
+    await this.project(line, existing);
     if (existing.rejection) return { status: 'REJECTED', rejection: existing.rejection, entry: existing };
     return { status: 'REPLAYED', entry: existing };
   }

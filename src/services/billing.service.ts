@@ -2,7 +2,8 @@ import { isDueSoon, remainingMinimumMinor } from '../core/billing/bill-status';
 import { statementDatesDue } from '../core/billing/statement';
 import { billOwedMinor } from '../core/ledger/line-state';
 import { formatMinor } from '../core/money';
-import { accrualDue } from '../core/overdue/penalty';
+import { accrualDue, penaltyBpsPerDay } from '../core/overdue/penalty';
+import { formatRateBps as formatBps } from '../core/installments/annualized-rate';
 import { limitReviewFor } from '../core/risk/limit-review';
 import { businessDate } from '../core/time/business-date';
 import type { AppendOutcome, LedgerWriter } from '../ledger/ledger-writer';
@@ -81,7 +82,7 @@ export class BillingService {
               `overdue:${billId}`,
               line.userId,
               'OVERDUE',
-              `Your bill due ${bill.dueDate} is overdue: ${formatMinor(billOwedMinor(bill))} CNY unpaid; a 0.05% daily penalty applies`,
+              `Your bill due ${bill.dueDate} is overdue: ${formatMinor(billOwedMinor(bill))} CNY unpaid; a ${formatBps(penaltyBpsPerDay)} daily penalty applies`,
               billId,
               now,
             );

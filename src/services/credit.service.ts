@@ -76,6 +76,10 @@ export class CreditService {
     line: { id: string; userId: string },
   ): Promise<BillDoc | undefined> {
     requireOwner(viewer, line.userId);
+    // The oldest bill still owing (the line's head lists them oldest first), else the newest statement.
+    const summary = await this.linesById.load(line.id);
+    const owing = summary?.state?.bills[0];
+    if (owing) return (await this.bills.byId(owing.billId)) ?? undefined;
     return (await this.bills.pageOfUser(line.userId, { first: 1 })).items[0];
   }
 

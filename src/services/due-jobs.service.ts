@@ -1,5 +1,5 @@
 import type { Viewer } from '../auth/token';
-import { isOpenBillStatus, billStatus } from '../core/billing/bill-status';
+import { isAutoDebitDue } from '../core/billing/bill-status';
 import { businessDate } from '../core/time/business-date';
 import { LedgerWriter } from '../ledger/ledger-writer';
 import type { Repositories } from '../storage/repositories/repositories';
@@ -54,7 +54,7 @@ export class DueJobsService {
     let attempted = 0;
     for (const line of await this.parts.repos.creditLines.all()) {
       for (const bill of line.state?.bills ?? []) {
-        if (bill.dueDate !== today || !isOpenBillStatus(billStatus(bill))) continue;
+        if (!isAutoDebitDue(bill, today)) continue;
         const result = await this.parts.repayments.autoDebit(line.userId, bill.billId);
         attempted += 1;
         const ok = result.repayment?.status === 'SUCCEEDED';

@@ -7,7 +7,7 @@ import { requireOperator, requireOwnerOrOperator } from './access';
 import type { ClockService } from './clock.service';
 import { AppError } from './errors';
 import { formatMinor } from '../core/money';
-import { checkRefund } from '../core/orders/order-amounts';
+import { checkRefund, holdsExpireIfPlacedBefore } from '../core/orders/order-amounts';
 import { type LedgerWriter, maxAppendAttempts } from '../ledger/ledger-writer';
 import { requestHash } from './request-hash';
 import { idempotencyKeyError, type UserError, userError } from './user-error';
@@ -20,9 +20,6 @@ export interface OrderResult {
 export interface RefundResult extends OrderResult {
   refund: RefundDoc | null;
 }
-
-/** Hold lifetime: an order not shipped by then is cancelled and its hold released. */
-export const holdTtlDays = 7;
 
 /**
  * What happens to an order's payment after checkout: capture on shipping, void on cancel or expiry,
@@ -63,7 +60,7 @@ export class OrderPaymentService {
 
   /** Voids holds older than the hold lifetime (a due job). Returns how many were released. */
   async expireHolds(now: Date): Promise<number> {
-    const stale = await this.orders.placedBefore(new Date(now.getTime() - holdTtlDays * 86_400_000), 500);
+    const stale = await this.orders.placedBefore(holdsExpireIfPlacedBefore(now), 500);
     let expired = 0;
     for (const order of stale) {
       if ((await this.resolveHold(order, 'VOID', now)) === undefined) {

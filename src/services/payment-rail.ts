@@ -10,11 +10,18 @@ export type RailResult =
  */
 export interface PaymentRail {
   collect(repayment: RepaymentDoc): Promise<RailResult>;
+  /** Pays money back to the customer's source; idempotent per `payoutId`, like `collect` per repayment. */
+  disburse(payout: { payoutId: string; userId: string; amountMinor: number }): Promise<RailResult>;
 }
 
 /** Local rail: every collection succeeds after a tick (the sandbox has no bank to call). */
 export class SimulatedRail implements PaymentRail {
   async collect(): Promise<RailResult> {
+    await new Promise((resolve) => setImmediate(resolve));
+    return { status: 'SUCCEEDED' };
+  }
+
+  async disburse(): Promise<RailResult> {
     await new Promise((resolve) => setImmediate(resolve));
     return { status: 'SUCCEEDED' };
   }

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Viewer } from '../auth/token';
 import { formatMinor } from '../core/money';
+import { stateAt } from '../core/overdue/penalty';
 import { amountDue, type RepayKind } from '../core/repayment/amount-due';
+import { businessDate } from '../core/time/business-date';
 import type { LedgerWriter } from '../ledger/ledger-writer';
 import { creditLineIdOf } from '../storage/ids';
 import type { PaymentSource, RepaymentDoc } from '../storage/models/repayment.model';
@@ -87,11 +89,20 @@ export class RepaymentService {
           userError('IDEMPOTENCY_KEY_REUSED', 'This key was used for another repayment', 'idempotencyKey'),
         );
       }
-      return earlier.status === 'INITIATED' ? this.settle(earlier) : { repayment: earlier, userErrors: [] };
+      if (earlier.status === 'INITIATED') return this.settle(earlier);
+      // The same answer as the first time, a declined payment included.
+      return {
+        repayment: earlier,
+        userErrors: earlier.status === 'FAILED' ? [declined(earlier.failureReason)] : [],
+      };
     }
     const line = await this.repos.creditLines.byId(creditLineIdOf(userId));
-    if (!line?.state) return fail(userError('NO_CREDIT_LINE', 'You have no credit line'));
-    if (input.kind === 'PLAN_PAYOFF' && !line.state.plans.some((plan) => plan.planId === input.planId)) {
+    const current = line && (await this.ledger.currentState(line));
+    if (!line || !current) return fail(userError('NO_CREDIT_LINE', 'You have no credit line'));
+    const now = await this.clock.now();
+    // What is owed now: today's penalty or interest included, as the ledger will count it.
+    const state = stateAt(current, businessDate(now));
+    if (input.kind === 'PLAN_PAYOFF' && !state.plans.some((plan) => plan.planId === input.planId)) {
       return fail(
         userError(
           'PLAN_NOT_FOUND',
@@ -103,7 +114,7 @@ export class RepaymentService {
     const due =
       input.kind === 'AMOUNT'
         ? { amountMinor: input.amountMinor!, payOffPlanIds: [] }
-        : amountDue(line.state, input.kind, input.planId);
+        : amountDue(state, input.kind, input.planId);
     if (due.amountMinor <= 0)
       return fail(userError('NOTHING_TO_REPAY', 'Nothing is owed for this kind of repayment', 'kind'));
     const repayment: RepaymentDoc = {
@@ -119,7 +130,7 @@ export class RepaymentService {
       amountMinor: due.amountMinor,
       status: 'INITIATED',
       failureReason: null,
-      createdAt: await this.clock.now(),
+      createdAt: now,
     };
     if (!(await this.repos.repayments.insertOnce(repayment))) {
       // A concurrent request with the same key recorded it first: answer as its replay.
@@ -153,7 +164,7 @@ export class RepaymentService {
       await this.repos.repayments.setStatus(repayment._id, 'FAILED', result.reason);
       return {
         repayment: { ...repayment, status: 'FAILED', failureReason: result.reason },
-        userErrors: [userError('PAYMENT_FAILED', `The payment source declined: ${result.reason}`, 'source')],
+        userErrors: [declined(result.reason)],
       };
     }
     await this.ledger.append({
@@ -174,7 +185,7 @@ export class RepaymentService {
 
   /**
    * Pays (part of) the credit balance back to the customer's source. The ledger debits the balance
-   * first, so the same money cannot be paid out twice; the local rail always disburses.
+   * first, so the same money cannot be paid out twice; if the rail refuses, a reversal puts it back.
    */
   async payOutCreditBalance(
     viewer: Viewer | undefined,
@@ -184,16 +195,22 @@ export class RepaymentService {
     const keyError = idempotencyKeyError(input.idempotencyKey);
     if (keyError) return { amountMinor: null, userErrors: [keyError] };
     const line = await this.repos.creditLines.byId(creditLineIdOf(userId));
-    if (!line?.state)
+    const state = line && (await this.ledger.currentState(line));
+    if (!line || !state)
       return { amountMinor: null, userErrors: [userError('NO_CREDIT_LINE', 'You have no credit line')] };
-    const amountMinor = input.amountMinor ?? line.state.creditBalanceMinor;
+    const payoutId = `${userId}:${input.idempotencyKey}`;
+    const now = await this.clock.now();
     const outcome = await this.ledger.append({
       lineId: line._id,
-      command: { type: 'PAY_OUT_CREDIT', payoutId: `${userId}:${input.idempotencyKey}`, amountMinor },
+      command: {
+        type: 'PAY_OUT_CREDIT',
+        payoutId,
+        amountMinor: input.amountMinor ?? state.creditBalanceMinor,
+      },
       key: `payout:${input.idempotencyKey}`,
       // The request is what was asked ("all" or an amount), so a retry after the payout replays it.
       requestHash: requestHash({ payout: input.amountMinor ?? 'ALL' }),
-      now: await this.clock.now(),
+      now,
       line,
     });
     if (outcome.status === 'KEY_REUSED') {
@@ -212,13 +229,42 @@ export class RepaymentService {
             ? userError('INVALID_AMOUNT', 'Pay back a positive amount', 'amount')
             : userError(
                 outcome.rejection,
-                `At most ${formatMinor(line.state.creditBalanceMinor)} CNY can be paid back`,
+                `At most ${formatMinor(state.creditBalanceMinor)} CNY can be paid back`,
                 'amount',
               );
       return { amountMinor: null, userErrors: [error] };
     }
-    return { amountMinor: outcome.entry.amountMinor, userErrors: [] };
+    const amountMinor = outcome.entry.amountMinor;
+    const reversalKey = `payout-reversed:${input.idempotencyKey}`;
+    // A retry of a payout that was reversed answers the same; the rail is never asked again.
+    const reversed = outcome.status === 'REPLAYED' && (await this.ledger.entryByKey(line._id, reversalKey));
+    // The rail is idempotent per payout id: asking again on a replay never pays twice.
+    const paid = reversed
+      ? { status: 'FAILED' as const, reason: 'refused earlier' }
+      : await this.rail.disburse({ payoutId, userId, amountMinor });
+    if (paid.status !== 'FAILED') return { amountMinor, userErrors: [] };
+    await this.ledger.append({
+      lineId: line._id,
+      command: { type: 'REVERSE_PAYOUT', payoutId, amountMinor },
+      key: reversalKey,
+      requestHash: requestHash({ reverse: payoutId }),
+      now,
+    });
+    return {
+      amountMinor: null,
+      userErrors: [
+        userError(
+          'PAYMENT_FAILED',
+          `The payment source refused the payout: ${paid.reason}; the money is back on your credit balance`,
+          'source',
+        ),
+      ],
+    };
   }
+}
+
+function declined(reason: string | null): UserError {
+  return userError('PAYMENT_FAILED', `The payment source declined: ${reason ?? 'unknown reason'}`, 'source');
 }
 
 function fail(error: UserError): RepayResult {

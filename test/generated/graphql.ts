@@ -56,7 +56,7 @@ export type CreditLineStatus =
   | 'FROZEN'
   | 'PENDING_REVIEW';
 
-/** Every kind of ledger entry: OPEN: The line was opened with its first limit. AUTHORIZE: A hold for a checkout (amount held, not yet charged). CAPTURE: A hold became a charge (goods shipped); the rest of the hold is released. VOID: A hold was released without charge (cancelled or expired). REFUND: A charge was refunded: unbilled principal shrinks, a billed one is credited on its bill, the rest goes to the credit balance. ISSUE_BILL: A statement was cut (the amount is what it billed); empty cycles get none. REPAY: A repayment landed, allocated by the waterfall (the rest to the credit balance). ACCRUE: Bills went overdue and/or accrued daily penalties or interest (the amount accrued). PAY_OUT_CREDIT: Credit balance paid back to the customer. REVIEW_LIMIT: Limit review: raise, cut, freeze or unfreeze. */
+/** Every kind of ledger entry: OPEN: The line was opened with its first limit. AUTHORIZE: A hold for a checkout (amount held, not yet charged). CAPTURE: A hold became a charge (goods shipped); the rest of the hold is released. VOID: A hold was released without charge (cancelled or expired). REFUND: A charge was refunded: unbilled principal shrinks, a billed one is credited on its bill, the rest goes to the credit balance. ISSUE_BILL: A statement was cut (the amount is what it billed); empty cycles get none. REPAY: A repayment landed, allocated by the waterfall (the rest to the credit balance). ACCRUE: Bills went overdue and/or accrued daily penalties or interest (the amount accrued). PAY_OUT_CREDIT: Credit balance paid back to the customer. REVERSE_PAYOUT: A payout the payment source refused: the money is back on the credit balance. REVIEW_LIMIT: Limit review: raise, cut, freeze or unfreeze. */
 export type LedgerEntryType =
   | 'ACCRUE'
   | 'AUTHORIZE'
@@ -66,6 +66,7 @@ export type LedgerEntryType =
   | 'PAY_OUT_CREDIT'
   | 'REFUND'
   | 'REPAY'
+  | 'REVERSE_PAYOUT'
   | 'REVIEW_LIMIT'
   | 'VOID';
 
@@ -128,6 +129,15 @@ export type RepayKind =
   /** Everything billed: overdue and current principal, fees, interest, penalties */
   | 'STATEMENT';
 
+/** A repayment through a payment rail */
+export type RepaymentStatus =
+  /** The payment source declined; nothing moved */
+  | 'FAILED'
+  /** Asked of the payment source; not confirmed yet (the daily jobs ask again) */
+  | 'INITIATED'
+  /** Collected and applied to what the line owes */
+  | 'SUCCEEDED';
+
 export type AccountHomeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -143,7 +153,7 @@ export type RepayMutationVariables = Exact<{
 }>;
 
 
-export type RepayMutation = { repay: { repayment: { id: string, status: string, amount: { amount: string } } | null, creditLine: { used: { amount: string } } | null, userErrors: Array<{ field: string | null, code: string }> } };
+export type RepayMutation = { repay: { repayment: { id: string, status: RepaymentStatus, amount: { amount: string } } | null, creditLine: { used: { amount: string } } | null, userErrors: Array<{ field: string | null, code: string }> } };
 
 export type CatalogQueryVariables = Exact<{ [key: string]: never; }>;
 

@@ -5,8 +5,10 @@ import type { NotificationDoc } from '../../src/storage/models/notification.mode
 import { testDatabase } from '../support/test-database';
 import { operator, world } from '../support/world';
 
-const decliningRail: PaymentRail = { collect: async () => ({ status: 'FAILED', reason: 'card expired' }) };
-const approvingRail: PaymentRail = { collect: async () => ({ status: 'SUCCEEDED' }) };
+const declined = async () => ({ status: 'FAILED', reason: 'card expired' }) as const;
+const approved = async () => ({ status: 'SUCCEEDED' }) as const;
+const decliningRail: PaymentRail = { collect: declined, disburse: declined };
+const approvingRail: PaymentRail = { collect: approved, disburse: approved };
 
 /** Alice buys a 299.00 tea set on 2030-04-01; her statement day is the 5th, due the 14th. */
 async function billedAlice() {
@@ -83,6 +85,7 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     let confirmed = false;
     const slowRail: PaymentRail = {
       collect: async () => (confirmed ? { status: 'SUCCEEDED' } : { status: 'PENDING' }),
+      disburse: approved,
     };
     w.rail = slowRail;
     const first = await w.repay('u_alice', {
@@ -129,5 +132,33 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
       penaltiesOwedMinor: 0,
     });
     expect(await runAt('2030-04-17T05:00:00Z', approvingRail)).toMatchObject({ interestAccrued: 0 });
+  });
+
+  test('a payout the card refuses is reversed: the credit balance is whole again, and the retry says the same', async () => {
+    const { t, w, runAt } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    await w.repay('u_alice', { kind: 'STATEMENT', source: 'BANK_CARD', idempotencyKey: 'payout-pay-01' });
+    const [order] = await t.repos.mallOrders.all();
+    await w.refund('MALL', order!._id, 29_900, 'payout-refund-1'); // paid already: 299.00 credit balance
+    w.rail = decliningRail;
+    const refused = await w.payOut('u_alice', { idempotencyKey: 'payout-try-001' });
+    expect(refused).toEqual({
+      amountMinor: null,
+      userErrors: [expect.objectContaining({ code: 'PAYMENT_FAILED', field: 'source' })],
+    });
+    expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 29_900 });
+    const types = (await t.repos.ledger.all('cl_alice')).map((e) => e.type);
+    expect(types.slice(-2)).toEqual(['PAY_OUT_CREDIT', 'REVERSE_PAYOUT']);
+    // Retried with the same key once the card works again: still the refusal, nothing paid twice.
+    w.rail = approvingRail;
+    const retried = await w.payOut('u_alice', { idempotencyKey: 'payout-try-001' });
+    expect(retried.userErrors[0]!.code).toBe('PAYMENT_FAILED');
+    expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 29_900 });
+    expect(await w.payOut('u_alice', { idempotencyKey: 'payout-try-002' })).toEqual({
+      amountMinor: 29_900,
+      userErrors: [],
+    });
+    expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 0 });
   });
 });

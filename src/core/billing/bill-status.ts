@@ -18,6 +18,13 @@ export function remainingMinimumMinor(bill: BillAmounts & { minimumDueMinor: Min
   return Math.max(0, Math.min(bill.minimumDueMinor - billSettledMinor(bill), billOwedMinor(bill)));
 }
 
+/** What keeps a bill current: its remaining minimum; all it owes once it is overdue. */
+export function minimumToPayMinor(
+  bill: BillAmounts & { minimumDueMinor: MinorUnits; overdue: boolean },
+): MinorUnits {
+  return bill.overdue ? billOwedMinor(bill) : remainingMinimumMinor(bill);
+}
+
 /** A bill's status follows from what it owes, never from total - paid. */
 export function billStatus(bill: BillState): BillStatus {
   if (billOwedMinor(bill) === 0) return bill.overdue ? 'SETTLED' : 'PAID';
@@ -28,6 +35,11 @@ export function billStatus(bill: BillState): BillStatus {
 /** Issued, owing, and not overdue: reminders and auto-debit apply. */
 export function isOpenBillStatus(status: BillStatus): boolean {
   return status === 'ISSUED' || status === 'PARTIALLY_PAID';
+}
+
+/** On its due day a bill still open is collected from the default source (once). */
+export function isAutoDebitDue(bill: BillState, today: BusinessDate): boolean {
+  return bill.dueDate === today && isOpenBillStatus(billStatus(bill));
 }
 
 /** Days before the due day the reminder goes out while the minimum is not met. */

@@ -136,6 +136,7 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
       plans: [],
       bills: [],
       onTimeStreak: 0,
+      onTimeBillsTotal: 0,
       recentAuthorizationsAt: [],
       recentAmountsMinor: [],
       scenarioUsage: [],
@@ -271,6 +272,11 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
       state.creditBalanceMinor -= command.amountMinor;
       return finish(head, state, command.amountMinor, accrued);
     }
+    case 'REVERSE_PAYOUT': {
+      if (!positive(command.amountMinor)) return reject('INVALID_AMOUNT');
+      state.creditBalanceMinor += command.amountMinor;
+      return finish(head, state, command.amountMinor, accrued);
+    }
     case 'REVIEW_LIMIT': {
       if (command.action === 'FREEZE') {
         state.status = 'FROZEN';
@@ -356,7 +362,10 @@ function finish(
   const plansBefore = new Map((head?.plans ?? []).map((plan) => [plan.planId, plan]));
   const plans = state.plans.filter((plan) => !same(plan, plansBefore.get(plan.planId)));
   for (const bill of state.bills) {
-    if (billOwedMinor(bill) === 0 && !bill.overdue) state.onTimeStreak += 1;
+    if (billOwedMinor(bill) === 0 && !bill.overdue) {
+      state.onTimeStreak += 1;
+      state.onTimeBillsTotal += 1;
+    }
   }
   state.bills = state.bills.filter((bill) => billOwedMinor(bill) > 0);
   state.plans = state.plans.filter((plan) => plan.status === 'ACTIVE');

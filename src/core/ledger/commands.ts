@@ -38,6 +38,8 @@ export type LedgerCommand =
   /** Overdue status, penalties and interest up to now (every command does this first; this does only that). */
   | { type: 'ACCRUE'; day: BusinessDate }
   | { type: 'PAY_OUT_CREDIT'; payoutId: string; amountMinor: MinorUnits }
+  /** The rail could not pay a payout out: the money is back on the credit balance. */
+  | { type: 'REVERSE_PAYOUT'; payoutId: string; amountMinor: MinorUnits }
   | { type: 'REVIEW_LIMIT'; reviewId: string; action: LimitReviewAction; newLimitMinor: MinorUnits };
 
 export const ledgerCommandTypes = [
@@ -50,6 +52,7 @@ export const ledgerCommandTypes = [
   'REPAY',
   'ACCRUE',
   'PAY_OUT_CREDIT',
+  'REVERSE_PAYOUT',
   'REVIEW_LIMIT',
 ] as const satisfies readonly LedgerCommand['type'][];
 export type LedgerCommandType = (typeof ledgerCommandTypes)[number];
@@ -66,5 +69,6 @@ export const ledgerCommandDescriptions: Record<LedgerCommandType, string> = {
   REPAY: 'A repayment landed, allocated by the waterfall (the rest to the credit balance)',
   ACCRUE: 'Bills went overdue and/or accrued daily penalties or interest (the amount accrued)',
   PAY_OUT_CREDIT: 'Credit balance paid back to the customer',
+  REVERSE_PAYOUT: 'A payout the payment source refused: the money is back on the credit balance',
   REVIEW_LIMIT: 'Limit review: raise, cut, freeze or unfreeze',
 };

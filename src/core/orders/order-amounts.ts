@@ -31,3 +31,11 @@ export function checkRefund(
   if (amountMinor > refundableMinor) return { ok: false, code: 'REFUND_EXCEEDS_CAPTURED', refundableMinor };
   return { ok: true, refundedAfterMinor: refundedBeforeMinor + amountMinor };
 }
+
+/** Hold lifetime: an order not shipped by then is cancelled and its hold released. */
+export const holdLifetimeDays = 7;
+
+/** Holds placed before this instant have expired at `now`. */
+export function holdsExpireIfPlacedBefore(now: Date): Date {
+  return new Date(now.getTime() - holdLifetimeDays * 86_400_000);
+}

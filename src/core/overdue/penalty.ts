@@ -76,6 +76,13 @@ export function accrueDueDays(state: LineState, today: BusinessDate): Accrued {
   return accrued;
 }
 
+/** The line as it stands at `today`: overdue status, penalties and interest brought up to date. */
+export function stateAt(state: LineState, today: BusinessDate): LineState {
+  const current = structuredClone(state);
+  accrueDueDays(current, today);
+  return current;
+}
+
 /** Whether a day has begun that a bill has not accrued (or been judged overdue) for yet. */
 export function accrualDue(state: LineState, today: BusinessDate): boolean {
   return state.bills.some((bill) => daysBetween(bill.dueDate, today) > bill.accruedDays);

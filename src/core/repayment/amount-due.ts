@@ -1,4 +1,4 @@
-import { remainingMinimumMinor } from '../billing/bill-status';
+import { minimumToPayMinor } from '../billing/bill-status';
 import { billOwedMinor, type LineState, planUnbilledPrincipalMinor } from '../ledger/line-state';
 import type { MinorUnits } from '../money';
 
@@ -24,10 +24,7 @@ export function amountDue(state: LineState, kind: Exclude<RepayKind, 'AMOUNT'>, 
       return { amountMinor: billed, payOffPlanIds: [] };
     case 'MINIMUM':
       return {
-        amountMinor: state.bills.reduce(
-          (sum, bill) => sum + (bill.overdue ? billOwedMinor(bill) : remainingMinimumMinor(bill)),
-          0,
-        ),
+        amountMinor: state.bills.reduce((sum, bill) => sum + minimumToPayMinor(bill), 0),
         payOffPlanIds: [],
       };
     case 'PAYOFF':

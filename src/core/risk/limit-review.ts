@@ -73,7 +73,7 @@ export function limitReviewFor(
   if (review.action === 'KEEP') return null;
   const cause =
     review.action === 'RAISE'
-      ? `streak${state.onTimeStreak}:${state.lastStatementDate}`
+      ? `ontime${state.onTimeBillsTotal}`
       : review.action === 'UNFREEZE'
         ? today
         : overdue[0]!.billId;

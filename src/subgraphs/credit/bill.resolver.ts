@@ -20,7 +20,10 @@ export class UserBillsResolver {
 
 @Resolver(() => CreditLine)
 export class CurrentBillResolver {
-  @FieldResolver(() => Bill, { nullable: true, description: 'The newest statement' })
+  @FieldResolver(() => Bill, {
+    nullable: true,
+    description: 'The bill to pay: the oldest one still owing, else the newest statement',
+  })
   async currentBill(@Root() line: CreditLine, @Ctx() ctx: CreditContext): Promise<Bill | null> {
     const bill = await ctx.services.credit.currentBill(ctx.viewer, line);
     return bill ? Bill.from(bill) : null;

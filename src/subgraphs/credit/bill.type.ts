@@ -1,9 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import {
-  remainingMinimumMinor,
-  type BillStatus as Status,
-  billStatuses,
-} from '../../core/billing/bill-status';
+import { minimumToPayMinor, type BillStatus as Status, billStatuses } from '../../core/billing/bill-status';
 import {
   billComponents,
   type BillComponent as Component,
@@ -122,7 +118,7 @@ export class Bill {
       dueDate: doc.dueDate,
       total: Money.of(doc.statementTotalMinor),
       minimumDue: Money.of(doc.minimumDueMinor),
-      remainingMinimum: Money.of(doc.overdue ? billOwedMinor(doc) : remainingMinimumMinor(doc)),
+      remainingMinimum: Money.of(minimumToPayMinor(doc)),
       paid: Money.of(componentsTotalMinor(doc.paid)),
       credited: Money.of(componentsTotalMinor(doc.credited)),
       owed: Money.of(billOwedMinor(doc)),

@@ -1,6 +1,11 @@
 import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { type RepayKind as Kind, repayKinds } from '../../core/repayment/amount-due';
-import { type PaymentSource as Source, paymentSources } from '../../storage/models/repayment.model';
+import {
+  type PaymentSource as Source,
+  paymentSources,
+  type RepaymentStatus as RepaymentStatusValue,
+  repaymentStatuses,
+} from '../../storage/models/repayment.model';
 import { enumFrom } from '../common/enum-from';
 import { creditLineIdOf } from '../../storage/ids';
 import { decimalInput } from '../common/decimal-input';
@@ -20,6 +25,17 @@ export const RepayKind = enumFrom('RepayKind', repayKinds, undefined, {
 });
 
 export const PaymentSource = enumFrom('PaymentSource', paymentSources);
+
+export const RepaymentStatus = enumFrom(
+  'RepaymentStatus',
+  repaymentStatuses,
+  'A repayment through a payment rail',
+  {
+    INITIATED: 'Asked of the payment source; not confirmed yet (the daily jobs ask again)',
+    SUCCEEDED: 'Collected and applied to what the line owes',
+    FAILED: 'The payment source declined; nothing moved',
+  },
+);
 
 @InputType()
 export class RepayInput {
@@ -44,8 +60,8 @@ export class Repayment {
   @Field(() => ID)
   id!: string;
 
-  @Field({ description: 'INITIATED, SUCCEEDED or FAILED' })
-  status!: string;
+  @Field(() => RepaymentStatus)
+  status!: RepaymentStatusValue;
 
   @Field(() => Money)
   amount!: Money;

@@ -10,6 +10,8 @@ import {
 } from '../../../src/core/ledger/line-state';
 import { billStatus, remainingMinimumMinor } from '../../../src/core/billing/bill-status';
 import { amountDue } from '../../../src/core/repayment/amount-due';
+import { stateAt } from '../../../src/core/overdue/penalty';
+import { limitReviewFor } from '../../../src/core/risk/limit-review';
 
 /** Business time at noon China Standard Time on a date. */
 const at = (date: string) => new Date(`${date}T04:00:00Z`);
@@ -341,6 +343,40 @@ describe('installment plans', () => {
       feeWrittenOffMinor: 2_880 + 7_680,
     });
     expect(line.figures).toMatchObject({ principalMinor: 0, installmentFeesOwedMinor: 0 });
+  });
+});
+
+describe('amounts due are what the ledger will count at that moment', () => {
+  test("STATEMENT asked before the day's jobs ran includes today's penalty, and settles the bill", () => {
+    // Overdue from 02-15 (1,000.00): accrued through 02-15 only; on 02-17 days 2-3 are due too.
+    const line = opened().buy('2030-01-20', 'a1', 100_000).statement('2030-02-05').accrue('2030-02-15');
+    expect(amountDue(line.state!, 'STATEMENT').amountMinor).toBe(100_050);
+    const due = amountDue(stateAt(line.state!, '2030-02-17'), 'STATEMENT');
+    expect(due.amountMinor).toBe(100_150); // 1,000.00 + 3 days x 0.50
+    line.repay('2030-02-17', due.amountMinor);
+    expect(billStatus(line.bill('b:2030-02-05'))).toBe('SETTLED');
+  });
+});
+
+describe('limit review', () => {
+  test('three on-time bills raise the limit once, whatever statements are cut after', () => {
+    const line = opened();
+    for (const [month, key] of [
+      ['02', 'a'],
+      ['03', 'b'],
+      ['04', 'c'],
+    ] as const) {
+      line
+        .buy(`2030-${month}-01`, key, 10_000)
+        .statement(`2030-${month}-05`)
+        .repay(`2030-${month}-06`, 10_000);
+    }
+    const review = limitReviewFor(line.state!, '2030-04-07');
+    expect(review).toMatchObject({ action: 'RAISE', newLimitMinor: 1_100_000, reviewId: 'raise:ontime3' });
+    line.do('2030-04-07', { type: 'REVIEW_LIMIT', ...review! });
+    // Another statement while the streak is still 3 names the same raise: applying it again is a replay.
+    line.buy('2030-04-10', 'd', 10_000).statement('2030-05-05');
+    expect(limitReviewFor(line.state!, '2030-05-06')?.reviewId).toBe('raise:ontime3');
   });
 });
 
