@@ -205,8 +205,18 @@ export class OrderPaymentService {
       now,
     });
     if (outcome.status === 'KEY_REUSED') {
+      // Resolved the other way before, maybe by a call that stopped before updating the order: repair it.
+      const resolved =
+        outcome.entry.type === 'CAPTURE'
+          ? { status: 'SHIPPED' as const, capturedMinor: outcome.entry.amountMinor }
+          : { status: 'CANCELLED' as const };
+      await this.orders.setPayment(order._id, resolved);
       const code = type === 'CAPTURE' ? 'ORDER_CANCELLED' : 'ORDER_ALREADY_SHIPPED';
-      return failed(order, code, 'The hold on this order was already resolved the other way');
+      return failed(
+        { ...order, ...resolved },
+        code,
+        'The hold on this order was already resolved the other way',
+      );
     }
     if (outcome.status === 'REJECTED')
       return failed(order, outcome.rejection, `The hold could not be resolved: ${outcome.rejection}`);

@@ -44,13 +44,17 @@ export type SimReply =
 
 /** One question to the payment rail during a step, and the answer the simulated bank gave. */
 export interface RailCall {
-  repaymentId: string;
-  lineId: string;
+  /** `collect` a repayment, or `disburse` a payout of the credit balance. */
+  op: 'collect' | 'disburse';
+  /** The repayment or payout id. */
+  id: string;
   userId: string;
-  key: string;
-  kind: RepayKind;
-  amountMinor: number;
+  /** Repayments only: the line, the client key, the kind and the plans it pays off. */
+  lineId: string | null;
+  key: string | null;
+  kind: RepayKind | null;
   payOffPlanIds: string[];
+  amountMinor: number;
   result: 'SUCCEEDED' | 'FAILED' | 'PENDING';
 }
 

@@ -19,7 +19,7 @@ export function statementDatesDue(state: LineState, today: BusinessDate): Busine
   const due: BusinessDate[] = [];
   const probe = structuredClone(state);
   for (let date = nextStatementDate(probe); date <= today; date = laterStatementDate(date, 1)) {
-    if (composeStatement(probe, 'probe', date)) due.push(date);
+    if (composeStatement(probe, 'probe', date, today)) due.push(date);
   }
   return due;
 }
@@ -49,6 +49,7 @@ export function composeStatement(
   state: LineState,
   billId: string,
   statementDate: BusinessDate,
+  cutOn: BusinessDate,
 ): BillState | null {
   const items: BillItem[] = [];
   const billed = zeroAmounts();
@@ -92,7 +93,8 @@ export function composeStatement(
   return {
     billId,
     statementDate,
-    dueDate: dueDateFor(statementDate),
+    // Cut on or after its own due day (a scheduler was down), the customer still gets the full days.
+    dueDate: cutOn >= dueDateFor(statementDate) ? dueDateFor(cutOn) : dueDateFor(statementDate),
     items,
     billed,
     paid: zeroAmounts(),

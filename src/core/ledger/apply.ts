@@ -200,6 +200,9 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
           orderId: command.orderId,
           periods: command.periods,
           tier: command.tier,
+          feeRateBpsPerPeriod: offer.feeRateBpsPerPeriod,
+          totalFeeMinor: offer.totalFeeMinor,
+          annualizedRateBps: offer.annualizedRateBps,
           firstStatementDate: firstStatementForPlan(state, today),
           schedule: offer.schedule,
           remaining: offer.schedule,
@@ -248,7 +251,7 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
     }
     case 'ISSUE_BILL': {
       if (!isStatementDue(state, command.statementDate, today)) return reject('STATEMENT_NOT_DUE');
-      const bill = composeStatement(state, command.billId, command.statementDate);
+      const bill = composeStatement(state, command.billId, command.statementDate, today);
       if (!bill) return reject('NOTHING_TO_BILL');
       state.bills.push(bill);
       const billedMinor =

@@ -70,6 +70,10 @@ export interface PlanState {
   orderId: string;
   periods: number;
   tier: FeeTier;
+  /** The price as sold (fixed at capture, whatever the rate table says later). */
+  feeRateBpsPerPeriod: number;
+  totalFeeMinor: MinorUnits;
+  annualizedRateBps: number;
   /** Statement that bills period 1; period n is billed n - 1 statements later. */
   firstStatementDate: BusinessDate;
   /** The plan as sold. */

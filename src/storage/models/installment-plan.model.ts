@@ -1,6 +1,5 @@
 import { Schema } from 'mongoose';
 import { feeTiers, type FeeTier } from '../../core/installments/fee-rates';
-import { priceInstallments } from '../../core/installments/schedule';
 import { schedulePrincipalMinor } from '../../core/orders/order-amounts';
 import type { ScheduledPeriod } from '../../core/installments/schedule';
 import { type PlanState, type PlanStatus, planStatuses } from '../../core/ledger/line-state';
@@ -36,7 +35,6 @@ export function planProjection(
   sequence: number,
 ): InstallmentPlanDoc {
   const principalMinor = schedulePrincipalMinor(plan.schedule);
-  const offer = priceInstallments(principalMinor, plan.periods as 3, plan.tier);
   return {
     _id: plan.planId,
     lineId: line.lineId,
@@ -45,9 +43,9 @@ export function planProjection(
     principalMinor,
     periods: plan.periods,
     tier: plan.tier,
-    feeRateBpsPerPeriod: offer.feeRateBpsPerPeriod,
-    totalFeeMinor: offer.totalFeeMinor,
-    annualizedRateBps: offer.annualizedRateBps,
+    feeRateBpsPerPeriod: plan.feeRateBpsPerPeriod,
+    totalFeeMinor: plan.totalFeeMinor,
+    annualizedRateBps: plan.annualizedRateBps,
     schedule: plan.schedule,
     remaining: plan.remaining,
     billedPeriods: plan.billedPeriods,

@@ -193,6 +193,14 @@ describe('statements', () => {
     });
   });
 
+  test('a statement cut after its own due day (scheduler down) still gives 9 days to pay, no back penalties', () => {
+    const line = opened().buy('2030-01-20', 'a1', 100_000).statement('2030-02-05', '2030-02-18');
+    const bill = line.bill('b:2030-02-05');
+    expect(bill.dueDate).toBe('2030-02-27');
+    line.accrue('2030-02-27');
+    expect(line.bill('b:2030-02-05')).toMatchObject({ overdue: false, billed: { PENALTIES: 0 } });
+  });
+
   test('a statement is cut once, in order, and not before its date', () => {
     const line = opened().buy('2030-01-20', 'a1', 10_000);
     expect(
