@@ -137,6 +137,7 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
       bills: [],
       onTimeStreak: 0,
       onTimeBillsTotal: 0,
+      raisesInStreak: 0,
       recentAuthorizationsAt: [],
       recentAmountsMinor: [],
       scenarioUsage: [],
@@ -295,6 +296,7 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
       if (command.newLimitMinor < lineFigures(state).principalMinor + state.heldMinor)
         return reject('CUT_BELOW_USED');
       state.limitMinor = command.newLimitMinor;
+      if (command.action === 'RAISE') state.raisesInStreak += 1;
       return finish(head, state, command.newLimitMinor, accrued);
     }
   }

@@ -120,8 +120,10 @@ export interface LineState {
   bills: BillState[];
   /** Bills paid in full without going overdue, in a row (limit review). */
   onTimeStreak: number;
-  /** Bills paid in full without going overdue, ever: names each raise once. */
+  /** Bills paid in full without going overdue, ever: with the streak, names each raise once. */
   onTimeBillsTotal: number;
+  /** Limit raises this streak has earned so far (one per 3 bills). */
+  raisesInStreak: number;
   /**
    * Times (epoch ms) of the latest approved authorizations inside the velocity window. Kept on the
    * head so the velocity rule is decided serially with the append, exact under concurrent checkouts.

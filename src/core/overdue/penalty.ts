@@ -53,6 +53,7 @@ export function accrueDueDays(state: LineState, today: BusinessDate): Accrued {
     if (!bill.overdue && remainingMinimumMinor(bill) > 0) {
       bill.overdue = true;
       state.onTimeStreak = 0;
+      state.raisesInStreak = 0;
       accrued.billsGoneOverdue.push(bill.billId);
     }
     for (let day = bill.accruedDays + 1; day <= daysPastDue; day += 1) {

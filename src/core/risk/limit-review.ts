@@ -9,6 +9,8 @@ export interface LimitReviewInput {
   /** Outstanding principal plus open holds: a cut never goes below it. */
   usedMinor: MinorUnits;
   onTimeStreak: number;
+  /** Raises this streak already earned; by default, one for each 3 bills before the newest. */
+  raisesInStreak?: number;
   currentDaysOverdue: number;
   /** The line is FROZEN now. */
   frozen?: boolean;
@@ -45,9 +47,11 @@ export function reviewLimit(input: LimitReviewInput): LimitReviewResult {
       ? { action: 'CUT', newLimitMinor: cut, reason: 'OVERDUE' }
       : { action: 'KEEP', newLimitMinor: input.limitMinor, reason: 'CUT_WOULD_GO_BELOW_USED' };
   }
+  // One raise per 3 on-time bills, even when one repayment settles several bills at once.
+  const raisesGiven =
+    input.raisesInStreak ?? Math.floor(Math.max(0, input.onTimeStreak - 1) / raiseAfterOnTimeStreak);
   if (
-    input.onTimeStreak > 0 &&
-    input.onTimeStreak % raiseAfterOnTimeStreak === 0 &&
+    Math.floor(input.onTimeStreak / raiseAfterOnTimeStreak) > raisesGiven &&
     input.limitMinor < maximumLimitMinor
   ) {
     // Whole yuan only, capped at the product maximum.
@@ -67,13 +71,14 @@ export function limitReviewFor(
     limitMinor: state.limitMinor,
     usedMinor: lineFigures(state).principalMinor + state.heldMinor,
     onTimeStreak: state.onTimeStreak,
+    raisesInStreak: state.raisesInStreak,
     currentDaysOverdue: Math.max(0, ...overdue.map((bill) => daysBetween(bill.dueDate, today))),
     frozen: state.status === 'FROZEN',
   });
   if (review.action === 'KEEP') return null;
   const cause =
     review.action === 'RAISE'
-      ? `ontime${state.onTimeBillsTotal}`
+      ? `ontime${state.onTimeBillsTotal - state.onTimeStreak}:${state.raisesInStreak + 1}`
       : review.action === 'UNFREEZE'
         ? today
         : overdue[0]!.billId;
