@@ -81,7 +81,9 @@ export function limitReviewFor(
       ? `ontime${state.onTimeBillsTotal - state.onTimeStreak}:${state.raisesInStreak + 1}`
       : review.action === 'UNFREEZE'
         ? today
-        : overdue[0]!.billId;
+        : review.action === 'CUT'
+          ? overdue.at(-1)!.billId // each bill that goes overdue cuts once
+          : overdue[0]!.billId;
   return {
     reviewId: `${review.action.toLowerCase()}:${cause}`,
     action: review.action,
