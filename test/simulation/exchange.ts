@@ -34,13 +34,7 @@ export type SimRequest =
   | { kind: 'runDueJobs' };
 
 export type SimReply =
-  | CheckoutResult
-  | OrderResult
-  | RefundResult
-  | RepayResult
-  | PayOutResult
-  | DueJobsReport
-  | { now: string };
+  CheckoutResult | OrderResult | RefundResult | RepayResult | PayOutResult | DueJobsReport | { now: string };
 
 /** One question to the payment rail during a step, and the answer the simulated bank gave. */
 export interface RailCall {

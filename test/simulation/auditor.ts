@@ -1,0 +1,1802 @@
+// Types and pure data tables only: the auditor derives every figure itself from docs/money-rules.md.
+import { type FeeTier, feeRateBpsPerPeriod } from '../../src/core/installments/fee-rates';
+import type { BillComponent } from '../../src/core/ledger/line-state';
+import { alwaysBlockedCategories, channelPolicies, type Plan } from '../../src/core/policy/channel-policies';
+import type { RefusalReason } from '../../src/core/policy/refusal-reasons';
+import { scenarioQuotas } from '../../src/core/policy/scenario';
+import type { CheckoutResult } from '../../src/services/checkout.service';
+import type { DueJobsReport } from '../../src/services/due-jobs.service';
+import type { OrderResult, RefundResult } from '../../src/services/order-payment.service';
+import type { PayOutResult, RepayKind, RepayResult } from '../../src/services/repayment.service';
+import type { BillDoc } from '../../src/storage/models/bill.model';
+import type { CreditLineDoc } from '../../src/storage/models/credit-line.model';
+import type { InstallmentPlanDoc } from '../../src/storage/models/installment-plan.model';
+import type { OrderDoc } from '../../src/storage/models/order.model';
+import type { ProductDoc, Store } from '../../src/storage/models/product.model';
+import { addMonths, cstDate, type Day, daysBetween, dueDateOf, statementOnOrAfter } from './calendar';
+import type { Exchange, RailCall, SimRequest } from './exchange';
+
+/** A difference between what the rules say and what the system shows or answered. */
+export class AuditFailure extends Error {
+  constructor(
+    readonly what: string,
+    readonly expected: unknown,
+    readonly actual: unknown,
+  ) {
+    super(what);
+    this.name = 'AuditFailure';
+  }
+}
+
+function expectSame(what: string, expected: unknown, actual: unknown): void {
+  const at = firstDifference(expected, actual, '');
+  if (at) throw new AuditFailure(`${what} (first difference at ${at})`, expected, actual);
+}
+
+/**
+ * Where two values first differ, as a path (`.items[2].creditedMinor`), or null when they are equal.
+ * Structural: documents from the storage engine may come with another prototype.
+ */
+export function firstDifference(expected: unknown, actual: unknown, path: string): string | null {
+  if (expected === actual) return null;
+  if (typeof expected !== 'object' || typeof actual !== 'object' || expected === null || actual === null) {
+    return `${path || '.'}: ${JSON.stringify(expected)} != ${JSON.stringify(actual)}`;
+  }
+  if (expected instanceof Date || actual instanceof Date) {
+    return String(expected) === String(actual)
+      ? null
+      : `${path || '.'}: ${String(expected)} != ${String(actual)}`;
+  }
+  if (Array.isArray(expected) !== Array.isArray(actual)) return `${path || '.'}: array != object`;
+  const e = expected as Record<string, unknown>;
+  const a = actual as Record<string, unknown>;
+  if (Array.isArray(expected)) {
+    const length = (actual as unknown[]).length;
+    if (expected.length !== length) return `${path}.length: ${expected.length} != ${length}`;
+    for (let i = 0; i < length; i += 1) {
+      const found = firstDifference(e[i], a[i], `${path}[${i}]`);
+      if (found) return found;
+    }
+    return null;
+  }
+  for (const key of Object.keys(e)) {
+    const found = firstDifference(e[key], a[key], `${path}.${key}`);
+    if (found) return found;
+  }
+  for (const key of Object.keys(a)) {
+    if (!(key in e) && a[key] !== undefined) return `${path}.${key}: absent != ${JSON.stringify(a[key])}`;
+  }
+  return null;
+}
+
+function expectTrue(what: string, condition: boolean, detail?: unknown): void {
+  if (!condition) throw new AuditFailure(what, 'true', detail ?? false);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rules' arithmetic (money-rules.md), written here again rather than imported from src/core.
+
+const components = [
+  'PENALTIES',
+  'INTEREST',
+  'INSTALLMENT_FEES',
+  'FULL_PAY_PRINCIPAL',
+  'INSTALLMENT_PRINCIPAL',
+] as const satisfies readonly BillComponent[];
+type Component = (typeof components)[number];
+type Amounts = Record<Component, number>;
+
+const zero = (): Amounts => ({
+  PENALTIES: 0,
+  INTEREST: 0,
+  INSTALLMENT_FEES: 0,
+  FULL_PAY_PRINCIPAL: 0,
+  INSTALLMENT_PRINCIPAL: 0,
+});
+
+/** round(a x b / d) half up, for non-negative integers (exact: products stay far below 2^53). */
+function mulDivHalfUp(a: number, b: number, d: number): number {
+  const product = a * b;
+  if (!Number.isSafeInteger(product)) throw new RangeError(`product too large: ${a} x ${b}`);
+  const q = Math.floor(product / d);
+  return product - q * d >= d - (product - q * d) ? q + 1 : q;
+}
+
+/** Evenly, remainder in the first share. */
+function split(total: number, parts: number): number[] {
+  const base = Math.floor(total / parts);
+  return Array.from({ length: parts }, (_, i) => (i === 0 ? total - base * (parts - 1) : base));
+}
+
+const dailyAccrualBps = 5; // 0.05% a day, penalty and revolving interest alike
+const holdLifetimeMs = 7 * 86_400_000; // README: an order not shipped within 7 days is cancelled
+const velocityWindowMs = 10 * 60_000; // channel-policies.ts: "per velocity window (10 minutes)"
+const topUpCategory = 'TOP_UP'; // README: the mall's top-up category counts against the quota
+const maximumLimitMinor = 3_000_000; // 30,000.00, the raise cap in money-rules.md
+
+const refusalOrder: readonly RefusalReason[] = [
+  'LINE_NOT_ACTIVE',
+  'CHANNEL_NOT_ALLOWED',
+  'CATEGORY_BLOCKED',
+  'PLAN_NOT_OFFERED',
+  'AMOUNT_BELOW_MINIMUM',
+  'BINDING_NOT_ACTIVE',
+  'CONSENT_MISSING',
+  'SCENARIO_QUOTA_EXCEEDED',
+  'VELOCITY_LIMIT',
+  'AMOUNT_ANOMALY',
+  'INSUFFICIENT_AVAILABLE_CREDIT',
+];
+
+// ---------------------------------------------------------------------------------------------
+// The expected state.
+
+interface ItemModel {
+  kind: 'PURCHASE' | 'INSTALLMENT_PRINCIPAL' | 'INSTALLMENT_FEE';
+  chargeId: string;
+  period: number | null;
+  amountMinor: number;
+  creditedMinor: number;
+}
+
+interface BillModel {
+  statementDate: Day;
+  dueDate: Day;
+  items: ItemModel[];
+  billed: Amounts;
+  paid: Amounts;
+  credited: Amounts;
+  minimumDueMinor: number;
+  overdue: boolean;
+  /** Days after the due day already accrued (or judged). */
+  accruedDays: number;
+  /** Sub-fen accrual carried to the next day, in 1/10,000 fen. */
+  carry: number;
+  /** Owed nothing at the end of a command: done for good. */
+  finished: boolean;
+  /** Compared once finished: later compared again only when the whole system is shown. */
+  settledChecked: boolean;
+}
+
+interface ChargeModel {
+  chargeId: string;
+  orderId: string;
+  capturedOn: Day;
+  /** Still unbilled (net of refunds and prepayments). */
+  unbilledMinor: number;
+  billedOn: Day | null;
+}
+
+interface PeriodModel {
+  index: number;
+  principalMinor: number;
+  feeMinor: number;
+}
+
+interface PlanModel {
+  orderId: string;
+  chargeId: string;
+  planId: string | null;
+  periods: number;
+  tier: FeeTier;
+  feeRateBps: number;
+  principalMinor: number;
+  totalFeeMinor: number;
+  firstStatementDate: Day;
+  schedule: PeriodModel[];
+  remaining: PeriodModel[];
+  billedPeriods: number;
+  feeWrittenOffMinor: number;
+  status: 'ACTIVE' | 'FULLY_BILLED' | 'PAID_OFF' | 'CANCELLED';
+}
+
+export interface OrderModel {
+  orderId: string;
+  userId: string;
+  lineId: string;
+  store: Store;
+  authorizationId: string;
+  totalMinor: number;
+  plan: Plan;
+  periods: number;
+  status: 'PLACED' | 'SHIPPED' | 'CANCELLED';
+  capturedMinor: number;
+  refundedMinor: number;
+  createdAt: number;
+}
+
+interface RepaymentModel {
+  id: string;
+  lineId: string;
+  signature: string;
+  kind: RepayKind;
+  amountMinor: number;
+  payOffPlanIds: string[];
+  status: 'INITIATED' | 'SUCCEEDED' | 'FAILED';
+  createdAt: number;
+}
+
+interface ReviewSnapshot {
+  today: Day;
+  limitMinor: number;
+  status: string;
+  usedMinor: number;
+  overdueDays: number;
+  streak: number;
+  rewardedThirds: number;
+  /** Open bills that went overdue and have not cut the limit yet (fresh: not reviewed before). */
+  pendingCuts: { statementDate: Day; fresh: boolean }[];
+  /** An open overdue bill that already cut the limit. */
+  olderCutOpen: boolean;
+}
+
+interface LineModel {
+  lineId: string;
+  userId: string;
+  statementDay: number;
+  tier: FeeTier;
+  openedOn: Day;
+  limitMinor: number;
+  status: string;
+  heldMinor: number;
+  creditBalanceMinor: number;
+  charges: ChargeModel[];
+  plans: PlanModel[];
+  bills: BillModel[];
+  lastCut: Day | null;
+  /** Bills paid off in a row without going overdue, and how many of its 3rds were rewarded. */
+  streak: number;
+  rewardedThirds: number;
+  /** Bills that went overdue and have not cut the limit yet, with how many reviews saw them. */
+  pendingCuts: { statementDate: Day; reviews: number }[];
+  approvedAt: number[];
+  topUps: { month: string; amountMinor: number }[];
+  /** Money flows the conservation checks need (captures and refunds come from the system's orders). */
+  flows: {
+    refundsToBalanceMinor: number;
+    principalPaidMinor: number;
+    repaidMinor: number;
+    paidOutMinor: number;
+  };
+  review: ReviewSnapshot | null;
+}
+
+/**
+ * Discrepancies already reported against the system, which a run may be told to let through (to
+ * look for others meanwhile). Default: none, the auditor holds the system to the rules.
+ * - `no-cut-while-overdue`: a bill that goes overdue while an older one still is does not cut the
+ *   limit (money-rules: each bill that goes overdue cuts it once).
+ */
+export const knownDiscrepancies = ['no-cut-while-overdue'] as const;
+export type KnownDiscrepancy = (typeof knownDiscrepancies)[number];
+
+export interface LineOpening {
+  lineId: string;
+  userId: string;
+  statementDay: number;
+  tier: FeeTier;
+  limitMinor: number;
+  status: string;
+  openedOn: Day;
+}
+
+export interface LineObservation {
+  line: CreditLineDoc;
+  bills: BillDoc[];
+  plans: InstallmentPlanDoc[];
+}
+
+/**
+ * What the repositories show: the lines a step may have touched (every line after the due jobs),
+ * with their orders. `complete`: every line and every order of the system.
+ */
+export interface Observation {
+  lines: Map<string, LineObservation>;
+  orders: OrderDoc[];
+  complete: boolean;
+}
+
+export interface AuditCounts {
+  billsChecked: number;
+  billsIssued: number;
+  overdueBills: number;
+  plansPaidOff: number;
+  plansCancelled: number;
+  refundsToBalance: number;
+  limitChanges: number;
+}
+
+/** Figures the line shows, derived from the model. */
+function figures(line: LineModel) {
+  let principal = 0;
+  let fees = 0;
+  let interest = 0;
+  let penalties = 0;
+  for (const bill of line.bills) {
+    principal += owed(bill, 'FULL_PAY_PRINCIPAL') + owed(bill, 'INSTALLMENT_PRINCIPAL');
+    fees += owed(bill, 'INSTALLMENT_FEES');
+    interest += owed(bill, 'INTEREST');
+    penalties += owed(bill, 'PENALTIES');
+  }
+  principal += unbilledPrincipal(line);
+  return {
+    principal,
+    available: line.limitMinor - principal - line.heldMinor,
+    fees,
+    interest,
+    penalties,
+  };
+}
+
+function unbilledPrincipal(line: LineModel): number {
+  return (
+    line.charges.reduce((sum, charge) => sum + charge.unbilledMinor, 0) +
+    line.plans.reduce((sum, plan) => sum + planUnbilled(plan).principal, 0)
+  );
+}
+
+function planUnbilled(plan: PlanModel): { principal: number; fee: number; periods: PeriodModel[] } {
+  const periods = plan.status === 'ACTIVE' ? plan.remaining.filter((p) => p.index > plan.billedPeriods) : [];
+  return {
+    principal: periods.reduce((sum, p) => sum + p.principalMinor, 0),
+    fee: periods.reduce((sum, p) => sum + p.feeMinor, 0),
+    periods,
+  };
+}
+
+function owed(bill: BillModel, component: Component): number {
+  return bill.billed[component] - bill.paid[component] - bill.credited[component];
+}
+
+function owedTotal(bill: BillModel): number {
+  return components.reduce((sum, component) => sum + owed(bill, component), 0);
+}
+
+function settledTotal(bill: BillModel): number {
+  return components.reduce((sum, c) => sum + bill.paid[c] + bill.credited[c], 0);
+}
+
+function remainingMinimum(bill: BillModel): number {
+  return Math.max(0, Math.min(bill.minimumDueMinor - settledTotal(bill), owedTotal(bill)));
+}
+
+function billStatus(bill: BillModel): string {
+  if (owedTotal(bill) === 0) return bill.overdue ? 'SETTLED' : 'PAID';
+  if (bill.overdue) return 'OVERDUE';
+  return settledTotal(bill) > 0 ? 'PARTIALLY_PAID' : 'ISSUED';
+}
+
+function firstError(reply: { userErrors: { code: string }[] }): string | null {
+  return reply.userErrors[0]?.code ?? null;
+}
+
+/**
+ * The independent auditor: it rebuilds the expected state of every line from the requests and
+ * replies alone (risk approvals, order ids and limit-review changes are taken from the replies and
+ * checked), decides time-driven effects itself, and compares with what the repositories show.
+ */
+export class Auditor {
+  readonly lines = new Map<string, LineModel>();
+  readonly orders = new Map<string, OrderModel>();
+  private readonly lineOfUser = new Map<string, string>();
+  private readonly products: Map<string, ProductDoc>;
+  private readonly checkoutKeys = new Map<
+    string,
+    { signature: string; orderId: string | null; refusal: string | null }
+  >();
+  private readonly refundKeys = new Map<string, { amountMinor: number; feeWrittenOffMinor: number }>();
+  private readonly repayments = new Map<string, RepaymentModel>();
+  private readonly autoDebits = new Map<string, RepaymentModel>();
+  private readonly payouts = new Map<string, { signature: string; amountMinor: number; reversed: boolean }>();
+  /** Per bill as last shown: its accrual base, interest and penalties billed, and what it owed. */
+  private readonly previousBills = new Map<
+    string,
+    { base: number; accrued: [number, number]; owed: number }
+  >();
+  readonly counts: AuditCounts = {
+    billsChecked: 0,
+    billsIssued: 0,
+    overdueBills: 0,
+    plansPaidOff: 0,
+    plansCancelled: 0,
+    refundsToBalance: 0,
+    limitChanges: 0,
+  };
+
+  constructor(
+    openings: LineOpening[],
+    products: readonly ProductDoc[],
+    private readonly tolerate: ReadonlySet<KnownDiscrepancy> = new Set(),
+  ) {
+    this.products = new Map(products.map((product) => [product._id, product]));
+    for (const opening of openings) {
+      this.lineOfUser.set(opening.userId, opening.lineId);
+      this.lines.set(opening.lineId, {
+        ...opening,
+        heldMinor: 0,
+        creditBalanceMinor: 0,
+        charges: [],
+        plans: [],
+        bills: [],
+        lastCut: null,
+        streak: 0,
+        rewardedThirds: 0,
+        pendingCuts: [],
+        approvedAt: [],
+        topUps: [],
+        flows: {
+          refundsToBalanceMinor: 0,
+          principalPaidMinor: 0,
+          repaidMinor: 0,
+          paidOutMinor: 0,
+        },
+        review: null,
+      });
+    }
+  }
+
+  // ------------------------------------------------------------------ read-only views for the driver
+
+  line(userId: string): Readonly<LineModel> {
+    return this.lines.get(this.lineIdOf(userId))!;
+  }
+
+  /** What each repay kind collects now, per the rules (STATEMENT, MINIMUM, PAYOFF). */
+  owedOnBills(userId: string): number {
+    const line = this.caughtUpCopy(this.line(userId) as LineModel, this.today);
+    return line.bills.reduce((sum, bill) => sum + owedTotal(bill), 0);
+  }
+
+  planIds(userId: string): { planId: string; active: boolean }[] {
+    return this.line(userId)
+      .plans.filter((plan) => plan.planId !== null)
+      .map((plan) => ({ planId: plan.planId!, active: plan.status === 'ACTIVE' }));
+  }
+
+  /** Statement and due dates ahead (the driver aims the clock at them now and then). */
+  upcomingDates(from: Day): Day[] {
+    const dates: Day[] = [];
+    for (const line of this.lines.values()) {
+      const statement = statementOnOrAfter(from, line.statementDay);
+      dates.push(statement, dueDateOf(statement));
+      for (const bill of line.bills) if (bill.dueDate >= from) dates.push(bill.dueDate);
+    }
+    return [...new Set(dates)].filter((date) => date > from).sort();
+  }
+
+  private today: Day = '1970-01-01';
+
+  private lineIdOf(userId: string): string {
+    const lineId = this.lineOfUser.get(userId);
+    if (!lineId) throw new Error(`auditor: no line for ${userId}`);
+    return lineId;
+  }
+
+  // ------------------------------------------------------------------ time-driven rules
+
+  /**
+   * Brings the bills up to `today`: at the first day after its due day a bill whose remaining minimum
+   * is above 0 goes overdue for good; each day after the due day it accrues 0.05% of its base as it
+   * stood when the day began (penalty base when overdue, else interest base), sub-fen carried.
+   * Applied lazily before a command of the line: nothing else happens between two commands.
+   */
+  private catchUp(line: LineModel, today: Day): void {
+    for (const bill of line.bills) {
+      if (bill.finished) continue;
+      const daysPastDue = daysBetween(bill.dueDate, today);
+      if (daysPastDue < 1) continue;
+      if (bill.accruedDays === 0 && !bill.overdue && remainingMinimum(bill) > 0) {
+        bill.overdue = true;
+        line.streak = 0;
+        line.rewardedThirds = 0;
+        line.pendingCuts.push({ statementDate: bill.statementDate, reviews: 0 });
+        this.counts.overdueBills += 1;
+      }
+      for (let day = bill.accruedDays + 1; day <= daysPastDue; day += 1) {
+        const principal = owed(bill, 'FULL_PAY_PRINCIPAL') + owed(bill, 'INSTALLMENT_PRINCIPAL');
+        const base = bill.overdue ? principal + owed(bill, 'INSTALLMENT_FEES') : principal;
+        const scaled = base * dailyAccrualBps + bill.carry;
+        const amount = Math.floor(scaled / 10_000);
+        bill.carry = scaled - amount * 10_000;
+        bill.billed[bill.overdue ? 'PENALTIES' : 'INTEREST'] += amount;
+      }
+      bill.accruedDays = Math.max(bill.accruedDays, daysPastDue);
+    }
+  }
+
+  /** A command on a line: bills first brought up to the day, then the command, then the credit balance. */
+  private command(line: LineModel, today: Day, apply: () => void): void {
+    this.catchUp(line, today);
+    apply();
+    this.settle(line);
+  }
+
+  /** The credit balance pays what bills owe at once (billed amounts only); finished bills count. */
+  private settle(line: LineModel): void {
+    if (line.creditBalanceMinor > 0 && line.bills.some((bill) => !bill.finished && owedTotal(bill) > 0)) {
+      line.creditBalanceMinor = this.waterfall(line, line.creditBalanceMinor, [], false);
+    }
+    for (const bill of line.bills) {
+      if (bill.finished || owedTotal(bill) > 0) continue;
+      bill.finished = true;
+      if (!bill.overdue) line.streak += 1;
+    }
+  }
+
+  /**
+   * The repayment waterfall: penalties; fees (interest then installment fees, per bill); principal
+   * of overdue bills; principal of current bills (FULL then installment); plans asked to be paid
+   * off; unbilled FULL charges oldest first. Each stage walks bills oldest first. Returns what is left.
+   */
+  private waterfall(line: LineModel, amountMinor: number, payOffPlanIds: string[], prepay: boolean): number {
+    let left = amountMinor;
+    const open = line.bills.filter((bill) => !bill.finished);
+    const pay = (bill: BillModel, component: Component) => {
+      const take = Math.min(left, owed(bill, component));
+      bill.paid[component] += take;
+      left -= take;
+      if (component === 'FULL_PAY_PRINCIPAL' || component === 'INSTALLMENT_PRINCIPAL') {
+        line.flows.principalPaidMinor += take;
+      }
+    };
+    for (const bill of open) pay(bill, 'PENALTIES');
+    for (const bill of open) {
+      pay(bill, 'INTEREST');
+      pay(bill, 'INSTALLMENT_FEES');
+    }
+    for (const overdueStage of [true, false]) {
+      for (const bill of open.filter((b) => b.overdue === overdueStage)) {
+        pay(bill, 'FULL_PAY_PRINCIPAL');
+        pay(bill, 'INSTALLMENT_PRINCIPAL');
+      }
+    }
+    for (const plan of line.plans) {
+      if (plan.status !== 'ACTIVE' || plan.planId === null || !payOffPlanIds.includes(plan.planId)) continue;
+      const unbilled = planUnbilled(plan);
+      if (unbilled.principal > left) continue;
+      left -= unbilled.principal;
+      line.flows.principalPaidMinor += unbilled.principal;
+      plan.feeWrittenOffMinor += unbilled.fee;
+      plan.remaining = plan.remaining.filter((p) => p.index <= plan.billedPeriods);
+      plan.status = 'PAID_OFF';
+      this.counts.plansPaidOff += 1;
+    }
+    if (prepay) {
+      for (const charge of line.charges) {
+        const take = Math.min(left, charge.unbilledMinor);
+        charge.unbilledMinor -= take;
+        left -= take;
+        line.flows.principalPaidMinor += take;
+      }
+    }
+    return left;
+  }
+
+  /**
+   * The statement for `statementDate`, cut `today`: FULL charges captured on or before it still
+   * unbilled, and plan periods falling due by it. Nothing to bill: no statement, nothing changes.
+   */
+  private cutStatement(line: LineModel, statementDate: Day, today: Day): BillModel | null {
+    const items: ItemModel[] = [];
+    const charges = line.charges.filter(
+      (c) => c.billedOn === null && c.capturedOn <= statementDate && c.unbilledMinor > 0,
+    );
+    for (const charge of charges) {
+      items.push({
+        kind: 'PURCHASE',
+        chargeId: charge.chargeId,
+        period: null,
+        amountMinor: charge.unbilledMinor,
+        creditedMinor: 0,
+      });
+    }
+    const periodsDue: { plan: PlanModel; period: PeriodModel }[] = [];
+    for (const plan of line.plans) {
+      for (const period of planUnbilled(plan).periods) {
+        if (addMonths(plan.firstStatementDate, period.index - 1) > statementDate) break;
+        periodsDue.push({ plan, period });
+        const common = { chargeId: plan.chargeId, period: period.index, creditedMinor: 0 };
+        items.push(
+          { kind: 'INSTALLMENT_PRINCIPAL', ...common, amountMinor: period.principalMinor },
+          { kind: 'INSTALLMENT_FEE', ...common, amountMinor: period.feeMinor },
+        );
+      }
+    }
+    if (items.reduce((sum, item) => sum + item.amountMinor, 0) === 0) return null;
+    const billed = zero();
+    for (const item of items) {
+      const component =
+        item.kind === 'PURCHASE'
+          ? 'FULL_PAY_PRINCIPAL'
+          : item.kind === 'INSTALLMENT_PRINCIPAL'
+            ? 'INSTALLMENT_PRINCIPAL'
+            : 'INSTALLMENT_FEES';
+      billed[component] += item.amountMinor;
+    }
+    for (const charge of charges) {
+      charge.unbilledMinor = 0;
+      charge.billedOn = statementDate;
+    }
+    for (const { plan, period } of periodsDue) {
+      plan.billedPeriods = period.index;
+      if (plan.billedPeriods === plan.periods) plan.status = 'FULLY_BILLED';
+    }
+    line.lastCut = statementDate;
+    const bill: BillModel = {
+      statementDate,
+      // Cut on or after its own due day (the jobs did not run): due 9 days after the cut.
+      dueDate: today >= dueDateOf(statementDate) ? dueDateOf(today) : dueDateOf(statementDate),
+      items,
+      billed,
+      paid: zero(),
+      credited: zero(),
+      minimumDueMinor:
+        Math.ceil(billed.FULL_PAY_PRINCIPAL / 10) + billed.INSTALLMENT_PRINCIPAL + billed.INSTALLMENT_FEES,
+      overdue: false,
+      accruedDays: 0,
+      carry: 0,
+      finished: false,
+      settledChecked: false,
+    };
+    line.bills.push(bill);
+    this.counts.billsIssued += 1;
+    return bill;
+  }
+
+  /** Statement dates not cut yet, up to today, oldest first. */
+  private statementDatesDue(line: LineModel, today: Day): Day[] {
+    // Nothing is billable before the first charge: start there rather than at the line's opening.
+    const earliest = [
+      ...line.charges.map((c) => c.capturedOn),
+      ...line.plans.map((p) => p.firstStatementDate),
+    ]
+      .sort()
+      .at(0);
+    if (earliest === undefined) return [];
+    let date = line.lastCut ? addMonths(line.lastCut, 1) : statementOnOrAfter(earliest, line.statementDay);
+    if (date === line.openedOn) date = addMonths(date, 1); // opened on its statement day: nothing to bill
+    const dates: Day[] = [];
+    for (; date <= today; date = addMonths(date, 1)) dates.push(date);
+    return dates;
+  }
+
+  /** A deep copy brought up to `today`: what the rules say is owed right now. */
+  private caughtUpCopy(line: LineModel, today: Day): LineModel {
+    const copy = JSON.parse(JSON.stringify(line)) as LineModel;
+    const counts = { ...this.counts };
+    this.catchUp(copy, today);
+    Object.assign(this.counts, counts);
+    return copy;
+  }
+
+  // ------------------------------------------------------------------ steps
+
+  /** Checks one recorded step's reply against the rules and moves the expected state. */
+  step(exchange: Exchange): void {
+    this.today = cstDate(exchange.at);
+    const { request } = exchange;
+    switch (request.kind) {
+      case 'checkout':
+        this.checkout(request, exchange.reply as CheckoutResult, exchange.at);
+        break;
+      case 'ship':
+        this.ship(request.orderId, exchange.reply as OrderResult);
+        break;
+      case 'cancel':
+        this.cancel(request.orderId, exchange.reply as OrderResult);
+        break;
+      case 'refund':
+        this.refund(request, exchange.reply as RefundResult);
+        break;
+      case 'repay':
+        this.repay(request, exchange.reply as RepayResult, exchange.railCalls, exchange.at);
+        break;
+      case 'payOut':
+        this.payOut(request, exchange.reply as PayOutResult, exchange.railCalls);
+        break;
+      case 'clock':
+        break;
+      case 'runDueJobs':
+        this.runDueJobs(exchange.reply as DueJobsReport, exchange.railCalls);
+        return;
+    }
+    if (request.kind !== 'repay' && request.kind !== 'payOut') {
+      expectSame('no rail calls outside repay, payout and due jobs', [], exchange.railCalls);
+    }
+  }
+
+  private checkout(
+    request: Extract<SimRequest, { kind: 'checkout' }>,
+    reply: CheckoutResult,
+    at: number,
+  ): void {
+    const line = this.lines.get(this.lineIdOf(request.userId))!;
+    const periods = request.plan === 'FULL' ? 1 : request.periods;
+    const signature = JSON.stringify([
+      request.store,
+      [...request.items].sort((a, b) => a.productId.localeCompare(b.productId)),
+      request.plan,
+      periods,
+    ]);
+    const products = request.items.map((item) => this.products.get(item.productId));
+    if (products.some((p) => !p || p.store !== request.store)) {
+      expectSame('checkout of a product not sold in this store', 'PRODUCT_NOT_FOUND', firstError(reply));
+      return;
+    }
+    const totalMinor = request.items.reduce(
+      (sum, item, i) => sum + products[i]!.priceMinor * item.quantity,
+      0,
+    );
+    const keyOf = `${request.userId}|${request.key}`;
+    const prior = this.checkoutKeys.get(keyOf);
+    if (prior) {
+      if (prior.signature !== signature) {
+        expectSame('checkout key reused with other input', 'IDEMPOTENCY_KEY_REUSED', firstError(reply));
+        expectSame('checkout key reused: no order', null, reply.order);
+      } else if (prior.orderId) {
+        expectSame(
+          'checkout retry replays the order',
+          [prior.orderId, null],
+          [reply.order?._id ?? null, firstError(reply)],
+        );
+      } else {
+        expectSame(
+          'checkout retry replays the refusal',
+          [null, prior.refusal],
+          [reply.order?._id ?? null, firstError(reply)],
+        );
+      }
+      return;
+    }
+
+    const today = cstDate(at);
+    const judged = this.judge(line, request, products as ProductDoc[], totalMinor, at);
+    if (reply.order) {
+      const order = reply.order;
+      const applying = refusalOrder.filter((reason) => judged.get(reason) === true);
+      expectSame('an approved checkout breaks no rule the auditor can judge', [], applying);
+      expectSame(
+        'approved order amount and plan',
+        [totalMinor, request.plan, periods, 'PLACED'],
+        [order.totalMinor, order.plan, order.periods, order.status],
+      );
+      expectTrue('order created at the business day', cstDate(order.createdAt.getTime()) === today, order);
+      this.command(line, today, () => {
+        line.heldMinor += totalMinor;
+      });
+      line.approvedAt.push(order.createdAt.getTime());
+      if (products.some((p) => p!.category === topUpCategory)) {
+        line.topUps.push({ month: today.slice(0, 7), amountMinor: totalMinor });
+      }
+      this.orders.set(order._id, {
+        orderId: order._id,
+        userId: request.userId,
+        lineId: line.lineId,
+        store: request.store,
+        authorizationId: order.authorizationId,
+        totalMinor,
+        plan: request.plan,
+        periods: periods!,
+        status: 'PLACED',
+        capturedMinor: 0,
+        refundedMinor: 0,
+        createdAt: order.createdAt.getTime(),
+      });
+      this.checkoutKeys.set(keyOf, { signature, orderId: order._id, refusal: null });
+      return;
+    }
+    const reason = firstError(reply) as RefusalReason | null;
+    expectTrue(
+      'a refused checkout names a risk reason',
+      reason !== null && refusalOrder.includes(reason),
+      reply,
+    );
+    const earlier = refusalOrder
+      .slice(0, refusalOrder.indexOf(reason!))
+      .filter((r) => judged.get(r) === true);
+    expectSame(`refusal ${reason}: no earlier reason applies`, [], earlier);
+    expectTrue(
+      `refusal ${reason} is justified (available ${figures(line).available}, amount ${totalMinor})`,
+      judged.get(reason!) !== false,
+      { reason, judged: Object.fromEntries(judged) },
+    );
+    this.checkoutKeys.set(keyOf, { signature, orderId: null, refusal: reason });
+  }
+
+  /** The refusal rules the auditor can decide itself: true/false, or absent when it cannot tell. */
+  private judge(
+    line: LineModel,
+    request: Extract<SimRequest, { kind: 'checkout' }>,
+    products: ProductDoc[],
+    totalMinor: number,
+    at: number,
+  ): Map<RefusalReason, boolean> {
+    const channel = request.store === 'MALL' ? 'MALL' : 'INSTALLMENT_STORE';
+    const policy = channelPolicies[channel];
+    const judged = new Map<RefusalReason, boolean>();
+    judged.set('LINE_NOT_ACTIVE', line.status !== 'ACTIVE');
+    judged.set('CHANNEL_NOT_ALLOWED', false);
+    judged.set(
+      'CATEGORY_BLOCKED',
+      products.some(
+        (p) => alwaysBlockedCategories.includes(p.category) || policy.blockedCategories.includes(p.category),
+      ),
+    );
+    const periods = request.periods;
+    const offered =
+      policy.plans.includes(request.plan) &&
+      (request.plan === 'FULL' ||
+        (periods !== undefined &&
+          (policy.installmentPeriods as readonly number[]).includes(periods) &&
+          products.every(
+            (p) => p.installmentPeriods.length === 0 || p.installmentPeriods.includes(periods),
+          )));
+    judged.set('PLAN_NOT_OFFERED', !offered);
+    judged.set('AMOUNT_BELOW_MINIMUM', totalMinor < policy.minimumAmountMinor);
+    judged.set('BINDING_NOT_ACTIVE', false);
+    judged.set('CONSENT_MISSING', false);
+    const month = cstDate(at).slice(0, 7);
+    if (products.some((p) => p.category === topUpCategory)) {
+      const used = line.topUps.filter((t) => t.month === month).reduce((sum, t) => sum + t.amountMinor, 0);
+      judged.set('SCENARIO_QUOTA_EXCEEDED', used + totalMinor > scenarioQuotas.PHONE_TOPUP.monthlyMinor);
+    } else {
+      judged.set('SCENARIO_QUOTA_EXCEEDED', false);
+    }
+    // The system's instant is the driver's plus a few ms of wall time: undecided near the edge.
+    const edge = line.approvedAt.some((t) => Math.abs(t - (at - velocityWindowMs)) < 5_000);
+    if (!edge) {
+      const recent = line.approvedAt.filter((t) => t > at - velocityWindowMs).length;
+      judged.set('VELOCITY_LIMIT', recent >= policy.velocityMaxAuthorizations);
+    }
+    judged.set('INSUFFICIENT_AVAILABLE_CREDIT', totalMinor > figures(line).available);
+    return judged;
+  }
+
+  private orderOf(orderId: string): OrderModel {
+    const order = this.orders.get(orderId);
+    if (!order) throw new Error(`auditor: unknown order ${orderId}`);
+    return order;
+  }
+
+  private ship(orderId: string, reply: OrderResult): void {
+    const order = this.orderOf(orderId);
+    if (order.status === 'CANCELLED') {
+      expectSame('ship of a cancelled order', 'ORDER_CANCELLED', firstError(reply));
+      return;
+    }
+    expectSame(
+      'ship succeeds',
+      [null, 'SHIPPED', order.totalMinor],
+      [firstError(reply), reply.order?.status, reply.order?.capturedMinor],
+    );
+    if (order.status === 'SHIPPED') return; // a retry: the hold resolved once
+    const line = this.lines.get(order.lineId)!;
+    this.command(line, this.today, () => {
+      line.heldMinor -= order.totalMinor;
+      if (order.plan === 'FULL') {
+        line.charges.push({
+          chargeId: order.authorizationId,
+          orderId: order.orderId,
+          capturedOn: this.today,
+          unbilledMinor: order.totalMinor,
+          billedOn: null,
+        });
+      } else {
+        line.plans.push(this.price(line, order));
+      }
+    });
+    order.status = 'SHIPPED';
+    order.capturedMinor = order.totalMinor;
+  }
+
+  /**
+   * A plan as sold: fee = round-half-up(principal x rate x n), principal and fee split evenly with
+   * the remainder in period 1; period 1 on the first statement on or after today not already cut.
+   */
+  private price(line: LineModel, order: OrderModel): PlanModel {
+    const n = order.periods as 3 | 6 | 12 | 24;
+    const feeRateBps = feeRateBpsPerPeriod[line.tier][n];
+    const totalFeeMinor = mulDivHalfUp(order.totalMinor, feeRateBps * n, 10_000);
+    const principals = split(order.totalMinor, n);
+    const fees = split(totalFeeMinor, n);
+    const schedule = principals.map((principalMinor, i) => ({
+      index: i + 1,
+      principalMinor,
+      feeMinor: fees[i]!,
+    }));
+    let first = statementOnOrAfter(this.today, line.statementDay);
+    if (line.lastCut !== null && first <= line.lastCut) first = addMonths(line.lastCut, 1);
+    return {
+      orderId: order.orderId,
+      chargeId: order.authorizationId,
+      planId: null,
+      periods: n,
+      tier: line.tier,
+      feeRateBps,
+      principalMinor: order.totalMinor,
+      totalFeeMinor,
+      firstStatementDate: first,
+      schedule,
+      remaining: schedule.map((period) => ({ ...period })),
+      billedPeriods: 0,
+      feeWrittenOffMinor: 0,
+      status: 'ACTIVE',
+    };
+  }
+
+  private cancel(orderId: string, reply: OrderResult): void {
+    const order = this.orderOf(orderId);
+    if (order.status === 'SHIPPED') {
+      expectSame('cancel of a shipped order', 'ORDER_ALREADY_SHIPPED', firstError(reply));
+      return;
+    }
+    expectSame('cancel succeeds', [null, 'CANCELLED'], [firstError(reply), reply.order?.status]);
+    if (order.status === 'CANCELLED') return;
+    this.voidHold(order);
+  }
+
+  private voidHold(order: OrderModel): void {
+    const line = this.lines.get(order.lineId)!;
+    this.command(line, this.today, () => {
+      line.heldMinor -= order.totalMinor;
+    });
+    order.status = 'CANCELLED';
+  }
+
+  private refund(request: Extract<SimRequest, { kind: 'refund' }>, reply: RefundResult): void {
+    const order = this.orderOf(request.orderId);
+    if (!Number.isSafeInteger(request.amountMinor) || request.amountMinor <= 0) {
+      expectSame('refund of a non-positive amount', 'INVALID_AMOUNT', firstError(reply));
+      return;
+    }
+    const keyOf = `${request.orderId}|${request.key}`;
+    const prior = this.refundKeys.get(keyOf);
+    if (prior) {
+      if (prior.amountMinor !== request.amountMinor) {
+        expectSame('refund key reused with another amount', 'IDEMPOTENCY_KEY_REUSED', firstError(reply));
+      } else {
+        expectSame(
+          'refund retry replays',
+          [null, prior.amountMinor, prior.feeWrittenOffMinor, order.refundedMinor],
+          [
+            firstError(reply),
+            reply.refund?.amountMinor,
+            reply.refund?.feeWrittenOffMinor,
+            reply.order?.refundedMinor,
+          ],
+        );
+      }
+      return;
+    }
+    if (order.status !== 'SHIPPED') {
+      expectSame('refund of an order not shipped', 'ORDER_NOT_CAPTURED', firstError(reply));
+      return;
+    }
+    if (request.amountMinor > order.capturedMinor - order.refundedMinor) {
+      expectSame('refund over what is left to refund', 'REFUND_EXCEEDS_CAPTURED', firstError(reply));
+      return;
+    }
+    const line = this.lines.get(order.lineId)!;
+    let feeWrittenOffMinor = 0;
+    this.command(line, this.today, () => {
+      feeWrittenOffMinor = this.applyRefund(line, order, request.amountMinor);
+    });
+    order.refundedMinor += request.amountMinor;
+    this.refundKeys.set(keyOf, { amountMinor: request.amountMinor, feeWrittenOffMinor });
+    expectSame(
+      'refund reply',
+      [null, request.amountMinor, feeWrittenOffMinor, order.refundedMinor],
+      [
+        firstError(reply),
+        reply.refund?.amountMinor,
+        reply.refund?.feeWrittenOffMinor,
+        reply.order?.refundedMinor,
+      ],
+    );
+  }
+
+  /**
+   * FULL: the unbilled amount shrinks first, then the charge's statement lines are credited (oldest
+   * bill first, up to what the line has not been credited and what the bill owes on that component),
+   * the rest goes to the credit balance. INSTALLMENTS: the unbilled principal first (cancel, or
+   * re-spread with fees shrunk pro rata), then the plan's principal lines, then the credit balance.
+   * Returns the unbilled fees written off.
+   */
+  private applyRefund(line: LineModel, order: OrderModel, amountMinor: number): number {
+    let left = amountMinor;
+    let feeWrittenOff = 0;
+    if (order.plan === 'FULL') {
+      const charge = line.charges.find((c) => c.chargeId === order.authorizationId)!;
+      const take = Math.min(left, charge.unbilledMinor);
+      charge.unbilledMinor -= take;
+      left -= take;
+    } else {
+      const plan = line.plans.find((p) => p.chargeId === order.authorizationId)!;
+      const unbilled = planUnbilled(plan);
+      if (plan.status === 'ACTIVE') {
+        if (left >= unbilled.principal) {
+          feeWrittenOff = unbilled.fee;
+          plan.remaining = plan.remaining.filter((p) => p.index <= plan.billedPeriods);
+          plan.status = 'CANCELLED';
+          this.counts.plansCancelled += 1;
+          left -= unbilled.principal;
+        } else {
+          const principalLeft = unbilled.principal - left;
+          const feeLeft = mulDivHalfUp(unbilled.fee, principalLeft, unbilled.principal);
+          const n = unbilled.periods.length;
+          const principals = split(principalLeft, n);
+          const fees = split(feeLeft, n);
+          plan.remaining = [
+            ...plan.remaining.filter((p) => p.index <= plan.billedPeriods),
+            ...principals.map((principalMinor, i) => ({
+              index: plan.billedPeriods + 1 + i,
+              principalMinor,
+              feeMinor: fees[i]!,
+            })),
+          ];
+          feeWrittenOff = unbilled.fee - feeLeft;
+          left = 0;
+        }
+        plan.feeWrittenOffMinor += feeWrittenOff;
+      }
+    }
+    const kind = order.plan === 'FULL' ? 'PURCHASE' : 'INSTALLMENT_PRINCIPAL';
+    const component = order.plan === 'FULL' ? 'FULL_PAY_PRINCIPAL' : 'INSTALLMENT_PRINCIPAL';
+    for (const bill of line.bills) {
+      if (bill.finished) continue;
+      for (const item of bill.items) {
+        if (item.chargeId !== order.authorizationId || item.kind !== kind) continue;
+        const take = Math.min(left, item.amountMinor - item.creditedMinor, owed(bill, component));
+        item.creditedMinor += take;
+        bill.credited[component] += take;
+        left -= take;
+      }
+    }
+    if (left > 0) this.counts.refundsToBalance += 1;
+    line.creditBalanceMinor += left;
+    line.flows.refundsToBalanceMinor += left;
+    return feeWrittenOff;
+  }
+
+  /** What a repay kind collects, on the line as the rules have it now (accruals of today included). */
+  private amountDue(
+    line: LineModel,
+    kind: Exclude<RepayKind, 'AMOUNT'>,
+    planId?: string,
+  ): { amountMinor: number; payOffPlanIds: string[] } {
+    const now = this.caughtUpCopy(line, this.today);
+    const open = now.bills.filter((bill) => !bill.finished);
+    const billed = open.reduce((sum, bill) => sum + owedTotal(bill), 0);
+    const active = now.plans.filter((plan) => plan.status === 'ACTIVE');
+    switch (kind) {
+      case 'STATEMENT':
+        return { amountMinor: billed, payOffPlanIds: [] };
+      case 'MINIMUM':
+        return {
+          amountMinor: open.reduce((sum, b) => sum + (b.overdue ? owedTotal(b) : remainingMinimum(b)), 0),
+          payOffPlanIds: [],
+        };
+      case 'PAYOFF':
+        return {
+          amountMinor: billed + unbilledPrincipal(now),
+          payOffPlanIds: active.map((plan) => plan.planId!),
+        };
+      case 'PLAN_PAYOFF': {
+        const plan = active.find((p) => p.planId === planId)!;
+        return { amountMinor: billed + planUnbilled(plan).principal, payOffPlanIds: [plan.planId!] };
+      }
+    }
+  }
+
+  private repay(
+    request: Extract<SimRequest, { kind: 'repay' }>,
+    reply: RepayResult,
+    railCalls: RailCall[],
+    at: number,
+  ): void {
+    const line = this.lines.get(this.lineIdOf(request.userId))!;
+    const { repayKind: kind } = request;
+    if (kind === 'AMOUNT' && !(Number.isSafeInteger(request.amountMinor) && request.amountMinor! > 0)) {
+      expectSame('AMOUNT repayment without a positive amount', 'INVALID_AMOUNT', firstError(reply));
+      expectSame('no rail call', [], railCalls);
+      return;
+    }
+    const signature = JSON.stringify([
+      kind,
+      request.amountMinor ?? null,
+      request.source,
+      request.planId ?? null,
+    ]);
+    const keyOf = `${request.userId}|${request.key}`;
+    const prior = this.repayments.get(keyOf);
+    if (prior) {
+      if (prior.signature !== signature) {
+        expectSame('repay key reused with other input', 'IDEMPOTENCY_KEY_REUSED', firstError(reply));
+        expectSame('no rail call', [], railCalls);
+        return;
+      }
+      if (prior.status !== 'INITIATED') {
+        const code = prior.status === 'FAILED' ? 'PAYMENT_FAILED' : null;
+        expectSame(
+          'repay retry replays the first answer',
+          [code, prior.id, prior.status, prior.amountMinor],
+          [firstError(reply), reply.repayment?._id, reply.repayment?.status, reply.repayment?.amountMinor],
+        );
+        expectSame('no rail call', [], railCalls);
+        return;
+      }
+      // Still waiting for the bank: the retry asks the rail again.
+      expectSame('a pending repayment retried asks the rail once', 1, railCalls.length);
+      this.settleRepayment(prior, railCalls[0]!, reply);
+      return;
+    }
+    if (kind === 'PLAN_PAYOFF') {
+      const plan = line.plans.find((p) => p.planId === request.planId && p.status === 'ACTIVE');
+      if (!plan) {
+        expectSame('payoff of a plan with nothing left to bill', 'PLAN_NOT_FOUND', firstError(reply));
+        expectSame('no rail call', [], railCalls);
+        return;
+      }
+    }
+    const due =
+      kind === 'AMOUNT'
+        ? { amountMinor: request.amountMinor!, payOffPlanIds: [] }
+        : this.amountDue(line, kind, request.planId);
+    if (due.amountMinor <= 0) {
+      expectSame(`${kind} with nothing owed`, 'NOTHING_TO_REPAY', firstError(reply));
+      expectSame('no rail call', [], railCalls);
+      return;
+    }
+    expectTrue('the repayment is recorded', reply.repayment !== null, reply);
+    const repayment: RepaymentModel = {
+      id: reply.repayment!._id,
+      lineId: line.lineId,
+      signature,
+      kind,
+      amountMinor: due.amountMinor,
+      payOffPlanIds: due.payOffPlanIds,
+      status: 'INITIATED',
+      createdAt: at,
+    };
+    this.repayments.set(keyOf, repayment);
+    expectSame(`${kind} repayment amount`, due.amountMinor, reply.repayment!.amountMinor);
+    expectSame('one rail call per new repayment', 1, railCalls.length);
+    this.settleRepayment(repayment, railCalls[0]!, reply);
+  }
+
+  /** A rail answer for a repayment: only money actually collected reaches the line. */
+  private settleRepayment(repayment: RepaymentModel, call: RailCall, reply: RepayResult | null): void {
+    expectSame(
+      'the rail is asked to collect the recorded repayment',
+      [
+        'collect',
+        repayment.id,
+        repayment.lineId,
+        repayment.kind,
+        repayment.amountMinor,
+        [...repayment.payOffPlanIds].sort(),
+      ],
+      [call.op, call.id, call.lineId, call.kind, call.amountMinor, [...call.payOffPlanIds].sort()],
+    );
+    if (call.result === 'PENDING') {
+      if (reply)
+        expectSame(
+          'pending repayment reply',
+          [null, 'INITIATED'],
+          [firstError(reply), reply.repayment?.status],
+        );
+      return;
+    }
+    if (call.result === 'FAILED') {
+      repayment.status = 'FAILED';
+      if (reply)
+        expectSame(
+          'declined repayment reply',
+          ['PAYMENT_FAILED', 'FAILED'],
+          [firstError(reply), reply.repayment?.status],
+        );
+      return;
+    }
+    repayment.status = 'SUCCEEDED';
+    if (reply)
+      expectSame(
+        'collected repayment reply',
+        [null, 'SUCCEEDED'],
+        [firstError(reply), reply.repayment?.status],
+      );
+    const line = this.lines.get(repayment.lineId)!;
+    this.command(line, this.today, () => {
+      line.flows.repaidMinor += repayment.amountMinor;
+      line.creditBalanceMinor += this.waterfall(line, repayment.amountMinor, repayment.payOffPlanIds, true);
+    });
+  }
+
+  /**
+   * A payout debits the credit balance, then the bank pays it out; if the bank refuses, the money is
+   * back on the credit balance (and, like any credit balance, pays what bills owe at once).
+   */
+  private payOut(
+    request: Extract<SimRequest, { kind: 'payOut' }>,
+    reply: PayOutResult,
+    railCalls: RailCall[],
+  ): void {
+    const line = this.lines.get(this.lineIdOf(request.userId))!;
+    const signature = String(request.amountMinor ?? 'ALL');
+    const keyOf = `${line.lineId}|${request.key}`;
+    const prior = this.payouts.get(keyOf);
+    if (prior) {
+      if (prior.signature !== signature) {
+        expectSame('payout key reused with other input', 'IDEMPOTENCY_KEY_REUSED', firstError(reply));
+        expectSame('no rail call', [], railCalls);
+      } else if (prior.reversed) {
+        expectSame(
+          'a refused payout retried answers the same',
+          ['PAYMENT_FAILED', null],
+          [firstError(reply), reply.amountMinor],
+        );
+        expectSame('a refused payout is not asked again', [], railCalls);
+      } else {
+        this.disbursement(line, prior, request.userId, reply, railCalls);
+      }
+      return;
+    }
+    const amountMinor = request.amountMinor ?? line.creditBalanceMinor;
+    if (amountMinor <= 0 || amountMinor > line.creditBalanceMinor) {
+      const code =
+        amountMinor > line.creditBalanceMinor
+          ? 'CREDIT_BALANCE_TOO_LOW'
+          : request.amountMinor === undefined
+            ? 'NOTHING_TO_PAY_OUT'
+            : 'INVALID_AMOUNT';
+      expectSame(`payout of ${amountMinor} refused`, [code, null], [firstError(reply), reply.amountMinor]);
+      expectSame('no rail call', [], railCalls);
+      return;
+    }
+    this.command(line, this.today, () => {
+      line.creditBalanceMinor -= amountMinor;
+      line.flows.paidOutMinor += amountMinor;
+    });
+    const payout = { signature, amountMinor, reversed: false };
+    this.payouts.set(keyOf, payout);
+    this.disbursement(line, payout, request.userId, reply, railCalls);
+  }
+
+  private disbursement(
+    line: LineModel,
+    payout: { amountMinor: number; reversed: boolean },
+    userId: string,
+    reply: PayOutResult,
+    railCalls: RailCall[],
+  ): void {
+    expectSame('one disbursement asked of the rail', 1, railCalls.length);
+    const call = railCalls[0]!;
+    expectSame(
+      'the rail pays out the recorded amount',
+      ['disburse', userId, payout.amountMinor],
+      [call.op, call.userId, call.amountMinor],
+    );
+    if (call.result !== 'FAILED') {
+      expectSame('payout reply', [null, payout.amountMinor], [firstError(reply), reply.amountMinor]);
+      return;
+    }
+    expectSame('a refused payout', ['PAYMENT_FAILED', null], [firstError(reply), reply.amountMinor]);
+    payout.reversed = true;
+    this.command(line, this.today, () => {
+      line.creditBalanceMinor += payout.amountMinor;
+      line.flows.paidOutMinor -= payout.amountMinor;
+    });
+  }
+
+  /**
+   * Due jobs, in the order they run: holds older than 7 days are voided; the rail is asked again
+   * about pending repayments; per line, statements due are cut, bills brought up to today and the
+   * limit reviewed; on its due day a bill still current is collected (STATEMENT) from the bank card.
+   */
+  private runDueJobs(report: DueJobsReport, railCalls: RailCall[]): void {
+    const now = report.ranAt.getTime();
+    this.today = cstDate(now);
+    let expired = 0;
+    for (const order of this.orders.values()) {
+      if (order.status === 'PLACED' && order.createdAt < now - holdLifetimeMs) {
+        this.voidHold(order);
+        expired += 1;
+      }
+    }
+    const pending = [...this.repayments.values(), ...this.autoDebits.values()].filter(
+      (r) => r.status === 'INITIATED',
+    );
+    const confirmations = railCalls.slice(0, pending.length);
+    expectSame(
+      'the rail is asked again about every pending repayment',
+      pending.map((r) => r.id).sort(),
+      confirmations.map((c) => c.id).sort(),
+    );
+    let confirmed = 0;
+    for (const call of confirmations) {
+      const repayment = pending.find((r) => r.id === call.id)!;
+      this.settleRepayment(repayment, call, null);
+      if (call.result !== 'PENDING') confirmed += 1;
+    }
+    let issued = 0;
+    for (const line of this.lines.values()) {
+      for (const statementDate of this.statementDatesDue(line, this.today)) {
+        this.catchUp(line, this.today);
+        if (this.cutStatement(line, statementDate, this.today)) {
+          issued += 1;
+          this.settle(line);
+        }
+      }
+      this.catchUp(line, this.today);
+      this.settle(line);
+      const open = line.bills.filter((bill) => !bill.finished);
+      // A bill settled before any review saw it overdue cuts nothing (the doc does not say; lenient).
+      line.pendingCuts = line.pendingCuts.filter((cut) =>
+        open.some((bill) => bill.statementDate === cut.statementDate),
+      );
+      line.review = {
+        today: this.today,
+        limitMinor: line.limitMinor,
+        status: line.status,
+        usedMinor: figures(line).principal + line.heldMinor,
+        overdueDays: Math.max(
+          0,
+          ...open.filter((b) => b.overdue).map((b) => daysBetween(b.dueDate, this.today)),
+        ),
+        streak: line.streak,
+        rewardedThirds: line.rewardedThirds,
+        pendingCuts: line.pendingCuts.map((cut) => ({
+          statementDate: cut.statementDate,
+          fresh: cut.reviews === 0,
+        })),
+        olderCutOpen: open.some(
+          (bill) => bill.overdue && !line.pendingCuts.some((cut) => cut.statementDate === bill.statementDate),
+        ),
+      };
+      for (const cut of line.pendingCuts) cut.reviews += 1;
+    }
+    expectTrue(
+      'due jobs only collect',
+      railCalls.every((c) => c.op === 'collect'),
+      railCalls,
+    );
+    const debits = railCalls.slice(pending.length);
+    let attempted = 0;
+    for (const line of [...this.lines.values()].sort((a, b) => a.lineId.localeCompare(b.lineId))) {
+      // Bills due today and still current when the auto-debits start (late cuts can share a due day).
+      const due = line.bills.filter((bill) => !bill.finished && !bill.overdue && bill.dueDate === this.today);
+      for (const bill of due) {
+        attempted += 1;
+        const keyOf = `${line.lineId}|${bill.statementDate}`;
+        const prior = this.autoDebits.get(keyOf);
+        if (prior && prior.status !== 'INITIATED') continue; // a declined auto-debit is final for its bill
+        const amountMinor = line.bills.reduce((sum, b) => sum + (b.finished ? 0 : owedTotal(b)), 0);
+        if (!prior && amountMinor === 0) continue; // an earlier bill's collection paid it all
+        const call = debits.shift();
+        expectTrue(`auto-debit of the bill due ${bill.dueDate} asks the rail`, call !== undefined, railCalls);
+        const repayment = prior ?? {
+          id: call!.id,
+          lineId: line.lineId,
+          signature: 'autodebit',
+          kind: 'STATEMENT' as const,
+          amountMinor,
+          payOffPlanIds: [],
+          status: 'INITIATED' as const,
+          createdAt: now,
+        };
+        if (!prior) {
+          expectTrue('an auto-debit key names it', call!.key?.includes('autodebit') === true, call);
+          this.autoDebits.set(keyOf, repayment);
+        }
+        this.settleRepayment(repayment, call!, null);
+      }
+    }
+    expectSame('every rail call of the due jobs is accounted for', [], debits);
+    expectSame(
+      'due jobs report',
+      { expiredHolds: expired, repaymentsConfirmed: confirmed, billsIssued: issued, autoDebits: attempted },
+      {
+        expiredHolds: report.expiredHolds,
+        repaymentsConfirmed: report.repaymentsConfirmed,
+        billsIssued: report.billsIssued,
+        autoDebits: report.autoDebits,
+      },
+    );
+  }
+
+  // ------------------------------------------------------------------ limit review (from the line)
+
+  /**
+   * The daily limit review, checked against the line after the due jobs: freeze past 30 days
+   * overdue; unfreeze once nothing is overdue; each bill that goes overdue cuts the limit once to 70%
+   * (never below principal + holds); a raise of 10% (whole yuan, capped) after every 3rd bill in a
+   * row paid on time. The new figures are taken from the line once they pass these checks.
+   */
+  private reviewLimit(line: LineModel, shown: CreditLineDoc): void {
+    const review = line.review;
+    line.review = null;
+    if (!review) {
+      expectSame(
+        `line ${line.lineId}: limit and status change only in the daily review`,
+        [line.limitMinor, line.status],
+        [shown.limitMinor, shown.status],
+      );
+      return;
+    }
+    const what = `limit review of ${line.lineId} on ${review.today} (${JSON.stringify(review)})`;
+    const freeze = review.status === 'ACTIVE' && review.overdueDays > 30;
+    const unfreeze = review.status === 'FROZEN' && review.overdueDays === 0;
+    const status = freeze ? 'FROZEN' : unfreeze ? 'ACTIVE' : review.status;
+    expectSame(
+      `${what}: status (frozen past 30 days overdue, unfrozen once nothing is)`,
+      status,
+      shown.status,
+    );
+    if (status !== line.status) this.counts.limitChanges += 1;
+    line.status = status;
+
+    let limitMinor = review.limitMinor;
+    if (review.status === 'ACTIVE' && !freeze) {
+      const cutTo = Math.max(review.usedMinor, Math.floor((review.limitMinor * 70) / 100));
+      const thirds = Math.floor(review.streak / 3);
+      if (shown.limitMinor < review.limitMinor) {
+        expectTrue(
+          `${what}: a cut needs a bill gone overdue that has not cut yet`,
+          review.pendingCuts.length > 0,
+          shown.limitMinor,
+        );
+        expectSame(`${what}: cut to 70%, never below principal + holds`, cutTo, shown.limitMinor);
+        line.pendingCuts.shift();
+        limitMinor = cutTo;
+      } else if (
+        review.pendingCuts.some((cut) => cut.fresh) &&
+        cutTo < review.limitMinor &&
+        !(review.olderCutOpen && this.tolerate.has('no-cut-while-overdue'))
+      ) {
+        throw new AuditFailure(
+          `${what}: each bill that goes overdue cuts the limit once`,
+          cutTo,
+          shown.limitMinor,
+        );
+      } else if (
+        thirds > review.rewardedThirds &&
+        review.overdueDays === 0 &&
+        review.limitMinor < maximumLimitMinor
+      ) {
+        limitMinor = Math.min(maximumLimitMinor, Math.floor((review.limitMinor * 110) / 100 / 100) * 100);
+        expectSame(
+          `${what}: raised 10% in whole yuan after a 3rd on-time bill in a row`,
+          limitMinor,
+          shown.limitMinor,
+        );
+        // One raise per review: a second one earned at once comes with the next review.
+        line.rewardedThirds += 1;
+      }
+    }
+    expectSame(`${what}: limit`, limitMinor, shown.limitMinor);
+    if (limitMinor !== line.limitMinor) this.counts.limitChanges += 1;
+    line.limitMinor = limitMinor;
+  }
+
+  // ------------------------------------------------------------------ comparison with the system
+
+  /** Compares the expected state with what the repositories show, and checks the invariants. */
+  compare(observed: Observation): void {
+    for (const [lineId, line] of this.lines) {
+      const shown = observed.lines.get(lineId);
+      if (!shown) {
+        if (observed.complete || line.review)
+          throw new AuditFailure(`line ${lineId} is shown`, lineId, undefined);
+        continue;
+      }
+      this.reviewLimit(line, shown.line);
+      this.compareLine(line, shown, observed.complete);
+      this.checkInvariants(line, shown, observed.orders);
+    }
+    this.compareOrders(observed);
+  }
+
+  /** Lines a request may change (the due jobs may change any). */
+  linesTouchedBy(request: SimRequest): string[] | 'all' {
+    switch (request.kind) {
+      case 'checkout':
+      case 'repay':
+      case 'payOut':
+        return [this.lineIdOf(request.userId)];
+      case 'ship':
+      case 'cancel':
+      case 'refund':
+        return [this.orderOf(request.orderId).lineId];
+      case 'clock':
+        return [];
+      case 'runDueJobs':
+        return 'all';
+    }
+  }
+
+  /** The orders the auditor knows on these lines. */
+  orderIdsOf(lineIds: readonly string[], store: Store): string[] {
+    return [...this.orders.values()]
+      .filter((order) => order.store === store && lineIds.includes(order.lineId))
+      .map((order) => order.orderId);
+  }
+
+  private compareLine(line: LineModel, shown: LineObservation, complete: boolean): void {
+    const f = figures(line);
+    const where = `line ${line.lineId}`;
+    expectSame(
+      `${where}: figures`,
+      {
+        status: line.status,
+        limitMinor: line.limitMinor,
+        usedMinor: f.principal,
+        heldMinor: line.heldMinor,
+        availableMinor: f.available,
+        installmentFeesOwedMinor: f.fees,
+        interestOwedMinor: f.interest,
+        penaltiesOwedMinor: f.penalties,
+        creditBalanceMinor: line.creditBalanceMinor,
+      },
+      {
+        status: shown.line.status,
+        limitMinor: shown.line.limitMinor,
+        usedMinor: shown.line.usedMinor,
+        heldMinor: shown.line.heldMinor,
+        availableMinor: shown.line.availableMinor,
+        installmentFeesOwedMinor: shown.line.installmentFeesOwedMinor,
+        interestOwedMinor: shown.line.interestOwedMinor,
+        penaltiesOwedMinor: shown.line.penaltiesOwedMinor,
+        creditBalanceMinor: shown.line.creditBalanceMinor,
+      },
+    );
+    expectSame(
+      `${where}: statement dates`,
+      line.bills.map((b) => b.statementDate),
+      shown.bills.map((b) => b.statementDate),
+    );
+    const carries = new Map(
+      (shown.line.state?.bills ?? []).map((b) => [b.statementDate, b.accrualRemainder]),
+    );
+    line.bills.forEach((bill, i) => {
+      const actual = shown.bills[i]!;
+      // A finished bill never changes again by the rules: checked once, then with every full view.
+      if (bill.settledChecked && !complete) return;
+      if (bill.finished) bill.settledChecked = true;
+      this.counts.billsChecked += 1;
+      expectSame(
+        `${where}: bill ${bill.statementDate}`,
+        {
+          dueDate: bill.dueDate,
+          billed: bill.billed,
+          paid: bill.paid,
+          credited: bill.credited,
+          owedMinor: owedTotal(bill),
+          minimumDueMinor: bill.minimumDueMinor,
+          overdue: bill.overdue,
+          status: billStatus(bill),
+          items: canonicalItems(bill.items),
+        },
+        {
+          dueDate: actual.dueDate,
+          billed: pickAmounts(actual.billed),
+          paid: pickAmounts(actual.paid),
+          credited: pickAmounts(actual.credited),
+          owedMinor: actual.owedMinor,
+          minimumDueMinor: actual.minimumDueMinor,
+          overdue: actual.overdue,
+          status: actual.status,
+          items: canonicalItems(
+            actual.items.map((item) => ({
+              kind: item.kind,
+              chargeId: item.chargeId,
+              period: item.period ?? null,
+              amountMinor: item.amountMinor,
+              creditedMinor: item.creditedMinor,
+            })),
+          ),
+        },
+      );
+      if (!bill.finished && carries.has(bill.statementDate)) {
+        expectSame(
+          `${where}: bill ${bill.statementDate} accrual carry`,
+          bill.carry,
+          carries.get(bill.statementDate),
+        );
+      }
+    });
+    const shownPlans = new Map(shown.plans.map((plan) => [plan.orderId, plan]));
+    expectSame(`${where}: plans`, line.plans.map((p) => p.orderId).sort(), [...shownPlans.keys()].sort());
+    for (const plan of line.plans) {
+      const actual = shownPlans.get(plan.orderId)!;
+      if (plan.planId === null) plan.planId = actual._id; // learned from the system, then held to it
+      expectSame(
+        `${where}: plan of ${plan.orderId}`,
+        {
+          _id: plan.planId,
+          principalMinor: plan.principalMinor,
+          periods: plan.periods,
+          tier: plan.tier,
+          feeRateBpsPerPeriod: plan.feeRateBps,
+          totalFeeMinor: plan.totalFeeMinor,
+          schedule: plan.schedule,
+          remaining: plan.remaining,
+          billedPeriods: plan.billedPeriods,
+          feeWrittenOffMinor: plan.feeWrittenOffMinor,
+          status: plan.status,
+        },
+        {
+          _id: actual._id,
+          principalMinor: actual.principalMinor,
+          periods: actual.periods,
+          tier: actual.tier,
+          feeRateBpsPerPeriod: actual.feeRateBpsPerPeriod,
+          totalFeeMinor: actual.totalFeeMinor,
+          schedule: actual.schedule.map(pickPeriod),
+          remaining: actual.remaining.map(pickPeriod),
+          billedPeriods: actual.billedPeriods,
+          feeWrittenOffMinor: actual.feeWrittenOffMinor,
+          status: actual.status,
+        },
+      );
+    }
+  }
+
+  private compareOrders(observed: Observation): void {
+    const lineIds = [...observed.lines.keys()];
+    const expected = [...this.orders.values()].filter((o) => observed.complete || lineIds.includes(o.lineId));
+    expectSame(
+      observed.complete ? 'every order the system has' : 'the orders of the lines shown',
+      expected.map((o) => o.orderId).sort(),
+      observed.orders.map((o) => o._id).sort(),
+    );
+    for (const actual of observed.orders) {
+      const order = this.orders.get(actual._id)!;
+      expectSame(
+        `order ${actual._id}`,
+        [order.status, order.totalMinor, order.capturedMinor, order.refundedMinor],
+        [actual.status, actual.totalMinor, actual.capturedMinor, actual.refundedMinor],
+      );
+    }
+  }
+
+  /** Invariants of what the system shows, whatever the model says. */
+  private checkInvariants(line: LineModel, shown: LineObservation, orders: OrderDoc[]): void {
+    const where = `line ${line.lineId}`;
+    let billedPrincipalOwed = 0;
+    for (const bill of shown.bills) {
+      const amounts = components.map((c) => bill.billed[c] - bill.paid[c] - bill.credited[c]);
+      expectTrue(
+        `${where}: bill ${bill.statementDate} owes nothing negative`,
+        amounts.every((a) => a >= 0),
+        bill,
+      );
+      const owedMinor = amounts.reduce((sum, a) => sum + a, 0);
+      expectSame(
+        `${where}: bill ${bill.statementDate} owed = billed - paid - credited`,
+        owedMinor,
+        bill.owedMinor,
+      );
+      expectSame(
+        `${where}: bill ${bill.statementDate} is PAID/SETTLED exactly when it owes nothing`,
+        owedMinor === 0,
+        bill.status === 'PAID' || bill.status === 'SETTLED',
+      );
+      billedPrincipalOwed +=
+        bill.billed.FULL_PAY_PRINCIPAL -
+        bill.paid.FULL_PAY_PRINCIPAL -
+        bill.credited.FULL_PAY_PRINCIPAL +
+        bill.billed.INSTALLMENT_PRINCIPAL -
+        bill.paid.INSTALLMENT_PRINCIPAL -
+        bill.credited.INSTALLMENT_PRINCIPAL;
+      const base = components
+        .filter((c) => c !== 'INTEREST' && c !== 'PENALTIES')
+        .reduce((sum, c) => sum + bill.billed[c] - bill.paid[c] - bill.credited[c], 0);
+      const accrued: [number, number] = [bill.billed.INTEREST, bill.billed.PENALTIES];
+      const before = this.previousBills.get(bill._id);
+      if (before && (before.base === 0 || before.owed === 0)) {
+        expectSame(
+          `${where}: bill ${bill.statementDate} accrues nothing once nothing is owed`,
+          before.accrued,
+          accrued,
+        );
+      }
+      this.previousBills.set(bill._id, { base, accrued, owed: owedMinor });
+    }
+    const unbilledFull = (shown.line.state?.unbilledCharges ?? []).reduce((sum, c) => sum + c.amountMinor, 0);
+    const unbilledPlans = shown.plans
+      .filter((plan) => plan.status === 'ACTIVE')
+      .reduce(
+        (sum, plan) =>
+          sum +
+          plan.remaining
+            .filter((p) => p.index > plan.billedPeriods)
+            .reduce((s, p) => s + p.principalMinor, 0),
+        0,
+      );
+    expectSame(
+      `${where}: principal owed on bills + unbilled principal = the line's outstanding principal`,
+      billedPrincipalOwed + unbilledFull + unbilledPlans,
+      shown.line.usedMinor,
+    );
+
+    const lineOrders = orders.filter((o) => o.lineId === line.lineId);
+    for (const order of lineOrders) {
+      expectTrue(
+        `order ${order._id}: refunded <= captured`,
+        order.refundedMinor <= order.capturedMinor,
+        order,
+      );
+    }
+    // Every captured charge and plan period is on at most one bill; billed periods on exactly one.
+    const onBills = new Map<string, number>();
+    for (const bill of shown.bills) {
+      for (const item of bill.items) {
+        if (item.kind === 'INSTALLMENT_FEE') continue;
+        const key = `${item.chargeId}#${item.period ?? 0}`;
+        onBills.set(key, (onBills.get(key) ?? 0) + 1);
+      }
+    }
+    for (const [key, count] of onBills) expectSame(`${where}: ${key} is on one bill`, 1, count);
+    const unbilledIds = new Set((shown.line.state?.unbilledCharges ?? []).map((c) => c.chargeId));
+    for (const order of lineOrders.filter((o) => o.plan === 'FULL' && o.capturedMinor > 0)) {
+      const model = line.charges.find((c) => c.chargeId === order.authorizationId);
+      const billed = onBills.has(`${order.authorizationId}#0`);
+      const settled = model !== undefined && model.billedOn === null && model.unbilledMinor === 0;
+      expectTrue(
+        `${where}: FULL charge of ${order._id} is on a bill, unbilled, or refunded/prepaid before billing`,
+        billed || unbilledIds.has(order.authorizationId) || settled,
+        { billed, unbilled: unbilledIds.has(order.authorizationId), settled },
+      );
+    }
+    for (const plan of shown.plans) {
+      const chargeId = lineOrders.find((o) => o._id === plan.orderId)?.authorizationId;
+      for (let index = 1; index <= plan.periods; index += 1) {
+        expectSame(
+          `${where}: period ${index} of ${plan._id} is on a bill iff billed`,
+          index <= plan.billedPeriods,
+          onBills.has(`${chargeId}#${index}`),
+        );
+      }
+    }
+
+    // Money conservation, from the system's own orders and line against the flows the auditor saw.
+    const captured = lineOrders.reduce((sum, o) => sum + o.capturedMinor, 0);
+    const refunded = lineOrders.reduce((sum, o) => sum + o.refundedMinor, 0);
+    expectSame(
+      `${where}: captured - refunds (net of refunds returned to the credit balance) - principal repaid = outstanding principal`,
+      captured - (refunded - line.flows.refundsToBalanceMinor) - line.flows.principalPaidMinor,
+      shown.line.usedMinor,
+    );
+    const charged = shown.bills.reduce(
+      (sum, b) => sum + b.billed.INSTALLMENT_FEES + b.billed.INTEREST + b.billed.PENALTIES,
+      0,
+    );
+    expectSame(
+      `${where}: what the customer owes net of the credit balance = captured + fees, interest and penalties billed - repaid - refunded + paid out`,
+      captured + charged - line.flows.repaidMinor - refunded + line.flows.paidOutMinor,
+      shown.line.usedMinor +
+        shown.line.installmentFeesOwedMinor +
+        shown.line.interestOwedMinor +
+        shown.line.penaltiesOwedMinor -
+        shown.line.creditBalanceMinor,
+    );
+  }
+}
+
+function pickAmounts(amounts: Record<Component, number>): Amounts {
+  return Object.fromEntries(components.map((c) => [c, amounts[c]])) as Amounts;
+}
+
+function pickPeriod(period: { index: number; principalMinor: number; feeMinor: number }): PeriodModel {
+  return { index: period.index, principalMinor: period.principalMinor, feeMinor: period.feeMinor };
+}
+
+/** Items compared as a set: the rules freeze the lines, not their order. */
+function canonicalItems(items: ItemModel[]): ItemModel[] {
+  return items
+    .map((item) => ({ ...item }))
+    .sort((a, b) =>
+      `${a.chargeId}|${a.kind}|${String(a.period).padStart(3, '0')}`.localeCompare(
+        `${b.chargeId}|${b.kind}|${String(b.period).padStart(3, '0')}`,
+      ),
+    );
+}
