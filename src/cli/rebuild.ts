@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig } from '../config';
-import { RebuildService } from '../services/rebuild.service';
+import { RebuildService } from '../app/billing/rebuild.service';
 import { connectDatabase } from '../storage/database';
 import { databaseUri, startEngine } from '../storage/engine/engine';
 import { createRepositories } from '../storage/repositories/repositories';

@@ -7,7 +7,7 @@ import type { CreditLineDoc } from '../storage/models/credit-line.model';
 import { planProjection } from '../storage/models/installment-plan.model';
 import { ledgerEntryId, type LedgerEntryDoc } from '../storage/models/ledger-entry.model';
 import type { Repositories } from '../storage/repositories/repositories';
-import { AppError } from '../services/errors';
+import { AppError } from '../errors';
 import { KeyedMutex } from './keyed-mutex';
 
 /**

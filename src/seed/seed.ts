@@ -1,6 +1,6 @@
 import type { Repositories } from '../storage/repositories/repositories';
 import { demoBindings, demoApplicants, demoPartners, demoProducts, demoUsers, seededAt } from './demo-data';
-import { CreditLineOpeningService } from '../services/credit-line-opening.service';
+import { CreditLineOpeningService } from '../app/credit/credit-line-opening.service';
 
 /** Inserts the demo data; rows already there are left as they are. Returns how many were new. */
 export async function seedDemoData(repos: Repositories): Promise<number> {

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { assertLineState, lineFigures } from '../../src/core/ledger/line-state';
 import { LedgerWriter } from '../../src/ledger/ledger-writer';
-import { CheckoutService } from '../../src/services/checkout.service';
-import { ClockService } from '../../src/services/clock.service';
+import { CheckoutService } from '../../src/app/orders/checkout.service';
+import { ClockService } from '../../src/app/common/clock.service';
 import { seedDemoData } from '../../src/seed/seed';
 import { testDatabase } from '../support/test-database';
 

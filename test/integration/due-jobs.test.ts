@@ -1,6 +1,6 @@
-import { createDueJobs } from '../../src/services/due-jobs.service';
-import type { NotificationSender } from '../../src/services/outbox.service';
-import type { PaymentRail } from '../../src/services/payment-rail';
+import { createDueJobs } from '../../src/app/billing/due-jobs.service';
+import type { NotificationSender } from '../../src/app/billing/outbox.service';
+import type { PaymentRail } from '../../src/app/repayment/payment-rail';
 import type { NotificationDoc } from '../../src/storage/models/notification.model';
 import { testDatabase } from '../support/test-database';
 import { operator, world } from '../support/world';

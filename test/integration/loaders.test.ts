@@ -1,6 +1,6 @@
-import { ordersPageLoader } from '../../src/services/orders-loader';
-import { StoreService } from '../../src/services/store.service';
-import { WalletService } from '../../src/services/wallet.service';
+import { ordersPageLoader } from '../../src/app/orders/orders-loader';
+import { StoreService } from '../../src/app/orders/store.service';
+import { WalletService } from '../../src/app/wallets/wallet.service';
 import { seedDemoData } from '../../src/seed/seed';
 import { testDatabase } from '../support/test-database';
 

@@ -1,4 +1,3 @@
-import type { KnownDiscrepancy } from '../simulation/auditor';
 import { simulate } from '../simulation/driver';
 import { testDatabase } from '../support/test-database';
 
@@ -8,7 +7,6 @@ import { testDatabase } from '../support/test-database';
  */
 const seeds = process.env.SIM_SEED ? [Number(process.env.SIM_SEED)] : [1, 2];
 const steps = Number(process.env.SIM_STEPS ?? 150);
-const tolerate = (process.env.SIM_TOLERATE ?? '').split(',').filter(Boolean) as KnownDiscrepancy[];
 
 describe('simulation on the real engine', () => {
   test.each(seeds)(
@@ -19,7 +17,6 @@ describe('simulation on the real engine', () => {
         seed,
         steps,
         repos: t.repos,
-        tolerate,
         replay: 'SIM_SEED={seed} SIM_STEPS={steps} npx jest test/integration/simulation-engine.test.ts',
       });
       expect(result.steps).toBe(steps);

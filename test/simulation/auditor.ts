@@ -4,10 +4,10 @@ import type { BillComponent } from '../../src/core/ledger/line-state';
 import { alwaysBlockedCategories, channelPolicies, type Plan } from '../../src/core/policy/channel-policies';
 import type { RefusalReason } from '../../src/core/policy/refusal-reasons';
 import { scenarioQuotas } from '../../src/core/policy/scenario';
-import type { CheckoutResult } from '../../src/services/checkout.service';
-import type { DueJobsReport } from '../../src/services/due-jobs.service';
-import type { OrderResult, RefundResult } from '../../src/services/order-payment.service';
-import type { PayOutResult, RepayKind, RepayResult } from '../../src/services/repayment.service';
+import type { CheckoutResult } from '../../src/app/orders/checkout.service';
+import type { DueJobsReport } from '../../src/app/billing/due-jobs.service';
+import type { OrderResult, RefundResult } from '../../src/app/orders/order-payment.service';
+import type { PayOutResult, RepayKind, RepayResult } from '../../src/app/repayment/repayment.service';
 import type { BillDoc } from '../../src/storage/models/bill.model';
 import type { CreditLineDoc } from '../../src/storage/models/credit-line.model';
 import type { InstallmentPlanDoc } from '../../src/storage/models/installment-plan.model';
@@ -226,8 +226,6 @@ interface ReviewSnapshot {
   rewardedThirds: number;
   /** Open bills that went overdue and have not cut the limit yet (fresh: not reviewed before). */
   pendingCuts: { statementDate: Day; fresh: boolean }[];
-  /** An open overdue bill that already cut the limit. */
-  olderCutOpen: boolean;
 }
 
 interface LineModel {
@@ -260,15 +258,6 @@ interface LineModel {
   };
   review: ReviewSnapshot | null;
 }
-
-/**
- * Discrepancies already reported against the system, which a run may be told to let through (to
- * look for others meanwhile). Default: none, the auditor holds the system to the rules.
- * - `no-cut-while-overdue`: a bill that goes overdue while an older one still is does not cut the
- *   limit (money-rules: each bill that goes overdue cuts it once).
- */
-export const knownDiscrepancies = ['no-cut-while-overdue'] as const;
-export type KnownDiscrepancy = (typeof knownDiscrepancies)[number];
 
 export interface LineOpening {
   lineId: string;
@@ -403,11 +392,7 @@ export class Auditor {
     limitChanges: 0,
   };
 
-  constructor(
-    openings: LineOpening[],
-    products: readonly ProductDoc[],
-    private readonly tolerate: ReadonlySet<KnownDiscrepancy> = new Set(),
-  ) {
+  constructor(openings: LineOpening[], products: readonly ProductDoc[]) {
     this.products = new Map(products.map((product) => [product._id, product]));
     for (const opening of openings) {
       this.lineOfUser.set(opening.userId, opening.lineId);
@@ -1348,9 +1333,6 @@ export class Auditor {
           statementDate: cut.statementDate,
           fresh: cut.reviews === 0,
         })),
-        olderCutOpen: open.some(
-          (bill) => bill.overdue && !line.pendingCuts.some((cut) => cut.statementDate === bill.statementDate),
-        ),
       };
       for (const cut of line.pendingCuts) cut.reviews += 1;
     }
@@ -1447,11 +1429,7 @@ export class Auditor {
         expectSame(`${what}: cut to 70%, never below principal + holds`, cutTo, shown.limitMinor);
         line.pendingCuts.shift();
         limitMinor = cutTo;
-      } else if (
-        review.pendingCuts.some((cut) => cut.fresh) &&
-        cutTo < review.limitMinor &&
-        !(review.olderCutOpen && this.tolerate.has('no-cut-while-overdue'))
-      ) {
+      } else if (review.pendingCuts.some((cut) => cut.fresh) && cutTo < review.limitMinor) {
         throw new AuditFailure(
           `${what}: each bill that goes overdue cuts the limit once`,
           cutTo,

@@ -1,20 +1,13 @@
 import type { ApplicantInputs } from '../../src/core/risk/scorecard';
 import { demoProducts } from '../../src/seed/demo-data';
-import { CreditLineOpeningService } from '../../src/services/credit-line-opening.service';
-import type { PaymentRail, RailResult } from '../../src/services/payment-rail';
-import type { RepayKind } from '../../src/services/repayment.service';
+import { CreditLineOpeningService } from '../../src/app/credit/credit-line-opening.service';
+import type { PaymentRail, RailResult } from '../../src/app/repayment/payment-rail';
+import type { RepayKind } from '../../src/app/repayment/repayment.service';
 import { createMemoryDatabase } from '../../src/storage/memory/memory-database';
 import type { RepaymentDoc } from '../../src/storage/models/repayment.model';
 import { createRepositories, type Repositories } from '../../src/storage/repositories/repositories';
 import { world, type World } from '../support/world';
-import {
-  AuditFailure,
-  Auditor,
-  type KnownDiscrepancy,
-  type LineObservation,
-  type Observation,
-  type OrderModel,
-} from './auditor';
+import { AuditFailure, Auditor, type LineObservation, type Observation, type OrderModel } from './auditor';
 import { addDays, cstDate, cstMidnight } from './calendar';
 import type { Exchange, RailCall, SimReply, SimRequest } from './exchange';
 import { hash32, Prng } from './prng';
@@ -26,8 +19,6 @@ export interface SimulationOptions {
   repos?: Repositories;
   /** How to replay a failing seed, printed with the failure (`{seed}` and `{steps}` are filled in). */
   replay?: string;
-  /** Known discrepancies to let through (see `knownDiscrepancies`); default none. */
-  tolerate?: readonly KnownDiscrepancy[];
 }
 
 export interface SimulationResult {
@@ -178,7 +169,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       openedOn: cstDate(line.createdAt.getTime()),
     });
   }
-  const auditor = new Auditor(openings, demoProducts, new Set(options.tolerate ?? []));
+  const auditor = new Auditor(openings, demoProducts);
   const lineIds = openings.map((o) => o.lineId);
   const log: Exchange[] = [];
   const commands: Record<string, number> = {};

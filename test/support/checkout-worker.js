@@ -6,8 +6,8 @@
 require('reflect-metadata');
 const { connectDatabase } = require('../../dist/storage/database');
 const { createRepositories } = require('../../dist/storage/repositories/repositories');
-const { CheckoutService } = require('../../dist/services/checkout.service');
-const { ClockService } = require('../../dist/services/clock.service');
+const { CheckoutService } = require('../../dist/app/orders/checkout.service');
+const { ClockService } = require('../../dist/app/common/clock.service');
 const { LedgerWriter } = require('../../dist/ledger/ledger-writer');
 
 async function main() {

@@ -1,5 +1,5 @@
-import { AppError } from '../../src/services/errors';
-import { encodeCursor, pageQuery, toConnection } from '../../src/services/pagination';
+import { AppError } from '../../src/errors';
+import { encodeCursor, pageQuery, toConnection } from '../../src/app/common/pagination';
 
 describe('Relay pagination arguments', () => {
   test('defaults to 10 from the start', () => {

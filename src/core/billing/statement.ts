@@ -107,6 +107,7 @@ export function composeStatement(
       overdueCarriedMinor: 0,
     }),
     overdue: false,
+    limitCutDone: false,
     accruedDays: 0,
     accrualRemainder: 0,
   };

@@ -297,6 +297,10 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
         return reject('CUT_BELOW_USED');
       state.limitMinor = command.newLimitMinor;
       if (command.action === 'RAISE') state.raisesInStreak += 1;
+      if (command.action === 'CUT') {
+        const bill = state.bills.find((b) => b.billId === command.billId);
+        if (bill) bill.limitCutDone = true;
+      }
       return finish(head, state, command.newLimitMinor, accrued);
     }
   }

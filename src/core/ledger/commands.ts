@@ -40,7 +40,14 @@ export type LedgerCommand =
   | { type: 'PAY_OUT_CREDIT'; payoutId: string; amountMinor: MinorUnits }
   /** The rail could not pay a payout out: the money is back on the credit balance. */
   | { type: 'REVERSE_PAYOUT'; payoutId: string; amountMinor: MinorUnits }
-  | { type: 'REVIEW_LIMIT'; reviewId: string; action: LimitReviewAction; newLimitMinor: MinorUnits };
+  | {
+      type: 'REVIEW_LIMIT';
+      reviewId: string;
+      action: LimitReviewAction;
+      newLimitMinor: MinorUnits;
+      /** CUT: the overdue bill this cut is for. */
+      billId?: string;
+    };
 
 export const ledgerCommandTypes = [
   'OPEN',

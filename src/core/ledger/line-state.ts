@@ -54,6 +54,8 @@ export interface BillState {
   minimumDueMinor: MinorUnits;
   /** Its due day passed without the minimum paid. Once overdue, always overdue (then SETTLED). */
   overdue: boolean;
+  /** Its going overdue already cut the limit (each overdue bill cuts once, whatever the order). */
+  limitCutDone: boolean;
   /** Days after the due day already accrued (penalty when overdue, else revolving interest). */
   accruedDays: number;
   /** What the daily accruals left below one fen, in 1/10,000 fen: carried, so rounding never drifts. */

@@ -12,6 +12,8 @@ export interface LimitReviewInput {
   /** Raises this streak already earned; by default, one for each 3 bills before the newest. */
   raisesInStreak?: number;
   currentDaysOverdue: number;
+  /** Overdue bills that have not cut the limit yet: each cuts once. Default: one when overdue. */
+  uncutOverdueBills?: number;
   /** The line is FROZEN now. */
   frozen?: boolean;
 }
@@ -42,6 +44,9 @@ export function reviewLimit(input: LimitReviewInput): LimitReviewResult {
     return { action: 'FREEZE', newLimitMinor: input.limitMinor, reason: 'OVERDUE_OVER_30_DAYS' };
   }
   if (input.currentDaysOverdue > 0) {
+    if ((input.uncutOverdueBills ?? 1) === 0) {
+      return { action: 'KEEP', newLimitMinor: input.limitMinor, reason: 'ALREADY_CUT' };
+    }
     const cut = Math.max(input.usedMinor, mulDivFloor(input.limitMinor, cutToPercent, 100));
     return cut < input.limitMinor
       ? { action: 'CUT', newLimitMinor: cut, reason: 'OVERDUE' }
@@ -65,25 +70,37 @@ export function reviewLimit(input: LimitReviewInput): LimitReviewResult {
 export function limitReviewFor(
   state: LineState,
   today: BusinessDate,
-): { reviewId: string; action: Exclude<LimitReviewAction, 'KEEP'>; newLimitMinor: MinorUnits } | null {
+): {
+  reviewId: string;
+  action: Exclude<LimitReviewAction, 'KEEP'>;
+  newLimitMinor: MinorUnits;
+  billId?: string;
+} | null {
   const overdue = state.bills.filter((bill) => bill.overdue);
+  // A late-cut bill can fall due after a newer one: the next cut is for the earliest due still uncut.
+  const uncut = overdue
+    .filter((bill) => !bill.limitCutDone)
+    .sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.statementDate.localeCompare(b.statementDate));
   const review = reviewLimit({
     limitMinor: state.limitMinor,
     usedMinor: lineFigures(state).principalMinor + state.heldMinor,
     onTimeStreak: state.onTimeStreak,
     raisesInStreak: state.raisesInStreak,
     currentDaysOverdue: Math.max(0, ...overdue.map((bill) => daysBetween(bill.dueDate, today))),
+    uncutOverdueBills: uncut.length,
     frozen: state.status === 'FROZEN',
   });
   if (review.action === 'KEEP') return null;
+  if (review.action === 'CUT') {
+    const billId = uncut[0]!.billId;
+    return { reviewId: `cut:${billId}`, action: 'CUT', newLimitMinor: review.newLimitMinor, billId };
+  }
   const cause =
     review.action === 'RAISE'
       ? `ontime${state.onTimeBillsTotal - state.onTimeStreak}:${state.raisesInStreak + 1}`
       : review.action === 'UNFREEZE'
         ? today
-        : review.action === 'CUT'
-          ? overdue.at(-1)!.billId // each bill that goes overdue cuts once
-          : overdue[0]!.billId;
+        : overdue[0]!.billId;
   return {
     reviewId: `${review.action.toLowerCase()}:${cause}`,
     action: review.action,

@@ -1,4 +1,4 @@
-import type { Connection } from '../../services/pagination';
+import type { Connection } from '../../app/common/pagination';
 
 export function mapConnection<T, U>(connection: Connection<T>, map: (node: T) => U): Connection<U> {
   return {

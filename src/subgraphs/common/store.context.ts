@@ -1,4 +1,4 @@
-import type { StoreServices } from '../../services/store-services';
+import type { StoreServices } from '../../app/orders/store-services';
 import type { SubgraphContext } from './context';
 
 export type StoreContext = SubgraphContext<{ store: StoreServices }>;

@@ -1,6 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { AppError } from '../../services/errors';
+import { AppError } from '../../errors';
 
 /** Maps service errors to GraphQL errors with a stable `extensions.code`; hides internals of the rest. */
 export function formatSubgraphError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {

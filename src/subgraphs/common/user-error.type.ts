@@ -1,5 +1,5 @@
 import { Directive, Field, ObjectType } from 'type-graphql';
-import type { UserError as UserErrorShape } from '../../services/user-error';
+import type { UserError as UserErrorShape } from '../../app/common/user-error';
 
 @Directive('@shareable')
 @ObjectType({

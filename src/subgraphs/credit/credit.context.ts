@@ -1,8 +1,8 @@
-import type { ClockService } from '../../services/clock.service';
-import type { CreditService } from '../../services/credit.service';
-import type { DueJobsService } from '../../services/due-jobs.service';
-import type { OffersService } from '../../services/offers.service';
-import type { RepaymentService } from '../../services/repayment.service';
+import type { ClockService } from '../../app/common/clock.service';
+import type { CreditService } from '../../app/credit/credit.service';
+import type { DueJobsService } from '../../app/billing/due-jobs.service';
+import type { OffersService } from '../../app/credit/offers.service';
+import type { RepaymentService } from '../../app/repayment/repayment.service';
 import type { SubgraphContext } from '../common/context';
 
 export type CreditContext = SubgraphContext<{

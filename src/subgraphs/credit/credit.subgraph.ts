@@ -1,10 +1,10 @@
-import { ClockService } from '../../services/clock.service';
-import { CreditService } from '../../services/credit.service';
+import { ClockService } from '../../app/common/clock.service';
+import { CreditService } from '../../app/credit/credit.service';
 import { LedgerWriter } from '../../ledger/ledger-writer';
-import { createDueJobs } from '../../services/due-jobs.service';
-import { OffersService } from '../../services/offers.service';
-import { SimulatedRail } from '../../services/payment-rail';
-import { RepaymentService } from '../../services/repayment.service';
+import { createDueJobs } from '../../app/billing/due-jobs.service';
+import { OffersService } from '../../app/credit/offers.service';
+import { SimulatedRail } from '../../app/repayment/payment-rail';
+import { RepaymentService } from '../../app/repayment/repayment.service';
 import { buildSubgraph } from '../common/build-subgraph';
 import type { SubgraphDefinition } from '../common/subgraph-definition';
 import { CurrentBillResolver, UserBillsResolver } from './bill.resolver';

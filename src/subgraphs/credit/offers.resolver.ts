@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { decimalInput } from '../common/decimal-input';
-import { AppError } from '../../services/errors';
+import { AppError } from '../../errors';
 import { Channel } from './channel.enum';
 import type { CreditContext } from './credit.context';
 import { InstallmentOffer } from './installment-offer.type';

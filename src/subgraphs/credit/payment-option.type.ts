@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import type { PaymentOption as Option } from '../../services/offers.service';
+import type { PaymentOption as Option } from '../../app/credit/offers.service';
 import { PaymentPlan } from '../common/payment-plan.enum';
 import { InstallmentOffer } from './installment-offer.type';
 

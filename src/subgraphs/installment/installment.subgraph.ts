@@ -1,4 +1,4 @@
-import { createStoreServices } from '../../services/store-services';
+import { createStoreServices } from '../../app/orders/store-services';
 import { buildSubgraph } from '../common/build-subgraph';
 import type { StoreContext } from '../common/store.context';
 import type { SubgraphDefinition } from '../common/subgraph-definition';

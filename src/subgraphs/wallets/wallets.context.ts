@@ -1,4 +1,4 @@
-import type { WalletService } from '../../services/wallet.service';
+import type { WalletService } from '../../app/wallets/wallet.service';
 import type { SubgraphContext } from '../common/context';
 
 export type WalletsContext = SubgraphContext<{ wallets: WalletService }>;

@@ -1,4 +1,4 @@
-import { WalletService } from '../../services/wallet.service';
+import { WalletService } from '../../app/wallets/wallet.service';
 import { buildSubgraph } from '../common/build-subgraph';
 import type { SubgraphDefinition } from '../common/subgraph-definition';
 import { User } from './user.type';

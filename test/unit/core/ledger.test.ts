@@ -386,6 +386,28 @@ describe('limit review', () => {
     line.buy('2030-04-10', 'd', 10_000).statement('2030-05-05');
     expect(limitReviewFor(line.state!, '2030-05-06')).toBeNull();
   });
+  test('each bill that goes overdue cuts once, also a late-cut bill falling due after a newer one', () => {
+    // The 02-05 statement is cut late on 03-10, so it falls due 03-19 (cut + 9), after the 03-05
+    // statement (due 03-14): the newer bill goes overdue first.
+    const line = opened()
+      .buy('2030-01-20', 'a', 100_000)
+      .buy('2030-02-20', 'b', 50_000)
+      .statement('2030-02-05', '2030-03-10')
+      .statement('2030-03-05', '2030-03-10')
+      .accrue('2030-03-15');
+    expect(line.bill('b:2030-02-05').dueDate).toBe('2030-03-19');
+    // Used = 150,000 principal; 70% of 1,000,000 = 700,000.
+    const first = limitReviewFor(line.state!, '2030-03-15');
+    expect(first).toMatchObject({ action: 'CUT', newLimitMinor: 700_000, reviewId: 'cut:b:2030-03-05' });
+    line.do('2030-03-15', { type: 'REVIEW_LIMIT', ...first! });
+    expect(limitReviewFor(line.state!, '2030-03-16')).toBeNull();
+    line.accrue('2030-03-20');
+    // 70% of 700,000 = 490,000, still above the 150,000 used.
+    const second = limitReviewFor(line.state!, '2030-03-20');
+    expect(second).toMatchObject({ action: 'CUT', newLimitMinor: 490_000, reviewId: 'cut:b:2030-02-05' });
+    line.do('2030-03-20', { type: 'REVIEW_LIMIT', ...second! });
+    expect(limitReviewFor(line.state!, '2030-03-21')).toBeNull();
+  });
 });
 
 describe('invariants', () => {

@@ -1,4 +1,4 @@
-import type { RepaymentDoc } from '../storage/models/repayment.model';
+import type { RepaymentDoc } from '../../storage/models/repayment.model';
 
 /** PENDING: the rail has not confirmed yet; the repayment stays INITIATED and is asked again later. */
 export type RailResult =

@@ -1,21 +1,21 @@
 import { createHash } from 'node:crypto';
-import { isInstallmentPeriodCount } from '../core/installments/fee-rates';
-import { cartTotalMinor } from '../core/orders/order-amounts';
-import type { Plan } from '../core/policy/channel-policies';
-import { cartInstallmentPeriods } from '../core/policy/decide-authorization';
-import { refusalMessages, type RefusalReason } from '../core/policy/refusal-reasons';
-import type { Viewer } from '../auth/token';
-import { creditLineIdOf, sortableId } from '../storage/ids';
-import type { OrderDoc, OrderItem } from '../storage/models/order.model';
-import { type ProductDoc, type Store, storeChannel } from '../storage/models/product.model';
-import type { OrderRepository } from '../storage/repositories/order.repository';
-import type { Repositories } from '../storage/repositories/repositories';
-import { requireViewer } from './access';
-import type { ClockService } from './clock.service';
-import type { LedgerWriter } from '../ledger/ledger-writer';
-import { requestHash } from './request-hash';
-import { idempotencyKeyError, type UserError, userError } from './user-error';
-import { AppError } from './errors';
+import { isInstallmentPeriodCount } from '../../core/installments/fee-rates';
+import { cartTotalMinor } from '../../core/orders/order-amounts';
+import type { Plan } from '../../core/policy/channel-policies';
+import { cartInstallmentPeriods } from '../../core/policy/decide-authorization';
+import { refusalMessages, type RefusalReason } from '../../core/policy/refusal-reasons';
+import type { Viewer } from '../../auth/token';
+import { creditLineIdOf, sortableId } from '../../storage/ids';
+import type { OrderDoc, OrderItem } from '../../storage/models/order.model';
+import { type ProductDoc, type Store, storeChannel } from '../../storage/models/product.model';
+import type { OrderRepository } from '../../storage/repositories/order.repository';
+import type { Repositories } from '../../storage/repositories/repositories';
+import { requireViewer } from '../common/access';
+import type { ClockService } from '../common/clock.service';
+import type { LedgerWriter } from '../../ledger/ledger-writer';
+import { requestHash } from '../common/request-hash';
+import { idempotencyKeyError, type UserError, userError } from '../common/user-error';
+import { AppError } from '../../errors';
 
 export interface CheckoutInput {
   items: { productId: string; quantity: number }[];

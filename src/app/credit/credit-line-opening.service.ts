@@ -1,10 +1,10 @@
-import { assertStatementDay } from '../core/billing/calendar';
-import { type ApplicantInputs, assessApplicant } from '../core/risk/scorecard';
-import { creditLineIdOf } from '../storage/ids';
-import type { CreditLineDoc } from '../storage/models/credit-line.model';
-import type { Repositories } from '../storage/repositories/repositories';
-import { LedgerWriter } from '../ledger/ledger-writer';
-import { requestHash } from './request-hash';
+import { assertStatementDay } from '../../core/billing/calendar';
+import { type ApplicantInputs, assessApplicant } from '../../core/risk/scorecard';
+import { creditLineIdOf } from '../../storage/ids';
+import type { CreditLineDoc } from '../../storage/models/credit-line.model';
+import type { Repositories } from '../../storage/repositories/repositories';
+import { LedgerWriter } from '../../ledger/ledger-writer';
+import { requestHash } from '../common/request-hash';
 
 /** Opens a credit line: the scorecard sets limit and tier, the ledger's first entry opens it. */
 export class CreditLineOpeningService {

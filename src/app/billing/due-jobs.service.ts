@@ -1,15 +1,15 @@
-import type { Viewer } from '../auth/token';
-import { isAutoDebitDue } from '../core/billing/bill-status';
-import { businessDate } from '../core/time/business-date';
-import { LedgerWriter } from '../ledger/ledger-writer';
-import type { Repositories } from '../storage/repositories/repositories';
-import { requireOperator } from './access';
+import type { Viewer } from '../../auth/token';
+import { isAutoDebitDue } from '../../core/billing/bill-status';
+import { businessDate } from '../../core/time/business-date';
+import { LedgerWriter } from '../../ledger/ledger-writer';
+import type { Repositories } from '../../storage/repositories/repositories';
+import { requireOperator } from '../common/access';
 import { type BillingReport, BillingService } from './billing.service';
-import type { ClockService } from './clock.service';
-import { OrderPaymentService } from './order-payment.service';
+import type { ClockService } from '../common/clock.service';
+import { OrderPaymentService } from '../orders/order-payment.service';
 import { LogSender, type NotificationSender, OutboxService } from './outbox.service';
-import { type PaymentRail, SimulatedRail } from './payment-rail';
-import { RepaymentService } from './repayment.service';
+import { type PaymentRail, SimulatedRail } from '../repayment/payment-rail';
+import { RepaymentService } from '../repayment/repayment.service';
 
 export interface DueJobsReport extends BillingReport {
   ranAt: Date;

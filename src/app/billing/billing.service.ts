@@ -1,16 +1,16 @@
-import { isDueSoon, remainingMinimumMinor } from '../core/billing/bill-status';
-import { statementDatesDue } from '../core/billing/statement';
-import { billOwedMinor } from '../core/ledger/line-state';
-import { formatMinor } from '../core/money';
-import { accrualDue, penaltyBpsPerDay } from '../core/overdue/penalty';
-import { formatRateBps as formatBps } from '../core/installments/annualized-rate';
-import { limitReviewFor } from '../core/risk/limit-review';
-import { businessDate } from '../core/time/business-date';
-import type { AppendOutcome, LedgerWriter } from '../ledger/ledger-writer';
-import type { CreditLineDoc } from '../storage/models/credit-line.model';
-import type { Repositories } from '../storage/repositories/repositories';
+import { isDueSoon, remainingMinimumMinor } from '../../core/billing/bill-status';
+import { statementDatesDue } from '../../core/billing/statement';
+import { billOwedMinor } from '../../core/ledger/line-state';
+import { formatMinor } from '../../core/money';
+import { accrualDue, penaltyBpsPerDay } from '../../core/overdue/penalty';
+import { formatRateBps as formatBps } from '../../core/installments/annualized-rate';
+import { limitReviewFor } from '../../core/risk/limit-review';
+import { businessDate } from '../../core/time/business-date';
+import type { AppendOutcome, LedgerWriter } from '../../ledger/ledger-writer';
+import type { CreditLineDoc } from '../../storage/models/credit-line.model';
+import type { Repositories } from '../../storage/repositories/repositories';
 import type { OutboxService } from './outbox.service';
-import { requestHash } from './request-hash';
+import { requestHash } from '../common/request-hash';
 
 export interface BillingReport {
   billsIssued: number;

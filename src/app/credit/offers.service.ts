@@ -1,20 +1,20 @@
-import { installmentPeriodCounts } from '../core/installments/fee-rates';
-import { type InstallmentOffer, priceInstallments } from '../core/installments/schedule';
-import { lineRiskInputs } from '../core/ledger/apply';
-import type { Channel, Plan } from '../core/policy/channel-policies';
+import { installmentPeriodCounts } from '../../core/installments/fee-rates';
+import { type InstallmentOffer, priceInstallments } from '../../core/installments/schedule';
+import { lineRiskInputs } from '../../core/ledger/apply';
+import type { Channel, Plan } from '../../core/policy/channel-policies';
 import {
   cartInstallmentPeriods,
   decideAuthorization,
   type OfferRequest,
   offeredInstallmentPeriods,
-} from '../core/policy/decide-authorization';
-import { refusalMessages, type RefusalReason } from '../core/policy/refusal-reasons';
-import type { Viewer } from '../auth/token';
-import { storeChannel } from '../storage/models/product.model';
-import type { Repositories } from '../storage/repositories/repositories';
-import { requireViewer } from './access';
-import type { ClockService } from './clock.service';
-import { AppError } from './errors';
+} from '../../core/policy/decide-authorization';
+import { refusalMessages, type RefusalReason } from '../../core/policy/refusal-reasons';
+import type { Viewer } from '../../auth/token';
+import { storeChannel } from '../../storage/models/product.model';
+import type { Repositories } from '../../storage/repositories/repositories';
+import { requireViewer } from '../common/access';
+import type { ClockService } from '../common/clock.service';
+import { AppError } from '../../errors';
 
 /** What an offer is asked for: the amount in a channel, for a category and optionally one product. */
 export interface OfferQuery {

@@ -1,16 +1,16 @@
-import type { Viewer } from '../auth/token';
-import type { OrderDoc } from '../storage/models/order.model';
-import type { RefundDoc } from '../storage/models/refund.model';
-import type { OrderRepository } from '../storage/repositories/order.repository';
-import type { Repositories } from '../storage/repositories/repositories';
-import { requireOperator, requireOwnerOrOperator } from './access';
-import type { ClockService } from './clock.service';
-import { AppError } from './errors';
-import { formatMinor } from '../core/money';
-import { checkRefund, holdsExpireIfPlacedBefore } from '../core/orders/order-amounts';
-import { type LedgerWriter, maxAppendAttempts } from '../ledger/ledger-writer';
-import { requestHash } from './request-hash';
-import { idempotencyKeyError, type UserError, userError } from './user-error';
+import type { Viewer } from '../../auth/token';
+import type { OrderDoc } from '../../storage/models/order.model';
+import type { RefundDoc } from '../../storage/models/refund.model';
+import type { OrderRepository } from '../../storage/repositories/order.repository';
+import type { Repositories } from '../../storage/repositories/repositories';
+import { requireOperator, requireOwnerOrOperator } from '../common/access';
+import type { ClockService } from '../common/clock.service';
+import { AppError } from '../../errors';
+import { formatMinor } from '../../core/money';
+import { checkRefund, holdsExpireIfPlacedBefore } from '../../core/orders/order-amounts';
+import { type LedgerWriter, maxAppendAttempts } from '../../ledger/ledger-writer';
+import { requestHash } from '../common/request-hash';
+import { idempotencyKeyError, type UserError, userError } from '../common/user-error';
 
 export interface OrderResult {
   order: OrderDoc | null;

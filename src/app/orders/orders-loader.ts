@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
-import type { OrderDoc } from '../storage/models/order.model';
-import type { OrderRepository } from '../storage/repositories/order.repository';
-import type { Page, PageQuery } from '../storage/repositories/page';
+import type { OrderDoc } from '../../storage/models/order.model';
+import type { OrderRepository } from '../../storage/repositories/order.repository';
+import type { Page, PageQuery } from '../../storage/repositories/page';
 
 interface OrdersKey {
   userId: string;

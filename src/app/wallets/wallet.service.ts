@@ -1,10 +1,10 @@
-import type { Viewer } from '../auth/token';
-import type { ChannelBindingDoc } from '../storage/models/channel-binding.model';
-import type { PartnerDoc } from '../storage/models/partner.model';
-import type { Repositories } from '../storage/repositories/repositories';
-import { requireOwner } from './access';
-import { AppError } from './errors';
-import { groupedLoader, keyedLoader } from './keyed-loader';
+import type { Viewer } from '../../auth/token';
+import type { ChannelBindingDoc } from '../../storage/models/channel-binding.model';
+import type { PartnerDoc } from '../../storage/models/partner.model';
+import type { Repositories } from '../../storage/repositories/repositories';
+import { requireOwner } from '../common/access';
+import { AppError } from '../../errors';
+import { groupedLoader, keyedLoader } from '../common/keyed-loader';
 
 /** Partners and the user's channel bindings, for one request. */
 export class WalletService {

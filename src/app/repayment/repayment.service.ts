@@ -1,18 +1,18 @@
 import { createHash } from 'node:crypto';
-import type { Viewer } from '../auth/token';
-import { formatMinor } from '../core/money';
-import { stateAt } from '../core/overdue/penalty';
-import { amountDue, type RepayKind } from '../core/repayment/amount-due';
-import { businessDate } from '../core/time/business-date';
-import type { LedgerWriter } from '../ledger/ledger-writer';
-import { creditLineIdOf } from '../storage/ids';
-import type { PaymentSource, RepaymentDoc } from '../storage/models/repayment.model';
-import type { Repositories } from '../storage/repositories/repositories';
-import { requireViewer } from './access';
-import type { ClockService } from './clock.service';
+import type { Viewer } from '../../auth/token';
+import { formatMinor } from '../../core/money';
+import { stateAt } from '../../core/overdue/penalty';
+import { amountDue, type RepayKind } from '../../core/repayment/amount-due';
+import { businessDate } from '../../core/time/business-date';
+import type { LedgerWriter } from '../../ledger/ledger-writer';
+import { creditLineIdOf } from '../../storage/ids';
+import type { PaymentSource, RepaymentDoc } from '../../storage/models/repayment.model';
+import type { Repositories } from '../../storage/repositories/repositories';
+import { requireViewer } from '../common/access';
+import type { ClockService } from '../common/clock.service';
 import type { PaymentRail } from './payment-rail';
-import { requestHash } from './request-hash';
-import { idempotencyKeyError, type UserError, userError } from './user-error';
+import { requestHash } from '../common/request-hash';
+import { idempotencyKeyError, type UserError, userError } from '../common/user-error';
 
 export type { RepayKind };
 

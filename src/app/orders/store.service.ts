@@ -1,15 +1,15 @@
-import type { Viewer } from '../auth/token';
-import type { OrderDoc } from '../storage/models/order.model';
-import type { ProductDoc, Store } from '../storage/models/product.model';
-import type { OrderRepository } from '../storage/repositories/order.repository';
-import type { ProductRepository } from '../storage/repositories/product.repository';
-import type { Repositories } from '../storage/repositories/repositories';
-import type { InstallmentPlanDoc } from '../storage/models/installment-plan.model';
-import { requireOwner, requireOwnerOrOperator } from './access';
-import { AppError } from './errors';
-import { keyedLoader } from './keyed-loader';
+import type { Viewer } from '../../auth/token';
+import type { OrderDoc } from '../../storage/models/order.model';
+import type { ProductDoc, Store } from '../../storage/models/product.model';
+import type { OrderRepository } from '../../storage/repositories/order.repository';
+import type { ProductRepository } from '../../storage/repositories/product.repository';
+import type { Repositories } from '../../storage/repositories/repositories';
+import type { InstallmentPlanDoc } from '../../storage/models/installment-plan.model';
+import { requireOwner, requireOwnerOrOperator } from '../common/access';
+import { AppError } from '../../errors';
+import { keyedLoader } from '../common/keyed-loader';
 import { ordersPageLoader } from './orders-loader';
-import { type Connection, maxPageSize, pageQuery, pageSize, toConnection } from './pagination';
+import { type Connection, maxPageSize, pageQuery, pageSize, toConnection } from '../common/pagination';
 
 /** Catalog and orders of one store (the mall or the installment store), for one request. */
 export class StoreService {

@@ -1,8 +1,8 @@
-import type { AppMode } from '../config';
-import type { ClockRepository } from '../storage/repositories/clock.repository';
-import { AppError } from './errors';
+import type { AppMode } from '../../config';
+import type { ClockRepository } from '../../storage/repositories/clock.repository';
+import { AppError } from '../../errors';
 import { requireOperator } from './access';
-import type { Viewer } from '../auth/token';
+import type { Viewer } from '../../auth/token';
 
 /**
  * The business clock. Production: the wall clock. Local/test mode: the wall clock plus an offset stored

@@ -1,10 +1,10 @@
-import type { Viewer } from '../auth/token';
-import type { AppMode } from '../config';
-import type { Store } from '../storage/models/product.model';
-import type { Repositories } from '../storage/repositories/repositories';
+import type { Viewer } from '../../auth/token';
+import type { AppMode } from '../../config';
+import type { Store } from '../../storage/models/product.model';
+import type { Repositories } from '../../storage/repositories/repositories';
 import { CheckoutService } from './checkout.service';
-import { ClockService } from './clock.service';
-import { LedgerWriter } from '../ledger/ledger-writer';
+import { ClockService } from '../common/clock.service';
+import { LedgerWriter } from '../../ledger/ledger-writer';
 import { OrderPaymentService } from './order-payment.service';
 import { StoreService } from './store.service';
 

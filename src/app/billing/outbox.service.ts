@@ -1,5 +1,5 @@
-import type { NotificationDoc, NotificationKind } from '../storage/models/notification.model';
-import type { NotificationRepository } from '../storage/repositories/notification.repository';
+import type { NotificationDoc, NotificationKind } from '../../storage/models/notification.model';
+import type { NotificationRepository } from '../../storage/repositories/notification.repository';
 
 /** Where reminders go: SMS, push, the partner's channel... Each sender is one adapter. */
 export interface NotificationSender {

@@ -1,13 +1,13 @@
-import type { Viewer } from '../auth/token';
-import type { CreditLineDoc } from '../storage/models/credit-line.model';
-import type { UserDoc } from '../storage/models/user.model';
-import type { Repositories } from '../storage/repositories/repositories';
-import { requireOwner, requireViewer } from './access';
-import { AppError } from './errors';
-import { keyedLoader } from './keyed-loader';
-import { type Connection, pageQuery, toConnection } from './pagination';
-import type { LedgerEntryDoc } from '../storage/models/ledger-entry.model';
-import type { BillDoc } from '../storage/models/bill.model';
+import type { Viewer } from '../../auth/token';
+import type { CreditLineDoc } from '../../storage/models/credit-line.model';
+import type { UserDoc } from '../../storage/models/user.model';
+import type { Repositories } from '../../storage/repositories/repositories';
+import { requireOwner, requireViewer } from '../common/access';
+import { AppError } from '../../errors';
+import { keyedLoader } from '../common/keyed-loader';
+import { type Connection, pageQuery, toConnection } from '../common/pagination';
+import type { LedgerEntryDoc } from '../../storage/models/ledger-entry.model';
+import type { BillDoc } from '../../storage/models/bill.model';
 
 /** Users and their credit lines, for one request (its loaders cache per request only). */
 export class CreditService {

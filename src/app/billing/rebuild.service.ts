@@ -1,13 +1,13 @@
-import { applyCommand } from '../core/ledger/apply';
-import type { LineState } from '../core/ledger/line-state';
-import { billProjection, type BillDoc } from '../storage/models/bill.model';
-import { type CreditLineDoc, lineProjection } from '../storage/models/credit-line.model';
-import { planProjection, type InstallmentPlanDoc } from '../storage/models/installment-plan.model';
-import type { LedgerEntryDoc } from '../storage/models/ledger-entry.model';
-import type { OrderDoc } from '../storage/models/order.model';
-import type { OrderRepository } from '../storage/repositories/order.repository';
-import type { Repositories } from '../storage/repositories/repositories';
-import { requestHash } from './request-hash';
+import { applyCommand } from '../../core/ledger/apply';
+import type { LineState } from '../../core/ledger/line-state';
+import { billProjection, type BillDoc } from '../../storage/models/bill.model';
+import { type CreditLineDoc, lineProjection } from '../../storage/models/credit-line.model';
+import { planProjection, type InstallmentPlanDoc } from '../../storage/models/installment-plan.model';
+import type { LedgerEntryDoc } from '../../storage/models/ledger-entry.model';
+import type { OrderDoc } from '../../storage/models/order.model';
+import type { OrderRepository } from '../../storage/repositories/order.repository';
+import type { Repositories } from '../../storage/repositories/repositories';
+import { requestHash } from '../common/request-hash';
 
 export interface RebuildReport {
   linesChecked: number;

@@ -1,5 +1,5 @@
-import type { Page, PageQuery } from '../storage/repositories/page';
-import { AppError } from './errors';
+import type { Page, PageQuery } from '../../storage/repositories/page';
+import { AppError } from '../../errors';
 
 export const defaultPageSize = 10;
 export const maxPageSize = 50;
