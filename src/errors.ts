@@ -6,7 +6,11 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'IDEMPOTENCY_KEY_REUSED'
-  | 'NOT_AVAILABLE';
+  | 'NOT_AVAILABLE'
+  | 'INSUFFICIENT_SCOPE'
+  | 'CONSENT_MISSING'
+  | 'CONSENT_EXPIRED'
+  | 'BINDING_NOT_ACTIVE';
 
 export class AppError extends Error {
   constructor(

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { signOperatorToken, signUserToken } from './auth/token';
+import { signOperatorToken, signPartnerToken, signUserToken } from './auth/token';
 import { loadConfig, subgraphNames } from './config';
 import { type RunningChild, startChild } from './runtime/child';
-import { demoUserId } from './seed/demo-data';
+import { demoPartners, demoUserId } from './seed/demo-data';
 import { seedDemoData } from './seed/seed';
 import { connectDatabase, ensureIndexes } from './storage/database';
 import { databaseUri, startEngine } from './storage/engine/engine';
@@ -56,6 +56,12 @@ async function main(): Promise<void> {
       ),
       DEMO_TOKEN: demoToken,
       OPERATOR_TOKEN: operatorToken,
+      PARTNER_TOKEN: signPartnerToken(
+        config.authSecret,
+        demoPartners[0]!._id,
+        demoPartners[0]!.scopes,
+        12 * 3600,
+      ),
     });
     children.push(gateway);
     for (const child of children) {
@@ -75,8 +81,16 @@ async function main(): Promise<void> {
       `playground: open ${gateway.url} in a browser (health: ${gateway.url.replace('/graphql', '/healthz')})`,
     );
     console.log(`demo user ${demoUserId} token (also prefilled in the playground):\n${demoToken}`);
-    if (config.mode === 'local')
+    if (config.mode === 'local') {
       console.log(`operator token (the playground's second tab):\n${operatorToken}`);
+      const tokenUrl = gateway.url.replace('/graphql', '/oauth/token');
+      console.log(`demo partners (client credentials at POST ${tokenUrl}; the playground's Partner tab):`);
+      for (const partner of demoPartners) {
+        console.log(
+          `  ${partner.name} (${partner.kind}): client_id=${partner._id} client_secret=${partner.demoClientSecret} scopes="${partner.scopes.join(' ')}"`,
+        );
+      }
+    }
     if (process.send) process.send({ type: 'ready', url: gateway.url });
   } catch (error) {
     console.error('start failed:', error);

@@ -1,10 +1,18 @@
 import jwt from 'jsonwebtoken';
 
-/** Who is calling. Partners and operators get their own kinds in later issues. */
+/**
+ * Who is calling: a user, an operator (scope `operator`) or a partner app (scope `partner`, with
+ * `partnerId`). A partner's `userId` is `partner:<id>`, which no user id can equal, so an owner check
+ * never lets a partner through by accident.
+ */
 export interface Viewer {
   userId: string;
   scopes: string[];
+  partnerId?: string;
 }
+
+/** Partner access tokens are short-lived (OAuth 2.0 client credentials). */
+export const partnerTokenTtlSeconds = 15 * 60;
 
 const issuer = 'creditgraph';
 const audience = 'creditgraph-api';
@@ -16,6 +24,16 @@ export function signUserToken(secret: string, userId: string, ttlSeconds = 7 * 2
 /** Operators ship orders, refund, and (local mode) move the business clock. */
 export function signOperatorToken(secret: string, operatorId = 'op_demo', ttlSeconds = 12 * 3600): string {
   return signToken(secret, operatorId, 'operator', ttlSeconds);
+}
+
+/** A partner app's access token: its id and the scopes it was granted. */
+export function signPartnerToken(
+  secret: string,
+  partnerId: string,
+  scopes: readonly string[],
+  ttlSeconds = partnerTokenTtlSeconds,
+): string {
+  return signToken(secret, partnerId, ['partner', ...scopes].join(' '), ttlSeconds);
 }
 
 function signToken(secret: string, subject: string, scope: string, ttlSeconds: number): string {
@@ -38,7 +56,9 @@ export function verifyToken(secret: string, token: string): Viewer {
       throw new InvalidTokenError('token has no subject');
     }
     const scope = typeof claims.scope === 'string' ? claims.scope : '';
-    return { userId: claims.sub, scopes: scope.split(' ').filter(Boolean) };
+    const scopes = scope.split(' ').filter(Boolean);
+    if (scopes.includes('partner')) return { userId: `partner:${claims.sub}`, scopes, partnerId: claims.sub };
+    return { userId: claims.sub, scopes };
   } catch (error) {
     if (error instanceof InvalidTokenError) throw error;
     throw new InvalidTokenError(error instanceof Error ? error.message : 'invalid token');

@@ -17,6 +17,8 @@ async function main(): Promise<void> {
     authSecret: config.authSecret,
     demoToken: config.mode === 'local' ? process.env.DEMO_TOKEN : undefined,
     operatorToken: config.mode === 'local' ? process.env.OPERATOR_TOKEN : undefined,
+    partnerToken: config.mode === 'local' ? process.env.PARTNER_TOKEN : undefined,
+    walletsUrl: subgraphs.find((subgraph) => subgraph.name === 'wallets')?.url,
   });
   const server = http.createServer(gateway);
   await new Promise<void>((resolve) =>

@@ -134,10 +134,46 @@ mutation RunDueJobs {
 }
 `;
 
+/** A partner app's side (local mode): Lakeside Wallet, token prefilled (15 minutes from /oauth/token). */
+export const partnerOperations = `# Signed in as the demo wallet partner Lakeside Wallet (local mode). Its users are known only
+# by its own ids: lw-88231 is the demo shopper (full consent), lw-10417 consented to CREDIT_STATUS only.
+
+query BoundUser {
+  partnerUser(partnerUserId: "lw-88231") {
+    partnerUserId name phone creditStatus availableCredit { amount }
+    currentBill { dueDate status owed { amount } remainingMinimum { amount } }
+    consent { purpose fields expiresAt }
+  }
+}
+
+# Only CREDIT_STATUS was granted: the other fields answer null with CONSENT_MISSING.
+query PartlyConsented { partnerUser(partnerUserId: "lw-10417") { creditStatus phone availableCredit { amount } } }
+
+# Joint login: give the code to the user, who approves it in the app (approveBinding).
+mutation AskToBind {
+  requestBinding(input: { partnerUserId: "lw-new-1", purpose: "Pay with the credit line in Lakeside Wallet", fields: [CREDIT_STATUS, AVAILABLE_CREDIT, PAYMENTS], expiresInDays: 90 }) {
+    code expiresAt userErrors { field code message }
+  }
+}
+
+mutation PayInApp {
+  partnerCheckout(input: { partnerUserId: "lw-88231", merchantOrderRef: "LW-ORDER-1", amount: "199.00", category: "ELECTRONICS", plan: FULL, idempotencyKey: "playground-partner-1" }) {
+    payment { id status amount { amount } } userErrors { field code message }
+  }
+}
+
+mutation Capture($paymentId: ID!) {
+  capturePartnerPayment(input: { paymentId: $paymentId }) { payment { id status captured { amount } } userErrors { code message } }
+}
+
+query MyPayments { partnerPayments(first: 10) { edges { node { id kind status merchantRef amount { amount } captured { amount } refunded { amount } } } } }
+`;
+
 export interface PlaygroundOptions {
   /** Prefilled bearer tokens; only ever set in local mode. */
   demoToken?: string | undefined;
   operatorToken?: string | undefined;
+  partnerToken?: string | undefined;
 }
 
 const headers = (token: string | undefined) =>
@@ -162,6 +198,15 @@ export function playgroundConfig(options: PlaygroundOptions) {
                   null,
                   2,
                 ),
+              },
+            ]
+          : []),
+        ...(options.partnerToken
+          ? [
+              {
+                query: partnerOperations,
+                headers: headers(options.partnerToken) ?? null,
+                variables: JSON.stringify({ paymentId: 'paste a payment id' }, null, 2),
               },
             ]
           : []),

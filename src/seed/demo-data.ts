@@ -1,6 +1,8 @@
 import type { ChannelBindingDoc } from '../storage/models/channel-binding.model';
 import type { ApplicantInputs } from '../core/risk/scorecard';
 import type { PartnerDoc } from '../storage/models/partner.model';
+import type { ConsentField } from '../core/partners/consent';
+import { activePartnerUserKey, activeUserKey } from '../storage/repositories/channel-binding.repository';
 import type { ProductDoc } from '../storage/models/product.model';
 import type { UserDoc } from '../storage/models/user.model';
 
@@ -79,28 +81,101 @@ export const demoProducts: ProductDoc[] = [
   product('inst-bike', 'INSTALLMENT', 'E-bike', 'MOBILITY', 259_900, [3, 6]),
 ];
 
-export const demoPartners: PartnerDoc[] = [
+/** Demo partner apps. Their client secrets are demo values (local mode); only hashes are stored. */
+export const demoPartners: (Omit<PartnerDoc, 'clientSecretHash'> & { demoClientSecret: string })[] = [
   {
     _id: 'p_lakeside_wallet',
     name: 'Lakeside Wallet',
     kind: 'WALLET',
-    scopes: ['credit:read', 'credit:pay'],
+    scopes: ['bindings', 'payments', 'bills:read'],
+    demoClientSecret: 'lakeside-demo-secret-4f7c2a',
+  },
+  {
+    _id: 'p_skyline_telecom',
+    name: 'Skyline Telecom',
+    kind: 'TELECOM',
+    scopes: ['bindings', 'topup', 'bills:read'],
+    demoClientSecret: 'skyline-demo-secret-9b1e07',
+  },
+  {
+    _id: 'p_harbor_merchants',
+    name: 'Harbor Merchants Network',
+    kind: 'OFFLINE_MERCHANT',
+    scopes: ['offline'],
+    demoClientSecret: 'harbor-demo-secret-c35d88',
   },
 ];
 
-export const demoBindings: ChannelBindingDoc[] = [
-  {
-    _id: 'cb_alice_lakeside',
-    userId: 'u_alice',
-    partnerId: 'p_lakeside_wallet',
-    partnerUserId: 'lw-88231',
-    status: 'ACTIVE',
-    consent: {
-      purpose: 'Pay with the credit line inside Lakeside Wallet',
-      fields: ['creditLine.available', 'user.phone'],
-      grantedAt: seededAt,
-      expiresAt: new Date('2027-01-05T02:00:00.000Z'),
-    },
-    createdAt: seededAt,
+const binding = (
+  _id: string,
+  userId: string,
+  partnerId: string,
+  partnerUserId: string,
+  fields: ConsentField[],
+  expiresAt: Date,
+  withdrawnAt?: Date,
+): ChannelBindingDoc => ({
+  _id,
+  userId,
+  partnerId,
+  partnerUserId,
+  status: withdrawnAt ? 'WITHDRAWN' : 'ACTIVE',
+  consent: {
+    purpose: 'Pay with the credit line inside the partner app and show its balance',
+    fields,
+    grantedAt: seededAt,
+    expiresAt,
   },
+  createdAt: seededAt,
+  ...(withdrawnAt ? { endedAt: withdrawnAt } : {}),
+  activePartnerUserKey: withdrawnAt ? `ended:${_id}` : activePartnerUserKey(partnerId, partnerUserId),
+  activeUserKey: withdrawnAt ? `ended:${_id}` : activeUserKey(partnerId, userId),
+});
+
+/** Bindings in different consent states: full, partial, withdrawn, expired. */
+export const demoBindings: ChannelBindingDoc[] = [
+  binding(
+    'cb_alice_lakeside',
+    'u_alice',
+    'p_lakeside_wallet',
+    'lw-88231',
+    ['NAME', 'PHONE', 'CREDIT_STATUS', 'AVAILABLE_CREDIT', 'BILL_SUMMARY', 'PAYMENTS'],
+    new Date('2028-01-05T02:00:00.000Z'),
+  ),
+  // Consent to read the credit status only: no payments, no personal data.
+  binding(
+    'cb_bob_lakeside',
+    'u_bob',
+    'p_lakeside_wallet',
+    'lw-10417',
+    ['CREDIT_STATUS'],
+    new Date('2028-01-05T02:00:00.000Z'),
+  ),
+  binding(
+    'cb_alice_skyline',
+    'u_alice',
+    'p_skyline_telecom',
+    'sk-5550123',
+    ['PHONE', 'PAYMENTS'],
+    new Date('2028-01-05T02:00:00.000Z'),
+  ),
+  // Expired consent (the business clock starts at the wall clock, after 2026-06-30).
+  binding(
+    'cb_bob_skyline',
+    'u_bob',
+    'p_skyline_telecom',
+    'sk-5550456',
+    ['PHONE', 'PAYMENTS'],
+    new Date('2026-06-30T16:00:00.000Z'),
+  ),
+  // Withdrawn by the user.
+  binding(
+    'cb_carol_lakeside',
+    'u_carol',
+    'p_lakeside_wallet',
+    'lw-20933',
+    ['CREDIT_STATUS', 'PAYMENTS'],
+    new Date('2028-01-05T02:00:00.000Z'),
+    new Date('2026-02-01T02:00:00.000Z'),
+  ),
 ];

@@ -1,3 +1,4 @@
+import { hashClientSecret } from '../auth/client-secret';
 import type { Repositories } from '../storage/repositories/repositories';
 import { demoBindings, demoApplicants, demoPartners, demoProducts, demoUsers, seededAt } from './demo-data';
 import { CreditLineOpeningService } from '../app/credit/credit-line-opening.service';
@@ -7,7 +8,9 @@ export async function seedDemoData(repos: Repositories): Promise<number> {
   const inserted = await Promise.all([
     ...demoUsers.map((doc) => repos.users.insertOnce(doc)),
     ...demoProducts.map((doc) => repos.products.insertOnce(doc)),
-    ...demoPartners.map((doc) => repos.partners.insertOnce(doc)),
+    ...demoPartners.map(async ({ demoClientSecret, ...partner }) =>
+      repos.partners.insertOnce({ ...partner, clientSecretHash: await hashClientSecret(demoClientSecret) }),
+    ),
     ...demoBindings.map((doc) => repos.channelBindings.insertOnce(doc)),
   ]);
   const opening = new CreditLineOpeningService(repos);

@@ -1,7 +1,10 @@
 import mongoose, { type Connection } from 'mongoose';
 import { channelBindingSchema } from './models/channel-binding.model';
 import { creditLineSchema } from './models/credit-line.model';
-import { installmentOrderSchema, mallOrderSchema } from './models/order.model';
+import { installmentOrderSchema, mallOrderSchema, partnerPaymentSchema } from './models/order.model';
+import { bindingRequestSchema } from './models/binding-request.model';
+import { dataAccessSchema } from './models/data-access.model';
+import { paymentCodeSchema } from './models/payment-code.model';
 import { ledgerEntrySchema } from './models/ledger-entry.model';
 import { installmentPlanSchema } from './models/installment-plan.model';
 import { refundSchema } from './models/refund.model';
@@ -37,6 +40,10 @@ function registerModels(connection: Connection) {
     bills: connection.model('Bill', billSchema),
     repayments: connection.model('Repayment', repaymentSchema),
     notifications: connection.model('Notification', notificationSchema),
+    partnerPayments: connection.model('PartnerPayment', partnerPaymentSchema),
+    bindingRequests: connection.model('BindingRequest', bindingRequestSchema),
+    dataAccessLog: connection.model('DataAccess', dataAccessSchema),
+    paymentCodes: connection.model('PaymentCode', paymentCodeSchema),
   };
 }
 

@@ -8,7 +8,7 @@ import { InvalidTokenError, type Viewer, viewerFromAuthorization } from '../auth
 import type { AppMode } from '../config';
 import type { Repositories } from '../storage/repositories/repositories';
 import type { SubgraphContext } from './common/context';
-import type { SubgraphDefinition } from './common/subgraph-definition';
+import type { HttpRoute, SubgraphDefinition } from './common/subgraph-definition';
 import { formatSubgraphError } from './common/to-graphql-error';
 
 export interface ServeOptions {
@@ -43,7 +43,35 @@ export async function serveSubgraph<TServices>(
     schema: await definition.buildSchema(options.mode),
     formatError: formatSubgraphError,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      {
+        async requestDidStart() {
+          return {
+            async willSendResponse({ contextValue, operationName, operation, response }) {
+              if (!definition.afterOperation || !contextValue.services) return;
+              const root = operation?.selectionSet.selections[0];
+              const name = operationName ?? (root?.kind === 'Field' ? root.name.value : 'anonymous');
+              try {
+                await definition.afterOperation(contextValue.services, name);
+              } catch (error) {
+                // An unrecorded read must not reach the partner: answer an error instead of the data.
+                console.error(error);
+                if (response.body.kind === 'single') {
+                  response.body.singleResult = {
+                    errors: [
+                      new GraphQLError('Internal server error', {
+                        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+                      }),
+                    ],
+                  };
+                }
+              }
+            },
+          };
+        },
+      },
+    ],
     // The gateway is the public entry point; subgraphs stay on loopback.
     introspection: true,
   });
@@ -52,7 +80,12 @@ export async function serveSubgraph<TServices>(
     return { viewer, services: definition.createServices(options.repos, viewer, options.mode) };
   };
   // Apollo's standalone server answers a body it cannot read with an HTML page and a stack trace.
-  const httpServer = http.createServer((req, res) => void respond(server, req, res, context));
+  const routes = definition.routes ?? {};
+  const httpServer = http.createServer((req, res) => {
+    const route = routes[new URL(req.url ?? '/', 'http://localhost').pathname];
+    if (route) void serveRoute(route, req, res, options);
+    else void respond(server, req, res, context);
+  });
   server.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));
   await server.start();
   await new Promise<void>((resolve) => httpServer.listen(options.port, '127.0.0.1', resolve));
@@ -67,6 +100,36 @@ interface Reply {
 }
 
 const maxBodyBytes = 50 * 1024 * 1024; // as Apollo's standalone server
+
+async function serveRoute(
+  route: HttpRoute,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  options: ServeOptions,
+): Promise<void> {
+  try {
+    const body = await readBody(req);
+    if (body === undefined)
+      return await send(res, refusal(413, 'REQUEST_ENTITY_TOO_LARGE', 'Request body too large'));
+    const reply = await route(
+      { method: req.method?.toUpperCase() ?? 'GET', headers: req.headers, body },
+      { repos: options.repos, authSecret: options.authSecret },
+    );
+    await send(res, {
+      status: reply.status,
+      headers: Object.entries({
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-store',
+        ...reply.headers,
+      }),
+      body: JSON.stringify(reply.body),
+    });
+  } catch (error) {
+    console.error(error);
+    if (res.headersSent) res.destroy();
+    else await send(res, refusal(500, 'INTERNAL_SERVER_ERROR', 'Internal server error'));
+  }
+}
 
 /** Every answer is JSON with `extensions.code` on its errors, whatever went wrong. */
 async function respond<TContext extends object>(

@@ -1,3 +1,7 @@
+import {
+  activePartnerUserKey,
+  activeUserKey,
+} from '../../src/storage/repositories/channel-binding.repository';
 import { isDuplicateKey } from '../../src/storage/database';
 import { newSortableId } from '../../src/storage/ids';
 import type { OrderDoc } from '../../src/storage/models/order.model';
@@ -29,26 +33,32 @@ describe('repositories on the real engine', () => {
     expect(await t.repos.users.findByIds(['u_race'])).toEqual([user]);
   });
 
-  test('the unique index on a partner account refuses a second binding', async () => {
+  test('one active binding per partner account and per user, decided by the insert; ending frees both', async () => {
     await using t = await testDatabase();
-    const binding = (id: string, userId: string) => ({
+    const binding = (id: string, userId: string, partnerUserId: string) => ({
       _id: id,
       userId,
       partnerId: 'p_wallet',
-      partnerUserId: 'acct-1',
+      partnerUserId,
       status: 'ACTIVE' as const,
-      consent: { purpose: 'pay', fields: ['phone'], grantedAt: new Date(), expiresAt: new Date() },
+      consent: { purpose: 'pay', fields: ['PHONE'], grantedAt: new Date(), expiresAt: new Date() },
       createdAt: new Date(),
+      activePartnerUserKey: activePartnerUserKey('p_wallet', partnerUserId),
+      activeUserKey: activeUserKey('p_wallet', userId),
     });
-    expect(await t.repos.channelBindings.insertOnce(binding('cb_1', 'u_a'))).toBe(true);
-    expect(await t.repos.channelBindings.insertOnce(binding('cb_2', 'u_b'))).toBe(false);
+    expect(await t.repos.channelBindings.insertOnce(binding('cb_1', 'u_a', 'acct-1'))).toBe(true);
+    // The same partner account for another user, and another account for the same user: both refused.
+    expect(await t.repos.channelBindings.insertOnce(binding('cb_2', 'u_b', 'acct-1'))).toBe(false);
+    expect(await t.repos.channelBindings.insertOnce(binding('cb_3', 'u_a', 'acct-2'))).toBe(false);
     const direct = await t.db.models.channelBindings
-      .create(binding('cb_3', 'u_c'))
+      .create(binding('cb_4', 'u_c', 'acct-1'))
       .catch((error: unknown) => error);
     expect(isDuplicateKey(direct)).toBe(true);
-    expect((await t.repos.channelBindings.findByUserIds(['u_a', 'u_b', 'u_c'])).map((b) => b._id)).toEqual([
-      'cb_1',
-    ]);
+    expect((await t.repos.channelBindings.activeOf('p_wallet', 'acct-1'))?._id).toBe('cb_1');
+    expect(await t.repos.channelBindings.end('cb_1', 'WITHDRAWN', new Date())).toBe(true);
+    expect(await t.repos.channelBindings.end('cb_1', 'WITHDRAWN', new Date())).toBe(false);
+    expect(await t.repos.channelBindings.activeOf('p_wallet', 'acct-1')).toBeNull();
+    expect(await t.repos.channelBindings.insertOnce(binding('cb_5', 'u_b', 'acct-1'))).toBe(true);
   });
 
   test('order pages are newest first, per user, and resume after a cursor', async () => {

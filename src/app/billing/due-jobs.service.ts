@@ -23,7 +23,7 @@ export interface DueJobsReport extends BillingReport {
 export interface DueJobsParts {
   repos: Pick<Repositories, 'creditLines'>;
   clock: ClockService;
-  storePayments: OrderPaymentService[];
+  orderPayments: OrderPaymentService[];
   repayments: RepaymentService;
   billing: BillingService;
   outbox: OutboxService;
@@ -36,10 +36,10 @@ export class DueJobsService {
 
   async run(viewer: Viewer | undefined): Promise<DueJobsReport> {
     requireOperator(viewer);
-    const { clock, storePayments, repayments, billing: billingService, outbox, sender } = this.parts;
+    const { clock, orderPayments, repayments, billing: billingService, outbox, sender } = this.parts;
     const now = await clock.now();
     let expiredHolds = 0;
-    for (const payments of storePayments) expiredHolds += await payments.expireHolds(now);
+    for (const payments of orderPayments) expiredHolds += await payments.expireHolds(now);
     // Late rail confirmations land first, so today's overdue check sees the money.
     const repaymentsConfirmed = await repayments.confirmPending();
     const billing = await billingService.runDue(now);
@@ -86,7 +86,7 @@ export function createDueJobs(
   return new DueJobsService({
     repos,
     clock,
-    storePayments: [repos.mallOrders, repos.installmentOrders].map(
+    orderPayments: [repos.mallOrders, repos.installmentOrders, repos.partnerPayments].map(
       (orders) => new OrderPaymentService(repos, orders, clock, ledger),
     ),
     repayments: new RepaymentService(repos, clock, rail, ledger),

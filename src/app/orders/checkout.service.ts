@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
 import { isInstallmentPeriodCount } from '../../core/installments/fee-rates';
 import { cartTotalMinor } from '../../core/orders/order-amounts';
 import type { Plan } from '../../core/policy/channel-policies';
 import { cartInstallmentPeriods } from '../../core/policy/decide-authorization';
 import { refusalMessages, type RefusalReason } from '../../core/policy/refusal-reasons';
 import type { Viewer } from '../../auth/token';
-import { creditLineIdOf, sortableId } from '../../storage/ids';
+import { creditLineIdOf } from '../../storage/ids';
+import { placeOrder } from './place-order';
 import type { OrderDoc, OrderItem } from '../../storage/models/order.model';
 import { type ProductDoc, type Store, storeChannel } from '../../storage/models/product.model';
 import type { OrderRepository } from '../../storage/repositories/order.repository';
@@ -15,7 +15,6 @@ import type { ClockService } from '../common/clock.service';
 import type { LedgerWriter } from '../../ledger/ledger-writer';
 import { requestHash } from '../common/request-hash';
 import { idempotencyKeyError, type UserError, userError } from '../common/user-error';
-import { AppError } from '../../errors';
 
 export interface CheckoutInput {
   items: { productId: string; quantity: number }[];
@@ -65,8 +64,6 @@ export class CheckoutService {
       periods,
     });
     const orderKey = `${userId}:${input.idempotencyKey}`;
-    // One hold per checkout key (a deterministic id), so a retry asks the ledger for the same hold.
-    const authorizationId = `auth_${createHash('sha256').update(orderKey).digest('hex').slice(0, 24)}`;
 
     const products = await this.repos.products.findByIds(input.items.map((item) => item.productId));
     const items: OrderItem[] = [];
@@ -107,55 +104,37 @@ export class CheckoutService {
       plan: input.plan,
       periods,
     };
-    const outcome = await this.ledger.append({
-      lineId: line._id,
-      command: { type: 'AUTHORIZE', authorizationId, amountMinor: totalMinor, request },
-      key: `authorize:${authorizationId}`,
+    const placed = await placeOrder({
+      orders: this.orders,
+      ledger: this.ledger,
+      line,
+      idempotencyKey: orderKey,
+      amountMinor: totalMinor,
+      request,
       requestHash: hash,
       now,
-      line,
+      idPrefix: this.store === 'MALL' ? 'mo' : 'io',
+      build: ({ orderId, authorizationId }) => ({
+        _id: orderId,
+        userId,
+        items,
+        totalMinor,
+        plan: input.plan,
+        periods,
+        status: 'PLACED',
+        lineId: line._id,
+        authorizationId,
+        idempotencyKey: orderKey,
+        requestHash: hash,
+        capturedMinor: 0,
+        refundedMinor: 0,
+        createdAt: now,
+      }),
     });
-    if (outcome.status === 'KEY_REUSED') return { order: null, userErrors: [reusedKey()] };
-    if (outcome.status === 'REJECTED')
-      return { order: null, userErrors: [refusal(outcome.rejection as RefusalReason)] };
-
-    // The order id derives from the hold's ledger entry (a retry replays the same entry), so a
-    // retried checkout finds its order by `_id` and two racing retries insert the same document.
-    const orderId = sortableId(
-      this.store === 'MALL' ? 'mo' : 'io',
-      outcome.entry.at,
-      authorizationId.slice(5, 15),
-    );
-    if (outcome.status === 'REPLAYED') {
-      const [recorded] = await this.orders.findByIds([orderId]);
-      if (recorded) return this.replay(recorded, hash);
-    }
-    const order: OrderDoc = {
-      _id: orderId,
-      userId,
-      items,
-      totalMinor,
-      plan: input.plan,
-      periods,
-      status: 'PLACED',
-      lineId: line._id,
-      authorizationId,
-      idempotencyKey: orderKey,
-      requestHash: hash,
-      capturedMinor: 0,
-      refundedMinor: 0,
-      createdAt: now,
-    };
-    if (await this.orders.insertOnce(order)) return { order, userErrors: [] };
-    // A concurrent retry with the same key recorded the order first.
-    const [raced] = await this.orders.findByIds([orderId]);
-    if (!raced) throw new AppError('CONFLICT', 'Order could not be recorded; retry with the same key');
-    return this.replay(raced, hash);
-  }
-
-  private replay(existing: OrderDoc, hash: string): CheckoutResult {
-    if (existing.requestHash !== hash) return { order: null, userErrors: [reusedKey()] };
-    return { order: existing, userErrors: [] };
+    if (placed.status === 'KEY_REUSED') return { order: null, userErrors: [reusedKey()] };
+    if (placed.status === 'REFUSED')
+      return { order: null, userErrors: [refusal(placed.reason as RefusalReason)] };
+    return { order: placed.order, userErrors: [] };
   }
 
   private validate(input: CheckoutInput): UserError[] {

@@ -22,6 +22,21 @@ export interface RefundResult extends OrderResult {
 }
 
 /**
+ * Who may settle (capture, refund) or cancel an order. `settle` runs once before the order is read
+ * (without it) and once after (with it), so a caller with no right learns nothing about the order.
+ */
+export interface OrderAccess {
+  settle(viewer: Viewer | undefined, order?: OrderDoc): void;
+  cancel(viewer: Viewer | undefined, order: OrderDoc): void;
+}
+
+/** Store orders: operators ship and refund; the shopper or an operator cancels. */
+export const storeOrderAccess: OrderAccess = {
+  settle: (viewer) => void requireOperator(viewer),
+  cancel: (viewer, order) => void requireOwnerOrOperator(viewer, order.userId),
+};
+
+/**
  * What happens to an order's payment after checkout: capture on shipping, void on cancel or expiry,
  * refunds after capture. Capture and void share one ledger key per hold, so a hold resolves once.
  */
@@ -31,12 +46,14 @@ export class OrderPaymentService {
     private readonly orders: OrderRepository,
     private readonly clock: ClockService,
     private readonly ledger: LedgerWriter,
+    private readonly access: OrderAccess = storeOrderAccess,
   ) {}
 
   /** Operator action: the goods left the warehouse, so the hold becomes a charge. */
   async ship(viewer: Viewer | undefined, orderId: string): Promise<OrderResult> {
-    requireOperator(viewer);
+    this.access.settle(viewer);
     const order = await this.load(orderId);
+    this.access.settle(viewer, order);
     if (order.status === 'CANCELLED')
       return failed(order, 'ORDER_CANCELLED', 'A cancelled order cannot ship');
     const now = await this.clock.now();
@@ -49,7 +66,7 @@ export class OrderPaymentService {
   /** The shopper (or an operator) cancels before shipping: the hold is voided, free of charge. */
   async cancel(viewer: Viewer | undefined, orderId: string): Promise<OrderResult> {
     const order = await this.load(orderId);
-    requireOwnerOrOperator(viewer, order.userId);
+    this.access.cancel(viewer, order);
     if (order.status === 'SHIPPED')
       return failed(order, 'ORDER_ALREADY_SHIPPED', 'Shipped orders are refunded, not cancelled');
     const outcome = await this.resolveHold(order, 'VOID', await this.clock.now());
@@ -78,7 +95,7 @@ export class OrderPaymentService {
     amountMinor: number,
     idempotencyKey: string,
   ): Promise<RefundResult> {
-    requireOperator(viewer);
+    this.access.settle(viewer);
     const keyError = idempotencyKeyError(idempotencyKey);
     if (keyError) return { order: null, refund: null, userErrors: [keyError] };
     if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) {
@@ -89,6 +106,7 @@ export class OrderPaymentService {
       };
     }
     const order = await this.load(orderId);
+    this.access.settle(viewer, order);
     const hash = requestHash({ orderId, amountMinor });
     // One key space for all refunds: the same key on another order is another input, refused.
     const key = `refund:${idempotencyKey}`;

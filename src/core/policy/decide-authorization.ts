@@ -27,7 +27,8 @@ export interface AuthorizationInput {
    * product restricts them (the channel's counts apply), [] when the products have no count in common.
    */
   productPeriods?: readonly number[] | undefined;
-  binding?: { active: boolean; consentCoversPayments: boolean; consentExpiresAt: Date } | undefined;
+  /** Partner channels: the binding the partner acts through (expiry in epoch ms: commands are stored as JSON). */
+  binding?: { active: boolean; consentCoversPayments: boolean; consentExpiresAtMs: number } | undefined;
   /** Already authorized this month in the scenario of this request (`scenarioOf`), any channel. */
   scenarioUsedThisMonthMinor: MinorUnits;
   authorizationsInVelocityWindow: number;
@@ -80,7 +81,7 @@ const rules: Record<RefusalReason, Rule> = {
   BINDING_NOT_ACTIVE: (i) => (policyOf(i.channel)?.requiresBinding ?? false) && !i.binding?.active,
   CONSENT_MISSING: (i, now) =>
     (policyOf(i.channel)?.requiresBinding ?? false) &&
-    !(i.binding?.consentCoversPayments && i.binding.consentExpiresAt.getTime() > now.getTime()),
+    !(i.binding?.consentCoversPayments && i.binding.consentExpiresAtMs > now.getTime()),
   SCENARIO_QUOTA_EXCEEDED: (i) => {
     const scenario = scenarioOf(i.channel, i.categories);
     return (

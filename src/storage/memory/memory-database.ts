@@ -7,7 +7,10 @@ import { creditLineSchema } from '../models/credit-line.model';
 import { installmentPlanSchema } from '../models/installment-plan.model';
 import { ledgerEntrySchema } from '../models/ledger-entry.model';
 import { notificationSchema } from '../models/notification.model';
-import { installmentOrderSchema, mallOrderSchema } from '../models/order.model';
+import { installmentOrderSchema, mallOrderSchema, partnerPaymentSchema } from '../models/order.model';
+import { bindingRequestSchema } from '../models/binding-request.model';
+import { dataAccessSchema } from '../models/data-access.model';
+import { paymentCodeSchema } from '../models/payment-code.model';
 import { partnerSchema } from '../models/partner.model';
 import { productSchema } from '../models/product.model';
 import { refundSchema } from '../models/refund.model';
@@ -35,6 +38,10 @@ const schemas: { [K in keyof Models]: Models[K]['schema'] } = {
   bills: billSchema,
   repayments: repaymentSchema,
   notifications: notificationSchema,
+  partnerPayments: partnerPaymentSchema,
+  bindingRequests: bindingRequestSchema,
+  dataAccessLog: dataAccessSchema,
+  paymentCodes: paymentCodeSchema,
 };
 
 export interface MemoryDatabaseOptions {

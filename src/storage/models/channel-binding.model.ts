@@ -1,7 +1,5 @@
 import { Schema } from 'mongoose';
-
-export const bindingStatuses = ['ACTIVE', 'WITHDRAWN'] as const;
-export type BindingStatus = (typeof bindingStatuses)[number];
+import { type BindingStatus, bindingStatuses, consentFields } from '../../core/partners/consent';
 
 export interface ConsentDoc {
   purpose: string;
@@ -14,10 +12,19 @@ export interface ChannelBindingDoc {
   _id: string;
   userId: string;
   partnerId: string;
+  /** The partner's own id for the user: the only user handle a partner ever sees (pairwise). */
   partnerUserId: string;
   status: BindingStatus;
   consent: ConsentDoc;
   createdAt: Date;
+  /** When it was withdrawn (or refused). */
+  endedAt?: Date;
+  /**
+   * `<partner>:<partnerUserId>` and `<partner>:<user>` while ACTIVE, `ended:<_id>` after: unique, so one
+   * active binding per partner account and per user is decided by the insert itself, not by a read.
+   */
+  activePartnerUserKey: string;
+  activeUserKey: string;
 }
 
 export const channelBindingSchema = new Schema<ChannelBindingDoc>(
@@ -31,7 +38,7 @@ export const channelBindingSchema = new Schema<ChannelBindingDoc>(
       type: new Schema<ConsentDoc>(
         {
           purpose: { type: String, required: true },
-          fields: { type: [String], required: true },
+          fields: { type: [{ type: String, enum: consentFields }], required: true },
           grantedAt: { type: Date, required: true },
           expiresAt: { type: Date, required: true },
         },
@@ -40,9 +47,13 @@ export const channelBindingSchema = new Schema<ChannelBindingDoc>(
       required: true,
     },
     createdAt: { type: Date, required: true },
+    endedAt: { type: Date },
+    activePartnerUserKey: { type: String, required: true },
+    activeUserKey: { type: String, required: true },
   },
   { collection: 'channelBindings', versionKey: false, autoIndex: false },
 );
-// One binding per partner account; the unique insert is what makes a concurrent double-bind impossible.
-channelBindingSchema.index({ partnerId: 1, partnerUserId: 1 }, { unique: true });
+channelBindingSchema.index({ activePartnerUserKey: 1 }, { unique: true });
+channelBindingSchema.index({ activeUserKey: 1 }, { unique: true });
 channelBindingSchema.index({ userId: 1 });
+channelBindingSchema.index({ partnerId: 1, partnerUserId: 1 });

@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import { type PartnerPaymentKind, partnerPaymentKinds } from '../../core/partners/partner-payment';
 import { type Plan, plans } from '../../core/policy/channel-policies';
 
 /** PLACED = authorized (a hold on the line); SHIPPED = captured; CANCELLED = hold voided or expired. */
@@ -31,6 +32,17 @@ export interface OrderDoc {
   capturedMinor: number;
   refundedMinor: number;
   createdAt: Date;
+  /** Partner payments only: who took it, for whom (their handle), and their reference. */
+  partner?: PartnerOrderRef;
+}
+
+export interface PartnerOrderRef {
+  partnerId: string;
+  partnerUserId: string;
+  kind: PartnerPaymentKind;
+  merchantRef: string;
+  /** TOP_UP: the number topped up. */
+  phoneNumber?: string;
 }
 
 function orderSchema(collection: string): Schema<OrderDoc> {
@@ -63,6 +75,19 @@ function orderSchema(collection: string): Schema<OrderDoc> {
       capturedMinor: { type: Number, required: true },
       refundedMinor: { type: Number, required: true },
       createdAt: { type: Date, required: true },
+      partner: {
+        type: new Schema<PartnerOrderRef>(
+          {
+            partnerId: { type: String, required: true },
+            partnerUserId: { type: String, required: true },
+            kind: { type: String, enum: partnerPaymentKinds, required: true },
+            merchantRef: { type: String, required: true },
+            phoneNumber: { type: String },
+          },
+          { _id: false },
+        ),
+        required: false,
+      },
     },
     { collection, versionKey: false, autoIndex: false },
   );
@@ -74,3 +99,6 @@ function orderSchema(collection: string): Schema<OrderDoc> {
 
 export const mallOrderSchema = orderSchema('mallOrders');
 export const installmentOrderSchema = orderSchema('installmentOrders');
+/** Payments partners took for bound users (wallets subgraph): the same life cycle as an order. */
+export const partnerPaymentSchema = orderSchema('partnerPayments');
+partnerPaymentSchema.index({ 'partner.partnerId': 1, _id: -1 });

@@ -1,13 +1,15 @@
 import { Schema } from 'mongoose';
-
-export const partnerKinds = ['WALLET', 'TELECOM', 'OFFLINE_MERCHANT'] as const;
-export type PartnerKind = (typeof partnerKinds)[number];
+import { type PartnerKind, partnerKinds } from '../../core/partners/consent';
 
 export interface PartnerDoc {
+  /** Also the OAuth client id. */
   _id: string;
   name: string;
   kind: PartnerKind;
+  /** What its tokens may carry (`partnerScopes`). */
   scopes: string[];
+  /** `scrypt$<salt hex>$<key hex>` of the client secret; the secret itself is never stored. */
+  clientSecretHash: string;
 }
 
 export const partnerSchema = new Schema<PartnerDoc>(
@@ -16,6 +18,7 @@ export const partnerSchema = new Schema<PartnerDoc>(
     name: { type: String, required: true },
     kind: { type: String, enum: partnerKinds, required: true },
     scopes: { type: [String], default: [] },
+    clientSecretHash: { type: String, required: true },
   },
   { collection: 'partners', versionKey: false, autoIndex: false },
 );

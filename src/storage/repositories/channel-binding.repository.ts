@@ -1,5 +1,6 @@
 import type { Models } from '../database';
 import type { ChannelBindingDoc } from '../models/channel-binding.model';
+import { findByIds } from './find-by-ids';
 import { insertOnce } from './insert-once';
 
 export class ChannelBindingRepository {
@@ -13,7 +14,54 @@ export class ChannelBindingRepository {
       .exec();
   }
 
+  findByIds(ids: readonly string[]): Promise<ChannelBindingDoc[]> {
+    return findByIds<ChannelBindingDoc>(this.models.channelBindings, ids);
+  }
+
+  /** The partner account's active binding: read by its unique active key (one document at most). */
+  async activeOf(partnerId: string, partnerUserId: string): Promise<ChannelBindingDoc | null> {
+    return this.models.channelBindings
+      .findOne({ activePartnerUserKey: activePartnerUserKey(partnerId, partnerUserId) })
+      .lean<ChannelBindingDoc>()
+      .exec();
+  }
+
+  /** Every active binding of a partner (subscriptions, lists). */
+  activeOfPartner(partnerId: string): Promise<ChannelBindingDoc[]> {
+    return this.models.channelBindings
+      .find({ partnerId, status: 'ACTIVE' })
+      .lean<ChannelBindingDoc[]>()
+      .exec();
+  }
+
+  /** False when another active binding holds one of its unique keys (or the id is taken). */
   insertOnce(binding: ChannelBindingDoc): Promise<boolean> {
     return insertOnce(this.models.channelBindings, binding);
   }
+
+  /** Ends an active binding: frees its unique keys so the account can be bound again. */
+  async end(bindingId: string, status: 'WITHDRAWN', at: Date): Promise<boolean> {
+    const result = await this.models.channelBindings
+      .updateOne(
+        { _id: bindingId, status: 'ACTIVE' },
+        {
+          $set: {
+            status,
+            endedAt: at,
+            activePartnerUserKey: `ended:${bindingId}`,
+            activeUserKey: `ended:${bindingId}`,
+          },
+        },
+      )
+      .exec();
+    return result.modifiedCount === 1;
+  }
+}
+
+export function activePartnerUserKey(partnerId: string, partnerUserId: string): string {
+  return `${partnerId}:${partnerUserId}`;
+}
+
+export function activeUserKey(partnerId: string, userId: string): string {
+  return `${partnerId}:${userId}`;
 }

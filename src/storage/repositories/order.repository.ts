@@ -2,11 +2,11 @@ import type { Models } from '../database';
 import type { OrderDoc } from '../models/order.model';
 import { findByIds } from './find-by-ids';
 import { insertOnce } from './insert-once';
-import type { Page, PageQuery } from './page';
+import { keysetPage, type Page, type PageQuery } from './page';
 
 /** Orders of one store (mall or installment store); each subgraph gets its own collection. */
 export class OrderRepository {
-  constructor(private readonly orders: Models['mallOrders' | 'installmentOrders']) {}
+  constructor(private readonly orders: Models['mallOrders' | 'installmentOrders' | 'partnerPayments']) {}
 
   findByIds(ids: readonly string[]): Promise<OrderDoc[]> {
     return findByIds<OrderDoc>(this.orders, ids);
@@ -28,6 +28,15 @@ export class OrderRepository {
         userId,
         { items: items.slice(0, page.first), hasNextPage: items.length > page.first },
       ]),
+    );
+  }
+
+  /** A partner's payments, newest first (keyset). */
+  pageOfPartner(partnerId: string, page: PageQuery): Promise<Page<OrderDoc>> {
+    return keysetPage<OrderDoc>(
+      (filter) => this.orders.find(filter),
+      { 'partner.partnerId': partnerId },
+      page,
     );
   }
 

@@ -10,6 +10,7 @@ import { LedgerRepository } from './ledger.repository';
 import { RefundRepository } from './refund.repository';
 import { OrderRepository } from './order.repository';
 import { PartnerRepository } from './partner.repository';
+import { PartnerAccessRepository } from './partner-access.repository';
 import { ProductRepository } from './product.repository';
 import { UserRepository } from './user.repository';
 
@@ -28,6 +29,8 @@ export interface Repositories {
   bills: BillRepository;
   repayments: RepaymentRepository;
   notifications: NotificationRepository;
+  partnerPayments: OrderRepository;
+  partnerAccess: PartnerAccessRepository;
 }
 
 export function createRepositories(db: Database): Repositories {
@@ -47,5 +50,7 @@ export function createRepositories(db: Database): Repositories {
     bills: new BillRepository(models),
     repayments: new RepaymentRepository(models),
     notifications: new NotificationRepository(models),
+    partnerPayments: new OrderRepository(models.partnerPayments),
+    partnerAccess: new PartnerAccessRepository(models),
   };
 }

@@ -4,6 +4,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import type { GraphQLSchema } from 'graphql';
 import gql from 'graphql-tag';
 import { buildSchema, type BuildSchemaOptions, createResolversMap } from 'type-graphql';
+import { consentGuard, readConsentRules } from './consent-guard';
 
 const federationLink = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])`;
 
@@ -14,8 +15,16 @@ export async function buildSubgraph(
   options: Pick<BuildSchemaOptions, 'resolvers' | 'orphanedTypes'>,
   references: ReferenceResolvers,
 ): Promise<GraphQLSchema> {
+  // Every subgraph carries the consent guard: partner-view types are enforced wherever they appear.
+  const rules: { byType?: ReturnType<typeof readConsentRules> } = {};
   // skipCheck: a subgraph may legitimately have no Query fields of its own.
-  const schema = await buildSchema({ ...options, skipCheck: true, validate: false });
+  const schema = await buildSchema({
+    ...options,
+    skipCheck: true,
+    validate: false,
+    globalMiddlewares: [consentGuard(() => rules.byType!)],
+  });
+  rules.byType = readConsentRules(schema);
   const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;
   for (const [typeName, reference] of Object.entries(references)) {
     resolvers[typeName] = { ...resolvers[typeName], ...reference };

@@ -8,4 +8,19 @@ export interface SubgraphDefinition<TServices> {
   name: SubgraphName;
   buildSchema(mode: AppMode): Promise<GraphQLSchema>;
   createServices(repos: Repositories, viewer: Viewer | undefined, mode: AppMode): TServices;
+  /** Plain HTTP endpoints next to GraphQL (e.g. the partner token endpoint), by path. */
+  routes?: Record<string, HttpRoute>;
+  /** Runs after each GraphQL operation, before its answer is sent (e.g. the partner read audit). */
+  afterOperation?(services: TServices, operationName: string): Promise<void>;
 }
+
+export interface HttpRequestParts {
+  method: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export type HttpRoute = (
+  request: HttpRequestParts,
+  env: { repos: Repositories; authSecret: string },
+) => Promise<{ status: number; body: Record<string, unknown>; headers?: Record<string, string> }>;

@@ -1,11 +1,9 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { enumFrom } from '../common/enum-from';
-import {
-  type BindingStatus as Status,
-  bindingStatuses,
-  type ChannelBindingDoc,
-} from '../../storage/models/channel-binding.model';
+import { type BindingStatus as Status, bindingStatuses } from '../../core/partners/consent';
+import { ConsentField } from './consent-field.enum';
+import type { ChannelBindingDoc } from '../../storage/models/channel-binding.model';
 
 export const BindingStatus = enumFrom('BindingStatus', bindingStatuses);
 
@@ -14,7 +12,7 @@ export class Consent {
   @Field()
   purpose!: string;
 
-  @Field(() => [String])
+  @Field(() => [ConsentField])
   fields!: string[];
 
   @Field(() => DateTimeISOResolver)
@@ -41,6 +39,9 @@ export class ChannelBinding {
   @Field(() => DateTimeISOResolver)
   createdAt!: Date;
 
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'When it was withdrawn or refused' })
+  endedAt!: Date | null;
+
   partnerId!: string;
 
   static from(doc: ChannelBindingDoc): ChannelBinding {
@@ -51,6 +52,7 @@ export class ChannelBinding {
       status: doc.status,
       consent: Object.assign(new Consent(), doc.consent),
       createdAt: doc.createdAt,
+      endedAt: doc.endedAt ?? null,
     });
   }
 }

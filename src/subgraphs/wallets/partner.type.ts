@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import { type PartnerDoc, type PartnerKind as Kind, partnerKinds } from '../../storage/models/partner.model';
+import { type PartnerKind as Kind, partnerKinds } from '../../core/partners/consent';
+import type { PartnerDoc } from '../../storage/models/partner.model';
 import { enumFrom } from '../common/enum-from';
 
 export const PartnerKind = enumFrom('PartnerKind', partnerKinds);

@@ -1,6 +1,8 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { mapConnection } from '../common/map-connection';
 import { User } from './user.type';
 import { ChannelBinding } from './channel-binding.type';
+import { DataAccessConnection, DataAccessRecord } from './data-access.type';
 import type { WalletsContext } from './wallets.context';
 
 @Resolver(() => User)
@@ -8,5 +10,18 @@ export class WalletsUserResolver {
   @FieldResolver(() => [ChannelBinding], { description: 'Partner accounts this credit line is bound to' })
   async channelBindings(@Root() user: User, @Ctx() ctx: WalletsContext): Promise<ChannelBinding[]> {
     return (await ctx.services.wallets.bindingsOfUser(ctx.viewer, user.id)).map(ChannelBinding.from);
+  }
+
+  @FieldResolver(() => DataAccessConnection, {
+    description: 'Who saw my data: every partner read of your personal data, newest first',
+  })
+  async dataAccessLog(
+    @Root() user: User,
+    @Ctx() ctx: WalletsContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ): Promise<InstanceType<typeof DataAccessConnection>> {
+    const page = await ctx.services.partnerViews.dataAccessLog(ctx.viewer, user.id, first, after);
+    return mapConnection(page, DataAccessRecord.from) as InstanceType<typeof DataAccessConnection>;
   }
 }

@@ -29,7 +29,11 @@ const clean: AuthorizationInput = {
   categories: ['GROCERIES'],
   amountMinor: 10_000,
   plan: 'FULL',
-  binding: { active: true, consentCoversPayments: true, consentExpiresAt: new Date('2027-01-01T00:00:00Z') },
+  binding: {
+    active: true,
+    consentCoversPayments: true,
+    consentExpiresAtMs: new Date('2027-01-01T00:00:00Z').getTime(),
+  },
   scenarioUsedThisMonthMinor: 0,
   authorizationsInVelocityWindow: 0,
   typicalAmountMinor: 10_000,
@@ -44,11 +48,23 @@ const trips: [string, Partial<AuthorizationInput>][] = [
   ['AMOUNT_BELOW_MINIMUM', { amountMinor: 99 }],
   [
     'BINDING_NOT_ACTIVE',
-    { binding: { active: false, consentCoversPayments: true, consentExpiresAt: new Date('2027-01-01') } },
+    {
+      binding: {
+        active: false,
+        consentCoversPayments: true,
+        consentExpiresAtMs: new Date('2027-01-01').getTime(),
+      },
+    },
   ],
   [
     'CONSENT_MISSING',
-    { binding: { active: true, consentCoversPayments: true, consentExpiresAt: new Date('2026-03-01') } },
+    {
+      binding: {
+        active: true,
+        consentCoversPayments: true,
+        consentExpiresAtMs: new Date('2026-03-01').getTime(),
+      },
+    },
   ],
   ['SCENARIO_QUOTA_EXCEEDED', { channel: 'TELECOM_TOPUP', scenarioUsedThisMonthMinor: 45_000 }],
   ['VELOCITY_LIMIT', { authorizationsInVelocityWindow: 10 }],

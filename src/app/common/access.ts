@@ -1,0 +1,43 @@
+import type { Viewer } from '../../auth/token';
+import { AppError } from '../../errors';
+
+/** A signed-in user or operator. Partner apps reach users only through bindings (requirePartner). */
+export function requireViewer(viewer: Viewer | undefined): Viewer {
+  if (!viewer) throw new AppError('UNAUTHENTICATED', 'Sign in: send "Authorization: Bearer <token>"');
+  if (viewer.partnerId !== undefined) {
+    throw new AppError('FORBIDDEN', 'Partner apps read users through partnerUser, with consent');
+  }
+  return viewer;
+}
+
+/** A partner app with this scope (granted at registration, carried by its token). */
+export function requirePartner(viewer: Viewer | undefined, scope: string): { partnerId: string } {
+  if (!viewer) throw new AppError('UNAUTHENTICATED', 'Sign in: send "Authorization: Bearer <token>"');
+  if (viewer.partnerId === undefined) throw new AppError('FORBIDDEN', 'This is a partner operation');
+  if (!viewer.scopes.includes(scope)) {
+    throw new AppError('INSUFFICIENT_SCOPE', `This partner token lacks the "${scope}" scope`);
+  }
+  return { partnerId: viewer.partnerId };
+}
+
+/** Personal data is served to its owner only (partners get consented, masked views in a later issue). */
+export function requireOwner(viewer: Viewer | undefined, userId: string): Viewer {
+  const signedIn = requireViewer(viewer);
+  if (signedIn.userId !== userId) throw new AppError('FORBIDDEN', 'This data belongs to another user');
+  return signedIn;
+}
+
+export function isOperator(viewer: Viewer | undefined): boolean {
+  return (viewer?.partnerId === undefined && viewer?.scopes.includes('operator')) ?? false;
+}
+
+/** Operator actions (shipping, refunds, the local clock): an operator token is required. */
+export function requireOperator(viewer: Viewer | undefined): Viewer {
+  const signedIn = requireViewer(viewer);
+  if (!isOperator(signedIn)) throw new AppError('FORBIDDEN', 'This is an operator action');
+  return signedIn;
+}
+
+export function requireOwnerOrOperator(viewer: Viewer | undefined, userId: string): Viewer {
+  return isOperator(viewer) ? viewer! : requireOwner(viewer, userId);
+}

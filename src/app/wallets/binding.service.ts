@@ -1,0 +1,173 @@
+import { createHash, randomInt } from 'node:crypto';
+import type { Viewer } from '../../auth/token';
+import { bindingCodeTtlMinutes, consentRequestErrorsOf } from '../../core/partners/consent';
+import { isMerchantRef } from '../../core/partners/partner-payment';
+import type { ChannelBindingDoc } from '../../storage/models/channel-binding.model';
+import { activePartnerUserKey, activeUserKey } from '../../storage/repositories/channel-binding.repository';
+import type { Repositories } from '../../storage/repositories/repositories';
+import { requirePartner, requireViewer } from '../common/access';
+import type { ClockService } from '../common/clock.service';
+import { type UserError, userError } from '../common/user-error';
+
+export interface RequestBindingInput {
+  partnerUserId: string;
+  purpose: string;
+  fields: string[];
+  expiresInDays: number;
+}
+
+export interface CodeResult {
+  code: string | null;
+  expiresAt: Date | null;
+  userErrors: UserError[];
+}
+
+export interface BindingResult {
+  binding: ChannelBindingDoc | null;
+  userErrors: UserError[];
+}
+
+const consentErrorField = {
+  INVALID_PURPOSE: 'purpose',
+  INVALID_CONSENT_FIELDS: 'fields',
+  INVALID_CONSENT_DURATION: 'expiresInDays',
+} as const;
+
+const codeAlphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I: read aloud or typed
+
+/** A one-time code: `length` characters from an alphabet that reads unambiguously. */
+export function oneTimeCode(length: number, alphabet = codeAlphabet): string {
+  return Array.from({ length }, () => alphabet[randomInt(alphabet.length)]).join('');
+}
+
+export function codeHash(code: string): string {
+  return createHash('sha256').update(code.trim().toUpperCase()).digest('hex');
+}
+
+/**
+ * Joint login: the partner asks (requestBinding) and gets a short-lived single-use code; the user, in
+ * the app, approves or rejects it; the user withdraws consent whenever they like. Single use and "one
+ * active binding per partner account and per user" are unique inserts, not reads.
+ */
+export class BindingService {
+  constructor(
+    private readonly repos: Pick<Repositories, 'channelBindings' | 'partnerAccess'>,
+    private readonly clock: ClockService,
+  ) {}
+
+  async requestBinding(viewer: Viewer | undefined, input: RequestBindingInput): Promise<CodeResult> {
+    const { partnerId } = requirePartner(viewer, 'bindings');
+    const errors: UserError[] = [];
+    if (!isMerchantRef(input.partnerUserId)) {
+      errors.push(userError('INVALID_PARTNER_USER_ID', 'Use 1-64 printable characters', 'partnerUserId'));
+    }
+    for (const code of consentRequestErrorsOf(input)) {
+      errors.push(userError(code, consentErrorMessages[code], consentErrorField[code]));
+    }
+    if (errors.length > 0) return { code: null, expiresAt: null, userErrors: errors };
+    const now = await this.clock.now();
+    const expiresAt = new Date(now.getTime() + bindingCodeTtlMinutes * 60_000);
+    for (;;) {
+      const code = oneTimeCode(8);
+      const inserted = await this.repos.partnerAccess.insertBindingRequest({
+        _id: codeHash(code),
+        partnerId,
+        partnerUserId: input.partnerUserId,
+        purpose: input.purpose.trim(),
+        fields: input.fields,
+        expiresInDays: input.expiresInDays,
+        createdAt: now,
+        expiresAt,
+      });
+      // 32^8 codes: a collision is rare; draw again rather than share one.
+      if (inserted) return { code, expiresAt, userErrors: [] };
+    }
+  }
+
+  /** The user grants the consent the code asked for. Retrying the same approval answers the same. */
+  approveBinding(viewer: Viewer | undefined, code: string): Promise<BindingResult> {
+    return this.decide(viewer, code, 'ACTIVE');
+  }
+
+  /** The user refuses: the code is spent and nothing is shared. */
+  rejectBinding(viewer: Viewer | undefined, code: string): Promise<BindingResult> {
+    return this.decide(viewer, code, 'REJECTED');
+  }
+
+  /** Ends the partner's access from the next request on. Withdrawing twice answers the same. */
+  async withdrawConsent(viewer: Viewer | undefined, bindingId: string): Promise<BindingResult> {
+    const { userId } = requireViewer(viewer);
+    const [binding] = await this.repos.channelBindings.findByIds([bindingId]);
+    // Another user's binding and a missing one answer alike.
+    if (!binding || binding.userId !== userId) {
+      return { binding: null, userErrors: [userError('NOT_FOUND', 'No such binding', 'bindingId')] };
+    }
+    if (binding.status === 'REJECTED') {
+      return {
+        binding,
+        userErrors: [userError('BINDING_NOT_ACTIVE', 'This binding was never granted', 'bindingId')],
+      };
+    }
+    if (binding.status === 'WITHDRAWN') return { binding, userErrors: [] };
+    const now = await this.clock.now();
+    await this.repos.channelBindings.end(binding._id, 'WITHDRAWN', now);
+    const [after] = await this.repos.channelBindings.findByIds([bindingId]);
+    return { binding: after ?? null, userErrors: [] };
+  }
+
+  private async decide(
+    viewer: Viewer | undefined,
+    code: string,
+    status: 'ACTIVE' | 'REJECTED',
+  ): Promise<BindingResult> {
+    const { userId } = requireViewer(viewer);
+    const hash = codeHash(code);
+    const request = await this.repos.partnerAccess.bindingRequest(hash);
+    if (!request) return failed('CODE_INVALID', 'This code is not valid');
+    const now = await this.clock.now();
+    if (request.expiresAt.getTime() <= now.getTime()) return failed('CODE_EXPIRED', 'This code has expired');
+    // One binding per code: its id derives from the code, so a second use collides.
+    const bindingId = `cb_${hash.slice(0, 20)}`;
+    const ended = `ended:${bindingId}`;
+    const binding: ChannelBindingDoc = {
+      _id: bindingId,
+      userId,
+      partnerId: request.partnerId,
+      partnerUserId: request.partnerUserId,
+      status,
+      consent: {
+        purpose: request.purpose,
+        fields: request.fields,
+        grantedAt: now,
+        expiresAt: new Date(now.getTime() + request.expiresInDays * 86_400_000),
+      },
+      createdAt: now,
+      ...(status === 'REJECTED' ? { endedAt: now } : {}),
+      activePartnerUserKey:
+        status === 'ACTIVE' ? activePartnerUserKey(request.partnerId, request.partnerUserId) : ended,
+      activeUserKey: status === 'ACTIVE' ? activeUserKey(request.partnerId, userId) : ended,
+    };
+    if (await this.repos.channelBindings.insertOnce(binding)) return { binding, userErrors: [] };
+    const [existing] = await this.repos.channelBindings.findByIds([bindingId]);
+    if (existing) {
+      // The same decision by the same user, retried: the same answer.
+      if (existing.userId === userId && (existing.status === status || existing.status === 'WITHDRAWN'))
+        return { binding: existing, userErrors: [] };
+      return failed('CODE_ALREADY_USED', 'This code was already used');
+    }
+    return failed(
+      'ALREADY_BOUND',
+      'This partner account, or your account at this partner, is already bound: withdraw that binding first',
+    );
+  }
+}
+
+const consentErrorMessages = {
+  INVALID_PURPOSE: 'Say why, in 1-200 characters',
+  INVALID_CONSENT_FIELDS: 'List distinct fields from the consent catalog (ConsentField)',
+  INVALID_CONSENT_DURATION: 'Consent lasts 1 to 365 days',
+} as const;
+
+function failed(code: string, message: string): BindingResult {
+  return { binding: null, userErrors: [userError(code, message, 'code')] };
+}

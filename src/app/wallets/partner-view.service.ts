@@ -1,0 +1,105 @@
+import type { Viewer } from '../../auth/token';
+import { type BillStatus, billStatus, remainingMinimumMinor } from '../../core/billing/bill-status';
+import { billOwedMinor } from '../../core/ledger/line-state';
+import type { PartnerReadAccess } from '../../core/partners/consent';
+import { newSortableId, creditLineIdOf } from '../../storage/ids';
+import type { ChannelBindingDoc } from '../../storage/models/channel-binding.model';
+import type { DataAccessDoc } from '../../storage/models/data-access.model';
+import type { Repositories } from '../../storage/repositories/repositories';
+import { AppError } from '../../errors';
+import { requireOwner, requirePartner } from '../common/access';
+import type { ClockService } from '../common/clock.service';
+import { type Connection, pageQuery, toConnection } from '../common/pagination';
+
+/** What a partner-view object is built from; the consent guard decides which of it is shown. */
+export interface PartnerUserSource {
+  binding: ChannelBindingDoc;
+  access: PartnerReadAccess;
+  name: string | null;
+  phone: string | null;
+  creditStatus: string | null;
+  availableMinor: number | null;
+  currentBill: {
+    dueDate: string;
+    status: BillStatus;
+    owedMinor: number;
+    remainingMinimumMinor: number;
+  } | null;
+}
+
+/**
+ * Partner reads of a bound user, and the user's log of them. The binding is read fresh at the start
+ * of every request, so a withdrawal stops the next request; each read is audited when the request ends.
+ */
+export class PartnerViewService {
+  private readonly reads: { binding: ChannelBindingDoc; access: PartnerReadAccess }[] = [];
+
+  constructor(
+    private readonly repos: Pick<Repositories, 'channelBindings' | 'users' | 'creditLines' | 'partnerAccess'>,
+    private readonly clock: ClockService,
+  ) {}
+
+  async partnerUser(viewer: Viewer | undefined, partnerUserId: string): Promise<PartnerUserSource> {
+    const { partnerId } = requirePartner(viewer, 'bindings');
+    const binding = await this.repos.channelBindings.activeOf(partnerId, partnerUserId);
+    // Never bound, withdrawn or another partner's user: the same answer.
+    if (!binding) throw new AppError('BINDING_NOT_ACTIVE', 'No active binding for this partner user');
+    const now = await this.clock.now();
+    if (binding.consent.expiresAt.getTime() <= now.getTime()) {
+      throw new AppError('CONSENT_EXPIRED', "The user's consent has expired: ask for a new binding");
+    }
+    const access: PartnerReadAccess = { binding, now, fieldsRead: new Set() };
+    this.reads.push({ binding, access });
+    const [users, line] = await Promise.all([
+      this.repos.users.findByIds([binding.userId]),
+      this.repos.creditLines.byId(creditLineIdOf(binding.userId)),
+    ]);
+    const user = users[0];
+    const owing = line?.state?.bills[0];
+    return {
+      binding,
+      access,
+      name: user?.displayName ?? null,
+      phone: user?.phone ?? null,
+      creditStatus: line?.status ?? null,
+      availableMinor: line?.availableMinor ?? null,
+      currentBill: owing
+        ? {
+            dueDate: owing.dueDate,
+            status: billStatus(owing),
+            owedMinor: billOwedMinor(owing),
+            remainingMinimumMinor: remainingMinimumMinor(owing),
+          }
+        : null,
+    };
+  }
+
+  /** Appends one audit record per user whose consented fields this request answered. */
+  async recordReads(operation: string): Promise<void> {
+    const records: DataAccessDoc[] = this.reads
+      .filter(({ access }) => access.fieldsRead.size > 0)
+      .map(({ binding, access }) => ({
+        _id: newSortableId('da', access.now),
+        userId: binding.userId,
+        partnerId: binding.partnerId,
+        bindingId: binding._id,
+        fields: [...access.fieldsRead].sort(),
+        purpose: binding.consent.purpose,
+        operation,
+        at: access.now,
+      }));
+    this.reads.length = 0;
+    await this.repos.partnerAccess.recordAccess(records);
+  }
+
+  /** "Who saw my data": the user's own log, newest first. */
+  async dataAccessLog(
+    viewer: Viewer | undefined,
+    userId: string,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<Connection<DataAccessDoc>> {
+    requireOwner(viewer, userId);
+    return toConnection(await this.repos.partnerAccess.accessPageOfUser(userId, pageQuery(first, after)));
+  }
+}

@@ -1,0 +1,114 @@
+import type { Channel } from '../policy/channel-policies';
+
+/**
+ * What a user can let a partner see or do, as a fixed catalog: a consent lists some of these.
+ * PAYMENTS lets the partner take payments with the line for the user; the rest are reads.
+ */
+export const consentFields = [
+  'NAME',
+  'PHONE',
+  'CREDIT_STATUS',
+  'AVAILABLE_CREDIT',
+  'BILL_SUMMARY',
+  'PAYMENTS',
+] as const;
+export type ConsentField = (typeof consentFields)[number];
+
+export function isConsentField(value: string): value is ConsentField {
+  return (consentFields as readonly string[]).includes(value);
+}
+
+/** ACTIVE until withdrawn or expired; REJECTED: the user refused the request. */
+export const bindingStatuses = ['ACTIVE', 'WITHDRAWN', 'REJECTED'] as const;
+export type BindingStatus = (typeof bindingStatuses)[number];
+
+/** What partners are allowed to do at all, granted per partner (its token carries them). */
+export const partnerScopes = ['bindings', 'payments', 'topup', 'offline', 'bills:read'] as const;
+export type PartnerScope = (typeof partnerScopes)[number];
+
+export const partnerKinds = ['WALLET', 'TELECOM', 'OFFLINE_MERCHANT'] as const;
+export type PartnerKind = (typeof partnerKinds)[number];
+
+/** The channel each kind of partner takes payments on (its policy, quotas and velocity). */
+export const channelOfPartnerKind: Record<PartnerKind, Channel> = {
+  WALLET: 'WALLET_PARTNER',
+  TELECOM: 'TELECOM_TOPUP',
+  OFFLINE_MERCHANT: 'OFFLINE_QR',
+};
+
+/** A binding code is a joint-login handshake: short, and used once. */
+export const bindingCodeTtlMinutes = 10;
+/** One-time offline payment codes live a minute (the user shows it at the till). */
+export const paymentCodeTtlSeconds = 60;
+export const maxConsentDays = 365;
+export const maxPurposeLength = 200;
+
+export interface ConsentRecord {
+  purpose: string;
+  fields: readonly string[];
+  grantedAt: Date;
+  expiresAt: Date;
+}
+
+export interface BindingView {
+  status: BindingStatus;
+  consent: ConsentRecord;
+}
+
+/** Carried by every partner-view object: the binding read at the start of this request, and a log. */
+export interface PartnerReadAccess {
+  binding: BindingView;
+  now: Date;
+  /** Consent fields actually answered: what the audit record lists. */
+  fieldsRead: Set<ConsentField>;
+}
+
+export const consentRequestErrors = [
+  'INVALID_PURPOSE',
+  'INVALID_CONSENT_FIELDS',
+  'INVALID_CONSENT_DURATION',
+] as const;
+export type ConsentRequestError = (typeof consentRequestErrors)[number];
+
+/** A partner's consent request, checked in a fixed order: one named error per failed rule. */
+export function consentRequestErrorsOf(request: {
+  purpose: string;
+  fields: readonly string[];
+  expiresInDays: number;
+}): ConsentRequestError[] {
+  const errors: ConsentRequestError[] = [];
+  const purpose = request.purpose.trim();
+  if (purpose.length === 0 || purpose.length > maxPurposeLength) errors.push('INVALID_PURPOSE');
+  if (
+    request.fields.length === 0 ||
+    new Set(request.fields).size !== request.fields.length ||
+    !request.fields.every(isConsentField)
+  ) {
+    errors.push('INVALID_CONSENT_FIELDS');
+  }
+  if (
+    !Number.isInteger(request.expiresInDays) ||
+    request.expiresInDays < 1 ||
+    request.expiresInDays > maxConsentDays
+  ) {
+    errors.push('INVALID_CONSENT_DURATION');
+  }
+  return errors;
+}
+
+/** Whether the partner may use the binding at `now`: active and not expired (time is an input). */
+export function bindingInForce(binding: BindingView, now: Date): boolean {
+  return binding.status === 'ACTIVE' && binding.consent.expiresAt.getTime() > now.getTime();
+}
+
+/** Why a partner cannot use a field of this binding at `now`, or null when it may. */
+export function consentRefusal(
+  binding: BindingView | undefined,
+  field: ConsentField,
+  now: Date,
+): 'BINDING_NOT_ACTIVE' | 'CONSENT_EXPIRED' | 'CONSENT_MISSING' | null {
+  if (!binding || binding.status !== 'ACTIVE') return 'BINDING_NOT_ACTIVE';
+  if (binding.consent.expiresAt.getTime() <= now.getTime()) return 'CONSENT_EXPIRED';
+  if (!binding.consent.fields.includes(field)) return 'CONSENT_MISSING';
+  return null;
+}

@@ -1,0 +1,13 @@
+/** How a partner took a payment: in its app, by redeeming a user's one-time code, or as a top-up. */
+export const partnerPaymentKinds = ['IN_APP', 'PAYMENT_CODE', 'TOP_UP'] as const;
+export type PartnerPaymentKind = (typeof partnerPaymentKinds)[number];
+
+/** Mainland mobile numbers: 11 digits starting with 1. */
+export function isPhoneNumber(value: string): boolean {
+  return /^1[3-9]\d{9}$/.test(value);
+}
+
+/** Merchant references are the partner's own ids: printable, bounded. */
+export function isMerchantRef(value: string): boolean {
+  return /^[\x21-\x7e]{1,64}$/.test(value);
+}

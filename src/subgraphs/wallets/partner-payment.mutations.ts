@@ -1,0 +1,124 @@
+import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
+import type { PaymentResult } from '../../app/wallets/partner-payment.service';
+import { decimalInput } from '../common/decimal-input';
+import { mapConnection } from '../common/map-connection';
+import { UserError } from '../common/user-error.type';
+import { codePayload } from './binding.mutations';
+import { PartnerPayment, PartnerPaymentConnection } from './partner-payment.type';
+import { CodePayload, PartnerPaymentPayload } from './wallets.payloads';
+import {
+  PartnerCheckoutInput,
+  PartnerPaymentIdInput,
+  PhoneTopUpInput,
+  RedeemPaymentCodeInput,
+  RefundPartnerPaymentInput,
+} from './wallets.inputs';
+import type { WalletsContext } from './wallets.context';
+
+/** Payments partners take for bound users, and what they do with them afterwards. */
+@Resolver()
+export class PartnerPaymentMutations {
+  @Mutation(() => PartnerPaymentPayload, {
+    description: 'Wallet partner (scope payments): authorize a payment for a bound user; capture it later',
+  })
+  async partnerCheckout(
+    @Arg('input', () => PartnerCheckoutInput) input: PartnerCheckoutInput,
+    @Ctx() ctx: WalletsContext,
+  ): Promise<PartnerPaymentPayload> {
+    const amountMinor = decimalInput(input.amount);
+    if (amountMinor instanceof UserError) return failed(amountMinor);
+    return paymentPayload(
+      await ctx.services.partnerPayments.partnerCheckout(ctx.viewer, { ...input, amountMinor }),
+    );
+  }
+
+  @Mutation(() => PartnerPaymentPayload, {
+    description: 'Telecom partner (scope topup): top up a phone for a bound user, captured at once',
+  })
+  async phoneTopUp(
+    @Arg('input', () => PhoneTopUpInput) input: PhoneTopUpInput,
+    @Ctx() ctx: WalletsContext,
+  ): Promise<PartnerPaymentPayload> {
+    const amountMinor = decimalInput(input.amount);
+    if (amountMinor instanceof UserError) return failed(amountMinor);
+    return paymentPayload(
+      await ctx.services.partnerPayments.phoneTopUp(ctx.viewer, { ...input, amountMinor }),
+    );
+  }
+
+  @Mutation(() => CodePayload, {
+    description: 'User: an 18-digit code for one offline payment (FULL), valid 60 seconds',
+  })
+  async createPaymentCode(@Ctx() ctx: WalletsContext): Promise<CodePayload> {
+    return codePayload(await ctx.services.partnerPayments.createPaymentCode(ctx.viewer));
+  }
+
+  @Mutation(() => PartnerPaymentPayload, {
+    description: "Offline merchant (scope offline): take a payment with the user's code, captured at once",
+  })
+  async redeemPaymentCode(
+    @Arg('input', () => RedeemPaymentCodeInput) input: RedeemPaymentCodeInput,
+    @Ctx() ctx: WalletsContext,
+  ): Promise<PartnerPaymentPayload> {
+    const amountMinor = decimalInput(input.amount);
+    if (amountMinor instanceof UserError) return failed(amountMinor);
+    return paymentPayload(
+      await ctx.services.partnerPayments.redeemPaymentCode(ctx.viewer, { ...input, amountMinor }),
+    );
+  }
+
+  @Mutation(() => PartnerPaymentPayload, { description: 'Partner: capture an authorized payment' })
+  async capturePartnerPayment(
+    @Arg('input', () => PartnerPaymentIdInput) input: PartnerPaymentIdInput,
+    @Ctx() ctx: WalletsContext,
+  ): Promise<PartnerPaymentPayload> {
+    return paymentPayload(await ctx.services.partnerPayments.capture(ctx.viewer, input.paymentId));
+  }
+
+  @Mutation(() => PartnerPaymentPayload, { description: 'Partner: void an authorized payment (free)' })
+  async voidPartnerPayment(
+    @Arg('input', () => PartnerPaymentIdInput) input: PartnerPaymentIdInput,
+    @Ctx() ctx: WalletsContext,
+  ): Promise<PartnerPaymentPayload> {
+    return paymentPayload(await ctx.services.partnerPayments.void(ctx.viewer, input.paymentId));
+  }
+
+  @Mutation(() => PartnerPaymentPayload, {
+    description: 'Partner: refund part or all of a captured payment, many times up to what was captured',
+  })
+  async refundPartnerPayment(
+    @Arg('input', () => RefundPartnerPaymentInput) input: RefundPartnerPaymentInput,
+    @Ctx() ctx: WalletsContext,
+  ): Promise<PartnerPaymentPayload> {
+    const amountMinor = decimalInput(input.amount);
+    if (amountMinor instanceof UserError) return failed(amountMinor);
+    const result = await ctx.services.partnerPayments.refund(
+      ctx.viewer,
+      input.paymentId,
+      amountMinor,
+      input.idempotencyKey,
+    );
+    return paymentPayload({ payment: result.order, userErrors: result.userErrors });
+  }
+
+  @Query(() => PartnerPaymentConnection, { description: 'Partner: its payments, newest first' })
+  async partnerPayments(
+    @Ctx() ctx: WalletsContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ): Promise<InstanceType<typeof PartnerPaymentConnection>> {
+    const page = await ctx.services.partnerPayments.page(ctx.viewer, first, after);
+    return mapConnection(page, PartnerPayment.from) as InstanceType<typeof PartnerPaymentConnection>;
+  }
+}
+
+function paymentPayload(result: PaymentResult): PartnerPaymentPayload {
+  return Object.assign(new PartnerPaymentPayload(), {
+    payment: result.payment ? PartnerPayment.from(result.payment) : null,
+    userErrors: result.userErrors.map(UserError.from),
+  });
+}
+
+function failed(error: UserError): PartnerPaymentPayload {
+  return Object.assign(new PartnerPaymentPayload(), { payment: null, userErrors: [error] });
+}

@@ -1,0 +1,73 @@
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { type PartnerPaymentKind as Kind, partnerPaymentKinds } from '../../core/partners/partner-payment';
+import { maskPhone } from '../../core/partners/masking';
+import type { OrderDoc } from '../../storage/models/order.model';
+import { connectionTypes } from '../common/connection.type';
+import { enumFrom } from '../common/enum-from';
+import { Money } from '../common/money.type';
+import { PaymentPlan } from '../common/payment-plan.enum';
+import { OrderStatus } from '../common/store-types';
+
+export const PartnerPaymentKind = enumFrom('PartnerPaymentKind', partnerPaymentKinds);
+
+@ObjectType({ description: "A payment a partner took with a user's credit line" })
+export class PartnerPayment {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => PartnerPaymentKind)
+  kind!: Kind;
+
+  @Field(() => ID, { description: 'Your id for the user ("one-time-code" for code payments)' })
+  partnerUserId!: string;
+
+  @Field({ description: 'Your order reference' })
+  merchantRef!: string;
+
+  @Field(() => String, { nullable: true, description: 'TOP_UP: the number topped up, masked' })
+  phoneNumber!: string | null;
+
+  @Field(() => Money)
+  amount!: Money;
+
+  @Field(() => PaymentPlan)
+  plan!: string;
+
+  @Field(() => Int)
+  periods!: number;
+
+  @Field(() => OrderStatus, { description: 'PLACED = authorized, SHIPPED = captured, CANCELLED = voided' })
+  status!: string;
+
+  @Field(() => Money)
+  captured!: Money;
+
+  @Field(() => Money)
+  refunded!: Money;
+
+  @Field(() => DateTimeISOResolver)
+  createdAt!: Date;
+
+  static from(doc: OrderDoc): PartnerPayment {
+    return Object.assign(new PartnerPayment(), {
+      id: doc._id,
+      kind: doc.partner!.kind,
+      partnerUserId: doc.partner!.partnerUserId,
+      merchantRef: doc.partner!.merchantRef,
+      phoneNumber: doc.partner?.phoneNumber ? maskPhone(doc.partner.phoneNumber) : null,
+      amount: Money.of(doc.totalMinor),
+      plan: doc.plan,
+      periods: doc.periods,
+      status: doc.status,
+      captured: Money.of(doc.capturedMinor),
+      refunded: Money.of(doc.refundedMinor),
+      createdAt: doc.createdAt,
+    });
+  }
+}
+
+export const { Connection: PartnerPaymentConnection, Edge: PartnerPaymentEdge } = connectionTypes(
+  PartnerPayment,
+  'PartnerPayment',
+);

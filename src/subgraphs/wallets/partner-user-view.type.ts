@@ -1,0 +1,87 @@
+import { Extensions, Field, ID, ObjectType } from 'type-graphql';
+import type { PartnerUserSource } from '../../app/wallets/partner-view.service';
+import { Money } from '../common/money.type';
+import { partnerAccessKey, type FieldRule } from '../common/consent-guard';
+import { Consent } from './channel-binding.type';
+
+const rule = (consent: FieldRule['consent'], mask?: FieldRule['mask']): FieldRule =>
+  mask ? { consent, mask } : { consent };
+
+@Extensions({ partnerView: true })
+@ObjectType({ description: 'The current bill of a bound user, as a partner may see it (BILL_SUMMARY)' })
+export class PartnerBillSummary {
+  @Extensions(rule('BILL_SUMMARY'))
+  @Field({ description: 'YYYY-MM-DD' })
+  dueDate!: string;
+
+  @Extensions(rule('BILL_SUMMARY'))
+  @Field()
+  status!: string;
+
+  @Extensions(rule('BILL_SUMMARY'))
+  @Field(() => Money)
+  owed!: Money;
+
+  @Extensions(rule('BILL_SUMMARY'))
+  @Field(() => Money, { description: 'What is still to pay to stay current' })
+  remainingMinimum!: Money;
+}
+
+/**
+ * A bound user as a partner sees them: only what the consent covers, masked. A field the consent does
+ * not cover answers null with the error code CONSENT_MISSING (the rest of the view still answers).
+ * Every answered field is written to the user's data-access log.
+ */
+@Extensions({ partnerView: true })
+@ObjectType()
+export class PartnerUserView {
+  @Extensions(rule('PARTNER_OWN'))
+  @Field(() => ID, { description: "The partner's own id for the user (the only handle it ever sees)" })
+  partnerUserId!: string;
+
+  @Extensions(rule('PARTNER_OWN'))
+  @Field(() => Consent)
+  consent!: Consent;
+
+  @Extensions(rule('NAME', 'name'))
+  @Field(() => String, { nullable: true })
+  name!: string | null;
+
+  @Extensions(rule('PHONE', 'phone'))
+  @Field(() => String, { nullable: true })
+  phone!: string | null;
+
+  @Extensions(rule('CREDIT_STATUS'))
+  @Field(() => String, { nullable: true, description: 'ACTIVE, FROZEN, PENDING_REVIEW or CLOSED' })
+  creditStatus!: string | null;
+
+  @Extensions(rule('AVAILABLE_CREDIT'))
+  @Field(() => Money, { nullable: true })
+  availableCredit!: Money | null;
+
+  @Extensions(rule('BILL_SUMMARY'))
+  @Field(() => PartnerBillSummary, { nullable: true, description: 'None when nothing is owed' })
+  currentBill!: PartnerBillSummary | null;
+
+  static from(source: PartnerUserSource): PartnerUserView {
+    const bill = source.currentBill;
+    return Object.assign(new PartnerUserView(), {
+      [partnerAccessKey]: source.access,
+      partnerUserId: source.binding.partnerUserId,
+      consent: Object.assign(new Consent(), source.binding.consent),
+      name: source.name,
+      phone: source.phone,
+      creditStatus: source.creditStatus,
+      availableCredit: source.availableMinor === null ? null : Money.of(source.availableMinor),
+      currentBill: bill
+        ? Object.assign(new PartnerBillSummary(), {
+            [partnerAccessKey]: source.access,
+            dueDate: bill.dueDate,
+            status: bill.status,
+            owed: Money.of(bill.owedMinor),
+            remainingMinimum: Money.of(bill.remainingMinimumMinor),
+          })
+        : null,
+    });
+  }
+}

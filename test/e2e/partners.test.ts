@@ -1,0 +1,400 @@
+import {
+  ApproveBindingDocument,
+  CapturePartnerPaymentDocument,
+  CreatePaymentCodeDocument,
+  DataAccessLogDocument,
+  PartnerCheckoutDocument,
+  PartnerPaymentsDocument,
+  PartnerUserDocument,
+  PhoneTopUpDocument,
+  RedeemPaymentCodeDocument,
+  RefundPartnerPaymentDocument,
+  RejectBindingDocument,
+  RequestBindingDocument,
+  TopUpLedgerDocument,
+  VoidPartnerPaymentDocument,
+  WithdrawConsentDocument,
+} from '../generated/graphql';
+import { type Stack, startStack, tokenFor } from '../support/stack';
+import { serverUri, uniqueDatabaseName } from '../support/test-database';
+
+const lakeside = { id: 'p_lakeside_wallet', secret: 'lakeside-demo-secret-4f7c2a' };
+const skyline = { id: 'p_skyline_telecom', secret: 'skyline-demo-secret-9b1e07' };
+const harbor = { id: 'p_harbor_merchants', secret: 'harbor-demo-secret-c35d88' };
+
+/**
+ * Partner apps through the gateway, as a partner developer would use them from the README: OAuth
+ * client credentials, joint login and consent, masked reads with an audit log, each kind of partner
+ * payment, refunds, withdrawal. Each test has its own stack and database.
+ */
+describe('partners end to end', () => {
+  let stack: Stack;
+  const alice = tokenFor('u_alice');
+  const bob = tokenFor('u_bob');
+  const carol = tokenFor('u_carol');
+
+  beforeEach(async () => {
+    stack = await startStack({ MONGODB_URI: serverUri(), DATABASE_NAME: uniqueDatabaseName('partners') });
+  });
+  afterEach(async () => {
+    await stack?.[Symbol.asyncDispose]();
+  });
+
+  const tokenUrl = () => stack.url.replace('/graphql', '/oauth/token');
+  const askToken = (form: Record<string, string>, headers: Record<string, string> = {}) =>
+    fetch(tokenUrl(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams(form).toString(),
+    });
+  const partnerToken = async (client: { id: string; secret: string }) => {
+    const response = await askToken({
+      grant_type: 'client_credentials',
+      client_id: client.id,
+      client_secret: client.secret,
+    });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { access_token: string }).access_token;
+  };
+
+  test('client credentials: a token for the right secret, RFC 6749 errors otherwise', async () => {
+    const ok = await askToken(
+      { grant_type: 'client_credentials', scope: 'bindings' },
+      {
+        authorization: `Basic ${Buffer.from(`${lakeside.id}:${lakeside.secret}`).toString('base64')}`,
+      },
+    );
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('cache-control')).toBe('no-store');
+    const granted = (await ok.json()) as { access_token: string };
+    expect(granted).toMatchObject({ token_type: 'Bearer', expires_in: 900, scope: 'bindings' });
+    // A token without `payments` takes no payment.
+    const narrow = await stack.execute(
+      PartnerCheckoutDocument,
+      {
+        input: {
+          partnerUserId: 'lw-88231',
+          merchantOrderRef: 'LW-9',
+          amount: '1.00',
+          category: 'HOME',
+          plan: 'FULL',
+          idempotencyKey: 'lw-pay-9999',
+        },
+      },
+      granted.access_token,
+    );
+    expect(narrow.errors![0]!.extensions!.code).toBe('INSUFFICIENT_SCOPE');
+
+    const wrong = await askToken({
+      grant_type: 'client_credentials',
+      client_id: lakeside.id,
+      client_secret: 'nope',
+    });
+    expect([wrong.status, await wrong.json()]).toEqual([
+      401,
+      expect.objectContaining({ error: 'invalid_client' }),
+    ]);
+    const unknown = await askToken({
+      grant_type: 'client_credentials',
+      client_id: 'p_nobody',
+      client_secret: 'x',
+    });
+    expect([unknown.status, await unknown.json()]).toEqual([
+      401,
+      expect.objectContaining({ error: 'invalid_client' }),
+    ]);
+    const grant = await askToken({
+      grant_type: 'password',
+      client_id: lakeside.id,
+      client_secret: lakeside.secret,
+    });
+    expect([grant.status, await grant.json()]).toEqual([
+      400,
+      expect.objectContaining({ error: 'unsupported_grant_type' }),
+    ]);
+    // Lakeside was never granted `topup`.
+    const scope = await askToken({
+      grant_type: 'client_credentials',
+      client_id: lakeside.id,
+      client_secret: lakeside.secret,
+      scope: 'payments topup',
+    });
+    expect([scope.status, await scope.json()]).toEqual([
+      400,
+      expect.objectContaining({ error: 'invalid_scope' }),
+    ]);
+    // Secrets presented are never logged.
+    expect(stack.output()).not.toContain('nope');
+  });
+
+  test('bind, read masked, pay in app, capture, refund, pay by code, withdraw: refused afterwards', async () => {
+    const wallet = await partnerToken(lakeside);
+    const merchant = await partnerToken(harbor);
+
+    // Carol's earlier Lakeside binding was withdrawn (demo data), so she can bind again.
+    const asked = await stack.execute(
+      RequestBindingDocument,
+      {
+        input: {
+          partnerUserId: 'lw-e2e-1',
+          purpose: 'Pay with the credit line in Lakeside Wallet',
+          fields: ['NAME', 'PHONE', 'AVAILABLE_CREDIT', 'PAYMENTS'],
+          expiresInDays: 30,
+        },
+      },
+      wallet,
+    );
+    const code = asked.data!.requestBinding.code!;
+    expect(code).toMatch(/^[A-Z2-9]{8}$/);
+    const approved = await stack.execute(ApproveBindingDocument, { code }, carol);
+    expect(approved.data!.approveBinding.userErrors).toEqual([]);
+    const binding = approved.data!.approveBinding.binding!;
+    expect(binding).toMatchObject({
+      partnerUserId: 'lw-e2e-1',
+      status: 'ACTIVE',
+      partner: { id: lakeside.id },
+    });
+    // The code is spent: nobody else can use it.
+    expect(
+      (await stack.execute(ApproveBindingDocument, { code }, bob)).data!.approveBinding.userErrors[0]!.code,
+    ).toBe('CODE_ALREADY_USED');
+
+    // Masked, consented fields only: "Carol Zhang" -> "C**** Z****", 13700009012 -> 137****9012;
+    // CREDIT_STATUS was not granted.
+    const read = await stack.execute(PartnerUserDocument, { partnerUserId: 'lw-e2e-1' }, wallet);
+    expect(read.data!.partnerUser).toMatchObject({
+      name: 'C**** Z****',
+      phone: '137****9012',
+      creditStatus: null,
+      availableCredit: { amount: '50.00', minor: 5_000 },
+    });
+    expect(read.errors!.map((e) => [e.path?.join('.'), e.extensions?.code])).toEqual([
+      ['partnerUser.creditStatus', 'CONSENT_MISSING'],
+    ]);
+    const log = await stack.execute(DataAccessLogDocument, {}, carol);
+    expect(log.data!.me!.dataAccessLog.edges.map((e) => e.node)).toEqual([
+      expect.objectContaining({
+        partner: { id: lakeside.id },
+        bindingId: binding.id,
+        fields: ['AVAILABLE_CREDIT', 'NAME', 'PHONE'],
+        purpose: 'Pay with the credit line in Lakeside Wallet',
+        operation: 'PartnerUser',
+      }),
+    ]);
+
+    // In-app payment of 30.00 (limit 50.00): authorized, then captured; available 50.00 - 30.00 = 20.00.
+    const paid = await stack.execute(
+      PartnerCheckoutDocument,
+      {
+        input: {
+          partnerUserId: 'lw-e2e-1',
+          merchantOrderRef: 'LW-1001',
+          amount: '30.00',
+          category: 'HOME',
+          plan: 'FULL',
+          idempotencyKey: 'lw-pay-0001',
+        },
+      },
+      wallet,
+    );
+    const payment = paid.data!.partnerCheckout.payment!;
+    expect(payment).toMatchObject({ kind: 'IN_APP', status: 'PLACED', amount: { amount: '30.00' } });
+    const captured = await stack.execute(CapturePartnerPaymentDocument, { paymentId: payment.id }, wallet);
+    expect(captured.data!.capturePartnerPayment.payment).toMatchObject({
+      status: 'SHIPPED',
+      captured: { amount: '30.00' },
+    });
+    // Another partner cannot touch it: the same answer as a missing payment.
+    const foreign = await stack.execute(VoidPartnerPaymentDocument, { paymentId: payment.id }, merchant);
+    expect(foreign.errors![0]!.extensions!.code).toBe('NOT_FOUND');
+    // Refund 10.00 of the unbilled charge: the charge shrinks to 20.00, available 50.00 - 20.00 = 30.00.
+    const refunded = await stack.execute(
+      RefundPartnerPaymentDocument,
+      { paymentId: payment.id, amount: '10.00', idempotencyKey: 'lw-refund-01' },
+      wallet,
+    );
+    expect(refunded.data!.refundPartnerPayment.payment).toMatchObject({ refunded: { amount: '10.00' } });
+    const afterRefund = await stack.execute(PartnerUserDocument, { partnerUserId: 'lw-e2e-1' }, wallet);
+    expect(afterRefund.data!.partnerUser!.availableCredit).toEqual({ amount: '30.00', minor: 3_000 });
+
+    // Offline: Carol shows a one-time code; the merchant takes 5.00 with it; available 30.00 - 5.00 = 25.00.
+    const shown = await stack.execute(CreatePaymentCodeDocument, {}, carol);
+    const paymentCode = shown.data!.createPaymentCode.code!;
+    expect(paymentCode).toMatch(/^\d{18}$/);
+    const redeemed = await stack.execute(
+      RedeemPaymentCodeDocument,
+      { input: { code: paymentCode, amount: '5.00', merchantRef: 'TILL-7', idempotencyKey: 'till-7-0001' } },
+      merchant,
+    );
+    expect(redeemed.data!.redeemPaymentCode.payment).toMatchObject({
+      kind: 'PAYMENT_CODE',
+      status: 'SHIPPED',
+      captured: { amount: '5.00' },
+      partnerUserId: 'one-time-code',
+    });
+    // The same request again replays; another use of the code is refused.
+    const again = await stack.execute(
+      RedeemPaymentCodeDocument,
+      { input: { code: paymentCode, amount: '5.00', merchantRef: 'TILL-7', idempotencyKey: 'till-7-0001' } },
+      merchant,
+    );
+    expect(again.data!.redeemPaymentCode.payment!.id).toBe(redeemed.data!.redeemPaymentCode.payment!.id);
+    const reused = await stack.execute(
+      RedeemPaymentCodeDocument,
+      { input: { code: paymentCode, amount: '9.00', merchantRef: 'TILL-8', idempotencyKey: 'till-8-0001' } },
+      merchant,
+    );
+    expect(reused.data!.redeemPaymentCode.userErrors[0]!.code).toBe('CODE_ALREADY_USED');
+    const available = await stack.execute(PartnerUserDocument, { partnerUserId: 'lw-e2e-1' }, wallet);
+    expect(available.data!.partnerUser!.availableCredit!.minor).toBe(2_500);
+
+    const listed = await stack.execute(PartnerPaymentsDocument, {}, wallet);
+    expect(listed.data!.partnerPayments.edges.map((e) => e.node.merchantRef)).toEqual(['LW-1001']);
+
+    // Withdrawal: the very next partner request is refused, reads and payments alike.
+    const withdrawn = await stack.execute(WithdrawConsentDocument, { bindingId: binding.id }, carol);
+    expect(withdrawn.data!.withdrawConsent.binding!.status).toBe('WITHDRAWN');
+    const refusedRead = await stack.execute(PartnerUserDocument, { partnerUserId: 'lw-e2e-1' }, wallet);
+    expect(refusedRead.errors![0]!.extensions!.code).toBe('BINDING_NOT_ACTIVE');
+    const refusedPay = await stack.execute(
+      PartnerCheckoutDocument,
+      {
+        input: {
+          partnerUserId: 'lw-e2e-1',
+          merchantOrderRef: 'LW-1002',
+          amount: '1.00',
+          category: 'HOME',
+          plan: 'FULL',
+          idempotencyKey: 'lw-pay-0002',
+        },
+      },
+      wallet,
+    );
+    expect(refusedPay.data!.partnerCheckout.userErrors[0]!.code).toBe('BINDING_NOT_ACTIVE');
+  });
+
+  test('one active binding per user and partner; a rejected code is spent; partner and user tokens stay apart', async () => {
+    const wallet = await partnerToken(lakeside);
+    const ask = async (partnerUserId: string) =>
+      (
+        await stack.execute(
+          RequestBindingDocument,
+          {
+            input: { partnerUserId, purpose: 'Show my balance', fields: ['CREDIT_STATUS'], expiresInDays: 7 },
+          },
+          wallet,
+        )
+      ).data!.requestBinding.code!;
+    // Bob is already bound to Lakeside (demo data): a second binding is refused by the unique insert.
+    const second = await stack.execute(ApproveBindingDocument, { code: await ask('lw-e2e-2') }, bob);
+    expect(second.data!.approveBinding.userErrors[0]!.code).toBe('ALREADY_BOUND');
+    const code = await ask('lw-e2e-3');
+    expect(
+      (await stack.execute(RejectBindingDocument, { code }, carol)).data!.rejectBinding.binding!.status,
+    ).toBe('REJECTED');
+    expect(
+      (await stack.execute(ApproveBindingDocument, { code }, carol)).data!.approveBinding.userErrors[0]!.code,
+    ).toBe('CODE_ALREADY_USED');
+    const bad = await stack.execute(
+      RequestBindingDocument,
+      { input: { partnerUserId: 'lw-e2e-4', purpose: ' ', fields: ['PHONE', 'PHONE'], expiresInDays: 400 } },
+      wallet,
+    );
+    expect(bad.data!.requestBinding.userErrors.map((e) => e.code)).toEqual([
+      'INVALID_PURPOSE',
+      'INVALID_CONSENT_FIELDS',
+      'INVALID_CONSENT_DURATION',
+    ]);
+    // A partner token reads no user through user fields; a user token is no partner.
+    expect((await stack.execute(DataAccessLogDocument, {}, wallet)).errors![0]!.extensions!.code).toBe(
+      'FORBIDDEN',
+    );
+    expect(
+      (await stack.execute(PartnerUserDocument, { partnerUserId: 'lw-88231' }, alice)).errors![0]!.extensions!
+        .code,
+    ).toBe('FORBIDDEN');
+    // Bob granted CREDIT_STATUS only: no payments (the core's CONSENT_MISSING).
+    const pay = await stack.execute(
+      PartnerCheckoutDocument,
+      {
+        input: {
+          partnerUserId: 'lw-10417',
+          merchantOrderRef: 'LW-2001',
+          amount: '10.00',
+          category: 'HOME',
+          plan: 'FULL',
+          idempotencyKey: 'lw-pay-2001',
+        },
+      },
+      wallet,
+    );
+    expect(pay.data!.partnerCheckout.userErrors[0]!.code).toBe('CONSENT_MISSING');
+  });
+
+  test('64 concurrent top-ups never exceed the monthly quota; each accepted one is in the ledger once', async () => {
+    const telecom = await partnerToken(skyline);
+    // Quota 500.00 a month; 200.00 each: 200.00 + 200.00 = 400.00 fits, a third would make 600.00.
+    // (Velocity allows 5 top-ups per 10 minutes, so the quota is what decides.)
+    const results = await Promise.all(
+      Array.from({ length: 64 }, (_, i) =>
+        stack.execute(
+          PhoneTopUpDocument,
+          {
+            input: {
+              partnerUserId: 'sk-5550123',
+              phoneNumber: '13812341234',
+              amount: '200.00',
+              idempotencyKey: `topup-race-${String(i).padStart(3, '0')}`,
+            },
+          },
+          telecom,
+        ),
+      ),
+    );
+    const accepted = results.filter((r) => r.data?.phoneTopUp.payment);
+    const refusals = results.flatMap((r) => r.data?.phoneTopUp.userErrors.map((e) => e.code) ?? ['ERROR']);
+    expect(accepted).toHaveLength(2);
+    expect(refusals).toEqual(Array.from({ length: 62 }, () => 'SCENARIO_QUOTA_EXCEEDED'));
+    for (const result of accepted) {
+      expect(result.data!.phoneTopUp.payment).toMatchObject({
+        status: 'SHIPPED',
+        phoneNumber: '138****1234',
+      });
+    }
+    // Every entry of the line (refusals are recorded too, with their reason).
+    const readLedger = (after: string | null) => stack.execute(TopUpLedgerDocument, { after }, alice);
+    const entries: { type: string; refusal?: string | null; amount: { minor: number } }[] = [];
+    for (let after: string | null = null; ;) {
+      const page: Awaited<ReturnType<typeof readLedger>> = await readLedger(after);
+      const ledger = page.data!.me!.creditLine!.ledger;
+      entries.push(...ledger.edges.map((e) => e.node));
+      if (!ledger.pageInfo.hasNextPage) break;
+      after = ledger.pageInfo.endCursor!;
+    }
+    const of = (type: string) =>
+      entries.filter((e) => e.type === type && !e.refusal && e.amount.minor === 20_000).length;
+    expect([of('AUTHORIZE'), of('CAPTURE')]).toEqual([2, 2]);
+    expect(entries.filter((e) => e.refusal === 'SCENARIO_QUOTA_EXCEEDED')).toHaveLength(62);
+    // Available: 29,000.00 - 400.00 = 28,600.00.
+    expect(entries.length).toBeGreaterThan(66);
+    const line = await stack.execute(TopUpLedgerDocument, { after: null }, alice);
+    expect(line.data!.me!.creditLine!.available.minor).toBe(2_900_000 - 40_000);
+  });
+
+  test('a withdrawal racing partner reads: no read that starts after it succeeds', async () => {
+    const wallet = await partnerToken(lakeside);
+    const read = () => stack.execute(PartnerUserDocument, { partnerUserId: 'lw-88231' }, wallet);
+    const before = Array.from({ length: 32 }, read);
+    const withdrawn = await stack.execute(WithdrawConsentDocument, { bindingId: 'cb_alice_lakeside' }, alice);
+    expect(withdrawn.data!.withdrawConsent.binding!.status).toBe('WITHDRAWN');
+    const after = await Promise.all(Array.from({ length: 32 }, read));
+    expect(after.map((r) => r.errors?.[0]?.extensions?.code)).toEqual(
+      Array.from({ length: 32 }, () => 'BINDING_NOT_ACTIVE'),
+    );
+    expect(after.every((r) => r.data?.partnerUser == null)).toBe(true);
+    // Reads that started before may have answered; each one that did is in the user's log.
+    const answered = (await Promise.all(before)).filter((r) => r.data?.partnerUser).length;
+    const log = await stack.execute(DataAccessLogDocument, {}, alice);
+    expect(log.data!.me!.dataAccessLog.edges.length).toBe(Math.min(answered, 20));
+  });
+});

@@ -1,0 +1,88 @@
+import 'reflect-metadata';
+import { Extensions, Field, ObjectType, Query, Resolver, buildSchema } from 'type-graphql';
+import { consentRefusal, consentRequestErrorsOf } from '../../../src/core/partners/consent';
+import { maskName, maskPhone } from '../../../src/core/partners/masking';
+import { isPhoneNumber } from '../../../src/core/partners/partner-payment';
+import { readConsentRules } from '../../../src/subgraphs/common/consent-guard';
+
+describe('masking', () => {
+  // '+86 139 0000 5678' has 13 digits: 3 shown + 6 masked + 4 shown.
+  test.each([
+    ['13812341234', '138****1234'],
+    ['+86 139 0000 5678', '861******5678'],
+    ['1234', '****'],
+  ])('phone %s -> %s', (phone, masked) => expect(maskPhone(phone)).toBe(masked));
+
+  test.each([
+    ['Alice Wang', 'A**** W***'],
+    ['张三', '张*'],
+    ['Li', 'L*'],
+    ['X', '*'],
+  ])('name %s -> %s', (name, masked) => expect(maskName(name)).toBe(masked));
+});
+
+describe('consent', () => {
+  const now = new Date('2026-06-01T00:00:00Z');
+  const binding = (status: 'ACTIVE' | 'WITHDRAWN', expiresAt: string, fields: string[]) => ({
+    status,
+    consent: { purpose: 'p', fields, grantedAt: now, expiresAt: new Date(expiresAt) },
+  });
+
+  test('one refusal per failed rule, in a fixed order', () => {
+    expect(consentRefusal(undefined, 'PHONE', now)).toBe('BINDING_NOT_ACTIVE');
+    expect(consentRefusal(binding('WITHDRAWN', '2027-01-01', ['PHONE']), 'PHONE', now)).toBe(
+      'BINDING_NOT_ACTIVE',
+    );
+    // Expiry is exclusive: at the expiry instant the consent no longer holds.
+    expect(consentRefusal(binding('ACTIVE', '2026-06-01T00:00:00Z', ['PHONE']), 'PHONE', now)).toBe(
+      'CONSENT_EXPIRED',
+    );
+    expect(consentRefusal(binding('ACTIVE', '2027-01-01', ['NAME']), 'PHONE', now)).toBe('CONSENT_MISSING');
+    expect(consentRefusal(binding('ACTIVE', '2027-01-01', ['PHONE']), 'PHONE', now)).toBeNull();
+  });
+
+  test('a consent request: purpose, fields from the catalog without repeats, 1-365 days', () => {
+    expect(consentRequestErrorsOf({ purpose: 'Pay', fields: ['PAYMENTS'], expiresInDays: 365 })).toEqual([]);
+    expect(consentRequestErrorsOf({ purpose: '', fields: [], expiresInDays: 0 })).toEqual([
+      'INVALID_PURPOSE',
+      'INVALID_CONSENT_FIELDS',
+      'INVALID_CONSENT_DURATION',
+    ]);
+    expect(consentRequestErrorsOf({ purpose: 'x', fields: ['SALARY'], expiresInDays: 1.5 })).toEqual([
+      'INVALID_CONSENT_FIELDS',
+      'INVALID_CONSENT_DURATION',
+    ]);
+  });
+
+  test('phone numbers for top-up: 11 digits, mobile prefixes', () => {
+    expect([isPhoneNumber('13812341234'), isPhoneNumber('12812341234'), isPhoneNumber('1381234123')]).toEqual(
+      [true, false, false],
+    );
+  });
+});
+
+describe('consent guard rules', () => {
+  test('a partner-view field without a consent rule fails the schema build', async () => {
+    @Extensions({ partnerView: true })
+    @ObjectType('LeakyView')
+    class LeakyView {
+      @Extensions({ consent: 'PHONE', mask: 'phone' })
+      @Field()
+      phone!: string;
+
+      @Field()
+      salary!: string;
+    }
+    @Resolver()
+    class LeakyResolver {
+      @Query(() => LeakyView)
+      leaky(): LeakyView {
+        return new LeakyView();
+      }
+    }
+    const schema = await buildSchema({ resolvers: [LeakyResolver], validate: false });
+    expect(() => readConsentRules(schema)).toThrow(
+      'LeakyView.salary is shown to partners but has no consent rule',
+    );
+  });
+});
