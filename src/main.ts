@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { signOperatorToken, signPartnerToken, signUserToken } from './auth/token';
+import { oauthTokenPath, signOperatorToken, signPartnerToken, signUserToken } from './auth/token';
 import { loadConfig, subgraphNames } from './config';
 import { type RunningChild, startChild } from './runtime/child';
 import { demoPartners, demoUserId } from './seed/demo-data';
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     console.log(`demo user ${demoUserId} token (also prefilled in the playground):\n${demoToken}`);
     if (config.mode === 'local') {
       console.log(`operator token (the playground's second tab):\n${operatorToken}`);
-      const tokenUrl = gateway.url.replace('/graphql', '/oauth/token');
+      const tokenUrl = new URL(oauthTokenPath, gateway.url).href;
       console.log(`demo partners (client credentials at POST ${tokenUrl}; the playground's Partner tab):`);
       for (const partner of demoPartners) {
         console.log(

@@ -11,6 +11,9 @@ export interface Viewer {
   partnerId?: string;
 }
 
+/** Where partners get tokens: the gateway serves it, the wallets subgraph answers it. */
+export const oauthTokenPath = '/oauth/token';
+
 /** Partner access tokens are short-lived (OAuth 2.0 client credentials). */
 export const partnerTokenTtlSeconds = 15 * 60;
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createGatewayRuntime, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { playgroundConfig } from './playground';
 import { useAuth } from './use-auth';
@@ -32,15 +31,11 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       operatorToken: options.operatorToken,
       partnerToken: options.partnerToken,
     }),
+    // Identical in-flight fetches are shared elsewhere; every partner read of the wallets subgraph is
+    // audited there, so its fetches are never merged.
+    transportEntries: { wallets: { options: { deduplicateInflightRequests: false } } },
     propagateHeaders: {
-      fromClientToSubgraphs: ({ request }) => {
-        const authorization = request.headers.get('authorization');
-        // Identical in-flight subgraph fetches are shared; a partner's reads are each audited, so each
-        // partner request gets its own id and is never merged with another.
-        return isPartnerToken(authorization)
-          ? { authorization, 'x-request-id': randomUUID() }
-          : { authorization };
-      },
+      fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get('authorization') }),
     },
     plugins: () => [
       useOAuthToken({ walletsUrl: options.walletsUrl }),
@@ -48,16 +43,4 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       useErrorCodes({ graphqlEndpoint }),
     ],
   });
-}
-
-/** Whether a bearer token (already verified by useAuth) is a partner's: its scope names `partner`. */
-function isPartnerToken(authorization: string | null): boolean {
-  const payload = authorization?.split('.')[1];
-  if (!payload) return false;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { scope?: unknown };
-    return typeof claims.scope === 'string' && claims.scope.split(' ').includes('partner');
-  } catch {
-    return false;
-  }
 }

@@ -1,6 +1,5 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-
-export const oauthTokenEndpoint = '/oauth/token';
+import { oauthTokenPath } from '../auth/token';
 
 /**
  * Serves POST /oauth/token (partner client credentials) by forwarding it to the wallets subgraph, which
@@ -10,7 +9,7 @@ export const oauthTokenEndpoint = '/oauth/token';
 export function useOAuthToken(options: { walletsUrl: string | undefined }): GatewayPlugin {
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
-      if (url.pathname !== oauthTokenEndpoint) return;
+      if (url.pathname !== oauthTokenPath) return;
       if (!options.walletsUrl) {
         endResponse(
           new fetchAPI.Response(JSON.stringify({ error: 'temporarily_unavailable' }), { status: 503 }),
@@ -22,7 +21,7 @@ export function useOAuthToken(options: { walletsUrl: string | undefined }): Gate
         const value = request.headers.get(name);
         if (value !== null) headers[name] = value;
       }
-      const upstream = await fetch(new URL(oauthTokenEndpoint, options.walletsUrl), {
+      const upstream = await fetch(new URL(oauthTokenPath, options.walletsUrl), {
         method: request.method,
         headers,
         ...(request.method === 'GET' || request.method === 'HEAD' ? {} : { body: await request.text() }),

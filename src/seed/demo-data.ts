@@ -2,7 +2,11 @@ import type { ChannelBindingDoc } from '../storage/models/channel-binding.model'
 import type { ApplicantInputs } from '../core/risk/scorecard';
 import type { PartnerDoc } from '../storage/models/partner.model';
 import type { ConsentField } from '../core/partners/consent';
-import { activePartnerUserKey, activeUserKey } from '../storage/repositories/channel-binding.repository';
+import {
+  activePartnerUserKey,
+  activeUserKey,
+  endedBindingKey,
+} from '../storage/repositories/channel-binding.repository';
 import type { ProductDoc } from '../storage/models/product.model';
 import type { UserDoc } from '../storage/models/user.model';
 
@@ -128,8 +132,8 @@ const binding = (
   },
   createdAt: seededAt,
   ...(withdrawnAt ? { endedAt: withdrawnAt } : {}),
-  activePartnerUserKey: withdrawnAt ? `ended:${_id}` : activePartnerUserKey(partnerId, partnerUserId),
-  activeUserKey: withdrawnAt ? `ended:${_id}` : activeUserKey(partnerId, userId),
+  activePartnerUserKey: withdrawnAt ? endedBindingKey(_id) : activePartnerUserKey(partnerId, partnerUserId),
+  activeUserKey: withdrawnAt ? endedBindingKey(_id) : activeUserKey(partnerId, userId),
 });
 
 /** Bindings in different consent states: full, partial, withdrawn, expired. */

@@ -15,12 +15,17 @@ import {
   VoidPartnerPaymentDocument,
   WithdrawConsentDocument,
 } from '../generated/graphql';
+import { demoPartners } from '../../src/seed/demo-data';
 import { type Stack, startStack, tokenFor } from '../support/stack';
 import { serverUri, uniqueDatabaseName } from '../support/test-database';
 
-const lakeside = { id: 'p_lakeside_wallet', secret: 'lakeside-demo-secret-4f7c2a' };
-const skyline = { id: 'p_skyline_telecom', secret: 'skyline-demo-secret-9b1e07' };
-const harbor = { id: 'p_harbor_merchants', secret: 'harbor-demo-secret-c35d88' };
+const client = (id: string) => {
+  const partner = demoPartners.find((candidate) => candidate._id === id)!;
+  return { id, secret: partner.demoClientSecret };
+};
+const lakeside = client('p_lakeside_wallet');
+const skyline = client('p_skyline_telecom');
+const harbor = client('p_harbor_merchants');
 
 /**
  * Partner apps through the gateway, as a partner developer would use them from the README: OAuth

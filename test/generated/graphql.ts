@@ -100,7 +100,7 @@ export type PartnerCheckoutInput = {
   idempotencyKey: string;
   merchantOrderRef: string;
   partnerUserId: string | number;
-  /** INSTALLMENTS: 3, 6 or 12 on this channel */
+  /** INSTALLMENTS: 3, 6, 12 on this channel */
   periods?: number | null | undefined;
   plan: PaymentPlan;
 };

@@ -1,3 +1,4 @@
+import type { PartnerScope } from '../../core/partners/consent';
 import type { Viewer } from '../../auth/token';
 import { AppError } from '../../errors';
 
@@ -10,11 +11,11 @@ export function requireViewer(viewer: Viewer | undefined): Viewer {
   return viewer;
 }
 
-/** A partner app with this scope (granted at registration, carried by its token). */
-export function requirePartner(viewer: Viewer | undefined, scope: string): { partnerId: string } {
+/** A partner app, with this scope if one is named (granted at registration, carried by its token). */
+export function requirePartner(viewer: Viewer | undefined, scope?: PartnerScope): { partnerId: string } {
   if (!viewer) throw new AppError('UNAUTHENTICATED', 'Sign in: send "Authorization: Bearer <token>"');
   if (viewer.partnerId === undefined) throw new AppError('FORBIDDEN', 'This is a partner operation');
-  if (!viewer.scopes.includes(scope)) {
+  if (scope !== undefined && !viewer.scopes.includes(scope)) {
     throw new AppError('INSUFFICIENT_SCOPE', `This partner token lacks the "${scope}" scope`);
   }
   return { partnerId: viewer.partnerId };

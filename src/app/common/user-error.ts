@@ -1,3 +1,7 @@
+import { isInstallmentPeriodCount } from '../../core/installments/fee-rates';
+import type { Plan } from '../../core/policy/channel-policies';
+import { refusalMessages, type RefusalReason } from '../../core/policy/refusal-reasons';
+
 /** A mutation's refusal: a stable code, a message for people, and the input field at fault if any. */
 export interface UserError {
   field: string | null;
@@ -14,4 +18,22 @@ export function idempotencyKeyError(key: string): UserError | null {
   return /^[\w.:-]{8,100}$/.test(key)
     ? null
     : userError('INVALID_IDEMPOTENCY_KEY', 'Use 8-100 letters, digits, "-", "_", ".", ":"', 'idempotencyKey');
+}
+
+/** FULL takes no period count; installments take one the product sells (3, 6, 12 or 24). */
+export function planPeriodsError(plan: Plan, periods: number | null | undefined): UserError | null {
+  if (plan === 'FULL' && periods != null && periods !== 1)
+    return userError('INVALID_PERIODS', 'FULL is paid at once: leave periods empty', 'periods');
+  if (plan === 'INSTALLMENTS' && !(periods != null && isInstallmentPeriodCount(periods)))
+    return userError('INVALID_PERIODS', 'Installments come in 3, 6, 12 or 24 periods', 'periods');
+  return null;
+}
+
+/** A risk refusal as a user error: its code, the message written once in core, the input at fault. */
+export function refusalError(reason: string, fieldOf: Partial<Record<string, string>> = {}): UserError {
+  return userError(
+    reason,
+    refusalMessages[reason as RefusalReason] ?? `Refused: ${reason}`,
+    fieldOf[reason] ?? null,
+  );
 }

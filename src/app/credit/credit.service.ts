@@ -1,3 +1,4 @@
+import { oldestOwingBill } from '../../core/ledger/line-state';
 import type { Viewer } from '../../auth/token';
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
 import type { UserDoc } from '../../storage/models/user.model';
@@ -78,7 +79,7 @@ export class CreditService {
     requireOwner(viewer, line.userId);
     // The oldest bill still owing (the line's head lists them oldest first), else the newest statement.
     const summary = await this.linesById.load(line.id);
-    const owing = summary?.state?.bills[0];
+    const owing = oldestOwingBill(summary?.state);
     if (owing) return (await this.bills.byId(owing.billId)) ?? undefined;
     return (await this.bills.pageOfUser(line.userId, { first: 1 })).items[0];
   }

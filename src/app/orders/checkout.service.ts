@@ -1,8 +1,7 @@
-import { isInstallmentPeriodCount } from '../../core/installments/fee-rates';
 import { cartTotalMinor } from '../../core/orders/order-amounts';
 import type { Plan } from '../../core/policy/channel-policies';
 import { cartInstallmentPeriods } from '../../core/policy/decide-authorization';
-import { refusalMessages, type RefusalReason } from '../../core/policy/refusal-reasons';
+import type { RefusalReason } from '../../core/policy/refusal-reasons';
 import type { Viewer } from '../../auth/token';
 import { creditLineIdOf } from '../../storage/ids';
 import { placeOrder } from './place-order';
@@ -14,7 +13,13 @@ import { requireViewer } from '../common/access';
 import type { ClockService } from '../common/clock.service';
 import type { LedgerWriter } from '../../ledger/ledger-writer';
 import { requestHash } from '../common/request-hash';
-import { idempotencyKeyError, type UserError, userError } from '../common/user-error';
+import {
+  idempotencyKeyError,
+  planPeriodsError,
+  refusalError,
+  type UserError,
+  userError,
+} from '../common/user-error';
 
 export interface CheckoutInput {
   items: { productId: string; quantity: number }[];
@@ -133,7 +138,7 @@ export class CheckoutService {
     });
     if (placed.status === 'KEY_REUSED') return { order: null, userErrors: [reusedKey()] };
     if (placed.status === 'REFUSED')
-      return { order: null, userErrors: [refusal(placed.reason as RefusalReason)] };
+      return { order: null, userErrors: [refusalError(placed.reason, refusalField)] };
     return { order: placed.order, userErrors: [] };
   }
 
@@ -149,21 +154,10 @@ export class CheckoutService {
         errors.push(userError('INVALID_QUANTITY', 'Quantity must be 1 to 99', `items.${index}.quantity`));
       }
     });
-    if (input.plan === 'FULL' && input.periods != null && input.periods !== 1) {
-      errors.push(userError('INVALID_PERIODS', 'FULL is paid at once: leave periods empty', 'periods'));
-    }
-    if (
-      input.plan === 'INSTALLMENTS' &&
-      !(input.periods != null && isInstallmentPeriodCount(input.periods))
-    ) {
-      errors.push(userError('INVALID_PERIODS', 'Installments come in 3, 6, 12 or 24 periods', 'periods'));
-    }
+    const periodsError = planPeriodsError(input.plan, input.periods);
+    if (periodsError) errors.push(periodsError);
     return errors;
   }
-}
-
-function refusal(reason: RefusalReason): UserError {
-  return userError(reason, refusalMessages[reason] ?? `Refused: ${reason}`, refusalField[reason] ?? null);
 }
 
 function reusedKey(): UserError {

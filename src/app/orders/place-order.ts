@@ -27,7 +27,7 @@ export type PlaceOrderResult =
   { status: 'PLACED'; order: OrderDoc } | { status: 'REFUSED'; reason: string } | { status: 'KEY_REUSED' };
 
 /** One hold per key (a deterministic id), so a retry asks the ledger for the same hold. */
-export function authorizationIdOf(scopedKey: string): string {
+function authorizationIdOf(scopedKey: string): string {
   return `auth_${createHash('sha256').update(scopedKey).digest('hex').slice(0, 24)}`;
 }
 
@@ -49,18 +49,15 @@ export async function placeOrder(input: PlaceOrder): Promise<PlaceOrderResult> {
   if (outcome.status === 'KEY_REUSED') return { status: 'KEY_REUSED' };
   if (outcome.status === 'REJECTED') return { status: 'REFUSED', reason: outcome.rejection };
   const orderId = sortableId(input.idPrefix, outcome.entry.at, authorizationId.slice(5, 15));
-  const replay = (existing: OrderDoc): PlaceOrderResult =>
-    existing.requestHash === input.requestHash
-      ? { status: 'PLACED', order: existing }
-      : { status: 'KEY_REUSED' };
+  // A replay has the same input as the hold's entry (the ledger compared the request hashes).
   if (outcome.status === 'REPLAYED') {
     const [recorded] = await input.orders.findByIds([orderId]);
-    if (recorded) return replay(recorded);
+    if (recorded) return { status: 'PLACED', order: recorded };
   }
   const order = input.build({ orderId, authorizationId });
   if (await input.orders.insertOnce(order)) return { status: 'PLACED', order };
   // A concurrent retry with the same key recorded the order first.
   const [raced] = await input.orders.findByIds([orderId]);
   if (!raced) throw new AppError('CONFLICT', 'Order could not be recorded; retry with the same key');
-  return replay(raced);
+  return { status: 'PLACED', order: raced };
 }

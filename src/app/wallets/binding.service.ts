@@ -1,12 +1,21 @@
-import { createHash, randomInt } from 'node:crypto';
 import type { Viewer } from '../../auth/token';
-import { bindingCodeTtlMinutes, consentRequestErrorsOf } from '../../core/partners/consent';
-import { isMerchantRef } from '../../core/partners/partner-payment';
+import {
+  bindingCodeTtlMinutes,
+  consentRequestErrorsOf,
+  maxConsentDays,
+  maxPurposeLength,
+} from '../../core/partners/consent';
+import { isMerchantRef, merchantRefRule } from '../../core/partners/partner-payment';
 import type { ChannelBindingDoc } from '../../storage/models/channel-binding.model';
-import { activePartnerUserKey, activeUserKey } from '../../storage/repositories/channel-binding.repository';
+import {
+  activePartnerUserKey,
+  activeUserKey,
+  endedBindingKey,
+} from '../../storage/repositories/channel-binding.repository';
 import type { Repositories } from '../../storage/repositories/repositories';
 import { requirePartner, requireViewer } from '../common/access';
 import type { ClockService } from '../common/clock.service';
+import { codeHash, oneTimeCode } from '../common/one-time-code';
 import { type UserError, userError } from '../common/user-error';
 
 export interface RequestBindingInput {
@@ -33,17 +42,6 @@ const consentErrorField = {
   INVALID_CONSENT_DURATION: 'expiresInDays',
 } as const;
 
-const codeAlphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I: read aloud or typed
-
-/** A one-time code: `length` characters from an alphabet that reads unambiguously. */
-export function oneTimeCode(length: number, alphabet = codeAlphabet): string {
-  return Array.from({ length }, () => alphabet[randomInt(alphabet.length)]).join('');
-}
-
-export function codeHash(code: string): string {
-  return createHash('sha256').update(code.trim().toUpperCase()).digest('hex');
-}
-
 /**
  * Joint login: the partner asks (requestBinding) and gets a short-lived single-use code; the user, in
  * the app, approves or rejects it; the user withdraws consent whenever they like. Single use and "one
@@ -59,7 +57,7 @@ export class BindingService {
     const { partnerId } = requirePartner(viewer, 'bindings');
     const errors: UserError[] = [];
     if (!isMerchantRef(input.partnerUserId)) {
-      errors.push(userError('INVALID_PARTNER_USER_ID', 'Use 1-64 printable characters', 'partnerUserId'));
+      errors.push(userError('INVALID_PARTNER_USER_ID', merchantRefRule, 'partnerUserId'));
     }
     for (const code of consentRequestErrorsOf(input)) {
       errors.push(userError(code, consentErrorMessages[code], consentErrorField[code]));
@@ -110,9 +108,16 @@ export class BindingService {
     }
     if (binding.status === 'WITHDRAWN') return { binding, userErrors: [] };
     const now = await this.clock.now();
+    // A concurrent withdrawal may have won: either way the binding has ended, as both callers asked.
     await this.repos.channelBindings.end(binding._id, 'WITHDRAWN', now);
-    const [after] = await this.repos.channelBindings.findByIds([bindingId]);
-    return { binding: after ?? null, userErrors: [] };
+    const ended = endedBindingKey(binding._id);
+    const withdrawn = {
+      status: 'WITHDRAWN' as const,
+      endedAt: now,
+      activePartnerUserKey: ended,
+      activeUserKey: ended,
+    };
+    return { binding: { ...binding, ...withdrawn }, userErrors: [] };
   }
 
   private async decide(
@@ -128,7 +133,7 @@ export class BindingService {
     if (request.expiresAt.getTime() <= now.getTime()) return failed('CODE_EXPIRED', 'This code has expired');
     // One binding per code: its id derives from the code, so a second use collides.
     const bindingId = `cb_${hash.slice(0, 20)}`;
-    const ended = `ended:${bindingId}`;
+    const ended = endedBindingKey(bindingId);
     const binding: ChannelBindingDoc = {
       _id: bindingId,
       userId,
@@ -163,9 +168,9 @@ export class BindingService {
 }
 
 const consentErrorMessages = {
-  INVALID_PURPOSE: 'Say why, in 1-200 characters',
+  INVALID_PURPOSE: `Say why, in 1-${maxPurposeLength} characters`,
   INVALID_CONSENT_FIELDS: 'List distinct fields from the consent catalog (ConsentField)',
-  INVALID_CONSENT_DURATION: 'Consent lasts 1 to 365 days',
+  INVALID_CONSENT_DURATION: `Consent lasts 1 to ${maxConsentDays} days`,
 } as const;
 
 function failed(code: string, message: string): BindingResult {

@@ -1,23 +1,38 @@
 import type { Viewer } from '../../auth/token';
-import { paymentCodeTtlSeconds } from '../../core/partners/consent';
-import { isMerchantRef, isPhoneNumber, type PartnerPaymentKind } from '../../core/partners/partner-payment';
-import { isInstallmentPeriodCount } from '../../core/installments/fee-rates';
-import type { Channel, Plan } from '../../core/policy/channel-policies';
-import { refusalMessages, type RefusalReason } from '../../core/policy/refusal-reasons';
+import type { AuthorizationRequest } from '../../core/ledger/commands';
+import {
+  type PartnerScope,
+  paymentBindingInput,
+  paymentCodeDigits,
+  paymentCodeTtlSeconds,
+} from '../../core/partners/consent';
+import {
+  isMerchantRef,
+  isPhoneNumber,
+  merchantRefRule,
+  type PartnerPaymentKind,
+} from '../../core/partners/partner-payment';
+import type { Plan } from '../../core/policy/channel-policies';
 import { AppError } from '../../errors';
 import type { LedgerWriter } from '../../ledger/ledger-writer';
 import { creditLineIdOf } from '../../storage/ids';
-import type { ChannelBindingDoc } from '../../storage/models/channel-binding.model';
-import type { OrderDoc } from '../../storage/models/order.model';
+import type { CreditLineDoc } from '../../storage/models/credit-line.model';
+import type { OrderDoc, PartnerOrderRef } from '../../storage/models/order.model';
 import type { Repositories } from '../../storage/repositories/repositories';
 import { requirePartner, requireViewer } from '../common/access';
 import type { ClockService } from '../common/clock.service';
 import { type Connection, pageQuery, toConnection } from '../common/pagination';
 import { requestHash } from '../common/request-hash';
-import { idempotencyKeyError, type UserError, userError } from '../common/user-error';
-import { type OrderAccess, OrderPaymentService, type RefundResult } from '../orders/order-payment.service';
+import {
+  idempotencyKeyError,
+  planPeriodsError,
+  refusalError,
+  type UserError,
+  userError,
+} from '../common/user-error';
+import type { OrderAccess, OrderPaymentService, RefundResult } from '../orders/order-payment.service';
 import { placeOrder } from '../orders/place-order';
-import { codeHash, oneTimeCode } from './binding.service';
+import { codeHash, oneTimeCode } from '../common/one-time-code';
 
 export interface PaymentResult {
   payment: OrderDoc | null;
@@ -49,63 +64,78 @@ export interface RedeemCodeInput {
 }
 
 /** The scope each kind of partner payment needs. */
-const scopeOfKind: Record<PartnerPaymentKind, string> = {
+const scopeOfKind: Record<PartnerPaymentKind, PartnerScope> = {
   IN_APP: 'payments',
   TOP_UP: 'topup',
   PAYMENT_CODE: 'offline',
 };
 
 /** Partners capture, void and refund their own payments only; another's answers as missing. */
-const partnerOrderAccess: OrderAccess = {
-  settle: (viewer, order) => void (order ? ownPayment(viewer, order) : requirePartnerAny(viewer)),
+export const partnerOrderAccess: OrderAccess = {
+  settle: (viewer, order) => void (order ? ownPayment(viewer, order) : requirePartner(viewer)),
   cancel: (viewer, order) => void ownPayment(viewer, order),
 };
 
-function requirePartnerAny(viewer: Viewer | undefined): { partnerId: string } {
-  requireViewerIsPartner(viewer);
-  return { partnerId: viewer!.partnerId! };
-}
-
-function requireViewerIsPartner(viewer: Viewer | undefined): void {
-  if (!viewer) throw new AppError('UNAUTHENTICATED', 'Sign in: send "Authorization: Bearer <token>"');
-  if (viewer.partnerId === undefined) throw new AppError('FORBIDDEN', 'This is a partner operation');
-}
-
 function ownPayment(viewer: Viewer | undefined, order: OrderDoc): void {
-  requireViewerIsPartner(viewer);
+  const { partnerId } = requirePartner(viewer);
   const partner = order.partner;
-  if (!partner || partner.partnerId !== viewer!.partnerId) throw new AppError('NOT_FOUND', 'No such payment');
+  if (!partner || partner.partnerId !== partnerId) throw new AppError('NOT_FOUND', 'No such payment');
   requirePartner(viewer, scopeOfKind[partner.kind]);
+}
+
+/** Field a refusal is about, so a partner app can point at it. */
+const refusalField: Partial<Record<string, string>> = {
+  BINDING_NOT_ACTIVE: 'partnerUserId',
+  CONSENT_MISSING: 'partnerUserId',
+  PLAN_NOT_OFFERED: 'plan',
+  CATEGORY_BLOCKED: 'category',
+  AMOUNT_BELOW_MINIMUM: 'amount',
+  SCENARIO_QUOTA_EXCEEDED: 'amount',
+  INSUFFICIENT_AVAILABLE_CREDIT: 'amount',
+  AMOUNT_ANOMALY: 'amount',
+};
+
+/** What one partner payment asks the ledger for and records, whichever kind it is. */
+interface Placement {
+  line: CreditLineDoc;
+  /** Scopes the idempotency key: `<partner>:<key>`, or `code:<hash>` (one payment per code). */
+  scopedKey: string;
+  requestHash: string;
+  request: AuthorizationRequest;
+  amountMinor: number;
+  partner: PartnerOrderRef;
+  /** Delivered on the spot (top-up, code): captured at once; a retry replays the capture. */
+  captureAtOnce: boolean;
+  /** The answer to a key used before for another input. */
+  keyReused: UserError;
 }
 
 /**
  * Payments partners take for bound users: in-app (WALLET_PARTNER), phone top-up (TELECOM_TOPUP, the
  * monthly quota decided by the core with the ledger append), and one-time codes the user shows an
  * offline merchant (OFFLINE_QR, FULL only). Each is an authorization like any other; top-ups and code
- * payments are captured at once (delivered on the spot), in-app ones when the partner captures.
+ * payments are captured at once, in-app ones when the partner captures.
  */
 export class PartnerPaymentService {
-  private readonly payments: OrderPaymentService;
-
   constructor(
     private readonly repos: Pick<
       Repositories,
-      'channelBindings' | 'creditLines' | 'partnerAccess' | 'partners' | 'partnerPayments' | 'refunds'
+      'channelBindings' | 'creditLines' | 'partnerAccess' | 'partnerPayments'
     >,
     private readonly clock: ClockService,
     private readonly ledger: LedgerWriter,
-  ) {
-    this.payments = new OrderPaymentService(repos, repos.partnerPayments, clock, ledger, partnerOrderAccess);
-  }
+    /** Capture, void and refund, under `partnerOrderAccess`. */
+    private readonly payments: OrderPaymentService,
+  ) {}
 
   async partnerCheckout(viewer: Viewer | undefined, input: PartnerCheckoutInput): Promise<PaymentResult> {
-    const { partnerId } = requirePartner(viewer, 'payments');
+    const { partnerId } = requirePartner(viewer, scopeOfKind.IN_APP);
     const errors = [
       ...commonErrors(input),
       ...unless(
         isMerchantRef(input.merchantOrderRef),
         'INVALID_MERCHANT_REF',
-        'Use 1-64 printable characters',
+        merchantRefRule,
         'merchantOrderRef',
       ),
       ...unless(
@@ -114,23 +144,20 @@ export class PartnerPaymentService {
         'A category is an upper-case code like ELECTRONICS',
         'category',
       ),
-      ...periodErrors(input.plan, input.periods),
+      ...[planPeriodsError(input.plan, input.periods)].filter((error) => error !== null),
     ];
-    if (errors.length > 0) return { payment: null, userErrors: errors };
+    if (errors.length > 0) return failed(errors);
     const periods = input.plan === 'FULL' ? 1 : input.periods!;
-    return this.pay(viewer, partnerId, 'WALLET_PARTNER', input.partnerUserId, {
+    return this.payBound(viewer, partnerId, input.partnerUserId, input.idempotencyKey, {
       kind: 'IN_APP',
       merchantRef: input.merchantOrderRef,
       amountMinor: input.amountMinor,
-      category: input.category,
-      plan: input.plan,
-      periods,
-      idempotencyKey: input.idempotencyKey,
+      request: { channel: 'WALLET_PARTNER', categories: [input.category], plan: input.plan, periods },
     });
   }
 
   async phoneTopUp(viewer: Viewer | undefined, input: PhoneTopUpInput): Promise<PaymentResult> {
-    const { partnerId } = requirePartner(viewer, 'topup');
+    const { partnerId } = requirePartner(viewer, scopeOfKind.TOP_UP);
     const errors = [
       ...commonErrors(input),
       ...unless(
@@ -140,16 +167,13 @@ export class PartnerPaymentService {
         'phoneNumber',
       ),
     ];
-    if (errors.length > 0) return { payment: null, userErrors: errors };
-    return this.pay(viewer, partnerId, 'TELECOM_TOPUP', input.partnerUserId, {
+    if (errors.length > 0) return failed(errors);
+    return this.payBound(viewer, partnerId, input.partnerUserId, input.idempotencyKey, {
       kind: 'TOP_UP',
       merchantRef: `topup:${input.phoneNumber}`,
       phoneNumber: input.phoneNumber,
       amountMinor: input.amountMinor,
-      category: 'TOP_UP',
-      plan: 'FULL',
-      periods: 1,
-      idempotencyKey: input.idempotencyKey,
+      request: { channel: 'TELECOM_TOPUP', categories: ['TOP_UP'], plan: 'FULL', periods: 1 },
     });
   }
 
@@ -159,103 +183,64 @@ export class PartnerPaymentService {
   ): Promise<{ code: string | null; expiresAt: Date | null; userErrors: UserError[] }> {
     const { userId } = requireViewer(viewer);
     const line = await this.repos.creditLines.byId(creditLineIdOf(userId));
-    if (!line)
-      return {
-        code: null,
-        expiresAt: null,
-        userErrors: [userError('NO_CREDIT_LINE', 'You have no credit line yet')],
-      };
+    if (!line) return { code: null, expiresAt: null, userErrors: [noCreditLine('You have')] };
     const now = await this.clock.now();
     const expiresAt = new Date(now.getTime() + paymentCodeTtlSeconds * 1000);
     for (;;) {
-      const code = oneTimeCode(18, '0123456789');
-      if (
-        await this.repos.partnerAccess.insertPaymentCode({
-          _id: codeHash(code),
-          userId,
-          createdAt: now,
-          expiresAt,
-        })
-      )
+      const code = oneTimeCode(paymentCodeDigits, '0123456789');
+      const record = { _id: codeHash(code), userId, createdAt: now, expiresAt };
+      // 10^18 codes: a collision is rare; draw again rather than share one.
+      if (await this.repos.partnerAccess.insertPaymentCode(record))
         return { code, expiresAt, userErrors: [] };
     }
   }
 
   async redeemPaymentCode(viewer: Viewer | undefined, input: RedeemCodeInput): Promise<PaymentResult> {
-    const { partnerId } = requirePartner(viewer, 'offline');
+    const { partnerId } = requirePartner(viewer, scopeOfKind.PAYMENT_CODE);
     const errors = [
       ...commonErrors(input),
-      ...unless(
-        isMerchantRef(input.merchantRef),
-        'INVALID_MERCHANT_REF',
-        'Use 1-64 printable characters',
-        'merchantRef',
-      ),
+      ...unless(isMerchantRef(input.merchantRef), 'INVALID_MERCHANT_REF', merchantRefRule, 'merchantRef'),
     ];
-    if (errors.length > 0) return { payment: null, userErrors: errors };
+    if (errors.length > 0) return failed(errors);
     const hash = codeHash(input.code);
     const code = await this.repos.partnerAccess.paymentCode(hash);
-    if (!code)
-      return { payment: null, userErrors: [userError('CODE_INVALID', 'This code is not valid', 'code')] };
-    const now = await this.clock.now();
+    if (!code) return failed([userError('CODE_INVALID', 'This code is not valid', 'code')]);
     const line = await this.repos.creditLines.byId(creditLineIdOf(code.userId));
     if (!line) throw new AppError('NOT_FOUND', 'The code has no credit line');
-    const request = {
-      channel: 'OFFLINE_QR' as const,
-      categories: ['OFFLINE_PURCHASE'],
-      plan: 'FULL' as const,
-      periods: 1,
-      // The user's own code is the consent for this one payment, until it expires.
-      binding: { active: true, consentCoversPayments: true, consentExpiresAtMs: code.expiresAt.getTime() },
-    };
-    const hashOfRequest = requestHash({
-      partnerId,
-      amountMinor: input.amountMinor,
-      merchantRef: input.merchantRef,
-      key: input.idempotencyKey,
-    });
-    const placed = await placeOrder({
-      orders: this.repos.partnerPayments,
-      ledger: this.ledger,
-      line,
-      // One payment per code, whoever redeems it: the hold's id derives from the code.
-      idempotencyKey: `code:${hash}`,
-      amountMinor: input.amountMinor,
-      request,
-      requestHash: hashOfRequest,
-      now,
-      idPrefix: 'pp',
-      build: ({ orderId, authorizationId }) =>
-        paymentDoc(
-          orderId,
-          authorizationId,
-          line._id,
-          code.userId,
-          `code:${hash}`,
-          now,
-          {
-            partnerId,
-            partnerUserId: 'one-time-code',
-            kind: 'PAYMENT_CODE',
-            merchantRef: input.merchantRef,
-            amountMinor: input.amountMinor,
-            category: 'OFFLINE_PURCHASE',
-            plan: 'FULL',
-            periods: 1,
+    const result = await this.place(
+      {
+        line,
+        // One payment per code, whoever redeems it: the hold's id derives from the code.
+        scopedKey: `code:${hash}`,
+        requestHash: requestHash({ partnerId, ...input, code: hash }),
+        request: {
+          channel: 'OFFLINE_QR',
+          categories: ['OFFLINE_PURCHASE'],
+          plan: 'FULL',
+          periods: 1,
+          // The user's own code is the consent for this one payment, until it expires.
+          binding: {
+            active: true,
+            consentCoversPayments: true,
+            consentExpiresAtMs: code.expiresAt.getTime(),
           },
-          hashOfRequest,
-        ),
-    });
-    if (placed.status === 'KEY_REUSED')
-      return {
-        payment: null,
-        userErrors: [userError('CODE_ALREADY_USED', 'This code was already used', 'code')],
-      };
-    if (placed.status === 'REFUSED') {
-      const reason = placed.reason === 'CONSENT_MISSING' ? 'CODE_EXPIRED' : placed.reason;
-      return { payment: null, userErrors: [refusal(reason)] };
-    }
-    return this.captureAtOnce(viewer, placed.order);
+        },
+        amountMinor: input.amountMinor,
+        partner: {
+          partnerId,
+          partnerUserId: 'one-time-code',
+          kind: 'PAYMENT_CODE',
+          merchantRef: input.merchantRef,
+        },
+        captureAtOnce: true,
+        keyReused: userError('CODE_ALREADY_USED', 'This code was already used', 'code'),
+      },
+      viewer,
+    );
+    // For a code, "consent missing" means it expired.
+    return result.userErrors[0]?.code === 'CONSENT_MISSING'
+      ? failed([userError('CODE_EXPIRED', 'This code has expired: ask the customer for a new one', 'code')])
+      : result;
   }
 
   capture(viewer: Viewer | undefined, paymentId: string): Promise<PaymentResult> {
@@ -280,133 +265,92 @@ export class PartnerPaymentService {
     first: number | null | undefined,
     after: string | null | undefined,
   ): Promise<Connection<OrderDoc>> {
-    const { partnerId } = requirePartnerAny(viewer);
+    const { partnerId } = requirePartner(viewer);
     return toConnection(await this.repos.partnerPayments.pageOfPartner(partnerId, pageQuery(first, after)));
   }
 
-  /** A bound user's payment: the binding (if any) goes to the core, which decides with its precedence. */
-  private async pay(
+  /** A bound user's payment: the binding goes to the core, which decides with its precedence. */
+  private async payBound(
     viewer: Viewer | undefined,
     partnerId: string,
-    channel: Channel,
     partnerUserId: string,
-    payment: PaymentFields & { phoneNumber?: string; idempotencyKey: string },
+    idempotencyKey: string,
+    payment: {
+      kind: PartnerPaymentKind;
+      merchantRef: string;
+      phoneNumber?: string;
+      amountMinor: number;
+      request: Omit<AuthorizationRequest, 'binding'>;
+    },
   ): Promise<PaymentResult> {
     const binding = await this.repos.channelBindings.activeOf(partnerId, partnerUserId);
-    if (!binding) return { payment: null, userErrors: [refusal('BINDING_NOT_ACTIVE')] };
+    if (!binding) return failed([refusalError('BINDING_NOT_ACTIVE', refusalField)]);
     const line = await this.repos.creditLines.byId(creditLineIdOf(binding.userId));
-    if (!line)
-      return { payment: null, userErrors: [userError('NO_CREDIT_LINE', 'This user has no credit line')] };
+    if (!line) return failed([noCreditLine('This user has')]);
+    const { kind, merchantRef, phoneNumber, amountMinor, request } = payment;
+    return this.place(
+      {
+        line,
+        scopedKey: `${partnerId}:${idempotencyKey}`,
+        requestHash: requestHash({ partnerUserId, kind, merchantRef, phoneNumber, amountMinor, request }),
+        request: { ...request, binding: paymentBindingInput(binding) },
+        amountMinor,
+        partner: { partnerId, partnerUserId, kind, merchantRef, ...(phoneNumber ? { phoneNumber } : {}) },
+        captureAtOnce: kind === 'TOP_UP',
+        keyReused: userError(
+          'IDEMPOTENCY_KEY_REUSED',
+          'This key was used for another payment',
+          'idempotencyKey',
+        ),
+      },
+      viewer,
+    );
+  }
+
+  private async place(placement: Placement, viewer: Viewer | undefined): Promise<PaymentResult> {
+    const { line, request, amountMinor } = placement;
     const now = await this.clock.now();
-    const { idempotencyKey, phoneNumber, ...fields } = payment;
-    const scopedKey = `${partnerId}:${idempotencyKey}`;
-    const hash = requestHash({ channel, partnerUserId, phoneNumber, ...fields });
     const placed = await placeOrder({
       orders: this.repos.partnerPayments,
       ledger: this.ledger,
       line,
-      idempotencyKey: scopedKey,
-      amountMinor: fields.amountMinor,
-      request: {
-        channel,
-        categories: [fields.category],
-        plan: fields.plan,
-        periods: fields.periods,
-        binding: bindingInput(binding),
-      },
-      requestHash: hash,
+      idempotencyKey: placement.scopedKey,
+      amountMinor,
+      request,
+      requestHash: placement.requestHash,
       now,
       idPrefix: 'pp',
-      build: ({ orderId, authorizationId }) =>
-        paymentDoc(
-          orderId,
-          authorizationId,
-          line._id,
-          binding.userId,
-          scopedKey,
-          now,
+      build: ({ orderId, authorizationId }) => ({
+        _id: orderId,
+        userId: line.userId,
+        items: [
           {
-            ...fields,
-            partnerId,
-            partnerUserId,
-            ...(phoneNumber ? { phoneNumber } : {}),
+            sku: request.categories[0]!,
+            title: placement.partner.merchantRef,
+            quantity: 1,
+            unitPriceMinor: amountMinor,
           },
-          hash,
-        ),
-    });
-    if (placed.status === 'KEY_REUSED') {
-      return {
-        payment: null,
-        userErrors: [
-          userError('IDEMPOTENCY_KEY_REUSED', 'This key was used for another payment', 'idempotencyKey'),
         ],
-      };
-    }
-    if (placed.status === 'REFUSED') return { payment: null, userErrors: [refusal(placed.reason)] };
-    return payment.kind === 'TOP_UP'
-      ? this.captureAtOnce(viewer, placed.order)
-      : { payment: placed.order, userErrors: [] };
+        totalMinor: amountMinor,
+        plan: request.plan,
+        periods: request.periods ?? 1,
+        status: 'PLACED',
+        lineId: line._id,
+        authorizationId,
+        idempotencyKey: placement.scopedKey,
+        requestHash: placement.requestHash,
+        capturedMinor: 0,
+        refundedMinor: 0,
+        createdAt: now,
+        partner: placement.partner,
+      }),
+    });
+    if (placed.status === 'KEY_REUSED') return failed([placement.keyReused]);
+    if (placed.status === 'REFUSED') return failed([refusalError(placed.reason, refusalField)]);
+    if (!placement.captureAtOnce || placed.order.status !== 'PLACED')
+      return { payment: placed.order, userErrors: [] };
+    return asPayment(await this.payments.ship(viewer, placed.order._id));
   }
-
-  /** Delivered on the spot: capture right away (a retry replays the capture). */
-  private async captureAtOnce(viewer: Viewer | undefined, order: OrderDoc): Promise<PaymentResult> {
-    if (order.status !== 'PLACED') return { payment: order, userErrors: [] };
-    return asPayment(await this.payments.ship(viewer, order._id));
-  }
-}
-
-interface PaymentFields {
-  kind: PartnerPaymentKind;
-  merchantRef: string;
-  amountMinor: number;
-  category: string;
-  plan: Plan;
-  periods: number;
-}
-
-function paymentDoc(
-  orderId: string,
-  authorizationId: string,
-  lineId: string,
-  userId: string,
-  scopedKey: string,
-  now: Date,
-  fields: PaymentFields & { partnerId: string; partnerUserId: string; phoneNumber?: string },
-  hash: string,
-): OrderDoc {
-  return {
-    _id: orderId,
-    userId,
-    items: [
-      { sku: fields.category, title: fields.merchantRef, quantity: 1, unitPriceMinor: fields.amountMinor },
-    ],
-    totalMinor: fields.amountMinor,
-    plan: fields.plan,
-    periods: fields.periods,
-    status: 'PLACED',
-    lineId,
-    authorizationId,
-    idempotencyKey: scopedKey,
-    requestHash: hash,
-    capturedMinor: 0,
-    refundedMinor: 0,
-    createdAt: now,
-    partner: {
-      partnerId: fields.partnerId,
-      partnerUserId: fields.partnerUserId,
-      kind: fields.kind,
-      merchantRef: fields.merchantRef,
-      ...(fields.phoneNumber ? { phoneNumber: fields.phoneNumber } : {}),
-    },
-  };
-}
-
-function bindingInput(binding: ChannelBindingDoc) {
-  return {
-    active: binding.status === 'ACTIVE',
-    consentCoversPayments: binding.consent.fields.includes('PAYMENTS'),
-    consentExpiresAtMs: binding.consent.expiresAt.getTime(),
-  };
 }
 
 /** No error when `valid`, else the one named. */
@@ -415,45 +359,24 @@ function unless(valid: boolean, code: string, message: string, field: string): U
 }
 
 function commonErrors(input: { amountMinor: number; idempotencyKey: string }): UserError[] {
-  const errors: UserError[] = [];
-  const keyError = idempotencyKeyError(input.idempotencyKey);
-  if (keyError) errors.push(keyError);
-  if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor <= 0) {
-    errors.push(userError('INVALID_AMOUNT', 'Pay a positive amount', 'amount'));
-  }
-  return errors;
+  return [
+    ...[idempotencyKeyError(input.idempotencyKey)].filter((error) => error !== null),
+    ...unless(
+      Number.isSafeInteger(input.amountMinor) && input.amountMinor > 0,
+      'INVALID_AMOUNT',
+      'Pay a positive amount',
+      'amount',
+    ),
+  ];
 }
 
-function periodErrors(plan: Plan, periods: number | null | undefined): UserError[] {
-  if (plan === 'FULL' && periods != null && periods !== 1)
-    return [userError('INVALID_PERIODS', 'FULL is paid at once: leave periods empty', 'periods')];
-  if (plan === 'INSTALLMENTS' && !(periods != null && isInstallmentPeriodCount(periods)))
-    return [userError('INVALID_PERIODS', 'Installments come in 3, 6, 12 or 24 periods', 'periods')];
-  return [];
+function noCreditLine(who: string): UserError {
+  return userError('NO_CREDIT_LINE', `${who} no credit line yet`);
 }
 
-function refusal(reason: string): UserError {
-  return userError(
-    reason,
-    refusalMessages[reason as RefusalReason] ?? messages[reason] ?? `Refused: ${reason}`,
-    reasonField[reason] ?? null,
-  );
+function failed(userErrors: UserError[]): PaymentResult {
+  return { payment: null, userErrors };
 }
-
-const messages: Record<string, string> = {
-  CODE_EXPIRED: 'This code has expired: ask the customer for a new one',
-};
-
-const reasonField: Record<string, string> = {
-  BINDING_NOT_ACTIVE: 'partnerUserId',
-  CONSENT_MISSING: 'partnerUserId',
-  PLAN_NOT_OFFERED: 'plan',
-  CATEGORY_BLOCKED: 'category',
-  AMOUNT_BELOW_MINIMUM: 'amount',
-  SCENARIO_QUOTA_EXCEEDED: 'amount',
-  INSUFFICIENT_AVAILABLE_CREDIT: 'amount',
-  AMOUNT_ANOMALY: 'amount',
-};
 
 function asPayment(result: { order: OrderDoc | null; userErrors: UserError[] }): PaymentResult {
   return { payment: result.order, userErrors: result.userErrors };

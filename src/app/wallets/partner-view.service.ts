@@ -1,7 +1,7 @@
 import type { Viewer } from '../../auth/token';
 import { type BillStatus, billStatus, remainingMinimumMinor } from '../../core/billing/bill-status';
-import { billOwedMinor } from '../../core/ledger/line-state';
-import type { PartnerReadAccess } from '../../core/partners/consent';
+import { billOwedMinor, oldestOwingBill } from '../../core/ledger/line-state';
+import { bindingRefusal, type PartnerReadAccess } from '../../core/partners/consent';
 import { newSortableId, creditLineIdOf } from '../../storage/ids';
 import type { ChannelBindingDoc } from '../../storage/models/channel-binding.model';
 import type { DataAccessDoc } from '../../storage/models/data-access.model';
@@ -10,6 +10,11 @@ import { AppError } from '../../errors';
 import { requireOwner, requirePartner } from '../common/access';
 import type { ClockService } from '../common/clock.service';
 import { type Connection, pageQuery, toConnection } from '../common/pagination';
+
+const refusalMessage = {
+  BINDING_NOT_ACTIVE: 'No active binding for this partner user',
+  CONSENT_EXPIRED: "The user's consent has expired: ask for a new binding",
+} as const;
 
 /** What a partner-view object is built from; the consent guard decides which of it is shown. */
 export interface PartnerUserSource {
@@ -42,11 +47,12 @@ export class PartnerViewService {
   async partnerUser(viewer: Viewer | undefined, partnerUserId: string): Promise<PartnerUserSource> {
     const { partnerId } = requirePartner(viewer, 'bindings');
     const binding = await this.repos.channelBindings.activeOf(partnerId, partnerUserId);
-    // Never bound, withdrawn or another partner's user: the same answer.
-    if (!binding) throw new AppError('BINDING_NOT_ACTIVE', 'No active binding for this partner user');
     const now = await this.clock.now();
-    if (binding.consent.expiresAt.getTime() <= now.getTime()) {
-      throw new AppError('CONSENT_EXPIRED', "The user's consent has expired: ask for a new binding");
+    // Never bound, withdrawn or another partner's user: the same answer.
+    const refusal = binding ? bindingRefusal(binding, now) : 'BINDING_NOT_ACTIVE';
+    if (refusal || !binding) {
+      const code = refusal ?? 'BINDING_NOT_ACTIVE';
+      throw new AppError(code, refusalMessage[code]);
     }
     const access: PartnerReadAccess = { binding, now, fieldsRead: new Set() };
     this.reads.push({ binding, access });
@@ -55,7 +61,7 @@ export class PartnerViewService {
       this.repos.creditLines.byId(creditLineIdOf(binding.userId)),
     ]);
     const user = users[0];
-    const owing = line?.state?.bills[0];
+    const owing = oldestOwingBill(line?.state);
     return {
       binding,
       access,

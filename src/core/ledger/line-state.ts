@@ -275,3 +275,8 @@ export function assertLineState(state: LineState): void {
     );
   }
 }
+
+/** The bill a line's "current bill" is: the oldest one still owing (open bills are kept oldest first). */
+export function oldestOwingBill(state: LineState | null | undefined): BillState | undefined {
+  return state?.bills[0];
+}

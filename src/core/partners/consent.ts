@@ -1,5 +1,3 @@
-import type { Channel } from '../policy/channel-policies';
-
 /**
  * What a user can let a partner see or do, as a fixed catalog: a consent lists some of these.
  * PAYMENTS lets the partner take payments with the line for the user; the rest are reads.
@@ -29,17 +27,12 @@ export type PartnerScope = (typeof partnerScopes)[number];
 export const partnerKinds = ['WALLET', 'TELECOM', 'OFFLINE_MERCHANT'] as const;
 export type PartnerKind = (typeof partnerKinds)[number];
 
-/** The channel each kind of partner takes payments on (its policy, quotas and velocity). */
-export const channelOfPartnerKind: Record<PartnerKind, Channel> = {
-  WALLET: 'WALLET_PARTNER',
-  TELECOM: 'TELECOM_TOPUP',
-  OFFLINE_MERCHANT: 'OFFLINE_QR',
-};
-
 /** A binding code is a joint-login handshake: short, and used once. */
 export const bindingCodeTtlMinutes = 10;
 /** One-time offline payment codes live a minute (the user shows it at the till). */
 export const paymentCodeTtlSeconds = 60;
+/** Digits of a payment code (as long as the bar codes wallets print). */
+export const paymentCodeDigits = 18;
 export const maxConsentDays = 365;
 export const maxPurposeLength = 200;
 
@@ -96,9 +89,27 @@ export function consentRequestErrorsOf(request: {
   return errors;
 }
 
-/** Whether the partner may use the binding at `now`: active and not expired (time is an input). */
-export function bindingInForce(binding: BindingView, now: Date): boolean {
-  return binding.status === 'ACTIVE' && binding.consent.expiresAt.getTime() > now.getTime();
+/** What the risk core needs of a binding to decide a partner payment (BINDING_NOT_ACTIVE, CONSENT_MISSING). */
+export function paymentBindingInput(binding: BindingView): {
+  active: boolean;
+  consentCoversPayments: boolean;
+  consentExpiresAtMs: number;
+} {
+  return {
+    active: binding.status === 'ACTIVE',
+    consentCoversPayments: binding.consent.fields.includes('PAYMENTS'),
+    consentExpiresAtMs: binding.consent.expiresAt.getTime(),
+  };
+}
+
+/** Why a partner cannot use this binding at all at `now` (withdrawn, refused, expired), or null. */
+export function bindingRefusal(
+  binding: BindingView | undefined,
+  now: Date,
+): 'BINDING_NOT_ACTIVE' | 'CONSENT_EXPIRED' | null {
+  if (!binding || binding.status !== 'ACTIVE') return 'BINDING_NOT_ACTIVE';
+  if (binding.consent.expiresAt.getTime() <= now.getTime()) return 'CONSENT_EXPIRED';
+  return null;
 }
 
 /** Why a partner cannot use a field of this binding at `now`, or null when it may. */
@@ -107,8 +118,5 @@ export function consentRefusal(
   field: ConsentField,
   now: Date,
 ): 'BINDING_NOT_ACTIVE' | 'CONSENT_EXPIRED' | 'CONSENT_MISSING' | null {
-  if (!binding || binding.status !== 'ACTIVE') return 'BINDING_NOT_ACTIVE';
-  if (binding.consent.expiresAt.getTime() <= now.getTime()) return 'CONSENT_EXPIRED';
-  if (!binding.consent.fields.includes(field)) return 'CONSENT_MISSING';
-  return null;
+  return bindingRefusal(binding, now) ?? (binding!.consent.fields.includes(field) ? null : 'CONSENT_MISSING');
 }

@@ -7,7 +7,9 @@ export function isPhoneNumber(value: string): boolean {
   return /^1[3-9]\d{9}$/.test(value);
 }
 
-/** Merchant references are the partner's own ids: printable, bounded. */
+/** Merchant references (and partner user ids) are the partner's own ids: printable, bounded. */
+export const merchantRefRule = 'Use 1-64 printable characters';
+
 export function isMerchantRef(value: string): boolean {
   return /^[\x21-\x7e]{1,64}$/.test(value);
 }

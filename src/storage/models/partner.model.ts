@@ -1,5 +1,5 @@
 import { Schema } from 'mongoose';
-import { type PartnerKind, partnerKinds } from '../../core/partners/consent';
+import { type PartnerKind, partnerKinds, partnerScopes } from '../../core/partners/consent';
 
 export interface PartnerDoc {
   /** Also the OAuth client id. */
@@ -17,7 +17,7 @@ export const partnerSchema = new Schema<PartnerDoc>(
     _id: { type: String, required: true },
     name: { type: String, required: true },
     kind: { type: String, enum: partnerKinds, required: true },
-    scopes: { type: [String], default: [] },
+    scopes: { type: [{ type: String, enum: partnerScopes }], default: [] },
     clientSecretHash: { type: String, required: true },
   },
   { collection: 'partners', versionKey: false, autoIndex: false },

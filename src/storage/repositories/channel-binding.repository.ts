@@ -26,14 +26,6 @@ export class ChannelBindingRepository {
       .exec();
   }
 
-  /** Every active binding of a partner (subscriptions, lists). */
-  activeOfPartner(partnerId: string): Promise<ChannelBindingDoc[]> {
-    return this.models.channelBindings
-      .find({ partnerId, status: 'ACTIVE' })
-      .lean<ChannelBindingDoc[]>()
-      .exec();
-  }
-
   /** False when another active binding holds one of its unique keys (or the id is taken). */
   insertOnce(binding: ChannelBindingDoc): Promise<boolean> {
     return insertOnce(this.models.channelBindings, binding);
@@ -48,8 +40,8 @@ export class ChannelBindingRepository {
           $set: {
             status,
             endedAt: at,
-            activePartnerUserKey: `ended:${bindingId}`,
-            activeUserKey: `ended:${bindingId}`,
+            activePartnerUserKey: endedBindingKey(bindingId),
+            activeUserKey: endedBindingKey(bindingId),
           },
         },
       )
@@ -64,4 +56,9 @@ export function activePartnerUserKey(partnerId: string, partnerUserId: string): 
 
 export function activeUserKey(partnerId: string, userId: string): string {
   return `${partnerId}:${userId}`;
+}
+
+/** Both unique keys of a binding once it has ended (withdrawn or refused): its own, so they never clash. */
+export function endedBindingKey(bindingId: string): string {
+  return `ended:${bindingId}`;
 }

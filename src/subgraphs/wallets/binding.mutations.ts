@@ -1,3 +1,4 @@
+import { bindingCodeTtlMinutes } from '../../core/partners/consent';
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { BindingResult, CodeResult } from '../../app/wallets/binding.service';
 import { UserError } from '../common/user-error.type';
@@ -10,7 +11,7 @@ import type { WalletsContext } from './wallets.context';
 @Resolver()
 export class BindingMutations {
   @Mutation(() => CodePayload, {
-    description: 'Partner (scope bindings): a single-use code, valid 10 minutes, for the user to approve',
+    description: `Partner (scope bindings): a single-use code, valid ${bindingCodeTtlMinutes} minutes, for the user to approve`,
   })
   async requestBinding(
     @Arg('input', () => RequestBindingInput) input: RequestBindingInput,

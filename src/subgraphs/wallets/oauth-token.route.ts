@@ -1,8 +1,6 @@
 import { PartnerTokenService } from '../../app/wallets/partner-token.service';
 import type { HttpRoute } from '../common/subgraph-definition';
 
-export const oauthTokenPath = '/oauth/token';
-
 /**
  * POST /oauth/token (RFC 6749 client credentials): form-encoded (or JSON) body; the client may
  * authenticate with HTTP Basic or with client_id/client_secret in the body.

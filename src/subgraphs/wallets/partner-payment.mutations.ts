@@ -1,3 +1,4 @@
+import { paymentCodeDigits, paymentCodeTtlSeconds } from '../../core/partners/consent';
 import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { PaymentResult } from '../../app/wallets/partner-payment.service';
 import { decimalInput } from '../common/decimal-input';
@@ -47,7 +48,7 @@ export class PartnerPaymentMutations {
   }
 
   @Mutation(() => CodePayload, {
-    description: 'User: an 18-digit code for one offline payment (FULL), valid 60 seconds',
+    description: `User: one ${paymentCodeDigits}-digit code for one offline payment (FULL), valid ${paymentCodeTtlSeconds} seconds`,
   })
   async createPaymentCode(@Ctx() ctx: WalletsContext): Promise<CodePayload> {
     return codePayload(await ctx.services.partnerPayments.createPaymentCode(ctx.viewer));

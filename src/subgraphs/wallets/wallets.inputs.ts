@@ -1,3 +1,5 @@
+import { maxConsentDays, maxPurposeLength, paymentCodeDigits } from '../../core/partners/consent';
+import { channelPolicies } from '../../core/policy/channel-policies';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { PaymentPlan } from '../common/payment-plan.enum';
 import { ConsentField } from './consent-field.enum';
@@ -7,13 +9,13 @@ export class RequestBindingInput {
   @Field({ description: 'Your own id for the user (the handle you will use for them)' })
   partnerUserId!: string;
 
-  @Field({ description: 'Why you ask, shown to the user (1-200 characters)' })
+  @Field({ description: `Why you ask, shown to the user (1-${maxPurposeLength} characters)` })
   purpose!: string;
 
   @Field(() => [ConsentField])
   fields!: string[];
 
-  @Field(() => Int, { description: '1 to 365' })
+  @Field(() => Int, { description: `1 to ${maxConsentDays}` })
   expiresInDays!: number;
 }
 
@@ -46,7 +48,10 @@ export class PartnerCheckoutInput {
   @Field(() => PaymentPlan)
   plan!: PaymentPlan;
 
-  @Field(() => Int, { nullable: true, description: 'INSTALLMENTS: 3, 6 or 12 on this channel' })
+  @Field(() => Int, {
+    nullable: true,
+    description: `INSTALLMENTS: ${channelPolicies.WALLET_PARTNER.installmentPeriods.join(', ')} on this channel`,
+  })
   periods?: number;
 
   @Field({ description: 'Same key + same input replays; same key + other input is refused' })
@@ -70,7 +75,7 @@ export class PhoneTopUpInput {
 
 @InputType()
 export class RedeemPaymentCodeInput {
-  @Field({ description: 'The 18-digit code the user shows' })
+  @Field({ description: `The ${paymentCodeDigits}-digit code the user shows` })
   code!: string;
 
   @Field({ description: 'Exact decimal CNY' })
