@@ -253,6 +253,28 @@ describe('partners end to end', () => {
     const available = await stack.execute(PartnerUserDocument, { partnerUserId: 'lw-e2e-1' }, wallet);
     expect(available.data!.partnerUser!.availableCredit!.minor).toBe(2_500);
 
+    // Refund keys are per partner: the merchant may use the key the wallet used, and learns nothing.
+    const merchantRefund = await stack.execute(
+      RefundPartnerPaymentDocument,
+      {
+        paymentId: redeemed.data!.redeemPaymentCode.payment!.id,
+        amount: '1.00',
+        idempotencyKey: 'lw-refund-01',
+      },
+      merchant,
+    );
+    expect(merchantRefund.data!.refundPartnerPayment).toMatchObject({
+      payment: { refunded: { amount: '1.00' } },
+      userErrors: [],
+    });
+    // Available 25.00 + 1.00 refunded = 26.00.
+    const afterMerchantRefund = await stack.execute(
+      PartnerUserDocument,
+      { partnerUserId: 'lw-e2e-1' },
+      wallet,
+    );
+    expect(afterMerchantRefund.data!.partnerUser!.availableCredit!.minor).toBe(2_600);
+
     const listed = await stack.execute(PartnerPaymentsDocument, {}, wallet);
     expect(listed.data!.partnerPayments.edges.map((e) => e.node.merchantRef)).toEqual(['LW-1001']);
 

@@ -28,12 +28,16 @@ export interface RefundResult extends OrderResult {
 export interface OrderAccess {
   settle(viewer: Viewer | undefined, order?: OrderDoc): void;
   cancel(viewer: Viewer | undefined, order: OrderDoc): void;
+  /** Whose refund idempotency keys these are: one key space per caller, so no caller sees another's. */
+  refundKeyScope(viewer: Viewer | undefined): string;
 }
 
 /** Store orders: operators ship and refund; the shopper or an operator cancels. */
 export const storeOrderAccess: OrderAccess = {
   settle: (viewer) => void requireOperator(viewer),
   cancel: (viewer, order) => void requireOwnerOrOperator(viewer, order.userId),
+  // Operators share one key space for store refunds.
+  refundKeyScope: () => '',
 };
 
 /**
@@ -108,8 +112,8 @@ export class OrderPaymentService {
     const order = await this.load(orderId);
     this.access.settle(viewer, order);
     const hash = requestHash({ orderId, amountMinor });
-    // One key space for all refunds: the same key on another order is another input, refused.
-    const key = `refund:${idempotencyKey}`;
+    // One key space per caller for all its refunds: the same key on another order is another input.
+    const key = `refund:${this.access.refundKeyScope(viewer)}${idempotencyKey}`;
     const now = await this.clock.now();
 
     for (let attempt = 0; attempt < maxAppendAttempts; attempt += 1) {

@@ -74,6 +74,7 @@ const scopeOfKind: Record<PartnerPaymentKind, PartnerScope> = {
 export const partnerOrderAccess: OrderAccess = {
   settle: (viewer, order) => void (order ? ownPayment(viewer, order) : requirePartner(viewer)),
   cancel: (viewer, order) => void ownPayment(viewer, order),
+  refundKeyScope: (viewer) => `partner:${requirePartner(viewer).partnerId}:`,
 };
 
 function ownPayment(viewer: Viewer | undefined, order: OrderDoc): void {
