@@ -91,14 +91,14 @@ export const demoPartners: (Omit<PartnerDoc, 'clientSecretHash'> & { demoClientS
     _id: 'p_lakeside_wallet',
     name: 'Lakeside Wallet',
     kind: 'WALLET',
-    scopes: ['bindings', 'payments', 'bills:read'],
+    scopes: ['bindings', 'payments'],
     demoClientSecret: 'lakeside-demo-secret-4f7c2a',
   },
   {
     _id: 'p_skyline_telecom',
     name: 'Skyline Telecom',
     kind: 'TELECOM',
-    scopes: ['bindings', 'topup', 'bills:read'],
+    scopes: ['bindings', 'topup'],
     demoClientSecret: 'skyline-demo-secret-9b1e07',
   },
   {

@@ -63,6 +63,11 @@ describe('partners end to end', () => {
   };
 
   test('client credentials: a token for the right secret, RFC 6749 errors otherwise', async () => {
+    const lakesideForm = {
+      grant_type: 'client_credentials',
+      client_id: lakeside.id,
+      client_secret: lakeside.secret,
+    };
     const ok = await askToken(
       { grant_type: 'client_credentials', scope: 'bindings' },
       {
@@ -128,6 +133,11 @@ describe('partners end to end', () => {
       400,
       expect.objectContaining({ error: 'invalid_scope' }),
     ]);
+    // An empty scope asks for every granted scope; a repeated one is granted once.
+    const all = await askToken({ ...lakesideForm, scope: '' });
+    expect(((await all.json()) as { scope: string }).scope).toBe('bindings payments');
+    const repeated = await askToken({ ...lakesideForm, scope: 'payments payments' });
+    expect(((await repeated.json()) as { scope: string }).scope).toBe('payments');
     // Secrets presented are never logged.
     expect(stack.output()).not.toContain('nope');
   });
@@ -298,6 +308,22 @@ describe('partners end to end', () => {
       wallet,
     );
     expect(refusedPay.data!.partnerCheckout.userErrors[0]!.code).toBe('BINDING_NOT_ACTIVE');
+    // A retry of the payment taken before the withdrawal still answers that payment.
+    const retried = await stack.execute(
+      PartnerCheckoutDocument,
+      {
+        input: {
+          partnerUserId: 'lw-e2e-1',
+          merchantOrderRef: 'LW-1001',
+          amount: '30.00',
+          category: 'HOME',
+          plan: 'FULL',
+          idempotencyKey: 'lw-pay-0001',
+        },
+      },
+      wallet,
+    );
+    expect(retried.data!.partnerCheckout).toMatchObject({ payment: { id: payment.id }, userErrors: [] });
   });
 
   test('one active binding per user and partner; a rejected code is spent; partner and user tokens stay apart', async () => {
@@ -315,6 +341,19 @@ describe('partners end to end', () => {
     // Bob is already bound to Lakeside (demo data): a second binding is refused by the unique insert.
     const second = await stack.execute(ApproveBindingDocument, { code: await ask('lw-e2e-2') }, bob);
     expect(second.data!.approveBinding.userErrors[0]!.code).toBe('ALREADY_BOUND');
+    // Bob's Skyline consent expired (demo data): it gives no access, and a new binding replaces it.
+    const telecom = await partnerToken(skyline);
+    const renewed = await stack.execute(
+      RequestBindingDocument,
+      { input: { partnerUserId: 'sk-bob-2', purpose: 'Top up', fields: ['PAYMENTS'], expiresInDays: 30 } },
+      telecom,
+    );
+    const rebound = await stack.execute(
+      ApproveBindingDocument,
+      { code: renewed.data!.requestBinding.code! },
+      bob,
+    );
+    expect(rebound.data!.approveBinding).toMatchObject({ binding: { status: 'ACTIVE' }, userErrors: [] });
     const code = await ask('lw-e2e-3');
     expect(
       (await stack.execute(RejectBindingDocument, { code }, carol)).data!.rejectBinding.binding!.status,

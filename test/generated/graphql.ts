@@ -26,6 +26,7 @@ export type BillStatus =
 
 export type BindingStatus =
   | 'ACTIVE'
+  | 'EXPIRED'
   | 'REJECTED'
   | 'WITHDRAWN';
 
@@ -195,7 +196,7 @@ export type RequestBindingInput = {
   expiresInDays: number;
   fields: Array<ConsentField>;
   /** Your own id for the user (the handle you will use for them) */
-  partnerUserId: string;
+  partnerUserId: string | number;
   /** Why you ask, shown to the user (1-200 characters) */
   purpose: string;
 };

@@ -6,7 +6,10 @@ import { AppError } from '../../errors';
 export function requireViewer(viewer: Viewer | undefined): Viewer {
   if (!viewer) throw new AppError('UNAUTHENTICATED', 'Sign in: send "Authorization: Bearer <token>"');
   if (viewer.partnerId !== undefined) {
-    throw new AppError('FORBIDDEN', 'Partner apps read users through partnerUser, with consent');
+    throw new AppError(
+      'FORBIDDEN',
+      'Partner apps do not act as users: use the partner operations (partnerUser, partnerCheckout...)',
+    );
   }
   return viewer;
 }

@@ -1,6 +1,7 @@
 import type { Viewer } from '../../auth/token';
 import {
   bindingCodeTtlMinutes,
+  bindingRefusal,
   consentRequestErrorsOf,
   maxConsentDays,
   maxPurposeLength,
@@ -106,7 +107,8 @@ export class BindingService {
         userErrors: [userError('BINDING_NOT_ACTIVE', 'This binding was never granted', 'bindingId')],
       };
     }
-    if (binding.status === 'WITHDRAWN') return { binding, userErrors: [] };
+    // Already ended (withdrawn, or replaced after it expired): nothing left to withdraw.
+    if (binding.status === 'WITHDRAWN' || binding.status === 'EXPIRED') return { binding, userErrors: [] };
     const now = await this.clock.now();
     // A concurrent withdrawal may have won: either way the binding has ended, as both callers asked.
     await this.repos.channelBindings.end(binding._id, 'WITHDRAWN', now);
@@ -153,6 +155,13 @@ export class BindingService {
       activeUserKey: status === 'ACTIVE' ? activeUserKey(request.partnerId, userId) : ended,
     };
     if (await this.repos.channelBindings.insertOnce(binding)) return { binding, userErrors: [] };
+    // An expired binding in the way gives no access any more: end it, and bind again once.
+    if (
+      status === 'ACTIVE' &&
+      (await this.endExpiredInTheWay(request.partnerId, request.partnerUserId, userId, now))
+    ) {
+      if (await this.repos.channelBindings.insertOnce(binding)) return { binding, userErrors: [] };
+    }
     const [existing] = await this.repos.channelBindings.findByIds([bindingId]);
     if (existing) {
       // The same decision by the same user, retried: the same answer.
@@ -164,6 +173,25 @@ export class BindingService {
       'ALREADY_BOUND',
       'This partner account, or your account at this partner, is already bound: withdraw that binding first',
     );
+  }
+
+  /** Ends the active bindings that hold this account's keys but whose consent has expired. */
+  private async endExpiredInTheWay(
+    partnerId: string,
+    partnerUserId: string,
+    userId: string,
+    now: Date,
+  ): Promise<boolean> {
+    const holders = await Promise.all([
+      this.repos.channelBindings.activeOf(partnerId, partnerUserId),
+      this.repos.channelBindings.activeOfUser(partnerId, userId),
+    ]);
+    const expired = holders.filter(
+      (holder): holder is ChannelBindingDoc =>
+        holder !== null && bindingRefusal(holder, now) === 'CONSENT_EXPIRED',
+    );
+    for (const holder of expired) await this.repos.channelBindings.end(holder._id, 'EXPIRED', now);
+    return expired.length > 0;
   }
 }
 

@@ -80,7 +80,8 @@ export const partnerOrderAccess: OrderAccess = {
 function ownPayment(viewer: Viewer | undefined, order: OrderDoc): void {
   const { partnerId } = requirePartner(viewer);
   const partner = order.partner;
-  if (!partner || partner.partnerId !== partnerId) throw new AppError('NOT_FOUND', 'No such payment');
+  // The same answer as a payment that does not exist (OrderPaymentService.load).
+  if (!partner || partner.partnerId !== partnerId) throw new AppError('NOT_FOUND', `No order ${order._id}`);
   requirePartner(viewer, scopeOfKind[partner.kind]);
 }
 
@@ -284,16 +285,24 @@ export class PartnerPaymentService {
       request: Omit<AuthorizationRequest, 'binding'>;
     },
   ): Promise<PaymentResult> {
+    const { kind, merchantRef, phoneNumber, amountMinor, request } = payment;
+    const scopedKey = `${partnerId}:${idempotencyKey}`;
+    const hash = requestHash({ partnerUserId, kind, merchantRef, phoneNumber, amountMinor, request });
     const binding = await this.repos.channelBindings.activeOf(partnerId, partnerUserId);
-    if (!binding) return failed([refusalError('BINDING_NOT_ACTIVE', refusalField)]);
+    if (!binding) {
+      // A retry of a payment taken before the binding ended answers what was recorded then.
+      const earlier = await this.repos.partnerPayments.byIdempotencyKey(scopedKey);
+      if (earlier)
+        return earlier.requestHash === hash ? { payment: earlier, userErrors: [] } : failed([keyReused]);
+      return failed([refusalError('BINDING_NOT_ACTIVE', refusalField)]);
+    }
     const line = await this.repos.creditLines.byId(creditLineIdOf(binding.userId));
     if (!line) return failed([noCreditLine('This user has')]);
-    const { kind, merchantRef, phoneNumber, amountMinor, request } = payment;
     return this.place(
       {
         line,
-        scopedKey: `${partnerId}:${idempotencyKey}`,
-        requestHash: requestHash({ partnerUserId, kind, merchantRef, phoneNumber, amountMinor, request }),
+        scopedKey,
+        requestHash: hash,
         request: { ...request, binding: paymentBindingInput(binding) },
         amountMinor,
         partner: { partnerId, partnerUserId, kind, merchantRef, ...(phoneNumber ? { phoneNumber } : {}) },
@@ -370,6 +379,12 @@ function commonErrors(input: { amountMinor: number; idempotencyKey: string }): U
     ),
   ];
 }
+
+const keyReused = userError(
+  'IDEMPOTENCY_KEY_REUSED',
+  'This key was used for another payment',
+  'idempotencyKey',
+);
 
 function noCreditLine(who: string): UserError {
   return userError('NO_CREDIT_LINE', `${who} no credit line yet`);

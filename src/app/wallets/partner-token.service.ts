@@ -37,7 +37,9 @@ export class PartnerTokenService {
       partner?.clientSecretHash ?? 'scrypt$00$00',
     );
     if (!partner || !matches) return oauthError(401, 'invalid_client', 'Client authentication failed');
-    const asked = request.scope?.split(' ').filter(Boolean) ?? partner.scopes;
+    const named = [...new Set(request.scope?.split(' ').filter(Boolean))];
+    // No scope named (absent or empty): every scope the partner was granted.
+    const asked = named.length > 0 ? named : partner.scopes;
     if (asked.some((scope) => !partner.scopes.includes(scope))) {
       return oauthError(400, 'invalid_scope', `This client may ask for: ${partner.scopes.join(' ')}`);
     }

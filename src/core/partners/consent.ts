@@ -16,12 +16,15 @@ export function isConsentField(value: string): value is ConsentField {
   return (consentFields as readonly string[]).includes(value);
 }
 
-/** ACTIVE until withdrawn or expired; REJECTED: the user refused the request. */
-export const bindingStatuses = ['ACTIVE', 'WITHDRAWN', 'REJECTED'] as const;
+/**
+ * ACTIVE until withdrawn; REJECTED: the user refused the request; EXPIRED: its consent ran out and a
+ * new binding replaced it (an expired ACTIVE binding already gives no access: `bindingRefusal`).
+ */
+export const bindingStatuses = ['ACTIVE', 'WITHDRAWN', 'REJECTED', 'EXPIRED'] as const;
 export type BindingStatus = (typeof bindingStatuses)[number];
 
 /** What partners are allowed to do at all, granted per partner (its token carries them). */
-export const partnerScopes = ['bindings', 'payments', 'topup', 'offline', 'bills:read'] as const;
+export const partnerScopes = ['bindings', 'payments', 'topup', 'offline'] as const;
 export type PartnerScope = (typeof partnerScopes)[number];
 
 export const partnerKinds = ['WALLET', 'TELECOM', 'OFFLINE_MERCHANT'] as const;

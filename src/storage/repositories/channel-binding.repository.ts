@@ -26,13 +26,21 @@ export class ChannelBindingRepository {
       .exec();
   }
 
+  /** The user's active binding with a partner, by its unique active key. */
+  async activeOfUser(partnerId: string, userId: string): Promise<ChannelBindingDoc | null> {
+    return this.models.channelBindings
+      .findOne({ activeUserKey: activeUserKey(partnerId, userId) })
+      .lean<ChannelBindingDoc>()
+      .exec();
+  }
+
   /** False when another active binding holds one of its unique keys (or the id is taken). */
   insertOnce(binding: ChannelBindingDoc): Promise<boolean> {
     return insertOnce(this.models.channelBindings, binding);
   }
 
   /** Ends an active binding: frees its unique keys so the account can be bound again. */
-  async end(bindingId: string, status: 'WITHDRAWN', at: Date): Promise<boolean> {
+  async end(bindingId: string, status: 'WITHDRAWN' | 'EXPIRED', at: Date): Promise<boolean> {
     const result = await this.models.channelBindings
       .updateOne(
         { _id: bindingId, status: 'ACTIVE' },

@@ -31,6 +31,11 @@ export class OrderRepository {
     );
   }
 
+  /** The order recorded for a caller-scoped idempotency key (unique), if any. */
+  async byIdempotencyKey(idempotencyKey: string): Promise<OrderDoc | undefined> {
+    return (await this.orders.findOne({ idempotencyKey }).lean<OrderDoc>().exec()) ?? undefined;
+  }
+
   /** A partner's payments, newest first (keyset). */
   pageOfPartner(partnerId: string, page: PageQuery): Promise<Page<OrderDoc>> {
     return keysetPage<OrderDoc>(

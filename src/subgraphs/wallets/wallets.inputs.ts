@@ -6,7 +6,7 @@ import { ConsentField } from './consent-field.enum';
 
 @InputType()
 export class RequestBindingInput {
-  @Field({ description: 'Your own id for the user (the handle you will use for them)' })
+  @Field(() => ID, { description: 'Your own id for the user (the handle you will use for them)' })
   partnerUserId!: string;
 
   @Field({ description: `Why you ask, shown to the user (1-${maxPurposeLength} characters)` })
