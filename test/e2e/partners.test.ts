@@ -3,7 +3,10 @@ import {
   CapturePartnerPaymentDocument,
   CreatePaymentCodeDocument,
   DataAccessLogDocument,
+  ChannelInstallmentOffersDocument,
   PartnerCheckoutDocument,
+  PartnerPaymentOptionsDocument,
+  PaymentOptionsDocument,
   PartnerPaymentsDocument,
   PartnerUserDocument,
   PhoneTopUpDocument,
@@ -396,6 +399,108 @@ describe('partners end to end', () => {
     );
     expect(pay.data!.partnerCheckout.userErrors[0]!.code).toBe('CONSENT_MISSING');
   });
+
+  test('payment options on partner channels follow the binding, the consent and the top-up quota', async () => {
+    const options = async (token: string, channel: 'WALLET_PARTNER' | 'TELECOM_TOPUP' | 'OFFLINE_QR') => {
+      const result = await stack.execute(
+        PaymentOptionsDocument,
+        { channel, category: 'HOME', amount: '100.00' },
+        token,
+      );
+      expect(result.errors).toBeUndefined();
+      return result.data!.paymentOptions.map((o) => `${o.plan}/${o.periods}:${o.reasonCode ?? 'OK'}`);
+    };
+    // Alice: Lakeside binding with PAYMENTS; the wallet channel offers FULL and 3, 6, 12 (not 24).
+    expect(await options(alice, 'WALLET_PARTNER')).toEqual([
+      'FULL/1:OK',
+      'INSTALLMENTS/3:OK',
+      'INSTALLMENTS/6:OK',
+      'INSTALLMENTS/12:OK',
+      'INSTALLMENTS/24:PLAN_NOT_OFFERED',
+    ]);
+    // Bob's Lakeside consent covers CREDIT_STATUS only; his Skyline consent expired; Carol withdrew.
+    expect((await options(bob, 'WALLET_PARTNER'))[0]).toBe('FULL/1:CONSENT_MISSING');
+    expect((await options(bob, 'TELECOM_TOPUP'))[0]).toBe('FULL/1:CONSENT_MISSING');
+    expect((await options(carol, 'WALLET_PARTNER'))[0]).toBe('FULL/1:BINDING_NOT_ACTIVE');
+    // Offline: the user's own one-time code is the consent, no binding needed.
+    expect((await options(bob, 'OFFLINE_QR'))[0]).toBe('FULL/1:OK');
+
+    const offers = (token: string) =>
+      stack.execute(ChannelInstallmentOffersDocument, { amount: '100.00', channel: 'WALLET_PARTNER' }, token);
+    expect((await offers(alice)).data!.installmentOffers.map((o) => o.periods)).toEqual([3, 6, 12]);
+    const refused = await offers(carol);
+    expect(refused.errors![0]!.extensions!.code).toBe('BINDING_NOT_ACTIVE');
+    expect((await offers(bob)).errors![0]!.extensions!.code).toBe('CONSENT_MISSING');
+
+    // The partner asks for its own user: its channel, priced at the user's tier (Alice: A).
+    const wallet = await partnerToken(lakeside);
+    const seen = await stack.execute(
+      PartnerPaymentOptionsDocument,
+      { partnerUserId: 'lw-88231', amount: '100.00', category: 'HOME' },
+      wallet,
+    );
+    expect(seen.errors).toBeUndefined();
+    // Tier A fees per period of 100.00: 3 x 0.50% = 1.50, 6 x 0.55% = 3.30, 12 x 0.60% = 7.20.
+    expect(
+      seen.data!.partnerUser!.paymentOptions!.map((o) => [o.periods, o.reasonCode, o.offer?.totalFee.minor]),
+    ).toEqual([
+      [1, null, undefined],
+      [3, null, 150],
+      [6, null, 330],
+      [12, null, 720],
+      [24, 'PLAN_NOT_OFFERED', undefined],
+    ]);
+    // Without consent to PAYMENTS the field answers nothing, and says why.
+    const bobSeen = await stack.execute(
+      PartnerPaymentOptionsDocument,
+      { partnerUserId: 'lw-10417', amount: '100.00' },
+      wallet,
+    );
+    expect(bobSeen.data!.partnerUser!.paymentOptions).toBeNull();
+    expect(bobSeen.errors!.map((e) => [e.path, e.extensions!.code])).toEqual([
+      [['partnerUser', 'paymentOptions'], 'CONSENT_MISSING'],
+    ]);
+
+    // Top-ups: 500.00 a month. After 300.00, 200.00 still fits (300 + 200 = 500), 250.00 does not.
+    const telecom = await partnerToken(skyline);
+    const topUp = await stack.execute(
+      PhoneTopUpDocument,
+      {
+        input: {
+          partnerUserId: 'sk-5550123',
+          phoneNumber: '13812341234',
+          amount: '300.00',
+          idempotencyKey: 'options-topup-1',
+        },
+      },
+      telecom,
+    );
+    expect(topUp.data!.phoneTopUp.userErrors).toEqual([]);
+    const topUpOptions = async (amount: string) =>
+      (
+        await stack.execute(PartnerPaymentOptionsDocument, { partnerUserId: 'sk-5550123', amount }, telecom)
+      ).data!.partnerUser!.paymentOptions!.map((o) => o.reasonCode ?? 'OK');
+    expect(await topUpOptions('200.00')).toEqual([
+      'OK',
+      'PLAN_NOT_OFFERED',
+      'PLAN_NOT_OFFERED',
+      'PLAN_NOT_OFFERED',
+      'PLAN_NOT_OFFERED',
+    ]);
+    expect((await topUpOptions('250.00'))[0]).toBe('SCENARIO_QUOTA_EXCEEDED');
+    // The user's own view of the channel agrees.
+    const aliceTopUp = await stack.execute(
+      PaymentOptionsDocument,
+      { channel: 'TELECOM_TOPUP', category: 'TOP_UP', amount: '250.00' },
+      alice,
+    );
+    expect(aliceTopUp.data!.paymentOptions[0]!.reasonCode).toBe('SCENARIO_QUOTA_EXCEEDED');
+
+    // Each partner read of options is in Alice's log, as a PAYMENTS read.
+    const log = await stack.execute(DataAccessLogDocument, {}, alice);
+    const reads = log.data!.me!.dataAccessLog.edges.map((e) => e.node);
+    expect(reads.filter((r) => r.fields.includes('PAYMENTS')).length).toBeGreaterThanOrEqual(3);
+  }, 120_000);
 
   test('64 concurrent top-ups never exceed the monthly quota; each accepted one is in the ledger once', async () => {
     const telecom = await partnerToken(skyline);

@@ -1,18 +1,31 @@
-import { installmentPeriodCounts } from '../../core/installments/fee-rates';
+import type { InstallmentPeriodCount } from '../../core/installments/fee-rates';
 import { type InstallmentOffer, priceInstallments } from '../../core/installments/schedule';
-import { lineRiskInputs } from '../../core/ledger/apply';
-import type { Channel, Plan } from '../../core/policy/channel-policies';
 import {
+  bindingForPayments,
+  partnerChannels,
+  paymentBindingInput,
+  type PaymentBindingInput,
+  paymentCodeChannel,
+  paymentCodeConsent,
+  paymentCodeTtlSeconds,
+} from '../../core/partners/consent';
+import { channelCategories } from '../../core/partners/partner-payment';
+import { type Channel, type Plan, policyOf } from '../../core/policy/channel-policies';
+import {
+  bindingDecisionRefusal,
   cartInstallmentPeriods,
-  decideAuthorization,
   type OfferRequest,
   offeredInstallmentPeriods,
 } from '../../core/policy/decide-authorization';
 import { refusalMessages, type RefusalReason } from '../../core/policy/refusal-reasons';
+import { decidePaymentOptions } from '../../core/risk/payment-options';
 import type { Viewer } from '../../auth/token';
+import { creditLineIdOf } from '../../storage/ids';
+import type { ChannelBindingDoc } from '../../storage/models/channel-binding.model';
+import type { CreditLineDoc } from '../../storage/models/credit-line.model';
 import { storeChannel } from '../../storage/models/product.model';
 import type { Repositories } from '../../storage/repositories/repositories';
-import { requireViewer } from '../common/access';
+import { requirePartner, requireViewer } from '../common/access';
 import type { ClockService } from '../common/clock.service';
 import { AppError } from '../../errors';
 
@@ -36,68 +49,102 @@ export interface PaymentOption {
 /** What the signed-in user could pay with, and why not where they can't. Reads only; holds nothing. */
 export class OffersService {
   constructor(
-    private readonly repos: Pick<Repositories, 'creditLines' | 'products'>,
+    private readonly repos: Pick<Repositories, 'creditLines' | 'products' | 'channelBindings' | 'partners'>,
     private readonly clock: ClockService,
   ) {}
 
   /**
    * Installment offers at the user's fee tier, each with its annualized rate: the counts the channel
    * and product offer for this category and amount (the core's offer rules; none for a blocked
-   * category). Whether this shopper can take one now is `paymentOptions`.
+   * category). A partner channel offers nothing until the user has a binding there whose consent
+   * covers payments (BINDING_NOT_ACTIVE, CONSENT_MISSING). Whether this shopper can take one now (credit,
+   * quotas, velocity) is `paymentOptions`.
    */
   async installmentOffers(viewer: Viewer | undefined, query: OfferQuery): Promise<InstallmentOffer[]> {
     const line = await this.line(viewer);
     const request = await this.offerRequest(query);
+    const now = await this.clock.now();
+    const binding = await this.userBindingInput(line.userId, query.channel, now);
+    const refusal = bindingDecisionRefusal(request.channel, binding, now);
+    if (refusal) throw new AppError(refusal, refusalMessages[refusal]);
     return offeredInstallmentPeriods(request).map((periods) =>
       priceInstallments(query.amountMinor, periods, line.riskTier),
     );
   }
 
-  /** Every plan the channel could take, decided by the same rules as a real authorization. */
+  /**
+   * Every plan the signed-in user could take here, decided by the same rules as a real authorization.
+   * A partner channel is decided through the user's binding with a partner of that channel (the best
+   * one, `bindingForPayments`); the offline channel through the user's own one-time code.
+   */
   async paymentOptions(viewer: Viewer | undefined, query: OfferQuery): Promise<PaymentOption[]> {
     const line = await this.line(viewer);
     const sold = await this.offerRequest(query);
-    const head = line.state;
     const now = await this.clock.now();
-    const options: { plan: Plan; periods: number }[] = [
-      { plan: 'FULL', periods: 1 },
-      ...installmentPeriodCounts.map((periods) => ({ plan: 'INSTALLMENTS' as const, periods })),
-    ];
-    return options.map(({ plan, periods }) => {
-      const request = {
-        ...sold,
-        plan,
-        periods: plan === 'FULL' ? undefined : periods,
-        // Partner bindings are checked when a partner pays (wallets subgraph, a later issue).
-        binding: undefined,
-      };
-      const decision = decideAuthorization(
-        {
-          ...request,
-          ...(head
-            ? lineRiskInputs(head, request, now)
-            : {
-                lineStatus: line.status,
-                availableMinor: 0,
-                authorizationsInVelocityWindow: 0,
-                scenarioUsedThisMonthMinor: 0,
-              }),
-        },
-        now,
-      );
-      const offer =
+    const binding = await this.userBindingInput(line.userId, query.channel, now);
+    return this.options(line, sold, binding, now);
+  }
+
+  /**
+   * A partner's view of what its bound user could pay on the partner's channel (the consent guard has
+   * checked the binding covers PAYMENTS before this is called).
+   */
+  async partnerPaymentOptions(
+    viewer: Viewer | undefined,
+    binding: ChannelBindingDoc,
+    query: Omit<OfferQuery, 'channel' | 'productId'>,
+  ): Promise<PaymentOption[]> {
+    const { partnerId } = requirePartner(viewer);
+    if (binding.partnerId !== partnerId) throw new AppError('BINDING_NOT_ACTIVE', 'Not your binding');
+    const [[partner], line] = await Promise.all([
+      this.repos.partners.findByIds([partnerId]),
+      this.repos.creditLines.byId(creditLineIdOf(binding.userId)),
+    ]);
+    if (!partner || !line) throw new AppError('NOT_FOUND', 'The user has no credit line');
+    const channel = partnerChannels[partner.kind];
+    const category = channelCategories[channel] ?? query.category;
+    const sold = await this.offerRequest({ amountMinor: query.amountMinor, category, channel });
+    return this.options(line, sold, paymentBindingInput(binding), await this.clock.now());
+  }
+
+  private options(
+    line: CreditLineDoc,
+    sold: Omit<OfferRequest, 'plan' | 'periods'>,
+    binding: PaymentBindingInput | undefined,
+    now: Date,
+  ): PaymentOption[] {
+    return decidePaymentOptions(sold, line, binding, now).map(({ plan, periods, decision }) => ({
+      plan,
+      periods,
+      available: decision.approved,
+      reason: decision.reason,
+      message: decision.reason ? refusalMessages[decision.reason] : 'Available',
+      offer:
         plan === 'INSTALLMENTS' && decision.approved
-          ? priceInstallments(query.amountMinor, periods as 3, line.riskTier)
-          : null;
-      return {
-        plan,
-        periods,
-        available: decision.approved,
-        reason: decision.reason,
-        message: decision.reason ? refusalMessages[decision.reason] : 'Available',
-        offer,
-      };
-    });
+          ? priceInstallments(sold.amountMinor, periods as InstallmentPeriodCount, line.riskTier)
+          : null,
+    }));
+  }
+
+  /** What a user's own payment on a partner channel would go through: a binding, or their own code. */
+  private async userBindingInput(
+    userId: string,
+    channel: Channel,
+    now: Date,
+  ): Promise<PaymentBindingInput | undefined> {
+    if (!policyOf(channel)?.requiresBinding) return undefined;
+    // The user makes the code themselves, so the code is the consent: valid from now.
+    if (channel === paymentCodeChannel) {
+      return paymentCodeConsent(new Date(now.getTime() + paymentCodeTtlSeconds * 1000));
+    }
+    const bindings = await this.repos.channelBindings.findByUserIds([userId]);
+    const partners = await this.repos.partners.findByIds([...new Set(bindings.map((b) => b.partnerId))]);
+    const ofChannel = new Set(partners.filter((p) => partnerChannels[p.kind] === channel).map((p) => p._id));
+    const binding = bindingForPayments(
+      bindings.filter((candidate) => ofChannel.has(candidate.partnerId)),
+      now,
+    );
+    return binding ? paymentBindingInput(binding) : undefined;
   }
 
   /** The offer part of a request; a product adds its category and the counts it is offered in. */

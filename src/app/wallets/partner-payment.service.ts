@@ -4,9 +4,12 @@ import {
   type PartnerScope,
   paymentBindingInput,
   paymentCodeDigits,
+  paymentCodeChannel,
+  paymentCodeConsent,
   paymentCodeTtlSeconds,
 } from '../../core/partners/consent';
 import {
+  channelCategories,
   isMerchantRef,
   isPhoneNumber,
   merchantRefRule,
@@ -175,7 +178,12 @@ export class PartnerPaymentService {
       merchantRef: `topup:${input.phoneNumber}`,
       phoneNumber: input.phoneNumber,
       amountMinor: input.amountMinor,
-      request: { channel: 'TELECOM_TOPUP', categories: ['TOP_UP'], plan: 'FULL', periods: 1 },
+      request: {
+        channel: 'TELECOM_TOPUP',
+        categories: [channelCategories.TELECOM_TOPUP!],
+        plan: 'FULL',
+        periods: 1,
+      },
     });
   }
 
@@ -216,16 +224,11 @@ export class PartnerPaymentService {
         scopedKey: `code:${hash}`,
         requestHash: requestHash({ partnerId, ...input, code: hash }),
         request: {
-          channel: 'OFFLINE_QR',
-          categories: ['OFFLINE_PURCHASE'],
+          channel: paymentCodeChannel,
+          categories: [channelCategories.OFFLINE_QR!],
           plan: 'FULL',
           periods: 1,
-          // The user's own code is the consent for this one payment, until it expires.
-          binding: {
-            active: true,
-            consentCoversPayments: true,
-            consentExpiresAtMs: code.expiresAt.getTime(),
-          },
+          binding: paymentCodeConsent(code.expiresAt),
         },
         amountMinor: input.amountMinor,
         partner: {

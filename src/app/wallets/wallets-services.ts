@@ -2,6 +2,7 @@ import type { AppMode } from '../../config';
 import { LedgerWriter } from '../../ledger/ledger-writer';
 import type { Repositories } from '../../storage/repositories/repositories';
 import { ClockService } from '../common/clock.service';
+import { OffersService } from '../credit/offers.service';
 import { OrderPaymentService } from '../orders/order-payment.service';
 import { BindingService } from './binding.service';
 import { PartnerPaymentService, partnerOrderAccess } from './partner-payment.service';
@@ -14,6 +15,7 @@ export interface WalletsServices {
   bindings: BindingService;
   partnerViews: PartnerViewService;
   partnerPayments: PartnerPaymentService;
+  offers: OffersService;
 }
 
 export function createWalletsServices(repos: Repositories, mode: AppMode): WalletsServices {
@@ -25,5 +27,6 @@ export function createWalletsServices(repos: Repositories, mode: AppMode): Walle
     bindings: new BindingService(repos, clock),
     partnerViews: new PartnerViewService(repos, clock),
     partnerPayments: new PartnerPaymentService(repos, clock, ledger, payments),
+    offers: new OffersService(repos, clock),
   };
 }

@@ -1,3 +1,5 @@
+import type { Channel } from '../policy/channel-policies';
+
 /**
  * What a user can let a partner see or do, as a fixed catalog: a consent lists some of these.
  * PAYMENTS lets the partner take payments with the line for the user; the rest are reads.
@@ -122,4 +124,37 @@ export function consentRefusal(
   now: Date,
 ): 'BINDING_NOT_ACTIVE' | 'CONSENT_EXPIRED' | 'CONSENT_MISSING' | null {
   return bindingRefusal(binding, now) ?? (binding!.consent.fields.includes(field) ? null : 'CONSENT_MISSING');
+}
+
+/** The channel each kind of partner sells on: what its payments and payment options are decided under. */
+export const partnerChannels = {
+  WALLET: 'WALLET_PARTNER',
+  TELECOM: 'TELECOM_TOPUP',
+  OFFLINE_MERCHANT: 'OFFLINE_QR',
+} as const satisfies Record<PartnerKind, Channel>;
+
+export type PaymentBindingInput = ReturnType<typeof paymentBindingInput>;
+
+/** The channel paid by a user's one-time code rather than through a binding. */
+export const paymentCodeChannel: Channel = partnerChannels.OFFLINE_MERCHANT;
+
+/**
+ * A user's one-time payment code is their consent for one payment until it expires: no binding is
+ * needed for an offline code payment.
+ */
+export function paymentCodeConsent(expiresAt: Date): PaymentBindingInput {
+  return { active: true, consentCoversPayments: true, consentExpiresAtMs: expiresAt.getTime() };
+}
+
+/**
+ * Of a user's bindings with partners of one channel, the one that decides what they can pay there:
+ * one that can take payments now if any, else an active one (its consent is the reason), else none.
+ */
+export function bindingForPayments(bindings: readonly BindingView[], now: Date): BindingView | undefined {
+  const active = bindings.filter((binding) => binding.status === 'ACTIVE');
+  return (
+    active.find((binding) => consentRefusal(binding, 'PAYMENTS', now) === null) ??
+    active.find((binding) => bindingRefusal(binding, now) === null) ??
+    active[0]
+  );
 }

@@ -13,3 +13,9 @@ export const merchantRefRule = 'Use 1-64 printable characters';
 export function isMerchantRef(value: string): boolean {
   return /^[\x21-\x7e]{1,64}$/.test(value);
 }
+
+/** What top-ups and offline code payments are sold as, whatever the partner says (its scenario, its policy). */
+export const channelCategories: Readonly<Partial<Record<string, string>>> = {
+  TELECOM_TOPUP: 'TOP_UP',
+  OFFLINE_QR: 'OFFLINE_PURCHASE',
+};

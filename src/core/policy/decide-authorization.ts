@@ -74,14 +74,37 @@ const offerRules: Record<OfferRefusal, (input: OfferRequest) => boolean> = {
     i.amountMinor < (policyOf(i.channel)?.minimumAmountMinor ?? Number.MAX_SAFE_INTEGER),
 };
 
-/** Each rule answers "does this refusal apply?"; `refusalPrecedence` is the order they are reported in. */
-const rules: Record<RefusalReason, Rule> = {
-  LINE_NOT_ACTIVE: (i) => i.lineStatus !== 'ACTIVE',
-  ...offerRules,
+type BindingRefusal = 'BINDING_NOT_ACTIVE' | 'CONSENT_MISSING';
+type BindingRule = (input: Pick<AuthorizationInput, 'channel' | 'binding'>, now: Date) => boolean;
+
+/** The rules that read only the channel and the binding a partner acts through. */
+const bindingRules: Record<BindingRefusal, BindingRule> = {
   BINDING_NOT_ACTIVE: (i) => (policyOf(i.channel)?.requiresBinding ?? false) && !i.binding?.active,
   CONSENT_MISSING: (i, now) =>
     (policyOf(i.channel)?.requiresBinding ?? false) &&
     !(i.binding?.consentCoversPayments && i.binding.consentExpiresAtMs > now.getTime()),
+};
+
+/** Whether a channel can be used through this binding at all (an offer list needs no more), by precedence. */
+export function bindingDecisionRefusal(
+  channel: AuthorizationInput['channel'],
+  binding: AuthorizationInput['binding'],
+  now: Date,
+): BindingRefusal | null {
+  const failed = (Object.keys(bindingRules) as BindingRefusal[]).filter((reason) =>
+    bindingRules[reason]({ channel, binding }, now),
+  );
+  return (
+    refusalPrecedence.find((reason): reason is BindingRefusal => failed.includes(reason as BindingRefusal)) ??
+    null
+  );
+}
+
+/** Each rule answers "does this refusal apply?"; `refusalPrecedence` is the order they are reported in. */
+const rules: Record<RefusalReason, Rule> = {
+  LINE_NOT_ACTIVE: (i) => i.lineStatus !== 'ACTIVE',
+  ...offerRules,
+  ...bindingRules,
   SCENARIO_QUOTA_EXCEEDED: (i) => {
     const scenario = scenarioOf(i.channel, i.categories);
     return (

@@ -3,8 +3,8 @@ import { decimalInput } from '../common/decimal-input';
 import { AppError } from '../../errors';
 import { Channel } from './channel.enum';
 import type { CreditContext } from './credit.context';
-import { InstallmentOffer } from './installment-offer.type';
-import { PaymentOption } from './payment-option.type';
+import { InstallmentOffer } from '../common/installment-offer.type';
+import { PaymentOption } from '../common/payment-option.type';
 
 /** Queries have no payload for user errors: a bad amount is a BAD_USER_INPUT error. */
 function amountMinor(amount: string): number {

@@ -1,10 +1,14 @@
 import { Extensions, Field, ID, ObjectType } from 'type-graphql';
 import type { PartnerUserSource } from '../../app/wallets/partner-view.service';
+import type { ChannelBindingDoc } from '../../storage/models/channel-binding.model';
 import { Money } from '../common/money.type';
 import { partnerAccessKey, type FieldRule } from '../common/consent-guard';
 import { Consent } from './channel-binding.type';
 
-const rule = (consent: FieldRule['consent'], mask?: FieldRule['mask']): FieldRule =>
+/** The binding a view was read through, for fields resolved later (never a GraphQL field). */
+export const viewBindingKey = Symbol('viewBinding');
+
+export const rule = (consent: FieldRule['consent'], mask?: FieldRule['mask']): FieldRule =>
   mask ? { consent, mask } : { consent };
 
 @Extensions({ partnerView: true })
@@ -35,6 +39,8 @@ export class PartnerBillSummary {
 @Extensions({ partnerView: true })
 @ObjectType()
 export class PartnerUserView {
+  [viewBindingKey]!: ChannelBindingDoc;
+
   @Extensions(rule('PARTNER_OWN'))
   @Field(() => ID, { description: "The partner's own id for the user (the only handle it ever sees)" })
   partnerUserId!: string;
@@ -67,6 +73,7 @@ export class PartnerUserView {
     const bill = source.currentBill;
     return Object.assign(new PartnerUserView(), {
       [partnerAccessKey]: source.access,
+      [viewBindingKey]: source.binding,
       partnerUserId: source.binding.partnerUserId,
       consent: Object.assign(new Consent(), source.binding.consent),
       name: source.name,

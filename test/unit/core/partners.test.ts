@@ -1,6 +1,12 @@
 import 'reflect-metadata';
 import { Extensions, Field, ObjectType, Query, Resolver, buildSchema } from 'type-graphql';
-import { consentRefusal, consentRequestErrorsOf } from '../../../src/core/partners/consent';
+import {
+  bindingForPayments,
+  consentRefusal,
+  consentRequestErrorsOf,
+  paymentBindingInput,
+} from '../../../src/core/partners/consent';
+import { bindingDecisionRefusal } from '../../../src/core/policy/decide-authorization';
 import { maskName, maskPhone } from '../../../src/core/partners/masking';
 import { isPhoneNumber } from '../../../src/core/partners/partner-payment';
 import { readConsentRules } from '../../../src/subgraphs/common/consent-guard';
@@ -52,6 +58,26 @@ describe('consent', () => {
       'INVALID_CONSENT_FIELDS',
       'INVALID_CONSENT_DURATION',
     ]);
+  });
+
+  test('the binding that decides a partner channel: one that can pay, else an active one, else none', () => {
+    const canPay = binding('ACTIVE', '2027-01-01', ['PAYMENTS']);
+    const readsOnly = binding('ACTIVE', '2027-01-01', ['NAME']);
+    const expired = binding('ACTIVE', '2026-05-01', ['PAYMENTS']);
+    const withdrawn = binding('WITHDRAWN', '2027-01-01', ['PAYMENTS']);
+    expect(bindingForPayments([withdrawn, expired, readsOnly, canPay], now)).toBe(canPay);
+    expect(bindingForPayments([withdrawn, expired, readsOnly], now)).toBe(readsOnly);
+    expect(bindingForPayments([withdrawn, expired], now)).toBe(expired);
+    expect(bindingForPayments([withdrawn], now)).toBeUndefined();
+    // Through the core's own rules, in precedence order; a channel without bindings needs none.
+    const refusal = (b: ReturnType<typeof binding> | undefined, channel = 'WALLET_PARTNER') =>
+      bindingDecisionRefusal(channel, b && paymentBindingInput(b), now);
+    expect(refusal(canPay)).toBeNull();
+    expect(refusal(readsOnly)).toBe('CONSENT_MISSING');
+    expect(refusal(expired)).toBe('CONSENT_MISSING');
+    expect(refusal(withdrawn)).toBe('BINDING_NOT_ACTIVE');
+    expect(refusal(undefined)).toBe('BINDING_NOT_ACTIVE');
+    expect(refusal(undefined, 'MALL')).toBeNull();
   });
 
   test('phone numbers for top-up: 11 digits, mobile prefixes', () => {

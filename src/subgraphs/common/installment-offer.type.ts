@@ -1,10 +1,12 @@
 import { periodPaymentMinor, schedulePrincipalMinor } from '../../core/orders/order-amounts';
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, Int, ObjectType } from 'type-graphql';
 import { formatRateBps } from '../../core/installments/annualized-rate';
 import type { InstallmentOffer as Offer } from '../../core/installments/schedule';
-import { InstallmentPeriod } from '../common/installment-plan.type';
-import { Money } from '../common/money.type';
+import { InstallmentPeriod } from './installment-plan.type';
+import { Money } from './money.type';
 
+// Shared: the credit subgraph answers shoppers, the wallets subgraph partners.
+@Directive('@shareable')
 @ObjectType({ description: 'An installment offer for an amount, as regulators require it shown' })
 export class InstallmentOffer {
   @Field(() => Int)

@@ -1,8 +1,10 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, Int, ObjectType } from 'type-graphql';
 import type { PaymentOption as Option } from '../../app/credit/offers.service';
-import { PaymentPlan } from '../common/payment-plan.enum';
+import { PaymentPlan } from './payment-plan.enum';
 import { InstallmentOffer } from './installment-offer.type';
 
+// Shared: the credit subgraph answers shoppers, the wallets subgraph partners.
+@Directive('@shareable')
 @ObjectType({ description: 'Whether a plan can pay this amount here, and if not, why' })
 export class PaymentOption {
   @Field(() => PaymentPlan)
