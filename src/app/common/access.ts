@@ -14,6 +14,13 @@ export function requireViewer(viewer: Viewer | undefined): Viewer {
   return viewer;
 }
 
+/** A customer acting for themselves: operators are staff, not customers, and bind nothing to a partner. */
+export function requireUser(viewer: Viewer | undefined): Viewer {
+  const signedIn = requireViewer(viewer);
+  if (isOperator(signedIn)) throw new AppError('FORBIDDEN', 'Operators do not act as customers');
+  return signedIn;
+}
+
 /** A partner app, with this scope if one is named (granted at registration, carried by its token). */
 export function requirePartner(viewer: Viewer | undefined, scope?: PartnerScope): { partnerId: string } {
   if (!viewer) throw new AppError('UNAUTHENTICATED', 'Sign in: send "Authorization: Bearer <token>"');

@@ -14,7 +14,7 @@ import {
   endedBindingKey,
 } from '../../storage/repositories/channel-binding.repository';
 import type { Repositories } from '../../storage/repositories/repositories';
-import { requirePartner, requireViewer } from '../common/access';
+import { requirePartner, requireUser, requireViewer } from '../common/access';
 import type { ClockService } from '../common/clock.service';
 import { codeHash, oneTimeCode } from '../common/one-time-code';
 import { type UserError, userError } from '../common/user-error';
@@ -127,7 +127,7 @@ export class BindingService {
     code: string,
     status: 'ACTIVE' | 'REJECTED',
   ): Promise<BindingResult> {
-    const { userId } = requireViewer(viewer);
+    const { userId } = requireUser(viewer);
     const hash = codeHash(code);
     const request = await this.repos.partnerAccess.bindingRequest(hash);
     if (!request) return failed('CODE_INVALID', 'This code is not valid');
