@@ -26,6 +26,11 @@ describe('the supergraph over HTTP (gateway + 4 subgraph processes)', () => {
     const response = await stack.execute(AccountHomeDocument, {}, tokenFor('u_bob'));
     expect(response.data?.me?.id).toBe('u_bob');
     expect(response.data?.me?.creditLine?.limit.amount).toBe('21150.00');
+    // Bob's Skyline consent ran out on 2026-06-30 (demo data): shown EXPIRED, not ACTIVE.
+    expect(response.data?.me?.channelBindings.map((b) => [b.partnerUserId, b.status])).toEqual([
+      ['lw-10417', 'ACTIVE'],
+      ['sk-5550456', 'EXPIRED'],
+    ]);
   });
 
   test('no token: no personal data, UNAUTHENTICATED; the catalog stays public', async () => {

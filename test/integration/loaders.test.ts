@@ -1,3 +1,4 @@
+import { ClockService } from '../../src/app/common/clock.service';
 import { ordersPageLoader } from '../../src/app/orders/orders-loader';
 import { StoreService } from '../../src/app/orders/store.service';
 import { WalletService } from '../../src/app/wallets/wallet.service';
@@ -20,7 +21,7 @@ describe('DataLoader keeps database round trips constant', () => {
     await using t = await testDatabase();
     await seedDemoData(t.repos);
     const spy = jest.spyOn(t.repos.partners, 'findByIds');
-    const wallets = new WalletService(t.repos);
+    const wallets = new WalletService(t.repos, new ClockService(t.repos.clock, 'local'));
     const partners = await Promise.all(
       Array.from({ length: 10 }, () => wallets.partner('p_lakeside_wallet')),
     );

@@ -23,7 +23,7 @@ export function createWalletsServices(repos: Repositories, mode: AppMode): Walle
   const ledger = new LedgerWriter(repos);
   const payments = new OrderPaymentService(repos, repos.partnerPayments, clock, ledger, partnerOrderAccess);
   return {
-    wallets: new WalletService(repos),
+    wallets: new WalletService(repos, clock),
     bindings: new BindingService(repos, clock),
     partnerViews: new PartnerViewService(repos, clock),
     partnerPayments: new PartnerPaymentService(repos, clock, ledger, payments),

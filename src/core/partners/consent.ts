@@ -158,3 +158,13 @@ export function bindingForPayments(bindings: readonly BindingView[], now: Date):
     active[0]
   );
 }
+
+/**
+ * The status a user is shown: an ACTIVE binding whose consent has run out gives the partner nothing,
+ * so it reads EXPIRED from its expiry on (stored as EXPIRED once a new approval replaces it).
+ */
+export function shownBindingStatus(binding: BindingView, now: Date): BindingStatus {
+  return binding.status === 'ACTIVE' && bindingRefusal(binding, now) === 'CONSENT_EXPIRED'
+    ? 'EXPIRED'
+    : binding.status;
+}
