@@ -17,16 +17,22 @@ export interface AppConfig {
   mongodbUri: string | undefined;
   databaseName: string;
   authSecret: string;
+  /** Redis for ledger notices between processes; unset: the launcher relays them (one machine). */
+  redisUrl: string | undefined;
+  /** How often a bill-update stream looks at the ledger without a notice (what a lost notice costs). */
+  billUpdatesPollMs: number;
+  /** Gateway processes over the same subgraphs (the extra ones listen on PORT + 5 + n). */
+  gatewayProcesses: number;
 }
 
 const devAuthSecret = 'creditgraph-local-dev-secret-change-me';
 
-function intFromEnv(name: string, fallback: number): number {
+function intFromEnv(name: string, fallback: number, max = 65535, what = 'a port number'): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    throw new Error(`${name} must be a port number, got "${raw}"`);
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new Error(`${name} must be ${what}, got "${raw}"`);
   }
   return value;
 }
@@ -44,5 +50,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mongodbUri: env.MONGODB_URI || undefined,
     databaseName: env.DATABASE_NAME ?? 'creditgraph',
     authSecret,
+    redisUrl: env.REDIS_URL || undefined,
+    billUpdatesPollMs:
+      intFromEnv('BILL_UPDATES_POLL_MS', 2_000, 3_600_000, 'milliseconds (0-3600000)') || 2_000,
+    gatewayProcesses: Math.max(1, intFromEnv('GATEWAY_PROCESSES', 1, 16, 'a count (1-16)')),
   };
 }

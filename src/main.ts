@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { oauthTokenPath, signOperatorToken, signPartnerToken, signUserToken } from './auth/token';
 import { loadConfig, subgraphNames } from './config';
+import { isLedgerNotice } from './ledger/ledger-notices';
 import { type RunningChild, startChild } from './runtime/child';
 import { demoPartners, demoUserId } from './seed/demo-data';
 import { seedDemoData } from './seed/seed';
@@ -48,22 +49,42 @@ async function main(): Promise<void> {
       ),
     );
     children.push(...subgraphs);
+    // The embedded relay of ledger notices (REDIS_URL replaces it): each subgraph's to all others.
+    if (!config.redisUrl) {
+      for (const source of subgraphs) {
+        source.process.on('message', (message: unknown) => {
+          if (!isLedgerNotice(message)) return;
+          for (const target of subgraphs)
+            if (target !== source && target.process.connected) target.process.send(message);
+        });
+      }
+    }
     const demoToken = signUserToken(config.authSecret, demoUserId);
     const operatorToken = signOperatorToken(config.authSecret);
-    const gateway = await startChild('gateway', path.join(__dirname, 'gateway', 'main.js'), {
-      SUBGRAPHS: JSON.stringify(
-        subgraphs.map((child, index) => ({ name: subgraphNames[index], url: child.url })),
-      ),
-      DEMO_TOKEN: demoToken,
-      OPERATOR_TOKEN: operatorToken,
-      PARTNER_TOKEN: signPartnerToken(
-        config.authSecret,
-        demoPartners[0]!._id,
-        demoPartners[0]!.scopes,
-        12 * 3600,
-      ),
-    });
-    children.push(gateway);
+    // GATEWAY_PROCESSES > 1 starts more gateways over the same subgraphs (on PORT + 5 + n).
+    const gateways: RunningChild[] = [];
+    for (let index = 0; index < config.gatewayProcesses; index += 1) {
+      const port =
+        index === 0 || config.gatewayPort === 0 ? config.gatewayPort : config.gatewayPort + 5 + index;
+      gateways.push(
+        await startChild(`gateway ${index + 1}`, path.join(__dirname, 'gateway', 'main.js'), {
+          PORT: String(port),
+          SUBGRAPHS: JSON.stringify(
+            subgraphs.map((child, n) => ({ name: subgraphNames[n], url: child.url })),
+          ),
+          DEMO_TOKEN: demoToken,
+          OPERATOR_TOKEN: operatorToken,
+          PARTNER_TOKEN: signPartnerToken(
+            config.authSecret,
+            demoPartners[0]!._id,
+            demoPartners[0]!.scopes,
+            12 * 3600,
+          ),
+        }),
+      );
+    }
+    const gateway = gateways[0]!;
+    children.push(...gateways);
     for (const child of children) {
       void child.exited.then((code) => {
         if (stopping) return;
@@ -76,7 +97,7 @@ async function main(): Promise<void> {
       `subgraphs: ${subgraphs.map((child, index) => `${subgraphNames[index]} ${child.url}`).join(', ')}`,
     );
     console.log(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
-    console.log(`gateway ready at ${gateway.url}`);
+    console.log(`gateway ready at ${gateways.map((running) => running.url).join(', ')}`);
     console.log(
       `playground: open ${gateway.url} in a browser (health: ${gateway.url.replace('/graphql', '/healthz')})`,
     );
@@ -91,7 +112,7 @@ async function main(): Promise<void> {
         );
       }
     }
-    if (process.send) process.send({ type: 'ready', url: gateway.url });
+    if (process.send) process.send({ type: 'ready', url: gateway.url, urls: gateways.map((g) => g.url) });
   } catch (error) {
     console.error('start failed:', error);
     await stopAll(1);

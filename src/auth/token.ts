@@ -9,6 +9,8 @@ export interface Viewer {
   userId: string;
   scopes: string[];
   partnerId?: string;
+  /** When the token stops being valid (epoch ms): long-lived streams end then. */
+  expiresAtMs?: number;
 }
 
 /** Where partners get tokens: the gateway serves it, the wallets subgraph answers it. */
@@ -60,8 +62,11 @@ export function verifyToken(secret: string, token: string): Viewer {
     }
     const scope = typeof claims.scope === 'string' ? claims.scope : '';
     const scopes = scope.split(' ').filter(Boolean);
-    if (scopes.includes('partner')) return { userId: `partner:${claims.sub}`, scopes, partnerId: claims.sub };
-    return { userId: claims.sub, scopes };
+    const expiry = typeof claims.exp === 'number' ? { expiresAtMs: claims.exp * 1000 } : {};
+    if (scopes.includes('partner')) {
+      return { userId: `partner:${claims.sub}`, scopes, partnerId: claims.sub, ...expiry };
+    }
+    return { userId: claims.sub, scopes, ...expiry };
   } catch (error) {
     if (error instanceof InvalidTokenError) throw error;
     throw new InvalidTokenError(error instanceof Error ? error.message : 'invalid token');

@@ -4,6 +4,7 @@ import { loadConfig } from '../config';
 import { announceReady, onShutdown } from '../runtime/lifecycle';
 import { composeSupergraph } from './compose';
 import { fetchSubgraphSdl } from './fetch-subgraph-sdl';
+import { serveGraphqlWs } from './graphql-ws-server';
 import { createGateway, graphqlEndpoint } from './gateway';
 
 /** The gateway process: SUBGRAPHS (JSON list of {name, url}) comes from the launcher. */
@@ -21,11 +22,13 @@ async function main(): Promise<void> {
     walletsUrl: subgraphs.find((subgraph) => subgraph.name === 'wallets')?.url,
   });
   const server = http.createServer(gateway);
+  const graphqlWs = serveGraphqlWs(server, gateway, { path: graphqlEndpoint, authSecret: config.authSecret });
   await new Promise<void>((resolve) =>
     server.listen(config.gatewayPort, process.env.HOST ?? '127.0.0.1', resolve),
   );
   const { port } = server.address() as AddressInfo;
   onShutdown(async () => {
+    await graphqlWs.close();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await closed;

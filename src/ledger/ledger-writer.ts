@@ -1,3 +1,4 @@
+import { ledgerNotices } from './ledger-notices';
 import { applyCommand, type LedgerRejection } from '../core/ledger/apply';
 import type { LedgerCommand } from '../core/ledger/commands';
 import type { LineState } from '../core/ledger/line-state';
@@ -123,6 +124,7 @@ export class LedgerWriter {
       if (await this.repos.ledger.append(entry)) {
         rememberHead(knownHeads, request.lineId, entry.sequence, entry.stateAfter);
         await this.project(line, entry);
+        ledgerNotices.announce({ lineId: entry.lineId, sequence: entry.sequence });
         return entry.rejection
           ? { status: 'REJECTED', rejection: entry.rejection, entry }
           : { status: 'APPLIED', entry };

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig, subgraphNames, type SubgraphName } from '../config';
+import { ledgerNotices } from '../ledger/ledger-notices';
+import { connectNoticeTransport } from '../ledger/notice-transport';
 import { announceReady, onShutdown } from '../runtime/lifecycle';
 import { connectDatabase } from '../storage/database';
 import { createRepositories } from '../storage/repositories/repositories';
@@ -15,6 +17,7 @@ async function main(): Promise<void> {
   if (!databaseUri) throw new Error('DATABASE_URI is required');
   const config = loadConfig();
   const db = await connectDatabase(databaseUri);
+  const closeNotices = await connectNoticeTransport(ledgerNotices, config.redisUrl);
   const serving = await serveSubgraph(subgraphs[name], {
     port: Number(process.env.SUBGRAPH_PORT ?? 0),
     repos: createRepositories(db),
@@ -23,6 +26,7 @@ async function main(): Promise<void> {
   });
   onShutdown(async () => {
     await serving.stop();
+    await closeNotices();
     await db.close();
   });
   announceReady(serving.url);

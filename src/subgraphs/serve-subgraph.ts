@@ -3,13 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { InvalidTokenError, type Viewer, viewerFromAuthorization } from '../auth/token';
 import type { AppMode } from '../config';
 import type { Repositories } from '../storage/repositories/repositories';
 import type { SubgraphContext } from './common/context';
 import type { HttpRoute, SubgraphDefinition } from './common/subgraph-definition';
 import { formatSubgraphError } from './common/to-graphql-error';
+import { isEventStreamRequest, serveSubscription, subscriptionRequestOf } from './serve-subscription';
 
 export interface ServeOptions {
   port: number;
@@ -39,8 +40,9 @@ export async function serveSubgraph<TServices>(
   definition: SubgraphDefinition<TServices>,
   options: ServeOptions,
 ): Promise<ServingSubgraph> {
+  const schema = await definition.buildSchema(options.mode);
   const server = new ApolloServer<SubgraphContext<TServices>>({
-    schema: await definition.buildSchema(options.mode),
+    schema,
     formatError: formatSubgraphError,
     includeStacktraceInErrorResponses: false,
     plugins: [
@@ -84,6 +86,7 @@ export async function serveSubgraph<TServices>(
   const httpServer = http.createServer((req, res) => {
     const route = routes[new URL(req.url ?? '/', 'http://localhost').pathname];
     if (route) void serveRoute(route, req, res, options);
+    else if (isEventStreamRequest(req)) void streamSubscription(schema, req, res, context);
     else void respond(server, req, res, context);
   });
   server.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));
@@ -91,6 +94,35 @@ export async function serveSubgraph<TServices>(
   await new Promise<void>((resolve) => httpServer.listen(options.port, '127.0.0.1', resolve));
   const { port } = httpServer.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}/`, stop: () => server.stop() };
+}
+
+/** A subscription over SSE: a bad token or body is answered as JSON, like any other request. */
+async function streamSubscription<TContext>(
+  schema: GraphQLSchema,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  context: (req: http.IncomingMessage) => Promise<TContext>,
+): Promise<void> {
+  try {
+    const body = await readBody(req);
+    if (body === undefined)
+      return await send(res, refusal(413, 'REQUEST_ENTITY_TOO_LARGE', 'Request body too large'));
+    const request = subscriptionRequestOf(req, body);
+    if (!request) return await send(res, refusal(400, 'BAD_REQUEST', 'Send query and variables as JSON'));
+    let contextValue: TContext;
+    try {
+      contextValue = await context(req);
+    } catch (error) {
+      if (error instanceof GraphQLError)
+        return await send(res, refusal(401, 'UNAUTHENTICATED', error.message));
+      throw error;
+    }
+    await serveSubscription(schema, request, res, contextValue);
+  } catch (error) {
+    console.error(error);
+    if (res.headersSent) res.destroy();
+    else await send(res, refusal(500, 'INTERNAL_SERVER_ERROR', 'Internal server error'));
+  }
 }
 
 interface Reply {

@@ -13,6 +13,8 @@ export interface GraphQLResponse<T> {
 
 export interface Stack extends AsyncDisposable {
   url: string;
+  /** Every gateway's URL (GATEWAY_PROCESSES > 1 starts more than one). */
+  urls: string[];
   process: ChildProcess;
   output(): string;
   execute<T, V>(
@@ -38,12 +40,12 @@ export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
-  const url = await new Promise<string>((resolve, reject) => {
+  const urls = await new Promise<string[]>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`stack did not start:\n${output}`)), 240_000);
-    child.on('message', (message: { type?: string; url?: string }) => {
+    child.on('message', (message: { type?: string; url?: string; urls?: string[] }) => {
       if (message.type === 'ready' && message.url) {
         clearTimeout(timer);
-        resolve(message.url);
+        resolve(message.urls ?? [message.url]);
       }
     });
     void exited.then((code) => {
@@ -56,8 +58,10 @@ export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     return exited;
   };
+  const url = urls[0]!;
   return {
     url,
+    urls,
     process: child,
     output: () => output,
     async execute(document, variables, token) {

@@ -4,11 +4,12 @@ import { InvalidTokenError, signUserToken, verifyToken, viewerFromAuthorization 
 const secret = 'unit-test-secret-0123456789';
 
 describe('bearer tokens', () => {
-  test('a signed token names its user', () => {
-    expect(verifyToken(secret, signUserToken(secret, 'u_alice'))).toEqual({
-      userId: 'u_alice',
-      scopes: ['user'],
-    });
+  test('a signed token names its user and when it expires', () => {
+    const before = Date.now();
+    const viewer = verifyToken(secret, signUserToken(secret, 'u_alice', 3600));
+    expect(viewer).toMatchObject({ userId: 'u_alice', scopes: ['user'] });
+    // exp has whole seconds: within a second of one hour from now.
+    expect(Math.abs(viewer.expiresAtMs! - (before + 3_600_000))).toBeLessThan(2_000);
   });
 
   test('no Authorization header means no viewer', () => {

@@ -10,6 +10,15 @@ const federationLink = `extend schema @link(url: "https://specs.apollo.dev/feder
 
 type ReferenceResolvers = Record<string, { __resolveReference: (...args: never[]) => unknown }>;
 
+const noTopics = {
+  publish(): never {
+    throw new Error('Subscriptions read the ledger: there are no pub/sub topics');
+  },
+  subscribe(): never {
+    throw new Error('Subscriptions read the ledger: there are no pub/sub topics');
+  },
+};
+
 /** Builds a federation 2 subgraph schema from type-graphql resolvers plus entity reference resolvers. */
 export async function buildSubgraph(
   options: Pick<BuildSchemaOptions, 'resolvers' | 'orphanedTypes'>,
@@ -23,6 +32,8 @@ export async function buildSubgraph(
     skipCheck: true,
     validate: false,
     globalMiddlewares: [consentGuard(() => rules.byType!)],
+    // Subscriptions here bring their own `subscribe` (they read the ledger); topics are never used.
+    pubSub: noTopics,
   });
   rules.byType = readConsentRules(schema);
   const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;

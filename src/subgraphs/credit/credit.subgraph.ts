@@ -1,8 +1,11 @@
+import { loadConfig } from '../../config';
 import { ClockService } from '../../app/common/clock.service';
 import { CreditService } from '../../app/credit/credit.service';
 import { LedgerWriter } from '../../ledger/ledger-writer';
 import { createDueJobs } from '../../app/billing/due-jobs.service';
 import { OffersService } from '../../app/credit/offers.service';
+import { BillUpdatesService } from '../../app/credit/bill-updates.service';
+import { ledgerNotices } from '../../ledger/ledger-notices';
 import { SimulatedRail } from '../../app/repayment/payment-rail';
 import { RepaymentService } from '../../app/repayment/repayment.service';
 import { buildSubgraph } from '../common/build-subgraph';
@@ -14,6 +17,7 @@ import { resolveCreditLineReference } from './credit-line.reference';
 import { CreditLineResolver } from './credit-line.resolver';
 import type { CreditContext } from './credit.context';
 import { OffersResolver } from './offers.resolver';
+import { BillUpdateResolver } from './bill-update.resolver';
 import { CreditBalanceResolver, RepaymentResolver } from './repayment.resolver';
 import { resolveUserReference } from './user.reference';
 import { UserResolver } from './user.resolver';
@@ -26,7 +30,11 @@ const resolvers = [
   CurrentBillResolver,
   RepaymentResolver,
   CreditBalanceResolver,
+  BillUpdateResolver,
 ] as const;
+
+// Read once per process: every stream of this process looks at the ledger this often without a notice.
+const billUpdateOptions = { pollMs: loadConfig().billUpdatesPollMs, batch: 100 };
 
 export const creditSubgraph: SubgraphDefinition<CreditContext['services']> = {
   name: 'credit',
@@ -51,6 +59,7 @@ export const creditSubgraph: SubgraphDefinition<CreditContext['services']> = {
       credit: new CreditService(repos),
       offers: new OffersService(repos, clock),
       clock,
+      billUpdates: new BillUpdatesService(repos, ledgerNotices, billUpdateOptions),
       dueJobs: createDueJobs(repos, clock),
       repayments: new RepaymentService(repos, clock, new SimulatedRail(), new LedgerWriter(repos)),
     };

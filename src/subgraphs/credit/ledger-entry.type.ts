@@ -1,3 +1,4 @@
+import { encodeCursor } from '../../app/credit/bill-updates.service';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import {
@@ -61,6 +62,13 @@ export class LedgerEntry {
   @Field(() => LineSnapshot)
   balancesAfter!: LineSnapshot;
 
+  @Field({
+    description:
+      'Subscribe to billUpdated with this as `after` to get every update after this entry: read the ' +
+      'ledger, then follow it, with no gap between the two',
+  })
+  billUpdateCursor!: string;
+
   static from(doc: LedgerEntryDoc): LedgerEntry {
     const b = lineFigures(doc.stateAfter);
     return Object.assign(new LedgerEntry(), {
@@ -70,6 +78,7 @@ export class LedgerEntry {
       refusal: doc.rejection ?? null,
       amount: Money.of(doc.amountMinor),
       at: doc.at,
+      billUpdateCursor: encodeCursor(doc.lineId, doc.sequence),
       balancesAfter: Object.assign(new LineSnapshot(), {
         limit: Money.of(b.limitMinor),
         used: Money.of(b.principalMinor),

@@ -1,0 +1,80 @@
+import type { LedgerCommand } from './commands';
+import type { Effects, LedgerRejection } from './apply';
+import type { LineState } from './line-state';
+
+/**
+ * What a bill update says happened: one per ledger entry that changes what a bill or the line shows.
+ * Refused authorizations change nothing and are no update. Failed repayment attempts and due-soon
+ * reminders are not ledger entries, so they are not bill updates either.
+ */
+export const billUpdateKinds = [
+  'LINE_OPENED',
+  'PURCHASE_AUTHORIZED',
+  'PURCHASE_CAPTURED',
+  'AUTHORIZATION_VOIDED',
+  'REFUND_CREDITED',
+  'STATEMENT_ISSUED',
+  'REPAYMENT_SUCCEEDED',
+  'OVERDUE',
+  'PENALTY_ACCRUED',
+  'INTEREST_ACCRUED',
+  'CREDIT_BALANCE_CHANGED',
+  'LIMIT_CHANGED',
+] as const;
+export type BillUpdateKind = (typeof billUpdateKinds)[number];
+
+export interface BillUpdateSource {
+  command: LedgerCommand;
+  rejection: LedgerRejection | null;
+  effects: Effects | null;
+  stateAfter: LineState;
+}
+
+export interface BillUpdate {
+  kind: BillUpdateKind;
+  /** The bill the update is about: the one named by the entry, else the oldest one still owing. */
+  billId: string | null;
+}
+
+const kindOfCommand: Record<Exclude<LedgerCommand['type'], 'ACCRUE'>, BillUpdateKind> = {
+  OPEN: 'LINE_OPENED',
+  AUTHORIZE: 'PURCHASE_AUTHORIZED',
+  CAPTURE: 'PURCHASE_CAPTURED',
+  VOID: 'AUTHORIZATION_VOIDED',
+  REFUND: 'REFUND_CREDITED',
+  ISSUE_BILL: 'STATEMENT_ISSUED',
+  REPAY: 'REPAYMENT_SUCCEEDED',
+  PAY_OUT_CREDIT: 'CREDIT_BALANCE_CHANGED',
+  REVERSE_PAYOUT: 'CREDIT_BALANCE_CHANGED',
+  REVIEW_LIMIT: 'LIMIT_CHANGED',
+};
+
+/** The update a ledger entry makes, or null when it changes nothing a bill or the line shows. */
+export function billUpdateOf(entry: BillUpdateSource): BillUpdate | null {
+  if (entry.rejection) return null;
+  const { command, effects } = entry;
+  const overdueBill = effects?.billsGoneOverdue[0];
+  let kind: BillUpdateKind | null;
+  if (command.type === 'ACCRUE') {
+    kind = overdueBill
+      ? 'OVERDUE'
+      : (effects?.accruedPenaltyMinor ?? 0) > 0
+        ? 'PENALTY_ACCRUED'
+        : (effects?.accruedInterestMinor ?? 0) > 0
+          ? 'INTEREST_ACCRUED'
+          : null;
+  } else {
+    kind = kindOfCommand[command.type];
+  }
+  if (!kind) return null;
+  const named =
+    command.type === 'ISSUE_BILL'
+      ? command.billId
+      : command.type === 'REVIEW_LIMIT'
+        ? command.billId
+        : undefined;
+  return {
+    kind,
+    billId: named ?? overdueBill ?? effects?.bills[0]?.billId ?? entry.stateAfter.bills[0]?.billId ?? null,
+  };
+}

@@ -1,0 +1,78 @@
+import type http from 'node:http';
+import type { GatewayRuntime } from '@graphql-hive/gateway-runtime';
+import type { ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { InvalidTokenError, viewerFromAuthorization } from '../auth/token';
+
+type ConnectionParams = Record<string, unknown> & {
+  authorization?: unknown;
+};
+
+type Runners = {
+  execute: (args: ExecutionArgs) => unknown;
+  subscribe: (args: ExecutionArgs) => unknown;
+};
+
+/**
+ * GraphQL over WebSocket (graphql-transport-ws, the graphql-ws library) on the gateway's endpoint,
+ * executed by the same runtime and plugins as HTTP. The token comes in connectionParams
+ * `{ authorization: "Bearer ..." }`; a malformed, forged or expired one closes the socket with 4403
+ * before any operation, and a valid one is passed to the subgraphs like an HTTP Authorization header.
+ */
+export function serveGraphqlWs(
+  server: http.Server,
+  gateway: GatewayRuntime,
+  options: { path: string; authSecret: string },
+): { close(): Promise<void> } {
+  const wsServer = new WebSocketServer({ server, path: options.path });
+  const authorizationOf = (params: ConnectionParams | undefined) =>
+    typeof params?.authorization === 'string' ? params.authorization : undefined;
+  const serverCleanup = useServer<ConnectionParams>(
+    {
+      onConnect: ({ connectionParams }) => {
+        try {
+          viewerFromAuthorization(options.authSecret, authorizationOf(connectionParams));
+          return true;
+        } catch (error) {
+          if (error instanceof InvalidTokenError) return false;
+          throw error;
+        }
+      },
+      execute: (args) => (args.rootValue as Runners).execute(args) as never,
+      subscribe: (args) => (args.rootValue as Runners).subscribe(args) as never,
+      onSubscribe: async (ctx, _id, payload) => {
+        // The runtime loads the supergraph on first use: a socket may come before any HTTP request.
+        await gateway.getSchema();
+        const authorization = authorizationOf(ctx.connectionParams);
+        const request = new Request(`http://localhost${options.path}`, {
+          method: 'POST',
+          headers: authorization ? { authorization } : {},
+        });
+        const { schema, execute, subscribe, contextFactory, parse, validate } = gateway.getEnveloped({
+          ...ctx,
+          request,
+          params: payload,
+        });
+        const document = parse(payload.query);
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        return {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        } as ExecutionArgs;
+      },
+    },
+    wsServer,
+  );
+  return {
+    async close() {
+      await serverCleanup.dispose();
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import type http from 'node:http';
+import {
+  type ExecutionResult,
+  getOperationAST,
+  type GraphQLError,
+  type GraphQLSchema,
+  parse,
+  subscribe,
+  validate,
+} from 'graphql';
+import { formatSubgraphError } from './common/to-graphql-error';
+
+/** A keep-alive comment now and then, so idle streams survive proxies. */
+const heartbeatMs = 15_000;
+
+export interface SubscriptionRequest {
+  query: string;
+  variables?: Record<string, unknown> | null;
+  operationName?: string | null;
+}
+
+/** Subscriptions come as GET (the gateway's default) or POST, asking for text/event-stream. */
+export function isEventStreamRequest(req: http.IncomingMessage): boolean {
+  return (req.headers.accept ?? '').includes('text/event-stream');
+}
+
+export function subscriptionRequestOf(
+  req: http.IncomingMessage,
+  body: string,
+): SubscriptionRequest | undefined {
+  try {
+    if (req.method?.toUpperCase() === 'GET') {
+      const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
+      const variables = params.get('variables');
+      return {
+        query: params.get('query') ?? '',
+        variables: variables ? (JSON.parse(variables) as Record<string, unknown>) : null,
+        operationName: params.get('operationName'),
+      };
+    }
+    return JSON.parse(body) as SubscriptionRequest;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Serves one subscription as Server-Sent Events (GraphQL over SSE, distinct connections mode): an
+ * `event: next` per result, `event: complete` at the end. Apollo Server has no subscription transport;
+ * this is the one the gateway speaks to subgraphs. Errors carry `extensions.code` like every answer.
+ */
+export async function serveSubscription<TContext>(
+  schema: GraphQLSchema,
+  request: SubscriptionRequest,
+  res: http.ServerResponse,
+  contextValue: TContext,
+): Promise<void> {
+  const open = () => {
+    if (res.headersSent) return;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    });
+  };
+  const next = (result: ExecutionResult) => {
+    open();
+    res.write(`event: next\ndata: ${JSON.stringify(formatted(result))}\n\n`);
+  };
+  const complete = () => {
+    open();
+    res.end('event: complete\ndata:\n\n');
+  };
+  let document;
+  try {
+    document = parse(request.query);
+  } catch (error) {
+    next({ errors: [error as GraphQLError] });
+    return complete();
+  }
+  const invalid = validate(schema, document);
+  const operation = getOperationAST(document, request.operationName ?? undefined);
+  if (invalid.length > 0 || operation?.operation !== 'subscription') {
+    next({
+      errors:
+        invalid.length > 0
+          ? invalid
+          : [new Error('Only subscriptions are served as event streams') as GraphQLError],
+    });
+    return complete();
+  }
+  const result = await subscribe({
+    schema,
+    document,
+    variableValues: request.variables ?? undefined,
+    operationName: request.operationName ?? undefined,
+    contextValue,
+  });
+  if (!(Symbol.asyncIterator in result)) {
+    next(result);
+    return complete();
+  }
+  open();
+  const heartbeat = setInterval(() => res.write(':\n\n'), heartbeatMs);
+  // The client (the gateway) went away: end the source, which ends the loop below.
+  res.on('close', () => void result.return?.());
+  try {
+    for await (const value of result) {
+      if (res.writableEnded || res.destroyed) break;
+      next(value);
+    }
+  } catch (error) {
+    if (!res.destroyed) next({ errors: [toGraphQLError(error)] });
+  } finally {
+    clearInterval(heartbeat);
+    if (!res.destroyed && !res.writableEnded) complete();
+  }
+}
+
+function toGraphQLError(error: unknown): GraphQLError {
+  return (error instanceof Error ? error : new Error(String(error))) as GraphQLError;
+}
+
+function formatted(result: ExecutionResult): object {
+  if (!result.errors) return result;
+  return {
+    ...result,
+    errors: result.errors.map((error) =>
+      formatSubgraphError(
+        typeof (error as GraphQLError).toJSON === 'function'
+          ? (error as GraphQLError).toJSON()
+          : { message: error.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+        error,
+      ),
+    ),
+  };
+}

@@ -1,0 +1,318 @@
+import { ApolloClient, InMemoryCache } from '@apollo/client';
+import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
+import { print } from 'graphql';
+import { createClient as createSseClient } from 'graphql-sse';
+import { type Client as WsClient, createClient as createWsClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { signUserToken } from '../../src/auth/token';
+import { loadConfig } from '../../src/config';
+import {
+  AdvanceClockDocument,
+  BillUpdatedDocument,
+  BillUpdatedOwedDocument,
+  type BillUpdatedSubscription,
+  BusinessClockNowDocument,
+  CheckoutDocument,
+  LatestBillUpdateCursorDocument,
+  RepayDocument,
+  RunDueJobsDocument,
+  ShipOrderDocument,
+} from '../generated/graphql';
+import { type Stack, startStack, tokenFor } from '../support/stack';
+import { serverUri, uniqueDatabaseName } from '../support/test-database';
+
+type Update = BillUpdatedSubscription['billUpdated'];
+interface Payload {
+  data?: BillUpdatedSubscription | null;
+  errors?: readonly { message: string; extensions?: { code?: unknown } }[];
+}
+
+/** What one subscription received, and a way to wait for more (a deadline, not a speed check). */
+class Feed {
+  readonly payloads: Payload[] = [];
+  ended = false;
+  failure: unknown;
+  get updates(): Update[] {
+    return this.payloads.flatMap((payload) => (payload.data ? [payload.data.billUpdated] : []));
+  }
+  readonly sink = {
+    next: (payload: Payload) => void this.payloads.push(payload),
+    error: (error: unknown) => {
+      this.failure = error;
+      this.ended = true;
+    },
+    complete: () => void (this.ended = true),
+  };
+  async until(done: (feed: Feed) => boolean, what: string, deadlineMs = 30_000): Promise<void> {
+    const deadline = Date.now() + deadlineMs;
+    while (!done(this)) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `gave up waiting for ${what}: ${JSON.stringify({ payloads: this.payloads, ended: this.ended, failure: (this.failure as { code?: unknown; reason?: unknown; message?: unknown } | undefined)?.code ?? String(this.failure), reason: (this.failure as { reason?: unknown } | undefined)?.reason })}`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+const query = print(BillUpdatedDocument);
+const wsUrl = (url: string) => url.replace(/^http/, 'ws');
+
+/**
+ * Bill updates as subscriptions through the real gateway: graphql-ws, graphql-sse and Apollo Client
+ * against the running stack. The ledger is the only source: a client that comes back with its last
+ * cursor gets exactly what it missed, then live updates.
+ */
+describe('bill update subscriptions', () => {
+  let stack: Stack;
+  const alice = tokenFor('u_alice');
+  const bob = tokenFor('u_bob');
+  const operator = tokenFor('operator');
+  const clients: { dispose(): unknown }[] = [];
+  let serial = 0;
+
+  const ws = (token: string, url = stack.url): WsClient => {
+    const client = createWsClient({
+      url: wsUrl(url),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+    });
+    clients.push(client);
+    return client;
+  };
+  const follow = (client: WsClient, after: string | null) => {
+    const feed = new Feed();
+    const stop = client.subscribe<BillUpdatedSubscription>(
+      { query, variables: { after } },
+      feed.sink as never,
+    );
+    return { feed, stop };
+  };
+  const latestCursor = async (token: string, url = stack.url) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: print(LatestBillUpdateCursorDocument) }),
+    });
+    const body = (await response.json()) as {
+      data: { me: { creditLine: { ledger: { edges: { node: { billUpdateCursor: string } }[] } } } };
+    };
+    return body.data.me.creditLine.ledger.edges[0]!.node.billUpdateCursor;
+  };
+  const buy = async (token: string, productId = 'mall-tea-set', at = stack) => {
+    const result = await at.execute(
+      CheckoutDocument,
+      {
+        input: {
+          items: [{ productId, quantity: 1 }],
+          plan: 'FULL',
+          idempotencyKey: `subscription-buy-${(serial += 1).toString().padStart(4, '0')}`,
+        },
+      },
+      token,
+    );
+    expect(result.data!.checkout.userErrors).toEqual([]);
+    return result.data!.checkout.order!.id;
+  };
+
+  beforeAll(async () => {
+    stack = await startStack({
+      MONGODB_URI: serverUri(),
+      DATABASE_NAME: uniqueDatabaseName('subscriptions'),
+    });
+  });
+  afterEach(async () => {
+    for (const client of clients.splice(0)) await client.dispose();
+  });
+  afterAll(async () => {
+    await stack?.[Symbol.asyncDispose]();
+  });
+
+  test('graphql-ws: a purchase, its capture, the statement and a repayment arrive in ledger order, for their owner only', async () => {
+    // Ten subscribers each for Alice and Bob, all live at once, each from its owner's latest entry.
+    const [aliceAfter, bobAfter] = [await latestCursor(alice), await latestCursor(bob)];
+    const aliceFeeds = Array.from({ length: 10 }, () => follow(ws(alice), aliceAfter).feed);
+    const bobFeeds = Array.from({ length: 10 }, () => follow(ws(bob), bobAfter).feed);
+
+    const orderId = await buy(alice);
+    await buy(bob, 'mall-earbuds');
+    expect(
+      (await stack.execute(ShipOrderDocument, { orderId }, operator)).data!.shipOrder.userErrors,
+    ).toEqual([]);
+    // The day after Alice's statement day (the 5th, China time): her statement is cut.
+    const now = Date.parse((await stack.execute(BusinessClockNowDocument)).data!.businessClock.now);
+    let at = now;
+    do at += 86_400_000;
+    while (new Date(at + 8 * 3_600_000).getUTCDate() !== 6);
+    await stack.execute(AdvanceClockDocument, { to: new Date(at).toISOString() }, operator);
+    await stack.execute(RunDueJobsDocument, {}, operator);
+    const repaid = await stack.execute(
+      RepayDocument,
+      { input: { kind: 'MINIMUM', source: 'BANK_CARD', idempotencyKey: 'subscription-repay-1' } },
+      alice,
+    );
+    expect(repaid.data!.repay.userErrors).toEqual([]);
+
+    for (const feed of aliceFeeds) await feed.until((f) => f.updates.length >= 4, 'four updates for Alice');
+    // 29,000.00 - 299.00 = 28,701.00 held then captured; the statement bills 299.00 with a minimum of
+    // 10% = 29.90; paying it makes 28,701.00 + 29.90 = 28,730.90 available and leaves 269.10 owed.
+    for (const feed of aliceFeeds) {
+      expect(feed.updates.map((u) => [u.kind, u.availableAfter.minor])).toEqual([
+        ['PURCHASE_AUTHORIZED', 2_870_100],
+        ['PURCHASE_CAPTURED', 2_870_100],
+        ['STATEMENT_ISSUED', 2_870_100],
+        ['REPAYMENT_SUCCEEDED', 2_873_090],
+      ]);
+      expect(new Set(feed.updates.map((u) => u.creditLine.id))).toEqual(new Set(['cl_alice']));
+      // The statement and the repayment are about the new bill (the field shows it as it is now).
+      expect(feed.updates[2]!.bill!.id).toBe(feed.updates[3]!.bill!.id);
+    }
+    const bill = await stack.execute(BillUpdatedOwedDocument, {}, alice);
+    expect(bill.data!.me!.creditLine!.currentBill!.owed.minor).toBe(26_910);
+    for (const feed of bobFeeds) {
+      await feed.until((f) => f.updates.length >= 2, "Bob's purchase and its expiry");
+      // 21,150.00 - 499.00 = 20,651.00; never shipped, the hold expired as the clock moved on (back to
+      // 21,150.00). Nothing of Alice's.
+      expect(feed.updates.map((u) => [u.kind, u.availableAfter.minor, u.creditLine.id])).toEqual([
+        ['PURCHASE_AUTHORIZED', 2_065_100, 'cl_bob'],
+        ['AUTHORIZATION_VOIDED', 2_115_000, 'cl_bob'],
+      ]);
+    }
+  }, 120_000);
+
+  test('graphql-sse: disconnect, miss three purchases, come back with the last cursor: each once, in order, then live', async () => {
+    const sse = createSseClient({
+      url: stack.url,
+      headers: { authorization: `Bearer ${alice}` },
+      retryAttempts: 0,
+    });
+    clients.push(sse);
+    const first = new Feed();
+    const stop = sse.subscribe<BillUpdatedSubscription>(
+      { query, variables: { after: await latestCursor(alice) } },
+      first.sink as never,
+    );
+    await buy(alice);
+    await first.until((f) => f.updates.length === 1, 'the first purchase');
+    stop();
+    const lastSeen = first.updates[0]!.cursor;
+
+    // Offline: three purchases happen.
+    for (let i = 0; i < 3; i += 1) await buy(alice);
+    const back = new Feed();
+    sse.subscribe<BillUpdatedSubscription>({ query, variables: { after: lastSeen } }, back.sink as never);
+    await back.until((f) => f.updates.length >= 3, 'the three missed purchases');
+    await buy(alice);
+    await back.until((f) => f.updates.length >= 4, 'the live purchase');
+    // Each a purchase of 299.00, in order: cursors are the ledger's, with no repeat and no gap.
+    const minor = back.updates.map((u) => u.availableAfter.minor);
+    expect(back.updates.map((u) => u.kind)).toEqual(Array(4).fill('PURCHASE_AUTHORIZED'));
+    expect(minor.slice(1).map((value, i) => minor[i]! - value)).toEqual([29_900, 29_900, 29_900]);
+    expect(minor[0]).toBe(first.updates[0]!.availableAfter.minor - 29_900);
+    expect(new Set(back.updates.map((u) => u.cursor)).size).toBe(4);
+    expect(back.updates.map((u) => u.cursor)).not.toContain(lastSeen);
+  }, 120_000);
+
+  test('Apollo Client over GraphQLWsLink receives updates; a bad cursor or token is refused with a code', async () => {
+    const apollo = new ApolloClient({ link: new GraphQLWsLink(ws(alice)), cache: new InMemoryCache() });
+    const received: Update[] = [];
+    const subscription = apollo
+      .subscribe({ query: BillUpdatedDocument, variables: { after: await latestCursor(alice) } })
+      .subscribe({ next: (result) => void (result.data && received.push(result.data.billUpdated)) });
+    await buy(alice);
+    const deadline = Date.now() + 30_000;
+    while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    subscription.unsubscribe();
+    expect(received.map((u) => u.kind)).toEqual(['PURCHASE_AUTHORIZED']);
+
+    // Bob cannot resume from Alice's cursor.
+    const stolen = follow(ws(bob), await latestCursor(alice)).feed;
+    await stolen.until((f) => f.ended || f.payloads.length > 0, 'a refusal');
+    expect(stolen.payloads[0]?.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(stolen.updates).toEqual([]);
+    // A forged token never connects (4403 Forbidden).
+    const forged = follow(ws('not-a-token'), null).feed;
+    await forged.until((f) => f.ended, 'the socket to close');
+    expect((forged.failure as { code?: number }).code).toBe(4403);
+  }, 120_000);
+
+  test('the stream ends with UNAUTHENTICATED when the token expires', async () => {
+    const shortLived = signUserToken(loadConfig().authSecret, 'u_alice', 3);
+    const feed = follow(ws(shortLived), null).feed;
+    await feed.until((f) => f.ended, 'the end of the stream');
+    expect(feed.payloads.flatMap((p) => p.errors ?? []).map((e) => e.extensions?.code)).toEqual([
+      'UNAUTHENTICATED',
+    ]);
+  }, 60_000);
+});
+
+describe('bill updates across processes', () => {
+  test('with REDIS_URL, an update written through one gateway reaches subscribers on two gateways', async () => {
+    // Streams look at the ledger only when told (an hour between timed looks): Redis must carry it.
+    await using stack = await startStack({
+      MONGODB_URI: serverUri(),
+      DATABASE_NAME: uniqueDatabaseName('subscriptions-redis'),
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      GATEWAY_PROCESSES: '2',
+      BILL_UPDATES_POLL_MS: '3600000',
+    });
+    expect(stack.urls).toHaveLength(2);
+    const alice = tokenFor('u_alice');
+    const cursorAt = async (url: string) => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${alice}` },
+        body: JSON.stringify({ query: print(LatestBillUpdateCursorDocument) }),
+      });
+      return (
+        (await response.json()) as {
+          data: { me: { creditLine: { ledger: { edges: { node: { billUpdateCursor: string } }[] } } } };
+        }
+      ).data.me.creditLine.ledger.edges[0]!.node.billUpdateCursor;
+    };
+    const after = await cursorAt(stack.urls[0]!);
+    const clients = stack.urls.map((url) =>
+      createWsClient({
+        url: wsUrl(url),
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${alice}` },
+        retryAttempts: 0,
+      }),
+    );
+    try {
+      const feeds = clients.map((client) => {
+        const feed = new Feed();
+        client.subscribe({ query, variables: { after } }, feed.sink as never);
+        return feed;
+      });
+      const buy = async (key: string) => {
+        const bought = await stack.execute(
+          CheckoutDocument,
+          {
+            input: { items: [{ productId: 'mall-tea-set', quantity: 1 }], plan: 'FULL', idempotencyKey: key },
+          },
+          alice,
+        );
+        expect(bought.data!.checkout.userErrors).toEqual([]);
+      };
+      // The first purchase reaches a stream by its replay or by a notice; once both have it, both are
+      // live and caught up, so the second can only arrive through a notice carried by Redis.
+      await buy('redis-fanout-1');
+      for (const feed of feeds)
+        await feed.until((f) => f.updates.length >= 1, 'the first purchase on every gateway');
+      await buy('redis-fanout-2');
+      for (const feed of feeds)
+        await feed.until((f) => f.updates.length >= 2, 'the second purchase on every gateway');
+      // 29,000.00 - 299.00 = 28,701.00, then - 299.00 = 28,402.00.
+      for (const feed of feeds) {
+        expect(feed.updates.map((u) => [u.kind, u.availableAfter.minor])).toEqual([
+          ['PURCHASE_AUTHORIZED', 2_870_100],
+          ['PURCHASE_AUTHORIZED', 2_840_200],
+        ]);
+      }
+    } finally {
+      for (const client of clients) await client.dispose();
+    }
+  }, 180_000);
+});

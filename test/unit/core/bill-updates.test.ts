@@ -1,0 +1,59 @@
+import { applyCommand } from '../../../src/core/ledger/apply';
+import { billUpdateOf } from '../../../src/core/ledger/bill-updates';
+import type { LedgerCommand } from '../../../src/core/ledger/commands';
+import type { LineState } from '../../../src/core/ledger/line-state';
+
+const at = (date: string) => new Date(`${date}T04:00:00Z`);
+
+/** Each command through the core, then through the bill-update rule, as the ledger would store it. */
+function updatesOf(steps: [string, LedgerCommand][]) {
+  let state: LineState | null = null;
+  return steps.map(([date, command]) => {
+    const result = applyCommand(state, command, at(date));
+    if (result.ok) state = result.state;
+    const update = billUpdateOf({
+      command,
+      rejection: result.ok ? null : result.rejection,
+      effects: result.ok ? result.effects : null,
+      stateAfter: state!,
+    });
+    return update && [update.kind, update.billId];
+  });
+}
+
+describe('bill updates: one per ledger entry that changes a bill or the line', () => {
+  test('a purchase, its statement, going overdue, a penalty day; a refused purchase is no update', () => {
+    const buy = { channel: 'MALL', categories: ['HOME'], plan: 'FULL' } as const;
+    expect(
+      updatesOf([
+        ['2030-01-01', { type: 'OPEN', limitMinor: 100_000, statementDay: 5 }],
+        ['2030-01-02', { type: 'AUTHORIZE', authorizationId: 'a1', amountMinor: 10_000, request: buy }],
+        [
+          '2030-01-03',
+          {
+            type: 'CAPTURE',
+            authorizationId: 'a1',
+            authorizedMinor: 10_000,
+            captureMinor: 10_000,
+            plan: 'FULL',
+            orderId: 'o1',
+          },
+        ],
+        // 1,000.00 limit, 100.00 used: 950.00 is more than the 900.00 available.
+        ['2030-01-04', { type: 'AUTHORIZE', authorizationId: 'a2', amountMinor: 95_000, request: buy }],
+        ['2030-01-05', { type: 'ISSUE_BILL', billId: 'b1', statementDate: '2030-01-05' }],
+        // Due 01-14 (statement + 9); nothing paid: overdue on the 15th, a penalty day after.
+        ['2030-01-15', { type: 'ACCRUE', day: '2030-01-15' }],
+        ['2030-01-16', { type: 'ACCRUE', day: '2030-01-16' }],
+      ]),
+    ).toEqual([
+      ['LINE_OPENED', null],
+      ['PURCHASE_AUTHORIZED', null],
+      ['PURCHASE_CAPTURED', null],
+      null,
+      ['STATEMENT_ISSUED', 'b1'],
+      ['OVERDUE', 'b1'],
+      ['PENALTY_ACCRUED', 'b1'],
+    ]);
+  });
+});
