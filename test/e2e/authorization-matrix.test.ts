@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kind, parse } from 'graphql';
+import { encodeCursor, entryCursor } from '../../src/app/credit/bill-updates.service';
 import { signPartnerToken } from '../../src/auth/token';
 import { loadConfig } from '../../src/config';
 import { type ConsentField, consentFields } from '../../src/core/partners/consent';
@@ -64,6 +65,8 @@ interface Probe {
   variables?: Record<string, unknown>;
   /** Where the probed value is in `data`. */
   path: string[];
+  /** A subscription: its first event (over SSE) is the answer. */
+  stream?: boolean;
 }
 interface FieldRule {
   allow: readonly Role[];
@@ -96,6 +99,42 @@ describe('authorization matrix', () => {
     };
     return { status: response.status, ...body };
   };
+  /** A subscription over SSE: its first event (or the JSON refusal), then hang up. */
+  const firstEvent = async (query: string, variables: Record<string, unknown> = {}, token?: string) => {
+    const abort = new AbortController();
+    try {
+      const response = await fetch(stack.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify({ query, variables }),
+        signal: abort.signal,
+      });
+      if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
+        return { status: response.status, ...((await response.json()) as object) } as Awaited<
+          ReturnType<typeof post>
+        >;
+      }
+      let text = '';
+      const decoder = new TextDecoder();
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        text += decoder.decode(chunk, { stream: true });
+        const block = /event: next\ndata: (.*)\n\n/.exec(text);
+        if (block)
+          return { status: response.status, ...(JSON.parse(block[1]!) as object) } as Awaited<
+            ReturnType<typeof post>
+          >;
+        if (text.includes('event: complete')) break;
+      }
+      return { status: response.status, data: null };
+    } finally {
+      abort.abort();
+    }
+  };
+
   /** A call that must succeed: fixtures and setup. */
   const must = async (query: string, variables: Record<string, unknown>, token: string) => {
     const result = await post(query, variables, token);
@@ -328,6 +367,22 @@ describe('authorization matrix', () => {
       probe: query('partnerPayments(first: 1) { edges { cursor } }', ['partnerPayments']),
     },
     'Query.partnerUser': { allow: ['partnerConsent', 'partnerNoConsent'], probe: view('partnerUserId') },
+    // From the start of the caller's own line (users) or bound user (partners): a replay answers at once.
+    'Subscription.billUpdated': {
+      allow: [...users, 'partnerConsent'],
+      consent: 'BILL_SUMMARY',
+      probe: async (caller) => ({
+        query: 'subscription($after: String) { billUpdated(after: $after) { kind partnerUserId } }',
+        variables: {
+          after:
+            caller.role === 'userA' || caller.role === 'userB'
+              ? entryCursor(caller.role === 'userA' ? 'cl_alice' : 'cl_bob', 0)
+              : encodeCursor(new Map([[caller.partnerUserId ?? 'none', 0]])),
+        },
+        path: ['billUpdated'],
+        stream: true,
+      }),
+    },
 
     'User.id': { allow: users, probe: me('id') },
     'User.displayName': { allow: users, probe: me('displayName') },
@@ -374,6 +429,11 @@ describe('authorization matrix', () => {
       allow: ['partnerConsent'],
       consent: 'BILL_SUMMARY',
       probe: view('currentBill', 'currentBill { dueDate }'),
+    },
+    'PartnerUserView.billUpdateCursor': {
+      allow: ['partnerConsent'],
+      consent: 'BILL_SUMMARY',
+      probe: view('billUpdateCursor'),
     },
     'PartnerUserView.paymentOptions': {
       allow: ['partnerConsent'],
@@ -595,7 +655,9 @@ describe('authorization matrix', () => {
 
   /** What a call answered, from the outside: denied, allowed, or allowed with a masked value. */
   const outcomeOf = async (probe: Probe, token?: string): Promise<string> => {
-    const result = await post(probe.query, probe.variables, token);
+    const result = probe.stream
+      ? await firstEvent(probe.query, probe.variables, token)
+      : await post(probe.query, probe.variables, token);
     if (result.status === 401) return 'deny';
     const codes = (result.errors ?? []).map((error) => error.extensions?.code ?? 'NO_CODE');
     const unexpected = codes.filter((code) => !denyCodes.has(code));
@@ -690,7 +752,14 @@ describe('authorization matrix', () => {
   test('every field of the supergraph that reaches personal or money data has a rule', () => {
     const sdl = readFileSync(path.join(__dirname, '..', '..', 'schema', 'supergraph.graphql'), 'utf8');
     const fields: string[] = [];
-    const covered = new Set(['Query', 'Mutation', 'User', 'PartnerUserView', 'PartnerBillSummary']);
+    const covered = new Set([
+      'Query',
+      'Mutation',
+      'Subscription',
+      'User',
+      'PartnerUserView',
+      'PartnerBillSummary',
+    ]);
     for (const definition of parse(sdl).definitions) {
       if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION || !covered.has(definition.name.value)) continue;
       for (const field of definition.fields ?? [])

@@ -6,6 +6,7 @@ import { type Client as WsClient, createClient as createWsClient } from 'graphql
 import WebSocket from 'ws';
 import { signUserToken } from '../../src/auth/token';
 import { loadConfig } from '../../src/config';
+import { demoPartners } from '../../src/seed/demo-data';
 import {
   AdvanceClockDocument,
   BillUpdatedDocument,
@@ -14,6 +15,10 @@ import {
   BusinessClockNowDocument,
   CheckoutDocument,
   LatestBillUpdateCursorDocument,
+  PartnerBillUpdateCursorDocument,
+  PartnerBillUpdatedDocument,
+  type PartnerBillUpdatedSubscription,
+  WithdrawConsentDocument,
   RepayDocument,
   RunDueJobsDocument,
   ShipOrderDocument,
@@ -100,6 +105,15 @@ describe('bill update subscriptions', () => {
     };
     return body.data.me.creditLine.ledger.edges[0]!.node.billUpdateCursor;
   };
+  const latestAvailable = async (token: string) => {
+    const response = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ me { creditLine { available { minor } } } }' }),
+    });
+    return ((await response.json()) as { data: { me: { creditLine: { available: { minor: number } } } } })
+      .data.me.creditLine.available.minor;
+  };
   const buy = async (token: string, productId = 'mall-tea-set', at = stack) => {
     const result = await at.execute(
       CheckoutDocument,
@@ -158,13 +172,13 @@ describe('bill update subscriptions', () => {
     // 29,000.00 - 299.00 = 28,701.00 held then captured; the statement bills 299.00 with a minimum of
     // 10% = 29.90; paying it makes 28,701.00 + 29.90 = 28,730.90 available and leaves 269.10 owed.
     for (const feed of aliceFeeds) {
-      expect(feed.updates.map((u) => [u.kind, u.availableAfter.minor])).toEqual([
+      expect(feed.updates.map((u) => [u.kind, u.availableAfter!.minor])).toEqual([
         ['PURCHASE_AUTHORIZED', 2_870_100],
         ['PURCHASE_CAPTURED', 2_870_100],
         ['STATEMENT_ISSUED', 2_870_100],
         ['REPAYMENT_SUCCEEDED', 2_873_090],
       ]);
-      expect(new Set(feed.updates.map((u) => u.creditLine.id))).toEqual(new Set(['cl_alice']));
+      expect(new Set(feed.updates.map((u) => u.creditLine!.id))).toEqual(new Set(['cl_alice']));
       // The statement and the repayment are about the new bill (the field shows it as it is now).
       expect(feed.updates[2]!.bill!.id).toBe(feed.updates[3]!.bill!.id);
     }
@@ -174,7 +188,7 @@ describe('bill update subscriptions', () => {
       await feed.until((f) => f.updates.length >= 2, "Bob's purchase and its expiry");
       // 21,150.00 - 499.00 = 20,651.00; never shipped, the hold expired as the clock moved on (back to
       // 21,150.00). Nothing of Alice's.
-      expect(feed.updates.map((u) => [u.kind, u.availableAfter.minor, u.creditLine.id])).toEqual([
+      expect(feed.updates.map((u) => [u.kind, u.availableAfter!.minor, u.creditLine!.id])).toEqual([
         ['PURCHASE_AUTHORIZED', 2_065_100, 'cl_bob'],
         ['AUTHORIZATION_VOIDED', 2_115_000, 'cl_bob'],
       ]);
@@ -206,10 +220,10 @@ describe('bill update subscriptions', () => {
     await buy(alice);
     await back.until((f) => f.updates.length >= 4, 'the live purchase');
     // Each a purchase of 299.00, in order: cursors are the ledger's, with no repeat and no gap.
-    const minor = back.updates.map((u) => u.availableAfter.minor);
+    const minor = back.updates.map((u) => u.availableAfter!.minor);
     expect(back.updates.map((u) => u.kind)).toEqual(Array(4).fill('PURCHASE_AUTHORIZED'));
     expect(minor.slice(1).map((value, i) => minor[i]! - value)).toEqual([29_900, 29_900, 29_900]);
-    expect(minor[0]).toBe(first.updates[0]!.availableAfter.minor - 29_900);
+    expect(minor[0]).toBe(first.updates[0]!.availableAfter!.minor - 29_900);
     expect(new Set(back.updates.map((u) => u.cursor)).size).toBe(4);
     expect(back.updates.map((u) => u.cursor)).not.toContain(lastSeen);
   }, 120_000);
@@ -235,6 +249,96 @@ describe('bill update subscriptions', () => {
     const forged = follow(ws('not-a-token'), null).feed;
     await forged.until((f) => f.ended, 'the socket to close');
     expect((forged.failure as { code?: number }).code).toBe(4403);
+  }, 120_000);
+
+  test('a partner follows its bound users with consent to bills, over graphql-ws and SSE, until a binding ends', async () => {
+    const partner = demoPartners.find((candidate) => candidate._id === 'p_lakeside_wallet')!;
+    const tokenResponse = await fetch(stack.url.replace('/graphql', '/oauth/token'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: partner._id,
+        client_secret: partner.demoClientSecret,
+      }).toString(),
+    });
+    const wallet = ((await tokenResponse.json()) as { access_token: string }).access_token;
+    // Read the user, then follow from that read: nothing in between is missed.
+    const read = await stack.execute(PartnerBillUpdateCursorDocument, { partnerUserId: 'lw-88231' }, wallet);
+    const after = read.data!.partnerUser!.billUpdateCursor!;
+    const partnerQuery = print(PartnerBillUpdatedDocument);
+    type PartnerPayload = { data?: PartnerBillUpdatedSubscription | null; errors?: Payload['errors'] };
+    const overWs: PartnerPayload[] = [];
+    const overSse: PartnerPayload[] = [];
+    const ended = { ws: false, sse: false };
+    ws(wallet).subscribe<PartnerBillUpdatedSubscription>(
+      { query: partnerQuery, variables: { after } },
+      {
+        next: (p) => void overWs.push(p as PartnerPayload),
+        error: () => void (ended.ws = true),
+        complete: () => void (ended.ws = true),
+      },
+    );
+    const sse = createSseClient({
+      url: stack.url,
+      headers: { authorization: `Bearer ${wallet}` },
+      retryAttempts: 0,
+    });
+    clients.push(sse);
+    sse.subscribe<PartnerBillUpdatedSubscription>(
+      { query: partnerQuery, variables: { after } },
+      {
+        next: (p) => void overSse.push(p as PartnerPayload),
+        error: () => void (ended.sse = true),
+        complete: () => void (ended.sse = true),
+      },
+    );
+    const available = await latestAvailable(alice);
+    // Bob's consent covers CREDIT_STATUS only: his purchase is not the partner's to see.
+    await buy(bob, 'mall-earbuds');
+    await buy(alice);
+    const waitFor = async (done: () => boolean, what: string) => {
+      const deadline = Date.now() + 30_000;
+      while (!done()) {
+        if (Date.now() > deadline)
+          throw new Error(`gave up waiting for ${what}: ${JSON.stringify({ overWs, overSse })}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    await waitFor(() => overWs.length >= 1 && overSse.length >= 1, "Alice's purchase for the partner");
+    for (const payloads of [overWs, overSse]) {
+      // Alice consented to AVAILABLE_CREDIT: 299.00 less than before her purchase.
+      expect(
+        payloads.map((p) => [
+          p.data?.billUpdated.kind,
+          p.data?.billUpdated.partnerUserId,
+          p.data?.billUpdated.availableAfter?.minor,
+        ]),
+      ).toEqual([['PURCHASE_AUTHORIZED', 'lw-88231', available - 29_900]]);
+      expect(JSON.stringify(payloads)).not.toContain('cl_alice');
+    }
+    const lastCursor = overWs[0]!.data!.billUpdated.cursor;
+
+    // Alice withdraws: both streams end with BINDING_NOT_ACTIVE, and the cursor no longer resumes.
+    const withdrawn = await stack.execute(WithdrawConsentDocument, { bindingId: 'cb_alice_lakeside' }, alice);
+    expect(withdrawn.data!.withdrawConsent.userErrors).toEqual([]);
+    await buy(alice);
+    await waitFor(() => ended.ws && ended.sse, 'both partner streams to end');
+    for (const payloads of [overWs, overSse]) {
+      expect(payloads.slice(1).map((p) => p.errors?.[0]?.extensions?.code)).toEqual(['BINDING_NOT_ACTIVE']);
+    }
+    const again: PartnerPayload[] = [];
+    await new Promise<void>((resolve) =>
+      ws(wallet).subscribe(
+        { query: partnerQuery, variables: { after: lastCursor } },
+        {
+          next: (p) => void again.push(p as PartnerPayload),
+          error: () => resolve(),
+          complete: () => resolve(),
+        },
+      ),
+    );
+    expect(again.map((p) => p.errors?.[0]?.extensions?.code)).toEqual(['BINDING_NOT_ACTIVE']);
   }, 120_000);
 
   test('the stream ends with UNAUTHENTICATED when the token expires', async () => {
@@ -306,7 +410,7 @@ describe('bill updates across processes', () => {
         await feed.until((f) => f.updates.length >= 2, 'the second purchase on every gateway');
       // 29,000.00 - 299.00 = 28,701.00, then - 299.00 = 28,402.00.
       for (const feed of feeds) {
-        expect(feed.updates.map((u) => [u.kind, u.availableAfter.minor])).toEqual([
+        expect(feed.updates.map((u) => [u.kind, u.availableAfter!.minor])).toEqual([
           ['PURCHASE_AUTHORIZED', 2_870_100],
           ['PURCHASE_AUTHORIZED', 2_840_200],
         ]);

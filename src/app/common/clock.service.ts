@@ -19,11 +19,15 @@ export class ClockService {
   ) {}
 
   now(): Promise<Date> {
-    this.instant ??=
-      this.mode === 'production'
-        ? Promise.resolve(new Date(this.wallClock()))
-        : this.repo.offsetMs().then((offset) => new Date(this.wallClock() + offset));
+    this.instant ??= this.current();
     return this.instant;
+  }
+
+  /** The business time now, read again (long-lived streams outlive the request's one instant). */
+  current(): Promise<Date> {
+    return this.mode === 'production'
+      ? Promise.resolve(new Date(this.wallClock()))
+      : this.repo.offsetMs().then((offset) => new Date(this.wallClock() + offset));
   }
 
   /** Moves the local clock forward to `to`. Never backwards: issued bills and accruals would not replay. */

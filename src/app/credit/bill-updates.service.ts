@@ -1,12 +1,25 @@
 import type { Viewer } from '../../auth/token';
+import { type BillStatus, billStatus, remainingMinimumMinor } from '../../core/billing/bill-status';
 import { billUpdateOf, type BillUpdateKind } from '../../core/ledger/bill-updates';
-import { lineFigures } from '../../core/ledger/line-state';
+import { billOwedMinor, lineFigures } from '../../core/ledger/line-state';
+import { bindingRefusal, type ConsentField } from '../../core/partners/consent';
 import { AppError } from '../../errors';
 import type { LedgerNotices } from '../../ledger/ledger-notices';
 import { creditLineIdOf } from '../../storage/ids';
+import type { ChannelBindingDoc } from '../../storage/models/channel-binding.model';
 import type { LedgerEntryDoc } from '../../storage/models/ledger-entry.model';
 import type { Repositories } from '../../storage/repositories/repositories';
-import { requireUser } from '../common/access';
+import { requirePartner, requireUser } from '../common/access';
+import type { ClockService } from '../common/clock.service';
+
+/** The bill an update is about, as that ledger entry left it. */
+export interface BillSummaryAt {
+  billId: string;
+  dueDate: string;
+  status: BillStatus;
+  owedMinor: number;
+  remainingMinimumMinor: number;
+}
 
 /** One bill update, read from one ledger entry. */
 export interface BillUpdateEvent {
@@ -15,8 +28,12 @@ export interface BillUpdateEvent {
   kind: BillUpdateKind;
   occurredAt: Date;
   lineId: string;
+  /** Partner streams: the partner's own id for the user (users' own streams: null). */
+  partnerUserId: string | null;
+  /** Null for a partner whose consent does not cover AVAILABLE_CREDIT. */
+  availableAfterMinor: number | null;
   billId: string | null;
-  availableAfterMinor: number;
+  billAfter: BillSummaryAt | null;
 }
 
 export interface BillUpdateStreamOptions {
@@ -28,26 +45,60 @@ export interface BillUpdateStreamOptions {
 
 const defaultOptions: BillUpdateStreamOptions = { pollMs: 2_000, batch: 100 };
 
-/** A cursor is the line and the ledger sequence of the last update seen: opaque to clients. */
-export function encodeCursor(lineId: string, sequence: number): string {
-  return Buffer.from(`${lineId}:${sequence}`).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): { lineId: string; sequence: number } | undefined {
-  const match = /^(.+):(\d{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  return match ? { lineId: match[1]!, sequence: Number(match[2]) } : undefined;
-}
+/** What a partner's stream needs of the consent: bills; available credit is shown only if consented. */
+const billsConsent: ConsentField = 'BILL_SUMMARY';
 
 /**
- * Bill updates of the signed-in user's line, straight from the ledger: with `after`, every later
- * update first, in ledger order, then live ones; without, live ones only. The ledger is the only
- * source: a notice of an append only says when to look, so a lost notice cannot lose an update and
- * the switch from replay to live can neither skip nor repeat one.
+ * A cursor is where a stream stands on each line it follows: `<key>:<sequence>` pairs, opaque to
+ * clients. A user's key is the line; a partner's is its own id for the user, so a partner's cursor
+ * names no internal id.
+ */
+export function encodeCursor(positions: ReadonlyMap<string, number>): string {
+  return Buffer.from([...positions].map(([key, sequence]) => `${key}:${sequence}`).join('\n')).toString(
+    'base64url',
+  );
+}
+
+export function decodeCursor(cursor: string): Map<string, number> | undefined {
+  const positions = new Map<string, number>();
+  for (const pair of Buffer.from(cursor, 'base64url').toString('utf8').split('\n')) {
+    const match = /^(.+):(\d{1,10})$/.exec(pair);
+    if (!match) return undefined;
+    positions.set(match[1]!, Number(match[2]));
+  }
+  return positions.size > 0 ? positions : undefined;
+}
+
+/** The cursor right after one ledger entry of a line (what `LedgerEntry.billUpdateCursor` gives). */
+export function entryCursor(lineId: string, sequence: number): string {
+  return encodeCursor(new Map([[lineId, sequence]]));
+}
+
+/** One followed line: where it stands, and how its updates are shown to this stream. */
+interface Followed {
+  key: string;
+  lineId: string;
+  sequence: number;
+  partnerUserId: string | null;
+  showsAvailable: boolean;
+  look: boolean;
+  unlisten: () => void;
+}
+
+const invalidCursor = () => new AppError('BAD_USER_INPUT', 'Not a cursor of your bill updates');
+
+/**
+ * Bill updates straight from the ledger. A user follows their own line; a partner follows every
+ * bound user whose consent covers bills. With `after`, every later update first, in ledger order per
+ * line, then live ones; without, live ones only. A notice of an append only says when to look, so a
+ * lost notice cannot lose an update, and the switch from replay to live neither skips nor repeats one.
+ * The stream ends with a code when the token expires (UNAUTHENTICATED) or a partner's binding ends.
  */
 export class BillUpdatesService {
   constructor(
-    private readonly repos: Pick<Repositories, 'creditLines' | 'ledger'>,
+    private readonly repos: Pick<Repositories, 'creditLines' | 'ledger' | 'channelBindings'>,
     private readonly notices: LedgerNotices,
+    private readonly clock: ClockService,
     private readonly options: BillUpdateStreamOptions = defaultOptions,
   ) {}
 
@@ -55,78 +106,148 @@ export class BillUpdatesService {
     viewer: Viewer | undefined,
     after: string | null | undefined,
   ): Promise<AsyncIterableIterator<BillUpdateEvent>> {
+    const resume = after == null ? undefined : decodeCursor(after);
+    if (after != null && !resume) throw invalidCursor();
+    if (viewer?.partnerId !== undefined) return this.followPartner(viewer, resume);
     const { userId, expiresAtMs } = requireUser(viewer);
     const lineId = creditLineIdOf(userId);
     const line = await this.repos.creditLines.byId(lineId);
     if (!line) throw new AppError('NOT_FOUND', 'You have no credit line yet');
-    let sequence = line.headSequence;
-    if (after != null) {
-      const cursor = decodeCursor(after);
-      // Another line's cursor is refused like a malformed one: it says nothing about that line.
-      if (!cursor || cursor.lineId !== lineId)
-        throw new AppError('BAD_USER_INPUT', 'Not a cursor of your bill updates');
-      sequence = cursor.sequence;
-    }
-    return this.tail(lineId, sequence, expiresAtMs);
+    // Another line's cursor is refused like a malformed one: it says nothing about that line.
+    if (resume && (resume.size !== 1 || !resume.has(lineId))) throw invalidCursor();
+    const sequence = resume?.get(lineId) ?? line.headSequence;
+    return this.tail({
+      lines: [{ key: lineId, lineId, sequence, partnerUserId: null, showsAvailable: true }],
+      expiresAtMs,
+    });
   }
 
-  private tail(
-    lineId: string,
-    from: number,
-    expiresAtMs: number | undefined,
-  ): AsyncIterableIterator<BillUpdateEvent> {
+  private async followPartner(
+    viewer: Viewer,
+    resume: Map<string, number> | undefined,
+  ): Promise<AsyncIterableIterator<BillUpdateEvent>> {
+    const { partnerId } = requirePartner(viewer, 'bindings');
+    const bindings = await this.readableBindings(partnerId, await this.clock.current());
+    if (resume && [...resume.keys()].some((key) => !bindings.some((b) => b.partnerUserId === key))) {
+      // A user no longer bound (or never): nothing more of theirs, and no hint which.
+      throw new AppError(
+        'BINDING_NOT_ACTIVE',
+        'A user of this cursor is not bound to you with consent to bills',
+      );
+    }
+    const lines = await Promise.all(bindings.map((binding) => this.partnerLine(binding, resume)));
+    return this.tail({
+      lines,
+      expiresAtMs: viewer.expiresAtMs,
+      // Before each look: a binding that ended ends the stream; a new one joins it.
+      refresh: async (followed) => {
+        const current = await this.readableBindings(partnerId, await this.clock.current());
+        for (const line of followed) {
+          if (!current.some((binding) => binding.partnerUserId === line.key)) {
+            throw new AppError(
+              'BINDING_NOT_ACTIVE',
+              `The binding of ${line.key} ended (withdrawn or expired): resubscribe with your last cursor`,
+            );
+          }
+        }
+        const added = current.filter(
+          (binding) => !followed.some((line) => line.key === binding.partnerUserId),
+        );
+        return Promise.all(added.map((binding) => this.partnerLine(binding, undefined)));
+      },
+    });
+  }
+
+  private async readableBindings(partnerId: string, now: Date): Promise<ChannelBindingDoc[]> {
+    return (await this.repos.channelBindings.activeOfPartner(partnerId)).filter(
+      (binding) => bindingRefusal(binding, now) === null && binding.consent.fields.includes(billsConsent),
+    );
+  }
+
+  private async partnerLine(binding: ChannelBindingDoc, resume: Map<string, number> | undefined) {
+    const lineId = creditLineIdOf(binding.userId);
+    const line = await this.repos.creditLines.byId(lineId);
+    return {
+      key: binding.partnerUserId,
+      lineId,
+      sequence: resume?.get(binding.partnerUserId) ?? line?.headSequence ?? 0,
+      partnerUserId: binding.partnerUserId,
+      showsAvailable: binding.consent.fields.includes('AVAILABLE_CREDIT'),
+    };
+  }
+
+  private tail(stream: {
+    lines: Omit<Followed, 'look' | 'unlisten'>[];
+    expiresAtMs: number | undefined;
+    refresh?: (followed: readonly Followed[]) => Promise<Omit<Followed, 'look' | 'unlisten'>[]>;
+  }): AsyncIterableIterator<BillUpdateEvent> {
     const { ledger } = this.repos;
     const { pollMs, batch } = this.options;
-    let sequence = from;
+    const followed: Followed[] = [];
     let closed = false;
-    let look = true;
+    let lookAll = true;
     let wake: (() => void) | undefined;
     const buffered: BillUpdateEvent[] = [];
-    const nudge = () => {
-      look = true;
-      wake?.();
+    const add = (line: Omit<Followed, 'look' | 'unlisten'>) => {
+      const entry: Followed = { ...line, look: true, unlisten: () => undefined };
+      entry.unlisten = this.notices.listen(line.lineId, (noticed) => {
+        if (noticed <= entry.sequence) return;
+        entry.look = true;
+        wake?.();
+      });
+      followed.push(entry);
     };
-    const unlisten = this.notices.listen(lineId, (noticed) => {
-      if (noticed > sequence) nudge();
-    });
-    const timer = setInterval(nudge, pollMs);
+    stream.lines.forEach(add);
+    const timer = setInterval(() => {
+      lookAll = true;
+      wake?.();
+    }, pollMs);
     timer.unref();
     const close = () => {
       closed = true;
-      unlisten();
+      for (const line of followed) line.unlisten();
       clearInterval(timer);
       wake?.();
     };
-    const read = async () => {
+    const positions = () => new Map(followed.map((line) => [line.key, line.sequence]));
+    const read = async (line: Followed) => {
+      line.look = false;
       for (let n = 0; n < batch; n += 1) {
-        const entry = await ledger.entry(lineId, sequence + 1);
+        const entry = await ledger.entry(line.lineId, line.sequence + 1);
         if (!entry) return;
-        sequence = entry.sequence;
-        const event = eventOf(entry);
+        line.sequence = entry.sequence;
+        const event = eventOf(entry, line, positions);
         if (event) buffered.push(event);
       }
-      look = true; // more to read
+      line.look = true; // more to read
     };
     const iterator: AsyncIterableIterator<BillUpdateEvent> = {
       async next() {
-        while (!closed) {
-          if (buffered.length > 0) return { value: buffered.shift()!, done: false };
-          if (expiresAtMs !== undefined && Date.now() >= expiresAtMs) {
-            close();
-            throw new AppError(
-              'UNAUTHENTICATED',
-              'Your token expired: subscribe again with a new one and your last cursor',
-            );
+        try {
+          while (!closed) {
+            if (buffered.length > 0) return { value: buffered.shift()!, done: false };
+            if (stream.expiresAtMs !== undefined && Date.now() >= stream.expiresAtMs) {
+              throw new AppError(
+                'UNAUTHENTICATED',
+                'Your token expired: subscribe again with a new one and your last cursor',
+              );
+            }
+            const due = followed.filter((line) => lookAll || line.look);
+            if (due.length > 0) {
+              const refreshAll = lookAll;
+              lookAll = false;
+              if (stream.refresh) (await stream.refresh(followed)).forEach(add);
+              for (const line of refreshAll ? followed : due) await read(line);
+              continue;
+            }
+            await new Promise<void>((resolve) => (wake = resolve));
+            wake = undefined;
           }
-          if (look) {
-            look = false;
-            await read();
-            continue;
-          }
-          await new Promise<void>((resolve) => (wake = resolve));
-          wake = undefined;
+          return { value: undefined, done: true };
+        } catch (error) {
+          close();
+          throw error;
         }
-        return { value: undefined, done: true };
       },
       async return() {
         close();
@@ -140,15 +261,32 @@ export class BillUpdatesService {
   }
 }
 
-function eventOf(entry: LedgerEntryDoc): BillUpdateEvent | undefined {
+function eventOf(
+  entry: LedgerEntryDoc,
+  line: Pick<Followed, 'partnerUserId' | 'showsAvailable'>,
+  positions: () => ReadonlyMap<string, number>,
+): BillUpdateEvent | undefined {
   const update = billUpdateOf(entry);
   if (!update) return undefined;
+  const bill =
+    entry.stateAfter.bills.find((candidate) => candidate.billId === update.billId) ??
+    entry.effects?.bills.find((candidate) => candidate.billId === update.billId);
   return {
-    cursor: encodeCursor(entry.lineId, entry.sequence),
+    cursor: encodeCursor(positions()),
     kind: update.kind,
     occurredAt: entry.at,
     lineId: entry.lineId,
+    partnerUserId: line.partnerUserId,
+    availableAfterMinor: line.showsAvailable ? lineFigures(entry.stateAfter).availableMinor : null,
     billId: update.billId,
-    availableAfterMinor: lineFigures(entry.stateAfter).availableMinor,
+    billAfter: bill
+      ? {
+          billId: bill.billId,
+          dueDate: bill.dueDate,
+          status: billStatus(bill),
+          owedMinor: billOwedMinor(bill),
+          remainingMinimumMinor: remainingMinimumMinor(bill),
+        }
+      : null,
   };
 }

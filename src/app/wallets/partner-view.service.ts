@@ -7,6 +7,7 @@ import type { ChannelBindingDoc } from '../../storage/models/channel-binding.mod
 import type { DataAccessDoc } from '../../storage/models/data-access.model';
 import type { Repositories } from '../../storage/repositories/repositories';
 import { AppError } from '../../errors';
+import { encodeCursor } from '../credit/bill-updates.service';
 import { requireOwner, requirePartner } from '../common/access';
 import type { ClockService } from '../common/clock.service';
 import { type Connection, pageQuery, toConnection } from '../common/pagination';
@@ -24,6 +25,8 @@ export interface PartnerUserSource {
   phone: string | null;
   creditStatus: string | null;
   availableMinor: number | null;
+  /** Where a bill-update subscription for this user starts to miss nothing after this read. */
+  billUpdateCursor: string;
   currentBill: {
     dueDate: string;
     status: BillStatus;
@@ -69,6 +72,7 @@ export class PartnerViewService {
       phone: user?.phone ?? null,
       creditStatus: line?.status ?? null,
       availableMinor: line?.availableMinor ?? null,
+      billUpdateCursor: encodeCursor(new Map([[binding.partnerUserId, line?.headSequence ?? 0]])),
       currentBill: owing
         ? {
             dueDate: owing.dueDate,

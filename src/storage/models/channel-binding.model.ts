@@ -57,3 +57,4 @@ channelBindingSchema.index({ activePartnerUserKey: 1 }, { unique: true });
 channelBindingSchema.index({ activeUserKey: 1 }, { unique: true });
 channelBindingSchema.index({ userId: 1 });
 channelBindingSchema.index({ partnerId: 1, partnerUserId: 1 });
+channelBindingSchema.index({ partnerId: 1, status: 1 });

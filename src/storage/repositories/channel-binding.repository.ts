@@ -34,6 +34,15 @@ export class ChannelBindingRepository {
       .exec();
   }
 
+  /** A partner's bindings that are ACTIVE (their consent may still have run out: `bindingRefusal`). */
+  activeOfPartner(partnerId: string): Promise<ChannelBindingDoc[]> {
+    return this.models.channelBindings
+      .find({ partnerId, status: 'ACTIVE' })
+      .sort({ _id: 1 })
+      .lean<ChannelBindingDoc[]>()
+      .exec();
+  }
+
   /** False when another active binding holds one of its unique keys (or the id is taken). */
   insertOnce(binding: ChannelBindingDoc): Promise<boolean> {
     return insertOnce(this.models.channelBindings, binding);

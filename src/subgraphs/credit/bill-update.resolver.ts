@@ -9,9 +9,11 @@ import type { CreditContext } from './credit.context';
 export class BillUpdateResolver {
   @Subscription(() => BillUpdate, {
     description:
-      "The signed-in user's bill updates. With `after` (a cursor from an earlier update), every later " +
-      'update first, in order, then live ones: nothing missed, nothing twice. Ends with UNAUTHENTICATED ' +
-      'when the token expires (resubscribe with a new token and the last cursor).',
+      "A user's own bill updates; a partner's: those of every bound user whose consent covers " +
+      "BILL_SUMMARY (with partnerUserId; `bill` and `creditLine` are the user's own). With `after` (a " +
+      'cursor from an earlier update), every later update first, in order, then live ones: nothing ' +
+      'missed, nothing twice. Ends with UNAUTHENTICATED when the token expires, BINDING_NOT_ACTIVE when ' +
+      'a followed binding ends: resubscribe with the last cursor.',
     subscribe: ({ args, context }) =>
       (context as CreditContext).services.billUpdates.follow(
         (context as CreditContext).viewer,
@@ -25,12 +27,12 @@ export class BillUpdateResolver {
     return BillUpdate.from(event);
   }
 
-  @FieldResolver(() => Bill, { nullable: true, description: 'The bill as it is now' })
+  @FieldResolver(() => Bill, { nullable: true, description: 'The bill as it is now (its owner only)' })
   async bill(@Root() update: BillUpdate, @Ctx() ctx: CreditContext): Promise<Bill | null> {
     return update.billId ? Bill.from(await ctx.services.credit.bill(ctx.viewer, update.billId)) : null;
   }
 
-  @FieldResolver(() => CreditLine, { description: 'The line as it is now' })
+  @FieldResolver(() => CreditLine, { nullable: true, description: 'The line as it is now (its owner only)' })
   async creditLine(@Root() update: BillUpdate, @Ctx() ctx: CreditContext): Promise<CreditLine> {
     return CreditLine.from(await ctx.services.credit.creditLine(ctx.viewer, update.lineId, true));
   }

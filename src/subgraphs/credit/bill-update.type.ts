@@ -1,15 +1,41 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { Field, ObjectType } from 'type-graphql';
-import type { BillUpdateEvent } from '../../app/credit/bill-updates.service';
+import { Field, ID, ObjectType } from 'type-graphql';
+import type { BillSummaryAt, BillUpdateEvent } from '../../app/credit/bill-updates.service';
+import type { BillStatus as Status } from '../../core/billing/bill-status';
 import { billUpdateKinds } from '../../core/ledger/bill-updates';
 import { enumFrom } from '../common/enum-from';
 import { Money } from '../common/money.type';
+import { BillStatus } from './bill.type';
 
 export const BillUpdateKind = enumFrom(
   'BillUpdateKind',
   billUpdateKinds,
   'What happened on the line: one per ledger entry that changes a bill or the line',
 );
+
+@ObjectType({ description: 'A bill as one ledger entry left it (exact at that moment, also in a replay)' })
+export class BillSnapshot {
+  @Field({ description: 'YYYY-MM-DD' })
+  dueDate!: string;
+
+  @Field(() => BillStatus)
+  status!: Status;
+
+  @Field(() => Money)
+  owed!: Money;
+
+  @Field(() => Money, { description: 'What is still to pay to stay current' })
+  remainingMinimum!: Money;
+
+  static from(bill: BillSummaryAt): BillSnapshot {
+    return Object.assign(new BillSnapshot(), {
+      dueDate: bill.dueDate,
+      status: bill.status,
+      owed: Money.of(bill.owedMinor),
+      remainingMinimum: Money.of(bill.remainingMinimumMinor),
+    });
+  }
+}
 
 @ObjectType({ description: 'Something that changed a bill or the credit line, in ledger order' })
 export class BillUpdate {
@@ -22,8 +48,21 @@ export class BillUpdate {
   @Field(() => DateTimeISOResolver, { description: 'Business time of the ledger entry' })
   occurredAt!: Date;
 
-  @Field(() => Money, { description: 'Available credit right after this update (the line field shows now)' })
-  availableAfter!: Money;
+  @Field(() => ID, {
+    nullable: true,
+    description: "Partner streams: your own id for the user (a user's own stream: null)",
+  })
+  partnerUserId!: string | null;
+
+  @Field(() => Money, {
+    nullable: true,
+    description:
+      'Available credit right after this update. Partners: null unless the consent covers AVAILABLE_CREDIT',
+  })
+  availableAfter!: Money | null;
+
+  @Field(() => BillSnapshot, { nullable: true, description: 'The bill this update is about, right after it' })
+  billAfter!: BillSnapshot | null;
 
   lineId!: string;
   billId!: string | null;
@@ -33,7 +72,9 @@ export class BillUpdate {
       cursor: event.cursor,
       kind: event.kind,
       occurredAt: event.occurredAt,
-      availableAfter: Money.of(event.availableAfterMinor),
+      partnerUserId: event.partnerUserId,
+      availableAfter: event.availableAfterMinor === null ? null : Money.of(event.availableAfterMinor),
+      billAfter: event.billAfter ? BillSnapshot.from(event.billAfter) : null,
       lineId: event.lineId,
       billId: event.billId,
     });

@@ -59,7 +59,7 @@ export const creditSubgraph: SubgraphDefinition<CreditContext['services']> = {
       credit: new CreditService(repos),
       offers: new OffersService(repos, clock),
       clock,
-      billUpdates: new BillUpdatesService(repos, ledgerNotices, billUpdateOptions),
+      billUpdates: new BillUpdatesService(repos, ledgerNotices, clock, billUpdateOptions),
       dueJobs: createDueJobs(repos, clock),
       repayments: new RepaymentService(repos, clock, new SimulatedRail(), new LedgerWriter(repos)),
     };

@@ -1,4 +1,4 @@
-import { encodeCursor } from '../../app/credit/bill-updates.service';
+import { entryCursor } from '../../app/credit/bill-updates.service';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import {
@@ -78,7 +78,7 @@ export class LedgerEntry {
       refusal: doc.rejection ?? null,
       amount: Money.of(doc.amountMinor),
       at: doc.at,
-      billUpdateCursor: encodeCursor(doc.lineId, doc.sequence),
+      billUpdateCursor: entryCursor(doc.lineId, doc.sequence),
       balancesAfter: Object.assign(new LineSnapshot(), {
         limit: Money.of(b.limitMinor),
         used: Money.of(b.principalMinor),

@@ -69,6 +69,13 @@ export class PartnerUserView {
   @Field(() => PartnerBillSummary, { nullable: true, description: 'None when nothing is owed' })
   currentBill!: PartnerBillSummary | null;
 
+  @Extensions(rule('BILL_SUMMARY'))
+  @Field(() => String, {
+    nullable: true,
+    description: 'Subscribe to billUpdated with this as `after` to miss nothing of this user after this read',
+  })
+  billUpdateCursor!: string | null;
+
   static from(source: PartnerUserSource): PartnerUserView {
     const bill = source.currentBill;
     return Object.assign(new PartnerUserView(), {
@@ -79,6 +86,7 @@ export class PartnerUserView {
       name: source.name,
       phone: source.phone,
       creditStatus: source.creditStatus,
+      billUpdateCursor: source.billUpdateCursor,
       availableCredit: source.availableMinor === null ? null : Money.of(source.availableMinor),
       currentBill: bill
         ? Object.assign(new PartnerBillSummary(), {
