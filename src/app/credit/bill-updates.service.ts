@@ -4,13 +4,13 @@ import { billUpdateOf, type BillUpdateKind } from '../../core/ledger/bill-update
 import { billOwedMinor, lineFigures } from '../../core/ledger/line-state';
 import { bindingRefusal, type ConsentField } from '../../core/partners/consent';
 import { AppError } from '../../errors';
-import type { LedgerNotices } from '../../ledger/ledger-notices';
 import { creditLineIdOf } from '../../storage/ids';
 import type { ChannelBindingDoc } from '../../storage/models/channel-binding.model';
 import type { LedgerEntryDoc } from '../../storage/models/ledger-entry.model';
 import type { Repositories } from '../../storage/repositories/repositories';
 import { requirePartner, requireUser } from '../common/access';
 import type { ClockService } from '../common/clock.service';
+import type { LineWatch } from './line-watch';
 
 /** The bill an update is about, as that ledger entry left it. */
 export interface BillSummaryAt {
@@ -37,13 +37,11 @@ export interface BillUpdateEvent {
 }
 
 export interface BillUpdateStreamOptions {
-  /** How often a follower also looks at the ledger without a notice (a lost notice costs this much). */
-  pollMs: number;
-  /** Entries read per look. */
+  /** Entries read per look before the stream hands out what it read. */
   batch: number;
 }
 
-const defaultOptions: BillUpdateStreamOptions = { pollMs: 2_000, batch: 100 };
+const defaultOptions: BillUpdateStreamOptions = { batch: 100 };
 
 /** What a partner's stream needs of the consent: bills; available credit is shown only if consented. */
 const billsConsent: ConsentField = 'BILL_SUMMARY';
@@ -96,8 +94,8 @@ const invalidCursor = () => new AppError('BAD_USER_INPUT', 'Not a cursor of your
  */
 export class BillUpdatesService {
   constructor(
-    private readonly repos: Pick<Repositories, 'creditLines' | 'ledger' | 'channelBindings'>,
-    private readonly notices: LedgerNotices,
+    private readonly repos: Pick<Repositories, 'creditLines' | 'channelBindings'>,
+    private readonly watch: LineWatch,
     private readonly clock: ClockService,
     private readonly options: BillUpdateStreamOptions = defaultOptions,
   ) {}
@@ -181,39 +179,33 @@ export class BillUpdatesService {
     expiresAtMs: number | undefined;
     refresh?: (followed: readonly Followed[]) => Promise<Omit<Followed, 'look' | 'unlisten'>[]>;
   }): AsyncIterableIterator<BillUpdateEvent> {
-    const { ledger } = this.repos;
-    const { pollMs, batch } = this.options;
+    const { watch } = this;
+    const { batch } = this.options;
     const followed: Followed[] = [];
     let closed = false;
-    let lookAll = true;
     let wake: (() => void) | undefined;
+    let woken = true;
     const buffered: BillUpdateEvent[] = [];
     const add = (line: Omit<Followed, 'look' | 'unlisten'>) => {
       const entry: Followed = { ...line, look: true, unlisten: () => undefined };
-      entry.unlisten = this.notices.listen(line.lineId, (noticed) => {
-        if (noticed <= entry.sequence) return;
+      entry.unlisten = watch.follow(line.lineId, line.sequence, () => {
         entry.look = true;
+        woken = true;
         wake?.();
       });
       followed.push(entry);
     };
     stream.lines.forEach(add);
-    const timer = setInterval(() => {
-      lookAll = true;
-      wake?.();
-    }, pollMs);
-    timer.unref();
     const close = () => {
       closed = true;
       for (const line of followed) line.unlisten();
-      clearInterval(timer);
       wake?.();
     };
     const positions = () => new Map(followed.map((line) => [line.key, line.sequence]));
     const read = async (line: Followed) => {
       line.look = false;
       for (let n = 0; n < batch; n += 1) {
-        const entry = await ledger.entry(line.lineId, line.sequence + 1);
+        const entry = await watch.entry(line.lineId, line.sequence + 1);
         if (!entry) return;
         line.sequence = entry.sequence;
         const event = eventOf(entry, line, positions);
@@ -232,12 +224,13 @@ export class BillUpdatesService {
                 'Your token expired: subscribe again with a new one and your last cursor',
               );
             }
-            const due = followed.filter((line) => lookAll || line.look);
-            if (due.length > 0) {
-              const refreshAll = lookAll;
-              lookAll = false;
+            if (woken) {
+              woken = false;
+              // A partner's bindings are checked before anything more is read (a withdrawal ends it).
               if (stream.refresh) (await stream.refresh(followed)).forEach(add);
-              for (const line of refreshAll ? followed : due) await read(line);
+              const due = followed.filter((line) => line.look || watch.head(line.lineId) > line.sequence);
+              for (const line of due) await read(line);
+              if (due.some((line) => line.look)) woken = true;
               continue;
             }
             await new Promise<void>((resolve) => (wake = resolve));

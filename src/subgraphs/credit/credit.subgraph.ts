@@ -5,6 +5,8 @@ import { LedgerWriter } from '../../ledger/ledger-writer';
 import { createDueJobs } from '../../app/billing/due-jobs.service';
 import { OffersService } from '../../app/credit/offers.service';
 import { BillUpdatesService } from '../../app/credit/bill-updates.service';
+import { LineWatch } from '../../app/credit/line-watch';
+import type { Repositories } from '../../storage/repositories/repositories';
 import { ledgerNotices } from '../../ledger/ledger-notices';
 import { SimulatedRail } from '../../app/repayment/payment-rail';
 import { RepaymentService } from '../../app/repayment/repayment.service';
@@ -33,8 +35,16 @@ const resolvers = [
   BillUpdateResolver,
 ] as const;
 
-// Read once per process: every stream of this process looks at the ledger this often without a notice.
-const billUpdateOptions = { pollMs: loadConfig().billUpdatesPollMs, batch: 100 };
+// One watch per process (per repositories): every bill-update stream shares its reads and its timer.
+const watches = new WeakMap<object, LineWatch>();
+const watchOf = (repos: Repositories) => {
+  let watch = watches.get(repos);
+  if (!watch) {
+    watch = new LineWatch(repos, ledgerNotices, loadConfig().billUpdatesPollMs);
+    watches.set(repos, watch);
+  }
+  return watch;
+};
 
 export const creditSubgraph: SubgraphDefinition<CreditContext['services']> = {
   name: 'credit',
@@ -59,7 +69,7 @@ export const creditSubgraph: SubgraphDefinition<CreditContext['services']> = {
       credit: new CreditService(repos),
       offers: new OffersService(repos, clock),
       clock,
-      billUpdates: new BillUpdatesService(repos, ledgerNotices, clock, billUpdateOptions),
+      billUpdates: new BillUpdatesService(repos, watchOf(repos), clock),
       dueJobs: createDueJobs(repos, clock),
       repayments: new RepaymentService(repos, clock, new SimulatedRail(), new LedgerWriter(repos)),
     };

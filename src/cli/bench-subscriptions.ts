@@ -1,0 +1,260 @@
+import 'reflect-metadata';
+import { execFileSync, fork } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { decodeCursor } from '../app/credit/bill-updates.service';
+import { signUserToken } from '../auth/token';
+import { loadConfig } from '../config';
+import { ledgerNotices } from '../ledger/ledger-notices';
+import { LedgerWriter } from '../ledger/ledger-writer';
+import { connectNoticeTransport } from '../ledger/notice-transport';
+import { demoUsers } from '../seed/demo-data';
+import { connectDatabase } from '../storage/database';
+import { databaseUri, startEngine } from '../storage/engine/engine';
+import { creditLineIdOf } from '../storage/ids';
+import { createRepositories } from '../storage/repositories/repositories';
+
+/**
+ * `npm run bench:subscriptions`: this process is the load generator. It starts the product (embedded
+ * FerretDB, four subgraphs, one gateway, REDIS_URL so that its own ledger appends reach the credit
+ * subgraph), opens graphql-ws subscribers on the gateway in steps (BENCH_COUNTS, default
+ * 1000,5000,10000), then appends limit changes at a fixed rate (BENCH_RATE per second, BENCH_EVENTS
+ * per step) to the demo users' lines, which its subscribers follow round-robin. Per step it prints
+ * the connect time, event-to-client p50/p99 (append done -> message received, one clock), events
+ * lost (expected deliveries never received) and the gateway's RSS per subscriber over its idle RSS.
+ */
+const counts = (process.env.BENCH_COUNTS ?? '1000,5000,10000').split(',').map(Number);
+const ratePerSecond = Number(process.env.BENCH_RATE ?? 5);
+const eventsPerStep = Number(process.env.BENCH_EVENTS ?? 50);
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const targets = { p99Ms: 200, kbPerSubscriber: 20 };
+
+const distDir = path.resolve(__dirname, '..');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function rssKb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
+}
+
+function childPidRunning(parent: number, script: string): number {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' }).trim().split('\n');
+  const table = rows.map((row) => {
+    const [pid, ppid, ...args] = row.trim().split(/\s+/);
+    return { pid: Number(pid), ppid: Number(ppid), args: args.join(' ') };
+  });
+  const below = new Set([parent]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const row of table) {
+      if (below.has(row.ppid) && !below.has(row.pid)) {
+        below.add(row.pid);
+        grew = true;
+      }
+    }
+  }
+  const found = table.find((row) => below.has(row.pid) && row.args.includes(script));
+  if (!found) throw new Error(`no process running ${script}`);
+  return found.pid;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+interface Subscriber {
+  client: Client;
+  lineId: string;
+  /** line:sequence -> received at (ms) */
+  received: Map<string, number>;
+}
+
+async function main(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'creditgraph-bench-subs-'));
+  const engine = await startEngine({ mongodbUri: process.env.MONGODB_URI, dataDir });
+  const databaseName = `bench_subscriptions_${Date.now()}`;
+  const stack = fork(path.join(distDir, 'main.js'), [], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      SUBGRAPH_BASE_PORT: '0',
+      MONGODB_URI: engine.uri,
+      DATABASE_NAME: databaseName,
+      REDIS_URL: redisUrl,
+      DATA_DIR: dataDir,
+    },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    stack.on('message', (message: { type?: string; url?: string }) => {
+      if (message.type === 'ready' && message.url) resolve(message.url);
+    });
+    stack.once('exit', (code) => reject(new Error(`the product exited during start (${code})`)));
+  });
+  const gatewayPid = childPidRunning(stack.pid!, 'gateway/main.js');
+  const creditPid = (() => {
+    try {
+      return childPidRunning(stack.pid!, 'subgraphs/main.js');
+    } catch {
+      return undefined;
+    }
+  })();
+
+  // The writer side: real appends on the same database; their notices go out through Redis.
+  const db = await connectDatabase(databaseUri(engine.uri, databaseName));
+  const repos = createRepositories(db);
+  const closeNotices = await connectNoticeTransport(ledgerNotices, redisUrl);
+  const writer = new LedgerWriter(repos);
+  const { authSecret } = loadConfig();
+  const users = demoUsers.map((user) => ({
+    lineId: creditLineIdOf(user._id),
+    token: signUserToken(authSecret, user._id),
+  }));
+  const sentAt = new Map<string, number>();
+  let eventSerial = 0;
+  const append = async (lineId: string) => {
+    const line = await repos.creditLines.byId(lineId);
+    const limitMinor = line!.state!.limitMinor;
+    eventSerial += 1;
+    // Up by one fen, then back: a LIMIT_CHANGED update each time, nothing else changes.
+    const raise = eventSerial % 2 === 1;
+    const outcome = await writer.append({
+      lineId,
+      key: `bench-review:${eventSerial}`,
+      requestHash: `bench-${eventSerial}`,
+      now: new Date(Math.max(Date.now(), line!.state!.lastAt)),
+      command: {
+        type: 'REVIEW_LIMIT',
+        reviewId: `bench-${eventSerial}`,
+        action: raise ? 'RAISE' : 'CUT',
+        newLimitMinor: limitMinor + (raise ? 1 : -1),
+      },
+    });
+    if (outcome.status !== 'APPLIED') throw new Error(`append ${outcome.status}`);
+    sentAt.set(`${lineId}:${outcome.entry!.sequence}`, Date.now());
+  };
+
+  const idleRssKb = rssKb(gatewayPid);
+  const subscribers: Subscriber[] = [];
+  const query = 'subscription { billUpdated { cursor kind } }';
+  const open = (index: number) =>
+    new Promise<void>((resolve, reject) => {
+      const user = users[index % users.length]!;
+      const subscriber: Subscriber = {
+        client: createClient({
+          url: url.replace(/^http/, 'ws'),
+          webSocketImpl: WebSocket,
+          connectionParams: { authorization: `Bearer ${user.token}` },
+          retryAttempts: 0,
+          lazy: false,
+          on: {
+            connected: () => resolve(),
+            closed: (event) => reject(new Error(`closed: ${JSON.stringify(event)}`)),
+          },
+        }),
+        lineId: user.lineId,
+        received: new Map(),
+      };
+      subscriber.client.subscribe<{ billUpdated: { cursor: string } }>(
+        { query },
+        {
+          next: (payload) => {
+            const cursor = payload.data?.billUpdated.cursor;
+            const position = cursor ? decodeCursor(cursor) : undefined;
+            const sequence = position?.get(subscriber.lineId);
+            if (sequence !== undefined)
+              subscriber.received.set(`${subscriber.lineId}:${sequence}`, Date.now());
+          },
+          error: () => undefined,
+          complete: () => undefined,
+        },
+      );
+      subscribers.push(subscriber);
+    });
+
+  console.log(
+    `bench:subscriptions: ${ratePerSecond} events/s, ${eventsPerStep} per step, over ${users.length} lines; ` +
+      `gateway idle RSS ${(idleRssKb / 1024).toFixed(1)} MiB; targets p99 <= ${targets.p99Ms} ms, ` +
+      `<= ${targets.kbPerSubscriber} KB per subscriber`,
+  );
+  console.log(
+    'subscribers | connect s | p50 ms | p99 ms | lost | gateway RSS MiB | KB/subscriber | credit RSS MiB',
+  );
+  try {
+    for (const count of counts) {
+      const started = Date.now();
+      const batch = 200;
+      try {
+        for (let next = subscribers.length; next < count; next += batch) {
+          await Promise.all(Array.from({ length: Math.min(batch, count - next) }, (_, i) => open(next + i)));
+        }
+      } catch (error) {
+        console.log(`${String(count).padStart(11)} | could not open: ${(error as Error).message}`);
+        break;
+      }
+      const connectSeconds = (Date.now() - started) / 1000;
+      // Every subscriber is following once it has a warm-up update (repeated until all have one).
+      for (let round = 0; subscribers.some((s) => s.received.size === 0); round += 1) {
+        if (round > 120) throw new Error('subscribers never all received a warm-up update');
+        for (const user of users) await append(user.lineId);
+        await sleep(500);
+      }
+      for (const subscriber of subscribers) subscriber.received.clear();
+      const driven: string[] = [];
+      const before = new Set(sentAt.keys());
+      for (let i = 0; i < eventsPerStep; i += 1) {
+        const tick = Date.now();
+        await append(users[i % users.length]!.lineId);
+        await sleep(Math.max(0, 1000 / ratePerSecond - (Date.now() - tick)));
+      }
+      for (const key of sentAt.keys()) if (!before.has(key)) driven.push(key);
+      const expected = () =>
+        subscribers.reduce(
+          (sum, s) => sum + driven.filter((key) => key.startsWith(`${s.lineId}:`)).length,
+          0,
+        );
+      const deliveredCount = () =>
+        subscribers.reduce((sum, s) => sum + driven.filter((key) => s.received.has(key)).length, 0);
+      const deadline = Date.now() + 30_000;
+      while (deliveredCount() < expected() && Date.now() < deadline) await sleep(200);
+      const latencies: number[] = [];
+      for (const subscriber of subscribers) {
+        for (const key of driven) {
+          const at = subscriber.received.get(key);
+          if (at !== undefined) latencies.push(at - sentAt.get(key)!);
+        }
+      }
+      latencies.sort((a, b) => a - b);
+      const gatewayKb = rssKb(gatewayPid);
+      console.log(
+        [
+          String(count).padStart(11),
+          connectSeconds.toFixed(1).padStart(9),
+          String(percentile(latencies, 50)).padStart(6),
+          String(percentile(latencies, 99)).padStart(6),
+          String(expected() - deliveredCount()).padStart(4),
+          (gatewayKb / 1024).toFixed(1).padStart(15),
+          ((gatewayKb - idleRssKb) / count).toFixed(1).padStart(13),
+          creditPid ? (rssKb(creditPid) / 1024).toFixed(1).padStart(14) : '?',
+        ].join(' | '),
+      );
+    }
+  } finally {
+    await Promise.all(subscribers.map((s) => s.client.dispose()));
+    await closeNotices();
+    await db.close();
+    stack.kill('SIGTERM');
+    await new Promise((resolve) => stack.once('exit', resolve));
+    await engine.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
