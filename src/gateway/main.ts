@@ -24,7 +24,10 @@ async function main(): Promise<void> {
   const server = http.createServer(gateway);
   const graphqlWs = serveGraphqlWs(server, gateway, { path: graphqlEndpoint, authSecret: config.authSecret });
   await new Promise<void>((resolve) =>
-    server.listen(config.gatewayPort, process.env.HOST ?? '127.0.0.1', resolve),
+    server.listen(
+      { port: config.gatewayPort, host: process.env.HOST ?? '127.0.0.1', backlog: 4096 },
+      resolve,
+    ),
   );
   const { port } = server.address() as AddressInfo;
   onShutdown(async () => {

@@ -91,7 +91,10 @@ export async function serveSubgraph<TServices>(
   });
   server.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));
   await server.start();
-  await new Promise<void>((resolve) => httpServer.listen(options.port, '127.0.0.1', resolve));
+  // A deep accept queue: a gateway opens one stream per subscription, thousands at once after a restart.
+  await new Promise<void>((resolve) =>
+    httpServer.listen({ port: options.port, host: '127.0.0.1', backlog: 4096 }, resolve),
+  );
   const { port } = httpServer.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}/`, stop: () => server.stop() };
 }
