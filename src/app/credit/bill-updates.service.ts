@@ -1,7 +1,7 @@
 import type { Viewer } from '../../auth/token';
-import { type BillStatus, billStatus, remainingMinimumMinor } from '../../core/billing/bill-status';
+import { type BillSummary, billSummaryOf } from '../../core/billing/bill-status';
 import { billUpdateOf, type BillUpdateKind } from '../../core/ledger/bill-updates';
-import { billOwedMinor, lineFigures } from '../../core/ledger/line-state';
+import { lineFigures } from '../../core/ledger/line-state';
 import { bindingRefusal, type ConsentField } from '../../core/partners/consent';
 import { AppError } from '../../errors';
 import { creditLineIdOf } from '../../storage/ids';
@@ -11,15 +11,6 @@ import type { Repositories } from '../../storage/repositories/repositories';
 import { requirePartner, requireUser } from '../common/access';
 import type { ClockService } from '../common/clock.service';
 import type { LineWatch } from './line-watch';
-
-/** The bill an update is about, as that ledger entry left it. */
-export interface BillSummaryAt {
-  billId: string;
-  dueDate: string;
-  status: BillStatus;
-  owedMinor: number;
-  remainingMinimumMinor: number;
-}
 
 /** One bill update, read from one ledger entry. */
 export interface BillUpdateEvent {
@@ -33,7 +24,8 @@ export interface BillUpdateEvent {
   /** Null for a partner whose consent does not cover AVAILABLE_CREDIT. */
   availableAfterMinor: number | null;
   billId: string | null;
-  billAfter: BillSummaryAt | null;
+  /** The bill the update is about, as that ledger entry left it. */
+  billAfter: BillSummary | null;
 }
 
 export interface BillUpdateStreamOptions {
@@ -272,14 +264,6 @@ function eventOf(
     partnerUserId: line.partnerUserId,
     availableAfterMinor: line.showsAvailable ? lineFigures(entry.stateAfter).availableMinor : null,
     billId: update.billId,
-    billAfter: bill
-      ? {
-          billId: bill.billId,
-          dueDate: bill.dueDate,
-          status: billStatus(bill),
-          owedMinor: billOwedMinor(bill),
-          remainingMinimumMinor: remainingMinimumMinor(bill),
-        }
-      : null,
+    billAfter: bill ? billSummaryOf(bill) : null,
   };
 }

@@ -1,6 +1,6 @@
 import type { Viewer } from '../../auth/token';
-import { type BillStatus, billStatus, remainingMinimumMinor } from '../../core/billing/bill-status';
-import { billOwedMinor, oldestOwingBill } from '../../core/ledger/line-state';
+import { type BillSummary, billSummaryOf } from '../../core/billing/bill-status';
+import { oldestOwingBill } from '../../core/ledger/line-state';
 import { bindingRefusal, type PartnerReadAccess } from '../../core/partners/consent';
 import { newSortableId, creditLineIdOf } from '../../storage/ids';
 import type { ChannelBindingDoc } from '../../storage/models/channel-binding.model';
@@ -27,12 +27,7 @@ export interface PartnerUserSource {
   availableMinor: number | null;
   /** Where a bill-update subscription for this user starts to miss nothing after this read. */
   billUpdateCursor: string;
-  currentBill: {
-    dueDate: string;
-    status: BillStatus;
-    owedMinor: number;
-    remainingMinimumMinor: number;
-  } | null;
+  currentBill: BillSummary | null;
 }
 
 /**
@@ -73,14 +68,7 @@ export class PartnerViewService {
       creditStatus: line?.status ?? null,
       availableMinor: line?.availableMinor ?? null,
       billUpdateCursor: encodeCursor(new Map([[binding.partnerUserId, line?.headSequence ?? 0]])),
-      currentBill: owing
-        ? {
-            dueDate: owing.dueDate,
-            status: billStatus(owing),
-            owedMinor: billOwedMinor(owing),
-            remainingMinimumMinor: remainingMinimumMinor(owing),
-          }
-        : null,
+      currentBill: owing ? billSummaryOf(owing) : null,
     };
   }
 

@@ -32,6 +32,25 @@ export function billStatus(bill: BillState): BillStatus {
   return billSettledMinor(bill) > 0 ? 'PARTIALLY_PAID' : 'ISSUED';
 }
 
+/** What a bill shows at a glance (partner views, bill updates): one reading of the bill state. */
+export interface BillSummary {
+  billId: string;
+  dueDate: BusinessDate;
+  status: BillStatus;
+  owedMinor: MinorUnits;
+  remainingMinimumMinor: MinorUnits;
+}
+
+export function billSummaryOf(bill: BillState): BillSummary {
+  return {
+    billId: bill.billId,
+    dueDate: bill.dueDate,
+    status: billStatus(bill),
+    owedMinor: billOwedMinor(bill),
+    remainingMinimumMinor: remainingMinimumMinor(bill),
+  };
+}
+
 /** Issued, owing, and not overdue: reminders and auto-debit apply. */
 export function isOpenBillStatus(status: BillStatus): boolean {
   return status === 'ISSUED' || status === 'PARTIALLY_PAID';

@@ -1,7 +1,7 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
-import type { BillSummaryAt, BillUpdateEvent } from '../../app/credit/bill-updates.service';
-import type { BillStatus as Status } from '../../core/billing/bill-status';
+import type { BillUpdateEvent } from '../../app/credit/bill-updates.service';
+import type { BillStatus as Status, BillSummary } from '../../core/billing/bill-status';
 import { billUpdateKinds } from '../../core/ledger/bill-updates';
 import { enumFrom } from '../common/enum-from';
 import { Money } from '../common/money.type';
@@ -27,7 +27,7 @@ export class BillSnapshot {
   @Field(() => Money, { description: 'What is still to pay to stay current' })
   remainingMinimum!: Money;
 
-  static from(bill: BillSummaryAt): BillSnapshot {
+  static from(bill: BillSummary): BillSnapshot {
     return Object.assign(new BillSnapshot(), {
       dueDate: bill.dueDate,
       status: bill.status,
