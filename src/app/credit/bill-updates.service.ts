@@ -2,7 +2,7 @@ import type { Viewer } from '../../auth/token';
 import { type BillSummary, billSummaryOf } from '../../core/billing/bill-status';
 import { billUpdateOf, type BillUpdateKind } from '../../core/ledger/bill-updates';
 import { lineFigures } from '../../core/ledger/line-state';
-import { bindingRefusal, type ConsentField } from '../../core/partners/consent';
+import { consentRefusal, type ConsentField } from '../../core/partners/consent';
 import { AppError } from '../../errors';
 import { creditLineIdOf } from '../../storage/ids';
 import type { ChannelBindingDoc } from '../../storage/models/channel-binding.model';
@@ -74,6 +74,9 @@ interface Followed {
   look: boolean;
   unlisten: () => void;
 }
+
+/** A line a stream starts (or begins) to follow: the watch state is added when it does. */
+type LineToFollow = Omit<Followed, 'look' | 'unlisten'>;
 
 const invalidCursor = () => new AppError('BAD_USER_INPUT', 'Not a cursor of your bill updates');
 
@@ -150,7 +153,7 @@ export class BillUpdatesService {
 
   private async readableBindings(partnerId: string, now: Date): Promise<ChannelBindingDoc[]> {
     return (await this.repos.channelBindings.activeOfPartner(partnerId)).filter(
-      (binding) => bindingRefusal(binding, now) === null && binding.consent.fields.includes(billsConsent),
+      (binding) => consentRefusal(binding, billsConsent, now) === null,
     );
   }
 
@@ -167,9 +170,9 @@ export class BillUpdatesService {
   }
 
   private tail(stream: {
-    lines: Omit<Followed, 'look' | 'unlisten'>[];
+    lines: LineToFollow[];
     expiresAtMs: number | undefined;
-    refresh?: (followed: readonly Followed[]) => Promise<Omit<Followed, 'look' | 'unlisten'>[]>;
+    refresh?: (followed: readonly Followed[]) => Promise<LineToFollow[]>;
   }): AsyncIterableIterator<BillUpdateEvent> {
     const { watch } = this;
     const { batch } = this.options;
@@ -178,7 +181,7 @@ export class BillUpdatesService {
     let wake: (() => void) | undefined;
     let woken = true;
     const buffered: BillUpdateEvent[] = [];
-    const add = (line: Omit<Followed, 'look' | 'unlisten'>) => {
+    const add = (line: LineToFollow) => {
       const entry: Followed = { ...line, look: true, unlisten: () => undefined };
       entry.unlisten = watch.follow(line.lineId, line.sequence, () => {
         entry.look = true;

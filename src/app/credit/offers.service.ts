@@ -9,7 +9,7 @@ import {
   paymentCodeConsent,
   paymentCodeTtlSeconds,
 } from '../../core/partners/consent';
-import { channelCategories } from '../../core/partners/partner-payment';
+import { fixedCategoryOf } from '../../core/partners/partner-payment';
 import { type Channel, type Plan, policyOf } from '../../core/policy/channel-policies';
 import {
   bindingDecisionRefusal,
@@ -102,7 +102,7 @@ export class OffersService {
     ]);
     if (!partner || !line) throw new AppError('NOT_FOUND', 'The user has no credit line');
     const channel = partnerChannels[partner.kind];
-    const category = channelCategories[channel] ?? query.category;
+    const category = fixedCategoryOf(channel) ?? query.category;
     const sold = await this.offerRequest({ amountMinor: query.amountMinor, category, channel });
     return this.options(line, sold, paymentBindingInput(binding), await this.clock.now());
   }

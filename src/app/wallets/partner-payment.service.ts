@@ -4,6 +4,7 @@ import {
   type PartnerScope,
   paymentBindingInput,
   paymentCodeDigits,
+  partnerChannels,
   paymentCodeChannel,
   paymentCodeConsent,
   paymentCodeTtlSeconds,
@@ -157,7 +158,7 @@ export class PartnerPaymentService {
       kind: 'IN_APP',
       merchantRef: input.merchantOrderRef,
       amountMinor: input.amountMinor,
-      request: { channel: 'WALLET_PARTNER', categories: [input.category], plan: input.plan, periods },
+      request: { channel: partnerChannels.WALLET, categories: [input.category], plan: input.plan, periods },
     });
   }
 
@@ -179,8 +180,8 @@ export class PartnerPaymentService {
       phoneNumber: input.phoneNumber,
       amountMinor: input.amountMinor,
       request: {
-        channel: 'TELECOM_TOPUP',
-        categories: [channelCategories.TELECOM_TOPUP!],
+        channel: partnerChannels.TELECOM,
+        categories: [channelCategories.TELECOM_TOPUP],
         plan: 'FULL',
         periods: 1,
       },
@@ -225,7 +226,7 @@ export class PartnerPaymentService {
         requestHash: requestHash({ partnerId, ...input, code: hash }),
         request: {
           channel: paymentCodeChannel,
-          categories: [channelCategories.OFFLINE_QR!],
+          categories: [channelCategories.OFFLINE_QR],
           plan: 'FULL',
           periods: 1,
           binding: paymentCodeConsent(code.expiresAt),

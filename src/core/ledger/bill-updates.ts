@@ -1,6 +1,6 @@
 import type { LedgerCommand } from './commands';
 import type { Effects, LedgerRejection } from './apply';
-import type { LineState } from './line-state';
+import { type LineState, oldestOwingBill } from './line-state';
 
 /**
  * What a bill update says happened: one per ledger entry that changes what a bill or the line shows.
@@ -75,6 +75,7 @@ export function billUpdateOf(entry: BillUpdateSource): BillUpdate | null {
         : undefined;
   return {
     kind,
-    billId: named ?? overdueBill ?? effects?.bills[0]?.billId ?? entry.stateAfter.bills[0]?.billId ?? null,
+    billId:
+      named ?? overdueBill ?? effects?.bills[0]?.billId ?? oldestOwingBill(entry.stateAfter)?.billId ?? null,
   };
 }

@@ -1,3 +1,5 @@
+import type { Channel } from '../policy/channel-policies';
+
 /** How a partner took a payment: in its app, by redeeming a user's one-time code, or as a top-up. */
 export const partnerPaymentKinds = ['IN_APP', 'PAYMENT_CODE', 'TOP_UP'] as const;
 export type PartnerPaymentKind = (typeof partnerPaymentKinds)[number];
@@ -15,7 +17,12 @@ export function isMerchantRef(value: string): boolean {
 }
 
 /** What top-ups and offline code payments are sold as, whatever the partner says (its scenario, its policy). */
-export const channelCategories: Readonly<Partial<Record<string, string>>> = {
+export const channelCategories = {
   TELECOM_TOPUP: 'TOP_UP',
   OFFLINE_QR: 'OFFLINE_PURCHASE',
-};
+} as const satisfies Partial<Record<Channel, string>>;
+
+/** The category a channel always sells, if it has one. */
+export function fixedCategoryOf(channel: Channel): string | undefined {
+  return (channelCategories as Partial<Record<Channel, string>>)[channel];
+}
