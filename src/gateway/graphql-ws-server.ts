@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { GatewayRuntime } from '@graphql-hive/gateway-runtime';
-import type { ExecutionArgs } from 'graphql';
+import { type ExecutionArgs, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { InvalidTokenError, viewerFromAuthorization } from '../auth/token';
@@ -13,6 +13,8 @@ type Runners = {
   execute: (args: ExecutionArgs) => unknown;
   subscribe: (args: ExecutionArgs) => unknown;
 };
+
+const codedError = (message: string, code: string) => new GraphQLError(message, { extensions: { code } });
 
 /**
  * GraphQL over WebSocket (graphql-transport-ws, the graphql-ws library) on the gateway's endpoint,
@@ -54,9 +56,16 @@ export function serveGraphqlWs(
           request,
           params: payload,
         });
-        const document = parse(payload.query);
+        // A bad document refuses this operation with a code; it must not close the socket's others.
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [codedError((error as Error).message, 'GRAPHQL_PARSE_FAILED')];
+        }
         const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0)
+          return errors.map((error: GraphQLError) => codedError(error.message, 'GRAPHQL_VALIDATION_FAILED'));
         return {
           schema,
           document,

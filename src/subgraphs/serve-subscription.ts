@@ -2,7 +2,7 @@ import type http from 'node:http';
 import {
   type ExecutionResult,
   getOperationAST,
-  type GraphQLError,
+  GraphQLError,
   type GraphQLSchema,
   parse,
   subscribe,
@@ -62,6 +62,8 @@ export async function serveSubscription<TContext>(
       'cache-control': 'no-store',
       connection: 'keep-alive',
     });
+    // Headers now, not with the first update: the client knows at once the stream is open.
+    res.flushHeaders();
   };
   const next = (result: ExecutionResult) => {
     open();
@@ -71,24 +73,25 @@ export async function serveSubscription<TContext>(
     open();
     res.end('event: complete\ndata:\n\n');
   };
+  const refuse = (message: string, code: string) => {
+    next({ errors: [new GraphQLError(message, { extensions: { code } })] });
+    complete();
+  };
   let document;
   try {
     document = parse(request.query);
   } catch (error) {
-    next({ errors: [error as GraphQLError] });
-    return complete();
+    return refuse((error as Error).message, 'GRAPHQL_PARSE_FAILED');
   }
   const invalid = validate(schema, document);
-  const operation = getOperationAST(document, request.operationName ?? undefined);
-  if (invalid.length > 0 || operation?.operation !== 'subscription') {
-    next({
-      errors:
-        invalid.length > 0
-          ? invalid
-          : [new Error('Only subscriptions are served as event streams') as GraphQLError],
-    });
-    return complete();
+  if (invalid.length > 0)
+    return refuse(invalid.map((e) => e.message).join('; '), 'GRAPHQL_VALIDATION_FAILED');
+  if (getOperationAST(document, request.operationName ?? undefined)?.operation !== 'subscription') {
+    return refuse('Only subscriptions are served as event streams', 'BAD_REQUEST');
   }
+  // A client gone while the subscription starts (its first reads) must still end it.
+  let gone = false;
+  res.once('close', () => (gone = true));
   const result = await subscribe({
     schema,
     document,
@@ -100,10 +103,14 @@ export async function serveSubscription<TContext>(
     next(result);
     return complete();
   }
-  open();
-  const heartbeat = setInterval(() => res.write(':\n\n'), heartbeatMs);
+  if (gone) {
+    await result.return?.();
+    return;
+  }
   // The client (the gateway) went away: end the source, which ends the loop below.
   res.on('close', () => void result.return?.());
+  open();
+  const heartbeat = setInterval(() => res.write(':\n\n'), heartbeatMs);
   try {
     for await (const value of result) {
       if (res.writableEnded || res.destroyed) break;

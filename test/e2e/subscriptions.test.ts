@@ -4,6 +4,7 @@ import { print } from 'graphql';
 import { createClient as createSseClient } from 'graphql-sse';
 import { type Client as WsClient, createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { encodeCursor, entryCursor } from '../../src/app/credit/bill-updates.service';
 import { signUserToken } from '../../src/auth/token';
 import { loadConfig } from '../../src/config';
 import { demoPartners } from '../../src/seed/demo-data';
@@ -19,6 +20,8 @@ import {
   PartnerBillUpdatedDocument,
   type PartnerBillUpdatedSubscription,
   WithdrawConsentDocument,
+  RequestBindingDocument,
+  ApproveBindingDocument,
   RepayDocument,
   RunDueJobsDocument,
   ShipOrderDocument,
@@ -245,6 +248,21 @@ describe('bill update subscriptions', () => {
     await stolen.until((f) => f.ended || f.payloads.length > 0, 'a refusal');
     expect(stolen.payloads[0]?.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(stolen.updates).toEqual([]);
+    // Nor from a position the ledger has not reached.
+    const ahead = follow(ws(alice), entryCursor('cl_alice', 999_999)).feed;
+    await ahead.until((f) => f.ended || f.payloads.length > 0, 'a refusal');
+    expect(ahead.payloads[0]?.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    // A document that does not parse refuses that operation only; the socket serves the next one.
+    const shared = ws(alice);
+    const broken = new Feed();
+    shared.subscribe({ query: 'subscription {' }, broken.sink as never);
+    await broken.until((f) => f.ended, 'the refusal');
+    expect((broken.failure as { extensions?: { code?: string } }[])[0]?.extensions?.code).toBe(
+      'GRAPHQL_PARSE_FAILED',
+    );
+    const after = follow(shared, await latestCursor(alice)).feed;
+    await buy(alice);
+    await after.until((f) => f.updates.length === 1, 'an update on the same socket');
     // A forged token never connects (4403 Forbidden).
     const forged = follow(ws('not-a-token'), null).feed;
     await forged.until((f) => f.ended, 'the socket to close');
@@ -339,6 +357,84 @@ describe('bill update subscriptions', () => {
       ),
     );
     expect(again.map((p) => p.errors?.[0]?.extensions?.code)).toEqual(['BINDING_NOT_ACTIVE']);
+    // Each batch of updates the partner was handed is in Alice's "who saw my data".
+    const log = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${alice}` },
+      body: JSON.stringify({
+        query: '{ me { dataAccessLog(first: 20) { edges { node { operation fields } } } } }',
+      }),
+    });
+    const reads = (
+      (await log.json()) as {
+        data: { me: { dataAccessLog: { edges: { node: { operation: string; fields: string[] } }[] } } };
+      }
+    ).data.me.dataAccessLog.edges.map((e) => e.node);
+    expect(reads.filter((r) => r.operation === 'billUpdated').length).toBeGreaterThanOrEqual(2);
+    expect(reads.find((r) => r.operation === 'billUpdated')!.fields).toEqual([
+      'AVAILABLE_CREDIT',
+      'BILL_SUMMARY',
+    ]);
+  }, 120_000);
+
+  test('a partner stream with nobody to follow yet picks up a user who binds later; nothing from before the grant', async () => {
+    const partner = demoPartners.find((candidate) => candidate._id === 'p_skyline_telecom')!;
+    const tokenResponse = await fetch(stack.url.replace('/graphql', '/oauth/token'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: partner._id,
+        client_secret: partner.demoClientSecret,
+      }).toString(),
+    });
+    const telecom = ((await tokenResponse.json()) as { access_token: string }).access_token;
+    // Skyline's bindings: Alice without BILL_SUMMARY, Bob expired: nobody to follow.
+    const feed = new Feed();
+    ws(telecom).subscribe(
+      { query: print(PartnerBillUpdatedDocument), variables: { after: null } },
+      feed.sink as never,
+    );
+    const requested = await stack.execute(
+      RequestBindingDocument,
+      {
+        input: {
+          partnerUserId: 'sk-carol-1',
+          purpose: 'Bill reminders',
+          fields: ['BILL_SUMMARY'],
+          expiresInDays: 30,
+        },
+      },
+      telecom,
+    );
+    const carol = tokenFor('u_carol');
+    const approved = await stack.execute(
+      ApproveBindingDocument,
+      { code: requested.data!.requestBinding.code! },
+      carol,
+    );
+    expect(approved.data!.approveBinding.userErrors).toEqual([]);
+    // 50.00 of Carol's 50.00: the binding is picked up on the next tick, then the purchase arrives.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await buy(carol, 'mall-phone-topup-50');
+    await feed.until((f) => f.updates.length >= 1, "Carol's purchase for Skyline");
+    // The feed is typed for the user document; the partner document adds partnerUserId.
+    const partnerUpdates = feed.updates as unknown as PartnerBillUpdatedSubscription['billUpdated'][];
+    expect(partnerUpdates.map((u) => [u.kind, u.partnerUserId, u.availableAfter])).toEqual([
+      ['PURCHASE_AUTHORIZED', 'sk-carol-1', null],
+    ]);
+    // From the line's very start: only what happened after the grant (the purchase), not her history.
+    const replay = new Feed();
+    ws(telecom).subscribe(
+      {
+        query: print(PartnerBillUpdatedDocument),
+        variables: { after: encodeCursor(new Map([['sk-carol-1', 0]])) },
+      },
+      replay.sink as never,
+    );
+    await replay.until((f) => f.updates.length >= 1, 'the replay');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(replay.updates.map((u) => u.kind)).toEqual(['PURCHASE_AUTHORIZED']);
   }, 120_000);
 
   test('the stream ends with UNAUTHENTICATED when the token expires', async () => {

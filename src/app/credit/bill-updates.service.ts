@@ -4,7 +4,7 @@ import { billUpdateOf, type BillUpdateKind } from '../../core/ledger/bill-update
 import { lineFigures } from '../../core/ledger/line-state';
 import { consentRefusal, type ConsentField } from '../../core/partners/consent';
 import { AppError } from '../../errors';
-import { creditLineIdOf } from '../../storage/ids';
+import { creditLineIdOf, newSortableId } from '../../storage/ids';
 import type { ChannelBindingDoc } from '../../storage/models/channel-binding.model';
 import type { LedgerEntryDoc } from '../../storage/models/ledger-entry.model';
 import type { Repositories } from '../../storage/repositories/repositories';
@@ -71,6 +71,8 @@ interface Followed {
   sequence: number;
   partnerUserId: string | null;
   showsAvailable: boolean;
+  /** Partner lines: the binding read under (each read is logged; nothing from before its grant). */
+  binding: ChannelBindingDoc | null;
   look: boolean;
   unlisten: () => void;
 }
@@ -89,7 +91,10 @@ const invalidCursor = () => new AppError('BAD_USER_INPUT', 'Not a cursor of your
  */
 export class BillUpdatesService {
   constructor(
-    private readonly repos: Pick<Repositories, 'creditLines' | 'channelBindings'>,
+    private readonly repos: Pick<
+      Repositories,
+      'creditLines' | 'channelBindings' | 'ledger' | 'partnerAccess'
+    >,
     private readonly watch: LineWatch,
     private readonly clock: ClockService,
     private readonly options: BillUpdateStreamOptions = defaultOptions,
@@ -108,11 +113,19 @@ export class BillUpdatesService {
     if (!line) throw new AppError('NOT_FOUND', 'You have no credit line yet');
     // Another line's cursor is refused like a malformed one: it says nothing about that line.
     if (resume && (resume.size !== 1 || !resume.has(lineId))) throw invalidCursor();
-    const sequence = resume?.get(lineId) ?? line.headSequence;
+    const sequence = await this.startAt(lineId, line.headSequence, resume?.get(lineId));
     return this.tail({
-      lines: [{ key: lineId, lineId, sequence, partnerUserId: null, showsAvailable: true }],
+      lines: [{ key: lineId, lineId, sequence, partnerUserId: null, showsAvailable: true, binding: null }],
       expiresAtMs,
     });
+  }
+
+  /** Where a line is followed from: the cursor's position, which must exist, else the head now. */
+  private async startAt(lineId: string, head: number, resumeAt: number | undefined): Promise<number> {
+    if (resumeAt === undefined) return head;
+    // Past the summary's head only if the ledger already has it (the summary is written just after).
+    if (resumeAt > head && !(await this.repos.ledger.entry(lineId, resumeAt))) throw invalidCursor();
+    return resumeAt;
   }
 
   private async followPartner(
@@ -121,11 +134,12 @@ export class BillUpdatesService {
   ): Promise<AsyncIterableIterator<BillUpdateEvent>> {
     const { partnerId } = requirePartner(viewer, 'bindings');
     const bindings = await this.readableBindings(partnerId, await this.clock.current());
-    if (resume && [...resume.keys()].some((key) => !bindings.some((b) => b.partnerUserId === key))) {
-      // A user no longer bound (or never): nothing more of theirs, and no hint which.
+    // A user whose binding ended is left out of a resumed cursor (the rest goes on); a cursor of
+    // no bound user at all is refused, with no hint which of its users are (or were) bound.
+    if (resume && ![...resume.keys()].some((key) => bindings.some((b) => b.partnerUserId === key))) {
       throw new AppError(
         'BINDING_NOT_ACTIVE',
-        'A user of this cursor is not bound to you with consent to bills',
+        'No user of this cursor is bound to you with consent to bills',
       );
     }
     const lines = await Promise.all(bindings.map((binding) => this.partnerLine(binding, resume)));
@@ -134,12 +148,16 @@ export class BillUpdatesService {
       expiresAtMs: viewer.expiresAtMs,
       // Before each look: a binding that ended ends the stream; a new one joins it.
       refresh: async (followed) => {
-        const current = await this.readableBindings(partnerId, await this.clock.current());
+        const now = await this.clock.current();
+        const current = await this.readableBindings(partnerId, now);
         for (const line of followed) {
-          if (!current.some((binding) => binding.partnerUserId === line.key)) {
+          // The same binding, not only the same partner user id (a rebind has its own consent).
+          if (!current.some((binding) => binding._id === line.binding?._id)) {
+            const expired =
+              line.binding && consentRefusal(line.binding, billsConsent, now) === 'CONSENT_EXPIRED';
             throw new AppError(
-              'BINDING_NOT_ACTIVE',
-              `The binding of ${line.key} ended (withdrawn or expired): resubscribe with your last cursor`,
+              expired ? 'CONSENT_EXPIRED' : 'BINDING_NOT_ACTIVE',
+              `The binding of ${line.key} ended: resubscribe with your last cursor to go on with your other users`,
             );
           }
         }
@@ -157,16 +175,37 @@ export class BillUpdatesService {
     );
   }
 
-  private async partnerLine(binding: ChannelBindingDoc, resume: Map<string, number> | undefined) {
+  private async partnerLine(
+    binding: ChannelBindingDoc,
+    resume: Map<string, number> | undefined,
+  ): Promise<LineToFollow> {
     const lineId = creditLineIdOf(binding.userId);
     const line = await this.repos.creditLines.byId(lineId);
     return {
       key: binding.partnerUserId,
       lineId,
-      sequence: resume?.get(binding.partnerUserId) ?? line?.headSequence ?? 0,
+      sequence: await this.startAt(lineId, line?.headSequence ?? 0, resume?.get(binding.partnerUserId)),
       partnerUserId: binding.partnerUserId,
       showsAvailable: binding.consent.fields.includes('AVAILABLE_CREDIT'),
+      binding,
     };
+  }
+
+  /** "Who saw my data": one record per user each time a partner stream hands out their updates. */
+  private async recordRead(binding: ChannelBindingDoc, showsAvailable: boolean): Promise<void> {
+    const at = await this.clock.current();
+    await this.repos.partnerAccess.recordAccess([
+      {
+        _id: newSortableId('da', at),
+        userId: binding.userId,
+        partnerId: binding.partnerId,
+        bindingId: binding._id,
+        fields: showsAvailable ? ['AVAILABLE_CREDIT', billsConsent] : [billsConsent],
+        purpose: binding.consent.purpose,
+        operation: 'billUpdated',
+        at,
+      },
+    ]);
   }
 
   private tail(stream: {
@@ -181,32 +220,41 @@ export class BillUpdatesService {
     let wake: (() => void) | undefined;
     let woken = true;
     const buffered: BillUpdateEvent[] = [];
+    const rouse = () => {
+      woken = true;
+      wake?.();
+    };
     const add = (line: LineToFollow) => {
+      if (closed) return;
       const entry: Followed = { ...line, look: true, unlisten: () => undefined };
-      entry.unlisten = watch.follow(line.lineId, line.sequence, () => {
+      entry.unlisten = watch.follow(line.lineId, () => {
         entry.look = true;
-        woken = true;
-        wake?.();
+        rouse();
       });
       followed.push(entry);
     };
     stream.lines.forEach(add);
+    // The timer wakes every stream, following lines or not: token expiry, new or ended bindings.
+    const untick = watch.onTick(rouse);
     const close = () => {
       closed = true;
+      untick();
       for (const line of followed) line.unlisten();
       wake?.();
     };
     const positions = () => new Map(followed.map((line) => [line.key, line.sequence]));
     const read = async (line: Followed) => {
       line.look = false;
+      const before = buffered.length;
       for (let n = 0; n < batch; n += 1) {
         const entry = await watch.entry(line.lineId, line.sequence + 1);
-        if (!entry) return;
+        if (!entry) break;
         line.sequence = entry.sequence;
         const event = eventOf(entry, line, positions);
         if (event) buffered.push(event);
+        if (n === batch - 1) line.look = true; // more to read
       }
-      line.look = true; // more to read
+      if (line.binding && buffered.length > before) await this.recordRead(line.binding, line.showsAvailable);
     };
     const iterator: AsyncIterableIterator<BillUpdateEvent> = {
       async next() {
@@ -224,7 +272,7 @@ export class BillUpdatesService {
               // A partner's bindings are checked before anything more is read (a withdrawal ends it).
               if (stream.refresh) (await stream.refresh(followed)).forEach(add);
               const due = followed.filter((line) => line.look || watch.head(line.lineId) > line.sequence);
-              for (const line of due) await read(line);
+              for (const line of due) if (!closed) await read(line);
               if (due.some((line) => line.look)) woken = true;
               continue;
             }
@@ -251,9 +299,11 @@ export class BillUpdatesService {
 
 function eventOf(
   entry: LedgerEntryDoc,
-  line: Pick<Followed, 'partnerUserId' | 'showsAvailable'>,
+  line: Pick<Followed, 'partnerUserId' | 'showsAvailable' | 'binding'>,
   positions: () => ReadonlyMap<string, number>,
 ): BillUpdateEvent | undefined {
+  // A partner sees nothing from before the user granted this binding, whatever its cursor says.
+  if (line.binding && entry.at.getTime() < line.binding.consent.grantedAt.getTime()) return undefined;
   const update = billUpdateOf(entry);
   if (!update) return undefined;
   const bill =
