@@ -23,6 +23,11 @@ export interface AppConfig {
   billUpdatesPollMs: number;
   /** Gateway processes over the same subgraphs (the extra ones listen on PORT + 5 + n). */
   gatewayProcesses: number;
+  /**
+   * V8's young generation of each gateway process, per semi-space. A gateway mostly holds
+   * long-lived sockets; a small nursery keeps its memory per subscriber low (bench:subscriptions).
+   */
+  gatewaySemiSpaceMb: number;
 }
 
 const devAuthSecret = 'creditgraph-local-dev-secret-change-me';
@@ -54,5 +59,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     billUpdatesPollMs:
       intFromEnv('BILL_UPDATES_POLL_MS', 2_000, 3_600_000, 'milliseconds (0-3600000)') || 2_000,
     gatewayProcesses: Math.max(1, intFromEnv('GATEWAY_PROCESSES', 1, 16, 'a count (1-16)')),
+    gatewaySemiSpaceMb: Math.max(1, intFromEnv('GATEWAY_SEMI_SPACE_MB', 2, 256, 'megabytes (1-256)')),
   };
 }

@@ -67,20 +67,25 @@ async function main(): Promise<void> {
       const port =
         index === 0 || config.gatewayPort === 0 ? config.gatewayPort : config.gatewayPort + 5 + index;
       gateways.push(
-        await startChild(`gateway ${index + 1}`, path.join(__dirname, 'gateway', 'main.js'), {
-          PORT: String(port),
-          SUBGRAPHS: JSON.stringify(
-            subgraphs.map((child, n) => ({ name: subgraphNames[n], url: child.url })),
-          ),
-          DEMO_TOKEN: demoToken,
-          OPERATOR_TOKEN: operatorToken,
-          PARTNER_TOKEN: signPartnerToken(
-            config.authSecret,
-            demoPartners[0]!._id,
-            demoPartners[0]!.scopes,
-            12 * 3600,
-          ),
-        }),
+        await startChild(
+          `gateway ${index + 1}`,
+          path.join(__dirname, 'gateway', 'main.js'),
+          {
+            PORT: String(port),
+            SUBGRAPHS: JSON.stringify(
+              subgraphs.map((child, n) => ({ name: subgraphNames[n], url: child.url })),
+            ),
+            DEMO_TOKEN: demoToken,
+            OPERATOR_TOKEN: operatorToken,
+            PARTNER_TOKEN: signPartnerToken(
+              config.authSecret,
+              demoPartners[0]!._id,
+              demoPartners[0]!.scopes,
+              12 * 3600,
+            ),
+          },
+          { execArgv: [`--max-semi-space-size=${config.gatewaySemiSpaceMb}`] },
+        ),
       );
     }
     const gateway = gateways[0]!;

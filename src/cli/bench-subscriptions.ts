@@ -11,7 +11,8 @@ import { loadConfig } from '../config';
 import { ledgerNotices } from '../ledger/ledger-notices';
 import { LedgerWriter } from '../ledger/ledger-writer';
 import { connectNoticeTransport } from '../ledger/notice-transport';
-import { demoUsers } from '../seed/demo-data';
+import { CreditLineOpeningService } from '../app/credit/credit-line-opening.service';
+import { demoApplicants, demoUsers, seededAt } from '../seed/demo-data';
 import { connectDatabase } from '../storage/database';
 import { databaseUri, startEngine } from '../storage/engine/engine';
 import { creditLineIdOf } from '../storage/ids';
@@ -20,15 +21,19 @@ import { createRepositories } from '../storage/repositories/repositories';
 /**
  * `npm run bench:subscriptions`: this process is the load generator. It starts the product (embedded
  * FerretDB, four subgraphs, one gateway, REDIS_URL so that its own ledger appends reach the credit
- * subgraph), opens graphql-ws subscribers on the gateway in steps (BENCH_COUNTS, default
- * 1000,5000,10000), then appends limit changes at a fixed rate (BENCH_RATE per second, BENCH_EVENTS
- * per step) to the demo users' lines, which its subscribers follow round-robin. Per step it prints
- * the connect time, event-to-client p50/p99 (append done -> message received, one clock), events
- * lost (expected deliveries never received) and the gateway's RSS per subscriber over its idle RSS.
+ * subgraph), opens credit lines for BENCH_LINES users (default 100), then opens graphql-ws
+ * subscribers on the gateway in steps (BENCH_COUNTS, default 1000,5000,10000), each a user's own
+ * client, round-robin over the users (10,000 subscribers are 100 per line). It
+ * appends limit changes at a fixed rate (BENCH_RATE per second, BENCH_EVENTS per step) to the lines
+ * round-robin. Per step it prints the connect time, event-to-client p50/p99 (append done -> message
+ * received, one clock), events lost (expected deliveries never received) and the gateway's RSS per
+ * subscriber over its idle RSS. BENCH_LINES=3 is the worst case: a third of all subscribers get
+ * every update of a line.
  */
 const counts = (process.env.BENCH_COUNTS ?? '1000,5000,10000').split(',').map(Number);
-const ratePerSecond = Number(process.env.BENCH_RATE ?? 5);
-const eventsPerStep = Number(process.env.BENCH_EVENTS ?? 50);
+const lineCount = Number(process.env.BENCH_LINES ?? 100);
+const ratePerSecond = Number(process.env.BENCH_RATE ?? 20);
+const eventsPerStep = Number(process.env.BENCH_EVENTS ?? 200);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const targets = { p99Ms: 200, kbPerSubscriber: 20 };
 
@@ -110,9 +115,24 @@ async function main(): Promise<void> {
   const closeNotices = await connectNoticeTransport(ledgerNotices, redisUrl);
   const writer = new LedgerWriter(repos);
   const { authSecret } = loadConfig();
-  const users = demoUsers.map((user) => ({
-    lineId: creditLineIdOf(user._id),
-    token: signUserToken(authSecret, user._id),
+  // The demo users first, then users opened here with the first demo applicant's figures.
+  const userIds = demoUsers.map((user) => user._id);
+  const opening = new CreditLineOpeningService(repos);
+  const applicant = demoApplicants[0]!;
+  for (let i = userIds.length; i < lineCount; i += 1) {
+    const userId = `u_bench_${String(i).padStart(5, '0')}`;
+    await repos.users.insertOnce({
+      _id: userId,
+      displayName: `Bench ${i}`,
+      phone: '13800000000',
+      createdAt: seededAt,
+    });
+    await opening.open(userId, applicant.inputs, applicant.statementDay, seededAt);
+    userIds.push(userId);
+  }
+  const users = userIds.slice(0, lineCount).map((userId) => ({
+    lineId: creditLineIdOf(userId),
+    token: signUserToken(authSecret, userId),
   }));
   const sentAt = new Map<string, number>();
   let eventSerial = 0;
@@ -198,9 +218,11 @@ async function main(): Promise<void> {
       }
       const connectSeconds = (Date.now() - started) / 1000;
       // Every subscriber is following once it has a warm-up update (repeated until all have one).
-      for (let round = 0; subscribers.some((s) => s.received.size === 0); round += 1) {
+      for (let round = 0; ; round += 1) {
+        const waiting = new Set(subscribers.filter((s) => s.received.size === 0).map((s) => s.lineId));
+        if (waiting.size === 0) break;
         if (round > 120) throw new Error('subscribers never all received a warm-up update');
-        for (const user of users) await append(user.lineId);
+        for (const lineId of waiting) await append(lineId);
         await sleep(500);
       }
       for (const subscriber of subscribers) subscriber.received.clear();

@@ -3,6 +3,8 @@ import { playgroundConfig } from './playground';
 import { useAuth } from './use-auth';
 import { useErrorCodes } from './use-error-codes';
 import { useOAuthToken } from './use-oauth-token';
+import type { SubscriptionRelay } from './subscription-relay';
+import { useSubscriptionRelay } from './use-subscription-relay';
 
 export const graphqlEndpoint = '/graphql';
 
@@ -14,7 +16,9 @@ export interface GatewayOptions {
   operatorToken?: string | undefined;
   partnerToken?: string | undefined;
   /** The wallets subgraph, which answers POST /oauth/token for partners. */
-  walletsUrl?: string | undefined;
+  walletsUrl: string | undefined;
+  /** Takes the subscriptions one subgraph answers alone (over SSE here; graphql-ws uses it directly). */
+  relay: SubscriptionRelay;
 }
 
 /** The BFF: Hive Gateway runtime over the composed supergraph, assembled from small plugins. */
@@ -41,6 +45,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       useOAuthToken({ walletsUrl: options.walletsUrl }),
       useAuth({ authSecret: options.authSecret, graphqlEndpoint }),
       useErrorCodes({ graphqlEndpoint }),
+      useSubscriptionRelay(options.relay),
     ],
   });
 }

@@ -1,9 +1,10 @@
 import type http from 'node:http';
 import type { GatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { type ExecutionArgs, GraphQLError } from 'graphql';
+import { type ExecutionArgs, getOperationAST, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { InvalidTokenError, viewerFromAuthorization } from '../auth/token';
+import type { SubscriptionRelay } from './subscription-relay';
 
 type ConnectionParams = Record<string, unknown> & {
   authorization?: unknown;
@@ -14,6 +15,9 @@ type Runners = {
   subscribe: (args: ExecutionArgs) => unknown;
 };
 
+/** A subscription one subgraph answers alone: relayed, holding nothing of the runtime's. */
+type Relayed = { relayTo: string; authorization: string | undefined };
+
 const codedError = (message: string, code: string) => new GraphQLError(message, { extensions: { code } });
 
 /**
@@ -21,11 +25,13 @@ const codedError = (message: string, code: string) => new GraphQLError(message, 
  * executed by the same runtime and plugins as HTTP. The token comes in connectionParams
  * `{ authorization: "Bearer ..." }`; a malformed, forged or expired one closes the socket with 4403
  * before any operation, and a valid one is passed to the subgraphs like an HTTP Authorization header.
+ * A subscription that one subgraph answers alone, once parsed and validated by the runtime, goes
+ * straight to the relay: a subscriber then costs its socket and little more.
  */
 export function serveGraphqlWs(
   server: http.Server,
   gateway: GatewayRuntime,
-  options: { path: string; authSecret: string },
+  options: { path: string; authSecret: string; relay: SubscriptionRelay },
 ): { close(): Promise<void> } {
   const wsServer = new WebSocketServer({ server, path: options.path });
   const authorizationOf = (params: ConnectionParams | undefined) =>
@@ -42,7 +48,17 @@ export function serveGraphqlWs(
         }
       },
       execute: (args) => (args.rootValue as Runners).execute(args) as never,
-      subscribe: (args) => (args.rootValue as Runners).subscribe(args) as never,
+      subscribe: (args) => {
+        const root = args.rootValue as Runners | Relayed;
+        if ('relayTo' in root)
+          return options.relay.subscribe(root.relayTo, {
+            document: args.document,
+            variables: args.variableValues ?? undefined,
+            operationName: args.operationName,
+            authorization: root.authorization,
+          }) as never;
+        return root.subscribe(args) as never;
+      },
       onSubscribe: async (ctx, _id, payload) => {
         // The runtime loads the supergraph on first use: a socket may come before any HTTP request.
         await gateway.getSchema();
@@ -66,6 +82,21 @@ export function serveGraphqlWs(
         const errors = validate(schema, document);
         if (errors.length > 0)
           return errors.map((error: GraphQLError) => codedError(error.message, 'GRAPHQL_VALIDATION_FAILED'));
+        const operation = getOperationAST(document, payload.operationName);
+        const relayTo =
+          operation?.operation === 'subscription'
+            ? options.relay.subgraphFor(document, payload.operationName)
+            : undefined;
+        if (relayTo) {
+          const relayed: Relayed = { relayTo, authorization };
+          return {
+            schema,
+            document,
+            operationName: payload.operationName,
+            variableValues: payload.variables,
+            rootValue: relayed,
+          } as ExecutionArgs;
+        }
         return {
           schema,
           document,

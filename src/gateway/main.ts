@@ -6,6 +6,7 @@ import { composeSupergraph } from './compose';
 import { fetchSubgraphSdl } from './fetch-subgraph-sdl';
 import { serveGraphqlWs } from './graphql-ws-server';
 import { createGateway, graphqlEndpoint } from './gateway';
+import { SubscriptionRelay } from './subscription-relay';
 
 /** The gateway process: SUBGRAPHS (JSON list of {name, url}) comes from the launcher. */
 async function main(): Promise<void> {
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   const subgraphs = JSON.parse(process.env.SUBGRAPHS ?? '[]') as { name: string; url: string }[];
   if (subgraphs.length === 0) throw new Error('SUBGRAPHS is required');
   const supergraphSdl = composeSupergraph(await Promise.all(subgraphs.map(fetchSubgraphSdl)));
+  const relay = new SubscriptionRelay(supergraphSdl, new Map(subgraphs.map(({ name, url }) => [name, url])));
   const gateway = createGateway({
     supergraphSdl,
     authSecret: config.authSecret,
@@ -20,9 +22,14 @@ async function main(): Promise<void> {
     operatorToken: config.mode === 'local' ? process.env.OPERATOR_TOKEN : undefined,
     partnerToken: config.mode === 'local' ? process.env.PARTNER_TOKEN : undefined,
     walletsUrl: subgraphs.find((subgraph) => subgraph.name === 'wallets')?.url,
+    relay,
   });
   const server = http.createServer(gateway);
-  const graphqlWs = serveGraphqlWs(server, gateway, { path: graphqlEndpoint, authSecret: config.authSecret });
+  const graphqlWs = serveGraphqlWs(server, gateway, {
+    path: graphqlEndpoint,
+    authSecret: config.authSecret,
+    relay,
+  });
   await new Promise<void>((resolve) =>
     server.listen(
       { port: config.gatewayPort, host: process.env.HOST ?? '127.0.0.1', backlog: 4096 },
@@ -32,6 +39,8 @@ async function main(): Promise<void> {
   const { port } = server.address() as AddressInfo;
   onShutdown(async () => {
     await graphqlWs.close();
+    // Relayed SSE streams end first (with a code to resume by), so the server can close.
+    await relay.dispose();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await closed;

@@ -14,10 +14,12 @@ export async function startChild(
   name: string,
   script: string,
   env: NodeJS.ProcessEnv,
-  timeoutMs = 60_000,
+  options: { execArgv?: string[]; timeoutMs?: number } = {},
 ): Promise<RunningChild> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const child = fork(script, [], {
     env: { ...process.env, ...env },
+    execArgv: [...process.execArgv, ...(options.execArgv ?? [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -10,6 +10,7 @@ import type { Repositories } from '../storage/repositories/repositories';
 import type { SubgraphContext } from './common/context';
 import type { HttpRoute, SubgraphDefinition } from './common/subgraph-definition';
 import { formatSubgraphError } from './common/to-graphql-error';
+import { serveGraphqlWs } from './serve-graphql-ws';
 import { isEventStreamRequest, serveSubscription, subscriptionRequestOf } from './serve-subscription';
 
 export interface ServeOptions {
@@ -77,10 +78,11 @@ export async function serveSubgraph<TServices>(
     // The gateway is the public entry point; subgraphs stay on loopback.
     introspection: true,
   });
-  const context = async (req: http.IncomingMessage) => {
-    const viewer = viewerOf(options.authSecret, req.headers.authorization);
+  const contextOf = async (authorization: string | undefined) => {
+    const viewer = viewerOf(options.authSecret, authorization);
     return { viewer, services: definition.createServices(options.repos, viewer, options.mode) };
   };
+  const context = (req: http.IncomingMessage) => contextOf(req.headers.authorization);
   // Apollo's standalone server answers a body it cannot read with an HTML page and a stack trace.
   const routes = definition.routes ?? {};
   const httpServer = http.createServer((req, res) => {
@@ -89,6 +91,8 @@ export async function serveSubgraph<TServices>(
     else if (isEventStreamRequest(req)) void streamSubscription(schema, req, res, context);
     else void respond(server, req, res, context);
   });
+  // The gateway's subscription relay: many subscriptions over one socket.
+  const graphqlWs = serveGraphqlWs(httpServer, schema, contextOf);
   server.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));
   await server.start();
   // A deep accept queue: a gateway opens one stream per subscription, thousands at once after a restart.
@@ -96,7 +100,13 @@ export async function serveSubgraph<TServices>(
     httpServer.listen({ port: options.port, host: '127.0.0.1', backlog: 4096 }, resolve),
   );
   const { port } = httpServer.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/`, stop: () => server.stop() };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    async stop() {
+      await graphqlWs.close();
+      await server.stop();
+    },
+  };
 }
 
 /** A subscription over SSE: a bad token or body is answered as JSON, like any other request. */

@@ -128,17 +128,24 @@ function toGraphQLError(error: unknown): GraphQLError {
   return (error instanceof Error ? error : new Error(String(error))) as GraphQLError;
 }
 
-function formatted(result: ExecutionResult): object {
+/**
+ * A result as it leaves a subgraph: every error with its `extensions.code`. graphql-js refuses
+ * variables that do not fit with errors of no code and no path: BAD_USER_INPUT, as over HTTP.
+ */
+export function formatted(result: ExecutionResult): object {
   if (!result.errors) return result;
   return {
     ...result,
-    errors: result.errors.map((error) =>
-      formatSubgraphError(
-        typeof (error as GraphQLError).toJSON === 'function'
-          ? (error as GraphQLError).toJSON()
-          : { message: error.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } },
-        error,
-      ),
-    ),
+    errors: result.errors.map((error) => {
+      if (typeof (error as GraphQLError).toJSON !== 'function')
+        return formatSubgraphError(
+          { message: error.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+          error,
+        );
+      const json = (error as GraphQLError).toJSON();
+      if (!error.path && error instanceof GraphQLError && json.extensions?.code === undefined)
+        return { ...json, extensions: { ...json.extensions, code: 'BAD_USER_INPUT' } };
+      return formatSubgraphError(json, error);
+    }),
   };
 }

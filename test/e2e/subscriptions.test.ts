@@ -1,10 +1,11 @@
+import fs from 'node:fs';
 import { ApolloClient, InMemoryCache } from '@apollo/client';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { print } from 'graphql';
 import { createClient as createSseClient } from 'graphql-sse';
 import { type Client as WsClient, createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { encodeCursor, entryCursor } from '../../src/app/credit/bill-updates.service';
+import { decodeCursor, encodeCursor, entryCursor } from '../../src/app/credit/bill-updates.service';
 import { signUserToken } from '../../src/auth/token';
 import { loadConfig } from '../../src/config';
 import { demoPartners } from '../../src/seed/demo-data';
@@ -26,7 +27,7 @@ import {
   RunDueJobsDocument,
   ShipOrderDocument,
 } from '../generated/graphql';
-import { type Stack, startStack, tokenFor } from '../support/stack';
+import { descendantPids, type Stack, startStack, tokenFor } from '../support/stack';
 import { serverUri, uniqueDatabaseName } from '../support/test-database';
 
 type Update = BillUpdatedSubscription['billUpdated'];
@@ -231,6 +232,73 @@ describe('bill update subscriptions', () => {
     expect(back.updates.map((u) => u.cursor)).not.toContain(lastSeen);
   }, 120_000);
 
+  test('the gateway relays subscriptions (graphql-ws and SSE) over one shared socket to the credit subgraph: one socket per subscriber, not two', async () => {
+    const gatewayPid = descendantPids(stack.process.pid!).find((pid) =>
+      fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('gateway/main.js'),
+    )!;
+    const sockets = () =>
+      fs
+        .readdirSync(`/proc/${gatewayPid}/fd`)
+        .filter((fd) => fs.readlinkSync(`/proc/${gatewayPid}/fd/${fd}`).startsWith('socket:')).length;
+    // Connections a purchase opens (client keep-alive, the gateway's pools to subgraphs) are counted
+    // before: only subscribers may add sockets afterwards.
+    await buy(alice);
+    const before = sockets();
+    // 20 graphql-ws clients and 10 SSE streams, each on its own connection; through the runtime's
+    // executor each would also hold its own upstream stream (60 sockets).
+    const subscribers = 30;
+    const after = await latestCursor(alice);
+    const feeds = Array.from({ length: 20 }, () => follow(ws(alice), after).feed);
+    const sse = createSseClient({
+      url: stack.url,
+      headers: { authorization: `Bearer ${alice}` },
+      retryAttempts: 0,
+    });
+    clients.push(sse);
+    for (let i = 0; i < 10; i += 1) {
+      const feed = new Feed();
+      sse.subscribe<BillUpdatedSubscription>({ query, variables: { after } }, feed.sink as never);
+      feeds.push(feed);
+    }
+    await buy(alice);
+    for (const feed of feeds) await feed.until((f) => f.updates.length >= 1, 'the purchase');
+    expect(feeds.map((feed) => feed.updates[0]!.kind)).toEqual(
+      Array(subscribers).fill('PURCHASE_AUTHORIZED'),
+    );
+    // The clients' sockets, the shared upstream one, and a pooled HTTP connection or two at most.
+    expect(sockets() - before).toBeLessThanOrEqual(subscribers + 3);
+  }, 60_000);
+
+  test('relayed: only the chosen operation reaches the subgraph; a variable of the wrong type is coded', async () => {
+    const client = ws(alice);
+    const chosen = new Feed();
+    client.subscribe(
+      {
+        query:
+          'query Clock { businessClock { now } } subscription Updates($after: String) { billUpdated(after: $after) { cursor kind } }',
+        operationName: 'Updates',
+        variables: { after: await latestCursor(alice) },
+      },
+      chosen.sink as never,
+    );
+    const mistyped = new Feed();
+    client.subscribe(
+      {
+        query: 'subscription($after: String) { billUpdated(after: $after) { kind } }',
+        variables: { after: 5 },
+      },
+      mistyped.sink as never,
+    );
+    await mistyped.until((f) => f.ended, 'the refusal');
+    expect(mistyped.payloads.flatMap((p) => p.errors ?? []).map((e) => e.extensions?.code)).toEqual([
+      'BAD_USER_INPUT',
+    ]);
+    await buy(alice);
+    await chosen.until((f) => f.updates.length === 1, 'the purchase');
+    expect(chosen.payloads[0]!.errors).toBeUndefined();
+    expect(chosen.updates[0]!.kind).toBe('PURCHASE_AUTHORIZED');
+  }, 60_000);
+
   test('Apollo Client over GraphQLWsLink receives updates; a bad cursor or token is refused with a code', async () => {
     const apollo = new ApolloClient({ link: new GraphQLWsLink(ws(alice)), cache: new InMemoryCache() });
     const received: Update[] = [];
@@ -303,8 +371,14 @@ describe('bill update subscriptions', () => {
       retryAttempts: 0,
     });
     clients.push(sse);
+    // As a partner with a thousand more users in its cursor (about 25 KB; those no longer bound are
+    // left out): it resumes all the same.
+    const large = new Map(decodeCursor(after));
+    for (let i = 0; i < 1_000; i += 1) large.set(`lw-former-user-${i}`, 1);
+    const largeAfter = encodeCursor(large);
+    expect(largeAfter.length).toBeGreaterThan(20_000);
     sse.subscribe<PartnerBillUpdatedSubscription>(
-      { query: partnerQuery, variables: { after } },
+      { query: partnerQuery, variables: { after: largeAfter } },
       {
         next: (p) => void overSse.push(p as PartnerPayload),
         error: () => void (ended.sse = true),
