@@ -1,3 +1,5 @@
+import { GraphQLError } from 'graphql';
+
 /** Stable codes clients can switch on; resolvers surface them as GraphQL `extensions.code`. */
 export type ErrorCode =
   | 'UNAUTHENTICATED'
@@ -20,4 +22,9 @@ export class AppError extends Error {
     super(message);
     this.name = 'AppError';
   }
+}
+
+/** A GraphQL error with its stable code, for refusals made outside resolvers (transports, relay). */
+export function codedGraphQLError(message: string, code: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code } });
 }

@@ -1,10 +1,11 @@
 import type http from 'node:http';
 import type { GatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { type ExecutionArgs, getOperationAST, GraphQLError } from 'graphql';
+import type { ExecutionArgs, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { InvalidTokenError, viewerFromAuthorization } from '../auth/token';
-import type { SubscriptionRelay } from './subscription-relay';
+import { codedGraphQLError } from '../errors';
+import type { RelayRoute, SubscriptionRelay } from './subscription-relay';
 
 type ConnectionParams = Record<string, unknown> & {
   authorization?: unknown;
@@ -16,9 +17,7 @@ type Runners = {
 };
 
 /** A subscription one subgraph answers alone: relayed, holding nothing of the runtime's. */
-type Relayed = { relayTo: string; authorization: string | undefined };
-
-const codedError = (message: string, code: string) => new GraphQLError(message, { extensions: { code } });
+type Relayed = { route: RelayRoute; authorization: string | undefined };
 
 /**
  * GraphQL over WebSocket (graphql-transport-ws, the graphql-ws library) on the gateway's endpoint,
@@ -50,11 +49,9 @@ export function serveGraphqlWs(
       execute: (args) => (args.rootValue as Runners).execute(args) as never,
       subscribe: (args) => {
         const root = args.rootValue as Runners | Relayed;
-        if ('relayTo' in root)
-          return options.relay.subscribe(root.relayTo, {
-            document: args.document,
+        if ('route' in root)
+          return options.relay.subscribe(root.route, {
             variables: args.variableValues ?? undefined,
-            operationName: args.operationName,
             authorization: root.authorization,
           }) as never;
         return root.subscribe(args) as never;
@@ -77,18 +74,16 @@ export function serveGraphqlWs(
         try {
           document = parse(payload.query);
         } catch (error) {
-          return [codedError((error as Error).message, 'GRAPHQL_PARSE_FAILED')];
+          return [codedGraphQLError((error as Error).message, 'GRAPHQL_PARSE_FAILED')];
         }
         const errors = validate(schema, document);
         if (errors.length > 0)
-          return errors.map((error: GraphQLError) => codedError(error.message, 'GRAPHQL_VALIDATION_FAILED'));
-        const operation = getOperationAST(document, payload.operationName);
-        const relayTo =
-          operation?.operation === 'subscription'
-            ? options.relay.subgraphFor(document, payload.operationName)
-            : undefined;
-        if (relayTo) {
-          const relayed: Relayed = { relayTo, authorization };
+          return errors.map((error: GraphQLError) =>
+            codedGraphQLError(error.message, 'GRAPHQL_VALIDATION_FAILED'),
+          );
+        const route = options.relay.routeOf(document, payload.operationName);
+        if (route) {
+          const relayed: Relayed = { route, authorization };
           return {
             schema,
             document,

@@ -12,6 +12,7 @@ import {
 } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { codedGraphQLError } from '../errors';
 import { fragmentsUsed, subgraphServingAlone } from './subgraph-serving-alone';
 
 /** Results held for a client that reads slower than they come; past it, the client resumes by cursor. */
@@ -20,16 +21,21 @@ const maxQueuedResults = 1_000;
 const keepAliveMs = 10_000;
 const answerWithinMs = 5_000;
 
+/** Where a subscription is relayed, and what is sent there: its operation and the fragments it uses. */
+export interface RelayRoute {
+  subgraph: string;
+  query: string;
+  operationName: string | undefined;
+}
+
 export interface RelayedSubscription {
-  document: DocumentNode;
   variables: Record<string, unknown> | undefined;
-  operationName: string | null | undefined;
   /** The client's own Authorization header value, checked again by the subgraph. */
   authorization: string | undefined;
 }
 
 const failure = (message: string, code: string): ExecutionResult => ({
-  errors: [new GraphQLError(message, { extensions: { code } })],
+  errors: [codedGraphQLError(message, code)],
 });
 
 /**
@@ -58,8 +64,8 @@ function revived(result: {
 export class SubscriptionRelay {
   private readonly supergraph: GraphQLSchema;
   private readonly clients = new Map<string, Client>();
-  private readonly servedBy = new WeakMap<DocumentNode, Map<string, string | undefined>>();
-  private readonly printed = new WeakMap<DocumentNode, Map<string, string>>();
+  /** Per document and operation name: decided once (the runtime hands out one document per query text). */
+  private readonly routes = new WeakMap<DocumentNode, Map<string, RelayRoute | null>>();
   /** How to end each running subscription (on shutdown). */
   private readonly running = new Set<(last: ExecutionResult) => void>();
 
@@ -70,19 +76,21 @@ export class SubscriptionRelay {
     this.supergraph = buildASTSchema(parse(supergraphSdl), { assumeValidSDL: true });
   }
 
-  /** The subgraph to relay this operation to, or undefined (the runtime executes it). */
-  subgraphFor(document: DocumentNode, operationName: string | null | undefined): string | undefined {
-    let byOperation = this.servedBy.get(document);
-    if (!byOperation) this.servedBy.set(document, (byOperation = new Map()));
+  /** Where to relay this operation: a subscription one subgraph answers alone; else undefined (the runtime executes it). */
+  routeOf(document: DocumentNode, operationName: string | null | undefined): RelayRoute | undefined {
+    let byOperation = this.routes.get(document);
+    if (!byOperation) this.routes.set(document, (byOperation = new Map()));
     const key = operationName ?? '';
-    if (!byOperation.has(key)) {
-      const subgraph = subgraphServingAlone(this.supergraph, document, operationName);
-      byOperation.set(key, subgraph && this.subgraphUrls.has(subgraph) ? subgraph : undefined);
+    let route = byOperation.get(key);
+    if (route === undefined) {
+      route = this.decide(document, operationName);
+      byOperation.set(key, route);
     }
-    return byOperation.get(key);
+    return route ?? undefined;
   }
 
-  subscribe(subgraph: string, request: RelayedSubscription): AsyncIterableIterator<ExecutionResult> {
+  subscribe(route: RelayRoute, request: RelayedSubscription): AsyncIterableIterator<ExecutionResult> {
+    const { subgraph } = route;
     const queued: ExecutionResult[] = [];
     let ended = false;
     let wake: (() => void) | undefined;
@@ -101,9 +109,9 @@ export class SubscriptionRelay {
     this.running.add(end);
     const unsubscribe = this.clientFor(subgraph).subscribe(
       {
-        query: this.printedOf(request.document, request.operationName),
+        query: route.query,
         variables: request.variables,
-        operationName: request.operationName,
+        operationName: route.operationName,
         extensions: request.authorization ? { authorization: request.authorization } : undefined,
       },
       {
@@ -197,19 +205,16 @@ export class SubscriptionRelay {
     return client;
   }
 
-  /** The chosen operation and the fragments it uses: the rest of a document is not the subgraph's. */
-  private printedOf(document: DocumentNode, operationName: string | null | undefined): string {
-    let byOperation = this.printed.get(document);
-    if (!byOperation) this.printed.set(document, (byOperation = new Map()));
-    let query = byOperation.get(operationName ?? '');
-    if (query === undefined) {
-      const operation = getOperationAST(document, operationName)!;
-      query = print({
-        kind: Kind.DOCUMENT,
-        definitions: [operation, ...fragmentsUsed(document, operation)],
-      });
-      byOperation.set(operationName ?? '', query);
-    }
-    return query;
+  private decide(document: DocumentNode, operationName: string | null | undefined): RelayRoute | null {
+    const operation = getOperationAST(document, operationName);
+    if (operation?.operation !== 'subscription') return null;
+    const subgraph = subgraphServingAlone(this.supergraph, document, operationName);
+    if (!subgraph || !this.subgraphUrls.has(subgraph)) return null;
+    // The chosen operation and the fragments it uses: the rest of a document is not the subgraph's.
+    const query = print({
+      kind: Kind.DOCUMENT,
+      definitions: [operation, ...fragmentsUsed(document, operation)],
+    });
+    return { subgraph, query, operationName: operationName ?? undefined };
   }
 }

@@ -8,18 +8,15 @@ import type { SubscriptionRelay } from './subscription-relay';
 export function useSubscriptionRelay(relay: SubscriptionRelay): GatewayPlugin {
   return {
     onSubscribe({ args, setSubscribeFn }) {
-      const subgraph = relay.subgraphFor(args.document, args.operationName);
-      if (!subgraph) return;
+      const route = relay.routeOf(args.document, args.operationName);
+      if (!route) return;
       setSubscribeFn((subscribeArgs) => {
         const request = (subscribeArgs.contextValue as { request?: Request }).request;
-        return relay.subscribe(subgraph, {
-          document: subscribeArgs.document,
+        return relay.subscribe(route, {
           variables: subscribeArgs.variableValues ?? undefined,
-          operationName: subscribeArgs.operationName,
           authorization: request?.headers.get('authorization') ?? undefined,
         });
       });
     },
-    onDispose: () => relay.dispose(),
   };
 }

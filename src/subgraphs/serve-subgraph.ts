@@ -12,6 +12,7 @@ import type { HttpRoute, SubgraphDefinition } from './common/subgraph-definition
 import { formatSubgraphError } from './common/to-graphql-error';
 import { serveGraphqlWs } from './serve-graphql-ws';
 import { isEventStreamRequest, serveSubscription, subscriptionRequestOf } from './serve-subscription';
+import { subscriptionChecker } from './subscription-source';
 
 export interface ServeOptions {
   port: number;
@@ -85,14 +86,15 @@ export async function serveSubgraph<TServices>(
   const context = (req: http.IncomingMessage) => contextOf(req.headers.authorization);
   // Apollo's standalone server answers a body it cannot read with an HTML page and a stack trace.
   const routes = definition.routes ?? {};
+  const checkSubscription = subscriptionChecker(schema);
   const httpServer = http.createServer((req, res) => {
     const route = routes[new URL(req.url ?? '/', 'http://localhost').pathname];
     if (route) void serveRoute(route, req, res, options);
-    else if (isEventStreamRequest(req)) void streamSubscription(schema, req, res, context);
+    else if (isEventStreamRequest(req)) void streamSubscription(schema, checkSubscription, req, res, context);
     else void respond(server, req, res, context);
   });
   // The gateway's subscription relay: many subscriptions over one socket.
-  const graphqlWs = serveGraphqlWs(httpServer, schema, contextOf);
+  const graphqlWs = serveGraphqlWs(httpServer, schema, checkSubscription, contextOf);
   server.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));
   await server.start();
   // A deep accept queue: a gateway opens one stream per subscription, thousands at once after a restart.
@@ -112,6 +114,7 @@ export async function serveSubgraph<TServices>(
 /** A subscription over SSE: a bad token or body is answered as JSON, like any other request. */
 async function streamSubscription<TContext>(
   schema: GraphQLSchema,
+  check: ReturnType<typeof subscriptionChecker>,
   req: http.IncomingMessage,
   res: http.ServerResponse,
   context: (req: http.IncomingMessage) => Promise<TContext>,
@@ -130,7 +133,7 @@ async function streamSubscription<TContext>(
         return await send(res, refusal(401, 'UNAUTHENTICATED', error.message));
       throw error;
     }
-    await serveSubscription(schema, request, res, contextValue);
+    await serveSubscription(schema, check, request, res, contextValue);
   } catch (error) {
     console.error(error);
     if (res.headersSent) res.destroy();

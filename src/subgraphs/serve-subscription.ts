@@ -1,14 +1,6 @@
 import type http from 'node:http';
-import {
-  type ExecutionResult,
-  getOperationAST,
-  GraphQLError,
-  type GraphQLSchema,
-  parse,
-  subscribe,
-  validate,
-} from 'graphql';
-import { formatSubgraphError } from './common/to-graphql-error';
+import type { ExecutionResult, GraphQLSchema } from 'graphql';
+import { formatted, startSubscription, type subscriptionChecker } from './subscription-source';
 
 /** A keep-alive comment now and then, so idle streams survive proxies. */
 const heartbeatMs = 15_000;
@@ -47,10 +39,12 @@ export function subscriptionRequestOf(
 /**
  * Serves one subscription as Server-Sent Events (GraphQL over SSE, distinct connections mode): an
  * `event: next` per result, `event: complete` at the end. Apollo Server has no subscription transport;
- * this is the one the gateway speaks to subgraphs. Errors carry `extensions.code` like every answer.
+ * this is the one the gateway's query planner speaks to subgraphs. Errors carry `extensions.code`
+ * like every answer.
  */
 export async function serveSubscription<TContext>(
   schema: GraphQLSchema,
+  check: ReturnType<typeof subscriptionChecker>,
   request: SubscriptionRequest,
   res: http.ServerResponse,
   contextValue: TContext,
@@ -73,28 +67,17 @@ export async function serveSubscription<TContext>(
     open();
     res.end('event: complete\ndata:\n\n');
   };
-  const refuse = (message: string, code: string) => {
-    next({ errors: [new GraphQLError(message, { extensions: { code } })] });
-    complete();
-  };
-  let document;
-  try {
-    document = parse(request.query);
-  } catch (error) {
-    return refuse((error as Error).message, 'GRAPHQL_PARSE_FAILED');
-  }
-  const invalid = validate(schema, document);
-  if (invalid.length > 0)
-    return refuse(invalid.map((e) => e.message).join('; '), 'GRAPHQL_VALIDATION_FAILED');
-  if (getOperationAST(document, request.operationName ?? undefined)?.operation !== 'subscription') {
-    return refuse('Only subscriptions are served as event streams', 'BAD_REQUEST');
+  const checked = check(request.query, request.operationName);
+  if ('errors' in checked) {
+    next({ errors: checked.errors });
+    return complete();
   }
   // A client gone while the subscription starts (its first reads) must still end it.
   let gone = false;
   res.once('close', () => (gone = true));
-  const result = await subscribe({
+  const result = await startSubscription({
     schema,
-    document,
+    document: checked.document,
     variableValues: request.variables ?? undefined,
     operationName: request.operationName ?? undefined,
     contextValue,
@@ -116,36 +99,8 @@ export async function serveSubscription<TContext>(
       if (res.writableEnded || res.destroyed) break;
       next(value);
     }
-  } catch (error) {
-    if (!res.destroyed) next({ errors: [toGraphQLError(error)] });
   } finally {
     clearInterval(heartbeat);
     if (!res.destroyed && !res.writableEnded) complete();
   }
-}
-
-function toGraphQLError(error: unknown): GraphQLError {
-  return (error instanceof Error ? error : new Error(String(error))) as GraphQLError;
-}
-
-/**
- * A result as it leaves a subgraph: every error with its `extensions.code`. graphql-js refuses
- * variables that do not fit with errors of no code and no path: BAD_USER_INPUT, as over HTTP.
- */
-export function formatted(result: ExecutionResult): object {
-  if (!result.errors) return result;
-  return {
-    ...result,
-    errors: result.errors.map((error) => {
-      if (typeof (error as GraphQLError).toJSON !== 'function')
-        return formatSubgraphError(
-          { message: error.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } },
-          error,
-        );
-      const json = (error as GraphQLError).toJSON();
-      if (!error.path && error instanceof GraphQLError && json.extensions?.code === undefined)
-        return { ...json, extensions: { ...json.extensions, code: 'BAD_USER_INPUT' } };
-      return formatSubgraphError(json, error);
-    }),
-  };
 }

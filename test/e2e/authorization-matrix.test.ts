@@ -6,7 +6,7 @@ import { signPartnerToken } from '../../src/auth/token';
 import { loadConfig } from '../../src/config';
 import { type ConsentField, consentFields } from '../../src/core/partners/consent';
 import { demoPartners } from '../../src/seed/demo-data';
-import { type Stack, startStack, tokenFor } from '../support/stack';
+import { demoPartnerToken, type Stack, startStack, tokenFor } from '../support/stack';
 import { serverUri, uniqueDatabaseName } from '../support/test-database';
 
 /**
@@ -709,16 +709,7 @@ describe('authorization matrix', () => {
       ['harbor', 'p_harbor_merchants'],
     ] as const) {
       const partner = demoPartners.find((candidate) => candidate._id === id)!;
-      const response = await fetch(stack.url.replace('/graphql', '/oauth/token'), {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: id,
-          client_secret: partner.demoClientSecret,
-        }).toString(),
-      });
-      tokens[name] = ((await response.json()) as { access_token: string }).access_token;
+      tokens[name] = await demoPartnerToken(stack.url, id);
       tokens[`forged:${name}`] = signPartnerToken('not-the-secret-of-this-gateway', id, partner.scopes);
       tokens[`expired:${name}`] = signPartnerToken(authSecret, id, partner.scopes, -60);
     }

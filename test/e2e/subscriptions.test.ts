@@ -8,7 +8,6 @@ import WebSocket from 'ws';
 import { decodeCursor, encodeCursor, entryCursor } from '../../src/app/credit/bill-updates.service';
 import { signUserToken } from '../../src/auth/token';
 import { loadConfig } from '../../src/config';
-import { demoPartners } from '../../src/seed/demo-data';
 import {
   AdvanceClockDocument,
   BillUpdatedDocument,
@@ -27,7 +26,7 @@ import {
   RunDueJobsDocument,
   ShipOrderDocument,
 } from '../generated/graphql';
-import { descendantPids, type Stack, startStack, tokenFor } from '../support/stack';
+import { demoPartnerToken, descendantPids, type Stack, startStack, tokenFor } from '../support/stack';
 import { serverUri, uniqueDatabaseName } from '../support/test-database';
 
 type Update = BillUpdatedSubscription['billUpdated'];
@@ -338,17 +337,7 @@ describe('bill update subscriptions', () => {
   }, 120_000);
 
   test('a partner follows its bound users with consent to bills, over graphql-ws and SSE, until a binding ends', async () => {
-    const partner = demoPartners.find((candidate) => candidate._id === 'p_lakeside_wallet')!;
-    const tokenResponse = await fetch(stack.url.replace('/graphql', '/oauth/token'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: partner._id,
-        client_secret: partner.demoClientSecret,
-      }).toString(),
-    });
-    const wallet = ((await tokenResponse.json()) as { access_token: string }).access_token;
+    const wallet = await demoPartnerToken(stack.url, 'p_lakeside_wallet');
     // Read the user, then follow from that read: nothing in between is missed.
     const read = await stack.execute(PartnerBillUpdateCursorDocument, { partnerUserId: 'lw-88231' }, wallet);
     const after = read.data!.partnerUser!.billUpdateCursor!;
@@ -452,17 +441,7 @@ describe('bill update subscriptions', () => {
   }, 120_000);
 
   test('a partner stream with nobody to follow yet picks up a user who binds later; nothing from before the grant', async () => {
-    const partner = demoPartners.find((candidate) => candidate._id === 'p_skyline_telecom')!;
-    const tokenResponse = await fetch(stack.url.replace('/graphql', '/oauth/token'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: partner._id,
-        client_secret: partner.demoClientSecret,
-      }).toString(),
-    });
-    const telecom = ((await tokenResponse.json()) as { access_token: string }).access_token;
+    const telecom = await demoPartnerToken(stack.url, 'p_skyline_telecom');
     // Skyline's bindings: Alice without BILL_SUMMARY, Bob expired: nobody to follow.
     const feed = new Feed();
     ws(telecom).subscribe(

@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import path from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
+import { demoPartners } from '../../src/seed/demo-data';
 
 export const distDir = path.join(__dirname, '..', '..', 'dist');
 
@@ -114,4 +115,19 @@ export function tokenFor(userId: string): string {
   return execFileSync(process.execPath, [path.join(distDir, 'cli', 'token.js'), userId], {
     encoding: 'utf8',
   }).trim();
+}
+
+/** A demo partner's access token, asked of the gateway's /oauth/token with its client credentials. */
+export async function demoPartnerToken(gatewayUrl: string, partnerId: string): Promise<string> {
+  const partner = demoPartners.find((candidate) => candidate._id === partnerId)!;
+  const response = await fetch(gatewayUrl.replace('/graphql', '/oauth/token'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: partner._id,
+      client_secret: partner.demoClientSecret,
+    }).toString(),
+  });
+  return ((await response.json()) as { access_token: string }).access_token;
 }
