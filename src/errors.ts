@@ -25,6 +25,10 @@ export class AppError extends Error {
 }
 
 /** A GraphQL error with its stable code, for refusals made outside resolvers (transports, relay). */
-export function codedGraphQLError(message: string, code: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code } });
+export function codedGraphQLError(
+  message: string,
+  code: string,
+  details: Record<string, unknown> = {},
+): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...details } });
 }

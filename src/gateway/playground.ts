@@ -129,7 +129,7 @@ mutation AdvanceClock($to: DateTimeISO!) { advanceClock(to: $to) { now businessD
 
 mutation RunDueJobs {
   runDueJobs {
-    expiredHolds billsIssued billsOverdue penaltiesAccrued interestAccrued limitChanges autoDebits repaymentsConfirmed notificationsSent
+    expiredHolds billsIssued billsOverdue penaltiesAccrued interestAccrued limitChanges remindersSent autoDebits repaymentsConfirmed notificationsSent
   }
 }
 `;

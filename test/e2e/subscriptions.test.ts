@@ -490,6 +490,61 @@ describe('bill update subscriptions', () => {
     expect(replay.updates.map((u) => u.kind)).toEqual(['PURCHASE_AUTHORIZED']);
   }, 120_000);
 
+  test('a due-soon reminder and a declined repayment arrive as updates about the bill; the reminder once', async () => {
+    const bobAfter = await latestCursor(bob);
+    const { feed } = follow(ws(bob), bobAfter);
+    const orderId = await buy(bob, 'mall-earbuds');
+    expect(
+      (await stack.execute(ShipOrderDocument, { orderId }, operator)).data!.shipOrder.userErrors,
+    ).toEqual([]);
+    // Bob's statement day is the 12th (due the 21st): the jobs on the 13th cut it, the 18th is the
+    // first day of the 3-day reminder window, the 19th is inside it again.
+    const moveToDay = async (day: number) => {
+      let at = Date.parse((await stack.execute(BusinessClockNowDocument)).data!.businessClock.now);
+      do at += 86_400_000;
+      while (new Date(at + 8 * 3_600_000).getUTCDate() !== day);
+      await stack.execute(AdvanceClockDocument, { to: new Date(at).toISOString() }, operator);
+      return (await stack.execute(RunDueJobsDocument, {}, operator)).data!.runDueJobs;
+    };
+    await moveToDay(13);
+    await feed.until((f) => f.updates.some((u) => u.kind === 'STATEMENT_ISSUED'), "Bob's statement");
+    expect((await moveToDay(18)).remindersSent).toBeGreaterThanOrEqual(1);
+    // The sandbox rail declines an amount ending in .44: nothing moves, and the app hears of it.
+    const declined = await stack.execute(
+      RepayDocument,
+      { input: { kind: 'AMOUNT', amount: '1.44', source: 'BANK_CARD', idempotencyKey: 'sub-declined-1' } },
+      bob,
+    );
+    expect(declined.data!.repay.userErrors.map((e) => e.code)).toEqual(['PAYMENT_FAILED']);
+    await moveToDay(19);
+    const paid = await stack.execute(
+      RepayDocument,
+      { input: { kind: 'MINIMUM', source: 'BANK_CARD', idempotencyKey: 'sub-minimum-1' } },
+      bob,
+    );
+    expect(paid.data!.repay.userErrors).toEqual([]);
+    await feed.until((f) => f.updates.some((u) => u.kind === 'REPAYMENT_SUCCEEDED'), "Bob's repayment");
+    // An earlier test's hold of Bob's may expire on the way (AUTHORIZATION_VOIDED): left out here.
+    // Between the decline and the repayment the 19th's jobs ran: no second reminder.
+    const updates = feed.updates.filter((u) => u.kind !== 'AUTHORIZATION_VOIDED');
+    // `billAfter` is the bill as each entry left it: the statement bills 499.00 with a minimum of
+    // 10% = 49.90; the decline leaves it at 499.00; the minimum paid leaves 499.00 - 49.90 = 449.10.
+    expect(updates.map((u) => [u.kind, u.billAfter?.owed.minor ?? null])).toEqual([
+      ['PURCHASE_AUTHORIZED', null],
+      ['PURCHASE_CAPTURED', null],
+      ['STATEMENT_ISSUED', 49_900],
+      ['DUE_SOON_REMINDER', 49_900],
+      ['REPAYMENT_FAILED', 49_900],
+      ['REPAYMENT_SUCCEEDED', 44_910],
+    ]);
+    // The decline moves nothing; the minimum paid gives 49.90 of credit back.
+    const [, , , reminded, failed, succeeded] = updates.map((u) => u.availableAfter!.minor);
+    expect(failed).toBe(reminded);
+    expect(succeeded! - failed!).toBe(4_990);
+    // All four are about the same bill (the field shows it as it is now).
+    expect(new Set(updates.slice(2).map((u) => u.bill!.id)).size).toBe(1);
+  }, 120_000);
+
   test('the stream ends with UNAUTHENTICATED when the token expires', async () => {
     const shortLived = signUserToken(loadConfig().authSecret, 'u_alice', 3);
     const feed = follow(ws(shortLived), null).feed;

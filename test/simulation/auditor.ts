@@ -1180,6 +1180,9 @@ export class Auditor {
           ['PAYMENT_FAILED', 'FAILED'],
           [firstError(reply), reply.repayment?.status],
         );
+      // A decline moves no money, but as any ledger entry it first brings the line up to today.
+      const declinedLine = this.lines.get(repayment.lineId)!;
+      this.command(declinedLine, this.today, () => {});
       return;
     }
     repayment.status = 'SUCCEEDED';

@@ -1,4 +1,4 @@
-import { isDueSoon, remainingMinimumMinor } from '../../core/billing/bill-status';
+import { isDueSoonReminderDue, remainingMinimumMinor } from '../../core/billing/bill-status';
 import { statementDatesDue } from '../../core/billing/statement';
 import { billOwedMinor } from '../../core/ledger/line-state';
 import { formatMinor } from '../../core/money';
@@ -18,6 +18,7 @@ export interface BillingReport {
   penaltiesAccrued: number;
   interestAccrued: number;
   limitChanges: number;
+  remindersSent: number;
 }
 
 /**
@@ -39,6 +40,7 @@ export class BillingService {
       penaltiesAccrued: 0,
       interestAccrued: 0,
       limitChanges: 0,
+      remindersSent: 0,
     };
     const today = businessDate(now);
     for (let line of await this.repos.creditLines.all()) {
@@ -90,7 +92,17 @@ export class BillingService {
         }
       }
       for (const bill of line.state!.bills) {
-        if (!isDueSoon(bill, today)) continue;
+        if (!isDueSoonReminderDue(bill, today)) continue;
+        // The reminder is a ledger entry (a bill update for subscribers); the notice follows it.
+        const outcome = await this.append(
+          line,
+          { type: 'REMIND_DUE_SOON', billId: bill.billId },
+          `due-soon:${bill.billId}`,
+          now,
+        );
+        line = advanced(line, outcome);
+        if (outcome.status !== 'APPLIED' && outcome.status !== 'REPLAYED') continue;
+        if (outcome.status === 'APPLIED') report.remindersSent += 1;
         await this.outbox.record(
           `due-soon:${bill.billId}`,
           line.userId,

@@ -14,10 +14,18 @@ export interface PaymentRail {
   disburse(payout: { payoutId: string; userId: string; amountMinor: number }): Promise<RailResult>;
 }
 
-/** Local rail: every collection succeeds after a tick (the sandbox has no bank to call). */
+/**
+ * The sandbox's way to see a decline (as card sandboxes use test amounts): an AMOUNT repayment whose
+ * fen part is .44. Computed amounts (STATEMENT, MINIMUM, ...) always succeed.
+ */
+export const sandboxDeclinedFenPart = 44;
+
+/** Local rail: collections succeed after a tick, but for the sandbox decline (there is no bank to call). */
 export class SimulatedRail implements PaymentRail {
-  async collect(): Promise<RailResult> {
+  async collect(repayment: RepaymentDoc): Promise<RailResult> {
     await new Promise((resolve) => setImmediate(resolve));
+    if (repayment.kind === 'AMOUNT' && repayment.amountMinor % 100 === sandboxDeclinedFenPart)
+      return { status: 'FAILED', reason: 'declined by the sandbox rail (an amount ending in .44)' };
     return { status: 'SUCCEEDED' };
   }
 

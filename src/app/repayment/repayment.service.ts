@@ -161,6 +161,19 @@ export class RepaymentService {
     const result = await this.rail.collect(repayment);
     if (result.status === 'PENDING') return { repayment, userErrors: [] };
     if (result.status === 'FAILED') {
+      // The decline is an entry (a bill update for the customer's apps) before the repayment is final.
+      await this.ledger.append({
+        lineId: repayment.lineId,
+        command: {
+          type: 'DECLINE_REPAYMENT',
+          repaymentId: repayment._id,
+          amountMinor: repayment.amountMinor,
+          reason: result.reason,
+        },
+        key: `repay-declined:${repayment._id}`,
+        requestHash: requestHash({ declined: repayment._id, amountMinor: repayment.amountMinor }),
+        now: await this.clock.now(),
+      });
       await this.repos.repayments.setStatus(repayment._id, 'FAILED', result.reason);
       return {
         repayment: { ...repayment, status: 'FAILED', failureReason: result.reason },

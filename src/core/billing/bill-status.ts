@@ -64,7 +64,14 @@ export function isAutoDebitDue(bill: BillState, today: BusinessDate): boolean {
 /** Days before the due day the reminder goes out while the minimum is not met. */
 export const dueSoonReminderDays = 3;
 
-export function isDueSoon(bill: BillState, today: BusinessDate): boolean {
+/** The bill's due-soon reminder is owed today: due within days, minimum unpaid, not reminded yet. */
+export function isDueSoonReminderDue(bill: BillState, today: BusinessDate): boolean {
   const daysLeft = daysBetween(today, bill.dueDate);
-  return !bill.overdue && daysLeft >= 0 && daysLeft <= dueSoonReminderDays && remainingMinimumMinor(bill) > 0;
+  return (
+    !bill.dueSoonRemindedOn &&
+    !bill.overdue &&
+    daysLeft >= 0 &&
+    daysLeft <= dueSoonReminderDays &&
+    remainingMinimumMinor(bill) > 0
+  );
 }

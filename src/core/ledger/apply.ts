@@ -1,3 +1,4 @@
+import { isDueSoonReminderDue } from '../billing/bill-status';
 import { composeStatement, firstStatementForPlan, isStatementDue } from '../billing/statement';
 import { isInstallmentPeriodCount } from '../installments/fee-rates';
 import { refundInstallments } from '../installments/refund';
@@ -39,6 +40,8 @@ export const ledgerRejections = [
   'CREDIT_BALANCE_TOO_LOW',
   'CUT_BELOW_USED',
   'LINE_NOT_FROZEN',
+  'BILL_NOT_FOUND',
+  'REMINDER_NOT_DUE',
 ] as const;
 export type LedgerRejection = (typeof ledgerRejections)[number] | RefusalReason;
 
@@ -267,6 +270,17 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
       });
       state.creditBalanceMinor += allocation.unallocatedMinor;
       return finish(head, state, command.amountMinor, accrued);
+    }
+    case 'DECLINE_REPAYMENT':
+      if (!positive(command.amountMinor)) return reject('INVALID_AMOUNT');
+      // Nothing moves: the entry shows the amount attempted, as a refused authorization does.
+      return finish(head, state, command.amountMinor, accrued);
+    case 'REMIND_DUE_SOON': {
+      const bill = state.bills.find((candidate) => candidate.billId === command.billId);
+      if (!bill) return reject('BILL_NOT_FOUND');
+      if (!isDueSoonReminderDue(bill, today)) return reject('REMINDER_NOT_DUE');
+      bill.dueSoonRemindedOn = today;
+      return finish(head, state, 0, accrued);
     }
     case 'ACCRUE':
       return finish(head, state, accrued.penaltyMinor + accrued.interestMinor, accrued);

@@ -4,8 +4,8 @@ import { type LineState, oldestOwingBill } from './line-state';
 
 /**
  * What a bill update says happened: one per ledger entry that changes what a bill or the line shows.
- * Refused authorizations change nothing and are no update. Failed repayment attempts and due-soon
- * reminders are not ledger entries, so they are not bill updates either.
+ * Refused authorizations change nothing and are no update; declined repayments and due-soon
+ * reminders move no money but are entries, so the customer's apps hear of them.
  */
 export const billUpdateKinds = [
   'LINE_OPENED',
@@ -15,6 +15,8 @@ export const billUpdateKinds = [
   'REFUND_CREDITED',
   'STATEMENT_ISSUED',
   'REPAYMENT_SUCCEEDED',
+  'REPAYMENT_FAILED',
+  'DUE_SOON_REMINDER',
   'OVERDUE',
   'PENALTY_ACCRUED',
   'INTEREST_ACCRUED',
@@ -44,6 +46,8 @@ const kindOfCommand: Record<Exclude<LedgerCommand['type'], 'ACCRUE'>, BillUpdate
   REFUND: 'REFUND_CREDITED',
   ISSUE_BILL: 'STATEMENT_ISSUED',
   REPAY: 'REPAYMENT_SUCCEEDED',
+  DECLINE_REPAYMENT: 'REPAYMENT_FAILED',
+  REMIND_DUE_SOON: 'DUE_SOON_REMINDER',
   PAY_OUT_CREDIT: 'CREDIT_BALANCE_CHANGED',
   REVERSE_PAYOUT: 'CREDIT_BALANCE_CHANGED',
   REVIEW_LIMIT: 'LIMIT_CHANGED',
@@ -68,11 +72,9 @@ export function billUpdateOf(entry: BillUpdateSource): BillUpdate | null {
   }
   if (!kind) return null;
   const named =
-    command.type === 'ISSUE_BILL'
+    command.type === 'ISSUE_BILL' || command.type === 'REVIEW_LIMIT' || command.type === 'REMIND_DUE_SOON'
       ? command.billId
-      : command.type === 'REVIEW_LIMIT'
-        ? command.billId
-        : undefined;
+      : undefined;
   return {
     kind,
     billId:

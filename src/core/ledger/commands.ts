@@ -35,6 +35,10 @@ export type LedgerCommand =
   | { type: 'REFUND'; refundId: string; chargeId: string; plan: Plan; amountMinor: MinorUnits }
   | { type: 'ISSUE_BILL'; billId: string; statementDate: BusinessDate }
   | { type: 'REPAY'; repaymentId: string; amountMinor: MinorUnits; payOffPlanIds: string[] }
+  /** The payment source declined a repayment: no money moves, but the bill's customer must hear of it. */
+  | { type: 'DECLINE_REPAYMENT'; repaymentId: string; amountMinor: MinorUnits; reason: string }
+  /** A bill's due day is near and its minimum is unpaid: the reminder, once per bill. */
+  | { type: 'REMIND_DUE_SOON'; billId: string }
   /** Overdue status, penalties and interest up to now (every command does this first; this does only that). */
   | { type: 'ACCRUE'; day: BusinessDate }
   | { type: 'PAY_OUT_CREDIT'; payoutId: string; amountMinor: MinorUnits }
@@ -57,6 +61,8 @@ export const ledgerCommandTypes = [
   'REFUND',
   'ISSUE_BILL',
   'REPAY',
+  'DECLINE_REPAYMENT',
+  'REMIND_DUE_SOON',
   'ACCRUE',
   'PAY_OUT_CREDIT',
   'REVERSE_PAYOUT',
@@ -74,6 +80,8 @@ export const ledgerCommandDescriptions: Record<LedgerCommandType, string> = {
     'A charge was refunded: unbilled principal shrinks, a billed one is credited on its bill, the rest goes to the credit balance',
   ISSUE_BILL: 'A statement was cut (the amount is what it billed); empty cycles get none',
   REPAY: 'A repayment landed, allocated by the waterfall (the rest to the credit balance)',
+  DECLINE_REPAYMENT: 'The payment source declined a repayment (the amount attempted); no money moved',
+  REMIND_DUE_SOON: 'A bill is due within days with its minimum unpaid: the reminder went out (no money)',
   ACCRUE: 'Bills went overdue and/or accrued daily penalties or interest (the amount accrued)',
   PAY_OUT_CREDIT: 'Credit balance paid back to the customer',
   REVERSE_PAYOUT: 'A payout the payment source refused: the money is back on the credit balance',

@@ -56,6 +56,8 @@ export interface BillState {
   overdue: boolean;
   /** Its going overdue already cut the limit (each overdue bill cuts once, whatever the order). */
   limitCutDone: boolean;
+  /** The day its due-soon reminder went out (one per bill); absent until then. */
+  dueSoonRemindedOn?: BusinessDate;
   /** Days after the due day already accrued (penalty when overdue, else revolving interest). */
   accruedDays: number;
   /** What the daily accruals left below one fen, in 1/10,000 fen: carried, so rounding never drifts. */

@@ -41,6 +41,9 @@ export class DueJobsReport {
   @Field(() => Int, { description: 'Limit reviews applied (cut, freeze, unfreeze, raise)' })
   limitChanges!: number;
 
+  @Field(() => Int, { description: 'Due-soon reminders recorded (once per bill, minimum still unpaid)' })
+  remindersSent!: number;
+
   @Field(() => Int, { description: 'Bills collected on their due day from the default source' })
   autoDebits!: number;
 

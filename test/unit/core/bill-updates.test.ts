@@ -56,4 +56,39 @@ describe('bill updates: one per ledger entry that changes a bill or the line', (
       ['PENALTY_ACCRUED', 'b1'],
     ]);
   });
+
+  test('a declined repayment and a due-soon reminder move no money but are updates about the owing bill', () => {
+    const buy = { channel: 'MALL', categories: ['HOME'], plan: 'FULL' } as const;
+    expect(
+      updatesOf([
+        ['2030-01-01', { type: 'OPEN', limitMinor: 100_000, statementDay: 5 }],
+        ['2030-01-02', { type: 'AUTHORIZE', authorizationId: 'a1', amountMinor: 10_000, request: buy }],
+        [
+          '2030-01-03',
+          {
+            type: 'CAPTURE',
+            authorizationId: 'a1',
+            authorizedMinor: 10_000,
+            captureMinor: 10_000,
+            plan: 'FULL',
+            orderId: 'o1',
+          },
+        ],
+        ['2030-01-05', { type: 'ISSUE_BILL', billId: 'b1', statementDate: '2030-01-05' }],
+        // Due 01-14: the reminder window opens 3 days before, on the 11th.
+        ['2030-01-11', { type: 'REMIND_DUE_SOON', billId: 'b1' }],
+        [
+          '2030-01-12',
+          { type: 'DECLINE_REPAYMENT', repaymentId: 'r1', amountMinor: 10_000, reason: 'card expired' },
+        ],
+      ]),
+    ).toEqual([
+      ['LINE_OPENED', null],
+      ['PURCHASE_AUTHORIZED', null],
+      ['PURCHASE_CAPTURED', null],
+      ['STATEMENT_ISSUED', 'b1'],
+      ['DUE_SOON_REMINDER', 'b1'],
+      ['REPAYMENT_FAILED', 'b1'],
+    ]);
+  });
 });

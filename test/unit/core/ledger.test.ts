@@ -410,6 +410,51 @@ describe('limit review', () => {
   });
 });
 
+describe('declined repayments and due-soon reminders: entries that move no money', () => {
+  /** 1,000.00 bought 01-20, billed 02-05, due 02-14; minimum 10% = 100.00. */
+  const billed = () => opened().buy('2030-01-20', 'a1', 100_000).statement('2030-02-05');
+
+  test('a declined repayment changes no figure and no bill, and shows the amount attempted', () => {
+    const line = billed();
+    const before = structuredClone(line.state!);
+    line.do('2030-02-08', {
+      type: 'DECLINE_REPAYMENT',
+      repaymentId: 'r1',
+      amountMinor: 100_000,
+      reason: 'card expired',
+    });
+    expect(line.last.amountMinor).toBe(100_000);
+    expect(line.last.effects.bills).toEqual([]);
+    expect({ ...line.state!, lastAt: before.lastAt }).toEqual(before);
+    expect(
+      line.try('2030-02-08', { type: 'DECLINE_REPAYMENT', repaymentId: 'r2', amountMinor: 0, reason: 'x' }),
+    ).toEqual({ ok: false, rejection: 'INVALID_AMOUNT' });
+  });
+
+  test('a reminder goes out once per bill, only within 3 days of the due day while the minimum is unpaid', () => {
+    const remind = { type: 'REMIND_DUE_SOON', billId: 'b:2030-02-05' } as const;
+    const line = billed();
+    // 02-10 is 4 days before 02-14: too early.
+    expect(line.try('2030-02-10', remind)).toEqual({ ok: false, rejection: 'REMINDER_NOT_DUE' });
+    expect(line.try('2030-02-11', { ...remind, billId: 'b:nope' })).toEqual({
+      ok: false,
+      rejection: 'BILL_NOT_FOUND',
+    });
+    line.do('2030-02-11', remind);
+    expect(line.last.amountMinor).toBe(0);
+    expect(line.last.effects.bills.map((bill) => bill.dueSoonRemindedOn)).toEqual(['2030-02-11']);
+    expect(line.figures.principalMinor).toBe(100_000);
+    // Once is enough: the next day's run finds it done.
+    expect(line.try('2030-02-12', remind)).toEqual({ ok: false, rejection: 'REMINDER_NOT_DUE' });
+
+    // Minimum 100.00 paid before the window: no reminder is due.
+    const paid = billed().repay('2030-02-09', 10_000);
+    expect(paid.try('2030-02-12', remind)).toEqual({ ok: false, rejection: 'REMINDER_NOT_DUE' });
+    // Past the due day the bill is overdue: an overdue notice, not a reminder.
+    expect(billed().try('2030-02-15', remind)).toEqual({ ok: false, rejection: 'REMINDER_NOT_DUE' });
+  });
+});
+
 describe('invariants', () => {
   test('a head that breaks an invariant is never built upon', () => {
     const line = opened();
