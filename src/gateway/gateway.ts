@@ -3,6 +3,10 @@ import { playgroundConfig } from './playground';
 import { useAuth } from './use-auth';
 import { useErrorCodes } from './use-error-codes';
 import { useOAuthToken } from './use-oauth-token';
+import { useOperationLimits } from './use-operation-limits';
+import type { RequestCounter } from './request-counter';
+import { useRequestLimits } from './use-request-limits';
+import type { GatewayLimits } from '../config';
 import type { SubscriptionRelay } from './subscription-relay';
 import { useSubscriptionRelay } from './use-subscription-relay';
 
@@ -19,6 +23,9 @@ export interface GatewayOptions {
   walletsUrl: string | undefined;
   /** Takes the subscriptions one subgraph answers alone (over SSE here; graphql-ws uses it directly). */
   relay: SubscriptionRelay;
+  limits: GatewayLimits;
+  /** Requests per minute per viewer and address (shared through Redis when it is configured). */
+  requestCounter: RequestCounter;
 }
 
 /** The BFF: Hive Gateway runtime over the composed supergraph, assembled from small plugins. */
@@ -41,9 +48,23 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     propagateHeaders: {
       fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get('authorization') }),
     },
+    // Demand control: each object costs 1, a list counts as `listSize` of them; `extensions.cost`
+    // on every response says what the operation was estimated at.
+    demandControl: {
+      maxCost: options.limits.maxCost,
+      listSize: options.limits.listSize,
+      includeExtensionMetadata: true,
+    },
+    upstreamTimeout: options.limits.upstreamTimeoutMs,
     plugins: () => [
+      useRequestLimits({
+        ...options.limits,
+        authSecret: options.authSecret,
+        counter: options.requestCounter,
+      }),
       useOAuthToken({ walletsUrl: options.walletsUrl }),
-      useAuth({ authSecret: options.authSecret, graphqlEndpoint }),
+      useAuth({ authSecret: options.authSecret }),
+      useOperationLimits(options.limits),
       useErrorCodes({ graphqlEndpoint }),
       useSubscriptionRelay(options.relay),
     ],

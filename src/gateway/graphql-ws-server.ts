@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { GatewayRuntime } from '@graphql-hive/gateway-runtime';
-import type { ExecutionArgs, GraphQLError } from 'graphql';
+import { type ExecutionArgs, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { InvalidTokenError, viewerFromAuthorization } from '../auth/token';
@@ -74,6 +74,8 @@ export function serveGraphqlWs(
         try {
           document = parse(payload.query);
         } catch (error) {
+          // The operation limits refuse here too, with their own codes.
+          if (error instanceof GraphQLError && typeof error.extensions.code === 'string') return [error];
           return [codedGraphQLError((error as Error).message, 'GRAPHQL_PARSE_FAILED')];
         }
         const errors = validate(schema, document);

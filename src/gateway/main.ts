@@ -7,6 +7,7 @@ import { fetchSubgraphSdl } from './fetch-subgraph-sdl';
 import { serveGraphqlWs } from './graphql-ws-server';
 import { createGateway, graphqlEndpoint } from './gateway';
 import { SubscriptionRelay } from './subscription-relay';
+import { MemoryRequestCounter, RedisRequestCounter } from './request-counter';
 
 /** The gateway process: SUBGRAPHS (JSON list of {name, url}) comes from the launcher. */
 async function main(): Promise<void> {
@@ -15,6 +16,9 @@ async function main(): Promise<void> {
   if (subgraphs.length === 0) throw new Error('SUBGRAPHS is required');
   const supergraphSdl = composeSupergraph(await Promise.all(subgraphs.map(fetchSubgraphSdl)));
   const relay = new SubscriptionRelay(supergraphSdl, new Map(subgraphs.map(({ name, url }) => [name, url])));
+  const requestCounter = config.redisUrl
+    ? new RedisRequestCounter(config.redisUrl)
+    : new MemoryRequestCounter();
   const gateway = createGateway({
     supergraphSdl,
     authSecret: config.authSecret,
@@ -23,8 +27,12 @@ async function main(): Promise<void> {
     partnerToken: config.mode === 'local' ? process.env.PARTNER_TOKEN : undefined,
     walletsUrl: subgraphs.find((subgraph) => subgraph.name === 'wallets')?.url,
     relay,
+    limits: config.limits,
+    requestCounter,
   });
   const server = http.createServer(gateway);
+  // A client must finish sending its request in this time (slow senders hold no socket for long).
+  server.requestTimeout = config.limits.requestTimeoutMs;
   const graphqlWs = serveGraphqlWs(server, gateway, {
     path: graphqlEndpoint,
     authSecret: config.authSecret,
@@ -45,6 +53,7 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     await closed;
     await gateway.dispose();
+    await requestCounter.close();
   });
   announceReady(`http://localhost:${port}${graphqlEndpoint}`);
 }

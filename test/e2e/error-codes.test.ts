@@ -120,7 +120,7 @@ describe('error codes over HTTP', () => {
       405,
       ['BAD_REQUEST'],
     ],
-    ['a body over 25 MB', tooLarge(26_000_000), 413, ['REQUEST_ENTITY_TOO_LARGE']],
+    ['a body over the 100 KB limit (MAX_BODY_BYTES)', tooLarge(110_000), 413, ['REQUEST_ENTITY_TOO_LARGE']],
     [
       'a malformed token (the gateway itself)',
       json({ query: '{ me { id } }' }, { authorization: 'Bearer abc' }),
@@ -195,7 +195,12 @@ describe('error codes over HTTP', () => {
         ...query,
         headers: { 'content-type': 'application/json' },
       });
-      expect(await response.json()).toEqual({ data: { product: { id: 'mall-tea-set' } } });
+      // The gateway adds the estimated cost (demand control); nothing else.
+      const { extensions, ...rest } = (await response.json()) as { extensions?: unknown };
+      expect(rest).toEqual({ data: { product: { id: 'mall-tea-set' } } });
+      expect(url === stack.url ? Object.keys(extensions as object) : extensions).toEqual(
+        url === stack.url ? ['cost'] : undefined,
+      );
     }
   });
 });

@@ -1,0 +1,69 @@
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { viewerFromAuthorization } from '../auth/token';
+import type { RequestCounter } from './request-counter';
+
+export interface RequestLimits {
+  maxBodyBytes: number;
+  viewerRequestsPerMinute: number;
+  addressRequestsPerMinute: number;
+  authSecret: string;
+  counter: RequestCounter;
+}
+
+/** Health and readiness probes are never limited. */
+const probePaths = new Set(['/healthz', '/readiness']);
+
+/**
+ * HTTP-level limits before a body is read: its declared size (413; a POST must declare one, 411),
+ * then requests per minute per client address and per viewer (429 with Retry-After).
+ */
+export function useRequestLimits(limits: RequestLimits): GatewayPlugin {
+  return {
+    onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
+      if (probePaths.has(url.pathname)) return;
+      const refuse = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
+        endResponse(
+          new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+            status,
+            headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+          }),
+        );
+      if (request.method === 'POST') {
+        const declared = request.headers.get('content-length');
+        if (declared === null)
+          return refuse(411, 'LENGTH_REQUIRED', 'Send the body with a Content-Length header');
+        if (Number(declared) > limits.maxBodyBytes)
+          return refuse(
+            413,
+            'REQUEST_ENTITY_TOO_LARGE',
+            `The body is over the limit of ${limits.maxBodyBytes} bytes`,
+          );
+      }
+      const address = (serverContext as { req?: { socket?: { remoteAddress?: string } } }).req?.socket
+        ?.remoteAddress;
+      let viewerKey: string | undefined;
+      try {
+        const viewer = viewerFromAuthorization(limits.authSecret, request.headers.get('authorization'));
+        viewerKey = viewer && (viewer.partnerId ? `partner:${viewer.partnerId}` : `user:${viewer.userId}`);
+      } catch {
+        // A bad token is refused by useAuth with its own code.
+      }
+      const now = Date.now();
+      const checks: [string | undefined, number][] = [
+        [address && `ip:${address}`, limits.addressRequestsPerMinute],
+        [viewerKey, limits.viewerRequestsPerMinute],
+      ];
+      const pending = checks
+        .filter((check): check is [string, number] => check[0] !== undefined && check[1] > 0)
+        .map(async ([key, limit]) => (await limits.counter.hit(key, now)) > limit);
+      if (pending.length === 0) return;
+      return Promise.all(pending).then((over) => {
+        if (!over.some(Boolean)) return;
+        const retryAfterSeconds = Math.ceil((60_000 - (now % 60_000)) / 1000);
+        refuse(429, 'RATE_LIMITED', `Too many requests: retry in ${retryAfterSeconds} s`, {
+          'retry-after': String(retryAfterSeconds),
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,184 @@
+import http from 'node:http';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { type Stack, startStack, tokenFor } from '../support/stack';
+import { serverUri, uniqueDatabaseName } from '../support/test-database';
+
+interface Answer {
+  status: number;
+  codes: (string | undefined)[];
+  body: {
+    data?: unknown;
+    errors?: { extensions?: Record<string, unknown> }[];
+    extensions?: Record<string, unknown>;
+  };
+}
+
+/** A chain of n fragments, each spreading the next twice: 2^n fields once spread out, in ~45 bytes each. */
+function fragmentFanOut(n: number): string {
+  const fragments = Array.from(
+    { length: n },
+    (_, i) => `fragment F${i} on MallProduct { ${i < n - 1 ? `...F${i + 1} ...F${i + 1}` : 'id title'} }`,
+  );
+  return `query FanOut { products { ...F0 } } ${fragments.join(' ')}`;
+}
+
+/**
+ * Hostile operations against the running gateway: each is refused with a code before it costs the
+ * gateway or a subgraph anything, and an ordinary request still works afterwards.
+ */
+describe('operation limits at the gateway', () => {
+  let stack: Stack;
+  const alice = tokenFor('u_alice');
+
+  beforeAll(async () => {
+    stack = await startStack({
+      MONGODB_URI: serverUri(),
+      DATABASE_NAME: uniqueDatabaseName('limits'),
+      // Small enough to reach in a test; every other limit keeps its default.
+      RATE_LIMIT_VIEWER_PER_MINUTE: '40',
+    });
+  });
+  afterAll(async () => {
+    await stack?.[Symbol.asyncDispose]();
+  });
+
+  async function post(body: unknown, headers: Record<string, string> = {}, path = ''): Promise<Answer> {
+    const response = await fetch(stack.url + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const parsed = (await response.json()) as Answer['body'];
+    return {
+      status: response.status,
+      codes: (parsed.errors ?? []).map((error) => error.extensions?.code as string | undefined),
+      body: parsed,
+    };
+  }
+
+  test('a 1 KB fragment fan-out (2^30 fields) is refused before validation or any subgraph call', async () => {
+    const query = fragmentFanOut(30);
+    expect(query.length).toBeLessThan(1_500);
+    const answer = await post({ query });
+    expect(answer.codes).toEqual(['OPERATION_TOO_LARGE']);
+    // 2^30 fields of products' id and title, plus products itself: 2 x 2^29 + 1.
+    expect(answer.body.errors![0]!.extensions).toMatchObject({ limit: 1_500, actual: 2 ** 30 + 1 });
+    expect(answer.body.data).toBeUndefined();
+    // The same chain 10 deep (2^10 = 1,024 fields) is within the limit and runs.
+    const small = await post({ query: fragmentFanOut(10) });
+    expect(small.codes).toEqual([]);
+    expect((small.body.data as { products: unknown[] }).products.length).toBeGreaterThan(0);
+  });
+
+  test('over graphql-ws the same fan-out is refused with the same code, and the socket lives on', async () => {
+    const client = createClient({
+      url: stack.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${alice}` },
+      retryAttempts: 0,
+    });
+    try {
+      const chain = fragmentFanOut(30)
+        .replace('query FanOut { products { ...F0 } }', 'subscription FanOut { billUpdated { ...F0 } }')
+        .replaceAll('on MallProduct', 'on BillUpdate')
+        .replace('id title', 'cursor kind');
+      const refused = await new Promise<unknown>((resolve) => {
+        client.subscribe({ query: chain }, { next: () => {}, error: resolve, complete: () => resolve(null) });
+      });
+      expect((refused as { extensions?: { code?: string } }[])[0]!.extensions?.code).toBe(
+        'OPERATION_TOO_LARGE',
+      );
+      const answered = await new Promise<unknown>((resolve, reject) => {
+        client.subscribe(
+          { query: '{ products { id } }' },
+          { next: resolve, error: reject, complete: () => {} },
+        );
+      });
+      expect((answered as { data: { products: unknown[] } }).data.products.length).toBeGreaterThan(0);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  test('depth, aliases, directives and tokens each have their own code', async () => {
+    // __schema, types, fields, type, then 9 x ofType: 13 levels, over the 12 allowed.
+    const deep = `{ __schema { types { fields { type { ${'ofType { '.repeat(9)}name${' }'.repeat(9)} } } } } }`;
+    expect((await post({ query: deep })).codes).toEqual(['DEPTH_LIMIT_EXCEEDED']);
+    const aliases = Array.from({ length: 31 }, (_, i) => `a${i}: products(first: 1) { id }`).join(' ');
+    const aliased = await post({ query: `{ ${aliases} }` });
+    expect(aliased.codes).toEqual(['ALIAS_LIMIT_EXCEEDED']);
+    expect(aliased.body.errors![0]!.extensions).toMatchObject({ limit: 30, actual: 31 });
+    const directives = Array.from({ length: 51 }, () => '@include(if: true)').join(' ');
+    expect((await post({ query: `{ products { id ${directives} } }` })).codes).toEqual([
+      'DIRECTIVE_LIMIT_EXCEEDED',
+    ]);
+    // 4,001 tokens: braces and one field name 2,000 times over.
+    const tokens = `{ products { ${'id '.repeat(4_000)}} }`;
+    expect((await post({ query: tokens })).codes).toEqual(['OPERATION_TOO_LARGE']);
+  });
+
+  test('bodies: over the size limit 413, without a declared length 411, both before reading them', async () => {
+    const big = await post({ query: `{ products { id } }${' '.repeat(110_000)}` });
+    expect([big.status, big.codes]).toEqual([413, ['REQUEST_ENTITY_TOO_LARGE']]);
+    const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = http.request(stack.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      });
+      request.on('response', (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode!, body }));
+      });
+      request.on('error', reject);
+      request.end(JSON.stringify({ query: '{ products { id } }' }));
+    });
+    expect(chunked.status).toBe(411);
+    expect(JSON.parse(chunked.body).errors[0].extensions.code).toBe('LENGTH_REQUIRED');
+  });
+
+  test('responses carry the estimated cost (demand control)', async () => {
+    const answer = await post({ query: '{ products { id title } }' });
+    expect(answer.codes).toEqual([]);
+    expect(answer.body.extensions?.cost).toMatchObject({ estimated: expect.any(Number), max: 5_000 });
+  });
+
+  test('a bad token is refused on every spelling of the endpoint', async () => {
+    const { origin } = new URL(stack.url);
+    for (const path of ['/graphql', '/graphql/', '//graphql', '/graphql//']) {
+      const response = await fetch(origin + path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer forged' },
+        body: JSON.stringify({ query: '{ me { id } }' }),
+      });
+      expect([path, response.status]).toEqual([path, 401]);
+      await response.body?.cancel();
+    }
+  });
+
+  test('per-viewer rate limit: 429 with Retry-After past RATE_LIMIT_VIEWER_PER_MINUTE, other viewers unaffected', async () => {
+    const bob = tokenFor('u_bob');
+    const statuses: number[] = [];
+    let refused: Response | undefined;
+    // 85 requests within a minute: even if the minute turns over on the way, one of the two windows
+    // gets at least 43 of them, over the 40 allowed.
+    for (let i = 0; i < 85; i += 1) {
+      const response = await fetch(stack.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${bob}` },
+        body: JSON.stringify({ query: '{ me { id } }' }),
+      });
+      statuses.push(response.status);
+      if (response.status === 429 && !refused) refused = response;
+      else await response.body?.cancel();
+    }
+    expect(new Set(statuses)).toEqual(new Set([200, 429]));
+    expect(refused!.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(
+      ((await refused!.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code,
+    ).toBe('RATE_LIMITED');
+    // Alice is another viewer: her request goes through.
+    expect((await post({ query: '{ me { id } }' }, { authorization: `Bearer ${alice}` })).codes).toEqual([]);
+  });
+});
