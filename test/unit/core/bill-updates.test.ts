@@ -21,24 +21,30 @@ function updatesOf(steps: [string, LedgerCommand][]) {
   });
 }
 
+const buy = { channel: 'MALL', categories: ['HOME'], plan: 'FULL' } as const;
+
+/** A 1,000.00 line (statement day 5) and a 100.00 purchase, captured. */
+const openedAndBought: [string, LedgerCommand][] = [
+  ['2030-01-01', { type: 'OPEN', limitMinor: 100_000, statementDay: 5 }],
+  ['2030-01-02', { type: 'AUTHORIZE', authorizationId: 'a1', amountMinor: 10_000, request: buy }],
+  [
+    '2030-01-03',
+    {
+      type: 'CAPTURE',
+      authorizationId: 'a1',
+      authorizedMinor: 10_000,
+      captureMinor: 10_000,
+      plan: 'FULL',
+      orderId: 'o1',
+    },
+  ],
+];
+
 describe('bill updates: one per ledger entry that changes a bill or the line', () => {
   test('a purchase, its statement, going overdue, a penalty day; a refused purchase is no update', () => {
-    const buy = { channel: 'MALL', categories: ['HOME'], plan: 'FULL' } as const;
     expect(
       updatesOf([
-        ['2030-01-01', { type: 'OPEN', limitMinor: 100_000, statementDay: 5 }],
-        ['2030-01-02', { type: 'AUTHORIZE', authorizationId: 'a1', amountMinor: 10_000, request: buy }],
-        [
-          '2030-01-03',
-          {
-            type: 'CAPTURE',
-            authorizationId: 'a1',
-            authorizedMinor: 10_000,
-            captureMinor: 10_000,
-            plan: 'FULL',
-            orderId: 'o1',
-          },
-        ],
+        ...openedAndBought,
         // 1,000.00 limit, 100.00 used: 950.00 is more than the 900.00 available.
         ['2030-01-04', { type: 'AUTHORIZE', authorizationId: 'a2', amountMinor: 95_000, request: buy }],
         ['2030-01-05', { type: 'ISSUE_BILL', billId: 'b1', statementDate: '2030-01-05' }],
@@ -58,22 +64,9 @@ describe('bill updates: one per ledger entry that changes a bill or the line', (
   });
 
   test('a declined repayment and a due-soon reminder move no money but are updates about the owing bill', () => {
-    const buy = { channel: 'MALL', categories: ['HOME'], plan: 'FULL' } as const;
     expect(
       updatesOf([
-        ['2030-01-01', { type: 'OPEN', limitMinor: 100_000, statementDay: 5 }],
-        ['2030-01-02', { type: 'AUTHORIZE', authorizationId: 'a1', amountMinor: 10_000, request: buy }],
-        [
-          '2030-01-03',
-          {
-            type: 'CAPTURE',
-            authorizationId: 'a1',
-            authorizedMinor: 10_000,
-            captureMinor: 10_000,
-            plan: 'FULL',
-            orderId: 'o1',
-          },
-        ],
+        ...openedAndBought,
         ['2030-01-05', { type: 'ISSUE_BILL', billId: 'b1', statementDate: '2030-01-05' }],
         // Due 01-14: the reminder window opens 3 days before, on the 11th.
         ['2030-01-11', { type: 'REMIND_DUE_SOON', billId: 'b1' }],
