@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { oauthTokenPath, signOperatorToken, signPartnerToken, signUserToken } from './auth/token';
 import { loadConfig, subgraphNames } from './config';
+import { healthCheckPath } from './gateway/probe-paths';
 import { isLedgerNotice } from './ledger/ledger-notices';
 import { type RunningChild, startChild } from './runtime/child';
 import { demoPartners, demoUserId } from './seed/demo-data';
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
     console.log(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
     console.log(`gateway ready at ${gateways.map((running) => running.url).join(', ')}`);
     console.log(
-      `playground: open ${gateway.url} in a browser (health: ${gateway.url.replace('/graphql', '/healthz')})`,
+      `playground: open ${gateway.url} in a browser (health: ${new URL(healthCheckPath, gateway.url).href})`,
     );
     console.log(`demo user ${demoUserId} token (also prefilled in the playground):\n${demoToken}`);
     if (config.mode === 'local') {

@@ -1,5 +1,6 @@
 import { createGatewayRuntime, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { playgroundConfig } from './playground';
+import { healthCheckPath, readinessCheckPath } from './probe-paths';
 import { useAuth } from './use-auth';
 import { useErrorCodes } from './use-error-codes';
 import { useOAuthToken } from './use-oauth-token';
@@ -33,8 +34,8 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
   return createGatewayRuntime({
     supergraph: options.supergraphSdl,
     graphqlEndpoint,
-    healthCheckEndpoint: '/healthz',
-    readinessCheckEndpoint: '/readiness',
+    healthCheckEndpoint: healthCheckPath,
+    readinessCheckEndpoint: readinessCheckPath,
     landingPage: false,
     logging: 'warn',
     ...playgroundConfig({

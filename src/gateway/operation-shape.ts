@@ -80,7 +80,7 @@ export function operationShape(document: DocumentNode, operationName?: string | 
     return { depth, fields, aliases };
   };
 
-  // The operation that will run; without a name, the largest, so a document cannot hide one.
+  // The operation that will run; without a name, all of them together (more than one cannot run).
   const chosen = operations.filter((operation) => !operationName || operation.name?.value === operationName);
   const shapes = chosen.map((operation) => setShape(operation.selectionSet));
   return {

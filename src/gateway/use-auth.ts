@@ -1,5 +1,8 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { InvalidTokenError, oauthTokenPath, viewerFromAuthorization } from '../auth/token';
+import { InvalidTokenError, oauthTokenPath } from '../auth/token';
+import { jsonRefusal } from './json-refusal';
+import { probePaths } from './probe-paths';
+import { requestViewer } from './request-viewer';
 
 /**
  * Rejects a request whose bearer token is malformed, forged or expired before any subgraph is called.
@@ -11,19 +14,14 @@ export function useAuth(options: { authSecret: string }): GatewayPlugin {
     onRequest({ request, url, endResponse, fetchAPI }) {
       // Every path but the token endpoint and the probes: whatever spelling of /graphql a router
       // accepts (`/graphql/`, `//graphql`), a bad bearer token is refused the same way.
-      if (url.pathname === oauthTokenPath || url.pathname === '/healthz' || url.pathname === '/readiness')
-        return;
+      if (url.pathname === oauthTokenPath || probePaths.has(url.pathname)) return;
       try {
-        viewerFromAuthorization(options.authSecret, request.headers.get('authorization'));
+        requestViewer(options.authSecret, request);
       } catch (error) {
         if (!(error instanceof InvalidTokenError)) throw error;
-        const body = {
-          errors: [{ message: `Invalid token: ${error.message}`, extensions: { code: 'UNAUTHENTICATED' } }],
-        };
         endResponse(
-          new fetchAPI.Response(JSON.stringify(body), {
-            status: 401,
-            headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' },
+          jsonRefusal(fetchAPI, 401, 'UNAUTHENTICATED', `Invalid token: ${error.message}`, {
+            'www-authenticate': 'Bearer',
           }),
         );
       }

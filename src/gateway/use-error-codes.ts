@@ -7,6 +7,7 @@ import {
   GraphQLError,
   type GraphQLErrorExtensions,
 } from 'graphql';
+import { jsonRefusal } from './json-refusal';
 
 /** Bodyless refusals of the HTTP layer, with what the client should change. */
 const emptyRefusals: Record<number, string> = {
@@ -52,10 +53,9 @@ export function useErrorCodes(options: { graphqlEndpoint: string }): GatewayPlug
       if (response.status < 400 || response.status >= 500 || response.body !== null) return;
       if (new URL(request.url).pathname !== options.graphqlEndpoint) return;
       const message = emptyRefusals[response.status] ?? response.statusText;
-      const headers = new fetchAPI.Headers(response.headers);
-      headers.set('content-type', 'application/json; charset=utf-8');
-      const body = JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
-      setResponse(new fetchAPI.Response(body, { status: response.status, headers }));
+      setResponse(
+        jsonRefusal(fetchAPI, response.status, 'BAD_REQUEST', message, Object.fromEntries(response.headers)),
+      );
     },
   };
 }

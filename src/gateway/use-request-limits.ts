@@ -1,6 +1,8 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { viewerFromAuthorization } from '../auth/token';
+import { jsonRefusal } from './json-refusal';
+import { probePaths } from './probe-paths';
 import type { RequestCounter } from './request-counter';
+import { requestViewer } from './request-viewer';
 
 export interface RequestLimits {
   maxBodyBytes: number;
@@ -10,9 +12,6 @@ export interface RequestLimits {
   counter: RequestCounter;
 }
 
-/** Health and readiness probes are never limited. */
-const probePaths = new Set(['/healthz', '/readiness']);
-
 /**
  * HTTP-level limits before a body is read: its declared size (413; a POST must declare one, 411),
  * then requests per minute per client address and per viewer (429 with Retry-After).
@@ -21,13 +20,8 @@ export function useRequestLimits(limits: RequestLimits): GatewayPlugin {
   return {
     onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       if (probePaths.has(url.pathname)) return;
-      const refuse = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
-        endResponse(
-          new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
-            status,
-            headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
-          }),
-        );
+      const refuse = (status: number, code: string, message: string, headers?: Record<string, string>) =>
+        endResponse(jsonRefusal(fetchAPI, status, code, message, headers));
       if (request.method === 'POST') {
         const declared = request.headers.get('content-length');
         if (declared === null)
@@ -43,7 +37,7 @@ export function useRequestLimits(limits: RequestLimits): GatewayPlugin {
         ?.remoteAddress;
       let viewerKey: string | undefined;
       try {
-        const viewer = viewerFromAuthorization(limits.authSecret, request.headers.get('authorization'));
+        const viewer = requestViewer(limits.authSecret, request);
         viewerKey = viewer && (viewer.partnerId ? `partner:${viewer.partnerId}` : `user:${viewer.userId}`);
       } catch {
         // A bad token is refused by useAuth with its own code.

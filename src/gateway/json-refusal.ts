@@ -1,0 +1,15 @@
+type FetchAPI = { Response: typeof Response };
+
+/** A refusal the gateway answers itself, before GraphQL runs: one coded error, as JSON. */
+export function jsonRefusal(
+  fetchAPI: FetchAPI,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
+  return new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+    status,
+    headers: { ...headers, 'content-type': 'application/json; charset=utf-8' },
+  });
+}
