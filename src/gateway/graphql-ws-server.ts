@@ -74,8 +74,11 @@ export function serveGraphqlWs(
         try {
           document = parse(payload.query);
         } catch (error) {
-          // The operation limits refuse here too, with their own codes.
-          if (error instanceof GraphQLError && typeof error.extensions.code === 'string') return [error];
+          // The operation limits refuse here too, with their own codes (without Yoga's HTTP status).
+          if (error instanceof GraphQLError && typeof error.extensions.code === 'string') {
+            const { code, http: _status, ...details } = error.extensions;
+            return [codedGraphQLError(error.message, code, details)];
+          }
           return [codedGraphQLError((error as Error).message, 'GRAPHQL_PARSE_FAILED')];
         }
         const errors = validate(schema, document);

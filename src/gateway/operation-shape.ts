@@ -8,7 +8,7 @@ import {
 
 /** How big an operation is once its fragments are spread out. */
 export interface OperationShape {
-  /** Deepest field nesting (a root field is depth 1). */
+  /** Deepest field nesting (a root field is depth 1), introspection left out. */
   depth: number;
   /** Fields selected, each fragment counted as often as it is spread. */
   fields: number;
@@ -23,6 +23,8 @@ interface SetShape {
   fields: number;
   aliases: number;
 }
+
+const introspectionRoots = new Set(['__schema', '__type']);
 
 const empty: SetShape = { depth: 0, fields: 0, aliases: 0 };
 
@@ -68,7 +70,9 @@ export function operationShape(document: DocumentNode, operationName?: string | 
             ? setShape(selection.selectionSet)
             : fragmentShape(selection.name.value);
       if (selection.kind === Kind.FIELD) {
-        depth = Math.max(depth, inner.depth + 1);
+        // Introspection nests `ofType` deeply but reads only the gateway's own schema: its depth is
+        // not counted (its fields and aliases are), so tools' standard introspection query runs.
+        if (!introspectionRoots.has(selection.name.value)) depth = Math.max(depth, inner.depth + 1);
         fields += inner.fields + 1;
         aliases += inner.aliases + (selection.alias ? 1 : 0);
       } else {
