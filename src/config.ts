@@ -36,6 +36,7 @@ export interface GatewayLimits {
   maxTokens: number;
   maxDepth: number;
   maxAliases: number;
+  /** Fields once fragments are spread out: what a fragment fan-out multiplies. */
   maxFields: number;
   maxDirectives: number;
   /** Demand control: the estimated cost of an operation (lists count as `listSize` items). */
@@ -52,51 +53,63 @@ export interface GatewayLimits {
 
 const devAuthSecret = 'creditgraph-local-dev-secret-change-me';
 
-function intFromEnv(name: string, fallback: number, max = 65535, what = 'a port number'): number {
-  const raw = process.env[name];
+function intFromEnv(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  { min = 0, max = 65535, what = 'a port number' }: { min?: number; max?: number; what?: string } = {},
+): number {
+  const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > max) {
+  if (!Number.isInteger(value) || value < min || value > max) {
     throw new Error(`${name} must be ${what}, got "${raw}"`);
   }
   return value;
 }
 
-function atLeastOne(name: string, fallback: number): number {
-  return Math.max(1, intFromEnv(name, fallback, 1_000_000_000, 'a positive integer'));
-}
+const positive = { min: 1, max: 1_000_000_000, what: 'a positive integer' };
+const count = { max: 1_000_000_000, what: 'a count' };
+const countOrOff = { max: 1_000_000_000, what: 'a count (0 = off)' };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const mode: AppMode = env.APP_MODE === 'production' ? 'production' : 'local';
   const authSecret = env.AUTH_SECRET ?? (mode === 'production' ? '' : devAuthSecret);
   if (authSecret.length < 16) throw new Error('AUTH_SECRET must be set (16+ characters) in production mode');
-  const gatewayPort = intFromEnv('PORT', 4000);
+  const gatewayPort = intFromEnv(env, 'PORT', 4000);
   return {
     mode,
     gatewayPort,
-    subgraphBasePort: intFromEnv('SUBGRAPH_BASE_PORT', gatewayPort === 0 ? 0 : gatewayPort + 1),
+    subgraphBasePort: intFromEnv(env, 'SUBGRAPH_BASE_PORT', gatewayPort === 0 ? 0 : gatewayPort + 1),
     dataDir: path.resolve(env.DATA_DIR ?? path.join(projectRoot, '.data')),
     mongodbUri: env.MONGODB_URI || undefined,
     databaseName: env.DATABASE_NAME ?? 'creditgraph',
     authSecret,
     redisUrl: env.REDIS_URL || undefined,
     billUpdatesPollMs:
-      intFromEnv('BILL_UPDATES_POLL_MS', 2_000, 3_600_000, 'milliseconds (0-3600000)') || 2_000,
-    gatewayProcesses: Math.max(1, intFromEnv('GATEWAY_PROCESSES', 1, 16, 'a count (1-16)')),
-    gatewaySemiSpaceMb: Math.max(1, intFromEnv('GATEWAY_SEMI_SPACE_MB', 2, 256, 'megabytes (1-256)')),
+      intFromEnv(env, 'BILL_UPDATES_POLL_MS', 2_000, { max: 3_600_000, what: 'milliseconds (0-3600000)' }) ||
+      2_000,
+    gatewayProcesses: Math.max(
+      1,
+      intFromEnv(env, 'GATEWAY_PROCESSES', 1, { max: 16, what: 'a count (1-16)' }),
+    ),
+    gatewaySemiSpaceMb: Math.max(
+      1,
+      intFromEnv(env, 'GATEWAY_SEMI_SPACE_MB', 2, { max: 256, what: 'megabytes (1-256)' }),
+    ),
     limits: {
-      maxTokens: atLeastOne('MAX_TOKENS', 4_000),
-      maxDepth: atLeastOne('MAX_DEPTH', 12),
-      maxAliases: intFromEnv('MAX_ALIASES', 30, 1_000_000, 'a count'),
-      maxFields: atLeastOne('MAX_FIELDS', 1_500),
-      maxDirectives: intFromEnv('MAX_DIRECTIVES', 50, 1_000_000, 'a count'),
-      maxCost: atLeastOne('MAX_COST', 5_000),
-      listSize: atLeastOne('COST_LIST_SIZE', 20),
-      maxBodyBytes: atLeastOne('MAX_BODY_BYTES', 102_400),
-      viewerRequestsPerMinute: intFromEnv('RATE_LIMIT_VIEWER_PER_MINUTE', 1_200, 1_000_000_000, 'a count'),
-      addressRequestsPerMinute: intFromEnv('RATE_LIMIT_ADDRESS_PER_MINUTE', 6_000, 1_000_000_000, 'a count'),
-      upstreamTimeoutMs: atLeastOne('UPSTREAM_TIMEOUT_MS', 10_000),
-      requestTimeoutMs: atLeastOne('REQUEST_TIMEOUT_MS', 30_000),
+      maxTokens: intFromEnv(env, 'MAX_TOKENS', 4_000, positive),
+      maxDepth: intFromEnv(env, 'MAX_DEPTH', 12, positive),
+      maxAliases: intFromEnv(env, 'MAX_ALIASES', 30, count),
+      maxFields: intFromEnv(env, 'MAX_FIELDS', 1_500, positive),
+      maxDirectives: intFromEnv(env, 'MAX_DIRECTIVES', 50, count),
+      maxCost: intFromEnv(env, 'MAX_COST', 5_000, positive),
+      listSize: intFromEnv(env, 'COST_LIST_SIZE', 20, positive),
+      maxBodyBytes: intFromEnv(env, 'MAX_BODY_BYTES', 102_400, positive),
+      viewerRequestsPerMinute: intFromEnv(env, 'RATE_LIMIT_VIEWER_PER_MINUTE', 1_200, countOrOff),
+      addressRequestsPerMinute: intFromEnv(env, 'RATE_LIMIT_ADDRESS_PER_MINUTE', 6_000, countOrOff),
+      upstreamTimeoutMs: intFromEnv(env, 'UPSTREAM_TIMEOUT_MS', 10_000, positive),
+      requestTimeoutMs: intFromEnv(env, 'REQUEST_TIMEOUT_MS', 30_000, positive),
     },
   };
 }

@@ -1,4 +1,10 @@
-import { GraphQLError } from 'graphql';
+import {
+  type ExecutionArgs,
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  type GraphQLErrorExtensions,
+} from 'graphql';
 
 /** Stable codes clients can switch on; resolvers surface them as GraphQL `extensions.code`. */
 export type ErrorCode =
@@ -31,4 +37,27 @@ export function codedGraphQLError(
   details: Record<string, unknown> = {},
 ): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...details } });
+}
+
+/**
+ * Variables that do not fit the operation's definitions, each as a BAD_USER_INPUT error (graphql-js
+ * refuses them with no code); undefined when they fit.
+ */
+export function variableRefusals(
+  args: Pick<ExecutionArgs, 'schema' | 'document' | 'operationName' | 'variableValues'>,
+  extensions: GraphQLErrorExtensions = {},
+): GraphQLError[] | undefined {
+  const operation = getOperationAST(args.document, args.operationName);
+  if (!operation?.variableDefinitions?.length) return undefined;
+  const { errors } = getVariableValues(args.schema, operation.variableDefinitions, args.variableValues ?? {});
+  return errors?.map(
+    (error) =>
+      new GraphQLError(error.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        originalError: error.originalError,
+        extensions: { ...error.extensions, code: 'BAD_USER_INPUT', ...extensions },
+      }),
+  );
 }

@@ -4,13 +4,14 @@ import {
   Kind,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  visit,
 } from 'graphql';
 
 /** How big an operation is once its fragments are spread out. */
 export interface OperationShape {
   /** Deepest field nesting (a root field is depth 1), introspection left out. */
   depth: number;
-  /** Fields selected, each fragment counted as often as it is spread. */
+  /** Fields selected, each fragment counted as often as it is spread (of the largest operation). */
   fields: number;
   /** Aliased fields, counted the same way. */
   aliases: number;
@@ -29,12 +30,13 @@ const introspectionRoots = new Set(['__schema', '__type']);
 const empty: SetShape = { depth: 0, fields: 0, aliases: 0 };
 
 /**
- * The expanded shape of the chosen operation, in time linear in the document: each fragment is
- * measured once and multiplied where it is spread, so a chain of fragments that each spread the
- * next twice is counted (2^n fields) without being walked 2^n times. A fragment cycle counts as
+ * The expanded shape of a document's largest operation, in time linear in the document: each
+ * fragment is measured once and multiplied where it is spread, so a chain of fragments that each
+ * spread the next twice is counted (2^n fields) without being walked 2^n times. Every operation
+ * counts, whichever one a request names: validation walks them all. A fragment cycle counts as
  * empty here; validation refuses it afterwards.
  */
-export function operationShape(document: DocumentNode, operationName?: string | null): OperationShape {
+export function operationShape(document: DocumentNode): OperationShape {
   const fragments = new Map<string, FragmentDefinitionNode>();
   const operations: OperationDefinitionNode[] = [];
   for (const definition of document.definitions) {
@@ -84,29 +86,13 @@ export function operationShape(document: DocumentNode, operationName?: string | 
     return { depth, fields, aliases };
   };
 
-  // The operation that will run; without a name, all of them together (more than one cannot run).
-  const chosen = operations.filter((operation) => !operationName || operation.name?.value === operationName);
-  const shapes = chosen.map((operation) => setShape(operation.selectionSet));
+  const shapes = operations.map((operation) => setShape(operation.selectionSet));
+  let directives = 0;
+  visit(document, { Directive: () => void (directives += 1) });
   return {
     depth: Math.max(0, ...shapes.map((shape) => shape.depth)),
-    fields: shapes.reduce((sum, shape) => sum + shape.fields, 0),
-    aliases: shapes.reduce((sum, shape) => sum + shape.aliases, 0),
-    directives: countDirectives(document),
+    fields: Math.max(0, ...shapes.map((shape) => shape.fields)),
+    aliases: Math.max(0, ...shapes.map((shape) => shape.aliases)),
+    directives,
   };
-}
-
-function countDirectives(node: unknown): number {
-  // Iterative: a deeply nested document must not overflow the stack here.
-  let count = 0;
-  const stack: unknown[] = [node];
-  while (stack.length > 0) {
-    const current = stack.pop();
-    if (Array.isArray(current)) {
-      for (const item of current) stack.push(item);
-    } else if (current && typeof current === 'object') {
-      if ((current as { kind?: unknown }).kind === Kind.DIRECTIVE) count += 1;
-      for (const [key, value] of Object.entries(current)) if (key !== 'loc') stack.push(value);
-    }
-  }
-  return count;
 }

@@ -1,12 +1,7 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { isAsyncIterable } from '@graphql-tools/utils';
-import {
-  type ExecutionResult,
-  getOperationAST,
-  getVariableValues,
-  GraphQLError,
-  type GraphQLErrorExtensions,
-} from 'graphql';
+import { type ExecutionResult, GraphQLError, type GraphQLErrorExtensions } from 'graphql';
+import { variableRefusals } from '../errors';
 import { jsonRefusal } from './json-refusal';
 
 /** Bodyless refusals of the HTTP layer, with what the client should change. */
@@ -28,21 +23,8 @@ export function useErrorCodes(options: { graphqlEndpoint: string }): GatewayPlug
       }
     },
     onExecute({ args, setResultAndStopExecution }) {
-      // The executor refuses such variables the same way, but without a code.
-      const operation = getOperationAST(args.document, args.operationName);
-      if (!operation?.variableDefinitions?.length) return;
-      const { errors } = getVariableValues(
-        args.schema,
-        operation.variableDefinitions,
-        args.variableValues ?? {},
-      );
-      if (errors) {
-        setResultAndStopExecution({
-          errors: errors.map((error) =>
-            withExtensions(error, { code: 'BAD_USER_INPUT', http: { status: 400 } }),
-          ),
-        });
-      }
+      const errors = variableRefusals(args, { http: { status: 400 } });
+      if (errors) setResultAndStopExecution({ errors });
     },
     onResultProcess({ result, setResult }) {
       if (isAsyncIterable(result)) return; // no subscriptions or @defer here

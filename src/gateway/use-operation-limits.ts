@@ -1,16 +1,13 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { type DocumentNode, GraphQLError, parse } from 'graphql';
+import type { GatewayLimits } from '../config';
 import { codedGraphQLError } from '../errors';
 import { operationShape } from './operation-shape';
 
-export interface OperationLimits {
-  maxTokens: number;
-  maxDepth: number;
-  maxAliases: number;
-  /** Fields once fragments are spread out: what a fragment fan-out multiplies. */
-  maxFields: number;
-  maxDirectives: number;
-}
+export type OperationLimits = Pick<
+  GatewayLimits,
+  'maxTokens' | 'maxDepth' | 'maxAliases' | 'maxFields' | 'maxDirectives'
+>;
 
 /**
  * Refuses an operation that is too big right after it is parsed, before validation, planning or any
@@ -20,7 +17,7 @@ export interface OperationLimits {
 export function useOperationLimits(limits: OperationLimits): GatewayPlugin {
   const refusals = new WeakMap<DocumentNode, GraphQLError | null>();
   return {
-    onParse({ setParseFn, context }) {
+    onParse({ setParseFn }) {
       setParseFn((source, options) => {
         try {
           return parse(source, { ...options, maxTokens: limits.maxTokens });
@@ -33,13 +30,12 @@ export function useOperationLimits(limits: OperationLimits): GatewayPlugin {
           throw error;
         }
       });
-      const operationName = (context as { params?: { operationName?: string | null } }).params?.operationName;
       return ({ result, replaceParseResult }) => {
         if (!result || result instanceof Error) return;
         const document = result as DocumentNode;
         let refusal = refusals.get(document);
         if (refusal === undefined) {
-          refusal = refusalOf(document, operationName, limits);
+          refusal = refusalOf(document, limits);
           refusals.set(document, refusal);
         }
         if (refusal) replaceParseResult(refusal);
@@ -48,12 +44,9 @@ export function useOperationLimits(limits: OperationLimits): GatewayPlugin {
   };
 }
 
-function refusalOf(
-  document: DocumentNode,
-  operationName: string | null | undefined,
-  limits: OperationLimits,
-): GraphQLError | null {
-  const shape = operationShape(document, operationName);
+/** Depends on the document alone (not on the operation a request names), so it is cached per document. */
+function refusalOf(document: DocumentNode, limits: OperationLimits): GraphQLError | null {
+  const shape = operationShape(document);
   const over = (what: string, value: number, limit: number, code: string) =>
     codedGraphQLError(`The operation has ${what} ${value}, over the limit of ${limit}`, code, {
       limit,

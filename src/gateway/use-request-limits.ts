@@ -1,16 +1,14 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import type { GatewayLimits } from '../config';
 import { jsonRefusal } from './json-refusal';
 import { probePaths } from './probe-paths';
 import type { RequestCounter } from './request-counter';
 import { requestViewer } from './request-viewer';
 
-export interface RequestLimits {
-  maxBodyBytes: number;
-  viewerRequestsPerMinute: number;
-  addressRequestsPerMinute: number;
-  authSecret: string;
-  counter: RequestCounter;
-}
+export type RequestLimits = Pick<
+  GatewayLimits,
+  'maxBodyBytes' | 'viewerRequestsPerMinute' | 'addressRequestsPerMinute'
+> & { authSecret: string; counter: RequestCounter };
 
 /**
  * HTTP-level limits before a body is read: its declared size (413; a POST must declare one, 411),
@@ -35,29 +33,32 @@ export function useRequestLimits(limits: RequestLimits): GatewayPlugin {
       }
       const address = (serverContext as { req?: { socket?: { remoteAddress?: string } } }).req?.socket
         ?.remoteAddress;
-      let viewerKey: string | undefined;
+      let viewer;
       try {
-        const viewer = requestViewer(limits.authSecret, request);
-        viewerKey = viewer && (viewer.partnerId ? `partner:${viewer.partnerId}` : `user:${viewer.userId}`);
+        viewer = requestViewer(limits.authSecret, request);
       } catch {
         // A bad token is refused by useAuth with its own code.
       }
+      const checks = (
+        [
+          [address && `ip:${address}`, limits.addressRequestsPerMinute],
+          [viewer && `viewer:${viewer.userId}`, limits.viewerRequestsPerMinute],
+        ] as const
+      ).filter((check): check is [string, number] => Boolean(check[0]) && check[1] > 0);
+      if (checks.length === 0) return;
       const now = Date.now();
-      const checks: [string | undefined, number][] = [
-        [address && `ip:${address}`, limits.addressRequestsPerMinute],
-        [viewerKey, limits.viewerRequestsPerMinute],
-      ];
-      const pending = checks
-        .filter((check): check is [string, number] => check[0] !== undefined && check[1] > 0)
-        .map(async ([key, limit]) => (await limits.counter.hit(key, now)) > limit);
-      if (pending.length === 0) return;
-      return Promise.all(pending).then((over) => {
-        if (!over.some(Boolean)) return;
-        const retryAfterSeconds = Math.ceil((60_000 - (now % 60_000)) / 1000);
-        refuse(429, 'RATE_LIMITED', `Too many requests: retry in ${retryAfterSeconds} s`, {
-          'retry-after': String(retryAfterSeconds),
+      return limits.counter
+        .hit(
+          checks.map(([key]) => key),
+          now,
+        )
+        .then((counts) => {
+          if (!counts.some((count, index) => count > checks[index]![1])) return;
+          const retryAfterSeconds = Math.ceil((60_000 - (now % 60_000)) / 1000);
+          refuse(429, 'RATE_LIMITED', `Too many requests: retry in ${retryAfterSeconds} s`, {
+            'retry-after': String(retryAfterSeconds),
+          });
         });
-      });
     },
   };
 }

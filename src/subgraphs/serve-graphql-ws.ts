@@ -31,7 +31,9 @@ export function serveGraphqlWs<TContext>(
         try {
           contextValue = await context(typeof authorization === 'string' ? authorization : undefined);
         } catch (error) {
-          if (error instanceof GraphQLError) return [codedGraphQLError(error.message, 'UNAUTHENTICATED')];
+          // The token check's own refusal, with its code (its HTTP status means nothing here).
+          if (error instanceof GraphQLError && typeof error.extensions.code === 'string')
+            return [codedGraphQLError(error.message, error.extensions.code)];
           // Anything else fails this subscription only: a throw here would close the shared socket.
           console.error(error);
           return [codedGraphQLError('Internal server error', 'INTERNAL_SERVER_ERROR')];

@@ -9,7 +9,7 @@ import {
   subscribe,
   validate,
 } from 'graphql';
-import { codedGraphQLError } from '../errors';
+import { codedGraphQLError, variableRefusals } from '../errors';
 import { formatSubgraphError } from './common/to-graphql-error';
 
 /** Documents kept parsed and validated: a gateway sends the same few for thousands of subscriptions. */
@@ -60,6 +60,8 @@ export function subscriptionChecker(
 export async function startSubscription(
   args: ExecutionArgs,
 ): Promise<ExecutionResult | AsyncIterableIterator<ExecutionResult>> {
+  const refusals = variableRefusals(args);
+  if (refusals) return { errors: refusals };
   try {
     const result = await subscribe(args);
     return Symbol.asyncIterator in result ? endingWithResult(result) : result;
@@ -100,10 +102,7 @@ function endingWithResult(stream: AsyncGenerator<ExecutionResult>): AsyncIterabl
   return iterator;
 }
 
-/**
- * A result as it leaves a subgraph: every error with its `extensions.code`. graphql-js refuses
- * variables that do not fit with errors of no code and no path: BAD_USER_INPUT, as over HTTP.
- */
+/** A result as it leaves a subgraph: every error with its `extensions.code`. */
 export function formatted(result: ExecutionResult): object {
   if (!result.errors) return result;
   return {
@@ -115,9 +114,13 @@ export function formatted(result: ExecutionResult): object {
           error,
         );
       const json = (error as GraphQLError).toJSON();
-      if (!error.path && error instanceof GraphQLError && json.extensions?.code === undefined)
-        return { ...json, extensions: { ...json.extensions, code: 'BAD_USER_INPUT' } };
-      return formatSubgraphError(json, error);
+      // Refusals made here carry their codes; anything else without one is unexpected.
+      return formatSubgraphError(
+        json.extensions?.code === undefined
+          ? { ...json, extensions: { ...json.extensions, code: 'INTERNAL_SERVER_ERROR' } }
+          : json,
+        error,
+      );
     }),
   };
 }

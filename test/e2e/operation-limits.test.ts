@@ -72,6 +72,17 @@ describe('operation limits at the gateway', () => {
     expect((small.body.data as { products: unknown[] }).products.length).toBeGreaterThan(0);
   });
 
+  test('a small operation beside a big one in the same document does not open the way for the big one', async () => {
+    // The document is parsed once and cached; naming the small operation first must not let the
+    // big one through on the next request.
+    const aliases = Array.from({ length: 40 }, (_, i) => `a${i}: products(first: 1) { id }`).join(' ');
+    const query = `query Small { __typename } query Big { ${aliases} }`;
+    for (const operationName of ['Small', 'Big']) {
+      const answer = await post({ query, operationName });
+      expect([operationName, answer.codes]).toEqual([operationName, ['ALIAS_LIMIT_EXCEEDED']]);
+    }
+  });
+
   test('over graphql-ws the same fan-out is refused with the same code, and the socket lives on', async () => {
     const client = createClient({
       url: stack.url.replace(/^http/, 'ws'),

@@ -1,6 +1,8 @@
 import { createDueJobs } from '../../src/app/billing/due-jobs.service';
 import type { NotificationSender } from '../../src/app/billing/outbox.service';
 import type { PaymentRail } from '../../src/app/repayment/payment-rail';
+import { requestHash } from '../../src/app/common/request-hash';
+import { LedgerWriter } from '../../src/ledger/ledger-writer';
 import type { NotificationDoc } from '../../src/storage/models/notification.model';
 import { testDatabase } from '../support/test-database';
 import { operator, world } from '../support/world';
@@ -49,6 +51,30 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     expect(bill).toMatchObject({ status: 'PAID', owedMinor: 0, paid: { FULL_PAY_PRINCIPAL: 29_900 } });
     const [line] = await t.repos.creditLines.findByIds(['cl_alice']);
     expect(line).toMatchObject({ usedMinor: 0 });
+  });
+
+  test('a reminder whose notice was lost (a crash after its ledger entry) is sent by the next run', async () => {
+    const { t, w, runAt, sent } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    // The jobs of the 12th got as far as the reminder's entry, then died before its notice.
+    await w.at('2030-04-12T04:00:00Z');
+    const billId = 'cl_alice:2030-04-05';
+    const outcome = await new LedgerWriter(t.repos).append({
+      lineId: 'cl_alice',
+      command: { type: 'REMIND_DUE_SOON', billId },
+      key: `due-soon:${billId}`,
+      requestHash: requestHash({ key: `due-soon:${billId}` }),
+      now: new Date('2030-04-12T04:00:00Z'),
+    });
+    expect(outcome.status).toBe('APPLIED');
+    // The next run writes no second entry, but the notice goes out, once.
+    expect(await runAt('2030-04-12T05:00:00Z', approvingRail)).toMatchObject({
+      remindersSent: 0,
+      notificationsSent: 1,
+    });
+    expect(await runAt('2030-04-13T04:00:00Z', approvingRail)).toMatchObject({ notificationsSent: 0 });
+    expect(sent.map((n) => n.kind)).toEqual(['STATEMENT_ISSUED', 'DUE_SOON']);
   });
 
   test('a declined auto-debit changes no balance, says so, and the bill goes overdue the next day', async () => {

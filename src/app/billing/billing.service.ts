@@ -93,18 +93,22 @@ export class BillingService {
       }
       for (const bill of line.state!.bills) {
         if (!isDueSoonReminderDue(bill, today)) continue;
-        // The reminder is a ledger entry (a bill update for subscribers); the notice follows it.
+        // The reminder is a ledger entry (a bill update for subscribers); its notice follows below.
         const outcome = await this.append(
           line,
           { type: 'REMIND_DUE_SOON', billId: bill.billId },
-          `due-soon:${bill.billId}`,
+          dueSoonKey(bill.billId),
           now,
         );
         line = advanced(line, outcome);
-        if (outcome.status !== 'APPLIED' && outcome.status !== 'REPLAYED') continue;
         if (outcome.status === 'APPLIED') report.remindersSent += 1;
+      }
+      // Every reminded bill still before its due day gets its notice (idempotent per bill), so a
+      // crash between the entry and the notice is mended by the next run.
+      for (const bill of line.state!.bills) {
+        if (!bill.dueSoonRemindedOn || bill.overdue || today > bill.dueDate) continue;
         await this.outbox.record(
-          `due-soon:${bill.billId}`,
+          dueSoonKey(bill.billId),
           line.userId,
           'DUE_SOON',
           `Your bill is due ${bill.dueDate}: pay at least ${formatMinor(remainingMinimumMinor(bill))} CNY to stay current`,
@@ -142,6 +146,9 @@ export class BillingService {
     });
   }
 }
+
+/** One reminder per bill: the ledger entry's key and its notice's id. */
+const dueSoonKey = (billId: string) => `due-soon:${billId}`;
 
 /** The line as the append left it, so the next step starts from there without a read. */
 function advanced(line: CreditLineDoc, outcome: AppendOutcome): CreditLineDoc {

@@ -1,3 +1,4 @@
+import type { LedgerCommand } from '../../core/ledger/commands';
 import { createHash } from 'node:crypto';
 import type { Viewer } from '../../auth/token';
 import { formatMinor } from '../../core/money';
@@ -162,17 +163,11 @@ export class RepaymentService {
     if (result.status === 'PENDING') return { repayment, userErrors: [] };
     if (result.status === 'FAILED') {
       // The decline is an entry (a bill update for the customer's apps) before the repayment is final.
-      await this.ledger.append({
-        lineId: repayment.lineId,
-        command: {
-          type: 'DECLINE_REPAYMENT',
-          repaymentId: repayment._id,
-          amountMinor: repayment.amountMinor,
-          reason: result.reason,
-        },
-        key: `repay-declined:${repayment._id}`,
-        requestHash: requestHash({ declined: repayment._id, amountMinor: repayment.amountMinor }),
-        now: await this.clock.now(),
+      await this.appendOutcome(repayment, 'repay-declined', {
+        type: 'DECLINE_REPAYMENT',
+        repaymentId: repayment._id,
+        amountMinor: repayment.amountMinor,
+        reason: result.reason,
       });
       await this.repos.repayments.setStatus(repayment._id, 'FAILED', result.reason);
       return {
@@ -180,20 +175,29 @@ export class RepaymentService {
         userErrors: [declined(result.reason)],
       };
     }
-    await this.ledger.append({
-      lineId: repayment.lineId,
-      command: {
-        type: 'REPAY',
-        repaymentId: repayment._id,
-        amountMinor: repayment.amountMinor,
-        payOffPlanIds: repayment.payOffPlanIds ?? [],
-      },
-      key: `repay:${repayment._id}`,
-      requestHash: requestHash({ repay: repayment._id, amountMinor: repayment.amountMinor }),
-      now: await this.clock.now(),
+    await this.appendOutcome(repayment, 'repay', {
+      type: 'REPAY',
+      repaymentId: repayment._id,
+      amountMinor: repayment.amountMinor,
+      payOffPlanIds: repayment.payOffPlanIds ?? [],
     });
     await this.repos.repayments.setStatus(repayment._id, 'SUCCEEDED', null);
     return { repayment: { ...repayment, status: 'SUCCEEDED' }, userErrors: [] };
+  }
+
+  /** The rail's answer as a ledger entry, once per repayment and outcome (a retry replays it). */
+  private async appendOutcome(
+    repayment: RepaymentDoc,
+    keyPrefix: 'repay' | 'repay-declined',
+    command: LedgerCommand,
+  ): Promise<void> {
+    await this.ledger.append({
+      lineId: repayment.lineId,
+      command,
+      key: `${keyPrefix}:${repayment._id}`,
+      requestHash: requestHash({ [keyPrefix]: repayment._id, amountMinor: repayment.amountMinor }),
+      now: await this.clock.now(),
+    });
   }
 
   /**
