@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.data/', '.bin/', 'test/generated/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', '.data/', '.bin/', 'client/generated/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['jest.config.js', 'test/support/*.js'],
+    files: ['jest.config.js', 'test/support/*.js', 'tools/codegen/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: globals.node },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

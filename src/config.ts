@@ -17,6 +17,8 @@ export interface AppConfig {
   mongodbUri: string | undefined;
   databaseName: string;
   authSecret: string;
+  /** Signs the gateway's calls to the subgraphs (src/auth/gateway-credential.ts); never given to clients. */
+  gatewaySecret: string;
   /** Redis for ledger notices between processes; unset: the launcher relays them (one machine). */
   redisUrl: string | undefined;
   /** How often a bill-update stream looks at the ledger without a notice (what a lost notice costs). */
@@ -29,6 +31,8 @@ export interface AppConfig {
    */
   gatewaySemiSpaceMb: number;
   limits: GatewayLimits;
+  /** The trusted-documents manifest the gateway loads; unset: the client SDK's (client/generated). */
+  trustedDocumentsPath: string | undefined;
 }
 
 /** What one request may ask of the gateway; each has a setting (README "Limits"). */
@@ -52,6 +56,7 @@ export interface GatewayLimits {
 }
 
 const devAuthSecret = 'creditgraph-local-dev-secret-change-me';
+const devGatewaySecret = 'creditgraph-local-gateway-secret-change-me';
 
 function intFromEnv(
   env: NodeJS.ProcessEnv,
@@ -76,6 +81,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const mode: AppMode = env.APP_MODE === 'production' ? 'production' : 'local';
   const authSecret = env.AUTH_SECRET ?? (mode === 'production' ? '' : devAuthSecret);
   if (authSecret.length < 16) throw new Error('AUTH_SECRET must be set (16+ characters) in production mode');
+  const gatewaySecret = env.GATEWAY_SECRET ?? (mode === 'production' ? '' : devGatewaySecret);
+  if (gatewaySecret.length < 16)
+    throw new Error('GATEWAY_SECRET must be set (16+ characters) in production mode');
+  // A token signer must not also be able to speak for the gateway, and the other way round.
+  if (gatewaySecret === authSecret) throw new Error('GATEWAY_SECRET must differ from AUTH_SECRET');
   const gatewayPort = intFromEnv(env, 'PORT', 4000);
   return {
     mode,
@@ -85,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mongodbUri: env.MONGODB_URI || undefined,
     databaseName: env.DATABASE_NAME ?? 'creditgraph',
     authSecret,
+    gatewaySecret,
     redisUrl: env.REDIS_URL || undefined,
     billUpdatesPollMs:
       intFromEnv(env, 'BILL_UPDATES_POLL_MS', 2_000, { max: 3_600_000, what: 'milliseconds (0-3600000)' }) ||
@@ -97,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       1,
       intFromEnv(env, 'GATEWAY_SEMI_SPACE_MB', 2, { max: 256, what: 'megabytes (1-256)' }),
     ),
+    trustedDocumentsPath: env.TRUSTED_DOCUMENTS_FILE || undefined,
     limits: {
       maxTokens: intFromEnv(env, 'MAX_TOKENS', 4_000, positive),
       maxDepth: intFromEnv(env, 'MAX_DEPTH', 12, positive),

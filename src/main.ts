@@ -1,116 +1,161 @@
 import path from 'node:path';
 import { oauthTokenPath, signOperatorToken, signPartnerToken, signUserToken } from './auth/token';
 import { loadConfig, subgraphNames } from './config';
-import { healthCheckPath } from './gateway/probe-paths';
+import { healthCheckPath } from './runtime/probe-paths';
 import { isLedgerNotice } from './ledger/ledger-notices';
 import { type RunningChild, startChild } from './runtime/child';
+import { type Restartable, Supervised } from './runtime/supervisor';
 import { demoPartners, demoUserId } from './seed/demo-data';
 import { seedDemoData } from './seed/seed';
 import { connectDatabase, ensureIndexes } from './storage/database';
-import { databaseUri, startEngine } from './storage/engine/engine';
+import { type DatabaseEngine, databaseUri, startEngine } from './storage/engine/engine';
 import { createRepositories } from './storage/repositories/repositories';
 
+/** The port a started child listens on, so a restart listens there again and callers need no news. */
+function portOf(url: string): string {
+  return new URL(url).port;
+}
+
 /**
- * `npm start`: the database engine, the four subgraph processes and the gateway process, with demo
- * data. Ctrl-C stops them in reverse order; children also exit if this process dies.
+ * `npm start`: the database engine, the four subgraph processes and the gateway process (local mode:
+ * with demo data). A process that crashes is restarted with backoff; Ctrl-C stops them in reverse
+ * order; children also exit if this process dies.
  */
 async function main(): Promise<void> {
   const startedAt = Date.now();
   const config = loadConfig();
+  const local = config.mode === 'local';
   console.log(`creditgraph on Node ${process.version} (${config.mode} mode)`);
 
-  const engine = await startEngine({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
-  console.log(`database engine: ${engine.description}`);
-  const children: RunningChild[] = [];
+  const supervised: Supervised<Restartable>[] = [];
   let stopping: Promise<void> | undefined;
   const stopAll = (code: number) =>
     (stopping ??= (async () => {
-      for (const child of [...children].reverse()) await child.stop();
-      await engine.stop();
+      for (const process of [...supervised].reverse()) await process.stop();
       process.exit(code);
     })());
+  const giveUp = (reason: string) => {
+    if (stopping) return;
+    console.error(`${reason}; stopping everything`);
+    void stopAll(1);
+  };
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
 
   try {
+    // The embedded engine restarts on the port it first had; a MONGODB_URI server is not ours to run.
+    let engineListen: string | undefined;
+    const database = new Supervised<DatabaseEngine & Restartable>(
+      'database',
+      async () => {
+        const engine = await startEngine({
+          mongodbUri: config.mongodbUri,
+          dataDir: config.dataDir,
+          ...(engineListen ? { listen: engineListen } : {}),
+        });
+        engineListen ??= new URL(engine.uri).host;
+        return { ...engine, exited: engine.exited ?? new Promise<string>(() => {}) };
+      },
+      giveUp,
+    );
+    supervised.push(database);
+    const engine = await database.begin();
+    console.log(`database engine: ${engine.description}`);
+
     const dbUri = databaseUri(engine.uri, config.databaseName);
     const db = await connectDatabase(dbUri);
     await ensureIndexes(db);
-    const added = await seedDemoData(createRepositories(db));
+    if (local) console.log(`demo data: ${await seedDemoData(createRepositories(db))} new records`);
     await db.close();
-    console.log(`demo data: ${added} new records`);
 
-    const subgraphs = await Promise.all(
-      subgraphNames.map((name, index) =>
-        startChild(`subgraph ${name}`, path.join(__dirname, 'subgraphs', 'main.js'), {
-          SUBGRAPH_NAME: name,
-          SUBGRAPH_PORT: String(config.subgraphBasePort === 0 ? 0 : config.subgraphBasePort + index),
-          DATABASE_URI: dbUri,
-        }),
-      ),
-    );
-    children.push(...subgraphs);
-    // The embedded relay of ledger notices (REDIS_URL replaces it): each subgraph's to all others.
-    if (!config.redisUrl) {
-      for (const source of subgraphs) {
-        source.process.on('message', (message: unknown) => {
-          if (!isLedgerNotice(message)) return;
-          for (const target of subgraphs)
-            if (target !== source && target.process.connected) target.process.send(message);
-        });
+    const subgraphs = subgraphNames.map((name, index) => {
+      let port = String(config.subgraphBasePort === 0 ? 0 : config.subgraphBasePort + index);
+      const subgraph: Supervised<RunningChild> = new Supervised(
+        `subgraph ${name}`,
+        async () => {
+          const child = await startChild(`subgraph ${name}`, path.join(__dirname, 'subgraphs', 'main.js'), {
+            SUBGRAPH_NAME: name,
+            SUBGRAPH_PORT: port,
+            DATABASE_URI: dbUri,
+          });
+          port = portOf(child.url);
+          // The embedded relay of ledger notices (REDIS_URL replaces it): each subgraph's to all others.
+          if (!config.redisUrl) child.process.on('message', (message) => relayNotice(child, message));
+          return child;
+        },
+        giveUp,
+      );
+      return subgraph;
+    });
+    const relayNotice = (source: RunningChild, message: unknown) => {
+      if (!isLedgerNotice(message)) return;
+      for (const target of subgraphs) {
+        const child = target.current;
+        if (child !== source && child.process.connected) child.process.send(message);
       }
-    }
+    };
+    supervised.push(...subgraphs);
+    const subgraphChildren = await Promise.all(subgraphs.map((subgraph) => subgraph.begin()));
+
     const demoToken = signUserToken(config.authSecret, demoUserId);
     const operatorToken = signOperatorToken(config.authSecret);
+    // Prefilled in the playground in local mode only; production prints and passes no token.
+    const playgroundTokens = local
+      ? {
+          DEMO_TOKEN: demoToken,
+          OPERATOR_TOKEN: operatorToken,
+          PARTNER_TOKEN: signPartnerToken(
+            config.authSecret,
+            demoPartners[0]!._id,
+            demoPartners[0]!.scopes,
+            12 * 3600,
+          ),
+        }
+      : {};
+    const subgraphUrls = JSON.stringify(
+      subgraphChildren.map((child, n) => ({ name: subgraphNames[n], url: child.url })),
+    );
     // GATEWAY_PROCESSES > 1 starts more gateways over the same subgraphs (on PORT + 5 + n).
-    const gateways: RunningChild[] = [];
+    const gateways: Supervised<RunningChild>[] = [];
     for (let index = 0; index < config.gatewayProcesses; index += 1) {
-      const port =
-        index === 0 || config.gatewayPort === 0 ? config.gatewayPort : config.gatewayPort + 5 + index;
-      gateways.push(
-        await startChild(
-          `gateway ${index + 1}`,
-          path.join(__dirname, 'gateway', 'main.js'),
-          {
-            PORT: String(port),
-            SUBGRAPHS: JSON.stringify(
-              subgraphs.map((child, n) => ({ name: subgraphNames[n], url: child.url })),
-            ),
-            DEMO_TOKEN: demoToken,
-            OPERATOR_TOKEN: operatorToken,
-            PARTNER_TOKEN: signPartnerToken(
-              config.authSecret,
-              demoPartners[0]!._id,
-              demoPartners[0]!.scopes,
-              12 * 3600,
-            ),
-          },
-          { execArgv: [`--max-semi-space-size=${config.gatewaySemiSpaceMb}`] },
-        ),
+      let port = String(
+        index === 0 || config.gatewayPort === 0 ? config.gatewayPort : config.gatewayPort + 5 + index,
       );
+      const gateway = new Supervised(
+        `gateway ${index + 1}`,
+        async () => {
+          const child = await startChild(
+            `gateway ${index + 1}`,
+            path.join(__dirname, 'gateway', 'main.js'),
+            { PORT: port, SUBGRAPHS: subgraphUrls, ...playgroundTokens },
+            { execArgv: [`--max-semi-space-size=${config.gatewaySemiSpaceMb}`] },
+          );
+          port = portOf(child.url);
+          return child;
+        },
+        giveUp,
+      );
+      supervised.push(gateway);
+      gateways.push(gateway);
+      await gateway.begin();
     }
-    const gateway = gateways[0]!;
-    children.push(...gateways);
-    for (const child of children) {
-      void child.exited.then((code) => {
-        if (stopping) return;
-        console.error(`${child.name} exited unexpectedly (code ${code}); stopping everything`);
-        void stopAll(1);
-      });
-    }
+    const gatewayUrls = gateways.map((gateway) => gateway.current.url);
+    const gatewayUrl = gatewayUrls[0]!;
 
     console.log(
-      `subgraphs: ${subgraphs.map((child, index) => `${subgraphNames[index]} ${child.url}`).join(', ')}`,
+      `subgraphs: ${subgraphChildren.map((child, index) => `${subgraphNames[index]} ${child.url}`).join(', ')}`,
     );
     console.log(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
-    console.log(`gateway ready at ${gateways.map((running) => running.url).join(', ')}`);
+    console.log(`gateway ready at ${gatewayUrls.join(', ')}`);
     console.log(
-      `playground: open ${gateway.url} in a browser (health: ${new URL(healthCheckPath, gateway.url).href})`,
+      local
+        ? `playground: open ${gatewayUrl} in a browser (health: ${new URL(healthCheckPath, gatewayUrl).href})`
+        : `production mode: no playground, no demo data, no tokens printed (health: ${new URL(healthCheckPath, gatewayUrl).href})`,
     );
-    console.log(`demo user ${demoUserId} token (also prefilled in the playground):\n${demoToken}`);
-    if (config.mode === 'local') {
+    if (local) {
+      console.log(`demo user ${demoUserId} token (also prefilled in the playground):\n${demoToken}`);
       console.log(`operator token (the playground's second tab):\n${operatorToken}`);
-      const tokenUrl = new URL(oauthTokenPath, gateway.url).href;
+      const tokenUrl = new URL(oauthTokenPath, gatewayUrl).href;
       console.log(`demo partners (client credentials at POST ${tokenUrl}; the playground's Partner tab):`);
       for (const partner of demoPartners) {
         console.log(
@@ -118,7 +163,7 @@ async function main(): Promise<void> {
         );
       }
     }
-    if (process.send) process.send({ type: 'ready', url: gateway.url, urls: gateways.map((g) => g.url) });
+    if (process.send) process.send({ type: 'ready', url: gatewayUrl, urls: gatewayUrls });
   } catch (error) {
     console.error('start failed:', error);
     await stopAll(1);

@@ -13,6 +13,11 @@ export interface Viewer {
   expiresAtMs?: number;
 }
 
+/** Operators are staff: they ship, refund, and may look at the schema in production. */
+export function isOperator(viewer: Viewer | undefined): boolean {
+  return (viewer?.partnerId === undefined && viewer?.scopes.includes('operator')) ?? false;
+}
+
 /** Where partners get tokens: the gateway serves it, the wallets subgraph answers it. */
 export const oauthTokenPath = '/oauth/token';
 

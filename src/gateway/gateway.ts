@@ -1,8 +1,17 @@
 import { createGatewayRuntime, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
+import type { GatewayCredentialSigner } from '../auth/gateway-credential';
+import { isOperator } from '../auth/token';
+import type { AppMode } from '../config';
+import { maskGatewayError } from './mask-error';
+import { mayRunOwnDocuments, type TrustedDocuments } from './trusted-documents';
 import { playgroundConfig } from './playground';
-import { healthCheckPath, readinessCheckPath } from './probe-paths';
+import { healthCheckPath } from '../runtime/probe-paths';
 import { useAuth } from './use-auth';
 import { useErrorCodes } from './use-error-codes';
+import { useReadiness } from './use-readiness';
+import { useGatewayCredential } from './use-gateway-credential';
+import { useCsrfPrevention } from './use-csrf-prevention';
+import { requestViewer } from './request-viewer';
 import { useOAuthToken } from './use-oauth-token';
 import { useOperationLimits } from './use-operation-limits';
 import type { RequestCounter } from './request-counter';
@@ -14,35 +23,51 @@ import { useSubscriptionRelay } from './use-subscription-relay';
 export const graphqlEndpoint = '/graphql';
 
 export interface GatewayOptions {
+  mode: AppMode;
   supergraphSdl: string;
   authSecret: string;
   /** Prefill the playground with these tokens (local mode only). */
   demoToken?: string | undefined;
   operatorToken?: string | undefined;
   partnerToken?: string | undefined;
-  /** The wallets subgraph, which answers POST /oauth/token for partners. */
-  walletsUrl: string | undefined;
+  subgraphs: readonly { name: string; url: string }[];
   /** Takes the subscriptions one subgraph answers alone (over SSE here; graphql-ws uses it directly). */
   relay: SubscriptionRelay;
   limits: GatewayLimits;
   /** Requests per minute per viewer and address (shared through Redis when it is configured). */
   requestCounter: RequestCounter;
+  /** First-party documents accepted by id; in production the only ones user tokens may run. */
+  trustedDocuments: TrustedDocuments;
+  /** Signs every call to a subgraph: they answer nobody else. */
+  credential: GatewayCredentialSigner;
 }
 
 /** The BFF: Hive Gateway runtime over the composed supergraph, assembled from small plugins. */
 export function createGateway(options: GatewayOptions): GatewayRuntime {
+  const production = options.mode === 'production';
   return createGatewayRuntime({
     supergraph: options.supergraphSdl,
     graphqlEndpoint,
     healthCheckEndpoint: healthCheckPath,
-    readinessCheckEndpoint: readinessCheckPath,
+    // Our /readiness looks at the subgraphs (useReadiness); the runtime's own only knows its schema.
+    readinessCheckEndpoint: '/.runtime-readiness',
     landingPage: false,
     logging: 'warn',
-    ...playgroundConfig({
-      demoToken: options.demoToken,
-      operatorToken: options.operatorToken,
-      partnerToken: options.partnerToken,
-    }),
+    // Production: no playground, and the schema shown to operators only.
+    ...(production
+      ? { graphiql: false }
+      : playgroundConfig({
+          demoToken: options.demoToken,
+          operatorToken: options.operatorToken,
+          partnerToken: options.partnerToken,
+        })),
+    ...(production
+      ? {
+          disableIntrospection: {
+            disableIf: ({ context }) => !isOperator(requestViewer(options.authSecret, context.request)),
+          },
+        }
+      : {}),
     // Identical in-flight fetches are shared elsewhere; every partner read of the wallets subgraph is
     // audited there, so its fetches are never merged.
     transportEntries: { wallets: { options: { deduplicateInflightRequests: false } } },
@@ -57,17 +82,51 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       includeExtensionMetadata: true,
     },
     upstreamTimeout: options.limits.upstreamTimeoutMs,
+    // Trusted documents: a request may name a first-party document by id (`documentId`); in
+    // production only partner apps and operators may send documents of their own.
+    persistedDocuments: {
+      getPersistedOperation: (id: string) => options.trustedDocuments.document(id) ?? null,
+      allowArbitraryDocuments: (request: Request) => {
+        try {
+          return mayRunOwnDocuments(options.mode, requestViewer(options.authSecret, request));
+        } catch {
+          return false; // a bad token: refused with 401 before this
+        }
+      },
+      customErrors: {
+        notFound: {
+          message: 'No trusted document has this id',
+          extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' },
+        },
+        keyNotFound: {
+          message: 'Send a query, or a documentId from the client SDK',
+          extensions: { code: 'BAD_REQUEST' },
+        },
+        persistedQueryOnly: {
+          message: 'Only trusted documents run here: send a documentId from the client SDK',
+          extensions: { code: 'TRUSTED_DOCUMENT_REQUIRED', http: { status: 403 } },
+        },
+      },
+    },
+    maskedErrors: { maskError: maskGatewayError },
     plugins: () => [
       useRequestLimits({
         ...options.limits,
         authSecret: options.authSecret,
         counter: options.requestCounter,
       }),
-      useOAuthToken({ walletsUrl: options.walletsUrl }),
+      useCsrfPrevention({ graphqlEndpoint, production }),
+      useReadiness({ subgraphs: options.subgraphs, credential: options.credential }),
+      useOAuthToken({
+        // The wallets subgraph owns partners and answers POST /oauth/token.
+        walletsUrl: options.subgraphs.find((subgraph) => subgraph.name === 'wallets')?.url,
+        credential: options.credential,
+      }),
       useAuth({ authSecret: options.authSecret }),
       useOperationLimits(options.limits),
       useErrorCodes({ graphqlEndpoint }),
       useSubscriptionRelay(options.relay),
+      useGatewayCredential(options.credential),
     ],
   });
 }

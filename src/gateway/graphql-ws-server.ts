@@ -6,6 +6,8 @@ import { WebSocketServer } from 'ws';
 import { InvalidTokenError, viewerFromAuthorization } from '../auth/token';
 import { codedGraphQLError } from '../errors';
 import type { RelayRoute, SubscriptionRelay } from './subscription-relay';
+import { documentToRun, type TrustedDocuments } from './trusted-documents';
+import type { AppMode } from '../config';
 
 type ConnectionParams = Record<string, unknown> & {
   authorization?: unknown;
@@ -30,7 +32,13 @@ type Relayed = { route: RelayRoute; authorization: string | undefined };
 export function serveGraphqlWs(
   server: http.Server,
   gateway: GatewayRuntime,
-  options: { path: string; authSecret: string; relay: SubscriptionRelay },
+  options: {
+    path: string;
+    authSecret: string;
+    relay: SubscriptionRelay;
+    mode: AppMode;
+    trustedDocuments: TrustedDocuments;
+  },
 ): { close(): Promise<void> } {
   const wsServer = new WebSocketServer({ server, path: options.path });
   const authorizationOf = (params: ConnectionParams | undefined) =>
@@ -69,10 +77,18 @@ export function serveGraphqlWs(
           request,
           params: payload,
         });
+        // Trusted documents as over HTTP: by id, and in production a first-party caller's only kind.
+        const toRun = documentToRun(
+          options.trustedDocuments,
+          options.mode,
+          viewerFromAuthorization(options.authSecret, authorization),
+          payload,
+        );
+        if ('code' in toRun) return [codedGraphQLError(toRun.message, toRun.code)];
         // A bad document refuses this operation with a code; it must not close the socket's others.
         let document;
         try {
-          document = parse(payload.query);
+          document = parse(toRun.query);
         } catch (error) {
           // The operation limits refuse here too, with their own codes (without Yoga's HTTP status).
           if (error instanceof GraphQLError && typeof error.extensions.code === 'string') {

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GatewayCredentialSigner } from '../auth/gateway-credential';
 import { loadConfig } from '../config';
 import { announceReady, onShutdown } from '../runtime/lifecycle';
 import { composeSupergraph } from './compose';
@@ -7,6 +8,7 @@ import { fetchSubgraphSdl } from './fetch-subgraph-sdl';
 import { serveGraphqlWs } from './graphql-ws-server';
 import { createGateway, graphqlEndpoint } from './gateway';
 import { SubscriptionRelay } from './subscription-relay';
+import { TrustedDocuments } from './trusted-documents';
 import { MemoryRequestCounter, RedisRequestCounter } from './request-counter';
 
 /** The gateway process: SUBGRAPHS (JSON list of {name, url}) comes from the launcher. */
@@ -14,21 +16,32 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const subgraphs = JSON.parse(process.env.SUBGRAPHS ?? '[]') as { name: string; url: string }[];
   if (subgraphs.length === 0) throw new Error('SUBGRAPHS is required');
-  const supergraphSdl = composeSupergraph(await Promise.all(subgraphs.map(fetchSubgraphSdl)));
-  const relay = new SubscriptionRelay(supergraphSdl, new Map(subgraphs.map(({ name, url }) => [name, url])));
+  const credential = new GatewayCredentialSigner(config.gatewaySecret);
+  const trustedDocuments = TrustedDocuments.load(config.trustedDocumentsPath);
+  const supergraphSdl = composeSupergraph(
+    await Promise.all(subgraphs.map((subgraph) => fetchSubgraphSdl(subgraph, credential))),
+  );
+  const relay = new SubscriptionRelay(
+    supergraphSdl,
+    new Map(subgraphs.map(({ name, url }) => [name, url])),
+    credential,
+  );
   const requestCounter = config.redisUrl
     ? new RedisRequestCounter(config.redisUrl)
     : new MemoryRequestCounter();
   const gateway = createGateway({
+    mode: config.mode,
     supergraphSdl,
     authSecret: config.authSecret,
     demoToken: config.mode === 'local' ? process.env.DEMO_TOKEN : undefined,
     operatorToken: config.mode === 'local' ? process.env.OPERATOR_TOKEN : undefined,
     partnerToken: config.mode === 'local' ? process.env.PARTNER_TOKEN : undefined,
-    walletsUrl: subgraphs.find((subgraph) => subgraph.name === 'wallets')?.url,
+    subgraphs,
     relay,
     limits: config.limits,
     requestCounter,
+    credential,
+    trustedDocuments,
   });
   const server = http.createServer(gateway);
   // A client must finish sending its request in this time (slow senders hold no socket for long).
@@ -37,6 +50,8 @@ async function main(): Promise<void> {
     path: graphqlEndpoint,
     authSecret: config.authSecret,
     relay,
+    mode: config.mode,
+    trustedDocuments,
   });
   await new Promise<void>((resolve) =>
     server.listen(

@@ -12,6 +12,7 @@ import {
 } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import type { GatewayCredentialSigner } from '../auth/gateway-credential';
 import { codedGraphQLError } from '../errors';
 import { fragmentsUsed, subgraphServingAlone } from './subgraph-serving-alone';
 
@@ -72,6 +73,7 @@ export class SubscriptionRelay {
   constructor(
     supergraphSdl: string,
     private readonly subgraphUrls: ReadonlyMap<string, string>,
+    private readonly credential: GatewayCredentialSigner,
   ) {
     this.supergraph = buildASTSchema(parse(supergraphSdl), { assumeValidSDL: true });
   }
@@ -178,7 +180,7 @@ export class SubscriptionRelay {
       let late: NodeJS.Timeout | undefined;
       const created = createClient({
         url: this.subgraphUrls.get(subgraph)!.replace(/^http/, 'ws'),
-        webSocketImpl: WebSocket,
+        webSocketImpl: this.signedWebSocket(),
         lazy: true,
         // A resubscription would replay from the first cursor: clients resume by their own.
         retryAttempts: 0,
@@ -203,6 +205,16 @@ export class SubscriptionRelay {
       this.clients.set(subgraph, client);
     }
     return client;
+  }
+
+  /** A WebSocket whose upgrade request carries the gateway's credential (read by the subgraph once). */
+  private signedWebSocket(): unknown {
+    const credential = this.credential;
+    return class SignedWebSocket extends WebSocket {
+      constructor(address: string, protocols?: string | string[]) {
+        super(address, protocols, { headers: credential.headers() });
+      }
+    };
   }
 
   private decide(document: DocumentNode, operationName: string | null | undefined): RelayRoute | null {

@@ -1,7 +1,7 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { InvalidTokenError, oauthTokenPath } from '../auth/token';
 import { jsonRefusal } from './json-refusal';
-import { probePaths } from './probe-paths';
+import { probePaths } from '../runtime/probe-paths';
 import { requestViewer } from './request-viewer';
 
 /**

@@ -1,4 +1,5 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import type { GatewayCredentialSigner } from '../auth/gateway-credential';
 import { oauthTokenPath } from '../auth/token';
 
 /**
@@ -6,7 +7,10 @@ import { oauthTokenPath } from '../auth/token';
  * owns partners and their hashed secrets. Bodies and answers pass through unchanged, and no part of
  * them is logged.
  */
-export function useOAuthToken(options: { walletsUrl: string | undefined }): GatewayPlugin {
+export function useOAuthToken(options: {
+  walletsUrl: string | undefined;
+  credential: GatewayCredentialSigner;
+}): GatewayPlugin {
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== oauthTokenPath) return;
@@ -16,7 +20,7 @@ export function useOAuthToken(options: { walletsUrl: string | undefined }): Gate
         );
         return;
       }
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = options.credential.headers();
       for (const name of ['content-type', 'authorization']) {
         const value = request.headers.get(name);
         if (value !== null) headers[name] = value;

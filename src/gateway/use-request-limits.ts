@@ -1,7 +1,7 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import type { GatewayLimits } from '../config';
 import { jsonRefusal } from './json-refusal';
-import { probePaths } from './probe-paths';
+import { probePaths } from '../runtime/probe-paths';
 import type { RequestCounter } from './request-counter';
 import { requestViewer } from './request-viewer';
 

@@ -5,7 +5,8 @@ export interface RunningChild {
   name: string;
   url: string;
   process: ChildProcess;
-  exited: Promise<number | null>;
+  /** How it ended: `code 1`, `signal SIGKILL`. */
+  exited: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -22,7 +23,9 @@ export async function startChild(
     execArgv: [...process.execArgv, ...(options.execArgv ?? [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `code ${code}`)),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`${name} did not become ready in ${timeoutMs} ms`)),
@@ -33,9 +36,9 @@ export async function startChild(
       clearTimeout(timer);
       resolve(message.url);
     });
-    void exited.then((code) => {
+    void exited.then((how) => {
       clearTimeout(timer);
-      reject(new Error(`${name} exited during start (code ${code})`));
+      reject(new Error(`${name} exited during start (${how})`));
     });
   });
   let stopping: Promise<void> | undefined;

@@ -16,6 +16,10 @@ import { partnerSchema } from './models/partner.model';
 import { productSchema } from './models/product.model';
 import { userSchema } from './models/user.model';
 
+// A filter value that is an object with `$` keys is matched as a value (`$eq`), never run as an
+// operator, unless the repository marked it `trusted()`: no client input becomes a query operator.
+mongoose.set('sanitizeFilter', true);
+
 export type Models = ReturnType<typeof registerModels>;
 
 export interface Database {
@@ -74,4 +78,19 @@ function isNamespaceExists(error: unknown): boolean {
 
 export function isDuplicateKey(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: number }).code === 11000;
+}
+
+/** Whether the database answers a ping within `withinMs` (readiness; the driver itself waits longer). */
+export async function databaseAnswers(db: Database, withinMs = 1_000): Promise<boolean> {
+  const handle = db.connection.db;
+  if (!handle) return false;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), withinMs)));
+  try {
+    return await Promise.race([handle.command({ ping: 1 }).then(() => true), late]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }

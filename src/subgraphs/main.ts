@@ -3,7 +3,7 @@ import { loadConfig, subgraphNames, type SubgraphName } from '../config';
 import { ledgerNotices } from '../ledger/ledger-notices';
 import { connectNoticeTransport } from '../ledger/notice-transport';
 import { announceReady, onShutdown } from '../runtime/lifecycle';
-import { connectDatabase } from '../storage/database';
+import { connectDatabase, databaseAnswers } from '../storage/database';
 import { createRepositories } from '../storage/repositories/repositories';
 import { serveSubgraph } from './serve-subgraph';
 import { subgraphs } from './subgraphs';
@@ -22,6 +22,8 @@ async function main(): Promise<void> {
     port: Number(process.env.SUBGRAPH_PORT ?? 0),
     repos: createRepositories(db),
     authSecret: config.authSecret,
+    gatewaySecret: config.gatewaySecret,
+    ready: () => databaseAnswers(db),
     mode: config.mode,
   });
   onShutdown(async () => {

@@ -17,8 +17,13 @@ export function serveGraphqlWs<TContext>(
   schema: GraphQLSchema,
   check: ReturnType<typeof subscriptionChecker>,
   context: (authorization: string | undefined) => Promise<TContext>,
+  fromGateway: (req: http.IncomingMessage) => boolean,
 ): { close(): Promise<void> } {
-  const wsServer = new WebSocketServer({ server });
+  // The upgrade carries the gateway's credential like any request: others are refused before the socket opens.
+  const wsServer = new WebSocketServer({
+    server,
+    verifyClient: ({ req }: { req: http.IncomingMessage }) => fromGateway(req),
+  });
   const cleanup = useServer(
     {
       schema,

@@ -4,12 +4,14 @@ import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { gatewayCredentialHeader, isValidGatewayCredential } from '../auth/gateway-credential';
 import { InvalidTokenError, type Viewer, viewerFromAuthorization } from '../auth/token';
 import type { AppMode } from '../config';
 import type { Repositories } from '../storage/repositories/repositories';
 import type { SubgraphContext } from './common/context';
 import type { HttpRoute, SubgraphDefinition } from './common/subgraph-definition';
 import { formatSubgraphError } from './common/to-graphql-error';
+import { readinessCheckPath } from '../runtime/probe-paths';
 import { serveGraphqlWs } from './serve-graphql-ws';
 import { isEventStreamRequest, serveSubscription, subscriptionRequestOf } from './serve-subscription';
 import { subscriptionChecker } from './subscription-source';
@@ -18,7 +20,11 @@ export interface ServeOptions {
   port: number;
   repos: Repositories;
   authSecret: string;
+  /** Only requests carrying a credential signed with this secret are served (the gateway's). */
+  gatewaySecret: string;
   mode: AppMode;
+  /** Whether this subgraph can serve now (its database answers): GET /readiness. */
+  ready: () => Promise<boolean>;
 }
 
 export interface ServingSubgraph {
@@ -87,14 +93,20 @@ export async function serveSubgraph<TServices>(
   // Apollo's standalone server answers a body it cannot read with an HTML page and a stack trace.
   const routes = definition.routes ?? {};
   const checkSubscription = subscriptionChecker(schema);
+  const fromGateway = (req: http.IncomingMessage) =>
+    isValidGatewayCredential(options.gatewaySecret, req.headers[gatewayCredentialHeader], Date.now());
   const httpServer = http.createServer((req, res) => {
-    const route = routes[new URL(req.url ?? '/', 'http://localhost').pathname];
-    if (route) void serveRoute(route, req, res, options);
+    // Before the body is read: a caller other than the gateway learns nothing, not even the schema.
+    if (!fromGateway(req)) return void send(res, notFromGateway(), true);
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const route = routes[pathname];
+    if (pathname === readinessCheckPath) void answerReadiness(options.ready, res);
+    else if (route) void serveRoute(route, req, res, options);
     else if (isEventStreamRequest(req)) void streamSubscription(schema, checkSubscription, req, res, context);
     else void respond(server, req, res, context);
   });
   // The gateway's subscription relay: many subscriptions over one socket.
-  const graphqlWs = serveGraphqlWs(httpServer, schema, checkSubscription, contextOf);
+  const graphqlWs = serveGraphqlWs(httpServer, schema, checkSubscription, contextOf, fromGateway);
   server.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));
   await server.start();
   // A deep accept queue: a gateway opens one stream per subscription, thousands at once after a restart.
@@ -109,6 +121,20 @@ export async function serveSubgraph<TServices>(
       await server.stop();
     },
   };
+}
+
+async function answerReadiness(ready: () => Promise<boolean>, res: http.ServerResponse): Promise<void> {
+  const isReady = await ready().catch(() => false);
+  await send(
+    res,
+    isReady
+      ? {
+          status: 200,
+          headers: [['content-type', 'application/json; charset=utf-8']],
+          body: '{"ready":true}',
+        }
+      : refusal(503, 'SERVICE_UNAVAILABLE', 'database unreachable'),
+  );
 }
 
 /** A subscription over SSE: a bad token or body is answered as JSON, like any other request. */
@@ -242,6 +268,10 @@ async function readBody(req: http.IncomingMessage): Promise<string | undefined> 
   return size > maxBodyBytes ? undefined : Buffer.concat(chunks).toString('utf8');
 }
 
+function notFromGateway(): Reply {
+  return refusal(401, 'GATEWAY_CREDENTIAL_REQUIRED', 'This service answers the gateway only');
+}
+
 function refusal(status: number, code: string, message: string): Reply {
   return {
     status,
@@ -250,8 +280,10 @@ function refusal(status: number, code: string, message: string): Reply {
   };
 }
 
-async function send(res: http.ServerResponse, reply: Reply): Promise<void> {
+/** `close`: the request's body is not read, so the connection is not kept for another request. */
+async function send(res: http.ServerResponse, reply: Reply, close = false): Promise<void> {
   res.statusCode = reply.status;
+  if (close) res.setHeader('connection', 'close');
   for (const [key, value] of reply.headers) res.setHeader(key, value);
   if (typeof reply.body === 'string') {
     res.end(reply.body);

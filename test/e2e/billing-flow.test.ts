@@ -7,7 +7,7 @@ import {
   RunDueJobsDocument,
   ShipInstallmentOrderDocument,
   ShipOrderDocument,
-} from '../generated/graphql';
+} from '../../client/generated/graphql';
 import { type Stack, startStack, tokenFor } from '../support/stack';
 import { serverUri, uniqueDatabaseName } from '../support/test-database';
 

@@ -1,3 +1,5 @@
+import { GatewayCredentialSigner } from '../../src/auth/gateway-credential';
+import { loadConfig } from '../../src/config';
 import { type Stack, startStack, tokenFor } from '../support/stack';
 import { serverUri, uniqueDatabaseName } from '../support/test-database';
 
@@ -23,12 +25,19 @@ describe('error codes over HTTP', () => {
     codes: (string | undefined)[];
   }
 
+  // Subgraphs answer the gateway only: a direct call carries its credential (subgraph-trust.test.ts).
+  const credential = new GatewayCredentialSigner(loadConfig().gatewaySecret);
+
   /** Sends one request; the answer must be JSON errors without internals. */
   async function send(url: string, init: RequestInit & { search?: string }): Promise<Refusal> {
     const response = await fetch(url + (init.search ?? ''), {
       method: 'POST',
       ...init,
-      headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) },
+      headers: {
+        'content-type': 'application/json',
+        ...(url === mall ? credential.headers() : {}),
+        ...(init.headers as Record<string, string>),
+      },
     });
     const text = await response.text();
     expect(response.headers.get('content-type')).toMatch(/^application\/(graphql-response\+)?json\b/);
@@ -106,6 +115,30 @@ describe('error codes over HTTP', () => {
       { body: '{ products { id } }', headers: { 'content-type': 'text/plain' } },
       415,
       ['BAD_REQUEST'],
+    ],
+    [
+      'a form POST (what another site can make a browser send), even a mutation',
+      {
+        body: `query=${encodeURIComponent('mutation { runDueJobs { __typename } }')}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      },
+      415,
+      ['BAD_REQUEST'],
+    ],
+    [
+      'a multipart form POST',
+      {
+        body: '--x\r\ncontent-disposition: form-data; name="query"\r\n\r\n{ products { id } }\r\n--x--\r\n',
+        headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      },
+      415,
+      ['BAD_REQUEST'],
+    ],
+    [
+      'a documentId no trusted document has',
+      json({ documentId: 'sha256:0000' }),
+      200,
+      ['PERSISTED_QUERY_NOT_FOUND'],
     ],
     [
       'an accept header it cannot answer',
@@ -193,7 +226,7 @@ describe('error codes over HTTP', () => {
       const response = await fetch(url, {
         method: 'POST',
         ...query,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(url === mall ? credential.headers() : {}) },
       });
       // The gateway adds the estimated cost (demand control); nothing else.
       const { extensions, ...rest } = (await response.json()) as { extensions?: unknown };

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AccountHomeDocument, CheckoutDocument } from '../generated/graphql';
+import { AccountHomeDocument, CheckoutDocument } from '../../client/generated/graphql';
 import { descendantPids, isAlive, startStack, tokenFor } from '../support/stack';
 
 describe('npm start lifecycle on the embedded FerretDB', () => {

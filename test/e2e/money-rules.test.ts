@@ -9,7 +9,7 @@ import {
   type RepayKind,
   RunDueJobsDocument,
   ShipOrderDocument,
-} from '../generated/graphql';
+} from '../../client/generated/graphql';
 import { type Stack, startStack, tokenFor } from '../support/stack';
 import { serverUri, uniqueDatabaseName } from '../support/test-database';
 

@@ -17,7 +17,7 @@ import {
   TopUpLedgerDocument,
   VoidPartnerPaymentDocument,
   WithdrawConsentDocument,
-} from '../generated/graphql';
+} from '../../client/generated/graphql';
 import { demoPartners } from '../../src/seed/demo-data';
 import { type Stack, startStack, tokenFor } from '../support/stack';
 import { serverUri, uniqueDatabaseName } from '../support/test-database';

@@ -4,7 +4,7 @@ import {
   InstallmentCheckoutDocument,
   ProductPaymentOptionsDocument,
   StoreOffersDocument,
-} from '../generated/graphql';
+} from '../../client/generated/graphql';
 import { type Stack, startStack, tokenFor } from '../support/stack';
 import { serverUri, uniqueDatabaseName } from '../support/test-database';
 

@@ -25,7 +25,7 @@ import {
   RepayDocument,
   RunDueJobsDocument,
   ShipOrderDocument,
-} from '../generated/graphql';
+} from '../../client/generated/graphql';
 import { demoPartnerToken, descendantPids, type Stack, startStack, tokenFor } from '../support/stack';
 import { serverUri, uniqueDatabaseName } from '../support/test-database';
 

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { AccountHomeDocument, CatalogDocument, MallOrdersPageDocument } from '../generated/graphql';
+import { AccountHomeDocument, CatalogDocument, MallOrdersPageDocument } from '../../client/generated/graphql';
 import expectedAliceHome from '../fixtures/account-home.alice.json';
 import { distDir, type Stack, startStack, tokenFor } from '../support/stack';
 import { serverUri, uniqueDatabaseName } from '../support/test-database';

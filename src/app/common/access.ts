@@ -1,5 +1,5 @@
 import type { PartnerScope } from '../../core/partners/consent';
-import type { Viewer } from '../../auth/token';
+import { isOperator, type Viewer } from '../../auth/token';
 import { AppError } from '../../errors';
 
 /** A signed-in user or operator. Partner apps reach users only through bindings (requirePartner). */
@@ -38,9 +38,23 @@ export function requireOwner(viewer: Viewer | undefined, userId: string): Viewer
   return signedIn;
 }
 
-export function isOperator(viewer: Viewer | undefined): boolean {
-  return (viewer?.partnerId === undefined && viewer?.scopes.includes('operator')) ?? false;
+/**
+ * A document only its owner (and operators, with `operators`) may see. Sign-in is checked before the
+ * read (requireViewer); after it, another user's document answers exactly as a missing one, so an id
+ * tells nobody whether it exists.
+ */
+export function ownedOrNotFound<T extends { userId: string }>(
+  viewer: Viewer,
+  doc: T | null | undefined,
+  notFound: string,
+  { operators = false }: { operators?: boolean } = {},
+): T {
+  if (!doc || (doc.userId !== viewer.userId && !(operators && isOperator(viewer))))
+    throw new AppError('NOT_FOUND', notFound);
+  return doc;
 }
+
+export { isOperator };
 
 /** Operator actions (shipping, refunds, the local clock): an operator token is required. */
 export function requireOperator(viewer: Viewer | undefined): Viewer {

@@ -3,7 +3,7 @@ import type { Viewer } from '../../auth/token';
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
 import type { UserDoc } from '../../storage/models/user.model';
 import type { Repositories } from '../../storage/repositories/repositories';
-import { requireOwner, requireViewer } from '../common/access';
+import { ownedOrNotFound, requireOwner, requireViewer } from '../common/access';
 import { AppError } from '../../errors';
 import { keyedLoader } from '../common/keyed-loader';
 import { type Connection, pageQuery, toConnection } from '../common/pagination';
@@ -85,18 +85,14 @@ export class CreditService {
   }
 
   async bill(viewer: Viewer | undefined, billId: string): Promise<BillDoc> {
-    const bill = await this.bills.byId(billId);
-    if (!bill) throw new AppError('NOT_FOUND', `No bill ${billId}`);
-    requireOwner(viewer, bill.userId);
-    return bill;
+    const signedIn = requireViewer(viewer);
+    return ownedOrNotFound(signedIn, await this.bills.byId(billId), `No bill ${billId}`);
   }
 
   /** `fresh`: skip this request's cache (after a mutation changed the line). */
   async creditLine(viewer: Viewer | undefined, lineId: string, fresh = false): Promise<CreditLineDoc> {
+    const signedIn = requireViewer(viewer);
     if (fresh) this.linesById.clear(lineId);
-    const line = await this.linesById.load(lineId);
-    if (!line) throw new AppError('NOT_FOUND', `No credit line ${lineId}`);
-    requireOwner(viewer, line.userId);
-    return line;
+    return ownedOrNotFound(signedIn, await this.linesById.load(lineId), `No credit line ${lineId}`);
   }
 }

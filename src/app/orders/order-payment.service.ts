@@ -3,7 +3,7 @@ import type { OrderDoc } from '../../storage/models/order.model';
 import type { RefundDoc } from '../../storage/models/refund.model';
 import type { OrderRepository } from '../../storage/repositories/order.repository';
 import type { Repositories } from '../../storage/repositories/repositories';
-import { requireOperator, requireOwnerOrOperator } from '../common/access';
+import { ownedOrNotFound, requireOperator, requireViewer } from '../common/access';
 import type { ClockService } from '../common/clock.service';
 import { AppError } from '../../errors';
 import { formatMinor } from '../../core/money';
@@ -22,12 +22,13 @@ export interface RefundResult extends OrderResult {
 }
 
 /**
- * Who may settle (capture, refund) or cancel an order. `settle` runs once before the order is read
- * (without it) and once after (with it), so a caller with no right learns nothing about the order.
+ * Who may settle (capture, refund) or cancel an order. Each runs once before the order is read
+ * (without it) and once after (with it), so a caller with no right learns nothing about the order:
+ * someone else's answers as a missing one.
  */
 export interface OrderAccess {
   settle(viewer: Viewer | undefined, order?: OrderDoc): void;
-  cancel(viewer: Viewer | undefined, order: OrderDoc): void;
+  cancel(viewer: Viewer | undefined, order?: OrderDoc): void;
   /** Whose refund idempotency keys these are: one key space per caller, so no caller sees another's. */
   refundKeyScope(viewer: Viewer | undefined): string;
 }
@@ -35,7 +36,10 @@ export interface OrderAccess {
 /** Store orders: operators ship and refund; the shopper or an operator cancels. */
 export const storeOrderAccess: OrderAccess = {
   settle: (viewer) => void requireOperator(viewer),
-  cancel: (viewer, order) => void requireOwnerOrOperator(viewer, order.userId),
+  cancel: (viewer, order) => {
+    const signedIn = requireViewer(viewer);
+    if (order) ownedOrNotFound(signedIn, order, `No order ${order._id}`, { operators: true });
+  },
   // Operators share one key space for store refunds.
   refundKeyScope: () => '',
 };
@@ -69,6 +73,7 @@ export class OrderPaymentService {
 
   /** The shopper (or an operator) cancels before shipping: the hold is voided, free of charge. */
   async cancel(viewer: Viewer | undefined, orderId: string): Promise<OrderResult> {
+    this.access.cancel(viewer);
     const order = await this.load(orderId);
     this.access.cancel(viewer, order);
     if (order.status === 'SHIPPED')

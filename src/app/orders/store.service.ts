@@ -5,7 +5,7 @@ import type { OrderRepository } from '../../storage/repositories/order.repositor
 import type { ProductRepository } from '../../storage/repositories/product.repository';
 import type { Repositories } from '../../storage/repositories/repositories';
 import type { InstallmentPlanDoc } from '../../storage/models/installment-plan.model';
-import { requireOwner, requireOwnerOrOperator } from '../common/access';
+import { ownedOrNotFound, requireOwner, requireOwnerOrOperator, requireViewer } from '../common/access';
 import { AppError } from '../../errors';
 import { keyedLoader } from '../common/keyed-loader';
 import { ordersPageLoader } from './orders-loader';
@@ -68,9 +68,9 @@ export class StoreService {
   }
 
   async order(viewer: Viewer | undefined, orderId: string): Promise<OrderDoc> {
-    const order = await this.ordersById.load(orderId);
-    if (!order) throw new AppError('NOT_FOUND', `No order ${orderId}`);
-    requireOwnerOrOperator(viewer, order.userId);
-    return order;
+    const signedIn = requireViewer(viewer);
+    return ownedOrNotFound(signedIn, await this.ordersById.load(orderId), `No order ${orderId}`, {
+      operators: true,
+    });
   }
 }

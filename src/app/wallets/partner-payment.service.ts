@@ -77,7 +77,7 @@ const scopeOfKind: Record<PartnerPaymentKind, PartnerScope> = {
 /** Partners capture, void and refund their own payments only; another's answers as missing. */
 export const partnerOrderAccess: OrderAccess = {
   settle: (viewer, order) => void (order ? ownPayment(viewer, order) : requirePartner(viewer)),
-  cancel: (viewer, order) => void ownPayment(viewer, order),
+  cancel: (viewer, order) => void (order ? ownPayment(viewer, order) : requirePartner(viewer)),
   refundKeyScope: (viewer) => `partner:${requirePartner(viewer).partnerId}:`,
 };
 

@@ -6,12 +6,16 @@ export interface DatabaseEngine {
   /** Server URI without a database name; each caller picks its database. */
   uri: string;
   description: string;
+  /** The engine's own process, when it runs one (FerretDB): how it ended. */
+  exited?: Promise<string>;
   stop(): Promise<void>;
 }
 
 export interface EngineOptions {
   mongodbUri?: string | undefined;
   dataDir: string;
+  /** host:port for the embedded engine; a restart passes the first start's, so clients reconnect. */
+  listen?: string;
 }
 
 /**
@@ -28,7 +32,7 @@ export async function startEngine(options: EngineOptions): Promise<DatabaseEngin
       stop: async () => {},
     };
   }
-  if (goAvailable()) return startFerretdb(path.join(options.dataDir, 'ferretdb'));
+  if (goAvailable()) return startFerretdb(path.join(options.dataDir, 'ferretdb'), options.listen);
   return startMemoryServer();
 }
 

@@ -34,18 +34,16 @@ export function goAvailable(): boolean {
   return spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
 }
 
-/** Starts FerretDB on SQLite in `dataDir` on a free loopback port; it exits with us. */
-export async function startFerretdb(dataDir: string): Promise<DatabaseEngine> {
+/** Starts FerretDB on SQLite in `dataDir` on a free loopback port (or `listen`); it exits with us. */
+export async function startFerretdb(dataDir: string, listen = '127.0.0.1:0'): Promise<DatabaseEngine> {
   const binary = ensureFerretdbBinary();
   fs.mkdirSync(dataDir, { recursive: true });
-  const child = spawn(
-    binary,
-    ['-listen', '127.0.0.1:0', '-data', dataDir, '-watch-stdin', '-log-level', 'error'],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
+  const child = spawn(binary, ['-listen', listen, '-data', dataDir, '-watch-stdin', '-log-level', 'error'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `code ${code}`)),
   );
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const uri = await new Promise<string>((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout! });
@@ -69,5 +67,5 @@ export async function startFerretdb(dataDir: string): Promise<DatabaseEngine> {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
     })());
-  return { kind: 'ferretdb', uri, description: `FerretDB 1.24 (SQLite in ${dataDir})`, stop };
+  return { kind: 'ferretdb', uri, description: `FerretDB 1.24 (SQLite in ${dataDir})`, exited, stop };
 }

@@ -1,3 +1,4 @@
+import { trusted } from 'mongoose';
 import type { Models } from '../database';
 import type { ChannelBindingDoc } from '../models/channel-binding.model';
 import { findByIds } from './find-by-ids';
@@ -8,7 +9,7 @@ export class ChannelBindingRepository {
 
   findByUserIds(userIds: readonly string[]): Promise<ChannelBindingDoc[]> {
     return this.models.channelBindings
-      .find({ userId: { $in: userIds } })
+      .find({ userId: trusted({ $in: userIds }) })
       .sort({ _id: 1 })
       .lean<ChannelBindingDoc[]>()
       .exec();

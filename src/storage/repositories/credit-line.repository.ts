@@ -1,3 +1,4 @@
+import { trusted } from 'mongoose';
 import type { Models } from '../database';
 import type { LineState } from '../../core/ledger/line-state';
 import { type CreditLineDoc, lineProjection } from '../models/credit-line.model';
@@ -18,7 +19,7 @@ export class CreditLineRepository {
 
   findByUserIds(userIds: readonly string[]): Promise<CreditLineDoc[]> {
     return this.models.creditLines
-      .find({ userId: { $in: userIds } })
+      .find({ userId: trusted({ $in: userIds }) })
       .lean<CreditLineDoc[]>()
       .exec();
   }
@@ -27,7 +28,7 @@ export class CreditLineRepository {
   async project(lineId: string, headSequence: number, state: LineState): Promise<void> {
     await this.models.creditLines
       .updateOne(
-        { _id: lineId, headSequence: { $lt: headSequence } },
+        { _id: lineId, headSequence: trusted({ $lt: headSequence }) },
         { $set: lineProjection(headSequence, state) },
       )
       .exec();

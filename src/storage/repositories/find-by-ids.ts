@@ -1,3 +1,4 @@
+import { trusted } from 'mongoose';
 /**
  * Documents by `_id`. A single id is read with an `_id` equality, which FerretDB 1.x answers without
  * scanning (its SQLite backend scans for `$in`); several ids use one `$in` round trip, as on MongoDB.
@@ -15,7 +16,7 @@ export async function findByIds<T>(
     return doc ? [doc] : [];
   }
   return model
-    .find({ _id: { $in: ids } })
+    .find({ _id: trusted({ $in: ids }) })
     .lean<T[]>()
     .exec();
 }

@@ -1,3 +1,4 @@
+import { trusted } from 'mongoose';
 import type { Models } from '../database';
 import type { InstallmentPlanDoc } from '../models/installment-plan.model';
 import { projectVersioned } from './project-versioned';
@@ -13,7 +14,7 @@ export class InstallmentPlanRepository {
 
   findByOrderIds(orderIds: readonly string[]): Promise<InstallmentPlanDoc[]> {
     return this.models.installmentPlans
-      .find({ orderId: { $in: orderIds } })
+      .find({ orderId: trusted({ $in: orderIds }) })
       .lean<InstallmentPlanDoc[]>()
       .exec();
   }

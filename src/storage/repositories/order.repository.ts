@@ -1,3 +1,4 @@
+import { trusted } from 'mongoose';
 import type { Models } from '../database';
 import type { OrderDoc } from '../models/order.model';
 import { findByIds } from './find-by-ids';
@@ -18,8 +19,8 @@ export class OrderRepository {
    * acceptable while histories are short, to revisit with per-user queries if they grow.
    */
   async pageByUsers(userIds: readonly string[], page: PageQuery): Promise<Map<string, Page<OrderDoc>>> {
-    const filter: Record<string, unknown> = { userId: { $in: userIds } };
-    if (page.afterId !== undefined) filter._id = { $lt: page.afterId };
+    const filter: Record<string, unknown> = { userId: trusted({ $in: userIds }) };
+    if (page.afterId !== undefined) filter._id = trusted({ $lt: page.afterId });
     const docs = await this.orders.find(filter).sort({ _id: -1 }).lean<OrderDoc[]>().exec();
     const byUser = new Map<string, OrderDoc[]>(userIds.map((id) => [id, []]));
     for (const doc of docs) byUser.get(doc.userId)?.push(doc);
@@ -53,7 +54,7 @@ export class OrderRepository {
   /** Orders still holding credit that were placed before `before` (hold expiry). */
   placedBefore(before: Date, limit: number): Promise<OrderDoc[]> {
     return this.orders
-      .find({ status: 'PLACED', createdAt: { $lt: before } })
+      .find({ status: 'PLACED', createdAt: trusted({ $lt: before }) })
       .limit(limit)
       .lean<OrderDoc[]>()
       .exec();

@@ -1,3 +1,4 @@
+import { trusted } from 'mongoose';
 /** A keyset page request: up to `first` documents whose _id sorts before `afterId` (newest first). */
 export interface PageQuery {
   first: number;
@@ -19,7 +20,7 @@ export async function keysetPage<T>(
   filter: Record<string, unknown>,
   page: PageQuery,
 ): Promise<Page<T>> {
-  const bounded = page.afterId === undefined ? filter : { ...filter, _id: { $lt: page.afterId } };
+  const bounded = page.afterId === undefined ? filter : { ...filter, _id: trusted({ $lt: page.afterId }) };
   const docs = await find(bounded)
     .sort({ _id: -1 })
     .limit(page.first + 1)

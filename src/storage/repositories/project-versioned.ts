@@ -1,3 +1,4 @@
+import { trusted } from 'mongoose';
 import { isDuplicateKey } from '../database';
 
 interface Versioned {
@@ -22,7 +23,7 @@ export async function projectVersioned<T extends Versioned>(
   const { _id, ...fields } = doc;
   try {
     await model
-      .updateOne({ _id, sequence: { $lt: doc.sequence } }, { $set: fields }, { upsert: true })
+      .updateOne({ _id, sequence: trusted({ $lt: doc.sequence }) }, { $set: fields }, { upsert: true })
       .exec();
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;

@@ -4,6 +4,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import type { GraphQLSchema } from 'graphql';
 import gql from 'graphql-tag';
 import { buildSchema, type BuildSchemaOptions, createResolversMap } from 'type-graphql';
+import { AppError } from '../../errors';
 import { consentGuard, readConsentRules } from './consent-guard';
 
 const federationLink = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])`;
@@ -37,11 +38,29 @@ export async function buildSubgraph(
   });
   rules.byType = readConsentRules(schema);
   const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;
-  for (const [typeName, reference] of Object.entries(references)) {
-    resolvers[typeName] = { ...resolvers[typeName], ...reference };
+  for (const [typeName, { __resolveReference }] of Object.entries(references)) {
+    resolvers[typeName] = {
+      ...resolvers[typeName],
+      __resolveReference: (representation: Record<string, unknown>, ...rest: unknown[]) => {
+        checkEntityKey(typeName, representation);
+        return (__resolveReference as (...args: unknown[]) => unknown)(representation, ...rest);
+      },
+    };
   }
   return buildSubgraphSchema({
     typeDefs: gql(`${federationLink}\n${printSchemaWithDirectives(schema)}`),
     resolvers: resolvers as GraphQLResolverMap<unknown>,
   });
+}
+
+/**
+ * Representations are raw JSON (`_Any`): every key field must be a short string before it is used,
+ * so an object such as `{"$regex": ...}` never reaches a database filter.
+ */
+function checkEntityKey(typeName: string, representation: Record<string, unknown>): void {
+  for (const [field, value] of Object.entries(representation)) {
+    if (field === '__typename') continue;
+    if (typeof value !== 'string' || value.length === 0 || value.length > 200)
+      throw new AppError('BAD_USER_INPUT', `${typeName}.${field} must be a string id`);
+  }
 }

@@ -14,6 +14,14 @@ export function formatSubgraphError(formatted: GraphQLFormattedError, error: unk
   }
   if (original instanceof GraphQLError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR')
     return formatted;
+  if (isDatabaseUnreachable(original)) {
+    return {
+      message: 'The database is unavailable: retry shortly',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    };
+  }
   console.error(original);
   return {
     message: 'Internal server error',
@@ -21,4 +29,18 @@ export function formatSubgraphError(formatted: GraphQLFormattedError, error: unk
     path: formatted.path,
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   };
+}
+
+/** The driver's errors for a database it cannot reach (down, restarting, network), by class name. */
+const unreachableErrorNames = new Set([
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+]);
+
+function isDatabaseUnreachable(error: unknown): boolean {
+  return error instanceof Error && unreachableErrorNames.has(error.name);
 }

@@ -1,0 +1,108 @@
+/** How a crashed process is restarted: with growing delays, and only so often. */
+export interface RestartPolicy {
+  /** At most this many restarts in `windowMs`; one more and the launcher gives up and stops. */
+  budget: number;
+  windowMs: number;
+  firstDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const defaultRestartPolicy: RestartPolicy = {
+  budget: 5,
+  windowMs: 60_000,
+  firstDelayMs: 250,
+  maxDelayMs: 4_000,
+};
+
+/**
+ * The wait before the next restart (doubling with each restart still in the window), or undefined
+ * when the budget is spent: a process that keeps dying has a cause a restart will not fix.
+ */
+export function nextRestartDelayMs(
+  policy: RestartPolicy,
+  restartsAtMs: readonly number[],
+  nowMs: number,
+): number | undefined {
+  const recent = restartsAtMs.filter((at) => nowMs - at < policy.windowMs).length;
+  if (recent >= policy.budget) return undefined;
+  return Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** recent);
+}
+
+export interface Restartable {
+  /** Resolves with a description of how the process ended (exit code or signal). */
+  exited: Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Keeps one process running: when it exits without being asked to, it is started again after the
+ * policy's delay, and the reason is logged. `giveUp` is called when the budget is spent or a
+ * restart itself fails.
+ */
+export class Supervised<T extends Restartable> {
+  private instance: T | undefined;
+  private stopped = false;
+  private readonly restartsAtMs: number[] = [];
+
+  constructor(
+    readonly name: string,
+    private readonly start: () => Promise<T>,
+    private readonly giveUp: (reason: string) => void,
+    private readonly policy: RestartPolicy = defaultRestartPolicy,
+    private readonly log: (line: string) => void = console.error,
+  ) {}
+
+  get current(): T {
+    if (!this.instance) throw new Error(`${this.name} is not running`);
+    return this.instance;
+  }
+
+  /** Restarts so far (all time), for logs and metrics. */
+  get restarts(): number {
+    return this.restartsAtMs.length;
+  }
+
+  async begin(): Promise<T> {
+    const instance = await this.start();
+    this.watch(instance);
+    return instance;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.instance?.stop();
+  }
+
+  private watch(instance: T): void {
+    this.instance = instance;
+    void instance.exited.then((how) => {
+      if (!this.stopped && this.instance === instance) this.relaunch(`exited unexpectedly (${how})`);
+    });
+  }
+
+  /** A failed start counts against the budget like a crash: the port may still be held for a moment. */
+  private relaunch(why: string): void {
+    const now = Date.now();
+    const delayMs = nextRestartDelayMs(this.policy, this.restartsAtMs, now);
+    if (delayMs === undefined) {
+      this.giveUp(
+        `${this.name} ${why}, after ${this.policy.budget} restarts in ${this.policy.windowMs / 1000} s: giving up`,
+      );
+      return;
+    }
+    this.restartsAtMs.push(now);
+    this.log(`${this.name} ${why}; restarting in ${delayMs} ms (restart ${this.restartsAtMs.length})`);
+    setTimeout(() => {
+      if (this.stopped) return;
+      this.start().then(
+        (restarted) => {
+          if (this.stopped) return void restarted.stop();
+          this.log(`${this.name} restarted`);
+          this.watch(restarted);
+        },
+        (error: unknown) =>
+          this.relaunch(`failed to start: ${error instanceof Error ? error.message : error}`),
+      );
+    }, delayMs);
+  }
+}
