@@ -23,6 +23,8 @@ export interface ServeOptions {
   /** Only requests carrying a credential signed with this secret are served (the gateway's). */
   gatewaySecret: string;
   mode: AppMode;
+  /** Bind address: loopback unless the subgraph runs in its own container (SUBGRAPH_HOST). */
+  host?: string;
   /** Whether this subgraph can serve now (its database answers): GET /readiness. */
   ready: () => Promise<boolean>;
 }
@@ -111,7 +113,7 @@ export async function serveSubgraph<TServices>(
   await server.start();
   // A deep accept queue: a gateway opens one stream per subscription, thousands at once after a restart.
   await new Promise<void>((resolve) =>
-    httpServer.listen({ port: options.port, host: '127.0.0.1', backlog: 4096 }, resolve),
+    httpServer.listen({ port: options.port, host: options.host ?? '127.0.0.1', backlog: 4096 }, resolve),
   );
   const { port } = httpServer.address() as AddressInfo;
   return {
