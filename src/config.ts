@@ -33,6 +33,8 @@ export interface AppConfig {
   limits: GatewayLimits;
   /** The trusted-documents manifest the gateway loads; unset: the client SDK's (client/generated). */
   trustedDocumentsPath: string | undefined;
+  /** Production: browser origins allowed by CORS (comma-separated CORS_ORIGINS); none by default. */
+  corsOrigins: string[];
 }
 
 /** What one request may ask of the gateway; each has a setting (README "Limits"). */
@@ -109,6 +111,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       intFromEnv(env, 'GATEWAY_SEMI_SPACE_MB', 2, { max: 256, what: 'megabytes (1-256)' }),
     ),
     trustedDocumentsPath: env.TRUSTED_DOCUMENTS_FILE || undefined,
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
     limits: {
       maxTokens: intFromEnv(env, 'MAX_TOKENS', 4_000, positive),
       maxDepth: intFromEnv(env, 'MAX_DEPTH', 12, positive),

@@ -11,6 +11,7 @@ import { useErrorCodes } from './use-error-codes';
 import { useReadiness } from './use-readiness';
 import { useGatewayCredential } from './use-gateway-credential';
 import { useCsrfPrevention } from './use-csrf-prevention';
+import { useHiddenSchema } from './use-hidden-schema';
 import { requestViewer } from './request-viewer';
 import { useOAuthToken } from './use-oauth-token';
 import { useOperationLimits } from './use-operation-limits';
@@ -24,6 +25,8 @@ export const graphqlEndpoint = '/graphql';
 
 export interface GatewayOptions {
   mode: AppMode;
+  /** Production: the browser origins allowed to call the gateway (CORS_ORIGINS). */
+  corsOrigins: string[];
   supergraphSdl: string;
   authSecret: string;
   /** Prefill the playground with these tokens (local mode only). */
@@ -61,6 +64,14 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
           operatorToken: options.operatorToken,
           partnerToken: options.partnerToken,
         })),
+    // CORS: production answers preflights only for CORS_ORIGINS (none by default), without
+    // credentials (tokens are bearer headers, never cookies); local mode lets any page call it.
+    // (An empty origin list would mean "any" to the runtime: no list is `false`.)
+    cors: !production
+      ? undefined
+      : options.corsOrigins.length > 0
+        ? { origin: options.corsOrigins, credentials: false }
+        : false,
     ...(production
       ? {
           disableIntrospection: {
@@ -116,6 +127,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
         counter: options.requestCounter,
       }),
       useCsrfPrevention({ graphqlEndpoint, production }),
+      ...(production ? [useHiddenSchema({ authSecret: options.authSecret })] : []),
       useReadiness({ subgraphs: options.subgraphs, credential: options.credential }),
       useOAuthToken({
         // The wallets subgraph owns partners and answers POST /oauth/token.

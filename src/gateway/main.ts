@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     : new MemoryRequestCounter();
   const gateway = createGateway({
     mode: config.mode,
+    corsOrigins: config.corsOrigins,
     supergraphSdl,
     authSecret: config.authSecret,
     demoToken: config.mode === 'local' ? process.env.DEMO_TOKEN : undefined,

@@ -20,7 +20,7 @@ export function useCsrfPrevention(options: { graphqlEndpoint: string; production
       if (url.pathname !== options.graphqlEndpoint) return;
       if (request.method === 'POST' && formContentTypes.test(request.headers.get('content-type') ?? '')) {
         endResponse(
-          jsonRefusal(fetchAPI, 415, 'BAD_REQUEST', 'Unsupported content type: POST application/json'),
+          jsonRefusal(fetchAPI, 415, 'BAD_REQUEST', 'Unsupported content type: send application/json'),
         );
       } else if (options.production && request.method === 'GET' && !request.headers.has(csrfHeader)) {
         endResponse(

@@ -7,7 +7,7 @@ import { jsonRefusal } from './json-refusal';
 /** Bodyless refusals of the HTTP layer, with what the client should change. */
 const emptyRefusals: Record<number, string> = {
   406: 'Not acceptable: accept application/json or application/graphql-response+json',
-  415: 'Unsupported content type: POST application/json',
+  415: 'Unsupported content type: send application/json',
 };
 
 /**

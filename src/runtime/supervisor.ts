@@ -91,7 +91,10 @@ export class Supervised<T extends Restartable> {
       return;
     }
     this.restartsAtMs.push(now);
-    this.log(`${this.name} ${why}; restarting in ${delayMs} ms (restart ${this.restartsAtMs.length})`);
+    const recent = this.restartsAtMs.filter((at) => now - at < this.policy.windowMs).length;
+    this.log(
+      `${this.name} ${why}; restarting in ${delayMs} ms (restart ${recent} of ${this.policy.budget} allowed in ${this.policy.windowMs / 1000} s)`,
+    );
     setTimeout(() => {
       if (this.stopped) return;
       this.start().then(

@@ -80,8 +80,27 @@ describe('production mode', () => {
     const partnerAsks = await post(introspection, bearer(partner));
     expect(new Set(partnerAsks.codes)).toEqual(new Set(['GRAPHQL_VALIDATION_FAILED']));
     expect(partnerAsks.data ?? null).toBeNull();
+    // Nor spell it out one guess at a time: no "Did you mean" hint but for operators.
+    const guess = { query: '{ mee { id } me { creditLine { ledg } } }' };
+    const guessed = JSON.stringify(await post(guess, bearer(partner)));
+    expect(guessed).toContain('GRAPHQL_VALIDATION_FAILED');
+    expect(guessed).not.toMatch(/Did you mean|"me"|ledger/);
+    expect(JSON.stringify(await post(guess, bearer(operator)))).toContain('Did you mean');
     const answered = await post(introspection, bearer(operator));
     expect(answered.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+  });
+
+  test('CORS: a page on another origin gets no preflight approval (CORS_ORIGINS is empty)', async () => {
+    const preflight = await fetch(stack.url, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://elsewhere.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, authorization, x-graphql-csrf',
+      },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).not.toBe('https://elsewhere.example');
+    expect(preflight.headers.get('access-control-allow-credentials')).not.toBe('true');
   });
 
   test('no playground; a GET without the CSRF header is refused, with it a query runs', async () => {
