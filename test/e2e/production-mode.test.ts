@@ -13,6 +13,7 @@ import { seedDemoData } from '../../src/seed/seed';
 import { connectDatabase, ensureIndexes } from '../../src/storage/database';
 import { databaseUri } from '../../src/storage/engine/engine';
 import { createRepositories } from '../../src/storage/repositories/repositories';
+import { firstResult } from '../support/first-result';
 import { type Stack, startStack } from '../support/stack';
 import { serverUri, uniqueDatabaseName } from '../support/test-database';
 
@@ -168,22 +169,10 @@ describe('production mode', () => {
       latest.data as { me: { creditLine: { ledger: { edges: { node: { billUpdateCursor: string } }[] } } } }
     ).me.creditLine.ledger.edges[0]?.node.billUpdateCursor;
     const sha256Hash = documentIdOf(BillUpdatedDocument).replace('sha256:', '');
-    const firstUpdate = new Promise<unknown>((resolve, reject) => {
-      const stop = client.subscribe(
-        {
-          query: '',
-          variables: { after: after ?? null },
-          extensions: { persistedQuery: { version: 1, sha256Hash } },
-        },
-        {
-          next: (value) => {
-            stop();
-            resolve(value);
-          },
-          error: reject,
-          complete: () => resolve('complete'),
-        },
-      );
+    const firstUpdate = firstResult(client, {
+      query: '',
+      variables: { after: after ?? null },
+      extensions: { persistedQuery: { version: 1, sha256Hash } },
     });
     await new Promise((resolve) => setTimeout(resolve, 500));
     const input = {

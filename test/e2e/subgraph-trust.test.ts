@@ -11,6 +11,7 @@ import {
   CheckoutDocument,
   LatestBillUpdateCursorDocument,
 } from '../../client/generated/graphql';
+import { firstResult } from '../support/first-result';
 import { type Stack, startStack, tokenFor } from '../support/stack';
 import { serverUri, uniqueDatabaseName } from '../support/test-database';
 
@@ -115,21 +116,9 @@ describe('subgraphs trust only the gateway', () => {
       connectionParams: { authorization: `Bearer ${alice}` },
       retryAttempts: 0,
     });
-    const first = new Promise<unknown>((resolve, reject) => {
-      const stop = client.subscribe(
-        {
-          query: 'subscription($after: String) { billUpdated(after: $after) { kind } }',
-          variables: { after },
-        },
-        {
-          next: (value) => {
-            stop();
-            resolve(value);
-          },
-          error: reject,
-          complete: () => resolve('completed'),
-        },
-      );
+    const first = firstResult(client, {
+      query: 'subscription($after: String) { billUpdated(after: $after) { kind } }',
+      variables: { after },
     });
     // The subscription is set up before the purchase; a replay by cursor would deliver it anyway.
     await new Promise((resolve) => setTimeout(resolve, 500));
