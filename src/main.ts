@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   let stopping: Promise<void> | undefined;
   const stopAll = (code: number) =>
     (stopping ??= (async () => {
-      for (const process of [...supervised].reverse()) await process.stop();
+      for (const running of [...supervised].reverse()) await running.stop();
       process.exit(code);
     })());
   const giveUp = (reason: string) => {
@@ -90,8 +90,8 @@ async function main(): Promise<void> {
     const relayNotice = (source: RunningChild, message: unknown) => {
       if (!isLedgerNotice(message)) return;
       for (const target of subgraphs) {
-        const child = target.current;
-        if (child !== source && child.process.connected) child.process.send(message);
+        const child = target.running;
+        if (child && child !== source && child.process.connected) child.process.send(message);
       }
     };
     supervised.push(...subgraphs);

@@ -1,9 +1,8 @@
 import { createGatewayRuntime, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import type { GatewayCredentialSigner } from '../auth/gateway-credential';
-import { isOperator } from '../auth/token';
 import type { AppMode } from '../config';
 import { maskGatewayError } from './mask-error';
-import { mayRunOwnDocuments, type TrustedDocuments } from './trusted-documents';
+import { mayRunOwnDocuments, type TrustedDocuments, trustedDocumentRefusals } from './trusted-documents';
 import { playgroundConfig } from './playground';
 import { healthCheckPath } from '../runtime/probe-paths';
 import { useAuth } from './use-auth';
@@ -12,7 +11,7 @@ import { useReadiness } from './use-readiness';
 import { useGatewayCredential } from './use-gateway-credential';
 import { useCsrfPrevention } from './use-csrf-prevention';
 import { useHiddenSchema } from './use-hidden-schema';
-import { requestViewer } from './request-viewer';
+import { requestIsOperator, requestViewer } from './request-viewer';
 import { useOAuthToken } from './use-oauth-token';
 import { useOperationLimits } from './use-operation-limits';
 import type { RequestCounter } from './request-counter';
@@ -75,7 +74,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     ...(production
       ? {
           disableIntrospection: {
-            disableIf: ({ context }) => !isOperator(requestViewer(options.authSecret, context.request)),
+            disableIf: ({ context }) => !requestIsOperator(options.authSecret, context.request),
           },
         }
       : {}),
@@ -105,18 +104,9 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
         }
       },
       customErrors: {
-        notFound: {
-          message: 'No trusted document has this id',
-          extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' },
-        },
-        keyNotFound: {
-          message: 'Send a query, or a documentId from the client SDK',
-          extensions: { code: 'BAD_REQUEST' },
-        },
-        persistedQueryOnly: {
-          message: 'Only trusted documents run here: send a documentId from the client SDK',
-          extensions: { code: 'TRUSTED_DOCUMENT_REQUIRED', http: { status: 403 } },
-        },
+        notFound: refusalError(trustedDocumentRefusals.notFound),
+        keyNotFound: refusalError(trustedDocumentRefusals.noDocument),
+        persistedQueryOnly: refusalError(trustedDocumentRefusals.ownDocument, 403),
       },
     },
     maskedErrors: { maskError: maskGatewayError },
@@ -126,9 +116,9 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
         authSecret: options.authSecret,
         counter: options.requestCounter,
       }),
-      useCsrfPrevention({ graphqlEndpoint, production }),
+      useCsrfPrevention({ production }),
       ...(production ? [useHiddenSchema({ authSecret: options.authSecret })] : []),
-      useReadiness({ subgraphs: options.subgraphs, credential: options.credential }),
+      useReadiness({ subgraphs: options.subgraphs, credential: options.credential, production }),
       useOAuthToken({
         // The wallets subgraph owns partners and answers POST /oauth/token.
         walletsUrl: options.subgraphs.find((subgraph) => subgraph.name === 'wallets')?.url,
@@ -141,4 +131,9 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       useGatewayCredential(options.credential),
     ],
   });
+}
+
+/** A refusal in the shape the runtime's persisted-documents plugin takes (HTTP status optional). */
+function refusalError({ code, message }: { code: string; message: string }, status?: number) {
+  return { message, extensions: { code, ...(status ? { http: { status } } : {}) } };
 }

@@ -78,12 +78,15 @@ export function serveGraphqlWs(
           params: payload,
         });
         // Trusted documents as over HTTP: by id, and in production a first-party caller's only kind.
-        const toRun = documentToRun(
-          options.trustedDocuments,
-          options.mode,
-          viewerFromAuthorization(options.authSecret, authorization),
-          payload,
-        );
+        let viewer;
+        try {
+          viewer = viewerFromAuthorization(options.authSecret, authorization);
+        } catch (error) {
+          // The socket's token expired since it connected: this subscription is refused, the others go on.
+          if (!(error instanceof InvalidTokenError)) throw error;
+          return [codedGraphQLError(`Invalid token: ${error.message}`, 'UNAUTHENTICATED')];
+        }
+        const toRun = documentToRun(options.trustedDocuments, options.mode, viewer, payload);
         if ('code' in toRun) return [codedGraphQLError(toRun.message, toRun.code)];
         // A bad document refuses this operation with a code; it must not close the socket's others.
         let document;

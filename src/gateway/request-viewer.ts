@@ -1,4 +1,4 @@
-import { InvalidTokenError, type Viewer, viewerFromAuthorization } from '../auth/token';
+import { InvalidTokenError, isOperator, type Viewer, viewerFromAuthorization } from '../auth/token';
 
 const verified = new WeakMap<Request, Viewer | InvalidTokenError | undefined>();
 
@@ -19,4 +19,14 @@ export function requestViewer(authSecret: string, request: Request): Viewer | un
   }
   if (viewer instanceof InvalidTokenError) throw viewer;
   return viewer;
+}
+
+/** Whether the request carries a valid operator token (a bad token counts as none: refused with 401 first). */
+export function requestIsOperator(authSecret: string, request: Request): boolean {
+  try {
+    return isOperator(requestViewer(authSecret, request));
+  } catch (error) {
+    if (error instanceof InvalidTokenError) return false;
+    throw error;
+  }
 }

@@ -6,6 +6,16 @@ import { type AppMode, projectRoot } from '../config';
 /** The manifest codegen writes for the client SDK (README "Trusted documents"). */
 export const defaultManifestPath = path.join(projectRoot, 'client', 'generated', 'persisted-documents.json');
 
+/** The refusals about documents, over HTTP (the runtime's plugin) and graphql-ws alike. */
+export const trustedDocumentRefusals = {
+  ownDocument: {
+    code: 'TRUSTED_DOCUMENT_REQUIRED',
+    message: 'Only trusted documents run here: send a documentId from the client SDK',
+  },
+  noDocument: { code: 'BAD_REQUEST', message: 'Send a query, or a documentId from the client SDK' },
+  notFound: { code: 'PERSISTED_QUERY_NOT_FOUND', message: 'No trusted document has this id' },
+} as const;
+
 /** The first-party documents the gateway runs by id: `sha256:<hex>` -> document text. */
 export class TrustedDocuments {
   private constructor(private readonly byId: ReadonlyMap<string, string>) {}
@@ -59,19 +69,10 @@ export function documentToRun(
   viewer: Viewer | undefined,
   params: { query?: unknown; documentId?: unknown; extensions?: unknown },
 ): { query: string } | { code: string; message: string } {
+  if (typeof params.query === 'string' && params.query !== '')
+    return mayRunOwnDocuments(mode, viewer) ? { query: params.query } : trustedDocumentRefusals.ownDocument;
   const id = documentIdOf(params);
-  if (typeof params.query === 'string' && params.query !== '') {
-    return mayRunOwnDocuments(mode, viewer)
-      ? { query: params.query }
-      : {
-          code: 'TRUSTED_DOCUMENT_REQUIRED',
-          message: 'Only trusted documents run here: send a documentId from the client SDK',
-        };
-  }
-  if (id === undefined)
-    return { code: 'BAD_REQUEST', message: 'Send a query, or a documentId from the client SDK' };
+  if (id === undefined) return trustedDocumentRefusals.noDocument;
   const query = trusted.document(id);
-  return query === undefined
-    ? { code: 'PERSISTED_QUERY_NOT_FOUND', message: 'No trusted document has this id' }
-    : { query };
+  return query === undefined ? trustedDocumentRefusals.notFound : { query };
 }

@@ -1,4 +1,6 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { oauthTokenPath } from '../auth/token';
+import { probePaths } from '../runtime/probe-paths';
 import { jsonRefusal } from './json-refusal';
 
 /** What a browser form can send without a CORS preflight (text/plain Yoga refuses already). */
@@ -14,10 +16,11 @@ export const csrfHeader = 'x-graphql-csrf';
  * A JSON POST needs a preflight already. Written here rather than with the runtime's csrfPrevention
  * so that each refusal has its own code.
  */
-export function useCsrfPrevention(options: { graphqlEndpoint: string; production: boolean }): GatewayPlugin {
+export function useCsrfPrevention(options: { production: boolean }): GatewayPlugin {
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
-      if (url.pathname !== options.graphqlEndpoint) return;
+      // Every spelling of the endpoint a router serves (`/graphql/`, `/x/graphql`), as useAuth does.
+      if (url.pathname === oauthTokenPath || probePaths.has(url.pathname)) return;
       if (request.method === 'POST' && formContentTypes.test(request.headers.get('content-type') ?? '')) {
         endResponse(
           jsonRefusal(fetchAPI, 415, 'BAD_REQUEST', 'Unsupported content type: send application/json'),

@@ -49,8 +49,16 @@ function codeErrors<T extends ExecutionResult>(result: T): T {
 
 /** Codes what has no code as unexpected; drops Yoga's `originalError` (JSON parser words, a stack in dev). */
 function codeError(error: GraphQLError): GraphQLError {
-  const { originalError, ...extensions } = error.extensions ?? {};
-  if (typeof extensions.code === 'string' && originalError === undefined) return error;
+  // The runtime attaches the subgraph call (its internal URL, the query sent) to upstream errors
+  // such as GATEWAY_TIMEOUT: clients get the code, never the internals.
+  const { originalError, request: _request, response: _response, ...extensions } = error.extensions ?? {};
+  if (
+    typeof extensions.code === 'string' &&
+    originalError === undefined &&
+    _request === undefined &&
+    _response === undefined
+  )
+    return error;
   // Yoga answers a body that is not JSON with 400, not 200, only while the originalError is attached.
   if (originalError !== undefined && typeof extensions.http === 'object' && extensions.http !== null) {
     extensions.http = { ...extensions.http, spec: false };

@@ -16,25 +16,37 @@ const reuseForMs = 500;
 export function useReadiness(options: {
   subgraphs: readonly { name: string; url: string }[];
   credential: GatewayCredentialSigner;
+  production: boolean;
 }): GatewayPlugin {
-  let last: { atMs: number; down: Promise<string[]> } | undefined;
-  const down = () => {
-    const now = Date.now();
-    if (!last || now - last.atMs > reuseForMs) {
-      last = { atMs: now, down: findDown(options.subgraphs, options.credential) };
-    }
-    return last.down;
+  // One look at a time; its answer is reused until `reuseForMs` after it finished.
+  let inFlight: Promise<string[]> | undefined;
+  let last: { finishedAtMs: number; down: string[] } | undefined;
+  const down = async (): Promise<string[]> => {
+    if (last && Date.now() - last.finishedAtMs <= reuseForMs) return last.down;
+    inFlight ??= findDown(options.subgraphs, options.credential).then((found) => {
+      last = { finishedAtMs: Date.now(), down: found };
+      inFlight = undefined;
+      return found;
+    });
+    return inFlight;
   };
   return {
     async onRequest({ url, endResponse, fetchAPI }) {
       if (url.pathname !== readinessCheckPath) return;
       const notReady = await down();
+      if (notReady.length > 0 && options.production) console.error(`not ready: ${notReady.join(', ')}`);
       endResponse(
         notReady.length === 0
           ? new fetchAPI.Response(JSON.stringify({ ready: true }), {
               headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
             })
-          : jsonRefusal(fetchAPI, 503, 'SERVICE_UNAVAILABLE', `Not ready: ${notReady.join(', ')}`),
+          : jsonRefusal(
+              fetchAPI,
+              503,
+              'SERVICE_UNAVAILABLE',
+              // Production names no internals to whoever asks; the log has them.
+              options.production ? 'Not ready' : `Not ready: ${notReady.join(', ')}`,
+            ),
       );
     },
   };

@@ -41,6 +41,8 @@ export interface Restartable {
  */
 export class Supervised<T extends Restartable> {
   private instance: T | undefined;
+  /** A restart under way, so stop() can wait for it and stop what it started. */
+  private starting: Promise<unknown> | undefined;
   private stopped = false;
   private readonly restartsAtMs: number[] = [];
 
@@ -68,8 +70,14 @@ export class Supervised<T extends Restartable> {
     return instance;
   }
 
+  /** The running instance, if any (none between a crash and its restart). */
+  get running(): T | undefined {
+    return this.instance;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    await this.starting;
     await this.instance?.stop();
   }
 
@@ -97,14 +105,18 @@ export class Supervised<T extends Restartable> {
     );
     setTimeout(() => {
       if (this.stopped) return;
-      this.start().then(
-        (restarted) => {
-          if (this.stopped) return void restarted.stop();
+      this.starting = this.start().then(
+        async (restarted) => {
+          this.starting = undefined;
+          if (this.stopped) return restarted.stop();
           this.log(`${this.name} restarted`);
           this.watch(restarted);
         },
-        (error: unknown) =>
-          this.relaunch(`failed to start: ${error instanceof Error ? error.message : error}`),
+        (error: unknown) => {
+          this.starting = undefined;
+          if (!this.stopped)
+            this.relaunch(`failed to start: ${error instanceof Error ? error.message : error}`);
+        },
       );
     }, delayMs);
   }

@@ -42,6 +42,7 @@ describe('production mode', () => {
       APP_MODE: 'production',
       AUTH_SECRET: authSecret,
       GATEWAY_SECRET: gatewaySecret,
+      CORS_ORIGINS: 'https://shop.example',
       MONGODB_URI: serverUri(),
       DATABASE_NAME: databaseName,
     });
@@ -91,17 +92,22 @@ describe('production mode', () => {
     expect(answered.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
   });
 
-  test('CORS: a page on another origin gets no preflight approval (CORS_ORIGINS is empty)', async () => {
-    const preflight = await fetch(stack.url, {
-      method: 'OPTIONS',
-      headers: {
-        origin: 'https://elsewhere.example',
-        'access-control-request-method': 'POST',
-        'access-control-request-headers': 'content-type, authorization, x-graphql-csrf',
-      },
-    });
-    expect(preflight.headers.get('access-control-allow-origin')).not.toBe('https://elsewhere.example');
-    expect(preflight.headers.get('access-control-allow-credentials')).not.toBe('true');
+  test('CORS: only an origin in CORS_ORIGINS gets preflight approval, never with credentials', async () => {
+    const preflight = (origin: string) =>
+      fetch(stack.url, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type, authorization, x-graphql-csrf',
+        },
+      });
+    const elsewhere = await preflight('https://elsewhere.example');
+    // The runtime names its one allowed origin whoever asks; a browser elsewhere then refuses.
+    expect([null, 'https://shop.example']).toContain(elsewhere.headers.get('access-control-allow-origin'));
+    const shop = await preflight('https://shop.example');
+    expect(shop.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(shop.headers.get('access-control-allow-credentials')).toBeNull();
   });
 
   test('no playground; a GET without the CSRF header is refused, with it a query runs', async () => {
@@ -113,6 +119,15 @@ describe('production mode', () => {
     expect(
       ((await simple.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code,
     ).toBe('CSRF_HEADER_REQUIRED');
+    // Every spelling of the endpoint: a GET or a form POST to `/graphql/` is refused the same way.
+    const slashed = await fetch(`${stack.url}/${search}`, { headers: bearer(partner) });
+    expect(slashed.status).toBe(403);
+    const form = await fetch(`${stack.url}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...bearer(partner) },
+      body: `query=${encodeURIComponent('{ __typename }')}`,
+    });
+    expect(form.status).toBe(415);
     const preflighted = await fetch(stack.url + search, {
       headers: { 'x-graphql-csrf': '1', ...bearer(partner) },
     });

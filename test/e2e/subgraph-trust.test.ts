@@ -105,6 +105,7 @@ describe('subgraphs trust only the gateway', () => {
       const socket = new WebSocket(url, 'graphql-transport-ws');
       socket.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
       socket.on('open', () => resolve(101));
+      socket.on('error', () => resolve(-1));
     });
     expect(refused).toBe(401);
     // The gateway's own relay (signed) still serves subscriptions: a purchase arrives over graphql-ws.

@@ -85,7 +85,7 @@ describe('supervision: kill -9 during a checkout storm', () => {
     );
 
     // A reader that asks every 100 ms for what both the mall subgraph and the database serve.
-    const probes: { sentAtMs: number; answeredAtMs: number; ok: boolean }[] = [];
+    const probes: { sentAtMs: number; answeredAtMs: number; ok: boolean; codes: string[] }[] = [];
     const reader = (async () => {
       while (!stormOver) {
         const sentAtMs = Date.now();
@@ -94,7 +94,14 @@ describe('supervision: kill -9 during a checkout storm', () => {
           users.u_alice,
           '{ me { creditLine { available { minor } } mallOrders(first: 1) { edges { node { id } } } } }',
         ).catch(() => undefined);
-        probes.push({ sentAtMs, answeredAtMs: Date.now(), ok: !!answer && !answer.errors && !!answer.data });
+        probes.push({
+          sentAtMs,
+          answeredAtMs: Date.now(),
+          ok: !!answer && !answer.errors && !!answer.data,
+          codes: answer
+            ? (answer.errors ?? []).map((error) => error.extensions?.code ?? 'NONE')
+            : ['NO_ANSWER'],
+        });
         await sleep(100);
       }
     })();
@@ -135,6 +142,10 @@ describe('supervision: kill -9 during a checkout storm', () => {
     expect(mallRecoveryMs).toBeLessThan(10_000);
     expect(databaseRecoveryMs).toBeLessThan(10_000);
     expect(readinessCodes).toContain(503);
+    // Meanwhile a read failed with a code to retry on, never an internal error.
+    expect(new Set(probes.filter((probe) => !probe.ok).flatMap((probe) => probe.codes))).toEqual(
+      new Set(['SERVICE_UNAVAILABLE']),
+    );
     expect(stack.output()).toMatch(/subgraph mall exited unexpectedly \(signal SIGKILL\); restarting/);
     expect(stack.output()).toMatch(/database exited unexpectedly \(signal SIGKILL\); restarting/);
 

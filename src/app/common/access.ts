@@ -54,8 +54,6 @@ export function ownedOrNotFound<T extends { userId: string }>(
   return doc;
 }
 
-export { isOperator };
-
 /** Operator actions (shipping, refunds, the local clock): an operator token is required. */
 export function requireOperator(viewer: Viewer | undefined): Viewer {
   const signedIn = requireViewer(viewer);

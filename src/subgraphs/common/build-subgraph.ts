@@ -57,10 +57,13 @@ export async function buildSubgraph(
  * Representations are raw JSON (`_Any`): every key field must be a short string before it is used,
  * so an object such as `{"$regex": ...}` never reaches a database filter.
  */
+/** Characters: ids here are under 60; a longer key is not one of ours. */
+const maxKeyLength = 200;
+
 function checkEntityKey(typeName: string, representation: Record<string, unknown>): void {
   for (const [field, value] of Object.entries(representation)) {
     if (field === '__typename') continue;
-    if (typeof value !== 'string' || value.length === 0 || value.length > 200)
+    if (typeof value !== 'string' || value.length === 0 || value.length > maxKeyLength)
       throw new AppError('BAD_USER_INPUT', `${typeName}.${field} must be a string id`);
   }
 }

@@ -33,6 +33,7 @@ export function formatSubgraphError(formatted: GraphQLFormattedError, error: unk
 
 /** The driver's errors for a database it cannot reach (down, restarting, network), by class name. */
 const unreachableErrorNames = new Set([
+  'MongooseServerSelectionError',
   'MongoServerSelectionError',
   'MongoNetworkError',
   'MongoNetworkTimeoutError',
@@ -42,5 +43,10 @@ const unreachableErrorNames = new Set([
 ]);
 
 function isDatabaseUnreachable(error: unknown): boolean {
-  return error instanceof Error && unreachableErrorNames.has(error.name);
+  if (!(error instanceof Error)) return false;
+  // Mongoose queues operations while disconnected and gives up with a plain MongooseError.
+  return (
+    unreachableErrorNames.has(error.name) ||
+    (error.name === 'MongooseError' && /buffering timed out/.test(error.message))
+  );
 }
