@@ -11,7 +11,7 @@ import { useReadiness } from './use-readiness';
 import { useGatewayCredential } from './use-gateway-credential';
 import { useCsrfPrevention } from './use-csrf-prevention';
 import { useHiddenSchema } from './use-hidden-schema';
-import { requestIsOperator, requestViewer } from './request-viewer';
+import { requestIsOperator, requestViewerOrNone } from './request-viewer';
 import { useOAuthToken } from './use-oauth-token';
 import { useOperationLimits } from './use-operation-limits';
 import type { RequestCounter } from './request-counter';
@@ -96,13 +96,8 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     // production only partner apps and operators may send documents of their own.
     persistedDocuments: {
       getPersistedOperation: (id: string) => options.trustedDocuments.document(id) ?? null,
-      allowArbitraryDocuments: (request: Request) => {
-        try {
-          return mayRunOwnDocuments(options.mode, requestViewer(options.authSecret, request));
-        } catch {
-          return false; // a bad token: refused with 401 before this
-        }
-      },
+      allowArbitraryDocuments: (request: Request) =>
+        mayRunOwnDocuments(options.mode, requestViewerOrNone(options.authSecret, request)),
       customErrors: {
         notFound: refusalError(trustedDocumentRefusals.notFound),
         keyNotFound: refusalError(trustedDocumentRefusals.noDocument),

@@ -3,7 +3,7 @@ import type { GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { type ExecutionArgs, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { InvalidTokenError, viewerFromAuthorization } from '../auth/token';
+import { InvalidTokenError, type Viewer, viewerFromAuthorization } from '../auth/token';
 import { codedGraphQLError } from '../errors';
 import type { RelayRoute, SubscriptionRelay } from './subscription-relay';
 import { documentToRun, type TrustedDocuments } from './trusted-documents';
@@ -43,11 +43,16 @@ export function serveGraphqlWs(
   const wsServer = new WebSocketServer({ server, path: options.path });
   const authorizationOf = (params: ConnectionParams | undefined) =>
     typeof params?.authorization === 'string' ? params.authorization : undefined;
+  // The socket's viewer, verified once at connect (a subscribe then only checks its expiry).
+  const viewers = new WeakMap<object, Viewer | undefined>();
   const serverCleanup = useServer<ConnectionParams>(
     {
-      onConnect: ({ connectionParams }) => {
+      onConnect: (ctx) => {
         try {
-          viewerFromAuthorization(options.authSecret, authorizationOf(connectionParams));
+          viewers.set(
+            ctx,
+            viewerFromAuthorization(options.authSecret, authorizationOf(ctx.connectionParams)),
+          );
           return true;
         } catch (error) {
           if (error instanceof InvalidTokenError) return false;
@@ -78,14 +83,10 @@ export function serveGraphqlWs(
           params: payload,
         });
         // Trusted documents as over HTTP: by id, and in production a first-party caller's only kind.
-        let viewer;
-        try {
-          viewer = viewerFromAuthorization(options.authSecret, authorization);
-        } catch (error) {
-          // The socket's token expired since it connected: this subscription is refused, the others go on.
-          if (!(error instanceof InvalidTokenError)) throw error;
-          return [codedGraphQLError(`Invalid token: ${error.message}`, 'UNAUTHENTICATED')];
-        }
+        const viewer = viewers.get(ctx);
+        // The socket's token expired since it connected: this subscription is refused, the others go on.
+        if (viewer?.expiresAtMs !== undefined && viewer.expiresAtMs <= Date.now())
+          return [codedGraphQLError('Invalid token: jwt expired', 'UNAUTHENTICATED')];
         const toRun = documentToRun(options.trustedDocuments, options.mode, viewer, payload);
         if ('code' in toRun) return [codedGraphQLError(toRun.message, toRun.code)];
         // A bad document refuses this operation with a code; it must not close the socket's others.

@@ -21,12 +21,16 @@ export function requestViewer(authSecret: string, request: Request): Viewer | un
   return viewer;
 }
 
-/** Whether the request carries a valid operator token (a bad token counts as none: refused with 401 first). */
-export function requestIsOperator(authSecret: string, request: Request): boolean {
+/** The viewer, or none for a bad token (which useAuth refuses with 401 before anything runs). */
+export function requestViewerOrNone(authSecret: string, request: Request): Viewer | undefined {
   try {
-    return isOperator(requestViewer(authSecret, request));
+    return requestViewer(authSecret, request);
   } catch (error) {
-    if (error instanceof InvalidTokenError) return false;
+    if (error instanceof InvalidTokenError) return undefined;
     throw error;
   }
+}
+
+export function requestIsOperator(authSecret: string, request: Request): boolean {
+  return isOperator(requestViewerOrNone(authSecret, request));
 }

@@ -1,7 +1,7 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { InvalidTokenError, oauthTokenPath } from '../auth/token';
+import { InvalidTokenError } from '../auth/token';
+import { reachesGraphql } from './graphql-paths';
 import { jsonRefusal } from './json-refusal';
-import { probePaths } from '../runtime/probe-paths';
 import { requestViewer } from './request-viewer';
 
 /**
@@ -12,9 +12,7 @@ import { requestViewer } from './request-viewer';
 export function useAuth(options: { authSecret: string }): GatewayPlugin {
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
-      // Every path but the token endpoint and the probes: whatever spelling of /graphql a router
-      // accepts (`/graphql/`, `//graphql`), a bad bearer token is refused the same way.
-      if (url.pathname === oauthTokenPath || probePaths.has(url.pathname)) return;
+      if (!reachesGraphql(url.pathname)) return;
       try {
         requestViewer(options.authSecret, request);
       } catch (error) {

@@ -1,6 +1,5 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { oauthTokenPath } from '../auth/token';
-import { probePaths } from '../runtime/probe-paths';
+import { reachesGraphql } from './graphql-paths';
 import { jsonRefusal } from './json-refusal';
 
 /** What a browser form can send without a CORS preflight (text/plain Yoga refuses already). */
@@ -19,8 +18,7 @@ export const csrfHeader = 'x-graphql-csrf';
 export function useCsrfPrevention(options: { production: boolean }): GatewayPlugin {
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
-      // Every spelling of the endpoint a router serves (`/graphql/`, `/x/graphql`), as useAuth does.
-      if (url.pathname === oauthTokenPath || probePaths.has(url.pathname)) return;
+      if (!reachesGraphql(url.pathname)) return;
       if (request.method === 'POST' && formContentTypes.test(request.headers.get('content-type') ?? '')) {
         endResponse(
           jsonRefusal(fetchAPI, 415, 'BAD_REQUEST', 'Unsupported content type: send application/json'),

@@ -3,7 +3,7 @@ import type { GatewayLimits } from '../config';
 import { jsonRefusal } from './json-refusal';
 import { probePaths } from '../runtime/probe-paths';
 import type { RequestCounter } from './request-counter';
-import { requestViewer } from './request-viewer';
+import { requestViewerOrNone } from './request-viewer';
 
 export type RequestLimits = Pick<
   GatewayLimits,
@@ -33,12 +33,7 @@ export function useRequestLimits(limits: RequestLimits): GatewayPlugin {
       }
       const address = (serverContext as { req?: { socket?: { remoteAddress?: string } } }).req?.socket
         ?.remoteAddress;
-      let viewer;
-      try {
-        viewer = requestViewer(limits.authSecret, request);
-      } catch {
-        // A bad token is refused by useAuth with its own code.
-      }
+      const viewer = requestViewerOrNone(limits.authSecret, request);
       const checks = (
         [
           [address && `ip:${address}`, limits.addressRequestsPerMinute],

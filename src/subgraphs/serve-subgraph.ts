@@ -84,7 +84,7 @@ export async function serveSubgraph<TServices>(
         },
       },
     ],
-    // The gateway is the public entry point; subgraphs stay on loopback.
+    // The gateway composes from `_service`; only callers with its credential get this far.
     introspection: true,
   });
   const contextOf = async (authorization: string | undefined) => {
