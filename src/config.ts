@@ -35,6 +35,10 @@ export interface AppConfig {
   trustedDocumentsPath: string | undefined;
   /** Production: browser origins allowed by CORS (comma-separated CORS_ORIGINS); none by default. */
   corsOrigins: string[];
+  /** The bearer token GET /metrics asks for (METRICS_TOKEN); production serves no metrics without one. */
+  metricsToken: string | undefined;
+  /** The launcher's own /metrics (restarts): PORT + 99 by default, a free port when PORT is 0. */
+  launcherMetricsPort: number;
 }
 
 /** What one request may ask of the gateway; each has a setting (README "Limits"). */
@@ -52,6 +56,13 @@ export interface GatewayLimits {
   /** Requests per minute per viewer (token subject) and per client address; 0 turns one off. */
   viewerRequestsPerMinute: number;
   addressRequestsPerMinute: number;
+  /**
+   * GraphQL requests one caller (a user, or an address without a token) runs at once per gateway
+   * process; a partner app (server to server, for many users) has its own; then this many wait.
+   */
+  inFlightPerCaller: number;
+  inFlightPerPartner: number;
+  queuedPerCaller: number;
   /** Each subgraph call, and the whole request. */
   upstreamTimeoutMs: number;
   requestTimeoutMs: number;
@@ -111,6 +122,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       intFromEnv(env, 'GATEWAY_SEMI_SPACE_MB', 2, { max: 256, what: 'megabytes (1-256)' }),
     ),
     trustedDocumentsPath: env.TRUSTED_DOCUMENTS_FILE || undefined,
+    metricsToken: env.METRICS_TOKEN || undefined,
+    launcherMetricsPort: intFromEnv(env, 'LAUNCHER_METRICS_PORT', gatewayPort === 0 ? 0 : gatewayPort + 99),
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')
       .map((origin) => origin.trim())
@@ -126,6 +139,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxBodyBytes: intFromEnv(env, 'MAX_BODY_BYTES', 102_400, positive),
       viewerRequestsPerMinute: intFromEnv(env, 'RATE_LIMIT_VIEWER_PER_MINUTE', 1_200, countOrOff),
       addressRequestsPerMinute: intFromEnv(env, 'RATE_LIMIT_ADDRESS_PER_MINUTE', 6_000, countOrOff),
+      inFlightPerCaller: intFromEnv(env, 'MAX_IN_FLIGHT_PER_CALLER', 2, positive),
+      inFlightPerPartner: intFromEnv(env, 'MAX_IN_FLIGHT_PER_PARTNER', 16, positive),
+      queuedPerCaller: intFromEnv(env, 'MAX_QUEUED_PER_CALLER', 256, count),
       upstreamTimeoutMs: intFromEnv(env, 'UPSTREAM_TIMEOUT_MS', 10_000, positive),
       requestTimeoutMs: intFromEnv(env, 'REQUEST_TIMEOUT_MS', 30_000, positive),
     },

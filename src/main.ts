@@ -10,6 +10,9 @@ import { seedDemoData } from './seed/seed';
 import { connectDatabase, ensureIndexes } from './storage/database';
 import { type DatabaseEngine, databaseUri, startEngine } from './storage/engine/engine';
 import { createRepositories } from './storage/repositories/repositories';
+import { log, useProcessLog } from './observability/log';
+import { startMetrics } from './observability/metrics';
+import { type MetricsServer, serveMetrics } from './observability/metrics-server';
 
 /** The port a started child listens on, so a restart listens there again and callers need no news. */
 function portOf(url: string): string {
@@ -25,18 +28,29 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const config = loadConfig();
   const local = config.mode === 'local';
+  useProcessLog('launcher');
+  startMetrics('launcher');
   console.log(`creditgraph on Node ${process.version} (${config.mode} mode)`);
+  // Restarts are counted here; a busy port costs the launcher's metrics, not the product.
+  const launcherMetrics: MetricsServer | undefined = await serveMetrics({
+    port: config.launcherMetricsPort,
+    access: { mode: config.mode, metricsToken: config.metricsToken },
+  }).catch((error: unknown) => {
+    log().warn('launcher metrics not served', { error });
+    return undefined;
+  });
 
   const supervised: Supervised<Restartable>[] = [];
   let stopping: Promise<void> | undefined;
   const stopAll = (code: number) =>
     (stopping ??= (async () => {
       for (const running of [...supervised].reverse()) await running.stop();
+      await launcherMetrics?.close();
       process.exit(code);
     })());
   const giveUp = (reason: string) => {
     if (stopping) return;
-    console.error(`${reason}; stopping everything`);
+    log().error(`${reason}; stopping everything`);
     void stopAll(1);
   };
   process.once('SIGINT', () => void stopAll(0));
@@ -145,6 +159,7 @@ async function main(): Promise<void> {
     console.log(
       `subgraphs: ${subgraphChildren.map((child, index) => `${subgraphNames[index]} ${child.url}`).join(', ')}`,
     );
+    if (launcherMetrics) console.log(`launcher metrics (restarts): ${launcherMetrics.url}`);
     console.log(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
     console.log(`gateway ready at ${gatewayUrls.join(', ')}`);
     console.log(
@@ -163,9 +178,10 @@ async function main(): Promise<void> {
         );
       }
     }
-    if (process.send) process.send({ type: 'ready', url: gatewayUrl, urls: gatewayUrls });
+    if (process.send)
+      process.send({ type: 'ready', url: gatewayUrl, urls: gatewayUrls, metricsUrl: launcherMetrics?.url });
   } catch (error) {
-    console.error('start failed:', error);
+    log().error('start failed', { error });
     await stopAll(1);
   }
 }

@@ -1,4 +1,13 @@
 import { createGatewayRuntime, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
+import { Logger } from '@graphql-hive/logger';
+import { useOpenTelemetry } from '@graphql-hive/plugin-opentelemetry';
+import { log } from '../observability/log';
+import type { MetricsAccess } from '../observability/metrics-access';
+import { JsonLogWriter } from './json-log-writer';
+import { useAccessLog } from './use-access-log';
+import { useMetrics } from './use-metrics';
+import { useFairShare } from './use-fair-share';
+import { useRequestId } from './use-request-id';
 import type { GatewayCredentialSigner } from '../auth/gateway-credential';
 import type { AppMode } from '../config';
 import { maskGatewayError } from './mask-error';
@@ -42,6 +51,10 @@ export interface GatewayOptions {
   trustedDocuments: TrustedDocuments;
   /** Signs every call to a subgraph: they answer nobody else. */
   credential: GatewayCredentialSigner;
+  /** Who may read GET /metrics. */
+  metrics: MetricsAccess;
+  /** Record spans (an OTLP endpoint is configured): the runtime's OpenTelemetry plugin. */
+  tracing: boolean;
 }
 
 /** The BFF: Hive Gateway runtime over the composed supergraph, assembled from small plugins. */
@@ -54,7 +67,10 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     // Our /readiness looks at the subgraphs (useReadiness); the runtime's own only knows its schema.
     readinessCheckEndpoint: '/.runtime-readiness',
     landingPage: false,
-    logging: 'warn',
+    logging: new Logger({ level: 'warn', writers: [new JsonLogWriter(log())] }),
+    // The request id is ours (useRequestId, withRequestScope): one the client sends is kept only
+    // when it is a plain token.
+    requestId: false,
     // Production: no playground, and the schema shown to operators only.
     ...(production
       ? { graphiql: false }
@@ -106,10 +122,21 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     },
     maskedErrors: { maskError: maskGatewayError },
     plugins: () => [
+      // W3C trace context in, spans for the request, the operation and each subgraph call, and
+      // `traceparent` on every call so the subgraphs continue the trace.
+      ...(options.tracing ? [useOpenTelemetry({ traces: true })] : []),
+      useRequestId(),
       useRequestLimits({
         ...options.limits,
         authSecret: options.authSecret,
         counter: options.requestCounter,
+      }),
+      // After the rate limits: a refused request takes no slot.
+      useFairShare({
+        inFlight: options.limits.inFlightPerCaller,
+        partnerInFlight: options.limits.inFlightPerPartner,
+        queued: options.limits.queuedPerCaller,
+        authSecret: options.authSecret,
       }),
       useCsrfPrevention({ production }),
       ...(production ? [useHiddenSchema({ authSecret: options.authSecret })] : []),
@@ -122,6 +149,9 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       useAuth({ authSecret: options.authSecret }),
       useOperationLimits(options.limits),
       useErrorCodes({ graphqlEndpoint }),
+      // After the error codes: it counts the codes clients get.
+      useMetrics({ access: options.metrics, subgraphs: options.subgraphs }),
+      useAccessLog(),
       useSubscriptionRelay(options.relay),
       useGatewayCredential(options.credential),
     ],

@@ -1,3 +1,5 @@
+import { noteCodes } from '../observability/request-scope';
+
 type FetchAPI = { Response: typeof Response };
 
 /** A refusal the gateway answers itself, before GraphQL runs: one coded error, as JSON. */
@@ -8,6 +10,7 @@ export function jsonRefusal(
   message: string,
   headers: Record<string, string> = {},
 ): Response {
+  noteCodes([code]);
   return new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
     status,
     headers: { ...headers, 'content-type': 'application/json; charset=utf-8' },

@@ -10,10 +10,18 @@ import { createGateway, graphqlEndpoint } from './gateway';
 import { SubscriptionRelay } from './subscription-relay';
 import { TrustedDocuments } from './trusted-documents';
 import { MemoryRequestCounter, RedisRequestCounter } from './request-counter';
+import { log, useProcessLog } from '../observability/log';
+import { startMetrics } from '../observability/metrics';
+import { withRequestScope } from '../observability/request-scope';
+import { answerClientError } from '../runtime/client-error';
+import { startTracing } from '../observability/tracing';
 
 /** The gateway process: SUBGRAPHS (JSON list of {name, url}) comes from the launcher. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  useProcessLog('gateway');
+  startMetrics('gateway');
+  const tracing = startTracing('gateway');
   const subgraphs = JSON.parse(process.env.SUBGRAPHS ?? '[]') as { name: string; url: string }[];
   if (subgraphs.length === 0) throw new Error('SUBGRAPHS is required');
   const credential = new GatewayCredentialSigner(config.gatewaySecret);
@@ -43,8 +51,11 @@ async function main(): Promise<void> {
     requestCounter,
     credential,
     trustedDocuments,
+    metrics: { mode: config.mode, metricsToken: config.metricsToken },
+    tracing: tracing.enabled,
   });
-  const server = http.createServer(gateway);
+  const server = http.createServer(withRequestScope(gateway));
+  server.on('clientError', answerClientError);
   // A client must finish sending its request in this time (slow senders hold no socket for long).
   server.requestTimeout = config.limits.requestTimeoutMs;
   const graphqlWs = serveGraphqlWs(server, gateway, {
@@ -70,11 +81,12 @@ async function main(): Promise<void> {
     await closed;
     await gateway.dispose();
     await requestCounter.close();
+    await tracing.shutdown();
   });
   announceReady(`http://localhost:${port}${graphqlEndpoint}`);
 }
 
 main().catch((error: unknown) => {
-  console.error('gateway failed to start:', error);
+  log().error('gateway failed to start', { error });
   process.exit(1);
 });

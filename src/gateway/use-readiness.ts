@@ -1,3 +1,4 @@
+import { log } from '../observability/log';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import type { GatewayCredentialSigner } from '../auth/gateway-credential';
 import { jsonRefusal } from './json-refusal';
@@ -34,7 +35,7 @@ export function useReadiness(options: {
     async onRequest({ url, endResponse, fetchAPI }) {
       if (url.pathname !== readinessCheckPath) return;
       const notReady = await down();
-      if (notReady.length > 0 && options.production) console.error(`not ready: ${notReady.join(', ')}`);
+      if (notReady.length > 0 && options.production) log().warn('not ready', { notReady });
       endResponse(
         notReady.length === 0
           ? new fetchAPI.Response(JSON.stringify({ ready: true }), {

@@ -10,6 +10,7 @@ import { ledgerEntryId, type LedgerEntryDoc } from '../storage/models/ledger-ent
 import type { Repositories } from '../storage/repositories/repositories';
 import { AppError } from '../errors';
 import { KeyedMutex } from './keyed-mutex';
+import { ledgerAppendsTotal } from '../observability/metrics';
 
 /**
  * Named outcomes of an append; business refusals are outcomes, not exceptions.
@@ -78,7 +79,21 @@ export class LedgerWriter {
   ) {}
 
   append(request: AppendRequest): Promise<AppendOutcome> {
-    return lineQueue.run(request.lineId, () => this.appendNow(request));
+    return lineQueue
+      .run(request.lineId, () => this.appendNow(request))
+      .then(
+        (outcome) => {
+          ledgerAppendsTotal.inc({
+            outcome: outcome.status,
+            reason: outcome.status === 'REJECTED' ? outcome.rejection : '',
+          });
+          return outcome;
+        },
+        (error: unknown) => {
+          ledgerAppendsTotal.inc({ outcome: 'FAILED', reason: '' });
+          throw error;
+        },
+      );
   }
 
   private async appendNow(request: AppendRequest): Promise<AppendOutcome> {

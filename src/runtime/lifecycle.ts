@@ -1,3 +1,5 @@
+import { log } from '../observability/log';
+
 /** Ready message a child process sends to its parent over IPC once it serves requests. */
 export interface ReadyMessage {
   type: 'ready';
@@ -16,7 +18,7 @@ export function onShutdown(stop: () => Promise<void>): void {
     stop().then(
       () => process.exit(0),
       (error: unknown) => {
-        console.error(`shutdown after ${reason} failed:`, error);
+        log().error('shutdown failed', { reason, error });
         process.exit(1);
       },
     );

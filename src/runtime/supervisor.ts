@@ -1,3 +1,6 @@
+import { log as processLog } from '../observability/log';
+import { restartsTotal } from '../observability/metrics';
+
 /** How a crashed process is restarted: with growing delays, and only so often. */
 export interface RestartPolicy {
   /** At most this many restarts in `windowMs`; one more and the launcher gives up and stops. */
@@ -51,7 +54,7 @@ export class Supervised<T extends Restartable> {
     private readonly start: () => Promise<T>,
     private readonly giveUp: (reason: string) => void,
     private readonly policy: RestartPolicy = defaultRestartPolicy,
-    private readonly log: (line: string) => void = console.error,
+    private readonly log: (line: string) => void = (line) => processLog().warn(line, { process: name }),
   ) {}
 
   get current(): T {
@@ -99,6 +102,7 @@ export class Supervised<T extends Restartable> {
       return;
     }
     this.restartsAtMs.push(now);
+    restartsTotal.inc({ process: this.name });
     const recent = this.restartsAtMs.filter((at) => now - at < this.policy.windowMs).length;
     this.log(
       `${this.name} ${why}; restarting in ${delayMs} ms (restart ${recent} of ${this.policy.budget} allowed in ${this.policy.windowMs / 1000} s)`,

@@ -51,12 +51,19 @@ function registerModels(connection: Connection) {
   };
 }
 
-/** Opens a connection to one database. Indexes are not built here: see `ensureIndexes`. */
-export async function connectDatabase(uri: string): Promise<Database> {
+/**
+ * Opens a connection to one database. Indexes are not built here: see `ensureIndexes`.
+ * `monitorCommands`: the driver reports each command (spans and metrics: observeDatabase).
+ */
+export async function connectDatabase(
+  uri: string,
+  options: { monitorCommands?: boolean } = {},
+): Promise<Database> {
   const connection = mongoose.createConnection(uri, {
     autoIndex: false,
     autoCreate: false,
     serverSelectionTimeoutMS: 10_000,
+    monitorCommands: options.monitorCommands ?? false,
   });
   await connection.asPromise();
   return { connection, models: registerModels(connection), close: () => connection.close() };

@@ -4,6 +4,10 @@ import { ledgerNotices } from '../ledger/ledger-notices';
 import { connectNoticeTransport } from '../ledger/notice-transport';
 import { announceReady, onShutdown } from '../runtime/lifecycle';
 import { connectDatabase, databaseAnswers } from '../storage/database';
+import { observeDatabase } from '../observability/database-observer';
+import { log, useProcessLog } from '../observability/log';
+import { startMetrics } from '../observability/metrics';
+import { startTracing } from '../observability/tracing';
 import { createRepositories } from '../storage/repositories/repositories';
 import { serveSubgraph } from './serve-subgraph';
 import { subgraphs } from './subgraphs';
@@ -16,7 +20,11 @@ async function main(): Promise<void> {
   const databaseUri = process.env.DATABASE_URI;
   if (!databaseUri) throw new Error('DATABASE_URI is required');
   const config = loadConfig();
-  const db = await connectDatabase(databaseUri);
+  useProcessLog(name);
+  startMetrics(name);
+  const tracing = startTracing(name);
+  const db = await connectDatabase(databaseUri, { monitorCommands: true });
+  observeDatabase(db.connection);
   const closeNotices = await connectNoticeTransport(ledgerNotices, config.redisUrl);
   const serving = await serveSubgraph(subgraphs[name], {
     port: Number(process.env.SUBGRAPH_PORT ?? 0),
@@ -26,16 +34,18 @@ async function main(): Promise<void> {
     gatewaySecret: config.gatewaySecret,
     ready: () => databaseAnswers(db),
     mode: config.mode,
+    metrics: { mode: config.mode, metricsToken: config.metricsToken },
   });
   onShutdown(async () => {
     await serving.stop();
     await closeNotices();
     await db.close();
+    await tracing.shutdown();
   });
   announceReady(serving.url);
 }
 
 main().catch((error: unknown) => {
-  console.error(`subgraph ${process.env.SUBGRAPH_NAME} failed to start:`, error);
+  log().error('subgraph failed to start', { subgraph: process.env.SUBGRAPH_NAME, error });
   process.exit(1);
 });

@@ -4,6 +4,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { codedGraphQLError } from '../errors';
 import { formatted, startSubscription, type subscriptionChecker } from './subscription-source';
+import { log } from '../observability/log';
 
 /**
  * Subscriptions over one WebSocket for many (graphql-transport-ws): the gateway's relay sends every
@@ -40,7 +41,7 @@ export function serveGraphqlWs<TContext>(
           if (error instanceof GraphQLError && typeof error.extensions.code === 'string')
             return [codedGraphQLError(error.message, error.extensions.code)];
           // Anything else fails this subscription only: a throw here would close the shared socket.
-          console.error(error);
+          log().error('subscription context failed', { error });
           return [codedGraphQLError('Internal server error', 'INTERNAL_SERVER_ERROR')];
         }
         return {

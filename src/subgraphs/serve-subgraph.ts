@@ -15,6 +15,11 @@ import { readinessCheckPath } from '../runtime/probe-paths';
 import { serveGraphqlWs } from './serve-graphql-ws';
 import { isEventStreamRequest, serveSubscription, subscriptionRequestOf } from './serve-subscription';
 import { subscriptionChecker } from './subscription-source';
+import { observeRequests } from './observe-requests';
+import { answerClientError } from '../runtime/client-error';
+import { log } from '../observability/log';
+import type { MetricsAccess } from '../observability/metrics-access';
+import { noteCodes, requestScope } from '../observability/request-scope';
 
 export interface ServeOptions {
   port: number;
@@ -27,6 +32,8 @@ export interface ServeOptions {
   host?: string;
   /** Whether this subgraph can serve now (its database answers): GET /readiness. */
   ready: () => Promise<boolean>;
+  /** Who may read GET /metrics (METRICS_TOKEN; production needs one). */
+  metrics: MetricsAccess;
 }
 
 export interface ServingSubgraph {
@@ -61,14 +68,20 @@ export async function serveSubgraph<TServices>(
         async requestDidStart() {
           return {
             async willSendResponse({ contextValue, operationName, operation, response }) {
-              if (!definition.afterOperation || !contextValue.services) return;
               const root = operation?.selectionSet.selections[0];
               const name = operationName ?? (root?.kind === 'Field' ? root.name.value : 'anonymous');
+              const scope = requestScope.getStore();
+              if (scope) scope.operation = name;
+              if (response.body.kind === 'single')
+                noteCodes(
+                  (response.body.singleResult.errors ?? []).map((error) => error.extensions?.code as string),
+                );
+              if (!definition.afterOperation || !contextValue.services) return;
               try {
                 await definition.afterOperation(contextValue.services, name);
               } catch (error) {
                 // An unrecorded read must not reach the partner: answer an error instead of the data.
-                console.error(error);
+                log().error('partner read not recorded', { error });
                 if (response.body.kind === 'single') {
                   response.body.singleResult = {
                     errors: [
@@ -97,16 +110,20 @@ export async function serveSubgraph<TServices>(
   const checkSubscription = subscriptionChecker(schema);
   const fromGateway = (req: http.IncomingMessage) =>
     isValidGatewayCredential(options.gatewaySecret, req.headers[gatewayCredentialHeader], Date.now());
-  const httpServer = http.createServer((req, res) => {
-    // Before the body is read: a caller other than the gateway learns nothing, not even the schema.
-    if (!fromGateway(req)) return void send(res, notFromGateway(), true);
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const route = routes[pathname];
-    if (pathname === readinessCheckPath) void answerReadiness(options.ready, res);
-    else if (route) void serveRoute(route, req, res, options);
-    else if (isEventStreamRequest(req)) void streamSubscription(schema, checkSubscription, req, res, context);
-    else void respond(server, req, res, context);
-  });
+  const httpServer = http.createServer(
+    observeRequests(definition.name, options.metrics, (req, res) => {
+      // Before the body is read: a caller other than the gateway learns nothing, not even the schema.
+      if (!fromGateway(req)) return void send(res, notFromGateway(), true);
+      const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const route = routes[pathname];
+      if (pathname === readinessCheckPath) void answerReadiness(options.ready, res);
+      else if (route) void serveRoute(route, req, res, options);
+      else if (isEventStreamRequest(req))
+        void streamSubscription(schema, checkSubscription, req, res, context);
+      else void respond(server, req, res, context);
+    }),
+  );
+  httpServer.on('clientError', answerClientError);
   // The gateway's subscription relay: many subscriptions over one socket.
   const graphqlWs = serveGraphqlWs(httpServer, schema, checkSubscription, contextOf, fromGateway);
   server.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));
@@ -163,7 +180,7 @@ async function streamSubscription<TContext>(
     }
     await serveSubscription(schema, check, request, res, contextValue);
   } catch (error) {
-    console.error(error);
+    log().error('request failed', { error });
     if (res.headersSent) res.destroy();
     else await send(res, refusal(500, 'INTERNAL_SERVER_ERROR', 'Internal server error'));
   }
@@ -173,6 +190,8 @@ interface Reply {
   status: number;
   headers: Iterable<[string, string]>;
   body: string | AsyncIterable<string>;
+  /** A refusal's error code (for the request's log line and metrics). */
+  code?: string;
 }
 
 const maxBodyBytes = 50 * 1024 * 1024; // as Apollo's standalone server
@@ -201,7 +220,7 @@ async function serveRoute(
       body: JSON.stringify(reply.body),
     });
   } catch (error) {
-    console.error(error);
+    log().error('request failed', { error });
     if (res.headersSent) res.destroy();
     else await send(res, refusal(500, 'INTERNAL_SERVER_ERROR', 'Internal server error'));
   }
@@ -217,7 +236,7 @@ async function respond<TContext extends object>(
   try {
     await send(res, await handle(server, req, context));
   } catch (error) {
-    console.error(error);
+    log().error('request failed', { error });
     if (res.headersSent) res.destroy();
     else await send(res, refusal(500, 'INTERNAL_SERVER_ERROR', 'Internal server error'));
   }
@@ -277,6 +296,7 @@ function notFromGateway(): Reply {
 function refusal(status: number, code: string, message: string): Reply {
   return {
     status,
+    code,
     headers: [['content-type', 'application/json; charset=utf-8']],
     body: JSON.stringify({ errors: [{ message, extensions: { code } }] }),
   };
@@ -284,6 +304,7 @@ function refusal(status: number, code: string, message: string): Reply {
 
 /** `close`: the request's body is not read, so the connection is not kept for another request. */
 async function send(res: http.ServerResponse, reply: Reply, close = false): Promise<void> {
+  if (reply.code) noteCodes([reply.code]);
   res.statusCode = reply.status;
   if (close) res.setHeader('connection', 'close');
   for (const [key, value] of reply.headers) res.setHeader(key, value);

@@ -11,6 +11,7 @@ import {
 } from 'graphql';
 import { codedGraphQLError, variableRefusals } from '../errors';
 import { formatSubgraphError } from './common/to-graphql-error';
+import { log } from '../observability/log';
 
 /** Documents kept parsed and validated: a gateway sends the same few for thousands of subscriptions. */
 const documentsKept = 500;
@@ -66,7 +67,7 @@ export async function startSubscription(
     const result = await subscribe(args);
     return Symbol.asyncIterator in result ? endingWithResult(result) : result;
   } catch (error) {
-    console.error(error);
+    log().error('subscription failed', { error });
     return { errors: [codedGraphQLError('Internal server error', 'INTERNAL_SERVER_ERROR')] };
   }
 }

@@ -2,6 +2,7 @@ import http from 'node:http';
 import { getIntrospectionQuery } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { fragmentFanOut } from '../support/hostile-documents';
 import { type Stack, startStack, tokenFor } from '../support/stack';
 import { serverUri, uniqueDatabaseName } from '../support/test-database';
 
@@ -13,15 +14,6 @@ interface Answer {
     errors?: { extensions?: Record<string, unknown> }[];
     extensions?: Record<string, unknown>;
   };
-}
-
-/** A chain of n fragments, each spreading the next twice: 2^n fields once spread out, in ~45 bytes each. */
-function fragmentFanOut(n: number): string {
-  const fragments = Array.from(
-    { length: n },
-    (_, i) => `fragment F${i} on MallProduct { ${i < n - 1 ? `...F${i + 1} ...F${i + 1}` : 'id title'} }`,
-  );
-  return `query FanOut { products { ...F0 } } ${fragments.join(' ')}`;
 }
 
 /**

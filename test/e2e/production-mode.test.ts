@@ -26,6 +26,7 @@ import { serverUri, uniqueDatabaseName } from '../support/test-database';
 describe('production mode', () => {
   const authSecret = 'production-test-auth-secret-0123456789';
   const gatewaySecret = 'production-test-gateway-secret-0123456789';
+  const metricsToken = 'production-test-metrics-token-0123456789';
   let stack: Stack;
   const alice = signUserToken(authSecret, 'u_alice');
   const operator = signOperatorToken(authSecret);
@@ -43,6 +44,7 @@ describe('production mode', () => {
       AUTH_SECRET: authSecret,
       GATEWAY_SECRET: gatewaySecret,
       CORS_ORIGINS: 'https://shop.example',
+      METRICS_TOKEN: metricsToken,
       MONGODB_URI: serverUri(),
       DATABASE_NAME: databaseName,
     });
@@ -70,6 +72,22 @@ describe('production mode', () => {
     expect(output).toContain('production mode: no playground, no demo data, no tokens printed');
     expect(output).not.toMatch(/eyJ[\w-]+\.[\w-]+/);
     expect(output).not.toMatch(/client_secret|demo data:|playground: open/);
+  });
+
+  test('/metrics answers the scraper METRICS_TOKEN only, on the gateway and the launcher', async () => {
+    for (const url of [new URL('/metrics', stack.url).href, stack.metricsUrl!]) {
+      for (const headers of [{}, bearer(alice), bearer(operator), bearer(`${metricsToken}x`)]) {
+        const refused = await fetch(url, { headers });
+        expect(refused.status).toBe(401);
+        expect(
+          ((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions
+            .code,
+        ).toBe('UNAUTHENTICATED');
+      }
+      const scraped = await fetch(url, { headers: bearer(metricsToken) });
+      expect(scraped.status).toBe(200);
+      expect(await scraped.text()).toContain('process_resident_memory_bytes');
+    }
   });
 
   test('introspection: refused to anonymous callers, users and partners; answered to operators', async () => {

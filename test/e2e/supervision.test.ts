@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { metricValue, scrape } from '../support/metrics-text';
 import { distDir, descendantPids, type Stack, startStack, tokenFor } from '../support/stack';
 
 /**
@@ -148,6 +149,10 @@ describe('supervision: kill -9 during a checkout storm', () => {
     );
     expect(stack.output()).toMatch(/subgraph mall exited unexpectedly \(signal SIGKILL\); restarting/);
     expect(stack.output()).toMatch(/database exited unexpectedly \(signal SIGKILL\); restarting/);
+    // The launcher counts each restart (README "Observability").
+    const launcherMetrics = await scrape(stack.metricsUrl!);
+    expect(metricValue(launcherMetrics, 'creditgraph_restarts_total', { process: 'subgraph mall' })).toBe(1);
+    expect(metricValue(launcherMetrics, 'creditgraph_restarts_total', { process: 'database' })).toBe(1);
 
     // Each client waited for an answer before its next checkout, so every order placed was
     // acknowledged: each user's orders are exactly their acknowledged ones, each once, and the line

@@ -16,6 +16,8 @@ export interface Stack extends AsyncDisposable {
   url: string;
   /** Every gateway's URL (GATEWAY_PROCESSES > 1 starts more than one). */
   urls: string[];
+  /** The launcher's own GET /metrics (restarts). */
+  metricsUrl: string | undefined;
   process: ChildProcess;
   output(): string;
   execute<T, V>(
@@ -41,11 +43,13 @@ export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
+  let metricsUrl: string | undefined;
   const urls = await new Promise<string[]>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`stack did not start:\n${output}`)), 240_000);
-    child.on('message', (message: { type?: string; url?: string; urls?: string[] }) => {
+    child.on('message', (message: { type?: string; url?: string; urls?: string[]; metricsUrl?: string }) => {
       if (message.type === 'ready' && message.url) {
         clearTimeout(timer);
+        metricsUrl = message.metricsUrl;
         resolve(message.urls ?? [message.url]);
       }
     });
@@ -63,6 +67,7 @@ export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
   return {
     url,
     urls,
+    metricsUrl,
     process: child,
     output: () => output,
     async execute(document, variables, token) {

@@ -1,5 +1,6 @@
 import type { NotificationDoc, NotificationKind } from '../../storage/models/notification.model';
 import type { NotificationRepository } from '../../storage/repositories/notification.repository';
+import { log } from '../../observability/log';
 
 /** Where reminders go: SMS, push, the partner's channel... Each sender is one adapter. */
 export interface NotificationSender {
@@ -9,7 +10,11 @@ export interface NotificationSender {
 /** Local sender: writes reminders to the log (the sandbox has no SMS gateway). */
 export class LogSender implements NotificationSender {
   async send(notification: NotificationDoc): Promise<void> {
-    console.log(`notify ${notification.userId} [${notification.kind}] ${notification.message}`);
+    log().info('notify', {
+      userId: notification.userId,
+      kind: notification.kind,
+      notification: notification.message,
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 import type { LedgerNotices } from '../../ledger/ledger-notices';
 import type { LedgerEntryDoc } from '../../storage/models/ledger-entry.model';
 import type { Repositories } from '../../storage/repositories/repositories';
+import { log } from '../../observability/log';
 
 /** Entries kept per line for followers that read them a moment apart. */
 const recentEntriesPerLine = 64;
@@ -125,7 +126,7 @@ export class LineWatch {
         }
       }
     } catch (error) {
-      console.error('bill updates: reading line heads failed', error);
+      log().error('bill updates: reading line heads failed', { error });
     }
     for (const wake of this.tickers) wake();
   }

@@ -1,6 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { AppError } from '../../errors';
+import { log } from '../../observability/log';
 
 /** Maps service errors to GraphQL errors with a stable `extensions.code`; hides internals of the rest. */
 export function formatSubgraphError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
@@ -22,7 +23,7 @@ export function formatSubgraphError(formatted: GraphQLFormattedError, error: unk
       extensions: { code: 'SERVICE_UNAVAILABLE' },
     };
   }
-  console.error(original);
+  log().error('unexpected error', { error: original });
   return {
     message: 'Internal server error',
     locations: formatted.locations,

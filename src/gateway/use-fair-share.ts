@@ -1,0 +1,54 @@
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { FairShare, type Release } from './fair-share';
+import { reachesGraphql } from './graphql-paths';
+import { jsonRefusal } from './json-refusal';
+import { requestViewerOrNone } from './request-viewer';
+
+/**
+ * Per-caller concurrency (README "Limits"): a user (or, without a token, a client address) runs at
+ * most `inFlight` GraphQL requests at once, a partner app `partnerInFlight`; `queued` more wait,
+ * and past that 429 CONCURRENCY_LIMITED. So one heavy client cannot take every core from the
+ * others. Per process: each gateway process shares out its own capacity.
+ */
+export function useFairShare(options: {
+  inFlight: number;
+  partnerInFlight: number;
+  queued: number;
+  authSecret: string;
+}): GatewayPlugin {
+  const share = new FairShare(options.inFlight, options.queued);
+  const releases = new WeakMap<Request, Release>();
+  return {
+    async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
+      if (!reachesGraphql(url.pathname)) return;
+      const viewer = requestViewerOrNone(options.authSecret, request);
+      const address = (serverContext as { req?: { socket?: { remoteAddress?: string } } }).req?.socket
+        ?.remoteAddress;
+      const key = viewer ? `viewer:${viewer.userId}` : `ip:${address ?? 'unknown'}`;
+      const slot = share.acquire(
+        key,
+        request.signal,
+        viewer?.partnerId !== undefined ? options.partnerInFlight : options.inFlight,
+      );
+      if (!slot)
+        return endResponse(
+          jsonRefusal(
+            fetchAPI,
+            429,
+            'CONCURRENCY_LIMITED',
+            `Too many requests at once: ${options.queued} are already waiting`,
+            { 'retry-after': '1' },
+          ),
+        );
+      try {
+        releases.set(request, await slot);
+      } catch {
+        // The client went away while waiting: nothing to answer.
+      }
+    },
+    onResponse({ request }) {
+      releases.get(request)?.();
+      releases.delete(request);
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import type { Duplex } from 'node:stream';
+
+/** Node's own refusals of a request it could not parse, as JSON with a code like every other answer. */
+const refusals: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'REQUEST_HEADER_FIELDS_TOO_LARGE', 'Request headers too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'REQUEST_TIMEOUT', 'Request not received in time'],
+};
+
+/**
+ * The `clientError` handler of an HTTP server: Node would answer a bare status line (431, 400) or
+ * nothing; this answers the same status with a coded JSON error, then closes the connection.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
+  const [status, code, message] = refusals[error.code ?? ''] ?? [
+    400,
+    'BAD_REQUEST',
+    'Malformed HTTP request',
+  ];
+  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+  socket.end(
+    `HTTP/1.1 ${status} ${message}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}

@@ -1,0 +1,21 @@
+/**
+ * The value of one series in Prometheus text: the line of `name` whose labels include all of
+ * `labels` (0 when there is none: a counter not yet incremented has no line).
+ */
+export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
+  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const labelText = line.slice(name.length).split('}')[0] ?? '';
+    if (wanted.every((pair) => labelText.includes(pair)))
+      sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
+}
+
+export async function scrape(url: string, headers: Record<string, string> = {}): Promise<string> {
+  const response = await fetch(url, { headers });
+  if (response.status !== 200) throw new Error(`GET ${url}: ${response.status}`);
+  return response.text();
+}
