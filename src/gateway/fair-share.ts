@@ -29,6 +29,7 @@ export class FairShare {
       return Promise.resolve(this.releaser(key, caller));
     }
     if (caller.waiting.length >= this.queued) return undefined;
+    if (signal?.aborted) return Promise.reject(new Error('aborted'));
     const current = caller;
     return new Promise<Release>((resolve, reject) => {
       const onAbort = () => {

@@ -131,13 +131,6 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
         authSecret: options.authSecret,
         counter: options.requestCounter,
       }),
-      // After the rate limits: a refused request takes no slot.
-      useFairShare({
-        inFlight: options.limits.inFlightPerCaller,
-        partnerInFlight: options.limits.inFlightPerPartner,
-        queued: options.limits.queuedPerCaller,
-        authSecret: options.authSecret,
-      }),
       useCsrfPrevention({ production }),
       ...(production ? [useHiddenSchema({ authSecret: options.authSecret })] : []),
       useReadiness({ subgraphs: options.subgraphs, credential: options.credential, production }),
@@ -147,6 +140,13 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
         credential: options.credential,
       }),
       useAuth({ authSecret: options.authSecret }),
+      // After the rate limits, CSRF and the token check: a refused request takes no slot.
+      useFairShare({
+        inFlight: options.limits.inFlightPerCaller,
+        partnerInFlight: options.limits.inFlightPerPartner,
+        queued: options.limits.queuedPerCaller,
+        authSecret: options.authSecret,
+      }),
       useOperationLimits(options.limits),
       useErrorCodes({ graphqlEndpoint }),
       // After the error codes: it counts the codes clients get.

@@ -1,7 +1,7 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { trace } from '@opentelemetry/api';
 import { log } from '../observability/log';
-import { elapsedMs, outcomeCode, requestScope } from '../observability/request-scope';
+import { elapsedMs, maxLoggedNameLength, outcomeCode, requestScope } from '../observability/request-scope';
 import { probePaths } from '../runtime/probe-paths';
 
 /** One JSON log line per answered request (probes aside), with its id (also in the `x-request-id` response header). */
@@ -18,7 +18,7 @@ export function useAccessLog(): GatewayPlugin {
         path: scope.path,
         status: response.status,
         durationMs: elapsedMs(scope),
-        operation: scope.operation,
+        operation: scope.operation?.slice(0, maxLoggedNameLength),
         code: outcomeCode(scope, response.status),
       });
     },

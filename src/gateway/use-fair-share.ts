@@ -40,11 +40,19 @@ export function useFairShare(options: {
             { 'retry-after': '1' },
           ),
         );
+      let release: Release;
       try {
-        releases.set(request, await slot);
+        release = await slot;
       } catch {
-        // The client went away while waiting: nothing to answer.
+        // The client went away while waiting: answer (nobody reads it) without running anything.
+        return endResponse(jsonRefusal(fetchAPI, 408, 'REQUEST_TIMEOUT', 'The client went away'));
       }
+      releases.set(request, release);
+      // onResponse does not run when a later hook throws: the closed connection frees the slot too.
+      (serverContext as { res?: { once(event: 'close', listener: () => void): void } }).res?.once(
+        'close',
+        release,
+      );
     },
     onResponse({ request }) {
       releases.get(request)?.();

@@ -21,7 +21,7 @@ function logLevelFrom(raw: string | undefined): LogLevel {
   return level && level in levelRank ? (level as LogLevel) : 'info';
 }
 
-/** An error as fields a log reader can search (its stack only below info: it names our files). */
+/** An error as fields a log reader can search, its stack included (logs are for operators only). */
 function errorFields(error: unknown): LogFields {
   if (!(error instanceof Error)) return { error: String(error) };
   const code = (error as { code?: unknown }).code;

@@ -21,10 +21,13 @@ export async function serveMetrics(options: {
       res.end(JSON.stringify({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] }));
       return;
     }
-    void metricsReply(options.access, req.headers.authorization).then((reply) => {
-      res.writeHead(reply.status, { 'content-type': reply.contentType, 'cache-control': 'no-store' });
-      res.end(reply.body);
-    });
+    void metricsReply(options.access, req.headers.authorization).then(
+      (reply) => {
+        res.writeHead(reply.status, { 'content-type': reply.contentType, 'cache-control': 'no-store' });
+        res.end(reply.body);
+      },
+      () => res.destroy(),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

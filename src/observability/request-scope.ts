@@ -41,6 +41,9 @@ export function withRequestScope(handler: http.RequestListener): http.RequestLis
   };
 }
 
+/** A client-chosen operation name is logged up to this many characters. */
+export const maxLoggedNameLength = 100;
+
 /** Milliseconds since the current request arrived. */
 export function elapsedMs(scope: RequestScope): number {
   return Math.round((performance.now() - scope.startedAtMs) * 10) / 10;

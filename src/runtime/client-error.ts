@@ -11,7 +11,9 @@ const refusals: Record<string, [number, string, string]> = {
  * nothing; this answers the same status with a coded JSON error, then closes the connection.
  */
 export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
-  if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
+  // As Node's own handler: never write into a response already under way on this connection.
+  const underWay = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
+  if (!socket.writable || underWay || error.code === 'ECONNRESET') return void socket.destroy();
   const [status, code, message] = refusals[error.code ?? ''] ?? [
     400,
     'BAD_REQUEST',

@@ -8,7 +8,13 @@ import {
   requestDurationSeconds,
   requestsTotal,
 } from '../observability/metrics';
-import { elapsedMs, outcomeCode, requestScope, withRequestScope } from '../observability/request-scope';
+import {
+  elapsedMs,
+  maxLoggedNameLength,
+  outcomeCode,
+  requestScope,
+  withRequestScope,
+} from '../observability/request-scope';
 import { tracer, tracingEnabled } from '../observability/tracing';
 import { metricsPath, probePaths } from '../runtime/probe-paths';
 
@@ -41,7 +47,8 @@ export function observeRequests(
           parent,
         )
       : undefined;
-    res.once('finish', () => {
+    // `close`, not `finish`: a request the caller abandons is counted and its span ended too.
+    res.once('close', () => {
       const code = outcomeCode(scope, res.statusCode);
       const operation = operationLabel(scope.operation);
       requestsTotal.inc({ operation, code });
@@ -64,7 +71,7 @@ export function observeRequests(
         path: pathname,
         status: res.statusCode,
         durationMs: elapsedMs(scope),
-        operation: scope.operation,
+        operation: scope.operation?.slice(0, maxLoggedNameLength),
         code,
       });
     });
@@ -72,11 +79,15 @@ export function observeRequests(
     else handle(req, res);
   });
   return (req, res) => {
-    if (req.method === 'GET' && new URL(req.url ?? '/', 'http://localhost').pathname === metricsPath) {
-      void metricsReply(access, req.headers.authorization).then((reply) => {
-        res.writeHead(reply.status, { 'content-type': reply.contentType, 'cache-control': 'no-store' });
-        res.end(reply.body);
-      });
+    // The raw path: a request line such as `GET http://[` must not throw before the credential check.
+    if (req.method === 'GET' && (req.url ?? '/').split('?', 1)[0] === metricsPath) {
+      void metricsReply(access, req.headers.authorization).then(
+        (reply) => {
+          res.writeHead(reply.status, { 'content-type': reply.contentType, 'cache-control': 'no-store' });
+          res.end(reply.body);
+        },
+        () => res.destroy(),
+      );
       return;
     }
     scoped(req, res);

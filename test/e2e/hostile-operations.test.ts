@@ -389,6 +389,10 @@ describe('hostile operations', () => {
       }
     }
 
+    // An absolute-form request line at a subgraph port (Node accepts it; a URL parser would throw).
+    for (const port of subgraphPorts.values())
+      await attempt({ name: 'absolute-form URL at a subgraph', port, method: 'GET', path: 'http://[' });
+
     // 7. Oversized headers.
     await attempt({
       name: '64 KB header',
@@ -422,7 +426,9 @@ describe('hostile operations', () => {
 
     // 0 crashes or restarts, 0 documents changed, and the product still serves.
     expect(descendantPids(stack.process.pid!).sort()).toEqual(pidsBefore);
-    expect(metricValue(await scrape(stack.metricsUrl!), 'creditgraph_restarts_total')).toBe(0);
+    const launcherMetrics = await scrape(stack.metricsUrl!);
+    expect(launcherMetrics).toContain('# TYPE creditgraph_restarts_total counter');
+    expect(metricValue(launcherMetrics, 'creditgraph_restarts_total')).toBe(0);
     expect(await databaseFingerprint()).toEqual(dataBefore);
     const me = await graphql('after all', { query: '{ me { id } }' }, bearer);
     expect([me.status, me.codes, me.hasData]).toEqual([200, [], true]);

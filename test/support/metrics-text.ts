@@ -7,9 +7,8 @@ export function metricValue(text: string, name: string, labels: Record<string, s
   let sum = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const labelText = line.slice(name.length).split('}')[0] ?? '';
-    if (wanted.every((pair) => labelText.includes(pair)))
-      sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+    const pairs = (line.slice(name.length + 1).split('}')[0] ?? '').split(',');
+    if (wanted.every((pair) => pairs.includes(pair))) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return sum;
 }
