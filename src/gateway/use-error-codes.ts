@@ -16,6 +16,15 @@ const emptyRefusals: Record<number, string> = {
  */
 export function useErrorCodes(options: { graphqlEndpoint: string }): GatewayPlugin {
   return {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      // Yoga's GET parser throws on `variables`/`extensions` that are not JSON: a 500 otherwise.
+      if (request.method !== 'GET') return;
+      for (const name of ['variables', 'extensions']) {
+        const raw = url.searchParams.get(name);
+        if (raw !== null && !parsesAsJson(raw))
+          return endResponse(jsonRefusal(fetchAPI, 400, 'BAD_REQUEST', `\`${name}\` is not JSON`));
+      }
+    },
     onParams({ params, setParams }) {
       // An empty query is a missing one (BAD_REQUEST, as in the subgraphs), not a syntax error.
       if (typeof params.query === 'string' && params.query.trim() === '') {
@@ -75,4 +84,13 @@ function withExtensions(error: GraphQLError, extensions: GraphQLErrorExtensions)
     originalError: error.originalError,
     extensions,
   });
+}
+
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

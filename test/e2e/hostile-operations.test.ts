@@ -347,6 +347,15 @@ describe('hostile operations', () => {
       path: `/graphql?query=${encodeURIComponent(mutation)}`,
       headers: bearer,
     });
+    for (const [name, value] of [
+      ['variables', '{bad'],
+      ['extensions', 'nope'],
+    ] as const)
+      await attempt({
+        name: `GET with ${name} not JSON`,
+        method: 'GET',
+        path: `/graphql?query=${encodeURIComponent('{ __typename }')}&${name}=${encodeURIComponent(value)}`,
+      });
     for (const method of ['PUT', 'DELETE', 'PATCH'])
       await attempt({
         name: `${method}`,
