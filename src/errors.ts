@@ -30,6 +30,11 @@ export class AppError extends Error {
   }
 }
 
+/** The JSON body of a refusal answered outside GraphQL execution: one error with its code. */
+export function refusalBody(code: string, message: string): string {
+  return JSON.stringify({ errors: [{ message, extensions: { code } }] });
+}
+
 /** A GraphQL error with its stable code, for refusals made outside resolvers (transports, relay). */
 export function codedGraphQLError(
   message: string,

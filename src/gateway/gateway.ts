@@ -4,7 +4,6 @@ import { useOpenTelemetry } from '@graphql-hive/plugin-opentelemetry';
 import { log } from '../observability/log';
 import type { MetricsAccess } from '../observability/metrics-access';
 import { JsonLogWriter } from './json-log-writer';
-import { useAccessLog } from './use-access-log';
 import { useMetrics } from './use-metrics';
 import { useFairShare } from './use-fair-share';
 import { useRequestId } from './use-request-id';
@@ -151,7 +150,6 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       useErrorCodes({ graphqlEndpoint }),
       // After the error codes: it counts the codes clients get.
       useMetrics({ access: options.metrics, subgraphs: options.subgraphs }),
-      useAccessLog(),
       useSubscriptionRelay(options.relay),
       useGatewayCredential(options.credential),
     ],

@@ -1,3 +1,4 @@
+import { refusalBody } from '../errors';
 import { noteCodes } from '../observability/request-scope';
 
 type FetchAPI = { Response: typeof Response };
@@ -11,7 +12,7 @@ export function jsonRefusal(
   headers: Record<string, string> = {},
 ): Response {
   noteCodes([code]);
-  return new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+  return new fetchAPI.Response(refusalBody(code, message), {
     status,
     headers: { ...headers, 'content-type': 'application/json; charset=utf-8' },
   });

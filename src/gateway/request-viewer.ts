@@ -31,6 +31,11 @@ export function requestViewerOrNone(authSecret: string, request: Request): Viewe
   }
 }
 
+/** The TCP peer's address (behind a load balancer, the balancer's: README "Limits"). */
+export function clientAddress(serverContext: unknown): string | undefined {
+  return (serverContext as { req?: { socket?: { remoteAddress?: string } } }).req?.socket?.remoteAddress;
+}
+
 export function requestIsOperator(authSecret: string, request: Request): boolean {
   return isOperator(requestViewerOrNone(authSecret, request));
 }

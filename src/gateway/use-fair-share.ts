@@ -2,7 +2,7 @@ import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { FairShare, type Release } from './fair-share';
 import { reachesGraphql } from './graphql-paths';
 import { jsonRefusal } from './json-refusal';
-import { requestViewerOrNone } from './request-viewer';
+import { clientAddress, requestViewerOrNone } from './request-viewer';
 
 /**
  * Per-caller concurrency (README "Limits"): a user (or, without a token, a client address) runs at
@@ -22,8 +22,7 @@ export function useFairShare(options: {
     async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       if (!reachesGraphql(url.pathname)) return;
       const viewer = requestViewerOrNone(options.authSecret, request);
-      const address = (serverContext as { req?: { socket?: { remoteAddress?: string } } }).req?.socket
-        ?.remoteAddress;
+      const address = clientAddress(serverContext);
       const key = viewer ? `viewer:${viewer.userId}` : `ip:${address ?? 'unknown'}`;
       const slot = share.acquire(
         key,

@@ -2,16 +2,11 @@ import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { isAsyncIterable } from '@graphql-tools/utils';
 import type { ExecutionResult } from 'graphql';
 import { metricsReply, type MetricsAccess } from '../observability/metrics-access';
-import {
-  operationLabel,
-  rejectionsTotal,
-  requestDurationSeconds,
-  requestsTotal,
-  subgraphCallDurationSeconds,
-  subgraphCallsTotal,
-} from '../observability/metrics';
-import { elapsedMs, noteCodes, outcomeCode, requestScope } from '../observability/request-scope';
-import { metricsPath } from '../runtime/probe-paths';
+import { trace } from '@opentelemetry/api';
+import { subgraphCallDurationSeconds, subgraphCallsTotal } from '../observability/metrics';
+import { recordAnswered } from '../observability/request-record';
+import { noteCodes, requestScope } from '../observability/request-scope';
+import { metricsPath, probePaths } from '../runtime/probe-paths';
 import { reachesGraphql } from './graphql-paths';
 
 /**
@@ -62,14 +57,16 @@ export function useMetrics(options: {
         }
       });
     },
-    onResponse({ response }) {
+    onResponse({ request, response }) {
       const scope = requestScope.getStore();
-      if (!scope || !reachesGraphql(scope.path)) return;
-      const code = outcomeCode(scope, response.status);
-      const operation = operationLabel(scope.operation);
-      requestsTotal.inc({ operation, code });
-      requestDurationSeconds.observe({ operation }, elapsedMs(scope) / 1000);
-      if (response.status >= 400 && response.status < 500) rejectionsTotal.inc({ reason: code });
+      if (!scope || probePaths.has(scope.path)) return;
+      // Every answer is logged; GraphQL requests are counted (not /oauth/token).
+      recordAnswered(scope, {
+        method: request.method,
+        status: response.status,
+        counted: reachesGraphql(scope.path),
+        trace: trace.getActiveSpan()?.spanContext(),
+      });
     },
   };
 }

@@ -3,7 +3,7 @@ import type { GatewayLimits } from '../config';
 import { jsonRefusal } from './json-refusal';
 import { probePaths } from '../runtime/probe-paths';
 import type { RequestCounter } from './request-counter';
-import { requestViewerOrNone } from './request-viewer';
+import { clientAddress, requestViewerOrNone } from './request-viewer';
 
 export type RequestLimits = Pick<
   GatewayLimits,
@@ -31,8 +31,7 @@ export function useRequestLimits(limits: RequestLimits): GatewayPlugin {
             `The body is over the limit of ${limits.maxBodyBytes} bytes`,
           );
       }
-      const address = (serverContext as { req?: { socket?: { remoteAddress?: string } } }).req?.socket
-        ?.remoteAddress;
+      const address = clientAddress(serverContext);
       const viewer = requestViewerOrNone(limits.authSecret, request);
       const checks = (
         [

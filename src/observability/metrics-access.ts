@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { AppMode } from '../config';
+import { refusalBody } from '../errors';
 import { registry } from './metrics';
 
 export interface MetricsAccess {
@@ -23,7 +24,7 @@ function sameSecret(given: string, expected: string): boolean {
 const refusal = (status: number, code: string, message: string): MetricsReply => ({
   status,
   contentType: 'application/json; charset=utf-8',
-  body: JSON.stringify({ errors: [{ message, extensions: { code } }] }),
+  body: refusalBody(code, message),
 });
 
 /**

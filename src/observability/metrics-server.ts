@@ -1,11 +1,32 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { metricsPath } from '../runtime/probe-paths';
+import { refusalBody } from '../errors';
 import { metricsReply, type MetricsAccess } from './metrics-access';
 
 export interface MetricsServer {
   url: string;
   close(): Promise<void>;
+}
+
+/** GET /metrics, read off the raw path (a URL parser throws on some request lines Node accepts). */
+export function isMetricsRequest(req: http.IncomingMessage): boolean {
+  return req.method === 'GET' && (req.url ?? '/').split('?', 1)[0] === metricsPath;
+}
+
+/** Answers GET /metrics on a Node server: the text, or the refusal `metricsReply` decides. */
+export function sendMetrics(
+  access: MetricsAccess,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): void {
+  void metricsReply(access, req.headers.authorization).then(
+    (reply) => {
+      res.writeHead(reply.status, { 'content-type': reply.contentType, 'cache-control': 'no-store' });
+      res.end(reply.body);
+    },
+    () => res.destroy(),
+  );
 }
 
 /** GET /metrics alone, for a process that serves nothing else (the launcher). */
@@ -15,19 +36,12 @@ export async function serveMetrics(options: {
   access: MetricsAccess;
 }): Promise<MetricsServer> {
   const server = http.createServer((req, res) => {
-    const pathname = (req.url ?? '/').split('?', 1)[0];
-    if (req.method !== 'GET' || pathname !== metricsPath) {
+    if (!isMetricsRequest(req)) {
       res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] }));
+      res.end(refusalBody('NOT_FOUND', 'Not found'));
       return;
     }
-    void metricsReply(options.access, req.headers.authorization).then(
-      (reply) => {
-        res.writeHead(reply.status, { 'content-type': reply.contentType, 'cache-control': 'no-store' });
-        res.end(reply.body);
-      },
-      () => res.destroy(),
-    );
+    sendMetrics(options.access, req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -47,7 +47,7 @@ export const subgraphCallDurationSeconds = new Histogram({
 
 export const ledgerAppendsTotal = new Counter({
   name: 'creditgraph_ledger_appends_total',
-  help: 'Ledger appends by outcome (APPLIED, REPLAYED, REJECTED, KEY_REUSED) and refusal reason',
+  help: 'Ledger appends by outcome (the append status, or FAILED when it threw) and refusal reason',
   labelNames: ['outcome', 'reason'] as const,
   registers: [registry],
 });

@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream';
+import { refusalBody } from '../errors';
 
 /** Node's own refusals of a request it could not parse, as JSON with a code like every other answer. */
 const refusals: Record<string, [number, string, string]> = {
@@ -19,7 +20,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     'BAD_REQUEST',
     'Malformed HTTP request',
   ];
-  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+  const body = refusalBody(code, message);
   socket.end(
     `HTTP/1.1 ${status} ${message}\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

@@ -1,27 +1,16 @@
 import type http from 'node:http';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { log } from '../observability/log';
-import { metricsReply, type MetricsAccess } from '../observability/metrics-access';
-import {
-  operationLabel,
-  rejectionsTotal,
-  requestDurationSeconds,
-  requestsTotal,
-} from '../observability/metrics';
-import {
-  elapsedMs,
-  maxLoggedNameLength,
-  outcomeCode,
-  requestScope,
-  withRequestScope,
-} from '../observability/request-scope';
+import type { MetricsAccess } from '../observability/metrics-access';
+import { isMetricsRequest, sendMetrics } from '../observability/metrics-server';
+import { recordAnswered } from '../observability/request-record';
+import { requestScope, withRequestScope } from '../observability/request-scope';
 import { tracer, tracingEnabled } from '../observability/tracing';
-import { metricsPath, probePaths } from '../runtime/probe-paths';
+import { probePaths } from '../runtime/probe-paths';
 
 /**
  * What every subgraph request passes through first: GET /metrics, then a request scope (the
- * gateway's request id), a server span continuing the gateway's trace, and on finish one log line
- * and the request metrics.
+ * gateway's request id), a server span continuing the gateway's trace, and once answered its
+ * metrics and log line.
  */
 export function observeRequests(
   service: string,
@@ -49,11 +38,12 @@ export function observeRequests(
       : undefined;
     // `close`, not `finish`: a request the caller abandons is counted and its span ended too.
     res.once('close', () => {
-      const code = outcomeCode(scope, res.statusCode);
-      const operation = operationLabel(scope.operation);
-      requestsTotal.inc({ operation, code });
-      requestDurationSeconds.observe({ operation }, elapsedMs(scope) / 1000);
-      if (res.statusCode >= 400 && res.statusCode < 500) rejectionsTotal.inc({ reason: code });
+      const code = recordAnswered(scope, {
+        method: req.method,
+        status: res.statusCode,
+        counted: true,
+        trace: span?.spanContext(),
+      });
       if (span) {
         if (scope.operation) span.updateName(`${service} ${scope.operation}`);
         span.setAttributes({
@@ -64,32 +54,13 @@ export function observeRequests(
         if (code !== 'OK') span.setStatus({ code: SpanStatusCode.ERROR, message: code });
         span.end();
       }
-      log().info('request', {
-        requestId: scope.requestId,
-        ...(span ? { traceId: span.spanContext().traceId, spanId: span.spanContext().spanId } : {}),
-        method: req.method,
-        path: pathname,
-        status: res.statusCode,
-        durationMs: elapsedMs(scope),
-        operation: scope.operation?.slice(0, maxLoggedNameLength),
-        code,
-      });
     });
     if (span) context.with(trace.setSpan(parent, span), () => handle(req, res));
     else handle(req, res);
   });
   return (req, res) => {
-    // The raw path: a request line such as `GET http://[` must not throw before the credential check.
-    if (req.method === 'GET' && (req.url ?? '/').split('?', 1)[0] === metricsPath) {
-      void metricsReply(access, req.headers.authorization).then(
-        (reply) => {
-          res.writeHead(reply.status, { 'content-type': reply.contentType, 'cache-control': 'no-store' });
-          res.end(reply.body);
-        },
-        () => res.destroy(),
-      );
-      return;
-    }
+    // Before the scope and the credential check: a scraper holds no gateway credential.
+    if (isMetricsRequest(req)) return sendMetrics(access, req, res);
     scoped(req, res);
   };
 }

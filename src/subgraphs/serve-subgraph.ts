@@ -17,6 +17,7 @@ import { isEventStreamRequest, serveSubscription, subscriptionRequestOf } from '
 import { subscriptionChecker } from './subscription-source';
 import { observeRequests } from './observe-requests';
 import { answerClientError } from '../runtime/client-error';
+import { refusalBody } from '../errors';
 import { log } from '../observability/log';
 import type { MetricsAccess } from '../observability/metrics-access';
 import { noteCodes, requestScope } from '../observability/request-scope';
@@ -298,7 +299,7 @@ function refusal(status: number, code: string, message: string): Reply {
     status,
     code,
     headers: [['content-type', 'application/json; charset=utf-8']],
-    body: JSON.stringify({ errors: [{ message, extensions: { code } }] }),
+    body: refusalBody(code, message),
   };
 }
 
