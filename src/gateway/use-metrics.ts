@@ -1,6 +1,6 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { isAsyncIterable } from '@graphql-tools/utils';
-import type { ExecutionResult } from 'graphql';
+import { type ExecutionResult, getOperationAST } from 'graphql';
 import { metricsReply, type MetricsAccess } from '../observability/metrics-access';
 import { trace } from '@opentelemetry/api';
 import { subgraphCallDurationSeconds, subgraphCallsTotal } from '../observability/metrics';
@@ -33,6 +33,12 @@ export function useMetrics(options: {
     onParams({ params }) {
       const scope = requestScope.getStore();
       if (scope && typeof params.operationName === 'string') scope.operation = params.operationName;
+    },
+    onExecute({ args }) {
+      // Without `operationName`, the document's one operation names the request (as in the subgraphs).
+      const scope = requestScope.getStore();
+      if (scope && scope.operation === undefined)
+        scope.operation = getOperationAST(args.document, args.operationName)?.name?.value;
     },
     onResultProcess({ result }) {
       if (isAsyncIterable(result)) return;

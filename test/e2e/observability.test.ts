@@ -22,8 +22,8 @@ describe('observability: one checkout end to end', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${alice}`, ...headers },
       body: JSON.stringify({
+        // No operationName: the gateway names the request from the document, as a client may send it.
         query: print(CheckoutDocument),
-        operationName: 'Checkout',
         variables: {
           input: { items: [{ productId: 'mall-tea-set', quantity: 1 }], plan: 'FULL', idempotencyKey },
         },
