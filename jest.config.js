@@ -1,4 +1,7 @@
-/** Three tiers: unit (pure code), integration (real engine), e2e (real processes on real ports). */
+/**
+ * Three tiers: unit (pure code), integration (real engine), e2e (real processes on real ports). The
+ * integration tier runs twice: on the embedded FerretDB's SQLite (the default) and on its PostgreSQL.
+ */
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 
@@ -18,6 +21,14 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       setupFiles: ['reflect-metadata'],
+    },
+    {
+      ...common,
+      displayName: 'integration-postgresql',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      // Starts FerretDB instances of its own on SQLite; nothing of it depends on the backend under test.
+      testPathIgnorePatterns: ['/ferretdb-id-index\\.test\\.ts$'],
+      setupFiles: ['reflect-metadata', '<rootDir>/test/support/postgresql-backend.ts'],
     },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], slowTestThreshold: 30 },
   ],

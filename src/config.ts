@@ -15,6 +15,8 @@ export interface AppConfig {
   subgraphBasePort: number;
   dataDir: string;
   mongodbUri: string | undefined;
+  /** The embedded FerretDB stores its data in this PostgreSQL database instead of SQLite files. */
+  ferretdbPostgresqlUrl: string | undefined;
   databaseName: string;
   authSecret: string;
   /** Signs the gateway's calls to the subgraphs (src/auth/gateway-credential.ts); never given to clients. */
@@ -106,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     subgraphBasePort: intFromEnv(env, 'SUBGRAPH_BASE_PORT', gatewayPort === 0 ? 0 : gatewayPort + 1),
     dataDir: path.resolve(env.DATA_DIR ?? path.join(projectRoot, '.data')),
     mongodbUri: env.MONGODB_URI || undefined,
+    ferretdbPostgresqlUrl: env.FERRETDB_POSTGRESQL_URL || undefined,
     databaseName: env.DATABASE_NAME ?? 'creditgraph',
     authSecret,
     gatewaySecret,

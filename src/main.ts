@@ -64,6 +64,7 @@ async function main(): Promise<void> {
       async () => {
         const engine = await startEngine({
           mongodbUri: config.mongodbUri,
+          ferretdbPostgresqlUrl: config.ferretdbPostgresqlUrl,
           dataDir: config.dataDir,
           ...(engineListen ? { listen: engineListen } : {}),
         });

@@ -12,7 +12,11 @@ import { createRepositories } from '../storage/repositories/repositories';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const engine = await startEngine({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
+  const engine = await startEngine({
+    mongodbUri: config.mongodbUri,
+    ferretdbPostgresqlUrl: config.ferretdbPostgresqlUrl,
+    dataDir: config.dataDir,
+  });
   const db = await connectDatabase(databaseUri(engine.uri, config.databaseName));
   try {
     const fix = process.argv.includes('--fix');

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 
 export default async function globalTeardown(): Promise<void> {
-  await globalThis.testEngine?.stop();
+  for (const engine of globalThis.testEngines ?? []) await engine.stop();
   if (globalThis.testEngineDir) fs.rmSync(globalThis.testEngineDir, { recursive: true, force: true });
 }

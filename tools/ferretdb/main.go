@@ -1,5 +1,5 @@
-// Command ferretdb runs FerretDB 1.24 embedded on SQLite for local runs and tests.
-// The plain `go install` of FerretDB's own command panics, so we embed the library.
+// Command ferretdb runs FerretDB 1.24 embedded, on SQLite (the default) or on PostgreSQL, for local
+// runs and tests. The plain `go install` of FerretDB's own command panics, so we embed the library.
 package main
 
 import (
@@ -22,6 +22,7 @@ func main() {
 	dataDir := flag.String("data", "./.data/ferretdb", "SQLite data directory (one file per database)")
 	watchStdin := flag.Bool("watch-stdin", false, "exit when standard input closes (parent process died)")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	postgresqlURL := flag.String("postgresql-url", "", "run on PostgreSQL at this URL instead of SQLite")
 	flag.Parse()
 
 	dir, err := filepath.Abs(*dataDir)
@@ -38,12 +39,23 @@ func main() {
 		level = slog.LevelWarn
 	}
 
-	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + dir + "/",
-		Logger:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})),
-	})
+	config := &ferretdb.Config{
+		Listener: ferretdb.ListenerConfig{TCP: *listen},
+		Handler:  "sqlite",
+		Logger:   slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})),
+	}
+	if *postgresqlURL != "" {
+		config.Handler = "postgresql"
+		config.PostgreSQLURL = *postgresqlURL
+	} else {
+		config.SQLiteURL = "file:" + dir + "/"
+		if _, err := indexExistingIDs(dir); err != nil {
+			fmt.Fprintln(os.Stderr, "ferretdb: indexing _id:", err)
+			os.Exit(1)
+		}
+	}
+
+	f, err := ferretdb.New(config)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ferretdb: config:", err)
 		os.Exit(1)

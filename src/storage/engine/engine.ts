@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { goAvailable, startFerretdb } from './ferretdb';
+import { redactUrl } from './redact-url';
 
 export interface DatabaseEngine {
   kind: 'mongodb-uri' | 'ferretdb' | 'mongodb-memory-server';
@@ -13,18 +14,20 @@ export interface DatabaseEngine {
 
 export interface EngineOptions {
   mongodbUri?: string | undefined;
+  /** Run the embedded FerretDB on this PostgreSQL database instead of SQLite files in dataDir. */
+  ferretdbPostgresqlUrl?: string | undefined;
   dataDir: string;
   /** host:port for the embedded engine; a restart passes the first start's, so clients reconnect. */
   listen?: string;
 }
 
 /**
- * Engine choice, in order: MONGODB_URI if set -> the local embedded FerretDB (needs Go to build once)
- * -> mongodb-memory-server (a real MongoDB, only where its binary can be downloaded).
+ * Engine choice, in order: MONGODB_URI if set -> the local embedded FerretDB (needs Go to build once;
+ * on SQLite, or on PostgreSQL with FERRETDB_POSTGRESQL_URL) -> mongodb-memory-server (a real MongoDB, only where its binary can be downloaded).
  */
 export async function startEngine(options: EngineOptions): Promise<DatabaseEngine> {
   if (options.mongodbUri) {
-    const redacted = options.mongodbUri.replace(/\/\/[^@/]*@/, '//***@');
+    const redacted = redactUrl(options.mongodbUri);
     return {
       kind: 'mongodb-uri',
       uri: options.mongodbUri,
@@ -32,7 +35,15 @@ export async function startEngine(options: EngineOptions): Promise<DatabaseEngin
       stop: async () => {},
     };
   }
-  if (goAvailable()) return startFerretdb(path.join(options.dataDir, 'ferretdb'), options.listen);
+  if (goAvailable()) {
+    return startFerretdb({
+      dataDir: path.join(options.dataDir, 'ferretdb'),
+      listen: options.listen,
+      postgresqlUrl: options.ferretdbPostgresqlUrl,
+    });
+  }
+  if (options.ferretdbPostgresqlUrl)
+    throw new Error('FERRETDB_POSTGRESQL_URL needs Go to build the embedded FerretDB');
   return startMemoryServer();
 }
 

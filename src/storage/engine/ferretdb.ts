@@ -1,29 +1,99 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { projectRoot } from '../../config';
 import type { DatabaseEngine } from './engine';
+import { redactUrl } from './redact-url';
 
 const sourceDir = path.join(projectRoot, 'tools', 'ferretdb');
 export const ferretdbBinary = path.join(projectRoot, '.bin', 'ferretdb');
 
-function newestSourceMtime(): number {
-  return Math.max(
-    ...['main.go', 'go.mod', 'go.sum'].map((file) => fs.statSync(path.join(sourceDir, file)).mtimeMs),
+const sourceFiles = ['main.go', 'id_index.go', 'go.mod', 'go.sum'];
+const buildStamp = `${ferretdbBinary}.stamp`;
+
+/**
+ * One edit to FerretDB's own source, applied at build time to a copy of the module taken from Go's
+ * module cache (nothing of FerretDB is kept in this repository). Its SQLite backend filters `_id` reads by
+ * `_ferretdb_sjson->'$._id'` but builds the `_id` index on `_ferretdb_sjson->"_id"`; SQLite's planner
+ * matches expressions textually, so every `_id` read scanned. The edit builds that index on the
+ * read expression, for every collection created from then on.
+ */
+export const ferretdbSourceEdit = {
+  module: 'github.com/FerretDB/FerretDB',
+  file: 'internal/backends/sqlite/metadata/registry.go',
+  find: '\t\t\tcolumns[i] = fmt.Sprintf("%s->%s", DefaultColumn, strings.Join(fields, "->"))\n',
+  replace:
+    '\t\t\tcolumns[i] = fmt.Sprintf("%s->%s", DefaultColumn, strings.Join(fields, "->"))\n' +
+    '\t\t\tif key.Field == "_id" {\n' +
+    '\t\t\t\tcolumns[i] = IDColumn // creditgraph: the expression `_id` reads filter by\n' +
+    '\t\t\t}\n',
+};
+
+function sourceStamp(): string {
+  const hash = createHash('sha256');
+  for (const file of sourceFiles) hash.update(fs.readFileSync(path.join(sourceDir, file)));
+  hash.update(JSON.stringify(ferretdbSourceEdit));
+  return hash.digest('hex');
+}
+
+/**
+ * Copies FerretDB's module out of Go's module cache (which Go will not let a build edit), applies the
+ * edit, and writes a go.mod that replaces the module with the copy; returns that go.mod's path.
+ */
+function prepareEditedModule(): string {
+  const listed = spawnSync('go', ['list', '-m', '-f', '{{.Dir}}', ferretdbSourceEdit.module], {
+    cwd: sourceDir,
+    encoding: 'utf8',
+  });
+  if (listed.status !== 0) throw new Error(`go list ${ferretdbSourceEdit.module} failed: ${listed.stderr}`);
+  const buildDir = path.join(projectRoot, '.bin', 'ferretdb-build');
+  const moduleCopy = path.join(buildDir, 'FerretDB');
+  fs.rmSync(buildDir, { recursive: true, force: true });
+  fs.cpSync(listed.stdout.trim(), moduleCopy, { recursive: true });
+  const edited = path.join(moduleCopy, ferretdbSourceEdit.file);
+  const source = fs.readFileSync(edited, 'utf8');
+  if (source.split(ferretdbSourceEdit.find).length !== 2) {
+    throw new Error(`the FerretDB edit no longer applies: ${ferretdbSourceEdit.file} changed upstream`);
+  }
+  fs.chmodSync(edited, 0o644);
+  fs.writeFileSync(edited, source.replace(ferretdbSourceEdit.find, ferretdbSourceEdit.replace));
+  const goMod = path.join(buildDir, 'go.mod');
+  fs.writeFileSync(
+    goMod,
+    `${fs.readFileSync(path.join(sourceDir, 'go.mod'), 'utf8')}\nreplace ${ferretdbSourceEdit.module} => ${moduleCopy}\n`,
   );
+  fs.copyFileSync(path.join(sourceDir, 'go.sum'), path.join(buildDir, 'go.sum'));
+  return goMod;
 }
 
 /** Builds the embedded FerretDB with the machine's Go once; later runs reuse the binary. */
 export function ensureFerretdbBinary(log: (line: string) => void = console.log): string {
-  if (fs.existsSync(ferretdbBinary) && fs.statSync(ferretdbBinary).mtimeMs >= newestSourceMtime()) {
+  const stamp = sourceStamp();
+  if (
+    fs.existsSync(ferretdbBinary) &&
+    fs.existsSync(buildStamp) &&
+    fs.readFileSync(buildStamp, 'utf8') === stamp
+  ) {
     return ferretdbBinary;
   }
   log('building the embedded FerretDB with Go (first run only, about 2-3 minutes)...');
   const started = Date.now();
-  const result = spawnSync('go', ['build', '-o', ferretdbBinary, '.'], { cwd: sourceDir, stdio: 'inherit' });
+  // The edit needs FerretDB's source in the module cache before the build.
+  const downloaded = spawnSync('go', ['mod', 'download', ferretdbSourceEdit.module], {
+    cwd: sourceDir,
+    stdio: 'inherit',
+  });
+  if (downloaded.error) throw new Error(`cannot run Go to build FerretDB: ${downloaded.error.message}`);
+  const goMod = prepareEditedModule();
+  const result = spawnSync('go', ['build', '-modfile', goMod, '-o', ferretdbBinary, '.'], {
+    cwd: sourceDir,
+    stdio: 'inherit',
+  });
   if (result.error) throw new Error(`cannot run Go to build FerretDB: ${result.error.message}`);
   if (result.status !== 0) throw new Error(`building FerretDB failed (go build exit ${result.status})`);
+  fs.writeFileSync(buildStamp, stamp);
   log(
     `built ${path.relative(projectRoot, ferretdbBinary)} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
@@ -34,13 +104,23 @@ export function goAvailable(): boolean {
   return spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
 }
 
-/** Starts FerretDB on SQLite in `dataDir` on a free loopback port (or `listen`); it exits with us. */
-export async function startFerretdb(dataDir: string, listen = '127.0.0.1:0'): Promise<DatabaseEngine> {
+export interface FerretdbOptions {
+  /** SQLite files live here (unused on PostgreSQL). */
+  dataDir: string;
+  /** host:port; a free loopback port by default. */
+  listen?: string | undefined;
+  /** Store everything in this PostgreSQL database instead of SQLite. */
+  postgresqlUrl?: string | undefined;
+}
+
+/** Starts the embedded FerretDB on a free loopback port (or `listen`); it exits with us. */
+export async function startFerretdb(options: FerretdbOptions): Promise<DatabaseEngine> {
+  const { dataDir, listen = '127.0.0.1:0', postgresqlUrl } = options;
   const binary = ensureFerretdbBinary();
   fs.mkdirSync(dataDir, { recursive: true });
-  const child = spawn(binary, ['-listen', listen, '-data', dataDir, '-watch-stdin', '-log-level', 'error'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const args = ['-listen', listen, '-data', dataDir, '-watch-stdin', '-log-level', 'error'];
+  if (postgresqlUrl) args.push('-postgresql-url', postgresqlUrl);
+  const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<string>((resolve) =>
     child.once('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `code ${code}`)),
   );
@@ -67,5 +147,13 @@ export async function startFerretdb(dataDir: string, listen = '127.0.0.1:0'): Pr
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
     })());
-  return { kind: 'ferretdb', uri, description: `FerretDB 1.24 (SQLite in ${dataDir})`, exited, stop };
+  return {
+    kind: 'ferretdb',
+    uri,
+    description: postgresqlUrl
+      ? `FerretDB 1.24 (PostgreSQL at ${redactUrl(postgresqlUrl)})`
+      : `FerretDB 1.24 (SQLite in ${dataDir})`,
+    exited,
+    stop,
+  };
 }

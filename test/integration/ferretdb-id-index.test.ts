@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import mongoose from 'mongoose';
+import { databaseUri } from '../../src/storage/engine/engine';
+import { startFerretdb } from '../../src/storage/engine/ferretdb';
+
+/**
+ * The embedded FerretDB on SQLite filters an `_id` read with exactly this SQL (its metadata.IDColumn;
+ * the only filter its SQLite backend pushes down). SQLite uses an index only when the indexed
+ * expression is written the same way, so each collection table must plan this query as a SEARCH.
+ */
+function idReadPlan(file: string, table: string): string {
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    const rows = db
+      .prepare(`EXPLAIN QUERY PLAN SELECT _ferretdb_sjson FROM "${table}" WHERE _ferretdb_sjson->'$._id' = ?`)
+      .all('"x"') as { detail: string }[];
+    return rows.map((row) => row.detail).join('; ');
+  } finally {
+    db.close();
+  }
+}
+
+/** Collection name -> SQLite table name, from FerretDB's own metadata table. */
+function collectionTables(file: string): Map<string, string> {
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    const rows = db.prepare('SELECT name, table_name FROM _ferretdb_collections').all() as {
+      name: string;
+      table_name: string;
+    }[];
+    return new Map(rows.map((row) => [row.name, row.table_name]));
+  } finally {
+    db.close();
+  }
+}
+
+async function insertSome(uri: string, collections: string[]): Promise<void> {
+  const connection = await mongoose.createConnection(uri).asPromise();
+  try {
+    for (const name of collections) {
+      await connection
+        .collection(name)
+        .insertMany(
+          Array.from({ length: 50 }, (_, i) => ({
+            _id: `${name}-${i}` as unknown as mongoose.Types.ObjectId,
+          })),
+        );
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
+describe('embedded FerretDB on SQLite: _id reads use an index', () => {
+  test('every collection table, including ones created while running and ones from an older data directory, plans an _id read as SEARCH, not SCAN', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'creditgraph-idindex-'));
+    const file = path.join(dataDir, 'idindex.sqlite');
+    try {
+      let engine = await startFerretdb({ dataDir });
+      const uri = databaseUri(engine.uri, 'idindex');
+      await insertSome(uri, ['earlyOrders', 'earlyLedger']);
+      // Created later in the same run: FerretDB makes the table on first insert.
+      await insertSome(uri, ['laterBills']);
+      await engine.stop();
+
+      let tables = collectionTables(file);
+      expect([...tables.keys()].sort()).toEqual(['earlyLedger', 'earlyOrders', 'laterBills']);
+      for (const table of tables.values()) {
+        const plan = idReadPlan(file, table);
+        expect(plan).toMatch(/^SEARCH .* USING INDEX/);
+        expect(plan).not.toMatch(/\bSCAN\b/);
+      }
+
+      // A data directory written by a FerretDB without the edit: its tables carry only an index on
+      // another spelling of the path (`->"_id"`; node:sqlite refuses double-quoted strings, so `->'_id'`,
+      // just as foreign to the planner). Rebuild one table that way.
+      const legacyTable = tables.get('earlyOrders')!;
+      const db = new DatabaseSync(file);
+      const indexes = db
+        .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?`)
+        .all(legacyTable) as { name: string }[];
+      for (const index of indexes) db.exec(`DROP INDEX "${index.name}"`);
+      db.exec(`CREATE UNIQUE INDEX "${legacyTable}__id_" ON "${legacyTable}" (_ferretdb_sjson->'_id')`);
+      db.close();
+      expect(idReadPlan(file, legacyTable)).toMatch(/\bSCAN\b/);
+
+      // The launcher indexes such tables when it starts.
+      engine = await startFerretdb({ dataDir });
+      const reopened = await mongoose.createConnection(databaseUri(engine.uri, 'idindex')).asPromise();
+      const found = await reopened.collection('earlyOrders').findOne({ _id: 'earlyOrders-7' as never });
+      await reopened.close();
+      await engine.stop();
+      expect(found).toEqual({ _id: 'earlyOrders-7' });
+      tables = collectionTables(file);
+      expect(idReadPlan(file, tables.get('earlyOrders')!)).toMatch(/^SEARCH .* USING INDEX/);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
