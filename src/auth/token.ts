@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 
 /**
@@ -59,9 +60,14 @@ function signToken(secret: string, subject: string, scope: string, ttlSeconds: n
 export class InvalidTokenError extends Error {}
 
 /** Verifies an HS256 token; only HS256 is accepted so a forged "alg" cannot downgrade it. */
-export function verifyToken(secret: string, token: string): Viewer {
+export function verifyToken(secret: string | KeyObject, token: string, nowMs = Date.now()): Viewer {
   try {
-    const claims = jwt.verify(token, secret, { algorithms: ['HS256'], issuer, audience });
+    const claims = jwt.verify(token, secret, {
+      algorithms: ['HS256'],
+      issuer,
+      audience,
+      clockTimestamp: Math.floor(nowMs / 1000),
+    });
     if (typeof claims === 'string' || typeof claims.sub !== 'string' || claims.sub === '') {
       throw new InvalidTokenError('token has no subject');
     }
@@ -78,6 +84,59 @@ export function verifyToken(secret: string, token: string): Viewer {
   }
 }
 
+/** Tokens a process remembers as verified; the oldest goes first past this many. */
+export const verifiedTokenCacheSize = 10_000;
+
+/**
+ * Verifies each token once per process until it expires. Tokens cannot be revoked before expiry, so
+ * remembering a good one changes no answer; failures are never remembered. The key object is built
+ * once: given the secret as a string, jsonwebtoken tries to parse it as a public key every call.
+ */
+export class TokenVerifier {
+  private readonly key: KeyObject;
+  private readonly verified = new Map<string, Readonly<Viewer>>();
+
+  constructor(
+    secret: string,
+    private readonly maxEntries = verifiedTokenCacheSize,
+    private readonly nowMs: () => number = Date.now,
+  ) {
+    this.key = createSecretKey(Buffer.from(secret, 'utf8'));
+  }
+
+  verify(token: string): Readonly<Viewer> {
+    const known = this.verified.get(token);
+    if (known && (known.expiresAtMs ?? 0) > this.nowMs()) {
+      // Refresh its place: the least recently used token is the one dropped.
+      this.verified.delete(token);
+      this.verified.set(token, known);
+      return known;
+    }
+    if (known) this.verified.delete(token);
+    const viewer = verifyToken(this.key, token, this.nowMs());
+    // A token without an expiry would be remembered forever: verify those every time.
+    if (viewer.expiresAtMs !== undefined) {
+      Object.freeze(viewer.scopes);
+      this.verified.set(token, Object.freeze(viewer));
+      if (this.verified.size > this.maxEntries) this.verified.delete(this.verified.keys().next().value!);
+    }
+    return viewer;
+  }
+
+  get size(): number {
+    return this.verified.size;
+  }
+}
+
+const verifiers = new Map<string, TokenVerifier>();
+
+/** The process's verifier for a secret (a process knows one or two secrets). */
+function verifierFor(secret: string): TokenVerifier {
+  let verifier = verifiers.get(secret);
+  if (!verifier) verifiers.set(secret, (verifier = new TokenVerifier(secret)));
+  return verifier;
+}
+
 /** Reads "Bearer <token>"; returns undefined when there is no Authorization header at all. */
 export function viewerFromAuthorization(
   secret: string,
@@ -86,5 +145,5 @@ export function viewerFromAuthorization(
   if (header === null || header === undefined || header === '') return undefined;
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw new InvalidTokenError('Authorization must be "Bearer <token>"');
-  return verifyToken(secret, match[1]!);
+  return verifierFor(secret).verify(match[1]!);
 }
