@@ -10,11 +10,14 @@ import { CreditLineOpeningService } from '../app/credit/credit-line-opening.serv
 import { demoProducts } from '../seed/demo-data';
 import { connectDatabase, ensureIndexes } from '../storage/database';
 import { databaseUri, startEngine } from '../storage/engine/engine';
+import { creditLineIdOf } from '../storage/ids';
+import { ledgerEntryId } from '../storage/models/ledger-entry.model';
 import { createRepositories } from '../storage/repositories/repositories';
 
 /**
  * `npm run bench:ledger`: checkouts per second on many lines and on one hot line, next to the engine's
- * raw unique-insert rate (the only atomic primitive every append is built on), and their ratios.
+ * raw unique-insert rate (the only atomic primitive every append is built on), and their ratios; then
+ * checkouts per second with 1,000 and with 20,000 ledger entries in the collection.
  * Runs on MONGODB_URI if set, else a throwaway embedded FerretDB.
  */
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -50,7 +53,11 @@ async function timed<T>(
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'creditgraph-bench-'));
-  const engine = await startEngine({ mongodbUri: process.env.MONGODB_URI, dataDir });
+  const engine = await startEngine({
+    mongodbUri: process.env.MONGODB_URI,
+    ferretdbPostgresqlUrl: process.env.FERRETDB_POSTGRESQL_URL,
+    dataDir,
+  });
   const db = await connectDatabase(databaseUri(engine.uri, `bench_${Date.now()}`));
   try {
     console.log(`engine: ${engine.description}; Node ${process.version}; concurrency ${concurrency}`);
@@ -112,6 +119,105 @@ async function main(): Promise<void> {
     const hot = await timed('checkouts, one hot line', hotCount, () =>
       pool(hotCount, (i) => checkout(users[0]!, `hot-${i}-00000`)),
     );
+
+    // 4. Checkouts as the database grows, side by side: two more databases on the same engine, one
+    // with 1,000 ledger entries, one with 20,000 and 2,000 orders for each checking-out user; rounds
+    // of 100 checkouts over 10 lines alternate between them. The filler is copies of a real entry and
+    // order under other ids (the bench cannot wait for 20,000 real checkouts).
+    const sized = async (ledgerEntries: number, ordersPerUser: number) => {
+      const sizedDb = await connectDatabase(databaseUri(engine.uri, `bench_${ledgerEntries}_${Date.now()}`));
+      opened.push(sizedDb);
+      await ensureIndexes(sizedDb);
+      const sizedRepos = createRepositories(sizedDb);
+      for (const product of demoProducts) await sizedRepos.products.insertOnce(product);
+      const lineUsers = users.slice(0, 10);
+      for (const userId of lineUsers)
+        await new CreditLineOpeningService(sizedRepos).open(userId, strong, 5, new Date());
+      const sizedLedger = new LedgerWriter(sizedRepos);
+      const run = (userId: string, key: string) =>
+        new CheckoutService(
+          'MALL',
+          sizedRepos,
+          sizedRepos.mallOrders,
+          new ClockService(sizedRepos.clock, 'local', () => (fakeNow += 60_000)),
+          sizedLedger,
+        ).checkout(
+          { userId, scopes: ['user'] },
+          { items: [{ productId: 'mall-tea-set', quantity: 1 }], plan: 'FULL', idempotencyKey: key },
+        );
+      await run(lineUsers[0]!, 'template-000000');
+      const template = (await sizedRepos.ledger.entry(creditLineIdOf(lineUsers[0]!), 2))!;
+      const orderTemplate = (await sizedDb.models.mallOrders.findOne({}).lean().exec())!;
+      for (
+        let filled = await sizedDb.models.ledgerEntries.estimatedDocumentCount().exec();
+        filled < ledgerEntries;
+      ) {
+        const docs = Array.from({ length: Math.min(1_000, ledgerEntries - filled) }, () => {
+          filled += 1;
+          const lineId = `cl_filler${filled % 500}`;
+          const sequence = Math.floor(filled / 500) + 1;
+          return {
+            ...template,
+            _id: ledgerEntryId(lineId, sequence),
+            lineId,
+            sequence,
+            idempotencyKey: `${lineId}:filler-${filled}`,
+          };
+        });
+        await sizedDb.models.ledgerEntries.collection.insertMany(docs as never[]);
+      }
+      for (const userId of lineUsers) {
+        const orders = Array.from({ length: ordersPerUser }, (_, n) => ({
+          ...orderTemplate,
+          _id: `${orderTemplate._id}_f${String(n).padStart(5, '0')}${userId}`,
+          userId,
+          idempotencyKey: `${userId}:filler-${n}`,
+        }));
+        for (let i = 0; i < orders.length; i += 1_000)
+          await sizedDb.models.mallOrders.collection.insertMany(orders.slice(i, i + 1_000) as never[]);
+      }
+      const entries = await sizedDb.models.ledgerEntries.estimatedDocumentCount().exec();
+      const orders = await sizedDb.models.mallOrders.estimatedDocumentCount().exec();
+      let round = 0;
+      return {
+        label: `${entries} ledger entries, ${orders} orders`,
+        round: () => {
+          round += 1;
+          return pool(100, (i) => run(lineUsers[i % lineUsers.length]!, `r${round}-${i}-000000`));
+        },
+      };
+    };
+    const opened: Awaited<ReturnType<typeof connectDatabase>>[] = [];
+    try {
+      const databases = [await sized(1_000, 0), await sized(20_000, 2_000)];
+      const rates: number[][] = databases.map(() => []);
+      const growthResults: Awaited<ReturnType<typeof checkout>>[] = [];
+      for (let round = 1; round <= 3; round += 1) {
+        for (const [index, database] of databases.entries()) {
+          const { perSecond, result } = await timed(
+            `round ${round}: checkouts, ${database.label}`,
+            100,
+            database.round,
+          );
+          rates[index]!.push(perSecond);
+          growthResults.push(...result);
+        }
+      }
+      const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+      const [smallRate, largeRate] = rates.map(median) as [number, number];
+      console.log(
+        `checkouts/s, median of 3 rounds: ${smallRate.toFixed(1)} at ${databases[0]!.label}; ` +
+          `${largeRate.toFixed(1)} at ${databases[1]!.label}; ratio large/small ${(largeRate / smallRate).toFixed(3)} (target >= 0.667: within 1.5x)`,
+      );
+      const growthRefused = growthResults.filter((r) => r.order === null).length;
+      console.log(`refused checkouts in the growth rounds: ${growthRefused} (expected 0)`);
+      if (growthRefused > 0) process.exitCode = 1;
+    } finally {
+      for (const sizedDb of opened) {
+        await sizedDb.connection.dropDatabase().catch(() => undefined);
+        await sizedDb.close();
+      }
+    }
 
     const refused = [...many.result, ...hot.result].filter((r) => r.order === null).length;
     const heads = await repos.ledger.all('cl_bench0');

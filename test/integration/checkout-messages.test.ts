@@ -1,7 +1,7 @@
 import { connectDatabase } from '../../src/storage/database';
 import { createRepositories } from '../../src/storage/repositories/repositories';
 import { testDatabase } from '../support/test-database';
-import { startWireCounter } from '../support/wire-counter';
+import { startWireCounter } from '../../src/storage/wire-counter';
 import { world } from '../support/world';
 
 /**

@@ -41,13 +41,11 @@ async function insertSome(uri: string, collections: string[]): Promise<void> {
   const connection = await mongoose.createConnection(uri).asPromise();
   try {
     for (const name of collections) {
-      await connection
-        .collection(name)
-        .insertMany(
-          Array.from({ length: 50 }, (_, i) => ({
-            _id: `${name}-${i}` as unknown as mongoose.Types.ObjectId,
-          })),
-        );
+      await connection.collection(name).insertMany(
+        Array.from({ length: 50 }, (_, i) => ({
+          _id: `${name}-${i}` as unknown as mongoose.Types.ObjectId,
+        })),
+      );
     }
   } finally {
     await connection.close();

@@ -50,6 +50,8 @@ export interface MemoryDatabaseOptions {
    * (required fields, enums, types). Off by default: it roughly halves the write rate.
    */
   validate?: boolean;
+  /** Sees every query with a filter, as the engine received it. */
+  observer?: MemoryEngine['observer'];
 }
 
 export interface MemoryDatabase extends Database {
@@ -64,6 +66,7 @@ export interface MemoryDatabase extends Database {
 export function createMemoryDatabase(options: MemoryDatabaseOptions = {}): MemoryDatabase {
   const engine: MemoryEngine = { closed: false };
   if (options.validate) engine.validator = validatorModels();
+  if (options.observer) engine.observer = options.observer;
   const collections = {} as { [K in keyof Models]: MemoryCollection };
   const models = {} as Record<keyof Models, MemoryModel>;
   for (const [key, schema] of Object.entries(schemas) as [keyof Models, Schema][]) {

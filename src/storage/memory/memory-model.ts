@@ -25,8 +25,20 @@ interface WriteOptions {
 }
 
 /** State shared by the models of one memory database. */
+/** A query as the engine received it: what an index would have to serve. */
+export interface ObservedQuery {
+  collection: string;
+  kind: 'read' | 'count' | 'update' | 'delete';
+  filter: Doc;
+  order: readonly [string, 1 | -1][];
+  /** 0 = no limit (a single-document read counts as 1). */
+  limit: number;
+}
+
 export interface MemoryEngine {
   closed: boolean;
+  /** Sees every query with a filter (index-coverage tests). */
+  observer?: (query: ObservedQuery) => void;
   /** Mongoose's own model for the schema, when creates are validated like `Model.create` does. */
   validator?: (schema: Schema) => Model<unknown>;
 }
@@ -213,7 +225,11 @@ export class MemoryModel {
   }
 
   countDocuments(filter?: unknown): WriteQuery<number> {
-    return new WriteQuery(this.engine, () => this.collection.find(filterOf(filter)).length);
+    return new WriteQuery(this.engine, () => {
+      const checked = filterOf(filter);
+      this.observe('count', checked);
+      return this.collection.find(checked).length;
+    });
   }
 
   /** Mongoose's `create`: one document or an array (all attempted; the first error is thrown). */
@@ -238,6 +254,7 @@ export class MemoryModel {
   updateOne(filter: unknown, update: unknown, options?: unknown): WriteQuery<UpdateResult> {
     return new WriteQuery(this.engine, () => {
       const checked = filterOf(filter);
+      this.observe('update', checked, [], 1);
       const operations = prepareUpdate(this.info, update);
       const { upsert } = checkOptions(options);
       if (Object.keys(operations).length === 0) return { ...result(0, 0), acknowledged: false };
@@ -257,6 +274,7 @@ export class MemoryModel {
   replaceOne(filter: unknown, replacement: unknown, options?: unknown): WriteQuery<UpdateResult> {
     return new WriteQuery(this.engine, () => {
       const checked = filterOf(filter);
+      this.observe('update', checked, [], 1);
       if (isPlainObject(replacement) && Object.keys(replacement).some((key) => key.startsWith('$'))) {
         throw new UnsupportedOperationError('update operators in a replacement document');
       }
@@ -275,10 +293,21 @@ export class MemoryModel {
 
   deleteMany(filter?: unknown): WriteQuery<DeleteResult> {
     return new WriteQuery(this.engine, () => {
-      const found = this.collection.find(filterOf(filter));
+      const checked = filterOf(filter);
+      this.observe('delete', checked);
+      const found = this.collection.find(checked);
       for (const record of found) this.collection.remove(record);
       return { acknowledged: true, deletedCount: found.length };
     });
+  }
+
+  private observe(
+    kind: ObservedQuery['kind'],
+    filter: Doc,
+    order: readonly [string, 1 | -1][] = [],
+    limit = 0,
+  ) {
+    this.engine.observer?.({ collection: this.collection.name, kind, filter, order, limit });
   }
 
   /** Index and collection setup have nothing to do in memory (unique indexes always hold). */
@@ -288,6 +317,7 @@ export class MemoryModel {
 
   /** Matching documents, sorted and limited (0 = all), copied out. */
   select(filter: Doc, order: readonly [string, 1 | -1][], limit: number): Doc[] {
+    this.observe('read', filter, order, limit);
     const found = sortRecords(this.collection.find(filter), order);
     const kept = limit > 0 ? found.slice(0, limit) : found;
     return kept.map((record) => cloneStored(record.doc));

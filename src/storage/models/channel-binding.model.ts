@@ -55,6 +55,6 @@ export const channelBindingSchema = new Schema<ChannelBindingDoc>(
 );
 channelBindingSchema.index({ activePartnerUserKey: 1 }, { unique: true });
 channelBindingSchema.index({ activeUserKey: 1 }, { unique: true });
-channelBindingSchema.index({ userId: 1 });
+channelBindingSchema.index({ userId: 1, _id: 1 });
 channelBindingSchema.index({ partnerId: 1, partnerUserId: 1 });
-channelBindingSchema.index({ partnerId: 1, status: 1 });
+channelBindingSchema.index({ partnerId: 1, status: 1, _id: 1 });

@@ -86,3 +86,4 @@ export const installmentPlanSchema = new Schema<InstallmentPlanDoc>(
   { collection: 'installmentPlans', versionKey: false, autoIndex: false },
 );
 installmentPlanSchema.index({ orderId: 1 }, { unique: true });
+installmentPlanSchema.index({ lineId: 1 });

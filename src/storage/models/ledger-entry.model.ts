@@ -54,3 +54,5 @@ export const ledgerEntrySchema = new Schema<LedgerEntryDoc>(
 );
 ledgerEntrySchema.index({ lineId: 1, sequence: 1 }, { unique: true });
 ledgerEntrySchema.index({ idempotencyKey: 1 }, { unique: true });
+// Ledger pages: newest first by _id within a line.
+ledgerEntrySchema.index({ lineId: 1, _id: -1 });

@@ -14,22 +14,15 @@ export class OrderRepository {
   }
 
   /**
-   * Newest-first pages for many users in one round trip. Keyset on _id (ids sort by creation time).
-   * Each user's page is cut in memory, so a user's whole order history past the cursor is read;
-   * acceptable while histories are short, to revisit with per-user queries if they grow.
+   * Newest-first pages for many users: one bounded keyset query per user (sort and page size in the
+   * query, served by the (userId, _id) index), so a page costs the same however long a history is.
    */
   async pageByUsers(userIds: readonly string[], page: PageQuery): Promise<Map<string, Page<OrderDoc>>> {
-    const filter: Record<string, unknown> = { userId: trusted({ $in: userIds }) };
-    if (page.afterId !== undefined) filter._id = trusted({ $lt: page.afterId });
-    const docs = await this.orders.find(filter).sort({ _id: -1 }).lean<OrderDoc[]>().exec();
-    const byUser = new Map<string, OrderDoc[]>(userIds.map((id) => [id, []]));
-    for (const doc of docs) byUser.get(doc.userId)?.push(doc);
-    return new Map(
-      [...byUser].map(([userId, items]) => [
-        userId,
-        { items: items.slice(0, page.first), hasNextPage: items.length > page.first },
-      ]),
+    const distinct = [...new Set(userIds)];
+    const pages = await Promise.all(
+      distinct.map((userId) => keysetPage<OrderDoc>((filter) => this.orders.find(filter), { userId }, page)),
     );
+    return new Map(distinct.map((userId, index) => [userId, pages[index]!]));
   }
 
   /** The order recorded for a caller-scoped idempotency key (unique), if any. */

@@ -1,0 +1,168 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { signUserToken } from '../auth/token';
+import { loadConfig, projectRoot } from '../config';
+import { connectDatabase } from '../storage/database';
+import { databaseUri, startEngine } from '../storage/engine/engine';
+import { creditLineIdOf, sortableId } from '../storage/ids';
+import type { OrderDoc } from '../storage/models/order.model';
+import { startWireCounter } from '../storage/wire-counter';
+
+/**
+ * `npm run bench:reads`: the account-home query as a user's history grows. It starts a database
+ * engine (the embedded FerretDB; FERRETDB_POSTGRESQL_URL puts it on PostgreSQL; MONGODB_URI uses that
+ * server), runs the product over it through a proxy that counts MongoDB messages, then grows the
+ * demo users' order histories to 1, 20, 200 and 2,000 orders per store. At each size it prints the
+ * database messages one account-home query costs and its p50/p99 through the gateway, with the ratio
+ * to the smallest size (targets: the same messages at every size; p50 within 1.5x).
+ */
+const sizes = (process.env.BENCH_SIZES ?? '1,20,200,2000').split(',').map(Number);
+const requestsPerSize = Number(process.env.BENCH_REQUESTS ?? 60);
+/** Users whose histories grow (the viewer and one other, so the collections grow past the viewer). */
+const users = ['u_alice', 'u_bob'];
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+function startProduct(dataDir: string, mongodbUri: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(path.join(__dirname, '..', 'main.js'), [], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      SUBGRAPH_BASE_PORT: '0',
+      LAUNCHER_METRICS_PORT: '0',
+      DATA_DIR: dataDir,
+      MONGODB_URI: mongodbUri,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_ADDRESS_PER_MINUTE: '0',
+      RATE_LIMIT_VIEWER_PER_MINUTE: '0',
+    },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.on('message', (message: { type?: string; url?: string }) => {
+      if (message.type === 'ready' && message.url) resolve({ child, url: message.url });
+    });
+    child.once('exit', (code) => reject(new Error(`product exited during start (code ${code})`)));
+  });
+}
+
+/** A shipped order as checkout and shipping leave it; only what account home reads matters here. */
+function syntheticOrder(userId: string, store: string, n: number, at: Date): OrderDoc {
+  return {
+    _id: sortableId('ord', at, `b${store[0]}${String(n).padStart(6, '0')}${userId.slice(2, 6)}`),
+    userId,
+    items: [{ sku: 'mall-tea-set', title: 'Tea set', quantity: 1, unitPriceMinor: 12_900 }],
+    totalMinor: 12_900,
+    plan: store === 'mall' ? 'FULL' : 'INSTALLMENTS',
+    periods: store === 'mall' ? 1 : 3,
+    status: 'SHIPPED',
+    lineId: creditLineIdOf(userId),
+    authorizationId: `auth_bench_${store}_${userId}_${n}`,
+    idempotencyKey: `${userId}:bench-${store}-${n}`,
+    requestHash: 'bench',
+    capturedMinor: 12_900,
+    refundedMinor: 0,
+    createdAt: at,
+  };
+}
+
+async function main(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'creditgraph-bench-reads-'));
+  const engine = await startEngine({
+    mongodbUri: process.env.MONGODB_URI,
+    ferretdbPostgresqlUrl: process.env.FERRETDB_POSTGRESQL_URL,
+    dataDir,
+  });
+  const databaseName = `bench_reads_${Date.now()}`;
+  const counter = await startWireCounter(engine.uri);
+  const db = await connectDatabase(databaseUri(engine.uri, databaseName));
+  let product: { child: ChildProcess; url: string } | undefined;
+  try {
+    process.env.DATABASE_NAME = databaseName;
+    product = await startProduct(dataDir, counter.uri);
+    const { authSecret } = loadConfig();
+    const query = fs.readFileSync(
+      path.join(projectRoot, 'client', 'operations', 'account-home.graphql'),
+      'utf8',
+    );
+    const body = JSON.stringify({ query });
+    const token = signUserToken(authSecret, 'u_alice');
+    const send = async () => {
+      const response = await fetch(product!.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body,
+      });
+      const json = (await response.json()) as { errors?: unknown[]; data?: { me?: unknown } };
+      if (response.status !== 200 || json.errors || !json.data?.me) {
+        throw new Error(`account home failed: ${response.status} ${JSON.stringify(json.errors)}`);
+      }
+    };
+    console.log(
+      `engine: ${engine.description}; Node ${process.version}; ${requestsPerSize} account-home requests per size, one at a time`,
+    );
+    console.log(
+      `orders per store per user (users: ${users.join(', ')}) | messages | p50 ms | p99 ms | p50 ratio`,
+    );
+
+    const stores = { mall: db.models.mallOrders, installment: db.models.installmentOrders } as const;
+    const existing = new Map<string, number>();
+    // Orders placed a minute apart, ending before now, so the seeded orders stay the newest.
+    const start = Date.now() - 60_000 * (Math.max(...sizes) + 10) * users.length;
+    let baseP50: number | undefined;
+    for (const size of sizes) {
+      for (const [store, model] of Object.entries(stores)) {
+        for (const userId of users) {
+          const key = `${store}:${userId}`;
+          const have = await model.countDocuments({ userId }).exec();
+          const missing = Math.max(0, size - have);
+          const offset = existing.get(key) ?? 0;
+          const docs = Array.from({ length: missing }, (_, i) =>
+            syntheticOrder(userId, store, offset + i, new Date(start + (offset + i) * 60_000)),
+          );
+          for (let i = 0; i < docs.length; i += 500) await model.insertMany(docs.slice(i, i + 500));
+          existing.set(key, offset + missing);
+        }
+      }
+      for (let i = 0; i < 5; i += 1) await send(); // warm-up: connections, plans, caches
+      // Messages of one request: the least over several, so a background job's read cannot count.
+      const counts: number[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        counter.reset();
+        await send();
+        counts.push(counter.commands().length);
+      }
+      const latencies: number[] = [];
+      for (let i = 0; i < requestsPerSize; i += 1) {
+        const started = performance.now();
+        await send();
+        latencies.push(performance.now() - started);
+      }
+      latencies.sort((a, b) => a - b);
+      const p50 = percentile(latencies, 50);
+      baseP50 ??= p50;
+      console.log(
+        `${String(size).padStart(6)} | ${String(Math.min(...counts)).padStart(3)} (seen ${counts.join(',')}) | ` +
+          `${p50.toFixed(1).padStart(7)} | ${percentile(latencies, 99).toFixed(1).padStart(7)} | ${(p50 / baseP50).toFixed(2)}x`,
+      );
+    }
+  } finally {
+    if (product) {
+      product.child.kill('SIGTERM');
+      await new Promise((resolve) => product!.child.once('exit', resolve));
+    }
+    await db.connection.dropDatabase().catch(() => undefined);
+    await db.close();
+    await counter.close();
+    await engine.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
