@@ -12,7 +12,7 @@ import { connectDatabase, ensureIndexes } from '../storage/database';
 import { databaseUri, startEngine } from '../storage/engine/engine';
 import { creditLineIdOf } from '../storage/ids';
 import { ledgerEntryId } from '../storage/models/ledger-entry.model';
-import { createRepositories } from '../storage/repositories/repositories';
+import { createRepositories, type Repositories } from '../storage/repositories/repositories';
 
 /**
  * `npm run bench:ledger`: checkouts per second on many lines and on one hot line, next to the engine's
@@ -95,18 +95,22 @@ async function main(): Promise<void> {
 
     // Simulated time moves a minute per checkout, so the velocity rule never refuses a bench order.
     let fakeNow = Date.now();
-    const ledger = new LedgerWriter(repos);
-    const checkout = (userId: string, key: string) =>
-      new CheckoutService(
-        'MALL',
-        repos,
-        repos.mallOrders,
-        new ClockService(repos.clock, 'local', () => (fakeNow += 60_000)),
-        ledger,
-      ).checkout(
-        { userId, scopes: ['user'] },
-        { items: [{ productId: 'mall-tea-set', quantity: 1 }], plan: 'FULL', idempotencyKey: key },
-      );
+    const checkoutOn = (on: Repositories) => {
+      const ledger = new LedgerWriter(on);
+      // A clock per checkout: it keeps one instant per request.
+      return (userId: string, key: string) =>
+        new CheckoutService(
+          'MALL',
+          on,
+          on.mallOrders,
+          new ClockService(on.clock, 'local', () => (fakeNow += 60_000)),
+          ledger,
+        ).checkout(
+          { userId, scopes: ['user'] },
+          { items: [{ productId: 'mall-tea-set', quantity: 1 }], plan: 'FULL', idempotencyKey: key },
+        );
+    };
+    const checkout = checkoutOn(repos);
 
     // 2. Many lines: 500 checkouts over 49 lines.
     const manyCount = 490;
@@ -133,18 +137,7 @@ async function main(): Promise<void> {
       const lineUsers = users.slice(0, 10);
       for (const userId of lineUsers)
         await new CreditLineOpeningService(sizedRepos).open(userId, strong, 5, new Date());
-      const sizedLedger = new LedgerWriter(sizedRepos);
-      const run = (userId: string, key: string) =>
-        new CheckoutService(
-          'MALL',
-          sizedRepos,
-          sizedRepos.mallOrders,
-          new ClockService(sizedRepos.clock, 'local', () => (fakeNow += 60_000)),
-          sizedLedger,
-        ).checkout(
-          { userId, scopes: ['user'] },
-          { items: [{ productId: 'mall-tea-set', quantity: 1 }], plan: 'FULL', idempotencyKey: key },
-        );
+      const run = checkoutOn(sizedRepos);
       await run(lineUsers[0]!, 'template-000000');
       const template = (await sizedRepos.ledger.entry(creditLineIdOf(lineUsers[0]!), 2))!;
       const orderTemplate = (await sizedDb.models.mallOrders.findOne({}).lean().exec())!;

@@ -1,4 +1,5 @@
 import type { Schema } from 'mongoose';
+import { applyCommand } from '../../src/core/ledger/apply';
 import type { LineState } from '../../src/core/ledger/line-state';
 import type { Models } from '../../src/storage/database';
 import { createMemoryDatabase } from '../../src/storage/memory/memory-database';
@@ -13,23 +14,13 @@ import { createRepositories, type Repositories } from '../../src/storage/reposit
  */
 const anyDoc = { _id: 'x_1', sequence: 1, userId: 'u_1', lineId: 'cl_1' } as never;
 const page = { first: 5, afterId: 'zzz' };
-const lineState: LineState = {
-  status: 'ACTIVE',
-  limitMinor: 100_000,
-  statementDay: 5,
-  openedOn: '2030-01-01',
-  lastStatementDate: null,
-  lastAt: 0,
-  heldMinor: 0,
-  creditBalanceMinor: 0,
-  unbilledCharges: [],
-  plans: [],
-  bills: [],
-  onTimeStreak: 0,
-  onTimeBillsTotal: 0,
-  raisesInStreak: 0,
-  recentAuthorizationsAt: [],
-} as unknown as LineState;
+/** A freshly opened line, as the core makes it. */
+const opened = applyCommand(
+  null,
+  { type: 'OPEN', limitMinor: 100_000, statementDay: 5 },
+  new Date('2030-01-01'),
+);
+const lineState: LineState = opened.ok ? opened.state : (undefined as never);
 
 const calls: Record<string, (r: Repositories) => Promise<unknown>> = {
   'users.findByIds': (r) => r.users.findByIds(['u_1', 'u_2']),
