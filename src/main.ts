@@ -179,8 +179,16 @@ async function main(): Promise<void> {
         );
       }
     }
+    // Benchmarks (bench:gateway) also read the subgraphs' URLs and the gateways' process ids.
     if (process.send)
-      process.send({ type: 'ready', url: gatewayUrl, urls: gatewayUrls, metricsUrl: launcherMetrics?.url });
+      process.send({
+        type: 'ready',
+        url: gatewayUrl,
+        urls: gatewayUrls,
+        metricsUrl: launcherMetrics?.url,
+        subgraphs: JSON.parse(subgraphUrls) as { name: string; url: string }[],
+        gatewayPids: gateways.map((gateway) => gateway.current.process.pid),
+      });
   } catch (error) {
     log().error('start failed', { error });
     await stopAll(1);

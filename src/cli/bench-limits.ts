@@ -1,9 +1,10 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { signUserToken } from '../auth/token';
 import { loadConfig } from '../config';
+import { startBenchProduct, stopBenchProduct } from './bench-product';
 
 /**
  * `npm run bench:limits`: does the worst operation the limits still allow, sent on 20 connections,
@@ -70,29 +71,6 @@ async function measure(url: string, request: Request): Promise<number[]> {
   return latencies.sort((a, b) => a - b);
 }
 
-function startProduct(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(path.join(__dirname, '..', 'main.js'), [], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      SUBGRAPH_BASE_PORT: '0',
-      LAUNCHER_METRICS_PORT: '0',
-      DATA_DIR: dataDir,
-      MONGODB_URI: '',
-      LOG_LEVEL: 'warn',
-      // Every client here is 127.0.0.1: a per-address limit would measure itself, not the product.
-      RATE_LIMIT_ADDRESS_PER_MINUTE: '0',
-    },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    child.on('message', (message: { type?: string; url?: string }) => {
-      if (message.type === 'ready' && message.url) resolve({ child, url: message.url });
-    });
-    child.once('exit', (code) => reject(new Error(`product exited during start (code ${code})`)));
-  });
-}
-
 /** Heavy operations within the default limits (README "Limits"); the slowest is the one sent. */
 const aliases = (count: number, field: string) =>
   `{ ${Array.from({ length: count }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
@@ -120,7 +98,9 @@ async function main(): Promise<void> {
     return attack(url, requests);
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'creditgraph-bench-limits-'));
-  const { child, url } = await startProduct(dataDir);
+  // Every client here is 127.0.0.1: a per-address limit would measure itself, not the product.
+  const product = await startBenchProduct(dataDir, { RATE_LIMIT_ADDRESS_PER_MINUTE: '0' });
+  const { url } = product;
   try {
     const { authSecret, limits } = loadConfig();
     const me: Request = { token: signUserToken(authSecret, 'u_alice'), body: '{"query":"{ me { id } }"}' };
@@ -186,8 +166,7 @@ async function main(): Promise<void> {
     const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!;
     console.log(`me p50 loaded/idle: median ${median.toFixed(2)}x over ${rounds} rounds (target <= 2.00x)`);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await stopBenchProduct(product);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,4 +1,3 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import { databaseUri, startEngine } from '../storage/engine/engine';
 import { creditLineIdOf, sortableId } from '../storage/ids';
 import type { OrderDoc } from '../storage/models/order.model';
 import { startWireCounter } from '../storage/wire-counter';
+import { type BenchProduct, startBenchProduct, stopBenchProduct } from './bench-product';
 
 /**
  * `npm run bench:reads`: the account-home query as a user's history grows. It starts a database
@@ -25,29 +25,6 @@ const users = ['u_alice', 'u_bob'];
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-
-function startProduct(dataDir: string, mongodbUri: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(path.join(__dirname, '..', 'main.js'), [], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      SUBGRAPH_BASE_PORT: '0',
-      LAUNCHER_METRICS_PORT: '0',
-      DATA_DIR: dataDir,
-      MONGODB_URI: mongodbUri,
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_ADDRESS_PER_MINUTE: '0',
-      RATE_LIMIT_VIEWER_PER_MINUTE: '0',
-    },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    child.on('message', (message: { type?: string; url?: string }) => {
-      if (message.type === 'ready' && message.url) resolve({ child, url: message.url });
-    });
-    child.once('exit', (code) => reject(new Error(`product exited during start (code ${code})`)));
-  });
-}
 
 /** A shipped order as checkout and shipping leave it; only what account home reads matters here. */
 function syntheticOrder(userId: string, store: string, n: number, at: Date): OrderDoc {
@@ -79,10 +56,14 @@ async function main(): Promise<void> {
   const databaseName = `bench_reads_${Date.now()}`;
   const counter = await startWireCounter(engine.uri);
   const db = await connectDatabase(databaseUri(engine.uri, databaseName));
-  let product: { child: ChildProcess; url: string } | undefined;
+  let product: BenchProduct | undefined;
   try {
-    process.env.DATABASE_NAME = databaseName;
-    product = await startProduct(dataDir, counter.uri);
+    product = await startBenchProduct(dataDir, {
+      MONGODB_URI: counter.uri,
+      DATABASE_NAME: databaseName,
+      RATE_LIMIT_ADDRESS_PER_MINUTE: '0',
+      RATE_LIMIT_VIEWER_PER_MINUTE: '0',
+    });
     const { authSecret } = loadConfig();
     const query = fs.readFileSync(
       path.join(projectRoot, 'client', 'operations', 'account-home.graphql'),
@@ -150,10 +131,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    if (product) {
-      product.child.kill('SIGTERM');
-      await new Promise((resolve) => product!.child.once('exit', resolve));
-    }
+    if (product) await stopBenchProduct(product);
     await db.connection.dropDatabase().catch(() => undefined);
     await db.close();
     await counter.close();

@@ -1,0 +1,47 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import path from 'node:path';
+
+/** The product as a benchmark runs it: `dist/main.js` on free ports over a throwaway data directory. */
+export interface BenchProduct {
+  child: ChildProcess;
+  /** The (first) gateway's GraphQL URL. */
+  url: string;
+  subgraphs: { name: string; url: string }[];
+  gatewayPids: number[];
+}
+
+/**
+ * Starts the product and resolves with what its launcher reports when ready. `env` adds to or
+ * overrides the defaults (free ports, the embedded engine in `dataDir`, warnings only in the logs).
+ */
+export function startBenchProduct(dataDir: string, env: Record<string, string> = {}): Promise<BenchProduct> {
+  const child = fork(path.join(__dirname, '..', 'main.js'), [], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      SUBGRAPH_BASE_PORT: '0',
+      LAUNCHER_METRICS_PORT: '0',
+      DATA_DIR: dataDir,
+      MONGODB_URI: '',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.on('message', (message: Partial<BenchProduct> & { type?: string }) => {
+      if (message.type === 'ready' && message.url && message.subgraphs && message.gatewayPids) {
+        resolve({ child, url: message.url, subgraphs: message.subgraphs, gatewayPids: message.gatewayPids });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`product exited during start (code ${code})`)));
+  });
+}
+
+/** Stops the product and waits for its launcher to exit (it stops its children first). */
+export async function stopBenchProduct(product: BenchProduct): Promise<void> {
+  if (product.child.exitCode !== null || product.child.signalCode !== null) return;
+  const exited = new Promise((resolve) => product.child.once('exit', resolve));
+  product.child.kill('SIGTERM');
+  await exited;
+}
