@@ -105,12 +105,13 @@ const unlimitedReads: Record<string, string> = {
   'partners.findByIds': 'at most one document per id asked for (_id)',
   'channelBindings.findByIds': 'at most one document per id asked for (_id)',
   'installmentPlans.findByOrderIds': 'unique orderId: at most one plan per order asked for',
-  'channelBindings.findByUserIds': "a user's bindings: at most one active per partner (not yet paged)",
-  'channelBindings.activeOfPartner': "a partner's active bindings (not yet paged: grows with the partner)",
-  'installmentPlans.ofLine': "a line's plans (not yet paged: grows with the user's history)",
-  'refunds.ofOrder': "an order's refunds (bounded by the order's items)",
-  'bills.ofLine': "a line's bills (not yet paged: one a month)",
-  'notifications.ofUser': "a user's notifications (not yet paged: grows with the user's history)",
+  'channelBindings.findByUserIds': "a user's bindings: one per partner bound, ever (not paged)",
+  'channelBindings.activeOfPartner':
+    "a partner's bill-update stream follows all its bound users (not paged: grows with the partner)",
+  'installmentPlans.ofLine': "rebuild and audit: a line's every plan by design",
+  'refunds.ofOrder': "rebuild: an order's every refund by design (bounded by what was captured)",
+  'bills.ofLine': "rebuild and audit: a line's every bill by design (one a month)",
+  'notifications.ofUser': "tests and audit only: a user's every notification",
 };
 
 type IndexKey = [field: string, direction: 1 | -1];
