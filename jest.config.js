@@ -2,6 +2,8 @@
  * Three tiers: unit (pure code), integration (real engine), e2e (real processes on real ports). The
  * integration tier runs twice: on the embedded FerretDB's SQLite (the default) and on its PostgreSQL.
  */
+const { goAvailable, postgresqlTierUrl } = require('./test/support/engine-tiers');
+
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 
@@ -20,16 +22,22 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      // It builds and starts the embedded FerretDB itself: without Go there is none to test.
+      testPathIgnorePatterns: goAvailable ? [] : ['/ferretdb-id-index\\.test\\.ts$'],
       setupFiles: ['reflect-metadata'],
     },
-    {
-      ...common,
-      displayName: 'integration-postgresql',
-      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      // Starts FerretDB instances of its own on SQLite; nothing of it depends on the backend under test.
-      testPathIgnorePatterns: ['/ferretdb-id-index\\.test\\.ts$'],
-      setupFiles: ['reflect-metadata', '<rootDir>/test/support/postgresql-backend.ts'],
-    },
+    ...(postgresqlTierUrl()
+      ? [
+          {
+            ...common,
+            displayName: 'integration-postgresql',
+            testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+            // Starts FerretDB instances of its own on SQLite: nothing there depends on the backend.
+            testPathIgnorePatterns: ['/ferretdb-id-index\\.test\\.ts$'],
+            setupFiles: ['reflect-metadata', '<rootDir>/test/support/postgresql-backend.ts'],
+          },
+        ]
+      : []),
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], slowTestThreshold: 30 },
   ],
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],

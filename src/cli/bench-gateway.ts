@@ -306,7 +306,15 @@ async function main(): Promise<void> {
             peak = Math.max(peak, rssMiB(pid));
           }, 100)
         : undefined;
-      const reply = new Promise<LoadResult>((resolve) => load.child.once('message', resolve));
+      // The load generator dying (autocannon failing) must end the run, not hang it.
+      const reply = new Promise<LoadResult>((resolve, reject) => {
+        const died = (code: number | null) => reject(new Error(`the load generator exited (code ${code})`));
+        load.child.once('exit', died);
+        load.child.once('message', (message: LoadResult) => {
+          load.child.off('exit', died);
+          resolve(message);
+        });
+      });
       const cpuBefore = pid ? cpuMs(pid) : 0;
       load.child.send(order);
       const result = await reply;
@@ -410,7 +418,9 @@ async function main(): Promise<void> {
   } finally {
     for (const child of children.reverse()) {
       child.kill('SIGTERM');
-      await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
+      await new Promise((resolve) =>
+        child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve),
+      );
     }
     if (product) await stopBenchProduct(product);
     fs.rmSync(dataDir, { recursive: true, force: true });

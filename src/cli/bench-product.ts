@@ -23,18 +23,28 @@ export function startBenchProduct(dataDir: string, env: Record<string, string> =
       LAUNCHER_METRICS_PORT: '0',
       DATA_DIR: dataDir,
       MONGODB_URI: '',
+      FERRETDB_POSTGRESQL_URL: '',
       LOG_LEVEL: 'warn',
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
+    // The first start may build FerretDB (minutes); past that the launcher is stuck.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('the product did not start within 5 minutes'));
+    }, 300_000);
     child.on('message', (message: Partial<BenchProduct> & { type?: string }) => {
       if (message.type === 'ready' && message.url && message.subgraphs && message.gatewayPids) {
+        clearTimeout(timer);
         resolve({ child, url: message.url, subgraphs: message.subgraphs, gatewayPids: message.gatewayPids });
       }
     });
-    child.once('exit', (code) => reject(new Error(`product exited during start (code ${code})`)));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`product exited during start (code ${code})`));
+    });
   });
 }
 
@@ -43,5 +53,8 @@ export async function stopBenchProduct(product: BenchProduct): Promise<void> {
   if (product.child.exitCode !== null || product.child.signalCode !== null) return;
   const exited = new Promise((resolve) => product.child.once('exit', resolve));
   product.child.kill('SIGTERM');
+  // The launcher stops its children first; one that hangs past 30 s is killed.
+  const timer = setTimeout(() => product.child.kill('SIGKILL'), 30_000);
   await exited;
+  clearTimeout(timer);
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import mongoose from 'mongoose';
-import { databaseUri } from '../../src/storage/engine/engine';
+import { databaseUri, type DatabaseEngine } from '../../src/storage/engine/engine';
 import { startFerretdb } from '../../src/storage/engine/ferretdb';
 
 /**
@@ -56,8 +56,9 @@ describe('embedded FerretDB on SQLite: _id reads use an index', () => {
   test('every collection table, including ones created while running and ones from an older data directory, plans an _id read as SEARCH, not SCAN', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'creditgraph-idindex-'));
     const file = path.join(dataDir, 'idindex.sqlite');
+    let engine: DatabaseEngine | undefined;
     try {
-      let engine = await startFerretdb({ dataDir });
+      engine = await startFerretdb({ dataDir });
       const uri = databaseUri(engine.uri, 'idindex');
       await insertSome(uri, ['earlyOrders', 'earlyLedger']);
       // Created later in the same run: FerretDB makes the table on first insert.
@@ -95,6 +96,7 @@ describe('embedded FerretDB on SQLite: _id reads use an index', () => {
       tables = collectionTables(file);
       expect(idReadPlan(file, tables.get('earlyOrders')!)).toMatch(/^SEARCH .* USING INDEX/);
     } finally {
+      await engine?.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });

@@ -1,15 +1,17 @@
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startEngine, type DatabaseEngine } from '../../src/storage/engine/engine';
+import { redactUrl } from '../../src/storage/engine/redact-url';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { postgresqlTierUrl } = require('./engine-tiers') as { postgresqlTierUrl: () => string | undefined };
 
 declare global {
   var testEngines: DatabaseEngine[] | undefined;
   var testEngineDir: string | undefined;
 }
-
-/** PostgreSQL on these machines (trust auth); FerretDB keeps each test database in its own schema. */
-const defaultPostgresqlUrl = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /**
  * One database server for the whole run (MONGODB_URI if set, else the embedded FerretDB on SQLite),
@@ -22,19 +24,45 @@ export default async function globalSetup(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'creditgraph-test-'));
   globalThis.testEngineDir = dataDir;
   globalThis.testEngines = [];
+  // Every test database of this run starts with it, so teardown can drop what a failed test left
+  // (PostgreSQL keeps them; SQLite files go with the temporary directory).
+  process.env.TEST_DATABASE_PREFIX = `test_${randomBytes(3).toString('hex')}`;
   const engine = await startEngine({ mongodbUri: process.env.MONGODB_URI, dataDir });
   globalThis.testEngines.push(engine);
   console.log(`\ntest database engine: ${engine.description}`);
   process.env.TEST_SERVER_URI = engine.uri;
-  if (projects.length === 0 || projects.includes('integration-postgresql')) {
+  const postgresqlUrl = postgresqlTierUrl();
+  if (postgresqlUrl && (projects.length === 0 || projects.includes('integration-postgresql'))) {
+    await expectReachable(postgresqlUrl);
     const onPostgresql = await startEngine({
-      mongodbUri: process.env.MONGODB_URI,
-      ferretdbPostgresqlUrl: process.env.TEST_FERRETDB_POSTGRESQL_URL ?? defaultPostgresqlUrl,
+      ferretdbPostgresqlUrl: postgresqlUrl,
       dataDir: path.join(dataDir, 'postgresql'),
     });
     globalThis.testEngines.push(onPostgresql);
     console.log(`test database engine (integration-postgresql): ${onPostgresql.description}`);
     process.env.TEST_SERVER_URI_POSTGRESQL = onPostgresql.uri;
+  }
+}
+
+/** FerretDB starts even when PostgreSQL is down; then every test would fail on its own. */
+async function expectReachable(url: string): Promise<void> {
+  const { hostname, port } = new URL(url);
+  const reachable = await new Promise<boolean>((resolve) => {
+    const socket = net.connect(Number(port || 5432), hostname || '127.0.0.1');
+    const answer = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(3_000);
+    socket.once('connect', () => answer(true));
+    socket.once('error', () => answer(false));
+    socket.once('timeout', () => answer(false));
+  });
+  if (!reachable) {
+    throw new Error(
+      `PostgreSQL at ${redactUrl(url)} does not answer: the integration-postgresql tier needs it. ` +
+        'Start it, point TEST_FERRETDB_POSTGRESQL_URL at another, or set TEST_FERRETDB_POSTGRESQL_URL=off to leave that tier out.',
+    );
   }
 }
 

@@ -36,7 +36,8 @@ export interface Stack extends AsyncDisposable {
 export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
   let output = '';
   const child = fork(path.join(distDir, 'main.js'), [], {
-    env: { ...process.env, PORT: '0', SUBGRAPH_BASE_PORT: '0', ...env },
+    // A developer's FERRETDB_POSTGRESQL_URL would put every stack in one shared schema: SQLite here.
+    env: { ...process.env, PORT: '0', SUBGRAPH_BASE_PORT: '0', FERRETDB_POSTGRESQL_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -10,7 +10,7 @@ export function serverUri(): string {
   return uri;
 }
 
-export function uniqueDatabaseName(prefix = 'test'): string {
+export function uniqueDatabaseName(prefix = process.env.TEST_DATABASE_PREFIX ?? 'test'): string {
   return `${prefix}_${randomBytes(6).toString('hex')}`;
 }
 

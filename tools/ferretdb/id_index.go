@@ -16,9 +16,9 @@ import (
 const pushdownIDExpression = `_ferretdb_sjson->'$._id'`
 
 // indexExistingIDs gives every collection table of every database file in dir an index on the
-// pushdown expression. Tables created by this build get one from FerretDB itself (the overlay that
-// build-ferretdb applies); this pass covers data directories written by earlier builds. It runs
-// before FerretDB opens the files, so nothing else holds them.
+// pushdown expression. Tables created by this build get one from FerretDB itself (the edit the
+// build applies to FerretDB's source); this pass covers data directories written by earlier
+// builds. It runs before FerretDB opens the files.
 func indexExistingIDs(dir string) (int, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.sqlite"))
 	if err != nil {
@@ -39,7 +39,8 @@ func indexDatabaseFile(file string) (int, error) {
 	if info, err := os.Stat(file); err != nil || info.Size() == 0 {
 		return 0, err
 	}
-	db, err := sql.Open("sqlite", "file:"+file)
+	// Another process (npm run rebuild) may hold the file for a moment.
+	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		return 0, err
 	}
@@ -62,14 +63,19 @@ func indexDatabaseFile(file string) (int, error) {
 		}
 		tables = append(tables, table)
 	}
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		return 0, err
+	}
 	rows.Close()
 
 	created := 0
 	for _, table := range tables {
+		// An index whose only key is the pushdown expression (a compound one would not serve it).
 		var indexed int
 		err := db.QueryRow(
-			`SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND instr(sql, ?) > 0`,
-			table, pushdownIDExpression,
+			`SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql LIKE ?`,
+			table, "%("+pushdownIDExpression+")",
 		).Scan(&indexed)
 		if err != nil {
 			return created, err
@@ -77,11 +83,17 @@ func indexDatabaseFile(file string) (int, error) {
 		if indexed > 0 {
 			continue
 		}
-		q := fmt.Sprintf(`CREATE UNIQUE INDEX %q ON %q (%s)`, table+"__id_pushdown", table, pushdownIDExpression)
+		q := fmt.Sprintf(`CREATE UNIQUE INDEX %s ON %s (%s)`,
+			quoteIdentifier(table+"__id_pushdown"), quoteIdentifier(table), pushdownIDExpression)
 		if _, err := db.Exec(q); err != nil {
 			return created, fmt.Errorf("%s: %w", strings.TrimSpace(q), err)
 		}
 		created++
 	}
 	return created, nil
+}
+
+// quoteIdentifier quotes an SQL identifier: in double quotes, inner ones doubled.
+func quoteIdentifier(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 }

@@ -22,7 +22,8 @@ func main() {
 	dataDir := flag.String("data", "./.data/ferretdb", "SQLite data directory (one file per database)")
 	watchStdin := flag.Bool("watch-stdin", false, "exit when standard input closes (parent process died)")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
-	postgresqlURL := flag.String("postgresql-url", "", "run on PostgreSQL at this URL instead of SQLite")
+	postgresqlURL := flag.String("postgresql-url", os.Getenv("FERRETDB_POSTGRESQL_URL"),
+		"run on PostgreSQL at this URL instead of SQLite (default from FERRETDB_POSTGRESQL_URL, which keeps a password off the command line)")
 	flag.Parse()
 
 	dir, err := filepath.Abs(*dataDir)

@@ -8,7 +8,7 @@ interface OrdersKey {
   page: PageQuery;
 }
 
-/** Batches order pages of many users: one query per distinct (first, after) in the batch. */
+/** Batches order pages of many users: one repository call per distinct (first, after), a bounded query per user. */
 export function ordersPageLoader(orders: OrderRepository): DataLoader<OrdersKey, Page<OrderDoc>, string> {
   const signature = (page: PageQuery) => `${page.first}:${page.afterId ?? ''}`;
   return new DataLoader(

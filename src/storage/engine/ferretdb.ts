@@ -10,7 +10,6 @@ import { redactUrl } from './redact-url';
 const sourceDir = path.join(projectRoot, 'tools', 'ferretdb');
 export const ferretdbBinary = path.join(projectRoot, '.bin', 'ferretdb');
 
-const sourceFiles = ['main.go', 'id_index.go', 'go.mod', 'go.sum'];
 const buildStamp = `${ferretdbBinary}.stamp`;
 
 /**
@@ -33,7 +32,11 @@ export const ferretdbSourceEdit = {
 
 function sourceStamp(): string {
   const hash = createHash('sha256');
-  for (const file of sourceFiles) hash.update(fs.readFileSync(path.join(sourceDir, file)));
+  const sources = fs
+    .readdirSync(sourceDir)
+    .filter((file) => file.endsWith('.go') || file === 'go.mod' || file === 'go.sum')
+    .sort();
+  for (const file of sources) hash.update(file).update(fs.readFileSync(path.join(sourceDir, file)));
   hash.update(JSON.stringify(ferretdbSourceEdit));
   return hash.digest('hex');
 }
@@ -42,16 +45,25 @@ function sourceStamp(): string {
  * Copies FerretDB's module out of Go's module cache (which Go will not let a build edit), applies the
  * edit, and writes a go.mod that replaces the module with the copy; returns that go.mod's path.
  */
-function prepareEditedModule(): string {
+function prepareEditedModule(buildDir: string): string {
   const listed = spawnSync('go', ['list', '-m', '-f', '{{.Dir}}', ferretdbSourceEdit.module], {
     cwd: sourceDir,
     encoding: 'utf8',
   });
-  if (listed.status !== 0) throw new Error(`go list ${ferretdbSourceEdit.module} failed: ${listed.stderr}`);
-  const buildDir = path.join(projectRoot, '.bin', 'ferretdb-build');
+  const moduleDir = listed.stdout.trim();
+  if (
+    listed.status !== 0 ||
+    moduleDir === '' ||
+    !fs.existsSync(path.join(moduleDir, ferretdbSourceEdit.file))
+  ) {
+    throw new Error(
+      `FerretDB's source is not in Go's module cache (go list: ${listed.stderr.trim() || 'no directory'})`,
+    );
+  }
   const moduleCopy = path.join(buildDir, 'FerretDB');
-  fs.rmSync(buildDir, { recursive: true, force: true });
-  fs.cpSync(listed.stdout.trim(), moduleCopy, { recursive: true });
+  fs.cpSync(moduleDir, moduleCopy, { recursive: true });
+  // The module cache is read-only; the copy must not be, or the next build cannot delete it.
+  spawnSync('chmod', ['-R', 'u+w', moduleCopy]);
   const edited = path.join(moduleCopy, ferretdbSourceEdit.file);
   const source = fs.readFileSync(edited, 'utf8');
   if (source.split(ferretdbSourceEdit.find).length !== 2) {
@@ -86,14 +98,26 @@ export function ensureFerretdbBinary(log: (line: string) => void = console.log):
     stdio: 'inherit',
   });
   if (downloaded.error) throw new Error(`cannot run Go to build FerretDB: ${downloaded.error.message}`);
-  const goMod = prepareEditedModule();
-  const result = spawnSync('go', ['build', '-modfile', goMod, '-o', ferretdbBinary, '.'], {
-    cwd: sourceDir,
-    stdio: 'inherit',
-  });
-  if (result.error) throw new Error(`cannot run Go to build FerretDB: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`building FerretDB failed (go build exit ${result.status})`);
-  fs.writeFileSync(buildStamp, stamp);
+  if (downloaded.status !== 0) throw new Error(`go mod download failed (exit ${downloaded.status})`);
+  // A build directory of its own, and the binary renamed into place: two builds at once cannot
+  // delete each other's files or leave half a binary.
+  fs.mkdirSync(path.dirname(ferretdbBinary), { recursive: true });
+  const buildDir = fs.mkdtempSync(path.join(path.dirname(ferretdbBinary), 'ferretdb-build-'));
+  try {
+    const goMod = prepareEditedModule(buildDir);
+    const built = path.join(buildDir, 'ferretdb');
+    const result = spawnSync('go', ['build', '-modfile', goMod, '-o', built, '.'], {
+      cwd: sourceDir,
+      stdio: 'inherit',
+    });
+    if (result.error) throw new Error(`cannot run Go to build FerretDB: ${result.error.message}`);
+    if (result.status !== 0) throw new Error(`building FerretDB failed (go build exit ${result.status})`);
+    fs.renameSync(built, ferretdbBinary);
+    fs.writeFileSync(`${buildStamp}.${process.pid}`, stamp);
+    fs.renameSync(`${buildStamp}.${process.pid}`, buildStamp);
+  } finally {
+    fs.rmSync(buildDir, { recursive: true, force: true });
+  }
   log(
     `built ${path.relative(projectRoot, ferretdbBinary)} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
@@ -119,8 +143,11 @@ export async function startFerretdb(options: FerretdbOptions): Promise<DatabaseE
   const binary = ensureFerretdbBinary();
   fs.mkdirSync(dataDir, { recursive: true });
   const args = ['-listen', listen, '-data', dataDir, '-watch-stdin', '-log-level', 'error'];
-  if (postgresqlUrl) args.push('-postgresql-url', postgresqlUrl);
-  const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  // The URL goes through the environment, so a password in it is not on the command line (ps).
+  const child = spawn(binary, args, {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, FERRETDB_POSTGRESQL_URL: postgresqlUrl ?? '' },
+  });
   const exited = new Promise<string>((resolve) =>
     child.once('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `code ${code}`)),
   );

@@ -24,7 +24,6 @@ interface WriteOptions {
   upsert?: boolean;
 }
 
-/** State shared by the models of one memory database. */
 /** A query as the engine received it: what an index would have to serve. */
 export interface ObservedQuery {
   collection: string;
@@ -35,6 +34,7 @@ export interface ObservedQuery {
   limit: number;
 }
 
+/** State shared by the models of one memory database. */
 export interface MemoryEngine {
   closed: boolean;
   /** Sees every query with a filter (index-coverage tests). */
