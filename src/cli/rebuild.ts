@@ -18,6 +18,8 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
   });
   const db = await connectDatabase(databaseUri(engine.uri, config.databaseName));
+  // Which data: a wrong setting would otherwise check an empty database and call it clean.
+  console.log(`database ${config.databaseName} on ${engine.description}`);
   try {
     const fix = process.argv.includes('--fix');
     const report = await new RebuildService(createRepositories(db)).run(fix);

@@ -3,6 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
+import mongoose from 'mongoose';
 import { startEngine, type DatabaseEngine } from '../../src/storage/engine/engine';
 import { redactUrl } from '../../src/storage/engine/redact-url';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -39,6 +40,7 @@ export default async function globalSetup(): Promise<void> {
       dataDir: path.join(dataDir, 'postgresql'),
     });
     globalThis.testEngines.push(onPostgresql);
+    await expectWorking(onPostgresql.uri, postgresqlUrl);
     console.log(`test database engine (integration-postgresql): ${onPostgresql.description}`);
     process.env.TEST_SERVER_URI_POSTGRESQL = onPostgresql.uri;
   }
@@ -63,6 +65,26 @@ async function expectReachable(url: string): Promise<void> {
       `PostgreSQL at ${redactUrl(url)} does not answer: the integration-postgresql tier needs it. ` +
         'Start it, point TEST_FERRETDB_POSTGRESQL_URL at another, or set TEST_FERRETDB_POSTGRESQL_URL=off to leave that tier out.',
     );
+  }
+}
+
+/** FerretDB also starts with a wrong database name or credentials: try one write through it. */
+async function expectWorking(serverUri: string, postgresqlUrl: string): Promise<void> {
+  const connection = await mongoose
+    .createConnection(serverUri, { serverSelectionTimeoutMS: 5_000 })
+    .asPromise();
+  const probe = connection.useDb(`${process.env.TEST_DATABASE_PREFIX}_probe`);
+  try {
+    await probe.collection('probe').insertOne({ at: new Date() });
+    await probe.dropDatabase();
+  } catch (error) {
+    throw new Error(
+      `FerretDB cannot use PostgreSQL at ${redactUrl(postgresqlUrl)} (${error instanceof Error ? error.message.split('\n')[0] : String(error)}). ` +
+        'Check the database name and credentials, or set TEST_FERRETDB_POSTGRESQL_URL=off to leave that tier out.',
+      { cause: error },
+    );
+  } finally {
+    await connection.close();
   }
 }
 

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
+import type { Readable } from 'node:stream';
 import { projectRoot } from '../../config';
 import type { DatabaseEngine } from './engine';
 import { redactUrl } from './redact-url';
@@ -124,6 +125,21 @@ export function ensureFerretdbBinary(log: (line: string) => void = console.log):
   return ferretdbBinary;
 }
 
+/**
+ * FerretDB's log, minus one kind of line: on PostgreSQL it logs every unique-key violation as an
+ * ERROR, and a refused duplicate insert is how this product makes things happen at most once.
+ */
+function forwardErrors(stderr: Readable): void {
+  const lines = readline.createInterface({ input: stderr });
+  let droppingContinuation = false;
+  lines.on('line', (line) => {
+    // A logged entry starts with its time; the rest of a multi-line entry belongs to the one before.
+    const startsEntry = line.startsWith('time=');
+    if (startsEntry) droppingContinuation = line.includes('SQLSTATE 23505');
+    if (!droppingContinuation) process.stderr.write(`${line}\n`);
+  });
+}
+
 export function goAvailable(): boolean {
   return spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
 }
@@ -145,9 +161,10 @@ export async function startFerretdb(options: FerretdbOptions): Promise<DatabaseE
   const args = ['-listen', listen, '-data', dataDir, '-watch-stdin', '-log-level', 'error'];
   // The URL goes through the environment, so a password in it is not on the command line (ps).
   const child = spawn(binary, args, {
-    stdio: ['pipe', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, FERRETDB_POSTGRESQL_URL: postgresqlUrl ?? '' },
   });
+  forwardErrors(child.stderr!);
   const exited = new Promise<string>((resolve) =>
     child.once('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `code ${code}`)),
   );
