@@ -7,6 +7,7 @@ import { signUserToken } from '../auth/token';
 import { type BenchProduct, startBenchProduct, stopBenchProduct } from './bench-product';
 import { loadConfig, projectRoot } from '../config';
 import { fetchSubgraphSdl } from '../gateway/fetch-subgraph-sdl';
+import { median, percentile } from './bench-stats';
 
 /**
  * `npm run bench:gateway`: the product's gateway against @apollo/gateway over the same subgraphs, in
@@ -82,14 +83,6 @@ interface LoadResult {
   socketErrors: number;
   timeouts: number;
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-const median = (values: number[]) =>
-  percentile(
-    [...values].sort((a, b) => a - b),
-    50,
-  );
 
 /**
  * The load generator (its own process): autocannon with keep-alive connections, a token of the pool

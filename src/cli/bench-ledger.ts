@@ -13,6 +13,7 @@ import { databaseUri, startEngine } from '../storage/engine/engine';
 import { creditLineIdOf } from '../storage/ids';
 import { ledgerEntryId } from '../storage/models/ledger-entry.model';
 import { createRepositories, type Repositories } from '../storage/repositories/repositories';
+import { median } from './bench-stats';
 
 /**
  * `npm run bench:ledger`: checkouts per second on many lines and on one hot line, next to the engine's
@@ -196,7 +197,6 @@ async function main(): Promise<void> {
           growthResults.push(...result);
         }
       }
-      const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
       const [smallRate, largeRate] = rates.map(median) as [number, number];
       console.log(
         `checkouts/s, median of 3 rounds: ${smallRate.toFixed(1)} at ${databases[0]!.label}; ` +

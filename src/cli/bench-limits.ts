@@ -5,6 +5,7 @@ import path from 'node:path';
 import { signUserToken } from '../auth/token';
 import { loadConfig } from '../config';
 import { startBenchProduct, stopBenchProduct } from './bench-product';
+import { median, percentile } from './bench-stats';
 
 /**
  * `npm run bench:limits`: does the worst operation the limits still allow, sent on 20 connections,
@@ -33,9 +34,6 @@ async function post(url: string, request: Request): Promise<{ status: number; er
   const json = (await response.json()) as { errors?: unknown[] };
   return { status: response.status, errors: json.errors?.length ?? 0 };
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /** The load generator: `connections` loops sending the operation until told to stop. */
 async function attack(url: string, requests: Request[]): Promise<void> {
@@ -163,8 +161,9 @@ async function main(): Promise<void> {
           `ratio ${ratio.toFixed(2)}x; heavy: ${sent} sent, by status ${JSON.stringify(statuses)}`,
       );
     }
-    const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!;
-    console.log(`me p50 loaded/idle: median ${median.toFixed(2)}x over ${rounds} rounds (target <= 2.00x)`);
+    console.log(
+      `me p50 loaded/idle: median ${median(ratios).toFixed(2)}x over ${rounds} rounds (target <= 2.00x)`,
+    );
   } finally {
     await stopBenchProduct(product);
     fs.rmSync(dataDir, { recursive: true, force: true });

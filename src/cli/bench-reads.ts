@@ -9,6 +9,7 @@ import { creditLineIdOf, sortableId } from '../storage/ids';
 import type { OrderDoc } from '../storage/models/order.model';
 import { startWireCounter } from '../storage/wire-counter';
 import { type BenchProduct, startBenchProduct, stopBenchProduct } from './bench-product';
+import { percentile } from './bench-stats';
 
 /**
  * `npm run bench:reads`: the account-home query as a user's history grows. It starts a database
@@ -22,9 +23,6 @@ const sizes = (process.env.BENCH_SIZES ?? '1,20,200,2000').split(',').map(Number
 const requestsPerSize = Number(process.env.BENCH_REQUESTS ?? 60);
 /** Users whose histories grow (the viewer and one other, so the collections grow past the viewer). */
 const users = ['u_alice', 'u_bob'];
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /** A shipped order as checkout and shipping leave it; only what account home reads matters here. */
 function syntheticOrder(userId: string, store: string, n: number, at: Date): OrderDoc {

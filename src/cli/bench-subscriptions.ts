@@ -17,6 +17,7 @@ import { connectDatabase } from '../storage/database';
 import { databaseUri, startEngine } from '../storage/engine/engine';
 import { creditLineIdOf } from '../storage/ids';
 import { createRepositories } from '../storage/repositories/repositories';
+import { percentile } from './bench-stats';
 
 /**
  * `npm run bench:subscriptions`: this process is the load generator. It starts the product (embedded
@@ -64,11 +65,6 @@ function childPidRunning(parent: number, script: string): number {
   const found = table.find((row) => below.has(row.pid) && row.args.includes(script));
   if (!found) throw new Error(`no process running ${script}`);
   return found.pid;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 interface Subscriber {
