@@ -65,6 +65,13 @@ export interface GatewayLimits {
   inFlightPerCaller: number;
   inFlightPerPartner: number;
   queuedPerCaller: number;
+  /**
+   * The part of real time (percent; 0 = no limit) one caller's requests may take on average per
+   * gateway process, and how far ahead (ms) it may get in a burst; a partner app has
+   * `inFlightPerPartner / inFlightPerCaller` times as much.
+   */
+  callerTimePercent: number;
+  callerTimeBurstMs: number;
   /** Each subgraph call, and the whole request. */
   upstreamTimeoutMs: number;
   requestTimeoutMs: number;
@@ -145,6 +152,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       inFlightPerCaller: intFromEnv(env, 'MAX_IN_FLIGHT_PER_CALLER', 2, positive),
       inFlightPerPartner: intFromEnv(env, 'MAX_IN_FLIGHT_PER_PARTNER', 16, positive),
       queuedPerCaller: intFromEnv(env, 'MAX_QUEUED_PER_CALLER', 256, count),
+      callerTimePercent: intFromEnv(env, 'CALLER_TIME_PERCENT', 50, countOrOff),
+      callerTimeBurstMs: intFromEnv(env, 'CALLER_TIME_BURST_MS', 2_000, count),
       upstreamTimeoutMs: intFromEnv(env, 'UPSTREAM_TIMEOUT_MS', 10_000, positive),
       requestTimeoutMs: intFromEnv(env, 'REQUEST_TIMEOUT_MS', 30_000, positive),
     },

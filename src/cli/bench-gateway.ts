@@ -228,6 +228,7 @@ async function main(): Promise<void> {
     RATE_LIMIT_VIEWER_PER_MINUTE: '0',
     RATE_LIMIT_ADDRESS_PER_MINUTE: '0',
     MAX_IN_FLIGHT_PER_CALLER: '100000',
+    CALLER_TIME_PERCENT: '0',
   };
   const config = loadConfig({ ...process.env, ...productEnv });
   const children: ChildProcess[] = [];

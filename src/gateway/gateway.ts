@@ -144,6 +144,8 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
         inFlight: options.limits.inFlightPerCaller,
         partnerInFlight: options.limits.inFlightPerPartner,
         queued: options.limits.queuedPerCaller,
+        timePercent: options.limits.callerTimePercent,
+        timeBurstMs: options.limits.callerTimeBurstMs,
         authSecret: options.authSecret,
       }),
       useOperationLimits(options.limits),

@@ -7,16 +7,24 @@ import { clientAddress, requestViewerOrNone } from './request-viewer';
 /**
  * Per-caller concurrency (README "Limits"): a user (or, without a token, a client address) runs at
  * most `inFlight` GraphQL requests at once, a partner app `partnerInFlight`; `queued` more wait,
- * and past that 429 CONCURRENCY_LIMITED. So one heavy client cannot take every core from the
+ * and past that 429 CONCURRENCY_LIMITED. A caller whose requests took more than its part of real
+ * time (`timePercent`, past a burst) waits in the same queue until it has paid that time back. So one heavy client cannot take every core from the
  * others. Per process: each gateway process shares out its own capacity.
  */
 export function useFairShare(options: {
   inFlight: number;
   partnerInFlight: number;
   queued: number;
+  /** Percent of real time a caller's requests may take on average (0 = no limit), and the burst. */
+  timePercent: number;
+  timeBurstMs: number;
   authSecret: string;
 }): GatewayPlugin {
-  const share = new FairShare(options.inFlight, options.queued);
+  const share = new FairShare(
+    options.inFlight,
+    options.queued,
+    options.timePercent > 0 ? { share: options.timePercent / 100, burstMs: options.timeBurstMs } : undefined,
+  );
   const releases = new WeakMap<Request, Release>();
   return {
     async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {

@@ -193,3 +193,66 @@ describe('operation limits at the gateway', () => {
     expect((await post({ query: '{ me { id } }' }, { authorization: `Bearer ${alice}` })).codes).toEqual([]);
   });
 });
+
+/**
+ * The time share (README "Limits"): a caller whose requests took more than its part of real time
+ * waits, in its own queue, until it has paid that time back; other callers are not held.
+ */
+describe('time share per caller at the gateway', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      MONGODB_URI: serverUri(),
+      DATABASE_NAME: uniqueDatabaseName('timeshare'),
+      // 5% of real time and no burst: a request of t ms is paid back in 20 t ms. One may wait.
+      CALLER_TIME_PERCENT: '5',
+      CALLER_TIME_BURST_MS: '0',
+      MAX_QUEUED_PER_CALLER: '1',
+    });
+  });
+  afterAll(async () => {
+    await stack?.[Symbol.asyncDispose]();
+  });
+
+  const post = async (token: string, query: string) => {
+    const response = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query }),
+    });
+    const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+    return { status: response.status, code: body.errors?.[0]?.extensions?.code };
+  };
+
+  test('past its share a caller waits, and is refused once its queue is full; another caller is not held', async () => {
+    const bob = tokenFor('u_bob');
+    const alice = tokenFor('u_alice');
+    // 30 offers take tens of ms, so bob then owes about a second (20x at 5%).
+    const offers = `{ ${Array.from(
+      { length: 30 },
+      (_, i) => `a${i}: installmentOffers(amount: "9999.00") { periods annualizedRate }`,
+    ).join(' ')} }`;
+    expect(await post(bob, offers)).toEqual({ status: 200, code: undefined });
+
+    const finished: string[] = [];
+    const track = async (name: string, answer: Promise<{ status: number; code?: string }>) => {
+      const result = await answer;
+      finished.push(`${name} ${result.status}`);
+      return result;
+    };
+    // Bob has both slots free but no time: whichever arrives first waits (his queue of 1), the
+    // other two are refused.
+    const bobs = [0, 1, 2].map((n) => track(`bob ${n}`, post(bob, '{ me { id } }')));
+    // Alice owes nothing: she is answered while bob's request still waits.
+    expect(await track('alice', post(alice, '{ me { id } }'))).toEqual({ status: 200, code: undefined });
+    const answers = await Promise.all(bobs);
+    expect(answers.map(({ status, code }) => `${status} ${code ?? ''}`).sort()).toEqual([
+      '200 ',
+      '429 CONCURRENCY_LIMITED',
+      '429 CONCURRENCY_LIMITED',
+    ]);
+    expect(finished.at(-1)).toMatch(/^bob \d 200$/);
+    expect(finished.indexOf('alice 200')).toBeLessThan(finished.length - 1);
+  });
+});

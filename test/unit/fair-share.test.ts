@@ -47,4 +47,66 @@ describe('fair share of the gateway per caller', () => {
     release();
     expect(share.callerCount).toBe(0);
   });
+
+  describe('time share', () => {
+    // A clock the test moves by hand; timers are Jest's fake ones, moved with it.
+    let clockMs = 0;
+    const now = () => clockMs;
+    const advance = async (ms: number) => {
+      clockMs += ms;
+      jest.advanceTimersByTime(ms);
+      await new Promise((resolve) =>
+        jest.requireActual<typeof import('timers')>('timers').setImmediate(resolve),
+      );
+    };
+    beforeEach(() => {
+      clockMs = 0;
+      jest.useFakeTimers({ doNotFake: ['setImmediate'] });
+    });
+    afterEach(() => jest.useRealTimers());
+
+    test('a caller past its burst waits until the time it took is paid back at its share', async () => {
+      // Half of real time, 100 ms ahead at most; two at once.
+      const share = new FairShare(2, 10, { share: 0.5, burstMs: 100 }, now);
+      const first = await share.acquire('viewer:bob')!;
+      await advance(300);
+      first(); // owes 300 ms, 200 past the burst: paid back at 0.5 ms per ms = 400 ms
+      const next = share.acquire('viewer:bob')!;
+      await advance(399);
+      expect(await settled(next)).toBe(false);
+      // Another caller owes nothing and starts at once.
+      expect(await settled(share.acquire('viewer:alice')!)).toBe(true);
+      await advance(1);
+      expect(await settled(next)).toBe(true);
+    });
+
+    test('a caller within its burst is not held; one given twice the slots has twice the share', async () => {
+      const share = new FairShare(1, 10, { share: 0.5, burstMs: 100 }, now);
+      const bob = await share.acquire('viewer:bob')!;
+      await advance(100);
+      bob(); // owes 100 ms: exactly the burst
+      expect(await settled(share.acquire('viewer:bob')!)).toBe(true);
+      // A partner app with 2 slots: share 1.0 and burst 200 ms.
+      const partner = await share.acquire('viewer:p_wallet', undefined, 2)!;
+      await advance(300);
+      partner(); // owes 300 ms, 100 past its burst: paid back at 1 ms per ms = 100 ms
+      const next = share.acquire('viewer:p_wallet', undefined, 2)!;
+      await advance(99);
+      expect(await settled(next)).toBe(false);
+      await advance(1);
+      expect(await settled(next)).toBe(true);
+    });
+
+    test('a caller that has paid back its time is forgotten', async () => {
+      const share = new FairShare(1, 10, { share: 0.5, burstMs: 100 }, now);
+      const release = await share.acquire('ip:10.0.0.1')!;
+      await advance(50);
+      release(); // owes 50 ms: kept until paid back (100 ms)
+      expect(share.callerCount).toBe(1);
+      await advance(100);
+      // Forgotten on the next sweep (every 1,000 acquisitions) or when it comes back.
+      for (let n = 0; n < 1_000; n += 1) (await share.acquire(`viewer:u${n}`)!)();
+      expect(share.callerCount).toBe(0);
+    });
+  });
 });

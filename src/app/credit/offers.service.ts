@@ -28,6 +28,7 @@ import type { Repositories } from '../../storage/repositories/repositories';
 import { requirePartner, requireViewer } from '../common/access';
 import type { ClockService } from '../common/clock.service';
 import { AppError } from '../../errors';
+import { groupedLoader, keyedLoader } from '../common/keyed-loader';
 
 /** What an offer is asked for: the amount in a channel, for a category and optionally one product. */
 export interface OfferQuery {
@@ -46,12 +47,27 @@ export interface PaymentOption {
   offer: InstallmentOffer | null;
 }
 
-/** What the signed-in user could pay with, and why not where they can't. Reads only; holds nothing. */
+/**
+ * What the signed-in user could pay with, and why not where they can't. Reads only; holds nothing.
+ * One per request: its loaders read a line or a user's bindings once however many fields ask.
+ */
 export class OffersService {
+  private readonly linesByUserId;
+  private readonly bindingsByUserId;
+
   constructor(
     private readonly repos: Pick<Repositories, 'creditLines' | 'products' | 'channelBindings' | 'partners'>,
     private readonly clock: ClockService,
-  ) {}
+  ) {
+    this.linesByUserId = keyedLoader(
+      (ids) => repos.creditLines.findByUserIds(ids),
+      (line) => line.userId,
+    );
+    this.bindingsByUserId = groupedLoader(
+      (ids) => repos.channelBindings.findByUserIds(ids),
+      (binding) => binding.userId,
+    );
+  }
 
   /**
    * Installment offers at the user's fee tier, each with its annualized rate: the counts the channel
@@ -137,7 +153,7 @@ export class OffersService {
     if (channel === paymentCodeChannel) {
       return paymentCodeConsent(new Date(now.getTime() + paymentCodeTtlSeconds * 1000));
     }
-    const bindings = await this.repos.channelBindings.findByUserIds([userId]);
+    const bindings = await this.bindingsByUserId.load(userId);
     const partners = await this.repos.partners.findByIds([...new Set(bindings.map((b) => b.partnerId))]);
     const ofChannel = new Set(partners.filter((p) => partnerChannels[p.kind] === channel).map((p) => p._id));
     const binding = bindingForPayments(
@@ -166,7 +182,7 @@ export class OffersService {
 
   private async line(viewer: Viewer | undefined) {
     const { userId } = requireViewer(viewer);
-    const [line] = await this.repos.creditLines.findByUserIds([userId]);
+    const line = await this.linesByUserId.load(userId);
     if (!line) throw new AppError('NOT_FOUND', 'You have no credit line yet');
     return line;
   }

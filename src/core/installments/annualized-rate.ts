@@ -12,8 +12,11 @@ export function annualizedRateBps(principalMinor: number, monthlyPaymentsMinor: 
   let high = 1;
   for (let i = 0; i < 200; i += 1) {
     const mid = (low + high) / 2;
-    if (presentValue(mid) > principalMinor) low = mid;
-    else high = mid;
+    const [nextLow, nextHigh] = presentValue(mid) > principalMinor ? [mid, high] : [low, mid];
+    // Past double precision a step changes nothing, and neither would the steps left.
+    if (nextLow === low && nextHigh === high) break;
+    low = nextLow;
+    high = nextHigh;
   }
   return Math.round(((low + high) / 2) * 12 * 10_000);
 }
