@@ -44,6 +44,8 @@ async function main(): Promise<void> {
   let stopping: Promise<void> | undefined;
   const stopAll = (code: number) =>
     (stopping ??= (async () => {
+      // A signal to the whole process group reaches the children too: their exits are no crash.
+      for (const running of supervised) running.stopRestarting();
       for (const running of [...supervised].reverse()) await running.stop();
       await launcherMetrics?.close();
       process.exit(code);
@@ -53,8 +55,12 @@ async function main(): Promise<void> {
     log().error(`${reason}; stopping everything`);
     void stopAll(1);
   };
-  process.once('SIGINT', () => void stopAll(0));
-  process.once('SIGTERM', () => void stopAll(0));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log().info(`${signal}: stopping everything`);
+      void stopAll(0);
+    });
+  }
 
   try {
     // The embedded engine restarts on the port it first had; a MONGODB_URI server is not ours to run.

@@ -114,8 +114,9 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       allowArbitraryDocuments: (request: Request) =>
         mayRunOwnDocuments(options.mode, requestViewerOrNone(options.authSecret, request)),
       customErrors: {
-        notFound: refusalError(trustedDocumentRefusals.notFound),
-        keyNotFound: refusalError(trustedDocumentRefusals.noDocument),
+        // Request errors, nothing ran: 400 (GraphQL over HTTP: no `data`, so not 200).
+        notFound: refusalError(trustedDocumentRefusals.notFound, 400),
+        keyNotFound: refusalError(trustedDocumentRefusals.noDocument, 400),
         persistedQueryOnly: refusalError(trustedDocumentRefusals.ownDocument, 403),
       },
     },

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../runtime/listen';
 import { GatewayCredentialSigner } from '../auth/gateway-credential';
 import { loadConfig } from '../config';
 import { announceReady, onShutdown } from '../runtime/lifecycle';
@@ -58,6 +58,12 @@ async function main(): Promise<void> {
   server.on('clientError', answerClientError);
   // A client must finish sending its request in this time (slow senders hold no socket for long).
   server.requestTimeout = config.limits.requestTimeoutMs;
+  const { port } = await listen(server, {
+    port: config.gatewayPort,
+    host: process.env.HOST ?? '127.0.0.1',
+    backlog: 4096,
+  });
+  // Attached once listening, so a taken port is reported once (by `listen`).
   const graphqlWs = serveGraphqlWs(server, gateway, {
     path: graphqlEndpoint,
     authSecret: config.authSecret,
@@ -65,13 +71,6 @@ async function main(): Promise<void> {
     mode: config.mode,
     trustedDocuments,
   });
-  await new Promise<void>((resolve) =>
-    server.listen(
-      { port: config.gatewayPort, host: process.env.HOST ?? '127.0.0.1', backlog: 4096 },
-      resolve,
-    ),
-  );
-  const { port } = server.address() as AddressInfo;
   onShutdown(async () => {
     await graphqlWs.close();
     // Relayed SSE streams end first (with a code to resume by), so the server can close.

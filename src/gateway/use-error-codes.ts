@@ -3,6 +3,7 @@ import { isAsyncIterable } from '@graphql-tools/utils';
 import { type ExecutionResult, GraphQLError, type GraphQLErrorExtensions } from 'graphql';
 import { variableRefusals } from '../errors';
 import { jsonRefusal } from './json-refusal';
+import { trustedDocumentRefusals } from './trusted-documents';
 
 /** Bodyless refusals of the HTTP layer, with what the client should change. */
 const emptyRefusals: Record<number, string> = {
@@ -25,10 +26,11 @@ export function useErrorCodes(options: { graphqlEndpoint: string }): GatewayPlug
           return endResponse(jsonRefusal(fetchAPI, 400, 'BAD_REQUEST', `\`${name}\` is not JSON`));
       }
     },
-    onParams({ params, setParams }) {
+    onParams({ params, setResult }) {
       // An empty query is a missing one (BAD_REQUEST, as in the subgraphs), not a syntax error.
       if (typeof params.query === 'string' && params.query.trim() === '') {
-        setParams({ ...params, query: undefined });
+        const { code, message } = trustedDocumentRefusals.noDocument;
+        setResult({ errors: [new GraphQLError(message, { extensions: { code, http: { status: 400 } } })] });
       }
     },
     onExecute({ args, setResultAndStopExecution }) {
@@ -42,11 +44,17 @@ export function useErrorCodes(options: { graphqlEndpoint: string }): GatewayPlug
     onResponse({ request, response, setResponse, fetchAPI }) {
       // Yoga answers an unsupported content type (415) or accept header (406) with no body at all.
       if (response.status < 400 || response.status >= 500 || response.body !== null) return;
-      if (new URL(request.url).pathname !== options.graphqlEndpoint) return;
+      const headers = Object.fromEntries(response.headers);
+      if (new URL(request.url).pathname !== options.graphqlEndpoint) {
+        // Any other path: say where GraphQL is rather than an empty 404.
+        if (response.status === 404) {
+          const message = `Nothing here: GraphQL is at ${options.graphqlEndpoint}`;
+          setResponse(jsonRefusal(fetchAPI, 404, 'NOT_FOUND', message, headers));
+        }
+        return;
+      }
       const message = emptyRefusals[response.status] ?? response.statusText;
-      setResponse(
-        jsonRefusal(fetchAPI, response.status, 'BAD_REQUEST', message, Object.fromEntries(response.headers)),
-      );
+      setResponse(jsonRefusal(fetchAPI, response.status, 'BAD_REQUEST', message, headers));
     },
   };
 }

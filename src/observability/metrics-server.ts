@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { answerClientError } from '../runtime/client-error';
 import type { AddressInfo } from 'node:net';
 import { metricsPath } from '../runtime/probe-paths';
 import { refusalBody } from '../errors';
@@ -43,6 +44,8 @@ export async function serveMetrics(options: {
     }
     sendMetrics(options.access, req, res);
   });
+  // Malformed requests and oversized headers get a coded JSON answer, as on the other ports.
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port: options.port, host: options.host ?? '127.0.0.1' }, resolve);

@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
 import { refusalBody } from '../errors';
+import { rejectionsTotal } from '../observability/metrics';
 
 /** Node's own refusals of a request it could not parse, as JSON with a code like every other answer. */
 const refusals: Record<string, [number, string, string]> = {
@@ -21,6 +22,8 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     'Malformed HTTP request',
   ];
   const body = refusalBody(code, message);
+  // Counted like every other refusal, though no request (and no request scope) ever began.
+  rejectionsTotal.inc({ reason: code });
   socket.end(
     `HTTP/1.1 ${status} ${message}\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

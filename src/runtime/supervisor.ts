@@ -78,6 +78,11 @@ export class Supervised<T extends Restartable> {
     return this.instance;
   }
 
+  /** No restart from now on: everything is stopping, and a child's exit is expected. */
+  stopRestarting(): void {
+    this.stopped = true;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     await this.starting;

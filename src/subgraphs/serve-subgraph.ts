@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../runtime/listen';
 import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -125,15 +125,17 @@ export async function serveSubgraph<TServices>(
     }),
   );
   httpServer.on('clientError', answerClientError);
-  // The gateway's subscription relay: many subscriptions over one socket.
-  const graphqlWs = serveGraphqlWs(httpServer, schema, checkSubscription, contextOf, fromGateway);
   server.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));
   await server.start();
   // A deep accept queue: a gateway opens one stream per subscription, thousands at once after a restart.
-  await new Promise<void>((resolve) =>
-    httpServer.listen({ port: options.port, host: options.host ?? '127.0.0.1', backlog: 4096 }, resolve),
-  );
-  const { port } = httpServer.address() as AddressInfo;
+  const { port } = await listen(httpServer, {
+    port: options.port,
+    host: options.host ?? '127.0.0.1',
+    backlog: 4096,
+  });
+  // The gateway's subscription relay: many subscriptions over one socket. Attached once listening,
+  // so a taken port is reported once (by `listen`), not again by the WebSocket server.
+  const graphqlWs = serveGraphqlWs(httpServer, schema, checkSubscription, contextOf, fromGateway);
   return {
     url: `http://127.0.0.1:${port}/`,
     async stop() {

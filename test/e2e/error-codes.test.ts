@@ -105,8 +105,9 @@ describe('error codes over HTTP', () => {
       400,
       ['OPERATION_RESOLUTION_FAILURE'],
     ],
-    ['an empty query', json({ query: '  ' }), 200, ['BAD_REQUEST']],
-    ['no query', json({ variables: {} }), 200, ['BAD_REQUEST']],
+    ['an empty query', json({ query: '  ' }), 400, ['BAD_REQUEST']],
+    ['no query', json({ variables: {} }), 400, ['BAD_REQUEST']],
+    ['a query that is not a string', json({ query: 0 }), 400, ['BAD_REQUEST']],
     ['a body that is not JSON', { body: '{"query": ' }, 400, ['BAD_REQUEST']],
     ['a JSON body that is not an object', { body: '"{ products { id } }"' }, 400, ['BAD_REQUEST']],
     ['a batch', json([{ query: '{ products { id } }' }]), 400, ['BAD_REQUEST']],
@@ -137,7 +138,7 @@ describe('error codes over HTTP', () => {
     [
       'a documentId no trusted document has',
       json({ documentId: 'sha256:0000' }),
-      200,
+      400,
       ['PERSISTED_QUERY_NOT_FOUND'],
     ],
     [
@@ -218,6 +219,16 @@ describe('error codes over HTTP', () => {
 
   test.each(subgraphCases)('subgraph (mall, called directly): %s', async (_case, init, status, codes) => {
     expect(await send(mall, init)).toEqual({ status, codes });
+  });
+
+  test('a path that is not the endpoint: 404 NOT_FOUND saying where GraphQL is', async () => {
+    for (const method of ['GET', 'POST']) {
+      const response = await fetch(new URL('/nope', stack.url), { method });
+      expect([method, response.status]).toEqual([method, 404]);
+      expect(await response.json()).toEqual({
+        errors: [{ message: 'Nothing here: GraphQL is at /graphql', extensions: { code: 'NOT_FOUND' } }],
+      });
+    }
   });
 
   test('a good request still answers data, at both', async () => {

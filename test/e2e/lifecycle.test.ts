@@ -1,8 +1,10 @@
 import fs from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { AccountHomeDocument, CheckoutDocument } from '../../client/generated/graphql';
 import { descendantPids, isAlive, startStack, tokenFor } from '../support/stack';
+import { serverUri, uniqueDatabaseName } from '../support/test-database';
 
 describe('npm start lifecycle on the embedded FerretDB', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'creditgraph-e2e-'));
@@ -28,6 +30,9 @@ describe('npm start lifecycle on the embedded FerretDB', () => {
     expect(await first.stop('SIGINT')).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(children.filter(isAlive)).toEqual([]);
+    // The launcher says why it stops, and its children's exits are no crash to restart.
+    expect(first.output()).toContain('SIGINT: stopping everything');
+    expect(first.output()).not.toMatch(/unexpectedly|restarting/);
 
     await using second = await startStack(env);
     expect(second.output()).toContain('demo data: 0 new records');
@@ -36,5 +41,23 @@ describe('npm start lifecycle on the embedded FerretDB', () => {
       placed.data?.checkout.order?.id,
     ]);
     expect(again.data?.me?.creditLine?.available.amount).toBe('28701.00');
+  });
+
+  test('a port in use stops the start at once with a plain reason', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      // The subgraphs listen on SUBGRAPH_BASE_PORT and the next three: the first is taken.
+      const started = startStack({
+        MONGODB_URI: serverUri(),
+        DATABASE_NAME: uniqueDatabaseName('port'),
+        SUBGRAPH_BASE_PORT: String(port),
+      });
+      await expect(started).rejects.toThrow(`port ${port} on 127.0.0.1 is in use`);
+      await expect(started).rejects.toThrow(/stack exited during start \(code 1\)/);
+    } finally {
+      holder.close();
+    }
   });
 });

@@ -139,6 +139,9 @@ describe('observability: one checkout end to end', () => {
     const before = await scrape(new URL('/metrics', stack.url).href);
     const okBefore = metricValue(before, 'creditgraph_requests_total', { operation: 'Checkout', code: 'OK' });
     const refusedBefore = metricValue(before, 'creditgraph_rejections_total', { reason: 'UNAUTHENTICATED' });
+    const tooLargeBefore = metricValue(before, 'creditgraph_rejections_total', {
+      reason: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
+    });
     const mallBefore = await scrape(new URL('/metrics', mallUrl).href);
     const appliedBefore = metricValue(mallBefore, 'creditgraph_ledger_appends_total', { outcome: 'APPLIED' });
     const replayedBefore = metricValue(mallBefore, 'creditgraph_ledger_appends_total', {
@@ -154,6 +157,16 @@ describe('observability: one checkout end to end', () => {
       body: '{"query":"{ me { id } }"}',
     });
     expect(forged.status).toBe(401);
+    // Headers over Node's limit: refused by its parser, before any request began, and still counted.
+    const oversized = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-filler': 'a'.repeat(20_000) },
+      body: '{"query":"{ __typename }"}',
+    });
+    expect(oversized.status).toBe(431);
+    expect(await oversized.json()).toMatchObject({
+      errors: [{ extensions: { code: 'REQUEST_HEADER_FIELDS_TOO_LARGE' } }],
+    });
 
     const gateway = await scrape(new URL('/metrics', stack.url).href);
     expect(metricValue(gateway, 'creditgraph_requests_total', { operation: 'Checkout', code: 'OK' })).toBe(
@@ -162,6 +175,9 @@ describe('observability: one checkout end to end', () => {
     expect(metricValue(gateway, 'creditgraph_rejections_total', { reason: 'UNAUTHENTICATED' })).toBe(
       refusedBefore + 1,
     );
+    expect(
+      metricValue(gateway, 'creditgraph_rejections_total', { reason: 'REQUEST_HEADER_FIELDS_TOO_LARGE' }),
+    ).toBe(tooLargeBefore + 1);
     expect(
       metricValue(gateway, 'creditgraph_subgraph_calls_total', { subgraph: 'mall', outcome: 'ok' }),
     ).toBeGreaterThanOrEqual(3);
