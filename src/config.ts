@@ -72,6 +72,8 @@ export interface GatewayLimits {
    */
   callerTimePercent: number;
   callerTimeBurstMs: number;
+  /** Operations one graphql-ws socket may hold at once (each subscribe message also counts as a request). */
+  maxSubscriptionsPerSocket: number;
   /** Each subgraph call, and the whole request. */
   upstreamTimeoutMs: number;
   requestTimeoutMs: number;
@@ -154,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       queuedPerCaller: intFromEnv(env, 'MAX_QUEUED_PER_CALLER', 256, count),
       callerTimePercent: intFromEnv(env, 'CALLER_TIME_PERCENT', 50, countOrOff),
       callerTimeBurstMs: intFromEnv(env, 'CALLER_TIME_BURST_MS', 2_000, count),
+      maxSubscriptionsPerSocket: intFromEnv(env, 'MAX_SUBSCRIPTIONS_PER_SOCKET', 50, positive),
       upstreamTimeoutMs: intFromEnv(env, 'UPSTREAM_TIMEOUT_MS', 10_000, positive),
       requestTimeoutMs: intFromEnv(env, 'REQUEST_TIMEOUT_MS', 30_000, positive),
     },

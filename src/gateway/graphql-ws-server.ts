@@ -7,7 +7,8 @@ import { InvalidTokenError, type Viewer, viewerFromAuthorization } from '../auth
 import { codedGraphQLError } from '../errors';
 import type { RelayRoute, SubscriptionRelay } from './subscription-relay';
 import { documentToRun, type TrustedDocuments } from './trusted-documents';
-import type { AppMode } from '../config';
+import type { AppMode, GatewayLimits } from '../config';
+import type { RequestCounter } from './request-counter';
 
 type ConnectionParams = Record<string, unknown> & {
   authorization?: unknown;
@@ -38,6 +39,12 @@ export function serveGraphqlWs(
     relay: SubscriptionRelay;
     mode: AppMode;
     trustedDocuments: TrustedDocuments;
+    /** Subscribe messages count against the same per-minute limits as HTTP requests. */
+    counter: RequestCounter;
+    limits: Pick<
+      GatewayLimits,
+      'viewerRequestsPerMinute' | 'addressRequestsPerMinute' | 'maxSubscriptionsPerSocket'
+    >;
   },
 ): { close(): Promise<void> } {
   const wsServer = new WebSocketServer({ server, path: options.path });
@@ -45,6 +52,33 @@ export function serveGraphqlWs(
     typeof params?.authorization === 'string' ? params.authorization : undefined;
   // The socket's viewer, verified once at connect (a subscribe then only checks its expiry).
   const viewers = new WeakMap<object, Viewer | undefined>();
+  /**
+   * The refusal for one more subscribe message on this socket, if any: the rate limits, then the
+   * socket's operations (graphql-ws keeps them by id, this one included).
+   */
+  const refusal = async (operations: number, viewer: Viewer | undefined, address: string | undefined) => {
+    const { limits } = options;
+    const checks = (
+      [
+        [address && `ip:${address}`, limits.addressRequestsPerMinute],
+        [viewer && `viewer:${viewer.userId}`, limits.viewerRequestsPerMinute],
+      ] as const
+    ).filter((check): check is [string, number] => Boolean(check[0]) && check[1] > 0);
+    if (checks.length > 0) {
+      const counts = await options.counter.hit(
+        checks.map(([key]) => key),
+        Date.now(),
+      );
+      if (counts.some((count, index) => count > checks[index]![1]))
+        return codedGraphQLError('Too many requests: retry within a minute', 'RATE_LIMITED');
+    }
+    if (operations > limits.maxSubscriptionsPerSocket)
+      return codedGraphQLError(
+        `Too many operations on this socket: ${limits.maxSubscriptionsPerSocket} at most; complete one first`,
+        'CONCURRENCY_LIMITED',
+      );
+    return undefined;
+  };
   const serverCleanup = useServer<ConnectionParams>(
     {
       onConnect: (ctx) => {
@@ -70,6 +104,13 @@ export function serveGraphqlWs(
         return root.subscribe(args) as never;
       },
       onSubscribe: async (ctx, _id, payload) => {
+        // Limits first: a refused message costs no parse and holds nothing.
+        const refused = await refusal(
+          Object.keys(ctx.subscriptions).length,
+          viewers.get(ctx),
+          ctx.extra.request.socket.remoteAddress,
+        );
+        if (refused) return [refused];
         // The runtime loads the supergraph on first use: a socket may come before any HTTP request.
         await gateway.getSchema();
         const authorization = authorizationOf(ctx.connectionParams);

@@ -70,6 +70,8 @@ async function main(): Promise<void> {
     relay,
     mode: config.mode,
     trustedDocuments,
+    counter: requestCounter,
+    limits: config.limits,
   });
   onShutdown(async () => {
     await graphqlWs.close();

@@ -30,6 +30,7 @@ describe('operation limits at the gateway', () => {
       DATABASE_NAME: uniqueDatabaseName('limits'),
       // Small enough to reach in a test; every other limit keeps its default.
       RATE_LIMIT_VIEWER_PER_MINUTE: '40',
+      MAX_SUBSCRIPTIONS_PER_SOCKET: '3',
     });
   });
   afterAll(async () => {
@@ -102,6 +103,58 @@ describe('operation limits at the gateway', () => {
       expect((answered as { data: { products: unknown[] } }).data.products.length).toBeGreaterThan(0);
     } finally {
       await client.dispose();
+    }
+  });
+
+  test('graphql-ws: a socket holds MAX_SUBSCRIPTIONS_PER_SOCKET operations at once; subscribe messages count against the rate limit', async () => {
+    const socket = (token: string) =>
+      createClient({
+        url: stack.url.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${token}` },
+        retryAttempts: 0,
+      });
+    /** The first error's code of one operation, or 'open' if it is still running after `waitMs`. */
+    const outcome = (client: ReturnType<typeof createClient>, query: string, waitMs = 300) =>
+      new Promise<{ code: string; stop: () => void }>((resolve) => {
+        const stop = client.subscribe(
+          { query },
+          {
+            next: () => resolve({ code: 'data', stop }),
+            error: (errors) =>
+              resolve({
+                code: String((errors as { extensions?: { code?: string } }[])[0]?.extensions?.code),
+                stop,
+              }),
+            complete: () => resolve({ code: 'complete', stop }),
+          },
+        );
+        setTimeout(() => resolve({ code: 'open', stop }), waitMs);
+      });
+    const follow = 'subscription { billUpdated { cursor } }';
+
+    const carol = socket(tokenFor('u_carol'));
+    try {
+      const open = await Promise.all([1, 2, 3].map(() => outcome(carol, follow)));
+      expect(open.map(({ code }) => code)).toEqual(['open', 'open', 'open']);
+      expect((await outcome(carol, follow)).code).toBe('CONCURRENCY_LIMITED');
+      // One completed by the client: room for one more.
+      open[0]!.stop();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect((await outcome(carol, follow)).code).toBe('open');
+    } finally {
+      await carol.dispose();
+    }
+
+    // 85 one-shot operations within a minute (carol's 5 above count too): one of at most two
+    // windows gets over the 40 allowed.
+    const again = socket(tokenFor('u_carol'));
+    try {
+      const codes: string[] = [];
+      for (let i = 0; i < 85; i += 1) codes.push((await outcome(again, '{ __typename }', 5_000)).code);
+      expect(new Set(codes)).toEqual(new Set(['data', 'RATE_LIMITED']));
+    } finally {
+      await again.dispose();
     }
   });
 
