@@ -77,6 +77,8 @@ export interface GatewayLimits {
   /** Each subgraph call, and the whole request. */
   upstreamTimeoutMs: number;
   requestTimeoutMs: number;
+  /** An answer (but an event stream) once the request runs, past its fair-share wait. */
+  responseDeadlineMs: number;
 }
 
 const devAuthSecret = 'creditgraph-local-dev-secret-change-me';
@@ -159,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxSubscriptionsPerSocket: intFromEnv(env, 'MAX_SUBSCRIPTIONS_PER_SOCKET', 50, positive),
       upstreamTimeoutMs: intFromEnv(env, 'UPSTREAM_TIMEOUT_MS', 10_000, positive),
       requestTimeoutMs: intFromEnv(env, 'REQUEST_TIMEOUT_MS', 30_000, positive),
+      responseDeadlineMs: intFromEnv(env, 'RESPONSE_DEADLINE_MS', 20_000, positive),
     },
   };
 }

@@ -6,6 +6,7 @@ import type { MetricsAccess } from '../observability/metrics-access';
 import { JsonLogWriter } from './json-log-writer';
 import { useMetrics } from './use-metrics';
 import { useFairShare } from './use-fair-share';
+import { useResponseDeadline } from './use-response-deadline';
 import { useRequestId } from './use-request-id';
 import type { GatewayCredentialSigner } from '../auth/gateway-credential';
 import type { AppMode } from '../config';
@@ -149,6 +150,8 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
         timeBurstMs: options.limits.callerTimeBurstMs,
         authSecret: options.authSecret,
       }),
+      // Its clock starts once the request runs: after every onRequest hook, the fair-share wait too.
+      useResponseDeadline(options.limits.responseDeadlineMs),
       useOperationLimits(options.limits),
       useErrorCodes({ graphqlEndpoint }),
       // After the error codes: it counts the codes clients get.

@@ -309,3 +309,61 @@ describe('time share per caller at the gateway', () => {
     expect(finished.indexOf('alice 200')).toBeLessThan(finished.length - 1);
   });
 });
+
+/** The overall response deadline (README "Limits"), for answers but not for event streams. */
+describe('response deadline at the gateway', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      MONGODB_URI: serverUri(),
+      DATABASE_NAME: uniqueDatabaseName('deadline'),
+      // Shorter than any answer that calls a subgraph.
+      RESPONSE_DEADLINE_MS: '1',
+    });
+  });
+  afterAll(async () => {
+    await stack?.[Symbol.asyncDispose]();
+  });
+
+  test('an answer past the deadline is 504 GATEWAY_TIMEOUT; an SSE subscription is not cut', async () => {
+    const late = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ products { id } }' }),
+    });
+    expect(late.status).toBe(504);
+    expect(await late.json()).toMatchObject({ errors: [{ extensions: { code: 'GATEWAY_TIMEOUT' } }] });
+
+    const controller = new AbortController();
+    const stream = await fetch(stack.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        authorization: `Bearer ${tokenFor('u_alice')}`,
+      },
+      body: JSON.stringify({ query: 'subscription { billUpdated { cursor } }' }),
+      signal: controller.signal,
+    });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    // Still open well past the deadline: nothing has ended the stream (pings may arrive).
+    const reader = stream.body!.getReader();
+    let received = '';
+    const ended = (async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return 'ended';
+        received += new TextDecoder().decode(value);
+      }
+    })().catch(() => 'aborted');
+    const waited = await Promise.race([
+      ended,
+      new Promise((resolve) => setTimeout(() => resolve('open'), 500)),
+    ]);
+    expect(waited).toBe('open');
+    expect(received).not.toContain('GATEWAY_TIMEOUT');
+    controller.abort();
+  });
+});
