@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     metrics: { mode: config.mode, metricsToken: config.metricsToken },
     tracing: tracing.enabled,
   });
-  const server = http.createServer(withRequestScope(gateway));
+  const server = http.createServer(withRequestScope(gateway, { edge: true }));
   server.on('clientError', answerClientError);
   // A client must finish sending its request in this time (slow senders hold no socket for long).
   server.requestTimeout = config.limits.requestTimeoutMs;

@@ -22,6 +22,7 @@ export function recordAnswered(
   if (log().enabled('info'))
     log().info('request', {
       requestId: scope.requestId,
+      ...(scope.clientRequestId ? { clientRequestId: scope.clientRequestId } : {}),
       ...(answer.trace && answer.trace.traceFlags & 1
         ? { traceId: answer.trace.traceId, spanId: answer.trace.spanId }
         : {}),

@@ -9,6 +9,8 @@ export const requestIdHeader = 'x-request-id';
 /** What one request gathers while it runs: its id for the logs, and its outcome for the metrics. */
 export interface RequestScope {
   requestId: string;
+  /** At the edge, the id the client sent (a plain token), kept for its log line only. */
+  clientRequestId?: string;
   startedAtMs: number;
   /** The request's path, without its query string. */
   path: string;
@@ -19,23 +21,38 @@ export interface RequestScope {
 
 export const requestScope = new AsyncLocalStorage<RequestScope>();
 
-// A client's own id is kept when it is a plain token; anything else is replaced, not logged.
-const plainRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
+// A sent id is used (or, at the edge, logged) only when it is a plain token; never anything else.
+const plainToken = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function plainRequestId(header: string | string[] | null | undefined): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value && plainToken.test(value) ? value : undefined;
+}
 
 /** The caller's request id when it is usable, else a new one. */
 export function requestIdFrom(header: string | string[] | null | undefined): string {
-  const value = Array.isArray(header) ? header[0] : header;
-  return value && plainRequestId.test(value) ? value : randomUUID();
+  return plainRequestId(header) ?? randomUUID();
 }
 
-/** Wraps an HTTP handler: each request runs in its scope, and its answer carries its id. */
-export function withRequestScope(handler: http.RequestListener): http.RequestListener {
+/**
+ * Wraps an HTTP handler: each request runs in its scope, and its answer carries its id. At the
+ * edge (the gateway) the id is always new, so no client can put its requests under another's id
+ * in the logs; what the client sent is logged beside it. Behind it (the subgraphs) the gateway's
+ * id is kept.
+ */
+export function withRequestScope(
+  handler: http.RequestListener,
+  options: { edge: boolean } = { edge: false },
+): http.RequestListener {
   return (req, res) => {
+    const sent = req.headers[requestIdHeader];
     const scope: RequestScope = {
-      requestId: requestIdFrom(req.headers[requestIdHeader]),
+      requestId: options.edge ? randomUUID() : requestIdFrom(sent),
       startedAtMs: performance.now(),
       path: (req.url ?? '/').split('?', 1)[0]!,
     };
+    const clientRequestId = options.edge ? plainRequestId(sent) : undefined;
+    if (clientRequestId) scope.clientRequestId = clientRequestId;
     res.setHeader(requestIdHeader, scope.requestId);
     requestScope.run(scope, () => handler(req, res));
   };

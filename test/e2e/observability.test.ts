@@ -16,7 +16,9 @@ describe('observability: one checkout end to end', () => {
   let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
   let mallUrl: string;
   const alice = tokenFor('u_alice');
-  const requestId = 'checkout-trace-0001';
+  // The client's own id is logged beside the gateway's, which every process shares.
+  const clientRequestId = 'checkout-trace-0001';
+  let requestId: string;
   const checkout = (idempotencyKey: string, headers: Record<string, string> = {}) =>
     fetch(stack.url, {
       method: 'POST',
@@ -39,8 +41,9 @@ describe('observability: one checkout end to end', () => {
       OTEL_BSP_SCHEDULE_DELAY: '100',
     });
     mallUrl = /\bmall (http:\/\/\S+?),/.exec(stack.output())![1]!;
-    const response = await checkout('observed-checkout-0001', { 'x-request-id': requestId });
-    expect(response.headers.get('x-request-id')).toBe(requestId);
+    const response = await checkout('observed-checkout-0001', { 'x-request-id': clientRequestId });
+    requestId = response.headers.get('x-request-id')!;
+    expect(requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     const body = (await response.json()) as { data: { checkout: { order: { status: string } | null } } };
     expect(body.data.checkout.order?.status).toBe('PLACED');
   });
@@ -98,6 +101,11 @@ describe('observability: one checkout end to end', () => {
       .map((line) => JSON.parse(line) as Record<string, unknown>)
       .filter((line) => line.requestId === requestId);
     expect(lines.map((line) => line.service).sort()).toEqual(['gateway', 'mall']);
+    // Only the gateway saw what the client sent; a client cannot choose the id the logs share.
+    expect(lines.map((line) => [line.service, line.clientRequestId]).sort()).toEqual([
+      ['gateway', clientRequestId],
+      ['mall', undefined],
+    ]);
     for (const line of lines) {
       expect(line).toMatchObject({
         level: 'info',
