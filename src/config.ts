@@ -32,6 +32,8 @@ export interface AppConfig {
    * long-lived sockets; a small nursery keeps its memory per subscriber low (bench:subscriptions).
    */
   gatewaySemiSpaceMb: number;
+  /** TRUST_CLIENT_TRACEPARENT=1: the gateway continues a caller's trace context (a trusted edge in front). */
+  trustClientTraceContext: boolean;
   limits: GatewayLimits;
   /** The trusted-documents manifest the gateway loads; unset: the client SDK's (client/generated). */
   trustedDocumentsPath: string | undefined;
@@ -135,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       1,
       intFromEnv(env, 'GATEWAY_SEMI_SPACE_MB', 2, { max: 256, what: 'megabytes (1-256)' }),
     ),
+    trustClientTraceContext: env.TRUST_CLIENT_TRACEPARENT === '1',
     trustedDocumentsPath: env.TRUSTED_DOCUMENTS_FILE || undefined,
     metricsToken: env.METRICS_TOKEN || undefined,
     launcherMetricsPort: intFromEnv(env, 'LAUNCHER_METRICS_PORT', gatewayPort === 0 ? 0 : gatewayPort + 99),

@@ -55,6 +55,8 @@ export interface GatewayOptions {
   metrics: MetricsAccess;
   /** Record spans (an OTLP endpoint is configured): the runtime's OpenTelemetry plugin. */
   tracing: boolean;
+  /** Continue a client's W3C `traceparent` (its trace id and sampled flag) instead of a new trace. */
+  trustClientTraceContext: boolean;
 }
 
 /** The BFF: Hive Gateway runtime over the composed supergraph, assembled from small plugins. */
@@ -125,7 +127,11 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     plugins: () => [
       // W3C trace context in, spans for the request, the operation and each subgraph call, and
       // `traceparent` on every call so the subgraphs continue the trace.
-      ...(options.tracing ? [useOpenTelemetry({ traces: true })] : []),
+      // A client's own trace context is not continued unless trusted: it would pick the trace id,
+      // or turn recording off for its requests.
+      ...(options.tracing
+        ? [useOpenTelemetry({ traces: true, inheritContext: options.trustClientTraceContext })]
+        : []),
       useRequestId(),
       useRequestLimits({
         ...options.limits,

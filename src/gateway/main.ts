@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     trustedDocuments,
     metrics: { mode: config.mode, metricsToken: config.metricsToken },
     tracing: tracing.enabled,
+    trustClientTraceContext: config.trustClientTraceContext,
   });
   const server = http.createServer(withRequestScope(gateway, { edge: true }));
   server.on('clientError', answerClientError);

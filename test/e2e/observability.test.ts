@@ -92,6 +92,27 @@ describe('observability: one checkout end to end', () => {
     expect(new Set(spans.map((span) => span.service))).toEqual(new Set(['gateway', 'mall']));
   });
 
+  test("a caller's traceparent is not continued: it picks neither the trace id nor whether to record", async () => {
+    const sentTraceId = '0af7651916cd43dd8448eb211c80319c';
+    // Flags 00: "not sampled". Continued, it would turn recording off for this request.
+    const response = await checkout('observed-checkout-0003', {
+      traceparent: `00-${sentTraceId}-b7ad6b7169203331-00`,
+    });
+    expect(response.status).toBe(200);
+    const ownId = response.headers.get('x-request-id')!;
+    const deadline = Date.now() + 15_000;
+    let mallSpan: ReceivedSpan | undefined;
+    while (!mallSpan && Date.now() < deadline) {
+      mallSpan = receiver.spans.find(
+        (span) => span.service === 'mall' && span.attributes['creditgraph.request_id'] === ownId,
+      );
+      if (!mallSpan) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(mallSpan).toBeDefined(); // recorded
+    expect(mallSpan!.traceId).not.toBe(sentTraceId);
+    expect(receiver.spans.filter((span) => span.traceId === sentTraceId)).toEqual([]);
+  });
+
   test('logs: one JSON line per process for the request, sharing its id and trace id', async () => {
     const spans = await checkoutTrace();
     const lines = stack
