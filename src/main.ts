@@ -149,7 +149,12 @@ async function main(): Promise<void> {
             `gateway ${index + 1}`,
             path.join(__dirname, 'gateway', 'main.js'),
             { PORT: port, SUBGRAPHS: subgraphUrls, ...playgroundTokens },
-            { execArgv: [`--max-semi-space-size=${config.gatewaySemiSpaceMb}`] },
+            {
+              execArgv: [
+                `--max-semi-space-size=${config.gatewaySemiSpaceMb}`,
+                ...(config.gatewayOptimizeForSize ? ['--optimize-for-size'] : []),
+              ],
+            },
           );
           port = portOf(child.url);
           return child;

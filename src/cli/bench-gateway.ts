@@ -281,7 +281,8 @@ async function main(): Promise<void> {
       `tokens: ${tokenCount} distinct (3 seeded users, signed in ${signedIn.toFixed(0)} ms), one per request, ` +
         `rotated; LOG_LEVEL=${logLevel}; product limits: viewer ${limits.viewerRequestsPerMinute}/min, ` +
         `address ${limits.addressRequestsPerMinute}/min (0 = off), ${limits.inFlightPerCaller} in flight per ` +
-        `caller, semi-space ${config.gatewaySemiSpaceMb} MB; gateway RSS idle: product ` +
+        `caller, semi-space ${config.gatewaySemiSpaceMb} MB` +
+        `${config.gatewayOptimizeForSize ? ', --optimize-for-size' : ''}; gateway RSS idle: product ` +
         `${idleRss.product.toFixed(0)} MiB, apollo ${idleRss.apollo.toFixed(0)} MiB`,
     );
 

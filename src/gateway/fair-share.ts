@@ -1,3 +1,5 @@
+import type { GatewayLimits } from '../config';
+
 /** Gives back a slot taken with `FairShare.acquire`. */
 export type Release = () => void;
 
@@ -5,7 +7,7 @@ export type Release = () => void;
 export interface TimeShare {
   /** The part of real time a caller's requests may take on average: 0.5 = half a request always running. */
   share: number;
-  /** Request time (ms) a caller may use ahead of that average, so a burst of page loads does not wait. */
+  /** Request time (ms) a caller may take ahead of that share, so a burst of page loads does not wait. */
   burstMs: number;
 }
 
@@ -16,9 +18,9 @@ interface Caller {
   /** How many times the default time share and burst the caller has (`limit` to the default's ratio). */
   weight: number;
   waiting: { grant: (release: Release) => void }[];
-  /** Request time used and not yet paid back, in ms, as of `usedAt`. */
-  usedMs: number;
-  usedAt: number;
+  /** Request time owed, in ms, as of `settledAt`: running requests add to it, real time pays it back. */
+  owedMs: number;
+  settledAt: number;
   /** Set while waiters wait for time to be paid back rather than for a slot. */
   timer: ReturnType<typeof setTimeout> | undefined;
 }
@@ -26,11 +28,11 @@ interface Caller {
 /**
  * At most `inFlight` requests of one caller run at once (a caller may be given more: `acquire`);
  * up to `queued` more wait their turn in order, and past that the caller is refused. Each caller
- * also has a time share: the time its requests take (grant to release) is owed and paid back at
- * `share` of real time; a caller owing more than `burstMs` waits until it is paid down. So twenty
- * connections of one heavy client take a part of the gateway and the subgraphs, not all of them,
- * and other callers' requests, which owe little, run at once (GitHub's "CPU time per real time"
- * secondary limit, measured here as request time).
+ * also has a time share: while its requests run, each adds its running time to what the caller
+ * owes, and real time pays it back at `share`; a caller owing more than `burstMs` waits until it
+ * is paid down. So twenty connections of one heavy client take a part of the gateway and the
+ * subgraphs, not all of them, and other callers' requests, which owe little, run at once
+ * (GitHub's "CPU time per real time" secondary limit, measured here as request time).
  */
 export class FairShare {
   private readonly callers = new Map<string, Caller>();
@@ -46,30 +48,17 @@ export class FairShare {
   /** A slot for `key` now or once one frees up; undefined when the caller's queue is full. */
   acquire(key: string, signal?: AbortSignal, inFlight = this.inFlight): Promise<Release> | undefined {
     if ((this.acquiredSinceSweep += 1) >= 1_000) this.sweep();
-    let caller = this.callers.get(key);
-    if (!caller) {
-      caller = {
-        inFlight: 0,
-        limit: inFlight,
-        weight: inFlight / this.inFlight,
-        waiting: [],
-        usedMs: 0,
-        usedAt: this.now(),
-        timer: undefined,
-      };
-      this.callers.set(key, caller);
-    }
+    const caller = this.callerOf(key, inFlight);
     if (caller.waiting.length === 0 && this.mayStart(caller)) {
       return Promise.resolve(this.start(key, caller));
     }
     if (caller.waiting.length >= this.queued) return undefined;
     if (signal?.aborted) return Promise.reject(new Error('aborted'));
-    const current = caller;
     const granted = new Promise<Release>((resolve, reject) => {
       const onAbort = () => {
-        const index = current.waiting.indexOf(waiter);
+        const index = caller.waiting.indexOf(waiter);
         if (index < 0) return;
-        current.waiting.splice(index, 1);
+        caller.waiting.splice(index, 1);
         reject(signal!.reason instanceof Error ? signal!.reason : new Error('aborted'));
       };
       const waiter = {
@@ -78,7 +67,7 @@ export class FairShare {
           resolve(release);
         },
       };
-      current.waiting.push(waiter);
+      caller.waiting.push(waiter);
       // A client that gave up leaves the queue instead of taking a slot for nothing.
       signal?.addEventListener('abort', onAbort, { once: true });
     });
@@ -86,36 +75,77 @@ export class FairShare {
     return granted;
   }
 
+  /**
+   * How long (ms) a new request of `key` would wait for its time share to be paid down, at least:
+   * 0 when it owes no more than its burst. Requests already waiting add to it as they run.
+   */
+  timeWaitMs(key: string): number {
+    const caller = this.callers.get(key);
+    if (!caller) return 0;
+    const pastBurstMs = this.owedNowMs(caller) - this.burstMs(caller);
+    return pastBurstMs > 0 ? pastBurstMs / this.rate(caller) : 0;
+  }
+
   /** Callers running, waiting or still owing time (what the map holds). */
   get callerCount(): number {
     return this.callers.size;
   }
 
-  /** Request time (ms) the caller owes now, after what it has paid back since. */
-  private owedMs(caller: Caller, at: number): number {
-    const share = this.time.share * caller.weight;
-    if (share === Infinity) return 0;
-    return Math.max(0, caller.usedMs - (at - caller.usedAt) * share);
+  private callerOf(key: string, inFlight: number): Caller {
+    let caller = this.callers.get(key);
+    if (!caller) {
+      caller = {
+        inFlight: 0,
+        limit: inFlight,
+        weight: 1,
+        waiting: [],
+        owedMs: 0,
+        settledAt: this.now(),
+        timer: undefined,
+      };
+      this.callers.set(key, caller);
+    }
+    // What it is given is the caller's own (a partner app): the latest word counts.
+    this.settle(caller);
+    caller.limit = inFlight;
+    caller.weight = inFlight / this.inFlight;
+    return caller;
+  }
+
+  /** Payback per ms of real time: the share, times what the caller is given. */
+  private rate(caller: Caller): number {
+    return this.time.share * caller.weight;
   }
 
   private burstMs(caller: Caller): number {
     return this.time.burstMs * caller.weight;
   }
 
+  /** Owed now: between two changes of `inFlight` it moves in a straight line, so this is exact. */
+  private owedNowMs(caller: Caller): number {
+    if (this.rate(caller) === Infinity) return 0;
+    const elapsedMs = this.now() - caller.settledAt;
+    return Math.max(0, caller.owedMs + (caller.inFlight - this.rate(caller)) * elapsedMs);
+  }
+
+  /** Books what is owed up to now; called before `inFlight` or the rate changes. */
+  private settle(caller: Caller): void {
+    caller.owedMs = this.owedNowMs(caller);
+    caller.settledAt = this.now();
+  }
+
   private mayStart(caller: Caller): boolean {
-    return caller.inFlight < caller.limit && this.owedMs(caller, this.now()) <= this.burstMs(caller);
+    return caller.inFlight < caller.limit && this.owedNowMs(caller) <= this.burstMs(caller);
   }
 
   private start(key: string, caller: Caller): Release {
+    this.settle(caller);
     caller.inFlight += 1;
-    const startedAt = this.now();
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const at = this.now();
-      caller.usedMs = this.owedMs(caller, at) + (at - startedAt);
-      caller.usedAt = at;
+      this.settle(caller);
       caller.inFlight -= 1;
       this.pump(key, caller);
     };
@@ -126,16 +156,20 @@ export class FairShare {
     while (caller.waiting.length > 0 && this.mayStart(caller)) {
       caller.waiting.shift()!.grant(this.start(key, caller));
     }
-    if (caller.waiting.length > 0 && caller.inFlight < caller.limit && caller.timer === undefined) {
-      // Out of time, not of slots: come back when the debt is down to the burst.
-      const waitMs =
-        (this.owedMs(caller, this.now()) - this.burstMs(caller)) / (this.time.share * caller.weight);
+    // Re-armed on every change: a release makes the debt fall faster.
+    clearTimeout(caller.timer);
+    caller.timer = undefined;
+    const paysDown = this.rate(caller) > caller.inFlight;
+    if (caller.waiting.length > 0 && caller.inFlight < caller.limit && paysDown) {
+      // Out of time, not of slots: come back when the debt is down to the burst. (While the
+      // running requests add as fast as time pays back, a release calls this again instead.)
+      const pastBurstMs = this.owedNowMs(caller) - this.burstMs(caller);
       caller.timer = setTimeout(
         () => {
           caller.timer = undefined;
           this.pump(key, caller);
         },
-        Math.max(1, Math.ceil(waitMs)),
+        Math.max(1, Math.ceil(pastBurstMs / (this.rate(caller) - caller.inFlight))),
       );
     }
     this.forgetIfDone(key, caller);
@@ -146,7 +180,7 @@ export class FairShare {
       caller.inFlight === 0 &&
       caller.waiting.length === 0 &&
       caller.timer === undefined &&
-      this.owedMs(caller, this.now()) === 0
+      this.owedNowMs(caller) === 0
     ) {
       this.callers.delete(key);
     }
@@ -157,4 +191,20 @@ export class FairShare {
     this.acquiredSinceSweep = 0;
     for (const [key, caller] of this.callers) this.forgetIfDone(key, caller);
   }
+}
+
+/** The gateway process's one fair share, for HTTP and graphql-ws alike, from its settings. */
+export function gatewayFairShare(limits: GatewayLimits): FairShare {
+  return new FairShare(
+    limits.inFlightPerCaller,
+    limits.queuedPerCaller,
+    limits.callerTimePercent > 0
+      ? { share: limits.callerTimePercent / 100, burstMs: limits.callerTimeBurstMs }
+      : undefined,
+  );
+}
+
+/** Whose share a request takes: its token's subject, or without one its client address. */
+export function fairShareKey(viewer: { userId: string } | undefined, address: string | undefined): string {
+  return viewer ? `viewer:${viewer.userId}` : `ip:${address ?? 'unknown'}`;
 }

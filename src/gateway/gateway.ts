@@ -5,13 +5,19 @@ import { log } from '../observability/log';
 import type { MetricsAccess } from '../observability/metrics-access';
 import { JsonLogWriter } from './json-log-writer';
 import { useMetrics } from './use-metrics';
+import type { FairShare } from './fair-share';
 import { useFairShare } from './use-fair-share';
 import { useResponseDeadline } from './use-response-deadline';
 import { useRequestId } from './use-request-id';
 import type { GatewayCredentialSigner } from '../auth/gateway-credential';
 import type { AppMode } from '../config';
 import { maskGatewayError } from './mask-error';
-import { mayRunOwnDocuments, type TrustedDocuments, trustedDocumentRefusals } from './trusted-documents';
+import {
+  mayRunOwnDocuments,
+  trustedDocumentError,
+  type TrustedDocuments,
+  trustedDocumentRefusals,
+} from './trusted-documents';
 import { playgroundConfig } from './playground';
 import { healthCheckPath } from '../runtime/probe-paths';
 import { useAuth } from './use-auth';
@@ -55,6 +61,8 @@ export interface GatewayOptions {
   metrics: MetricsAccess;
   /** Record spans (an OTLP endpoint is configured): the runtime's OpenTelemetry plugin. */
   tracing: boolean;
+  /** The process's fair share, which graphql-ws operations take too. */
+  fairShare: FairShare;
   /** Continue a client's W3C `traceparent` (its trace id and sampled flag) instead of a new trace. */
   trustClientTraceContext: boolean;
 }
@@ -70,8 +78,8 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     readinessCheckEndpoint: '/.runtime-readiness',
     landingPage: false,
     logging: new Logger({ level: 'warn', writers: [new JsonLogWriter(log())] }),
-    // The request id is ours (useRequestId, withRequestScope): one the client sends is kept only
-    // when it is a plain token.
+    // The request id is ours (useRequestId, withRequestScope): always new; one the client sends is
+    // only logged beside it.
     requestId: false,
     // Production: no playground, and the schema shown to operators only.
     ...(production
@@ -117,10 +125,9 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       allowArbitraryDocuments: (request: Request) =>
         mayRunOwnDocuments(options.mode, requestViewerOrNone(options.authSecret, request)),
       customErrors: {
-        // Request errors, nothing ran: 400 (GraphQL over HTTP: no `data`, so not 200).
-        notFound: refusalError(trustedDocumentRefusals.notFound, 400),
-        keyNotFound: refusalError(trustedDocumentRefusals.noDocument, 400),
-        persistedQueryOnly: refusalError(trustedDocumentRefusals.ownDocument, 403),
+        notFound: trustedDocumentError(trustedDocumentRefusals.notFound),
+        keyNotFound: trustedDocumentError(trustedDocumentRefusals.noDocument),
+        persistedQueryOnly: trustedDocumentError(trustedDocumentRefusals.ownDocument),
       },
     },
     maskedErrors: { maskError: maskGatewayError },
@@ -149,14 +156,15 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       useAuth({ authSecret: options.authSecret }),
       // After the rate limits, CSRF and the token check: a refused request takes no slot.
       useFairShare({
+        share: options.fairShare,
         inFlight: options.limits.inFlightPerCaller,
         partnerInFlight: options.limits.inFlightPerPartner,
         queued: options.limits.queuedPerCaller,
-        timePercent: options.limits.callerTimePercent,
-        timeBurstMs: options.limits.callerTimeBurstMs,
+        // A wait for time longer than the deadline for running is refused instead.
+        maxWaitMs: options.limits.responseDeadlineMs,
         authSecret: options.authSecret,
       }),
-      // Its clock starts once the request runs: after every onRequest hook, the fair-share wait too.
+      // Its clock starts when execution does: after the fair-share wait, parsing and validation.
       useResponseDeadline(options.limits.responseDeadlineMs),
       useOperationLimits(options.limits),
       useErrorCodes({ graphqlEndpoint }),
@@ -166,9 +174,4 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       useGatewayCredential(options.credential),
     ],
   });
-}
-
-/** A refusal in the shape the runtime's persisted-documents plugin takes (HTTP status optional). */
-function refusalError({ code, message }: { code: string; message: string }, status?: number) {
-  return { message, extensions: { code, ...(status ? { http: { status } } : {}) } };
 }

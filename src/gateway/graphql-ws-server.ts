@@ -8,7 +8,8 @@ import { codedGraphQLError } from '../errors';
 import type { RelayRoute, SubscriptionRelay } from './subscription-relay';
 import { documentToRun, type TrustedDocuments } from './trusted-documents';
 import type { AppMode, GatewayLimits } from '../config';
-import type { RequestCounter } from './request-counter';
+import { rateLimitRetryAfterSeconds, type RequestCounter } from './request-counter';
+import { type FairShare, fairShareKey } from './fair-share';
 
 type ConnectionParams = Record<string, unknown> & {
   authorization?: unknown;
@@ -17,6 +18,8 @@ type ConnectionParams = Record<string, unknown> & {
 type Runners = {
   execute: (args: ExecutionArgs) => unknown;
   subscribe: (args: ExecutionArgs) => unknown;
+  /** Whose fair share an execution takes, and how many may run at once. */
+  caller: { key: string; inFlight: number };
 };
 
 /** A subscription one subgraph answers alone: relayed, holding nothing of the runtime's. */
@@ -41,9 +44,16 @@ export function serveGraphqlWs(
     trustedDocuments: TrustedDocuments;
     /** Subscribe messages count against the same per-minute limits as HTTP requests. */
     counter: RequestCounter;
+    /** The process's fair share: a query or mutation over a socket takes a slot like one over HTTP. */
+    fairShare: FairShare;
     limits: Pick<
       GatewayLimits,
-      'viewerRequestsPerMinute' | 'addressRequestsPerMinute' | 'maxSubscriptionsPerSocket'
+      | 'viewerRequestsPerMinute'
+      | 'addressRequestsPerMinute'
+      | 'maxSubscriptionsPerSocket'
+      | 'inFlightPerCaller'
+      | 'inFlightPerPartner'
+      | 'responseDeadlineMs'
     >;
   },
 ): { close(): Promise<void> } {
@@ -53,25 +63,21 @@ export function serveGraphqlWs(
   // The socket's viewer, verified once at connect (a subscribe then only checks its expiry).
   const viewers = new WeakMap<object, Viewer | undefined>();
   /**
-   * The refusal for one more subscribe message on this socket, if any: the rate limits, then the
-   * socket's operations (graphql-ws keeps them by id, this one included).
+   * The refusal for one more subscribe message on this socket, if any: the rate limits, the
+   * caller's time share, then the socket's operations (graphql-ws keeps them by id, this one
+   * included). The same rules as over HTTP.
    */
   const refusal = async (operations: number, viewer: Viewer | undefined, address: string | undefined) => {
     const { limits } = options;
-    const checks = (
-      [
-        [address && `ip:${address}`, limits.addressRequestsPerMinute],
-        [viewer && `viewer:${viewer.userId}`, limits.viewerRequestsPerMinute],
-      ] as const
-    ).filter((check): check is [string, number] => Boolean(check[0]) && check[1] > 0);
-    if (checks.length > 0) {
-      const counts = await options.counter.hit(
-        checks.map(([key]) => key),
-        Date.now(),
+    const caller = { viewer, address };
+    if ((await rateLimitRetryAfterSeconds(options.counter, limits, caller, Date.now())) !== undefined)
+      return codedGraphQLError('Too many requests: retry within a minute', 'RATE_LIMITED');
+    const waitMs = options.fairShare.timeWaitMs(fairShareKey(viewer, address));
+    if (waitMs > limits.responseDeadlineMs)
+      return codedGraphQLError(
+        `Your requests took more than your share of the gateway's time: retry in ${Math.ceil(waitMs / 1000)} s`,
+        'RATE_LIMITED',
       );
-      if (counts.some((count, index) => count > checks[index]![1]))
-        return codedGraphQLError('Too many requests: retry within a minute', 'RATE_LIMITED');
-    }
     if (operations > limits.maxSubscriptionsPerSocket)
       return codedGraphQLError(
         `Too many operations on this socket: ${limits.maxSubscriptionsPerSocket} at most; complete one first`,
@@ -93,7 +99,23 @@ export function serveGraphqlWs(
           throw error;
         }
       },
-      execute: (args) => (args.rootValue as Runners).execute(args) as never,
+      // A query or mutation takes a slot of the caller's fair share while it runs, as over HTTP.
+      execute: async (args) => {
+        const root = args.rootValue as Runners;
+        const slot = options.fairShare.acquire(root.caller.key, undefined, root.caller.inFlight);
+        if (!slot)
+          return {
+            errors: [
+              codedGraphQLError('Too many requests at once: wait for one to finish', 'CONCURRENCY_LIMITED'),
+            ],
+          } as never;
+        const release = await slot;
+        try {
+          return (await root.execute(args)) as never;
+        } finally {
+          release();
+        }
+      },
       subscribe: (args) => {
         const root = args.rootValue as Runners | Relayed;
         if ('route' in root)
@@ -164,7 +186,17 @@ export function serveGraphqlWs(
           operationName: payload.operationName,
           variableValues: payload.variables,
           contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
+          rootValue: {
+            execute,
+            subscribe,
+            caller: {
+              key: fairShareKey(viewer, ctx.extra.request.socket.remoteAddress),
+              inFlight:
+                viewer?.partnerId !== undefined
+                  ? options.limits.inFlightPerPartner
+                  : options.limits.inFlightPerCaller,
+            },
+          } satisfies Runners,
         } as ExecutionArgs;
       },
     },

@@ -10,6 +10,7 @@ import { createGateway, graphqlEndpoint } from './gateway';
 import { SubscriptionRelay } from './subscription-relay';
 import { TrustedDocuments } from './trusted-documents';
 import { MemoryRequestCounter, RedisRequestCounter } from './request-counter';
+import { gatewayFairShare } from './fair-share';
 import { log, useProcessLog } from '../observability/log';
 import { startMetrics } from '../observability/metrics';
 import { withRequestScope } from '../observability/request-scope';
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
     new Map(subgraphs.map(({ name, url }) => [name, url])),
     credential,
   );
+  // One per process, for HTTP and graphql-ws alike.
+  const fairShare = gatewayFairShare(config.limits);
   const requestCounter = config.redisUrl
     ? new RedisRequestCounter(config.redisUrl)
     : new MemoryRequestCounter();
@@ -54,8 +57,9 @@ async function main(): Promise<void> {
     metrics: { mode: config.mode, metricsToken: config.metricsToken },
     tracing: tracing.enabled,
     trustClientTraceContext: config.trustClientTraceContext,
+    fairShare,
   });
-  const server = http.createServer(withRequestScope(gateway, { edge: true }));
+  const server = http.createServer(withRequestScope(gateway, { edge: () => true }));
   server.on('clientError', answerClientError);
   // A client must finish sending its request in this time (slow senders hold no socket for long).
   server.requestTimeout = config.limits.requestTimeoutMs;
@@ -72,6 +76,7 @@ async function main(): Promise<void> {
     mode: config.mode,
     trustedDocuments,
     counter: requestCounter,
+    fairShare,
     limits: config.limits,
   });
   onShutdown(async () => {

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import type { GatewayLimits } from '../config';
 
 /** Counts requests per key in fixed one-minute windows: each key's count after this request. */
 export interface RequestCounter {
@@ -70,4 +71,30 @@ export class RedisRequestCounter implements RequestCounter {
   async close(): Promise<void> {
     this.redis.disconnect();
   }
+}
+
+/**
+ * Counts one request of a caller against the per-minute limits per client address and per viewer
+ * (0 = off); the seconds until the minute turns when one is passed, else undefined. HTTP requests
+ * and graphql-ws subscribe messages both count here.
+ */
+export async function rateLimitRetryAfterSeconds(
+  counter: RequestCounter,
+  limits: Pick<GatewayLimits, 'viewerRequestsPerMinute' | 'addressRequestsPerMinute'>,
+  caller: { viewer: { userId: string } | undefined; address: string | undefined },
+  nowMs: number,
+): Promise<number | undefined> {
+  const checks = (
+    [
+      [caller.address && `ip:${caller.address}`, limits.addressRequestsPerMinute],
+      [caller.viewer && `viewer:${caller.viewer.userId}`, limits.viewerRequestsPerMinute],
+    ] as const
+  ).filter((check): check is [string, number] => Boolean(check[0]) && check[1] > 0);
+  if (checks.length === 0) return undefined;
+  const counts = await counter.hit(
+    checks.map(([key]) => key),
+    nowMs,
+  );
+  if (!counts.some((count, index) => count > checks[index]![1])) return undefined;
+  return Math.ceil((windowMs - (nowMs % windowMs)) / 1000);
 }

@@ -6,15 +6,32 @@ import { type AppMode, projectRoot } from '../config';
 /** The manifest codegen writes for the client SDK (README "Trusted documents"). */
 export const defaultManifestPath = path.join(projectRoot, 'client', 'generated', 'persisted-documents.json');
 
-/** The refusals about documents, over HTTP (the runtime's plugin) and graphql-ws alike. */
+/**
+ * The refusals about documents, over HTTP (the runtime's plugin) and graphql-ws alike, with the
+ * HTTP status each answers: request errors, nothing ran (GraphQL over HTTP: no `data`, so not 200).
+ */
 export const trustedDocumentRefusals = {
   ownDocument: {
     code: 'TRUSTED_DOCUMENT_REQUIRED',
     message: 'Only trusted documents run here: send a documentId from the client SDK',
+    status: 403,
   },
-  noDocument: { code: 'BAD_REQUEST', message: 'Send a query, or a documentId from the client SDK' },
-  notFound: { code: 'PERSISTED_QUERY_NOT_FOUND', message: 'No trusted document has this id' },
+  noDocument: {
+    code: 'BAD_REQUEST',
+    message: 'Send a query, or a documentId from the client SDK',
+    status: 400,
+  },
+  notFound: { code: 'PERSISTED_QUERY_NOT_FOUND', message: 'No trusted document has this id', status: 400 },
 } as const;
+
+/** One of those refusals as an HTTP error (message, code and status in its extensions). */
+export function trustedDocumentError({
+  code,
+  message,
+  status,
+}: (typeof trustedDocumentRefusals)[keyof typeof trustedDocumentRefusals]) {
+  return { message, extensions: { code, http: { status } } };
+}
 
 /** The first-party documents the gateway runs by id: `sha256:<hex>` -> document text. */
 export class TrustedDocuments {
@@ -68,7 +85,7 @@ export function documentToRun(
   mode: AppMode,
   viewer: Viewer | undefined,
   params: { query?: unknown; documentId?: unknown; extensions?: unknown },
-): { query: string } | { code: string; message: string } {
+): { query: string } | { code: string; message: string; status: number } {
   if (typeof params.query === 'string' && params.query !== '')
     return mayRunOwnDocuments(mode, viewer) ? { query: params.query } : trustedDocumentRefusals.ownDocument;
   const id = documentIdOf(params);

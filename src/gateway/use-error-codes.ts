@@ -3,7 +3,7 @@ import { isAsyncIterable } from '@graphql-tools/utils';
 import { type ExecutionResult, GraphQLError, type GraphQLErrorExtensions } from 'graphql';
 import { variableRefusals } from '../errors';
 import { jsonRefusal } from './json-refusal';
-import { trustedDocumentRefusals } from './trusted-documents';
+import { trustedDocumentError, trustedDocumentRefusals } from './trusted-documents';
 
 /** Bodyless refusals of the HTTP layer, with what the client should change. */
 const emptyRefusals: Record<number, string> = {
@@ -29,8 +29,8 @@ export function useErrorCodes(options: { graphqlEndpoint: string }): GatewayPlug
     onParams({ params, setResult }) {
       // An empty query is a missing one (BAD_REQUEST, as in the subgraphs), not a syntax error.
       if (typeof params.query === 'string' && params.query.trim() === '') {
-        const { code, message } = trustedDocumentRefusals.noDocument;
-        setResult({ errors: [new GraphQLError(message, { extensions: { code, http: { status: 400 } } })] });
+        const { message, extensions } = trustedDocumentError(trustedDocumentRefusals.noDocument);
+        setResult({ errors: [new GraphQLError(message, { extensions })] });
       }
     },
     onExecute({ args, setResultAndStopExecution }) {

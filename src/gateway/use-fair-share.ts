@@ -1,38 +1,46 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { FairShare, type Release } from './fair-share';
+import { type FairShare, fairShareKey, type Release } from './fair-share';
 import { reachesGraphql } from './graphql-paths';
 import { jsonRefusal } from './json-refusal';
 import { clientAddress, requestViewerOrNone } from './request-viewer';
 
 /**
- * Per-caller concurrency (README "Limits"): a user (or, without a token, a client address) runs at
- * most `inFlight` GraphQL requests at once, a partner app `partnerInFlight`; `queued` more wait,
- * and past that 429 CONCURRENCY_LIMITED. A caller whose requests took more than its part of real
- * time (`timePercent`, past a burst) waits in the same queue until it has paid that time back. So one heavy client cannot take every core from the
- * others. Per process: each gateway process shares out its own capacity.
+ * Per-caller concurrency and time share (README "Limits"): a user (or, without a token, a client
+ * address) runs at most `inFlight` GraphQL requests at once, a partner app `partnerInFlight`;
+ * `queued` more wait, and past that 429 CONCURRENCY_LIMITED. A caller whose requests took more
+ * than its part of real time (past a burst) waits in the same queue until it has paid that time
+ * back, or, when that would take longer than `maxWaitMs`, is refused 429 RATE_LIMITED with the
+ * wait in Retry-After. So one heavy client cannot take every core from the others. Per process:
+ * each gateway process shares out its own capacity (graphql-ws operations take the same share).
  */
 export function useFairShare(options: {
+  share: FairShare;
   inFlight: number;
   partnerInFlight: number;
   queued: number;
-  /** Percent of real time a caller's requests may take on average (0 = no limit), and the burst. */
-  timePercent: number;
-  timeBurstMs: number;
+  maxWaitMs: number;
   authSecret: string;
 }): GatewayPlugin {
-  const share = new FairShare(
-    options.inFlight,
-    options.queued,
-    options.timePercent > 0 ? { share: options.timePercent / 100, burstMs: options.timeBurstMs } : undefined,
-  );
   const releases = new WeakMap<Request, Release>();
   return {
     async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       if (!reachesGraphql(url.pathname)) return;
       const viewer = requestViewerOrNone(options.authSecret, request);
-      const address = clientAddress(serverContext);
-      const key = viewer ? `viewer:${viewer.userId}` : `ip:${address ?? 'unknown'}`;
-      const slot = share.acquire(
+      const key = fairShareKey(viewer, clientAddress(serverContext));
+      const waitMs = options.share.timeWaitMs(key);
+      if (waitMs > options.maxWaitMs) {
+        const retryAfterSeconds = Math.ceil(waitMs / 1000);
+        return endResponse(
+          jsonRefusal(
+            fetchAPI,
+            429,
+            'RATE_LIMITED',
+            `Your requests took more than your share of the gateway's time: retry in ${retryAfterSeconds} s`,
+            { 'retry-after': String(retryAfterSeconds) },
+          ),
+        );
+      }
+      const slot = options.share.acquire(
         key,
         request.signal,
         viewer?.partnerId !== undefined ? options.partnerInFlight : options.inFlight,

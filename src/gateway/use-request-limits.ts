@@ -2,7 +2,7 @@ import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import type { GatewayLimits } from '../config';
 import { jsonRefusal } from './json-refusal';
 import { probePaths } from '../runtime/probe-paths';
-import type { RequestCounter } from './request-counter';
+import { rateLimitRetryAfterSeconds, type RequestCounter } from './request-counter';
 import { clientAddress, requestViewerOrNone } from './request-viewer';
 
 export type RequestLimits = Pick<
@@ -31,28 +31,18 @@ export function useRequestLimits(limits: RequestLimits): GatewayPlugin {
             `The body is over the limit of ${limits.maxBodyBytes} bytes`,
           );
       }
-      const address = clientAddress(serverContext);
-      const viewer = requestViewerOrNone(limits.authSecret, request);
-      const checks = (
-        [
-          [address && `ip:${address}`, limits.addressRequestsPerMinute],
-          [viewer && `viewer:${viewer.userId}`, limits.viewerRequestsPerMinute],
-        ] as const
-      ).filter((check): check is [string, number] => Boolean(check[0]) && check[1] > 0);
-      if (checks.length === 0) return;
-      const now = Date.now();
-      return limits.counter
-        .hit(
-          checks.map(([key]) => key),
-          now,
-        )
-        .then((counts) => {
-          if (!counts.some((count, index) => count > checks[index]![1])) return;
-          const retryAfterSeconds = Math.ceil((60_000 - (now % 60_000)) / 1000);
+      const caller = {
+        viewer: requestViewerOrNone(limits.authSecret, request),
+        address: clientAddress(serverContext),
+      };
+      return rateLimitRetryAfterSeconds(limits.counter, limits, caller, Date.now()).then(
+        (retryAfterSeconds) => {
+          if (retryAfterSeconds === undefined) return;
           refuse(429, 'RATE_LIMITED', `Too many requests: retry in ${retryAfterSeconds} s`, {
             'retry-after': String(retryAfterSeconds),
           });
-        });
+        },
+      );
     },
   };
 }

@@ -1,43 +1,40 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { reachesGraphql } from './graphql-paths';
-import { jsonRefusal } from './json-refusal';
+import { type ExecutionResult, GraphQLError } from 'graphql';
 
 /**
- * An overall deadline for one answer (README "Limits"): once a request has run `deadlineMs`
- * (after its fair-share wait), it is answered 504 GATEWAY_TIMEOUT and its signal aborts what is
- * still running for it, so no chain of slow subgraph calls holds a client and a slot for long.
- * Event streams (SSE subscriptions) are long-lived by design and have none: their answer starts at
- * once, and the runtime's own `requestDeadline` would answer them with untyped text.
+ * An overall deadline for executing a query or mutation (README "Limits"), over HTTP, SSE and
+ * graphql-ws alike: once its execution has run `deadlineMs`, the answer is a 504
+ * GATEWAY_TIMEOUT error and the execution's signal aborts what still runs for it (the runtime
+ * passes that signal to every subgraph call), so no chain of slow calls holds a client and a slot
+ * for long. Subscriptions do not execute here (they subscribe): long-lived by design, they have
+ * none. The runtime's own `requestDeadline` would answer untyped text, and at the HTTP level.
  */
 export function useResponseDeadline(deadlineMs: number): GatewayPlugin {
   return {
-    onRequest({ request, url, requestHandler, setRequestHandler, fetchAPI }) {
-      if (!reachesGraphql(url.pathname)) return;
-      if (request.headers.get('accept')?.includes('text/event-stream')) return;
-      const deadline = new AbortController();
-      const signal = AbortSignal.any([request.signal, deadline.signal]);
-      // The runtime reads the request's signal for every subgraph call it makes for this request.
-      Object.defineProperty(request, 'signal', { value: signal });
-      setRequestHandler((req, serverContext) => {
+    onExecute({ executeFn, setExecuteFn }) {
+      // graphql-tools' executor (the runtime's) takes a `signal` that graphql-js's types lack.
+      setExecuteFn((args: Parameters<typeof executeFn>[0] & { signal?: AbortSignal }) => {
+        const deadline = new AbortController();
         let timer: ReturnType<typeof setTimeout> | undefined;
-        const passed = new Promise<Response>((resolve) => {
+        const passed = new Promise<ExecutionResult>((resolve) => {
           timer = setTimeout(() => {
             deadline.abort(new Error('response deadline passed'));
-            resolve(
-              jsonRefusal(
-                fetchAPI,
-                504,
-                'GATEWAY_TIMEOUT',
-                `No answer within ${deadlineMs} ms; a mutation may still have gone through: ` +
-                  'retry it with the same idempotency key',
-              ),
-            );
+            resolve({
+              errors: [
+                new GraphQLError(
+                  `No answer within ${deadlineMs} ms; a mutation may still have gone through: ` +
+                    'retry it with the same idempotency key',
+                  { extensions: { code: 'GATEWAY_TIMEOUT', http: { status: 504 } } },
+                ),
+              ],
+            });
           }, deadlineMs);
         });
-        const answered = Promise.resolve(requestHandler(req, serverContext)).finally(() =>
-          clearTimeout(timer),
-        );
-        return Promise.race([answered, passed]);
+        const signal = args.signal ? AbortSignal.any([args.signal, deadline.signal]) : deadline.signal;
+        const answered = new Promise<unknown>((resolve) =>
+          resolve(executeFn({ ...args, signal } as typeof args)),
+        ).finally(() => clearTimeout(timer));
+        return Promise.race([answered, passed]) as ReturnType<typeof executeFn>;
       });
     },
   };

@@ -36,22 +36,23 @@ export function requestIdFrom(header: string | string[] | null | undefined): str
 
 /**
  * Wraps an HTTP handler: each request runs in its scope, and its answer carries its id. At the
- * edge (the gateway) the id is always new, so no client can put its requests under another's id
- * in the logs; what the client sent is logged beside it. Behind it (the subgraphs) the gateway's
- * id is kept.
+ * edge (the gateway, or a subgraph called by anyone but the gateway) the id is always new, so no
+ * client can put its requests under another's id in the logs; what the client sent is logged
+ * beside it. From the gateway, a subgraph keeps the gateway's id.
  */
 export function withRequestScope(
   handler: http.RequestListener,
-  options: { edge: boolean } = { edge: false },
+  options: { edge: (req: http.IncomingMessage) => boolean },
 ): http.RequestListener {
   return (req, res) => {
     const sent = req.headers[requestIdHeader];
+    const edge = options.edge(req);
     const scope: RequestScope = {
-      requestId: options.edge ? randomUUID() : requestIdFrom(sent),
+      requestId: edge ? randomUUID() : requestIdFrom(sent),
       startedAtMs: performance.now(),
       path: (req.url ?? '/').split('?', 1)[0]!,
     };
-    const clientRequestId = options.edge ? plainRequestId(sent) : undefined;
+    const clientRequestId = edge ? plainRequestId(sent) : undefined;
     if (clientRequestId) scope.clientRequestId = clientRequestId;
     res.setHeader(requestIdHeader, scope.requestId);
     requestScope.run(scope, () => handler(req, res));

@@ -22,8 +22,9 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     'Malformed HTTP request',
   ];
   const body = refusalBody(code, message);
-  // Counted like every other refusal, though no request (and no request scope) ever began.
-  rejectionsTotal.inc({ reason: code });
+  // Counted like every other refusal when no request began (one that did is counted by its own
+  // metrics, e.g. a body that timed out half-way).
+  if (!(socket as { _httpMessage?: unknown })._httpMessage) rejectionsTotal.inc({ reason: code });
   socket.end(
     `HTTP/1.1 ${status} ${message}\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

@@ -109,20 +109,37 @@ export async function serveSubgraph<TServices>(
   // Apollo's standalone server answers a body it cannot read with an HTML page and a stack trace.
   const routes = definition.routes ?? {};
   const checkSubscription = subscriptionChecker(schema);
-  const fromGateway = (req: http.IncomingMessage) =>
-    isValidGatewayCredential(options.gatewaySecret, req.headers[gatewayCredentialHeader], Date.now());
+  // Checked once per request (its log scope and its handling both ask).
+  const checkedCredentials = new WeakMap<http.IncomingMessage, boolean>();
+  const fromGateway = (req: http.IncomingMessage) => {
+    let valid = checkedCredentials.get(req);
+    if (valid === undefined) {
+      valid = isValidGatewayCredential(
+        options.gatewaySecret,
+        req.headers[gatewayCredentialHeader],
+        Date.now(),
+      );
+      checkedCredentials.set(req, valid);
+    }
+    return valid;
+  };
   const httpServer = http.createServer(
-    observeRequests(definition.name, options.metrics, (req, res) => {
-      // Before the body is read: a caller other than the gateway learns nothing, not even the schema.
-      if (!fromGateway(req)) return void send(res, notFromGateway(), true);
-      const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-      const route = routes[pathname];
-      if (pathname === readinessCheckPath) void answerReadiness(options.ready, res);
-      else if (route) void serveRoute(route, req, res, options);
-      else if (isEventStreamRequest(req))
-        void streamSubscription(schema, checkSubscription, req, res, context);
-      else void respond(server, req, res, context);
-    }),
+    observeRequests(
+      definition.name,
+      options.metrics,
+      (req, res) => {
+        // Before the body is read: a caller other than the gateway learns nothing, not even the schema.
+        if (!fromGateway(req)) return void send(res, notFromGateway(), true);
+        const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+        const route = routes[pathname];
+        if (pathname === readinessCheckPath) void answerReadiness(options.ready, res);
+        else if (route) void serveRoute(route, req, res, options);
+        else if (isEventStreamRequest(req))
+          void streamSubscription(schema, checkSubscription, req, res, context);
+        else void respond(server, req, res, context);
+      },
+      fromGateway,
+    ),
   );
   httpServer.on('clientError', answerClientError);
   server.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));

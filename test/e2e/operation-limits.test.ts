@@ -281,7 +281,7 @@ describe('time share per caller at the gateway', () => {
   test('past its share a caller waits, and is refused once its queue is full; another caller is not held', async () => {
     const bob = tokenFor('u_bob');
     const alice = tokenFor('u_alice');
-    // 30 offers take tens of ms, so bob then owes about a second (20x at 5%).
+    // 30 offers take tens of ms t, so bob then owes about t and waits about 20 t (at 5%).
     const offers = `{ ${Array.from(
       { length: 30 },
       (_, i) => `a${i}: installmentOffers(amount: "9999.00") { periods annualizedRate }`,
@@ -308,6 +308,47 @@ describe('time share per caller at the gateway', () => {
     expect(finished.at(-1)).toMatch(/^bob \d 200$/);
     expect(finished.indexOf('alice 200')).toBeLessThan(finished.length - 1);
   });
+
+  test('over graphql-ws a query takes the same share: past it, it waits while another caller is answered', async () => {
+    const carol = tokenFor('u_carol');
+    const alice = tokenFor('u_alice');
+    const offers = `{ ${Array.from(
+      { length: 30 },
+      (_, i) => `a${i}: installmentOffers(amount: "9999.00") { periods annualizedRate }`,
+    ).join(' ')} }`;
+    // Over HTTP, carol owes about t for a request of t ms, and waits about 20 t (at 5%).
+    expect(await post(carol, offers)).toEqual({ status: 200, code: undefined });
+    const client = createClient({
+      url: stack.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${carol}` },
+      retryAttempts: 0,
+    });
+    try {
+      const finished: string[] = [];
+      const overWs = new Promise<unknown>((resolve) => {
+        client.subscribe(
+          { query: '{ me { id } }' },
+          {
+            next: (result) => {
+              finished.push('carol over ws');
+              resolve(result);
+            },
+            error: resolve,
+            complete: () => {},
+          },
+        );
+      });
+      // Without the share her query would be answered within these 200 ms.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await post(alice, '{ me { id } }')).toEqual({ status: 200, code: undefined });
+      finished.push('alice');
+      expect(await overWs).toEqual({ data: { me: { id: 'u_carol' } } });
+      expect(finished).toEqual(['alice', 'carol over ws']);
+    } finally {
+      await client.dispose();
+    }
+  });
 });
 
 /** The overall response deadline (README "Limits"), for answers but not for event streams. */
@@ -326,7 +367,7 @@ describe('response deadline at the gateway', () => {
     await stack?.[Symbol.asyncDispose]();
   });
 
-  test('an answer past the deadline is 504 GATEWAY_TIMEOUT; an SSE subscription is not cut', async () => {
+  test('an execution past the deadline answers GATEWAY_TIMEOUT (HTTP 504, and over graphql-ws); an SSE subscription is not cut', async () => {
     const late = await fetch(stack.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -334,6 +375,30 @@ describe('response deadline at the gateway', () => {
     });
     expect(late.status).toBe(504);
     expect(await late.json()).toMatchObject({ errors: [{ extensions: { code: 'GATEWAY_TIMEOUT' } }] });
+    // Asking for an event stream changes nothing for a query.
+    const streamed = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ query: '{ products { id } }' }),
+    });
+    expect(await streamed.text()).toContain('GATEWAY_TIMEOUT');
+
+    const client = createClient({
+      url: stack.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+    });
+    try {
+      const overWs = await new Promise<unknown>((resolve) => {
+        client.subscribe(
+          { query: '{ products { id } }' },
+          { next: (result) => resolve(result), error: resolve, complete: () => {} },
+        );
+      });
+      expect(JSON.stringify(overWs)).toContain('GATEWAY_TIMEOUT');
+    } finally {
+      await client.dispose();
+    }
 
     const controller = new AbortController();
     const stream = await fetch(stack.url, {

@@ -27,15 +27,22 @@ export interface Stack extends AsyncDisposable {
   ): Promise<GraphQLResponse<T>>;
   /** Sends a signal and resolves with the exit code once the launcher has exited. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** The same to the whole process group (needs `ownProcessGroup`): every child gets it at once. */
+  stopGroup(signal: NodeJS.Signals): Promise<number | null>;
 }
 
 /**
  * Runs `npm start`'s entry point (dist/main.js) as a real process tree: database engine (unless
  * MONGODB_URI is given), four subgraph processes and the gateway, each on a free port.
  */
-export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
+export async function startStack(
+  env: NodeJS.ProcessEnv,
+  options: { ownProcessGroup?: boolean } = {},
+): Promise<Stack> {
   let output = '';
   const child = fork(path.join(distDir, 'main.js'), [], {
+    // Its own process group: `stopGroup` then signals every process, as Ctrl-C in a terminal does.
+    detached: options.ownProcessGroup ?? false,
     // A developer's FERRETDB_POSTGRESQL_URL would put every stack in one shared schema: SQLite here.
     env: { ...process.env, PORT: '0', SUBGRAPH_BASE_PORT: '0', FERRETDB_POSTGRESQL_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -64,6 +71,11 @@ export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     return exited;
   };
+  const stopGroup = async (signal: NodeJS.Signals) => {
+    if (!options.ownProcessGroup) throw new Error('start the stack with ownProcessGroup to signal its group');
+    if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, signal);
+    return exited;
+  };
   const url = urls[0]!;
   return {
     url,
@@ -83,6 +95,7 @@ export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
       return { status: response.status, ...((await response.json()) as object) };
     },
     stop,
+    stopGroup,
     async [Symbol.asyncDispose]() {
       await stop('SIGTERM');
     },

@@ -70,12 +70,30 @@ describe('fair share of the gateway per caller', () => {
       const share = new FairShare(2, 10, { share: 0.5, burstMs: 100 }, now);
       const first = await share.acquire('viewer:bob')!;
       await advance(300);
-      first(); // owes 300 ms, 200 past the burst: paid back at 0.5 ms per ms = 400 ms
+      // Running 300 ms while paying back 0.5 ms per ms: owes 300 - 150 = 150, 50 past the burst,
+      // paid back in 50 / 0.5 = 100 ms.
+      first();
+      expect(share.timeWaitMs('viewer:bob')).toBe(100);
       const next = share.acquire('viewer:bob')!;
-      await advance(399);
+      await advance(99);
       expect(await settled(next)).toBe(false);
       // Another caller owes nothing and starts at once.
+      expect(share.timeWaitMs('viewer:alice')).toBe(0);
       expect(await settled(share.acquire('viewer:alice')!)).toBe(true);
+      await advance(1);
+      expect(await settled(next)).toBe(true);
+    });
+
+    test('a long request makes the next wait before it ends; time paid back resumes at its release', async () => {
+      const share = new FairShare(2, 10, { share: 0.5, burstMs: 100 }, now);
+      const long = await share.acquire('viewer:bob')!;
+      await advance(400); // owes 400 - 200 = 200, past the burst while still running
+      const next = share.acquire('viewer:bob')!;
+      await advance(1_000); // one running adds 1 ms per ms, time pays back 0.5: the debt grows
+      expect(await settled(next)).toBe(false);
+      long(); // owes 200 + 500 = 700, 600 past the burst: 1,200 ms at 0.5
+      await advance(1_199);
+      expect(await settled(next)).toBe(false);
       await advance(1);
       expect(await settled(next)).toBe(true);
     });
@@ -83,13 +101,17 @@ describe('fair share of the gateway per caller', () => {
     test('a caller within its burst is not held; one given twice the slots has twice the share', async () => {
       const share = new FairShare(1, 10, { share: 0.5, burstMs: 100 }, now);
       const bob = await share.acquire('viewer:bob')!;
-      await advance(100);
-      bob(); // owes 100 ms: exactly the burst
+      await advance(200);
+      bob(); // owes 200 - 100 = 100: exactly the burst
       expect(await settled(share.acquire('viewer:bob')!)).toBe(true);
-      // A partner app with 2 slots: share 1.0 and burst 200 ms.
-      const partner = await share.acquire('viewer:p_wallet', undefined, 2)!;
+      // A partner app with 2 slots: share 1.0 and burst 200 ms. Two running 300 ms add 600 and
+      // time pays back 300: owes 300, 100 past its burst, paid back in 100 ms.
+      const partner = [
+        await share.acquire('viewer:p_wallet', undefined, 2)!,
+        await share.acquire('viewer:p_wallet', undefined, 2)!,
+      ];
       await advance(300);
-      partner(); // owes 300 ms, 100 past its burst: paid back at 1 ms per ms = 100 ms
+      for (const release of partner) release();
       const next = share.acquire('viewer:p_wallet', undefined, 2)!;
       await advance(99);
       expect(await settled(next)).toBe(false);
@@ -101,10 +123,10 @@ describe('fair share of the gateway per caller', () => {
       const share = new FairShare(1, 10, { share: 0.5, burstMs: 100 }, now);
       const release = await share.acquire('ip:10.0.0.1')!;
       await advance(50);
-      release(); // owes 50 ms: kept until paid back (100 ms)
+      release(); // owes 50 - 25 = 25 ms: kept until paid back (50 ms)
       expect(share.callerCount).toBe(1);
-      await advance(100);
-      // Forgotten on the next sweep (every 1,000 acquisitions) or when it comes back.
+      await advance(50);
+      // Forgotten on the next sweep (every 1,000 acquisitions).
       for (let n = 0; n < 1_000; n += 1) (await share.acquire(`viewer:u${n}`)!)();
       expect(share.callerCount).toBe(0);
     });
