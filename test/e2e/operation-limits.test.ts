@@ -253,6 +253,11 @@ describe('operation limits at the gateway', () => {
  */
 describe('time share per caller at the gateway', () => {
   let stack: Stack;
+  // 30 offers: tens of ms of work that the limits allow.
+  const offers = `{ ${Array.from(
+    { length: 30 },
+    (_, i) => `a${i}: installmentOffers(amount: "9999.00") { periods annualizedRate }`,
+  ).join(' ')} }`;
 
   beforeAll(async () => {
     stack = await startStack({
@@ -282,10 +287,6 @@ describe('time share per caller at the gateway', () => {
     const bob = tokenFor('u_bob');
     const alice = tokenFor('u_alice');
     // 30 offers take tens of ms t, so bob then owes about t and waits about 20 t (at 5%).
-    const offers = `{ ${Array.from(
-      { length: 30 },
-      (_, i) => `a${i}: installmentOffers(amount: "9999.00") { periods annualizedRate }`,
-    ).join(' ')} }`;
     expect(await post(bob, offers)).toEqual({ status: 200, code: undefined });
 
     const finished: string[] = [];
@@ -312,10 +313,6 @@ describe('time share per caller at the gateway', () => {
   test('over graphql-ws a query takes the same share: past it, it waits while another caller is answered', async () => {
     const carol = tokenFor('u_carol');
     const alice = tokenFor('u_alice');
-    const offers = `{ ${Array.from(
-      { length: 30 },
-      (_, i) => `a${i}: installmentOffers(amount: "9999.00") { periods annualizedRate }`,
-    ).join(' ')} }`;
     // Over HTTP, carol owes about t for a request of t ms, and waits about 20 t (at 5%).
     expect(await post(carol, offers)).toEqual({ status: 200, code: undefined });
     const client = createClient({
