@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { oauthTokenPath, signOperatorToken, signPartnerToken, signUserToken } from './auth/token';
 import { loadConfig, subgraphNames } from './config';
+import { ensurePortsFree, PortInUseError } from './runtime/listen';
 import { healthCheckPath } from './runtime/probe-paths';
 import { isLedgerNotice } from './ledger/ledger-notices';
 import { type RunningChild, startChild } from './runtime/child';
@@ -36,7 +37,8 @@ async function main(): Promise<void> {
     port: config.launcherMetricsPort,
     access: { mode: config.mode, metricsToken: config.metricsToken },
   }).catch((error: unknown) => {
-    log().warn('launcher metrics not served', { error });
+    if (error instanceof PortInUseError) log().warn(`launcher metrics not served: ${error.message}`);
+    else log().warn('launcher metrics not served', { error });
     return undefined;
   });
 
@@ -63,6 +65,18 @@ async function main(): Promise<void> {
   }
 
   try {
+    const gatewayHost = process.env.HOST ?? '127.0.0.1';
+    const subgraphHost = process.env.SUBGRAPH_HOST ?? '127.0.0.1';
+    await ensurePortsFree([
+      ...Array.from({ length: config.gatewayProcesses }, (_, index) => ({
+        port: gatewayPortOf(config.gatewayPort, index),
+        host: gatewayHost,
+      })),
+      ...subgraphNames.map((_, index) => ({
+        port: config.subgraphBasePort === 0 ? 0 : config.subgraphBasePort + index,
+        host: subgraphHost,
+      })),
+    ]);
     // The embedded engine restarts on the port it first had; a MONGODB_URI server is not ours to run.
     let engineListen: string | undefined;
     const database = new Supervised<DatabaseEngine & Restartable>(
@@ -139,9 +153,7 @@ async function main(): Promise<void> {
     // GATEWAY_PROCESSES > 1 starts more gateways over the same subgraphs (on PORT + 5 + n).
     const gateways: Supervised<RunningChild>[] = [];
     for (let index = 0; index < config.gatewayProcesses; index += 1) {
-      let port = String(
-        index === 0 || config.gatewayPort === 0 ? config.gatewayPort : config.gatewayPort + 5 + index,
-      );
+      let port = String(gatewayPortOf(config.gatewayPort, index));
       const gateway = new Supervised(
         `gateway ${index + 1}`,
         async () => {
@@ -201,9 +213,15 @@ async function main(): Promise<void> {
         gatewayPids: gateways.map((gateway) => gateway.current.process.pid),
       });
   } catch (error) {
-    log().error('start failed', { error });
+    if (error instanceof PortInUseError) log().error(`start failed: ${error.message}`);
+    else log().error('start failed', { error });
     await stopAll(1);
   }
+}
+
+/** Gateway process `index`'s port: PORT, then PORT + 6, PORT + 7... (0 stays any free port). */
+function gatewayPortOf(firstPort: number, index: number): number {
+  return index === 0 || firstPort === 0 ? firstPort : firstPort + 5 + index;
 }
 
 void main();

@@ -76,6 +76,34 @@ export class FairShare {
   }
 
   /**
+   * `acquire`, giving up a wait longer than `maxWaitMs` (the caller leaves the queue): a slot, or
+   * why there is none. A client that goes away (`signal`) rejects, as with `acquire`.
+   */
+  async acquireWithin(
+    key: string,
+    maxWaitMs: number,
+    signal?: AbortSignal,
+    inFlight = this.inFlight,
+  ): Promise<Release | 'queue full' | 'waited too long'> {
+    const waitLimit = new AbortController();
+    const slot = this.acquire(
+      key,
+      signal ? AbortSignal.any([signal, waitLimit.signal]) : waitLimit.signal,
+      inFlight,
+    );
+    if (!slot) return 'queue full';
+    const timer = setTimeout(() => waitLimit.abort(new Error('waited too long')), maxWaitMs);
+    try {
+      return await slot;
+    } catch (error) {
+      if (waitLimit.signal.aborted && !signal?.aborted) return 'waited too long';
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
    * How long (ms) a new request of `key` would wait for its time share to be paid down, at least:
    * 0 when it owes no more than its burst. Requests already waiting add to it as they run.
    */

@@ -1,15 +1,21 @@
 import type http from 'node:http';
 import type { GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { type ExecutionArgs, GraphQLError } from 'graphql';
+import { randomUUID } from 'node:crypto';
+import { isAsyncIterable } from '@graphql-tools/utils';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { InvalidTokenError, type Viewer, viewerFromAuthorization } from '../auth/token';
 import { codedGraphQLError } from '../errors';
+import { recordAnswered } from '../observability/request-record';
 import type { RelayRoute, SubscriptionRelay } from './subscription-relay';
 import { documentToRun, type TrustedDocuments } from './trusted-documents';
 import type { AppMode, GatewayLimits } from '../config';
 import { rateLimitRetryAfterSeconds, type RequestCounter } from './request-counter';
 import { type FairShare, fairShareKey } from './fair-share';
+
+/** Refusals by the limits: counted as 429s, as over HTTP. */
+const wsLimitCodes = new Set(['RATE_LIMITED', 'CONCURRENCY_LIMITED']);
 
 type ConnectionParams = Record<string, unknown> & {
   authorization?: unknown;
@@ -85,8 +91,52 @@ export function serveGraphqlWs(
       );
     return undefined;
   };
+  // When each accepted operation of a socket started, until it is recorded.
+  const starts = new WeakMap<object, Map<string, number>>();
+  const startedAt = (ctx: object) => {
+    let byId = starts.get(ctx);
+    if (!byId) starts.set(ctx, (byId = new Map()));
+    return byId;
+  };
+  /**
+   * One operation over a socket, as an HTTP request is recorded: its log line and metrics, under an
+   * id of its own. Refusals count as rejections (429 for the limits, 400 for the rest).
+   */
+  const recordOperation = (
+    startedAtMs: number,
+    payload: { operationName?: string | null },
+    errors: readonly { extensions?: Record<string, unknown> }[],
+  ) => {
+    const codes = errors
+      .map((error) => error.extensions?.code)
+      .filter((code): code is string => typeof code === 'string');
+    const refusedCode = codes.find((code) => code !== 'GATEWAY_TIMEOUT');
+    const status =
+      codes[0] === 'GATEWAY_TIMEOUT' ? 504 : !refusedCode ? 200 : wsLimitCodes.has(refusedCode) ? 429 : 400;
+    recordAnswered(
+      {
+        requestId: randomUUID(),
+        startedAtMs,
+        path: `${options.path} (graphql-ws)`,
+        ...(payload.operationName ? { operation: payload.operationName } : {}),
+        ...(codes.length > 0 ? { codes } : {}),
+      },
+      { method: 'WS', status, counted: true },
+    );
+  };
   const serverCleanup = useServer<ConnectionParams>(
     {
+      // An HTTP status means nothing on a socket: errors carry their code only, as every other here.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors
+          ? {
+              ...result,
+              errors: result.errors.map((error) => {
+                const { http: _status, ...extensions } = error.extensions ?? {};
+                return { ...error.toJSON(), extensions };
+              }),
+            }
+          : undefined,
       onConnect: (ctx) => {
         try {
           viewers.set(
@@ -102,14 +152,28 @@ export function serveGraphqlWs(
       // A query or mutation takes a slot of the caller's fair share while it runs, as over HTTP.
       execute: async (args) => {
         const root = args.rootValue as Runners;
-        const slot = options.fairShare.acquire(root.caller.key, undefined, root.caller.inFlight);
-        if (!slot)
+        const slot = await options.fairShare.acquireWithin(
+          root.caller.key,
+          options.limits.responseDeadlineMs,
+          undefined,
+          root.caller.inFlight,
+        );
+        if (slot === 'queue full')
           return {
             errors: [
               codedGraphQLError('Too many requests at once: wait for one to finish', 'CONCURRENCY_LIMITED'),
             ],
           } as never;
-        const release = await slot;
+        if (slot === 'waited too long')
+          return {
+            errors: [
+              codedGraphQLError(
+                `Waited ${options.limits.responseDeadlineMs} ms for your share of the gateway's time: retry later`,
+                'RATE_LIMITED',
+              ),
+            ],
+          } as never;
+        const release = slot;
         try {
           return (await root.execute(args)) as never;
         } finally {
@@ -125,79 +189,94 @@ export function serveGraphqlWs(
           }) as never;
         return root.subscribe(args) as never;
       },
-      onSubscribe: async (ctx, _id, payload) => {
-        // Limits first: a refused message costs no parse and holds nothing.
-        const refused = await refusal(
-          Object.keys(ctx.subscriptions).length,
-          viewers.get(ctx),
-          ctx.extra.request.socket.remoteAddress,
-        );
-        if (refused) return [refused];
-        // The runtime loads the supergraph on first use: a socket may come before any HTTP request.
-        await gateway.getSchema();
-        const authorization = authorizationOf(ctx.connectionParams);
-        const request = new Request(`http://localhost${options.path}`, {
-          method: 'POST',
-          headers: authorization ? { authorization } : {},
-        });
-        const { schema, execute, subscribe, contextFactory, parse, validate } = gateway.getEnveloped({
-          ...ctx,
-          request,
-          params: payload,
-        });
-        // Trusted documents as over HTTP: by id, and in production a first-party caller's only kind.
-        const viewer = viewers.get(ctx);
-        // The socket's token expired since it connected: this subscription is refused, the others go on.
-        if (viewer?.expiresAtMs !== undefined && viewer.expiresAtMs <= Date.now())
-          return [codedGraphQLError('Invalid token: jwt expired', 'UNAUTHENTICATED')];
-        const toRun = documentToRun(options.trustedDocuments, options.mode, viewer, payload);
-        if ('code' in toRun) return [codedGraphQLError(toRun.message, toRun.code)];
-        // A bad document refuses this operation with a code; it must not close the socket's others.
-        let document;
-        try {
-          document = parse(toRun.query);
-        } catch (error) {
-          // The operation limits refuse here too, with their own codes (without Yoga's HTTP status).
-          if (error instanceof GraphQLError && typeof error.extensions.code === 'string') {
-            const { code, http: _status, ...details } = error.extensions;
-            return [codedGraphQLError(error.message, code, details)];
-          }
-          return [codedGraphQLError((error as Error).message, 'GRAPHQL_PARSE_FAILED')];
-        }
-        const errors = validate(schema, document);
-        if (errors.length > 0)
-          return errors.map((error: GraphQLError) =>
-            codedGraphQLError(error.message, 'GRAPHQL_VALIDATION_FAILED'),
+      onSubscribe: async (ctx, id, payload) => {
+        const startedAtMs = performance.now();
+        const answer = await (async () => {
+          // Limits first: a refused message costs no parse and holds nothing.
+          const refused = await refusal(
+            Object.keys(ctx.subscriptions).length,
+            viewers.get(ctx),
+            ctx.extra.request.socket.remoteAddress,
           );
-        const route = options.relay.routeOf(document, payload.operationName);
-        if (route) {
-          const relayed: Relayed = { route, authorization };
+          if (refused) return [refused];
+          // The runtime loads the supergraph on first use: a socket may come before any HTTP request.
+          await gateway.getSchema();
+          const authorization = authorizationOf(ctx.connectionParams);
+          const request = new Request(`http://localhost${options.path}`, {
+            method: 'POST',
+            headers: authorization ? { authorization } : {},
+          });
+          const { schema, execute, subscribe, contextFactory, parse, validate } = gateway.getEnveloped({
+            ...ctx,
+            request,
+            params: payload,
+          });
+          // Trusted documents as over HTTP: by id, and in production a first-party caller's only kind.
+          const viewer = viewers.get(ctx);
+          // The socket's token expired since it connected: this subscription is refused, the others go on.
+          if (viewer?.expiresAtMs !== undefined && viewer.expiresAtMs <= Date.now())
+            return [codedGraphQLError('Invalid token: jwt expired', 'UNAUTHENTICATED')];
+          const toRun = documentToRun(options.trustedDocuments, options.mode, viewer, payload);
+          if ('code' in toRun) return [codedGraphQLError(toRun.message, toRun.code)];
+          // A bad document refuses this operation with a code; it must not close the socket's others.
+          let document;
+          try {
+            document = parse(toRun.query);
+          } catch (error) {
+            // The operation limits refuse here too, with their own codes (without Yoga's HTTP status).
+            if (error instanceof GraphQLError && typeof error.extensions.code === 'string') {
+              const { code, http: _status, ...details } = error.extensions;
+              return [codedGraphQLError(error.message, code, details)];
+            }
+            return [codedGraphQLError((error as Error).message, 'GRAPHQL_PARSE_FAILED')];
+          }
+          const errors = validate(schema, document);
+          if (errors.length > 0)
+            return errors.map((error: GraphQLError) =>
+              codedGraphQLError(error.message, 'GRAPHQL_VALIDATION_FAILED'),
+            );
+          const route = options.relay.routeOf(document, payload.operationName);
+          if (route) {
+            const relayed: Relayed = { route, authorization };
+            return {
+              schema,
+              document,
+              operationName: payload.operationName,
+              variableValues: payload.variables,
+              rootValue: relayed,
+            } as ExecutionArgs;
+          }
           return {
             schema,
             document,
             operationName: payload.operationName,
             variableValues: payload.variables,
-            rootValue: relayed,
+            contextValue: await contextFactory(),
+            rootValue: {
+              execute,
+              subscribe,
+              caller: {
+                key: fairShareKey(viewer, ctx.extra.request.socket.remoteAddress),
+                inFlight:
+                  viewer?.partnerId !== undefined
+                    ? options.limits.inFlightPerPartner
+                    : options.limits.inFlightPerCaller,
+              },
+            } satisfies Runners,
           } as ExecutionArgs;
-        }
-        return {
-          schema,
-          document,
-          operationName: payload.operationName,
-          variableValues: payload.variables,
-          contextValue: await contextFactory(),
-          rootValue: {
-            execute,
-            subscribe,
-            caller: {
-              key: fairShareKey(viewer, ctx.extra.request.socket.remoteAddress),
-              inFlight:
-                viewer?.partnerId !== undefined
-                  ? options.limits.inFlightPerPartner
-                  : options.limits.inFlightPerCaller,
-            },
-          } satisfies Runners,
-        } as ExecutionArgs;
+        })();
+        // A refusal is this operation's whole answer; an accepted one is recorded by onOperation.
+        if (Array.isArray(answer)) recordOperation(startedAtMs, payload, answer);
+        else startedAt(ctx).set(id, startedAtMs);
+        return answer;
+      },
+      onOperation: async (ctx, id, payload, _args, result) => {
+        // A subscription is recorded once it starts; a query or mutation with its result.
+        const started = startedAt(ctx);
+        const startedAtMs = started.get(id) ?? performance.now();
+        started.delete(id);
+        const settled = await result;
+        recordOperation(startedAtMs, payload, isAsyncIterable(settled) ? [] : (settled.errors ?? []));
       },
     },
     wsServer,

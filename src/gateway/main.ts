@@ -80,9 +80,11 @@ async function main(): Promise<void> {
     limits: config.limits,
   });
   onShutdown(async () => {
-    await graphqlWs.close();
-    // Relayed SSE streams end first (with a code to resume by), so the server can close.
+    // Relayed streams end first, over SSE and graphql-ws alike, with a code to resume by
+    // (SERVICE_UNAVAILABLE); then the sockets close and the server can.
     await relay.dispose();
+    await new Promise((resolve) => setImmediate(resolve)); // their error messages go out first
+    await graphqlWs.close();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await closed;

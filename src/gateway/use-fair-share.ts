@@ -9,8 +9,8 @@ import { clientAddress, requestViewerOrNone } from './request-viewer';
  * address) runs at most `inFlight` GraphQL requests at once, a partner app `partnerInFlight`;
  * `queued` more wait, and past that 429 CONCURRENCY_LIMITED. A caller whose requests took more
  * than its part of real time (past a burst) waits in the same queue until it has paid that time
- * back, or, when that would take longer than `maxWaitMs`, is refused 429 RATE_LIMITED with the
- * wait in Retry-After. So one heavy client cannot take every core from the others. Per process:
+ * back; when that would take, or has taken, longer than `maxWaitMs`, it is refused 429
+ * RATE_LIMITED with the wait in Retry-After. So one heavy client cannot take every core from the others. Per process:
  * each gateway process shares out its own capacity (graphql-ws operations take the same share).
  */
 export function useFairShare(options: {
@@ -40,12 +40,19 @@ export function useFairShare(options: {
           ),
         );
       }
-      const slot = options.share.acquire(
-        key,
-        request.signal,
-        viewer?.partnerId !== undefined ? options.partnerInFlight : options.inFlight,
-      );
-      if (!slot)
+      let slot: Awaited<ReturnType<FairShare['acquireWithin']>>;
+      try {
+        slot = await options.share.acquireWithin(
+          key,
+          options.maxWaitMs,
+          request.signal,
+          viewer?.partnerId !== undefined ? options.partnerInFlight : options.inFlight,
+        );
+      } catch {
+        // The client went away while waiting: answer (nobody reads it) without running anything.
+        return endResponse(jsonRefusal(fetchAPI, 408, 'REQUEST_TIMEOUT', 'The client went away'));
+      }
+      if (slot === 'queue full')
         return endResponse(
           jsonRefusal(
             fetchAPI,
@@ -55,13 +62,20 @@ export function useFairShare(options: {
             { 'retry-after': '1' },
           ),
         );
-      let release: Release;
-      try {
-        release = await slot;
-      } catch {
-        // The client went away while waiting: answer (nobody reads it) without running anything.
-        return endResponse(jsonRefusal(fetchAPI, 408, 'REQUEST_TIMEOUT', 'The client went away'));
+      if (slot === 'waited too long') {
+        // The requests queued ahead of it ran and added their time: it would wait on.
+        const retryAfterSeconds = Math.max(1, Math.ceil(options.share.timeWaitMs(key) / 1000));
+        return endResponse(
+          jsonRefusal(
+            fetchAPI,
+            429,
+            'RATE_LIMITED',
+            `Waited ${options.maxWaitMs} ms for your share of the gateway's time: retry in ${retryAfterSeconds} s`,
+            { 'retry-after': String(retryAfterSeconds) },
+          ),
+        );
       }
+      const release = slot;
       releases.set(request, release);
       // onResponse does not run when a later hook throws: the closed connection frees the slot too.
       (serverContext as { res?: { once(event: 'close', listener: () => void): void } }).res?.once(

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { answerClientError } from '../runtime/client-error';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../runtime/listen';
 import { metricsPath } from '../runtime/probe-paths';
 import { refusalBody } from '../errors';
 import { metricsReply, type MetricsAccess } from './metrics-access';
@@ -46,11 +46,11 @@ export async function serveMetrics(options: {
   });
   // Malformed requests and oversized headers get a coded JSON answer, as on the other ports.
   server.on('clientError', answerClientError);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port: options.port, host: options.host ?? '127.0.0.1' }, resolve);
+  const { port } = await listen(server, {
+    port: options.port,
+    host: options.host ?? '127.0.0.1',
+    backlog: 511,
   });
-  const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}${metricsPath}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -23,8 +23,10 @@ export function onShutdown(stop: () => Promise<void>): void {
       },
     );
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // `on`, not `once`: a second signal (the whole group got one, then the launcher sends its own)
+  // would otherwise kill the process in the middle of its shutdown.
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.once('disconnect', () => shutdown('parent exit'));
 }
 

@@ -1,4 +1,15 @@
-import type { AddressInfo, Server } from 'node:net';
+import net, { type AddressInfo, type Server } from 'node:net';
+
+/** A port another process holds: said plainly, without a stack (nothing here is a bug). */
+export class PortInUseError extends Error {
+  constructor(port: number, host: string) {
+    super(
+      `port ${port} on ${host} is in use: stop what holds it (another npm start?) ` +
+        'or choose other ports (PORT, SUBGRAPH_BASE_PORT)',
+    );
+    this.name = 'PortInUseError';
+  }
+}
 
 /**
  * Listens, or fails at once with a plain reason. Without its own error listener a server whose
@@ -11,14 +22,7 @@ export function listen(
 ): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const failed = (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new Error(
-              `port ${options.port} on ${options.host} is in use: stop what holds it (another npm start?) ` +
-                'or choose other ports (PORT, SUBGRAPH_BASE_PORT)',
-            )
-          : error,
-      );
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(options.port, options.host) : error);
     };
     server.once('error', failed);
     server.listen(options, () => {
@@ -26,4 +30,17 @@ export function listen(
       resolve(server.address() as AddressInfo);
     });
   });
+}
+
+/**
+ * Fails with `PortInUseError` when one of these fixed ports (0 = any, skipped) is taken, before
+ * anything starts: a second `npm start` must not open the database the first one holds.
+ */
+export async function ensurePortsFree(ports: readonly { port: number; host: string }[]): Promise<void> {
+  for (const { port, host } of ports) {
+    if (port === 0) continue;
+    const probe = net.createServer();
+    await listen(probe, { port, host, backlog: 1 });
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+  }
 }

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import os from 'node:os';
 import path from 'node:path';
 import { AccountHomeDocument, CheckoutDocument } from '../../client/generated/graphql';
@@ -59,17 +61,38 @@ describe('npm start lifecycle on the embedded FerretDB', () => {
     }
   });
 
-  test('Ctrl-C in a terminal (SIGINT to the whole process group) is logged and restarts nothing', async () => {
-    const stack = await startStack(
-      { MONGODB_URI: serverUri(), DATABASE_NAME: uniqueDatabaseName('group') },
-      { ownProcessGroup: true },
-    );
-    const children = descendantPids(stack.process.pid!);
-    // Every child gets the signal too, and exits on it at once: no crash for the launcher to restart.
-    expect(await stack.stopGroup('SIGINT')).toBe(0);
-    expect(stack.output()).toContain('SIGINT: stopping everything');
-    expect(stack.output()).not.toMatch(/unexpectedly|restarting/);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(children.filter(isAlive)).toEqual([]);
-  });
+  // SIGINT: Ctrl-C in a terminal; SIGTERM: a shell's or a supervisor's kill of the group.
+  test.each(['SIGINT', 'SIGTERM'] as const)(
+    '%s to the whole process group is logged and restarts nothing',
+    async (signal) => {
+      const stack = await startStack(
+        { MONGODB_URI: serverUri(), DATABASE_NAME: uniqueDatabaseName('group') },
+        { ownProcessGroup: true },
+      );
+      const children = descendantPids(stack.process.pid!);
+      // A subscriber is told to come back (the gateway gets the signal twice: from the terminal and
+      // from the launcher; the second must not cut its shutdown short).
+      const client = createClient({
+        url: stack.url.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${tokenFor('u_alice')}` },
+        retryAttempts: 0,
+      });
+      const ended = new Promise<unknown>((resolve) => {
+        client.subscribe(
+          { query: 'subscription { billUpdated { cursor } }' },
+          { next: resolve, error: resolve, complete: () => resolve('complete') },
+        );
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500)); // subscribed
+      // Every child gets the signal too, and exits on it at once: no crash for the launcher to restart.
+      expect(await stack.stopGroup(signal)).toBe(0);
+      expect(JSON.stringify(await ended)).toContain('SERVICE_UNAVAILABLE');
+      await client.dispose();
+      expect(stack.output()).toContain(`${signal}: stopping everything`);
+      expect(stack.output()).not.toMatch(/unexpectedly|restarting/);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(children.filter(isAlive)).toEqual([]);
+    },
+  );
 });

@@ -3,6 +3,7 @@ import { getIntrospectionQuery } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { fragmentFanOut } from '../support/hostile-documents';
+import { metricValue, scrape } from '../support/metrics-text';
 import { type Stack, startStack, tokenFor } from '../support/stack';
 import { serverUri, uniqueDatabaseName } from '../support/test-database';
 
@@ -149,10 +150,19 @@ describe('operation limits at the gateway', () => {
     // 85 one-shot operations within a minute (carol's 5 above count too): one of at most two
     // windows gets over the 40 allowed.
     const again = socket(tokenFor('u_carol'));
+    const metricsUrl = new URL('/metrics', stack.url).href;
+    const refusedBefore = metricValue(await scrape(metricsUrl), 'creditgraph_rejections_total', {
+      reason: 'RATE_LIMITED',
+    });
     try {
       const codes: string[] = [];
       for (let i = 0; i < 85; i += 1) codes.push((await outcome(again, '{ __typename }', 5_000)).code);
       expect(new Set(codes)).toEqual(new Set(['data', 'RATE_LIMITED']));
+      // Each operation over the socket is counted (and logged) like an HTTP request.
+      expect(
+        metricValue(await scrape(metricsUrl), 'creditgraph_rejections_total', { reason: 'RATE_LIMITED' }),
+      ).toBe(refusedBefore + codes.filter((code) => code === 'RATE_LIMITED').length);
+      expect(stack.output()).toMatch(/"path":"\/graphql \(graphql-ws\)".*"code":"RATE_LIMITED"/);
     } finally {
       await again.dispose();
     }

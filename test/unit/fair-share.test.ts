@@ -119,6 +119,19 @@ describe('fair share of the gateway per caller', () => {
       expect(await settled(next)).toBe(true);
     });
 
+    test('acquireWithin gives up a wait longer than its limit and leaves the queue', async () => {
+      const share = new FairShare(1, 10, { share: 0.5, burstMs: 0 }, now);
+      const first = await share.acquireWithin('viewer:bob', 50);
+      await advance(100);
+      (first as Release)(); // owes 100 - 50 = 50: paid back in 100 ms, past the 50 ms limit
+      const waiting = share.acquireWithin('viewer:bob', 50);
+      await advance(50);
+      expect(await waiting).toBe('waited too long');
+      // Nobody is left waiting: once paid back, the next starts at once.
+      await advance(50);
+      expect(typeof (await share.acquireWithin('viewer:bob', 50))).toBe('function');
+    });
+
     test('a caller that has paid back its time is forgotten', async () => {
       const share = new FairShare(1, 10, { share: 0.5, burstMs: 100 }, now);
       const release = await share.acquire('ip:10.0.0.1')!;
