@@ -65,8 +65,9 @@ async function main(): Promise<void> {
   }
 
   try {
-    const gatewayHost = process.env.HOST ?? '127.0.0.1';
-    const subgraphHost = process.env.SUBGRAPH_HOST ?? '127.0.0.1';
+    // As the gateway and the subgraphs read them (an empty value is the default).
+    const gatewayHost = process.env.HOST || '127.0.0.1';
+    const subgraphHost = process.env.SUBGRAPH_HOST || '127.0.0.1';
     await ensurePortsFree([
       ...Array.from({ length: config.gatewayProcesses }, (_, index) => ({
         port: gatewayPortOf(config.gatewayPort, index),

@@ -85,6 +85,9 @@ export class FairShare {
     signal?: AbortSignal,
     inFlight = this.inFlight,
   ): Promise<Release | 'queue full' | 'waited too long'> {
+    // Most requests start at once: no signal or timer for them.
+    const caller = this.callerOf(key, inFlight);
+    if (caller.waiting.length === 0 && this.mayStart(caller)) return this.start(key, caller);
     const waitLimit = new AbortController();
     const slot = this.acquire(
       key,

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { GatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { type ExecutionArgs, GraphQLError } from 'graphql';
+import { type ExecutionArgs, getOperationAST, GraphQLError } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { isAsyncIterable } from '@graphql-tools/utils';
 import { useServer } from 'graphql-ws/use/ws';
@@ -9,13 +9,19 @@ import { InvalidTokenError, type Viewer, viewerFromAuthorization } from '../auth
 import { codedGraphQLError } from '../errors';
 import { recordAnswered } from '../observability/request-record';
 import type { RelayRoute, SubscriptionRelay } from './subscription-relay';
-import { documentToRun, type TrustedDocuments } from './trusted-documents';
+import { documentToRun, type TrustedDocuments, trustedDocumentRefusals } from './trusted-documents';
+import { codeErrors } from './use-error-codes';
 import type { AppMode, GatewayLimits } from '../config';
 import { rateLimitRetryAfterSeconds, type RequestCounter } from './request-counter';
 import { type FairShare, fairShareKey } from './fair-share';
 
-/** Refusals by the limits: counted as 429s, as over HTTP. */
-const wsLimitCodes = new Set(['RATE_LIMITED', 'CONCURRENCY_LIMITED']);
+/** The HTTP status of a refusal over a socket, for its metrics and log line (else 400). */
+const refusalStatus: Record<string, number> = {
+  RATE_LIMITED: 429,
+  CONCURRENCY_LIMITED: 429,
+  UNAUTHENTICATED: 401,
+  [trustedDocumentRefusals.ownDocument.code]: trustedDocumentRefusals.ownDocument.status,
+};
 
 type ConnectionParams = Record<string, unknown> & {
   authorization?: unknown;
@@ -104,21 +110,25 @@ export function serveGraphqlWs(
    */
   const recordOperation = (
     startedAtMs: number,
-    payload: { operationName?: string | null },
+    operation: string | undefined,
     errors: readonly { extensions?: Record<string, unknown> }[],
+    refused: boolean,
   ) => {
     const codes = errors
       .map((error) => error.extensions?.code)
       .filter((code): code is string => typeof code === 'string');
-    const refusedCode = codes.find((code) => code !== 'GATEWAY_TIMEOUT');
-    const status =
-      codes[0] === 'GATEWAY_TIMEOUT' ? 504 : !refusedCode ? 200 : wsLimitCodes.has(refusedCode) ? 429 : 400;
+    // The status the same answer would have over HTTP: a refusal's by its code; an operation that
+    // ran answers 200 unless an error carries its own (a deadline's 504).
+    const ownStatus = errors
+      .map((error) => (error.extensions?.http as { status?: unknown } | undefined)?.status)
+      .find((status): status is number => typeof status === 'number');
+    const status = refused ? (refusalStatus[codes[0] ?? ''] ?? 400) : (ownStatus ?? 200);
     recordAnswered(
       {
         requestId: randomUUID(),
         startedAtMs,
         path: `${options.path} (graphql-ws)`,
-        ...(payload.operationName ? { operation: payload.operationName } : {}),
+        ...(operation ? { operation } : {}),
         ...(codes.length > 0 ? { codes } : {}),
       },
       { method: 'WS', status, counted: true },
@@ -126,12 +136,12 @@ export function serveGraphqlWs(
   };
   const serverCleanup = useServer<ConnectionParams>(
     {
-      // An HTTP status means nothing on a socket: errors carry their code only, as every other here.
+      // As over HTTP, clients get codes, never internals; and an HTTP status means nothing here.
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors
           ? {
               ...result,
-              errors: result.errors.map((error) => {
+              errors: codeErrors(result).errors!.map((error) => {
                 const { http: _status, ...extensions } = error.extensions ?? {};
                 return { ...error.toJSON(), extensions };
               }),
@@ -235,6 +245,15 @@ export function serveGraphqlWs(
             return errors.map((error: GraphQLError) =>
               codedGraphQLError(error.message, 'GRAPHQL_VALIDATION_FAILED'),
             );
+          // graphql-ws would answer "Unable to identify operation" without a code (and never say
+          // it ran): refuse it here, coded.
+          if (!getOperationAST(document, payload.operationName))
+            return [
+              codedGraphQLError(
+                "operationName must name one of the document's operations",
+                'OPERATION_RESOLUTION_FAILURE',
+              ),
+            ];
           const route = options.relay.routeOf(document, payload.operationName);
           if (route) {
             const relayed: Relayed = { route, authorization };
@@ -266,17 +285,24 @@ export function serveGraphqlWs(
           } as ExecutionArgs;
         })();
         // A refusal is this operation's whole answer; an accepted one is recorded by onOperation.
-        if (Array.isArray(answer)) recordOperation(startedAtMs, payload, answer);
+        if (Array.isArray(answer))
+          recordOperation(startedAtMs, payload.operationName ?? undefined, answer, true);
         else startedAt(ctx).set(id, startedAtMs);
         return answer;
       },
-      onOperation: async (ctx, id, payload, _args, result) => {
+      onOperation: async (ctx, id, _payload, args, result) => {
         // A subscription is recorded once it starts; a query or mutation with its result.
         const started = startedAt(ctx);
         const startedAtMs = started.get(id) ?? performance.now();
         started.delete(id);
         const settled = await result;
-        recordOperation(startedAtMs, payload, isAsyncIterable(settled) ? [] : (settled.errors ?? []));
+        const operation = getOperationAST(args.document, args.operationName)?.name?.value;
+        recordOperation(
+          startedAtMs,
+          operation,
+          isAsyncIterable(settled) ? [] : (settled.errors ?? []),
+          false,
+        );
       },
     },
     wsServer,

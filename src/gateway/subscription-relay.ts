@@ -69,6 +69,8 @@ export class SubscriptionRelay {
   private readonly routes = new WeakMap<DocumentNode, Map<string, RelayRoute | null>>();
   /** How to end each running subscription (on shutdown). */
   private readonly running = new Set<(last: ExecutionResult) => void>();
+  /** Set by `dispose`: what every subscription from then on ends with. */
+  private closing: ExecutionResult | undefined;
 
   constructor(
     supergraphSdl: string,
@@ -108,42 +110,46 @@ export class SubscriptionRelay {
       this.running.delete(end);
       settle();
     };
-    this.running.add(end);
-    const unsubscribe = this.clientFor(subgraph).subscribe(
-      {
-        query: route.query,
-        variables: request.variables,
-        operationName: route.operationName,
-        extensions: request.authorization ? { authorization: request.authorization } : undefined,
-      },
-      {
-        next: (result) => {
-          if (ended) return;
-          if (queued.length >= maxQueuedResults) {
-            unsubscribe();
-            return end(
-              failure(
-                'Updates came faster than they were read: resume with your last cursor',
-                'SUBSCRIPTION_LAGGING',
+    // Once disposing, a new subscription ends at once (no new upstream socket the shutdown misses).
+    if (this.closing) end(this.closing);
+    else this.running.add(end);
+    const unsubscribe = ended
+      ? () => {}
+      : this.clientFor(subgraph).subscribe(
+          {
+            query: route.query,
+            variables: request.variables,
+            operationName: route.operationName,
+            extensions: request.authorization ? { authorization: request.authorization } : undefined,
+          },
+          {
+            next: (result) => {
+              if (ended) return;
+              if (queued.length >= maxQueuedResults) {
+                unsubscribe();
+                return end(
+                  failure(
+                    'Updates came faster than they were read: resume with your last cursor',
+                    'SUBSCRIPTION_LAGGING',
+                  ),
+                );
+              }
+              queued.push(revived(result));
+              settle();
+            },
+            // An error message of the subgraph (a refused operation), or its socket gone.
+            error: (error) =>
+              end(
+                Array.isArray(error)
+                  ? revived({ errors: error as GraphQLFormattedError[] })
+                  : failure(
+                      `The ${subgraph} subgraph went away: resubscribe with your last cursor`,
+                      'SERVICE_UNAVAILABLE',
+                    ),
               ),
-            );
-          }
-          queued.push(revived(result));
-          settle();
-        },
-        // An error message of the subgraph (a refused operation), or its socket gone.
-        error: (error) =>
-          end(
-            Array.isArray(error)
-              ? revived({ errors: error as GraphQLFormattedError[] })
-              : failure(
-                  `The ${subgraph} subgraph went away: resubscribe with your last cursor`,
-                  'SERVICE_UNAVAILABLE',
-                ),
-          ),
-        complete: () => end(),
-      },
-    );
+            complete: () => end(),
+          },
+        );
     const iterator: AsyncIterableIterator<ExecutionResult> = {
       async next() {
         while (queued.length === 0 && !ended) await new Promise<void>((resolve) => (wake = resolve));
@@ -169,6 +175,7 @@ export class SubscriptionRelay {
       'The gateway is shutting down: resubscribe with your last cursor',
       'SERVICE_UNAVAILABLE',
     );
+    this.closing = closing;
     for (const end of [...this.running]) end(closing);
     await Promise.all([...this.clients.values()].map((client) => client.dispose()));
     this.clients.clear();

@@ -59,7 +59,8 @@ export function useErrorCodes(options: { graphqlEndpoint: string }): GatewayPlug
   };
 }
 
-function codeErrors<T extends ExecutionResult>(result: T): T {
+/** A result's errors as clients get them, over HTTP and graphql-ws alike (see `codeError`). */
+export function codeErrors<T extends ExecutionResult>(result: T): T {
   if (!result.errors?.length) return result;
   return { ...result, errors: result.errors.map(codeError) };
 }

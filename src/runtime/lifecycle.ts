@@ -15,6 +15,11 @@ export function onShutdown(stop: () => Promise<void>): void {
   const shutdown = (reason: string) => {
     if (stopping) return;
     stopping = true;
+    // A stop that hangs must not leave the process holding its port once the launcher is gone.
+    setTimeout(() => {
+      log().error('shutdown took over 9 s; exiting anyway', { reason });
+      process.exit(1);
+    }, 9_000).unref();
     stop().then(
       () => process.exit(0),
       (error: unknown) => {
