@@ -224,18 +224,87 @@ export class FairShare {
   }
 }
 
+/** Why a request gets no turn: the same code, words and wait over HTTP and graphql-ws. */
+export interface TurnRefusal {
+  code: 'RATE_LIMITED' | 'CONCURRENCY_LIMITED';
+  message: string;
+  retryAfterSeconds: number;
+}
+
+type ShareLimits = Pick<
+  GatewayLimits,
+  'inFlightPerCaller' | 'inFlightPerPartner' | 'queuedPerCaller' | 'responseDeadlineMs'
+>;
+
+/** Who a request is for its share: its token's viewer, else its client address. */
+export interface ShareCaller {
+  viewer: { userId: string; partnerId?: string | undefined } | undefined;
+  address: string | undefined;
+}
+
+/**
+ * The gateway process's fair share under its settings (README "Limits"), one for HTTP and
+ * graphql-ws alike: whose share a request takes, how many it may run, and how long it may wait
+ * (no longer than a response may take, `responseDeadlineMs`).
+ */
+export class GatewayShare {
+  constructor(
+    private readonly share: FairShare,
+    private readonly limits: ShareLimits,
+  ) {}
+
+  /** Refused at once: what the caller owes would take longer than the deadline to pay back. */
+  overShare(caller: ShareCaller): TurnRefusal | undefined {
+    const waitMs = this.share.timeWaitMs(keyOf(caller));
+    if (waitMs <= this.limits.responseDeadlineMs) return undefined;
+    const retryAfterSeconds = Math.ceil(waitMs / 1000);
+    return {
+      code: 'RATE_LIMITED',
+      message: `Your requests took more than your share of the gateway's time: retry in ${retryAfterSeconds} s`,
+      retryAfterSeconds,
+    };
+  }
+
+  /** A turn for one request: a slot, or why none. Rejects when the client goes away (`signal`). */
+  async take(caller: ShareCaller, signal?: AbortSignal): Promise<Release | TurnRefusal> {
+    const refused = this.overShare(caller);
+    if (refused) return refused;
+    const key = keyOf(caller);
+    const inFlight =
+      caller.viewer?.partnerId !== undefined ? this.limits.inFlightPerPartner : this.limits.inFlightPerCaller;
+    const slot = await this.share.acquireWithin(key, this.limits.responseDeadlineMs, signal, inFlight);
+    if (slot === 'queue full')
+      return {
+        code: 'CONCURRENCY_LIMITED',
+        message: `Too many requests at once: ${this.limits.queuedPerCaller} are already waiting`,
+        retryAfterSeconds: 1,
+      };
+    if (slot === 'waited too long') {
+      // The requests queued ahead of it ran and added their time: it would wait on.
+      const retryAfterSeconds = Math.max(1, Math.ceil(this.share.timeWaitMs(key) / 1000));
+      return {
+        code: 'RATE_LIMITED',
+        message: `Waited ${this.limits.responseDeadlineMs} ms for your share of the gateway's time: retry in ${retryAfterSeconds} s`,
+        retryAfterSeconds,
+      };
+    }
+    return slot;
+  }
+}
+
 /** The gateway process's one fair share, for HTTP and graphql-ws alike, from its settings. */
-export function gatewayFairShare(limits: GatewayLimits): FairShare {
-  return new FairShare(
+export function gatewayShare(limits: GatewayLimits): GatewayShare {
+  const share = new FairShare(
     limits.inFlightPerCaller,
     limits.queuedPerCaller,
     limits.callerTimePercent > 0
       ? { share: limits.callerTimePercent / 100, burstMs: limits.callerTimeBurstMs }
       : undefined,
   );
+  return new GatewayShare(share, limits);
 }
 
 /** Whose share a request takes: its token's subject, or without one its client address. */
-export function fairShareKey(viewer: { userId: string } | undefined, address: string | undefined): string {
+function keyOf({ viewer, address }: ShareCaller): string {
   return viewer ? `viewer:${viewer.userId}` : `ip:${address ?? 'unknown'}`;
 }

@@ -5,7 +5,7 @@ import { log } from '../observability/log';
 import type { MetricsAccess } from '../observability/metrics-access';
 import { JsonLogWriter } from './json-log-writer';
 import { useMetrics } from './use-metrics';
-import type { FairShare } from './fair-share';
+import type { GatewayShare } from './fair-share';
 import { useFairShare } from './use-fair-share';
 import { useResponseDeadline } from './use-response-deadline';
 import { useRequestId } from './use-request-id';
@@ -62,7 +62,7 @@ export interface GatewayOptions {
   /** Record spans (an OTLP endpoint is configured): the runtime's OpenTelemetry plugin. */
   tracing: boolean;
   /** The process's fair share, which graphql-ws operations take too. */
-  fairShare: FairShare;
+  fairShare: GatewayShare;
   /** Continue a client's W3C `traceparent` (its trace id and sampled flag) instead of a new trace. */
   trustClientTraceContext: boolean;
 }
@@ -155,15 +155,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       }),
       useAuth({ authSecret: options.authSecret }),
       // After the rate limits, CSRF and the token check: a refused request takes no slot.
-      useFairShare({
-        share: options.fairShare,
-        inFlight: options.limits.inFlightPerCaller,
-        partnerInFlight: options.limits.inFlightPerPartner,
-        queued: options.limits.queuedPerCaller,
-        // A wait for time longer than the deadline for running is refused instead.
-        maxWaitMs: options.limits.responseDeadlineMs,
-        authSecret: options.authSecret,
-      }),
+      useFairShare({ share: options.fairShare, authSecret: options.authSecret }),
       // Its clock starts when execution does: after the fair-share wait, parsing and validation.
       useResponseDeadline(options.limits.responseDeadlineMs),
       useOperationLimits(options.limits),

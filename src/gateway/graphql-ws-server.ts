@@ -3,7 +3,8 @@ import type { GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { type ExecutionArgs, getOperationAST, GraphQLError } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { isAsyncIterable } from '@graphql-tools/utils';
-import { useServer } from 'graphql-ws/use/ws';
+import type { Context, SubscribePayload } from 'graphql-ws';
+import { type Extra, useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { InvalidTokenError, type Viewer, viewerFromAuthorization } from '../auth/token';
 import { codedGraphQLError } from '../errors';
@@ -13,7 +14,7 @@ import { documentToRun, type TrustedDocuments, trustedDocumentRefusals } from '.
 import { codeErrors } from './use-error-codes';
 import type { AppMode, GatewayLimits } from '../config';
 import { rateLimitRetryAfterSeconds, type RequestCounter } from './request-counter';
-import { type FairShare, fairShareKey } from './fair-share';
+import type { GatewayShare, ShareCaller } from './fair-share';
 
 /** The HTTP status of a refusal over a socket, for its metrics and log line (else 400). */
 const refusalStatus: Record<string, number> = {
@@ -30,12 +31,14 @@ type ConnectionParams = Record<string, unknown> & {
 type Runners = {
   execute: (args: ExecutionArgs) => unknown;
   subscribe: (args: ExecutionArgs) => unknown;
-  /** Whose fair share an execution takes, and how many may run at once. */
-  caller: { key: string; inFlight: number };
+  /** Whose fair share an execution takes. */
+  caller: ShareCaller;
+  /** When its subscribe message came, for its log line and metrics. */
+  startedAtMs: number;
 };
 
 /** A subscription one subgraph answers alone: relayed, holding nothing of the runtime's. */
-type Relayed = { route: RelayRoute; authorization: string | undefined };
+type Relayed = { route: RelayRoute; authorization: string | undefined; startedAtMs: number };
 
 /**
  * GraphQL over WebSocket (graphql-transport-ws, the graphql-ws library) on the gateway's endpoint,
@@ -57,15 +60,10 @@ export function serveGraphqlWs(
     /** Subscribe messages count against the same per-minute limits as HTTP requests. */
     counter: RequestCounter;
     /** The process's fair share: a query or mutation over a socket takes a slot like one over HTTP. */
-    fairShare: FairShare;
+    fairShare: GatewayShare;
     limits: Pick<
       GatewayLimits,
-      | 'viewerRequestsPerMinute'
-      | 'addressRequestsPerMinute'
-      | 'maxSubscriptionsPerSocket'
-      | 'inFlightPerCaller'
-      | 'inFlightPerPartner'
-      | 'responseDeadlineMs'
+      'viewerRequestsPerMinute' | 'addressRequestsPerMinute' | 'maxSubscriptionsPerSocket'
     >;
   },
 ): { close(): Promise<void> } {
@@ -82,14 +80,11 @@ export function serveGraphqlWs(
   const refusal = async (operations: number, viewer: Viewer | undefined, address: string | undefined) => {
     const { limits } = options;
     const caller = { viewer, address };
-    if ((await rateLimitRetryAfterSeconds(options.counter, limits, caller, Date.now())) !== undefined)
-      return codedGraphQLError('Too many requests: retry within a minute', 'RATE_LIMITED');
-    const waitMs = options.fairShare.timeWaitMs(fairShareKey(viewer, address));
-    if (waitMs > limits.responseDeadlineMs)
-      return codedGraphQLError(
-        `Your requests took more than your share of the gateway's time: retry in ${Math.ceil(waitMs / 1000)} s`,
-        'RATE_LIMITED',
-      );
+    const retryAfterSeconds = await rateLimitRetryAfterSeconds(options.counter, limits, caller, Date.now());
+    if (retryAfterSeconds !== undefined)
+      return codedGraphQLError(`Too many requests: retry in ${retryAfterSeconds} s`, 'RATE_LIMITED');
+    const overShare = options.fairShare.overShare(caller);
+    if (overShare) return codedGraphQLError(overShare.message, overShare.code);
     if (operations > limits.maxSubscriptionsPerSocket)
       return codedGraphQLError(
         `Too many operations on this socket: ${limits.maxSubscriptionsPerSocket} at most; complete one first`,
@@ -97,16 +92,9 @@ export function serveGraphqlWs(
       );
     return undefined;
   };
-  // When each accepted operation of a socket started, until it is recorded.
-  const starts = new WeakMap<object, Map<string, number>>();
-  const startedAt = (ctx: object) => {
-    let byId = starts.get(ctx);
-    if (!byId) starts.set(ctx, (byId = new Map()));
-    return byId;
-  };
   /**
    * One operation over a socket, as an HTTP request is recorded: its log line and metrics, under an
-   * id of its own. Refusals count as rejections (429 for the limits, 400 for the rest).
+   * id of its own, with the status the same answer has over HTTP.
    */
   const recordOperation = (
     startedAtMs: number,
@@ -133,6 +121,92 @@ export function serveGraphqlWs(
       },
       { method: 'WS', status, counted: true },
     );
+  };
+  /**
+   * What one subscribe message runs, or why not: the limits, the token's expiry, the document
+   * (trusted documents as over HTTP), parsing and validation, then the relay or the runtime.
+   */
+  const operationArgs = async (
+    ctx: Context<ConnectionParams, Extra>,
+    payload: SubscribePayload,
+    startedAtMs: number,
+  ): Promise<ExecutionArgs | readonly GraphQLError[]> => {
+    // Limits first: a refused message costs no parse and holds nothing.
+    const refused = await refusal(
+      Object.keys(ctx.subscriptions).length,
+      viewers.get(ctx),
+      ctx.extra.request.socket.remoteAddress,
+    );
+    if (refused) return [refused];
+    // The runtime loads the supergraph on first use: a socket may come before any HTTP request.
+    await gateway.getSchema();
+    const authorization = authorizationOf(ctx.connectionParams);
+    const request = new Request(`http://localhost${options.path}`, {
+      method: 'POST',
+      headers: authorization ? { authorization } : {},
+    });
+    const { schema, execute, subscribe, contextFactory, parse, validate } = gateway.getEnveloped({
+      ...ctx,
+      request,
+      params: payload,
+    });
+    // Trusted documents as over HTTP: by id, and in production a first-party caller's only kind.
+    const viewer = viewers.get(ctx);
+    // The socket's token expired since it connected: this subscription is refused, the others go on.
+    if (viewer?.expiresAtMs !== undefined && viewer.expiresAtMs <= Date.now())
+      return [codedGraphQLError('Invalid token: jwt expired', 'UNAUTHENTICATED')];
+    const toRun = documentToRun(options.trustedDocuments, options.mode, viewer, payload);
+    if ('code' in toRun) return [codedGraphQLError(toRun.message, toRun.code)];
+    // A bad document refuses this operation with a code; it must not close the socket's others.
+    let document;
+    try {
+      document = parse(toRun.query);
+    } catch (error) {
+      // The operation limits refuse here too, with their own codes (without Yoga's HTTP status).
+      if (error instanceof GraphQLError && typeof error.extensions.code === 'string') {
+        const { code, http: _status, ...details } = error.extensions;
+        return [codedGraphQLError(error.message, code, details)];
+      }
+      return [codedGraphQLError((error as Error).message, 'GRAPHQL_PARSE_FAILED')];
+    }
+    const errors = validate(schema, document);
+    if (errors.length > 0)
+      return errors.map((error: GraphQLError) =>
+        codedGraphQLError(error.message, 'GRAPHQL_VALIDATION_FAILED'),
+      );
+    // graphql-ws would answer "Unable to identify operation" without a code (and never say
+    // it ran): refuse it here, coded.
+    if (!getOperationAST(document, payload.operationName))
+      return [
+        codedGraphQLError(
+          "operationName must name one of the document's operations",
+          'OPERATION_RESOLUTION_FAILURE',
+        ),
+      ];
+    const route = options.relay.routeOf(document, payload.operationName);
+    if (route) {
+      const relayed: Relayed = { route, authorization, startedAtMs };
+      return {
+        schema,
+        document,
+        operationName: payload.operationName,
+        variableValues: payload.variables,
+        rootValue: relayed,
+      } as ExecutionArgs;
+    }
+    return {
+      schema,
+      document,
+      operationName: payload.operationName,
+      variableValues: payload.variables,
+      contextValue: await contextFactory(),
+      rootValue: {
+        execute,
+        subscribe,
+        caller: { viewer, address: ctx.extra.request.socket.remoteAddress },
+        startedAtMs,
+      } satisfies Runners,
+    } as ExecutionArgs;
   };
   const serverCleanup = useServer<ConnectionParams>(
     {
@@ -162,28 +236,10 @@ export function serveGraphqlWs(
       // A query or mutation takes a slot of the caller's fair share while it runs, as over HTTP.
       execute: async (args) => {
         const root = args.rootValue as Runners;
-        const slot = await options.fairShare.acquireWithin(
-          root.caller.key,
-          options.limits.responseDeadlineMs,
-          undefined,
-          root.caller.inFlight,
-        );
-        if (slot === 'queue full')
-          return {
-            errors: [
-              codedGraphQLError('Too many requests at once: wait for one to finish', 'CONCURRENCY_LIMITED'),
-            ],
-          } as never;
-        if (slot === 'waited too long')
-          return {
-            errors: [
-              codedGraphQLError(
-                `Waited ${options.limits.responseDeadlineMs} ms for your share of the gateway's time: retry later`,
-                'RATE_LIMITED',
-              ),
-            ],
-          } as never;
-        const release = slot;
+        const turn = await options.fairShare.take(root.caller);
+        if (typeof turn !== 'function')
+          return { errors: [codedGraphQLError(turn.message, turn.code)] } as never;
+        const release = turn;
         try {
           return (await root.execute(args)) as never;
         } finally {
@@ -199,102 +255,17 @@ export function serveGraphqlWs(
           }) as never;
         return root.subscribe(args) as never;
       },
-      onSubscribe: async (ctx, id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
         const startedAtMs = performance.now();
-        const answer = await (async () => {
-          // Limits first: a refused message costs no parse and holds nothing.
-          const refused = await refusal(
-            Object.keys(ctx.subscriptions).length,
-            viewers.get(ctx),
-            ctx.extra.request.socket.remoteAddress,
-          );
-          if (refused) return [refused];
-          // The runtime loads the supergraph on first use: a socket may come before any HTTP request.
-          await gateway.getSchema();
-          const authorization = authorizationOf(ctx.connectionParams);
-          const request = new Request(`http://localhost${options.path}`, {
-            method: 'POST',
-            headers: authorization ? { authorization } : {},
-          });
-          const { schema, execute, subscribe, contextFactory, parse, validate } = gateway.getEnveloped({
-            ...ctx,
-            request,
-            params: payload,
-          });
-          // Trusted documents as over HTTP: by id, and in production a first-party caller's only kind.
-          const viewer = viewers.get(ctx);
-          // The socket's token expired since it connected: this subscription is refused, the others go on.
-          if (viewer?.expiresAtMs !== undefined && viewer.expiresAtMs <= Date.now())
-            return [codedGraphQLError('Invalid token: jwt expired', 'UNAUTHENTICATED')];
-          const toRun = documentToRun(options.trustedDocuments, options.mode, viewer, payload);
-          if ('code' in toRun) return [codedGraphQLError(toRun.message, toRun.code)];
-          // A bad document refuses this operation with a code; it must not close the socket's others.
-          let document;
-          try {
-            document = parse(toRun.query);
-          } catch (error) {
-            // The operation limits refuse here too, with their own codes (without Yoga's HTTP status).
-            if (error instanceof GraphQLError && typeof error.extensions.code === 'string') {
-              const { code, http: _status, ...details } = error.extensions;
-              return [codedGraphQLError(error.message, code, details)];
-            }
-            return [codedGraphQLError((error as Error).message, 'GRAPHQL_PARSE_FAILED')];
-          }
-          const errors = validate(schema, document);
-          if (errors.length > 0)
-            return errors.map((error: GraphQLError) =>
-              codedGraphQLError(error.message, 'GRAPHQL_VALIDATION_FAILED'),
-            );
-          // graphql-ws would answer "Unable to identify operation" without a code (and never say
-          // it ran): refuse it here, coded.
-          if (!getOperationAST(document, payload.operationName))
-            return [
-              codedGraphQLError(
-                "operationName must name one of the document's operations",
-                'OPERATION_RESOLUTION_FAILURE',
-              ),
-            ];
-          const route = options.relay.routeOf(document, payload.operationName);
-          if (route) {
-            const relayed: Relayed = { route, authorization };
-            return {
-              schema,
-              document,
-              operationName: payload.operationName,
-              variableValues: payload.variables,
-              rootValue: relayed,
-            } as ExecutionArgs;
-          }
-          return {
-            schema,
-            document,
-            operationName: payload.operationName,
-            variableValues: payload.variables,
-            contextValue: await contextFactory(),
-            rootValue: {
-              execute,
-              subscribe,
-              caller: {
-                key: fairShareKey(viewer, ctx.extra.request.socket.remoteAddress),
-                inFlight:
-                  viewer?.partnerId !== undefined
-                    ? options.limits.inFlightPerPartner
-                    : options.limits.inFlightPerCaller,
-              },
-            } satisfies Runners,
-          } as ExecutionArgs;
-        })();
+        const answer = await operationArgs(ctx, payload, startedAtMs);
         // A refusal is this operation's whole answer; an accepted one is recorded by onOperation.
         if (Array.isArray(answer))
           recordOperation(startedAtMs, payload.operationName ?? undefined, answer, true);
-        else startedAt(ctx).set(id, startedAtMs);
         return answer;
       },
-      onOperation: async (ctx, id, _payload, args, result) => {
+      onOperation: async (_ctx, _id, _payload, args, result) => {
         // A subscription is recorded once it starts; a query or mutation with its result.
-        const started = startedAt(ctx);
-        const startedAtMs = started.get(id) ?? performance.now();
-        started.delete(id);
+        const { startedAtMs } = args.rootValue as Runners | Relayed;
         const settled = await result;
         const operation = getOperationAST(args.document, args.operationName)?.name?.value;
         recordOperation(

@@ -10,7 +10,7 @@ import { createGateway, graphqlEndpoint } from './gateway';
 import { SubscriptionRelay } from './subscription-relay';
 import { TrustedDocuments } from './trusted-documents';
 import { MemoryRequestCounter, RedisRequestCounter } from './request-counter';
-import { gatewayFairShare } from './fair-share';
+import { gatewayShare } from './fair-share';
 import { log, useProcessLog } from '../observability/log';
 import { startMetrics } from '../observability/metrics';
 import { withRequestScope } from '../observability/request-scope';
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     credential,
   );
   // One per process, for HTTP and graphql-ws alike.
-  const fairShare = gatewayFairShare(config.limits);
+  const fairShare = gatewayShare(config.limits);
   const requestCounter = config.redisUrl
     ? new RedisRequestCounter(config.redisUrl)
     : new MemoryRequestCounter();

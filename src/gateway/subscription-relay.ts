@@ -94,6 +94,11 @@ export class SubscriptionRelay {
   }
 
   subscribe(route: RelayRoute, request: RelayedSubscription): AsyncIterableIterator<ExecutionResult> {
+    // Once disposing, a new subscription ends at once (no new upstream socket the shutdown misses).
+    if (this.closing)
+      return (async function* (last: ExecutionResult) {
+        yield last;
+      })(this.closing);
     const { subgraph } = route;
     const queued: ExecutionResult[] = [];
     let ended = false;
@@ -110,46 +115,42 @@ export class SubscriptionRelay {
       this.running.delete(end);
       settle();
     };
-    // Once disposing, a new subscription ends at once (no new upstream socket the shutdown misses).
-    if (this.closing) end(this.closing);
-    else this.running.add(end);
-    const unsubscribe = ended
-      ? () => {}
-      : this.clientFor(subgraph).subscribe(
-          {
-            query: route.query,
-            variables: request.variables,
-            operationName: route.operationName,
-            extensions: request.authorization ? { authorization: request.authorization } : undefined,
-          },
-          {
-            next: (result) => {
-              if (ended) return;
-              if (queued.length >= maxQueuedResults) {
-                unsubscribe();
-                return end(
-                  failure(
-                    'Updates came faster than they were read: resume with your last cursor',
-                    'SUBSCRIPTION_LAGGING',
-                  ),
-                );
-              }
-              queued.push(revived(result));
-              settle();
-            },
-            // An error message of the subgraph (a refused operation), or its socket gone.
-            error: (error) =>
-              end(
-                Array.isArray(error)
-                  ? revived({ errors: error as GraphQLFormattedError[] })
-                  : failure(
-                      `The ${subgraph} subgraph went away: resubscribe with your last cursor`,
-                      'SERVICE_UNAVAILABLE',
-                    ),
+    this.running.add(end);
+    const unsubscribe = this.clientFor(subgraph).subscribe(
+      {
+        query: route.query,
+        variables: request.variables,
+        operationName: route.operationName,
+        extensions: request.authorization ? { authorization: request.authorization } : undefined,
+      },
+      {
+        next: (result) => {
+          if (ended) return;
+          if (queued.length >= maxQueuedResults) {
+            unsubscribe();
+            return end(
+              failure(
+                'Updates came faster than they were read: resume with your last cursor',
+                'SUBSCRIPTION_LAGGING',
               ),
-            complete: () => end(),
-          },
-        );
+            );
+          }
+          queued.push(revived(result));
+          settle();
+        },
+        // An error message of the subgraph (a refused operation), or its socket gone.
+        error: (error) =>
+          end(
+            Array.isArray(error)
+              ? revived({ errors: error as GraphQLFormattedError[] })
+              : failure(
+                  `The ${subgraph} subgraph went away: resubscribe with your last cursor`,
+                  'SERVICE_UNAVAILABLE',
+                ),
+          ),
+        complete: () => end(),
+      },
+    );
     const iterator: AsyncIterableIterator<ExecutionResult> = {
       async next() {
         while (queued.length === 0 && !ended) await new Promise<void>((resolve) => (wake = resolve));
