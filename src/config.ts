@@ -11,6 +11,9 @@ export type SubgraphName = (typeof subgraphNames)[number];
 export interface AppConfig {
   mode: AppMode;
   gatewayPort: number;
+  /** Where the gateway and the subgraph processes listen (HOST, SUBGRAPH_HOST; empty = the default). */
+  gatewayHost: string;
+  subgraphHost: string;
   /** The subgraphs listen on consecutive ports from here, in `subgraphNames` order. */
   subgraphBasePort: number;
   dataDir: string;
@@ -124,6 +127,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     mode,
     gatewayPort,
+    gatewayHost: env.HOST || '127.0.0.1',
+    subgraphHost: env.SUBGRAPH_HOST || '127.0.0.1',
     subgraphBasePort: intFromEnv(env, 'SUBGRAPH_BASE_PORT', gatewayPort === 0 ? 0 : gatewayPort + 1),
     dataDir: path.resolve(env.DATA_DIR ?? path.join(projectRoot, '.data')),
     mongodbUri: env.MONGODB_URI || undefined,

@@ -65,17 +65,14 @@ async function main(): Promise<void> {
   }
 
   try {
-    // As the gateway and the subgraphs read them (an empty value is the default).
-    const gatewayHost = process.env.HOST || '127.0.0.1';
-    const subgraphHost = process.env.SUBGRAPH_HOST || '127.0.0.1';
     await ensurePortsFree([
       ...Array.from({ length: config.gatewayProcesses }, (_, index) => ({
         port: gatewayPortOf(config.gatewayPort, index),
-        host: gatewayHost,
+        host: config.gatewayHost,
       })),
       ...subgraphNames.map((_, index) => ({
-        port: config.subgraphBasePort === 0 ? 0 : config.subgraphBasePort + index,
-        host: subgraphHost,
+        port: subgraphPortOf(config.subgraphBasePort, index),
+        host: config.subgraphHost,
       })),
     ]);
     // The embedded engine restarts on the port it first had; a MONGODB_URI server is not ours to run.
@@ -105,7 +102,7 @@ async function main(): Promise<void> {
     await db.close();
 
     const subgraphs = subgraphNames.map((name, index) => {
-      let port = String(config.subgraphBasePort === 0 ? 0 : config.subgraphBasePort + index);
+      let port = String(subgraphPortOf(config.subgraphBasePort, index));
       const subgraph: Supervised<RunningChild> = new Supervised(
         `subgraph ${name}`,
         async () => {
@@ -223,6 +220,11 @@ async function main(): Promise<void> {
 /** Gateway process `index`'s port: PORT, then PORT + 6, PORT + 7... (0 stays any free port). */
 function gatewayPortOf(firstPort: number, index: number): number {
   return index === 0 || firstPort === 0 ? firstPort : firstPort + 5 + index;
+}
+
+/** Subgraph `index`'s port: SUBGRAPH_BASE_PORT and the next three (0 stays any free port). */
+function subgraphPortOf(basePort: number, index: number): number {
+  return basePort === 0 ? 0 : basePort + index;
 }
 
 void main();

@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   server.requestTimeout = config.limits.requestTimeoutMs;
   const { port } = await listen(server, {
     port: config.gatewayPort,
-    host: process.env.HOST || '127.0.0.1',
+    host: config.gatewayHost,
     backlog: 4096,
   });
   // Attached once listening, so a taken port is reported once (by `listen`).

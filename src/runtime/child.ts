@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import type { ReadyMessage } from './lifecycle';
+import { type ReadyMessage, shutdownGraceMs } from './lifecycle';
 
 export interface RunningChild {
   name: string;
@@ -46,7 +46,7 @@ export async function startChild(
   const stop = () =>
     (stopping ??= (async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), shutdownGraceMs);
       await exited;
       clearTimeout(timer);
     })());

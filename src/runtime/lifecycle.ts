@@ -1,5 +1,8 @@
 import { log } from '../observability/log';
 
+/** How long a child may take to stop once asked; past it the launcher kills it (SIGKILL). */
+export const shutdownGraceMs = 10_000;
+
 /** Ready message a child process sends to its parent over IPC once it serves requests. */
 export interface ReadyMessage {
   type: 'ready';
@@ -15,11 +18,12 @@ export function onShutdown(stop: () => Promise<void>): void {
   const shutdown = (reason: string) => {
     if (stopping) return;
     stopping = true;
-    // A stop that hangs must not leave the process holding its port once the launcher is gone.
+    // A stop that hangs must not leave the process holding its port once the launcher is gone:
+    // it ends itself a second before the launcher would kill it.
     setTimeout(() => {
-      log().error('shutdown took over 9 s; exiting anyway', { reason });
+      log().error(`shutdown took over ${shutdownGraceMs / 1000 - 1} s; exiting anyway`, { reason });
       process.exit(1);
-    }, 9_000).unref();
+    }, shutdownGraceMs - 1_000).unref();
     stop().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -5,7 +5,7 @@ export class PortInUseError extends Error {
   constructor(port: number, host: string) {
     super(
       `port ${port} on ${host} is in use: stop what holds it (another npm start?) ` +
-        'or choose other ports (PORT, SUBGRAPH_BASE_PORT)',
+        'or choose other ports (PORT, SUBGRAPH_BASE_PORT, LAUNCHER_METRICS_PORT)',
     );
     this.name = 'PortInUseError';
   }

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const closeNotices = await connectNoticeTransport(ledgerNotices, config.redisUrl);
   const serving = await serveSubgraph(subgraphs[name], {
     port: Number(process.env.SUBGRAPH_PORT ?? 0),
-    host: process.env.SUBGRAPH_HOST || undefined,
+    host: config.subgraphHost,
     repos: createRepositories(db),
     authSecret: config.authSecret,
     gatewaySecret: config.gatewaySecret,
