@@ -145,9 +145,8 @@ async function main(): Promise<void> {
           ),
         }
       : {};
-    const subgraphUrls = JSON.stringify(
-      subgraphChildren.map((child, n) => ({ name: subgraphNames[n], url: child.url })),
-    );
+    const subgraphList = subgraphChildren.map((child, n) => ({ name: subgraphNames[n]!, url: child.url }));
+    const subgraphUrls = JSON.stringify(subgraphList);
     // GATEWAY_PROCESSES > 1 starts more gateways over the same subgraphs (on PORT + 5 + n).
     const gateways: Supervised<RunningChild>[] = [];
     for (let index = 0; index < config.gatewayProcesses; index += 1) {
@@ -207,7 +206,7 @@ async function main(): Promise<void> {
         url: gatewayUrl,
         urls: gatewayUrls,
         metricsUrl: launcherMetrics?.url,
-        subgraphs: JSON.parse(subgraphUrls) as { name: string; url: string }[],
+        subgraphs: subgraphList,
         gatewayPids: gateways.map((gateway) => gateway.current.process.pid),
       });
   } catch (error) {

@@ -1,7 +1,4 @@
 import 'reflect-metadata';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Schema } from 'mongoose';
 import { LedgerWriter } from '../ledger/ledger-writer';
 import { CheckoutService } from '../app/orders/checkout.service';
@@ -9,10 +6,11 @@ import { ClockService } from '../app/common/clock.service';
 import { CreditLineOpeningService } from '../app/credit/credit-line-opening.service';
 import { demoProducts } from '../seed/demo-data';
 import { connectDatabase, ensureIndexes } from '../storage/database';
-import { databaseUri, startEngine } from '../storage/engine/engine';
+import { databaseUri } from '../storage/engine/engine';
 import { creditLineIdOf } from '../storage/ids';
 import { ledgerEntryId } from '../storage/models/ledger-entry.model';
 import { createRepositories, type Repositories } from '../storage/repositories/repositories';
+import { startBenchEngine } from './bench-product';
 import { median } from './bench-stats';
 
 /**
@@ -53,12 +51,7 @@ async function timed<T>(
 }
 
 async function main(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'creditgraph-bench-'));
-  const engine = await startEngine({
-    mongodbUri: process.env.MONGODB_URI,
-    ferretdbPostgresqlUrl: process.env.FERRETDB_POSTGRESQL_URL,
-    dataDir,
-  });
+  const { engine, stop: stopEngine } = await startBenchEngine('bench');
   const db = await connectDatabase(databaseUri(engine.uri, `bench_${Date.now()}`));
   try {
     console.log(`engine: ${engine.description}; Node ${process.version}; concurrency ${concurrency}`);
@@ -224,8 +217,7 @@ async function main(): Promise<void> {
   } finally {
     await db.connection.dropDatabase().catch(() => undefined);
     await db.close();
-    await engine.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await stopEngine();
   }
 }
 

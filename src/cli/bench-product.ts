@@ -1,5 +1,37 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { type DatabaseEngine, startEngine } from '../storage/engine/engine';
+
+/** A benchmark's own database engine and its throwaway data directory. */
+export interface BenchEngine {
+  engine: DatabaseEngine;
+  dataDir: string;
+  /** Stops the engine and removes the data directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The engine a benchmark measures on: the MongoDB of MONGODB_URI, else the embedded FerretDB (on
+ * FERRETDB_POSTGRESQL_URL's PostgreSQL when set, else SQLite in a throwaway directory).
+ */
+export async function startBenchEngine(name: string): Promise<BenchEngine> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `creditgraph-${name}-`));
+  const engine = await startEngine({
+    mongodbUri: process.env.MONGODB_URI,
+    ferretdbPostgresqlUrl: process.env.FERRETDB_POSTGRESQL_URL,
+    dataDir,
+  });
+  return {
+    engine,
+    dataDir,
+    async stop() {
+      await engine.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
 
 /** The product as a benchmark runs it: `dist/main.js` on free ports over a throwaway data directory. */
 export interface BenchProduct {

@@ -1,14 +1,13 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { signUserToken } from '../auth/token';
 import { loadConfig, projectRoot } from '../config';
 import { connectDatabase } from '../storage/database';
-import { databaseUri, startEngine } from '../storage/engine/engine';
+import { databaseUri } from '../storage/engine/engine';
 import { creditLineIdOf, sortableId } from '../storage/ids';
 import type { OrderDoc } from '../storage/models/order.model';
 import { startWireCounter } from '../storage/wire-counter';
-import { type BenchProduct, startBenchProduct, stopBenchProduct } from './bench-product';
+import { type BenchProduct, startBenchEngine, startBenchProduct, stopBenchProduct } from './bench-product';
 import { percentile } from './bench-stats';
 
 /**
@@ -45,12 +44,7 @@ function syntheticOrder(userId: string, store: string, n: number, at: Date): Ord
 }
 
 async function main(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'creditgraph-bench-reads-'));
-  const engine = await startEngine({
-    mongodbUri: process.env.MONGODB_URI,
-    ferretdbPostgresqlUrl: process.env.FERRETDB_POSTGRESQL_URL,
-    dataDir,
-  });
+  const { engine, dataDir, stop: stopEngine } = await startBenchEngine('bench-reads');
   const databaseName = `bench_reads_${Date.now()}`;
   const counter = await startWireCounter(engine.uri);
   const db = await connectDatabase(databaseUri(engine.uri, databaseName));
@@ -135,8 +129,7 @@ async function main(): Promise<void> {
     await db.connection.dropDatabase().catch(() => undefined);
     await db.close();
     await counter.close();
-    await engine.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await stopEngine();
   }
 }
 

@@ -6,7 +6,9 @@ import { seedDemoData } from '../../src/seed/seed';
 import { testDatabase } from '../support/test-database';
 
 describe('DataLoader keeps database round trips constant', () => {
-  test('order pages of 25 users cost one query', async () => {
+  // One batch: the repository then reads one bounded page per user (bench:reads counts the
+  // account home's database messages on the wire).
+  test('order pages of 25 users are asked of the repository in one batch', async () => {
     await using t = await testDatabase();
     const spy = jest.spyOn(t.repos.mallOrders, 'pageByUsers');
     const loader = ordersPageLoader(t.repos.mallOrders);
