@@ -63,6 +63,9 @@ export async function serveSubgraph<TServices>(
     schema,
     formatError: formatSubgraphError,
     includeStacktraceInErrorResponses: false,
+    // The process's own shutdown (runtime/lifecycle) stops this server with everything else;
+    // Apollo's handler would stop it a second time and then re-send the signal to the process.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       {
