@@ -5,6 +5,8 @@
 const { goAvailable, postgresqlTierUrl } = require('./test/support/engine-tiers');
 
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
+/** Tests that build and start an embedded FerretDB on SQLite of their own and read its files. */
+const embeddedSqliteOnly = '/ferretdb-(id-index|pushdown-plan)\\.test\\.ts$';
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 
 module.exports = {
@@ -23,7 +25,7 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       // It builds and starts the embedded FerretDB itself: without Go there is none to test.
-      testPathIgnorePatterns: goAvailable ? [] : ['/ferretdb-id-index\\.test\\.ts$'],
+      testPathIgnorePatterns: goAvailable ? [] : [embeddedSqliteOnly],
       setupFiles: ['reflect-metadata'],
     },
     ...(postgresqlTierUrl()
@@ -33,7 +35,7 @@ module.exports = {
             displayName: 'integration-postgresql',
             testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
             // Starts FerretDB instances of its own on SQLite: nothing there depends on the backend.
-            testPathIgnorePatterns: ['/ferretdb-id-index\\.test\\.ts$'],
+            testPathIgnorePatterns: [embeddedSqliteOnly],
             setupFiles: ['reflect-metadata', '<rootDir>/test/support/postgresql-backend.ts'],
           },
         ]

@@ -86,7 +86,7 @@ describe('embedded FerretDB on SQLite: _id reads use an index', () => {
       db.close();
       expect(idReadPlan(file, legacyTable)).toMatch(/\bSCAN\b/);
 
-      // The launcher indexes such tables when it starts.
+      // This build recreates such an index when it opens the file (creditgraphRebuildIndexes).
       engine = await startFerretdb({ dataDir });
       const reopened = await mongoose.createConnection(databaseUri(engine.uri, 'idindex')).asPromise();
       const found = await reopened.collection('earlyOrders').findOne({ _id: 'earlyOrders-7' as never });

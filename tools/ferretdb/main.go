@@ -50,10 +50,6 @@ func main() {
 		config.PostgreSQLURL = *postgresqlURL
 	} else {
 		config.SQLiteURL = "file:" + dir + "/"
-		if _, err := indexExistingIDs(dir); err != nil {
-			fmt.Fprintln(os.Stderr, "ferretdb: indexing _id:", err)
-			os.Exit(1)
-		}
 	}
 
 	f, err := ferretdb.New(config)

@@ -13,50 +13,147 @@ export const ferretdbBinary = path.join(projectRoot, '.bin', 'ferretdb');
 
 const buildStamp = `${ferretdbBinary}.stamp`;
 
+const ferretdbModule = 'github.com/FerretDB/FerretDB';
+
 /**
- * One edit to FerretDB's own source, applied at build time to a copy of the module taken from Go's
- * module cache (nothing of FerretDB is kept in this repository). Its SQLite backend filters `_id` reads by
- * `_ferretdb_sjson->'$._id'` but builds the `_id` index on `_ferretdb_sjson->"_id"`; SQLite's planner
- * matches expressions textually, so every `_id` read scanned. The edit builds that index on the
- * read expression, for every collection created from then on.
+ * Go files added to FerretDB's module at build time, at the same paths (`tools/ferretdb/_overlay`; Go
+ * ignores directories starting with `_`, so they build only inside the copy).
  */
-export const ferretdbSourceEdit = {
-  module: 'github.com/FerretDB/FerretDB',
-  file: 'internal/backends/sqlite/metadata/registry.go',
-  find: '\t\t\tcolumns[i] = fmt.Sprintf("%s->%s", DefaultColumn, strings.Join(fields, "->"))\n',
-  replace:
-    '\t\t\tcolumns[i] = fmt.Sprintf("%s->%s", DefaultColumn, strings.Join(fields, "->"))\n' +
-    '\t\t\tif key.Field == "_id" {\n' +
-    '\t\t\t\tcolumns[i] = IDColumn // creditgraph: the expression `_id` reads filter by\n' +
-    '\t\t\t}\n',
-};
+const overlayDir = path.join(sourceDir, '_overlay');
+
+interface SourceEdit {
+  file: string;
+  find: string;
+  replace: string;
+}
+
+/**
+ * Edits to FerretDB's own source, applied at build time to a copy of the module taken from Go's module
+ * cache (nothing of FerretDB is kept in this repository). Its SQLite backend reads a whole table for
+ * any filter but `_id` equality, and filters that by `_ferretdb_sjson->'$._id'` while its `_id` index
+ * is on `_ferretdb_sjson->"_id"` (SQLite's planner matches expressions textually, so those scanned
+ * too). With the edits, indexes are built on the expressions reads use (`IndexColumn`; an index an
+ * older build made is recreated when its file is opened), and string
+ * equalities on an index's leading fields, `_id` ranges and an `_id` sort are pushed down
+ * (`creditgraph_pushdown.go`), the handler skipping its own sort when the backend's order is exact.
+ */
+export const ferretdbSourceEdits: readonly SourceEdit[] = [
+  {
+    file: 'internal/backends/sqlite/metadata/registry.go',
+    find:
+      '\t\tq := "CREATE "\n\n\t\tif index.Unique {\n\t\t\tq += "UNIQUE "\n\t\t}\n\n' +
+      '\t\tq += "INDEX %q ON %q (%s)"\n\n' +
+      '\t\tcolumns := make([]string, len(index.Key))\n\t\tfor i, key := range index.Key {\n' +
+      '\t\t\tfields := strings.Split(key.Field, ".")\n\t\t\tfor j, f := range fields {\n' +
+      '\t\t\t\tfields[j] = fmt.Sprintf("%q", f)\n\t\t\t}\n\n' +
+      '\t\t\tcolumns[i] = fmt.Sprintf("%s->%s", DefaultColumn, strings.Join(fields, "->"))\n' +
+      '\t\t\tif key.Descending {\n\t\t\t\tcolumns[i] += " DESC"\n\t\t\t}\n\t\t}\n\n' +
+      '\t\tq = fmt.Sprintf(\n\t\t\tq,\n\t\t\tc.TableName+"_"+index.Name,\n\t\t\tc.TableName,\n' +
+      '\t\t\tstrings.Join(columns, ", "),\n\t\t)\n',
+    replace: '\t\tq := creditgraphIndexSQL(c.TableName, index)\n',
+  },
+  {
+    file: 'internal/backends/sqlite/metadata/registry.go',
+    find: '\tr.colls[dbName] = colls\n\n\treturn nil\n',
+    replace:
+      '\tr.colls[dbName] = colls\n\n' +
+      '\tif err = creditgraphRebuildIndexes(ctx, db, colls); err != nil {\n' +
+      '\t\treturn lazyerrors.Error(err)\n' +
+      '\t}\n\n' +
+      '\treturn nil\n',
+  },
+  {
+    file: 'internal/backends/collection.go',
+    find: '\tOnlyRecordIDs bool\n',
+    replace:
+      '\tOnlyRecordIDs bool\n' +
+      '\t// creditgraph: an `_id` sort a backend may apply, saying so in QueryResult.CreditgraphSorted.\n' +
+      '\tCreditgraphSort *types.Document\n',
+  },
+  {
+    file: 'internal/backends/collection.go',
+    find: 'type QueryResult struct {\n\tIter types.DocumentsIterator\n',
+    replace:
+      'type QueryResult struct {\n\tIter types.DocumentsIterator\n' +
+      '\t// creditgraph: rows come in QueryParams.CreditgraphSort order, exactly as MongoDB sorts.\n' +
+      '\tCreditgraphSorted bool\n',
+  },
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    find: '\tq += whereClause\n\tq += prepareOrderByClause(params.Sort)\n',
+    replace:
+      '\tvar creditgraphSorted bool\n' +
+      '\tif whereClause == "" {\n' +
+      '\t\tvar err error\n' +
+      '\t\tif whereClause, args, creditgraphSorted, err = creditgraphPushdown(ctx, db, meta, params); err != nil {\n' +
+      '\t\t\treturn nil, lazyerrors.Error(err)\n' +
+      '\t\t}\n' +
+      '\t}\n\n' +
+      '\tq += whereClause\n\tq += prepareOrderByClause(params.Sort)\n',
+  },
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    find: '\t\tIter: newQueryIterator(ctx, rows, params.OnlyRecordIDs),\n',
+    replace:
+      '\t\tIter:              newQueryIterator(ctx, rows, params.OnlyRecordIDs),\n' +
+      '\t\tCreditgraphSorted: creditgraphSorted,\n',
+  },
+  {
+    file: 'internal/handler/msg_find.go',
+    find: '\th.L.DebugContext(ctx, fmt.Sprintf("Converted %+v for %+v to %+v.", params, cInfo, qp))\n',
+    replace:
+      '\tif !h.DisablePushdown && params.Sort.Len() == 1 && params.Sort.Keys()[0] == "_id" {\n' +
+      '\t\tqp.CreditgraphSort = params.Sort // creditgraph\n' +
+      '\t}\n\n' +
+      '\th.L.DebugContext(ctx, fmt.Sprintf("Converted %+v for %+v to %+v.", params, cInfo, qp))\n',
+  },
+  {
+    file: 'internal/handler/msg_find.go',
+    find: '\titer, err := h.makeFindIter(queryRes.Iter, closer, params)\n',
+    replace:
+      '\t// creditgraph: rows the backend sorted exactly are not sorted again, so the limit stops reading.\n' +
+      '\titerParams := params\n' +
+      '\tif queryRes.CreditgraphSorted {\n' +
+      '\t\tunsorted := *params\n' +
+      '\t\tunsorted.Sort = nil\n' +
+      '\t\titerParams = &unsorted\n' +
+      '\t}\n\n' +
+      '\titer, err := h.makeFindIter(queryRes.Iter, closer, iterParams)\n',
+  },
+];
+
+function overlayFiles(dir = overlayDir): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? overlayFiles(full) : [full];
+  });
+}
 
 function sourceStamp(): string {
   const hash = createHash('sha256');
   const sources = fs
     .readdirSync(sourceDir)
     .filter((file) => file.endsWith('.go') || file === 'go.mod' || file === 'go.sum')
-    .sort();
-  for (const file of sources) hash.update(file).update(fs.readFileSync(path.join(sourceDir, file)));
-  hash.update(JSON.stringify(ferretdbSourceEdit));
+    .sort()
+    .map((file) => path.join(sourceDir, file));
+  for (const file of [...sources, ...overlayFiles().sort()]) {
+    hash.update(path.relative(sourceDir, file)).update(fs.readFileSync(file));
+  }
+  hash.update(JSON.stringify(ferretdbSourceEdits));
   return hash.digest('hex');
 }
 
 /**
  * Copies FerretDB's module out of Go's module cache (which Go will not let a build edit), applies the
- * edit, and writes a go.mod that replaces the module with the copy; returns that go.mod's path.
+ * edits and the overlay, and writes a go.mod that replaces the module with the copy; returns that go.mod's path.
  */
 function prepareEditedModule(buildDir: string): string {
-  const listed = spawnSync('go', ['list', '-m', '-f', '{{.Dir}}', ferretdbSourceEdit.module], {
+  const listed = spawnSync('go', ['list', '-m', '-f', '{{.Dir}}', ferretdbModule], {
     cwd: sourceDir,
     encoding: 'utf8',
   });
   const moduleDir = listed.stdout.trim();
-  if (
-    listed.status !== 0 ||
-    moduleDir === '' ||
-    !fs.existsSync(path.join(moduleDir, ferretdbSourceEdit.file))
-  ) {
+  if (listed.status !== 0 || moduleDir === '' || !fs.existsSync(path.join(moduleDir, 'go.mod'))) {
     throw new Error(
       `FerretDB's source is not in Go's module cache (go list: ${listed.stderr.trim() || 'no directory'})`,
     );
@@ -65,17 +162,27 @@ function prepareEditedModule(buildDir: string): string {
   fs.cpSync(moduleDir, moduleCopy, { recursive: true });
   // The module cache is read-only; the copy must not be, or the next build cannot delete it.
   spawnSync('chmod', ['-R', 'u+w', moduleCopy]);
-  const edited = path.join(moduleCopy, ferretdbSourceEdit.file);
-  const source = fs.readFileSync(edited, 'utf8');
-  if (source.split(ferretdbSourceEdit.find).length !== 2) {
-    throw new Error(`the FerretDB edit no longer applies: ${ferretdbSourceEdit.file} changed upstream`);
+  for (const edit of ferretdbSourceEdits) {
+    const edited = path.join(moduleCopy, edit.file);
+    const source = fs.readFileSync(edited, 'utf8');
+    if (source.split(edit.find).length !== 2) {
+      throw new Error(`a FerretDB edit no longer applies: ${edit.file} changed upstream`);
+    }
+    fs.chmodSync(edited, 0o644);
+    fs.writeFileSync(
+      edited,
+      source.replace(edit.find, () => edit.replace),
+    );
   }
-  fs.chmodSync(edited, 0o644);
-  fs.writeFileSync(edited, source.replace(ferretdbSourceEdit.find, ferretdbSourceEdit.replace));
+  for (const file of overlayFiles()) {
+    const target = path.join(moduleCopy, path.relative(overlayDir, file));
+    if (fs.existsSync(target)) throw new Error(`an overlay file would replace FerretDB's own ${target}`);
+    fs.copyFileSync(file, target);
+  }
   const goMod = path.join(buildDir, 'go.mod');
   fs.writeFileSync(
     goMod,
-    `${fs.readFileSync(path.join(sourceDir, 'go.mod'), 'utf8')}\nreplace ${ferretdbSourceEdit.module} => ${moduleCopy}\n`,
+    `${fs.readFileSync(path.join(sourceDir, 'go.mod'), 'utf8')}\nreplace ${ferretdbModule} => ${moduleCopy}\n`,
   );
   fs.copyFileSync(path.join(sourceDir, 'go.sum'), path.join(buildDir, 'go.sum'));
   return goMod;
@@ -94,7 +201,7 @@ export function ensureFerretdbBinary(log: (line: string) => void = console.log):
   log('building the embedded FerretDB with Go (first run only, about 2-3 minutes)...');
   const started = Date.now();
   // The edit needs FerretDB's source in the module cache before the build.
-  const downloaded = spawnSync('go', ['mod', 'download', ferretdbSourceEdit.module], {
+  const downloaded = spawnSync('go', ['mod', 'download', ferretdbModule], {
     cwd: sourceDir,
     stdio: 'inherit',
   });
@@ -129,8 +236,12 @@ export function ensureFerretdbBinary(log: (line: string) => void = console.log):
  * FerretDB's log, minus one kind of line: on PostgreSQL it logs every unique-key violation as an
  * ERROR, and a refused duplicate insert is how this product makes things happen at most once.
  */
-function forwardErrors(stderr: Readable): void {
+function forwardErrors(stderr: Readable, onLogLine?: (line: string) => void): void {
   const lines = readline.createInterface({ input: stderr });
+  if (onLogLine) {
+    lines.on('line', onLogLine);
+    return;
+  }
   let droppingContinuation = false;
   lines.on('line', (line) => {
     // A logged entry starts with its time; the rest of a multi-line entry belongs to the one before.
@@ -151,20 +262,23 @@ export interface FerretdbOptions {
   listen?: string | undefined;
   /** Store everything in this PostgreSQL database instead of SQLite. */
   postgresqlUrl?: string | undefined;
+  /** FerretDB's log lines, at debug level (each SQL statement it runs), instead of its errors on our stderr. */
+  onDebugLogLine?: (line: string) => void;
 }
 
 /** Starts the embedded FerretDB on a free loopback port (or `listen`); it exits with us. */
 export async function startFerretdb(options: FerretdbOptions): Promise<DatabaseEngine> {
-  const { dataDir, listen = '127.0.0.1:0', postgresqlUrl } = options;
+  const { dataDir, listen = '127.0.0.1:0', postgresqlUrl, onDebugLogLine } = options;
   const binary = ensureFerretdbBinary();
   fs.mkdirSync(dataDir, { recursive: true });
-  const args = ['-listen', listen, '-data', dataDir, '-watch-stdin', '-log-level', 'error'];
+  const logLevel = onDebugLogLine ? 'debug' : 'error';
+  const args = ['-listen', listen, '-data', dataDir, '-watch-stdin', '-log-level', logLevel];
   // The URL goes through the environment, so a password in it is not on the command line (ps).
   const child = spawn(binary, args, {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, FERRETDB_POSTGRESQL_URL: postgresqlUrl ?? '' },
   });
-  forwardErrors(child.stderr!);
+  forwardErrors(child.stderr!, onDebugLogLine);
   const exited = new Promise<string>((resolve) =>
     child.once('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `code ${code}`)),
   );

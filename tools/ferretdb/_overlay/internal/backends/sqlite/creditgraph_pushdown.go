@@ -1,0 +1,252 @@
+// creditgraph: added to FerretDB's SQLite backend at build time (src/storage/engine/ferretdb.ts).
+
+package sqlite
+
+import (
+	"context"
+	"regexp"
+	"strings"
+
+	"github.com/FerretDB/FerretDB/internal/backends"
+	"github.com/FerretDB/FerretDB/internal/backends/sqlite/metadata"
+	"github.com/FerretDB/FerretDB/internal/handler/sjson"
+	"github.com/FerretDB/FerretDB/internal/types"
+	"github.com/FerretDB/FerretDB/internal/util/fsql"
+	"github.com/FerretDB/FerretDB/internal/util/must"
+)
+
+// plainField is a top-level field name whose index expression needs no further thought.
+var plainField = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// idRangeOperators maps MongoDB's range operators to SQL's.
+var idRangeOperators = map[string]string{"$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">="}
+
+// condition is one SQL condition and its arguments.
+type condition struct {
+	sql  string
+	args []any
+}
+
+// creditgraphPushdown returns a WHERE (and ORDER BY) clause for a query upstream FerretDB would answer
+// by reading the whole table, and whether the rows come in the order params.CreditgraphSort asks.
+// It returns "" when it has nothing better.
+//
+// What it pushes down:
+//   - string equality on the leading fields of one of the collection's indexes, so SQLite searches
+//     that index;
+//   - `_id` ranges ($lt, $lte, $gt, $gte) against a string;
+//   - an `_id` sort, as IDSortKeyColumn, which compound indexes hold after their leading fields: SQLite
+//     then streams rows in order and the handler stops reading at its limit.
+//
+// Rows are candidates: the handler still applies the whole filter, so extra rows cost time only. A
+// missing row would be a wrong answer, and it can happen in two ways, both checked first through the
+// same index (the guard): MongoDB's `{f: "x"}` also matches an array holding "x", which the SQL
+// equality does not; and IDSortKeyColumn does not order every type. If the guard finds either in the
+// collection, the query goes to upstream's plan.
+func creditgraphPushdown(ctx context.Context, db *fsql.DB, meta *metadata.Collection, params *backends.QueryParams) (string, []any, bool, error) {
+	if meta.Capped() || params.Filter == nil {
+		return "", nil, false, nil
+	}
+
+	equal := map[string][]any{}
+	var idBounds []condition
+
+	for _, key := range params.Filter.Keys() {
+		if key != "_id" && !plainField.MatchString(key) {
+			continue
+		}
+
+		value := must.NotFail(params.Filter.Get(key))
+		if key == "_id" {
+			idBounds = idRangeConditions(value)
+		}
+
+		if values, ok := stringSet(value); ok {
+			equal[key] = values
+		}
+	}
+
+	index, prefix := leadingEqualityIndex(meta.Settings.Indexes, equal)
+	if prefix == 0 {
+		return "", nil, false, nil
+	}
+
+	compound := len(index.Key) > 1
+	table := `"` + strings.ReplaceAll(meta.TableName, `"`, `""`) + `"`
+
+	var matching []condition
+	var guards []condition
+
+	for _, key := range index.Key[:prefix] {
+		column := metadata.IndexColumn(key.Field, compound)
+
+		// Arrays are the only JSON values whose text starts with '['.
+		guards = append(guards, conjunction(append(matching, condition{sql: column + ` >= '[' AND ` + column + ` < '\'`})))
+		matching = append(matching, condition{sql: column + ` IN (` + placeholders(len(equal[key.Field])) + `)`, args: equal[key.Field]})
+	}
+
+	for _, bound := range idBounds {
+		matching = append(matching, bound)
+	}
+
+	orderBy := ""
+	sorted := false
+
+	if direction, ok := idSortDirection(params.CreditgraphSort); ok {
+		guards = append(guards, conjunction(append(matching, condition{sql: metadata.IDSortKeyColumn + ` >= '` + metadata.UnrankedIDSortKey + `'`})))
+		orderBy = ` ORDER BY ` + metadata.IDSortKeyColumn + direction
+		sorted = true
+	}
+
+	var exists []string
+	var guardArgs []any
+
+	for _, guard := range guards {
+		exists = append(exists, `EXISTS (SELECT 1 FROM `+table+` WHERE `+guard.sql+`)`)
+		guardArgs = append(guardArgs, guard.args...)
+	}
+
+	var unsafe bool
+	if err := db.QueryRowContext(ctx, `SELECT `+strings.Join(exists, ` OR `), guardArgs...).Scan(&unsafe); err != nil {
+		return "", nil, false, err
+	}
+
+	if unsafe {
+		return "", nil, false, nil
+	}
+
+	where := conjunction(matching)
+
+	return ` WHERE ` + where.sql + orderBy, where.args, sorted, nil
+}
+
+// stringSet reads `"x"` or `{$in: ["x", ...]}` (and nothing else) as the JSON of those strings, the
+// text IndexColumn holds for a string.
+func stringSet(value any) ([]any, bool) {
+	if s, ok := value.(string); ok {
+		return []any{string(must.NotFail(sjson.MarshalSingleValue(s)))}, true
+	}
+
+	operators, ok := value.(*types.Document)
+	if !ok || operators.Len() == 0 {
+		return nil, false
+	}
+
+	in, err := operators.Get("$in")
+	if err != nil {
+		return nil, false
+	}
+
+	array, ok := in.(*types.Array)
+	if !ok || array.Len() == 0 {
+		return nil, false
+	}
+
+	values := make([]any, 0, array.Len())
+
+	for i := 0; i < array.Len(); i++ {
+		s, ok := must.NotFail(array.Get(i)).(string)
+		if !ok {
+			return nil, false
+		}
+
+		values = append(values, string(must.NotFail(sjson.MarshalSingleValue(s))))
+	}
+
+	return values, true
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// leadingEqualityIndex returns the index whose leading fields the most equalities cover, and how many.
+// `_id` counts only as the sole key of an index: a compound index holds it as IDSortKeyColumn.
+func leadingEqualityIndex(indexes []metadata.IndexInfo, equal map[string][]any) (metadata.IndexInfo, int) {
+	var best metadata.IndexInfo
+	bestPrefix := 0
+
+	for _, index := range indexes {
+		prefix := 0
+		for _, key := range index.Key {
+			if key.Field == "_id" && len(index.Key) > 1 {
+				break
+			}
+
+			if _, ok := equal[key.Field]; !ok {
+				break
+			}
+			prefix++
+		}
+
+		if prefix > bestPrefix {
+			best, bestPrefix = index, prefix
+		}
+	}
+
+	return best, bestPrefix
+}
+
+// idRangeConditions turns `{$lt: "x", ...}` on `_id` into conditions on IDSortKeyColumn. Only strings
+// match a range on a string, so they bound the key among the strings'; other operators are left to the
+// handler.
+func idRangeConditions(value any) []condition {
+	operators, ok := value.(*types.Document)
+	if !ok {
+		return nil
+	}
+
+	lowest := metadata.StringIDSortKeyPrefix
+	aboveAll := string(rune(lowest[0] + 1))
+	key := metadata.IDSortKeyColumn
+
+	var conditions []condition
+
+	for _, operator := range operators.Keys() {
+		sqlOperator, known := idRangeOperators[operator]
+		bound, isString := must.NotFail(operators.Get(operator)).(string)
+
+		if !known || !isString {
+			continue
+		}
+
+		conditions = append(conditions, condition{sql: key + ` ` + sqlOperator + ` ?`, args: []any{lowest + bound}})
+	}
+
+	if len(conditions) > 0 {
+		conditions = append(conditions,
+			condition{sql: key + ` >= ?`, args: []any{lowest}},
+			condition{sql: key + ` < ?`, args: []any{aboveAll}},
+		)
+	}
+
+	return conditions
+}
+
+// idSortDirection reads a `{_id: 1}` or `{_id: -1}` sort.
+func idSortDirection(sort *types.Document) (string, bool) {
+	if sort == nil || sort.Len() != 1 || sort.Keys()[0] != "_id" {
+		return "", false
+	}
+
+	switch must.NotFail(sort.Get("_id")) {
+	case int64(1):
+		return "", true
+	case int64(-1):
+		return " DESC", true
+	default:
+		return "", false
+	}
+}
+
+func conjunction(conditions []condition) condition {
+	var sqls []string
+	var args []any
+
+	for _, c := range conditions {
+		sqls = append(sqls, c.sql)
+		args = append(args, c.args...)
+	}
+
+	return condition{sql: strings.Join(sqls, " AND "), args: args}
+}

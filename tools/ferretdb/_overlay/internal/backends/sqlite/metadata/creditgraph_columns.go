@@ -1,0 +1,103 @@
+// creditgraph: added to FerretDB's SQLite backend at build time (src/storage/engine/ferretdb.ts).
+
+package metadata
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/FerretDB/FerretDB/internal/util/fsql"
+)
+
+// IDSortKeyColumn is `_id` as a value SQLite orders the way MongoDB sorts `_id`s, for the types it
+// ranks: int and long as numbers, then strings ('S' + text), then ObjectIds ('U' + lowercase hex).
+// Every other type maps to UnrankedIDSortKey + its JSON, at or after which the order is not trusted.
+// Compound indexes hold `_id` as this key, so a pushed-down filter on their leading fields can stream
+// documents in `_id` order.
+const IDSortKeyColumn = `(CASE ` + DefaultColumn + `->>'$."$s".p._id.t'` +
+	` WHEN 'int' THEN ` + DefaultColumn + `->>'$._id'` +
+	` WHEN 'long' THEN ` + DefaultColumn + `->>'$._id'` +
+	` WHEN 'string' THEN '` + StringIDSortKeyPrefix + `' || (` + DefaultColumn + `->>'$._id')` +
+	` WHEN 'objectId' THEN 'U' || (` + DefaultColumn + `->>'$._id')` +
+	` ELSE '` + UnrankedIDSortKey + `' || (` + DefaultColumn + `->'$._id') END)`
+
+const (
+	// StringIDSortKeyPrefix starts the sort key of every string `_id`; the next character after it
+	// bounds them all from above.
+	StringIDSortKeyPrefix = "S"
+	// UnrankedIDSortKey bounds from below the sort keys of types IDSortKeyColumn does not order.
+	UnrankedIDSortKey = "Z"
+)
+
+// IndexColumn is the SQL expression an index key on field is built on. A pushed-down filter or sort
+// must repeat it word for word: SQLite matches index expressions textually.
+func IndexColumn(field string, compound bool) string {
+	if field == "_id" {
+		if compound {
+			return IDSortKeyColumn
+		}
+
+		return IDColumn
+	}
+
+	parts := strings.Split(field, ".")
+	for i, part := range parts {
+		parts[i] = fmt.Sprintf("%q", part)
+	}
+
+	return fmt.Sprintf("%s->%s", DefaultColumn, strings.Join(parts, "->"))
+}
+
+// creditgraphIndexSQL is the statement that creates index on table.
+func creditgraphIndexSQL(table string, index IndexInfo) string {
+	columns := make([]string, len(index.Key))
+	for i, key := range index.Key {
+		columns[i] = IndexColumn(key.Field, len(index.Key) > 1)
+		if key.Descending {
+			columns[i] += " DESC"
+		}
+	}
+
+	unique := ""
+	if index.Unique {
+		unique = "UNIQUE "
+	}
+
+	return fmt.Sprintf("CREATE %sINDEX %q ON %q (%s)", unique, table+"_"+index.Name, table, strings.Join(columns, ", "))
+}
+
+// creditgraphRebuildIndexes recreates every index whose definition differs from what this build
+// creates: a data directory written by an older build (or by upstream FerretDB) gets the indexes
+// pushed-down reads use. It runs once per database file, when FerretDB opens it.
+func creditgraphRebuildIndexes(ctx context.Context, db *fsql.DB, colls map[string]*Collection) error {
+	for _, c := range colls {
+		for _, index := range c.Settings.Indexes {
+			want := creditgraphIndexSQL(c.TableName, index)
+			name := c.TableName + "_" + index.Name
+
+			var have string
+			err := db.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?`, name).Scan(&have)
+
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+			case err != nil:
+				return err
+			case have == want:
+				continue
+			default:
+				if _, err = db.ExecContext(ctx, fmt.Sprintf("DROP INDEX %q", name)); err != nil {
+					return err
+				}
+			}
+
+			if _, err = db.ExecContext(ctx, want); err != nil {
+				return err
+			}
+		}
+	}
+
+	return nil
+}
