@@ -9,12 +9,18 @@ import { sortableId } from '../../src/storage/ids';
 import type { OrderDoc } from '../../src/storage/models/order.model';
 import { createRepositories } from '../../src/storage/repositories/repositories';
 
-/** The SQL of one `>>> ` line of FerretDB's debug log (slog quotes its message like a Go string). */
-function loggedSql(line: string): string | undefined {
-  const message = /msg="((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
-  if (message === undefined) return undefined;
-  const text = JSON.parse(`"${message}"`) as string;
-  return text.startsWith('>>> SELECT') ? text.slice(4) : undefined;
+interface LoggedStatement {
+  sql: string;
+  /** The rest of the line: its arguments, as slog printed them. */
+  args: string;
+}
+
+/** One `>>> SELECT` line of FerretDB's debug log (slog quotes its message like a Go string). */
+function loggedStatement(line: string): LoggedStatement | undefined {
+  const match = /msg="((?:[^"\\]|\\.)*)"(.*)$/.exec(line);
+  if (match === null) return undefined;
+  const text = JSON.parse(`"${match[1]}"`) as string;
+  return text.startsWith('>>> SELECT') ? { sql: text.slice(4), args: match[2]! } : undefined;
 }
 
 /** SQLite's plan for a statement, one detail per step; `?` placeholders plan as unbound values. */
@@ -46,8 +52,11 @@ const order = (userId: string, createdAt: Date, n: number): OrderDoc => ({
   createdAt,
 });
 
+/** Markers are numbered across engine restarts, so a late line of an earlier run cannot match. */
+let markers = 0;
+
 /** Asks every repository read that must not grow with a collection for its SQLite plans. */
-async function checkHotReadPlans(dataDir: string, uri: string, statements: string[]): Promise<void> {
+async function checkHotReadPlans(dataDir: string, uri: string, statements: LoggedStatement[]): Promise<void> {
   const db = await connectDatabase(uri);
   try {
     await ensureIndexes(db);
@@ -64,24 +73,26 @@ async function checkHotReadPlans(dataDir: string, uri: string, statements: strin
       aliceNewestFirst.slice(0, 3).map((doc) => doc._id),
     );
 
-    // FerretDB's log reaches us through a pipe, after its answers: a read of a marker collection
-    // after each read shows where that read's statements end.
+    // FerretDB's log reaches us through a pipe, after its answers: a read of a marker document named
+    // for the moment, then waiting for its line, shows where the statements before it end.
     const marker = db.connection.collection('logMarker');
+    const sync = async (): Promise<number> => {
+      const id = `marker-${String(++markers).padStart(6, '0')}`;
+      await marker.findOne({ _id: id as never });
+      const deadline = Date.now() + 10_000;
+      const at = () => statements.findIndex((statement) => statement.args.includes(id));
+      while (at() < 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect([id, at() >= 0]).toEqual([id, true]);
+      return at();
+    };
     await marker.updateOne({ _id: 'marker' as never }, { $set: { seen: true } }, { upsert: true });
-    const isMarker = (sql: string) => /"logmarker_/.test(sql);
     /** Runs one repository read and returns the plans of the SELECTs it made FerretDB run. */
     const plansOf = async (name: string, read: () => Promise<unknown>): Promise<string[][]> => {
-      statements.length = 0;
+      const start = (await sync()) + 1;
       await read();
-      await marker.findOne({ _id: 'marker' as never });
-      const deadline = Date.now() + 10_000;
-      while (!statements.some(isMarker) && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      expect(statements.some(isMarker)).toBe(true);
-      const own = statements.slice(0, statements.findIndex(isMarker));
+      const own = statements.slice(start, await sync());
       expect([name, own.length > 0]).toEqual([name, true]);
-      return own.map((sql) => planOf(path.join(dataDir, 'pushdown.sqlite'), sql));
+      return own.map(({ sql }) => planOf(path.join(dataDir, 'pushdown.sqlite'), sql));
     };
 
     const reads: Record<string, () => Promise<unknown>> = {
@@ -112,13 +123,13 @@ describe('embedded FerretDB on SQLite: hot list reads search an index', () => {
   test('order pages, key lookups and reads by user plan as index searches that need no sort, in a new data directory and in one an older build wrote', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'creditgraph-pushdown-'));
     const file = path.join(dataDir, 'pushdown.sqlite');
-    const statements: string[] = [];
+    const statements: LoggedStatement[] = [];
     const start = () =>
       startFerretdb({
         dataDir,
         onDebugLogLine: (line) => {
-          const sql = loggedSql(line);
-          if (sql !== undefined) statements.push(sql);
+          const statement = loggedStatement(line);
+          if (statement !== undefined) statements.push(statement);
         },
       });
     let engine = await start();
