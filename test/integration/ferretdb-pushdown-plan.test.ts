@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { MongoClient } from 'mongodb';
 import { connectDatabase, ensureIndexes } from '../../src/storage/database';
 import { databaseUri } from '../../src/storage/engine/engine';
 import { startFerretdb } from '../../src/storage/engine/ferretdb';
@@ -159,6 +160,58 @@ describe('embedded FerretDB on SQLite: hot list reads search an index', () => {
       engine = await start();
       await checkHotReadPlans(dataDir, databaseUri(engine.uri, 'pushdown'), statements);
     } finally {
+      await engine.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('embedded FerretDB on SQLite: pushed-down reads under concurrent writes and open cursors', () => {
+  test('a document that matches throughout is never missed while another client rewrites it, and 101 open sorted cursors hold no connection', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'creditgraph-pushdown-race-'));
+    const engine = await startFerretdb({ dataDir });
+    const client = new MongoClient(databaseUri(engine.uri, 'race'), { maxPoolSize: 12 });
+    try {
+      await client.connect();
+      const probe = client.db().collection<{ _id: string; a: string | string[] }>('probe');
+      await probe.createIndex({ a: 1, _id: 1 });
+      await probe.insertMany(Array.from({ length: 50 }, (_, n) => ({ _id: `o${n}`, a: 'x' })));
+      // `d` holds 'x' as a string, then in an array, and back: it matches `{a: 'x'}` all the time.
+      await probe.insertOne({ _id: 'd', a: 'x' });
+      let stop = false;
+      let reads = 0;
+      let misses = 0;
+      const writer = async () => {
+        for (let n = 0; !stop; n++)
+          await probe.updateOne({ _id: 'd' }, { $set: { a: n % 2 ? ['x', 'y'] : 'x' } });
+      };
+      const reader = async () => {
+        while (!stop) {
+          const docs = await probe.find({ a: 'x' }).sort({ _id: 1 }).toArray();
+          reads++;
+          if (!docs.some((doc) => doc._id === 'd')) misses++;
+        }
+      };
+      const running = [writer(), writer(), ...Array.from({ length: 6 }, reader)];
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      stop = true;
+      await Promise.all(running);
+      expect(reads).toBeGreaterThan(100);
+      expect(misses).toBe(0);
+
+      // Cursors left open after a first batch of one: the rows were read before the reply, so they
+      // keep no SQLite connection (FerretDB has 100), and a read after them is answered.
+      const db = client.db();
+      for (let n = 0; n < 101; n++) {
+        await db.command({ find: 'probe', filter: { a: 'x' }, sort: { _id: 1 }, batchSize: 1 });
+      }
+      const answer = await Promise.race([
+        probe.findOne({ _id: 'o1' }),
+        new Promise((resolve) => setTimeout(() => resolve('no answer within 5 s'), 5_000)),
+      ]);
+      expect(answer).toEqual({ _id: 'o1', a: 'x' });
+    } finally {
+      await client.close(true);
       await engine.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     }

@@ -35,7 +35,8 @@ interface SourceEdit {
  * too). With the edits, indexes are built on the expressions reads use (`IndexColumn`; an index an
  * older build made is recreated when its file is opened), and string
  * equalities on an index's leading fields, `_id` ranges and an `_id` sort are pushed down
- * (`creditgraph_pushdown.go`), the handler skipping its own sort when the backend's order is exact.
+ * (`creditgraph_pushdown.go`, guard and read in one transaction), the handler skipping its own sort
+ * when the backend's order is exact and reading such rows before it replies.
  */
 export const ferretdbSourceEdits: readonly SourceEdit[] = [
   {
@@ -82,21 +83,12 @@ export const ferretdbSourceEdits: readonly SourceEdit[] = [
     file: 'internal/backends/sqlite/collection.go',
     find: '\tq += whereClause\n\tq += prepareOrderByClause(params.Sort)\n',
     replace:
-      '\tvar creditgraphSorted bool\n' +
       '\tif whereClause == "" {\n' +
-      '\t\tvar err error\n' +
-      '\t\tif whereClause, args, creditgraphSorted, err = creditgraphPushdown(ctx, db, meta, params); err != nil {\n' +
-      '\t\t\treturn nil, lazyerrors.Error(err)\n' +
+      '\t\tif res, err := creditgraphQuery(ctx, db, meta, params, q); err != nil || res != nil {\n' +
+      '\t\t\treturn res, err\n' +
       '\t\t}\n' +
       '\t}\n\n' +
       '\tq += whereClause\n\tq += prepareOrderByClause(params.Sort)\n',
-  },
-  {
-    file: 'internal/backends/sqlite/collection.go',
-    find: '\t\tIter: newQueryIterator(ctx, rows, params.OnlyRecordIDs),\n',
-    replace:
-      '\t\tIter:              newQueryIterator(ctx, rows, params.OnlyRecordIDs),\n' +
-      '\t\tCreditgraphSorted: creditgraphSorted,\n',
   },
   {
     file: 'internal/handler/msg_find.go',
@@ -109,16 +101,42 @@ export const ferretdbSourceEdits: readonly SourceEdit[] = [
   },
   {
     file: 'internal/handler/msg_find.go',
-    find: '\titer, err := h.makeFindIter(queryRes.Iter, closer, params)\n',
+    find:
+      '\titer, err := h.makeFindIter(queryRes.Iter, closer, params)\n' +
+      '\tif err != nil {\n' +
+      '\t\treturn nil, handleMaxTimeMSError(err, params.MaxTimeMS, "find")\n' +
+      '\t}\n',
     replace:
-      '\t// creditgraph: rows the backend sorted exactly are not sorted again, so the limit stops reading.\n' +
+      '\t// creditgraph: rows the backend sorted exactly are not sorted again, so the limit stops reading;\n' +
+      "\t// they are read now, so the backend's snapshot and connection are not held by the cursor.\n" +
       '\titerParams := params\n' +
       '\tif queryRes.CreditgraphSorted {\n' +
       '\t\tunsorted := *params\n' +
       '\t\tunsorted.Sort = nil\n' +
       '\t\titerParams = &unsorted\n' +
       '\t}\n\n' +
-      '\titer, err := h.makeFindIter(queryRes.Iter, closer, iterParams)\n',
+      '\titer, err := h.makeFindIter(queryRes.Iter, closer, iterParams)\n' +
+      '\tif err != nil {\n' +
+      '\t\treturn nil, handleMaxTimeMSError(err, params.MaxTimeMS, "find")\n' +
+      '\t}\n\n' +
+      '\tif queryRes.CreditgraphSorted {\n' +
+      '\t\tvar docs []*types.Document\n' +
+      '\t\tfor {\n' +
+      '\t\t\t_, doc, nextErr := iter.Next()\n' +
+      '\t\t\tif errors.Is(nextErr, iterator.ErrIteratorDone) {\n' +
+      '\t\t\t\tbreak\n' +
+      '\t\t\t}\n' +
+      '\t\t\tif nextErr != nil {\n' +
+      '\t\t\t\titer.Close()\n' +
+      '\t\t\t\treturn nil, handleMaxTimeMSError(nextErr, params.MaxTimeMS, "find")\n' +
+      '\t\t\t}\n' +
+      '\t\t\tdocs = append(docs, doc)\n' +
+      '\t\t}\n\n' +
+      '\t\tqueryRes.Iter.Close()\n' +
+      '\t\tconsumed := iter\n' +
+      '\t\tvalues := iterator.Values(iterator.ForSlice(docs))\n' +
+      '\t\titer = iterator.WithClose(values, func() { values.Close(); consumed.Close() })\n' +
+      '\t}\n',
   },
 ];
 

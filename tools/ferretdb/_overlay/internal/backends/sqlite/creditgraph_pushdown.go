@@ -6,12 +6,14 @@ import (
 	"context"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/FerretDB/FerretDB/internal/backends"
 	"github.com/FerretDB/FerretDB/internal/backends/sqlite/metadata"
 	"github.com/FerretDB/FerretDB/internal/handler/sjson"
 	"github.com/FerretDB/FerretDB/internal/types"
 	"github.com/FerretDB/FerretDB/internal/util/fsql"
+	"github.com/FerretDB/FerretDB/internal/util/lazyerrors"
 	"github.com/FerretDB/FerretDB/internal/util/must"
 )
 
@@ -27,32 +29,93 @@ type condition struct {
 	args []any
 }
 
-// creditgraphPushdown returns a WHERE (and ORDER BY) clause for a query upstream FerretDB would answer
-// by reading the whole table, and whether the rows come in the order params.CreditgraphSort asks.
-// It returns "" when it has nothing better.
+// maxPushdownArguments keeps a pushed-down read (whose guard repeats the filter's values) well under
+// SQLite's limit on SQL variables; a larger `$in` goes to upstream's plan.
+const maxPushdownArguments = 1000
+
+// pushdown is a read creditgraphQuery can answer from an index: a guard, then the query.
+type pushdown struct {
+	where     string
+	args      []any
+	guard     string
+	guardArgs []any
+	sorted    bool
+}
+
+// creditgraphQuery answers a query upstream FerretDB would answer by reading the whole table, when it
+// can do better; it returns nil to leave the query to upstream's plan.
 //
 // What it pushes down:
-//   - string equality on the leading fields of one of the collection's indexes, so SQLite searches
-//     that index;
+//   - string equality (or `$in` of strings) on the leading fields of one of the collection's indexes,
+//     so SQLite searches that index;
 //   - `_id` ranges ($lt, $lte, $gt, $gte) against a string;
 //   - an `_id` sort, as IDSortKeyColumn, which compound indexes hold after their leading fields: SQLite
-//     then streams rows in order and the handler stops reading at its limit.
+//     then streams rows in order, and the handler stops reading at its limit.
 //
 // Rows are candidates: the handler still applies the whole filter, so extra rows cost time only. A
 // missing row would be a wrong answer, and it can happen in two ways, both checked first through the
 // same index (the guard): MongoDB's `{f: "x"}` also matches an array holding "x", which the SQL
 // equality does not; and IDSortKeyColumn does not order every type. If the guard finds either in the
-// collection, the query goes to upstream's plan.
-func creditgraphPushdown(ctx context.Context, db *fsql.DB, meta *metadata.Collection, params *backends.QueryParams) (string, []any, bool, error) {
+// collection, the query goes to upstream's plan. The guard and the rows are read in one transaction,
+// so a write between them cannot change the answer; the iterator rolls it back when it closes.
+func creditgraphQuery(ctx context.Context, db *fsql.DB, meta *metadata.Collection, params *backends.QueryParams, selectClause string) (*backends.QueryResult, error) {
+	plan := planPushdown(meta, params)
+	if plan == nil {
+		return nil, nil
+	}
+
+	tx, err := db.CreditgraphBeginTx(ctx)
+	if err != nil {
+		return nil, lazyerrors.Error(err)
+	}
+
+	var unsafe bool
+	if err = tx.QueryRowContext(ctx, plan.guard, plan.guardArgs...).Scan(&unsafe); err != nil {
+		_ = tx.Rollback()
+		return nil, lazyerrors.Error(err)
+	}
+
+	if unsafe {
+		_ = tx.Rollback()
+		return nil, nil
+	}
+
+	rows, err := tx.QueryContext(ctx, selectClause+plan.where, plan.args...)
+	if err != nil {
+		_ = tx.Rollback()
+		return nil, lazyerrors.Error(err)
+	}
+
+	return &backends.QueryResult{
+		Iter:              &snapshotIterator{DocumentsIterator: newQueryIterator(ctx, rows, params.OnlyRecordIDs), tx: tx},
+		CreditgraphSorted: plan.sorted,
+	}, nil
+}
+
+// snapshotIterator ends its transaction when it closes.
+type snapshotIterator struct {
+	types.DocumentsIterator
+	tx   *fsql.Tx
+	once sync.Once
+}
+
+func (iter *snapshotIterator) Close() {
+	iter.DocumentsIterator.Close()
+	iter.once.Do(func() { _ = iter.tx.Rollback() })
+}
+
+// planPushdown builds the guard and the query for params, or returns nil.
+func planPushdown(meta *metadata.Collection, params *backends.QueryParams) *pushdown {
 	if meta.Capped() || params.Filter == nil {
-		return "", nil, false, nil
+		return nil
 	}
 
 	equal := map[string][]any{}
 	var idBounds []condition
 
 	for _, key := range params.Filter.Keys() {
-		if key != "_id" && !plainField.MatchString(key) {
+		// A reserved name would read as one of the table's columns, not a field.
+		if key != "_id" && (!plainField.MatchString(key) || strings.HasPrefix(key, backends.ReservedPrefix)) {
 			continue
 		}
 
@@ -68,7 +131,7 @@ func creditgraphPushdown(ctx context.Context, db *fsql.DB, meta *metadata.Collec
 
 	index, prefix := leadingEqualityIndex(meta.Settings.Indexes, equal)
 	if prefix == 0 {
-		return "", nil, false, nil
+		return nil
 	}
 
 	compound := len(index.Key) > 1
@@ -98,26 +161,26 @@ func creditgraphPushdown(ctx context.Context, db *fsql.DB, meta *metadata.Collec
 		sorted = true
 	}
 
+	plan := &pushdown{sorted: sorted}
+
 	var exists []string
-	var guardArgs []any
 
 	for _, guard := range guards {
 		exists = append(exists, `EXISTS (SELECT 1 FROM `+table+` WHERE `+guard.sql+`)`)
-		guardArgs = append(guardArgs, guard.args...)
+		plan.guardArgs = append(plan.guardArgs, guard.args...)
 	}
 
-	var unsafe bool
-	if err := db.QueryRowContext(ctx, `SELECT `+strings.Join(exists, ` OR `), guardArgs...).Scan(&unsafe); err != nil {
-		return "", nil, false, err
-	}
-
-	if unsafe {
-		return "", nil, false, nil
-	}
+	plan.guard = `SELECT ` + strings.Join(exists, ` OR `)
 
 	where := conjunction(matching)
+	plan.where = ` WHERE ` + where.sql + orderBy
+	plan.args = where.args
 
-	return ` WHERE ` + where.sql + orderBy, where.args, sorted, nil
+	if len(plan.args)+len(plan.guardArgs) > maxPushdownArguments {
+		return nil
+	}
+
+	return plan
 }
 
 // stringSet reads `"x"` or `{$in: ["x", ...]}` (and nothing else) as the JSON of those strings, the
@@ -197,7 +260,7 @@ func idRangeConditions(value any) []condition {
 	}
 
 	lowest := metadata.StringIDSortKeyPrefix
-	aboveAll := string(rune(lowest[0] + 1))
+	aboveAll := metadata.StringIDSortKeyBound
 	key := metadata.IDSortKeyColumn
 
 	var conditions []condition

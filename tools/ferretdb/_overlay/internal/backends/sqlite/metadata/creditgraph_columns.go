@@ -25,9 +25,10 @@ const IDSortKeyColumn = `(CASE ` + DefaultColumn + `->>'$."$s".p._id.t'` +
 	` ELSE '` + UnrankedIDSortKey + `' || (` + DefaultColumn + `->'$._id') END)`
 
 const (
-	// StringIDSortKeyPrefix starts the sort key of every string `_id`; the next character after it
-	// bounds them all from above.
+	// StringIDSortKeyPrefix starts the sort key of every string `_id`.
 	StringIDSortKeyPrefix = "S"
+	// StringIDSortKeyBound is above every string `_id`'s sort key and below every ObjectId's.
+	StringIDSortKeyBound = "T"
 	// UnrankedIDSortKey bounds from below the sort keys of types IDSortKeyColumn does not order.
 	UnrankedIDSortKey = "Z"
 )
