@@ -309,6 +309,11 @@ export async function startFerretdb(options: FerretdbOptions): Promise<DatabaseE
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);
+      } else if (line.startsWith('rebuilding index ')) {
+        // A data directory of an older build: its indexes take as long as the tables are large, and
+        // FerretDB exits if a rebuild fails.
+        clearTimeout(timer);
+        console.log(`FerretDB: ${line}`);
       }
     });
     child.once('exit', (code) => {

@@ -94,6 +94,10 @@ func creditgraphRebuildIndexes(ctx context.Context, db *fsql.DB, colls map[strin
 				}
 			}
 
+			// On standard output, beside "ready": the product waits for FerretDB without a time limit
+			// once it has seen this (src/storage/engine/ferretdb.ts).
+			fmt.Printf("rebuilding index %s of table %s (an older build made it differently)\n", index.Name, c.TableName)
+
 			if _, err = db.ExecContext(ctx, want); err != nil {
 				return err
 			}
