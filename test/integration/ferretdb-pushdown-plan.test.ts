@@ -6,9 +6,8 @@ import { MongoClient } from 'mongodb';
 import { connectDatabase, ensureIndexes } from '../../src/storage/database';
 import { databaseUri } from '../../src/storage/engine/engine';
 import { startFerretdb } from '../../src/storage/engine/ferretdb';
-import { sortableId } from '../../src/storage/ids';
-import type { OrderDoc } from '../../src/storage/models/order.model';
 import { createRepositories } from '../../src/storage/repositories/repositories';
+import { placedOrder } from '../support/orders';
 
 interface LoggedStatement {
   sql: string;
@@ -36,23 +35,6 @@ function planOf(file: string, sql: string): string[] {
   }
 }
 
-const order = (userId: string, createdAt: Date, n: number): OrderDoc => ({
-  _id: sortableId('mo', createdAt, String(n).padStart(3, '0')),
-  userId,
-  items: [{ sku: 'mall-tea-set', title: 'Tea set', quantity: 1, unitPriceMinor: 29_900 }],
-  totalMinor: 29_900,
-  plan: 'FULL',
-  periods: 1,
-  status: 'PLACED',
-  lineId: `cl_${userId}`,
-  authorizationId: `auth_${userId}_${n}`,
-  idempotencyKey: `${userId}:${n}`,
-  requestHash: 'h',
-  capturedMinor: 0,
-  refundedMinor: 0,
-  createdAt,
-});
-
 /** Markers are numbered across engine restarts, so a late line of an earlier run cannot match. */
 let markers = 0;
 
@@ -64,7 +46,12 @@ async function checkHotReadPlans(dataDir: string, uri: string, statements: Logge
     const repos = createRepositories(db);
     const start = Date.UTC(2026, 0, 1);
     const orders = Array.from({ length: 60 }, (_, n) =>
-      order(n % 2 === 0 ? 'u_alice' : 'u_bob', new Date(start + n * 60_000), n),
+      placedOrder(
+        n % 2 === 0 ? 'u_alice' : 'u_bob',
+        new Date(start + n * 60_000),
+        n + 1,
+        String(n).padStart(3, '0'),
+      ),
     );
     for (const doc of orders) await repos.mallOrders.insertOnce(doc);
     const aliceNewestFirst = orders.filter((doc) => doc.userId === 'u_alice').reverse();
@@ -100,7 +87,7 @@ async function checkHotReadPlans(dataDir: string, uri: string, statements: Logge
       'first order page': () => repos.mallOrders.pageByUsers(['u_alice'], { first: 3 }),
       'next order page (keyset)': () =>
         repos.mallOrders.pageByUsers(['u_alice'], { first: 3, afterId: aliceNewestFirst[2]!._id }),
-      'order by idempotency key': () => repos.mallOrders.byIdempotencyKey('u_bob:7'),
+      'order by idempotency key': () => repos.mallOrders.byIdempotencyKey('u_bob:8'),
       'orders by ids ($in on _id)': () => repos.mallOrders.findByIds([orders[3]!._id, orders[4]!._id]),
       'credit lines of users ($in)': () => repos.creditLines.findByUserIds(['u_alice', 'u_bob']),
       'bindings of a user': () => repos.channelBindings.findByUserIds(['u_alice']),

@@ -3,26 +3,8 @@ import {
   activeUserKey,
 } from '../../src/storage/repositories/channel-binding.repository';
 import { isDuplicateKey } from '../../src/storage/database';
-import { newSortableId } from '../../src/storage/ids';
-import type { OrderDoc } from '../../src/storage/models/order.model';
+import { placedOrder } from '../support/orders';
 import { testDatabase } from '../support/test-database';
-
-const order = (userId: string, createdAt: Date, n: number): OrderDoc => ({
-  _id: newSortableId('mo', createdAt),
-  userId,
-  items: [{ sku: 'mall-tea-set', title: 'Tea set', quantity: n, unitPriceMinor: 29_900 }],
-  totalMinor: 29_900 * n,
-  plan: 'FULL',
-  periods: 1,
-  status: 'PLACED',
-  lineId: `cl_${userId}`,
-  authorizationId: `auth_${userId}_${n}`,
-  idempotencyKey: `${userId}:${n}`,
-  requestHash: 'h',
-  capturedMinor: 0,
-  refundedMinor: 0,
-  createdAt,
-});
 
 describe('repositories on the real engine', () => {
   test('insertOnce inserts a key once, even when 16 writers race for it', async () => {
@@ -65,8 +47,8 @@ describe('repositories on the real engine', () => {
     await using t = await testDatabase();
     const base = Date.parse('2026-03-01T00:00:00Z');
     const orders = [
-      ...Array.from({ length: 5 }, (_, i) => order('u_a', new Date(base + i * 60_000), i + 1)),
-      ...Array.from({ length: 2 }, (_, i) => order('u_b', new Date(base + i * 60_000), i + 1)),
+      ...Array.from({ length: 5 }, (_, i) => placedOrder('u_a', new Date(base + i * 60_000), i + 1)),
+      ...Array.from({ length: 2 }, (_, i) => placedOrder('u_b', new Date(base + i * 60_000), i + 1)),
     ];
     for (const doc of orders) await t.repos.mallOrders.insertOnce(doc);
     const aNewestFirst = orders
