@@ -375,30 +375,42 @@ describe('response deadline at the gateway', () => {
   });
 
   test('an execution past the deadline answers GATEWAY_TIMEOUT (HTTP 504, and over graphql-ws); an SSE subscription is not cut', async () => {
+    // Slow by construction (30 subgraph-computed offer tables, about 50 ms alone), so no subgraph can
+    // answer it before a 1 ms deadline however fast its reads are.
+    const slow = `{ ${Array.from(
+      { length: 30 },
+      (_, i) => `a${i}: installmentOffers(amount: "9999.00") { periods annualizedRate }`,
+    ).join(' ')} }`;
+    const alice = tokenFor('u_alice');
     const late = await fetch(stack.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ products { id } }' }),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${alice}` },
+      body: JSON.stringify({ query: slow }),
     });
     expect(late.status).toBe(504);
     expect(await late.json()).toMatchObject({ errors: [{ extensions: { code: 'GATEWAY_TIMEOUT' } }] });
     // Asking for an event stream changes nothing for a query.
     const streamed = await fetch(stack.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({ query: '{ products { id } }' }),
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        authorization: `Bearer ${alice}`,
+      },
+      body: JSON.stringify({ query: slow }),
     });
     expect(await streamed.text()).toContain('GATEWAY_TIMEOUT');
 
     const client = createClient({
       url: stack.url.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${alice}` },
       retryAttempts: 0,
     });
     try {
       const overWs = await new Promise<unknown>((resolve) => {
         client.subscribe(
-          { query: '{ products { id } }' },
+          { query: slow },
           { next: (result) => resolve(result), error: resolve, complete: () => {} },
         );
       });
@@ -413,7 +425,7 @@ describe('response deadline at the gateway', () => {
       headers: {
         'content-type': 'application/json',
         accept: 'text/event-stream',
-        authorization: `Bearer ${tokenFor('u_alice')}`,
+        authorization: `Bearer ${alice}`,
       },
       body: JSON.stringify({ query: 'subscription { billUpdated { cursor } }' }),
       signal: controller.signal,
