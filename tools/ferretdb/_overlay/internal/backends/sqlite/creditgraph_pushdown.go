@@ -4,6 +4,7 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"sync"
@@ -135,7 +136,7 @@ func planPushdown(meta *metadata.Collection, params *backends.QueryParams) *push
 	}
 
 	compound := len(index.Key) > 1
-	table := `"` + strings.ReplaceAll(meta.TableName, `"`, `""`) + `"`
+	table := fmt.Sprintf("%q", meta.TableName) // as upstream names it
 
 	var matching []condition
 	var guards []condition

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/FerretDB/FerretDB/internal/util/fsql"
@@ -72,15 +73,18 @@ func creditgraphIndexSQL(table string, index IndexInfo) string {
 
 // creditgraphRebuildIndexes recreates every index whose definition differs from what this build
 // creates: a data directory written by an older build (or by upstream FerretDB) gets the indexes
-// pushed-down reads use. It runs once per database file, when FerretDB opens it.
+// pushed-down reads use. It runs once per database file, when FerretDB opens it. An index it cannot
+// rebuild is kept as it was (reads stay correct, only slower), and said so on standard error.
 func creditgraphRebuildIndexes(ctx context.Context, db *fsql.DB, colls map[string]*Collection) error {
 	for _, c := range colls {
 		for _, index := range c.Settings.Indexes {
 			want := creditgraphIndexSQL(c.TableName, index)
-			name := c.TableName + "_" + index.Name
+			quoted := fmt.Sprintf("%q", c.TableName+"_"+index.Name)
+			// SQLite keeps the name as written between the quotes, Go's escapes included.
+			stored := quoted[1 : len(quoted)-1]
 
 			var have string
-			err := db.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?`, name).Scan(&have)
+			err := db.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?`, stored).Scan(&have)
 
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
@@ -88,18 +92,26 @@ func creditgraphRebuildIndexes(ctx context.Context, db *fsql.DB, colls map[strin
 				return err
 			case have == want:
 				continue
-			default:
-				if _, err = db.ExecContext(ctx, fmt.Sprintf("DROP INDEX %q", name)); err != nil {
-					return err
-				}
 			}
 
 			// On standard output, beside "ready": the product waits for FerretDB without a time limit
-			// once it has seen this (src/storage/engine/ferretdb.ts).
-			fmt.Printf("rebuilding index %s of table %s (an older build made it differently)\n", index.Name, c.TableName)
+			// once it has seen this (src/storage/engine/ferretdb.ts). Names quoted, so none can start
+			// a line of its own.
+			fmt.Printf("rebuilding index %q of table %q (an older build made it differently)\n", index.Name, c.TableName)
 
-			if _, err = db.ExecContext(ctx, want); err != nil {
+			err = db.InTransaction(ctx, func(tx *fsql.Tx) error {
+				if have != "" {
+					if _, err := tx.ExecContext(ctx, "DROP INDEX "+quoted); err != nil {
+						return err
+					}
+				}
+
+				_, err := tx.ExecContext(ctx, want)
+
 				return err
+			})
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "creditgraph: index %q of table %q kept as it was: %v\n", index.Name, c.TableName, err)
 			}
 		}
 	}
