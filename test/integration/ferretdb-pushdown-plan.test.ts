@@ -204,3 +204,35 @@ describe('embedded FerretDB on SQLite: pushed-down reads under concurrent writes
     }
   });
 });
+
+describe('embedded FerretDB on SQLite: names FerretDB escapes', () => {
+  test('a collection and an index whose names hold a backslash and a tab are read through the pushdown, and the directory opens again', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'creditgraph-pushdown-names-'));
+    let engine = await startFerretdb({ dataDir });
+    try {
+      const readBack = async () => {
+        const client = new MongoClient(databaseUri(engine.uri, 'names'));
+        try {
+          const probe = client.db().collection<{ _id: string; a: string }>('back\\slash\tname');
+          if ((await probe.countDocuments({})) === 0) {
+            await probe.createIndex({ a: 1 }, { name: 'by\\a\tkey' });
+            await probe.insertMany([
+              { _id: 'k1', a: 'x' },
+              { _id: 'k2', a: 'y' },
+            ]);
+          }
+          return (await probe.find({ a: 'x' }).toArray()).map((doc) => doc._id);
+        } finally {
+          await client.close();
+        }
+      };
+      expect(await readBack()).toEqual(['k1']);
+      await engine.stop();
+      engine = await startFerretdb({ dataDir });
+      expect(await readBack()).toEqual(['k1']);
+    } finally {
+      await engine.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
