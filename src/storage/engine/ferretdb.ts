@@ -32,7 +32,7 @@ interface SourceEdit {
  * cache (nothing of FerretDB is kept in this repository). Its SQLite backend reads a whole table for
  * any filter but `_id` equality, and filters that by `_ferretdb_sjson->'$._id'` while its `_id` index
  * is on `_ferretdb_sjson->"_id"` (SQLite's planner matches expressions textually, so those scanned
- * too). With the edits, indexes are built on the expressions reads use (`IndexColumn`; an index an
+ * too). With the edits, indexes are built on the expressions reads use (`KeyColumn`; an index an
  * older build made is recreated when its file is opened), and string
  * equalities on an index's leading fields, `_id` ranges and an `_id` sort are pushed down
  * (`creditgraph_pushdown.go`, guard and read in one transaction), the handler skipping its own sort
@@ -108,7 +108,8 @@ export const ferretdbSourceEdits: readonly SourceEdit[] = [
       '\t}\n',
     replace:
       '\t// creditgraph: rows the backend sorted exactly are not sorted again, so the limit stops reading;\n' +
-      "\t// they are read now, so the backend's snapshot and connection are not held by the cursor.\n" +
+      "\t// they are read now, so the backend's snapshot and connection are not held by the cursor (by hand:\n" +
+      "\t// closing the chain, as ConsumeValues does, would cancel the find's context, which ends the cursor).\n" +
       '\titerParams := params\n' +
       '\tif queryRes.CreditgraphSorted {\n' +
       '\t\tunsorted := *params\n' +

@@ -135,34 +135,29 @@ func planPushdown(meta *metadata.Collection, params *backends.QueryParams) *push
 		return nil
 	}
 
-	compound := len(index.Key) > 1
 	table := fmt.Sprintf("%q", meta.TableName) // as upstream names it
 
 	var matching []condition
 	var guards []condition
 
-	for _, key := range index.Key[:prefix] {
-		column := metadata.IndexColumn(key.Field, compound)
+	for i, key := range index.Key[:prefix] {
+		column := index.KeyColumn(i)
 
 		// Arrays are the only JSON values whose text starts with '['.
 		guards = append(guards, conjunction(append(matching, condition{sql: column + ` >= '[' AND ` + column + ` < '\'`})))
 		matching = append(matching, condition{sql: column + ` IN (` + placeholders(len(equal[key.Field])) + `)`, args: equal[key.Field]})
 	}
 
-	for _, bound := range idBounds {
-		matching = append(matching, bound)
-	}
+	matching = append(matching, idBounds...)
 
+	plan := &pushdown{}
 	orderBy := ""
-	sorted := false
 
 	if direction, ok := idSortDirection(params.CreditgraphSort); ok {
 		guards = append(guards, conjunction(append(matching, condition{sql: metadata.IDSortKeyColumn + ` >= '` + metadata.UnrankedIDSortKey + `'`})))
 		orderBy = ` ORDER BY ` + metadata.IDSortKeyColumn + direction
-		sorted = true
+		plan.sorted = true
 	}
-
-	plan := &pushdown{sorted: sorted}
 
 	var exists []string
 
@@ -185,7 +180,7 @@ func planPushdown(meta *metadata.Collection, params *backends.QueryParams) *push
 }
 
 // stringSet reads `"x"` or `{$in: ["x", ...]}` (and nothing else) as the JSON of those strings, the
-// text IndexColumn holds for a string.
+// text KeyColumn holds for a string.
 func stringSet(value any) ([]any, bool) {
 	if s, ok := value.(string); ok {
 		return []any{string(must.NotFail(sjson.MarshalSingleValue(s)))}, true
@@ -225,15 +220,15 @@ func placeholders(n int) string {
 }
 
 // leadingEqualityIndex returns the index whose leading fields the most equalities cover, and how many.
-// `_id` counts only as the sole key of an index: a compound index holds it as IDSortKeyColumn.
+// A key held as IDSortKeyColumn does not hold the JSON the equalities compare.
 func leadingEqualityIndex(indexes []metadata.IndexInfo, equal map[string][]any) (metadata.IndexInfo, int) {
 	var best metadata.IndexInfo
 	bestPrefix := 0
 
 	for _, index := range indexes {
 		prefix := 0
-		for _, key := range index.Key {
-			if key.Field == "_id" && len(index.Key) > 1 {
+		for i, key := range index.Key {
+			if index.KeyColumn(i) == metadata.IDSortKeyColumn {
 				break
 			}
 

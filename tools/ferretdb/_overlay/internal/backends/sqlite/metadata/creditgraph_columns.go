@@ -34,11 +34,13 @@ const (
 	UnrankedIDSortKey = "Z"
 )
 
-// IndexColumn is the SQL expression an index key on field is built on. A pushed-down filter or sort
-// must repeat it word for word: SQLite matches index expressions textually.
-func IndexColumn(field string, compound bool) string {
+// KeyColumn is the SQL expression key i of the index is built on. A pushed-down filter or sort must
+// repeat it word for word: SQLite matches index expressions textually. `_id` alone is held as the
+// expression `_id` reads filter by; inside a compound index, as IDSortKeyColumn.
+func (index IndexInfo) KeyColumn(i int) string {
+	field := index.Key[i].Field
 	if field == "_id" {
-		if compound {
+		if len(index.Key) > 1 {
 			return IDSortKeyColumn
 		}
 
@@ -46,18 +48,23 @@ func IndexColumn(field string, compound bool) string {
 	}
 
 	parts := strings.Split(field, ".")
-	for i, part := range parts {
-		parts[i] = fmt.Sprintf("%q", part)
+	for j, part := range parts {
+		parts[j] = fmt.Sprintf("%q", part)
 	}
 
 	return fmt.Sprintf("%s->%s", DefaultColumn, strings.Join(parts, "->"))
+}
+
+// creditgraphIndexName is the quoted SQLite name of index on table, as upstream names it.
+func creditgraphIndexName(table string, index IndexInfo) string {
+	return fmt.Sprintf("%q", table+"_"+index.Name)
 }
 
 // creditgraphIndexSQL is the statement that creates index on table.
 func creditgraphIndexSQL(table string, index IndexInfo) string {
 	columns := make([]string, len(index.Key))
 	for i, key := range index.Key {
-		columns[i] = IndexColumn(key.Field, len(index.Key) > 1)
+		columns[i] = index.KeyColumn(i)
 		if key.Descending {
 			columns[i] += " DESC"
 		}
@@ -68,7 +75,7 @@ func creditgraphIndexSQL(table string, index IndexInfo) string {
 		unique = "UNIQUE "
 	}
 
-	return fmt.Sprintf("CREATE %sINDEX %q ON %q (%s)", unique, table+"_"+index.Name, table, strings.Join(columns, ", "))
+	return fmt.Sprintf("CREATE %sINDEX %s ON %q (%s)", unique, creditgraphIndexName(table, index), table, strings.Join(columns, ", "))
 }
 
 // creditgraphRebuildIndexes recreates every index whose definition differs from what this build
@@ -79,7 +86,7 @@ func creditgraphRebuildIndexes(ctx context.Context, db *fsql.DB, colls map[strin
 	for _, c := range colls {
 		for _, index := range c.Settings.Indexes {
 			want := creditgraphIndexSQL(c.TableName, index)
-			quoted := fmt.Sprintf("%q", c.TableName+"_"+index.Name)
+			quoted := creditgraphIndexName(c.TableName, index)
 			// SQLite keeps the name as written between the quotes, Go's escapes included.
 			stored := quoted[1 : len(quoted)-1]
 
