@@ -7,6 +7,15 @@ import { metricValue, scrape } from '../support/metrics-text';
 import { type Stack, startStack, tokenFor } from '../support/stack';
 import { serverUri, uniqueDatabaseName } from '../support/test-database';
 
+/** A graphql-ws client of the gateway at `url` for the viewer of `token`, without reconnecting. */
+const wsClient = (url: string, token: string) =>
+  createClient({
+    url: url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+  });
+
 interface Answer {
   status: number;
   codes: (string | undefined)[];
@@ -78,12 +87,7 @@ describe('operation limits at the gateway', () => {
   });
 
   test('over graphql-ws the same fan-out is refused with the same code, and the socket lives on', async () => {
-    const client = createClient({
-      url: stack.url.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
-      connectionParams: { authorization: `Bearer ${alice}` },
-      retryAttempts: 0,
-    });
+    const client = wsClient(stack.url, alice);
     try {
       const chain = fragmentFanOut(30)
         .replace('query FanOut { products { ...F0 } }', 'subscription FanOut { billUpdated { ...F0 } }')
@@ -108,13 +112,7 @@ describe('operation limits at the gateway', () => {
   });
 
   test('graphql-ws: a socket holds MAX_SUBSCRIPTIONS_PER_SOCKET operations at once; subscribe messages count against the rate limit', async () => {
-    const socket = (token: string) =>
-      createClient({
-        url: stack.url.replace(/^http/, 'ws'),
-        webSocketImpl: WebSocket,
-        connectionParams: { authorization: `Bearer ${token}` },
-        retryAttempts: 0,
-      });
+    const socket = (token: string) => wsClient(stack.url, token);
     /** The first error's code of one operation, or 'open' if it is still running after `waitMs`. */
     const outcome = (client: ReturnType<typeof createClient>, query: string, waitMs = 300) =>
       new Promise<{ code: string; stop: () => void }>((resolve) => {
@@ -325,12 +323,7 @@ describe('time share per caller at the gateway', () => {
     const alice = tokenFor('u_alice');
     // Over HTTP, carol owes about t for a request of t ms, and waits about 20 t (at 5%).
     expect(await post(carol, offers)).toEqual({ status: 200, code: undefined });
-    const client = createClient({
-      url: stack.url.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
-      connectionParams: { authorization: `Bearer ${carol}` },
-      retryAttempts: 0,
-    });
+    const client = wsClient(stack.url, carol);
     try {
       const finished: string[] = [];
       const overWs = new Promise<unknown>((resolve) => {
@@ -401,12 +394,7 @@ describe('response deadline at the gateway', () => {
     });
     expect(await streamed.text()).toContain('GATEWAY_TIMEOUT');
 
-    const client = createClient({
-      url: stack.url.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
-      connectionParams: { authorization: `Bearer ${alice}` },
-      retryAttempts: 0,
-    });
+    const client = wsClient(stack.url, alice);
     try {
       const overWs = await new Promise<unknown>((resolve) => {
         client.subscribe(

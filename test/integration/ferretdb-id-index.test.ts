@@ -1,10 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import mongoose from 'mongoose';
-import { databaseUri, type DatabaseEngine } from '../../src/storage/engine/engine';
-import { startFerretdb } from '../../src/storage/engine/ferretdb';
+import { databaseUri } from '../../src/storage/engine/engine';
+import { scratchFerretdb } from '../support/scratch-ferretdb';
 
 /**
  * The embedded FerretDB on SQLite filters an `_id` read with exactly this SQL (its metadata.IDColumn;
@@ -54,16 +51,14 @@ async function insertSome(uri: string, collections: string[]): Promise<void> {
 
 describe('embedded FerretDB on SQLite: _id reads use an index', () => {
   test('every collection table, including ones created while running and ones from an older data directory, plans an _id read as SEARCH, not SCAN', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'creditgraph-idindex-'));
-    const file = path.join(dataDir, 'idindex.sqlite');
-    let engine: DatabaseEngine | undefined;
-    try {
-      engine = await startFerretdb({ dataDir });
-      const uri = databaseUri(engine.uri, 'idindex');
+    await using scratch = await scratchFerretdb('idindex');
+    const file = scratch.file('idindex');
+    {
+      const uri = databaseUri(scratch.engine.uri, 'idindex');
       await insertSome(uri, ['earlyOrders', 'earlyLedger']);
       // Created later in the same run: FerretDB makes the table on first insert.
       await insertSome(uri, ['laterBills']);
-      await engine.stop();
+      await scratch.stop();
 
       let tables = collectionTables(file);
       expect([...tables.keys()].sort()).toEqual(['earlyLedger', 'earlyOrders', 'laterBills']);
@@ -87,17 +82,16 @@ describe('embedded FerretDB on SQLite: _id reads use an index', () => {
       expect(idReadPlan(file, legacyTable)).toMatch(/\bSCAN\b/);
 
       // This build recreates such an index when it opens the file (creditgraphRebuildIndexes).
-      engine = await startFerretdb({ dataDir });
-      const reopened = await mongoose.createConnection(databaseUri(engine.uri, 'idindex')).asPromise();
+      await scratch.start();
+      const reopened = await mongoose
+        .createConnection(databaseUri(scratch.engine.uri, 'idindex'))
+        .asPromise();
       const found = await reopened.collection('earlyOrders').findOne({ _id: 'earlyOrders-7' as never });
       await reopened.close();
-      await engine.stop();
+      await scratch.stop();
       expect(found).toEqual({ _id: 'earlyOrders-7' });
       tables = collectionTables(file);
       expect(idReadPlan(file, tables.get('earlyOrders')!)).toMatch(/^SEARCH .* USING INDEX/);
-    } finally {
-      await engine?.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -1,13 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { MongoClient } from 'mongodb';
 import { connectDatabase, ensureIndexes } from '../../src/storage/database';
 import { databaseUri } from '../../src/storage/engine/engine';
-import { startFerretdb } from '../../src/storage/engine/ferretdb';
 import { createRepositories } from '../../src/storage/repositories/repositories';
 import { placedOrder } from '../support/orders';
+import { scratchFerretdb } from '../support/scratch-ferretdb';
 
 interface LoggedStatement {
   sql: string;
@@ -39,7 +36,7 @@ function planOf(file: string, sql: string): string[] {
 let markers = 0;
 
 /** Asks every repository read that must not grow with a collection for its SQLite plans. */
-async function checkHotReadPlans(dataDir: string, uri: string, statements: LoggedStatement[]): Promise<void> {
+async function checkHotReadPlans(file: string, uri: string, statements: LoggedStatement[]): Promise<void> {
   const db = await connectDatabase(uri);
   try {
     await ensureIndexes(db);
@@ -80,7 +77,7 @@ async function checkHotReadPlans(dataDir: string, uri: string, statements: Logge
       await read();
       const own = statements.slice(start, await sync());
       expect([name, own.length > 0]).toEqual([name, true]);
-      return own.map(({ sql }) => planOf(path.join(dataDir, 'pushdown.sqlite'), sql));
+      return own.map(({ sql }) => planOf(file, sql));
     };
 
     const reads: Record<string, () => Promise<unknown>> = {
@@ -109,55 +106,45 @@ async function checkHotReadPlans(dataDir: string, uri: string, statements: Logge
 
 describe('embedded FerretDB on SQLite: hot list reads search an index', () => {
   test('order pages, key lookups and reads by user plan as index searches that need no sort, in a new data directory and in one an older build wrote', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'creditgraph-pushdown-'));
-    const file = path.join(dataDir, 'pushdown.sqlite');
     const statements: LoggedStatement[] = [];
-    const start = () =>
-      startFerretdb({
-        dataDir,
-        onDebugLogLine: (line) => {
-          const statement = loggedStatement(line);
-          if (statement !== undefined) statements.push(statement);
-        },
-      });
-    let engine = await start();
-    try {
-      await checkHotReadPlans(dataDir, databaseUri(engine.uri, 'pushdown'), statements);
-      await engine.stop();
+    await using scratch = await scratchFerretdb('pushdown', {
+      onDebugLogLine: (line) => {
+        const statement = loggedStatement(line);
+        if (statement !== undefined) statements.push(statement);
+      },
+    });
+    const file = scratch.file('pushdown');
+    await checkHotReadPlans(file, databaseUri(scratch.engine.uri, 'pushdown'), statements);
+    await scratch.stop();
 
-      // An older build wrote every index key as `_ferretdb_sjson->'field'` (`->"field"` upstream;
-      // node:sqlite refuses double-quoted strings, and the planner sees both the same way), `_id` too.
-      const db = new DatabaseSync(file, { enableDoubleQuotedStringLiterals: true });
-      const indexes = db
-        .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL`)
-        .all() as { name: string; sql: string }[];
-      const rewritten = indexes.filter((index) => /_ferretdb_sjson->/.test(index.sql));
-      expect(rewritten.length).toBeGreaterThan(10);
-      for (const index of rewritten) {
-        const older = index.sql
-          .replace(/\(CASE .* END\)/, `_ferretdb_sjson->'_id'`)
-          .replace(/_ferretdb_sjson->'\$\._id'/g, `_ferretdb_sjson->'_id'`)
-          .replace(/->"([^"]+)"/g, `->'$1'`);
-        expect(older).not.toEqual(index.sql);
-        db.exec(`DROP INDEX "${index.name}"`);
-        db.exec(older);
-      }
-      db.close();
-
-      engine = await start();
-      await checkHotReadPlans(dataDir, databaseUri(engine.uri, 'pushdown'), statements);
-    } finally {
-      await engine.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+    // An older build wrote every index key as `_ferretdb_sjson->'field'` (`->"field"` upstream;
+    // node:sqlite refuses double-quoted strings, and the planner sees both the same way), `_id` too.
+    const db = new DatabaseSync(file, { enableDoubleQuotedStringLiterals: true });
+    const indexes = db
+      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL`)
+      .all() as { name: string; sql: string }[];
+    const rewritten = indexes.filter((index) => /_ferretdb_sjson->/.test(index.sql));
+    expect(rewritten.length).toBeGreaterThan(10);
+    for (const index of rewritten) {
+      const older = index.sql
+        .replace(/\(CASE .* END\)/, `_ferretdb_sjson->'_id'`)
+        .replace(/_ferretdb_sjson->'\$\._id'/g, `_ferretdb_sjson->'_id'`)
+        .replace(/->"([^"]+)"/g, `->'$1'`);
+      expect(older).not.toEqual(index.sql);
+      db.exec(`DROP INDEX "${index.name}"`);
+      db.exec(older);
     }
+    db.close();
+
+    await scratch.start();
+    await checkHotReadPlans(file, databaseUri(scratch.engine.uri, 'pushdown'), statements);
   });
 });
 
 describe('embedded FerretDB on SQLite: pushed-down reads under concurrent writes and open cursors', () => {
   test('a document that matches throughout is never missed while another client rewrites it, and 101 open sorted cursors hold no connection', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'creditgraph-pushdown-race-'));
-    const engine = await startFerretdb({ dataDir });
-    const client = new MongoClient(databaseUri(engine.uri, 'race'), { maxPoolSize: 12 });
+    await using scratch = await scratchFerretdb('pushdown-race');
+    const client = new MongoClient(databaseUri(scratch.engine.uri, 'race'), { maxPoolSize: 12 });
     try {
       await client.connect();
       const probe = client.db().collection<{ _id: string; a: string | string[] }>('probe');
@@ -199,19 +186,16 @@ describe('embedded FerretDB on SQLite: pushed-down reads under concurrent writes
       expect(answer).toEqual({ _id: 'o1', a: 'x' });
     } finally {
       await client.close(true);
-      await engine.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
 
 describe('embedded FerretDB on SQLite: names FerretDB escapes', () => {
   test('a collection and an index whose names hold a backslash and a tab are read through the pushdown, and the directory opens again', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'creditgraph-pushdown-names-'));
-    let engine = await startFerretdb({ dataDir });
-    try {
+    await using scratch = await scratchFerretdb('pushdown-names');
+    {
       const readBack = async () => {
-        const client = new MongoClient(databaseUri(engine.uri, 'names'));
+        const client = new MongoClient(databaseUri(scratch.engine.uri, 'names'));
         try {
           const probe = client.db().collection<{ _id: string; a: string }>('back\\slash\tname');
           if ((await probe.countDocuments({})) === 0) {
@@ -227,12 +211,9 @@ describe('embedded FerretDB on SQLite: names FerretDB escapes', () => {
         }
       };
       expect(await readBack()).toEqual(['k1']);
-      await engine.stop();
-      engine = await startFerretdb({ dataDir });
+      await scratch.stop();
+      await scratch.start();
       expect(await readBack()).toEqual(['k1']);
-    } finally {
-      await engine.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
