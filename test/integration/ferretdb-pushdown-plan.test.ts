@@ -51,6 +51,33 @@ async function checkHotReadPlans(file: string, uri: string, statements: LoggedSt
       ),
     );
     for (const doc of orders) await repos.mallOrders.insertOnce(doc);
+    // Payments two partners took (a dotted field, `partner.partnerId`) and an outbox of reminders
+    // (`sentAt: null`): odd n are a wallet's and unsent.
+    for (const [n, doc] of orders.slice(0, 20).entries()) {
+      const partnerId = n % 2 === 1 ? 'pt_wallet' : 'pt_telecom';
+      const merchantRef = `ref-${n}`;
+      await repos.partnerPayments.insertOnce({
+        ...doc,
+        partner: { partnerId, partnerUserId: `pu_${n}`, kind: 'IN_APP', merchantRef },
+      });
+      await repos.notifications.record({
+        _id: `due-soon:bl_${n}`,
+        userId: doc.userId,
+        kind: 'DUE_SOON',
+        message: 'due soon',
+        ref: `bl_${n}`,
+        createdAt: doc.createdAt,
+        sentAt: n % 2 === 1 ? null : doc.createdAt,
+      });
+    }
+    // 10 wallet payments (odd n); newest first: n = 19, 17, 15.
+    const walletPage = await repos.partnerPayments.pageOfPartner('pt_wallet', { first: 3 });
+    expect(walletPage.items.map((doc) => doc._id)).toEqual([19, 17, 15].map((n) => orders[n]!._id));
+    // Unsent: odd n, oldest first: 1, 3.
+    expect((await repos.notifications.unsent(2)).map((doc) => doc._id)).toEqual([
+      'due-soon:bl_1',
+      'due-soon:bl_3',
+    ]);
     const aliceNewestFirst = orders.filter((doc) => doc.userId === 'u_alice').reverse();
     const firstPage = await repos.mallOrders.pageByUsers(['u_alice'], { first: 3 });
     // 30 orders of alice (even n); newest first: n = 58, 56, 54.
@@ -89,6 +116,9 @@ async function checkHotReadPlans(file: string, uri: string, statements: LoggedSt
       'credit lines of users ($in)': () => repos.creditLines.findByUserIds(['u_alice', 'u_bob']),
       'bindings of a user': () => repos.channelBindings.findByUserIds(['u_alice']),
       'bill page of a user': () => repos.bills.pageOfUser('u_alice', { first: 3 }),
+      'payments page of a partner (dotted field)': () =>
+        repos.partnerPayments.pageOfPartner('pt_wallet', { first: 3, afterId: orders[15]!._id }),
+      'unsent notifications (null)': () => repos.notifications.unsent(50),
     };
     for (const [name, read] of Object.entries(reads)) {
       for (const plan of await plansOf(name, read)) {
@@ -118,7 +148,8 @@ describe('embedded FerretDB on SQLite: hot list reads search an index', () => {
     await scratch.stop();
 
     // An older build wrote every index key as `_ferretdb_sjson->'field'` (`->"field"` upstream;
-    // node:sqlite refuses double-quoted strings, and the planner sees both the same way), `_id` too.
+    // node:sqlite refuses double-quoted strings, and the planner sees both the same way), `_id` and
+    // dotted fields (`->'partner'->'partnerId'`) too.
     const db = new DatabaseSync(file, { enableDoubleQuotedStringLiterals: true });
     const indexes = db
       .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL`)
@@ -127,7 +158,8 @@ describe('embedded FerretDB on SQLite: hot list reads search an index', () => {
     expect(rewritten.length).toBeGreaterThan(10);
     for (const index of rewritten) {
       const older = index.sql
-        .replace(/\(CASE .* END\)/, `_ferretdb_sjson->'_id'`)
+        .replace(/\(CASE WHEN .*? THEN '\[' ELSE (.*?) END\)/g, '$1')
+        .replace(/\(CASE _ferretdb_sjson->>.* END\)/, `_ferretdb_sjson->'_id'`)
         .replace(/_ferretdb_sjson->'\$\._id'/g, `_ferretdb_sjson->'_id'`)
         .replace(/->"([^"]+)"/g, `->'$1'`);
       expect(older).not.toEqual(index.sql);

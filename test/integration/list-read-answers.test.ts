@@ -7,6 +7,13 @@ interface ProbeDoc {
   ref?: string | ObjectId;
 }
 
+interface PathProbeDoc {
+  _id: string;
+  partner?: { partnerId: string | string[] } | { partnerId: string }[] | string | null;
+  sentAt?: Date | null | (Date | null)[];
+  createdAt: number;
+}
+
 /**
  * Filtered, sorted and limited reads answer as MongoDB does, whatever the engine. On the embedded
  * FerretDB's SQLite they are pushed down to an index (ferretdb-pushdown-plan.test.ts), which must never
@@ -88,5 +95,52 @@ describe('list reads on the real engine', () => {
       'o_025',
       'o_028',
     ]);
+  });
+
+  test('a dotted field and equality to null: arrays on the way, a missing or null value, MongoDB order kept', async () => {
+    await using t = await testDatabase();
+    const probe = t.db.connection.collection<PathProbeDoc>('pathProbe');
+    await probe.createIndex({ 'partner.partnerId': 1, _id: -1 });
+    await probe.createIndex({ sentAt: 1, createdAt: 1 });
+    const sent = new Date(Date.UTC(2026, 0, 1));
+    await probe.insertMany([
+      { _id: 'p1', partner: { partnerId: 'pa' }, sentAt: null, createdAt: 1 },
+      { _id: 'p2', partner: { partnerId: 'pb' }, sentAt: sent, createdAt: 2 },
+      { _id: 'p3', partner: { partnerId: 'pa' }, createdAt: 3 },
+      { _id: 'p4', sentAt: null, createdAt: 4 },
+      { _id: 'p5', partner: null, sentAt: sent, createdAt: 5 },
+    ]);
+    const ids = (docs: { _id: unknown }[]) => docs.map((doc) => String(doc._id));
+    const newestFirst = (filter: object, limit: number) =>
+      probe.find(filter).sort({ _id: -1 }).limit(limit).toArray();
+    const oldestFirst = (filter: object, limit: number) =>
+      probe.find(filter).sort({ createdAt: 1 }).limit(limit).toArray();
+
+    // partner.partnerId 'pa': p1 and p3, newest first; after p3 comes p1.
+    expect(ids(await newestFirst({ 'partner.partnerId': 'pa' }, 5))).toEqual(['p3', 'p1']);
+    expect(ids(await newestFirst({ 'partner.partnerId': 'pa', _id: { $lt: 'p3' } }, 5))).toEqual(['p1']);
+    // An array of documents on the way: MongoDB looks into each, so p9 (the newest) matches.
+    await probe.insertOne({ _id: 'p9', partner: [{ partnerId: 'pb' }, { partnerId: 'pa' }], createdAt: 9 });
+    expect(ids(await newestFirst({ 'partner.partnerId': 'pa' }, 2))).toEqual(['p9', 'p3']);
+    await probe.deleteOne({ _id: 'p9' });
+    // An array at the end of the path holding 'pa' matches too.
+    await probe.insertOne({ _id: 'p8', partner: { partnerId: ['px', 'pa'] }, createdAt: 8 });
+    expect(ids(await newestFirst({ 'partner.partnerId': 'pa' }, 2))).toEqual(['p8', 'p3']);
+    await probe.deleteOne({ _id: 'p8' });
+    // A string at `partner` has no partnerId: p7 does not match 'pa'.
+    await probe.insertOne({ _id: 'p7', partner: 'pa', createdAt: 7 });
+    expect(ids(await newestFirst({ 'partner.partnerId': 'pa' }, 5))).toEqual(['p3', 'p1']);
+    await probe.deleteOne({ _id: 'p7' });
+
+    // sentAt null matches null (p1, p4) and missing (p3), not a date (p2, p5); oldest first 1, 3, 4.
+    expect(ids(await oldestFirst({ sentAt: null }, 5))).toEqual(['p1', 'p3', 'p4']);
+    expect(ids(await oldestFirst({ sentAt: null }, 2))).toEqual(['p1', 'p3']);
+    // An array holding null matches too: p0, created first, comes first.
+    await probe.insertOne({ _id: 'p0', sentAt: [null, sent], createdAt: 0 });
+    expect(ids(await oldestFirst({ sentAt: null }, 2))).toEqual(['p0', 'p1']);
+    await probe.deleteOne({ _id: 'p0' });
+    // Once sent, a reminder leaves the outbox: p1 sent, the rest is p3, p4.
+    await probe.updateOne({ _id: 'p1' }, { $set: { sentAt: sent } });
+    expect(ids(await oldestFirst({ sentAt: null }, 5))).toEqual(['p3', 'p4']);
   });
 });

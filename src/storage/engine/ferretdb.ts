@@ -69,7 +69,9 @@ export const ferretdbSourceEdits: readonly SourceEdit[] = [
     replace:
       '\tOnlyRecordIDs bool\n' +
       '\t// creditgraph: an `_id` sort a backend may apply, saying so in QueryResult.CreditgraphSorted.\n' +
-      '\tCreditgraphSort *types.Document\n',
+      '\tCreditgraphSort *types.Document\n' +
+      "\t// creditgraph: find's whole filter, dotted fields too (Filter has them removed), to choose an index.\n" +
+      '\tCreditgraphFilter *types.Document\n',
   },
   {
     file: 'internal/backends/collection.go',
@@ -96,6 +98,9 @@ export const ferretdbSourceEdits: readonly SourceEdit[] = [
     replace:
       '\tif !h.DisablePushdown && params.Sort.Len() == 1 && params.Sort.Keys()[0] == "_id" {\n' +
       '\t\tqp.CreditgraphSort = params.Sort // creditgraph\n' +
+      '\t}\n\n' +
+      '\tif !h.DisablePushdown {\n' +
+      '\t\tqp.CreditgraphFilter = params.Filter // creditgraph\n' +
       '\t}\n\n' +
       '\th.L.DebugContext(ctx, fmt.Sprintf("Converted %+v for %+v to %+v.", params, cInfo, qp))\n',
   },

@@ -18,8 +18,9 @@ import (
 	"github.com/FerretDB/FerretDB/internal/util/must"
 )
 
-// plainField is a top-level field name whose index expression needs no further thought.
-var plainField = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+// plainField is a field name, or a dotted path of them, whose index expression needs no further
+// thought (a numeric part would index into an array).
+var plainField = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
 
 // idRangeOperators maps MongoDB's range operators to SQL's.
 var idRangeOperators = map[string]string{"$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">="}
@@ -47,16 +48,17 @@ type pushdown struct {
 // can do better; it returns nil to leave the query to upstream's plan.
 //
 // What it pushes down:
-//   - string equality (or `$in` of strings) on the leading fields of one of the collection's indexes,
-//     so SQLite searches that index;
+//   - string equality (or `$in` of strings), or equality to null, on the leading fields of one of the
+//     collection's indexes (dotted fields too), so SQLite searches that index;
 //   - `_id` ranges ($lt, $lte, $gt, $gte) against a string;
 //   - an `_id` sort, as IDSortKeyColumn, which compound indexes hold after their leading fields: SQLite
 //     then streams rows in order, and the handler stops reading at its limit.
 //
 // Rows are candidates: the handler still applies the whole filter, so extra rows cost time only. A
 // missing row would be a wrong answer, and it can happen in two ways, both checked first through the
-// same index (the guard): MongoDB's `{f: "x"}` also matches an array holding "x", which the SQL
-// equality does not; and IDSortKeyColumn does not order every type. If the guard finds either in the
+// same index (the guard): MongoDB's `{f: "x"}` also matches an array holding "x" (and `{"a.f": "x"}`
+// an array of documents at `a`), which the SQL equality does not; and IDSortKeyColumn does not order
+// every type. If the guard finds either in the
 // collection, the query goes to upstream's plan. The guard and the rows are read in one transaction,
 // so a write between them cannot change the answer; the iterator rolls it back when it closes.
 func creditgraphQuery(ctx context.Context, db *fsql.DB, meta *metadata.Collection, params *backends.QueryParams, selectClause string) (*backends.QueryResult, error) {
@@ -107,26 +109,40 @@ func (iter *snapshotIterator) Close() {
 
 // planPushdown builds the guard and the query for params, or returns nil.
 func planPushdown(meta *metadata.Collection, params *backends.QueryParams) *pushdown {
-	if meta.Capped() || params.Filter == nil {
+	// find passes its whole filter; other commands, and find without pushdown, their Filter.
+	filter := params.CreditgraphFilter
+	if filter == nil {
+		filter = params.Filter
+	}
+
+	if meta.Capped() || filter == nil {
 		return nil
 	}
 
 	equal := map[string][]any{}
+	isNull := map[string]bool{}
 	var idBounds []condition
 
-	for _, key := range params.Filter.Keys() {
+	for _, key := range filter.Keys() {
 		// A reserved name would read as one of the table's columns, not a field.
 		if key != "_id" && (!plainField.MatchString(key) || strings.HasPrefix(key, backends.ReservedPrefix)) {
 			continue
 		}
 
-		value := must.NotFail(params.Filter.Get(key))
+		value := must.NotFail(filter.Get(key))
 		if key == "_id" {
 			idBounds = idRangeConditions(value)
 		}
 
 		if values, ok := stringSet(value); ok {
 			equal[key] = values
+		}
+
+		// `{f: null}` matches a missing field, a null and an array holding null; the first two are
+		// candidates below, the guard sends the third to upstream's plan.
+		if value == types.Null {
+			equal[key] = nil
+			isNull[key] = true
 		}
 	}
 
@@ -145,6 +161,11 @@ func planPushdown(meta *metadata.Collection, params *backends.QueryParams) *push
 
 		// Arrays are the only JSON values whose text starts with '['.
 		guards = append(guards, conjunction(append(matching, condition{sql: column + ` >= '[' AND ` + column + ` < '\'`})))
+		if isNull[key.Field] {
+			matching = append(matching, condition{sql: `(` + column + ` IS NULL OR ` + column + ` = 'null')`})
+			continue
+		}
+
 		matching = append(matching, condition{sql: column + ` IN (` + placeholders(len(equal[key.Field])) + `)`, args: equal[key.Field]})
 	}
 

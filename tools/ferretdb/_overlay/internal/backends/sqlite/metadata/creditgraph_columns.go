@@ -36,7 +36,9 @@ const (
 
 // KeyColumn is the SQL expression key i of the index is built on. A pushed-down filter or sort must
 // repeat it word for word: SQLite matches index expressions textually. `_id` alone is held as the
-// expression `_id` reads filter by; inside a compound index, as IDSortKeyColumn.
+// expression `_id` reads filter by; inside a compound index, as IDSortKeyColumn. A dotted field is
+// held as its value's JSON, or as '[' when a document on its way is an array: MongoDB then looks
+// into each element, which a pushed-down read cannot, so its guard must see it through the index.
 func (index IndexInfo) KeyColumn(i int) string {
 	field := index.Key[i].Field
 	if field == "_id" {
@@ -48,11 +50,21 @@ func (index IndexInfo) KeyColumn(i int) string {
 	}
 
 	parts := strings.Split(field, ".")
+	path := DefaultColumn
+	var arrayOnTheWay []string
+
 	for j, part := range parts {
-		parts[j] = fmt.Sprintf("%q", part)
+		path += fmt.Sprintf("->%q", part)
+		if j < len(parts)-1 {
+			arrayOnTheWay = append(arrayOnTheWay, "json_type("+path+") = 'array'")
+		}
 	}
 
-	return fmt.Sprintf("%s->%s", DefaultColumn, strings.Join(parts, "->"))
+	if len(arrayOnTheWay) == 0 {
+		return path
+	}
+
+	return "(CASE WHEN " + strings.Join(arrayOnTheWay, " OR ") + " THEN '[' ELSE " + path + " END)"
 }
 
 // creditgraphIndexName is the quoted SQLite name of index on table, as upstream names it.
