@@ -143,4 +143,41 @@ describe('list reads on the real engine', () => {
     await probe.updateOne({ _id: 'p1' }, { $set: { sentAt: sent } });
     expect(ids(await oldestFirst({ sentAt: null }, 5))).toEqual(['p3', 'p4']);
   });
+
+  test("fields named like SQLite's rowid are fields", async () => {
+    await using t = await testDatabase();
+    const probe = t.db.connection.collection<{
+      _id: string;
+      meta?: { oid?: string };
+      rowid?: string;
+      n?: number;
+    }>('rowidProbe');
+    await probe.createIndex({ 'meta.oid': 1 });
+    await probe.createIndex({ rowid: 1 });
+    await probe.insertMany([
+      { _id: 'r1', meta: { oid: 'X' }, rowid: 'R' },
+      { _id: 'r2', meta: { oid: 'Y' } },
+    ]);
+    const ids = (docs: { _id: unknown }[]) => docs.map((doc) => String(doc._id));
+    // Each filter names one document: r1.
+    expect(ids(await probe.find({ 'meta.oid': 'X' }).toArray())).toEqual(['r1']);
+    expect(ids(await probe.find({ rowid: 'R' }).toArray())).toEqual(['r1']);
+    expect(await probe.countDocuments({ 'meta.oid': 'X' })).toBe(1);
+    // An upsert that matches r1 updates it, and adds no document.
+    await probe.updateOne({ 'meta.oid': 'X' }, { $set: { n: 1 } }, { upsert: true });
+    expect(await probe.countDocuments({})).toBe(2);
+    expect((await probe.findOne({ _id: 'r1' }))?.n).toBe(1);
+    expect((await probe.deleteMany({ 'meta.oid': 'Y' })).deletedCount).toBe(1);
+  });
+
+  test('a unique index on a dotted path takes documents with arrays on the way', async () => {
+    await using t = await testDatabase();
+    // MongoDB's keys for `a.b` here are 1, 2 and null (an empty array): no two alike, all three taken.
+    const unique = t.db.connection.collection<{ _id: string; a: { b: number }[] }>('uniquePathProbe');
+    await unique.createIndex({ 'a.b': 1 }, { unique: true });
+    await unique.insertOne({ _id: 'u1', a: [{ b: 1 }] });
+    await unique.insertOne({ _id: 'u2', a: [{ b: 2 }] });
+    await unique.insertOne({ _id: 'u3', a: [] });
+    expect(await unique.countDocuments({})).toBe(3);
+  });
 });

@@ -146,7 +146,7 @@ func planPushdown(meta *metadata.Collection, params *backends.QueryParams) *push
 		}
 	}
 
-	index, prefix := leadingEqualityIndex(meta.Settings.Indexes, equal)
+	index, prefix := leadingEqualityIndex(meta.Settings.Indexes, equal, isNull)
 	if prefix == 0 {
 		return nil
 	}
@@ -241,13 +241,14 @@ func placeholders(n int) string {
 }
 
 // leadingEqualityIndex returns the index whose leading fields the most equalities cover, and how many.
+// On a tie, the one with fewer equalities to null: those match every document missing the field.
 // A key held as IDSortKeyColumn does not hold the JSON the equalities compare.
-func leadingEqualityIndex(indexes []metadata.IndexInfo, equal map[string][]any) (metadata.IndexInfo, int) {
+func leadingEqualityIndex(indexes []metadata.IndexInfo, equal map[string][]any, isNull map[string]bool) (metadata.IndexInfo, int) {
 	var best metadata.IndexInfo
-	bestPrefix := 0
+	bestPrefix, bestNulls := 0, 0
 
 	for _, index := range indexes {
-		prefix := 0
+		prefix, nulls := 0, 0
 		for i, key := range index.Key {
 			if index.KeyColumn(i) == metadata.IDSortKeyColumn {
 				break
@@ -257,10 +258,14 @@ func leadingEqualityIndex(indexes []metadata.IndexInfo, equal map[string][]any) 
 				break
 			}
 			prefix++
+
+			if isNull[key.Field] {
+				nulls++
+			}
 		}
 
-		if prefix > bestPrefix {
-			best, bestPrefix = index, prefix
+		if prefix > bestPrefix || (prefix == bestPrefix && nulls < bestNulls) {
+			best, bestPrefix, bestNulls = index, prefix, nulls
 		}
 	}
 

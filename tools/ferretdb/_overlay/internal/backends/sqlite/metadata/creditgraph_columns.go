@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/FerretDB/FerretDB/internal/util/fsql"
@@ -37,8 +38,9 @@ const (
 // KeyColumn is the SQL expression key i of the index is built on. A pushed-down filter or sort must
 // repeat it word for word: SQLite matches index expressions textually. `_id` alone is held as the
 // expression `_id` reads filter by; inside a compound index, as IDSortKeyColumn. A dotted field is
-// held as its value's JSON, or as '[' when a document on its way is an array: MongoDB then looks
-// into each element, which a pushed-down read cannot, so its guard must see it through the index.
+// held as its value's JSON, or, when a document on its way is an array, as '[' and the document's
+// `_id` (unique per document, so a unique index still takes them all): MongoDB then looks into each
+// element, which a pushed-down read cannot, so its guard must see it through the index.
 func (index IndexInfo) KeyColumn(i int) string {
 	field := index.Key[i].Field
 	if field == "_id" {
@@ -54,7 +56,7 @@ func (index IndexInfo) KeyColumn(i int) string {
 	var arrayOnTheWay []string
 
 	for j, part := range parts {
-		path += fmt.Sprintf("->%q", part)
+		path += "->" + keyLabel(part)
 		if j < len(parts)-1 {
 			arrayOnTheWay = append(arrayOnTheWay, "json_type("+path+") = 'array'")
 		}
@@ -64,7 +66,21 @@ func (index IndexInfo) KeyColumn(i int) string {
 		return path
 	}
 
-	return "(CASE WHEN " + strings.Join(arrayOnTheWay, " OR ") + " THEN '[' ELSE " + path + " END)"
+	return "(CASE WHEN " + strings.Join(arrayOnTheWay, " OR ") + " THEN '[' || (" + IDColumn + ") ELSE " + path + " END)"
+}
+
+// plainLabel is a field name SQLite's `->` reads as the same object label when single-quoted.
+var plainLabel = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// keyLabel is one field name on the right of `->`. A plain name is written as an SQL string: in
+// double quotes (as upstream writes it) SQLite reads "rowid", "oid" and "_rowid_" as the table's
+// rowid, not the field. Other names keep upstream's spelling; no read is pushed down on them.
+func keyLabel(part string) string {
+	if plainLabel.MatchString(part) {
+		return "'" + part + "'"
+	}
+
+	return fmt.Sprintf("%q", part)
 }
 
 // creditgraphIndexName is the quoted SQLite name of index on table, as upstream names it.
