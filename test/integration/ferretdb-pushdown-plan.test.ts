@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { DatabaseSync } from 'node:sqlite';
 import { MongoClient } from 'mongodb';
 import { connectDatabase, ensureIndexes } from '../../src/storage/database';
 import { databaseUri } from '../../src/storage/engine/engine';
+import { ferretdbBinary } from '../../src/storage/engine/ferretdb';
 import { createRepositories } from '../../src/storage/repositories/repositories';
 import { placedOrder } from '../support/orders';
 import { scratchFerretdb } from '../support/scratch-ferretdb';
@@ -248,4 +250,72 @@ describe('embedded FerretDB on SQLite: names FerretDB escapes', () => {
       expect(await readBack()).toEqual(['k1']);
     }
   });
+});
+
+describe('embedded FerretDB on SQLite: a stop while it rebuilds an older directory', () => {
+  test('closing its standard input during the rebuild ends it before it is done, and the next start finishes the rebuild', async () => {
+    await using scratch = await scratchFerretdb('rebuild-stop');
+    const client = await MongoClient.connect(databaseUri(scratch.engine.uri, 'big'));
+    const orders = client.db('big').collection<{ _id: string; userId: string }>('orders');
+    await orders.createIndex({ userId: 1, _id: -1 });
+    // Enough rows that the rebuild takes far longer than the stop (about 2 s for 150,000 here).
+    for (let batch = 0; batch < 150; batch += 1) {
+      await orders.insertMany(
+        Array.from({ length: 1000 }, (_, n) => ({ _id: `o${batch}_${n}`, userId: `u${n % 97}` })),
+      );
+    }
+    await client.close();
+    await scratch.stop();
+
+    // The index as older builds wrote it (`->"userId"`), which this build rebuilds when it opens the file.
+    const db = new DatabaseSync(scratch.file('big'), { enableDoubleQuotedStringLiterals: true });
+    const [index] = db
+      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql LIKE '%->''userId''%'`)
+      .all() as { name: string; sql: string }[];
+    db.exec(`DROP INDEX "${index!.name}"`);
+    db.exec(index!.sql.replace(`->'userId'`, `->"userId"`));
+    db.close();
+
+    // As the product starts it: its standard input is the parent's pipe, closed when the parent dies.
+    const child = spawn(
+      ferretdbBinary,
+      ['-listen', '127.0.0.1:0', '-data', scratch.dataDir, '-watch-stdin'],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('rebuilding index')) resolve();
+      }),
+    );
+    child.stdin.end();
+    expect(await exited).toBe(1);
+    expect(stdout).not.toMatch(/^ready/m);
+    expect(stderr).toMatch(/stopped while opening its data/);
+
+    // The rebuild was rolled back: the next start does it again, and reads answer.
+    const readIndexSql = () => {
+      const file = new DatabaseSync(scratch.file('big'), { readOnly: true });
+      try {
+        return (
+          file.prepare(`SELECT sql FROM sqlite_master WHERE name = ?`).get(index!.name) as { sql: string }
+        ).sql;
+      } finally {
+        file.close();
+      }
+    };
+    expect(readIndexSql()).toContain(`->"userId"`);
+    const engine = await scratch.start();
+    const again = await MongoClient.connect(databaseUri(engine.uri, 'big'));
+    // u5 holds n = 5, 102, 199, ... of each batch: 11 per batch of 1,000 (5 + 97k < 1000 for k <= 10).
+    expect(await again.db('big').collection('orders').countDocuments({ userId: 'u5' })).toBe(150 * 11);
+    await again.close();
+    expect(readIndexSql()).toContain(`->'userId'`);
+  }, 120_000);
 });

@@ -52,12 +52,6 @@ func main() {
 		config.SQLiteURL = "file:" + dir + "/"
 	}
 
-	f, err := ferretdb.New(config)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "ferretdb: config:", err)
-		os.Exit(1)
-	}
-
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
@@ -67,6 +61,30 @@ func main() {
 			_, _ = io.Copy(io.Discard, os.Stdin)
 			stop()
 		}()
+	}
+
+	// Opening a data directory an older build wrote rebuilds its indexes, which can take minutes; a
+	// stop meanwhile exits at once. Each rebuild is one transaction: SQLite rolls it back, and the
+	// next start does it again.
+	opened := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			select {
+			case <-opened:
+			default:
+				fmt.Fprintln(os.Stderr, "ferretdb: stopped while opening its data")
+				os.Exit(1)
+			}
+		case <-opened:
+		}
+	}()
+
+	f, err := ferretdb.New(config)
+	close(opened)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ferretdb: config:", err)
+		os.Exit(1)
 	}
 
 	done := make(chan error, 1)
