@@ -316,9 +316,11 @@ export async function startFerretdb(options: FerretdbOptions): Promise<DatabaseE
         clearTimeout(timer);
         resolve(match[1]!);
       } else if (line.startsWith('rebuilding index ')) {
-        // A data directory of an older build: its indexes take as long as the tables are large, and
-        // FerretDB exits if a rebuild fails.
+        // A data directory another build wrote: its indexes take as long as the tables are large (an
+        // index that cannot be rebuilt is kept as it was, and FerretDB says so on standard error).
         clearTimeout(timer);
+        console.log(`FerretDB: ${line}`);
+      } else if (line.startsWith('rebuilt index ')) {
         console.log(`FerretDB: ${line}`);
       }
     });

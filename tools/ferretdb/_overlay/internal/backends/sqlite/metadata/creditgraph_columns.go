@@ -10,6 +10,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/FerretDB/FerretDB/internal/util/fsql"
 )
@@ -72,15 +73,25 @@ func (index IndexInfo) KeyColumn(i int) string {
 // plainLabel is a field name SQLite's `->` reads as the same object label when single-quoted.
 var plainLabel = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
-// keyLabel is one field name on the right of `->`. A plain name is written as an SQL string: in
-// double quotes (as upstream writes it) SQLite reads "rowid", "oid" and "_rowid_" as the table's
-// rowid, not the field. Other names keep upstream's spelling; no read is pushed down on them.
+// keyLabel is one field name on the right of `->`. A plain name is written as an SQL string: in a
+// query, double quotes (as upstream writes it) make SQLite read "rowid", "oid" and "_rowid_" as the
+// table's row id, not the field. Other names keep upstream's spelling; no read is pushed down on them.
 func keyLabel(part string) string {
 	if plainLabel.MatchString(part) {
 		return "'" + part + "'"
 	}
 
 	return fmt.Sprintf("%q", part)
+}
+
+// upstreamLabel is a plain field name as upstream writes it, `->"field"`.
+var upstreamLabel = regexp.MustCompile(`->"([A-Za-z_][A-Za-z0-9_]*)"`)
+
+// sameIndexSQL says whether an index made as have is the one want describes. In CREATE INDEX, SQLite
+// reads `->"field"` as `->'field'` (only a query reads "rowid" there as the row id), and its planner
+// matches the two, so an index upstream or an older build made that way is kept, not rebuilt.
+func sameIndexSQL(have, want string) bool {
+	return have == want || upstreamLabel.ReplaceAllString(have, `->'$1'`) == want
 }
 
 // creditgraphIndexName is the quoted SQLite name of index on table, as upstream names it.
@@ -125,14 +136,15 @@ func creditgraphRebuildIndexes(ctx context.Context, db *fsql.DB, colls map[strin
 			case errors.Is(err, sql.ErrNoRows):
 			case err != nil:
 				return err
-			case have == want:
+			case sameIndexSQL(have, want):
 				continue
 			}
 
 			// On standard output, beside "ready": the product waits for FerretDB without a time limit
 			// once it has seen this (src/storage/engine/ferretdb.ts). Names quoted, so none can start
 			// a line of its own.
-			fmt.Printf("rebuilding index %q of table %q (an older build made it differently)\n", index.Name, c.TableName)
+			fmt.Printf("rebuilding index %q of table %q (another build made it differently)\n", index.Name, c.TableName)
+			started := time.Now()
 
 			err = db.InTransaction(ctx, func(tx *fsql.Tx) error {
 				if have != "" {
@@ -147,7 +159,10 @@ func creditgraphRebuildIndexes(ctx context.Context, db *fsql.DB, colls map[strin
 			})
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "creditgraph: index %q of table %q kept as it was: %v\n", index.Name, c.TableName, err)
+				continue
 			}
+
+			fmt.Printf("rebuilt index %q of table %q in %.1f s\n", index.Name, c.TableName, time.Since(started).Seconds())
 		}
 	}
 
