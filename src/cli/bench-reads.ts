@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { signPartnerToken, signUserToken } from '../auth/token';
 import { loadConfig, projectRoot } from '../config';
-import { connectDatabase } from '../storage/database';
+import { connectDatabase, type Models } from '../storage/database';
 import { databaseUri } from '../storage/engine/engine';
 import { creditLineIdOf, sortableId } from '../storage/ids';
 import type { OrderDoc } from '../storage/models/order.model';
@@ -35,6 +35,21 @@ function syntheticPartnerPayment(partnerId: string, userId: string, n: number, a
     idempotencyKey: `${partnerId}:bench-${userId}-${n}`,
     partner: { partnerId, partnerUserId: `bench-${userId}`, kind: 'IN_APP', merchantRef: `bench-${n}` },
   };
+}
+
+/**
+ * Inserts synthetic documents until `filter` matches `target` of them; `make(n)` builds one, numbered
+ * on from the documents already there.
+ */
+async function fillTo(
+  model: Models['mallOrders'],
+  filter: Record<string, string>,
+  target: number,
+  make: (n: number) => OrderDoc,
+): Promise<void> {
+  const have = await model.countDocuments(filter).exec();
+  const docs = Array.from({ length: Math.max(0, target - have) }, (_, i) => make(have + i));
+  for (let i = 0; i < docs.length; i += 500) await model.insertMany(docs.slice(i, i + 500));
 }
 
 interface Read {
@@ -125,35 +140,25 @@ async function main(): Promise<void> {
     console.log(`read                  |   size | messages | p50 ms | p99 ms | p50 ratio`);
 
     const stores = { mall: db.models.mallOrders, installment: db.models.installmentOrders } as const;
-    const existing = new Map<string, number>();
     // Orders placed a minute apart, ending before now, so the seeded orders stay the newest.
     const start = Date.now() - 60_000 * (Math.max(...sizes) + 10) * users.length;
     const baseP50 = new Map<string, number>();
     for (const size of sizes) {
+      const at = (n: number) => new Date(start + n * 60_000);
       for (const [store, model] of Object.entries(stores)) {
         for (const userId of users) {
-          const key = `${store}:${userId}`;
-          const have = await model.countDocuments({ userId }).exec();
-          const missing = Math.max(0, size - have);
-          const offset = existing.get(key) ?? 0;
-          const docs = Array.from({ length: missing }, (_, i) =>
-            syntheticOrder(userId, store, offset + i, new Date(start + (offset + i) * 60_000)),
-          );
-          for (let i = 0; i < docs.length; i += 500) await model.insertMany(docs.slice(i, i + 500));
-          existing.set(key, offset + missing);
+          await fillTo(model, { userId }, size, (n) => syntheticOrder(userId, store, n, at(n)));
         }
       }
       for (const partnerId of partners) {
         for (const userId of users) {
-          const filter = { 'partner.partnerId': partnerId, userId };
-          const have = await db.models.partnerPayments.countDocuments(filter).exec();
           // At least 10 per user, so the page of 20 is full at every size.
-          const docs = Array.from({ length: Math.max(0, Math.max(size, 10) - have) }, (_, i) =>
-            syntheticPartnerPayment(partnerId, userId, have + i, new Date(start + (have + i) * 60_000)),
+          await fillTo(
+            db.models.partnerPayments,
+            { 'partner.partnerId': partnerId, userId },
+            Math.max(size, 10),
+            (n) => syntheticPartnerPayment(partnerId, userId, n, at(n)),
           );
-          for (let i = 0; i < docs.length; i += 500) {
-            await db.models.partnerPayments.insertMany(docs.slice(i, i + 500));
-          }
         }
       }
       for (const read of reads) {

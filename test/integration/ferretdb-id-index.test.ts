@@ -1,7 +1,7 @@
-import { DatabaseSync } from 'node:sqlite';
 import mongoose from 'mongoose';
 import { databaseUri } from '../../src/storage/engine/engine';
 import { scratchFerretdb } from '../support/scratch-ferretdb';
+import { onSqliteFile } from '../support/sqlite-file';
 
 /**
  * The embedded FerretDB on SQLite filters an `_id` read with exactly this SQL (its metadata.IDColumn;
@@ -9,29 +9,28 @@ import { scratchFerretdb } from '../support/scratch-ferretdb';
  * expression is written the same way, so each collection table must plan this query as a SEARCH.
  */
 function idReadPlan(file: string, table: string): string {
-  const db = new DatabaseSync(file, { readOnly: true });
-  try {
-    const rows = db
-      .prepare(`EXPLAIN QUERY PLAN SELECT _ferretdb_sjson FROM "${table}" WHERE _ferretdb_sjson->'$._id' = ?`)
-      .all('"x"') as { detail: string }[];
-    return rows.map((row) => row.detail).join('; ');
-  } finally {
-    db.close();
-  }
+  return onSqliteFile(file, (db) =>
+    (
+      db
+        .prepare(
+          `EXPLAIN QUERY PLAN SELECT _ferretdb_sjson FROM "${table}" WHERE _ferretdb_sjson->'$._id' = ?`,
+        )
+        .all('"x"') as { detail: string }[]
+    )
+      .map((row) => row.detail)
+      .join('; '),
+  );
 }
 
 /** Collection name -> SQLite table name, from FerretDB's own metadata table. */
 function collectionTables(file: string): Map<string, string> {
-  const db = new DatabaseSync(file, { readOnly: true });
-  try {
+  return onSqliteFile(file, (db) => {
     const rows = db.prepare('SELECT name, table_name FROM _ferretdb_collections').all() as {
       name: string;
       table_name: string;
     }[];
     return new Map(rows.map((row) => [row.name, row.table_name]));
-  } finally {
-    db.close();
-  }
+  });
 }
 
 async function insertSome(uri: string, collections: string[]): Promise<void> {
@@ -72,13 +71,17 @@ describe('embedded FerretDB on SQLite: _id reads use an index', () => {
       // another spelling of the path (`->"_id"`; node:sqlite refuses double-quoted strings, so `->'_id'`,
       // just as foreign to the planner). Rebuild one table that way.
       const legacyTable = tables.get('earlyOrders')!;
-      const db = new DatabaseSync(file);
-      const indexes = db
-        .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?`)
-        .all(legacyTable) as { name: string }[];
-      for (const index of indexes) db.exec(`DROP INDEX "${index.name}"`);
-      db.exec(`CREATE UNIQUE INDEX "${legacyTable}__id_" ON "${legacyTable}" (_ferretdb_sjson->'_id')`);
-      db.close();
+      onSqliteFile(
+        file,
+        (db) => {
+          const indexes = db
+            .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?`)
+            .all(legacyTable) as { name: string }[];
+          for (const index of indexes) db.exec(`DROP INDEX "${index.name}"`);
+          db.exec(`CREATE UNIQUE INDEX "${legacyTable}__id_" ON "${legacyTable}" (_ferretdb_sjson->'_id')`);
+        },
+        { write: true },
+      );
       expect(idReadPlan(file, legacyTable)).toMatch(/\bSCAN\b/);
 
       // This build recreates such an index when it opens the file (creditgraphRebuildIndexes).

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { DatabaseSync } from 'node:sqlite';
 import { MongoClient } from 'mongodb';
 import { connectDatabase, ensureIndexes } from '../../src/storage/database';
 import { databaseUri } from '../../src/storage/engine/engine';
@@ -7,6 +6,7 @@ import { ferretdbBinary } from '../../src/storage/engine/ferretdb';
 import { createRepositories } from '../../src/storage/repositories/repositories';
 import { placedOrder } from '../support/orders';
 import { scratchFerretdb } from '../support/scratch-ferretdb';
+import { fieldIndexes, indexSql, onSqliteFile, rewriteIndex } from '../support/sqlite-file';
 
 interface LoggedStatement {
   sql: string;
@@ -24,15 +24,13 @@ function loggedStatement(line: string): LoggedStatement | undefined {
 
 /** SQLite's plan for a statement, one detail per step; `?` placeholders plan as unbound values. */
 function planOf(file: string, sql: string): string[] {
-  // FerretDB writes `->"field"`, which SQLite reads as a string; node:sqlite refuses that by default.
-  const db = new DatabaseSync(file, { readOnly: true, enableDoubleQuotedStringLiterals: true });
-  try {
-    const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[];
-    return rows.map((row) => row.detail);
-  } finally {
-    db.close();
-  }
+  return onSqliteFile(file, (db) =>
+    (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((row) => row.detail),
+  );
 }
+
+/** `_id` as a compound index holds it (IDSortKeyColumn); builds before the pushdown held its JSON. */
+const idSortKey = /\(CASE _ferretdb_sjson->>.* END\)/;
 
 /** Markers are numbered across engine restarts, so a late line of an earlier run cannot match. */
 let markers = 0;
@@ -152,23 +150,17 @@ describe('embedded FerretDB on SQLite: hot list reads search an index', () => {
     // Older builds wrote every index key as upstream does, `_ferretdb_sjson->"field"` (a dotted one as
     // `->"partner"->"partnerId"`), `_id` too; this one writes `->'field'` (SQLite reads "rowid" or
     // "oid" in double quotes as the table's rowid).
-    const db = new DatabaseSync(file, { enableDoubleQuotedStringLiterals: true });
-    const indexes = db
-      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL`)
-      .all() as { name: string; sql: string }[];
-    const rewritten = indexes.filter((index) => /_ferretdb_sjson->/.test(index.sql));
+    const rewritten = fieldIndexes(file);
     expect(rewritten.length).toBeGreaterThan(10);
     for (const index of rewritten) {
       const older = index.sql
         .replace(/\(CASE WHEN .*? THEN '\[' \|\| \(_ferretdb_sjson->'\$\._id'\) ELSE (.*?) END\)/g, '$1')
-        .replace(/\(CASE _ferretdb_sjson->>.* END\)/, `_ferretdb_sjson->'_id'`)
+        .replace(idSortKey, `_ferretdb_sjson->'_id'`)
         .replace(/_ferretdb_sjson->'\$\._id'/g, `_ferretdb_sjson->'_id'`)
         .replace(/->'([^'$]+)'/g, '->"$1"');
       expect(older).not.toEqual(index.sql);
-      db.exec(`DROP INDEX "${index.name}"`);
-      db.exec(older);
+      rewriteIndex(file, index.name, older);
     }
-    db.close();
 
     await scratch.start();
     await checkHotReadPlans(file, databaseUri(scratch.engine.uri, 'pushdown'), statements);
@@ -176,24 +168,17 @@ describe('embedded FerretDB on SQLite: hot list reads search an index', () => {
     // Rebuilt: each index whose keys differ (`_id` as `->'_id'`, not the read's `->'$._id'` or the
     // sort key; a dotted field without its array marker). Kept: those that differ only by
     // `->"field"`, which SQLite reads as `->'field'` in CREATE INDEX (the credit lines' `userId`, say).
-    const after = new DatabaseSync(file, { readOnly: true });
-    const sqlOf = (name: string) =>
-      (after.prepare(`SELECT sql FROM sqlite_master WHERE name = ?`).get(name) as { sql: string }).sql;
-    try {
-      const differs = (index: { sql: string }) => /CASE|'\$\._id'/.test(index.sql);
-      const kept = rewritten.filter((index) => !differs(index));
-      const rebuilt = rewritten.filter(differs);
-      expect(kept.map((index) => index.name)).toContainEqual(
-        expect.stringMatching(/^creditlines_.*_userId_1$/),
-      );
-      expect(rebuilt.map((index) => index.name)).toContainEqual(
-        expect.stringMatching(/^partnerpayments_.*_partner\.partnerId_1__id_-1$/),
-      );
-      for (const index of kept) expect(sqlOf(index.name)).toMatch(/->"/);
-      for (const index of rebuilt) expect(sqlOf(index.name)).toEqual(index.sql);
-    } finally {
-      after.close();
-    }
+    const differs = (index: { sql: string }) => /CASE|'\$\._id'/.test(index.sql);
+    const kept = rewritten.filter((index) => !differs(index));
+    const rebuilt = rewritten.filter(differs);
+    expect(kept.map((index) => index.name)).toContainEqual(
+      expect.stringMatching(/^creditlines_.*_userId_1$/),
+    );
+    expect(rebuilt.map((index) => index.name)).toContainEqual(
+      expect.stringMatching(/^partnerpayments_.*_partner\.partnerId_1__id_-1$/),
+    );
+    for (const index of kept) expect(indexSql(file, index.name)).toMatch(/->"/);
+    for (const index of rebuilt) expect(indexSql(file, index.name)).toEqual(index.sql);
   });
 });
 
@@ -291,14 +276,9 @@ describe('embedded FerretDB on SQLite: a stop while it rebuilds an older directo
 
     // The index as builds before the pushdown wrote it (`_id` as its JSON, not the sort key), which this
     // build rebuilds when it opens the file.
-    const sortKey = /\(CASE _ferretdb_sjson->>.* END\)/;
-    const db = new DatabaseSync(scratch.file('big'), { enableDoubleQuotedStringLiterals: true });
-    const [index] = db
-      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql LIKE '%->''userId''%'`)
-      .all() as { name: string; sql: string }[];
-    db.exec(`DROP INDEX "${index!.name}"`);
-    db.exec(index!.sql.replace(sortKey, `_ferretdb_sjson->'_id'`));
-    db.close();
+    const file = scratch.file('big');
+    const index = fieldIndexes(file).find((candidate) => candidate.sql.includes(`->'userId'`))!;
+    rewriteIndex(file, index.name, index.sql.replace(idSortKey, `_ferretdb_sjson->'_id'`));
 
     // As the product starts it: its standard input is the parent's pipe, closed when the parent dies.
     const child = spawn(
@@ -324,22 +304,12 @@ describe('embedded FerretDB on SQLite: a stop while it rebuilds an older directo
     expect(stderr).toMatch(/stopped while opening its data/);
 
     // The rebuild was rolled back: the next start does it again, and reads answer.
-    const readIndexSql = () => {
-      const file = new DatabaseSync(scratch.file('big'), { readOnly: true });
-      try {
-        return (
-          file.prepare(`SELECT sql FROM sqlite_master WHERE name = ?`).get(index!.name) as { sql: string }
-        ).sql;
-      } finally {
-        file.close();
-      }
-    };
-    expect(readIndexSql()).not.toMatch(sortKey);
+    expect(indexSql(file, index.name)).not.toMatch(idSortKey);
     const engine = await scratch.start();
     const again = await MongoClient.connect(databaseUri(engine.uri, 'big'));
     // u5 holds n = 5, 102, 199, ... of each batch: 11 per batch of 1,000 (5 + 97k < 1000 for k <= 10).
     expect(await again.db('big').collection('orders').countDocuments({ userId: 'u5' })).toBe(150 * 11);
     await again.close();
-    expect(readIndexSql()).toMatch(sortKey);
+    expect(indexSql(file, index.name)).toMatch(idSortKey);
   }, 120_000);
 });

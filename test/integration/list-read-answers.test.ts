@@ -14,6 +14,8 @@ interface PathProbeDoc {
   createdAt: number;
 }
 
+const ids = (docs: { _id: unknown }[]) => docs.map((doc) => String(doc._id));
+
 /**
  * Filtered, sorted and limited reads answer as MongoDB does, whatever the engine. On the embedded
  * FerretDB's SQLite they are pushed down to an index (ferretdb-pushdown-plan.test.ts), which must never
@@ -30,7 +32,6 @@ describe('list reads on the real engine', () => {
     await probe.insertMany(
       Array.from({ length: 30 }, (_, n) => ({ _id: `o_${String(n).padStart(3, '0')}`, userId: `u${n % 3}` })),
     );
-    const ids = (docs: { _id: unknown }[]) => docs.map((doc) => String(doc._id));
     const page = (filter: object, direction: 1 | -1, limit: number) =>
       probe.find(filter).sort({ _id: direction }).limit(limit).toArray();
 
@@ -110,7 +111,6 @@ describe('list reads on the real engine', () => {
       { _id: 'p4', sentAt: null, createdAt: 4 },
       { _id: 'p5', partner: null, sentAt: sent, createdAt: 5 },
     ]);
-    const ids = (docs: { _id: unknown }[]) => docs.map((doc) => String(doc._id));
     const newestFirst = (filter: object, limit: number) =>
       probe.find(filter).sort({ _id: -1 }).limit(limit).toArray();
     const oldestFirst = (filter: object, limit: number) =>
@@ -158,7 +158,6 @@ describe('list reads on the real engine', () => {
       { _id: 'r1', meta: { oid: 'X' }, rowid: 'R' },
       { _id: 'r2', meta: { oid: 'Y' } },
     ]);
-    const ids = (docs: { _id: unknown }[]) => docs.map((doc) => String(doc._id));
     // Each filter names one document: r1.
     expect(ids(await probe.find({ 'meta.oid': 'X' }).toArray())).toEqual(['r1']);
     expect(ids(await probe.find({ rowid: 'R' }).toArray())).toEqual(['r1']);

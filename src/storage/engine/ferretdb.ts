@@ -32,11 +32,12 @@ interface SourceEdit {
  * cache (nothing of FerretDB is kept in this repository). Its SQLite backend reads a whole table for
  * any filter but `_id` equality, and filters that by `_ferretdb_sjson->'$._id'` while its `_id` index
  * is on `_ferretdb_sjson->"_id"` (SQLite's planner matches expressions textually, so those scanned
- * too). With the edits, indexes are built on the expressions reads use (`KeyColumn`; an index an
- * older build made is recreated when its file is opened), and string
- * equalities on an index's leading fields, `_id` ranges and an `_id` sort are pushed down
- * (`creditgraph_pushdown.go`, guard and read in one transaction), the handler skipping its own sort
- * when the backend's order is exact and reading such rows before it replies.
+ * too). With the edits, indexes are built on the expressions reads use (`KeyColumn`; an index another
+ * build made differently is recreated when its file is opened), and string or null equalities on an
+ * index's leading fields (dotted fields too: find hands over its whole filter), `_id` ranges and an
+ * `_id` sort are pushed down (`creditgraph_pushdown.go`, guard and read in one transaction), the
+ * handler skipping its own sort when the backend's order is exact and reading such rows before it
+ * replies.
  */
 export const ferretdbSourceEdits: readonly SourceEdit[] = [
   {
@@ -96,11 +97,11 @@ export const ferretdbSourceEdits: readonly SourceEdit[] = [
     file: 'internal/handler/msg_find.go',
     find: '\th.L.DebugContext(ctx, fmt.Sprintf("Converted %+v for %+v to %+v.", params, cInfo, qp))\n',
     replace:
-      '\tif !h.DisablePushdown && params.Sort.Len() == 1 && params.Sort.Keys()[0] == "_id" {\n' +
-      '\t\tqp.CreditgraphSort = params.Sort // creditgraph\n' +
-      '\t}\n\n' +
-      '\tif !h.DisablePushdown {\n' +
-      '\t\tqp.CreditgraphFilter = params.Filter // creditgraph\n' +
+      '\tif !h.DisablePushdown { // creditgraph\n' +
+      '\t\tqp.CreditgraphFilter = params.Filter\n' +
+      '\t\tif params.Sort.Len() == 1 && params.Sort.Keys()[0] == "_id" {\n' +
+      '\t\t\tqp.CreditgraphSort = params.Sort\n' +
+      '\t\t}\n' +
       '\t}\n\n' +
       '\th.L.DebugContext(ctx, fmt.Sprintf("Converted %+v for %+v to %+v.", params, cInfo, qp))\n',
   },
@@ -315,12 +316,10 @@ export async function startFerretdb(options: FerretdbOptions): Promise<DatabaseE
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);
-      } else if (line.startsWith('rebuilding index ')) {
+      } else if (/^rebuil(ding|t) index /.test(line)) {
         // A data directory another build wrote: its indexes take as long as the tables are large (an
         // index that cannot be rebuilt is kept as it was, and FerretDB says so on standard error).
-        clearTimeout(timer);
-        console.log(`FerretDB: ${line}`);
-      } else if (line.startsWith('rebuilt index ')) {
+        if (line.startsWith('rebuilding')) clearTimeout(timer);
         console.log(`FerretDB: ${line}`);
       }
     });

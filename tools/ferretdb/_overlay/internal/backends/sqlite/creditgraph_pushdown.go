@@ -5,7 +5,6 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"sync"
 
@@ -18,10 +17,6 @@ import (
 	"github.com/FerretDB/FerretDB/internal/util/must"
 )
 
-// plainField is a field name, or a dotted path of them, whose index expression needs no further
-// thought (a numeric part would index into an array).
-var plainField = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
-
 // idRangeOperators maps MongoDB's range operators to SQL's.
 var idRangeOperators = map[string]string{"$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">="}
 
@@ -29,6 +24,23 @@ var idRangeOperators = map[string]string{"$lt": "<", "$lte": "<=", "$gt": ">", "
 type condition struct {
 	sql  string
 	args []any
+}
+
+// equality is what a filter asks of one field that an index can search: one of some strings (their
+// JSON), or null.
+type equality struct {
+	values []any
+	null   bool
+}
+
+// condition matches column, the field's KeyColumn: `{f: null}` matches a missing field and a null
+// (an array holding null is the guard's).
+func (e equality) condition(column string) condition {
+	if e.null {
+		return condition{sql: `(` + column + ` IS NULL OR ` + column + ` = 'null')`}
+	}
+
+	return condition{sql: column + ` IN (` + placeholders(len(e.values)) + `)`, args: e.values}
 }
 
 // maxPushdownArguments keeps a pushed-down read (whose guard repeats the filter's values) well under
@@ -58,8 +70,7 @@ type pushdown struct {
 // missing row would be a wrong answer, and it can happen in two ways, both checked first through the
 // same index (the guard): MongoDB's `{f: "x"}` also matches an array holding "x" (and `{"a.f": "x"}`
 // an array of documents at `a`), which the SQL equality does not; and IDSortKeyColumn does not order
-// every type. If the guard finds either in the
-// collection, the query goes to upstream's plan. The guard and the rows are read in one transaction,
+// every type. If the guard finds either in the collection, the query goes to upstream's plan. The guard and the rows are read in one transaction,
 // so a write between them cannot change the answer; the iterator rolls it back when it closes.
 func creditgraphQuery(ctx context.Context, db *fsql.DB, meta *metadata.Collection, params *backends.QueryParams, selectClause string) (*backends.QueryResult, error) {
 	plan := planPushdown(meta, params)
@@ -119,13 +130,12 @@ func planPushdown(meta *metadata.Collection, params *backends.QueryParams) *push
 		return nil
 	}
 
-	equal := map[string][]any{}
-	isNull := map[string]bool{}
+	equal := map[string]equality{}
 	var idBounds []condition
 
 	for _, key := range filter.Keys() {
 		// A reserved name would read as one of the table's columns, not a field.
-		if key != "_id" && (!plainField.MatchString(key) || strings.HasPrefix(key, backends.ReservedPrefix)) {
+		if key != "_id" && (!metadata.PlainFieldPath(key) || strings.HasPrefix(key, backends.ReservedPrefix)) {
 			continue
 		}
 
@@ -135,18 +145,13 @@ func planPushdown(meta *metadata.Collection, params *backends.QueryParams) *push
 		}
 
 		if values, ok := stringSet(value); ok {
-			equal[key] = values
-		}
-
-		// `{f: null}` matches a missing field, a null and an array holding null; the first two are
-		// candidates below, the guard sends the third to upstream's plan.
-		if value == types.Null {
-			equal[key] = nil
-			isNull[key] = true
+			equal[key] = equality{values: values}
+		} else if value == types.Null {
+			equal[key] = equality{null: true}
 		}
 	}
 
-	index, prefix := leadingEqualityIndex(meta.Settings.Indexes, equal, isNull)
+	index, prefix := leadingEqualityIndex(meta.Settings.Indexes, equal)
 	if prefix == 0 {
 		return nil
 	}
@@ -161,12 +166,7 @@ func planPushdown(meta *metadata.Collection, params *backends.QueryParams) *push
 
 		// Arrays are the only JSON values whose text starts with '['.
 		guards = append(guards, conjunction(append(matching, condition{sql: column + ` >= '[' AND ` + column + ` < '\'`})))
-		if isNull[key.Field] {
-			matching = append(matching, condition{sql: `(` + column + ` IS NULL OR ` + column + ` = 'null')`})
-			continue
-		}
-
-		matching = append(matching, condition{sql: column + ` IN (` + placeholders(len(equal[key.Field])) + `)`, args: equal[key.Field]})
+		matching = append(matching, equal[key.Field].condition(column))
 	}
 
 	matching = append(matching, idBounds...)
@@ -243,7 +243,7 @@ func placeholders(n int) string {
 // leadingEqualityIndex returns the index whose leading fields the most equalities cover, and how many.
 // On a tie, the one with fewer equalities to null: those match every document missing the field.
 // A key held as IDSortKeyColumn does not hold the JSON the equalities compare.
-func leadingEqualityIndex(indexes []metadata.IndexInfo, equal map[string][]any, isNull map[string]bool) (metadata.IndexInfo, int) {
+func leadingEqualityIndex(indexes []metadata.IndexInfo, equal map[string]equality) (metadata.IndexInfo, int) {
 	var best metadata.IndexInfo
 	bestPrefix, bestNulls := 0, 0
 
@@ -254,12 +254,13 @@ func leadingEqualityIndex(indexes []metadata.IndexInfo, equal map[string][]any, 
 				break
 			}
 
-			if _, ok := equal[key.Field]; !ok {
+			e, ok := equal[key.Field]
+			if !ok {
 				break
 			}
 			prefix++
 
-			if isNull[key.Field] {
+			if e.null {
 				nulls++
 			}
 		}

@@ -70,8 +70,22 @@ func (index IndexInfo) KeyColumn(i int) string {
 	return "(CASE WHEN " + strings.Join(arrayOnTheWay, " OR ") + " THEN '[' || (" + IDColumn + ") ELSE " + path + " END)"
 }
 
-// plainLabel is a field name SQLite's `->` reads as the same object label when single-quoted.
-var plainLabel = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+// plainName is a field name SQLite's `->` reads as the same object label when single-quoted.
+const plainName = `[A-Za-z_][A-Za-z0-9_]*`
+
+var (
+	plainLabel = regexp.MustCompile(`^` + plainName + `$`)
+	// plainPath is plain names joined by dots (a numeric part would index into an array).
+	plainPath = regexp.MustCompile(`^` + plainName + `(\.` + plainName + `)*$`)
+	// upstreamLabel is a plain name as upstream writes it, `->"field"`.
+	upstreamLabel = regexp.MustCompile(`->"(` + plainName + `)"`)
+)
+
+// PlainFieldPath says whether KeyColumn writes every part of field as a plain label, which a
+// pushed-down read needs: its SQL must repeat the index expression word for word.
+func PlainFieldPath(field string) bool {
+	return plainPath.MatchString(field)
+}
 
 // keyLabel is one field name on the right of `->`. A plain name is written as an SQL string: in a
 // query, double quotes (as upstream writes it) make SQLite read "rowid", "oid" and "_rowid_" as the
@@ -83,9 +97,6 @@ func keyLabel(part string) string {
 
 	return fmt.Sprintf("%q", part)
 }
-
-// upstreamLabel is a plain field name as upstream writes it, `->"field"`.
-var upstreamLabel = regexp.MustCompile(`->"([A-Za-z_][A-Za-z0-9_]*)"`)
 
 // sameIndexSQL says whether an index made as have is the one want describes. In CREATE INDEX, SQLite
 // reads `->"field"` as `->'field'` (only a query reads "rowid" there as the row id), and its planner
