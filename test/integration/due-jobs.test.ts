@@ -1,4 +1,5 @@
 import { createDueJobs } from '../../src/app/billing/due-jobs.service';
+import { everyLine } from '../../src/app/billing/every-line';
 import type { NotificationSender } from '../../src/app/billing/outbox.service';
 import type { PaymentRail } from '../../src/app/repayment/payment-rail';
 import { requestHash } from '../../src/app/common/request-hash';
@@ -11,6 +12,7 @@ const declined = async () => ({ status: 'FAILED', reason: 'card expired' }) as c
 const approved = async () => ({ status: 'SUCCEEDED' }) as const;
 const decliningRail: PaymentRail = { collect: declined, disburse: declined };
 const approvingRail: PaymentRail = { collect: approved, disburse: approved };
+const quiet: NotificationSender = { send: async () => undefined };
 
 /** Alice buys a 299.00 tea set on 2030-04-01; her statement day is the 5th, due the 14th. */
 async function billedAlice() {
@@ -186,5 +188,43 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
       userErrors: [],
     });
     expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 0 });
+  });
+
+  test('the jobs reach every line when the lines take more than one read', async () => {
+    await using t = await testDatabase();
+    const w = await world(t.repos);
+    await w.at('2030-04-01T02:00:00Z');
+    await w.ship('MALL', (await w.buy('u_alice', 'MALL', 'mall-tea-set', 'walk-alice'))._id);
+    await w.ship('MALL', (await w.buy('u_bob', 'MALL', 'mall-tea-set', 'walk-bob'))._id);
+    await w.at('2030-04-12T04:00:00Z');
+    // One line per read: cl_alice, cl_bob, cl_carol come in three. Alice's statement day (5th) and
+    // Bob's (12th) have both passed, so each gets a bill; Carol bought nothing.
+    const report = await createDueJobs(t.repos, w.clock(), approvingRail, quiet, 1).run(operator);
+    expect(report).toMatchObject({ billsIssued: 2 });
+    expect((await t.repos.bills.ofLine('cl_alice')).map((bill) => bill.statementDate)).toEqual([
+      '2030-04-05',
+    ]);
+    expect((await t.repos.bills.ofLine('cl_bob')).map((bill) => bill.statementDate)).toEqual(['2030-04-12']);
+  });
+
+  test('the walk of the lines meets each once, a status at a time in _id order, across reads', async () => {
+    await using t = await testDatabase();
+    const statuses = ['FROZEN', 'ACTIVE', 'CLOSED', 'ACTIVE', 'PENDING_REVIEW', 'ACTIVE', 'FROZEN'];
+    await t.db.connection
+      .collection('creditLines')
+      .insertMany(statuses.map((status, n) => ({ _id: `cl_${n}` as never, userId: `u_${n}`, status })));
+    const met: string[] = [];
+    for await (const line of everyLine(t.repos, 2)) met.push(`${line.status} ${line._id}`);
+    // Statuses in their declared order (PENDING_REVIEW, ACTIVE, FROZEN, CLOSED), ids ascending within;
+    // ACTIVE's three lines take two reads of 2.
+    expect(met).toEqual([
+      'PENDING_REVIEW cl_4',
+      'ACTIVE cl_1',
+      'ACTIVE cl_3',
+      'ACTIVE cl_5',
+      'FROZEN cl_0',
+      'FROZEN cl_6',
+      'CLOSED cl_2',
+    ]);
   });
 });

@@ -119,6 +119,8 @@ async function checkHotReadPlans(file: string, uri: string, statements: LoggedSt
       'payments page of a partner (dotted field)': () =>
         repos.partnerPayments.pageOfPartner('pt_wallet', { first: 3, afterId: orders[15]!._id }),
       'unsent notifications (null)': () => repos.notifications.unsent(50),
+      "due jobs' walk of the lines (status, _id keyset)": () =>
+        repos.creditLines.pageOfStatus('ACTIVE', 'cl_u_alice', 200),
     };
     for (const [name, read] of Object.entries(reads)) {
       for (const plan of await plansOf(name, read)) {

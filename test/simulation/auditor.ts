@@ -1346,7 +1346,7 @@ export class Auditor {
     );
     const debits = railCalls.slice(pending.length);
     let attempted = 0;
-    for (const line of [...this.lines.values()].sort((a, b) => a.lineId.localeCompare(b.lineId))) {
+    for (const line of this.lines.values()) {
       // Bills due today and still current when the auto-debits start (late cuts can share a due day).
       const due = line.bills.filter((bill) => !bill.finished && !bill.overdue && bill.dueDate === this.today);
       for (const bill of due) {
@@ -1356,7 +1356,9 @@ export class Auditor {
         if (prior && prior.status !== 'INITIATED') continue; // a declined auto-debit is final for its bill
         const amountMinor = line.bills.reduce((sum, b) => sum + (b.finished ? 0 : owedTotal(b)), 0);
         if (!prior && amountMinor === 0) continue; // an earlier bill's collection paid it all
-        const call = debits.shift();
+        // The jobs visit lines in an order of their own; a line's calls come in its bills' order.
+        const at = debits.findIndex((c) => c.lineId === line.lineId);
+        const call = at < 0 ? undefined : debits.splice(at, 1)[0];
         expectTrue(`auto-debit of the bill due ${bill.dueDate} asks the rail`, call !== undefined, railCalls);
         const repayment = prior ?? {
           id: call!.id,

@@ -30,6 +30,7 @@ const calls: Record<string, (r: Repositories) => Promise<unknown>> = {
   'creditLines.findByUserIds': (r) => r.creditLines.findByUserIds(['u_1', 'u_2']),
   'creditLines.project': (r) => r.creditLines.project('cl_1', 3, lineState),
   'creditLines.overwrite': (r) => r.creditLines.overwrite(anyDoc),
+  'creditLines.pageOfStatus': (r) => r.creditLines.pageOfStatus('ACTIVE', 'cl_1', 200),
   'creditLines.all': (r) => r.creditLines.all(),
   'creditLines.insertOnce': (r) => r.creditLines.insertOnce(anyDoc),
   'products.listByStore': (r) => r.products.listByStore('MALL', 20),

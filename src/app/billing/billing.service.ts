@@ -11,6 +11,7 @@ import type { CreditLineDoc } from '../../storage/models/credit-line.model';
 import type { Repositories } from '../../storage/repositories/repositories';
 import type { OutboxService } from './outbox.service';
 import { requestHash } from '../common/request-hash';
+import { defaultLinesPerRead, everyLine } from './every-line';
 
 export interface BillingReport {
   billsIssued: number;
@@ -31,6 +32,7 @@ export class BillingService {
     private readonly repos: Pick<Repositories, 'creditLines'>,
     private readonly ledger: LedgerWriter,
     private readonly outbox: OutboxService,
+    private readonly linesPerRead = defaultLinesPerRead,
   ) {}
 
   async runDue(now: Date): Promise<BillingReport> {
@@ -43,7 +45,7 @@ export class BillingService {
       remindersSent: 0,
     };
     const today = businessDate(now);
-    for (let line of await this.repos.creditLines.all()) {
+    for await (let line of everyLine(this.repos, this.linesPerRead)) {
       if (!line.state) continue;
       for (const statementDate of statementDatesDue(line.state, today)) {
         const billId = `${line._id}:${statementDate}`;

@@ -5,6 +5,7 @@ import { LedgerWriter } from '../../ledger/ledger-writer';
 import type { Repositories } from '../../storage/repositories/repositories';
 import { requireOperator } from '../common/access';
 import { type BillingReport, BillingService } from './billing.service';
+import { defaultLinesPerRead, everyLine } from './every-line';
 import type { ClockService } from '../common/clock.service';
 import { OrderPaymentService } from '../orders/order-payment.service';
 import { LogSender, type NotificationSender, OutboxService } from './outbox.service';
@@ -28,6 +29,7 @@ export interface DueJobsParts {
   billing: BillingService;
   outbox: OutboxService;
   sender: NotificationSender;
+  linesPerRead: number;
 }
 
 /** Time-driven work, run by an operator (local mode) or a scheduler: each job is idempotent. */
@@ -52,7 +54,7 @@ export class DueJobsService {
   private async autoDebit(now: Date): Promise<number> {
     const today = businessDate(now);
     let attempted = 0;
-    for (const line of await this.parts.repos.creditLines.all()) {
+    for await (const line of everyLine(this.parts.repos, this.parts.linesPerRead)) {
       for (const bill of line.state?.bills ?? []) {
         if (!isAutoDebitDue(bill, today)) continue;
         const result = await this.parts.repayments.autoDebit(line.userId, bill.billId);
@@ -80,6 +82,7 @@ export function createDueJobs(
   clock: ClockService,
   rail: PaymentRail = new SimulatedRail(),
   sender: NotificationSender = new LogSender(),
+  linesPerRead = defaultLinesPerRead,
 ): DueJobsService {
   const ledger = new LedgerWriter(repos);
   const outbox = new OutboxService(repos.notifications);
@@ -90,8 +93,9 @@ export function createDueJobs(
       (orders) => new OrderPaymentService(repos, orders, clock, ledger),
     ),
     repayments: new RepaymentService(repos, clock, rail, ledger),
-    billing: new BillingService(repos, ledger, outbox),
+    billing: new BillingService(repos, ledger, outbox, linesPerRead),
     outbox,
     sender,
+    linesPerRead,
   });
 }

@@ -56,6 +56,8 @@ export const creditLineSchema = new Schema<CreditLineDoc>(
   { collection: 'creditLines', versionKey: false, autoIndex: false, minimize: false },
 );
 creditLineSchema.index({ userId: 1 }, { unique: true });
+// The due jobs' walk (`everyLine`): a status at a time, in `_id` order.
+creditLineSchema.index({ status: 1, _id: 1 });
 
 /** The summary fields a ledger head determines: written after each append, compared by the rebuild. */
 export function lineProjection(headSequence: number, state: LineState) {

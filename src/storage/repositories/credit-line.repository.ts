@@ -1,6 +1,6 @@
 import { trusted } from 'mongoose';
 import type { Models } from '../database';
-import type { LineState } from '../../core/ledger/line-state';
+import type { LineState, LineStatus } from '../../core/ledger/line-state';
 import { type CreditLineDoc, lineProjection } from '../models/credit-line.model';
 import { findByIds } from './find-by-ids';
 import { insertOnce } from './insert-once';
@@ -37,6 +37,15 @@ export class CreditLineRepository {
   /** Unconditional overwrite, for the rebuild command. */
   async overwrite(line: CreditLineDoc): Promise<void> {
     await this.models.creditLines.replaceOne({ _id: line._id }, line).exec();
+  }
+
+  /**
+   * Up to `first` lines of one status after `afterId`, in `_id` order: the due jobs walk every line
+   * this way, a bounded read at a time (index `{status, _id}`).
+   */
+  pageOfStatus(status: LineStatus, afterId: string | undefined, first: number): Promise<CreditLineDoc[]> {
+    const filter = afterId === undefined ? { status } : { status, _id: trusted({ $gt: afterId }) };
+    return this.models.creditLines.find(filter).sort({ _id: 1 }).limit(first).lean<CreditLineDoc[]>().exec();
   }
 
   all(): Promise<CreditLineDoc[]> {

@@ -1,0 +1,26 @@
+import { lineStatuses } from '../../core/ledger/line-state';
+import type { CreditLineDoc } from '../../storage/models/credit-line.model';
+import type { Repositories } from '../../storage/repositories/repositories';
+
+/** Lines read per database message on a walk: memory stays bounded however many lines there are. */
+export const defaultLinesPerRead = 200;
+
+/**
+ * Every credit line, a bounded read at a time: a status at a time, each in `_id` order. A line the
+ * walk's own work moves to a later status is met again (the due jobs are idempotent); to an earlier
+ * one, not. Only the due jobs' limit reviews change a status after opening, on the line they hold.
+ */
+export async function* everyLine(
+  repos: Pick<Repositories, 'creditLines'>,
+  pageSize = defaultLinesPerRead,
+): AsyncGenerator<CreditLineDoc> {
+  for (const status of lineStatuses) {
+    let afterId: string | undefined;
+    for (;;) {
+      const page = await repos.creditLines.pageOfStatus(status, afterId, pageSize);
+      yield* page;
+      if (page.length < pageSize) break;
+      afterId = page.at(-1)!._id;
+    }
+  }
+}
