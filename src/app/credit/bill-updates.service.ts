@@ -146,25 +146,25 @@ export class BillUpdatesService {
     return this.tail({
       lines,
       expiresAtMs: viewer.expiresAtMs,
-      // Before each look: a binding that ended ends the stream; a new one joins it.
-      refresh: async (followed) => {
+      // Before each look. On a tick, all the partner's bindings: one that ended ends the stream, a new
+      // one joins it. Otherwise only the bindings of the lines about to be read, by id, so a busy
+      // partner's stream does not read every binding on every update.
+      refresh: async (followed, due) => {
         const now = await this.clock.current();
-        const current = await this.readableBindings(partnerId, now);
-        for (const line of followed) {
-          // The same binding, not only the same partner user id (a rebind has its own consent).
-          if (!current.some((binding) => binding._id === line.binding?._id)) {
-            const expired =
-              line.binding && consentRefusal(line.binding, billsConsent, now) === 'CONSENT_EXPIRED';
-            throw new AppError(
-              expired ? 'CONSENT_EXPIRED' : 'BINDING_NOT_ACTIVE',
-              `The binding of ${line.key} ended: resubscribe with your last cursor to go on with your other users`,
-            );
-          }
+        if (due === undefined) {
+          const current = await this.readableBindings(partnerId, now);
+          endIfAnyUnbound(followed, current, now);
+          const added = current.filter(
+            (binding) => !followed.some((line) => line.key === binding.partnerUserId),
+          );
+          return Promise.all(added.map((binding) => this.partnerLine(binding, undefined)));
         }
-        const added = current.filter(
-          (binding) => !followed.some((line) => line.key === binding.partnerUserId),
+        const ids = due.flatMap((line) => (line.binding ? [line.binding._id] : []));
+        const current = (await this.repos.channelBindings.findByIds(ids)).filter(
+          (binding) => binding.status === 'ACTIVE' && consentRefusal(binding, billsConsent, now) === null,
         );
-        return Promise.all(added.map((binding) => this.partnerLine(binding, undefined)));
+        endIfAnyUnbound(due, current, now);
+        return [];
       },
     });
   }
@@ -211,7 +211,11 @@ export class BillUpdatesService {
   private tail(stream: {
     lines: LineToFollow[];
     expiresAtMs: number | undefined;
-    refresh?: (followed: readonly Followed[]) => Promise<LineToFollow[]>;
+    /** Lines to add; `due` is what is about to be read, undefined after a tick (check them all). */
+    refresh?: (
+      followed: readonly Followed[],
+      due: readonly Followed[] | undefined,
+    ) => Promise<LineToFollow[]>;
   }): AsyncIterableIterator<BillUpdateEvent> {
     const { watch } = this;
     const { batch } = this.options;
@@ -219,23 +223,28 @@ export class BillUpdatesService {
     let closed = false;
     let wake: (() => void) | undefined;
     let woken = true;
+    let ticked = false;
     const buffered: BillUpdateEvent[] = [];
     const rouse = () => {
       woken = true;
       wake?.();
     };
-    const add = (line: LineToFollow) => {
-      if (closed) return;
+    const add = (line: LineToFollow): Followed | undefined => {
+      if (closed) return undefined;
       const entry: Followed = { ...line, look: true, unlisten: () => undefined };
       entry.unlisten = watch.follow(line.lineId, () => {
         entry.look = true;
         rouse();
       });
       followed.push(entry);
+      return entry;
     };
-    stream.lines.forEach(add);
+    for (const line of stream.lines) add(line);
     // The timer wakes every stream, following lines or not: token expiry, new or ended bindings.
-    const untick = watch.onTick(rouse);
+    const untick = watch.onTick(() => {
+      ticked = true;
+      rouse();
+    });
     const close = () => {
       closed = true;
       untick();
@@ -269,9 +278,17 @@ export class BillUpdatesService {
             }
             if (woken) {
               woken = false;
-              // A partner's bindings are checked before anything more is read (a withdrawal ends it).
-              if (stream.refresh) (await stream.refresh(followed)).forEach(add);
               const due = followed.filter((line) => line.look || watch.head(line.lineId) > line.sequence);
+              // A partner's bindings are checked before anything more is read (a withdrawal ends it);
+              // a line that comes due meanwhile waits for the next pass, and its own check.
+              if (stream.refresh) {
+                const all = ticked;
+                ticked = false;
+                for (const line of await stream.refresh(followed, all ? undefined : due)) {
+                  const entry = add(line);
+                  if (entry) due.push(entry);
+                }
+              }
               for (const line of due) if (!closed) await read(line);
               if (due.some((line) => line.look)) woken = true;
               continue;
@@ -294,6 +311,19 @@ export class BillUpdatesService {
       },
     };
     return iterator;
+  }
+}
+
+/** Ends a partner's stream when one of `lines` is no longer read under the same binding. */
+function endIfAnyUnbound(lines: readonly Followed[], current: readonly ChannelBindingDoc[], now: Date): void {
+  for (const line of lines) {
+    // The same binding, not only the same partner user id (a rebind has its own consent).
+    if (current.some((binding) => binding._id === line.binding?._id)) continue;
+    const expired = line.binding && consentRefusal(line.binding, billsConsent, now) === 'CONSENT_EXPIRED';
+    throw new AppError(
+      expired ? 'CONSENT_EXPIRED' : 'BINDING_NOT_ACTIVE',
+      `The binding of ${line.key} ended: resubscribe with your last cursor to go on with your other users`,
+    );
   }
 }
 

@@ -1,0 +1,93 @@
+import type { CommandSucceededEvent } from 'mongodb';
+import { BillUpdatesService } from '../../src/app/credit/bill-updates.service';
+import { LineWatch } from '../../src/app/credit/line-watch';
+import { ledgerNotices } from '../../src/ledger/ledger-notices';
+import { connectDatabase } from '../../src/storage/database';
+import {
+  activePartnerUserKey,
+  activeUserKey,
+} from '../../src/storage/repositories/channel-binding.repository';
+import { createRepositories } from '../../src/storage/repositories/repositories';
+import { testDatabase } from '../support/test-database';
+import { world } from '../support/world';
+
+const partnerId = 'p_lakeside_wallet';
+/** Users bound to the wallet besides Alice (no credit lines: nothing for them ever comes). */
+const otherUsers = 40;
+
+/**
+ * A partner's bill-update stream follows every user bound to it. Each update of one user must not
+ * cost a read of all the partner's bindings: only the binding of the line with news is read again
+ * (a withdrawal still ends the stream before anything more of that user is handed out). All the
+ * bindings are read when the stream starts and on the timer's ticks (an hour apart here).
+ */
+describe("a partner's bill-update stream", () => {
+  test('an update of one user reads that binding again, not all the partner has', async () => {
+    await using t = await testDatabase();
+    const w = await world(t.repos);
+    await w.at('2027-03-01T02:00:00Z');
+    const grantedAt = new Date('2027-02-01T00:00:00Z');
+    for (let n = 0; n < otherUsers; n += 1) {
+      const userId = `u_other_${n}`;
+      await t.repos.channelBindings.insertOnce({
+        _id: `cb_other_${n}`,
+        userId,
+        partnerId,
+        partnerUserId: `lw-other-${n}`,
+        status: 'ACTIVE',
+        consent: {
+          purpose: 'bill updates',
+          fields: ['BILL_SUMMARY'],
+          grantedAt,
+          expiresAt: new Date('2028-01-01T00:00:00Z'),
+        },
+        createdAt: grantedAt,
+        activePartnerUserKey: activePartnerUserKey(partnerId, `lw-other-${n}`),
+        activeUserKey: activeUserKey(partnerId, userId),
+      });
+    }
+
+    // The stream's own connection, whose every find reply is counted by collection.
+    const db = await connectDatabase(t.uri, { monitorCommands: true });
+    const bindingDocsRead: number[] = [];
+    db.connection.getClient().on('commandSucceeded', (event: CommandSucceededEvent) => {
+      const cursor = (event.reply as { cursor?: { ns?: string; firstBatch?: unknown[] } }).cursor;
+      if (event.commandName === 'find' && cursor?.ns?.endsWith('.channelBindings')) {
+        bindingDocsRead.push(cursor.firstBatch?.length ?? 0);
+      }
+    });
+    const repos = createRepositories(db);
+    const watch = new LineWatch(repos, ledgerNotices, 3_600_000);
+    const service = new BillUpdatesService(repos, watch, w.clock());
+    const stream = await service.follow({ userId: partnerId, scopes: ['bindings'], partnerId }, null);
+    try {
+      // Opening: the partner's active bindings, Alice's, Bob's (no consent to bills, so not followed)
+      // and the 40 others.
+      expect(bindingDocsRead).toEqual([otherUsers + 2]);
+      const first = stream.next();
+      // The stream's first look checks every followed binding again (one read) before counting.
+      const deadline = Date.now() + 10_000;
+      while (bindingDocsRead.length < 2 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(bindingDocsRead).toEqual([otherUsers + 2, otherUsers + 1]);
+      bindingDocsRead.length = 0;
+
+      const purchases = 3;
+      const kinds: string[] = [];
+      for (let n = 0; n < purchases; n += 1) {
+        await w.buy('u_alice', 'MALL', 'mall-tea-set', `partner-stream-reads-${n}`);
+        const next = n === 0 ? await first : await stream.next();
+        kinds.push(`${next.value!.partnerUserId} ${next.value!.kind}`);
+      }
+      expect(kinds).toEqual(Array(purchases).fill('lw-88231 PURCHASE_AUTHORIZED'));
+      // Each purchase: Alice's binding by id (1 document), however many users the partner has;
+      // reading every binding would be 42 a look.
+      expect(bindingDocsRead.length).toBeGreaterThanOrEqual(purchases);
+      expect(bindingDocsRead.every((docs) => docs === 1)).toBe(true);
+    } finally {
+      await stream.return!();
+      await db.close();
+    }
+  });
+});
