@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { decodeCursor } from '../app/credit/bill-updates.service';
+import { decodeCursor } from '../app/credit/bill-update-cursor';
 import { signUserToken } from '../auth/token';
 import { loadConfig } from '../config';
 import { ledgerNotices } from '../ledger/ledger-notices';

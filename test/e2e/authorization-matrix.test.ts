@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kind, parse } from 'graphql';
-import { encodeCursor, entryCursor } from '../../src/app/credit/bill-updates.service';
+import { encodeCursor, entryCursor } from '../../src/app/credit/bill-update-cursor';
 import { signPartnerToken } from '../../src/auth/token';
 import { loadConfig } from '../../src/config';
 import { type ConsentField, consentFields } from '../../src/core/partners/consent';

@@ -5,7 +5,12 @@ import { print } from 'graphql';
 import { createClient as createSseClient } from 'graphql-sse';
 import { type Client as WsClient, createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { decodeCursor, encodeCursor, entryCursor } from '../../src/app/credit/bill-updates.service';
+import {
+  decodeCursor,
+  encodeCursor,
+  entryCursor,
+  partnerCursorSeal,
+} from '../../src/app/credit/bill-update-cursor';
 import { signUserToken } from '../../src/auth/token';
 import { loadConfig } from '../../src/config';
 import {
@@ -341,6 +346,9 @@ describe('bill update subscriptions', () => {
     // Read the user, then follow from that read: nothing in between is missed.
     const read = await stack.execute(PartnerBillUpdateCursorDocument, { partnerUserId: 'lw-88231' }, wallet);
     const after = read.data!.partnerUser!.billUpdateCursor!;
+    // Sealed: it does not show the partner how many entries Alice's line had before it consented.
+    expect(after).toMatch(/^p1\./);
+    expect(decodeCursor(after)).toBeUndefined();
     const partnerQuery = print(PartnerBillUpdatedDocument);
     type PartnerPayload = { data?: PartnerBillUpdatedSubscription | null; errors?: Payload['errors'] };
     const overWs: PartnerPayload[] = [];
@@ -362,7 +370,8 @@ describe('bill update subscriptions', () => {
     clients.push(sse);
     // As a partner with a thousand more users in its cursor (about 25 KB; those no longer bound are
     // left out): it resumes all the same.
-    const large = new Map(decodeCursor(after));
+    const large = new Map(partnerCursorSeal(loadConfig().authSecret).open(after));
+    expect(large.get('lw-88231')).toBeGreaterThan(0);
     for (let i = 0; i < 1_000; i += 1) large.set(`lw-former-user-${i}`, 1);
     const largeAfter = encodeCursor(large);
     expect(largeAfter.length).toBeGreaterThan(20_000);
@@ -399,6 +408,7 @@ describe('bill update subscriptions', () => {
       expect(JSON.stringify(payloads)).not.toContain('cl_alice');
     }
     const lastCursor = overWs[0]!.data!.billUpdated.cursor;
+    expect(decodeCursor(lastCursor)).toBeUndefined(); // sealed too
 
     // Alice withdraws: both streams end with BINDING_NOT_ACTIVE, and the cursor no longer resumes.
     const withdrawn = await stack.execute(WithdrawConsentDocument, { bindingId: 'cb_alice_lakeside' }, alice);

@@ -1,4 +1,5 @@
 import type { CommandSucceededEvent } from 'mongodb';
+import { PartnerCursorSeal } from '../../src/app/credit/bill-update-cursor';
 import { BillUpdatesService } from '../../src/app/credit/bill-updates.service';
 import { LineWatch } from '../../src/app/credit/line-watch';
 import { ledgerNotices } from '../../src/ledger/ledger-notices';
@@ -58,7 +59,12 @@ describe("a partner's bill-update stream", () => {
     });
     const repos = createRepositories(db);
     const watch = new LineWatch(repos, ledgerNotices, 3_600_000);
-    const service = new BillUpdatesService(repos, watch, w.clock());
+    const service = new BillUpdatesService(
+      repos,
+      watch,
+      w.clock(),
+      new PartnerCursorSeal('a test secret for cursors'),
+    );
     const stream = await service.follow({ userId: partnerId, scopes: ['bindings'], partnerId }, null);
     try {
       // Opening: the partner's active bindings, Alice's, Bob's (no consent to bills, so not followed)

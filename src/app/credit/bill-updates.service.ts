@@ -11,6 +11,7 @@ import type { Repositories } from '../../storage/repositories/repositories';
 import { requirePartner, requireUser } from '../common/access';
 import type { ClockService } from '../common/clock.service';
 import type { LineWatch } from './line-watch';
+import { decodeCursor, encodeCursor, type PartnerCursorSeal } from './bill-update-cursor';
 
 /** One bill update, read from one ledger entry. */
 export interface BillUpdateEvent {
@@ -37,32 +38,6 @@ const defaultOptions: BillUpdateStreamOptions = { batch: 100 };
 
 /** What a partner's stream needs of the consent: bills; available credit is shown only if consented. */
 const billsConsent: ConsentField = 'BILL_SUMMARY';
-
-/**
- * A cursor is where a stream stands on each line it follows: `<key>:<sequence>` pairs, opaque to
- * clients. A user's key is the line; a partner's is its own id for the user, so a partner's cursor
- * names no internal id.
- */
-export function encodeCursor(positions: ReadonlyMap<string, number>): string {
-  return Buffer.from([...positions].map(([key, sequence]) => `${key}:${sequence}`).join('\n')).toString(
-    'base64url',
-  );
-}
-
-export function decodeCursor(cursor: string): Map<string, number> | undefined {
-  const positions = new Map<string, number>();
-  for (const pair of Buffer.from(cursor, 'base64url').toString('utf8').split('\n')) {
-    const match = /^(.+):(\d{1,10})$/.exec(pair);
-    if (!match) return undefined;
-    positions.set(match[1]!, Number(match[2]));
-  }
-  return positions.size > 0 ? positions : undefined;
-}
-
-/** The cursor right after one ledger entry of a line (what `LedgerEntry.billUpdateCursor` gives). */
-export function entryCursor(lineId: string, sequence: number): string {
-  return encodeCursor(new Map([[lineId, sequence]]));
-}
 
 /** One followed line: where it stands, and how its updates are shown to this stream. */
 interface Followed {
@@ -97,6 +72,7 @@ export class BillUpdatesService {
     >,
     private readonly watch: LineWatch,
     private readonly clock: ClockService,
+    private readonly partnerCursors: PartnerCursorSeal,
     private readonly options: BillUpdateStreamOptions = defaultOptions,
   ) {}
 
@@ -104,9 +80,11 @@ export class BillUpdatesService {
     viewer: Viewer | undefined,
     after: string | null | undefined,
   ): Promise<AsyncIterableIterator<BillUpdateEvent>> {
-    const resume = after == null ? undefined : decodeCursor(after);
+    const partner = viewer?.partnerId !== undefined;
+    const resume =
+      after == null ? undefined : partner ? this.partnerCursors.open(after) : decodeCursor(after);
     if (after != null && !resume) throw invalidCursor();
-    if (viewer?.partnerId !== undefined) return this.followPartner(viewer, resume);
+    if (partner) return this.followPartner(viewer!, resume);
     const { userId, expiresAtMs } = requireUser(viewer);
     const lineId = creditLineIdOf(userId);
     const line = await this.repos.creditLines.byId(lineId);
@@ -117,6 +95,7 @@ export class BillUpdatesService {
     return this.tail({
       lines: [{ key: lineId, lineId, sequence, partnerUserId: null, showsAvailable: true, binding: null }],
       expiresAtMs,
+      cursorOf: encodeCursor,
     });
   }
 
@@ -146,6 +125,7 @@ export class BillUpdatesService {
     return this.tail({
       lines,
       expiresAtMs: viewer.expiresAtMs,
+      cursorOf: (positions) => this.partnerCursors.seal(positions),
       // Before each look. On a tick, all the partner's bindings: one that ended ends the stream, a new
       // one joins it. Otherwise only the bindings of the lines about to be read, by id, so a busy
       // partner's stream does not read every binding on every update.
@@ -211,6 +191,7 @@ export class BillUpdatesService {
   private tail(stream: {
     lines: LineToFollow[];
     expiresAtMs: number | undefined;
+    cursorOf: (positions: ReadonlyMap<string, number>) => string;
     /** Lines to add; `due` is what is about to be read, undefined after a tick (check them all). */
     refresh?: (
       followed: readonly Followed[],
@@ -251,7 +232,7 @@ export class BillUpdatesService {
       for (const line of followed) line.unlisten();
       wake?.();
     };
-    const positions = () => new Map(followed.map((line) => [line.key, line.sequence]));
+    const cursor = () => stream.cursorOf(new Map(followed.map((line) => [line.key, line.sequence])));
     const read = async (line: Followed) => {
       line.look = false;
       const before = buffered.length;
@@ -259,7 +240,7 @@ export class BillUpdatesService {
         const entry = await watch.entry(line.lineId, line.sequence + 1);
         if (!entry) break;
         line.sequence = entry.sequence;
-        const event = eventOf(entry, line, positions);
+        const event = eventOf(entry, line, cursor);
         if (event) buffered.push(event);
         if (n === batch - 1) line.look = true; // more to read
       }
@@ -330,7 +311,7 @@ function endIfAnyUnbound(lines: readonly Followed[], current: readonly ChannelBi
 function eventOf(
   entry: LedgerEntryDoc,
   line: Pick<Followed, 'partnerUserId' | 'showsAvailable' | 'binding'>,
-  positions: () => ReadonlyMap<string, number>,
+  cursor: () => string,
 ): BillUpdateEvent | undefined {
   // A partner sees nothing from before the user granted this binding, whatever its cursor says.
   if (line.binding && entry.at.getTime() < line.binding.consent.grantedAt.getTime()) return undefined;
@@ -340,7 +321,7 @@ function eventOf(
     entry.stateAfter.bills.find((candidate) => candidate.billId === update.billId) ??
     entry.effects?.bills.find((candidate) => candidate.billId === update.billId);
   return {
-    cursor: encodeCursor(positions()),
+    cursor: cursor(),
     kind: update.kind,
     occurredAt: entry.at,
     lineId: entry.lineId,

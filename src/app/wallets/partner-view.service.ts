@@ -7,7 +7,7 @@ import type { ChannelBindingDoc } from '../../storage/models/channel-binding.mod
 import type { DataAccessDoc } from '../../storage/models/data-access.model';
 import type { Repositories } from '../../storage/repositories/repositories';
 import { AppError } from '../../errors';
-import { encodeCursor } from '../credit/bill-updates.service';
+import type { PartnerCursorSeal } from '../credit/bill-update-cursor';
 import { requireOwner, requirePartner } from '../common/access';
 import type { ClockService } from '../common/clock.service';
 import { type Connection, pageQuery, toConnection } from '../common/pagination';
@@ -40,6 +40,7 @@ export class PartnerViewService {
   constructor(
     private readonly repos: Pick<Repositories, 'channelBindings' | 'users' | 'creditLines' | 'partnerAccess'>,
     private readonly clock: ClockService,
+    private readonly partnerCursors: PartnerCursorSeal,
   ) {}
 
   async partnerUser(viewer: Viewer | undefined, partnerUserId: string): Promise<PartnerUserSource> {
@@ -67,7 +68,7 @@ export class PartnerViewService {
       phone: user?.phone ?? null,
       creditStatus: line?.status ?? null,
       availableMinor: line?.availableMinor ?? null,
-      billUpdateCursor: encodeCursor(new Map([[binding.partnerUserId, line?.headSequence ?? 0]])),
+      billUpdateCursor: this.partnerCursors.seal(new Map([[binding.partnerUserId, line?.headSequence ?? 0]])),
       currentBill: owing ? billSummaryOf(owing) : null,
     };
   }

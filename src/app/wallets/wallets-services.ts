@@ -1,7 +1,8 @@
-import type { AppMode } from '../../config';
+import { type AppMode, loadConfig } from '../../config';
 import { LedgerWriter } from '../../ledger/ledger-writer';
 import type { Repositories } from '../../storage/repositories/repositories';
 import { ClockService } from '../common/clock.service';
+import { partnerCursorSeal } from '../credit/bill-update-cursor';
 import { OffersService } from '../credit/offers.service';
 import { OrderPaymentService } from '../orders/order-payment.service';
 import { BindingService } from './binding.service';
@@ -25,7 +26,7 @@ export function createWalletsServices(repos: Repositories, mode: AppMode): Walle
   return {
     wallets: new WalletService(repos, clock),
     bindings: new BindingService(repos, clock),
-    partnerViews: new PartnerViewService(repos, clock),
+    partnerViews: new PartnerViewService(repos, clock, partnerCursorSeal(loadConfig().authSecret)),
     partnerPayments: new PartnerPaymentService(repos, clock, ledger, payments),
     offers: new OffersService(repos, clock),
   };

@@ -5,6 +5,7 @@ import { LedgerWriter } from '../../ledger/ledger-writer';
 import { createDueJobs } from '../../app/billing/due-jobs.service';
 import { OffersService } from '../../app/credit/offers.service';
 import { BillUpdatesService } from '../../app/credit/bill-updates.service';
+import { partnerCursorSeal } from '../../app/credit/bill-update-cursor';
 import { LineWatch } from '../../app/credit/line-watch';
 import type { Repositories } from '../../storage/repositories/repositories';
 import { ledgerNotices } from '../../ledger/ledger-notices';
@@ -69,7 +70,12 @@ export const creditSubgraph: SubgraphDefinition<CreditContext['services']> = {
       credit: new CreditService(repos),
       offers: new OffersService(repos, clock),
       clock,
-      billUpdates: new BillUpdatesService(repos, watchOf(repos), clock),
+      billUpdates: new BillUpdatesService(
+        repos,
+        watchOf(repos),
+        clock,
+        partnerCursorSeal(loadConfig().authSecret),
+      ),
       dueJobs: createDueJobs(repos, clock),
       repayments: new RepaymentService(repos, clock, new SimulatedRail(), new LedgerWriter(repos)),
     };

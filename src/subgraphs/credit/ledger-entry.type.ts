@@ -1,4 +1,4 @@
-import { entryCursor } from '../../app/credit/bill-updates.service';
+import { entryCursor } from '../../app/credit/bill-update-cursor';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import {
