@@ -190,6 +190,37 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 0 });
   });
 
+  test("a bill the user's own command found overdue first still gets its overdue notice, once", async () => {
+    const { t, w, runAt, sent } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    // No jobs ran on the 14th (the due day). On the 15th Alice repays 1.00 before they run: her
+    // command brings the bill up to date first, so its entry judges the bill overdue (minimum 29.90
+    // not met) and accrues the first penalty day: 0.05% of 299.00 = 14.95 fen, 14 kept.
+    await w.at('2030-04-15T03:00:00Z');
+    const repaid = await w.repay('u_alice', {
+      kind: 'AMOUNT',
+      amountMinor: 100,
+      source: 'BANK_CARD',
+      idempotencyKey: 'late-repay-1',
+    });
+    expect(repaid.userErrors).toEqual([]);
+    // The jobs accrue nothing more that day, but the overdue notice is theirs to send:
+    // 299.00 + 0.14 - 1.00 = 298.14 unpaid.
+    expect(await runAt('2030-04-15T04:00:00Z', approvingRail)).toMatchObject({
+      billsOverdue: 1,
+      penaltiesAccrued: 0,
+    });
+    expect(sent.map((n) => n.kind)).toEqual(['STATEMENT_ISSUED', 'OVERDUE']);
+    expect(sent[1]!.message).toContain('is overdue: 298.14 CNY unpaid');
+    // The next day accrues a day more and notices nothing again.
+    expect(await runAt('2030-04-16T04:00:00Z', approvingRail)).toMatchObject({
+      billsOverdue: 0,
+      penaltiesAccrued: 1,
+    });
+    expect(sent.map((n) => n.kind)).toEqual(['STATEMENT_ISSUED', 'OVERDUE']);
+  });
+
   test('the jobs reach every line when the lines take more than one read', async () => {
     await using t = await testDatabase();
     const w = await world(t.repos);

@@ -79,19 +79,21 @@ export class BillingService {
           const effects = outcome.entry.effects!;
           report.penaltiesAccrued += effects.penaltyDays;
           report.interestAccrued += effects.interestDays;
-          for (const billId of effects.billsGoneOverdue) {
-            report.billsOverdue += 1;
-            const bill = effects.bills.find((b) => b.billId === billId)!;
-            await this.outbox.record(
-              `overdue:${billId}`,
-              line.userId,
-              'OVERDUE',
-              `Your bill due ${bill.dueDate} is overdue: ${formatMinor(billOwedMinor(bill))} CNY unpaid; a ${formatBps(penaltyBpsPerDay)} daily penalty applies`,
-              billId,
-              now,
-            );
-          }
         }
+      }
+      // Every overdue bill still owing gets its notice once, whichever entry judged it overdue: this
+      // run's accrual, or a user's or partner's command that brought the line up to date first.
+      for (const bill of line.state!.bills) {
+        if (!bill.overdue || billOwedMinor(bill) === 0) continue;
+        const recorded = await this.outbox.record(
+          `overdue:${bill.billId}`,
+          line.userId,
+          'OVERDUE',
+          `Your bill due ${bill.dueDate} is overdue: ${formatMinor(billOwedMinor(bill))} CNY unpaid; a ${formatBps(penaltyBpsPerDay)} daily penalty applies`,
+          bill.billId,
+          now,
+        );
+        if (recorded) report.billsOverdue += 1;
       }
       for (const bill of line.state!.bills) {
         if (!isDueSoonReminderDue(bill, today)) continue;
