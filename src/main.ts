@@ -79,12 +79,13 @@ async function main(): Promise<void> {
     let engineListen: string | undefined;
     const database = new Supervised<DatabaseEngine & Restartable>(
       'database',
-      async () => {
+      async (signal) => {
         const engine = await startEngine({
           mongodbUri: config.mongodbUri,
           ferretdbPostgresqlUrl: config.ferretdbPostgresqlUrl,
           dataDir: config.dataDir,
           ...(engineListen ? { listen: engineListen } : {}),
+          signal,
         });
         engineListen ??= new URL(engine.uri).host;
         return { ...engine, exited: engine.exited ?? new Promise<string>(() => {}) };

@@ -46,12 +46,15 @@ export class Supervised<T extends Restartable> {
   private instance: T | undefined;
   /** A restart under way, so stop() can wait for it and stop what it started. */
   private starting: Promise<unknown> | undefined;
+  /** Aborts the start under way: a stop does not wait for a slow one (an index rebuild). */
+  private abortStart: AbortController | undefined;
   private stopped = false;
   private readonly restartsAtMs: number[] = [];
 
   constructor(
     readonly name: string,
-    private readonly start: () => Promise<T>,
+    /** Starts the process; one that can take long gives up when `signal` aborts (a stop came). */
+    private readonly start: (signal: AbortSignal) => Promise<T>,
     private readonly giveUp: (reason: string) => void,
     private readonly policy: RestartPolicy = defaultRestartPolicy,
     private readonly log: (line: string) => void = (line) => processLog().warn(line, { process: name }),
@@ -68,7 +71,7 @@ export class Supervised<T extends Restartable> {
   }
 
   async begin(): Promise<T> {
-    const instance = await this.start();
+    const instance = await this.startAbortably();
     this.watch(instance);
     return instance;
   }
@@ -85,8 +88,17 @@ export class Supervised<T extends Restartable> {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.abortStart?.abort();
     await this.starting;
     await this.instance?.stop();
+  }
+
+  private startAbortably(): Promise<T> {
+    const abort = new AbortController();
+    this.abortStart = abort;
+    return this.start(abort.signal).finally(() => {
+      if (this.abortStart === abort) this.abortStart = undefined;
+    });
   }
 
   private watch(instance: T): void {
@@ -114,7 +126,7 @@ export class Supervised<T extends Restartable> {
     );
     setTimeout(() => {
       if (this.stopped) return;
-      this.starting = this.start().then(
+      this.starting = this.startAbortably().then(
         async (restarted) => {
           this.starting = undefined;
           if (this.stopped) return restarted.stop();

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { MongoClient } from 'mongodb';
 import { connectDatabase, ensureIndexes } from '../../src/storage/database';
 import { databaseUri } from '../../src/storage/engine/engine';
-import { ferretdbBinary } from '../../src/storage/engine/ferretdb';
+import { ferretdbBinary, startFerretdb } from '../../src/storage/engine/ferretdb';
 import { createRepositories } from '../../src/storage/repositories/repositories';
 import { placedOrder } from '../support/orders';
 import { scratchFerretdb } from '../support/scratch-ferretdb';
@@ -306,6 +306,22 @@ describe('embedded FerretDB on SQLite: a stop while it rebuilds an older directo
     expect(stderr).toMatch(/stopped while opening its data/);
 
     // The rebuild was rolled back: the next start does it again, and reads answer.
+    expect(indexSql(file, index.name)).not.toMatch(idSortKey);
+
+    // The product's own start gives it up the same way when its signal aborts (the launcher's stop
+    // during a restart after a crash): aborted as FerretDB says it is rebuilding.
+    const abort = new AbortController();
+    const printed = jest.spyOn(console, 'log').mockImplementation((line: unknown) => {
+      if (String(line).includes('rebuilding index')) abort.abort();
+    });
+    try {
+      await expect(startFerretdb({ dataDir: scratch.dataDir, signal: abort.signal })).rejects.toThrow(
+        /FerretDB exited during start/,
+      );
+    } finally {
+      printed.mockRestore();
+    }
+    expect(abort.signal.aborted).toBe(true);
     expect(indexSql(file, index.name)).not.toMatch(idSortKey);
     const engine = await scratch.start();
     const again = await MongoClient.connect(databaseUri(engine.uri, 'big'));

@@ -78,4 +78,41 @@ describe('Supervised', () => {
     await settle();
     expect(started).toHaveLength(2);
   });
+
+  test('a stop aborts a slow restart under way instead of waiting for it to finish', async () => {
+    const started: FakeProcess[] = [];
+    const signals: AbortSignal[] = [];
+    const supervised = new Supervised(
+      'database',
+      (signal) => {
+        signals.push(signal);
+        if (started.length === 0) {
+          const process = new FakeProcess();
+          started.push(process);
+          return Promise.resolve(process);
+        }
+        // A restart that rebuilds for a long time; only its signal ends it early.
+        return new Promise<FakeProcess>((_, reject) => {
+          const rebuild = setTimeout(() => reject(new Error('rebuilt after 60 s')), 60_000);
+          signal.addEventListener('abort', () => {
+            clearTimeout(rebuild);
+            reject(new Error('stopped while opening its data'));
+          });
+        });
+      },
+      () => undefined,
+      policy,
+      () => undefined,
+    );
+    await supervised.begin();
+    expect(signals[0]!.aborted).toBe(false);
+    started[0]!.crash();
+    await settle(); // the restart is now in its long start
+    expect(signals).toHaveLength(2);
+    // Without the abort this stop would wait out the 60 s rebuild (past the test's time limit).
+    await supervised.stop();
+    expect(signals[1]!.aborted).toBe(true);
+    await settle();
+    expect(signals).toHaveLength(2); // and nothing restarts after
+  });
 });

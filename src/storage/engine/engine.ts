@@ -19,6 +19,8 @@ export interface EngineOptions {
   dataDir: string;
   /** host:port for the embedded engine; a restart passes the first start's, so clients reconnect. */
   listen?: string;
+  /** Aborting it stops a start of the embedded engine under way. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function startEngine(options: EngineOptions): Promise<DatabaseEngin
       dataDir: path.join(options.dataDir, 'ferretdb'),
       listen: options.listen,
       postgresqlUrl: options.ferretdbPostgresqlUrl,
+      signal: options.signal,
     });
   }
   if (options.ferretdbPostgresqlUrl)

@@ -289,11 +289,14 @@ export interface FerretdbOptions {
   postgresqlUrl?: string | undefined;
   /** FerretDB's log lines, at debug level (each SQL statement it runs), instead of its errors on our stderr. */
   onDebugLogLine?: (line: string) => void;
+  /** Gives up the start when aborted: FerretDB is stopped, even in the middle of an index rebuild. */
+  signal?: AbortSignal | undefined;
 }
 
 /** Starts the embedded FerretDB on a free loopback port (or `listen`); it exits with us. */
 export async function startFerretdb(options: FerretdbOptions): Promise<DatabaseEngine> {
-  const { dataDir, listen = '127.0.0.1:0', postgresqlUrl, onDebugLogLine } = options;
+  const { dataDir, listen = '127.0.0.1:0', postgresqlUrl, onDebugLogLine, signal } = options;
+  signal?.throwIfAborted();
   const binary = ensureFerretdbBinary();
   fs.mkdirSync(dataDir, { recursive: true });
   const logLevel = onDebugLogLine ? 'debug' : 'error';
@@ -308,6 +311,9 @@ export async function startFerretdb(options: FerretdbOptions): Promise<DatabaseE
     child.once('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `code ${code}`)),
   );
 
+  // FerretDB exits at once on SIGTERM while it opens its data, rolling back a rebuild under way.
+  const abandon = () => child.kill('SIGTERM');
+  signal?.addEventListener('abort', abandon, { once: true });
   const uri = await new Promise<string>((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout! });
     const timer = setTimeout(() => reject(new Error('FerretDB did not start within 30 s')), 30_000);
@@ -327,7 +333,7 @@ export async function startFerretdb(options: FerretdbOptions): Promise<DatabaseE
       clearTimeout(timer);
       reject(new Error(`FerretDB exited during start (code ${code})`));
     });
-  });
+  }).finally(() => signal?.removeEventListener('abort', abandon));
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
