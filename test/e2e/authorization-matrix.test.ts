@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kind, parse } from 'graphql';
-import { encodeCursor, entryCursor } from '../../src/app/credit/bill-update-cursor';
+import { entryCursor, partnerCursorSeal } from '../../src/app/credit/bill-update-cursor';
 import { signPartnerToken } from '../../src/auth/token';
 import { loadConfig } from '../../src/config';
 import { type ConsentField, consentFields } from '../../src/core/partners/consent';
@@ -55,9 +55,16 @@ const denyCodes = new Set([
 ]);
 
 type PartnerName = 'lakeside' | 'skyline' | 'harbor';
+const partnerIds: Record<PartnerName, string> = {
+  lakeside: 'p_lakeside_wallet',
+  skyline: 'p_skyline_telecom',
+  harbor: 'p_harbor_merchants',
+};
 interface Caller {
   role: Role;
   token?: string;
+  /** The partner whose token it is (a cursor is sealed for it). */
+  partnerId?: string;
   partnerUserId?: string;
 }
 interface Probe {
@@ -261,6 +268,7 @@ describe('authorization matrix', () => {
     const as = (name: PartnerName, partnerUserId?: string): Caller => ({
       role,
       token: tokens[name],
+      partnerId: partnerIds[name],
       ...(partnerUserId ? { partnerUserId } : {}),
     });
     switch (role) {
@@ -287,9 +295,19 @@ describe('authorization matrix', () => {
           ? as(partner === 'skyline' ? 'lakeside' : 'skyline', 'sk-5550123')
           : as(partner, `${partner}-never-bound`);
       case 'partnerForgedToken':
-        return { role, token: tokens[`forged:${partner}`], partnerUserId: own.consent ?? 'none' };
+        return {
+          role,
+          token: tokens[`forged:${partner}`],
+          partnerId: partnerIds[partner],
+          partnerUserId: own.consent ?? 'none',
+        };
       case 'partnerExpiredToken':
-        return { role, token: tokens[`expired:${partner}`], partnerUserId: own.consent ?? 'none' };
+        return {
+          role,
+          token: tokens[`expired:${partner}`],
+          partnerId: partnerIds[partner],
+          partnerUserId: own.consent ?? 'none',
+        };
     }
   };
 
@@ -377,7 +395,10 @@ describe('authorization matrix', () => {
           after:
             caller.role === 'userA' || caller.role === 'userB'
               ? entryCursor(caller.role === 'userA' ? 'cl_alice' : 'cl_bob', 0)
-              : encodeCursor(new Map([[caller.partnerUserId ?? 'none', 0]])),
+              : partnerCursorSeal(loadConfig().authSecret).seal(
+                  caller.partnerId ?? 'none',
+                  new Map([[caller.partnerUserId ?? 'none', 0]]),
+                ),
         },
         path: ['billUpdated'],
         stream: true,
@@ -703,11 +724,7 @@ describe('authorization matrix', () => {
     tokens.userC = tokenFor('u_carol');
     tokens.operator = tokenFor('operator');
     const { authSecret } = loadConfig();
-    for (const [name, id] of [
-      ['lakeside', 'p_lakeside_wallet'],
-      ['skyline', 'p_skyline_telecom'],
-      ['harbor', 'p_harbor_merchants'],
-    ] as const) {
+    for (const [name, id] of Object.entries(partnerIds) as [PartnerName, string][]) {
       const partner = demoPartners.find((candidate) => candidate._id === id)!;
       tokens[name] = await demoPartnerToken(stack.url, id);
       tokens[`forged:${name}`] = signPartnerToken('not-the-secret-of-this-gateway', id, partner.scopes);

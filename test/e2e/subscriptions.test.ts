@@ -349,6 +349,10 @@ describe('bill update subscriptions', () => {
     // Sealed: it does not show the partner how many entries Alice's line had before it consented.
     expect(after).toMatch(/^p1\./);
     expect(decodeCursor(after)).toBeUndefined();
+    // A hand-made cursor is refused: trying positions would otherwise find Alice's ledger head.
+    const forged = follow(ws(wallet), encodeCursor(new Map([['lw-88231', 1]]))).feed;
+    await forged.until((f) => f.ended || f.payloads.length > 0, 'a refusal');
+    expect(forged.payloads[0]?.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const partnerQuery = print(PartnerBillUpdatedDocument);
     type PartnerPayload = { data?: PartnerBillUpdatedSubscription | null; errors?: Payload['errors'] };
     const overWs: PartnerPayload[] = [];
@@ -370,10 +374,11 @@ describe('bill update subscriptions', () => {
     clients.push(sse);
     // As a partner with a thousand more users in its cursor (about 25 KB; those no longer bound are
     // left out): it resumes all the same.
-    const large = new Map(partnerCursorSeal(loadConfig().authSecret).open(after));
+    const seal = partnerCursorSeal(loadConfig().authSecret);
+    const large = new Map(seal.open('p_lakeside_wallet', after));
     expect(large.get('lw-88231')).toBeGreaterThan(0);
     for (let i = 0; i < 1_000; i += 1) large.set(`lw-former-user-${i}`, 1);
-    const largeAfter = encodeCursor(large);
+    const largeAfter = seal.seal('p_lakeside_wallet', large);
     expect(largeAfter.length).toBeGreaterThan(20_000);
     sse.subscribe<PartnerBillUpdatedSubscription>(
       { query: partnerQuery, variables: { after: largeAfter } },
@@ -491,7 +496,12 @@ describe('bill update subscriptions', () => {
     ws(telecom).subscribe(
       {
         query: print(PartnerBillUpdatedDocument),
-        variables: { after: encodeCursor(new Map([['sk-carol-1', 0]])) },
+        variables: {
+          after: partnerCursorSeal(loadConfig().authSecret).seal(
+            'p_skyline_telecom',
+            new Map([['sk-carol-1', 0]]),
+          ),
+        },
       },
       replay.sink as never,
     );

@@ -221,6 +221,55 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     expect(sent.map((n) => n.kind)).toEqual(['STATEMENT_ISSUED', 'OVERDUE']);
   });
 
+  test('a bill paid in full after the walk read its line gets no overdue notice', async () => {
+    const { t, w, sent } = await billedAlice();
+    await using _db = t;
+    await w.at('2030-04-05T04:00:00Z');
+    await createDueJobs(t.repos, w.clock(), approvingRail, { send: async (n) => void sent.push(n) }).run(
+      operator,
+    );
+    // As above: Alice's 1.00 on the 15th judges the bill overdue (298.14 left).
+    await w.at('2030-04-15T03:00:00Z');
+    const late = {
+      kind: 'AMOUNT',
+      amountMinor: 100,
+      source: 'BANK_CARD',
+      idempotencyKey: 'late-repay-2',
+    } as const;
+    expect((await w.repay('u_alice', late)).userErrors).toEqual([]);
+    await w.at('2030-04-15T04:00:00Z');
+    // The jobs' walk reads her line, then her payment of all 298.14 lands (a request running
+    // alongside) before they look at her bills: the copy they read still says overdue and owing.
+    const { creditLines } = t.repos;
+    let paidAfterRead = false;
+    const walkedRepos = {
+      ...t.repos,
+      creditLines: Object.assign(Object.create(creditLines) as typeof creditLines, {
+        pageOfStatus: async (...args: Parameters<typeof creditLines.pageOfStatus>) => {
+          const page = await creditLines.pageOfStatus(...args);
+          if (!paidAfterRead && page.some((line) => line._id === 'cl_alice')) {
+            paidAfterRead = true;
+            const all = {
+              kind: 'AMOUNT',
+              amountMinor: 29_814,
+              source: 'BANK_CARD',
+              idempotencyKey: 'repay-all-after-read',
+            } as const;
+            expect((await w.repay('u_alice', all)).userErrors).toEqual([]);
+          }
+          return page;
+        },
+      }),
+    };
+    const report = await createDueJobs(walkedRepos, w.clock(), approvingRail, {
+      send: async (n) => void sent.push(n),
+    }).run(operator);
+    expect(paidAfterRead).toBe(true);
+    expect(report).toMatchObject({ billsOverdue: 0 });
+    expect(sent.map((n) => n.kind)).toEqual(['STATEMENT_ISSUED']);
+    expect((await t.repos.creditLines.byId('cl_alice'))!.usedMinor).toBe(0);
+  });
+
   test('the jobs reach every line when the lines take more than one read', async () => {
     await using t = await testDatabase();
     const w = await world(t.repos);

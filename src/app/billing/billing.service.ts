@@ -1,6 +1,6 @@
 import { isDueSoonReminderDue, remainingMinimumMinor } from '../../core/billing/bill-status';
 import { statementDatesDue } from '../../core/billing/statement';
-import { billOwedMinor } from '../../core/ledger/line-state';
+import { type BillState, billOwedMinor, type LineState } from '../../core/ledger/line-state';
 import { formatMinor } from '../../core/money';
 import { accrualDue, penaltyBpsPerDay } from '../../core/overdue/penalty';
 import { formatRateBps as formatBps } from '../../core/installments/annualized-rate';
@@ -82,9 +82,10 @@ export class BillingService {
         }
       }
       // Every overdue bill still owing gets its notice once, whichever entry judged it overdue: this
-      // run's accrual, or a user's or partner's command that brought the line up to date first.
-      for (const bill of line.state!.bills) {
-        if (!bill.overdue || billOwedMinor(bill) === 0) continue;
+      // run's accrual, or a user's or partner's command that brought the line up to date first. The
+      // walk's copy of the line can be older than the ledger (a payment since): notice from the newest.
+      const current = overdueOwing(line.state!).length > 0 ? await this.ledger.currentState(line) : null;
+      for (const bill of current ? overdueOwing(current) : []) {
         const recorded = await this.outbox.record(
           `overdue:${bill.billId}`,
           line.userId,
@@ -155,6 +156,10 @@ export class BillingService {
 const dueSoonKey = (billId: string) => `due-soon:${billId}`;
 
 /** The line as the append left it, so the next step starts from there without a read. */
+function overdueOwing(state: LineState): BillState[] {
+  return state.bills.filter((bill) => bill.overdue && billOwedMinor(bill) > 0);
+}
+
 function advanced(line: CreditLineDoc, outcome: AppendOutcome): CreditLineDoc {
   if (outcome.status !== 'APPLIED' && outcome.status !== 'REPLAYED') return line;
   if (outcome.entry.sequence <= line.headSequence) return line;

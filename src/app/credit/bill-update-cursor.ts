@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
  * A cursor is where a stream stands on each line it follows: `<key>:<sequence>` pairs, opaque to
@@ -26,18 +26,22 @@ export function entryCursor(lineId: string, sequence: number): string {
   return encodeCursor(new Map([[lineId, sequence]]));
 }
 
-/** Sealed cursors start with this; any other cursor is read as a plain one (as issued before). */
+/** Sealed cursors start with this. */
 const sealedPrefix = 'p1.';
-const ivBytes = 12;
+const saltBytes = 16;
 const tagBytes = 16;
+/** Each seal has a key of its own (from a random salt), so one IV serves: no nonce limit per key. */
+const iv = Buffer.alloc(12);
 /** Every sequence takes as many digits as the largest, so a sealed cursor's length tells nothing. */
 const sequenceDigits = 10;
 
 /**
- * Partners' cursors are sealed (AES-256-GCM under a key derived from `AUTH_SECRET`): their positions
- * are ledger sequences, and a partner must not learn how many entries a user's line holds, from
- * before its consent or since. A cursor sealed under another secret does not open (a changed
- * `AUTH_SECRET` makes partners start again without one).
+ * Partners' cursors are sealed (AES-256-GCM, bound to the partner): their positions are ledger
+ * sequences, and a partner must not learn how many entries a user's line holds, from before its
+ * consent or since. A partner can neither read nor make one (plain cursors are refused: any
+ * position at or below a line's head would resume, so trying positions would find the head), nor
+ * use another partner's. Each seal's key is HMAC-SHA256 of a random salt under a key derived from
+ * `AUTH_SECRET`; a cursor sealed under another secret does not open.
  */
 export class PartnerCursorSeal {
   private readonly key: Buffer;
@@ -46,26 +50,28 @@ export class PartnerCursorSeal {
     this.key = Buffer.from(hkdfSync('sha256', secret, 'creditgraph', 'partner bill-update cursor', 32));
   }
 
-  seal(positions: ReadonlyMap<string, number>): string {
+  seal(partnerId: string, positions: ReadonlyMap<string, number>): string {
     const padded = [...positions].map(
       ([key, sequence]) => `${key}:${String(sequence).padStart(sequenceDigits, '0')}`,
     );
-    const iv = randomBytes(ivBytes);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const salt = randomBytes(saltBytes);
+    const cipher = createCipheriv('aes-256-gcm', this.keyFor(salt), iv);
+    cipher.setAAD(Buffer.from(partnerId, 'utf8'));
     const sealed = Buffer.concat([cipher.update(padded.join('\n'), 'utf8'), cipher.final()]);
-    return sealedPrefix + Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString('base64url');
+    return sealedPrefix + Buffer.concat([salt, sealed, cipher.getAuthTag()]).toString('base64url');
   }
 
-  /** The positions of a sealed cursor, or of a plain one; undefined for anything else. */
-  open(cursor: string): Map<string, number> | undefined {
-    if (!cursor.startsWith(sealedPrefix)) return decodeCursor(cursor);
+  /** The positions of a cursor sealed for this partner; undefined for anything else. */
+  open(partnerId: string, cursor: string): Map<string, number> | undefined {
+    if (!cursor.startsWith(sealedPrefix)) return undefined;
     const bytes = Buffer.from(cursor.slice(sealedPrefix.length), 'base64url');
-    if (bytes.length <= ivBytes + tagBytes) return undefined;
+    if (bytes.length <= saltBytes + tagBytes) return undefined;
     try {
-      const decipher = createDecipheriv('aes-256-gcm', this.key, bytes.subarray(0, ivBytes));
+      const decipher = createDecipheriv('aes-256-gcm', this.keyFor(bytes.subarray(0, saltBytes)), iv);
+      decipher.setAAD(Buffer.from(partnerId, 'utf8'));
       decipher.setAuthTag(bytes.subarray(bytes.length - tagBytes));
       const text = Buffer.concat([
-        decipher.update(bytes.subarray(ivBytes, bytes.length - tagBytes)),
+        decipher.update(bytes.subarray(saltBytes, bytes.length - tagBytes)),
         decipher.final(),
       ]);
       return decodeCursor(text.toString('base64url'));
@@ -73,16 +79,16 @@ export class PartnerCursorSeal {
       return undefined;
     }
   }
+
+  private keyFor(salt: Buffer): Buffer {
+    return createHmac('sha256', this.key).update(salt).digest();
+  }
 }
 
-const seals = new Map<string, PartnerCursorSeal>();
+let built: { secret: string; seal: PartnerCursorSeal } | undefined;
 
-/** One seal per secret per process (deriving the key costs a hash per request otherwise). */
+/** The process's seal (its key is derived once, not per request). */
 export function partnerCursorSeal(secret: string): PartnerCursorSeal {
-  let seal = seals.get(secret);
-  if (!seal) {
-    seal = new PartnerCursorSeal(secret);
-    seals.set(secret, seal);
-  }
-  return seal;
+  if (built?.secret !== secret) built = { secret, seal: new PartnerCursorSeal(secret) };
+  return built.seal;
 }

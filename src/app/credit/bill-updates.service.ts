@@ -80,12 +80,11 @@ export class BillUpdatesService {
     viewer: Viewer | undefined,
     after: string | null | undefined,
   ): Promise<AsyncIterableIterator<BillUpdateEvent>> {
-    const partner = viewer?.partnerId !== undefined;
-    const resume =
-      after == null ? undefined : partner ? this.partnerCursors.open(after) : decodeCursor(after);
-    if (after != null && !resume) throw invalidCursor();
-    if (partner) return this.followPartner(viewer!, resume);
+    if (viewer?.partnerId !== undefined) return this.followPartner(viewer, after);
+    // Who asks comes first: a caller without the right to a stream learns nothing of its cursor.
     const { userId, expiresAtMs } = requireUser(viewer);
+    const resume = after == null ? undefined : decodeCursor(after);
+    if (after != null && !resume) throw invalidCursor();
     const lineId = creditLineIdOf(userId);
     const line = await this.repos.creditLines.byId(lineId);
     if (!line) throw new AppError('NOT_FOUND', 'You have no credit line yet');
@@ -109,9 +108,11 @@ export class BillUpdatesService {
 
   private async followPartner(
     viewer: Viewer,
-    resume: Map<string, number> | undefined,
+    after: string | null | undefined,
   ): Promise<AsyncIterableIterator<BillUpdateEvent>> {
     const { partnerId } = requirePartner(viewer, 'bindings');
+    const resume = after == null ? undefined : this.partnerCursors.open(partnerId, after);
+    if (after != null && !resume) throw invalidCursor();
     const bindings = await this.readableBindings(partnerId, await this.clock.current());
     // A user whose binding ended is left out of a resumed cursor (the rest goes on); a cursor of
     // no bound user at all is refused, with no hint which of its users are (or were) bound.
@@ -125,50 +126,74 @@ export class BillUpdatesService {
     return this.tail({
       lines,
       expiresAtMs: viewer.expiresAtMs,
-      cursorOf: (positions) => this.partnerCursors.seal(positions),
-      // Before each look. On a tick, all the partner's bindings: one that ended ends the stream, a new
-      // one joins it. Otherwise only the bindings of the lines about to be read, by id, so a busy
-      // partner's stream does not read every binding on every update.
-      refresh: async (followed, due) => {
+      cursorOf: (positions) => this.partnerCursors.seal(partnerId, positions),
+      // On a tick, all the partner's bindings: one that ended ends the stream, a new one joins it.
+      rejoin: async (followed) => {
         const now = await this.clock.current();
-        if (due === undefined) {
-          const current = await this.readableBindings(partnerId, now);
-          endIfAnyUnbound(followed, current, now);
-          const added = current.filter(
-            (binding) => !followed.some((line) => line.key === binding.partnerUserId),
-          );
-          return Promise.all(added.map((binding) => this.partnerLine(binding, undefined)));
-        }
-        const ids = due.flatMap((line) => (line.binding ? [line.binding._id] : []));
-        const current = (await this.repos.channelBindings.findByIds(ids)).filter(
-          (binding) => binding.status === 'ACTIVE' && consentRefusal(binding, billsConsent, now) === null,
+        const current = await this.readableBindings(partnerId, now);
+        endIfAnyUnbound(followed, current, now);
+        const added = current.filter(
+          (binding) => !followed.some((line) => line.key === binding.partnerUserId),
         );
-        endIfAnyUnbound(due, current, now);
-        return [];
+        return Promise.all(added.map((binding) => this.partnerLine(binding, undefined, true)));
+      },
+      // After each read, only the bindings of the lines that gave updates, by id (a busy partner's
+      // stream does not read every binding on every update).
+      confirm: async (lines) => {
+        const now = await this.clock.current();
+        const ids = lines.flatMap((line) => (line.binding ? [line.binding._id] : []));
+        const current = (await this.repos.channelBindings.findByIds(ids)).filter(
+          (binding) => binding.status === 'ACTIVE' && isReadable(binding, now),
+        );
+        endIfAnyUnbound(lines, current, now);
       },
     });
   }
 
   private async readableBindings(partnerId: string, now: Date): Promise<ChannelBindingDoc[]> {
-    return (await this.repos.channelBindings.activeOfPartner(partnerId)).filter(
-      (binding) => consentRefusal(binding, billsConsent, now) === null,
+    return (await this.repos.channelBindings.activeOfPartner(partnerId)).filter((binding) =>
+      isReadable(binding, now),
     );
   }
 
+  /**
+   * A bound user's line: from the cursor's position, else from now; a user who binds while the stream
+   * runs (`joining`), from the grant, so what happened between the grant and the next tick goes out.
+   */
   private async partnerLine(
     binding: ChannelBindingDoc,
     resume: Map<string, number> | undefined,
+    joining = false,
   ): Promise<LineToFollow> {
     const lineId = creditLineIdOf(binding.userId);
     const line = await this.repos.creditLines.byId(lineId);
+    const head = line?.headSequence ?? 0;
     return {
       key: binding.partnerUserId,
       lineId,
-      sequence: await this.startAt(lineId, line?.headSequence ?? 0, resume?.get(binding.partnerUserId)),
+      sequence: joining
+        ? await this.lastBefore(lineId, head, binding.consent.grantedAt)
+        : await this.startAt(lineId, head, resume?.get(binding.partnerUserId)),
       partnerUserId: binding.partnerUserId,
       showsAvailable: binding.consent.fields.includes('AVAILABLE_CREDIT'),
       binding,
     };
+  }
+
+  /**
+   * The last sequence written before `at`, less a minute for writers whose clocks were read a moment
+   * apart (`eventOf` still drops every entry from before the grant): a binary search of point reads.
+   */
+  private async lastBefore(lineId: string, head: number, at: Date): Promise<number> {
+    const before = at.getTime() - 60_000;
+    let [low, high] = [0, head]; // entry `low` is before (or none), the answer is in [low, high]
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      const entry = await this.repos.ledger.entry(lineId, middle);
+      if (entry && entry.at.getTime() < before) low = middle;
+      else high = middle - 1;
+    }
+    return low;
   }
 
   /** "Who saw my data": one record per user each time a partner stream hands out their updates. */
@@ -192,14 +217,15 @@ export class BillUpdatesService {
     lines: LineToFollow[];
     expiresAtMs: number | undefined;
     cursorOf: (positions: ReadonlyMap<string, number>) => string;
-    /** Lines to add; `due` is what is about to be read, undefined after a tick (check them all). */
-    refresh?: (
-      followed: readonly Followed[],
-      due: readonly Followed[] | undefined,
-    ) => Promise<LineToFollow[]>;
+    /** On a tick, before reading: checks every followed line, and returns lines to add. */
+    rejoin?: (followed: readonly Followed[]) => Promise<LineToFollow[]>;
+    /** After reading, before anything read goes out: throws if one of these lines may not be read. */
+    confirm?: (lines: readonly Followed[]) => Promise<void>;
   }): AsyncIterableIterator<BillUpdateEvent> {
     const { watch } = this;
     const { batch } = this.options;
+    const recordRead = (binding: ChannelBindingDoc, showsAvailable: boolean) =>
+      this.recordRead(binding, showsAvailable);
     const followed: Followed[] = [];
     let closed = false;
     let wake: (() => void) | undefined;
@@ -233,18 +259,18 @@ export class BillUpdatesService {
       wake?.();
     };
     const cursor = () => stream.cursorOf(new Map(followed.map((line) => [line.key, line.sequence])));
-    const read = async (line: Followed) => {
+    const read = async (line: Followed): Promise<BillUpdateEvent[]> => {
       line.look = false;
-      const before = buffered.length;
+      const events: BillUpdateEvent[] = [];
       for (let n = 0; n < batch; n += 1) {
         const entry = await watch.entry(line.lineId, line.sequence + 1);
         if (!entry) break;
         line.sequence = entry.sequence;
         const event = eventOf(entry, line, cursor);
-        if (event) buffered.push(event);
+        if (event) events.push(event);
         if (n === batch - 1) line.look = true; // more to read
       }
-      if (line.binding && buffered.length > before) await this.recordRead(line.binding, line.showsAvailable);
+      return events;
     };
     const iterator: AsyncIterableIterator<BillUpdateEvent> = {
       async next() {
@@ -259,19 +285,25 @@ export class BillUpdatesService {
             }
             if (woken) {
               woken = false;
-              const due = followed.filter((line) => line.look || watch.head(line.lineId) > line.sequence);
-              // A partner's bindings are checked before anything more is read (a withdrawal ends it);
-              // a line that comes due meanwhile waits for the next pass, and its own check.
-              if (stream.refresh) {
-                const all = ticked;
-                ticked = false;
-                for (const line of await stream.refresh(followed, all ? undefined : due)) {
+              const toRead = followed.filter((line) => line.look || watch.head(line.lineId) > line.sequence);
+              if (ticked && stream.rejoin) {
+                for (const line of await stream.rejoin(followed)) {
                   const entry = add(line);
-                  if (entry) due.push(entry);
+                  if (entry) toRead.push(entry);
                 }
               }
-              for (const line of due) if (!closed) await read(line);
-              if (due.some((line) => line.look)) woken = true;
+              ticked = false;
+              const results: { line: Followed; events: BillUpdateEvent[] }[] = [];
+              for (const line of toRead) if (!closed) results.push({ line, events: await read(line) });
+              const news = results.filter(({ events }) => events.length > 0);
+              // A partner's bindings are confirmed after the read: an entry written after a withdrawal
+              // is read before the withdrawal is looked for, so the stream ends before it goes out.
+              if (stream.confirm && news.length > 0) await stream.confirm(news.map(({ line }) => line));
+              for (const { line, events } of news) {
+                buffered.push(...events);
+                if (line.binding) await recordRead(line.binding, line.showsAvailable);
+              }
+              if (toRead.some((line) => line.look)) woken = true;
               continue;
             }
             await new Promise<void>((resolve) => (wake = resolve));
@@ -293,6 +325,11 @@ export class BillUpdatesService {
     };
     return iterator;
   }
+}
+
+/** A binding whose consent lets its partner read bill updates now. */
+function isReadable(binding: ChannelBindingDoc, now: Date): boolean {
+  return consentRefusal(binding, billsConsent, now) === null;
 }
 
 /** Ends a partner's stream when one of `lines` is no longer read under the same binding. */

@@ -68,7 +68,10 @@ export class PartnerViewService {
       phone: user?.phone ?? null,
       creditStatus: line?.status ?? null,
       availableMinor: line?.availableMinor ?? null,
-      billUpdateCursor: this.partnerCursors.seal(new Map([[binding.partnerUserId, line?.headSequence ?? 0]])),
+      billUpdateCursor: this.partnerCursors.seal(
+        partnerId,
+        new Map([[binding.partnerUserId, line?.headSequence ?? 0]]),
+      ),
       currentBill: owing ? billSummaryOf(owing) : null,
     };
   }

@@ -27,7 +27,10 @@ export class DueJobsReport {
   @Field(() => Int)
   billsIssued!: number;
 
-  @Field(() => Int, { description: 'Bills whose due day passed without the minimum paid' })
+  @Field(() => Int, {
+    description:
+      'Overdue notices this run recorded: bills past their due day without the minimum paid, still owing, that had none (whichever entry judged them overdue)',
+  })
   billsOverdue!: number;
 
   @Field(() => Int, { description: 'Penalty days accrued (one per overdue bill per day)' })
