@@ -306,5 +306,25 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
       'FROZEN cl_6',
       'CLOSED cl_2',
     ]);
+
+    // A line the walk's own work freezes (cl_1, after the first read of ACTIVE) is met again under
+    // FROZEN, and no other line is missed or met twice.
+    const lines = t.db.connection.collection('creditLines');
+    const again: string[] = [];
+    for await (const line of everyLine(t.repos, 2)) {
+      again.push(`${line.status} ${line._id}`);
+      if (line._id === 'cl_1')
+        await lines.updateOne({ _id: 'cl_1' as never }, { $set: { status: 'FROZEN' } });
+    }
+    expect(again).toEqual([
+      'PENDING_REVIEW cl_4',
+      'ACTIVE cl_1',
+      'ACTIVE cl_3',
+      'ACTIVE cl_5',
+      'FROZEN cl_0',
+      'FROZEN cl_1',
+      'FROZEN cl_6',
+      'CLOSED cl_2',
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import type { OrderDoc } from '../../storage/models/order.model';
 import type { OrderRepository } from '../../storage/repositories/order.repository';
 import type { Repositories } from '../../storage/repositories/repositories';
 import { requestHash } from '../common/request-hash';
+import { everyLine } from './every-line';
 
 export interface RebuildReport {
   linesChecked: number;
@@ -34,11 +35,14 @@ export class RebuildService {
 
   async run(fix: boolean): Promise<RebuildReport> {
     const differences: string[] = [];
-    const lines = await this.repos.creditLines.all();
     let billsChecked = 0;
     let plansChecked = 0;
     const resolvedHolds = new Map<string, LedgerEntryDoc>();
-    for (const line of lines) {
+    const linesChecked = new Set<string>();
+    for await (const line of everyLine(this.repos)) {
+      // A line whose fixed summary moves it to a later status is met again: checked once.
+      if (linesChecked.has(line._id)) continue;
+      linesChecked.add(line._id);
       const entries = await this.repos.ledger.all(line._id);
       for (const entry of entries) {
         if (entry.type === 'CAPTURE' || entry.type === 'VOID') {
@@ -64,7 +68,7 @@ export class RebuildService {
       }
     }
     return {
-      linesChecked: lines.length,
+      linesChecked: linesChecked.size,
       ordersChecked,
       billsChecked,
       plansChecked,

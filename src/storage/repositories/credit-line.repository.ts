@@ -48,10 +48,6 @@ export class CreditLineRepository {
     return this.models.creditLines.find(filter).sort({ _id: 1 }).limit(first).lean<CreditLineDoc[]>().exec();
   }
 
-  all(): Promise<CreditLineDoc[]> {
-    return this.models.creditLines.find({}).sort({ _id: 1 }).lean<CreditLineDoc[]>().exec();
-  }
-
   insertOnce(line: CreditLineDoc): Promise<boolean> {
     return insertOnce(this.models.creditLines, line);
   }
