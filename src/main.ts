@@ -94,7 +94,9 @@ async function main(): Promise<void> {
     );
     supervised.push(database);
     const engine = await database.begin();
-    console.log(`database engine: ${engine.description}`);
+    // The embedded engine's address, for a MongoDB client or shell (a MONGODB_URI is in the description).
+    const address = engine.kind === 'mongodb-uri' ? '' : ` at ${engine.uri}`;
+    console.log(`database engine: ${engine.description}${address}`);
 
     const dbUri = databaseUri(engine.uri, config.databaseName);
     const db = await connectDatabase(dbUri);

@@ -270,6 +270,25 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     expect((await t.repos.creditLines.byId('cl_alice'))!.usedMinor).toBe(0);
   });
 
+  test("days a late statement cut accrues are counted too, not only those of the day's accrual", async () => {
+    const { t, w, runAt, sent } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    // A second tea set on the 10th goes on the May statement; then nothing runs until May 6th.
+    await w.at('2030-04-10T02:00:00Z');
+    await w.ship('MALL', (await w.buy('u_alice', 'MALL', 'mall-tea-set', 'late-cut-2'))._id);
+    // May 6th: the cut of the 5th is the first entry, and it brings the April bill (due April 14th,
+    // nothing paid) up to date inside itself: overdue from the 15th, 22 penalty days (15th to 6th).
+    const report = await runAt('2030-05-06T04:00:00Z', approvingRail);
+    expect(report).toMatchObject({
+      billsIssued: 1,
+      billsOverdue: 1,
+      penaltiesAccrued: 22,
+      interestAccrued: 0,
+    });
+    expect(sent.map((n) => n.kind)).toEqual(['STATEMENT_ISSUED', 'STATEMENT_ISSUED', 'OVERDUE']);
+  });
+
   test('the jobs reach every line when the lines take more than one read', async () => {
     await using t = await testDatabase();
     const w = await world(t.repos);

@@ -50,6 +50,7 @@ export class BillingService {
       for (const statementDate of statementDatesDue(line.state, today)) {
         const billId = `${line._id}:${statementDate}`;
         const outcome = await this.append(
+          report,
           line,
           { type: 'ISSUE_BILL', billId, statementDate },
           `bill:${billId}`,
@@ -73,13 +74,14 @@ export class BillingService {
         }
       }
       if (accrualDue(line.state!, today)) {
-        const outcome = await this.append(line, { type: 'ACCRUE', day: today }, `accrue:${today}`, now);
+        const outcome = await this.append(
+          report,
+          line,
+          { type: 'ACCRUE', day: today },
+          `accrue:${today}`,
+          now,
+        );
         line = advanced(line, outcome);
-        if (outcome.status === 'APPLIED') {
-          const effects = outcome.entry.effects!;
-          report.penaltiesAccrued += effects.penaltyDays;
-          report.interestAccrued += effects.interestDays;
-        }
       }
       // Every overdue bill still owing gets its notice once, whichever entry judged it overdue: this
       // run's accrual, or a user's or partner's command that brought the line up to date first. The
@@ -100,6 +102,7 @@ export class BillingService {
         if (!isDueSoonReminderDue(bill, today)) continue;
         // The reminder is a ledger entry (a bill update for subscribers); its notice follows below.
         const outcome = await this.append(
+          report,
           line,
           { type: 'REMIND_DUE_SOON', billId: bill.billId },
           dueSoonKey(bill.billId),
@@ -124,6 +127,7 @@ export class BillingService {
       const review = limitReviewFor(line.state!, today);
       if (review) {
         const outcome = await this.append(
+          report,
           line,
           { type: 'REVIEW_LIMIT', ...review },
           `review:${review.reviewId}`,
@@ -135,13 +139,18 @@ export class BillingService {
     return report;
   }
 
-  private append(
+  /**
+   * Appends for the jobs and counts the penalty and interest days its entry accrued: every command
+   * brings the line up to date first, a statement cut on a late run too, not only `ACCRUE`.
+   */
+  private async append(
+    report: BillingReport,
     line: CreditLineDoc,
     command: Parameters<LedgerWriter['append']>[0]['command'],
     key: string,
     now: Date,
   ): Promise<AppendOutcome> {
-    return this.ledger.append({
+    const outcome = await this.ledger.append({
       lineId: line._id,
       command,
       key,
@@ -149,17 +158,22 @@ export class BillingService {
       now,
       line,
     });
+    if (outcome.status === 'APPLIED' && outcome.entry.effects) {
+      report.penaltiesAccrued += outcome.entry.effects.penaltyDays;
+      report.interestAccrued += outcome.entry.effects.interestDays;
+    }
+    return outcome;
   }
 }
 
 /** One reminder per bill: the ledger entry's key and its notice's id. */
 const dueSoonKey = (billId: string) => `due-soon:${billId}`;
 
-/** The line as the append left it, so the next step starts from there without a read. */
 function overdueOwing(state: LineState): BillState[] {
   return state.bills.filter((bill) => bill.overdue && billOwedMinor(bill) > 0);
 }
 
+/** The line as the append left it, so the next step starts from there without a read. */
 function advanced(line: CreditLineDoc, outcome: AppendOutcome): CreditLineDoc {
   if (outcome.status !== 'APPLIED' && outcome.status !== 'REPLAYED') return line;
   if (outcome.entry.sequence <= line.headSequence) return line;
