@@ -395,7 +395,7 @@ describe('authorization matrix', () => {
           after:
             caller.role === 'userA' || caller.role === 'userB'
               ? entryCursor(caller.role === 'userA' ? 'cl_alice' : 'cl_bob', 0)
-              : partnerCursorSeal(loadConfig().authSecret).seal(
+              : partnerCursorSeal().seal(
                   caller.partnerId ?? 'none',
                   new Map([[caller.partnerUserId ?? 'none', 0]]),
                 ),

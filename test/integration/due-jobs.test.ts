@@ -27,7 +27,7 @@ async function billedAlice() {
     await w.at(iso);
     return createDueJobs(t.repos, w.clock(), rail, sender).run(operator);
   };
-  return { t, w, runAt, sent };
+  return { t, w, runAt, sent, sender };
 }
 
 describe('due jobs: statements, reminders, auto-debit through a rail', () => {
@@ -222,12 +222,9 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
   });
 
   test('a bill paid in full after the walk read its line gets no overdue notice', async () => {
-    const { t, w, sent } = await billedAlice();
+    const { t, w, runAt, sent, sender } = await billedAlice();
     await using _db = t;
-    await w.at('2030-04-05T04:00:00Z');
-    await createDueJobs(t.repos, w.clock(), approvingRail, { send: async (n) => void sent.push(n) }).run(
-      operator,
-    );
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
     // As above: Alice's 1.00 on the 15th judges the bill overdue (298.14 left).
     await w.at('2030-04-15T03:00:00Z');
     const late = {
@@ -261,9 +258,7 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
         },
       }),
     };
-    const report = await createDueJobs(walkedRepos, w.clock(), approvingRail, {
-      send: async (n) => void sent.push(n),
-    }).run(operator);
+    const report = await createDueJobs(walkedRepos, w.clock(), approvingRail, sender).run(operator);
     expect(paidAfterRead).toBe(true);
     expect(report).toMatchObject({ billsOverdue: 0 });
     expect(sent.map((n) => n.kind)).toEqual(['STATEMENT_ISSUED']);

@@ -9,13 +9,47 @@ import {
   activePartnerUserKey,
   activeUserKey,
 } from '../../src/storage/repositories/channel-binding.repository';
-import { createRepositories } from '../../src/storage/repositories/repositories';
+import { createRepositories, type Repositories } from '../../src/storage/repositories/repositories';
+import type { ChannelBindingDoc } from '../../src/storage/models/channel-binding.model';
+import type { ClockService } from '../../src/app/common/clock.service';
 import { testDatabase } from '../support/test-database';
 import { world } from '../support/world';
 
 const partnerId = 'p_lakeside_wallet';
 /** Users bound to the wallet besides Alice (no credit lines: nothing for them ever comes). */
 const otherUsers = 40;
+
+/** An active binding whose consent covers bills, as the approval of a binding request stores it. */
+function billsBinding(
+  _id: string,
+  partner: string,
+  userId: string,
+  partnerUserId: string,
+  grantedAt: Date,
+  expiresAt: Date,
+): ChannelBindingDoc {
+  return {
+    _id,
+    userId,
+    partnerId: partner,
+    partnerUserId,
+    status: 'ACTIVE',
+    consent: { purpose: 'bill updates', fields: ['BILL_SUMMARY'], grantedAt, expiresAt },
+    createdAt: grantedAt,
+    activePartnerUserKey: activePartnerUserKey(partner, partnerUserId),
+    activeUserKey: activeUserKey(partner, userId),
+  };
+}
+
+/** The streams' service over `repos`, its timer ticking every `pollMs`. */
+function billUpdates(repos: Repositories, clock: ClockService, pollMs: number): BillUpdatesService {
+  return new BillUpdatesService(
+    repos,
+    new LineWatch(repos, ledgerNotices, pollMs),
+    clock,
+    new PartnerCursorSeal('a test secret for cursors'),
+  );
+}
 
 /**
  * A partner's bill-update stream follows every user bound to it. Each update of one user must not
@@ -30,23 +64,16 @@ describe("a partner's bill-update stream", () => {
     await w.at('2027-03-01T02:00:00Z');
     const grantedAt = new Date('2027-02-01T00:00:00Z');
     for (let n = 0; n < otherUsers; n += 1) {
-      const userId = `u_other_${n}`;
-      await t.repos.channelBindings.insertOnce({
-        _id: `cb_other_${n}`,
-        userId,
-        partnerId,
-        partnerUserId: `lw-other-${n}`,
-        status: 'ACTIVE',
-        consent: {
-          purpose: 'bill updates',
-          fields: ['BILL_SUMMARY'],
+      await t.repos.channelBindings.insertOnce(
+        billsBinding(
+          `cb_other_${n}`,
+          partnerId,
+          `u_other_${n}`,
+          `lw-other-${n}`,
           grantedAt,
-          expiresAt: new Date('2028-01-01T00:00:00Z'),
-        },
-        createdAt: grantedAt,
-        activePartnerUserKey: activePartnerUserKey(partnerId, `lw-other-${n}`),
-        activeUserKey: activeUserKey(partnerId, userId),
-      });
+          new Date('2028-01-01T00:00:00Z'),
+        ),
+      );
     }
 
     // The stream's own connection, whose every find reply is counted by collection.
@@ -58,14 +85,7 @@ describe("a partner's bill-update stream", () => {
         bindingDocsRead.push(cursor.firstBatch?.length ?? 0);
       }
     });
-    const repos = createRepositories(db);
-    const watch = new LineWatch(repos, ledgerNotices, 3_600_000);
-    const service = new BillUpdatesService(
-      repos,
-      watch,
-      w.clock(),
-      new PartnerCursorSeal('a test secret for cursors'),
-    );
+    const service = billUpdates(createRepositories(db), w.clock(), 3_600_000);
     const stream = await service.follow({ userId: partnerId, scopes: ['bindings'], partnerId }, null);
     try {
       // Opening: the partner's active bindings, Alice's, Bob's (no consent to bills, so not followed)
@@ -97,12 +117,7 @@ describe("a partner's bill-update stream", () => {
     const w = await world(t.repos);
     await w.at('2027-03-01T02:00:00Z');
     // No tick for an hour: only the read of Alice's line can find the withdrawal.
-    const service = new BillUpdatesService(
-      t.repos,
-      new LineWatch(t.repos, ledgerNotices, 3_600_000),
-      w.clock(),
-      new PartnerCursorSeal('a test secret for cursors'),
-    );
+    const service = billUpdates(t.repos, w.clock(), 3_600_000);
     const stream = await service.follow({ userId: partnerId, scopes: ['bindings'], partnerId }, null);
     try {
       const first = stream.next();
@@ -130,12 +145,7 @@ describe("a partner's bill-update stream", () => {
     await w.at('2027-03-01T02:00:00Z');
     const telecom = 'p_skyline_telecom';
     // Ticks every 100 ms: that is when a running stream looks for new bindings.
-    const service = new BillUpdatesService(
-      t.repos,
-      new LineWatch(t.repos, ledgerNotices, 100),
-      w.clock(),
-      new PartnerCursorSeal('a test secret for cursors'),
-    );
+    const service = billUpdates(t.repos, w.clock(), 100);
     // Skyline follows nobody yet (Alice's consent lacks bills, Bob's expired).
     const stream = await service.follow({ userId: telecom, scopes: ['bindings'], partnerId: telecom }, null);
     try {
@@ -145,22 +155,16 @@ describe("a partner's bill-update stream", () => {
       const grantedAt = new Date('2027-03-01T02:00:00Z');
       await w.at('2027-03-01T02:05:00Z');
       await w.buy('u_carol', 'MALL', 'mall-phone-topup-50', 'carol-before-the-tick');
-      await t.repos.channelBindings.insertOnce({
-        _id: 'cb_carol_skyline',
-        userId: 'u_carol',
-        partnerId: telecom,
-        partnerUserId: 'sk-carol-1',
-        status: 'ACTIVE',
-        consent: {
-          purpose: 'bill reminders',
-          fields: ['BILL_SUMMARY'],
+      await t.repos.channelBindings.insertOnce(
+        billsBinding(
+          'cb_carol_skyline',
+          telecom,
+          'u_carol',
+          'sk-carol-1',
           grantedAt,
-          expiresAt: new Date('2027-04-01T00:00:00Z'),
-        },
-        createdAt: grantedAt,
-        activePartnerUserKey: activePartnerUserKey(telecom, 'sk-carol-1'),
-        activeUserKey: activeUserKey(telecom, 'u_carol'),
-      });
+          new Date('2027-04-01T00:00:00Z'),
+        ),
+      );
       // Her history before the grant (the line's opening) stays out; the purchase goes out.
       const update = (await first).value!;
       expect([update.partnerUserId, update.kind]).toEqual(['sk-carol-1', 'PURCHASE_AUTHORIZED']);

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { loadConfig } from '../../config';
 
 /**
  * A cursor is where a stream stands on each line it follows: `<key>:<sequence>` pairs, opaque to
@@ -85,10 +86,9 @@ export class PartnerCursorSeal {
   }
 }
 
-let built: { secret: string; seal: PartnerCursorSeal } | undefined;
+let processSeal: PartnerCursorSeal | undefined;
 
-/** The process's seal (its key is derived once, not per request). */
-export function partnerCursorSeal(secret: string): PartnerCursorSeal {
-  if (built?.secret !== secret) built = { secret, seal: new PartnerCursorSeal(secret) };
-  return built.seal;
+/** The process's seal, under its `AUTH_SECRET`: configuration read and key derived once, not per request. */
+export function partnerCursorSeal(): PartnerCursorSeal {
+  return (processSeal ??= new PartnerCursorSeal(loadConfig().authSecret));
 }

@@ -142,8 +142,8 @@ export class BillUpdatesService {
       confirm: async (lines) => {
         const now = await this.clock.current();
         const ids = lines.flatMap((line) => (line.binding ? [line.binding._id] : []));
-        const current = (await this.repos.channelBindings.findByIds(ids)).filter(
-          (binding) => binding.status === 'ACTIVE' && isReadable(binding, now),
+        const current = (await this.repos.channelBindings.findByIds(ids)).filter((binding) =>
+          isReadable(binding, now),
         );
         endIfAnyUnbound(lines, current, now);
       },
@@ -327,9 +327,9 @@ export class BillUpdatesService {
   }
 }
 
-/** A binding whose consent lets its partner read bill updates now. */
+/** A binding still active whose consent lets its partner read bill updates now. */
 function isReadable(binding: ChannelBindingDoc, now: Date): boolean {
-  return consentRefusal(binding, billsConsent, now) === null;
+  return binding.status === 'ACTIVE' && consentRefusal(binding, billsConsent, now) === null;
 }
 
 /** Ends a partner's stream when one of `lines` is no longer read under the same binding. */

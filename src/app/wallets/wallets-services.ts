@@ -1,4 +1,4 @@
-import { type AppMode, loadConfig } from '../../config';
+import type { AppMode } from '../../config';
 import { LedgerWriter } from '../../ledger/ledger-writer';
 import type { Repositories } from '../../storage/repositories/repositories';
 import { ClockService } from '../common/clock.service';
@@ -26,7 +26,7 @@ export function createWalletsServices(repos: Repositories, mode: AppMode): Walle
   return {
     wallets: new WalletService(repos, clock),
     bindings: new BindingService(repos, clock),
-    partnerViews: new PartnerViewService(repos, clock, partnerCursorSeal(loadConfig().authSecret)),
+    partnerViews: new PartnerViewService(repos, clock, partnerCursorSeal()),
     partnerPayments: new PartnerPaymentService(repos, clock, ledger, payments),
     offers: new OffersService(repos, clock),
   };

@@ -70,12 +70,7 @@ export const creditSubgraph: SubgraphDefinition<CreditContext['services']> = {
       credit: new CreditService(repos),
       offers: new OffersService(repos, clock),
       clock,
-      billUpdates: new BillUpdatesService(
-        repos,
-        watchOf(repos),
-        clock,
-        partnerCursorSeal(loadConfig().authSecret),
-      ),
+      billUpdates: new BillUpdatesService(repos, watchOf(repos), clock, partnerCursorSeal()),
       dueJobs: createDueJobs(repos, clock),
       repayments: new RepaymentService(repos, clock, new SimulatedRail(), new LedgerWriter(repos)),
     };
