@@ -121,6 +121,8 @@ async function checkHotReadPlans(file: string, uri: string, statements: LoggedSt
       'unsent notifications (null)': () => repos.notifications.unsent(50),
       "due jobs' walk of the lines (status, _id keyset)": () =>
         repos.creditLines.pageOfStatus('ACTIVE', 'cl_u_alice', 200),
+      "a partner stream's read of its bindings (partnerId, status, _id keyset)": () =>
+        repos.channelBindings.activePageOfPartner('pt_wallet', 'cb_a', 500),
     };
     for (const [name, read] of Object.entries(reads)) {
       for (const plan of await plansOf(name, read)) {

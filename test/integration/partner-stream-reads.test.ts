@@ -42,13 +42,32 @@ function billsBinding(
 }
 
 /** The streams' service over `repos`, its timer ticking every `pollMs`. */
-function billUpdates(repos: Repositories, clock: ClockService, pollMs: number): BillUpdatesService {
+function billUpdates(
+  repos: Repositories,
+  clock: ClockService,
+  pollMs: number,
+  bindingsPerRead = 500,
+): BillUpdatesService {
   return new BillUpdatesService(
     repos,
     new LineWatch(repos, ledgerNotices, pollMs),
     clock,
     new PartnerCursorSeal('a test secret for cursors'),
+    { batch: 100, bindingsPerRead },
   );
+}
+
+/** A connection whose find replies are counted: documents per reply, by collection. */
+async function countedConnection(uri: string) {
+  const db = await connectDatabase(uri, { monitorCommands: true });
+  const docsRead = new Map<string, number[]>();
+  db.connection.getClient().on('commandSucceeded', (event: CommandSucceededEvent) => {
+    const cursor = (event.reply as { cursor?: { ns?: string; firstBatch?: unknown[] } }).cursor;
+    if (event.commandName !== 'find' || !cursor?.ns) return;
+    const collection = cursor.ns.slice(cursor.ns.indexOf('.') + 1);
+    docsRead.set(collection, [...(docsRead.get(collection) ?? []), cursor.firstBatch?.length ?? 0]);
+  });
+  return { db, docsRead };
 }
 
 /**
@@ -77,22 +96,16 @@ describe("a partner's bill-update stream", () => {
     }
 
     // The stream's own connection, whose every find reply is counted by collection.
-    const db = await connectDatabase(t.uri, { monitorCommands: true });
-    const bindingDocsRead: number[] = [];
-    db.connection.getClient().on('commandSucceeded', (event: CommandSucceededEvent) => {
-      const cursor = (event.reply as { cursor?: { ns?: string; firstBatch?: unknown[] } }).cursor;
-      if (event.commandName === 'find' && cursor?.ns?.endsWith('.channelBindings')) {
-        bindingDocsRead.push(cursor.firstBatch?.length ?? 0);
-      }
-    });
+    const { db, docsRead } = await countedConnection(t.uri);
+    const bindingDocsRead = () => docsRead.get('channelBindings') ?? [];
     const service = billUpdates(createRepositories(db), w.clock(), 3_600_000);
     const stream = await service.follow({ userId: partnerId, scopes: ['bindings'], partnerId }, null);
     try {
       // Opening: the partner's active bindings, Alice's, Bob's (no consent to bills, so not followed)
       // and the 40 others.
-      expect(bindingDocsRead).toEqual([otherUsers + 2]);
+      expect(bindingDocsRead()).toEqual([otherUsers + 2]);
       const first = stream.next();
-      bindingDocsRead.length = 0;
+      docsRead.clear();
 
       const purchases = 3;
       const kinds: string[] = [];
@@ -104,8 +117,42 @@ describe("a partner's bill-update stream", () => {
       expect(kinds).toEqual(Array(purchases).fill('lw-88231 PURCHASE_AUTHORIZED'));
       // Each purchase: Alice's binding by id (1 document), however many users the partner has;
       // reading every binding would be 42 a look.
-      expect(bindingDocsRead.length).toBeGreaterThanOrEqual(purchases);
-      expect(bindingDocsRead.every((docs) => docs === 1)).toBe(true);
+      expect(bindingDocsRead().length).toBeGreaterThanOrEqual(purchases);
+      expect(bindingDocsRead().every((docs) => docs === 1)).toBe(true);
+    } finally {
+      await stream.return!();
+      await db.close();
+    }
+  });
+
+  test('a partner with more bound users than one read holds is read a page at a time, and the last page is followed', async () => {
+    await using t = await testDatabase();
+    const w = await world(t.repos);
+    await w.at('2027-03-01T02:00:00Z');
+    const paged = 'p_paged_wallet';
+    const grantedAt = new Date('2027-02-01T00:00:00Z');
+    const expiresAt = new Date('2028-01-01T00:00:00Z');
+    // 25 users without lines, then Alice, whose binding id sorts last.
+    for (let n = 0; n < 25; n += 1) {
+      const id = String(n).padStart(2, '0');
+      await t.repos.channelBindings.insertOnce(
+        billsBinding(`cb_p_${id}`, paged, `u_paged_${id}`, `pg-${id}`, grantedAt, expiresAt),
+      );
+    }
+    await t.repos.channelBindings.insertOnce(
+      billsBinding('cb_p_zz_alice', paged, 'u_alice', 'pg-alice', grantedAt, expiresAt),
+    );
+    const { db, docsRead } = await countedConnection(t.uri);
+    const service = billUpdates(createRepositories(db), w.clock(), 3_600_000, 10);
+    const stream = await service.follow({ userId: paged, scopes: ['bindings'], partnerId: paged }, null);
+    try {
+      // 26 bindings, 10 a read: 10, 10, 6; the lines' heads one read per page (only Alice has one).
+      expect(docsRead.get('channelBindings')).toEqual([10, 10, 6]);
+      expect(docsRead.get('creditLines')).toEqual([0, 0, 1]);
+      const first = stream.next();
+      await w.buy('u_alice', 'MALL', 'mall-tea-set', 'paged-partner');
+      const update = (await first).value!;
+      expect([update.partnerUserId, update.kind]).toEqual(['pg-alice', 'PURCHASE_AUTHORIZED']);
     } finally {
       await stream.return!();
       await db.close();

@@ -49,7 +49,7 @@ const calls: Record<string, (r: Repositories) => Promise<unknown>> = {
   'channelBindings.findByIds': (r) => r.channelBindings.findByIds(['b_1', 'b_2']),
   'channelBindings.activeOf': (r) => r.channelBindings.activeOf('pt_1', 'pu_1'),
   'channelBindings.activeOfUser': (r) => r.channelBindings.activeOfUser('pt_1', 'u_1'),
-  'channelBindings.activeOfPartner': (r) => r.channelBindings.activeOfPartner('pt_1'),
+  'channelBindings.activePageOfPartner': (r) => r.channelBindings.activePageOfPartner('pt_1', 'b_1', 500),
   'channelBindings.insertOnce': (r) => r.channelBindings.insertOnce(anyDoc),
   'channelBindings.end': (r) => r.channelBindings.end('b_1', 'WITHDRAWN', new Date()),
   'ledger.entry': (r) => r.ledger.entry('cl_1', 2),
@@ -105,8 +105,6 @@ const unlimitedReads: Record<string, string> = {
   'channelBindings.findByIds': 'at most one document per id asked for (_id)',
   'installmentPlans.findByOrderIds': 'unique orderId: at most one plan per order asked for',
   'channelBindings.findByUserIds': "a user's bindings: one per partner bound, ever (not paged)",
-  'channelBindings.activeOfPartner':
-    "a partner's bill-update stream follows all its bound users (not paged: grows with the partner)",
   'installmentPlans.ofLine': "rebuild and audit: a line's every plan by design",
   'refunds.ofOrder': "rebuild: an order's every refund by design (bounded by what was captured)",
   'bills.ofLine': "rebuild and audit: a line's every bill by design (one a month)",

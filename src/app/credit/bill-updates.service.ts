@@ -32,9 +32,11 @@ export interface BillUpdateEvent {
 export interface BillUpdateStreamOptions {
   /** Entries read per look before the stream hands out what it read. */
   batch: number;
+  /** A partner's bindings (and their lines' heads) read per database message. */
+  bindingsPerRead: number;
 }
 
-const defaultOptions: BillUpdateStreamOptions = { batch: 100 };
+const defaultOptions: BillUpdateStreamOptions = { batch: 100, bindingsPerRead: 500 };
 
 /** What a partner's stream needs of the consent: bills; available credit is shown only if consented. */
 const billsConsent: ConsentField = 'BILL_SUMMARY';
@@ -122,7 +124,7 @@ export class BillUpdatesService {
         'No user of this cursor is bound to you with consent to bills',
       );
     }
-    const lines = await Promise.all(bindings.map((binding) => this.partnerLine(binding, resume)));
+    const lines = await this.partnerLines(bindings, resume);
     return this.tail({
       lines,
       expiresAtMs: viewer.expiresAtMs,
@@ -135,7 +137,7 @@ export class BillUpdatesService {
         const added = current.filter(
           (binding) => !followed.some((line) => line.key === binding.partnerUserId),
         );
-        return Promise.all(added.map((binding) => this.partnerLine(binding, undefined, true)));
+        return this.partnerLines(added, undefined, true);
       },
       // After each read, only the bindings of the lines that gave updates, by id (a busy partner's
       // stream does not read every binding on every update).
@@ -150,10 +152,44 @@ export class BillUpdatesService {
     });
   }
 
+  /** All of a partner's readable bindings, a bounded read at a time. */
   private async readableBindings(partnerId: string, now: Date): Promise<ChannelBindingDoc[]> {
-    return (await this.repos.channelBindings.activeOfPartner(partnerId)).filter((binding) =>
-      isReadable(binding, now),
-    );
+    const readable: ChannelBindingDoc[] = [];
+    let afterId: string | undefined;
+    for (;;) {
+      const page = await this.repos.channelBindings.activePageOfPartner(
+        partnerId,
+        afterId,
+        this.options.bindingsPerRead,
+      );
+      readable.push(...page.filter((binding) => isReadable(binding, now)));
+      if (page.length < this.options.bindingsPerRead) return readable;
+      afterId = page.at(-1)!._id;
+    }
+  }
+
+  /** Bound users' lines, their heads read a page of bindings at a time (not one read per user). */
+  private async partnerLines(
+    bindings: readonly ChannelBindingDoc[],
+    resume: Map<string, number> | undefined,
+    joining = false,
+  ): Promise<LineToFollow[]> {
+    const lines: LineToFollow[] = [];
+    const { bindingsPerRead } = this.options;
+    for (let start = 0; start < bindings.length; start += bindingsPerRead) {
+      const page = bindings.slice(start, start + bindingsPerRead);
+      const heads = new Map(
+        (await this.repos.creditLines.findByIds(page.map((binding) => creditLineIdOf(binding.userId)))).map(
+          (line) => [line._id, line.headSequence ?? 0],
+        ),
+      );
+      for (const binding of page) {
+        lines.push(
+          await this.partnerLine(binding, heads.get(creditLineIdOf(binding.userId)) ?? 0, resume, joining),
+        );
+      }
+    }
+    return lines;
   }
 
   /**
@@ -162,12 +198,11 @@ export class BillUpdatesService {
    */
   private async partnerLine(
     binding: ChannelBindingDoc,
+    head: number,
     resume: Map<string, number> | undefined,
-    joining = false,
+    joining: boolean,
   ): Promise<LineToFollow> {
     const lineId = creditLineIdOf(binding.userId);
-    const line = await this.repos.creditLines.byId(lineId);
-    const head = line?.headSequence ?? 0;
     return {
       key: binding.partnerUserId,
       lineId,

@@ -23,10 +23,20 @@ export function interestBaseMinor(bill: BillState): MinorUnits {
   return billPrincipalOwedMinor(bill);
 }
 
+/** What a day past due accrues on: the penalty base once overdue, else the interest base. */
+export function accrualBaseMinor(bill: BillState): MinorUnits {
+  return bill.overdue ? penaltyBaseMinor(bill) : interestBaseMinor(bill);
+}
+
+/** A bill past its due day goes overdue when its minimum is still unpaid (once, for good). */
+function goesOverdue(bill: BillState): boolean {
+  return !bill.overdue && remainingMinimumMinor(bill) > 0;
+}
+
 export interface Accrued {
   penaltyMinor: MinorUnits;
   interestMinor: MinorUnits;
-  /** Bill-days accrued (a bill 3 days past due accrues 3). */
+  /** Bill-days accrued on a base above zero (a bill 3 days past due, owing all along, accrues 3). */
   penaltyDays: number;
   interestDays: number;
   billsGoneOverdue: string[];
@@ -50,26 +60,29 @@ export function accrueDueDays(state: LineState, today: BusinessDate): Accrued {
   for (const bill of state.bills) {
     const daysPastDue = daysBetween(bill.dueDate, today);
     if (daysPastDue < 1) continue;
-    if (!bill.overdue && remainingMinimumMinor(bill) > 0) {
+    if (goesOverdue(bill)) {
       bill.overdue = true;
       state.onTimeStreak = 0;
       state.raisesInStreak = 0;
       accrued.billsGoneOverdue.push(bill.billId);
     }
-    for (let day = bill.accruedDays + 1; day <= daysPastDue; day += 1) {
-      const base = bill.overdue ? penaltyBaseMinor(bill) : interestBaseMinor(bill);
-      const bps = bill.overdue ? penaltyBpsPerDay : revolvingInterestBpsPerDay;
-      const scaled = base * bps + bill.accrualRemainder;
-      const amountMinor = Math.floor(scaled / 10_000);
-      bill.accrualRemainder = scaled - amountMinor * 10_000;
-      if (bill.overdue) {
-        bill.billed.PENALTIES += amountMinor;
-        accrued.penaltyMinor += amountMinor;
-        accrued.penaltyDays += 1;
-      } else {
-        bill.billed.INTEREST += amountMinor;
-        accrued.interestMinor += amountMinor;
-        accrued.interestDays += 1;
+    // Nothing in the base: every day adds nothing and leaves the carry as it is, so skip them all.
+    if (accrualBaseMinor(bill) > 0) {
+      for (let day = bill.accruedDays + 1; day <= daysPastDue; day += 1) {
+        const base = accrualBaseMinor(bill);
+        const bps = bill.overdue ? penaltyBpsPerDay : revolvingInterestBpsPerDay;
+        const scaled = base * bps + bill.accrualRemainder;
+        const amountMinor = Math.floor(scaled / 10_000);
+        bill.accrualRemainder = scaled - amountMinor * 10_000;
+        if (bill.overdue) {
+          bill.billed.PENALTIES += amountMinor;
+          accrued.penaltyMinor += amountMinor;
+          accrued.penaltyDays += 1;
+        } else {
+          bill.billed.INTEREST += amountMinor;
+          accrued.interestMinor += amountMinor;
+          accrued.interestDays += 1;
+        }
       }
     }
     bill.accruedDays = Math.max(bill.accruedDays, daysPastDue);
@@ -84,7 +97,15 @@ export function stateAt(state: LineState, today: BusinessDate): LineState {
   return current;
 }
 
-/** Whether a day has begun that a bill has not accrued (or been judged overdue) for yet. */
+/**
+ * Whether a day has begun that changes a bill: one that would judge it overdue, or accrue on a base
+ * above zero. A bill that owes nothing to accrue on is not due, so a settled line writes no daily
+ * entry; the next entry of any kind brings its days up to date, with nothing accrued for them.
+ */
 export function accrualDue(state: LineState, today: BusinessDate): boolean {
-  return state.bills.some((bill) => daysBetween(bill.dueDate, today) > bill.accruedDays);
+  return state.bills.some(
+    (bill) =>
+      daysBetween(bill.dueDate, today) > bill.accruedDays &&
+      (goesOverdue(bill) || accrualBaseMinor(bill) > 0),
+  );
 }

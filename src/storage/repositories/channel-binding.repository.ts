@@ -35,11 +35,23 @@ export class ChannelBindingRepository {
       .exec();
   }
 
-  /** A partner's bindings that are ACTIVE (their consent may still have run out: `bindingRefusal`). */
-  activeOfPartner(partnerId: string): Promise<ChannelBindingDoc[]> {
+  /**
+   * A page of a partner's ACTIVE bindings (their consent may still have run out: `bindingRefusal`),
+   * in `_id` order after `afterId`.
+   */
+  activePageOfPartner(
+    partnerId: string,
+    afterId: string | undefined,
+    first: number,
+  ): Promise<ChannelBindingDoc[]> {
+    const filter =
+      afterId === undefined
+        ? { partnerId, status: 'ACTIVE' as const }
+        : { partnerId, status: 'ACTIVE' as const, _id: trusted({ $gt: afterId }) };
     return this.models.channelBindings
-      .find({ partnerId, status: 'ACTIVE' })
+      .find(filter)
       .sort({ _id: 1 })
+      .limit(first)
       .lean<ChannelBindingDoc[]>()
       .exec();
   }

@@ -33,11 +33,14 @@ export class DueJobsReport {
   })
   billsOverdue!: number;
 
-  @Field(() => Int, { description: 'Penalty days accrued (one per overdue bill per day)' })
+  @Field(() => Int, {
+    description: 'Penalty days accrued (one per overdue bill per day it owes principal or installment fees)',
+  })
   penaltiesAccrued!: number;
 
   @Field(() => Int, {
-    description: 'Revolving-interest days accrued (one per bill per day; minimum paid, rest unpaid)',
+    description:
+      'Revolving-interest days accrued (one per bill per day; minimum paid, some principal unpaid)',
   })
   interestAccrued!: number;
 

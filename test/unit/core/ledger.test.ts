@@ -10,7 +10,7 @@ import {
 } from '../../../src/core/ledger/line-state';
 import { billStatus, remainingMinimumMinor } from '../../../src/core/billing/bill-status';
 import { amountDue } from '../../../src/core/repayment/amount-due';
-import { stateAt } from '../../../src/core/overdue/penalty';
+import { accrualDue, stateAt } from '../../../src/core/overdue/penalty';
 import { limitReviewFor } from '../../../src/core/risk/limit-review';
 
 /** Business time at noon China Standard Time on a date. */
@@ -272,6 +272,48 @@ describe('overdue: the penalty base is what is actually overdue on the bill', ()
     expect(bill.billed.PENALTIES).toBe(0);
     expect(billStatus(bill)).toBe('PARTIALLY_PAID');
     expect(line.figures).toMatchObject({ interestOwedMinor: 450, installmentFeesOwedMinor: 0 });
+  });
+
+  test('a bill owing only penalties accrues nothing more and calls for no daily entry', () => {
+    const line = overdue().accrue('2030-02-17');
+    const bill = () => line.bill('b:2030-02-05');
+    // Days 1-3 on 1,000.00 -> 1.50; principal is still owed, so the next day calls for an entry.
+    expect(bill().billed.PENALTIES).toBe(150);
+    expect(accrualDue(line.state!, '2030-02-18')).toBe(true);
+    // The whole charge refunded (nothing was paid, so all of it credits the principal): 1.50 is left.
+    line.refund('2030-02-17', 'a1', 100_000);
+    expect(owedOn(bill(), 'FULL_PAY_PRINCIPAL')).toBe(0);
+    expect(owedOn(bill(), 'PENALTIES')).toBe(150);
+    // A base of 0.00 adds 0.00 a day: no day after calls for an entry.
+    for (const day of ['2030-02-18', '2030-03-01', '2030-06-30']) {
+      expect(accrualDue(line.state!, day)).toBe(false);
+    }
+    // The next entry, months on, brings the days up to date: nothing accrued, no penalty day counted.
+    line.repay('2030-06-30', 150);
+    expect(line.last.effects).toMatchObject({ accruedPenaltyMinor: 0, penaltyDays: 0 });
+    expect(bill().billed.PENALTIES).toBe(150);
+    expect(billStatus(bill())).toBe('SETTLED');
+  });
+
+  test('a bill owing only revolving interest accrues nothing more and calls for no daily entry', () => {
+    const line = opened()
+      .buy('2030-01-20', 'a1', 100_000)
+      .statement('2030-02-05')
+      .repay('2030-02-10', 10_000)
+      .accrue('2030-02-17');
+    const bill = () => line.bill('b:2030-02-05');
+    // Minimum 100.00 paid; days 1-3 on the 900.00 left: 0.45 a day -> 1.35 interest.
+    expect(bill().billed.INTEREST).toBe(135);
+    expect(accrualDue(line.state!, '2030-02-18')).toBe(true);
+    // 900.00 refunded: all still owed on the charge, so all credits the principal; 1.35 is left.
+    line.refund('2030-02-17', 'a1', 90_000);
+    expect(owedOn(bill(), 'FULL_PAY_PRINCIPAL')).toBe(0);
+    expect(owedOn(bill(), 'INTEREST')).toBe(135);
+    expect(bill().overdue).toBe(false);
+    expect(accrualDue(line.state!, '2030-04-01')).toBe(false);
+    line.repay('2030-04-01', 135);
+    expect(line.last.effects).toMatchObject({ accruedInterestMinor: 0, interestDays: 0 });
+    expect(bill().billed.INTEREST).toBe(135);
   });
 
   test('fractions of a fen carry: 30 days on 299.00 total floor(299.00 x 0.05% x 30) = 4.48', () => {
