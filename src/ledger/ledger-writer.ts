@@ -2,6 +2,8 @@ import { ledgerNotices } from './ledger-notices';
 import { applyCommand, type LedgerRejection } from '../core/ledger/apply';
 import type { LedgerCommand } from '../core/ledger/commands';
 import type { LineState } from '../core/ledger/line-state';
+import { accrualBefore } from '../core/overdue/penalty';
+import type { BusinessDate } from '../core/time/business-date';
 import { refusalPrecedence, type RefusalReason } from '../core/policy/refusal-reasons';
 import { billProjection } from '../storage/models/bill.model';
 import type { CreditLineDoc } from '../storage/models/credit-line.model';
@@ -11,6 +13,7 @@ import type { Repositories } from '../storage/repositories/repositories';
 import { AppError } from '../errors';
 import { KeyedMutex } from './keyed-mutex';
 import { ledgerAppendsTotal } from '../observability/metrics';
+import { requestHash } from './request-hash';
 
 /**
  * Named outcomes of an append; business refusals are outcomes, not exceptions.
@@ -18,10 +21,19 @@ import { ledgerAppendsTotal } from '../observability/metrics';
  * REJECTED: a rule refused it (an authorization refusal is recorded as an entry, so a retry gets the
  * same answer; other refusals write nothing). KEY_REUSED: the key was used with other input.
  */
-export type AppendOutcome =
+export type AppendOutcome = (
   | { status: 'APPLIED' | 'REPLAYED'; entry: LedgerEntryDoc }
   | { status: 'REJECTED'; rejection: LedgerRejection; entry?: LedgerEntryDoc }
-  | { status: 'KEY_REUSED'; entry: LedgerEntryDoc };
+  | { status: 'KEY_REUSED'; entry: LedgerEntryDoc }
+) & {
+  /** The day's `ACCRUE` this append wrote first (`accrualBefore`), if it wrote one. */
+  accrual?: LedgerEntryDoc;
+};
+
+/** A day's accrual on a line has one key, whoever writes it: the due jobs or the entry before a command. */
+export function accrualKey(day: BusinessDate): string {
+  return `accrue:${day}`;
+}
 
 export interface AppendRequest {
   lineId: string;
@@ -64,6 +76,23 @@ function rememberHead(knownHeads: KnownHeads, lineId: string, sequence: number, 
   if (knownHeads.size > maxKnownHeads) knownHeads.delete(knownHeads.keys().next().value!);
 }
 
+/** Counts an append's outcome (or its failure) in the ledger metrics. */
+function counted(append: Promise<AppendOutcome>): Promise<AppendOutcome> {
+  return append.then(
+    (outcome) => {
+      ledgerAppendsTotal.inc({
+        outcome: outcome.status,
+        reason: outcome.status === 'REJECTED' ? outcome.rejection : '',
+      });
+      return outcome;
+    },
+    (error: unknown) => {
+      ledgerAppendsTotal.inc({ outcome: 'FAILED', reason: '' });
+      throw error;
+    },
+  );
+}
+
 const isRefusal = (rejection: LedgerRejection): rejection is RefusalReason =>
   (refusalPrecedence as readonly string[]).includes(rejection);
 
@@ -79,21 +108,29 @@ export class LedgerWriter {
   ) {}
 
   append(request: AppendRequest): Promise<AppendOutcome> {
-    return lineQueue
-      .run(request.lineId, () => this.appendNow(request))
-      .then(
-        (outcome) => {
-          ledgerAppendsTotal.inc({
-            outcome: outcome.status,
-            reason: outcome.status === 'REJECTED' ? outcome.rejection : '',
-          });
-          return outcome;
-        },
-        (error: unknown) => {
-          ledgerAppendsTotal.inc({ outcome: 'FAILED', reason: '' });
-          throw error;
-        },
-      );
+    return lineQueue.run(request.lineId, async () => {
+      const line = request.line ?? (await this.repos.creditLines.byId(request.lineId));
+      if (!line) throw new AppError('NOT_FOUND', `No credit line ${request.lineId}`);
+      const accrual = await this.accrueFirst({ ...request, line });
+      const outcome = await counted(this.appendNow({ ...request, line }));
+      return accrual ? { ...outcome, accrual } : outcome;
+    });
+  }
+
+  /** The day's `ACCRUE`, when a day has begun that changes a bill (the core's `accrualBefore`). */
+  private async accrueFirst(
+    request: AppendRequest & { line: CreditLineDoc },
+  ): Promise<LedgerEntryDoc | undefined> {
+    const known = knownHeadsOf(this.repos.ledger).get(request.lineId);
+    const state = known && known.sequence > request.line.headSequence ? known.state : request.line.state;
+    const now = new Date(Math.max(request.now.getTime(), state?.lastAt ?? 0));
+    const accrue = accrualBefore(state, request.command, now);
+    if (!accrue) return undefined;
+    const key = accrualKey(accrue.day);
+    const outcome = await counted(
+      this.appendNow({ ...request, command: accrue, key, requestHash: requestHash({ key }) }),
+    );
+    return outcome.status === 'APPLIED' ? outcome.entry : undefined;
   }
 
   private async appendNow(request: AppendRequest): Promise<AppendOutcome> {

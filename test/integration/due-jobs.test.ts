@@ -1,8 +1,12 @@
 import { createDueJobs } from '../../src/app/billing/due-jobs.service';
+import { PartnerCursorSeal } from '../../src/app/credit/bill-update-cursor';
+import { BillUpdatesService } from '../../src/app/credit/bill-updates.service';
+import { LineWatch } from '../../src/app/credit/line-watch';
+import { ledgerNotices } from '../../src/ledger/ledger-notices';
 import { everyLine } from '../../src/app/billing/every-line';
 import type { NotificationSender } from '../../src/app/billing/outbox.service';
 import type { PaymentRail } from '../../src/app/repayment/payment-rail';
-import { requestHash } from '../../src/app/common/request-hash';
+import { requestHash } from '../../src/ledger/request-hash';
 import { LedgerWriter } from '../../src/ledger/ledger-writer';
 import type { NotificationDoc } from '../../src/storage/models/notification.model';
 import { testDatabase } from '../support/test-database';
@@ -194,17 +198,38 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     const { t, w, runAt, sent } = await billedAlice();
     await using _db = t;
     await runAt('2030-04-05T04:00:00Z', approvingRail);
-    // No jobs ran on the 14th (the due day). On the 15th Alice repays 1.00 before they run: her
-    // command brings the bill up to date first, so its entry judges the bill overdue (minimum 29.90
-    // not met) and accrues the first penalty day: 0.05% of 299.00 = 14.95 fen, 14 kept.
+    // No jobs ran on the 14th (the due day). On the 15th Alice repays 1.00 before they run: the
+    // day's accrual is written first, as an entry of its own, which judges the bill overdue (minimum
+    // 29.90 not met) and accrues the first penalty day: 0.05% of 299.00 = 14.95 fen, 14 kept.
     await w.at('2030-04-15T03:00:00Z');
-    const repaid = await w.repay('u_alice', {
-      kind: 'AMOUNT',
-      amountMinor: 100,
-      source: 'BANK_CARD',
-      idempotencyKey: 'late-repay-1',
-    });
-    expect(repaid.userErrors).toEqual([]);
+    const updates = new BillUpdatesService(
+      t.repos,
+      new LineWatch(t.repos, ledgerNotices, 100),
+      w.clock(),
+      new PartnerCursorSeal('a test secret for cursors'),
+    );
+    const stream = await updates.follow({ userId: 'u_alice', scopes: ['user'] }, null);
+    try {
+      const repaid = await w.repay('u_alice', {
+        kind: 'AMOUNT',
+        amountMinor: 100,
+        source: 'BANK_CARD',
+        idempotencyKey: 'late-repay-1',
+      });
+      expect(repaid.userErrors).toEqual([]);
+      // Her app hears the bill went overdue (the penalty already on it), then of her repayment:
+      // 299.00 + 0.14 = 299.14 owed, then 298.14.
+      const overdue = (await stream.next()).value!;
+      expect([overdue.kind, overdue.billAfter?.status, overdue.billAfter?.owedMinor]).toEqual([
+        'OVERDUE',
+        'OVERDUE',
+        29_914,
+      ]);
+      const repayment = (await stream.next()).value!;
+      expect([repayment.kind, repayment.billAfter?.owedMinor]).toEqual(['REPAYMENT_SUCCEEDED', 29_814]);
+    } finally {
+      await stream.return!();
+    }
     // The jobs accrue nothing more that day, but the overdue notice is theirs to send:
     // 299.00 + 0.14 - 1.00 = 298.14 unpaid.
     expect(await runAt('2030-04-15T04:00:00Z', approvingRail)).toMatchObject({
@@ -272,8 +297,8 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     // A second tea set on the 10th goes on the May statement; then nothing runs until May 6th.
     await w.at('2030-04-10T02:00:00Z');
     await w.ship('MALL', (await w.buy('u_alice', 'MALL', 'mall-tea-set', 'late-cut-2'))._id);
-    // May 6th: the cut of the 5th is the first entry, and it brings the April bill (due April 14th,
-    // nothing paid) up to date inside itself: overdue from the 15th, 22 penalty days (15th to 6th).
+    // May 6th: the day's accrual goes before the cut of the 5th and brings the April bill (due April
+    // 14th, nothing paid) up to date: overdue from the 15th, 22 penalty days (15th to 6th).
     const report = await runAt('2030-05-06T04:00:00Z', approvingRail);
     expect(report).toMatchObject({
       billsIssued: 1,

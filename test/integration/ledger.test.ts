@@ -1,7 +1,7 @@
 import type { LedgerCommand } from '../../src/core/ledger/commands';
 import { assertLineState, lineFigures } from '../../src/core/ledger/line-state';
 import { LedgerWriter } from '../../src/ledger/ledger-writer';
-import { requestHash } from '../../src/app/common/request-hash';
+import { requestHash } from '../../src/ledger/request-hash';
 import { testDatabase } from '../support/test-database';
 
 const now = new Date('2026-03-10T04:00:00Z');

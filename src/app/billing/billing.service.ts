@@ -6,11 +6,11 @@ import { accrualDue, penaltyBpsPerDay } from '../../core/overdue/penalty';
 import { formatRateBps as formatBps } from '../../core/installments/annualized-rate';
 import { limitReviewFor } from '../../core/risk/limit-review';
 import { businessDate } from '../../core/time/business-date';
-import type { AppendOutcome, LedgerWriter } from '../../ledger/ledger-writer';
+import { accrualKey, type AppendOutcome, type LedgerWriter } from '../../ledger/ledger-writer';
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
 import type { Repositories } from '../../storage/repositories/repositories';
 import type { OutboxService } from './outbox.service';
-import { requestHash } from '../common/request-hash';
+import { requestHash } from '../../ledger/request-hash';
 import { defaultLinesPerRead, everyLine } from './every-line';
 
 export interface BillingReport {
@@ -78,7 +78,7 @@ export class BillingService {
           report,
           line,
           { type: 'ACCRUE', day: today },
-          `accrue:${today}`,
+          accrualKey(today),
           now,
         );
         line = advanced(line, outcome);
@@ -140,8 +140,8 @@ export class BillingService {
   }
 
   /**
-   * Appends for the jobs and counts the penalty and interest days its entry accrued: every command
-   * brings the line up to date first, a statement cut on a late run too, not only `ACCRUE`.
+   * Appends for the jobs and counts the penalty and interest days its entries accrued: the day's
+   * `ACCRUE` the writer puts before a statement cut or a limit review (a late run) too.
    */
   private async append(
     report: BillingReport,
@@ -158,9 +158,10 @@ export class BillingService {
       now,
       line,
     });
-    if (outcome.status === 'APPLIED' && outcome.entry.effects) {
-      report.penaltiesAccrued += outcome.entry.effects.penaltyDays;
-      report.interestAccrued += outcome.entry.effects.interestDays;
+    for (const entry of [outcome.accrual, outcome.status === 'APPLIED' ? outcome.entry : undefined]) {
+      if (!entry?.effects) continue;
+      report.penaltiesAccrued += entry.effects.penaltyDays;
+      report.interestAccrued += entry.effects.interestDays;
     }
     return outcome;
   }

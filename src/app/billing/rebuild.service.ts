@@ -7,7 +7,7 @@ import type { LedgerEntryDoc } from '../../storage/models/ledger-entry.model';
 import type { OrderDoc } from '../../storage/models/order.model';
 import type { OrderRepository } from '../../storage/repositories/order.repository';
 import type { Repositories } from '../../storage/repositories/repositories';
-import { requestHash } from '../common/request-hash';
+import { requestHash } from '../../ledger/request-hash';
 import { everyLine } from './every-line';
 
 export interface RebuildReport {

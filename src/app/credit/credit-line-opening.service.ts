@@ -4,7 +4,7 @@ import { creditLineIdOf } from '../../storage/ids';
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
 import type { Repositories } from '../../storage/repositories/repositories';
 import { LedgerWriter } from '../../ledger/ledger-writer';
-import { requestHash } from '../common/request-hash';
+import { requestHash } from '../../ledger/request-hash';
 
 /** Opens a credit line: the scorecard sets limit and tier, the ledger's first entry opens it. */
 export class CreditLineOpeningService {

@@ -12,7 +12,7 @@ import type { Repositories } from '../../storage/repositories/repositories';
 import { requireViewer } from '../common/access';
 import type { ClockService } from '../common/clock.service';
 import type { LedgerWriter } from '../../ledger/ledger-writer';
-import { requestHash } from '../common/request-hash';
+import { requestHash } from '../../ledger/request-hash';
 import {
   idempotencyKeyError,
   planPeriodsError,

@@ -9,7 +9,7 @@ import { AppError } from '../../errors';
 import { formatMinor } from '../../core/money';
 import { checkRefund, holdsExpireIfPlacedBefore } from '../../core/orders/order-amounts';
 import { type LedgerWriter, maxAppendAttempts } from '../../ledger/ledger-writer';
-import { requestHash } from '../common/request-hash';
+import { requestHash } from '../../ledger/request-hash';
 import { idempotencyKeyError, type UserError, userError } from '../common/user-error';
 
 export interface OrderResult {

@@ -12,7 +12,7 @@ import type { Repositories } from '../../storage/repositories/repositories';
 import { requireViewer } from '../common/access';
 import type { ClockService } from '../common/clock.service';
 import type { PaymentRail } from './payment-rail';
-import { requestHash } from '../common/request-hash';
+import { requestHash } from '../../ledger/request-hash';
 import { idempotencyKeyError, type UserError, userError } from '../common/user-error';
 
 export type { RepayKind };

@@ -26,7 +26,7 @@ import type { Repositories } from '../../storage/repositories/repositories';
 import { requirePartner, requireViewer } from '../common/access';
 import type { ClockService } from '../common/clock.service';
 import { type Connection, pageQuery, toConnection } from '../common/pagination';
-import { requestHash } from '../common/request-hash';
+import { requestHash } from '../../ledger/request-hash';
 import {
   idempotencyKeyError,
   planPeriodsError,
