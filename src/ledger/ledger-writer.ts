@@ -2,9 +2,9 @@ import { ledgerNotices } from './ledger-notices';
 import { applyCommand, type LedgerRejection } from '../core/ledger/apply';
 import type { LedgerCommand } from '../core/ledger/commands';
 import type { LineState } from '../core/ledger/line-state';
-import { accrualBefore } from '../core/overdue/penalty';
+import { accrualBefore } from '../core/ledger/accrual-before';
 import type { BusinessDate } from '../core/time/business-date';
-import { refusalPrecedence, type RefusalReason } from '../core/policy/refusal-reasons';
+import { isRefusal } from '../core/policy/refusal-reasons';
 import { billProjection } from '../storage/models/bill.model';
 import type { CreditLineDoc } from '../storage/models/credit-line.model';
 import { planProjection } from '../storage/models/installment-plan.model';
@@ -93,9 +93,6 @@ function counted(append: Promise<AppendOutcome>): Promise<AppendOutcome> {
   );
 }
 
-const isRefusal = (rejection: LedgerRejection): rejection is RefusalReason =>
-  (refusalPrecedence as readonly string[]).includes(rejection);
-
 /**
  * The only module that writes money. An append starts from the line summary's head state, lets the
  * pure core compute the next state, and inserts the entry at sequence + 1 with a unique idempotency
@@ -108,29 +105,7 @@ export class LedgerWriter {
   ) {}
 
   append(request: AppendRequest): Promise<AppendOutcome> {
-    return lineQueue.run(request.lineId, async () => {
-      const line = request.line ?? (await this.repos.creditLines.byId(request.lineId));
-      if (!line) throw new AppError('NOT_FOUND', `No credit line ${request.lineId}`);
-      const accrual = await this.accrueFirst({ ...request, line });
-      const outcome = await counted(this.appendNow({ ...request, line }));
-      return accrual ? { ...outcome, accrual } : outcome;
-    });
-  }
-
-  /** The day's `ACCRUE`, when a day has begun that changes a bill (the core's `accrualBefore`). */
-  private async accrueFirst(
-    request: AppendRequest & { line: CreditLineDoc },
-  ): Promise<LedgerEntryDoc | undefined> {
-    const known = knownHeadsOf(this.repos.ledger).get(request.lineId);
-    const state = known && known.sequence > request.line.headSequence ? known.state : request.line.state;
-    const now = new Date(Math.max(request.now.getTime(), state?.lastAt ?? 0));
-    const accrue = accrualBefore(state, request.command, now);
-    if (!accrue) return undefined;
-    const key = accrualKey(accrue.day);
-    const outcome = await counted(
-      this.appendNow({ ...request, command: accrue, key, requestHash: requestHash({ key }) }),
-    );
-    return outcome.status === 'APPLIED' ? outcome.entry : undefined;
+    return counted(lineQueue.run(request.lineId, () => this.appendNow(request)));
   }
 
   private async appendNow(request: AppendRequest): Promise<AppendOutcome> {
@@ -142,33 +117,48 @@ export class LedgerWriter {
     let sequence = line.headSequence;
     let state: LineState | null = line.state;
     if (known && known.sequence > sequence) ({ sequence, state } = known);
+    /** The day's `ACCRUE` written first, if any; whether the command's key was looked for yet. */
+    let accrual: LedgerEntryDoc | undefined;
+    let keyLookedFor = false;
+    /** The day's accrual key is taken further back (never expected: a day accrues once). */
+    let accrualTaken = false;
+    const withAccrual = (outcome: AppendOutcome): AppendOutcome =>
+      accrual ? { ...outcome, accrual } : outcome;
     for (let attempt = 0; attempt < maxAppendAttempts; attempt += 1) {
       // The ledger's time never goes back: a command computed a moment before another landed takes its time.
       const now = new Date(Math.max(request.now.getTime(), state?.lastAt ?? 0));
-      const result = applyCommand(state, request.command, now);
+      // Decided on the head this insert chains from: a day that changes a bill goes first, as an
+      // entry of its own (the core's `accrualBefore`), unless the command is a retry of one written.
+      const accrue = accrualTaken ? null : accrualBefore(state, request.command, now);
+      if (accrue && !keyLookedFor) {
+        keyLookedFor = true;
+        const earlier = await this.repos.ledger.byIdempotencyKey(idempotencyKey);
+        if (earlier) return withAccrual(await this.replay(line, earlier, request.requestHash));
+      }
+      const command = accrue ?? request.command;
+      const key = accrue ? `${request.lineId}:${accrualKey(accrue.day)}` : idempotencyKey;
+      const result = applyCommand(state, command, now);
       if (!result.ok && !isRefusal(result.rejection)) {
         // A retry of a command that already changed the state can look invalid now: check the key.
         const earlier = await this.repos.ledger.byIdempotencyKey(idempotencyKey);
-        return earlier
-          ? this.replay(line, earlier, request.requestHash)
-          : { status: 'REJECTED', rejection: result.rejection };
+        return withAccrual(
+          earlier
+            ? await this.replay(line, earlier, request.requestHash)
+            : { status: 'REJECTED', rejection: result.rejection },
+        );
       }
       const entry: LedgerEntryDoc = {
         _id: ledgerEntryId(request.lineId, sequence + 1),
         lineId: request.lineId,
         sequence: sequence + 1,
-        idempotencyKey,
-        requestHash: request.requestHash,
-        type: request.command.type,
-        command: request.command,
+        idempotencyKey: key,
+        requestHash: accrue ? requestHash({ key: accrualKey(accrue.day) }) : request.requestHash,
+        type: command.type,
+        command,
         rejection: result.ok ? null : result.rejection,
         decision: result.decision ?? null,
         // A refused authorization shows the amount that was asked for.
-        amountMinor: result.ok
-          ? result.amountMinor
-          : request.command.type === 'AUTHORIZE'
-            ? request.command.amountMinor
-            : 0,
+        amountMinor: result.ok ? result.amountMinor : command.type === 'AUTHORIZE' ? command.amountMinor : 0,
         stateAfter: result.ok ? result.state : { ...state!, lastAt: now.getTime() },
         effects: result.ok ? result.effects : null,
         at: now,
@@ -177,19 +167,29 @@ export class LedgerWriter {
         rememberHead(knownHeads, request.lineId, entry.sequence, entry.stateAfter);
         await this.project(line, entry);
         ledgerNotices.announce({ lineId: entry.lineId, sequence: entry.sequence });
-        return entry.rejection
-          ? { status: 'REJECTED', rejection: entry.rejection, entry }
-          : { status: 'APPLIED', entry };
+        if (accrue) {
+          // Now the command itself, on the line brought up to date.
+          accrual = entry;
+          ({ sequence, stateAfter: state } = entry);
+          continue;
+        }
+        return withAccrual(
+          entry.rejection
+            ? { status: 'REJECTED', rejection: entry.rejection, entry }
+            : { status: 'APPLIED', entry },
+        );
       }
       const newer = await this.repos.ledger.after(request.lineId, sequence);
       const mine = newer.find((candidate) => candidate.idempotencyKey === idempotencyKey);
-      if (mine) return this.replay(line, mine, request.requestHash);
+      if (mine) return withAccrual(await this.replay(line, mine, request.requestHash));
       if (newer.length === 0) {
         const earlier = await this.repos.ledger.byIdempotencyKey(idempotencyKey);
-        if (earlier) return this.replay(line, earlier, request.requestHash);
+        if (earlier) return withAccrual(await this.replay(line, earlier, request.requestHash));
+        if (accrue && (await this.repos.ledger.byIdempotencyKey(key))) accrualTaken = true;
         continue; // the winner's entry was not visible yet: look again
       }
-      // Lost the race for this sequence: continue from the newest head, after a short jittered pause.
+      // Lost the race for this sequence (another writer may have written the day's accrual): continue
+      // from the newest head, after a short jittered pause.
       const head = newer.at(-1)!;
       sequence = head.sequence;
       state = head.stateAfter;

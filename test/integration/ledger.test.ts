@@ -105,4 +105,42 @@ describe('ledger appends on the real engine', () => {
     });
     expect(await t.repos.ledger.all('cl_hot')).toHaveLength(2);
   });
+
+  test("a command on a day that changes a bill goes after that day's accrual; its retry a day later writes nothing", async () => {
+    await using t = await testDatabase();
+    const ledger = new LedgerWriter(t.repos);
+    await openLine(ledger, t, 100_000);
+    const at = (iso: string) => new Date(iso);
+    const append = (command: LedgerCommand, key: string, when: Date) =>
+      ledger.append({ lineId: 'cl_hot', command, key, requestHash: requestHash({ key }), now: when });
+    // 100.00 captured on 03-10; the 04-05 statement (minimum 10.00) is due 04-14; nothing paid.
+    await append(authorize('a1', 10_000), 'a1', now);
+    const capture: LedgerCommand = {
+      type: 'CAPTURE',
+      authorizationId: 'a1',
+      authorizedMinor: 10_000,
+      captureMinor: 10_000,
+      plan: 'FULL',
+      orderId: 'o1',
+    };
+    await append(capture, 'c1', now);
+    const statement: LedgerCommand = { type: 'ISSUE_BILL', billId: 'b1', statementDate: '2026-04-05' };
+    await append(statement, 'bill:b1', at('2026-04-05T04:00:00Z'));
+    // 04-16 (noon, China): 1.00 repaid; days 1-2 past due on 100.00 accrue 0.05 a day = 0.10 first.
+    const repay: LedgerCommand = { type: 'REPAY', repaymentId: 'r1', amountMinor: 100, payOffPlanIds: [] };
+    const repaid = await append(repay, 'r1', at('2026-04-16T04:00:00Z'));
+    expect(repaid.status).toBe('APPLIED');
+    expect(repaid.accrual).toMatchObject({
+      type: 'ACCRUE',
+      idempotencyKey: 'cl_hot:accrue:2026-04-16',
+      effects: { accruedPenaltyMinor: 10, penaltyDays: 2, billsGoneOverdue: ['b1'] },
+    });
+    expect(repaid.entry!.effects).toMatchObject({ accruedPenaltyMinor: 0, penaltyDays: 0 });
+    expect(repaid.entry!.sequence).toBe(repaid.accrual!.sequence + 1);
+    // The retry on 04-17 replays: no accrual for the 17th is written before it.
+    const entries = (await t.repos.ledger.all('cl_hot')).length;
+    const retried = await append(repay, 'r1', at('2026-04-17T04:00:00Z'));
+    expect([retried.status, retried.accrual]).toEqual(['REPLAYED', undefined]);
+    expect(await t.repos.ledger.all('cl_hot')).toHaveLength(entries);
+  });
 });

@@ -183,11 +183,13 @@ export class BillUpdatesService {
           (line) => [line._id, line.headSequence ?? 0],
         ),
       );
-      for (const binding of page) {
-        lines.push(
-          await this.partnerLine(binding, heads.get(creditLineIdOf(binding.userId)) ?? 0, resume, joining),
-        );
-      }
+      lines.push(
+        ...(await Promise.all(
+          page.map((binding) =>
+            this.partnerLine(binding, heads.get(creditLineIdOf(binding.userId)) ?? 0, resume, joining),
+          ),
+        )),
+      );
     }
     return lines;
   }

@@ -47,7 +47,8 @@ export function billSummaryOf(bill: BillState): BillSummary {
     dueDate: bill.dueDate,
     status: billStatus(bill),
     owedMinor: billOwedMinor(bill),
-    remainingMinimumMinor: remainingMinimumMinor(bill),
+    // What keeps the bill current, as the bill itself shows it: all it owes once overdue.
+    remainingMinimumMinor: minimumToPayMinor(bill),
   };
 }
 

@@ -1,8 +1,7 @@
 import { remainingMinimumMinor } from '../billing/bill-status';
 import { billPrincipalOwedMinor, type BillState, type LineState, owedOn } from '../ledger/line-state';
-import type { LedgerCommand } from '../ledger/commands';
 import type { MinorUnits } from '../money';
-import { type BusinessDate, businessDate, daysBetween } from '../time/business-date';
+import { type BusinessDate, daysBetween } from '../time/business-date';
 
 /** Overdue penalty: 0.05% a day of what is overdue on the bill, from the day after the due day. */
 export const penaltyBpsPerDay = 5;
@@ -109,19 +108,4 @@ export function accrualDue(state: LineState, today: BusinessDate): boolean {
       daysBetween(bill.dueDate, today) > bill.accruedDays &&
       (goesOverdue(bill) || accrualBaseMinor(bill) > 0),
   );
-}
-
-/**
- * The entry to write before a command when a day has begun that changes a bill: that day's `ACCRUE`.
- * Going overdue and a day's penalty or interest are then bill updates of their own, whoever's command
- * comes first that day, instead of hiding inside a purchase or a repayment.
- */
-export function accrualBefore(
-  state: LineState | null,
-  command: LedgerCommand,
-  now: Date,
-): Extract<LedgerCommand, { type: 'ACCRUE' }> | null {
-  if (!state || command.type === 'ACCRUE') return null;
-  const today = businessDate(now);
-  return accrualDue(state, today) ? { type: 'ACCRUE', day: today } : null;
 }

@@ -14,6 +14,11 @@ export const refusalPrecedence = [
 ] as const;
 export type RefusalReason = (typeof refusalPrecedence)[number];
 
+/** A refusal of a request the rules judged (recorded as an entry), not input that was invalid. */
+export function isRefusal(rejection: string): rejection is RefusalReason {
+  return (refusalPrecedence as readonly string[]).includes(rejection);
+}
+
 /**
  * The refusals about what is sold, where and how (channel, categories, plan and count, amount), not
  * about the shopper: an offer list leaves out what these refuse. Listed in precedence order.

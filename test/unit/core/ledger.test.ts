@@ -11,6 +11,7 @@ import {
 import { billStatus, remainingMinimumMinor } from '../../../src/core/billing/bill-status';
 import { amountDue } from '../../../src/core/repayment/amount-due';
 import { accrualDue, stateAt } from '../../../src/core/overdue/penalty';
+import { accrualBefore } from '../../../src/core/ledger/accrual-before';
 import { limitReviewFor } from '../../../src/core/risk/limit-review';
 
 /** Business time at noon China Standard Time on a date. */
@@ -314,6 +315,41 @@ describe('overdue: the penalty base is what is actually overdue on the bill', ()
     line.repay('2030-04-01', 135);
     expect(line.last.effects).toMatchObject({ accruedInterestMinor: 0, interestDays: 0 });
     expect(bill().billed.INTEREST).toBe(135);
+  });
+
+  test("a command on a day that changes a bill is preceded by that day's ACCRUE, unless it writes nothing", () => {
+    const line = overdue();
+    const repay = (amountMinor: number): LedgerCommand => ({
+      type: 'REPAY',
+      repaymentId: `r${amountMinor}`,
+      amountMinor,
+      payOffPlanIds: [],
+    });
+    // The due day (02-14) changes nothing yet; the 15th judges the bill overdue.
+    expect(accrualBefore(line.state, repay(100), at('2030-02-14'))).toBeNull();
+    expect(accrualBefore(line.state, repay(100), at('2030-02-15'))).toEqual({
+      type: 'ACCRUE',
+      day: '2030-02-15',
+    });
+    // A refused purchase is recorded as it found the line (not brought up to date): no accrual first.
+    // (10,000.00 - 1,000.00 left.)
+    const tooBig: LedgerCommand = {
+      type: 'AUTHORIZE',
+      authorizationId: 'a-big',
+      amountMinor: 900_001,
+      request: { channel: 'MALL', categories: ['HOME'], plan: 'FULL' },
+    };
+    expect(line.try('2030-02-15', tooBig)).toMatchObject({
+      ok: false,
+      rejection: 'INSUFFICIENT_AVAILABLE_CREDIT',
+    });
+    expect(accrualBefore(line.state, tooBig, at('2030-02-15'))).toBeNull();
+    // Invalid input writes nothing, so no accrual for it either; nor before an accrual.
+    expect(accrualBefore(line.state, repay(0), at('2030-02-15'))).toBeNull();
+    expect(accrualBefore(line.state, { type: 'ACCRUE', day: '2030-02-15' }, at('2030-02-15'))).toBeNull();
+    // Once the day is accrued, nothing more that day.
+    line.accrue('2030-02-15');
+    expect(accrualBefore(line.state, repay(100), at('2030-02-15'))).toBeNull();
   });
 
   test('fractions of a fen carry: 30 days on 299.00 total floor(299.00 x 0.05% x 30) = 4.48', () => {
