@@ -13,7 +13,7 @@ import type { Repositories } from '../storage/repositories/repositories';
 import { AppError } from '../errors';
 import { KeyedMutex } from './keyed-mutex';
 import { ledgerAppendsTotal } from '../observability/metrics';
-import { requestHash } from './request-hash';
+import { keyHash } from './request-hash';
 
 /**
  * Named outcomes of an append; business refusals are outcomes, not exceptions.
@@ -152,7 +152,7 @@ export class LedgerWriter {
         lineId: request.lineId,
         sequence: sequence + 1,
         idempotencyKey: key,
-        requestHash: accrue ? requestHash({ key: accrualKey(accrue.day) }) : request.requestHash,
+        requestHash: accrue ? keyHash(accrualKey(accrue.day)) : request.requestHash,
         type: command.type,
         command,
         rejection: result.ok ? null : result.rejection,

@@ -15,3 +15,8 @@ function canonicalJson(value: unknown): string {
   }
   return JSON.stringify(value ?? null);
 }
+
+/** The hash of an entry whose key says all it is (a due job's, a day's accrual): its key's. */
+export function keyHash(key: string): string {
+  return requestHash({ key });
+}

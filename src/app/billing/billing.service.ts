@@ -10,7 +10,7 @@ import { accrualKey, type AppendOutcome, type LedgerWriter } from '../../ledger/
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
 import type { Repositories } from '../../storage/repositories/repositories';
 import type { OutboxService } from './outbox.service';
-import { requestHash } from '../../ledger/request-hash';
+import { keyHash } from '../../ledger/request-hash';
 import { defaultLinesPerRead, everyLine } from './every-line';
 
 export interface BillingReport {
@@ -154,7 +154,7 @@ export class BillingService {
       lineId: line._id,
       command,
       key,
-      requestHash: requestHash({ key }),
+      requestHash: keyHash(key),
       now,
       line,
     });

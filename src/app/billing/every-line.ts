@@ -1,5 +1,6 @@
 import { lineStatuses } from '../../core/ledger/line-state';
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
+import { keysetWalk } from '../../storage/repositories/page';
 import type { Repositories } from '../../storage/repositories/repositories';
 
 /** Lines read per database message on a walk: memory stays bounded however many lines there are. */
@@ -15,12 +16,6 @@ export async function* everyLine(
   pageSize = defaultLinesPerRead,
 ): AsyncGenerator<CreditLineDoc> {
   for (const status of lineStatuses) {
-    let afterId: string | undefined;
-    for (;;) {
-      const page = await repos.creditLines.pageOfStatus(status, afterId, pageSize);
-      yield* page;
-      if (page.length < pageSize) break;
-      afterId = page.at(-1)!._id;
-    }
+    yield* keysetWalk((afterId, first) => repos.creditLines.pageOfStatus(status, afterId, first), pageSize);
   }
 }

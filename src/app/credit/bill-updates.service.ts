@@ -7,6 +7,7 @@ import { AppError } from '../../errors';
 import { creditLineIdOf, newSortableId } from '../../storage/ids';
 import type { ChannelBindingDoc } from '../../storage/models/channel-binding.model';
 import type { LedgerEntryDoc } from '../../storage/models/ledger-entry.model';
+import { keysetWalk } from '../../storage/repositories/page';
 import type { Repositories } from '../../storage/repositories/repositories';
 import { requirePartner, requireUser } from '../common/access';
 import type { ClockService } from '../common/clock.service';
@@ -155,17 +156,12 @@ export class BillUpdatesService {
   /** All of a partner's readable bindings, a bounded read at a time. */
   private async readableBindings(partnerId: string, now: Date): Promise<ChannelBindingDoc[]> {
     const readable: ChannelBindingDoc[] = [];
-    let afterId: string | undefined;
-    for (;;) {
-      const page = await this.repos.channelBindings.activePageOfPartner(
-        partnerId,
-        afterId,
-        this.options.bindingsPerRead,
-      );
-      readable.push(...page.filter((binding) => isReadable(binding, now)));
-      if (page.length < this.options.bindingsPerRead) return readable;
-      afterId = page.at(-1)!._id;
-    }
+    const bindings = keysetWalk(
+      (afterId, first) => this.repos.channelBindings.activePageOfPartner(partnerId, afterId, first),
+      this.options.bindingsPerRead,
+    );
+    for await (const binding of bindings) if (isReadable(binding, now)) readable.push(binding);
+    return readable;
   }
 
   /** Bound users' lines, their heads read a page of bindings at a time (not one read per user). */

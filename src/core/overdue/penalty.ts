@@ -24,7 +24,7 @@ export function interestBaseMinor(bill: BillState): MinorUnits {
 }
 
 /** What a day past due accrues on: the penalty base once overdue, else the interest base. */
-export function accrualBaseMinor(bill: BillState): MinorUnits {
+function accrualBaseMinor(bill: BillState): MinorUnits {
   return bill.overdue ? penaltyBaseMinor(bill) : interestBaseMinor(bill);
 }
 
@@ -66,23 +66,22 @@ export function accrueDueDays(state: LineState, today: BusinessDate): Accrued {
       state.raisesInStreak = 0;
       accrued.billsGoneOverdue.push(bill.billId);
     }
-    // Nothing in the base: every day adds nothing and leaves the carry as it is, so skip them all.
-    if (accrualBaseMinor(bill) > 0) {
-      for (let day = bill.accruedDays + 1; day <= daysPastDue; day += 1) {
-        const base = accrualBaseMinor(bill);
-        const bps = bill.overdue ? penaltyBpsPerDay : revolvingInterestBpsPerDay;
-        const scaled = base * bps + bill.accrualRemainder;
-        const amountMinor = Math.floor(scaled / 10_000);
-        bill.accrualRemainder = scaled - amountMinor * 10_000;
-        if (bill.overdue) {
-          bill.billed.PENALTIES += amountMinor;
-          accrued.penaltyMinor += amountMinor;
-          accrued.penaltyDays += 1;
-        } else {
-          bill.billed.INTEREST += amountMinor;
-          accrued.interestMinor += amountMinor;
-          accrued.interestDays += 1;
-        }
+    // Penalties and interest are never in the base, so it holds for every day to bring up to date; a
+    // base of nothing adds nothing and leaves the carry as it is.
+    const base = accrualBaseMinor(bill);
+    const bps = bill.overdue ? penaltyBpsPerDay : revolvingInterestBpsPerDay;
+    for (let day = bill.accruedDays + 1; base > 0 && day <= daysPastDue; day += 1) {
+      const scaled = base * bps + bill.accrualRemainder;
+      const amountMinor = Math.floor(scaled / 10_000);
+      bill.accrualRemainder = scaled - amountMinor * 10_000;
+      if (bill.overdue) {
+        bill.billed.PENALTIES += amountMinor;
+        accrued.penaltyMinor += amountMinor;
+        accrued.penaltyDays += 1;
+      } else {
+        bill.billed.INTEREST += amountMinor;
+        accrued.interestMinor += amountMinor;
+        accrued.interestDays += 1;
       }
     }
     bill.accruedDays = Math.max(bill.accruedDays, daysPastDue);

@@ -3,6 +3,7 @@ import type { Models } from '../database';
 import type { ChannelBindingDoc } from '../models/channel-binding.model';
 import { findByIds } from './find-by-ids';
 import { insertOnce } from './insert-once';
+import { keysetPageAscending } from './page';
 
 export class ChannelBindingRepository {
   constructor(private readonly models: Pick<Models, 'channelBindings'>) {}
@@ -44,16 +45,12 @@ export class ChannelBindingRepository {
     afterId: string | undefined,
     first: number,
   ): Promise<ChannelBindingDoc[]> {
-    const filter =
-      afterId === undefined
-        ? { partnerId, status: 'ACTIVE' as const }
-        : { partnerId, status: 'ACTIVE' as const, _id: trusted({ $gt: afterId }) };
-    return this.models.channelBindings
-      .find(filter)
-      .sort({ _id: 1 })
-      .limit(first)
-      .lean<ChannelBindingDoc[]>()
-      .exec();
+    return keysetPageAscending<ChannelBindingDoc>(
+      (filter) => this.models.channelBindings.find(filter),
+      { partnerId, status: 'ACTIVE' },
+      afterId,
+      first,
+    );
   }
 
   /** False when another active binding holds one of its unique keys (or the id is taken). */

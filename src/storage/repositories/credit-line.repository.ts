@@ -4,6 +4,7 @@ import type { LineState, LineStatus } from '../../core/ledger/line-state';
 import { type CreditLineDoc, lineProjection } from '../models/credit-line.model';
 import { findByIds } from './find-by-ids';
 import { insertOnce } from './insert-once';
+import { keysetPageAscending } from './page';
 
 export class CreditLineRepository {
   constructor(private readonly models: Pick<Models, 'creditLines'>) {}
@@ -44,8 +45,12 @@ export class CreditLineRepository {
    * this way, a bounded read at a time (index `{status, _id}`).
    */
   pageOfStatus(status: LineStatus, afterId: string | undefined, first: number): Promise<CreditLineDoc[]> {
-    const filter = afterId === undefined ? { status } : { status, _id: trusted({ $gt: afterId }) };
-    return this.models.creditLines.find(filter).sort({ _id: 1 }).limit(first).lean<CreditLineDoc[]>().exec();
+    return keysetPageAscending<CreditLineDoc>(
+      (filter) => this.models.creditLines.find(filter),
+      { status },
+      afterId,
+      first,
+    );
   }
 
   insertOnce(line: CreditLineDoc): Promise<boolean> {
