@@ -192,7 +192,7 @@ export type RepayInput = {
 export type RepayKind =
   /** Any amount (give `amount`); beyond what is billed it prepays unbilled purchases, then goes to the credit balance */
   | 'AMOUNT'
-  /** What keeps every bill out of overdue (all of an overdue bill) */
+  /** The least that keeps every bill out of overdue: all an overdue bill owes, the rest of each other bill's minimum, and the penalties, interest and fees the waterfall pays first */
   | 'MINIMUM'
   /** Everything owed, unbilled principal too (prepay); unbilled installment fees are waived */
   | 'PAYOFF'

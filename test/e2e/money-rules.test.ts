@@ -127,6 +127,41 @@ describe('money rules over a full cycle, end to end', () => {
     });
   });
 
+  test("MINIMUM covers what the waterfall pays first: an older bill's interest, then all of an overdue one", async () => {
+    const alice = tokenFor('u_alice'); // statement day 5, due the 14th
+    await moveClock('2030-03-01T02:00:00.000Z');
+    await buyAndShip(alice, 'mall-earbuds', 'rules-min-buds'); // 499.00
+    await moveClock('2030-03-05T04:00:00.000Z'); // bill A: 499.00, minimum 49.90
+    await moveClock('2030-03-10T04:00:00.000Z');
+    expect((await repay(alice, 'MINIMUM', 'rules-min-a')).repayment!.amount).toEqual({ amount: '49.90' });
+    await moveClock('2030-03-20T04:00:00.000Z');
+    await buyAndShip(alice, 'mall-tea-set', 'rules-min-tea'); // 299.00
+    await moveClock('2030-04-05T04:00:00.000Z'); // bill B: 299.00, minimum 29.90, due 04-14
+    // The jobs skip both due days (no auto-debit). On 04-15:
+    // A revolves on 449.10 from 03-15: 22.455 fen a day, 32 days (17 in March, 15 in April):
+    //   floor(718.56) = 7.18 of interest; its minimum is met, so it is not overdue.
+    // B is overdue from 04-15 with one penalty day: 14.95 fen -> 0.14 (0.95 carried). B owes 299.14.
+    await moveClock('2030-04-15T04:00:00.000Z');
+    expect(component(await bill(alice, '2030-03-05'), 'INTEREST')).toEqual(['7.18', '0.00', '0.00', '7.18']);
+    expect(await bill(alice, '2030-04-05')).toMatchObject({ status: 'OVERDUE', owed: { amount: '299.14' } });
+    // The waterfall pays B's penalty (0.14), then A's interest (7.18, fees before principal), then B's
+    // principal (299.00): 306.32. The sum of the two bills' needs (0 + 299.14) would leave B owing 7.18.
+    const minimum = await repay(alice, 'MINIMUM', 'rules-min-b');
+    expect(minimum.repayment).toMatchObject({ status: 'SUCCEEDED', amount: { amount: '306.32' } });
+    expect(await bill(alice, '2030-04-05')).toMatchObject({ status: 'SETTLED', owed: { amount: '0.00' } });
+    expect(await bill(alice, '2030-03-05')).toMatchObject({
+      status: 'PARTIALLY_PAID',
+      owed: { amount: '449.10' },
+      remainingMinimum: { amount: '0.00' },
+    });
+    // Nothing is behind any more: no penalty the next day, and MINIMUM has nothing to collect.
+    await moveClock('2030-04-16T04:00:00.000Z');
+    expect((await state(alice)).creditLine).toMatchObject({ penaltiesOwed: { amount: '0.00' } });
+    expect((await repay(alice, 'MINIMUM', 'rules-min-c')).userErrors.map((e) => e.code)).toEqual([
+      'NOTHING_TO_REPAY',
+    ]);
+  });
+
   test('a refund of a billed, unpaid charge is a credit on the bill: interest runs on what is left, then stops', async () => {
     const bob = tokenFor('u_bob'); // statement day 12, due the 21st
     await moveClock('2030-03-01T02:00:00.000Z');

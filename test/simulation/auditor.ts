@@ -349,6 +349,45 @@ function remainingMinimum(bill: BillModel): number {
   return Math.max(0, Math.min(bill.minimumDueMinor - settledTotal(bill), owedTotal(bill)));
 }
 
+/**
+ * MINIMUM: the waterfall fills bills' amounts in one fixed order (penalties of every bill, then
+ * fees, then overdue principal, then current principal up to each bill's minimum, oldest bill first
+ * in each), so each bill is current once the money reaches a point of that order: the end of its
+ * last owed amount if overdue, the fen that meets its minimum if not. The repayment is the furthest
+ * of those points (the rest of current principal comes after every bill is current).
+ */
+function minimumThroughWaterfall(open: BillModel[]): number {
+  type Slot = [BillModel, Component];
+  const principal = (bill: BillModel): Slot[] => [
+    [bill, 'FULL_PAY_PRINCIPAL'],
+    [bill, 'INSTALLMENT_PRINCIPAL'],
+  ];
+  const order: Slot[] = [
+    ...open.map((bill): Slot => [bill, 'PENALTIES']),
+    ...open.flatMap((bill): Slot[] => [
+      [bill, 'INTEREST'],
+      [bill, 'INSTALLMENT_FEES'],
+    ]),
+    ...open.filter((bill) => bill.overdue).flatMap(principal),
+    ...open.filter((bill) => !bill.overdue).flatMap(principal),
+  ];
+  const stillNeeded = new Map(
+    open.map((bill) => [bill, bill.overdue ? owedTotal(bill) : remainingMinimum(bill)]),
+  );
+  let spent = 0;
+  let furthest = 0;
+  for (const [bill, component] of order) {
+    const need = stillNeeded.get(bill)!;
+    const isCurrentPrincipal = !bill.overdue && component.endsWith('PRINCIPAL');
+    // A current bill's principal is taken only up to its minimum in this pass.
+    const fill = isCurrentPrincipal ? Math.min(owed(bill, component), need) : owed(bill, component);
+    if (need > 0 && need <= fill) furthest = Math.max(furthest, spent + need);
+    stillNeeded.set(bill, Math.max(0, need - fill));
+    spent += fill;
+  }
+  return furthest;
+}
+
 function billStatus(bill: BillModel): string {
   if (owedTotal(bill) === 0) return bill.overdue ? 'SETTLED' : 'PAID';
   if (bill.overdue) return 'OVERDUE';
@@ -510,14 +549,15 @@ export class Auditor {
 
   /**
    * The repayment waterfall: penalties; fees (interest then installment fees, per bill); principal
-   * of overdue bills; principal of current bills (FULL then installment); plans asked to be paid
+   * of overdue bills; principal of current bills (FULL then installment), first up to each bill's
+   * remaining minimum, then the rest; plans asked to be paid
    * off; unbilled FULL charges oldest first. Each stage walks bills oldest first. Returns what is left.
    */
   private waterfall(line: LineModel, amountMinor: number, payOffPlanIds: string[], prepay: boolean): number {
     let left = amountMinor;
     const open = line.bills.filter((bill) => !bill.finished);
-    const pay = (bill: BillModel, component: Component) => {
-      const take = Math.min(left, owed(bill, component));
+    const pay = (bill: BillModel, component: Component, cap = Infinity) => {
+      const take = Math.min(left, owed(bill, component), cap);
       bill.paid[component] += take;
       left -= take;
       if (component === 'FULL_PAY_PRINCIPAL' || component === 'INSTALLMENT_PRINCIPAL') {
@@ -529,11 +569,18 @@ export class Auditor {
       pay(bill, 'INTEREST');
       pay(bill, 'INSTALLMENT_FEES');
     }
-    for (const overdueStage of [true, false]) {
-      for (const bill of open.filter((b) => b.overdue === overdueStage)) {
-        pay(bill, 'FULL_PAY_PRINCIPAL');
-        pay(bill, 'INSTALLMENT_PRINCIPAL');
-      }
+    for (const bill of open.filter((b) => b.overdue)) {
+      pay(bill, 'FULL_PAY_PRINCIPAL');
+      pay(bill, 'INSTALLMENT_PRINCIPAL');
+    }
+    const current = open.filter((b) => !b.overdue);
+    for (const bill of current) {
+      pay(bill, 'FULL_PAY_PRINCIPAL', remainingMinimum(bill));
+      pay(bill, 'INSTALLMENT_PRINCIPAL', remainingMinimum(bill));
+    }
+    for (const bill of current) {
+      pay(bill, 'FULL_PAY_PRINCIPAL');
+      pay(bill, 'INSTALLMENT_PRINCIPAL');
     }
     for (const plan of line.plans) {
       if (plan.status !== 'ACTIVE' || plan.planId === null || !payOffPlanIds.includes(plan.planId)) continue;
@@ -1057,10 +1104,7 @@ export class Auditor {
       case 'STATEMENT':
         return { amountMinor: billed, payOffPlanIds: [] };
       case 'MINIMUM':
-        return {
-          amountMinor: open.reduce((sum, b) => sum + (b.overdue ? owedTotal(b) : remainingMinimum(b)), 0),
-          payOffPlanIds: [],
-        };
+        return { amountMinor: minimumThroughWaterfall(open), payOffPlanIds: [] };
       case 'PAYOFF':
         return {
           amountMinor: billed + unbilledPrincipal(now),
@@ -1147,6 +1191,17 @@ export class Auditor {
     expectSame(`${kind} repayment amount`, due.amountMinor, reply.repayment!.amountMinor);
     expectSame('one rail call per new repayment', 1, railCalls.length);
     this.settleRepayment(repayment, railCalls[0]!, reply);
+    if (kind === 'MINIMUM' && repayment.status === 'SUCCEEDED') {
+      // What the kind promises: no bill left overdue and owing, none under its minimum.
+      const behind = line.bills.filter(
+        (b) => !b.finished && (b.overdue ? owedTotal(b) : remainingMinimum(b)) > 0,
+      );
+      expectSame(
+        'a collected MINIMUM repayment leaves every bill current',
+        [],
+        behind.map((b) => b.statementDate),
+      );
+    }
   }
 
   /** A rail answer for a repayment: only money actually collected reaches the line. */

@@ -34,7 +34,11 @@ export interface BillUpdateSource {
 
 export interface BillUpdate {
   kind: BillUpdateKind;
-  /** The bill the update is about: the one named by the entry, else the oldest one still owing. */
+  /**
+   * The bill the update is about: the one the entry names, else the one it made overdue, else the
+   * first overdue bill it changed (a repayment clearing an overdue bill is about that bill, not an
+   * older one whose fees it also paid), else the first it changed, else the oldest still owing.
+   */
   billId: string | null;
 }
 
@@ -75,9 +79,9 @@ export function billUpdateOf(entry: BillUpdateSource): BillUpdate | null {
     command.type === 'ISSUE_BILL' || command.type === 'REVIEW_LIMIT' || command.type === 'REMIND_DUE_SOON'
       ? command.billId
       : undefined;
+  const changed = effects?.bills.find((bill) => bill.overdue) ?? effects?.bills[0];
   return {
     kind,
-    billId:
-      named ?? overdueBill ?? effects?.bills[0]?.billId ?? oldestOwingBill(entry.stateAfter)?.billId ?? null,
+    billId: named ?? overdueBill ?? changed?.billId ?? oldestOwingBill(entry.stateAfter)?.billId ?? null,
   };
 }

@@ -1,6 +1,7 @@
 import { minimumToPayMinor } from '../billing/bill-status';
 import { billOwedMinor, type LineState, planUnbilledPrincipalMinor } from '../ledger/line-state';
 import type { MinorUnits } from '../money';
+import { allocateRepayment } from './waterfall';
 
 export const repayKinds = ['STATEMENT', 'MINIMUM', 'AMOUNT', 'PAYOFF', 'PLAN_PAYOFF'] as const;
 export type RepayKind = (typeof repayKinds)[number];
@@ -13,7 +14,8 @@ export interface AmountDue {
 
 /**
  * What each kind of repayment collects, from the line's state at the time asked:
- * STATEMENT everything billed; MINIMUM what keeps every bill current (all of an overdue one);
+ * STATEMENT everything billed; MINIMUM the least that, spent by the waterfall, keeps every bill
+ * current (all of an overdue one);
  * PAYOFF everything, unbilled principal too; PLAN_PAYOFF everything billed plus one plan's unbilled
  * principal (the waterfall pays billed amounts first). AMOUNT is the caller's.
  */
@@ -23,10 +25,7 @@ export function amountDue(state: LineState, kind: Exclude<RepayKind, 'AMOUNT'>, 
     case 'STATEMENT':
       return { amountMinor: billed, payOffPlanIds: [] };
     case 'MINIMUM':
-      return {
-        amountMinor: state.bills.reduce((sum, bill) => sum + minimumToPayMinor(bill), 0),
-        payOffPlanIds: [],
-      };
+      return { amountMinor: minimumKeepingBillsCurrentMinor(state), payOffPlanIds: [] };
     case 'PAYOFF':
       return {
         amountMinor:
@@ -41,4 +40,28 @@ export function amountDue(state: LineState, kind: Exclude<RepayKind, 'AMOUNT'>, 
       return { amountMinor: billed + planUnbilledPrincipalMinor(plan), payOffPlanIds: [plan.planId] };
     }
   }
+}
+
+function leavesEveryBillCurrent(state: LineState, amountMinor: MinorUnits): boolean {
+  const after = structuredClone(state);
+  allocateRepayment(after, amountMinor, { prepayUnbilled: false });
+  return after.bills.every((bill) => minimumToPayMinor(bill) === 0);
+}
+
+/**
+ * The waterfall spends fees of every bill, oldest first, before any principal, so the sum of each
+ * bill's need can leave a bill overdue or under its minimum (an older bill's interest takes part).
+ * More money never leaves a bill owing more, so the least amount that works is found by halving,
+ * between that sum (each fen meets one fen of one bill's need at most) and everything billed.
+ */
+function minimumKeepingBillsCurrentMinor(state: LineState): MinorUnits {
+  let enough = state.bills.reduce((sum, bill) => sum + billOwedMinor(bill), 0);
+  let tooLittle = state.bills.reduce((sum, bill) => sum + minimumToPayMinor(bill), 0) - 1;
+  if (tooLittle < 0) return 0;
+  while (enough - tooLittle > 1) {
+    const middle = tooLittle + Math.floor((enough - tooLittle) / 2);
+    if (leavesEveryBillCurrent(state, middle)) enough = middle;
+    else tooLittle = middle;
+  }
+  return enough;
 }

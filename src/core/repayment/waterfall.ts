@@ -1,5 +1,7 @@
+import { remainingMinimumMinor } from '../billing/bill-status';
 import { assertMinor, type MinorUnits } from '../money';
 import {
+  billOwedMinor,
   type BillComponent,
   type BillState,
   type LineState,
@@ -11,7 +13,8 @@ import {
 /**
  * Allocation order of every repayment (product rule), one list used everywhere: each stage walks the
  * bills oldest first. Penalties, then fees (interest and installment fees), then principal of overdue
- * bills, then of current bills, then plans being paid off, then unbilled principal (prepayment).
+ * bills, then of current bills (first up to each one's remaining minimum, then the rest), then plans
+ * being paid off, then unbilled principal (prepayment).
  */
 export const waterfallStages = [
   'PENALTIES',
@@ -64,13 +67,19 @@ export function allocateRepayment(
   for (const stage of waterfallStages) {
     const components = stageComponents[stage];
     if (components) {
-      for (const bill of state.bills) {
-        if (!appliesTo(stage, bill)) continue;
-        for (const component of components) {
-          const take = Math.min(left, owedOn(bill, component));
-          bill.paid[component] += take;
-          byStage[stage] += take;
-          left -= take;
+      // Minimums of current bills first: an older bill's principal must not leave a newer one under
+      // its minimum, to go overdue, while the money would have kept it current.
+      const passes =
+        stage === 'CURRENT_BILL_PRINCIPAL' ? [remainingMinimumMinor, billOwedMinor] : [billOwedMinor];
+      for (const upTo of passes) {
+        for (const bill of state.bills) {
+          if (!appliesTo(stage, bill)) continue;
+          for (const component of components) {
+            const take = Math.min(left, owedOn(bill, component), upTo(bill));
+            bill.paid[component] += take;
+            byStage[stage] += take;
+            left -= take;
+          }
         }
       }
     } else if (stage === 'PLAN_PAYOFF') {

@@ -16,7 +16,8 @@ import type { CreditContext } from './credit.context';
 
 export const RepayKind = enumFrom('RepayKind', repayKinds, undefined, {
   STATEMENT: 'Everything billed: overdue and current principal, fees, interest, penalties',
-  MINIMUM: 'What keeps every bill out of overdue (all of an overdue bill)',
+  MINIMUM:
+    "The least that keeps every bill out of overdue: all an overdue bill owes, the rest of each other bill's minimum, and the penalties, interest and fees the waterfall pays first",
   AMOUNT:
     'Any amount (give `amount`); beyond what is billed it prepays unbilled purchases, then goes to the credit balance',
   PAYOFF: 'Everything owed, unbilled principal too (prepay); unbilled installment fees are waived',

@@ -84,4 +84,36 @@ describe('bill updates: one per ledger entry that changes a bill or the line', (
       ['REPAYMENT_FAILED', 'b1'],
     ]);
   });
+
+  test('a repayment clearing an overdue bill is about that bill, not an older one whose interest it paid', () => {
+    const capture = (id: string, amountMinor: number): LedgerCommand => ({
+      type: 'CAPTURE',
+      authorizationId: id,
+      authorizedMinor: amountMinor,
+      captureMinor: amountMinor,
+      plan: 'FULL',
+      orderId: `o_${id}`,
+    });
+    expect(
+      updatesOf([
+        ...openedAndBought,
+        // b1: 100.00, minimum 10.00 paid: it revolves from 01-15 at 0.05 a day (0.05% of 90.00 is 4.5 fen,
+        // carried: 4, 5, 4, 5, ...).
+        ['2030-01-05', { type: 'ISSUE_BILL', billId: 'b1', statementDate: '2030-01-05' }],
+        ['2030-01-10', { type: 'REPAY', repaymentId: 'r1', amountMinor: 1_000, payOffPlanIds: [] }],
+        ['2030-01-20', { type: 'AUTHORIZE', authorizationId: 'a2', amountMinor: 20_000, request: buy }],
+        ['2030-01-20', capture('a2', 20_000)],
+        // b2: 200.00, due 02-14, nothing paid: overdue on 02-15.
+        ['2030-02-05', { type: 'ISSUE_BILL', billId: 'b2', statementDate: '2030-02-05' }],
+        ['2030-02-15', { type: 'ACCRUE', day: '2030-02-15' }],
+        // b2 owes 200.00 + 0.10 penalty; b1's interest is paid first, then all of b2.
+        ['2030-02-16', { type: 'REPAY', repaymentId: 'r2', amountMinor: 30_000, payOffPlanIds: [] }],
+      ]).slice(-4),
+    ).toEqual([
+      ['PURCHASE_CAPTURED', 'b1'],
+      ['STATEMENT_ISSUED', 'b2'],
+      ['OVERDUE', 'b2'],
+      ['REPAYMENT_SUCCEEDED', 'b2'],
+    ]);
+  });
 });

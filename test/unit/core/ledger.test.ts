@@ -444,6 +444,58 @@ describe('amounts due are what the ledger will count at that moment', () => {
   });
 });
 
+describe('MINIMUM: the least the waterfall needs to leave every bill current', () => {
+  /**
+   * Bill A (02-05): 1,000.00, minimum 100.00 paid on 02-10, so it revolves: 0.05% of 900.00 = 0.45 a
+   * day from 02-15 (due 02-14). Bill B (03-05): 300.00, minimum 30.00 unpaid, due 03-14: overdue on
+   * 03-15 with a penalty of 0.05% of 300.00 = 0.15. On 03-15 A owes 29 days of interest (02-15..03-15:
+   * 14 + 15) = 13.05 and B owes 300.15.
+   */
+  const twoBills = () =>
+    opened()
+      .buy('2030-01-20', 'a1', 100_000)
+      .statement('2030-02-05')
+      .repay('2030-02-10', 10_000)
+      .buy('2030-02-20', 'a2', 30_000)
+      .statement('2030-03-05');
+
+  test("an older bill's interest is paid before an overdue bill's principal, so MINIMUM covers both", () => {
+    const line = twoBills();
+    const today = stateAt(line.state!, '2030-03-15');
+    expect(today.bills.map((bill) => [billOwedMinor(bill), bill.overdue])).toEqual([
+      [91_305, false], // 900.00 + 13.05
+      [30_015, true],
+    ]);
+    // The sum of needs, 0 + 300.15, would pay B's 0.15 penalty, then A's 13.05 interest (fees come
+    // before principal), and leave B owing 13.05, overdue. 300.15 + 13.05 = 313.20 settles B.
+    const due = amountDue(today, 'MINIMUM');
+    expect(due.amountMinor).toBe(31_320);
+    line.repay('2030-03-15', due.amountMinor);
+    expect(billStatus(line.bill('b:2030-03-05'))).toBe('SETTLED');
+    expect(billStatus(line.bill('b:2030-02-05'))).toBe('PARTIALLY_PAID');
+    expect(billOwedMinor(line.bill('b:2030-02-05'))).toBe(90_000);
+    // One fen less leaves B overdue and owing: 313.20 is the least that works.
+    const short = twoBills();
+    short.repay('2030-03-15', due.amountMinor - 1);
+    expect(billOwedMinor(short.bill('b:2030-03-05'))).toBe(1);
+  });
+
+  test('a current bill under its minimum behind an older revolving one is brought to its minimum', () => {
+    // On 03-10 B is not due yet: its remaining minimum is 30.00; A owes 24 days of interest
+    // (02-15..03-10: 14 + 10) x 0.45 = 10.80, paid first. 30.00 + 10.80 = 40.80.
+    const line = twoBills();
+    const due = amountDue(stateAt(line.state!, '2030-03-10'), 'MINIMUM');
+    expect(due.amountMinor).toBe(4_080);
+    line.repay('2030-03-10', due.amountMinor);
+    expect(line.state!.bills.map((bill) => [bill.billId, remainingMinimumMinor(bill)])).toEqual([
+      ['b:2030-02-05', 0],
+      ['b:2030-03-05', 0],
+    ]);
+    // Nothing behind: MINIMUM asks for nothing.
+    expect(amountDue(line.state!, 'MINIMUM').amountMinor).toBe(0);
+  });
+});
+
 describe('limit review', () => {
   test('three on-time bills raise the limit once, whatever statements are cut after', () => {
     const line = opened();
