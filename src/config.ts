@@ -28,6 +28,12 @@ export interface AppConfig {
   redisUrl: string | undefined;
   /** How often a bill-update stream looks at the ledger without a notice (what a lost notice costs). */
   billUpdatesPollMs: number;
+  /**
+   * The credit subgraph runs the due jobs by itself at start, on each new business day and this
+   * often (DUE_JOBS_EVERY_MINUTES); 0: only by hand (`runDueJobs`). Default 60 in production, 0 in
+   * local mode, whose clock an operator moves by hand.
+   */
+  dueJobsEveryMinutes: number;
   /** Gateway processes over the same subgraphs (the extra ones listen on PORT + 5 + n). */
   gatewayProcesses: number;
   /**
@@ -140,6 +146,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     billUpdatesPollMs:
       intFromEnv(env, 'BILL_UPDATES_POLL_MS', 2_000, { max: 3_600_000, what: 'milliseconds (0-3600000)' }) ||
       2_000,
+    dueJobsEveryMinutes: intFromEnv(env, 'DUE_JOBS_EVERY_MINUTES', mode === 'production' ? 60 : 0, {
+      max: 1_440,
+      what: 'minutes (0-1440, 0 = only by hand)',
+    }),
     gatewayProcesses: Math.max(
       1,
       intFromEnv(env, 'GATEWAY_PROCESSES', 1, { max: 16, what: 'a count (1-16)' }),

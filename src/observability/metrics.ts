@@ -74,6 +74,13 @@ export const restartsTotal = new Counter({
   registers: [registry],
 });
 
+export const dueJobsRunsTotal = new Counter({
+  name: 'creditgraph_due_jobs_runs_total',
+  help: 'Runs of the due jobs by the schedule (DUE_JOBS_EVERY_MINUTES), by outcome (ok, failed)',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+});
+
 let started = false;
 
 /** Names this process's series and adds Node's own (CPU, memory, event loop lag, GC). */

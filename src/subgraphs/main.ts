@@ -26,17 +26,20 @@ async function main(): Promise<void> {
   const db = await connectDatabase(databaseUri, { monitorCommands: true });
   observeDatabase(db.connection);
   const closeNotices = await connectNoticeTransport(ledgerNotices, config.redisUrl);
+  const repos = createRepositories(db);
   const serving = await serveSubgraph(subgraphs[name], {
     port: Number(process.env.SUBGRAPH_PORT ?? 0),
     host: config.subgraphHost,
-    repos: createRepositories(db),
+    repos,
     authSecret: config.authSecret,
     gatewaySecret: config.gatewaySecret,
     ready: () => databaseAnswers(db),
     mode: config.mode,
     metrics: { mode: config.mode, metricsToken: config.metricsToken },
   });
+  const background = subgraphs[name].startBackground?.(repos, config);
   onShutdown(async () => {
+    await background?.stop();
     await serving.stop();
     await closeNotices();
     await db.close();

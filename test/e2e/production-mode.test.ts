@@ -74,6 +74,20 @@ describe('production mode', () => {
     expect(output).not.toMatch(/client_secret|demo data:|playground: open/);
   });
 
+  test('the credit subgraph runs the due jobs by itself (no operator moves a clock in production)', async () => {
+    // At start, then each new business day and every DUE_JOBS_EVERY_MINUTES (60 by default).
+    const ran = () =>
+      stack
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"msg":"due jobs ran"'))
+        .map((line) => JSON.parse(line.slice(line.indexOf('{'))) as Record<string, unknown>);
+    for (let waited = 0; ran().length === 0 && waited < 20_000; waited += 200) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(ran()[0]).toMatchObject({ service: 'credit', level: 'info', billsIssued: 0, limitChanges: 0 });
+  });
+
   test('/metrics answers the scraper METRICS_TOKEN only, on the gateway and the launcher', async () => {
     for (const url of [new URL('/metrics', stack.url).href, stack.metricsUrl!]) {
       for (const headers of [{}, bearer(alice), bearer(operator), bearer(`${metricsToken}x`)]) {

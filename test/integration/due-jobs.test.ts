@@ -255,6 +255,28 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     expect(sent.map((n) => n.kind)).toEqual(['STATEMENT_ISSUED', 'OVERDUE']);
   });
 
+  test('a bill gone overdue and paid in full before the jobs ran that day still cuts the limit, once', async () => {
+    const { t, w, runAt } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    // No jobs on the due day (04-14). On the 15th, before the jobs, Alice pays everything: the day's
+    // accrual judges the bill overdue first (299.00 + 0.14 penalty), then 299.14 settles it.
+    await w.at('2030-04-15T03:00:00Z');
+    const all = await w.repay('u_alice', {
+      kind: 'STATEMENT',
+      source: 'BANK_CARD',
+      idempotencyKey: 'settle-before-review',
+    });
+    expect(all.repayment).toMatchObject({ status: 'SUCCEEDED', amountMinor: 29_914 });
+    expect((await t.repos.bills.ofLine('cl_alice'))[0]).toMatchObject({ status: 'SETTLED' });
+    // The review that day cuts for it: 70% of 29,000.00 = 20,300.00 (nothing is used).
+    expect(await runAt('2030-04-15T04:00:00Z', approvingRail)).toMatchObject({ limitChanges: 1 });
+    expect(await w.line('u_alice')).toMatchObject({ limitMinor: 2_030_000, usedMinor: 0 });
+    // Once: the next days' reviews cut nothing more.
+    expect(await runAt('2030-04-16T04:00:00Z', approvingRail)).toMatchObject({ limitChanges: 0 });
+    expect(await w.line('u_alice')).toMatchObject({ limitMinor: 2_030_000 });
+  });
+
   test('a bill paid in full after the walk read its line gets no overdue notice', async () => {
     const { t, w, runAt, sent, sender } = await billedAlice();
     await using _db = t;

@@ -245,7 +245,10 @@ interface LineModel {
   /** Bills paid off in a row without going overdue, and how many of its 3rds were rewarded. */
   streak: number;
   rewardedThirds: number;
-  /** Bills that went overdue and have not cut the limit yet, with how many reviews saw them. */
+  /**
+   * Bills that went overdue and have not cut the limit yet, settled ones too, with how many reviews
+   * saw them.
+   */
   pendingCuts: { statementDate: Day; reviews: number }[];
   approvedAt: number[];
   topUps: { month: string; amountMinor: number }[];
@@ -1372,10 +1375,7 @@ export class Auditor {
       this.catchUp(line, this.today);
       this.settle(line);
       const open = line.bills.filter((bill) => !bill.finished);
-      // A bill settled before any review saw it overdue cuts nothing (the doc does not say; lenient).
-      line.pendingCuts = line.pendingCuts.filter((cut) =>
-        open.some((bill) => bill.statementDate === cut.statementDate),
-      );
+      // A bill settled before any review saw it overdue still cuts once: its cut stays pending.
       line.review = {
         today: this.today,
         limitMinor: line.limitMinor,
@@ -1498,6 +1498,8 @@ export class Auditor {
       } else if (
         thirds > review.rewardedThirds &&
         review.overdueDays === 0 &&
+        // A cut still owed (one that could not go below what is used) comes before any raise.
+        review.pendingCuts.length === 0 &&
         review.limitMinor < maximumLimitMinor
       ) {
         limitMinor = Math.min(maximumLimitMinor, Math.floor((review.limitMinor * 110) / 100 / 100) * 100);

@@ -25,6 +25,7 @@ import {
   type LineState,
   owedOn,
   type PlanState,
+  settledOverdueBillsUncutOf,
 } from './line-state';
 
 /** Named outcomes of a refused command, one per rule. */
@@ -144,6 +145,7 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
       recentAuthorizationsAt: [],
       recentAmountsMinor: [],
       scenarioUsage: [],
+      settledOverdueBillsUncut: [],
     };
     return finish(null, opened, command.limitMinor, noAccrual());
   }
@@ -155,6 +157,7 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
     );
   }
   const state = structuredClone(head);
+  state.settledOverdueBillsUncut = settledOverdueBillsUncutOf(state);
   state.lastAt = now.getTime();
   const accrued = accrueDueDays(state, today);
 
@@ -314,6 +317,9 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
       if (command.action === 'CUT') {
         const bill = state.bills.find((b) => b.billId === command.billId);
         if (bill) bill.limitCutDone = true;
+        state.settledOverdueBillsUncut = state.settledOverdueBillsUncut.filter(
+          (settled) => settled.billId !== command.billId,
+        );
       }
       return finish(head, state, command.newLimitMinor, accrued);
     }
@@ -385,9 +391,13 @@ function finish(
   const plansBefore = new Map((head?.plans ?? []).map((plan) => [plan.planId, plan]));
   const plans = state.plans.filter((plan) => !same(plan, plansBefore.get(plan.planId)));
   for (const bill of state.bills) {
-    if (billOwedMinor(bill) === 0 && !bill.overdue) {
+    if (billOwedMinor(bill) > 0) continue;
+    if (!bill.overdue) {
       state.onTimeStreak += 1;
       state.onTimeBillsTotal += 1;
+    } else if (!bill.limitCutDone) {
+      const { billId, statementDate, dueDate } = bill;
+      state.settledOverdueBillsUncut.push({ billId, statementDate, dueDate });
     }
   }
   state.bills = state.bills.filter((bill) => billOwedMinor(bill) > 0);

@@ -104,6 +104,8 @@ export interface ScenarioUsage {
   usedMinor: MinorUnits;
 }
 
+export type SettledOverdueBill = Pick<BillState, 'billId' | 'statementDate' | 'dueDate'>;
+
 /** A credit line's whole money state after a ledger entry; the head entry's state is the line's state. */
 export interface LineState {
   status: LineStatus;
@@ -122,6 +124,11 @@ export interface LineState {
   plans: PlanState[];
   /** Bills that still owe something, oldest first. */
   bills: BillState[];
+  /**
+   * Bills that went overdue and were settled before a limit review cut for them (the user paid
+   * between midnight and the day's review): each bill gone overdue still cuts once.
+   */
+  settledOverdueBillsUncut: SettledOverdueBill[];
   /** Bills paid in full without going overdue, in a row (limit review). */
   onTimeStreak: number;
   /** Bills paid in full without going overdue, ever: with the streak, names each raise once. */
@@ -281,4 +288,9 @@ export function assertLineState(state: LineState): void {
 /** The bill a line's "current bill" is: the oldest one still owing (open bills are kept oldest first). */
 export function oldestOwingBill(state: LineState | null | undefined): BillState | undefined {
   return state?.bills[0];
+}
+
+/** Heads written before `settledOverdueBillsUncut` existed have none. */
+export function settledOverdueBillsUncutOf(state: LineState): SettledOverdueBill[] {
+  return state.settledOverdueBillsUncut ?? [];
 }

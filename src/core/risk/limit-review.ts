@@ -1,4 +1,4 @@
-import { lineFigures, type LineState } from '../ledger/line-state';
+import { lineFigures, type LineState, settledOverdueBillsUncutOf } from '../ledger/line-state';
 import type { MinorUnits } from '../money';
 import { type BusinessDate, daysBetween } from '../time/business-date';
 import { mulDivFloor } from '../money-math';
@@ -12,7 +12,10 @@ export interface LimitReviewInput {
   /** Raises this streak already earned; by default, one for each 3 bills before the newest. */
   raisesInStreak?: number;
   currentDaysOverdue: number;
-  /** Overdue bills that have not cut the limit yet: each cuts once. Default: one when overdue. */
+  /**
+   * Bills gone overdue that have not cut the limit yet (settled ones too): each cuts once. Default:
+   * one when overdue.
+   */
   uncutOverdueBills?: number;
   /** The line is FROZEN now. */
   frozen?: boolean;
@@ -43,14 +46,16 @@ export function reviewLimit(input: LimitReviewInput): LimitReviewResult {
   if (input.currentDaysOverdue > freezeAfterDaysOverdue) {
     return { action: 'FREEZE', newLimitMinor: input.limitMinor, reason: 'OVERDUE_OVER_30_DAYS' };
   }
-  if (input.currentDaysOverdue > 0) {
-    if ((input.uncutOverdueBills ?? 1) === 0) {
-      return { action: 'KEEP', newLimitMinor: input.limitMinor, reason: 'ALREADY_CUT' };
-    }
+  // A bill settled after it went overdue but before its cut still cuts: no overdue days are left.
+  const uncut = input.uncutOverdueBills ?? (input.currentDaysOverdue > 0 ? 1 : 0);
+  if (uncut > 0) {
     const cut = Math.max(input.usedMinor, mulDivFloor(input.limitMinor, cutToPercent, 100));
     return cut < input.limitMinor
       ? { action: 'CUT', newLimitMinor: cut, reason: 'OVERDUE' }
       : { action: 'KEEP', newLimitMinor: input.limitMinor, reason: 'CUT_WOULD_GO_BELOW_USED' };
+  }
+  if (input.currentDaysOverdue > 0) {
+    return { action: 'KEEP', newLimitMinor: input.limitMinor, reason: 'ALREADY_CUT' };
   }
   // One raise per 3 on-time bills, even when one repayment settles several bills at once.
   const raisesGiven =
@@ -78,9 +83,9 @@ export function limitReviewFor(
 } | null {
   const overdue = state.bills.filter((bill) => bill.overdue);
   // A late-cut bill can fall due after a newer one: the next cut is for the earliest due still uncut.
-  const uncut = overdue
-    .filter((bill) => !bill.limitCutDone)
-    .sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.statementDate.localeCompare(b.statementDate));
+  const uncut = [...overdue.filter((bill) => !bill.limitCutDone), ...settledOverdueBillsUncutOf(state)].sort(
+    (a, b) => a.dueDate.localeCompare(b.dueDate) || a.statementDate.localeCompare(b.statementDate),
+  );
   const review = reviewLimit({
     limitMinor: state.limitMinor,
     usedMinor: lineFigures(state).principalMinor + state.heldMinor,

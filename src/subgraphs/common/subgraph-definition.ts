@@ -1,6 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import type { Viewer } from '../../auth/token';
-import type { AppMode, SubgraphName } from '../../config';
+import type { AppConfig, AppMode, SubgraphName } from '../../config';
 import type { Repositories } from '../../storage/repositories/repositories';
 
 /** What a subgraph process needs: its schema and the per-request services its resolvers call. */
@@ -12,6 +12,8 @@ export interface SubgraphDefinition<TServices> {
   routes?: Record<string, HttpRoute>;
   /** Runs after each GraphQL operation, before its answer is sent (e.g. the partner read audit). */
   afterOperation?(services: TServices, operationName: string): Promise<void>;
+  /** Work the process does by itself while it serves (e.g. the scheduled due jobs); stopped first on shutdown. */
+  startBackground?(repos: Repositories, config: AppConfig): { stop(): Promise<void> } | undefined;
 }
 
 export interface HttpRequestParts {

@@ -3,6 +3,7 @@ import { ClockService } from '../../app/common/clock.service';
 import { CreditService } from '../../app/credit/credit.service';
 import { LedgerWriter } from '../../ledger/ledger-writer';
 import { createDueJobs } from '../../app/billing/due-jobs.service';
+import { DueJobsSchedule, schedulerViewer } from '../../app/billing/due-jobs-schedule';
 import { OffersService } from '../../app/credit/offers.service';
 import { BillUpdatesService } from '../../app/credit/bill-updates.service';
 import { partnerCursorSeal } from '../../app/credit/bill-update-cursor';
@@ -74,5 +75,14 @@ export const creditSubgraph: SubgraphDefinition<CreditContext['services']> = {
       dueJobs: createDueJobs(repos, clock),
       repayments: new RepaymentService(repos, clock, new SimulatedRail(), new LedgerWriter(repos)),
     };
+  },
+  startBackground: (repos, config) => {
+    if (config.dueJobsEveryMinutes === 0) return undefined;
+    // A fresh clock per run: a clock service keeps the first instant it read.
+    return new DueJobsSchedule({
+      run: () => createDueJobs(repos, new ClockService(repos.clock, config.mode)).run(schedulerViewer),
+      now: () => new ClockService(repos.clock, config.mode).now(),
+      everyMs: config.dueJobsEveryMinutes * 60_000,
+    }).start();
   },
 };

@@ -538,6 +538,43 @@ describe('limit review', () => {
     line.do('2030-03-20', { type: 'REVIEW_LIMIT', ...second! });
     expect(limitReviewFor(line.state!, '2030-03-21')).toBeNull();
   });
+
+  test('a bill settled after it went overdue, before the review ran that day, still cuts once', () => {
+    // 1,000.00 billed 02-05, due 02-14, nothing paid: on 02-15 the user pays everything (1,000.00 +
+    // day 1's penalty 0.50) before the day's review. The bill leaves the line, its cut does not.
+    const line = opened()
+      .buy('2030-01-20', 'a', 100_000)
+      .statement('2030-02-05')
+      .repay('2030-02-15', 100_050);
+    expect(line.state!.bills).toEqual([]);
+    expect(billStatus(line.bill('b:2030-02-05'))).toBe('SETTLED');
+    // Nothing is used: 70% of 10,000.00 = 7,000.00.
+    const cut = limitReviewFor(line.state!, '2030-02-15');
+    expect(cut).toMatchObject({ action: 'CUT', newLimitMinor: 700_000, reviewId: 'cut:b:2030-02-05' });
+    line.do('2030-02-15', { type: 'REVIEW_LIMIT', ...cut! });
+    expect(line.state!.limitMinor).toBe(700_000);
+    expect(limitReviewFor(line.state!, '2030-02-16')).toBeNull();
+  });
+
+  test('a settled bill whose cut cannot go below what is used waits until it can', () => {
+    // The 02-05 bill (1,000.00) is settled on 02-15 (1,000.50 with day 1's penalty); 9,000.00 bought
+    // 02-06 and 1,000.00 on 02-15 use all 10,000.00: no cut can leave room, so the review waits.
+    const line = opened()
+      .buy('2030-01-20', 'a', 100_000)
+      .statement('2030-02-05')
+      .buy('2030-02-06', 'b', 900_000)
+      .repay('2030-02-15', 100_050)
+      .buy('2030-02-15', 'c', 100_000);
+    expect(line.figures.availableMinor).toBe(0);
+    expect(limitReviewFor(line.state!, '2030-02-15')).toBeNull();
+    // 3,000.00 prepays unbilled purchases: 7,000.00 used, and 70% of 10,000.00 = 7,000.00 is not below it.
+    line.repay('2030-02-20', 300_000);
+    expect(limitReviewFor(line.state!, '2030-02-20')).toMatchObject({
+      action: 'CUT',
+      newLimitMinor: 700_000,
+      reviewId: 'cut:b:2030-02-05',
+    });
+  });
 });
 
 describe('declined repayments and due-soon reminders: entries that move no money', () => {
