@@ -23,11 +23,24 @@ export function formatMinor(amountMinor: MinorUnits): string {
   return `${sign}${major}.${fraction}`;
 }
 
-/** Parses an exact decimal string ("12", "12.3", "12.34") into minor units; rejects anything finer. */
+/** Digits before the point an amount may have: 13 keeps every amount a safe integer of fen. */
+export const maxDecimalMajorDigits = 13;
+
+/**
+ * Parses an exact decimal string ("12", "12.3", "12.34") into minor units. One way to write each
+ * amount: no spaces, sign "+" or leading zeros; finer than a fen or too large is refused. The error
+ * says which rule failed, in words a caller can show.
+ */
 export function parseDecimal(amount: string): MinorUnits {
-  const match = /^(-?)(\d{1,13})(?:\.(\d{1,2}))?$/.exec(amount.trim());
-  if (!match) throw new RangeError(`"${amount}" is not a decimal amount with at most 2 decimals`);
+  const match = /^(-?)(0|[1-9]\d*)(?:\.(\d+))?$/.exec(amount);
+  if (!match) {
+    throw new RangeError('must be an exact decimal like "100.00" (digits, no spaces or leading zeros)');
+  }
   const [, sign, major, fraction = ''] = match;
+  if (fraction.length > 2) throw new RangeError('must have at most 2 decimals (a fen)');
+  if (major!.length > maxDecimalMajorDigits) {
+    throw new RangeError(`must have at most ${maxDecimalMajorDigits} digits before the decimal point`);
+  }
   const minor = Number(major) * minorPerMajor + Number(fraction.padEnd(2, '0'));
   return sign === '-' ? -minor : minor;
 }

@@ -162,6 +162,33 @@ describe('money rules over a full cycle, end to end', () => {
     ]);
   });
 
+  test('an amount written any other way than plain digits is refused, saying which rule, and moves nothing', async () => {
+    const alice = tokenFor('u_alice');
+    await moveClock('2030-03-01T02:00:00.000Z');
+    await buyAndShip(alice, 'mall-earbuds', 'rules-amount-buds'); // 499.00, unbilled
+    for (const [amount, rule] of [
+      [' 1.00', 'no spaces or leading zeros'],
+      ['01.00', 'no spaces or leading zeros'],
+      ['1.001', 'at most 2 decimals'],
+      ['10000000000000', 'at most 13 digits before the decimal point'],
+    ] as const) {
+      const refused = await repay(alice, 'AMOUNT', `rules-amount-${amount.trim()}`, amount);
+      expect(refused.repayment).toBeNull();
+      expect(refused.userErrors).toEqual([
+        expect.objectContaining({
+          code: 'INVALID_AMOUNT',
+          field: 'amount',
+          message: expect.stringContaining(rule),
+        }),
+      ]);
+    }
+    // Nothing was collected: the purchase is still all owed.
+    expect((await state(alice)).creditLine!.used).toEqual({ amount: '499.00' });
+    expect((await repay(alice, 'AMOUNT', 'rules-amount-ok', '1.00')).repayment!.amount).toEqual({
+      amount: '1.00',
+    });
+  });
+
   test('a refund of a billed, unpaid charge is a credit on the bill: interest runs on what is left, then stops', async () => {
     const bob = tokenFor('u_bob'); // statement day 12, due the 21st
     await moveClock('2030-03-01T02:00:00.000Z');

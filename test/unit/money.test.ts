@@ -20,13 +20,35 @@ describe('money in minor units', () => {
     ['12.34', 1234],
     ['0.01', 1],
     ['-0.5', -50],
-    [' 7.00 ', 700],
+    ['0', 0],
+    ['9999999999999.99', 999_999_999_999_999],
   ])('parseDecimal(%p) is %p', (decimal, minor) => {
     expect(parseDecimal(decimal)).toBe(minor);
   });
 
-  test.each(['12.345', '1e3', '', 'abc', '1.2.3', '0.1 CNY'])('parseDecimal rejects %p', (decimal) => {
-    expect(() => parseDecimal(decimal)).toThrow(RangeError);
+  test.each([
+    ['12.345', 'at most 2 decimals'],
+    ['0.001', 'at most 2 decimals'],
+    ['10000000000000', 'at most 13 digits before the decimal point'],
+    ['99999999999999999999.00', 'at most 13 digits before the decimal point'],
+    ...[
+      '1e3',
+      '',
+      'abc',
+      '1.2.3',
+      '0.1 CNY',
+      ' 7.00',
+      '7.00 ',
+      '01.00',
+      '00',
+      '+1',
+      '1.',
+      '.5',
+      '-',
+      '1,000.00',
+    ].map((decimal) => [decimal, 'no spaces or leading zeros']),
+  ])('parseDecimal rejects %p: %s', (decimal, rule) => {
+    expect(() => parseDecimal(decimal)).toThrow(new RegExp(rule));
   });
 
   test.each([0.1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53])('formatMinor rejects %p', (minor) => {

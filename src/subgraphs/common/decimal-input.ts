@@ -5,11 +5,11 @@ import { UserError } from './user-error.type';
 export function decimalInput(amount: string, field = 'amount'): number | UserError {
   try {
     return parseDecimal(amount);
-  } catch {
+  } catch (error) {
     return UserError.from({
       field,
       code: 'INVALID_AMOUNT',
-      message: `"${field}" must be an exact decimal like "100.00" (at most 2 decimals)`,
+      message: `"${field}" ${(error as RangeError).message}`,
     });
   }
 }
