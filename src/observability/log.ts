@@ -33,6 +33,22 @@ function errorFields(error: unknown): LogFields {
   };
 }
 
+let closedOutputsTolerated = false;
+
+/**
+ * A log reader that went away (the pipe `npm start | ...` was read through closed) must not end
+ * the process with an unhandled EPIPE: the lines are dropped and the service keeps serving.
+ */
+function tolerateClosedOutputs(): void {
+  if (closedOutputsTolerated) return;
+  closedOutputsTolerated = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+}
+
 /**
  * One JSON object per line on stdout (errors on stderr), with the request id and trace of the
  * request it was written in: `{"time","level","service","msg",requestId,traceId,spanId,...}`.
@@ -42,6 +58,7 @@ export function createLog(
   options: { level?: string | undefined; out?: (line: string, level: LogLevel) => void } = {},
 ): Log {
   const minimum = levelRank[logLevelFrom(options.level ?? process.env.LOG_LEVEL)];
+  if (!options.out) tolerateClosedOutputs();
   const out =
     options.out ??
     ((line: string, level: LogLevel) =>

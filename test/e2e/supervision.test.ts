@@ -211,4 +211,24 @@ describe('supervision: kill -9 during a checkout storm', () => {
     });
     expect(rebuild).toContain('every projection matches the ledger');
   });
+
+  test('its log reader going away (a closed stdout pipe) ends no process: the stack keeps serving', async () => {
+    const stack = await startStack({
+      MONGODB_URI: '',
+      DATA_DIR: fs.mkdtempSync(path.join(dataDir, 'pipe-')),
+    });
+    await using _stack = stack;
+    const before = descendantPids(stack.process.pid!).sort();
+    // What `npm start | head` does once head exits: every write to the pipe is then EPIPE.
+    stack.process.stdout!.destroy();
+    stack.process.stderr!.destroy();
+    const alice = tokenFor('u_alice');
+    for (let i = 0; i < 20; i += 1) {
+      // Each request writes request log lines (gateway and subgraphs) into the closed pipe.
+      expect((await graphql(stack, alice, '{ me { id } }')).data).toEqual({ me: { id: 'u_alice' } });
+    }
+    await sleep(500);
+    expect(descendantPids(stack.process.pid!).sort()).toEqual(before);
+    expect(metricValue(await scrape(stack.metricsUrl!), 'creditgraph_restarts_total')).toBe(0);
+  });
 });
