@@ -76,8 +76,8 @@ export const restartsTotal = new Counter({
 
 export const dueJobsRunsTotal = new Counter({
   name: 'creditgraph_due_jobs_runs_total',
-  help: 'Runs of the due jobs by the schedule (DUE_JOBS_EVERY_MINUTES), by outcome (ok, failed)',
-  labelNames: ['outcome'] as const,
+  help: 'Runs of the due jobs by the schedule, by run (DAILY, PENDING; unknown when it failed before choosing) and outcome (ok, failed)',
+  labelNames: ['run', 'outcome'] as const,
   registers: [registry],
 });
 

@@ -22,6 +22,17 @@ export interface BillingReport {
   remindersSent: number;
 }
 
+export function emptyBillingReport(): BillingReport {
+  return {
+    billsIssued: 0,
+    billsOverdue: 0,
+    penaltiesAccrued: 0,
+    interestAccrued: 0,
+    limitChanges: 0,
+    remindersSent: 0,
+  };
+}
+
 /**
  * Statement day, overdue, accruals and limit review, driven by the business clock. Which statements,
  * accruals and reviews are due is the core's answer from the line's state; each append has an
@@ -36,14 +47,7 @@ export class BillingService {
   ) {}
 
   async runDue(now: Date): Promise<BillingReport> {
-    const report: BillingReport = {
-      billsIssued: 0,
-      billsOverdue: 0,
-      penaltiesAccrued: 0,
-      interestAccrued: 0,
-      limitChanges: 0,
-      remindersSent: 0,
-    };
+    const report = emptyBillingReport();
     const today = businessDate(now);
     for await (let line of everyLine(this.repos, this.linesPerRead)) {
       if (!line.state) continue;

@@ -1,5 +1,5 @@
 import type { Viewer } from '../../auth/token';
-import { businessDate } from '../../core/time/business-date';
+import { type BusinessDate, businessDate } from '../../core/time/business-date';
 import { log } from '../../observability/log';
 import { dueJobsRunsTotal } from '../../observability/metrics';
 import type { DueJobsReport } from './due-jobs.service';
@@ -7,21 +7,26 @@ import type { DueJobsReport } from './due-jobs.service';
 /** The scheduler acts as staff: the jobs are operator work. */
 export const schedulerViewer: Viewer = { userId: 'op_scheduler', scopes: ['operator'] };
 
+/** The schedule's memory: the business day of its last full run and when it last ran at all. */
+export interface DueJobsRuns {
+  lastDailyRunDay: BusinessDate | null;
+  lastRunAt: Date | null;
+}
+
 /**
- * Whether the jobs are due at `now`: never run yet, a new business day (statements, accruals,
- * auto-debit and limit reviews are daily), or `everyMs` since the last run began (late rail
- * confirmations, expired holds, unsent notices).
+ * Which run is due at `now`: the day's full run (every line: statements, accruals, overdue, limit
+ * reviews, reminders, auto-debit) once per business day, first of all; else, `everyMs` after the
+ * last run, one that reads no line (late rail confirmations, expired holds, unsent notices).
  */
-export function dueJobsWanted(lastStartedAt: Date | null, now: Date, everyMs: number): boolean {
-  if (!lastStartedAt) return true;
-  return (
-    businessDate(now) !== businessDate(lastStartedAt) || now.getTime() - lastStartedAt.getTime() >= everyMs
-  );
+export function dueJobsRunWanted(runs: DueJobsRuns, now: Date, everyMs: number): 'DAILY' | 'PENDING' | null {
+  if (runs.lastDailyRunDay !== businessDate(now)) return 'DAILY';
+  if (!runs.lastRunAt || now.getTime() - runs.lastRunAt.getTime() >= everyMs) return 'PENDING';
+  return null;
 }
 
 export interface DueJobsScheduleOptions {
   /** One run of the jobs at the business time it reads itself (a fresh clock instant per run). */
-  run: () => Promise<DueJobsReport>;
+  run: (options: { walkLines: boolean }) => Promise<DueJobsReport>;
   /** The business time now, as the jobs will read it. */
   now: () => Promise<Date>;
   everyMs: number;
@@ -31,12 +36,12 @@ export interface DueJobsScheduleOptions {
 
 /**
  * Runs the due jobs by itself where no operator does (production: the business clock is the wall
- * clock): at start, at the first tick of each business day, and every `everyMs`. One run at a
- * time; a failed run is logged and tried again at the next tick. Each job is idempotent, so a run
- * that overlaps another process's does nothing twice.
+ * clock): the day's full run at start and at the first tick of each business day, a run that reads
+ * no line every `everyMs`. One run at a time; a failed run is logged and tried again at the next
+ * tick. Each job is idempotent, so a run that overlaps another process's does nothing twice.
  */
 export class DueJobsSchedule {
-  private lastStartedAt: Date | null = null;
+  private readonly runs: DueJobsRuns = { lastDailyRunDay: null, lastRunAt: null };
   private ticking: Promise<DueJobsReport | null> | null = null;
   private timer: NodeJS.Timeout | undefined;
 
@@ -62,18 +67,21 @@ export class DueJobsSchedule {
   }
 
   private async runIfDue(): Promise<DueJobsReport | null> {
+    let wanted: ReturnType<typeof dueJobsRunWanted> = null;
     try {
       const now = await this.options.now();
-      if (!dueJobsWanted(this.lastStartedAt, now, this.options.everyMs)) return null;
-      const report = await this.options.run();
+      wanted = dueJobsRunWanted(this.runs, now, this.options.everyMs);
+      if (!wanted) return null;
+      const report = await this.options.run({ walkLines: wanted === 'DAILY' });
       // Only a run that finished counts: a failed one is tried again at the next tick.
-      this.lastStartedAt = now;
-      dueJobsRunsTotal.inc({ outcome: 'ok' });
-      log().info('due jobs ran', { ...report });
+      if (wanted === 'DAILY') this.runs.lastDailyRunDay = businessDate(now);
+      this.runs.lastRunAt = now;
+      dueJobsRunsTotal.inc({ run: wanted, outcome: 'ok' });
+      log().info('due jobs ran', { run: wanted, ...report });
       return report;
     } catch (error) {
-      dueJobsRunsTotal.inc({ outcome: 'failed' });
-      log().error('due jobs failed; trying again at the next tick', { error });
+      dueJobsRunsTotal.inc({ run: wanted ?? 'unknown', outcome: 'failed' });
+      log().error('due jobs failed; trying again at the next tick', { run: wanted, error });
       return null;
     }
   }

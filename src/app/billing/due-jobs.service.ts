@@ -4,7 +4,7 @@ import { businessDate } from '../../core/time/business-date';
 import { LedgerWriter } from '../../ledger/ledger-writer';
 import type { Repositories } from '../../storage/repositories/repositories';
 import { requireOperator } from '../common/access';
-import { type BillingReport, BillingService } from './billing.service';
+import { type BillingReport, BillingService, emptyBillingReport } from './billing.service';
 import { defaultLinesPerRead, everyLine } from './every-line';
 import type { ClockService } from '../common/clock.service';
 import { OrderPaymentService } from '../orders/order-payment.service';
@@ -36,7 +36,11 @@ export interface DueJobsParts {
 export class DueJobsService {
   constructor(private readonly parts: DueJobsParts) {}
 
-  async run(viewer: Viewer | undefined): Promise<DueJobsReport> {
+  /**
+   * `walkLines: false` leaves out the day's work on every line (statements, accruals, overdue, limit
+   * reviews, reminders, auto-debit): what a schedule repeats within a day reads no line.
+   */
+  async run(viewer: Viewer | undefined, { walkLines = true } = {}): Promise<DueJobsReport> {
     requireOperator(viewer);
     const { clock, orderPayments, repayments, billing: billingService, outbox, sender } = this.parts;
     const now = await clock.now();
@@ -44,8 +48,8 @@ export class DueJobsService {
     for (const payments of orderPayments) expiredHolds += await payments.expireHolds(now);
     // Late rail confirmations land first, so today's overdue check sees the money.
     const repaymentsConfirmed = await repayments.confirmPending();
-    const billing = await billingService.runDue(now);
-    const autoDebits = await this.autoDebit(now);
+    const billing = walkLines ? await billingService.runDue(now) : emptyBillingReport();
+    const autoDebits = walkLines ? await this.autoDebit(now) : 0;
     const notificationsSent = await outbox.dispatch(sender, now);
     return { ranAt: now, expiredHolds, ...billing, autoDebits, repaymentsConfirmed, notificationsSent };
   }

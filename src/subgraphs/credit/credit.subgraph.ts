@@ -80,7 +80,8 @@ export const creditSubgraph: SubgraphDefinition<CreditContext['services']> = {
     if (config.dueJobsEveryMinutes === 0) return undefined;
     // A fresh clock per run: a clock service keeps the first instant it read.
     return new DueJobsSchedule({
-      run: () => createDueJobs(repos, new ClockService(repos.clock, config.mode)).run(schedulerViewer),
+      run: (options) =>
+        createDueJobs(repos, new ClockService(repos.clock, config.mode)).run(schedulerViewer, options),
       now: () => new ClockService(repos.clock, config.mode).now(),
       everyMs: config.dueJobsEveryMinutes * 60_000,
     }).start();
