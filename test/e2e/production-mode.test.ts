@@ -85,7 +85,13 @@ describe('production mode', () => {
     for (let waited = 0; ran().length === 0 && waited < 20_000; waited += 200) {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    expect(ran()[0]).toMatchObject({ service: 'credit', level: 'info', billsIssued: 0, limitChanges: 0 });
+    expect(ran()[0]).toMatchObject({
+      service: 'credit',
+      level: 'info',
+      run: 'DAILY',
+      billsIssued: 0,
+      limitChanges: 0,
+    });
   });
 
   test('/metrics answers the scraper METRICS_TOKEN only, on the gateway and the launcher', async () => {
