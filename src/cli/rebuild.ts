@@ -26,6 +26,11 @@ async function main(): Promise<void> {
     console.log(
       `checked ${report.linesChecked} credit lines and ${report.ordersChecked} orders against the ledger`,
     );
+    if (report.entriesUnderEarlierRules > 0) {
+      console.log(
+        `${report.entriesUnderEarlierRules} entries were written under earlier money rules: taken as stored`,
+      );
+    }
     for (const difference of report.differences) console.log(`  differs: ${difference}`);
     if (report.differences.length === 0) console.log('every projection matches the ledger');
     else if (report.fixed) console.log(`repaired ${report.differences.length} differences`);

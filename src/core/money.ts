@@ -27,9 +27,9 @@ export function formatMinor(amountMinor: MinorUnits): string {
 export const maxDecimalMajorDigits = 13;
 
 /**
- * Parses an exact decimal string ("12", "12.3", "12.34") into minor units. One way to write each
- * amount: no spaces, sign "+" or leading zeros; finer than a fen or too large is refused. The error
- * says which rule failed, in words a caller can show.
+ * Parses an exact decimal string ("12", "12.3", "12.34") into minor units: digits only, no spaces,
+ * sign "+" or leading zeros; finer than a fen or too large is refused. The error says which rule
+ * failed, in words a caller can show.
  */
 export function parseDecimal(amount: string): MinorUnits {
   const match = /^(-?)(0|[1-9]\d*)(?:\.(\d+))?$/.exec(amount);
@@ -42,5 +42,5 @@ export function parseDecimal(amount: string): MinorUnits {
     throw new RangeError(`must have at most ${maxDecimalMajorDigits} digits before the decimal point`);
   }
   const minor = Number(major) * minorPerMajor + Number(fraction.padEnd(2, '0'));
-  return sign === '-' ? -minor : minor;
+  return sign === '-' && minor !== 0 ? -minor : minor;
 }

@@ -1,3 +1,4 @@
+import { ledgerRulesVersion } from '../core/ledger/rules-version';
 import { ledgerNotices } from './ledger-notices';
 import { applyCommand, type LedgerRejection } from '../core/ledger/apply';
 import type { LedgerCommand } from '../core/ledger/commands';
@@ -162,6 +163,7 @@ export class LedgerWriter {
         stateAfter: result.ok ? result.state : { ...state!, lastAt: now.getTime() },
         effects: result.ok ? result.effects : null,
         at: now,
+        rulesVersion: ledgerRulesVersion,
       };
       if (await this.repos.ledger.append(entry)) {
         rememberHead(knownHeads, request.lineId, entry.sequence, entry.stateAfter);

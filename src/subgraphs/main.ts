@@ -39,8 +39,8 @@ async function main(): Promise<void> {
   });
   const background = subgraphs[name].startBackground?.(repos, config);
   onShutdown(async () => {
-    await background?.stop();
-    await serving.stop();
+    // A run in progress finishes while requests drain; the database closes after both.
+    await Promise.all([background?.stop(), serving.stop()]);
     await closeNotices();
     await db.close();
     await tracing.shutdown();

@@ -71,7 +71,7 @@ describe('due jobs schedule', () => {
     expect((await readsOf(schedule.tick())).lineReads).toBeGreaterThan(0);
   });
 
-  test('a run that fails is tried again at the next tick; one run at a time', async () => {
+  test('a run that fails is tried again a minute later; one run at a time', async () => {
     const t = await testDatabase();
     await using _db = t;
     const w = await world(t.repos);
@@ -91,9 +91,12 @@ describe('due jobs schedule', () => {
       everyMs: 60 * 60_000,
     });
     expect(await schedule.tick()).toBeNull();
-    // Not counted as run: the next tick, a minute later, tries again. While it waits, a third tick
-    // starts nothing.
-    await w.at('2030-04-01T02:01:00Z');
+    // Not counted as run, and tried again a minute later (then 2, 4... minutes): not sooner.
+    await w.at('2030-04-01T02:00:30Z');
+    expect(await schedule.tick()).toBeNull();
+    expect(runs).toBe(1);
+    // The next try; while it waits, another tick starts nothing.
+    await w.at('2030-04-01T02:01:30Z');
     const second = schedule.tick();
     expect(await schedule.tick()).toBeNull();
     release();

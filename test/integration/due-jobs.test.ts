@@ -59,6 +59,51 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     expect(line).toMatchObject({ usedMinor: 0 });
   });
 
+  test("notices quote what keeps every bill current: an older bill's interest comes first", async () => {
+    const { t, w, runAt, sent } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', approvingRail); // bill A: 299.00, minimum 29.90, due 04-14
+    await w.at('2030-04-10T02:00:00Z');
+    await w.repay('u_alice', { kind: 'MINIMUM', source: 'BANK_CARD', idempotencyKey: 'notice-min-a' });
+    await w.at('2030-04-20T02:00:00Z');
+    const buds = await w.buy('u_alice', 'MALL', 'mall-earbuds', 'notice-buds-1'); // 499.00
+    await w.ship('MALL', buds._id);
+    // No jobs on 04-14 (no auto-debit). A revolves on 269.10 from 04-15: 13.455 fen a day.
+    // 05-05, bill B: 499.00, minimum 49.90, due 05-14. A's interest for 21 days (04-15..05-05):
+    // floor(282.555) = 2.82, paid before B's principal: 2.82 + 49.90 = 52.72 keeps both current.
+    await runAt('2030-05-05T04:00:00Z', approvingRail);
+    expect(sent.at(-1)!.message).toContain(
+      '499.00 CNY, minimum 49.90, due 2030-05-14; 52.72 CNY keeps all your bills current now',
+    );
+    // 05-11, B's reminder: 27 days of interest (04-15..05-11): floor(363.285) = 3.63; 3.63 + 49.90.
+    await runAt('2030-05-11T04:00:00Z', approvingRail);
+    expect(sent.at(-1)).toMatchObject({ kind: 'DUE_SOON' });
+    expect(sent.at(-1)!.message).toContain('pay at least 53.53 CNY to stay current');
+    await w.at('2030-05-11T05:00:00Z');
+    expect(
+      (await w.repay('u_alice', { kind: 'MINIMUM', source: 'BANK_CARD', idempotencyKey: 'notice-min-b' }))
+        .repayment,
+    ).toMatchObject({ amountMinor: 5_353 });
+  });
+
+  test('a line that cannot be brought up to date is counted and logged; every other line goes on', async () => {
+    const { t, w, runAt } = await billedAlice();
+    await using _db = t;
+    const tea = await w.buy('u_bob', 'MALL', 'mall-tea-set', 'due-jobs-bob-tea'); // Bob's statement day: 12
+    await w.ship('MALL', tea._id);
+    // Bob's stored head breaks an invariant (a negative limit): the core refuses to build on it.
+    await t.db.models.creditLines.updateOne({ _id: 'cl_bob' }, { $set: { 'state.limitMinor': -1 } });
+    // On 04-12 both statements are due (Alice's 04-05 one cut late): Bob's fails, Alice's is cut.
+    expect(await runAt('2030-04-12T04:00:00Z', approvingRail)).toMatchObject({
+      billsIssued: 1,
+      linesFailed: 1,
+    });
+    expect((await t.repos.bills.ofLine('cl_alice')).map((bill) => bill.statementDate)).toEqual([
+      '2030-04-05',
+    ]);
+    expect(await t.repos.bills.ofLine('cl_bob')).toEqual([]);
+  });
+
   test('a reminder whose notice was lost (a crash after its ledger entry) is sent by the next run', async () => {
     const { t, w, runAt, sent } = await billedAlice();
     await using _db = t;

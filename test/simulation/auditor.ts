@@ -224,7 +224,7 @@ interface ReviewSnapshot {
   overdueDays: number;
   streak: number;
   rewardedThirds: number;
-  /** Open bills that went overdue and have not cut the limit yet (fresh: not reviewed before). */
+  /** Bills that went overdue (settled ones too) and have not cut the limit yet (fresh: not reviewed before). */
   pendingCuts: { statementDate: Day; fresh: boolean }[];
 }
 
@@ -1489,7 +1489,7 @@ export class Auditor {
         expectSame(`${what}: cut to 70%, never below principal + holds`, cutTo, shown.limitMinor);
         line.pendingCuts.shift();
         limitMinor = cutTo;
-      } else if (review.pendingCuts.some((cut) => cut.fresh) && cutTo < review.limitMinor) {
+      } else if (review.pendingCuts.length > 0 && cutTo < review.limitMinor) {
         throw new AuditFailure(
           `${what}: each bill that goes overdue cuts the limit once`,
           cutTo,

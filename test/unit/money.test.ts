@@ -21,6 +21,7 @@ describe('money in minor units', () => {
     ['0.01', 1],
     ['-0.5', -50],
     ['0', 0],
+    ['-0.00', 0],
     ['9999999999999.99', 999_999_999_999_999],
   ])('parseDecimal(%p) is %p', (decimal, minor) => {
     expect(parseDecimal(decimal)).toBe(minor);

@@ -1,17 +1,19 @@
 import { isDueSoonReminderDue, remainingMinimumMinor } from '../../core/billing/bill-status';
 import { statementDatesDue } from '../../core/billing/statement';
 import { type BillState, billOwedMinor, type LineState } from '../../core/ledger/line-state';
-import { formatMinor } from '../../core/money';
-import { accrualDue, penaltyBpsPerDay } from '../../core/overdue/penalty';
+import { formatMinor, type MinorUnits } from '../../core/money';
+import { accrualDue, penaltyBpsPerDay, stateAt } from '../../core/overdue/penalty';
+import { amountDue } from '../../core/repayment/amount-due';
 import { formatRateBps as formatBps } from '../../core/installments/annualized-rate';
 import { limitReviewFor } from '../../core/risk/limit-review';
-import { businessDate } from '../../core/time/business-date';
+import { type BusinessDate, businessDate } from '../../core/time/business-date';
 import { accrualKey, type AppendOutcome, type LedgerWriter } from '../../ledger/ledger-writer';
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
 import type { Repositories } from '../../storage/repositories/repositories';
 import type { OutboxService } from './outbox.service';
 import { keyHash } from '../../ledger/request-hash';
 import { defaultLinesPerRead, everyLine } from './every-line';
+import { log } from '../../observability/log';
 
 export interface BillingReport {
   billsIssued: number;
@@ -20,6 +22,8 @@ export interface BillingReport {
   interestAccrued: number;
   limitChanges: number;
   remindersSent: number;
+  /** Lines the run could not bring up to date (an error, logged with the line): tried again next run. */
+  linesFailed: number;
 }
 
 export function emptyBillingReport(): BillingReport {
@@ -30,7 +34,16 @@ export function emptyBillingReport(): BillingReport {
     interestAccrued: 0,
     limitChanges: 0,
     remindersSent: 0,
+    linesFailed: 0,
   };
+}
+
+/**
+ * What a notice quotes as the least to pay: repay kind MINIMUM now, which also covers what the
+ * waterfall pays before this bill's minimum (an older bill's interest), not the bill's own figure.
+ */
+function minimumToStayCurrentMinor(state: LineState, today: BusinessDate): MinorUnits {
+  return amountDue(stateAt(state, today), 'MINIMUM').amountMinor;
 }
 
 /**
@@ -49,98 +62,108 @@ export class BillingService {
   async runDue(now: Date): Promise<BillingReport> {
     const report = emptyBillingReport();
     const today = businessDate(now);
-    for await (let line of everyLine(this.repos, this.linesPerRead)) {
+    for await (const line of everyLine(this.repos, this.linesPerRead)) {
       if (!line.state) continue;
-      for (const statementDate of statementDatesDue(line.state, today)) {
-        const billId = `${line._id}:${statementDate}`;
-        const outcome = await this.append(
-          report,
-          line,
-          { type: 'ISSUE_BILL', billId, statementDate },
-          `bill:${billId}`,
-          now,
-        );
-        line = advanced(line, outcome);
-        const bill =
-          outcome.status === 'APPLIED'
-            ? outcome.entry.effects?.bills.find((b) => b.billId === billId)
-            : undefined;
-        if (bill) {
-          report.billsIssued += 1;
-          await this.outbox.record(
-            `statement:${billId}`,
-            line.userId,
-            'STATEMENT_ISSUED',
-            `Your ${statementDate} statement: ${formatMinor(billOwedMinor(bill))} CNY, minimum ${formatMinor(remainingMinimumMinor(bill))}, due ${bill.dueDate}`,
-            billId,
-            now,
-          );
-        }
-      }
-      if (accrualDue(line.state!, today)) {
-        const outcome = await this.append(
-          report,
-          line,
-          { type: 'ACCRUE', day: today },
-          accrualKey(today),
-          now,
-        );
-        line = advanced(line, outcome);
-      }
-      // Every overdue bill still owing gets its notice once, whichever entry judged it overdue: this
-      // run's accrual, or a user's or partner's command that brought the line up to date first. The
-      // walk's copy of the line can be older than the ledger (a payment since): notice from the newest.
-      const current = overdueOwing(line.state!).length > 0 ? await this.ledger.currentState(line) : null;
-      for (const bill of current ? overdueOwing(current) : []) {
-        const recorded = await this.outbox.record(
-          `overdue:${bill.billId}`,
-          line.userId,
-          'OVERDUE',
-          `Your bill due ${bill.dueDate} is overdue: ${formatMinor(billOwedMinor(bill))} CNY unpaid; a ${formatBps(penaltyBpsPerDay)} daily penalty applies`,
-          bill.billId,
-          now,
-        );
-        if (recorded) report.billsOverdue += 1;
-      }
-      for (const bill of line.state!.bills) {
-        if (!isDueSoonReminderDue(bill, today)) continue;
-        // The reminder is a ledger entry (a bill update for subscribers); its notice follows below.
-        const outcome = await this.append(
-          report,
-          line,
-          { type: 'REMIND_DUE_SOON', billId: bill.billId },
-          dueSoonKey(bill.billId),
-          now,
-        );
-        line = advanced(line, outcome);
-        if (outcome.status === 'APPLIED') report.remindersSent += 1;
-      }
-      // Every reminded bill still before its due day gets its notice (idempotent per bill), so a
-      // crash between the entry and the notice is mended by the next run.
-      for (const bill of line.state!.bills) {
-        if (!bill.dueSoonRemindedOn || bill.overdue || today > bill.dueDate) continue;
-        await this.outbox.record(
-          dueSoonKey(bill.billId),
-          line.userId,
-          'DUE_SOON',
-          `Your bill is due ${bill.dueDate}: pay at least ${formatMinor(remainingMinimumMinor(bill))} CNY to stay current`,
-          bill.billId,
-          now,
-        );
-      }
-      const review = limitReviewFor(line.state!, today);
-      if (review) {
-        const outcome = await this.append(
-          report,
-          line,
-          { type: 'REVIEW_LIMIT', ...review },
-          `review:${review.reviewId}`,
-          now,
-        );
-        if (outcome.status === 'APPLIED') report.limitChanges += 1;
+      try {
+        await this.runLine(report, line, today, now);
+      } catch (error) {
+        // One line that cannot be brought up to date must not keep every other line waiting.
+        report.linesFailed += 1;
+        log().error('due jobs: a line failed; the next run tries it again', { lineId: line._id, error });
       }
     }
     return report;
+  }
+
+  private async runLine(
+    report: BillingReport,
+    walked: CreditLineDoc,
+    today: BusinessDate,
+    now: Date,
+  ): Promise<void> {
+    let line = walked;
+    for (const statementDate of statementDatesDue(line.state!, today)) {
+      const billId = `${line._id}:${statementDate}`;
+      const outcome = await this.append(
+        report,
+        line,
+        { type: 'ISSUE_BILL', billId, statementDate },
+        `bill:${billId}`,
+        now,
+      );
+      line = advanced(line, outcome);
+      const bill =
+        outcome.status === 'APPLIED'
+          ? outcome.entry.effects?.bills.find((b) => b.billId === billId)
+          : undefined;
+      if (bill) {
+        report.billsIssued += 1;
+        await this.outbox.record(
+          `statement:${billId}`,
+          line.userId,
+          'STATEMENT_ISSUED',
+          `Your ${statementDate} statement: ${formatMinor(billOwedMinor(bill))} CNY, minimum ${formatMinor(remainingMinimumMinor(bill))}, due ${bill.dueDate}; ${formatMinor(minimumToStayCurrentMinor(line.state!, today))} CNY keeps all your bills current now`,
+          billId,
+          now,
+        );
+      }
+    }
+    if (accrualDue(line.state!, today)) {
+      const outcome = await this.append(report, line, { type: 'ACCRUE', day: today }, accrualKey(today), now);
+      line = advanced(line, outcome);
+    }
+    // Every overdue bill still owing gets its notice once, whichever entry judged it overdue: this
+    // run's accrual, or a user's or partner's command that brought the line up to date first. The
+    // walk's copy of the line can be older than the ledger (a payment since): notice from the newest.
+    const current = overdueOwing(line.state!).length > 0 ? await this.ledger.currentState(line) : null;
+    for (const bill of current ? overdueOwing(current) : []) {
+      const recorded = await this.outbox.record(
+        `overdue:${bill.billId}`,
+        line.userId,
+        'OVERDUE',
+        `Your bill due ${bill.dueDate} is overdue: ${formatMinor(billOwedMinor(bill))} CNY unpaid; a ${formatBps(penaltyBpsPerDay)} daily penalty applies`,
+        bill.billId,
+        now,
+      );
+      if (recorded) report.billsOverdue += 1;
+    }
+    for (const bill of line.state!.bills) {
+      if (!isDueSoonReminderDue(bill, today)) continue;
+      // The reminder is a ledger entry (a bill update for subscribers); its notice follows below.
+      const outcome = await this.append(
+        report,
+        line,
+        { type: 'REMIND_DUE_SOON', billId: bill.billId },
+        dueSoonKey(bill.billId),
+        now,
+      );
+      line = advanced(line, outcome);
+      if (outcome.status === 'APPLIED') report.remindersSent += 1;
+    }
+    // Every reminded bill still before its due day gets its notice (idempotent per bill), so a
+    // crash between the entry and the notice is mended by the next run.
+    for (const bill of line.state!.bills) {
+      if (!bill.dueSoonRemindedOn || bill.overdue || today > bill.dueDate) continue;
+      await this.outbox.record(
+        dueSoonKey(bill.billId),
+        line.userId,
+        'DUE_SOON',
+        `Your bill is due ${bill.dueDate}: pay at least ${formatMinor(minimumToStayCurrentMinor(line.state!, today))} CNY to stay current`,
+        bill.billId,
+        now,
+      );
+    }
+    const review = limitReviewFor(line.state!, today);
+    if (review) {
+      const outcome = await this.append(
+        report,
+        line,
+        { type: 'REVIEW_LIMIT', ...review },
+        `review:${review.reviewId}`,
+        now,
+      );
+      if (outcome.status === 'APPLIED') report.limitChanges += 1;
+    }
   }
 
   /**

@@ -37,11 +37,14 @@ export interface DueJobsScheduleOptions {
 /**
  * Runs the due jobs by itself where no operator does (production: the business clock is the wall
  * clock): the day's full run at start and at the first tick of each business day, a run that reads
- * no line every `everyMs`. One run at a time; a failed run is logged and tried again at the next
- * tick. Each job is idempotent, so a run that overlaps another process's does nothing twice.
+ * no line every `everyMs`. One run at a time; a failed run is logged and tried again after 1, 2,
+ * 4... minutes (at most `everyMs`). Each job is idempotent, so a run that overlaps another process's does nothing twice.
  */
 export class DueJobsSchedule {
   private readonly runs: DueJobsRuns = { lastDailyRunDay: null, lastRunAt: null };
+  /** Failed runs in a row, and when the next try may start: 1, 2, 4... minutes, at most `everyMs`. */
+  private failuresInRow = 0;
+  private retryNotBefore = 0;
   private ticking: Promise<DueJobsReport | null> | null = null;
   private timer: NodeJS.Timeout | undefined;
 
@@ -70,18 +73,25 @@ export class DueJobsSchedule {
     let wanted: ReturnType<typeof dueJobsRunWanted> = null;
     try {
       const now = await this.options.now();
+      if (now.getTime() < this.retryNotBefore) return null;
       wanted = dueJobsRunWanted(this.runs, now, this.options.everyMs);
       if (!wanted) return null;
       const report = await this.options.run({ walkLines: wanted === 'DAILY' });
-      // Only a run that finished counts: a failed one is tried again at the next tick.
-      if (wanted === 'DAILY') this.runs.lastDailyRunDay = businessDate(now);
-      this.runs.lastRunAt = now;
+      // Only a run that finished counts: a failed one is tried again after its backoff.
+      // The day the run itself read (near midnight it can be a day after `now`).
+      if (wanted === 'DAILY') this.runs.lastDailyRunDay = businessDate(report.ranAt);
+      this.runs.lastRunAt = report.ranAt;
+      this.failuresInRow = 0;
       dueJobsRunsTotal.inc({ run: wanted, outcome: 'ok' });
       log().info('due jobs ran', { run: wanted, ...report });
       return report;
     } catch (error) {
+      // A database that is down is not asked again every minute for long.
+      this.failuresInRow += 1;
+      const backoffMs = Math.min(this.options.everyMs, 60_000 * 2 ** Math.min(this.failuresInRow - 1, 20));
+      this.retryNotBefore = (await this.options.now().catch(() => new Date())).getTime() + backoffMs;
       dueJobsRunsTotal.inc({ run: wanted ?? 'unknown', outcome: 'failed' });
-      log().error('due jobs failed; trying again at the next tick', { run: wanted, error });
+      log().error('due jobs failed; trying again later', { run: wanted, retryInMs: backoffMs, error });
       return null;
     }
   }

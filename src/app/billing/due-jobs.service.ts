@@ -1,6 +1,8 @@
 import type { Viewer } from '../../auth/token';
 import { isAutoDebitDue } from '../../core/billing/bill-status';
-import { businessDate } from '../../core/time/business-date';
+import { type BusinessDate, businessDate } from '../../core/time/business-date';
+import { log } from '../../observability/log';
+import type { CreditLineDoc } from '../../storage/models/credit-line.model';
 import { LedgerWriter } from '../../ledger/ledger-writer';
 import type { Repositories } from '../../storage/repositories/repositories';
 import { requireOperator } from '../common/access';
@@ -49,32 +51,52 @@ export class DueJobsService {
     // Late rail confirmations land first, so today's overdue check sees the money.
     const repaymentsConfirmed = await repayments.confirmPending();
     const billing = walkLines ? await billingService.runDue(now) : emptyBillingReport();
-    const autoDebits = walkLines ? await this.autoDebit(now) : 0;
+    const autoDebit = walkLines ? await this.autoDebit(now) : { attempted: 0, linesFailed: 0 };
     const notificationsSent = await outbox.dispatch(sender, now);
-    return { ranAt: now, expiredHolds, ...billing, autoDebits, repaymentsConfirmed, notificationsSent };
+    return {
+      ranAt: now,
+      expiredHolds,
+      ...billing,
+      linesFailed: billing.linesFailed + autoDebit.linesFailed,
+      autoDebits: autoDebit.attempted,
+      repaymentsConfirmed,
+      notificationsSent,
+    };
   }
 
   /** On the due day, collects what is still owed from the default source (a bank card). */
-  private async autoDebit(now: Date): Promise<number> {
+  private async autoDebit(now: Date): Promise<{ attempted: number; linesFailed: number }> {
     const today = businessDate(now);
     let attempted = 0;
+    let linesFailed = 0;
     for await (const line of everyLine(this.parts.repos, this.parts.linesPerRead)) {
-      for (const bill of line.state?.bills ?? []) {
-        if (!isAutoDebitDue(bill, today)) continue;
-        const result = await this.parts.repayments.autoDebit(line.userId, bill.billId);
-        attempted += 1;
-        const ok = result.repayment?.status === 'SUCCEEDED';
-        await this.parts.outbox.record(
-          `autodebit:${bill.billId}`,
-          line.userId,
-          ok ? 'AUTO_DEBIT_SUCCEEDED' : 'AUTO_DEBIT_FAILED',
-          ok
-            ? `We collected your bill due ${bill.dueDate} from your bank card`
-            : `We could not collect your bill due ${bill.dueDate}: ${result.userErrors[0]?.message ?? 'unknown error'}`,
-          bill.billId,
-          now,
-        );
+      try {
+        attempted += await this.autoDebitLine(line, today, now);
+      } catch (error) {
+        linesFailed += 1;
+        log().error('due jobs: an auto-debit failed', { lineId: line._id, error });
       }
+    }
+    return { attempted, linesFailed };
+  }
+
+  private async autoDebitLine(line: CreditLineDoc, today: BusinessDate, now: Date): Promise<number> {
+    let attempted = 0;
+    for (const bill of line.state?.bills ?? []) {
+      if (!isAutoDebitDue(bill, today)) continue;
+      const result = await this.parts.repayments.autoDebit(line.userId, bill.billId);
+      attempted += 1;
+      const ok = result.repayment?.status === 'SUCCEEDED';
+      await this.parts.outbox.record(
+        `autodebit:${bill.billId}`,
+        line.userId,
+        ok ? 'AUTO_DEBIT_SUCCEEDED' : 'AUTO_DEBIT_FAILED',
+        ok
+          ? `We collected your bill due ${bill.dueDate} from your bank card`
+          : `We could not collect your bill due ${bill.dueDate}: ${result.userErrors[0]?.message ?? 'unknown error'}`,
+        bill.billId,
+        now,
+      );
     }
     return attempted;
   }

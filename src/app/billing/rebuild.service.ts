@@ -1,5 +1,6 @@
 import { applyCommand } from '../../core/ledger/apply';
-import type { LineState } from '../../core/ledger/line-state';
+import { type LineState, upgradeLineState } from '../../core/ledger/line-state';
+import { ledgerRulesVersion, rulesVersionOf } from '../../core/ledger/rules-version';
 import { billProjection, type BillDoc } from '../../storage/models/bill.model';
 import { type CreditLineDoc, lineProjection } from '../../storage/models/credit-line.model';
 import { planProjection, type InstallmentPlanDoc } from '../../storage/models/installment-plan.model';
@@ -15,6 +16,8 @@ export interface RebuildReport {
   ordersChecked: number;
   billsChecked: number;
   plansChecked: number;
+  /** Entries written under earlier money rules: their stored state is taken as it is (history). */
+  entriesUnderEarlierRules: number;
   /** One line per difference found, e.g. "cl_alice: usedMinor 100 != ledger 0". */
   differences: string[];
   fixed: boolean;
@@ -37,6 +40,7 @@ export class RebuildService {
     const differences: string[] = [];
     let billsChecked = 0;
     let plansChecked = 0;
+    let entriesUnderEarlierRules = 0;
     const resolvedHolds = new Map<string, LedgerEntryDoc>();
     const linesChecked = new Set<string>();
     for await (const line of everyLine(this.repos)) {
@@ -53,6 +57,7 @@ export class RebuildService {
       const replay = this.replayLine(line, entries);
       differences.push(...replay.differences);
       if (replay.head) differences.push(...(await this.checkLine(line, replay.sequence, replay.head, fix)));
+      entriesUnderEarlierRules += replay.entriesUnderEarlierRules;
       billsChecked += replay.bills.size;
       plansChecked += replay.plans.size;
       differences.push(...(await this.checkBills(line, replay.bills, fix)));
@@ -72,6 +77,7 @@ export class RebuildService {
       ordersChecked,
       billsChecked,
       plansChecked,
+      entriesUnderEarlierRules,
       differences,
       fixed: fix && differences.length > 0,
     };
@@ -85,9 +91,20 @@ export class RebuildService {
     const owner = { lineId: line._id, userId: line.userId };
     let head: LineState | null = null;
     let sequence = 0;
+    let entriesUnderEarlierRules = 0;
     for (const entry of entries) {
       sequence += 1;
       if (entry.sequence !== sequence) differences.push(`${line._id}: sequence gap before ${entry.sequence}`);
+      if (rulesVersionOf(entry) < ledgerRulesVersion) {
+        // History: computed under rules since changed, so today's rules would compute it otherwise.
+        entriesUnderEarlierRules += 1;
+        for (const bill of entry.effects?.bills ?? [])
+          bills.set(bill.billId, billProjection(bill, owner, entry.sequence));
+        for (const plan of entry.effects?.plans ?? [])
+          plans.set(plan.planId, planProjection(plan, owner, entry.sequence));
+        head = upgradeLineState(entry.stateAfter);
+        continue;
+      }
       const result = applyCommand(head, entry.command, entry.at);
       if (!result.ok) {
         if (result.rejection !== entry.rejection) {
@@ -108,7 +125,7 @@ export class RebuildService {
         plans.set(plan.planId, planProjection(plan, owner, entry.sequence));
       head = result.state;
     }
-    return { head, sequence, bills, plans, differences };
+    return { head, sequence, bills, plans, differences, entriesUnderEarlierRules };
   }
 
   private async checkLine(
@@ -118,8 +135,10 @@ export class RebuildService {
     fix: boolean,
   ): Promise<string[]> {
     const expected: Partial<CreditLineDoc> = lineProjection(sequence, head);
+    // A head stored by an earlier version lacks what later ones added: not a difference.
+    const shown = line.state ? { ...line, state: upgradeLineState(line.state) } : line;
     const diffs = Object.entries(expected)
-      .filter(([field, value]) => !same(line[field as keyof CreditLineDoc], value))
+      .filter(([field, value]) => !same(shown[field as keyof CreditLineDoc], value))
       .map(([field, value]) =>
         field === 'state'
           ? `${line._id}: state differs from the ledger head`

@@ -25,7 +25,7 @@ import {
   type LineState,
   owedOn,
   type PlanState,
-  settledOverdueBillsUncutOf,
+  upgradeLineState,
 } from './line-state';
 
 /** Named outcomes of a refused command, one per rule. */
@@ -156,8 +156,7 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
       `time went back: ${now.toISOString()} before ${new Date(head.lastAt).toISOString()}`,
     );
   }
-  const state = structuredClone(head);
-  state.settledOverdueBillsUncut = settledOverdueBillsUncutOf(state);
+  const state = upgradeLineState(structuredClone(head));
   state.lastAt = now.getTime();
   const accrued = accrueDueDays(state, today);
 

@@ -290,7 +290,7 @@ export function oldestOwingBill(state: LineState | null | undefined): BillState 
   return state?.bills[0];
 }
 
-/** Heads written before `settledOverdueBillsUncut` existed have none. */
-export function settledOverdueBillsUncutOf(state: LineState): SettledOverdueBill[] {
-  return state.settledOverdueBillsUncut ?? [];
+/** A state as stored by an earlier version, with what later versions added at its starting value. */
+export function upgradeLineState(state: LineState): LineState {
+  return { ...state, settledOverdueBillsUncut: state.settledOverdueBillsUncut ?? [] };
 }

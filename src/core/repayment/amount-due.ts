@@ -43,7 +43,8 @@ export function amountDue(state: LineState, kind: Exclude<RepayKind, 'AMOUNT'>, 
 }
 
 function leavesEveryBillCurrent(state: LineState, amountMinor: MinorUnits): boolean {
-  const after = structuredClone(state);
+  // Only bills change when nothing is paid off and nothing prepaid.
+  const after = { ...state, bills: structuredClone(state.bills) };
   allocateRepayment(after, amountMinor, { prepayUnbilled: false });
   return after.bills.every((bill) => minimumToPayMinor(bill) === 0);
 }
@@ -55,13 +56,13 @@ function leavesEveryBillCurrent(state: LineState, amountMinor: MinorUnits): bool
  * between that sum (each fen meets one fen of one bill's need at most) and everything billed.
  */
 function minimumKeepingBillsCurrentMinor(state: LineState): MinorUnits {
-  let enough = state.bills.reduce((sum, bill) => sum + billOwedMinor(bill), 0);
-  let tooLittle = state.bills.reduce((sum, bill) => sum + minimumToPayMinor(bill), 0) - 1;
-  if (tooLittle < 0) return 0;
-  while (enough - tooLittle > 1) {
-    const middle = tooLittle + Math.floor((enough - tooLittle) / 2);
-    if (leavesEveryBillCurrent(state, middle)) enough = middle;
-    else tooLittle = middle;
+  let enoughMinor = state.bills.reduce((sum, bill) => sum + billOwedMinor(bill), 0);
+  let tooLittleMinor = state.bills.reduce((sum, bill) => sum + minimumToPayMinor(bill), 0) - 1;
+  if (tooLittleMinor < 0) return 0;
+  while (enoughMinor - tooLittleMinor > 1) {
+    const middleMinor = tooLittleMinor + Math.floor((enoughMinor - tooLittleMinor) / 2);
+    if (leavesEveryBillCurrent(state, middleMinor)) enoughMinor = middleMinor;
+    else tooLittleMinor = middleMinor;
   }
-  return enough;
+  return enoughMinor;
 }

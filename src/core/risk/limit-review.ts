@@ -1,4 +1,4 @@
-import { lineFigures, type LineState, settledOverdueBillsUncutOf } from '../ledger/line-state';
+import { lineFigures, type LineState, upgradeLineState } from '../ledger/line-state';
 import type { MinorUnits } from '../money';
 import { type BusinessDate, daysBetween } from '../time/business-date';
 import { mulDivFloor } from '../money-math';
@@ -83,9 +83,10 @@ export function limitReviewFor(
 } | null {
   const overdue = state.bills.filter((bill) => bill.overdue);
   // A late-cut bill can fall due after a newer one: the next cut is for the earliest due still uncut.
-  const uncut = [...overdue.filter((bill) => !bill.limitCutDone), ...settledOverdueBillsUncutOf(state)].sort(
-    (a, b) => a.dueDate.localeCompare(b.dueDate) || a.statementDate.localeCompare(b.statementDate),
-  );
+  const uncut = [
+    ...overdue.filter((bill) => !bill.limitCutDone),
+    ...upgradeLineState(state).settledOverdueBillsUncut,
+  ].sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.statementDate.localeCompare(b.statementDate));
   const review = reviewLimit({
     limitMinor: state.limitMinor,
     usedMinor: lineFigures(state).principalMinor + state.heldMinor,

@@ -28,6 +28,8 @@ export interface LedgerEntryDoc {
   effects: Effects | null;
   /** Business time of the command (the clock passed to the core). */
   at: Date;
+  /** The money rules it was computed under (`ledgerRulesVersion`); absent before versions were recorded. */
+  rulesVersion?: number;
 }
 
 export function ledgerEntryId(lineId: string, sequence: number): string {
@@ -49,6 +51,7 @@ export const ledgerEntrySchema = new Schema<LedgerEntryDoc>(
     stateAfter: { type: Schema.Types.Mixed, required: true },
     effects: { type: Schema.Types.Mixed, default: null },
     at: { type: Date, required: true },
+    rulesVersion: { type: Number },
   },
   { collection: 'ledgerEntries', versionKey: false, autoIndex: false, minimize: false },
 );

@@ -50,6 +50,12 @@ export class DueJobsReport {
   @Field(() => Int, { description: 'Due-soon reminders recorded (once per bill, minimum still unpaid)' })
   remindersSent!: number;
 
+  @Field(() => Int, {
+    description:
+      'Lines this run could not bring up to date (an error, logged with the line id): the others went on, the next run tries again',
+  })
+  linesFailed!: number;
+
   @Field(() => Int, { description: 'Bills collected on their due day from the default source' })
   autoDebits!: number;
 

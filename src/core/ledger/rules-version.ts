@@ -1,0 +1,14 @@
+/**
+ * The version of the money rules a ledger entry is computed under, stored on each entry. An entry
+ * written under earlier rules is history: rebuilding trusts its stored state and effects instead of
+ * computing it again under today's rules.
+ * 1: entries without a version (before 2026-11-24).
+ * 2: MINIMUM is the least the waterfall needs; current principal goes to minimums first; a bill
+ *    settled after it went overdue, before its cut, still cuts.
+ */
+export const ledgerRulesVersion = 2;
+
+/** Entries written before versions were recorded carry none. */
+export function rulesVersionOf(entry: { rulesVersion?: number }): number {
+  return entry.rulesVersion ?? 1;
+}
