@@ -130,6 +130,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   // A token signer must not also be able to speak for the gateway, and the other way round.
   if (gatewaySecret === authSecret) throw new Error('GATEWAY_SECRET must differ from AUTH_SECRET');
   const gatewayPort = intFromEnv(env, 'PORT', 4000);
+  const dueJobsEveryMinutes = intFromEnv(env, 'DUE_JOBS_EVERY_MINUTES', mode === 'production' ? 60 : 0, {
+    max: 1_440,
+    what: 'minutes (0-1440, 0 = only by hand)',
+  });
+  // Production has no runDueJobs: nothing else would cut a statement or accrue a penalty.
+  if (mode === 'production' && dueJobsEveryMinutes === 0)
+    throw new Error('DUE_JOBS_EVERY_MINUTES cannot be 0 in production: nothing else runs the due jobs there');
   return {
     mode,
     gatewayPort,
@@ -146,10 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     billUpdatesPollMs:
       intFromEnv(env, 'BILL_UPDATES_POLL_MS', 2_000, { max: 3_600_000, what: 'milliseconds (0-3600000)' }) ||
       2_000,
-    dueJobsEveryMinutes: intFromEnv(env, 'DUE_JOBS_EVERY_MINUTES', mode === 'production' ? 60 : 0, {
-      max: 1_440,
-      what: 'minutes (0-1440, 0 = only by hand)',
-    }),
+    dueJobsEveryMinutes,
     gatewayProcesses: Math.max(
       1,
       intFromEnv(env, 'GATEWAY_PROCESSES', 1, { max: 16, what: 'a count (1-16)' }),
