@@ -1,4 +1,4 @@
-import { oldestOwingBill } from '../../core/ledger/line-state';
+import { currentBillOf } from '../../core/ledger/line-state';
 import type { Viewer } from '../../auth/token';
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
 import type { UserDoc } from '../../storage/models/user.model';
@@ -77,9 +77,9 @@ export class CreditService {
     line: { id: string; userId: string },
   ): Promise<BillDoc | undefined> {
     requireOwner(viewer, line.userId);
-    // The oldest bill still owing (the line's head lists them oldest first), else the newest statement.
+    // The line's current bill (the oldest overdue, else the oldest owing), else the newest statement.
     const summary = await this.linesById.load(line.id);
-    const owing = oldestOwingBill(summary?.state);
+    const owing = currentBillOf(summary?.state);
     if (owing) return (await this.bills.byId(owing.billId)) ?? undefined;
     return (await this.bills.pageOfUser(line.userId, { first: 1 })).items[0];
   }

@@ -1,6 +1,6 @@
 import type { Viewer } from '../../auth/token';
 import { type BillSummary, billSummaryOf } from '../../core/billing/bill-status';
-import { oldestOwingBill } from '../../core/ledger/line-state';
+import { currentBillOf } from '../../core/ledger/line-state';
 import { bindingRefusal, type PartnerReadAccess } from '../../core/partners/consent';
 import { newSortableId, creditLineIdOf } from '../../storage/ids';
 import type { ChannelBindingDoc } from '../../storage/models/channel-binding.model';
@@ -60,7 +60,7 @@ export class PartnerViewService {
       this.repos.creditLines.byId(creditLineIdOf(binding.userId)),
     ]);
     const user = users[0];
-    const owing = oldestOwingBill(line?.state);
+    const owing = currentBillOf(line?.state);
     return {
       binding,
       access,

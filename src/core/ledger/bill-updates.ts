@@ -1,6 +1,6 @@
 import type { LedgerCommand } from './commands';
 import type { Effects, LedgerRejection } from './apply';
-import { type LineState, oldestOwingBill } from './line-state';
+import { type LineState, currentBillOf } from './line-state';
 
 /**
  * What a bill update says happened: one per ledger entry that changes what a bill or the line shows.
@@ -37,7 +37,7 @@ export interface BillUpdate {
   /**
    * The bill the update is about: the one the entry names, else the one it made overdue, else the
    * first overdue bill it changed (a repayment clearing an overdue bill is about that bill, not an
-   * older one whose fees it also paid), else the first it changed, else the oldest still owing.
+   * older one whose fees it also paid), else the first it changed, else the line's current bill.
    */
   billId: string | null;
 }
@@ -82,6 +82,6 @@ export function billUpdateOf(entry: BillUpdateSource): BillUpdate | null {
   const changed = effects?.bills.find((bill) => bill.overdue) ?? effects?.bills[0];
   return {
     kind,
-    billId: named ?? overdueBill ?? changed?.billId ?? oldestOwingBill(entry.stateAfter)?.billId ?? null,
+    billId: named ?? overdueBill ?? changed?.billId ?? currentBillOf(entry.stateAfter)?.billId ?? null,
   };
 }

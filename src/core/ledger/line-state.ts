@@ -285,9 +285,13 @@ export function assertLineState(state: LineState): void {
   }
 }
 
-/** The bill a line's "current bill" is: the oldest one still owing (open bills are kept oldest first). */
-export function oldestOwingBill(state: LineState | null | undefined): BillState | undefined {
-  return state?.bills[0];
+/**
+ * The bill a line's "current bill" is: the oldest overdue one still owing, else the oldest one still
+ * owing (open bills are kept oldest first). An overdue bill comes first: it is accruing penalties,
+ * while an older bill whose minimum is met only revolves.
+ */
+export function currentBillOf(state: LineState | null | undefined): BillState | undefined {
+  return state?.bills.find((bill) => bill.overdue) ?? state?.bills[0];
 }
 
 /** A state as stored by an earlier version, with what later versions added at its starting value. */

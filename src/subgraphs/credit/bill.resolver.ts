@@ -22,7 +22,8 @@ export class UserBillsResolver {
 export class CurrentBillResolver {
   @FieldResolver(() => Bill, {
     nullable: true,
-    description: 'The bill to pay: the oldest one still owing, else the newest statement',
+    description:
+      'The bill to pay: the oldest overdue one still owing, else the oldest one still owing, else the newest statement',
   })
   async currentBill(@Root() line: CreditLine, @Ctx() ctx: CreditContext): Promise<Bill | null> {
     const bill = await ctx.services.credit.currentBill(ctx.viewer, line);

@@ -3,6 +3,7 @@ import type { LedgerCommand } from '../../../src/core/ledger/commands';
 import {
   billOwedMinor,
   type BillState,
+  currentBillOf,
   InvariantViolation,
   lineFigures,
   type LineState,
@@ -468,6 +469,8 @@ describe('MINIMUM: the least the waterfall needs to leave every bill current', (
     ]);
     // The sum of needs, 0 + 300.15, would pay B's 0.15 penalty, then A's 13.05 interest (fees come
     // before principal), and leave B owing 13.05, overdue. 300.15 + 13.05 = 313.20 settles B.
+    // The bill to show first is the overdue one, not the older one that only revolves.
+    expect(currentBillOf(today)?.billId).toBe('b:2030-03-05');
     const due = amountDue(today, 'MINIMUM');
     expect(due.amountMinor).toBe(31_320);
     line.repay('2030-03-15', due.amountMinor);
