@@ -145,6 +145,8 @@ describe('bills, repayment and overdue, end to end', () => {
       { input: { kind: 'STATEMENT', source: 'BANK_CARD', idempotencyKey: 'repay-none-01' } },
       alice,
     );
-    expect(nothing.data!.repay.userErrors).toEqual([{ field: 'kind', code: 'NOTHING_TO_REPAY' }]);
+    expect(nothing.data!.repay.userErrors).toEqual([
+      { field: 'kind', code: 'NOTHING_TO_REPAY', message: 'Nothing is owed for this kind of repayment' },
+    ]);
   });
 });
