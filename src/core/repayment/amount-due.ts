@@ -25,7 +25,7 @@ export function amountDue(state: LineState, kind: Exclude<RepayKind, 'AMOUNT'>, 
     case 'STATEMENT':
       return { amountMinor: billed, payOffPlanIds: [] };
     case 'MINIMUM':
-      return { amountMinor: minimumKeepingBillsCurrentMinor(state), payOffPlanIds: [] };
+      return { amountMinor: minimumKeepingBillsCurrentMinor(state, billed), payOffPlanIds: [] };
     case 'PAYOFF':
       return {
         amountMinor:
@@ -55,8 +55,8 @@ function leavesEveryBillCurrent(state: LineState, amountMinor: MinorUnits): bool
  * More money never leaves a bill owing more, so the least amount that works is found by halving,
  * between that sum (each fen meets one fen of one bill's need at most) and everything billed.
  */
-function minimumKeepingBillsCurrentMinor(state: LineState): MinorUnits {
-  let enoughMinor = state.bills.reduce((sum, bill) => sum + billOwedMinor(bill), 0);
+function minimumKeepingBillsCurrentMinor(state: LineState, billedMinor: MinorUnits): MinorUnits {
+  let enoughMinor = billedMinor;
   let tooLittleMinor = state.bills.reduce((sum, bill) => sum + minimumToPayMinor(bill), 0) - 1;
   if (tooLittleMinor < 0) return 0;
   while (enoughMinor - tooLittleMinor > 1) {

@@ -12,7 +12,7 @@ export interface SubgraphDefinition<TServices> {
   routes?: Record<string, HttpRoute>;
   /** Runs after each GraphQL operation, before its answer is sent (e.g. the partner read audit). */
   afterOperation?(services: TServices, operationName: string): Promise<void>;
-  /** Work the process does by itself while it serves (e.g. the scheduled due jobs); stopped first on shutdown. */
+  /** Work the process does by itself while it serves (the scheduled due jobs); stopped with the server. */
   startBackground?(repos: Repositories, config: AppConfig): { stop(): Promise<void> } | undefined;
 }
 
