@@ -47,8 +47,8 @@ describe('due jobs schedule', () => {
     await w.at('2030-04-04T15:00:00Z');
     const first = await readsOf(schedule.tick());
     expect(first.report).toMatchObject({ billsIssued: 0 });
-    // The lines are read once: one read per status (a few demo lines), not a walk per job.
-    expect(first.lineReads).toBe(lineStatuses.length);
+    // Two walks (billing, then auto-debit), one read per status each (a few demo lines).
+    expect(first.lineReads).toBe(2 * lineStatuses.length);
     // 30 minutes later, the same day: nothing.
     await w.at('2030-04-04T15:30:00Z');
     expect(await schedule.tick()).toBeNull();

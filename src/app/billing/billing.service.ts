@@ -6,11 +6,14 @@ import { accrualDue, penaltyBpsPerDay, stateAt } from '../../core/overdue/penalt
 import { amountDue } from '../../core/repayment/amount-due';
 import { formatRateBps as formatBps } from '../../core/installments/annualized-rate';
 import { limitReviewFor } from '../../core/risk/limit-review';
-import type { BusinessDate } from '../../core/time/business-date';
+import { type BusinessDate, businessDate } from '../../core/time/business-date';
 import { accrualKey, type AppendOutcome, type LedgerWriter } from '../../ledger/ledger-writer';
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
+import type { Repositories } from '../../storage/repositories/repositories';
 import type { OutboxService } from './outbox.service';
 import { keyHash } from '../../ledger/request-hash';
+import { defaultLinesPerRead, everyLine } from './every-line';
+import { log } from '../../observability/log';
 
 export interface BillingReport {
   billsIssued: number;
@@ -50,20 +53,34 @@ function minimumToStayCurrentMinor(state: LineState, today: BusinessDate): Minor
  */
 export class BillingService {
   constructor(
+    private readonly repos: Pick<Repositories, 'creditLines'>,
     private readonly ledger: LedgerWriter,
     private readonly outbox: OutboxService,
+    private readonly linesPerRead = defaultLinesPerRead,
   ) {}
 
-  /**
-   * One line's day: statements due, the day's accrual and overdue notices, due-soon reminders, the
-   * limit review. Returns the line as these entries left it.
-   */
-  async runLine(
+  async runDue(now: Date): Promise<BillingReport> {
+    const report = emptyBillingReport();
+    const today = businessDate(now);
+    for await (const line of everyLine(this.repos, this.linesPerRead)) {
+      if (!line.state) continue;
+      try {
+        await this.runLine(report, line, today, now);
+      } catch (error) {
+        // One line that cannot be brought up to date must not keep every other line waiting.
+        report.linesFailed += 1;
+        log().error('due jobs: a line failed; the next run tries it again', { lineId: line._id, error });
+      }
+    }
+    return report;
+  }
+
+  private async runLine(
     report: BillingReport,
     walked: CreditLineDoc,
     today: BusinessDate,
     now: Date,
-  ): Promise<CreditLineDoc> {
+  ): Promise<void> {
     let line = walked;
     for (const statementDate of statementDatesDue(line.state!, today)) {
       const billId = `${line._id}:${statementDate}`;
@@ -145,10 +162,8 @@ export class BillingService {
         `review:${review.reviewId}`,
         now,
       );
-      line = advanced(line, outcome);
       if (outcome.status === 'APPLIED') report.limitChanges += 1;
     }
-    return line;
   }
 
   /**

@@ -44,36 +44,40 @@ export class DueJobsService {
    */
   async run(viewer: Viewer | undefined, { walkLines = true } = {}): Promise<DueJobsReport> {
     requireOperator(viewer);
-    const { clock, orderPayments, repayments, outbox, sender } = this.parts;
+    const { clock, orderPayments, repayments, billing: billingService, outbox, sender } = this.parts;
     const now = await clock.now();
     let expiredHolds = 0;
     for (const payments of orderPayments) expiredHolds += await payments.expireHolds(now);
     // Late rail confirmations land first, so today's overdue check sees the money.
     const repaymentsConfirmed = await repayments.confirmPending();
-    const day = walkLines ? await this.walkLines(now) : { ...emptyBillingReport(), autoDebits: 0 };
+    const billing = walkLines ? await billingService.runDue(now) : emptyBillingReport();
+    const autoDebit = walkLines ? await this.autoDebit(now) : { attempted: 0, linesFailed: 0 };
     const notificationsSent = await outbox.dispatch(sender, now);
-    return { ranAt: now, expiredHolds, ...day, repaymentsConfirmed, notificationsSent };
+    return {
+      ranAt: now,
+      expiredHolds,
+      ...billing,
+      linesFailed: billing.linesFailed + autoDebit.linesFailed,
+      autoDebits: autoDebit.attempted,
+      repaymentsConfirmed,
+      notificationsSent,
+    };
   }
 
-  /**
-   * The day's work, one line at a time in one walk: the line brought up to date (billing), then, on
-   * its due day, collected from the default source (a bank card). A line that fails is logged and
-   * counted; the others go on, and the next run tries it again.
-   */
-  private async walkLines(now: Date): Promise<BillingReport & { autoDebits: number }> {
+  /** On the due day, collects what is still owed from the default source (a bank card). */
+  private async autoDebit(now: Date): Promise<{ attempted: number; linesFailed: number }> {
     const today = businessDate(now);
-    const report = { ...emptyBillingReport(), autoDebits: 0 };
-    for await (const walked of everyLine(this.parts.repos, this.parts.linesPerRead)) {
-      if (!walked.state) continue;
+    let attempted = 0;
+    let linesFailed = 0;
+    for await (const line of everyLine(this.parts.repos, this.parts.linesPerRead)) {
       try {
-        const line = await this.parts.billing.runLine(report, walked, today, now);
-        report.autoDebits += await this.autoDebitLine(line, today, now);
+        attempted += await this.autoDebitLine(line, today, now);
       } catch (error) {
-        report.linesFailed += 1;
-        log().error('due jobs: a line failed; the next run tries it again', { lineId: walked._id, error });
+        linesFailed += 1;
+        log().error('due jobs: an auto-debit failed', { lineId: line._id, error });
       }
     }
-    return report;
+    return { attempted, linesFailed };
   }
 
   private async autoDebitLine(line: CreditLineDoc, today: BusinessDate, now: Date): Promise<number> {
@@ -115,7 +119,7 @@ export function createDueJobs(
       (orders) => new OrderPaymentService(repos, orders, clock, ledger),
     ),
     repayments: new RepaymentService(repos, clock, rail, ledger),
-    billing: new BillingService(ledger, outbox),
+    billing: new BillingService(repos, ledger, outbox, linesPerRead),
     outbox,
     sender,
     linesPerRead,
