@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.data/', '.bin/', 'client/generated/', 'coverage/'] },
+  { ignores: ['dist/', '.cli/', 'node_modules/', '.data/', '.bin/', 'client/generated/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

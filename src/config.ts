@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isLogLevel } from './observability/log';
 
 /** Where the project lives; data and the built FerretDB binary are kept relative to it. */
 export const projectRoot = path.resolve(__dirname, '..');
@@ -101,6 +102,11 @@ export interface GatewayLimits {
 const devAuthSecret = 'creditgraph-local-dev-secret-change-me';
 const devGatewaySecret = 'creditgraph-local-gateway-secret-change-me';
 
+/** A setting the product cannot run with; its message names the setting and what it takes. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
 function intFromEnv(
   env: NodeJS.ProcessEnv,
   name: string,
@@ -109,11 +115,20 @@ function intFromEnv(
 ): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
+  // Plain digits only: Number() would also take " 5", "1e1", "0x10" and "5.0".
+  const value = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be ${what}, got "${raw}"`);
+    throw new ConfigError(`${name} must be ${what}, got "${raw}"`);
   }
   return value;
+}
+
+/** "1" or "0" (unset: the default); anything else is refused rather than read as one of them. */
+function flagFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw !== '0' && raw !== '1') throw new ConfigError(`${name} must be 1 (on) or 0 (off), got "${raw}"`);
+  return raw === '1';
 }
 
 const positive = { min: 1, max: 1_000_000_000, what: 'a positive integer' };
@@ -121,14 +136,51 @@ const count = { max: 1_000_000_000, what: 'a count' };
 const countOrOff = { max: 1_000_000_000, what: 'a count (0 = off)' };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const config = readConfig(env);
+  checkPortsFit(config);
+  return config;
+}
+
+/** Ports worked out from PORT and SUBGRAPH_BASE_PORT must exist too (at most 65535). */
+function checkPortsFit(config: AppConfig): void {
+  const { gatewayPort, subgraphBasePort, launcherMetricsPort, gatewayProcesses } = config;
+  const derived: [string, number][] = [
+    ['the last subgraph (SUBGRAPH_BASE_PORT + 3)', subgraphBasePort === 0 ? 0 : subgraphBasePort + 3],
+    ['the launcher metrics (LAUNCHER_METRICS_PORT, PORT + 99 by default)', launcherMetricsPort],
+    [
+      'the last gateway process (PORT + 5 + GATEWAY_PROCESSES - 1)',
+      gatewayPort === 0 || gatewayProcesses === 1 ? 0 : gatewayPort + 5 + gatewayProcesses - 1,
+    ],
+  ];
+  for (const [what, port] of derived) {
+    if (port > 65535) throw new ConfigError(`the ports do not fit: ${what} would be ${port}, above 65535`);
+  }
+}
+
+function readConfig(env: NodeJS.ProcessEnv): AppConfig {
+  // A misspelt "production" must not start local mode, with its demo data and known secrets.
+  if (env.APP_MODE && env.APP_MODE !== 'production' && env.APP_MODE !== 'local')
+    throw new ConfigError(`APP_MODE must be production or local, got "${env.APP_MODE}"`);
   const mode: AppMode = env.APP_MODE === 'production' ? 'production' : 'local';
+  // The gateway runtime reads LOG_LEVEL too, and stops on a level it does not know.
+  if (env.LOG_LEVEL && !isLogLevel(env.LOG_LEVEL))
+    throw new ConfigError(`LOG_LEVEL must be debug, info, warn or error, got "${env.LOG_LEVEL}"`);
   const authSecret = env.AUTH_SECRET ?? (mode === 'production' ? '' : devAuthSecret);
-  if (authSecret.length < 16) throw new Error('AUTH_SECRET must be set (16+ characters) in production mode');
+  if (authSecret.length < 16)
+    throw new ConfigError(
+      mode === 'production'
+        ? 'AUTH_SECRET must be set (16+ characters) in production mode'
+        : 'AUTH_SECRET must be 16+ characters (or unset in local mode, for the dev secret)',
+    );
   const gatewaySecret = env.GATEWAY_SECRET ?? (mode === 'production' ? '' : devGatewaySecret);
   if (gatewaySecret.length < 16)
-    throw new Error('GATEWAY_SECRET must be set (16+ characters) in production mode');
+    throw new ConfigError(
+      mode === 'production'
+        ? 'GATEWAY_SECRET must be set (16+ characters) in production mode'
+        : 'GATEWAY_SECRET must be 16+ characters (or unset in local mode, for the dev secret)',
+    );
   // A token signer must not also be able to speak for the gateway, and the other way round.
-  if (gatewaySecret === authSecret) throw new Error('GATEWAY_SECRET must differ from AUTH_SECRET');
+  if (gatewaySecret === authSecret) throw new ConfigError('GATEWAY_SECRET must differ from AUTH_SECRET');
   const gatewayPort = intFromEnv(env, 'PORT', 4000);
   const dueJobsEveryMinutes = intFromEnv(env, 'DUE_JOBS_EVERY_MINUTES', mode === 'production' ? 60 : 0, {
     max: 1_440,
@@ -136,7 +188,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   });
   // Production has no runDueJobs: nothing else would cut a statement or accrue a penalty.
   if (mode === 'production' && dueJobsEveryMinutes === 0)
-    throw new Error('DUE_JOBS_EVERY_MINUTES cannot be 0 in production: nothing else runs the due jobs there');
+    throw new ConfigError(
+      'DUE_JOBS_EVERY_MINUTES cannot be 0 in production: nothing else runs the due jobs there',
+    );
   return {
     mode,
     gatewayPort,
@@ -150,20 +204,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     authSecret,
     gatewaySecret,
     redisUrl: env.REDIS_URL || undefined,
-    billUpdatesPollMs:
-      intFromEnv(env, 'BILL_UPDATES_POLL_MS', 2_000, { max: 3_600_000, what: 'milliseconds (0-3600000)' }) ||
-      2_000,
+    billUpdatesPollMs: intFromEnv(env, 'BILL_UPDATES_POLL_MS', 2_000, {
+      min: 1,
+      max: 3_600_000,
+      what: 'milliseconds (1-3600000)',
+    }),
     dueJobsEveryMinutes,
-    gatewayProcesses: Math.max(
-      1,
-      intFromEnv(env, 'GATEWAY_PROCESSES', 1, { max: 16, what: 'a count (1-16)' }),
-    ),
-    gatewaySemiSpaceMb: Math.max(
-      1,
-      intFromEnv(env, 'GATEWAY_SEMI_SPACE_MB', 2, { max: 256, what: 'megabytes (1-256)' }),
-    ),
-    trustClientTraceContext: env.TRUST_CLIENT_TRACEPARENT === '1',
-    gatewayOptimizeForSize: env.GATEWAY_OPTIMIZE_FOR_SIZE !== '0',
+    gatewayProcesses: intFromEnv(env, 'GATEWAY_PROCESSES', 1, { min: 1, max: 16, what: 'a count (1-16)' }),
+    gatewaySemiSpaceMb: intFromEnv(env, 'GATEWAY_SEMI_SPACE_MB', 2, {
+      min: 1,
+      max: 256,
+      what: 'megabytes (1-256)',
+    }),
+    trustClientTraceContext: flagFromEnv(env, 'TRUST_CLIENT_TRACEPARENT', false),
+    gatewayOptimizeForSize: flagFromEnv(env, 'GATEWAY_OPTIMIZE_FOR_SIZE', true),
     trustedDocumentsPath: env.TRUSTED_DOCUMENTS_FILE || undefined,
     metricsToken: env.METRICS_TOKEN || undefined,
     launcherMetricsPort: intFromEnv(env, 'LAUNCHER_METRICS_PORT', gatewayPort === 0 ? 0 : gatewayPort + 99),

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { oauthTokenPath, signOperatorToken, signPartnerToken, signUserToken } from './auth/token';
-import { loadConfig, subgraphNames } from './config';
+import { ConfigError, loadConfig, subgraphNames } from './config';
 import { ensurePortsFree, PortInUseError } from './runtime/listen';
 import { healthCheckPath } from './runtime/probe-paths';
 import { isLedgerNotice } from './ledger/ledger-notices';
@@ -229,4 +229,9 @@ function subgraphPortOf(basePort: number, index: number): number {
   return basePort === 0 ? 0 : basePort + index;
 }
 
-void main();
+main().catch((error: unknown) => {
+  // A bad setting is the operator's to fix: its message alone, no stack.
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`creditgraph: cannot start: ${error.message}`);
+  process.exit(2);
+});

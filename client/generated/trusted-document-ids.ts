@@ -17,7 +17,7 @@ export const trustedDocumentIds = {
   DataAccessLog: 'sha256:80c5983e91e92747c6f4ee90114e9fb014849c4048d36a7a02896419f241ffcb',
   InstallmentCheckout: 'sha256:be866085d0a16cae6e8fa328bad90bb77a315c088d4031a347933dc5e047b0ca',
   LatestBillUpdateCursor: 'sha256:d25e546d5ada3f64800d16ddbdfdf9f522930113fea93c8ef1aa634142d98909',
-  LineAndBills: 'sha256:01b9ea252e0097d82061cad435919dba0e13bb1dff4766a7ed6cf069f17f87cb',
+  LineAndBills: 'sha256:184ee38dd859e1df9cbf733a1849be5f1369774a44399387b028cf612853ba77',
   MallOrdersPage: 'sha256:8b66a335d82f9cb3c455bceb841640d675f993bf2b2eaa579085aad846730e2b',
   Offers: 'sha256:650156d4ffc32ab576994436f852cc750d3a5113eea14a0da859988ea09d1655',
   PartnerBillUpdateCursor: 'sha256:050ad8d0b50e06e771865971d4021b4235291ce192fefd8f8e2d127975c63c26',

@@ -1,5 +1,5 @@
 import { signOperatorToken, signPartnerToken, signUserToken } from '../auth/token';
-import { loadConfig } from '../config';
+import { ConfigError, loadConfig } from '../config';
 import { demoPartners, demoUsers } from '../seed/demo-data';
 
 /**
@@ -9,7 +9,15 @@ import { demoPartners, demoUsers } from '../seed/demo-data';
  * POST /oauth/token would issue it.
  */
 const who = process.argv[2] ?? demoUsers[0]!._id;
-const { authSecret } = loadConfig();
+const { authSecret } = (() => {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+})();
 const partner = who.startsWith('partner:')
   ? demoPartners.find((candidate) => candidate._id === who.slice('partner:'.length))
   : undefined;

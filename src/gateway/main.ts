@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { listen } from '../runtime/listen';
 import { GatewayCredentialSigner } from '../auth/gateway-credential';
-import { loadConfig } from '../config';
+import { ConfigError, loadConfig } from '../config';
 import { announceReady, onShutdown } from '../runtime/lifecycle';
 import { composeSupergraph } from './compose';
 import { fetchSubgraphSdl } from './fetch-subgraph-sdl';
@@ -96,6 +96,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    log().error(`gateway cannot start: ${error.message}`);
+    process.exit(2);
+  }
   log().error('gateway failed to start', { error });
   process.exit(1);
 });

@@ -20,6 +20,8 @@ query AccountHome {
       creditBalance { amount }
       statementDay
       riskAssessment { score tier topReasons { code points } }
+      # What repaying would collect now, today's penalty and interest counted.
+      amountsDue { asOfDate minimum { amount } statement { amount } payoff { amount } }
       currentBill {
         id status statementDate dueDate total { amount } minimumDue { amount } remainingMinimum { amount } owed { amount }
         components { kind billed { amount } paid { amount } credited { amount } owed { amount } }

@@ -4,6 +4,11 @@ import { requestScope } from './request-scope';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const levelRank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
+/** A level the logs (and the gateway runtime, which reads LOG_LEVEL too) know, spelt as they take it. */
+export function isLogLevel(level: string): level is LogLevel {
+  return Object.hasOwn(levelRank, level);
+}
+
 export type LogFields = Record<string, unknown>;
 
 export interface Log {

@@ -12,6 +12,7 @@ import { clockSchema } from './models/clock.model';
 import { billSchema } from './models/bill.model';
 import { repaymentSchema } from './models/repayment.model';
 import { notificationSchema } from './models/notification.model';
+import { noticeClaimSchema } from './models/notice-claim.model';
 import { partnerSchema } from './models/partner.model';
 import { productSchema } from './models/product.model';
 import { userSchema } from './models/user.model';
@@ -44,6 +45,7 @@ function registerModels(connection: Connection) {
     bills: connection.model('Bill', billSchema),
     repayments: connection.model('Repayment', repaymentSchema),
     notifications: connection.model('Notification', notificationSchema),
+    noticeClaims: connection.model('NoticeClaim', noticeClaimSchema),
     partnerPayments: connection.model('PartnerPayment', partnerPaymentSchema),
     bindingRequests: connection.model('BindingRequest', bindingRequestSchema),
     dataAccessLog: connection.model('DataAccess', dataAccessSchema),

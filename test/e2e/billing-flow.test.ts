@@ -146,7 +146,12 @@ describe('bills, repayment and overdue, end to end', () => {
       alice,
     );
     expect(nothing.data!.repay.userErrors).toEqual([
-      { field: 'kind', code: 'NOTHING_TO_REPAY', message: 'Nothing is owed for this kind of repayment' },
+      {
+        field: 'kind',
+        code: 'NOTHING_TO_REPAY',
+        // What is used and not billed yet: PAYOFF would take it.
+        message: 'Nothing is billed; 6415.75 CNY is owed and not billed yet: repay PAYOFF to pay it early',
+      },
     ]);
   });
 });

@@ -63,6 +63,14 @@ describe('npm start lifecycle on the embedded FerretDB', () => {
     }
   });
 
+  test('a bad setting stops the start with one plain line naming it (no stack), exit code 2', async () => {
+    const started = startStack({ MONGODB_URI: serverUri(), MAX_DEPTH: '1e1' });
+    await expect(started).rejects.toThrow(/stack exited during start \(code 2\)/);
+    const output = await started.catch((error: Error) => error.message);
+    expect(output).toContain('creditgraph: cannot start: MAX_DEPTH must be a positive integer, got "1e1"');
+    expect(output).not.toMatch(/\n\s+at /);
+  });
+
   // SIGINT: Ctrl-C in a terminal; SIGTERM: a shell's or a supervisor's kill of the group.
   test.each(['SIGINT', 'SIGTERM'] as const)(
     '%s to the whole process group is logged and restarts nothing',

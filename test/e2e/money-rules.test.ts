@@ -1,6 +1,7 @@
 import {
   AdvanceClockDocument,
   CheckoutDocument,
+  CreatePaymentCodeDocument,
   LineAndBillsDocument,
   type LineAndBillsQuery,
   PayOutCreditBalanceDocument,
@@ -146,6 +147,13 @@ describe('money rules over a full cycle, end to end', () => {
     expect(await bill(alice, '2030-04-05')).toMatchObject({ status: 'OVERDUE', owed: { amount: '299.14' } });
     // The waterfall pays B's penalty (0.14), then A's interest (7.18, fees before principal), then B's
     // principal (299.00): 306.32. The sum of the two bills' needs (0 + 299.14) would leave B owing 7.18.
+    // Shown before paying: STATEMENT 449.10 + 7.18 + 299.14 = 755.42; nothing unbilled, PAYOFF the same.
+    expect((await state(alice)).creditLine!.amountsDue).toEqual({
+      asOfDate: '2030-04-15',
+      minimum: { amount: '306.32' },
+      statement: { amount: '755.42' },
+      payoff: { amount: '755.42' },
+    });
     const minimum = await repay(alice, 'MINIMUM', 'rules-min-b');
     expect(minimum.repayment).toMatchObject({ status: 'SUCCEEDED', amount: { amount: '306.32' } });
     expect(await bill(alice, '2030-04-05')).toMatchObject({ status: 'SETTLED', owed: { amount: '0.00' } });
@@ -155,11 +163,64 @@ describe('money rules over a full cycle, end to end', () => {
       remainingMinimum: { amount: '0.00' },
     });
     // Nothing is behind any more: no penalty the next day, and MINIMUM has nothing to collect.
+    // A revolves on: 04-16 on 449.10 is 22.455 fen + 0.56 carried from 718.56 = 23.015: 0.23 of interest.
     await moveClock('2030-04-16T04:00:00.000Z');
-    expect((await state(alice)).creditLine).toMatchObject({ penaltiesOwed: { amount: '0.00' } });
-    expect((await repay(alice, 'MINIMUM', 'rules-min-c')).userErrors.map((e) => e.code)).toEqual([
-      'NOTHING_TO_REPAY',
+    expect((await state(alice)).creditLine).toMatchObject({
+      penaltiesOwed: { amount: '0.00' },
+      interestOwed: { amount: '0.23' },
+      amountsDue: { minimum: { amount: '0.00' }, statement: { amount: '449.33' } },
+    });
+    expect((await repay(alice, 'MINIMUM', 'rules-min-c')).userErrors).toEqual([
+      {
+        field: 'kind',
+        code: 'NOTHING_TO_REPAY',
+        message:
+          'Every bill is current, so no minimum is due; 449.33 CNY is billed: repay STATEMENT or an AMOUNT to pay it',
+      },
     ]);
+    // The next day with no entry written yet: the line shows the interest of its last entry (0.23), what
+    // a repayment would collect counts 04-17 too: 22.455 + 0.015 carried = 22.47 fen, 0.22: 449.55.
+    expect(
+      (await stack.execute(AdvanceClockDocument, { to: '2030-04-17T04:00:00.000Z' }, operator)).errors,
+    ).toBeUndefined();
+    expect((await state(alice)).creditLine).toMatchObject({
+      interestOwed: { amount: '0.23' },
+      amountsDue: {
+        asOfDate: '2030-04-17',
+        minimum: { amount: '0.00' },
+        statement: { amount: '449.55' },
+        payoff: { amount: '449.55' },
+      },
+    });
+    const statement = await repay(alice, 'STATEMENT', 'rules-min-d');
+    expect(statement.repayment).toMatchObject({ status: 'SUCCEEDED', amount: { amount: '449.55' } });
+    // Only a purchase not billed yet is owed: STATEMENT has nothing, PAYOFF would take the 299.00.
+    await buyAndShip(alice, 'mall-tea-set', 'rules-min-tea-2');
+    expect((await state(alice)).creditLine!.amountsDue).toMatchObject({
+      minimum: { amount: '0.00' },
+      statement: { amount: '0.00' },
+      payoff: { amount: '299.00' },
+    });
+    expect((await repay(alice, 'STATEMENT', 'rules-min-e')).userErrors).toEqual([
+      {
+        field: 'kind',
+        code: 'NOTHING_TO_REPAY',
+        message: 'Nothing is billed; 299.00 CNY is owed and not billed yet: repay PAYOFF to pay it early',
+      },
+    ]);
+    // An operator is staff, not a customer: refused as such (it had been "You have no credit line").
+    const codesOf = (result: { errors?: readonly { extensions?: Record<string, unknown> }[] }) =>
+      result.errors?.map((e) => e.extensions?.['code']);
+    const input = { kind: 'PAYOFF' as const, source: 'BANK_CARD' as const, idempotencyKey: 'rules-min-op' };
+    expect(codesOf(await stack.execute(RepayDocument, { input }, operator))).toEqual(['FORBIDDEN']);
+    const payout = { idempotencyKey: 'rules-min-op' };
+    expect(codesOf(await stack.execute(PayOutCreditBalanceDocument, { input: payout }, operator))).toEqual([
+      'FORBIDDEN',
+    ]);
+    const items = [{ productId: 'mall-tea-set', quantity: 1 }];
+    const order = { items, plan: 'FULL' as const, idempotencyKey: 'rules-min-op' };
+    expect(codesOf(await stack.execute(CheckoutDocument, { input: order }, operator))).toEqual(['FORBIDDEN']);
+    expect(codesOf(await stack.execute(CreatePaymentCodeDocument, {}, operator))).toEqual(['FORBIDDEN']);
   });
 
   test('an amount written any other way than plain digits is refused, saying which rule, and moves nothing', async () => {

@@ -53,6 +53,7 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     });
     expect(sent.map((n) => n.kind)).toEqual(['STATEMENT_ISSUED', 'DUE_SOON', 'AUTO_DEBIT_SUCCEEDED']);
     expect(sent[0]!.message).toContain('299.00 CNY, minimum 29.90, due 2030-04-14');
+    expect(sent[2]!.message).toBe('We collected 299.00 CNY for your bill due 2030-04-14 from your bank card');
     const [bill] = await t.repos.bills.ofLine('cl_alice');
     expect(bill).toMatchObject({ status: 'PAID', owedMinor: 0, paid: { FULL_PAY_PRINCIPAL: 29_900 } });
     const [line] = await t.repos.creditLines.findByIds(['cl_alice']);
@@ -75,15 +76,30 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     expect(sent.at(-1)!.message).toContain(
       '499.00 CNY, minimum 49.90, due 2030-05-14; 52.72 CNY keeps all your bills current now',
     );
-    // 05-11, B's reminder: 27 days of interest (04-15..05-11): floor(363.285) = 3.63; 3.63 + 49.90.
+    // 05-11, B's reminder quotes the due day (05-14), interest accrues until then: 30 days
+    // (04-15..05-14): floor(403.65) = 4.03; 4.03 + 49.90 = 53.93. (As of 05-11 it would be 3.63 +
+    // 49.90 = 53.53, which paid on 05-14 would leave B 0.40 under its minimum, to go overdue.)
     await runAt('2030-05-11T04:00:00Z', approvingRail);
     expect(sent.at(-1)).toMatchObject({ kind: 'DUE_SOON' });
-    expect(sent.at(-1)!.message).toContain('pay at least 53.53 CNY to stay current');
-    await w.at('2030-05-11T05:00:00Z');
+    expect(sent.at(-1)!.message).toBe(
+      'Your bill is due 2030-05-14: pay at least 53.93 CNY by then to stay current',
+    );
+    await w.at('2030-05-14T05:00:00Z');
     expect(
-      (await w.repay('u_alice', { kind: 'MINIMUM', source: 'BANK_CARD', idempotencyKey: 'notice-min-b' }))
-        .repayment,
-    ).toMatchObject({ amountMinor: 5_353 });
+      (
+        await w.repay('u_alice', {
+          kind: 'AMOUNT',
+          amountMinor: 5_393,
+          source: 'BANK_CARD',
+          idempotencyKey: 'notice-min-b',
+        })
+      ).userErrors,
+    ).toEqual([]);
+    // B is current after it: the next day finds nothing overdue.
+    await runAt('2030-05-15T04:00:00Z', approvingRail);
+    const bills = await t.repos.bills.ofLine('cl_alice');
+    expect(bills.find((b) => b.statementDate === '2030-05-05')).toMatchObject({ status: 'PARTIALLY_PAID' });
+    expect(sent.map((n) => n.kind)).not.toContain('OVERDUE');
   });
 
   test('a line that cannot be brought up to date is counted and logged; every other line goes on', async () => {

@@ -500,6 +500,7 @@ describe('createMemoryDatabase', () => {
         'installmentPlans',
         'ledgerEntries',
         'mallOrders',
+        'noticeClaims',
         'notifications',
         'partnerPayments',
         'partners',

@@ -1,9 +1,14 @@
-import { isDueSoonReminderDue, remainingMinimumMinor } from '../../core/billing/bill-status';
+import { isDueSoonReminderDue } from '../../core/billing/bill-status';
 import { statementDatesDue } from '../../core/billing/statement';
-import { type BillState, billOwedMinor, type LineState } from '../../core/ledger/line-state';
+import {
+  type BillState,
+  billOwedMinor,
+  type LineState,
+  statementTotalMinor,
+} from '../../core/ledger/line-state';
 import { formatMinor, type MinorUnits } from '../../core/money';
-import { accrualDue, penaltyBpsPerDay, stateAt } from '../../core/overdue/penalty';
-import { amountDue } from '../../core/repayment/amount-due';
+import { accrualDue, penaltyBpsPerDay } from '../../core/overdue/penalty';
+import { amountDueOn } from '../../core/repayment/amount-due';
 import { formatRateBps as formatBps } from '../../core/installments/annualized-rate';
 import { limitReviewFor } from '../../core/risk/limit-review';
 import { type BusinessDate, businessDate } from '../../core/time/business-date';
@@ -12,8 +17,7 @@ import type { CreditLineDoc } from '../../storage/models/credit-line.model';
 import type { Repositories } from '../../storage/repositories/repositories';
 import type { OutboxService } from './outbox.service';
 import { keyHash } from '../../ledger/request-hash';
-import { defaultLinesPerRead, everyLine } from './every-line';
-import { log } from '../../observability/log';
+import { defaultLinesPerRead, visitEveryLine } from './every-line';
 
 export interface BillingReport {
   billsIssued: number;
@@ -39,11 +43,11 @@ export function emptyBillingReport(): BillingReport {
 }
 
 /**
- * What a notice quotes as the least to pay: repay kind MINIMUM now, which also covers what the
- * waterfall pays before this bill's minimum (an older bill's interest), not the bill's own figure.
+ * What a notice quotes as the least to pay on `day`: repay kind MINIMUM then, which also covers what
+ * the waterfall pays before this bill's minimum (an older bill's interest), not the bill's own figure.
  */
-function minimumToStayCurrentMinor(state: LineState, today: BusinessDate): MinorUnits {
-  return amountDue(stateAt(state, today), 'MINIMUM').amountMinor;
+function minimumToStayCurrentMinor(state: LineState, day: BusinessDate): MinorUnits {
+  return amountDueOn(state, day, 'MINIMUM').amountMinor;
 }
 
 /**
@@ -62,16 +66,12 @@ export class BillingService {
   async runDue(now: Date): Promise<BillingReport> {
     const report = emptyBillingReport();
     const today = businessDate(now);
-    for await (const line of everyLine(this.repos, this.linesPerRead)) {
-      if (!line.state) continue;
-      try {
-        await this.runLine(report, line, today, now);
-      } catch (error) {
-        // One line that cannot be brought up to date must not keep every other line waiting.
-        report.linesFailed += 1;
-        log().error('due jobs: a line failed; the next run tries it again', { lineId: line._id, error });
-      }
-    }
+    report.linesFailed = await visitEveryLine(
+      this.repos,
+      this.linesPerRead,
+      'due jobs: a line failed; the next run tries it again',
+      (line) => (line.state ? this.runLine(report, line, today, now) : Promise.resolve()),
+    );
     return report;
   }
 
@@ -102,7 +102,7 @@ export class BillingService {
           `statement:${billId}`,
           line.userId,
           'STATEMENT_ISSUED',
-          `Your ${statementDate} statement: ${formatMinor(billOwedMinor(bill))} CNY, minimum ${formatMinor(remainingMinimumMinor(bill))}, due ${bill.dueDate}; ${formatMinor(minimumToStayCurrentMinor(line.state!, today))} CNY keeps all your bills current now`,
+          statementNotice(statementDate, bill, minimumToStayCurrentMinor(line.state!, today)),
           billId,
           now,
         );
@@ -148,7 +148,8 @@ export class BillingService {
         dueSoonKey(bill.billId),
         line.userId,
         'DUE_SOON',
-        `Your bill is due ${bill.dueDate}: pay at least ${formatMinor(minimumToStayCurrentMinor(line.state!, today))} CNY to stay current`,
+        // As of the due day: interest accrues until then, so today's figure could fall short.
+        `Your bill is due ${bill.dueDate}: pay at least ${formatMinor(minimumToStayCurrentMinor(line.state!, bill.dueDate))} CNY by then to stay current`,
         bill.billId,
         now,
       );
@@ -206,4 +207,15 @@ function advanced(line: CreditLineDoc, outcome: AppendOutcome): CreditLineDoc {
   if (outcome.status !== 'APPLIED' && outcome.status !== 'REPLAYED') return line;
   if (outcome.entry.sequence <= line.headSequence) return line;
   return { ...line, headSequence: outcome.entry.sequence, state: outcome.entry.stateAfter };
+}
+
+/** The statement as the app shows it (total and minimum at issue), then what credits already paid. */
+function statementNotice(statementDate: string, bill: BillState, keepsCurrentMinor: MinorUnits): string {
+  const totalMinor = statementTotalMinor(bill);
+  const owedMinor = billOwedMinor(bill);
+  const credited =
+    owedMinor < totalMinor
+      ? `; your credit balance and refunds already paid ${formatMinor(totalMinor - owedMinor)} CNY of it`
+      : '';
+  return `Your ${statementDate} statement: ${formatMinor(totalMinor)} CNY, minimum ${formatMinor(bill.minimumDueMinor)}, due ${bill.dueDate}${credited}; ${formatMinor(keepsCurrentMinor)} CNY keeps all your bills current now`;
 }

@@ -39,7 +39,7 @@ export interface DueJobsScheduleOptions {
  * clock): the day's full run at start and at the first tick of each business day, a run that reads
  * no line every `everyMs`. One run at a time; a failed run is logged and tried again after 1, 2,
  * 4... minutes (at most `everyMs`). Every ledger entry has its key, so a run that overlaps another
- * process's moves no money twice (a notice both send at once can go out twice).
+ * process's moves no money twice; the outbox claims each notice before sending it.
  */
 export class DueJobsSchedule {
   private readonly runs: DueJobsRuns = { lastDailyRunDay: null, lastRunAt: null };

@@ -1,13 +1,13 @@
+import { formatMinor } from '../../core/money';
 import type { Viewer } from '../../auth/token';
 import { isAutoDebitDue } from '../../core/billing/bill-status';
 import { type BusinessDate, businessDate } from '../../core/time/business-date';
-import { log } from '../../observability/log';
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
 import { LedgerWriter } from '../../ledger/ledger-writer';
 import type { Repositories } from '../../storage/repositories/repositories';
 import { requireOperator } from '../common/access';
 import { type BillingReport, BillingService, emptyBillingReport } from './billing.service';
-import { defaultLinesPerRead, everyLine } from './every-line';
+import { defaultLinesPerRead, visitEveryLine } from './every-line';
 import type { ClockService } from '../common/clock.service';
 import { OrderPaymentService } from '../orders/order-payment.service';
 import { LogSender, type NotificationSender, OutboxService } from './outbox.service';
@@ -68,15 +68,14 @@ export class DueJobsService {
   private async autoDebit(now: Date): Promise<{ attempted: number; linesFailed: number }> {
     const today = businessDate(now);
     let attempted = 0;
-    let linesFailed = 0;
-    for await (const line of everyLine(this.parts.repos, this.parts.linesPerRead)) {
-      try {
+    const linesFailed = await visitEveryLine(
+      this.parts.repos,
+      this.parts.linesPerRead,
+      'due jobs: an auto-debit failed',
+      async (line) => {
         attempted += await this.autoDebitLine(line, today, now);
-      } catch (error) {
-        linesFailed += 1;
-        log().error('due jobs: an auto-debit failed', { lineId: line._id, error });
-      }
-    }
+      },
+    );
     return { attempted, linesFailed };
   }
 
@@ -92,7 +91,7 @@ export class DueJobsService {
         line.userId,
         ok ? 'AUTO_DEBIT_SUCCEEDED' : 'AUTO_DEBIT_FAILED',
         ok
-          ? `We collected your bill due ${bill.dueDate} from your bank card`
+          ? `We collected ${formatMinor(result.repayment!.amountMinor)} CNY for your bill due ${bill.dueDate} from your bank card`
           : `We could not collect your bill due ${bill.dueDate}: ${result.userErrors[0]?.message ?? 'unknown error'}`,
         bill.billId,
         now,

@@ -9,7 +9,7 @@ import type { OrderDoc, OrderItem } from '../../storage/models/order.model';
 import { type ProductDoc, type Store, storeChannel } from '../../storage/models/product.model';
 import type { OrderRepository } from '../../storage/repositories/order.repository';
 import type { Repositories } from '../../storage/repositories/repositories';
-import { requireViewer } from '../common/access';
+import { requireUser } from '../common/access';
 import type { ClockService } from '../common/clock.service';
 import type { LedgerWriter } from '../../ledger/ledger-writer';
 import { requestHash } from '../../ledger/request-hash';
@@ -58,7 +58,7 @@ export class CheckoutService {
    * replays it (approved: the order; refused: the same reason).
    */
   async checkout(viewer: Viewer | undefined, input: CheckoutInput): Promise<CheckoutResult> {
-    const { userId } = requireViewer(viewer);
+    const { userId } = requireUser(viewer);
     const invalid = this.validate(input);
     if (invalid.length > 0) return { order: null, userErrors: invalid };
     const periods = input.plan === 'FULL' ? 1 : input.periods!;

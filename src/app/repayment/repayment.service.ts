@@ -2,17 +2,18 @@ import type { LedgerCommand } from '../../core/ledger/commands';
 import { createHash } from 'node:crypto';
 import type { Viewer } from '../../auth/token';
 import { formatMinor } from '../../core/money';
-import { stateAt } from '../../core/overdue/penalty';
-import { amountDue, type RepayKind } from '../../core/repayment/amount-due';
+import { amountDueOn, type AmountsDue, amountsDueOn, type RepayKind } from '../../core/repayment/amount-due';
 import { businessDate } from '../../core/time/business-date';
 import type { LedgerWriter } from '../../ledger/ledger-writer';
 import { creditLineIdOf } from '../../storage/ids';
+import type { CreditLineDoc } from '../../storage/models/credit-line.model';
 import type { PaymentSource, RepaymentDoc } from '../../storage/models/repayment.model';
 import type { Repositories } from '../../storage/repositories/repositories';
-import { requireViewer } from '../common/access';
+import { requireOwner, requireUser } from '../common/access';
 import type { ClockService } from '../common/clock.service';
 import type { PaymentRail } from './payment-rail';
 import { requestHash } from '../../ledger/request-hash';
+import { AppError } from '../../errors';
 import { idempotencyKeyError, type UserError, userError } from '../common/user-error';
 
 export type { RepayKind };
@@ -45,9 +46,24 @@ export class RepaymentService {
     private readonly ledger: LedgerWriter,
   ) {}
 
-  /** The signed-in user repays their own line. */
+  /** The signed-in user repays their own line (operators are staff, not borrowers). */
   repay(viewer: Viewer | undefined, input: RepayInput): Promise<RepayResult> {
-    return this.repayFor(requireViewer(viewer).userId, input);
+    return this.repayFor(requireUser(viewer).userId, input);
+  }
+
+  /**
+   * What STATEMENT, MINIMUM and PAYOFF would collect if paid now, today's penalty and interest
+   * counted (the line's summary shows them as of its last entry).
+   */
+  async amountsDue(
+    viewer: Viewer | undefined,
+    line: CreditLineDoc,
+  ): Promise<{ asOfDate: string; amountsMinor: AmountsDue }> {
+    requireOwner(viewer, line.userId);
+    const current = await this.ledger.currentState(line);
+    if (!current) throw new AppError('NOT_FOUND', `No credit line ${line._id}`);
+    const today = businessDate(await this.clock.now());
+    return { asOfDate: today, amountsMinor: amountsDueOn(current, today) };
   }
 
   /** The due-day auto-debit of a bill from the default source (a system action, not the user's). */
@@ -101,9 +117,8 @@ export class RepaymentService {
     const current = line && (await this.ledger.currentState(line));
     if (!line || !current) return fail(userError('NO_CREDIT_LINE', 'You have no credit line'));
     const now = await this.clock.now();
-    // What is owed now: today's penalty or interest included, as the ledger will count it.
-    const state = stateAt(current, businessDate(now));
-    if (input.kind === 'PLAN_PAYOFF' && !state.plans.some((plan) => plan.planId === input.planId)) {
+    const today = businessDate(now);
+    if (input.kind === 'PLAN_PAYOFF' && !current.plans.some((plan) => plan.planId === input.planId)) {
       return fail(
         userError(
           'PLAN_NOT_FOUND',
@@ -115,9 +130,8 @@ export class RepaymentService {
     const due =
       input.kind === 'AMOUNT'
         ? { amountMinor: input.amountMinor!, payOffPlanIds: [] }
-        : amountDue(state, input.kind, input.planId);
-    if (due.amountMinor <= 0)
-      return fail(userError('NOTHING_TO_REPAY', 'Nothing is owed for this kind of repayment', 'kind'));
+        : amountDueOn(current, today, input.kind, input.planId);
+    if (due.amountMinor <= 0) return fail(nothingToRepay(input.kind, amountsDueOn(current, today)));
     const repayment: RepaymentDoc = {
       _id: id,
       lineId: line._id,
@@ -208,7 +222,7 @@ export class RepaymentService {
     viewer: Viewer | undefined,
     input: { amountMinor?: number | undefined; idempotencyKey: string },
   ): Promise<PayOutResult> {
-    const { userId } = requireViewer(viewer);
+    const { userId } = requireUser(viewer);
     const keyError = idempotencyKeyError(input.idempotencyKey);
     if (keyError) return { amountMinor: null, userErrors: [keyError] };
     const line = await this.repos.creditLines.byId(creditLineIdOf(userId));
@@ -286,4 +300,15 @@ function declined(reason: string | null): UserError {
 
 function fail(error: UserError): RepayResult {
   return { repayment: null, userErrors: [error] };
+}
+
+/** Why a kind collects nothing, and which kind would pay what is owed. */
+function nothingToRepay(kind: RepayKind, due: AmountsDue): UserError {
+  const message =
+    kind === 'MINIMUM' && due.STATEMENT > 0
+      ? `Every bill is current, so no minimum is due; ${formatMinor(due.STATEMENT)} CNY is billed: repay STATEMENT or an AMOUNT to pay it`
+      : (kind === 'MINIMUM' || kind === 'STATEMENT') && due.PAYOFF > 0
+        ? `Nothing is billed; ${formatMinor(due.PAYOFF)} CNY is owed and not billed yet: repay PAYOFF to pay it early`
+        : 'Nothing is owed on your credit line';
+  return userError('NOTHING_TO_REPAY', message, 'kind');
 }

@@ -23,7 +23,7 @@ import { creditLineIdOf } from '../../storage/ids';
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
 import type { OrderDoc, PartnerOrderRef } from '../../storage/models/order.model';
 import type { Repositories } from '../../storage/repositories/repositories';
-import { requirePartner, requireViewer } from '../common/access';
+import { requirePartner, requireUser } from '../common/access';
 import type { ClockService } from '../common/clock.service';
 import { type Connection, pageQuery, toConnection } from '../common/pagination';
 import { requestHash } from '../../ledger/request-hash';
@@ -192,7 +192,7 @@ export class PartnerPaymentService {
   async createPaymentCode(
     viewer: Viewer | undefined,
   ): Promise<{ code: string | null; expiresAt: Date | null; userErrors: UserError[] }> {
-    const { userId } = requireViewer(viewer);
+    const { userId } = requireUser(viewer);
     const line = await this.repos.creditLines.byId(creditLineIdOf(userId));
     if (!line) return { code: null, expiresAt: null, userErrors: [noCreditLine('You have')] };
     const now = await this.clock.now();

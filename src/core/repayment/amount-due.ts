@@ -1,6 +1,8 @@
 import { minimumToPayMinor } from '../billing/bill-status';
 import { billOwedMinor, type LineState, planUnbilledPrincipalMinor } from '../ledger/line-state';
 import type { MinorUnits } from '../money';
+import { stateAt } from '../overdue/penalty';
+import type { BusinessDate } from '../time/business-date';
 import { allocateRepayment } from './waterfall';
 
 export const repayKinds = ['STATEMENT', 'MINIMUM', 'AMOUNT', 'PAYOFF', 'PLAN_PAYOFF'] as const;
@@ -40,6 +42,31 @@ export function amountDue(state: LineState, kind: Exclude<RepayKind, 'AMOUNT'>, 
       return { amountMinor: billed + planUnbilledPrincipalMinor(plan), payOffPlanIds: [plan.planId] };
     }
   }
+}
+
+/**
+ * What a kind of repayment collects if paid on `today`: the days of penalty and interest since the
+ * line's last entry counted first, as the ledger counts them before it applies the repayment.
+ */
+export function amountDueOn(
+  state: LineState,
+  today: BusinessDate,
+  kind: Exclude<RepayKind, 'AMOUNT'>,
+  planId?: string,
+): AmountDue {
+  return amountDue(stateAt(state, today), kind, planId);
+}
+
+export type AmountsDue = Record<'STATEMENT' | 'MINIMUM' | 'PAYOFF', MinorUnits>;
+
+/** What STATEMENT, MINIMUM and PAYOFF would each collect on `today` (one accrual walk for the three). */
+export function amountsDueOn(state: LineState, today: BusinessDate): AmountsDue {
+  const then = stateAt(state, today);
+  return {
+    STATEMENT: amountDue(then, 'STATEMENT').amountMinor,
+    MINIMUM: amountDue(then, 'MINIMUM').amountMinor,
+    PAYOFF: amountDue(then, 'PAYOFF').amountMinor,
+  };
 }
 
 function leavesEveryBillCurrent(state: LineState, amountMinor: MinorUnits): boolean {

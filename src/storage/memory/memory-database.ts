@@ -7,6 +7,7 @@ import { creditLineSchema } from '../models/credit-line.model';
 import { installmentPlanSchema } from '../models/installment-plan.model';
 import { ledgerEntrySchema } from '../models/ledger-entry.model';
 import { notificationSchema } from '../models/notification.model';
+import { noticeClaimSchema } from '../models/notice-claim.model';
 import { installmentOrderSchema, mallOrderSchema, partnerPaymentSchema } from '../models/order.model';
 import { bindingRequestSchema } from '../models/binding-request.model';
 import { dataAccessSchema } from '../models/data-access.model';
@@ -38,6 +39,7 @@ const schemas: { [K in keyof Models]: Models[K]['schema'] } = {
   bills: billSchema,
   repayments: repaymentSchema,
   notifications: notificationSchema,
+  noticeClaims: noticeClaimSchema,
   partnerPayments: partnerPaymentSchema,
   bindingRequests: bindingRequestSchema,
   dataAccessLog: dataAccessSchema,

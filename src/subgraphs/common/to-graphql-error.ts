@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { mongo } from 'mongoose';
 import { AppError } from '../../errors';
 import { log } from '../../observability/log';
 
@@ -32,21 +33,26 @@ export function formatSubgraphError(formatted: GraphQLFormattedError, error: unk
   };
 }
 
-/** The driver's errors for a database it cannot reach (down, restarting, network), by class name. */
-const unreachableErrorNames = new Set([
-  'MongooseServerSelectionError',
-  'MongoServerSelectionError',
-  'MongoNetworkError',
-  'MongoNetworkTimeoutError',
-  'MongoNotConnectedError',
-  'MongoTopologyClosedError',
-  'MongoPoolClearedError',
-]);
+/**
+ * The driver's errors for a database it cannot reach (down, restarting, network). By class, so
+ * subclasses count too: a pool cleared when FerretDB was killed mid-request is a
+ * `PoolClearedOnNetworkError`, a `MongoNetworkError` under another name.
+ */
+const unreachableErrorClasses = [
+  mongo.MongoNetworkError,
+  mongo.MongoServerSelectionError,
+  mongo.MongoNotConnectedError,
+  mongo.MongoTopologyClosedError,
+  mongo.MongoServerClosedError,
+];
+/** The same, for classes the driver does not export, and Mongoose's own. */
+const unreachableErrorNames = new Set(['MongooseServerSelectionError', 'MongoPoolClosedError']);
 
 function isDatabaseUnreachable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   // Mongoose queues operations while disconnected and gives up with a plain MongooseError.
   return (
+    unreachableErrorClasses.some((unreachable) => error instanceof unreachable) ||
     unreachableErrorNames.has(error.name) ||
     (error.name === 'MongooseError' && /buffering timed out/.test(error.message))
   );

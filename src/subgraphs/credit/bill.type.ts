@@ -88,7 +88,7 @@ export class Bill {
 
   @Field(() => Money, {
     description:
-      "This bill's part of what keeps it out of overdue: the minimum less what was paid or credited (0 once met); for an overdue bill, all it owes. A repayment pays other bills' penalties, interest and fees first, so repay kind MINIMUM (all bills) is what keeps every bill current",
+      "This bill's part of what keeps it out of overdue: the minimum less what was paid or credited (0 once met); for an overdue bill, all it owes. A repayment pays other bills' penalties, interest and fees first, so repay kind MINIMUM (all bills, `CreditLine.amountsDue.minimum`) is what keeps every bill current",
   })
   remainingMinimum!: Money;
 

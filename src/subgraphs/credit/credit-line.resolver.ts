@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { mapConnection } from '../common/map-connection';
+import { AmountsDue } from './amounts-due.type';
 import { CreditLine } from './credit-line.type';
 import type { CreditContext } from './credit.context';
 import { LedgerEntry, LedgerEntryConnection } from './ledger-entry.type';
@@ -18,6 +19,14 @@ export class CreditLineResolver {
       await ctx.services.credit.ledgerPage(ctx.viewer, line, first, after),
       LedgerEntry.from,
     );
+  }
+
+  @FieldResolver(() => AmountsDue, {
+    description: 'What repaying the statement, the minimum or everything would collect now',
+  })
+  async amountsDue(@Root() line: CreditLine, @Ctx() ctx: CreditContext): Promise<AmountsDue> {
+    const { asOfDate, amountsMinor } = await ctx.services.repayments.amountsDue(ctx.viewer, line.doc);
+    return AmountsDue.from(asOfDate, amountsMinor);
   }
 
   @FieldResolver(() => RiskAssessment)

@@ -44,12 +44,16 @@ export class CreditLine {
 
   userId!: string;
 
+  /** The summary it was read from: its head state, for what is due now (no second read). */
+  doc!: CreditLineDoc;
+
   risk!: { score: number; tier: string; topReasons: { code: string; points: number }[] };
 
   static from(doc: CreditLineDoc): CreditLine {
     return Object.assign(new CreditLine(), {
       id: doc._id,
       userId: doc.userId,
+      doc,
       status: doc.status,
       limit: Money.of(doc.limitMinor),
       available: Money.of(doc.availableMinor),

@@ -10,7 +10,7 @@ import {
   owedOn,
 } from '../../../src/core/ledger/line-state';
 import { billStatus, remainingMinimumMinor } from '../../../src/core/billing/bill-status';
-import { amountDue } from '../../../src/core/repayment/amount-due';
+import { amountDue, amountsDueOn } from '../../../src/core/repayment/amount-due';
 import { accrualDue, stateAt } from '../../../src/core/overdue/penalty';
 import { accrualBefore } from '../../../src/core/ledger/accrual-before';
 import { limitReviewFor } from '../../../src/core/risk/limit-review';
@@ -481,6 +481,24 @@ describe('MINIMUM: the least the waterfall needs to leave every bill current', (
     const short = twoBills();
     short.repay('2030-03-15', due.amountMinor - 1);
     expect(billOwedMinor(short.bill('b:2030-03-05'))).toBe(1);
+  });
+
+  test('what each kind would collect on a later day counts the days no entry has written yet', () => {
+    // Last entry 03-08 (a 50.00 purchase, not billed). On 03-15, as above: A owes 900.00 + 13.05 of
+    // interest, B 300.00 + 0.15 of penalty (overdue from 03-15). STATEMENT 913.05 + 300.15 = 1213.20;
+    // MINIMUM 313.20; PAYOFF 1213.20 + 50.00 unbilled = 1263.20. As of the head (03-08) A's interest
+    // was 22 days' (02-15..03-08: 14 + 8) x 0.45 = 9.90 and B was not overdue: not the day's figures.
+    const line = twoBills().buy('2030-03-08', 'a3', 5_000);
+    expect(amountsDueOn(line.state!, '2030-03-15')).toEqual({
+      STATEMENT: 121_320,
+      MINIMUM: 31_320,
+      PAYOFF: 126_320,
+    });
+    expect(amountDue(line.state!, 'STATEMENT').amountMinor).toBe(120_990); // 900.00 + 9.90 + 300.00
+    // Paid on that day, PAYOFF leaves nothing owed and nothing over.
+    line.repay('2030-03-15', 126_320);
+    expect(line.figures).toMatchObject({ principalMinor: 0, creditBalanceMinor: 0 });
+    expect(line.state!.bills.map(billOwedMinor)).toEqual([]);
   });
 
   test('a current bill under its minimum behind an older revolving one is brought to its minimum', () => {

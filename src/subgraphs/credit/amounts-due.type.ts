@@ -1,0 +1,36 @@
+import { Field, ObjectType } from 'type-graphql';
+import type { AmountsDue as AmountsDueMinor } from '../../core/repayment/amount-due';
+import { Money } from '../common/money.type';
+
+@ObjectType({
+  description:
+    "What each kind of repayment would collect if paid now: the day's penalty and interest are counted, which the line's and bills' figures show only once an entry is written. A credit balance is not netted: it pays the next statement by itself, or is paid back (payOutCreditBalance)",
+})
+export class AmountsDue {
+  @Field({ description: 'The business day (YYYY-MM-DD, China Standard Time) the amounts are for' })
+  asOfDate!: string;
+
+  @Field(() => Money, {
+    description:
+      'Repay kind MINIMUM: the least that keeps every bill out of overdue (0 when every bill is current)',
+  })
+  minimum!: Money;
+
+  @Field(() => Money, { description: 'Repay kind STATEMENT: everything billed' })
+  statement!: Money;
+
+  @Field(() => Money, {
+    description:
+      'Repay kind PAYOFF: everything owed, unbilled principal too (unbilled installment fees are waived)',
+  })
+  payoff!: Money;
+
+  static from(asOfDate: string, amountsMinor: AmountsDueMinor): AmountsDue {
+    return Object.assign(new AmountsDue(), {
+      asOfDate,
+      minimum: Money.of(amountsMinor.MINIMUM),
+      statement: Money.of(amountsMinor.STATEMENT),
+      payoff: Money.of(amountsMinor.PAYOFF),
+    });
+  }
+}
