@@ -43,9 +43,14 @@ export interface AppConfig {
    */
   gatewaySemiSpaceMb: number;
   /**
-   * V8's `--optimize-for-size` for each gateway process (GATEWAY_OPTIMIZE_FOR_SIZE, on unless 0):
-   * about half the memory under load and per subscriber, for about a quarter less throughput
-   * (bench:subscriptions, bench:gateway).
+   * How far V8 lets each gateway process's old generation grow past what survived its last full
+   * collection before the next (`--heap-growing-percent`; 0: V8's own factor). A low one keeps the
+   * memory under load down at little CPU, with no ceiling that could crash a busy process.
+   */
+  gatewayHeapGrowingPercent: number;
+  /**
+   * V8's `--optimize-for-size` for each gateway process (GATEWAY_OPTIMIZE_FOR_SIZE=1; off by
+   * default): a little less memory per subscriber for about half the throughput (bench:gateway).
    */
   gatewayOptimizeForSize: boolean;
   /** TRUST_CLIENT_TRACEPARENT=1: the gateway continues a caller's trace context (a trusted edge in front). */
@@ -121,6 +126,19 @@ function intFromEnv(
     throw new ConfigError(`${name} must be ${what}, got "${raw}"`);
   }
   return value;
+}
+
+/** The V8 flags each gateway process starts with (README "Performance" measures them). */
+export function gatewayV8Flags(
+  config: Pick<AppConfig, 'gatewaySemiSpaceMb' | 'gatewayHeapGrowingPercent' | 'gatewayOptimizeForSize'>,
+): string[] {
+  return [
+    `--max-semi-space-size=${config.gatewaySemiSpaceMb}`,
+    ...(config.gatewayHeapGrowingPercent > 0
+      ? [`--heap-growing-percent=${config.gatewayHeapGrowingPercent}`]
+      : []),
+    ...(config.gatewayOptimizeForSize ? ['--optimize-for-size'] : []),
+  ];
 }
 
 /** "1" or "0" (unset: the default); anything else is refused rather than read as one of them. */
@@ -211,13 +229,18 @@ function readConfig(env: NodeJS.ProcessEnv): AppConfig {
     }),
     dueJobsEveryMinutes,
     gatewayProcesses: intFromEnv(env, 'GATEWAY_PROCESSES', 1, { min: 1, max: 16, what: 'a count (1-16)' }),
-    gatewaySemiSpaceMb: intFromEnv(env, 'GATEWAY_SEMI_SPACE_MB', 2, {
+    gatewaySemiSpaceMb: intFromEnv(env, 'GATEWAY_SEMI_SPACE_MB', 8, {
       min: 1,
       max: 256,
       what: 'megabytes (1-256)',
     }),
+    gatewayHeapGrowingPercent: intFromEnv(env, 'GATEWAY_HEAP_GROWING_PERCENT', 20, {
+      min: 0,
+      max: 1_000,
+      what: 'a percentage (0-1000; 0: V8 decides)',
+    }),
     trustClientTraceContext: flagFromEnv(env, 'TRUST_CLIENT_TRACEPARENT', false),
-    gatewayOptimizeForSize: flagFromEnv(env, 'GATEWAY_OPTIMIZE_FOR_SIZE', true),
+    gatewayOptimizeForSize: flagFromEnv(env, 'GATEWAY_OPTIMIZE_FOR_SIZE', false),
     trustedDocumentsPath: env.TRUSTED_DOCUMENTS_FILE || undefined,
     metricsToken: env.METRICS_TOKEN || undefined,
     launcherMetricsPort: intFromEnv(env, 'LAUNCHER_METRICS_PORT', gatewayPort === 0 ? 0 : gatewayPort + 99),

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { oauthTokenPath, signOperatorToken, signPartnerToken, signUserToken } from './auth/token';
-import { ConfigError, loadConfig, subgraphNames } from './config';
+import { ConfigError, gatewayV8Flags, loadConfig, subgraphNames } from './config';
 import { ensurePortsFree, PortInUseError } from './runtime/listen';
 import { healthCheckPath } from './runtime/probe-paths';
 import { isLedgerNotice } from './ledger/ledger-notices';
@@ -162,10 +162,7 @@ async function main(): Promise<void> {
             path.join(__dirname, 'gateway', 'main.js'),
             { PORT: port, SUBGRAPHS: subgraphUrls, ...playgroundTokens },
             {
-              execArgv: [
-                `--max-semi-space-size=${config.gatewaySemiSpaceMb}`,
-                ...(config.gatewayOptimizeForSize ? ['--optimize-for-size'] : []),
-              ],
+              execArgv: gatewayV8Flags(config),
             },
           );
           port = portOf(child.url);

@@ -5,21 +5,22 @@ import path from 'node:path';
 import { GatewayCredentialSigner, gatewayCredentialHeader } from '../auth/gateway-credential';
 import { signUserToken } from '../auth/token';
 import { type BenchProduct, startBenchProduct, stopBenchProduct } from './bench-product';
-import { loadConfig, projectRoot } from '../config';
+import { gatewayV8Flags, loadConfig, projectRoot } from '../config';
 import { fetchSubgraphSdl } from '../gateway/fetch-subgraph-sdl';
 import { median, percentile } from './bench-stats';
 
 /**
  * `npm run bench:gateway`: the product's gateway against @apollo/gateway over the same subgraphs, in
- * the same run. It starts the product (embedded FerretDB, four subgraphs, the gateway), then an
- * Apollo gateway (@apollo/server + @apollo/gateway, in a process of its own) over the product's
- * subgraphs, and a load generator (autocannon) in a third process. Every request carries a token
- * of its own (a pool of pre-signed tokens, rotated), so no gateway can merge or remember by token.
+ * the same run. It starts the product (embedded FerretDB, four subgraphs, the gateway), then, each
+ * in a process of its own over the product's subgraphs, an Apollo gateway (@apollo/server +
+ * @apollo/gateway), the bare Hive runtime (`bareRuntime`: the product's gateway without its plugins,
+ * limits and flags) and a load generator (autocannon). Every request carries a token of its own (a
+ * pool of pre-signed tokens, rotated), so no gateway can merge or remember by token.
  *
- * Rounds are interleaved: in each, every query goes to the product's gateway, Apollo's gateway and,
- * when the query touches one subgraph, to that subgraph alone (with the gateway credential), first
- * on BENCH_CONNECTIONS connections (throughput), then on one (latency without queueing). Prints
- * each window, then medians, the product/Apollo throughput ratio, the latency each gateway adds
+ * Rounds are interleaved: in each, every query goes to the product's gateway, Apollo's gateway, the
+ * bare runtime and, when the query touches one subgraph, to that subgraph alone (with the gateway
+ * credential), first on BENCH_CONNECTIONS connections (throughput), then on one (latency without
+ * queueing). Prints each window, then medians, the throughput ratios, the latency each gateway adds
  * over the subgraph alone (p50 at one connection), each gateway process's CPU time per request
  * (/proc/<pid>/stat over the window) and its peak RSS in its windows (VmRSS, sampled every 100 ms).
  * The machine's load average is printed too: a busy neighbour on a small machine lowers every
@@ -62,7 +63,7 @@ const queries: Query[] = [
   { name: 'me { id }', body: JSON.stringify({ query: '{ me { id } }' }), subgraph: 'credit' },
 ];
 
-type TargetName = 'product' | 'apollo' | 'subgraph';
+type TargetName = 'product' | 'apollo' | 'bare' | 'subgraph';
 
 interface LoadOrder {
   url: string;
@@ -176,8 +177,40 @@ async function apolloGateway(supergraphFile: string): Promise<void> {
   process.on('disconnect', () => process.exit(0));
 }
 
+/**
+ * The Hive gateway runtime with none of the product's plugins or options (its own process, Node's
+ * default flags): only what the subgraphs need to answer it, the caller's token and the gateway
+ * credential. What the product's plugins, limits and memory flags cost is the gap to this one.
+ */
+async function bareRuntime(supergraphFile: string): Promise<void> {
+  const { createGatewayRuntime } = await import('@graphql-hive/gateway-runtime');
+  const http = await import('node:http');
+  const signer = new GatewayCredentialSigner(loadConfig().gatewaySecret);
+  const runtime = createGatewayRuntime({
+    supergraph: fs.readFileSync(supergraphFile, 'utf8'),
+    landingPage: false,
+    propagateHeaders: {
+      fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get('authorization') }),
+    },
+    plugins: () => [
+      {
+        onFetch({ options }) {
+          const headers = (options.headers ??= {}) as Record<string, string>;
+          headers[gatewayCredentialHeader] = signer.current();
+        },
+      },
+    ],
+  });
+  const server = http.createServer(runtime);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  process.send!({ type: 'ready', url: `http://127.0.0.1:${port}/graphql` });
+  process.on('disconnect', () => process.exit(0));
+}
+
 function forkSelf(args: string[]): Promise<{ child: ChildProcess; message: unknown }> {
-  const child = fork(__filename, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // Node's default flags, whatever this process was started with.
+  const child = fork(__filename, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
   return new Promise((resolve, reject) => {
     child.once('message', (message) => resolve({ child, message }));
     child.once('exit', (code) => reject(new Error(`${args[0]} exited during start (code ${code})`)));
@@ -220,6 +253,7 @@ async function composeForApollo(subgraphs: { name: string; url: string }[]): Pro
 async function main(): Promise<void> {
   if (process.argv[2] === '--load') return loadGenerator(process.argv[3]!);
   if (process.argv[2] === '--apollo') return apolloGateway(process.argv[3]!);
+  if (process.argv[2] === '--bare') return bareRuntime(process.argv[3]!);
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'creditgraph-bench-gateway-'));
   // The product's limits out of the way: every request here comes from 127.0.0.1 and three users.
@@ -254,20 +288,29 @@ async function main(): Promise<void> {
     const apollo = await forkSelf(['--apollo', supergraphFile]);
     children.push(apollo.child);
     const apolloUrl = (apollo.message as { url: string }).url;
+    const bare = await forkSelf(['--bare', supergraphFile]);
+    children.push(bare.child);
+    const bareUrl = (bare.message as { url: string }).url;
     const load = await forkSelf(['--load', tokensFile]);
     children.push(load.child);
 
     const urls: Record<TargetName, (query: Query) => string> = {
       product: () => productUrl,
       apollo: () => apolloUrl,
+      bare: () => bareUrl,
       subgraph: (query) => subgraphs.find((subgraph) => subgraph.name === query.subgraph)!.url,
     };
     const pids: Partial<Record<TargetName, number>> = {
       product: gatewayPid,
       apollo: apollo.child.pid!,
+      bare: bare.child.pid!,
     };
-    const peakRss: Record<string, number> = { product: 0, apollo: 0 };
-    const idleRss = { product: rssMiB(gatewayPid), apollo: rssMiB(apollo.child.pid!) };
+    const peakRss: Record<string, number> = { product: 0, apollo: 0, bare: 0 };
+    const idleRss = {
+      product: rssMiB(gatewayPid),
+      apollo: rssMiB(apollo.child.pid!),
+      bare: rssMiB(bare.child.pid!),
+    };
 
     const { limits } = config;
     // The machine is shared: a busy neighbour shows here (it lowers every figure, not only one side's).
@@ -281,9 +324,13 @@ async function main(): Promise<void> {
       `tokens: ${tokenCount} distinct (3 seeded users, signed in ${signedIn.toFixed(0)} ms), one per request, ` +
         `rotated; LOG_LEVEL=${logLevel}; product limits: viewer ${limits.viewerRequestsPerMinute}/min, ` +
         `address ${limits.addressRequestsPerMinute}/min (0 = off), ${limits.inFlightPerCaller} in flight per ` +
-        `caller, semi-space ${config.gatewaySemiSpaceMb} MB` +
-        `${config.gatewayOptimizeForSize ? ', --optimize-for-size' : ''}; gateway RSS idle: product ` +
-        `${idleRss.product.toFixed(0)} MiB, apollo ${idleRss.apollo.toFixed(0)} MiB`,
+        `caller, gateway V8 flags ${gatewayV8Flags(config).join(' ')}; gateway RSS idle: product ` +
+        `${idleRss.product.toFixed(0)} MiB, apollo ${idleRss.apollo.toFixed(0)} MiB, bare runtime ` +
+        `${idleRss.bare.toFixed(0)} MiB`,
+    );
+    console.log(
+      "targets: product = the product's gateway process; apollo = @apollo/gateway; bare = the Hive " +
+        "runtime with none of the product's plugins, limits or flags; subgraph = the one subgraph alone",
     );
 
     const run = async (target: TargetName, query: Query, conns: number, durationMs: number) => {
@@ -322,7 +369,7 @@ async function main(): Promise<void> {
       return { ...result, peak, cpuPerRequest };
     };
     const targetsOf = (query: Query): TargetName[] =>
-      query.subgraph ? ['product', 'apollo', 'subgraph'] : ['product', 'apollo'];
+      query.subgraph ? ['product', 'apollo', 'bare', 'subgraph'] : ['product', 'apollo', 'bare'];
 
     // One check per query and target that the answer has data and no errors.
     for (const query of queries)
@@ -387,11 +434,13 @@ async function main(): Promise<void> {
       const throughput = targetsOf(query)
         .map((target) => `${target} ${med(`${query.name}|${target}|load`, 'rps').toFixed(0)}`)
         .join(', ');
-      const ratio = med(`${query.name}|product|load`, 'rps') / med(`${query.name}|apollo|load`, 'rps');
+      const rps = (target: TargetName) => med(`${query.name}|${target}|load`, 'rps');
+      const cpu = (target: TargetName) => med(`${query.name}|${target}|load`, 'cpuPerRequest').toFixed(2);
       console.log(
-        `${query.name.padEnd(13)} ${connections} conn req/s: ${throughput}; product/apollo ${ratio.toFixed(2)}x (target >= 1.50x); ` +
-          `gateway CPU per request: product ${med(`${query.name}|product|load`, 'cpuPerRequest').toFixed(2)} ms, ` +
-          `apollo ${med(`${query.name}|apollo|load`, 'cpuPerRequest').toFixed(2)} ms`,
+        `${query.name.padEnd(13)} ${connections} conn req/s: ${throughput}; product/apollo ` +
+          `${(rps('product') / rps('apollo')).toFixed(2)}x (target >= 1.50x), bare/apollo ` +
+          `${(rps('bare') / rps('apollo')).toFixed(2)}x, product/bare ${(rps('product') / rps('bare')).toFixed(2)}x; ` +
+          `gateway CPU per request: product ${cpu('product')} ms, apollo ${cpu('apollo')} ms, bare ${cpu('bare')} ms`,
       );
       const p50s = targetsOf(query)
         .map(
@@ -402,12 +451,15 @@ async function main(): Promise<void> {
       let added = '';
       if (query.subgraph) {
         const alone = med(`${query.name}|subgraph|one`, 'p50');
-        added = `; added over the subgraph alone: product ${(med(`${query.name}|product|one`, 'p50') - alone).toFixed(2)} ms, apollo ${(med(`${query.name}|apollo|one`, 'p50') - alone).toFixed(2)} ms (target <= 1.00 ms)`;
+        const addedMs = (target: TargetName) =>
+          (med(`${query.name}|${target}|one`, 'p50') - alone).toFixed(2);
+        added = `; added over the subgraph alone: product ${addedMs('product')} ms, apollo ${addedMs('apollo')} ms, bare ${addedMs('bare')} ms (target <= 1.00 ms)`;
       }
       console.log(`${''.padEnd(13)} 1 conn ms: ${p50s}${added}`);
     }
     console.log(
-      `gateway RSS peak in its load windows: product ${peakRss.product!.toFixed(0)} MiB, apollo ${peakRss.apollo!.toFixed(0)} MiB ` +
+      `gateway RSS peak in its load windows: product ${peakRss.product!.toFixed(0)} MiB, apollo ${peakRss.apollo!.toFixed(0)} MiB, ` +
+        `bare ${peakRss.bare!.toFixed(0)} MiB ` +
         `(target: product <= apollo)`,
     );
   } finally {

@@ -38,7 +38,7 @@ describe('supervision: kill -9 during a checkout storm', () => {
     });
     return (await response.json()) as {
       data?: Record<string, unknown> | null;
-      errors?: { extensions?: { code?: string } }[];
+      errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[];
     };
   }
 
@@ -52,7 +52,8 @@ describe('supervision: kill -9 during a checkout storm', () => {
    */
   async function checkoutUntilAnswered(stack: Stack, token: string, key: string): Promise<string> {
     const input = { items: [{ productId: 'mall-tea-set', quantity: 1 }], plan: 'FULL', idempotencyKey: key };
-    for (;;) {
+    // A stack that never answers again fails the test instead of holding Jest open.
+    for (const giveUpAt = Date.now() + 60_000; Date.now() < giveUpAt;) {
       try {
         const answer = await graphql(stack, token, checkoutMutation, { input });
         const checkout = (
@@ -66,10 +67,12 @@ describe('supervision: kill -9 during a checkout storm', () => {
       }
       await sleep(100);
     }
+    throw new Error(`checkout ${key} not answered within 60 s`);
   }
 
   test('a subgraph and then the database killed mid-storm: back within 10 s, every acknowledged order once', async () => {
-    const stack = await startStack(env);
+    // Disposed even when an expectation fails: a stack left running would keep Jest from exiting.
+    await using stack = await startStack(env);
     const users = { u_alice: tokenFor('u_alice'), u_bob: tokenFor('u_bob') };
     const acknowledged = new Map<string, { userId: string; orderId: string }>();
     let stormOver = false;
@@ -86,7 +89,7 @@ describe('supervision: kill -9 during a checkout storm', () => {
     );
 
     // A reader that asks every 100 ms for what both the mall subgraph and the database serve.
-    const probes: { sentAtMs: number; answeredAtMs: number; ok: boolean; codes: string[] }[] = [];
+    const probes: { sentAtMs: number; answeredAtMs: number; ok: boolean; errors: string[] }[] = [];
     const reader = (async () => {
       while (!stormOver) {
         const sentAtMs = Date.now();
@@ -94,14 +97,19 @@ describe('supervision: kill -9 during a checkout storm', () => {
           stack,
           users.u_alice,
           '{ me { creditLine { available { minor } } mallOrders(first: 1) { edges { node { id } } } } }',
-        ).catch(() => undefined);
+        ).catch((error: unknown) => String(error));
         probes.push({
           sentAtMs,
           answeredAtMs: Date.now(),
-          ok: !!answer && !answer.errors && !!answer.data,
-          codes: answer
-            ? (answer.errors ?? []).map((error) => error.extensions?.code ?? 'NONE')
-            : ['NO_ANSWER'],
+          ok: typeof answer === 'object' && !answer.errors && !!answer.data,
+          // `code: message at path`, so a failure says which error the product did not recognise.
+          errors:
+            typeof answer === 'string'
+              ? [`NO_ANSWER: ${answer}`]
+              : (answer.errors ?? []).map(
+                  (error) =>
+                    `${error.extensions?.code ?? 'NONE'}: ${error.message} at ${(error.path ?? []).join('.')}`,
+                ),
         });
         await sleep(100);
       }
@@ -126,14 +134,19 @@ describe('supervision: kill -9 during a checkout storm', () => {
         await sleep(50);
       }
     };
-    const mallRecoveryMs = await killAndMeasure(
-      processOf(stack, (environ) => environ.includes('SUBGRAPH_NAME=mall\0')),
-    );
-    const databaseRecoveryMs = await killAndMeasure(
-      processOf(stack, (_environ, cmdline) => cmdline.includes('ferretdb')),
-    );
+    let mallRecoveryMs: number;
+    let databaseRecoveryMs: number;
+    try {
+      mallRecoveryMs = await killAndMeasure(
+        processOf(stack, (environ) => environ.includes('SUBGRAPH_NAME=mall\0')),
+      );
+      databaseRecoveryMs = await killAndMeasure(
+        processOf(stack, (_environ, cmdline) => cmdline.includes('ferretdb')),
+      );
+    } finally {
+      stormOver = true;
+    }
     const failedReads = probes.filter((probe) => !probe.ok).length;
-    stormOver = true;
     await Promise.all([...clients, reader]);
     console.log(
       `served again after kill -9: mall ${mallRecoveryMs} ms, FerretDB ${databaseRecoveryMs} ms; ` +
@@ -143,10 +156,21 @@ describe('supervision: kill -9 during a checkout storm', () => {
     expect(mallRecoveryMs).toBeLessThan(10_000);
     expect(databaseRecoveryMs).toBeLessThan(10_000);
     expect(readinessCodes).toContain(503);
-    // Meanwhile a read failed with a code to retry on, never an internal error.
-    expect(new Set(probes.filter((probe) => !probe.ok).flatMap((probe) => probe.codes))).toEqual(
-      new Set(['SERVICE_UNAVAILABLE']),
+    // Meanwhile a read failed with a code to retry on, never an internal error. Anything else is
+    // shown with what the processes logged as unexpected (ECONNREFUSED lines are the expected ones).
+    const failedCodes = new Set(probes.flatMap((probe) => probe.errors.map((error) => error.split(':')[0])));
+    const unexpected = probes.flatMap((probe) =>
+      probe.errors.filter((error) => !/^SERVICE_UNAVAILABLE:/.test(error)),
     );
+    const unexpectedLogLines = stack
+      .output()
+      .split('\n')
+      .filter((line) => /"level":"error"/.test(line) && !/ECONNREFUSED/.test(line));
+    expect({ unexpected, logged: unexpected.length > 0 ? unexpectedLogLines : [] }).toEqual({
+      unexpected: [],
+      logged: [],
+    });
+    expect(failedCodes).toEqual(new Set(['SERVICE_UNAVAILABLE']));
     expect(stack.output()).toMatch(/subgraph mall exited unexpectedly \(signal SIGKILL\); restarting/);
     expect(stack.output()).toMatch(/database exited unexpectedly \(signal SIGKILL\); restarting/);
     // The launcher counts each restart (README "Observability").

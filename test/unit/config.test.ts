@@ -1,4 +1,4 @@
-import { loadConfig } from '../../src/config';
+import { gatewayV8Flags, loadConfig } from '../../src/config';
 
 describe('DUE_JOBS_EVERY_MINUTES', () => {
   const production = {
@@ -54,8 +54,8 @@ describe('settings are read strictly', () => {
     expect(() => loadConfig({ GATEWAY_OPTIMIZE_FOR_SIZE: 'false' })).toThrow(
       'GATEWAY_OPTIMIZE_FOR_SIZE must be 1 (on) or 0 (off), got "false"',
     );
-    expect(loadConfig({ GATEWAY_OPTIMIZE_FOR_SIZE: '0' }).gatewayOptimizeForSize).toBe(false);
-    expect(loadConfig({}).gatewayOptimizeForSize).toBe(true);
+    expect(loadConfig({ GATEWAY_OPTIMIZE_FOR_SIZE: '1' }).gatewayOptimizeForSize).toBe(true);
+    expect(loadConfig({}).gatewayOptimizeForSize).toBe(false);
     expect(loadConfig({ TRUST_CLIENT_TRACEPARENT: '1' }).trustClientTraceContext).toBe(true);
   });
 });
@@ -93,6 +93,24 @@ describe('ports worked out from others, log level, secrets', () => {
   test('a short secret in local mode is refused as such, not as a production rule', () => {
     expect(() => loadConfig({ AUTH_SECRET: 'short' })).toThrow(
       'AUTH_SECRET must be 16+ characters (or unset in local mode, for the dev secret)',
+    );
+  });
+
+  test('the gateway processes V8 flags: a mid-sized nursery and a low heap growth by default, each adjustable', () => {
+    // README "Performance": --optimize-for-size halved the throughput; these keep the RSS target.
+    expect(gatewayV8Flags(loadConfig({}))).toEqual(['--max-semi-space-size=8', '--heap-growing-percent=20']);
+    expect(
+      gatewayV8Flags(
+        loadConfig({
+          GATEWAY_SEMI_SPACE_MB: '2',
+          GATEWAY_HEAP_GROWING_PERCENT: '0',
+          GATEWAY_OPTIMIZE_FOR_SIZE: '1',
+        }),
+      ),
+    ).toEqual(['--max-semi-space-size=2', '--optimize-for-size']);
+    expect(() => loadConfig({ GATEWAY_HEAP_GROWING_PERCENT: '-5' })).toThrow(/GATEWAY_HEAP_GROWING_PERCENT/);
+    expect(() => loadConfig({ GATEWAY_HEAP_GROWING_PERCENT: '1001' })).toThrow(
+      /GATEWAY_HEAP_GROWING_PERCENT/,
     );
   });
 });
