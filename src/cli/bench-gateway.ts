@@ -7,6 +7,7 @@ import { signUserToken } from '../auth/token';
 import { type BenchProduct, startBenchProduct, stopBenchProduct } from './bench-product';
 import { gatewayV8Flags, loadConfig, projectRoot } from '../config';
 import { fetchSubgraphSdl } from '../gateway/fetch-subgraph-sdl';
+import { useGatewayCredential } from '../gateway/use-gateway-credential';
 import { median, percentile } from './bench-stats';
 
 /**
@@ -192,14 +193,7 @@ async function bareRuntime(supergraphFile: string): Promise<void> {
     propagateHeaders: {
       fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get('authorization') }),
     },
-    plugins: () => [
-      {
-        onFetch({ options }) {
-          const headers = (options.headers ??= {}) as Record<string, string>;
-          headers[gatewayCredentialHeader] = signer.current();
-        },
-      },
-    ],
+    plugins: () => [useGatewayCredential(signer)],
   });
   const server = http.createServer(runtime);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -209,7 +203,7 @@ async function bareRuntime(supergraphFile: string): Promise<void> {
 }
 
 function forkSelf(args: string[]): Promise<{ child: ChildProcess; message: unknown }> {
-  // Node's default flags, whatever this process was started with.
+  // Node's default flags, whatever this process was started with (NODE_OPTIONS still applies).
   const child = fork(__filename, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
   return new Promise((resolve, reject) => {
     child.once('message', (message) => resolve({ child, message }));
