@@ -160,20 +160,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return config;
 }
 
+/** Gateway process `index`'s port: PORT, then PORT + 6, PORT + 7... (0 stays any free port). */
+export function gatewayPortOf(firstPort: number, index: number): number {
+  return index === 0 || firstPort === 0 ? firstPort : firstPort + 5 + index;
+}
+
+/** Subgraph `index`'s port: SUBGRAPH_BASE_PORT and the next three (0 stays any free port). */
+export function subgraphPortOf(basePort: number, index: number): number {
+  return basePort === 0 ? 0 : basePort + index;
+}
+
 /** Ports worked out from PORT and SUBGRAPH_BASE_PORT must exist too (at most 65535). */
 function checkPortsFit(config: AppConfig): void {
   const { gatewayPort, subgraphBasePort, launcherMetricsPort, gatewayProcesses } = config;
   const derived: [string, number][] = [
-    ['the last subgraph (SUBGRAPH_BASE_PORT + 3)', subgraphBasePort === 0 ? 0 : subgraphBasePort + 3],
+    [
+      'the last subgraph (SUBGRAPH_BASE_PORT + 3)',
+      subgraphPortOf(subgraphBasePort, subgraphNames.length - 1),
+    ],
     ['the launcher metrics (LAUNCHER_METRICS_PORT, PORT + 99 by default)', launcherMetricsPort],
     [
       'the last gateway process (PORT + 5 + GATEWAY_PROCESSES - 1)',
-      gatewayPort === 0 || gatewayProcesses === 1 ? 0 : gatewayPort + 5 + gatewayProcesses - 1,
+      gatewayPortOf(gatewayPort, gatewayProcesses - 1),
     ],
   ];
   for (const [what, port] of derived) {
     if (port > 65535) throw new ConfigError(`the ports do not fit: ${what} would be ${port}, above 65535`);
   }
+}
+
+/**
+ * How every entry point ends on a bad setting: the message alone (`report`), no stack, exit code 2.
+ * Returns for any other error.
+ */
+export function exitOnConfigError(error: unknown, report: (message: string) => void): void {
+  if (!(error instanceof ConfigError)) return;
+  report(error.message);
+  process.exit(2);
 }
 
 function readConfig(env: NodeJS.ProcessEnv): AppConfig {

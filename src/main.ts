@@ -1,6 +1,13 @@
 import path from 'node:path';
 import { oauthTokenPath, signOperatorToken, signPartnerToken, signUserToken } from './auth/token';
-import { ConfigError, gatewayV8Flags, loadConfig, subgraphNames } from './config';
+import {
+  exitOnConfigError,
+  gatewayPortOf,
+  gatewayV8Flags,
+  loadConfig,
+  subgraphNames,
+  subgraphPortOf,
+} from './config';
 import { ensurePortsFree, PortInUseError } from './runtime/listen';
 import { healthCheckPath } from './runtime/probe-paths';
 import { isLedgerNotice } from './ledger/ledger-notices';
@@ -216,19 +223,7 @@ async function main(): Promise<void> {
   }
 }
 
-/** Gateway process `index`'s port: PORT, then PORT + 6, PORT + 7... (0 stays any free port). */
-function gatewayPortOf(firstPort: number, index: number): number {
-  return index === 0 || firstPort === 0 ? firstPort : firstPort + 5 + index;
-}
-
-/** Subgraph `index`'s port: SUBGRAPH_BASE_PORT and the next three (0 stays any free port). */
-function subgraphPortOf(basePort: number, index: number): number {
-  return basePort === 0 ? 0 : basePort + index;
-}
-
 main().catch((error: unknown) => {
-  // A bad setting is the operator's to fix: its message alone, no stack.
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(`creditgraph: cannot start: ${error.message}`);
-  process.exit(2);
+  exitOnConfigError(error, (message) => console.error(`creditgraph: cannot start: ${message}`));
+  throw error;
 });

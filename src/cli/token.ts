@@ -1,5 +1,5 @@
 import { signOperatorToken, signPartnerToken, signUserToken } from '../auth/token';
-import { ConfigError, loadConfig } from '../config';
+import { exitOnConfigError, loadConfig } from '../config';
 import { demoPartners, demoUsers } from '../seed/demo-data';
 
 /**
@@ -13,9 +13,8 @@ const { authSecret } = (() => {
   try {
     return loadConfig();
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(error.message);
-    process.exit(2);
+    exitOnConfigError(error, (message) => console.error(message));
+    throw error;
   }
 })();
 const partner = who.startsWith('partner:')

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { listen } from '../runtime/listen';
 import { GatewayCredentialSigner } from '../auth/gateway-credential';
-import { ConfigError, loadConfig } from '../config';
+import { exitOnConfigError, loadConfig } from '../config';
 import { announceReady, onShutdown } from '../runtime/lifecycle';
 import { composeSupergraph } from './compose';
 import { fetchSubgraphSdl } from './fetch-subgraph-sdl';
@@ -96,10 +96,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    log().error(`gateway cannot start: ${error.message}`);
-    process.exit(2);
-  }
+  exitOnConfigError(error, (message) => log().error(`gateway cannot start: ${message}`));
   log().error('gateway failed to start', { error });
   process.exit(1);
 });

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig, subgraphNames, type SubgraphName } from '../config';
+import { exitOnConfigError, loadConfig, subgraphNames, type SubgraphName } from '../config';
 import { ledgerNotices } from '../ledger/ledger-notices';
 import { connectNoticeTransport } from '../ledger/notice-transport';
 import { announceReady, onShutdown } from '../runtime/lifecycle';
@@ -49,10 +49,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    log().error(`subgraph cannot start: ${error.message}`);
-    process.exit(2);
-  }
+  exitOnConfigError(error, (message) => log().error(`subgraph cannot start: ${message}`));
   log().error('subgraph failed to start', { subgraph: process.env.SUBGRAPH_NAME, error });
   process.exit(1);
 });
