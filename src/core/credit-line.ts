@@ -1,13 +1,29 @@
+import type { LineStatus } from './ledger/line-state';
 import type { MinorUnits } from './money';
 
 /**
- * The one place the credit-line rule lives: available = limit - outstanding principal - open holds.
- * Fees and penalties are owed on bills but never consume the limit, so they are not inputs here.
+ * The limit that outstanding principal and open holds leave: limit - principal - holds. Fees and
+ * penalties are owed on bills but never consume the limit, so they are not inputs here. Never
+ * negative on a sound line (`assertLineState`).
  */
-export function availableMinor(line: {
+export function unusedLimitMinor(line: {
   limitMinor: MinorUnits;
   usedMinor: MinorUnits;
   heldMinor: MinorUnits;
 }): MinorUnits {
   return line.limitMinor - line.usedMinor - line.heldMinor;
+}
+
+/**
+ * The one place the available-credit rule lives: what the customer can spend now. An ACTIVE line's
+ * unused limit; a line under review, frozen or closed has none (it refuses every purchase), so it
+ * shows 0 rather than a figure the shopper cannot use.
+ */
+export function availableMinor(line: {
+  status: LineStatus;
+  limitMinor: MinorUnits;
+  usedMinor: MinorUnits;
+  heldMinor: MinorUnits;
+}): MinorUnits {
+  return line.status === 'ACTIVE' ? unusedLimitMinor(line) : 0;
 }

@@ -30,10 +30,18 @@ export function useResponseDeadline(deadlineMs: number): GatewayPlugin {
             });
           }, deadlineMs);
         });
-        const signal = args.signal ? AbortSignal.any([args.signal, deadline.signal]) : deadline.signal;
+        // The request's own signal (the client went away) aborts the deadline's too: one listener,
+        // dropped when the execution ends (AbortSignal.any costs 2-4x as much, in weak references).
+        const requestSignal = args.signal;
+        const forward = () => deadline.abort(requestSignal?.reason);
+        if (requestSignal?.aborted) forward();
+        else requestSignal?.addEventListener('abort', forward, { once: true });
         const answered = new Promise<unknown>((resolve) =>
-          resolve(executeFn({ ...args, signal } as typeof args)),
-        ).finally(() => clearTimeout(timer));
+          resolve(executeFn({ ...args, signal: deadline.signal } as typeof args)),
+        ).finally(() => {
+          clearTimeout(timer);
+          requestSignal?.removeEventListener('abort', forward);
+        });
         return Promise.race([answered, passed]) as ReturnType<typeof executeFn>;
       });
     },

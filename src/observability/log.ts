@@ -38,6 +38,18 @@ function errorFields(error: unknown): LogFields {
   };
 }
 
+/** A replacer makes each line about 1.5x slower to write: it is used only for a record with a bigint. */
+function jsonLine(record: LogFields): string {
+  try {
+    return JSON.stringify(record);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return JSON.stringify(record, (_key, value: unknown) =>
+      typeof value === 'bigint' ? String(value) : value,
+    );
+  }
+}
+
 let closedOutputsTolerated = false;
 
 /**
@@ -83,10 +95,7 @@ export function createLog(
       ...rest,
       ...(error !== undefined ? errorFields(error) : {}),
     };
-    out(
-      JSON.stringify(record, (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value)),
-      level,
-    );
+    out(jsonLine(record), level);
   };
   return {
     service,

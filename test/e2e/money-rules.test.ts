@@ -348,6 +348,43 @@ describe('money rules over a full cycle, end to end', () => {
     expect((await state(bob)).creditLine!.creditBalance).toEqual({ amount: '0.00' });
   });
 
+  test('a line frozen past 30 days overdue shows nothing available and refuses purchases; paid up, it opens again', async () => {
+    const alice = tokenFor('u_alice'); // limit 29,000.00; statement day 5, due the 14th
+    await moveClock('2030-03-01T02:00:00.000Z');
+    await buyAndShip(alice, 'mall-earbuds', 'frozen-buds-01'); // 499.00 in full
+    await moveClock('2030-03-05T04:00:00.000Z'); // statement 499.00, due 03-14
+    // 29,000.00 - 499.00 used = 28,501.00 to spend.
+    expect((await state(alice)).creditLine).toMatchObject({
+      status: 'ACTIVE',
+      limit: { amount: '29000.00' },
+      available: { amount: '28501.00' },
+    });
+
+    // Nothing paid: 03-15..04-15 are 32 days overdue, past 30, so the day's review freezes the line
+    // (the freeze comes before any cut: the limit stays 29,000.00). 28,501.00 of the limit is unused,
+    // but none of it can be spent: available is 0.00.
+    await moveClock('2030-04-15T04:00:00.000Z');
+    expect((await state(alice)).creditLine).toMatchObject({
+      status: 'FROZEN',
+      limit: { amount: '29000.00' },
+      used: { amount: '499.00' },
+      available: { amount: '0.00' },
+    });
+    expect((await buy(alice, 'mall-tea-set', 1, 'frozen-tea-01')).userErrors).toEqual([
+      expect.objectContaining({ code: 'LINE_NOT_ACTIVE' }),
+    ]);
+
+    // Paid up (principal and penalties), the next review unfreezes it: 29,000.00 - 0.00 used.
+    const payoff = await repay(alice, 'PAYOFF', 'frozen-payoff-01');
+    expect(payoff.userErrors).toEqual([]);
+    await moveClock('2030-04-16T04:00:00.000Z');
+    expect((await state(alice)).creditLine).toMatchObject({
+      status: 'ACTIVE',
+      used: { amount: '0.00' },
+      available: { amount: '29000.00' },
+    });
+  });
+
   test('phone top-up in the mall counts against the monthly top-up quota (500.00 a month)', async () => {
     const alice = tokenFor('u_alice');
     await moveClock('2030-03-01T02:00:00.000Z');

@@ -313,7 +313,8 @@ function figures(line: LineModel) {
   principal += unbilledPrincipal(line);
   return {
     principal,
-    available: line.limitMinor - principal - line.heldMinor,
+    // Only an ACTIVE line can be spent on: a frozen (or closed, or unapproved) one shows none.
+    available: line.status === 'ACTIVE' ? line.limitMinor - principal - line.heldMinor : 0,
     fees,
     interest,
     penalties,

@@ -1,4 +1,4 @@
-import { availableMinor } from '../credit-line';
+import { availableMinor, unusedLimitMinor } from '../credit-line';
 import type { FeeTier } from '../installments/fee-rates';
 import type { ScheduledPeriod } from '../installments/schedule';
 import type { MinorUnits } from '../money';
@@ -202,6 +202,7 @@ export interface LineFigures {
   overduePrincipalMinor: MinorUnits;
   unbilledPrincipalMinor: MinorUnits;
   heldMinor: MinorUnits;
+  /** What can be spent now: 0 unless the line is ACTIVE (`availableMinor` in core/credit-line). */
   availableMinor: MinorUnits;
   installmentFeesOwedMinor: MinorUnits;
   interestOwedMinor: MinorUnits;
@@ -236,6 +237,7 @@ export function lineFigures(state: LineState): LineFigures {
     unbilledPrincipalMinor,
     heldMinor: state.heldMinor,
     availableMinor: availableMinor({
+      status: state.status,
       limitMinor: state.limitMinor,
       usedMinor: principalMinor,
       heldMinor: state.heldMinor,
@@ -277,10 +279,16 @@ export function assertLineState(state: LineState): void {
   for (const plan of state.plans) {
     if (plan.status !== 'ACTIVE') throw new InvariantViolation(`plan ${plan.planId} is ${plan.status}`);
   }
-  const figures = lineFigures(state);
-  if (figures.availableMinor < 0) {
+  const { principalMinor } = lineFigures(state);
+  if (
+    unusedLimitMinor({
+      limitMinor: state.limitMinor,
+      usedMinor: principalMinor,
+      heldMinor: state.heldMinor,
+    }) < 0
+  ) {
     throw new InvariantViolation(
-      `principal ${figures.principalMinor} + held ${state.heldMinor} exceeds limit ${state.limitMinor}`,
+      `principal ${principalMinor} + held ${state.heldMinor} exceeds limit ${state.limitMinor}`,
     );
   }
 }

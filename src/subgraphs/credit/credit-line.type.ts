@@ -18,7 +18,9 @@ export class CreditLine {
   @Field(() => Money)
   limit!: Money;
 
-  @Field(() => Money, { description: 'limit - used - held' })
+  @Field(() => Money, {
+    description: 'What can be spent now: limit - used - held while ACTIVE; 0 under review, frozen or closed',
+  })
   available!: Money;
 
   @Field(() => Money, { description: 'Outstanding principal' })
