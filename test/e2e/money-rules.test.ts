@@ -2,6 +2,7 @@ import {
   AdvanceClockDocument,
   CheckoutDocument,
   CreatePaymentCodeDocument,
+  InstallmentCheckoutDocument,
   LineAndBillsDocument,
   type LineAndBillsQuery,
   PayOutCreditBalanceDocument,
@@ -9,6 +10,7 @@ import {
   RepayDocument,
   type RepayKind,
   RunDueJobsDocument,
+  ShipInstallmentOrderDocument,
   ShipOrderDocument,
 } from '../../client/generated/graphql';
 import { type Stack, startStack, tokenFor } from '../support/stack';
@@ -147,12 +149,14 @@ describe('money rules over a full cycle, end to end', () => {
     expect(await bill(alice, '2030-04-05')).toMatchObject({ status: 'OVERDUE', owed: { amount: '299.14' } });
     // The waterfall pays B's penalty (0.14), then A's interest (7.18, fees before principal), then B's
     // principal (299.00): 306.32. The sum of the two bills' needs (0 + 299.14) would leave B owing 7.18.
-    // Shown before paying: STATEMENT 449.10 + 7.18 + 299.14 = 755.42; nothing unbilled, PAYOFF the same.
+    // Shown before paying: STATEMENT 449.10 + 7.18 + 299.14 = 755.42; nothing unbilled, PAYOFF the same;
+    // no installment plan, so no PLAN_PAYOFF.
     expect((await state(alice)).creditLine!.amountsDue).toEqual({
       asOfDate: '2030-04-15',
       minimum: { amount: '306.32' },
       statement: { amount: '755.42' },
       payoff: { amount: '755.42' },
+      planPayoffs: [],
     });
     const minimum = await repay(alice, 'MINIMUM', 'rules-min-b');
     expect(minimum.repayment).toMatchObject({ status: 'SUCCEEDED', amount: { amount: '306.32' } });
@@ -382,6 +386,59 @@ describe('money rules over a full cycle, end to end', () => {
       status: 'ACTIVE',
       used: { amount: '0.00' },
       available: { amount: '29000.00' },
+    });
+  });
+
+  test("each plan's payoff is quoted before paying, and PLAN_PAYOFF collects exactly that", async () => {
+    const alice = tokenFor('u_alice'); // tier A; statement day 5, due the 14th
+    await moveClock('2030-03-01T02:00:00.000Z');
+    await buyAndShip(alice, 'mall-earbuds', 'quote-buds-01'); // 499.00 in full
+    const laptop = await stack.execute(
+      InstallmentCheckoutDocument,
+      {
+        input: {
+          items: [{ productId: 'inst-laptop', quantity: 1 }],
+          plan: 'INSTALLMENTS',
+          periods: 12,
+          idempotencyKey: 'quote-laptop-01',
+        },
+      },
+      alice,
+    );
+    const shipped = await stack.execute(
+      ShipInstallmentOrderDocument,
+      { orderId: laptop.data!.installmentCheckout.order!.id },
+      operator,
+    );
+    const planId = shipped.data!.shipInstallmentOrder.order!.installmentPlan!.id;
+    // Statement: earbuds 499.00 + laptop period 1 (583.25 + fee 42.04) = 1,124.29.
+    await moveClock('2030-03-05T04:00:00.000Z');
+    await buyAndShip(alice, 'mall-tea-set', 'quote-tea-01'); // 299.00, after the cut: unbilled
+    // Before the due day (no penalty or interest): PLAN_PAYOFF = 1,124.29 billed + 11 x 583.25
+    // unbilled principal = 7,540.04 (the 11 x 41.99 of unbilled fees are waived); PAYOFF adds the
+    // unbilled tea set: 7,839.04.
+    const quoted = (await state(alice)).creditLine!.amountsDue;
+    expect(quoted).toMatchObject({
+      statement: { amount: '1124.29' },
+      payoff: { amount: '7839.04' },
+      planPayoffs: [{ planId, amount: { amount: '7540.04' } }],
+    });
+    const paid = await stack.execute(
+      RepayDocument,
+      {
+        input: { kind: 'PLAN_PAYOFF', planId, source: 'BANK_CARD', idempotencyKey: 'quote-plan-01' },
+      },
+      alice,
+    );
+    expect(paid.data!.repay).toMatchObject({
+      repayment: { status: 'SUCCEEDED', amount: { amount: '7540.04' } },
+      userErrors: [],
+    });
+    // What is left is the tea set, unbilled; no plan to pay off any more.
+    expect((await state(alice)).creditLine).toMatchObject({
+      used: { amount: '299.00' },
+      creditBalance: { amount: '0.00' },
+      amountsDue: { payoff: { amount: '299.00' }, planPayoffs: [] },
     });
   });
 

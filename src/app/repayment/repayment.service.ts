@@ -122,7 +122,7 @@ export class RepaymentService {
       return fail(
         userError(
           'PLAN_NOT_FOUND',
-          'Give the id of one of your installment plans with periods still to bill',
+          'Give the id of one of your installment plans with periods still to bill (CreditLine.amountsDue.planPayoffs lists them)',
           'planId',
         ),
       );

@@ -57,15 +57,22 @@ export function amountDueOn(
   return amountDue(stateAt(state, today), kind, planId);
 }
 
-export type AmountsDue = Record<'STATEMENT' | 'MINIMUM' | 'PAYOFF', MinorUnits>;
+export type AmountsDue = Record<'STATEMENT' | 'MINIMUM' | 'PAYOFF', MinorUnits> & {
+  /** PLAN_PAYOFF of each plan with periods still to bill (the ones it accepts), in the line's order. */
+  PLAN_PAYOFF: { planId: string; amountMinor: MinorUnits }[];
+};
 
-/** What STATEMENT, MINIMUM and PAYOFF would each collect on `today` (one accrual walk for the three). */
+/** What each kind but AMOUNT would collect on `today`, per plan for PLAN_PAYOFF (one accrual walk). */
 export function amountsDueOn(state: LineState, today: BusinessDate): AmountsDue {
   const then = stateAt(state, today);
   return {
     STATEMENT: amountDue(then, 'STATEMENT').amountMinor,
     MINIMUM: amountDue(then, 'MINIMUM').amountMinor,
     PAYOFF: amountDue(then, 'PAYOFF').amountMinor,
+    PLAN_PAYOFF: then.plans.map((plan) => ({
+      planId: plan.planId,
+      amountMinor: amountDue(then, 'PLAN_PAYOFF', plan.planId).amountMinor,
+    })),
   };
 }
 

@@ -1,6 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 import type { AmountsDue as AmountsDueMinor } from '../../core/repayment/amount-due';
 import { Money } from '../common/money.type';
+import { PlanPayoffDue } from './plan-payoff-due.type';
 
 @ObjectType({
   description:
@@ -25,12 +26,18 @@ export class AmountsDue {
   })
   payoff!: Money;
 
+  @Field(() => [PlanPayoffDue], {
+    description: 'Repay kind PLAN_PAYOFF, for each plan with periods still to bill (the plans it accepts)',
+  })
+  planPayoffs!: PlanPayoffDue[];
+
   static from(asOfDate: string, amountsMinor: AmountsDueMinor): AmountsDue {
     return Object.assign(new AmountsDue(), {
       asOfDate,
       minimum: Money.of(amountsMinor.MINIMUM),
       statement: Money.of(amountsMinor.STATEMENT),
       payoff: Money.of(amountsMinor.PAYOFF),
+      planPayoffs: amountsMinor.PLAN_PAYOFF.map((due) => PlanPayoffDue.of(due.planId, due.amountMinor)),
     });
   }
 }

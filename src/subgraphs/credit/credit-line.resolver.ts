@@ -22,7 +22,7 @@ export class CreditLineResolver {
   }
 
   @FieldResolver(() => AmountsDue, {
-    description: 'What repaying the statement, the minimum or everything would collect now',
+    description: 'What repaying the statement, the minimum, everything or one plan would collect now',
   })
   async amountsDue(@Root() line: CreditLine, @Ctx() ctx: CreditContext): Promise<AmountsDue> {
     const { asOfDate, amountsMinor } = await ctx.services.repayments.amountsDue(ctx.viewer, line.doc);

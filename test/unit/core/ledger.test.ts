@@ -431,6 +431,33 @@ describe('installment plans', () => {
     });
     expect(line.figures).toMatchObject({ principalMinor: 0, installmentFeesOwedMinor: 0 });
   });
+
+  test("each plan's PLAN_PAYOFF is quoted beside the other kinds, and is what paying it off collects", () => {
+    // 02-05 bill: a1 50.00 FULL + period 1 of a2 (100.00 + 9.60) = 159.60. Unbilled: a2's 11 x 100.00
+    // = 1,100.00 principal (fees 11 x 9.60 waived by a payoff) and a3's 20.00 FULL bought after the cut.
+    // On 02-10 (before the due day: no interest or penalty): STATEMENT 159.60; PAYOFF 159.60 + 1,100.00
+    // + 20.00 = 1,279.60; PLAN_PAYOFF of a2 159.60 + 1,100.00 = 1,259.60 (not a3's FULL charge).
+    const line = opened()
+      .buy('2030-01-20', 'a1', 5_000)
+      .buy('2030-01-21', 'a2', 120_000, 'INSTALLMENTS', 12)
+      .statement('2030-02-05')
+      .buy('2030-02-08', 'a3', 2_000);
+    const planId = line.state!.plans[0]!.planId;
+    expect(amountsDueOn(line.state!, '2030-02-10')).toMatchObject({
+      STATEMENT: 15_960,
+      PAYOFF: 127_960,
+      PLAN_PAYOFF: [{ planId, amountMinor: 125_960 }],
+    });
+    line.repay('2030-02-10', 125_960, [planId]);
+    // Paid off: only a3's 20.00 is left, unbilled; nothing over.
+    expect(line.state!.plans).toEqual([]);
+    expect(line.figures).toMatchObject({
+      principalMinor: 2_000,
+      unbilledPrincipalMinor: 2_000,
+      creditBalanceMinor: 0,
+    });
+    expect(amountsDueOn(line.state!, '2030-02-10')).toMatchObject({ PAYOFF: 2_000, PLAN_PAYOFF: [] });
+  });
 });
 
 describe('amounts due are what the ledger will count at that moment', () => {
@@ -493,6 +520,7 @@ describe('MINIMUM: the least the waterfall needs to leave every bill current', (
       STATEMENT: 121_320,
       MINIMUM: 31_320,
       PAYOFF: 126_320,
+      PLAN_PAYOFF: [],
     });
     expect(amountDue(line.state!, 'STATEMENT').amountMinor).toBe(120_990); // 900.00 + 9.90 + 300.00
     // Paid on that day, PAYOFF leaves nothing owed and nothing over.
