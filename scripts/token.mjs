@@ -1,11 +1,23 @@
 // `npm run token`: builds the sources into a directory of its own under .cli/ (not dist/, which a
 // running stack loads from; not a shared one, which a second `npm run token` at the same moment would
-// delete under the first), runs the token CLI from it with the arguments given, and removes it.
+// delete under the first), runs the token CLI from it with the arguments given, and removes it. The
+// CLI reads only the secrets: paths it would derive from where it runs point into .cli/.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
+
+/** A child's end as an exit code: its own, or 128 + the signal that ended it (as a shell says). */
+function exitCodeOf(step, result) {
+  if (result.error) {
+    console.error(`npm run token: ${step} failed: ${result.error.message}`);
+    return 1;
+  }
+  if (result.signal) return 128 + (os.constants.signals[result.signal] ?? 0);
+  return result.status ?? 1;
+}
 
 function buildAndRun(out) {
   const built = spawnSync(
@@ -13,13 +25,17 @@ function buildAndRun(out) {
     ['src', '-d', out, '--strip-leading-paths', '-q'],
     { cwd: root, stdio: 'inherit' },
   );
-  if (built.status !== 0) return built.status ?? 1;
+  const buildExit = exitCodeOf('the build', built);
+  if (buildExit !== 0) return buildExit;
   const ran = spawnSync(process.execPath, [path.join(out, 'cli', 'token.js'), ...process.argv.slice(2)], {
     stdio: 'inherit',
   });
-  return ran.status ?? 1;
+  return exitCodeOf('the token CLI', ran);
 }
 
+// Ctrl-C reaches the child too; this process stays to remove the build, then exits as the child did.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
 fs.mkdirSync(path.join(root, '.cli'), { recursive: true });
 const out = fs.mkdtempSync(path.join(root, '.cli', 'run-'));
 let status;

@@ -14,10 +14,14 @@ export function unusedLimitMinor(line: {
   return line.limitMinor - line.usedMinor - line.heldMinor;
 }
 
+/** Only an ACTIVE line can be spent on: one under review, frozen or closed refuses every purchase. */
+export function lineCanSpend(status: LineStatus | string): boolean {
+  return status === 'ACTIVE';
+}
+
 /**
  * The one place the available-credit rule lives: what the customer can spend now. An ACTIVE line's
- * unused limit; a line under review, frozen or closed has none (it refuses every purchase), so it
- * shows 0 rather than a figure the shopper cannot use.
+ * unused limit; any other shows 0 rather than a figure the shopper cannot use.
  */
 export function availableMinor(line: {
   status: LineStatus;
@@ -25,5 +29,5 @@ export function availableMinor(line: {
   usedMinor: MinorUnits;
   heldMinor: MinorUnits;
 }): MinorUnits {
-  return line.status === 'ACTIVE' ? unusedLimitMinor(line) : 0;
+  return lineCanSpend(line.status) ? unusedLimitMinor(line) : 0;
 }

@@ -80,7 +80,8 @@ mutation RepayPart {
   }
 }
 
-# Pay the laptop off early: give its plan id (installmentPlan.id is plan_<order id>).
+# Pay the laptop off early: give its plan id. me { creditLine { amountsDue { planPayoffs { planId amount { amount } } } } }
+# lists each plan it takes and what it would collect (installmentPlan.id is plan_<order id>).
 # mutation PayOffPlan { repay(input: { kind: PLAN_PAYOFF, planId: "plan_...", source: BANK_CARD, idempotencyKey: "playground-payoff-1" }) { repayment { amount { amount } } userErrors { code message } } }
 
 # A refund of something already paid becomes credit balance: it pays the next statement by itself,

@@ -378,7 +378,8 @@ describe('money rules over a full cycle, end to end', () => {
       expect.objectContaining({ code: 'LINE_NOT_ACTIVE' }),
     ]);
 
-    // Paid up (principal and penalties), the next review unfreezes it: 29,000.00 - 0.00 used.
+    // Paid up (PAYOFF: everything owed), the next review unfreezes it: 29,000.00 - 0.00 used. (The
+    // review after that cuts the limit for the bill that went overdue: not this test's subject.)
     const payoff = await repay(alice, 'PAYOFF', 'frozen-payoff-01');
     expect(payoff.userErrors).toEqual([]);
     await moveClock('2030-04-16T04:00:00.000Z');

@@ -1,3 +1,4 @@
+import { availableMinor } from '../../core/credit-line';
 import type { Viewer } from '../../auth/token';
 import { type BillSummary, billSummaryOf } from '../../core/billing/bill-status';
 import { currentBillOf } from '../../core/ledger/line-state';
@@ -67,7 +68,7 @@ export class PartnerViewService {
       name: user?.displayName ?? null,
       phone: user?.phone ?? null,
       creditStatus: line?.status ?? null,
-      availableMinor: line?.availableMinor ?? null,
+      availableMinor: line ? availableMinor(line) : null,
       billUpdateCursor: this.partnerCursors.seal(
         partnerId,
         new Map([[binding.partnerUserId, line?.headSequence ?? 0]]),

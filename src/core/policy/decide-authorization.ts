@@ -3,6 +3,7 @@ import {
   installmentPeriodCounts,
   isInstallmentPeriodCount,
 } from '../installments/fee-rates';
+import { lineCanSpend } from '../credit-line';
 import type { MinorUnits } from '../money';
 import { alwaysBlockedCategories, type Channel, type Plan, policyOf } from './channel-policies';
 import { type OfferRefusal, offerRefusals, refusalPrecedence, type RefusalReason } from './refusal-reasons';
@@ -102,7 +103,7 @@ export function bindingDecisionRefusal(
 
 /** Each rule answers "does this refusal apply?"; `refusalPrecedence` is the order they are reported in. */
 const rules: Record<RefusalReason, Rule> = {
-  LINE_NOT_ACTIVE: (i) => i.lineStatus !== 'ACTIVE',
+  LINE_NOT_ACTIVE: (i) => !lineCanSpend(i.lineStatus),
   ...offerRules,
   ...bindingRules,
   SCENARIO_QUOTA_EXCEEDED: (i) => {

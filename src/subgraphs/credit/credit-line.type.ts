@@ -1,4 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { availableMinor } from '../../core/credit-line';
 import { type LineStatus, lineStatuses } from '../../core/ledger/line-state';
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
 import { enumFrom } from '../common/enum-from';
@@ -58,7 +59,9 @@ export class CreditLine {
       doc,
       status: doc.status,
       limit: Money.of(doc.limitMinor),
-      available: Money.of(doc.availableMinor),
+      // From the core rule, not the stored figure: a summary written before the rule changed (a
+      // line frozen then) is right too.
+      available: Money.of(availableMinor(doc)),
       used: Money.of(doc.usedMinor),
       held: Money.of(doc.heldMinor),
       installmentFeesOwed: Money.of(doc.installmentFeesOwedMinor),

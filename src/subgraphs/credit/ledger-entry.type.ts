@@ -29,7 +29,7 @@ export class LineSnapshot {
   @Field(() => Money)
   held!: Money;
 
-  @Field(() => Money)
+  @Field(() => Money, { description: 'What could be spent after the entry: 0 unless the line was ACTIVE' })
   available!: Money;
 
   @Field(() => Money)

@@ -62,7 +62,10 @@ export class PartnerUserView {
   creditStatus!: string | null;
 
   @Extensions(rule('AVAILABLE_CREDIT'))
-  @Field(() => Money, { nullable: true })
+  @Field(() => Money, {
+    nullable: true,
+    description: 'What the user can spend now: 0 unless the line is ACTIVE (null without a line)',
+  })
   availableCredit!: Money | null;
 
   @Extensions(rule('BILL_SUMMARY'))

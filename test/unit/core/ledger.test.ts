@@ -360,6 +360,42 @@ describe('overdue: the penalty base is what is actually overdue on the bill', ()
   });
 });
 
+describe('a frozen line', () => {
+  test('shows nothing available, and its refusal says why first: not active, then no credit to spend', () => {
+    // 10,000.00 limit, 300.00 used: 9,700.00 unused, which a frozen line cannot spend.
+    const line = opened().buy('2030-01-20', 'a1', 30_000);
+    expect(line.figures.availableMinor).toBe(970_000);
+    line.do('2030-01-25', {
+      type: 'REVIEW_LIMIT',
+      reviewId: 'freeze:1',
+      action: 'FREEZE',
+      newLimitMinor: 1_000_000,
+    });
+    expect(line.figures).toMatchObject({ status: 'FROZEN', principalMinor: 30_000, availableMinor: 0 });
+    const refused = line.try('2030-01-26', {
+      type: 'AUTHORIZE',
+      authorizationId: 'a2',
+      amountMinor: 100,
+      request: { channel: 'MALL', categories: ['HOME'], plan: 'FULL' },
+    });
+    expect(refused).toMatchObject({
+      ok: false,
+      rejection: 'LINE_NOT_ACTIVE',
+      decision: {
+        failedRules: ['LINE_NOT_ACTIVE', 'INSUFFICIENT_AVAILABLE_CREDIT'],
+        inputs: { lineStatus: 'FROZEN', availableMinor: 0 },
+      },
+    });
+    line.do('2030-01-27', {
+      type: 'REVIEW_LIMIT',
+      reviewId: 'unfreeze:1',
+      action: 'UNFREEZE',
+      newLimitMinor: 1_000_000,
+    });
+    expect(line.figures).toMatchObject({ status: 'ACTIVE', availableMinor: 970_000 });
+  });
+});
+
 describe('refunds of billed charges are credits on the bill', () => {
   test('a refund of a billed, unpaid charge credits the bill and stops interest on it', () => {
     const line = opened().buy('2030-01-20', 'a1', 100_000).statement('2030-02-05');
