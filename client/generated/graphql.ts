@@ -85,9 +85,13 @@ export type ConsentField =
   | 'PHONE';
 
 export type CreditLineStatus =
+  /** Can be spent on, up to its available credit */
   | 'ACTIVE'
+  /** Closed: nothing can be spent */
   | 'CLOSED'
+  /** More than 30 days overdue: nothing can be spent; once nothing is overdue, the next day's review (the due jobs) makes it ACTIVE again */
   | 'FROZEN'
+  /** Applied for, not approved yet: nothing can be spent */
   | 'PENDING_REVIEW';
 
 /** Every kind of ledger entry: OPEN: The line was opened with its first limit. AUTHORIZE: A hold for a checkout (amount held, not yet charged). CAPTURE: A hold became a charge (goods shipped); the rest of the hold is released. VOID: A hold was released without charge (cancelled or expired). REFUND: A charge was refunded: unbilled principal shrinks, a billed one is credited on its bill, the rest goes to the credit balance. ISSUE_BILL: A statement was cut (the amount is what it billed); empty cycles get none. REPAY: A repayment landed, allocated by the waterfall (the rest to the credit balance). DECLINE_REPAYMENT: The payment source declined a repayment (the amount attempted); no money moved. REMIND_DUE_SOON: A bill is due within days with its minimum unpaid: the reminder went out (no money). ACCRUE: Bills went overdue and/or accrued daily penalties or interest (the amount accrued). PAY_OUT_CREDIT: Credit balance paid back to the customer. REVERSE_PAYOUT: A payout the payment source refused: the money is back on the credit balance. REVIEW_LIMIT: Limit review: raise, cut, freeze or unfreeze. */

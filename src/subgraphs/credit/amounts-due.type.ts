@@ -13,7 +13,7 @@ export class AmountsDue {
 
   @Field(() => Money, {
     description:
-      'Repay kind MINIMUM: the least that keeps every bill out of overdue (0 when every bill is current)',
+      "Repay kind MINIMUM: the least that keeps every bill out of overdue (0 once every bill's minimum is met)",
   })
   minimum!: Money;
 
@@ -27,7 +27,8 @@ export class AmountsDue {
   payoff!: Money;
 
   @Field(() => [PlanPayoffDue], {
-    description: 'Repay kind PLAN_PAYOFF, for each plan with periods still to bill (the plans it accepts)',
+    description:
+      'Repay kind PLAN_PAYOFF, for each plan with periods still to bill (the plans it accepts). Each includes everything billed, so they do not add up: PAYOFF pays every plan off',
   })
   planPayoffs!: PlanPayoffDue[];
 

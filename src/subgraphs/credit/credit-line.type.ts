@@ -5,7 +5,13 @@ import type { CreditLineDoc } from '../../storage/models/credit-line.model';
 import { enumFrom } from '../common/enum-from';
 import { Money } from '../common/money.type';
 
-export const CreditLineStatus = enumFrom('CreditLineStatus', lineStatuses);
+export const CreditLineStatus = enumFrom('CreditLineStatus', lineStatuses, undefined, {
+  PENDING_REVIEW: 'Applied for, not approved yet: nothing can be spent',
+  ACTIVE: 'Can be spent on, up to its available credit',
+  FROZEN:
+    "More than 30 days overdue: nothing can be spent; once nothing is overdue, the next day's review (the due jobs) makes it ACTIVE again",
+  CLOSED: 'Closed: nothing can be spent',
+});
 
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'A revolving credit line usable at checkout' })
