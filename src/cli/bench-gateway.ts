@@ -176,6 +176,7 @@ async function apolloGateway(supergraphFile: string): Promise<void> {
   });
   process.send!({ type: 'ready', url });
   process.on('disconnect', () => process.exit(0));
+  process.on('SIGTERM', () => process.exit(0));
 }
 
 /**
@@ -200,6 +201,7 @@ async function bareRuntime(supergraphFile: string): Promise<void> {
   const { port } = server.address() as { port: number };
   process.send!({ type: 'ready', url: `http://127.0.0.1:${port}/graphql` });
   process.on('disconnect', () => process.exit(0));
+  process.on('SIGTERM', () => process.exit(0));
 }
 
 function forkSelf(args: string[]): Promise<{ child: ChildProcess; message: unknown }> {
@@ -458,10 +460,14 @@ async function main(): Promise<void> {
     );
   } finally {
     for (const child of children.reverse()) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
-      await new Promise((resolve) =>
-        child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve),
-      );
+      // A gateway child may take SIGTERM as a graceful stop that never ends (its own handlers): the
+      // run must end all the same.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
     }
     if (product) await stopBenchProduct(product);
     fs.rmSync(dataDir, { recursive: true, force: true });
