@@ -4,6 +4,7 @@ import {
   CreatePaymentCodeDocument,
   InstallmentCheckoutDocument,
   LineAndBillsDocument,
+  LineLedgerDocument,
   type LineAndBillsQuery,
   PayOutCreditBalanceDocument,
   RefundMallOrderDocument,
@@ -377,6 +378,24 @@ describe('money rules over a full cycle, end to end', () => {
     expect((await buy(alice, 'mall-tea-set', 1, 'frozen-tea-01')).userErrors).toEqual([
       expect.objectContaining({ code: 'LINE_NOT_ACTIVE' }),
     ]);
+    // The ledger says so too (newest first): the refused purchase (299.00 asked), then the freeze,
+    // a REVIEW_LIMIT of 0.00 after which the line is FROZEN with nothing available.
+    const ledger = async () =>
+      (await stack.execute(LineLedgerDocument, {}, alice)).data!.me!.creditLine!.ledger.edges.map(
+        (edge) => edge.node,
+      );
+    const [refusedEntry, freezeEntry] = await ledger();
+    expect(refusedEntry).toMatchObject({
+      type: 'AUTHORIZE',
+      refusal: 'LINE_NOT_ACTIVE',
+      amount: { amount: '299.00' },
+      balancesAfter: { status: 'FROZEN', available: { amount: '0.00' } },
+    });
+    expect(freezeEntry).toMatchObject({
+      type: 'REVIEW_LIMIT',
+      amount: { amount: '0.00' },
+      balancesAfter: { status: 'FROZEN', limit: { amount: '29000.00' }, available: { amount: '0.00' } },
+    });
 
     // Paid up (PAYOFF: everything owed), the next review unfreezes it: 29,000.00 - 0.00 used. (The
     // review after that cuts the limit for the bill that went overdue: not this test's subject.)
@@ -387,6 +406,10 @@ describe('money rules over a full cycle, end to end', () => {
       status: 'ACTIVE',
       used: { amount: '0.00' },
       available: { amount: '29000.00' },
+    });
+    expect((await ledger())[0]).toMatchObject({
+      type: 'REVIEW_LIMIT',
+      balancesAfter: { status: 'ACTIVE', available: { amount: '29000.00' } },
     });
   });
 

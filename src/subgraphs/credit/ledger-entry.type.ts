@@ -6,11 +6,12 @@ import {
   type LedgerCommandType,
   ledgerCommandTypes,
 } from '../../core/ledger/commands';
-import { lineFigures } from '../../core/ledger/line-state';
+import { type LineStatus, lineFigures } from '../../core/ledger/line-state';
 import type { LedgerEntryDoc } from '../../storage/models/ledger-entry.model';
 import { connectionTypes } from '../common/connection.type';
 import { enumFrom } from '../common/enum-from';
 import { Money } from '../common/money.type';
+import { CreditLineStatus } from './credit-line.type';
 
 export const LedgerEntryType = enumFrom(
   'LedgerEntryType',
@@ -20,6 +21,9 @@ export const LedgerEntryType = enumFrom(
 
 @ObjectType({ description: "The line's figures right after a ledger entry" })
 export class LineSnapshot {
+  @Field(() => CreditLineStatus, { description: 'A freeze or unfreeze (REVIEW_LIMIT) shows here' })
+  status!: LineStatus;
+
   @Field(() => Money)
   limit!: Money;
 
@@ -53,7 +57,10 @@ export class LedgerEntry {
   })
   refusal!: string | null;
 
-  @Field(() => Money)
+  @Field(() => Money, {
+    description:
+      "What the entry is about, in its type's terms: the amount authorized, captured, released, refunded, repaid (or declined), paid out or given back; a bill's total; an accrual's penalty and interest; the limit an opening or a cut or raise sets; 0.00 for a reminder, a freeze or an unfreeze. A refused authorization shows what was asked",
+  })
   amount!: Money;
 
   @Field(() => DateTimeISOResolver)
@@ -80,6 +87,7 @@ export class LedgerEntry {
       at: doc.at,
       billUpdateCursor: entryCursor(doc.lineId, doc.sequence),
       balancesAfter: Object.assign(new LineSnapshot(), {
+        status: b.status,
         limit: Money.of(b.limitMinor),
         used: Money.of(b.principalMinor),
         held: Money.of(b.heldMinor),
