@@ -15,7 +15,7 @@ export function unusedLimitMinor(line: {
 }
 
 /** Only an ACTIVE line can be spent on: one under review, frozen or closed refuses every purchase. */
-export function lineCanSpend(status: LineStatus | string): boolean {
+export function lineCanSpend(status: string): boolean {
   return status === 'ACTIVE';
 }
 

@@ -1,3 +1,4 @@
+import { freezeAfterDaysOverdue } from '../risk/limit-review';
 /** Every refusal is one of these, checked in exactly this order (the first failing one is reported). */
 export const refusalPrecedence = [
   'LINE_NOT_ACTIVE',
@@ -33,8 +34,7 @@ export type OfferRefusal = (typeof offerRefusals)[number];
 
 /** What a shopper is told ("why can't I pay with my credit line here?"). */
 export const refusalMessages: Record<RefusalReason, string> = {
-  LINE_NOT_ACTIVE:
-    'The credit line cannot be spent on now: it is under review, closed, or frozen (more than 30 days overdue; once nothing is overdue it opens again at the next daily review).',
+  LINE_NOT_ACTIVE: `The credit line cannot be spent on now: it is under review, closed, or frozen (more than ${freezeAfterDaysOverdue} days overdue; once nothing is overdue it opens again at the next daily review).`,
   CHANNEL_NOT_ALLOWED: 'The credit line cannot be used in this channel.',
   CATEGORY_BLOCKED: 'This kind of purchase cannot be paid with the credit line.',
   PLAN_NOT_OFFERED: 'This payment plan or number of installments is not offered here.',
