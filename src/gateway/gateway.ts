@@ -8,6 +8,7 @@ import { useMetrics } from './use-metrics';
 import type { GatewayShare } from './fair-share';
 import { useFairShare } from './use-fair-share';
 import { useResponseDeadline } from './use-response-deadline';
+import { useUpstreamTimeout } from './use-upstream-timeout';
 import { useRequestId } from './use-request-id';
 import type { GatewayCredentialSigner } from '../auth/gateway-credential';
 import type { AppMode } from '../config';
@@ -29,6 +30,7 @@ import { useHiddenSchema } from './use-hidden-schema';
 import { requestIsOperator, requestViewerOrNone } from './request-viewer';
 import { useOAuthToken } from './use-oauth-token';
 import { useOperationLimits } from './use-operation-limits';
+import { useDemandControl } from './use-demand-control';
 import type { RequestCounter } from './request-counter';
 import { useRequestLimits } from './use-request-limits';
 import type { GatewayLimits } from '../config';
@@ -110,14 +112,6 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     propagateHeaders: {
       fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get('authorization') }),
     },
-    // Demand control: each object costs 1, a list counts as `listSize` of them; `extensions.cost`
-    // on every response says what the operation was estimated at.
-    demandControl: {
-      maxCost: options.limits.maxCost,
-      listSize: options.limits.listSize,
-      includeExtensionMetadata: true,
-    },
-    upstreamTimeout: options.limits.upstreamTimeoutMs,
     // Trusted documents: a request may name a first-party document by id (`documentId`); in
     // production only partner apps and operators may send documents of their own.
     persistedDocuments: {
@@ -158,7 +152,12 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       useFairShare({ share: options.fairShare, authSecret: options.authSecret }),
       // Its clock starts when execution does: after the fair-share wait, parsing and validation.
       useResponseDeadline(options.limits.responseDeadlineMs),
+      // Each subgraph call within UPSTREAM_TIMEOUT_MS.
+      useUpstreamTimeout(options.limits.upstreamTimeoutMs),
       useOperationLimits(options.limits),
+      // Each object costs 1, a list as many as it asks for (else `listSize`); `extensions.cost` on
+      // every response says what the operation was estimated at.
+      useDemandControl(options.limits),
       useErrorCodes({ graphqlEndpoint }),
       // After the error codes: it counts the codes clients get.
       useMetrics({ access: options.metrics, subgraphs: options.subgraphs }),

@@ -1,7 +1,10 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { getIntrospectionQuery } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { projectRoot } from '../../src/config';
 import { fragmentFanOut } from '../support/hostile-documents';
 import { metricValue, scrape } from '../support/metrics-text';
 import { type Stack, startStack, tokenFor } from '../support/stack';
@@ -210,10 +213,46 @@ describe('operation limits at the gateway', () => {
     expect(JSON.parse(chunked.body).errors[0].extensions.code).toBe('LENGTH_REQUIRED');
   });
 
-  test('responses carry the estimated cost (demand control)', async () => {
-    const answer = await post({ query: '{ products { id title } }' });
-    expect(answer.codes).toEqual([]);
-    expect(answer.body.extensions?.cost).toMatchObject({ estimated: expect.any(Number), max: 5_000 });
+  test('demand control: an object costs 1, a list as many as it asks for; over MAX_COST nothing runs', async () => {
+    const bob = { authorization: `Bearer ${tokenFor('u_bob')}` };
+    // No `first`: COST_LIST_SIZE (20) products, each 1 and its price 1: 40.
+    const listed = await post({ query: '{ products { id title price { amount } } }' });
+    expect(listed.codes).toEqual([]);
+    expect(listed.body.extensions?.cost).toEqual({ estimated: 40, max: 5_000 });
+    // The account home: me 1; creditLine 1 + limit, available and used 3 = 4; mallOrders 1 +
+    // 5 edges x (edge 1 + node 1 + total 1) + pageInfo 1 = 17; installmentOrders 1 + 5 x (edge 1 +
+    // node 1) = 11; channelBindings 20 x (binding 1 + partner 1) = 40. 1 + 4 + 17 + 11 + 40 = 73.
+    const accountHome = fs.readFileSync(
+      path.join(projectRoot, 'client/operations/account-home.graphql'),
+      'utf8',
+    );
+    const home = await post({ query: accountHome, operationName: 'AccountHome' }, bob);
+    expect(home.codes).toEqual([]);
+    expect(home.body.extensions?.cost).toEqual({ estimated: 73, max: 5_000 });
+    // Each alias of mallOrders(first: 50): 1 + 50 edges x (edge 1 + node 1 + 20 items x 1) = 1,101,
+    // and me 1: four aliases 4,405 run, five 5,506 are refused before any subgraph call.
+    const orders = (aliases: number) =>
+      `{ me { ${Array.from({ length: aliases }, (_, n) => `o${n}: mallOrders(first: 50) { edges { node { items { quantity } } } }`).join(' ')} } }`;
+    const four = await post({ query: orders(4) }, bob);
+    expect(four.codes).toEqual([]);
+    expect(four.body.extensions?.cost).toEqual({ estimated: 4_405, max: 5_000 });
+    const five = await post({ query: orders(5) }, bob);
+    expect(five.codes).toEqual(['COST_ESTIMATED_TOO_EXPENSIVE']);
+    expect(five.body.errors![0]!.extensions?.cost).toEqual({ estimated: 5_506, max: 5_000 });
+    expect(five.body.data).toBeUndefined();
+    // The same over graphql-ws.
+    const client = wsClient(stack.url, tokenFor('u_bob'));
+    try {
+      const refused = await new Promise<unknown>((resolve) => {
+        client.subscribe({ query: orders(5) }, { next: resolve, error: resolve, complete: () => {} });
+      });
+      const [refusal] = ((refused as { errors?: unknown[] }).errors ?? refused) as {
+        extensions?: Record<string, unknown>;
+      }[];
+      expect(refusal!.extensions?.code).toBe('COST_ESTIMATED_TOO_EXPENSIVE');
+    } finally {
+      await client.dispose();
+    }
   });
 
   test('a bad token is refused on every spelling of the endpoint', async () => {
@@ -343,7 +382,11 @@ describe('time share per caller at the gateway', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(await post(alice, '{ me { id } }')).toEqual({ status: 200, code: undefined });
       finished.push('alice');
-      expect(await overWs).toEqual({ data: { me: { id: 'u_carol' } } });
+      // Over graphql-ws too, the answer says what it was estimated at: me 1.
+      expect(await overWs).toEqual({
+        data: { me: { id: 'u_carol' } },
+        extensions: { cost: { estimated: 1, max: 5_000 } },
+      });
       expect(finished).toEqual(['alice', 'carol over ws']);
     } finally {
       await client.dispose();
@@ -437,5 +480,52 @@ describe('response deadline at the gateway', () => {
     expect(waited).toBe('open');
     expect(received).not.toContain('GATEWAY_TIMEOUT');
     controller.abort();
+  });
+});
+
+/** Each subgraph call's own time limit (README "Limits": Time). */
+describe('upstream timeout at the gateway', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      MONGODB_URI: serverUri(),
+      DATABASE_NAME: uniqueDatabaseName('upstream'),
+      // Shorter than any subgraph call; the response deadline keeps its default (seconds).
+      UPSTREAM_TIMEOUT_MS: '1',
+    });
+  });
+  afterAll(async () => {
+    await stack?.[Symbol.asyncDispose]();
+  });
+
+  test('a subgraph call past UPSTREAM_TIMEOUT_MS answers GATEWAY_TIMEOUT (HTTP 504) without internals; the gateway serves on', async () => {
+    // 30 offer tables in one call to the installment subgraph: about 50 ms there alone.
+    const slow = `{ ${Array.from(
+      { length: 30 },
+      (_, i) => `a${i}: installmentOffers(amount: "9999.00") { periods annualizedRate }`,
+    ).join(' ')} }`;
+    const response = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenFor('u_alice')}` },
+      body: JSON.stringify({ query: slow }),
+    });
+    expect(response.status).toBe(504);
+    const body = (await response.json()) as {
+      data?: unknown;
+      errors: { message: string; extensions: object }[];
+    };
+    expect(body.data ?? null).toBeNull();
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors[0]).toMatchObject({ message: 'A subgraph did not answer within 1 ms', path: ['a0'] });
+    // The code only: not the call's URL or the query sent to the subgraph.
+    expect(body.errors[0]!.extensions).toEqual({ code: 'GATEWAY_TIMEOUT' });
+    // What needs no subgraph still answers.
+    const typename = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(await typename.json()).toMatchObject({ data: { __typename: 'Query' } });
   });
 });
