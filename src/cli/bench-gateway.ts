@@ -82,6 +82,8 @@ interface LoadResult {
   p99: number;
   non2xx: number;
   graphqlErrors: number;
+  /** The first answer that failed (its status and the start of its body), to say why. */
+  firstFailure?: string;
   socketErrors: number;
   timeouts: number;
 }
@@ -98,6 +100,7 @@ async function loadGenerator(tokensFile: string): Promise<void> {
   process.on('message', (order: LoadOrder) => {
     const latencies: number[] = [];
     let graphqlErrors = 0;
+    let firstFailure: string | undefined;
     const instance = autocannon(
       {
         url: order.url,
@@ -120,7 +123,9 @@ async function loadGenerator(tokensFile: string): Promise<void> {
               return request;
             },
             onResponse: (status, body) => {
-              if (status === 200 && body.includes('"errors"')) graphqlErrors += 1;
+              const failed = status !== 200 || body.includes('"errors"');
+              if (status === 200 && failed) graphqlErrors += 1;
+              if (failed) firstFailure ??= `${status} ${body.slice(0, 500)}`;
             },
           },
         ],
@@ -135,6 +140,7 @@ async function loadGenerator(tokensFile: string): Promise<void> {
           p99: percentile(sorted, 99),
           non2xx: result.non2xx,
           graphqlErrors,
+          firstFailure,
           socketErrors: result.errors,
           timeouts: result.timeouts,
         };

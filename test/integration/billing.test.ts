@@ -109,7 +109,17 @@ describe('statements over several cycles', () => {
       source: 'BANK_CARD',
       idempotencyKey: 'payoff-none-1',
     });
-    expect(none.userErrors).toEqual([expect.objectContaining({ code: 'PLAN_NOT_FOUND', field: 'planId' })]);
+    // No planId: the plan to pay off must be named.
+    expect(none.userErrors).toEqual([expect.objectContaining({ code: 'PLAN_ID_REQUIRED', field: 'planId' })]);
+    const unknown = await w.repay('u_alice', {
+      kind: 'PLAN_PAYOFF',
+      planId: 'plan_nobody',
+      source: 'BANK_CARD',
+      idempotencyKey: 'payoff-none-2',
+    });
+    expect(unknown.userErrors).toEqual([
+      expect.objectContaining({ code: 'PLAN_NOT_FOUND', field: 'planId' }),
+    ]);
     const payoff = await w.repay('u_alice', {
       kind: 'PLAN_PAYOFF',
       planId,

@@ -86,6 +86,15 @@ export class RepaymentService {
         userError('PLAN_NOT_EXPECTED', `${input.kind} pays no particular plan; leave planId empty`, 'planId'),
       );
     }
+    if (input.kind === 'PLAN_PAYOFF' && input.planId === undefined) {
+      return fail(
+        userError(
+          'PLAN_ID_REQUIRED',
+          'PLAN_PAYOFF pays one plan off: give its planId (CreditLine.amountsDue.planPayoffs lists them)',
+          'planId',
+        ),
+      );
+    }
     if (input.kind !== 'AMOUNT' && input.amountMinor !== undefined) {
       return fail(
         userError('INVALID_AMOUNT', `${input.kind} computes the amount; leave amount empty`, 'amount'),
