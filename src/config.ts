@@ -75,7 +75,7 @@ export interface GatewayLimits {
   /** Fields once fragments are spread out: what a fragment fan-out multiplies. */
   maxFields: number;
   maxDirectives: number;
-  /** Demand control: the estimated cost of an operation (lists count as `listSize` items). */
+  /** Demand control (src/gateway/operation-cost.ts): the most an operation may be estimated at. */
   maxCost: number;
   listSize: number;
   maxBodyBytes: number;

@@ -155,8 +155,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       // Each subgraph call within UPSTREAM_TIMEOUT_MS.
       useUpstreamTimeout(options.limits.upstreamTimeoutMs),
       useOperationLimits(options.limits),
-      // Each object costs 1, a list as many as it asks for (else `listSize`); `extensions.cost` on
-      // every response says what the operation was estimated at.
+      // Estimates each operation before it runs (operation-cost.ts); `extensions.cost` on every answer.
       useDemandControl(options.limits),
       useErrorCodes({ graphqlEndpoint }),
       // After the error codes: it counts the codes clients get.

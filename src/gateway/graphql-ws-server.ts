@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { GatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { type ExecutionArgs, getOperationAST, GraphQLError } from 'graphql';
+import { type ExecutionArgs, type ExecutionResult, getOperationAST, GraphQLError } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { isAsyncIterable } from '@graphql-tools/utils';
 import type { Context, SubscribePayload } from 'graphql-ws';
@@ -10,6 +10,7 @@ import { InvalidTokenError, type Viewer, viewerFromAuthorization } from '../auth
 import { codedGraphQLError } from '../errors';
 import { recordAnswered } from '../observability/request-record';
 import type { RelayRoute, SubscriptionRelay } from './subscription-relay';
+import { type CostExtension, costEstimator, costRefusal, withCost } from './use-demand-control';
 import { documentToRun, type TrustedDocuments, trustedDocumentRefusals } from './trusted-documents';
 import { codeErrors } from './use-error-codes';
 import type { AppMode, GatewayLimits } from '../config';
@@ -38,7 +39,13 @@ type Runners = {
 };
 
 /** A subscription one subgraph answers alone: relayed, holding nothing of the runtime's. */
-type Relayed = { route: RelayRoute; authorization: string | undefined; startedAtMs: number };
+type Relayed = {
+  route: RelayRoute;
+  authorization: string | undefined;
+  startedAtMs: number;
+  /** Its estimate, for each event's `extensions.cost`. */
+  cost: CostExtension;
+};
 
 /**
  * GraphQL over WebSocket (graphql-transport-ws, the graphql-ws library) on the gateway's endpoint,
@@ -63,11 +70,17 @@ export function serveGraphqlWs(
     fairShare: GatewayShare;
     limits: Pick<
       GatewayLimits,
-      'viewerRequestsPerMinute' | 'addressRequestsPerMinute' | 'maxSubscriptionsPerSocket'
+      | 'viewerRequestsPerMinute'
+      | 'addressRequestsPerMinute'
+      | 'maxSubscriptionsPerSocket'
+      | 'maxCost'
+      | 'listSize'
     >;
   },
 ): { close(): Promise<void> } {
   const wsServer = new WebSocketServer({ server, path: options.path });
+  // The relay skips the runtime's plugins: demand control for what it serves is applied here.
+  const estimateCost = costEstimator(options.limits);
   const authorizationOf = (params: ConnectionParams | undefined) =>
     typeof params?.authorization === 'string' ? params.authorization : undefined;
   // The socket's viewer, verified once at connect (a subscribe then only checks its expiry).
@@ -185,7 +198,15 @@ export function serveGraphqlWs(
       ];
     const route = options.relay.routeOf(document, payload.operationName);
     if (route) {
-      const relayed: Relayed = { route, authorization, startedAtMs };
+      const cost = estimateCost({
+        schema,
+        document,
+        operationName: payload.operationName,
+        variableValues: payload.variables,
+      });
+      const refused = costRefusal(cost);
+      if (refused) return [...refused.errors!];
+      const relayed: Relayed = { route, authorization, startedAtMs, cost };
       return {
         schema,
         document,
@@ -211,8 +232,10 @@ export function serveGraphqlWs(
   const serverCleanup = useServer<ConnectionParams>(
     {
       // As over HTTP, clients get codes, never internals; and an HTTP status means nothing here.
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors
+      onNext: (_ctx, _id, _payload, args, result) => {
+        const relayedCost = (args.rootValue as Partial<Relayed> | undefined)?.cost;
+        if (relayedCost) result = withCost(result as ExecutionResult, relayedCost) as typeof result;
+        return result.errors
           ? {
               ...result,
               errors: codeErrors(result).errors!.map((error) => {
@@ -220,7 +243,10 @@ export function serveGraphqlWs(
                 return { ...error.toJSON(), extensions };
               }),
             }
-          : undefined,
+          : relayedCost
+            ? result
+            : undefined;
+      },
       onConnect: (ctx) => {
         try {
           viewers.set(

@@ -3,32 +3,35 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
+  type GraphQLField,
   type GraphQLSchema,
   getNamedType,
   getNullableType,
   isCompositeType,
+  getOperationAST,
   isListType,
   Kind,
-  type OperationDefinitionNode,
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
+import { maxPageSize } from '../app/common/pagination';
 
 /**
  * What an operation is estimated to cost before it runs (README "Limits"): every object, interface
- * or union value costs 1 and scalars nothing; a list counts as many items as its slicing argument
- * asks for (`first`, `last`), else as `listSize`; a connection's `first` sizes the lists right
- * under it (`edges`, `nodes`); a mutation adds `mutationCost`. Every selection counts, whichever
- * branch of an abstract type or `@skip` applies (an upper bound). Introspection and `__typename`
- * are free, so tools can read the schema.
+ * or union value costs 1 and scalars nothing; a field that takes `first` / `last` counts as many
+ * items as it asks for, or a full page (`maxPageSize`) when it gives none, the resolvers' most;
+ * a connection's count sizes the lists right under it (`edges`); any other list counts as
+ * `listSize`; a mutation adds `mutationCost`. Every selection counts, whichever branch of an
+ * abstract type or `@skip` applies (an upper bound). Introspection and `__typename` are free, so
+ * tools can read the schema.
  */
 export interface CostModel {
-  /** Items a list is taken to hold when no slicing argument says. */
+  /** Items a list without a `first` / `last` argument is taken to hold. */
   listSize: number;
 }
 
 export const mutationCost = 10;
-const slicingArguments = new Set(['first', 'last']);
+const slicingArguments = ['first', 'last'];
 
 /** The cost of the operation a request runs, and whether a variable's value went into it. */
 export interface OperationCost {
@@ -44,17 +47,12 @@ export function operationCost(
   variables: Readonly<Record<string, unknown>> | null | undefined,
   model: CostModel,
 ): OperationCost {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  let operation: OperationDefinitionNode | undefined;
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    else if (
-      definition.kind === Kind.OPERATION_DEFINITION &&
-      (operationName ? definition.name?.value === operationName : operation === undefined)
-    )
-      operation = definition;
-  }
+  // No operation (an unknown or missing name among several): execution refuses it with its own code.
+  const operation = getOperationAST(document, operationName);
   if (!operation) return { cost: 0, dependsOnVariables: false };
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   const rootType = schema.getRootType(operation.operation);
   if (!rootType) return { cost: 0, dependsOnVariables: false };
 
@@ -63,24 +61,38 @@ export function operationCost(
     if (definition.defaultValue) defaults.set(definition.variable.name.value, definition.defaultValue);
   let dependsOnVariables = false;
 
-  /** A slicing argument's value, if the field has one that is a positive integer. */
-  const slicing = (field: FieldNode): number | undefined => {
+  /**
+   * The items a field's `first` / `last` asks for; a full page when it takes one but gives no
+   * positive integer (absent or null: the resolver's default, at most a page); undefined when the
+   * field takes neither.
+   */
+  const slicing = (definition: GraphQLField<unknown, unknown>, field: FieldNode): number | undefined => {
+    if (!definition.args.some((argument) => slicingArguments.includes(argument.name))) return undefined;
+    let asked = 0;
     for (const argument of field.arguments ?? []) {
-      if (!slicingArguments.has(argument.name.value)) continue;
+      if (!slicingArguments.includes(argument.name.value)) continue;
       let value: unknown;
       if (argument.value.kind === Kind.VARIABLE) {
         dependsOnVariables = true;
         const name = argument.value.name.value;
+        // A variable sent as null stays null (the resolver then uses its default): only one not
+        // sent at all takes the operation's default.
         const fallback = defaults.get(name);
-        value = variables?.[name] ?? (fallback?.kind === Kind.INT ? Number(fallback.value) : undefined);
+        value =
+          variables && name in variables
+            ? variables[name]
+            : fallback?.kind === Kind.INT
+              ? Number(fallback.value)
+              : undefined;
       } else if (argument.value.kind === Kind.INT) value = Number(argument.value.value);
-      if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+      if (typeof value === 'number' && Number.isInteger(value) && value > 0) asked = Math.max(asked, value);
     }
-    return undefined;
+    return asked > 0 ? asked : maxPageSize;
   };
 
-  // A fragment's cost does not depend on where it is spread unless a connection sizes it: those
-  // are cached per fragment, so a chain of fragments spread twice each is walked once per link.
+  // A fragment's cost does not depend on where it is spread unless a connection sizes it: the
+  // others are kept per fragment, so a chain of fragments spread twice each is walked once per
+  // link (one spread right under a connection is walked each time; MAX_FIELDS bounds those).
   const fragmentCosts = new Map<string, number>();
   const walking = new Set<string>();
 
@@ -98,7 +110,7 @@ export function operationCost(
         const definition = 'getFields' in parent ? parent.getFields()[name] : undefined;
         if (!definition) continue;
         const type = getNamedType(definition.type);
-        const slice = slicing(selection);
+        const slice = slicing(definition, selection);
         const list = isListType(getNullableType(definition.type));
         const items = list ? (slice ?? sizedBy ?? model.listSize) : 1;
         const below =

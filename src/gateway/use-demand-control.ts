@@ -6,24 +6,23 @@ import { operationCost } from './operation-cost';
 
 export type DemandControlLimits = Pick<GatewayLimits, 'maxCost' | 'listSize'>;
 
-interface CostExtension {
+/** What every estimated answer says in `extensions.cost`. */
+export interface CostExtension {
   estimated: number;
   max: number;
 }
 
 /**
- * Demand control: estimates each query, mutation or subscription once, on the operation the client
- * sent (`operation-cost.ts`), before any subgraph call; over `maxCost` it is refused with
- * COST_ESTIMATED_TOO_EXPENSIVE and nothing runs. Every answer says `extensions.cost { estimated max }`.
- * The estimate is kept per parsed document and operation name (the runtime reuses the parsed
- * document of a repeated query), unless a variable sized a list. The runtime's own demand control
- * estimated each subgraph call as it happened, again on every request, and counted no `[X!]!` list.
+ * Estimates operations (`operation-cost.ts`), keeping each figure per parsed document and operation
+ * name (the runtime reuses the parsed document of a repeated query) unless a variable sized a list.
  */
-export function useDemandControl(limits: DemandControlLimits): GatewayPlugin {
-  const known = new WeakMap<DocumentNode, Map<string, CostExtension>>();
-  const estimate = (args: ExecutionArgs): CostExtension => {
+export function costEstimator(
+  limits: DemandControlLimits,
+): (args: Pick<ExecutionArgs, 'schema' | 'document' | 'operationName' | 'variableValues'>) => CostExtension {
+  const estimatesByDocument = new WeakMap<DocumentNode, Map<string, CostExtension>>();
+  return (args) => {
     const operationName = args.operationName ?? '';
-    const cached = known.get(args.document)?.get(operationName);
+    const cached = estimatesByDocument.get(args.document)?.get(operationName);
     if (cached) return cached;
     const { cost, dependsOnVariables } = operationCost(
       args.schema,
@@ -34,13 +33,18 @@ export function useDemandControl(limits: DemandControlLimits): GatewayPlugin {
     );
     const extension = { estimated: cost, max: limits.maxCost };
     if (!dependsOnVariables) {
-      let byName = known.get(args.document);
-      if (!byName) known.set(args.document, (byName = new Map()));
+      let byName = estimatesByDocument.get(args.document);
+      if (!byName) estimatesByDocument.set(args.document, (byName = new Map()));
       byName.set(operationName, extension);
     }
     return extension;
   };
-  const refusal = (cost: CostExtension): ExecutionResult => ({
+}
+
+/** The whole answer to an operation estimated over the limit: nothing of it runs. */
+export function costRefusal(cost: CostExtension): ExecutionResult | undefined {
+  if (cost.estimated <= cost.max) return undefined;
+  return {
     errors: [
       codedGraphQLError(
         `The operation's estimated cost ${cost.estimated} is over the limit of ${cost.max}`,
@@ -49,15 +53,29 @@ export function useDemandControl(limits: DemandControlLimits): GatewayPlugin {
       ),
     ],
     extensions: { cost },
-  });
-  const withCost = (result: ExecutionResult, cost: CostExtension): ExecutionResult => ({
-    ...result,
-    extensions: { ...result.extensions, cost },
-  });
+  };
+}
+
+/** A result as it goes out: with the estimate in `extensions.cost`. */
+export function withCost(result: ExecutionResult, cost: CostExtension): ExecutionResult {
+  return { ...result, extensions: { ...result.extensions, cost } };
+}
+
+/**
+ * Demand control: estimates each query, mutation or subscription once, on the operation the client
+ * sent, before any subgraph call; over `maxCost` it is refused with COST_ESTIMATED_TOO_EXPENSIVE and
+ * nothing runs. Every answer past validation says `extensions.cost { estimated max }`. (The runtime's
+ * own demand control estimated each subgraph call as it happened, again on every request, and
+ * counted no `[X!]!` list.) graphql-ws subscriptions the relay serves alone are estimated in
+ * `graphql-ws-server.ts` with the same functions.
+ */
+export function useDemandControl(limits: DemandControlLimits): GatewayPlugin {
+  const estimate = costEstimator(limits);
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const cost = estimate(args);
-      if (cost.estimated > cost.max) return setResultAndStopExecution(refusal(cost));
+      const refused = costRefusal(cost);
+      if (refused) return setResultAndStopExecution(refused);
       return {
         onExecuteDone({ result, setResult }) {
           if (Symbol.asyncIterator in result)
@@ -69,11 +87,14 @@ export function useDemandControl(limits: DemandControlLimits): GatewayPlugin {
     },
     onSubscribe({ args, setResultAndStopExecution }) {
       const cost = estimate(args);
-      if (cost.estimated > cost.max) return setResultAndStopExecution(refusal(cost));
+      const refused = costRefusal(cost);
+      if (refused) return setResultAndStopExecution(refused);
       return {
-        onSubscribeResult({ result }) {
-          if (!(Symbol.asyncIterator in result)) return undefined;
-          return { onNext: (next) => next.setResult(withCost(next.result, cost)) };
+        onSubscribeResult({ result, setResult }) {
+          if (Symbol.asyncIterator in result)
+            return { onNext: (next) => next.setResult(withCost(next.result, cost)) };
+          setResult(withCost(result, cost));
+          return undefined;
         },
       };
     },

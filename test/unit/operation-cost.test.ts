@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildSchema, Kind, parse } from 'graphql';
+import { buildSchema, type DocumentNode, type ExecutionResult, Kind, parse } from 'graphql';
 import { loadConfig, projectRoot } from '../../src/config';
 import { operationCost } from '../../src/gateway/operation-cost';
+import { useDemandControl } from '../../src/gateway/use-demand-control';
 import { defaultManifestPath } from '../../src/gateway/trusted-documents';
 
 const schema = buildSchema(`
@@ -34,8 +35,13 @@ describe('operationCost', () => {
   });
 
   test('a list without a slicing argument counts listSize items, [X!]! included', () => {
-    // 20 products x (product 1 + price 1).
-    expect(cost('{ products { id price { amount } } }').cost).toBe(40);
+    // 20 results x (result 1 + the Product branch's price 1).
+    expect(cost('{ search { ... on Product { price { amount } } } }').cost).toBe(40);
+  });
+
+  test('a field that takes `first` but is given none counts a full page (maxPageSize, 50)', () => {
+    // 50 products x (product 1 + price 1).
+    expect(cost('{ products { id price { amount } } }').cost).toBe(100);
   });
 
   test('`first` sizes a list, and a connection`s `first` sizes the lists right under it', () => {
@@ -52,8 +58,10 @@ describe('operationCost', () => {
     const query = 'query Page($n: Int = 4) { products(first: $n) { id } }';
     expect(cost(query)).toEqual({ cost: 4, dependsOnVariables: true });
     expect(cost(query, { n: 7 })).toEqual({ cost: 7, dependsOnVariables: true });
-    // No default and no value: listSize.
-    expect(cost('query Page($n: Int) { products(first: $n) { id } }').cost).toBe(20);
+    // No default and no value: a full page (50).
+    expect(cost('query Page($n: Int) { products(first: $n) { id } }').cost).toBe(50);
+    // Sent as null, the default does not apply (the resolver gets null and uses its own): a full page.
+    expect(cost(query, { n: null }).cost).toBe(50);
   });
 
   test('a mutation adds 10', () => {
@@ -71,6 +79,7 @@ describe('operationCost', () => {
 
   test('a fragment spread twice counts twice, and a chain of them is walked once per link', () => {
     // F0 = a product list of 1 x (product 1 + price 1) = 2; each F(n+1) spreads F(n) twice: F30 = 2^31.
+    // (The gateway refuses this document at parse, over MAX_FIELDS; the estimate must still not hang.)
     const links = Array.from(
       { length: 30 },
       (_, n) => `fragment F${n + 1} on Query { ...F${n} ...F${n} }`,
@@ -87,6 +96,54 @@ describe('operationCost', () => {
     const query = 'query A { me { id } } query B { products(first: 2) { id } }';
     expect(cost(query, {}, 'B').cost).toBe(2);
     expect(cost(query, {}, 'A').cost).toBe(1);
+    // No name among several, or an unknown one: no estimate (0); execution refuses the request.
+    expect(cost(query, {}, undefined).cost).toBe(0);
+    expect(cost(query, {}, 'C').cost).toBe(0);
+  });
+});
+
+describe('useDemandControl', () => {
+  /** Runs the plugin's onExecute as the runtime would; the answer it gives, or its cost extension. */
+  const plugin = useDemandControl({ maxCost: 60, listSize: 20 });
+  const run = (document: DocumentNode, operationName: string | undefined, variableValues: object) => {
+    let stopped: ExecutionResult | undefined;
+    const onExecute = plugin.onExecute as (
+      payload: unknown,
+    ) => { onExecuteDone: (done: unknown) => void } | void;
+    const hooks = onExecute({
+      args: { schema, document, operationName, variableValues },
+      setResultAndStopExecution: (result: ExecutionResult) => (stopped = result),
+    });
+    if (stopped) return stopped;
+    let answered: ExecutionResult | undefined;
+    hooks!.onExecuteDone({
+      result: { data: {} },
+      setResult: (result: ExecutionResult) => (answered = result),
+    });
+    return answered!;
+  };
+
+  test('one parsed document: each request is estimated with its own variables and operation', () => {
+    const document = parse(
+      'query A($n: Int) { products(first: $n) { id } } query B { me { id } } query C { products(first: 3) { id } }',
+    );
+    expect(run(document, 'A', { n: 2 }).extensions).toEqual({ cost: { estimated: 2, max: 60 } });
+    // The same document object again, other variables: not the figure kept from the first.
+    expect(run(document, 'A', { n: 50 }).extensions).toEqual({ cost: { estimated: 50, max: 60 } });
+    // B and C need no variables, so their figures are kept: each under its own name.
+    expect(run(document, 'B', {}).extensions).toEqual({ cost: { estimated: 1, max: 60 } });
+    expect(run(document, 'C', {}).extensions).toEqual({ cost: { estimated: 3, max: 60 } });
+    expect(run(document, 'B', {}).extensions).toEqual({ cost: { estimated: 1, max: 60 } });
+    expect(run(document, 'A', { n: 2 }).extensions).toEqual({ cost: { estimated: 2, max: 60 } });
+  });
+
+  test('over maxCost: COST_ESTIMATED_TOO_EXPENSIVE and no execution', () => {
+    // 50 products x (product 1 + price 1) = 100 > 60.
+    const refused = run(parse('{ products { price { amount } } }'), undefined, {});
+    expect(refused.data).toBeUndefined();
+    expect(refused.errors?.map((error) => [error.extensions.code, error.extensions.cost])).toEqual([
+      ['COST_ESTIMATED_TOO_EXPENSIVE', { estimated: 100, max: 60 }],
+    ]);
   });
 });
 

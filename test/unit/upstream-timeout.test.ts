@@ -38,14 +38,14 @@ describe('the upstream timeout', () => {
     }
   });
 
-  test("past the timeout: GATEWAY_TIMEOUT (HTTP 504), and the call's signal aborts", async () => {
+  test("past the timeout: GATEWAY_TIMEOUT, and the call's signal aborts", async () => {
     const { seen, executor } = pendingCall();
     const error = (await (timedExecutor(20, executor)({}) as Promise<unknown>).catch(
       (e: unknown) => e,
     )) as GraphQLError;
     expect([error.message, error.extensions]).toEqual([
       'A subgraph did not answer within 20 ms',
-      { code: 'GATEWAY_TIMEOUT', http: { status: 504 } },
+      { code: 'GATEWAY_TIMEOUT' },
     ]);
     expect(seen.signal!.aborted).toBe(true);
   });

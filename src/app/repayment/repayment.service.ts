@@ -86,7 +86,7 @@ export class RepaymentService {
         userError('PLAN_NOT_EXPECTED', `${input.kind} pays no particular plan; leave planId empty`, 'planId'),
       );
     }
-    if (input.kind === 'PLAN_PAYOFF' && input.planId === undefined) {
+    if (input.kind === 'PLAN_PAYOFF' && !input.planId) {
       return fail(
         userError(
           'PLAN_ID_REQUIRED',
