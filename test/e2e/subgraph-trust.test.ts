@@ -129,7 +129,11 @@ describe('subgraphs trust only the gateway', () => {
       idempotencyKey: 'trust-ws-0001',
     };
     expect((await stack.execute(CheckoutDocument, { input }, alice)).data?.checkout.userErrors).toEqual([]);
-    expect(await first).toEqual({ data: { billUpdated: { kind: 'PURCHASE_AUTHORIZED' } } });
+    // Relayed to the credit subgraph, its events carry the gateway's estimate too (billUpdated 1).
+    expect(await first).toEqual({
+      data: { billUpdated: { kind: 'PURCHASE_AUTHORIZED' } },
+      extensions: { cost: { estimated: 1, max: 5_000 } },
+    });
     await client.dispose();
   });
 

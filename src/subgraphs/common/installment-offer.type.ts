@@ -9,10 +9,10 @@ import { Money } from './money.type';
 @Directive('@shareable')
 @ObjectType({ description: 'An installment offer for an amount, as regulators require it shown' })
 export class InstallmentOffer {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Monthly installments' })
   periods!: number;
 
-  @Field(() => Money)
+  @Field(() => Money, { description: 'The amount financed (what the purchase costs)' })
   principal!: Money;
 
   @Field(() => Money, {
@@ -23,7 +23,7 @@ export class InstallmentOffer {
   @Field(() => Money, { description: 'Payment of period 1' })
   firstPeriodPayment!: Money;
 
-  @Field(() => Money)
+  @Field(() => Money, { description: "Every period's fee together (the schedule's fees add up to it)" })
   totalFee!: Money;
 
   @Field(() => Money, { description: 'principal + totalFee' })
@@ -38,7 +38,7 @@ export class InstallmentOffer {
   @Field(() => Int, { description: 'The same rate in basis points (1727 = 17.27%)' })
   annualizedRateBps!: number;
 
-  @Field(() => [InstallmentPeriod])
+  @Field(() => [InstallmentPeriod], { description: 'Every period, first to last' })
   schedule!: InstallmentPeriod[];
 
   static from(offer: Offer): InstallmentOffer {

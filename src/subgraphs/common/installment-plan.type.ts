@@ -20,10 +20,10 @@ export class InstallmentPeriod {
   @Field(() => Int, { description: '1-based' })
   index!: number;
 
-  @Field(() => Money)
+  @Field(() => Money, { description: "This period's share of the principal" })
   principal!: Money;
 
-  @Field(() => Money)
+  @Field(() => Money, { description: "This period's fee" })
   fee!: Money;
 
   @Field(() => Money, { description: 'principal + fee' })
@@ -42,16 +42,16 @@ export class InstallmentPeriod {
 @Directive('@shareable')
 @ObjectType({ description: 'The installment plan a shipped order is paid with' })
 export class InstallmentPlan {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The id `repay(kind: PLAN_PAYOFF)` takes in `planId`' })
   id!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Monthly installments, as sold' })
   periods!: number;
 
   @Field(() => PlanStatus)
   status!: Status;
 
-  @Field(() => Money)
+  @Field(() => Money, { description: 'The amount financed, as sold (refunds shrink the schedule, not this)' })
   principal!: Money;
 
   @Field(() => Money, { description: 'Fees as sold' })

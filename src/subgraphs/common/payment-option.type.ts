@@ -10,10 +10,10 @@ export class PaymentOption {
   @Field(() => PaymentPlan)
   plan!: PaymentPlan;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Monthly installments (1 for FULL)' })
   periods!: number;
 
-  @Field()
+  @Field({ description: 'Whether a checkout with this plan would be accepted now (the same rules decide)' })
   available!: boolean;
 
   @Field(() => String, { nullable: true, description: 'The refusal reason code, e.g. PLAN_NOT_OFFERED' })
@@ -22,7 +22,10 @@ export class PaymentOption {
   @Field({ description: 'What to tell the shopper' })
   message!: string;
 
-  @Field(() => InstallmentOffer, { nullable: true })
+  @Field(() => InstallmentOffer, {
+    nullable: true,
+    description: 'The priced installments; null when not available or not INSTALLMENTS',
+  })
   offer!: InstallmentOffer | null;
 
   static from(option: Option): PaymentOption {

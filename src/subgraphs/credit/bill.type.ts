@@ -32,7 +32,7 @@ export class BillLine {
   @Field()
   description!: string;
 
-  @Field(() => Money)
+  @Field(() => Money, { description: 'As billed at issue' })
   amount!: Money;
 
   @Field(() => Money, { description: 'Refunds credited against this line after issue' })
@@ -50,7 +50,7 @@ export class BillComponentAmounts {
   @Field(() => Money, { description: 'Billed at issue; interest and penalties grow as they accrue' })
   billed!: Money;
 
-  @Field(() => Money)
+  @Field(() => Money, { description: 'Repaid on this component (as the repayment waterfall allocated it)' })
   paid!: Money;
 
   @Field(() => Money, { description: 'Refunds credited to this bill' })

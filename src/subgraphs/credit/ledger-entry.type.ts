@@ -24,19 +24,21 @@ export class LineSnapshot {
   @Field(() => CreditLineStatus, { description: 'A freeze or unfreeze (REVIEW_LIMIT) shows here' })
   status!: LineStatus;
 
-  @Field(() => Money)
+  @Field(() => Money, { description: 'The credit limit after the entry' })
   limit!: Money;
 
-  @Field(() => Money)
+  @Field(() => Money, { description: 'Outstanding principal after the entry' })
   used!: Money;
 
-  @Field(() => Money)
+  @Field(() => Money, { description: 'Authorized but not yet captured, after the entry' })
   held!: Money;
 
   @Field(() => Money, { description: 'What could be spent after the entry: 0 unless the line was ACTIVE' })
   available!: Money;
 
-  @Field(() => Money)
+  @Field(() => Money, {
+    description: 'Money on account after the entry: overpayments and refunds of paid principal',
+  })
   creditBalance!: Money;
 }
 
@@ -45,7 +47,7 @@ export class LedgerEntry {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "The entry's place in the line's ledger: 1, 2, 3... with no gaps" })
   sequence!: number;
 
   @Field(() => LedgerEntryType)
@@ -63,7 +65,7 @@ export class LedgerEntry {
   })
   amount!: Money;
 
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, { description: 'When it took effect, on the business clock' })
   at!: Date;
 
   @Field(() => LineSnapshot)

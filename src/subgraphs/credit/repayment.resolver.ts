@@ -64,13 +64,16 @@ export class Repayment {
   @Field(() => RepaymentStatus)
   status!: RepaymentStatusValue;
 
-  @Field(() => Money)
+  @Field(() => Money, {
+    description:
+      'What was asked of the payment source (for a kind other than AMOUNT, as computed when first asked)',
+  })
   amount!: Money;
 
-  @Field(() => PaymentSource)
+  @Field(() => PaymentSource, { description: 'Where the money comes from' })
   source!: Source;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "FAILED: the payment source's reason, as it gave it" })
   failureReason!: string | null;
 }
 

@@ -28,22 +28,22 @@ export class PartnerPayment {
   @Field(() => String, { nullable: true, description: 'TOP_UP: the number topped up, masked' })
   phoneNumber!: string | null;
 
-  @Field(() => Money)
+  @Field(() => Money, { description: 'As authorized' })
   amount!: Money;
 
   @Field(() => PaymentPlan)
   plan!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Monthly installments (1 for FULL)' })
   periods!: number;
 
   @Field(() => OrderStatus, { description: 'PLACED = authorized, SHIPPED = captured, CANCELLED = voided' })
   status!: string;
 
-  @Field(() => Money)
+  @Field(() => Money, { description: 'Charged to the line when captured (0 until then)' })
   captured!: Money;
 
-  @Field(() => Money)
+  @Field(() => Money, { description: 'Refunded so far, of what was captured' })
   refunded!: Money;
 
   @Field(() => DateTimeISOResolver)
