@@ -205,7 +205,11 @@ export function serveGraphqlWs(
         variableValues: payload.variables,
       });
       const refused = costRefusal(cost);
-      if (refused) return [...refused.errors!];
+      // Without the HTTP status, as every refusal over a socket.
+      if (refused)
+        return refused.errors!.map(({ message, extensions: { http: _status, ...details } }) =>
+          codedGraphQLError(message, String(details.code), details),
+        );
       const relayed: Relayed = { route, authorization, startedAtMs, cost };
       return {
         schema,

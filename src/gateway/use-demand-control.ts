@@ -41,7 +41,11 @@ export function costEstimator(
   };
 }
 
-/** The whole answer to an operation estimated over the limit: nothing of it runs. */
+/**
+ * The whole answer to an operation estimated over the limit: nothing of it runs. Over HTTP it is a
+ * request error like the shape limits: 200 to `accept: application/json`, 400 to
+ * `application/graphql-response+json` (Yoga's `spec` status).
+ */
 export function costRefusal(cost: CostExtension): ExecutionResult | undefined {
   if (cost.estimated <= cost.max) return undefined;
   return {
@@ -49,7 +53,7 @@ export function costRefusal(cost: CostExtension): ExecutionResult | undefined {
       codedGraphQLError(
         `The operation's estimated cost ${cost.estimated} is over the limit of ${cost.max}`,
         'COST_ESTIMATED_TOO_EXPENSIVE',
-        { cost },
+        { cost, http: { status: 400, spec: true } },
       ),
     ],
     extensions: { cost },

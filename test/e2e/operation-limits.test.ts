@@ -238,8 +238,15 @@ describe('operation limits at the gateway', () => {
     expect(four.body.extensions?.cost).toEqual({ estimated: 4_405, max: 5_000 });
     const five = await post({ query: orders(5) }, bob);
     expect(five.codes).toEqual(['COST_ESTIMATED_TOO_EXPENSIVE']);
-    expect(five.body.errors![0]!.extensions?.cost).toEqual({ estimated: 5_506, max: 5_000 });
+    expect(five.body.errors![0]!.extensions).toEqual({
+      code: 'COST_ESTIMATED_TOO_EXPENSIVE',
+      cost: { estimated: 5_506, max: 5_000 },
+    });
     expect(five.body.data).toBeUndefined();
+    // A request error like the shape limits: 200 to application/json, 400 to graphql-response+json.
+    expect(five.status).toBe(200);
+    const strict = await post({ query: orders(5) }, { ...bob, accept: 'application/graphql-response+json' });
+    expect([strict.status, strict.codes]).toEqual([400, ['COST_ESTIMATED_TOO_EXPENSIVE']]);
     // The same over graphql-ws.
     const client = wsClient(stack.url, tokenFor('u_bob'));
     try {
