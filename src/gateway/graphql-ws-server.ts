@@ -1,6 +1,12 @@
 import type http from 'node:http';
 import type { GatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { type ExecutionArgs, type ExecutionResult, getOperationAST, GraphQLError } from 'graphql';
+import {
+  type ExecutionArgs,
+  type ExecutionResult,
+  getOperationAST,
+  GraphQLError,
+  type GraphQLErrorExtensions,
+} from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { isAsyncIterable } from '@graphql-tools/utils';
 import type { Context, SubscribePayload } from 'graphql-ws';
@@ -37,6 +43,12 @@ type Runners = {
   /** When its subscribe message came, for its log line and metrics. */
   startedAtMs: number;
 };
+
+/** An error's extensions as a socket sends them: an HTTP status means nothing there. */
+function withoutHttpStatus(extensions: GraphQLErrorExtensions): GraphQLErrorExtensions {
+  const { http: _status, ...rest } = extensions;
+  return rest;
+}
 
 /** A subscription one subgraph answers alone: relayed, holding nothing of the runtime's. */
 type Relayed = {
@@ -176,10 +188,8 @@ export function serveGraphqlWs(
       document = parse(toRun.query);
     } catch (error) {
       // The operation limits refuse here too, with their own codes (without Yoga's HTTP status).
-      if (error instanceof GraphQLError && typeof error.extensions.code === 'string') {
-        const { code, http: _status, ...details } = error.extensions;
-        return [codedGraphQLError(error.message, code, details)];
-      }
+      if (error instanceof GraphQLError && typeof error.extensions.code === 'string')
+        return [new GraphQLError(error.message, { extensions: withoutHttpStatus(error.extensions) })];
       return [codedGraphQLError((error as Error).message, 'GRAPHQL_PARSE_FAILED')];
     }
     const errors = validate(schema, document);
@@ -205,10 +215,9 @@ export function serveGraphqlWs(
         variableValues: payload.variables,
       });
       const refused = costRefusal(cost);
-      // Without the HTTP status, as every refusal over a socket.
       if (refused)
-        return refused.errors!.map(({ message, extensions: { http: _status, ...details } }) =>
-          codedGraphQLError(message, String(details.code), details),
+        return refused.errors!.map(
+          (error) => new GraphQLError(error.message, { extensions: withoutHttpStatus(error.extensions) }),
         );
       const relayed: Relayed = { route, authorization, startedAtMs, cost };
       return {
@@ -242,10 +251,10 @@ export function serveGraphqlWs(
         return result.errors
           ? {
               ...result,
-              errors: codeErrors(result).errors!.map((error) => {
-                const { http: _status, ...extensions } = error.extensions ?? {};
-                return { ...error.toJSON(), extensions };
-              }),
+              errors: codeErrors(result).errors!.map((error) => ({
+                ...error.toJSON(),
+                extensions: withoutHttpStatus(error.extensions ?? {}),
+              })),
             }
           : relayedCost
             ? result

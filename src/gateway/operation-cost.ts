@@ -30,7 +30,7 @@ export interface CostModel {
   listSize: number;
 }
 
-export const mutationCost = 10;
+const mutationCost = 10;
 const slicingArguments = ['first', 'last'];
 
 /** The cost of the operation a request runs, and whether a variable's value went into it. */

@@ -68,39 +68,43 @@ export function withCost(result: ExecutionResult, cost: CostExtension): Executio
 /**
  * Demand control: estimates each query, mutation or subscription once, on the operation the client
  * sent, before any subgraph call; over `maxCost` it is refused with COST_ESTIMATED_TOO_EXPENSIVE and
- * nothing runs. Every answer past validation says `extensions.cost { estimated max }`. (The runtime's
+ * nothing runs. An operation that runs says `extensions.cost { estimated max }`. (The runtime's
  * own demand control estimated each subgraph call as it happened, again on every request, and
  * counted no `[X!]!` list.) graphql-ws subscriptions the relay serves alone are estimated in
  * `graphql-ws-server.ts` with the same functions.
  */
 export function useDemandControl(limits: DemandControlLimits): GatewayPlugin {
   const estimate = costEstimator(limits);
+  // What an answer, or each event of a stream, goes out with (executions and subscriptions alike).
+  const answeredWith =
+    (cost: CostExtension) =>
+    ({
+      result,
+      setResult,
+    }: {
+      result: ExecutionResult | AsyncIterable<ExecutionResult>;
+      setResult(result: ExecutionResult): void;
+    }) => {
+      if (Symbol.asyncIterator in result)
+        return {
+          onNext: (next: { result: ExecutionResult; setResult(result: ExecutionResult): void }) =>
+            next.setResult(withCost(next.result, cost)),
+        };
+      setResult(withCost(result, cost));
+      return undefined;
+    };
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const cost = estimate(args);
       const refused = costRefusal(cost);
       if (refused) return setResultAndStopExecution(refused);
-      return {
-        onExecuteDone({ result, setResult }) {
-          if (Symbol.asyncIterator in result)
-            return { onNext: (next) => next.setResult(withCost(next.result, cost)) };
-          setResult(withCost(result, cost));
-          return undefined;
-        },
-      };
+      return { onExecuteDone: answeredWith(cost) };
     },
     onSubscribe({ args, setResultAndStopExecution }) {
       const cost = estimate(args);
       const refused = costRefusal(cost);
       if (refused) return setResultAndStopExecution(refused);
-      return {
-        onSubscribeResult({ result, setResult }) {
-          if (Symbol.asyncIterator in result)
-            return { onNext: (next) => next.setResult(withCost(next.result, cost)) };
-          setResult(withCost(result, cost));
-          return undefined;
-        },
-      };
+      return { onSubscribeResult: answeredWith(cost) };
     },
   };
 }
