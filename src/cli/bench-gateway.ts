@@ -64,7 +64,7 @@ const queries: Query[] = [
   { name: 'me { id }', body: JSON.stringify({ query: '{ me { id } }' }), subgraph: 'credit' },
 ];
 
-type TargetName = 'product' | 'apollo' | 'bare' | 'subgraph';
+type TargetName = 'product' | 'apollo' | 'bare' | 'proxy' | 'subgraph';
 
 interface LoadOrder {
   url: string;
@@ -210,6 +210,57 @@ async function bareRuntime(supergraphFile: string): Promise<void> {
   process.on('SIGTERM', () => process.exit(0));
 }
 
+/**
+ * The floor under any gateway here: a plain Node HTTP proxy (its own process, Node's default flags)
+ * that forwards each request's bytes to one subgraph (`/<name>`) over keep-alive connections with the
+ * caller's token and the gateway credential, and the answer's bytes back: no parsing, no GraphQL.
+ * What it costs is what one more Node HTTP hop costs on this machine.
+ */
+async function plainProxy(subgraphsJson: string): Promise<void> {
+  const http = await import('node:http');
+  const subgraphs = new Map(
+    (JSON.parse(subgraphsJson) as { name: string; url: string }[]).map((subgraph) => [
+      subgraph.name,
+      new URL(subgraph.url),
+    ]),
+  );
+  const signer = new GatewayCredentialSigner(loadConfig().gatewaySecret);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const server = http.createServer((request, response) => {
+    const target = subgraphs.get(request.url?.slice(1) ?? '');
+    if (!target) {
+      response.writeHead(404).end();
+      return;
+    }
+    const call = http.request(
+      {
+        agent,
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          authorization: request.headers.authorization ?? '',
+          [gatewayCredentialHeader]: signer.current(),
+        },
+      },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, { 'content-type': 'application/json' });
+        answer.pipe(response);
+      },
+    );
+    call.on('error', () => response.writeHead(502).end());
+    request.pipe(call);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  process.send!({ type: 'ready', url: `http://127.0.0.1:${port}` });
+  process.on('disconnect', () => process.exit(0));
+  process.on('SIGTERM', () => process.exit(0));
+}
+
 function forkSelf(args: string[]): Promise<{ child: ChildProcess; message: unknown }> {
   // Node's default flags, whatever this process was started with (NODE_OPTIONS still applies).
   const child = fork(__filename, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
@@ -256,6 +307,7 @@ async function main(): Promise<void> {
   if (process.argv[2] === '--load') return loadGenerator(process.argv[3]!);
   if (process.argv[2] === '--apollo') return apolloGateway(process.argv[3]!);
   if (process.argv[2] === '--bare') return bareRuntime(process.argv[3]!);
+  if (process.argv[2] === '--proxy') return plainProxy(process.argv[3]!);
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'creditgraph-bench-gateway-'));
   // The product's limits out of the way: every request here comes from 127.0.0.1 and three users.
@@ -293,6 +345,9 @@ async function main(): Promise<void> {
     const bare = await forkSelf(['--bare', supergraphFile]);
     children.push(bare.child);
     const bareUrl = (bare.message as { url: string }).url;
+    const proxy = await forkSelf(['--proxy', JSON.stringify(subgraphs)]);
+    children.push(proxy.child);
+    const proxyUrl = (proxy.message as { url: string }).url;
     const load = await forkSelf(['--load', tokensFile]);
     children.push(load.child);
 
@@ -300,14 +355,16 @@ async function main(): Promise<void> {
       product: () => productUrl,
       apollo: () => apolloUrl,
       bare: () => bareUrl,
+      proxy: (query) => `${proxyUrl}/${query.subgraph}`,
       subgraph: (query) => subgraphs.find((subgraph) => subgraph.name === query.subgraph)!.url,
     };
     const pids: Partial<Record<TargetName, number>> = {
       product: gatewayPid,
       apollo: apollo.child.pid!,
       bare: bare.child.pid!,
+      proxy: proxy.child.pid!,
     };
-    const peakRss: Record<string, number> = { product: 0, apollo: 0, bare: 0 };
+    const peakRss: Record<string, number> = { product: 0, apollo: 0, bare: 0, proxy: 0 };
     const idleRss = {
       product: rssMiB(gatewayPid),
       apollo: rssMiB(apollo.child.pid!),
@@ -332,7 +389,9 @@ async function main(): Promise<void> {
     );
     console.log(
       "targets: product = the product's gateway process; apollo = @apollo/gateway; bare = the Hive " +
-        "runtime with none of the product's plugins, limits or flags; subgraph = the one subgraph alone",
+        "runtime with none of the product's plugins, limits or flags; proxy = a plain Node HTTP proxy " +
+        'that forwards bytes to the one subgraph (no GraphQL: the floor under any gateway); subgraph = ' +
+        'the one subgraph alone',
     );
 
     const run = async (target: TargetName, query: Query, conns: number, durationMs: number) => {
@@ -371,7 +430,7 @@ async function main(): Promise<void> {
       return { ...result, peak, cpuPerRequest };
     };
     const targetsOf = (query: Query): TargetName[] =>
-      query.subgraph ? ['product', 'apollo', 'bare', 'subgraph'] : ['product', 'apollo', 'bare'];
+      query.subgraph ? ['product', 'apollo', 'bare', 'proxy', 'subgraph'] : ['product', 'apollo', 'bare'];
 
     // One check per query and target that the answer has data and no errors.
     for (const query of queries)
@@ -438,11 +497,16 @@ async function main(): Promise<void> {
         .join(', ');
       const rps = (target: TargetName) => med(`${query.name}|${target}|load`, 'rps');
       const cpu = (target: TargetName) => med(`${query.name}|${target}|load`, 'cpuPerRequest').toFixed(2);
+      // The plain proxy does no GraphQL work: its figures are the most any gateway could reach here.
+      const floor = query.subgraph
+        ? `, proxy/apollo ${(rps('proxy') / rps('apollo')).toFixed(2)}x (the ceiling)`
+        : '';
       console.log(
         `${query.name.padEnd(13)} ${connections} conn req/s: ${throughput}; product/apollo ` +
           `${(rps('product') / rps('apollo')).toFixed(2)}x (target >= 1.50x), bare/apollo ` +
-          `${(rps('bare') / rps('apollo')).toFixed(2)}x, product/bare ${(rps('product') / rps('bare')).toFixed(2)}x; ` +
-          `gateway CPU per request: product ${cpu('product')} ms, apollo ${cpu('apollo')} ms, bare ${cpu('bare')} ms`,
+          `${(rps('bare') / rps('apollo')).toFixed(2)}x, product/bare ${(rps('product') / rps('bare')).toFixed(2)}x${floor}; ` +
+          `gateway CPU per request: product ${cpu('product')} ms, apollo ${cpu('apollo')} ms, bare ${cpu('bare')} ms` +
+          (query.subgraph ? `, proxy ${cpu('proxy')} ms` : ''),
       );
       const p50s = targetsOf(query)
         .map(
@@ -455,13 +519,13 @@ async function main(): Promise<void> {
         const alone = med(`${query.name}|subgraph|one`, 'p50');
         const addedMs = (target: TargetName) =>
           (med(`${query.name}|${target}|one`, 'p50') - alone).toFixed(2);
-        added = `; added over the subgraph alone: product ${addedMs('product')} ms, apollo ${addedMs('apollo')} ms, bare ${addedMs('bare')} ms (target <= 1.00 ms)`;
+        added = `; added over the subgraph alone: product ${addedMs('product')} ms, apollo ${addedMs('apollo')} ms, bare ${addedMs('bare')} ms, proxy ${addedMs('proxy')} ms (target <= 1.00 ms)`;
       }
       console.log(`${''.padEnd(13)} 1 conn ms: ${p50s}${added}`);
     }
     console.log(
       `gateway RSS peak in its load windows: product ${peakRss.product!.toFixed(0)} MiB, apollo ${peakRss.apollo!.toFixed(0)} MiB, ` +
-        `bare ${peakRss.bare!.toFixed(0)} MiB ` +
+        `bare ${peakRss.bare!.toFixed(0)} MiB, proxy ${peakRss.proxy!.toFixed(0)} MiB ` +
         `(target: product <= apollo)`,
     );
   } finally {

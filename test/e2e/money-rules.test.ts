@@ -375,8 +375,12 @@ describe('money rules over a full cycle, end to end', () => {
       used: { amount: '499.00' },
       available: { amount: '0.00' },
     });
+    // The refusal names the state the line is in.
     expect((await buy(alice, 'mall-tea-set', 1, 'frozen-tea-01')).userErrors).toEqual([
-      expect.objectContaining({ code: 'LINE_NOT_ACTIVE' }),
+      expect.objectContaining({
+        code: 'LINE_NOT_ACTIVE',
+        message: expect.stringContaining('The credit line is frozen: a bill is more than 30 days overdue'),
+      }),
     ]);
     // The ledger says so too (newest first): the refused purchase (299.00 asked), then the freeze,
     // a REVIEW_LIMIT of 0.00 after which the line is FROZEN with nothing available.

@@ -157,7 +157,17 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
       billsOverdue: 1,
       penaltiesAccrued: 1,
     });
-    expect(sent.map((n) => n.kind)).toEqual(['STATEMENT_ISSUED', 'DUE_SOON', 'AUTO_DEBIT_FAILED', 'OVERDUE']);
+    // The day's review cuts the limit for the overdue bill: 70% of 29,000.00 = 20,300.00.
+    expect(sent.map((n) => n.kind)).toEqual([
+      'STATEMENT_ISSUED',
+      'DUE_SOON',
+      'AUTO_DEBIT_FAILED',
+      'OVERDUE',
+      'LIMIT_CUT',
+    ]);
+    expect(sent[4]!.message).toBe(
+      'Your credit limit is now 20300.00 CNY (was 29000.00) because a bill went overdue',
+    );
     // 0.05% of 299.00 = 14.95 fen: the first overdue day accrues 14.
     expect((await t.repos.creditLines.findByIds(['cl_alice']))[0]).toMatchObject({ penaltiesOwedMinor: 14 });
     // Running again the same day adds nothing, and an owed penalty never opens a bill for an old cycle.
@@ -301,7 +311,7 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
       billsOverdue: 1,
       penaltiesAccrued: 0,
     });
-    expect(sent.map((n) => n.kind)).toEqual(['STATEMENT_ISSUED', 'OVERDUE']);
+    expect(sent.map((n) => n.kind)).toEqual(['STATEMENT_ISSUED', 'OVERDUE', 'LIMIT_CUT']);
     expect(sent[1]!.message).toContain('is overdue: 298.14 CNY unpaid');
     // A retry the next day is a replay: it writes nothing, not even that day's accrual.
     await w.at('2030-04-16T03:00:00Z');
@@ -313,7 +323,7 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
       billsOverdue: 0,
       penaltiesAccrued: 1,
     });
-    expect(sent.map((n) => n.kind)).toEqual(['STATEMENT_ISSUED', 'OVERDUE']);
+    expect(sent.map((n) => n.kind)).toEqual(['STATEMENT_ISSUED', 'OVERDUE', 'LIMIT_CUT']);
   });
 
   test('a bill gone overdue and paid in full before the jobs ran that day still cuts the limit, once', async () => {
@@ -336,6 +346,45 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     // Once: the next days' reviews cut nothing more.
     expect(await runAt('2030-04-16T04:00:00Z', approvingRail)).toMatchObject({ limitChanges: 0 });
     expect(await w.line('u_alice')).toMatchObject({ limitMinor: 2_030_000 });
+  });
+
+  test('a cut, a freeze and an unfreeze each send the shopper one notice', async () => {
+    const { t, w, runAt, sent } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', decliningRail);
+    await runAt('2030-04-14T04:00:00Z', decliningRail);
+    // 04-15: the bill due 04-14 is overdue; the review cuts 29,000.00 to 70% = 20,300.00 (above the
+    // 299.00 used).
+    expect(await runAt('2030-04-15T04:00:00Z', decliningRail)).toMatchObject({ limitChanges: 1 });
+    // 05-15: 31 days past 04-14, more than 30: frozen (the limit stays).
+    expect(await runAt('2030-05-15T04:00:00Z', decliningRail)).toMatchObject({ limitChanges: 1 });
+    expect(await w.line('u_alice')).toMatchObject({ status: 'FROZEN', limitMinor: 2_030_000 });
+    // A second run that day changes and sends nothing more.
+    const before = sent.length;
+    expect(await runAt('2030-05-15T06:00:00Z', decliningRail)).toMatchObject({
+      limitChanges: 0,
+      notificationsSent: 0,
+    });
+    expect(sent).toHaveLength(before);
+    // Alice pays everything; the next day's review unfreezes the line.
+    await w.at('2030-05-15T08:00:00Z');
+    const payoff = await w.repay('u_alice', {
+      kind: 'PAYOFF',
+      source: 'BANK_CARD',
+      idempotencyKey: 'unfreeze-1',
+    });
+    expect(payoff.userErrors).toEqual([]);
+    expect(await runAt('2030-05-16T04:00:00Z', decliningRail)).toMatchObject({ limitChanges: 1 });
+    expect(await w.line('u_alice')).toMatchObject({ status: 'ACTIVE', limitMinor: 2_030_000 });
+    const reviewKinds = new Set(['LIMIT_RAISED', 'LIMIT_CUT', 'LINE_FROZEN', 'LINE_UNFROZEN']);
+    expect(sent.filter((n) => reviewKinds.has(n.kind)).map((n) => [n.kind, n.message])).toEqual([
+      ['LIMIT_CUT', 'Your credit limit is now 20300.00 CNY (was 29000.00) because a bill went overdue'],
+      [
+        'LINE_FROZEN',
+        'Your credit line is frozen: a bill is more than 30 days overdue. Pay what is overdue; the line reopens at the next daily review after that',
+      ],
+      ['LINE_UNFROZEN', 'Your credit line is active again: nothing is overdue'],
+    ]);
   });
 
   test('a bill paid in full after the walk read its line gets no overdue notice', async () => {
@@ -378,7 +427,8 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     const report = await createDueJobs(walkedRepos, w.clock(), approvingRail, sender).run(operator);
     expect(paidAfterRead).toBe(true);
     expect(report).toMatchObject({ billsOverdue: 0 });
-    expect(sent.map((n) => n.kind)).toEqual(['STATEMENT_ISSUED']);
+    // Paid, but it went overdue first: the review still cuts (and says so).
+    expect(sent.map((n) => n.kind)).toEqual(['STATEMENT_ISSUED', 'LIMIT_CUT']);
     expect((await t.repos.creditLines.byId('cl_alice'))!.usedMinor).toBe(0);
   });
 
@@ -398,7 +448,7 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
       penaltiesAccrued: 22,
       interestAccrued: 0,
     });
-    expect(sent.map((n) => n.kind)).toEqual(['STATEMENT_ISSUED', 'STATEMENT_ISSUED', 'OVERDUE']);
+    expect(sent.map((n) => n.kind)).toEqual(['STATEMENT_ISSUED', 'STATEMENT_ISSUED', 'OVERDUE', 'LIMIT_CUT']);
   });
 
   test('the jobs reach every line when the lines take more than one read', async () => {

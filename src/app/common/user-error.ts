@@ -1,6 +1,7 @@
 import { isInstallmentPeriodCount } from '../../core/installments/fee-rates';
 import type { Plan } from '../../core/policy/channel-policies';
-import { refusalMessages, type RefusalReason } from '../../core/policy/refusal-reasons';
+import { isRefusal, refusalMessage } from '../../core/policy/refusal-reasons';
+import type { LineStatus } from '../../core/ledger/line-state';
 
 /** A mutation's refusal: a stable code, a message for people, and the input field at fault if any. */
 export interface UserError {
@@ -29,11 +30,18 @@ export function planPeriodsError(plan: Plan, periods: number | null | undefined)
   return null;
 }
 
-/** A risk refusal as a user error: its code, the message written once in core, the input at fault. */
-export function refusalError(reason: string, fieldOf: Partial<Record<string, string>> = {}): UserError {
+/**
+ * A risk refusal as a user error: its code, the message written once in core (naming the line's
+ * state when that refused it), the input at fault.
+ */
+export function refusalError(
+  reason: string,
+  fieldOf: Partial<Record<string, string>> = {},
+  lineStatus?: LineStatus,
+): UserError {
   return userError(
     reason,
-    refusalMessages[reason as RefusalReason] ?? `Refused: ${reason}`,
+    isRefusal(reason) ? refusalMessage(reason, lineStatus) : `Refused: ${reason}`,
     fieldOf[reason] ?? null,
   );
 }

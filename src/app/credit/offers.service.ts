@@ -17,7 +17,7 @@ import {
   type OfferRequest,
   offeredInstallmentPeriods,
 } from '../../core/policy/decide-authorization';
-import { refusalMessages, type RefusalReason } from '../../core/policy/refusal-reasons';
+import { refusalMessage, refusalMessages, type RefusalReason } from '../../core/policy/refusal-reasons';
 import { decidePaymentOptions } from '../../core/risk/payment-options';
 import type { Viewer } from '../../auth/token';
 import { creditLineIdOf } from '../../storage/ids';
@@ -134,7 +134,7 @@ export class OffersService {
       periods,
       available: decision.approved,
       reason: decision.reason,
-      message: decision.reason ? refusalMessages[decision.reason] : 'Available',
+      message: decision.reason ? refusalMessage(decision.reason, line.status) : 'Available',
       offer:
         plan === 'INSTALLMENTS' && decision.approved
           ? priceInstallments(sold.amountMinor, periods as InstallmentPeriodCount, line.riskTier)

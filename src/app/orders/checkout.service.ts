@@ -138,7 +138,7 @@ export class CheckoutService {
     });
     if (placed.status === 'KEY_REUSED') return { order: null, userErrors: [reusedKey()] };
     if (placed.status === 'REFUSED')
-      return { order: null, userErrors: [refusalError(placed.reason, refusalField)] };
+      return { order: null, userErrors: [refusalError(placed.reason, refusalField, placed.lineStatus)] };
     return { order: placed.order, userErrors: [] };
   }
 

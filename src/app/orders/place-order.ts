@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuthorizationRequest } from '../../core/ledger/commands';
+import type { LineStatus } from '../../core/ledger/line-state';
 import { AppError } from '../../errors';
 import type { LedgerWriter } from '../../ledger/ledger-writer';
 import { sortableId } from '../../storage/ids';
@@ -24,7 +25,10 @@ export interface PlaceOrder {
 }
 
 export type PlaceOrderResult =
-  { status: 'PLACED'; order: OrderDoc } | { status: 'REFUSED'; reason: string } | { status: 'KEY_REUSED' };
+  | { status: 'PLACED'; order: OrderDoc }
+  // The line's status when refused (a refusal on it names it).
+  | { status: 'REFUSED'; reason: string; lineStatus: LineStatus }
+  | { status: 'KEY_REUSED' };
 
 /** One hold per key (a deterministic id), so a retry asks the ledger for the same hold. */
 function authorizationIdOf(scopedKey: string): string {
@@ -47,7 +51,12 @@ export async function placeOrder(input: PlaceOrder): Promise<PlaceOrderResult> {
     line: input.line,
   });
   if (outcome.status === 'KEY_REUSED') return { status: 'KEY_REUSED' };
-  if (outcome.status === 'REJECTED') return { status: 'REFUSED', reason: outcome.rejection };
+  if (outcome.status === 'REJECTED')
+    return {
+      status: 'REFUSED',
+      reason: outcome.rejection,
+      lineStatus: outcome.entry?.stateAfter.status ?? input.line.status,
+    };
   const orderId = sortableId(input.idPrefix, outcome.entry.at, authorizationId.slice(5, 15));
   // A replay has the same input as the hold's entry (the ledger compared the request hashes).
   if (outcome.status === 'REPLAYED') {

@@ -1,4 +1,5 @@
 import { freezeAfterDaysOverdue } from '../risk/limit-review';
+import type { LineStatus } from '../ledger/line-state';
 /** Every refusal is one of these, checked in exactly this order (the first failing one is reported). */
 export const refusalPrecedence = [
   'LINE_NOT_ACTIVE',
@@ -46,3 +47,17 @@ export const refusalMessages: Record<RefusalReason, string> = {
   AMOUNT_ANOMALY: 'This amount is unusual for your account and was held back for your safety.',
   INSUFFICIENT_AVAILABLE_CREDIT: 'Your available credit is lower than the amount.',
 };
+
+/** LINE_NOT_ACTIVE told with the state the line is in (the shopper's next step differs). */
+const lineNotActiveMessages: Record<Exclude<LineStatus, 'ACTIVE'>, string> = {
+  PENDING_REVIEW: 'The credit line cannot be spent on yet: it is still under review.',
+  FROZEN: `The credit line is frozen: a bill is more than ${freezeAfterDaysOverdue} days overdue. Once nothing is overdue it opens again at the next daily review.`,
+  CLOSED: 'The credit line is closed and cannot be spent on.',
+};
+
+/** What a shopper is told for a refusal; LINE_NOT_ACTIVE names the line's state when it is known. */
+export function refusalMessage(reason: RefusalReason, lineStatus?: LineStatus): string {
+  if (reason === 'LINE_NOT_ACTIVE' && lineStatus && lineStatus !== 'ACTIVE')
+    return lineNotActiveMessages[lineStatus];
+  return refusalMessages[reason];
+}

@@ -6,6 +6,11 @@ export const notificationKinds = [
   'OVERDUE',
   'AUTO_DEBIT_SUCCEEDED',
   'AUTO_DEBIT_FAILED',
+  // From the daily limit review.
+  'LIMIT_RAISED',
+  'LIMIT_CUT',
+  'LINE_FROZEN',
+  'LINE_UNFROZEN',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 

@@ -8,6 +8,8 @@ import {
 } from '../../../src/core/policy/decide-authorization';
 import {
   offerRefusals,
+  refusalMessage,
+  refusalMessages,
   refusalPrecedence,
   type RefusalReason,
 } from '../../../src/core/policy/refusal-reasons';
@@ -328,5 +330,19 @@ describe('store rules: cart categories, product installment counts, scenario quo
         productPeriods: cartInstallmentPeriods([bike]),
       }),
     ).toEqual([3, 6]);
+  });
+});
+
+describe('refusal messages', () => {
+  test('LINE_NOT_ACTIVE names the state the line is in; other refusals keep their one message', () => {
+    expect(refusalMessage('LINE_NOT_ACTIVE', 'FROZEN')).toMatch(
+      /^The credit line is frozen: a bill is more than 30 days overdue/,
+    );
+    expect(refusalMessage('LINE_NOT_ACTIVE', 'PENDING_REVIEW')).toMatch(/still under review/);
+    expect(refusalMessage('LINE_NOT_ACTIVE', 'CLOSED')).toMatch(/is closed/);
+    // No state known (or an active line, which this refusal cannot have): the message that lists all.
+    expect(refusalMessage('LINE_NOT_ACTIVE')).toMatch(/under review, closed, or frozen/);
+    expect(refusalMessage('LINE_NOT_ACTIVE', 'ACTIVE')).toBe(refusalMessage('LINE_NOT_ACTIVE'));
+    expect(refusalMessage('VELOCITY_LIMIT', 'FROZEN')).toBe(refusalMessages.VELOCITY_LIMIT);
   });
 });
