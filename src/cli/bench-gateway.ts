@@ -15,11 +15,12 @@ import { median, percentile } from './bench-stats';
  * the same run. It starts the product (embedded FerretDB, four subgraphs, the gateway), then, each
  * in a process of its own over the product's subgraphs, an Apollo gateway (@apollo/server +
  * @apollo/gateway), the bare Hive runtime (`bareRuntime`: the product's gateway without its plugins,
- * limits and flags) and a load generator (autocannon). Every request carries a token of its own (a
+ * limits and flags), a plain Node HTTP proxy (`plainProxy`: no GraphQL, the floor of one more Node
+ * hop) and a load generator (autocannon). Every request carries a token of its own (a
  * pool of pre-signed tokens, rotated), so no gateway can merge or remember by token.
  *
  * Rounds are interleaved: in each, every query goes to the product's gateway, Apollo's gateway, the
- * bare runtime and, when the query touches one subgraph, to that subgraph alone (with the gateway
+ * bare runtime and, when the query touches one subgraph, to the proxy and to that subgraph alone (with the gateway
  * credential), first on BENCH_CONNECTIONS connections (throughput), then on one (latency without
  * queueing). Prints each window, then medians, the throughput ratios, the latency each gateway adds
  * over the subgraph alone (p50 at one connection), each gateway process's CPU time per request
@@ -211,7 +212,7 @@ async function bareRuntime(supergraphFile: string): Promise<void> {
 }
 
 /**
- * The floor under any gateway here: a plain Node HTTP proxy (its own process, Node's default flags)
+ * The floor under a gateway built on Node's HTTP stack here: a plain Node HTTP proxy (its own process, Node's default flags)
  * that forwards each request's bytes to one subgraph (`/<name>`) over keep-alive connections with the
  * caller's token and the gateway credential, and the answer's bytes back: no parsing, no GraphQL.
  * What it costs is what one more Node HTTP hop costs on this machine.
@@ -242,16 +243,29 @@ async function plainProxy(subgraphsJson: string): Promise<void> {
         headers: {
           'content-type': 'application/json',
           accept: 'application/json',
-          authorization: request.headers.authorization ?? '',
+          ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
+          // A length, as the gateways send, rather than chunks.
+          ...(request.headers['content-length']
+            ? { 'content-length': request.headers['content-length'] }
+            : {}),
           [gatewayCredentialHeader]: signer.current(),
         },
       },
       (answer) => {
-        response.writeHead(answer.statusCode ?? 502, { 'content-type': 'application/json' });
+        response.writeHead(answer.statusCode ?? 502, {
+          'content-type': 'application/json',
+          ...(answer.headers['content-length'] ? { 'content-length': answer.headers['content-length'] } : {}),
+        });
+        // A failure past this point ends the client's connection (autocannon counts it); a client
+        // gone (a window's end) is no failure of the proxy.
+        answer.on('error', () => response.destroy());
         answer.pipe(response);
       },
     );
-    call.on('error', () => response.writeHead(502).end());
+    call.on('error', () => {
+      if (!response.headersSent) response.writeHead(502).end();
+      else response.destroy();
+    });
     request.pipe(call);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -390,7 +404,7 @@ async function main(): Promise<void> {
     console.log(
       "targets: product = the product's gateway process; apollo = @apollo/gateway; bare = the Hive " +
         "runtime with none of the product's plugins, limits or flags; proxy = a plain Node HTTP proxy " +
-        'that forwards bytes to the one subgraph (no GraphQL: the floor under any gateway); subgraph = ' +
+        'that forwards bytes to the one subgraph (no GraphQL: the floor under a gateway on the Node HTTP stack); subgraph = ' +
         'the one subgraph alone',
     );
 
@@ -497,14 +511,14 @@ async function main(): Promise<void> {
         .join(', ');
       const rps = (target: TargetName) => med(`${query.name}|${target}|load`, 'rps');
       const cpu = (target: TargetName) => med(`${query.name}|${target}|load`, 'cpuPerRequest').toFixed(2);
-      // The plain proxy does no GraphQL work: its figures are the most any gateway could reach here.
-      const floor = query.subgraph
+      // The plain proxy does no GraphQL work: its figures are about the most a Node gateway could reach here.
+      const ceiling = query.subgraph
         ? `, proxy/apollo ${(rps('proxy') / rps('apollo')).toFixed(2)}x (the ceiling)`
         : '';
       console.log(
         `${query.name.padEnd(13)} ${connections} conn req/s: ${throughput}; product/apollo ` +
           `${(rps('product') / rps('apollo')).toFixed(2)}x (target >= 1.50x), bare/apollo ` +
-          `${(rps('bare') / rps('apollo')).toFixed(2)}x, product/bare ${(rps('product') / rps('bare')).toFixed(2)}x${floor}; ` +
+          `${(rps('bare') / rps('apollo')).toFixed(2)}x, product/bare ${(rps('product') / rps('bare')).toFixed(2)}x${ceiling}; ` +
           `gateway CPU per request: product ${cpu('product')} ms, apollo ${cpu('apollo')} ms, bare ${cpu('bare')} ms` +
           (query.subgraph ? `, proxy ${cpu('proxy')} ms` : ''),
       );

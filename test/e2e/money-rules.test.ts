@@ -379,7 +379,9 @@ describe('money rules over a full cycle, end to end', () => {
     expect((await buy(alice, 'mall-tea-set', 1, 'frozen-tea-01')).userErrors).toEqual([
       expect.objectContaining({
         code: 'LINE_NOT_ACTIVE',
-        message: expect.stringContaining('The credit line is frozen: a bill is more than 30 days overdue'),
+        message: expect.stringContaining(
+          'The credit line is frozen because a bill went more than 30 days overdue',
+        ),
       }),
     ]);
     // The ledger says so too (newest first): the refused purchase (299.00 asked), then the freeze,

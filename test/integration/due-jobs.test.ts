@@ -377,11 +377,17 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     expect(await runAt('2030-05-16T04:00:00Z', decliningRail)).toMatchObject({ limitChanges: 1 });
     expect(await w.line('u_alice')).toMatchObject({ status: 'ACTIVE', limitMinor: 2_030_000 });
     const reviewKinds = new Set(['LIMIT_RAISED', 'LIMIT_CUT', 'LINE_FROZEN', 'LINE_UNFROZEN']);
+    // Each notice's id names the line: review ids (unfreeze:<day>, raise:...) repeat across lines.
+    expect(sent.filter((n) => reviewKinds.has(n.kind)).map((n) => n._id)).toEqual([
+      'review:cl_alice:cut:cl_alice:2030-04-05',
+      'review:cl_alice:freeze:cl_alice:2030-04-05',
+      'review:cl_alice:unfreeze:2030-05-16',
+    ]);
     expect(sent.filter((n) => reviewKinds.has(n.kind)).map((n) => [n.kind, n.message])).toEqual([
       ['LIMIT_CUT', 'Your credit limit is now 20300.00 CNY (was 29000.00) because a bill went overdue'],
       [
         'LINE_FROZEN',
-        'Your credit line is frozen: a bill is more than 30 days overdue. Pay what is overdue; the line reopens at the next daily review after that',
+        'Your credit line is frozen: a bill is more than 30 days overdue. Pay what is overdue; once nothing is overdue, the next daily review opens it again',
       ],
       ['LINE_UNFROZEN', 'Your credit line is active again: nothing is overdue'],
     ]);

@@ -10,7 +10,12 @@ import { formatMinor, type MinorUnits } from '../../core/money';
 import { accrualDue, penaltyBpsPerDay } from '../../core/overdue/penalty';
 import { amountDueOn } from '../../core/repayment/amount-due';
 import { formatRateBps as formatBps } from '../../core/installments/annualized-rate';
-import { freezeAfterDaysOverdue, type LimitReviewAction, limitReviewFor } from '../../core/risk/limit-review';
+import {
+  freezeAfterDaysOverdue,
+  frozenLineReopens,
+  type LimitReviewAction,
+  limitReviewFor,
+} from '../../core/risk/limit-review';
 import { type BusinessDate, businessDate } from '../../core/time/business-date';
 import { accrualKey, type AppendOutcome, type LedgerWriter } from '../../ledger/ledger-writer';
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
@@ -164,11 +169,12 @@ export class BillingService {
         `review:${review.reviewId}`,
         now,
       );
-      if (outcome.status === 'APPLIED') {
-        report.limitChanges += 1;
-        // The shopper hears of a raise, a cut, a freeze and an unfreeze once (keyed by the review).
+      if (outcome.status === 'APPLIED') report.limitChanges += 1;
+      // Also on a replay: a crash before the line's summary caught up finds the same review again.
+      // Notice ids are global, review ids per line: the line goes in.
+      if (outcome.status === 'APPLIED' || outcome.status === 'REPLAYED') {
         await this.outbox.record(
-          `review:${review.reviewId}`,
+          `review:${line._id}:${review.reviewId}`,
           line.userId,
           limitNoticeKinds[review.action],
           limitReviewNotice(review.action, line.state!.limitMinor, review.newLimitMinor),
@@ -251,7 +257,7 @@ function limitReviewNotice(
     case 'CUT':
       return `Your credit limit is now ${formatMinor(newLimitMinor)} CNY (was ${formatMinor(limitBeforeMinor)}) because a bill went overdue`;
     case 'FREEZE':
-      return `Your credit line is frozen: a bill is more than ${freezeAfterDaysOverdue} days overdue. Pay what is overdue; the line reopens at the next daily review after that`;
+      return `Your credit line is frozen: a bill is more than ${freezeAfterDaysOverdue} days overdue. Pay what is overdue; ${frozenLineReopens}`;
     case 'UNFREEZE':
       return 'Your credit line is active again: nothing is overdue';
   }

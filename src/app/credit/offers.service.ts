@@ -17,6 +17,7 @@ import {
   type OfferRequest,
   offeredInstallmentPeriods,
 } from '../../core/policy/decide-authorization';
+import type { LineStatus } from '../../core/ledger/line-state';
 import { refusalMessage, refusalMessages, type RefusalReason } from '../../core/policy/refusal-reasons';
 import { decidePaymentOptions } from '../../core/risk/payment-options';
 import type { Viewer } from '../../auth/token';
@@ -98,7 +99,8 @@ export class OffersService {
     const sold = await this.offerRequest(query);
     const now = await this.clock.now();
     const binding = await this.userBindingInput(line.userId, query.channel, now);
-    return this.options(line, sold, binding, now);
+    // The shopper's own line: a refusal may name its state.
+    return this.options(line, sold, binding, now, line.status);
   }
 
   /**
@@ -120,7 +122,8 @@ export class OffersService {
     const channel = partnerChannels[partner.kind];
     const category = fixedCategoryOf(channel) ?? query.category;
     const sold = await this.offerRequest({ amountMinor: query.amountMinor, category, channel });
-    return this.options(line, sold, paymentBindingInput(binding), await this.clock.now());
+    // No line status for a partner: that is CREDIT_STATUS, a consent of its own (and an audited read).
+    return this.options(line, sold, paymentBindingInput(binding), await this.clock.now(), undefined);
   }
 
   private options(
@@ -128,13 +131,14 @@ export class OffersService {
     sold: Omit<OfferRequest, 'plan' | 'periods'>,
     binding: PaymentBindingInput | undefined,
     now: Date,
+    shownLineStatus: LineStatus | undefined,
   ): PaymentOption[] {
     return decidePaymentOptions(sold, line, binding, now).map(({ plan, periods, decision }) => ({
       plan,
       periods,
       available: decision.approved,
       reason: decision.reason,
-      message: decision.reason ? refusalMessage(decision.reason, line.status) : 'Available',
+      message: decision.reason ? refusalMessage(decision.reason, shownLineStatus) : 'Available',
       offer:
         plan === 'INSTALLMENTS' && decision.approved
           ? priceInstallments(sold.amountMinor, periods as InstallmentPeriodCount, line.riskTier)

@@ -26,7 +26,7 @@ export interface PlaceOrder {
 
 export type PlaceOrderResult =
   | { status: 'PLACED'; order: OrderDoc }
-  // The line's status when refused (a refusal on it names it).
+  // The status the rules saw: the line's owner is told it (a partner needs CREDIT_STATUS consent).
   | { status: 'REFUSED'; reason: string; lineStatus: LineStatus }
   | { status: 'KEY_REUSED' };
 

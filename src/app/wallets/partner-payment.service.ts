@@ -360,8 +360,7 @@ export class PartnerPaymentService {
       }),
     });
     if (placed.status === 'KEY_REUSED') return failed([placement.keyReused]);
-    if (placed.status === 'REFUSED')
-      return failed([refusalError(placed.reason, refusalField, placed.lineStatus)]);
+    if (placed.status === 'REFUSED') return failed([refusalError(placed.reason, refusalField)]);
     if (!placement.captureAtOnce || placed.order.status !== 'PLACED')
       return { payment: placed.order, userErrors: [] };
     return asPayment(await this.payments.ship(viewer, placed.order._id));

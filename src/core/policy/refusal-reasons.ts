@@ -1,4 +1,4 @@
-import { freezeAfterDaysOverdue } from '../risk/limit-review';
+import { freezeAfterDaysOverdue, frozenLineReopens } from '../risk/limit-review';
 import type { LineStatus } from '../ledger/line-state';
 /** Every refusal is one of these, checked in exactly this order (the first failing one is reported). */
 export const refusalPrecedence = [
@@ -35,7 +35,7 @@ export type OfferRefusal = (typeof offerRefusals)[number];
 
 /** What a shopper is told ("why can't I pay with my credit line here?"). */
 export const refusalMessages: Record<RefusalReason, string> = {
-  LINE_NOT_ACTIVE: `The credit line cannot be spent on now: it is under review, closed, or frozen (more than ${freezeAfterDaysOverdue} days overdue; once nothing is overdue it opens again at the next daily review).`,
+  LINE_NOT_ACTIVE: `The credit line cannot be spent on now: it is under review, closed, or frozen (a bill went more than ${freezeAfterDaysOverdue} days overdue; ${frozenLineReopens}).`,
   CHANNEL_NOT_ALLOWED: 'The credit line cannot be used in this channel.',
   CATEGORY_BLOCKED: 'This kind of purchase cannot be paid with the credit line.',
   PLAN_NOT_OFFERED: 'This payment plan or number of installments is not offered here.',
@@ -51,7 +51,8 @@ export const refusalMessages: Record<RefusalReason, string> = {
 /** LINE_NOT_ACTIVE told with the state the line is in (the shopper's next step differs). */
 const lineNotActiveMessages: Record<Exclude<LineStatus, 'ACTIVE'>, string> = {
   PENDING_REVIEW: 'The credit line cannot be spent on yet: it is still under review.',
-  FROZEN: `The credit line is frozen: a bill is more than ${freezeAfterDaysOverdue} days overdue. Once nothing is overdue it opens again at the next daily review.`,
+  // Said in the past: a line paid up stays frozen until the next review.
+  FROZEN: `The credit line is frozen because a bill went more than ${freezeAfterDaysOverdue} days overdue; ${frozenLineReopens}.`,
   CLOSED: 'The credit line is closed and cannot be spent on.',
 };
 

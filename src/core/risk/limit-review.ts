@@ -34,6 +34,9 @@ export const raisePercent = 10;
 export const cutToPercent = 70;
 export const freezeAfterDaysOverdue = 30;
 
+/** How a frozen line opens again, as shoppers are told it (notices, refusals, the schema). */
+export const frozenLineReopens = 'once nothing is overdue, the next daily review opens it again';
+
 /**
  * Periodic review: freeze on long overdue, cut on overdue, unfreeze once nothing is overdue, raise
  * after every `raiseAfterOnTimeStreak` on-time bills in a row (capped).
