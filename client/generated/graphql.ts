@@ -89,7 +89,7 @@ export type CreditLineStatus =
   | 'ACTIVE'
   /** Closed: nothing can be spent */
   | 'CLOSED'
-  /** More than 30 days overdue: nothing can be spent; once nothing is overdue, the next day's review (the due jobs) makes it ACTIVE again */
+  /** A bill went more than 30 days overdue: nothing can be spent; once nothing is overdue, the next daily review opens it again (the due jobs make it ACTIVE) */
   | 'FROZEN'
   /** Applied for, not approved yet: nothing can be spent */
   | 'PENDING_REVIEW';

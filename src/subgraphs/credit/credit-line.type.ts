@@ -1,7 +1,7 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { availableMinor } from '../../core/credit-line';
 import { type LineStatus, lineStatuses } from '../../core/ledger/line-state';
-import { freezeAfterDaysOverdue } from '../../core/risk/limit-review';
+import { freezeAfterDaysOverdue, frozenLineReopens } from '../../core/risk/limit-review';
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
 import { enumFrom } from '../common/enum-from';
 import { Money } from '../common/money.type';
@@ -9,7 +9,7 @@ import { Money } from '../common/money.type';
 export const CreditLineStatus = enumFrom('CreditLineStatus', lineStatuses, undefined, {
   PENDING_REVIEW: 'Applied for, not approved yet: nothing can be spent',
   ACTIVE: 'Can be spent on, up to its available credit',
-  FROZEN: `More than ${freezeAfterDaysOverdue} days overdue: nothing can be spent; once nothing is overdue, the next day's review (the due jobs) makes it ACTIVE again`,
+  FROZEN: `A bill went more than ${freezeAfterDaysOverdue} days overdue: nothing can be spent; ${frozenLineReopens} (the due jobs make it ACTIVE)`,
   CLOSED: 'Closed: nothing can be spent',
 });
 
