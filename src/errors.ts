@@ -18,7 +18,8 @@ export type ErrorCode =
   | 'INSUFFICIENT_SCOPE'
   | 'CONSENT_MISSING'
   | 'CONSENT_EXPIRED'
-  | 'BINDING_NOT_ACTIVE';
+  | 'BINDING_NOT_ACTIVE'
+  | 'LINE_NOT_ACTIVE';
 
 export class AppError extends Error {
   constructor(

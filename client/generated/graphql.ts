@@ -32,6 +32,7 @@ export type BillUpdateKind =
   | 'INTEREST_ACCRUED'
   | 'LIMIT_CHANGED'
   | 'LINE_OPENED'
+  | 'LINE_STATUS_CHANGED'
   | 'OVERDUE'
   | 'PENALTY_ACCRUED'
   | 'PURCHASE_AUTHORIZED'
@@ -193,8 +194,9 @@ export type RepayInput = {
   source: PaymentSource;
 };
 
+/** What a repayment pays. Every kind but AMOUNT spends the credit balance first and collects only the rest from the source */
 export type RepayKind =
-  /** Any amount (give `amount`); beyond what is billed it prepays unbilled purchases, then goes to the credit balance */
+  /** Any amount (give `amount`) from the source, the credit balance left alone; beyond what is billed it prepays unbilled purchases, then goes to the credit balance */
   | 'AMOUNT'
   /** The least that keeps every bill out of overdue: all an overdue bill owes, the rest of each other bill's minimum, and the penalties, interest and fees the waterfall pays first */
   | 'MINIMUM'

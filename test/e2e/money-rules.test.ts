@@ -1,5 +1,6 @@
 import {
   AdvanceClockDocument,
+  ChannelInstallmentOffersDocument,
   CheckoutDocument,
   CreatePaymentCodeDocument,
   InstallmentCheckoutDocument,
@@ -384,6 +385,16 @@ describe('money rules over a full cycle, end to end', () => {
         ),
       }),
     ]);
+    // Nor does the mall offer installments on it: the same refusal, as an error code.
+    const offers = () =>
+      stack.execute(ChannelInstallmentOffersDocument, { amount: '299.00', channel: 'MALL' }, alice);
+    const frozenOffers = await offers();
+    expect(frozenOffers.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining('The credit line is frozen because'),
+        extensions: expect.objectContaining({ code: 'LINE_NOT_ACTIVE' }),
+      }),
+    ]);
     // The ledger says so too (newest first): the refused purchase (299.00 asked), then the freeze,
     // a REVIEW_LIMIT of 0.00 after which the line is FROZEN with nothing available.
     const ledger = async () =>
@@ -416,7 +427,8 @@ describe('money rules over a full cycle, end to end', () => {
     expect((await ledger())[0]).toMatchObject({
       type: 'REVIEW_LIMIT',
       balancesAfter: { status: 'ACTIVE', available: { amount: '29000.00' } },
-    });
+    }); // Open again, it is offered installments again (the mall: 3, 6, 12 and 24 periods).
+    expect((await offers()).data!.installmentOffers.map((offer) => offer.periods)).toEqual([3, 6, 12, 24]);
   });
 
   test("each plan's payoff is quoted before paying, and PLAN_PAYOFF collects exactly that", async () => {

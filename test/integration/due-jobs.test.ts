@@ -1,6 +1,6 @@
 import { createDueJobs } from '../../src/app/billing/due-jobs.service';
 import { PartnerCursorSeal } from '../../src/app/credit/bill-update-cursor';
-import { BillUpdatesService } from '../../src/app/credit/bill-updates.service';
+import { type BillUpdateEvent, BillUpdatesService } from '../../src/app/credit/bill-updates.service';
 import { LineWatch } from '../../src/app/credit/line-watch';
 import { ledgerNotices } from '../../src/ledger/ledger-notices';
 import { everyLine } from '../../src/app/billing/every-line';
@@ -9,6 +9,10 @@ import type { PaymentRail } from '../../src/app/repayment/payment-rail';
 import { requestHash } from '../../src/ledger/request-hash';
 import { LedgerWriter } from '../../src/ledger/ledger-writer';
 import type { NotificationDoc } from '../../src/storage/models/notification.model';
+import {
+  activePartnerUserKey,
+  activeUserKey,
+} from '../../src/storage/repositories/channel-binding.repository';
 import { testDatabase } from '../support/test-database';
 import { operator, world } from '../support/world';
 
@@ -391,6 +395,111 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
       ],
       ['LINE_UNFROZEN', 'Your credit line is active again: nothing is overdue'],
     ]);
+  });
+
+  test('a partner hears of the cut only with AVAILABLE_CREDIT, of the freeze and unfreeze with CREDIT_STATUS too', async () => {
+    const { t, w, runAt } = await billedAlice();
+    await using _db = t;
+    // Three partners Alice bound on 04-01, each consenting to bills and to one thing more, or not.
+    const consents = {
+      p_bills_only: ['BILL_SUMMARY'],
+      p_status_too: ['BILL_SUMMARY', 'CREDIT_STATUS'],
+      p_available_too: ['BILL_SUMMARY', 'AVAILABLE_CREDIT'],
+    } as const;
+    const grantedAt = new Date('2030-04-01T03:00:00Z');
+    for (const [partnerId, fields] of Object.entries(consents)) {
+      await t.repos.channelBindings.insertOnce({
+        _id: `cb_alice_${partnerId}`,
+        userId: 'u_alice',
+        partnerId,
+        partnerUserId: `${partnerId}-alice`,
+        status: 'ACTIVE',
+        consent: {
+          purpose: 'bill reminders',
+          fields: [...fields],
+          grantedAt,
+          expiresAt: new Date('2031-04-01'),
+        },
+        createdAt: grantedAt,
+        activePartnerUserKey: activePartnerUserKey(partnerId, `${partnerId}-alice`),
+        activeUserKey: activeUserKey(partnerId, 'u_alice'),
+      });
+    }
+    const updates = new BillUpdatesService(
+      t.repos,
+      new LineWatch(t.repos, ledgerNotices, 100),
+      w.clock(),
+      new PartnerCursorSeal('a test secret for cursors'),
+    );
+    const streams: Record<string, AsyncIterableIterator<BillUpdateEvent>> = Object.fromEntries(
+      await Promise.all(
+        Object.keys(consents).map(async (partnerId) => [
+          partnerId,
+          await updates.follow({ userId: partnerId, scopes: ['bindings'], partnerId }, null),
+        ]),
+      ),
+    );
+    try {
+      // As in the test above: a cut on 04-15, a freeze on 05-15, paid off, unfrozen on 05-16; then a
+      // purchase, the last update every stream gets.
+      await runAt('2030-04-05T04:00:00Z', decliningRail);
+      await runAt('2030-04-14T04:00:00Z', decliningRail);
+      await runAt('2030-04-15T04:00:00Z', decliningRail);
+      await runAt('2030-05-15T04:00:00Z', decliningRail);
+      await w.at('2030-05-15T08:00:00Z');
+      const payoff = await w.repay('u_alice', {
+        kind: 'PAYOFF',
+        source: 'BANK_CARD',
+        idempotencyKey: 'payoff-partners-1',
+      });
+      expect(payoff.userErrors).toEqual([]);
+      await runAt('2030-05-16T04:00:00Z', decliningRail);
+      expect(await w.line('u_alice')).toMatchObject({ status: 'ACTIVE', limitMinor: 2_030_000 });
+      await w.buy('u_alice', 'MALL', 'mall-tea-set', 'after-unfreeze');
+      const heard: Record<string, { kind: string; available: number | null }[]> = {};
+      for (const [partnerId, stream] of Object.entries(streams)) {
+        heard[partnerId] = [];
+        for (;;) {
+          const update = (await stream.next()).value!;
+          heard[partnerId].push({ kind: update.kind, available: update.availableAfterMinor });
+          if (update.kind === 'PURCHASE_AUTHORIZED') break;
+        }
+      }
+      const kinds = (partnerId: string) => heard[partnerId]!.map((update) => update.kind);
+      const lineKinds = new Set(['LIMIT_CHANGED', 'LINE_STATUS_CHANGED']);
+      // Everything about bills reaches all three alike.
+      const billKinds = kinds('p_available_too').filter((kind) => !lineKinds.has(kind));
+      expect(billKinds).toContain('OVERDUE');
+      expect(billKinds).toContain('REPAYMENT_SUCCEEDED');
+      for (const partnerId of Object.keys(consents)) {
+        expect(kinds(partnerId).filter((kind) => !lineKinds.has(kind))).toEqual(billKinds);
+      }
+      expect(kinds('p_bills_only').filter((kind) => lineKinds.has(kind))).toEqual([]);
+      expect(kinds('p_status_too').filter((kind) => lineKinds.has(kind))).toEqual([
+        'LINE_STATUS_CHANGED',
+        'LINE_STATUS_CHANGED',
+      ]);
+      // With available credit: 29,000.00 - 299.00 = 28,701.00 before the cut, 20,300.00 - 299.00 =
+      // 20,001.00 after it, 0 while frozen, 20,300.00 once paid off and open again.
+      const available = heard['p_available_too']!.filter((update) => lineKinds.has(update.kind));
+      expect(available).toEqual([
+        { kind: 'LIMIT_CHANGED', available: 2_000_100 },
+        { kind: 'LINE_STATUS_CHANGED', available: 0 },
+        { kind: 'LINE_STATUS_CHANGED', available: 2_030_000 },
+      ]);
+      expect(heard['p_status_too']!.every((update) => update.available === null)).toBe(true);
+      // Alice's log says what each partner was shown: the status only to the one that heard of it.
+      const reads = (await t.repos.partnerAccess.accessPageOfUser('u_alice', { first: 100 })).items.filter(
+        (read) => read.operation === 'billUpdated',
+      );
+      const fieldsShown = (partnerId: string) =>
+        new Set(reads.filter((read) => read.partnerId === partnerId).flatMap((read) => read.fields));
+      expect([...fieldsShown('p_bills_only')]).toEqual(['BILL_SUMMARY']);
+      expect([...fieldsShown('p_status_too')].sort()).toEqual(['BILL_SUMMARY', 'CREDIT_STATUS']);
+      expect([...fieldsShown('p_available_too')].sort()).toEqual(['AVAILABLE_CREDIT', 'BILL_SUMMARY']);
+    } finally {
+      for (const stream of Object.values(streams)) await stream.return!();
+    }
   });
 
   test('a bill paid in full after the walk read its line gets no overdue notice', async () => {

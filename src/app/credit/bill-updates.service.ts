@@ -1,8 +1,13 @@
 import type { Viewer } from '../../auth/token';
 import { type BillSummary, billSummaryOf } from '../../core/billing/bill-status';
-import { billUpdateOf, type BillUpdateKind } from '../../core/ledger/bill-updates';
+import {
+  billUpdateOf,
+  partnerDisclosureOf,
+  partnerStreamConsent,
+  type BillUpdateKind,
+} from '../../core/ledger/bill-updates';
 import { lineFigures } from '../../core/ledger/line-state';
-import { consentRefusal, type ConsentField } from '../../core/partners/consent';
+import { consentFields, consentRefusal, type ConsentField } from '../../core/partners/consent';
 import { AppError } from '../../errors';
 import { creditLineIdOf, newSortableId } from '../../storage/ids';
 import type { ChannelBindingDoc } from '../../storage/models/channel-binding.model';
@@ -39,16 +44,12 @@ export interface BillUpdateStreamOptions {
 
 const defaultOptions: BillUpdateStreamOptions = { batch: 100, bindingsPerRead: 500 };
 
-/** What a partner's stream needs of the consent: bills; available credit is shown only if consented. */
-const billsConsent: ConsentField = 'BILL_SUMMARY';
-
 /** One followed line: where it stands, and how its updates are shown to this stream. */
 interface Followed {
   key: string;
   lineId: string;
   sequence: number;
   partnerUserId: string | null;
-  showsAvailable: boolean;
   /** Partner lines: the binding read under (each read is logged; nothing from before its grant). */
   binding: ChannelBindingDoc | null;
   look: boolean;
@@ -95,7 +96,7 @@ export class BillUpdatesService {
     if (resume && (resume.size !== 1 || !resume.has(lineId))) throw invalidCursor();
     const sequence = await this.startAt(lineId, line.headSequence, resume?.get(lineId));
     return this.tail({
-      lines: [{ key: lineId, lineId, sequence, partnerUserId: null, showsAvailable: true, binding: null }],
+      lines: [{ key: lineId, lineId, sequence, partnerUserId: null, binding: null }],
       expiresAtMs,
       cursorOf: encodeCursor,
     });
@@ -208,7 +209,6 @@ export class BillUpdatesService {
         ? await this.lastBefore(lineId, head, binding.consent.grantedAt)
         : await this.startAt(lineId, head, resume?.get(binding.partnerUserId)),
       partnerUserId: binding.partnerUserId,
-      showsAvailable: binding.consent.fields.includes('AVAILABLE_CREDIT'),
       binding,
     };
   }
@@ -230,7 +230,7 @@ export class BillUpdatesService {
   }
 
   /** "Who saw my data": one record per user each time a partner stream hands out their updates. */
-  private async recordRead(binding: ChannelBindingDoc, showsAvailable: boolean): Promise<void> {
+  private async recordRead(binding: ChannelBindingDoc, disclosed: ReadonlySet<ConsentField>): Promise<void> {
     const at = await this.clock.current();
     await this.repos.partnerAccess.recordAccess([
       {
@@ -238,7 +238,7 @@ export class BillUpdatesService {
         userId: binding.userId,
         partnerId: binding.partnerId,
         bindingId: binding._id,
-        fields: showsAvailable ? ['AVAILABLE_CREDIT', billsConsent] : [billsConsent],
+        fields: consentFields.filter((field) => disclosed.has(field)),
         purpose: binding.consent.purpose,
         operation: 'billUpdated',
         at,
@@ -257,8 +257,8 @@ export class BillUpdatesService {
   }): AsyncIterableIterator<BillUpdateEvent> {
     const { watch } = this;
     const { batch } = this.options;
-    const recordRead = (binding: ChannelBindingDoc, showsAvailable: boolean) =>
-      this.recordRead(binding, showsAvailable);
+    const recordRead = (binding: ChannelBindingDoc, disclosed: ReadonlySet<ConsentField>) =>
+      this.recordRead(binding, disclosed);
     const followed: Followed[] = [];
     let closed = false;
     let wake: (() => void) | undefined;
@@ -292,18 +292,22 @@ export class BillUpdatesService {
       wake?.();
     };
     const cursor = () => stream.cursorOf(new Map(followed.map((line) => [line.key, line.sequence])));
-    const read = async (line: Followed): Promise<BillUpdateEvent[]> => {
+    const read = async (line: Followed): Promise<LineRead> => {
       line.look = false;
       const events: BillUpdateEvent[] = [];
+      const disclosed = new Set<ConsentField>();
       for (let n = 0; n < batch; n += 1) {
         const entry = await watch.entry(line.lineId, line.sequence + 1);
         if (!entry) break;
         line.sequence = entry.sequence;
-        const event = eventOf(entry, line, cursor);
-        if (event) events.push(event);
+        const shown = eventOf(entry, line, cursor);
+        if (shown) {
+          events.push(shown.event);
+          for (const field of shown.disclosed) disclosed.add(field);
+        }
         if (n === batch - 1) line.look = true; // more to read
       }
-      return events;
+      return { events, disclosed };
     };
     const iterator: AsyncIterableIterator<BillUpdateEvent> = {
       async next() {
@@ -326,15 +330,15 @@ export class BillUpdatesService {
                 }
               }
               ticked = false;
-              const results: { line: Followed; events: BillUpdateEvent[] }[] = [];
-              for (const line of toRead) if (!closed) results.push({ line, events: await read(line) });
+              const results: ({ line: Followed } & LineRead)[] = [];
+              for (const line of toRead) if (!closed) results.push({ line, ...(await read(line)) });
               const news = results.filter(({ events }) => events.length > 0);
               // A partner's bindings are confirmed after the read: an entry written after a withdrawal
               // is read before the withdrawal is looked for, so the stream ends before it goes out.
               if (stream.confirm && news.length > 0) await stream.confirm(news.map(({ line }) => line));
-              for (const { line, events } of news) {
+              for (const { line, events, disclosed } of news) {
                 buffered.push(...events);
-                if (line.binding) await recordRead(line.binding, line.showsAvailable);
+                if (line.binding) await recordRead(line.binding, disclosed);
               }
               if (toRead.some((line) => line.look)) woken = true;
               continue;
@@ -362,7 +366,7 @@ export class BillUpdatesService {
 
 /** A binding still active whose consent lets its partner read bill updates now. */
 function isReadable(binding: ChannelBindingDoc, now: Date): boolean {
-  return binding.status === 'ACTIVE' && consentRefusal(binding, billsConsent, now) === null;
+  return binding.status === 'ACTIVE' && consentRefusal(binding, partnerStreamConsent, now) === null;
 }
 
 /** Ends a partner's stream when one of `lines` is no longer read under the same binding. */
@@ -370,7 +374,8 @@ function endIfAnyUnbound(lines: readonly Followed[], current: readonly ChannelBi
   for (const line of lines) {
     // The same binding, not only the same partner user id (a rebind has its own consent).
     if (current.some((binding) => binding._id === line.binding?._id)) continue;
-    const expired = line.binding && consentRefusal(line.binding, billsConsent, now) === 'CONSENT_EXPIRED';
+    const expired =
+      line.binding && consentRefusal(line.binding, partnerStreamConsent, now) === 'CONSENT_EXPIRED';
     throw new AppError(
       expired ? 'CONSENT_EXPIRED' : 'BINDING_NOT_ACTIVE',
       `The binding of ${line.key} ended: resubscribe with your last cursor to go on with your other users`,
@@ -378,26 +383,40 @@ function endIfAnyUnbound(lines: readonly Followed[], current: readonly ChannelBi
   }
 }
 
+/** What one read of a line hands out, and the consent fields it discloses (partner streams). */
+interface LineRead {
+  events: BillUpdateEvent[];
+  disclosed: Set<ConsentField>;
+}
+
+/** The update an entry makes as this stream may see it, with what it discloses; or none. */
 function eventOf(
   entry: LedgerEntryDoc,
-  line: Pick<Followed, 'partnerUserId' | 'showsAvailable' | 'binding'>,
+  line: Pick<Followed, 'partnerUserId' | 'binding'>,
   cursor: () => string,
-): BillUpdateEvent | undefined {
+): { event: BillUpdateEvent; disclosed: readonly ConsentField[] } | undefined {
   // A partner sees nothing from before the user granted this binding, whatever its cursor says.
   if (line.binding && entry.at.getTime() < line.binding.consent.grantedAt.getTime()) return undefined;
   const update = billUpdateOf(entry);
   if (!update) return undefined;
+  // A partner hears of a limit or status change only if its consent covers that (core decides).
+  const disclosed = line.binding ? partnerDisclosureOf(update.kind, line.binding.consent.fields) : [];
+  if (!disclosed) return undefined;
   const bill =
     entry.stateAfter.bills.find((candidate) => candidate.billId === update.billId) ??
     entry.effects?.bills.find((candidate) => candidate.billId === update.billId);
-  return {
+  const event: BillUpdateEvent = {
     cursor: cursor(),
     kind: update.kind,
     occurredAt: entry.at,
     lineId: entry.lineId,
     partnerUserId: line.partnerUserId,
-    availableAfterMinor: line.showsAvailable ? lineFigures(entry.stateAfter).availableMinor : null,
+    availableAfterMinor:
+      !line.binding || disclosed.includes('AVAILABLE_CREDIT')
+        ? lineFigures(entry.stateAfter).availableMinor
+        : null,
     billId: update.billId,
     billAfter: bill ? billSummaryOf(bill) : null,
   };
+  return { event, disclosed };
 }

@@ -12,13 +12,13 @@ import {
 import { fixedCategoryOf } from '../../core/partners/partner-payment';
 import { type Channel, type Plan, policyOf } from '../../core/policy/channel-policies';
 import {
-  bindingDecisionRefusal,
   cartInstallmentPeriods,
   type OfferRequest,
   offeredInstallmentPeriods,
+  standingRefusal,
 } from '../../core/policy/decide-authorization';
 import type { LineStatus } from '../../core/ledger/line-state';
-import { refusalMessage, refusalMessages, type RefusalReason } from '../../core/policy/refusal-reasons';
+import { refusalMessage, type RefusalReason } from '../../core/policy/refusal-reasons';
 import { decidePaymentOptions } from '../../core/risk/payment-options';
 import type { Viewer } from '../../auth/token';
 import { creditLineIdOf } from '../../storage/ids';
@@ -73,7 +73,8 @@ export class OffersService {
   /**
    * Installment offers at the user's fee tier, each with its annualized rate: the counts the channel
    * and product offer for this category and amount (the core's offer rules; none for a blocked
-   * category). A partner channel offers nothing until the user has a binding there whose consent
+   * category). A line that cannot spend (frozen, under review, closed) offers nothing
+   * (LINE_NOT_ACTIVE); nor does a partner channel until the user has a binding there whose consent
    * covers payments (BINDING_NOT_ACTIVE, CONSENT_MISSING). Whether this shopper can take one now (credit,
    * quotas, velocity) is `paymentOptions`.
    */
@@ -82,8 +83,9 @@ export class OffersService {
     const request = await this.offerRequest(query);
     const now = await this.clock.now();
     const binding = await this.userBindingInput(line.userId, query.channel, now);
-    const refusal = bindingDecisionRefusal(request.channel, binding, now);
-    if (refusal) throw new AppError(refusal, refusalMessages[refusal]);
+    const refusal = standingRefusal({ lineStatus: line.status, channel: request.channel, binding }, now);
+    // The shopper's own line: the refusal may name its state.
+    if (refusal) throw new AppError(refusal, refusalMessage(refusal, line.status));
     return offeredInstallmentPeriods(request).map((periods) =>
       priceInstallments(query.amountMinor, periods, line.riskTier),
     );

@@ -75,37 +75,43 @@ const offerRules: Record<OfferRefusal, (input: OfferRequest) => boolean> = {
     i.amountMinor < (policyOf(i.channel)?.minimumAmountMinor ?? Number.MAX_SAFE_INTEGER),
 };
 
-type BindingRefusal = 'BINDING_NOT_ACTIVE' | 'CONSENT_MISSING';
-type BindingRule = (input: Pick<AuthorizationInput, 'channel' | 'binding'>, now: Date) => boolean;
+/** The refusals that read only the line's status, the channel and the binding a partner acts through. */
+type StandingRefusal = 'LINE_NOT_ACTIVE' | 'BINDING_NOT_ACTIVE' | 'CONSENT_MISSING';
+type StandingRule = (
+  input: Pick<AuthorizationInput, 'lineStatus' | 'channel' | 'binding'>,
+  now: Date,
+) => boolean;
 
-/** The rules that read only the channel and the binding a partner acts through. */
-const bindingRules: Record<BindingRefusal, BindingRule> = {
+const standingRules: Record<StandingRefusal, StandingRule> = {
+  LINE_NOT_ACTIVE: (i) => !lineCanSpend(i.lineStatus),
   BINDING_NOT_ACTIVE: (i) => (policyOf(i.channel)?.requiresBinding ?? false) && !i.binding?.active,
   CONSENT_MISSING: (i, now) =>
     (policyOf(i.channel)?.requiresBinding ?? false) &&
     !(i.binding?.consentCoversPayments && i.binding.consentExpiresAtMs > now.getTime()),
 };
 
-/** Whether a channel can be used through this binding at all (an offer list needs no more), by precedence. */
-export function bindingDecisionRefusal(
-  channel: AuthorizationInput['channel'],
-  binding: AuthorizationInput['binding'],
+/**
+ * Whether this line can be used in this channel at all, whatever the amount (an offer list needs no
+ * more): the first failed standing rule by precedence, or null.
+ */
+export function standingRefusal(
+  input: Pick<AuthorizationInput, 'lineStatus' | 'channel' | 'binding'>,
   now: Date,
-): BindingRefusal | null {
-  const failed = (Object.keys(bindingRules) as BindingRefusal[]).filter((reason) =>
-    bindingRules[reason]({ channel, binding }, now),
+): StandingRefusal | null {
+  const failed = (Object.keys(standingRules) as StandingRefusal[]).filter((reason) =>
+    standingRules[reason](input, now),
   );
   return (
-    refusalPrecedence.find((reason): reason is BindingRefusal => failed.includes(reason as BindingRefusal)) ??
-    null
+    refusalPrecedence.find((reason): reason is StandingRefusal =>
+      failed.includes(reason as StandingRefusal),
+    ) ?? null
   );
 }
 
 /** Each rule answers "does this refusal apply?"; `refusalPrecedence` is the order they are reported in. */
 const rules: Record<RefusalReason, Rule> = {
-  LINE_NOT_ACTIVE: (i) => !lineCanSpend(i.lineStatus),
+  ...standingRules,
   ...offerRules,
-  ...bindingRules,
   SCENARIO_QUOTA_EXCEEDED: (i) => {
     const scenario = scenarioOf(i.channel, i.categories);
     return (

@@ -2,7 +2,7 @@ import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { BillUpdateEvent } from '../../app/credit/bill-updates.service';
 import type { BillStatus as Status, BillSummary } from '../../core/billing/bill-status';
-import { billUpdateKinds } from '../../core/ledger/bill-updates';
+import { billUpdateKinds, partnerConsentsByKind } from '../../core/ledger/bill-updates';
 import { enumFrom } from '../common/enum-from';
 import { Money } from '../common/money.type';
 import { BillStatus } from './bill.type';
@@ -42,7 +42,13 @@ export class BillUpdate {
   @Field({ description: 'Give it back as `after` to resume right after this update' })
   cursor!: string;
 
-  @Field(() => BillUpdateKind)
+  @Field(() => BillUpdateKind, {
+    description: `LINE_STATUS_CHANGED: frozen, or active again. Partners hear of ${Object.entries(
+      partnerConsentsByKind,
+    )
+      .map(([kind, consents]) => `${kind} only with ${consents.join(' or ')} consent`)
+      .join(', ')}`,
+  })
   kind!: string;
 
   @Field(() => DateTimeISOResolver, { description: 'Business time of the ledger entry' })

@@ -14,16 +14,21 @@ import { UserError } from '../common/user-error.type';
 import { CreditLine } from './credit-line.type';
 import type { CreditContext } from './credit.context';
 
-export const RepayKind = enumFrom('RepayKind', repayKinds, undefined, {
-  STATEMENT: 'Everything billed: overdue and current principal, fees, interest, penalties',
-  MINIMUM:
-    "The least that keeps every bill out of overdue: all an overdue bill owes, the rest of each other bill's minimum, and the penalties, interest and fees the waterfall pays first",
-  AMOUNT:
-    'Any amount (give `amount`); beyond what is billed it prepays unbilled purchases, then goes to the credit balance',
-  PAYOFF: 'Everything owed, unbilled principal too (prepay); unbilled installment fees are waived',
-  PLAN_PAYOFF:
-    "Pay one installment plan off early (give `planId`): everything billed plus the plan's unbilled principal; its unbilled fees are waived",
-});
+export const RepayKind = enumFrom(
+  'RepayKind',
+  repayKinds,
+  'What a repayment pays. Every kind but AMOUNT spends the credit balance first and collects only the rest from the source',
+  {
+    STATEMENT: 'Everything billed: overdue and current principal, fees, interest, penalties',
+    MINIMUM:
+      "The least that keeps every bill out of overdue: all an overdue bill owes, the rest of each other bill's minimum, and the penalties, interest and fees the waterfall pays first",
+    AMOUNT:
+      'Any amount (give `amount`) from the source, the credit balance left alone; beyond what is billed it prepays unbilled purchases, then goes to the credit balance',
+    PAYOFF: 'Everything owed, unbilled principal too (prepay); unbilled installment fees are waived',
+    PLAN_PAYOFF:
+      "Pay one installment plan off early (give `planId`): everything billed plus the plan's unbilled principal; its unbilled fees are waived",
+  },
+);
 
 export const PaymentSource = enumFrom('PaymentSource', paymentSources);
 

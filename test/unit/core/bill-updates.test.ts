@@ -1,5 +1,5 @@
 import { applyCommand } from '../../../src/core/ledger/apply';
-import { billUpdateOf } from '../../../src/core/ledger/bill-updates';
+import { billUpdateOf, partnerDisclosureOf } from '../../../src/core/ledger/bill-updates';
 import type { LedgerCommand } from '../../../src/core/ledger/commands';
 import type { LineState } from '../../../src/core/ledger/line-state';
 
@@ -114,6 +114,59 @@ describe('bill updates: one per ledger entry that changes a bill or the line', (
       ['STATEMENT_ISSUED', 'b2'],
       ['OVERDUE', 'b2'],
       ['REPAYMENT_SUCCEEDED', 'b2'],
+    ]);
+  });
+
+  test('a cut changes the limit; a freeze and an unfreeze change the status, and are told apart', () => {
+    expect(
+      updatesOf([
+        ...openedAndBought,
+        ['2030-01-05', { type: 'ISSUE_BILL', billId: 'b1', statementDate: '2030-01-05' }],
+        // Due 01-14, unpaid: overdue on the 15th; a cut to 700.00 (above the 100.00 used) for b1.
+        ['2030-01-15', { type: 'ACCRUE', day: '2030-01-15' }],
+        [
+          '2030-01-15',
+          { type: 'REVIEW_LIMIT', reviewId: 'cut1', action: 'CUT', newLimitMinor: 70_000, billId: 'b1' },
+        ],
+        ['2030-02-14', { type: 'REVIEW_LIMIT', reviewId: 'f1', action: 'FREEZE', newLimitMinor: 70_000 }],
+        ['2030-02-20', { type: 'REVIEW_LIMIT', reviewId: 'u1', action: 'UNFREEZE', newLimitMinor: 70_000 }],
+      ]).slice(-3),
+    ).toEqual([
+      ['LIMIT_CHANGED', 'b1'],
+      // Still about the line's overdue bill (b1), as the partner's bills consent shows it.
+      ['LINE_STATUS_CHANGED', 'b1'],
+      ['LINE_STATUS_CHANGED', 'b1'],
+    ]);
+  });
+});
+
+describe("what a partner's stream hears beyond bills", () => {
+  test('bill updates need only the bills consent; available credit is shown when consented', () => {
+    expect(partnerDisclosureOf('PURCHASE_CAPTURED', ['BILL_SUMMARY'])).toEqual(['BILL_SUMMARY']);
+    expect(partnerDisclosureOf('OVERDUE', ['AVAILABLE_CREDIT', 'BILL_SUMMARY'])).toEqual([
+      'BILL_SUMMARY',
+      'AVAILABLE_CREDIT',
+    ]);
+  });
+
+  test('a limit change needs AVAILABLE_CREDIT; the status alone does not tell it', () => {
+    expect(partnerDisclosureOf('LIMIT_CHANGED', ['BILL_SUMMARY'])).toBeNull();
+    expect(partnerDisclosureOf('LIMIT_CHANGED', ['BILL_SUMMARY', 'CREDIT_STATUS'])).toBeNull();
+    expect(partnerDisclosureOf('LIMIT_CHANGED', ['BILL_SUMMARY', 'AVAILABLE_CREDIT'])).toEqual([
+      'BILL_SUMMARY',
+      'AVAILABLE_CREDIT',
+    ]);
+  });
+
+  test('a freeze or an unfreeze needs CREDIT_STATUS, or AVAILABLE_CREDIT (it goes to 0 and back)', () => {
+    expect(partnerDisclosureOf('LINE_STATUS_CHANGED', ['BILL_SUMMARY', 'PAYMENTS'])).toBeNull();
+    expect(partnerDisclosureOf('LINE_STATUS_CHANGED', ['BILL_SUMMARY', 'CREDIT_STATUS'])).toEqual([
+      'BILL_SUMMARY',
+      'CREDIT_STATUS',
+    ]);
+    expect(partnerDisclosureOf('LINE_STATUS_CHANGED', ['AVAILABLE_CREDIT', 'BILL_SUMMARY'])).toEqual([
+      'BILL_SUMMARY',
+      'AVAILABLE_CREDIT',
     ]);
   });
 });

@@ -6,7 +6,7 @@ import {
   consentRequestErrorsOf,
   paymentBindingInput,
 } from '../../../src/core/partners/consent';
-import { bindingDecisionRefusal } from '../../../src/core/policy/decide-authorization';
+import { standingRefusal } from '../../../src/core/policy/decide-authorization';
 import { maskName, maskPhone } from '../../../src/core/partners/masking';
 import { isPhoneNumber } from '../../../src/core/partners/partner-payment';
 import { readConsentRules } from '../../../src/subgraphs/common/consent-guard';
@@ -70,14 +70,21 @@ describe('consent', () => {
     expect(bindingForPayments([withdrawn, expired], now)).toBe(expired);
     expect(bindingForPayments([withdrawn], now)).toBeUndefined();
     // Through the core's own rules, in precedence order; a channel without bindings needs none.
-    const refusal = (b: ReturnType<typeof binding> | undefined, channel = 'WALLET_PARTNER') =>
-      bindingDecisionRefusal(channel, b && paymentBindingInput(b), now);
+    const refusal = (
+      b: ReturnType<typeof binding> | undefined,
+      channel = 'WALLET_PARTNER',
+      lineStatus: 'ACTIVE' | 'FROZEN' = 'ACTIVE',
+    ) => standingRefusal({ lineStatus, channel, binding: b && paymentBindingInput(b) }, now);
     expect(refusal(canPay)).toBeNull();
     expect(refusal(readsOnly)).toBe('CONSENT_MISSING');
     expect(refusal(expired)).toBe('CONSENT_MISSING');
     expect(refusal(withdrawn)).toBe('BINDING_NOT_ACTIVE');
     expect(refusal(undefined)).toBe('BINDING_NOT_ACTIVE');
     expect(refusal(undefined, 'MALL')).toBeNull();
+    // A line that cannot spend comes first, in any channel.
+    expect(refusal(canPay, 'WALLET_PARTNER', 'FROZEN')).toBe('LINE_NOT_ACTIVE');
+    expect(refusal(withdrawn, 'WALLET_PARTNER', 'FROZEN')).toBe('LINE_NOT_ACTIVE');
+    expect(refusal(undefined, 'MALL', 'FROZEN')).toBe('LINE_NOT_ACTIVE');
   });
 
   test('phone numbers for top-up: 11 digits, mobile prefixes', () => {
