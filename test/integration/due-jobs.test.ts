@@ -397,6 +397,39 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     ]);
   });
 
+  test('three bills paid on time raise the limit, capped at 30,000.00, and the shopper is told once', async () => {
+    const { t, w, runAt, sent } = await billedAlice();
+    await using _db = t;
+    // Each month a 299.00 tea set, its statement on the 5th, auto-debited in full on the due day (14th).
+    for (const [month, key] of [
+      ['04', ''],
+      ['05', 'raise-tea-05'],
+      ['06', 'raise-tea-06'],
+    ] as const) {
+      if (key) {
+        await w.at(`2030-${month}-01T02:00:00Z`);
+        const tea = await w.buy('u_alice', 'MALL', 'mall-tea-set', key);
+        await w.ship('MALL', tea._id);
+      }
+      await runAt(`2030-${month}-05T04:00:00Z`, approvingRail);
+      await runAt(`2030-${month}-14T04:00:00Z`, approvingRail);
+    }
+    // Bills 1-3 paid on time: a raise of 10% of 29,000.00 = 31,900.00, capped at 30,000.00.
+    await runAt('2030-06-15T04:00:00Z', approvingRail);
+    expect(await w.line('u_alice')).toMatchObject({ limitMinor: 3_000_000, status: 'ACTIVE' });
+    const raised = sent.filter((n) => n.kind === 'LIMIT_RAISED');
+    expect(raised.map((n) => [n._id, n.message])).toEqual([
+      [
+        // The first raise of the streak that began with the line's first on-time bill.
+        'review:cl_alice:raise:ontime0:1',
+        'Your credit limit is now 30000.00 CNY (was 29000.00): raised for paying your bills on time',
+      ],
+    ]);
+    // The next day's run raises nothing more (at the cap, and no new streak of three).
+    await runAt('2030-06-16T04:00:00Z', approvingRail);
+    expect(sent.filter((n) => n.kind === 'LIMIT_RAISED')).toHaveLength(1);
+  });
+
   test('a partner hears of the cut only with AVAILABLE_CREDIT, of the freeze and unfreeze with CREDIT_STATUS too', async () => {
     const { t, w, runAt } = await billedAlice();
     await using _db = t;
