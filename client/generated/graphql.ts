@@ -50,7 +50,9 @@ export type BindingStatus =
 
 /** One cart line */
 export type CartItemInput = {
+  /** A product of this store (its catalog id) */
   productId: string | number;
+  /** Units, 1 to 99 */
   quantity: number;
 };
 
@@ -62,11 +64,13 @@ export type Channel =
   | 'WALLET_PARTNER';
 
 export type CheckoutInput = {
-  /** Same key + same input returns the same order; same key + other input is refused */
+  /** Same key + same input returns the same order; same key + other input is refused. Keys are per user. A key is 8-100 ASCII letters, digits, "-", "_", "." or ":" (else INVALID_IDEMPOTENCY_KEY) */
   idempotencyKey: string;
+  /** The cart: 1 to 50 lines */
   items: Array<CartItemInput>;
   /** Required for INSTALLMENTS: 3, 6, 12 or 24 */
   periods?: number | null | undefined;
+  /** How to pay (the store's channel must offer the plan) */
   plan: PaymentPlan;
 };
 
@@ -121,12 +125,15 @@ export type PartnerCheckoutInput = {
   amount: string;
   /** Upper-case category code, e.g. ELECTRONICS */
   category: string;
-  /** Same key + same input replays; same key + other input is refused */
+  /** Same key + same input replays; same key + other input is refused. Keys are per partner. A key is 8-100 ASCII letters, digits, "-", "_", "." or ":" (else INVALID_IDEMPOTENCY_KEY) */
   idempotencyKey: string;
+  /** Your order reference (`PartnerPayment.merchantRef`). Use 1-64 printable characters */
   merchantOrderRef: string;
+  /** Your own id for a user bound to you */
   partnerUserId: string | number;
   /** INSTALLMENTS: 3, 6, 12 on this channel */
   periods?: number | null | undefined;
+  /** How the user pays (INSTALLMENTS needs `periods`) */
   plan: PaymentPlan;
 };
 
@@ -143,6 +150,7 @@ export type PartnerPaymentKind =
 export type PayOutCreditBalanceInput = {
   /** Decimal CNY; leave empty to pay back the whole credit balance */
   amount?: string | null | undefined;
+  /** Same key + same amount (or again the whole balance) returns the same payout; same key + another amount is refused. Keys are per user. A key is 8-100 ASCII letters, digits, "-", "_", "." or ":" (else INVALID_IDEMPOTENCY_KEY) */
   idempotencyKey: string;
 };
 
@@ -160,8 +168,11 @@ export type PaymentSource =
 export type PhoneTopUpInput = {
   /** Exact decimal CNY, e.g. "50.00" */
   amount: string;
+  /** Same key + same input replays; same key + other input is refused. Keys are per partner. A key is 8-100 ASCII letters, digits, "-", "_", "." or ":" (else INVALID_IDEMPOTENCY_KEY) */
   idempotencyKey: string;
+  /** Your own id for a user bound to you */
   partnerUserId: string | number;
+  /** The mainland mobile number to top up: 11 digits, e.g. 13812341234 */
   phoneNumber: string;
 };
 
@@ -180,17 +191,22 @@ export type RedeemPaymentCodeInput = {
   amount: string;
   /** The 18-digit code the user shows */
   code: string;
+  /** The same code, amount, merchantRef and key replay the payment; a code pays once, so anything else with it is refused (CODE_ALREADY_USED). A key is 8-100 ASCII letters, digits, "-", "_", "." or ":" (else INVALID_IDEMPOTENCY_KEY) */
   idempotencyKey: string;
+  /** Your reference for the payment. Use 1-64 printable characters */
   merchantRef: string;
 };
 
 export type RepayInput = {
   /** Decimal CNY for AMOUNT, e.g. "150.00" */
   amount?: string | null | undefined;
+  /** Same key + same input returns the same repayment (asking the source again while INITIATED); same key + other input is refused. Keys are per user. A key is 8-100 ASCII letters, digits, "-", "_", "." or ":" (else INVALID_IDEMPOTENCY_KEY) */
   idempotencyKey: string;
+  /** What to repay */
   kind: RepayKind;
   /** For PLAN_PAYOFF: the installment plan id */
   planId?: string | number | null | undefined;
+  /** Where to collect the money from (the due-day auto-debit uses BANK_CARD) */
   source: PaymentSource;
 };
 
@@ -219,6 +235,7 @@ export type RepaymentStatus =
 export type RequestBindingInput = {
   /** 1 to 365 */
   expiresInDays: number;
+  /** What you ask to see or do: one or more, each once */
   fields: Array<ConsentField>;
   /** Your own id for the user (the handle you will use for them) */
   partnerUserId: string | number;

@@ -47,6 +47,18 @@ describe('schema artifacts', () => {
     expect(normalize(buildSchema(guild.publicSdl!))).toBe(normalize(apolloApi));
   });
 
+  test('every field and input field of the supergraph has a description', () => {
+    const supergraph = parse(fs.readFileSync(path.join(schemaDir, 'supergraph.graphql'), 'utf8'));
+    const undescribed = supergraph.definitions.flatMap((definition) =>
+      'fields' in definition && definition.fields && !/^(join|link)__/.test(definition.name.value)
+        ? definition.fields
+            .filter((field) => !field.description?.value.trim())
+            .map((field) => `${definition.name.value}.${field.name.value}`)
+        : [],
+    );
+    expect(undescribed).toEqual([]);
+  });
+
   test('the graph crosses subgraphs: User is extended by mall, installment store and wallets', async () => {
     const supergraph = fs.readFileSync(path.join(schemaDir, 'supergraph.graphql'), 'utf8');
     const user = /type User [^{]*\{[^}]*\}/.exec(supergraph)?.[0] ?? '';

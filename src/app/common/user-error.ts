@@ -1,4 +1,4 @@
-import { isInstallmentPeriodCount } from '../../core/installments/fee-rates';
+import { installmentPeriodCountsText, isInstallmentPeriodCount } from '../../core/installments/fee-rates';
 import type { Plan } from '../../core/policy/channel-policies';
 import { isRefusal, refusalMessage } from '../../core/policy/refusal-reasons';
 import type { LineStatus } from '../../core/ledger/line-state';
@@ -14,19 +14,26 @@ export function userError(code: string, message: string, field: string | null = 
   return { field, code, message };
 }
 
+/** What a client idempotency key may be, as clients are told it (the error and the schema). */
+export const idempotencyKeyRule = '8-100 ASCII letters, digits, "-", "_", "." or ":"';
+
 /** Client idempotency keys: 8-100 characters from a safe set. One rule for every money-moving mutation. */
 export function idempotencyKeyError(key: string): UserError | null {
   return /^[\w.:-]{8,100}$/.test(key)
     ? null
-    : userError('INVALID_IDEMPOTENCY_KEY', 'Use 8-100 letters, digits, "-", "_", ".", ":"', 'idempotencyKey');
+    : userError('INVALID_IDEMPOTENCY_KEY', `Use ${idempotencyKeyRule}`, 'idempotencyKey');
 }
 
-/** FULL takes no period count; installments take one the product sells (3, 6, 12 or 24). */
+/** FULL takes no period count; installments take one the product sells (`installmentPeriodCounts`). */
 export function planPeriodsError(plan: Plan, periods: number | null | undefined): UserError | null {
   if (plan === 'FULL' && periods != null && periods !== 1)
     return userError('INVALID_PERIODS', 'FULL is paid at once: leave periods empty', 'periods');
   if (plan === 'INSTALLMENTS' && !(periods != null && isInstallmentPeriodCount(periods)))
-    return userError('INVALID_PERIODS', 'Installments come in 3, 6, 12 or 24 periods', 'periods');
+    return userError(
+      'INVALID_PERIODS',
+      `Installments come in ${installmentPeriodCountsText} periods`,
+      'periods',
+    );
   return null;
 }
 

@@ -1,6 +1,8 @@
 /** Installment counts the product offers. */
 export const installmentPeriodCounts = [3, 6, 12, 24] as const;
 export type InstallmentPeriodCount = (typeof installmentPeriodCounts)[number];
+/** The counts as shoppers read them: "3, 6, 12 or 24". */
+export const installmentPeriodCountsText = installmentPeriodCounts.join(', ').replace(/, (\d+)$/, ' or $1');
 
 /** Risk tiers from the scorecard; A is the lowest risk. */
 export const feeTiers = ['A', 'B', 'C'] as const;

@@ -11,19 +11,19 @@ export interface EdgeShape<T> {
 export function connectionTypes<TNode extends object>(nodeType: ClassType<TNode>, name: string) {
   @ObjectType(`${name}Edge`)
   class Edge {
-    @Field()
+    @Field({ description: 'Opaque: give it as `after` to get the items after this one' })
     cursor!: string;
 
-    @Field(() => nodeType)
+    @Field(() => nodeType, { description: 'The item' })
     node!: TNode;
   }
 
   @ObjectType(`${name}Connection`)
   class Connection {
-    @Field(() => [Edge])
+    @Field(() => [Edge], { description: "This page's items, in the list's order, each with its cursor" })
     edges!: Edge[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: 'Whether more items follow, and where to ask for them' })
     pageInfo!: PageInfo;
   }
 

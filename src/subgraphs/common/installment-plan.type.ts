@@ -48,7 +48,7 @@ export class InstallmentPlan {
   @Field(() => Int, { description: 'Monthly installments, as sold' })
   periods!: number;
 
-  @Field(() => PlanStatus)
+  @Field(() => PlanStatus, { description: 'Where the plan stands' })
   status!: Status;
 
   @Field(() => Money, { description: 'The amount financed, as sold (refunds shrink the schedule, not this)' })

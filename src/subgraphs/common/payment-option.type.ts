@@ -7,7 +7,7 @@ import { InstallmentOffer } from './installment-offer.type';
 @Directive('@shareable')
 @ObjectType({ description: 'Whether a plan can pay this amount here, and if not, why' })
 export class PaymentOption {
-  @Field(() => PaymentPlan)
+  @Field(() => PaymentPlan, { description: 'The plan this answer is about' })
   plan!: PaymentPlan;
 
   @Field(() => Int, { description: 'Monthly installments (1 for FULL)' })

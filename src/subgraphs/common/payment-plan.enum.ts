@@ -1,12 +1,10 @@
-import { installmentPeriodCounts } from '../../core/installments/fee-rates';
+import { installmentPeriodCountsText } from '../../core/installments/fee-rates';
 import { type Plan, plans } from '../../core/policy/channel-policies';
 import { enumFrom } from './enum-from';
-
-const counts = installmentPeriodCounts.join(', ').replace(/, (\d+)$/, ' or $1');
 
 /** The core's plans, as a GraphQL enum. */
 export const PaymentPlan = enumFrom('PaymentPlan', plans, undefined, {
   FULL: 'Pay at the next bill, no fee, interest-free until the due day',
-  INSTALLMENTS: `${counts} monthly installments with a per-period fee`,
+  INSTALLMENTS: `${installmentPeriodCountsText} monthly installments with a per-period fee`,
 });
 export type PaymentPlan = Plan;

@@ -15,51 +15,64 @@ import {
 import type { OrderDoc } from '../../storage/models/order.model';
 import type { RefundDoc } from '../../storage/models/refund.model';
 import { decimalInput } from './decimal-input';
+import { idempotencyKeyDescription } from './idempotency-key';
 import { InstallmentPlan } from './installment-plan.type';
 import { Money } from './money.type';
 import { PaymentPlan } from './payment-plan.enum';
+import { installmentPeriodCountsText } from '../../core/installments/fee-rates';
 import type { StoreContext } from './store.context';
 import { UserError } from './user-error.type';
 
 @InputType({ description: 'One cart line' })
 export class CartItemInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'A product of this store (its catalog id)' })
   productId!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Units, 1 to 99' })
   quantity!: number;
 }
 
 @InputType()
 export class CheckoutInput {
-  @Field(() => [CartItemInput])
+  @Field(() => [CartItemInput], { description: 'The cart: 1 to 50 lines' })
   items!: CartItemInput[];
 
-  @Field(() => PaymentPlan)
+  @Field(() => PaymentPlan, { description: "How to pay (the store's channel must offer the plan)" })
   plan!: PaymentPlan;
 
-  @Field(() => Int, { nullable: true, description: 'Required for INSTALLMENTS: 3, 6, 12 or 24' })
+  @Field(() => Int, {
+    nullable: true,
+    description: `Required for INSTALLMENTS: ${installmentPeriodCountsText}`,
+  })
   periods?: number;
 
-  @Field({ description: 'Same key + same input returns the same order; same key + other input is refused' })
+  @Field({
+    description: idempotencyKeyDescription(
+      'Same key + same input returns the same order; same key + other input is refused. Keys are per user',
+    ),
+  })
   idempotencyKey!: string;
 }
 
 @InputType()
 export class OrderIdInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'An order of this store (its id)' })
   orderId!: string;
 }
 
 @InputType()
 export class RefundOrderInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'A shipped order of this store (its id)' })
   orderId!: string;
 
   @Field({ description: 'Exact decimal amount in CNY, e.g. "100.00"' })
   amount!: string;
 
-  @Field()
+  @Field({
+    description: idempotencyKeyDescription(
+      'Same key + same order and amount returns the same refund; same key + other input is refused. Operators share one key space for every store refund',
+    ),
+  })
   idempotencyKey!: string;
 }
 
@@ -79,22 +92,26 @@ export function storeMutations<TOrder extends object>(
 ) {
   @ObjectType(`${prefix}OrderPayload`)
   class OrderPayload {
-    @Field(() => Order, { nullable: true })
+    @Field(() => Order, {
+      nullable: true,
+      description:
+        'The order as the mutation left it; null when the input was refused before any order was read or placed',
+    })
     order!: TOrder | null;
 
-    @Field(() => [UserError])
+    @Field(() => [UserError], { description: 'Why the mutation did nothing; empty when it succeeded' })
     userErrors!: UserError[];
   }
 
   @ObjectType(`${prefix}Refund`)
   class Refund {
-    @Field(() => ID)
+    @Field(() => ID, { description: "The refund's id" })
     id!: string;
 
     @Field(() => Int, { description: 'Refund number n of this order' })
     number!: number;
 
-    @Field(() => Money)
+    @Field(() => Money, { description: 'What this refund gave back' })
     amount!: Money;
 
     @Field(() => Money, { description: 'Unbilled installment fees written off by this refund' })
@@ -103,7 +120,10 @@ export function storeMutations<TOrder extends object>(
 
   @ObjectType(`${prefix}RefundPayload`)
   class RefundPayload extends OrderPayload {
-    @Field(() => Refund, { nullable: true })
+    @Field(() => Refund, {
+      nullable: true,
+      description: 'The refund recorded (a replay of its key returns it again); null when refused',
+    })
     refund!: Refund | null;
   }
 

@@ -1,4 +1,5 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
+import { holdLifetimeDays } from '../../core/orders/order-amounts';
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { type OrderDoc, type OrderStatus as Status, orderStatuses } from '../../storage/models/order.model';
 import { enumFrom } from './enum-from';
@@ -16,16 +17,18 @@ export const OrderStatus = enumFrom('OrderStatus', orderStatuses);
 export function storeTypes(prefix: 'Mall' | 'Installment') {
   @ObjectType(`${prefix}Product`)
   class Product {
-    @Field(() => ID)
+    @Field(() => ID, { description: "The product's id, as `CartItemInput.productId` takes it" })
     id!: string;
 
-    @Field()
+    @Field({ description: "The product's name" })
     title!: string;
 
-    @Field()
+    @Field({
+      description: 'Category code the checkout rules check, e.g. ELECTRONICS (a channel may block some)',
+    })
     category!: string;
 
-    @Field(() => Money)
+    @Field(() => Money, { description: 'Price of one unit' })
     price!: Money;
 
     installmentPeriods!: number[];
@@ -43,35 +46,39 @@ export function storeTypes(prefix: 'Mall' | 'Installment') {
 
   @ObjectType(`${prefix}OrderItem`)
   class OrderItem {
-    @Field(() => ID)
+    @Field(() => ID, { description: 'The product bought (its id)' })
     productId!: string;
 
-    @Field()
+    @Field({ description: "The product's name at checkout" })
     title!: string;
 
-    @Field(() => Int)
+    @Field(() => Int, { description: 'Units bought' })
     quantity!: number;
 
-    @Field(() => Money)
+    @Field(() => Money, { description: 'Price of one unit at checkout' })
     unitPrice!: Money;
   }
 
   @Directive('@key(fields: "id")')
   @ObjectType(`${prefix}Order`)
   class Order {
-    @Field(() => ID)
+    @Field(() => ID, { description: "The order's id" })
     id!: string;
 
-    @Field(() => OrderStatus)
+    @Field(() => OrderStatus, {
+      description: `PLACED: the total is held on the credit line; SHIPPED: the hold was captured (refunds leave it SHIPPED); CANCELLED: cancelled before shipping, or not shipped within ${holdLifetimeDays} days (the due jobs release the hold)`,
+    })
     status!: Status;
 
-    @Field(() => Money)
+    @Field(() => Money, {
+      description: 'What the cart cost (unit price x quantity, summed): the amount held at checkout',
+    })
     total!: Money;
 
-    @Field(() => [OrderItem])
+    @Field(() => [OrderItem], { description: 'The cart lines, priced at checkout' })
     items!: OrderItem[];
 
-    @Field(() => PaymentPlan)
+    @Field(() => PaymentPlan, { description: 'How the order is paid' })
     plan!: PaymentPlan;
 
     @Field(() => Int, { description: '1 for FULL, else the number of monthly installments' })
@@ -80,10 +87,10 @@ export function storeTypes(prefix: 'Mall' | 'Installment') {
     @Field(() => Money, { description: 'Charged to the credit line when the order shipped' })
     captured!: Money;
 
-    @Field(() => Money)
+    @Field(() => Money, { description: 'Refunded so far, over all its refunds (never more than captured)' })
     refunded!: Money;
 
-    @Field(() => DateTimeISOResolver)
+    @Field(() => DateTimeISOResolver, { description: 'When it was placed (checkout), on the business clock' })
     createdAt!: Date;
 
     static from(doc: OrderDoc): Order {

@@ -9,7 +9,7 @@ export class UserError {
   @Field(() => String, { nullable: true, description: 'Path of the input field, e.g. "items.0.quantity"' })
   field!: string | null;
 
-  @Field()
+  @Field({ description: 'What went wrong, for people (switch on `code`, not on this text)' })
   message!: string;
 
   @Field({ description: 'Stable code to switch on, e.g. INSUFFICIENT_AVAILABLE_CREDIT' })

@@ -18,10 +18,10 @@ export class BillSnapshot {
   @Field({ description: 'YYYY-MM-DD' })
   dueDate!: string;
 
-  @Field(() => BillStatus)
+  @Field(() => BillStatus, { description: "The bill's status right after the entry (`Bill.status`)" })
   status!: Status;
 
-  @Field(() => Money)
+  @Field(() => Money, { description: 'What the bill still owed right after the entry' })
   owed!: Money;
 
   @Field(() => Money, { description: 'What is still to pay to stay current' })

@@ -1,4 +1,6 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { daysFromStatementToDue } from '../../core/billing/calendar';
+import { minimumPrincipalPercent } from '../../core/billing/minimum-due';
 import { minimumToPayMinor, type BillStatus as Status, billStatuses } from '../../core/billing/bill-status';
 import {
   billComponents,
@@ -26,10 +28,15 @@ const itemDescription: Record<BillItemKind, string> = {
 
 @ObjectType({ description: 'One line of a statement, frozen at issue; refunds show as `credited`' })
 export class BillLine {
-  @Field(() => BillLineKind)
+  @Field(() => BillLineKind, {
+    description:
+      'PURCHASE: a purchase paid in FULL; INSTALLMENT_PRINCIPAL and INSTALLMENT_FEE: one period of an installment plan',
+  })
   kind!: BillItemKind;
 
-  @Field()
+  @Field({
+    description: `Display text: "${itemDescription.PURCHASE}", or for installments the item and its period, e.g. "${itemDescription.INSTALLMENT_PRINCIPAL} 2/6" or "${itemDescription.INSTALLMENT_FEE} 2/6"`,
+  })
   description!: string;
 
   @Field(() => Money, { description: 'As billed at issue' })
@@ -44,7 +51,7 @@ export class BillLine {
 
 @ObjectType({ description: 'One component of a bill: what was billed, paid, credited, and is still owed' })
 export class BillComponentAmounts {
-  @Field(() => BillComponentKind)
+  @Field(() => BillComponentKind, { description: 'The component these amounts are for' })
   kind!: Component;
 
   @Field(() => Money, { description: 'Billed at issue; interest and penalties grow as they accrue' })
@@ -66,23 +73,28 @@ export class BillComponentAmounts {
     'A monthly statement. Its lines never change after issue; what changes is what is paid, credited and still owed on each component.',
 })
 export class Bill {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The bill's id" })
   id!: string;
 
-  @Field(() => BillStatus)
+  @Field(() => BillStatus, {
+    description:
+      'ISSUED: nothing paid or credited yet; PARTIALLY_PAID: some paid or credited, still owing; OVERDUE: its due day passed without the minimum paid, still owing; PAID: nothing owed, never overdue; SETTLED: nothing owed, after going overdue',
+  })
   status!: Status;
 
   @Field({ description: 'YYYY-MM-DD (China Standard Time)' })
   statementDate!: string;
 
-  @Field({ description: 'YYYY-MM-DD, statement date + 9 days' })
+  @Field({
+    description: `YYYY-MM-DD, statement date + ${daysFromStatementToDue} days (a statement cut late, on or after that day: cut day + ${daysFromStatementToDue})`,
+  })
   dueDate!: string;
 
   @Field(() => Money, { description: 'What the statement billed at issue (its lines)' })
   total!: Money;
 
   @Field(() => Money, {
-    description: '10% of full-pay principal plus installments and fees due, as stated at issue',
+    description: `${minimumPrincipalPercent}% of full-pay principal plus installments and fees due, as stated at issue`,
   })
   minimumDue!: Money;
 
@@ -101,10 +113,12 @@ export class Bill {
   @Field(() => Money, { description: 'Still owed, including interest and penalties accrued since issue' })
   owed!: Money;
 
-  @Field(() => [BillComponentAmounts])
+  @Field(() => [BillComponentAmounts], {
+    description: 'Billed, paid, credited and owed for each component, every component listed (0 where none)',
+  })
   components!: BillComponentAmounts[];
 
-  @Field(() => [BillLine])
+  @Field(() => [BillLine], { description: "The statement's lines, as issued" })
   lines!: BillLine[];
 
   userId!: string;

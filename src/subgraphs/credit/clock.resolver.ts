@@ -1,11 +1,15 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { dueSoonReminderDays } from '../../core/billing/bill-status';
+import { holdLifetimeDays } from '../../core/orders/order-amounts';
 import { businessDate } from '../../core/time/business-date';
 import type { CreditContext } from './credit.context';
 
 @ObjectType({ description: 'The business clock (local/test mode can move it forward)' })
 export class BusinessClock {
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, {
+    description: 'The business time now: the wall clock, plus how far advanceClock moved it (local mode)',
+  })
   now!: Date;
 
   @Field({ description: 'Calendar date in China Standard Time, YYYY-MM-DD' })
@@ -18,13 +22,13 @@ export class BusinessClock {
 
 @ObjectType()
 export class DueJobsReport {
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, { description: 'The business time the whole run worked at' })
   ranAt!: Date;
 
-  @Field(() => Int, { description: 'Holds older than 7 days that were voided' })
+  @Field(() => Int, { description: `Holds older than ${holdLifetimeDays} days that were voided` })
   expiredHolds!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Statements issued (a cycle with nothing to bill issues none)' })
   billsIssued!: number;
 
   @Field(() => Int, {
@@ -47,7 +51,9 @@ export class DueJobsReport {
   @Field(() => Int, { description: 'Limit reviews applied (cut, freeze, unfreeze, raise)' })
   limitChanges!: number;
 
-  @Field(() => Int, { description: 'Due-soon reminders recorded (once per bill, minimum still unpaid)' })
+  @Field(() => Int, {
+    description: `Due-soon reminders only (REMIND_DUE_SOON entries this run): one per bill due in ${dueSoonReminderDays} days or fewer with its minimum unpaid. Other notices are not counted here`,
+  })
   remindersSent!: number;
 
   @Field(() => Int, {
@@ -62,14 +68,17 @@ export class DueJobsReport {
   @Field(() => Int, { description: 'Repayments the payment rail confirmed since the last run' })
   repaymentsConfirmed!: number;
 
-  @Field(() => Int, { description: 'Reminders handed to the notification sender' })
+  @Field(() => Int, {
+    description:
+      'Notices of every kind (statements, due-soon reminders, overdue, auto-debits, limit reviews) this run handed to the notification sender, unsent ones from earlier runs included',
+  })
   notificationsSent!: number;
 }
 
 /** Local/test mode only (absent from the production schema): operators walk users through time. */
 @Resolver()
 export class ClockResolver {
-  @Query(() => BusinessClock)
+  @Query(() => BusinessClock, { description: 'Local mode: the business time and date now' })
   async businessClock(@Ctx() ctx: CreditContext): Promise<BusinessClock> {
     return BusinessClock.at(await ctx.services.clock.now());
   }

@@ -29,7 +29,10 @@ export class CreditLineResolver {
     return AmountsDue.from(asOfDate, amountsMinor);
   }
 
-  @FieldResolver(() => RiskAssessment)
+  @FieldResolver(() => RiskAssessment, {
+    description:
+      'The scorecard result from when the line was opened: the score behind its first limit, and the fee tier that prices its installments',
+  })
   riskAssessment(@Root() line: CreditLine): RiskAssessment {
     return Object.assign(new RiskAssessment(), line.risk);
   }

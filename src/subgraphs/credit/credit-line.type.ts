@@ -1,4 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { daysFromStatementToDue } from '../../core/billing/calendar';
 import { availableMinor } from '../../core/credit-line';
 import { type LineStatus, lineStatuses } from '../../core/ledger/line-state';
 import { freezeAfterDaysOverdue, frozenLineReopens } from '../../core/risk/limit-review';
@@ -16,13 +17,16 @@ export const CreditLineStatus = enumFrom('CreditLineStatus', lineStatuses, undef
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'A revolving credit line usable at checkout' })
 export class CreditLine {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The line's id (a user has one line)" })
   id!: string;
 
-  @Field(() => CreditLineStatus)
+  @Field(() => CreditLineStatus, { description: 'Whether the line can be spent on now' })
   status!: LineStatus;
 
-  @Field(() => Money)
+  @Field(() => Money, {
+    description:
+      'The credit limit: used + held stay within it (fees, interest and penalties are outside it). Set at opening; the daily limit review raises or cuts it',
+  })
   limit!: Money;
 
   @Field(() => Money, {
@@ -48,7 +52,9 @@ export class CreditLine {
   @Field(() => Money, { description: 'Money on account: overpayments and refunds of paid principal' })
   creditBalance!: Money;
 
-  @Field(() => Int, { description: 'Day of month (1-28) the statement is cut; due 9 days later' })
+  @Field(() => Int, {
+    description: `Day of month (1-28) the statement is cut; due ${daysFromStatementToDue} days later`,
+  })
   statementDay!: number;
 
   userId!: string;

@@ -44,13 +44,13 @@ export class LineSnapshot {
 
 @ObjectType({ description: 'One append-only ledger entry: every change to a credit line is one' })
 export class LedgerEntry {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The entry's id" })
   id!: string;
 
   @Field(() => Int, { description: "The entry's place in the line's ledger: 1, 2, 3... with no gaps" })
   sequence!: number;
 
-  @Field(() => LedgerEntryType)
+  @Field(() => LedgerEntryType, { description: 'What the entry records' })
   type!: LedgerCommandType;
 
   @Field(() => String, {
@@ -68,7 +68,10 @@ export class LedgerEntry {
   @Field(() => DateTimeISOResolver, { description: 'When it took effect, on the business clock' })
   at!: Date;
 
-  @Field(() => LineSnapshot)
+  @Field(() => LineSnapshot, {
+    description:
+      "The line's figures right after this entry (a refused authorization leaves them as they were)",
+  })
   balancesAfter!: LineSnapshot;
 
   @Field({

@@ -9,6 +9,7 @@ import {
 import { enumFrom } from '../common/enum-from';
 import { creditLineIdOf } from '../../storage/ids';
 import { decimalInput } from '../common/decimal-input';
+import { idempotencyKeyDescription } from '../common/idempotency-key';
 import { Money } from '../common/money.type';
 import { UserError } from '../common/user-error.type';
 import { CreditLine } from './credit-line.type';
@@ -45,28 +46,34 @@ export const RepaymentStatus = enumFrom(
 
 @InputType()
 export class RepayInput {
-  @Field(() => RepayKind)
+  @Field(() => RepayKind, { description: 'What to repay' })
   kind!: Kind;
 
   @Field({ nullable: true, description: 'Decimal CNY for AMOUNT, e.g. "150.00"' })
   amount?: string;
 
-  @Field(() => PaymentSource)
+  @Field(() => PaymentSource, {
+    description: 'Where to collect the money from (the due-day auto-debit uses BANK_CARD)',
+  })
   source!: Source;
 
   @Field(() => ID, { nullable: true, description: 'For PLAN_PAYOFF: the installment plan id' })
   planId?: string;
 
-  @Field()
+  @Field({
+    description: idempotencyKeyDescription(
+      'Same key + same input returns the same repayment (asking the source again while INITIATED); same key + other input is refused. Keys are per user',
+    ),
+  })
   idempotencyKey!: string;
 }
 
 @ObjectType()
 export class Repayment {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The repayment's id (one per idempotency key)" })
   id!: string;
 
-  @Field(() => RepaymentStatus)
+  @Field(() => RepaymentStatus, { description: 'Where the payment source stands on it' })
   status!: RepaymentStatusValue;
 
   @Field(() => Money, {
@@ -84,7 +91,10 @@ export class Repayment {
 
 @ObjectType()
 export class RepayPayload {
-  @Field(() => Repayment, { nullable: true })
+  @Field(() => Repayment, {
+    nullable: true,
+    description: 'The repayment asked of the source (FAILED when it declined); null when refused before that',
+  })
   repayment!: Repayment | null;
 
   @Field(() => CreditLine, {
@@ -93,7 +103,10 @@ export class RepayPayload {
   })
   creditLine!: CreditLine | null;
 
-  @Field(() => [UserError])
+  @Field(() => [UserError], {
+    description:
+      'Why nothing was collected (a decline: PAYMENT_FAILED, with the FAILED repayment); empty otherwise',
+  })
   userErrors!: UserError[];
 }
 
@@ -146,7 +159,11 @@ export class PayOutCreditBalanceInput {
   @Field({ nullable: true, description: 'Decimal CNY; leave empty to pay back the whole credit balance' })
   amount?: string;
 
-  @Field()
+  @Field({
+    description: idempotencyKeyDescription(
+      'Same key + same amount (or again the whole balance) returns the same payout; same key + another amount is refused. Keys are per user',
+    ),
+  })
   idempotencyKey!: string;
 }
 
@@ -158,7 +175,10 @@ export class PayOutCreditBalancePayload {
   @Field(() => CreditLine, { nullable: true, description: 'The line after the payout' })
   creditLine!: CreditLine | null;
 
-  @Field(() => [UserError])
+  @Field(() => [UserError], {
+    description:
+      'Why nothing was paid out (PAYMENT_FAILED: the payment source refused, the money is back on the credit balance); empty otherwise',
+  })
   userErrors!: UserError[];
 }
 

@@ -2,10 +2,10 @@ import { Field, Int, ObjectType } from 'type-graphql';
 
 @ObjectType({ description: 'One factor of the risk score and how many points it moved it' })
 export class ScoreFactor {
-  @Field()
+  @Field({ description: 'The factor, e.g. ON_TIME_HISTORY or LATE_HISTORY' })
   code!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Points it added to the score (negative: points it took away)' })
   points!: number;
 }
 

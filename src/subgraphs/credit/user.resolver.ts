@@ -11,7 +11,10 @@ export class UserResolver {
     return user ? User.from(user) : null;
   }
 
-  @FieldResolver(() => CreditLine, { nullable: true })
+  @FieldResolver(() => CreditLine, {
+    nullable: true,
+    description: "The user's credit line (its owner only); null before one is opened",
+  })
   async creditLine(@Root() user: User, @Ctx() ctx: CreditContext): Promise<CreditLine | null> {
     const line = await ctx.services.credit.creditLineOfUser(ctx.viewer, user.id);
     return line ? CreditLine.from(line) : null;

@@ -4,10 +4,10 @@ import type { UserDoc } from '../../storage/models/user.model';
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'A shopper with (or applying for) a credit line' })
 export class User {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The user's id" })
   id!: string;
 
-  @Field()
+  @Field({ description: "The user's display name, in full (partners with NAME consent see it masked)" })
   displayName!: string;
 
   @Field({ description: 'Full phone number; shown to its owner only' })

@@ -14,7 +14,9 @@ export class InstallmentProductResolver {
     return (await ctx.services.store.catalog.listProducts(first)).map(InstallmentProduct.from);
   }
 
-  @Query(() => InstallmentProduct)
+  @Query(() => InstallmentProduct, {
+    description: 'An installment store product by id (NOT_FOUND if the installment store does not sell it)',
+  })
   async installmentProduct(
     @Ctx() ctx: StoreContext,
     @Arg('id', () => ID) id: string,

@@ -12,7 +12,7 @@ export class MallProductResolver {
     return (await ctx.services.store.catalog.listProducts(first)).map(MallProduct.from);
   }
 
-  @Query(() => MallProduct)
+  @Query(() => MallProduct, { description: 'A mall product by id (NOT_FOUND if the mall does not sell it)' })
   async product(@Ctx() ctx: StoreContext, @Arg('id', () => ID) id: string): Promise<MallProduct> {
     return MallProduct.from(await ctx.services.store.catalog.product(id));
   }

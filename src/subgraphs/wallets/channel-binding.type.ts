@@ -9,34 +9,44 @@ export const BindingStatus = enumFrom('BindingStatus', bindingStatuses);
 
 @ObjectType({ description: 'What the user allowed the partner to see, and until when' })
 export class Consent {
-  @Field()
+  @Field({ description: 'Why the partner asked, as the user was shown it' })
   purpose!: string;
 
-  @Field(() => [ConsentField])
+  @Field(() => [ConsentField], { description: 'What the partner may see or do' })
   fields!: string[];
 
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, {
+    description: 'When the user approved the request (a refused one: when they refused it), business time',
+  })
   grantedAt!: Date;
 
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, {
+    description:
+      'grantedAt plus the days the partner asked for: from then on the partner is refused (CONSENT_EXPIRED)',
+  })
   expiresAt!: Date;
 }
 
 @ObjectType({ description: "The user's credit line bound to a partner account (joint login)" })
 export class ChannelBinding {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The binding's id (what withdrawConsent takes)" })
   id!: string;
 
-  @Field()
+  @Field({ description: "The partner's own id for the user (the only handle the partner has)" })
   partnerUserId!: string;
 
-  @Field(() => BindingStatus)
+  @Field(() => BindingStatus, {
+    description:
+      'ACTIVE: the partner may read and act under the consent; EXPIRED: the consent ran out, the partner gets nothing; WITHDRAWN: the user ended it; REJECTED: the user refused the request',
+  })
   status!: Status;
 
-  @Field(() => Consent)
+  @Field(() => Consent, { description: 'What the user allowed, and until when' })
   consent!: Consent;
 
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, {
+    description: 'When the user approved or refused the request (business time)',
+  })
   createdAt!: Date;
 
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'When it was withdrawn or refused' })

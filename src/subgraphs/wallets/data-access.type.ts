@@ -6,22 +6,22 @@ import { ConsentField } from './consent-field.enum';
 
 @ObjectType({ description: 'One partner read of your personal data' })
 export class DataAccessRecord {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The record's id" })
   id!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The binding the partner read through (`ChannelBinding.id`)' })
   bindingId!: string;
 
-  @Field(() => [ConsentField])
+  @Field(() => [ConsentField], { description: 'What the read answered: only the fields actually returned' })
   fields!: string[];
 
-  @Field()
+  @Field({ description: "The consent's purpose, as the partner gave it" })
   purpose!: string;
 
   @Field({ description: 'The GraphQL operation the partner ran' })
   operation!: string;
 
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, { description: "When the partner's request read them (business time)" })
   at!: Date;
 
   partnerId!: string;

@@ -13,10 +13,13 @@ export const PartnerPaymentKind = enumFrom('PartnerPaymentKind', partnerPaymentK
 
 @ObjectType({ description: "A payment a partner took with a user's credit line" })
 export class PartnerPayment {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The payment's id (what capture, void and refund take)" })
   id!: string;
 
-  @Field(() => PartnerPaymentKind)
+  @Field(() => PartnerPaymentKind, {
+    description:
+      'How it was taken: IN_APP by partnerCheckout, TOP_UP by phoneTopUp, PAYMENT_CODE by redeemPaymentCode',
+  })
   kind!: Kind;
 
   @Field(() => ID, { description: 'Your id for the user ("one-time-code" for code payments)' })
@@ -31,7 +34,7 @@ export class PartnerPayment {
   @Field(() => Money, { description: 'As authorized' })
   amount!: Money;
 
-  @Field(() => PaymentPlan)
+  @Field(() => PaymentPlan, { description: 'How the user pays it (top-ups and code payments: FULL)' })
   plan!: string;
 
   @Field(() => Int, { description: 'Monthly installments (1 for FULL)' })
@@ -46,7 +49,7 @@ export class PartnerPayment {
   @Field(() => Money, { description: 'Refunded so far, of what was captured' })
   refunded!: Money;
 
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, { description: 'When it was authorized (business time)' })
   createdAt!: Date;
 
   static from(doc: OrderDoc): PartnerPayment {

@@ -1,4 +1,5 @@
 import { Extensions, Field, ID, ObjectType } from 'type-graphql';
+import { lineStatuses } from '../../core/ledger/line-state';
 import type { PartnerUserSource } from '../../app/wallets/partner-view.service';
 import type { ChannelBindingDoc } from '../../storage/models/channel-binding.model';
 import { Money } from '../common/money.type';
@@ -19,11 +20,11 @@ export class PartnerBillSummary {
   dueDate!: string;
 
   @Extensions(rule('BILL_SUMMARY'))
-  @Field()
+  @Field({ description: "The bill's BillStatus, by name (a current bill still owes: never PAID or SETTLED)" })
   status!: string;
 
   @Extensions(rule('BILL_SUMMARY'))
-  @Field(() => Money)
+  @Field(() => Money, { description: 'What the bill still owes, interest and penalties included' })
   owed!: Money;
 
   @Extensions(rule('BILL_SUMMARY'))
@@ -46,19 +47,19 @@ export class PartnerUserView {
   partnerUserId!: string;
 
   @Extensions(rule('PARTNER_OWN'))
-  @Field(() => Consent)
+  @Field(() => Consent, { description: 'What the user allowed you, and until when (always shown)' })
   consent!: Consent;
 
   @Extensions(rule('NAME', 'name'))
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The user's display name, masked (consent NAME)" })
   name!: string | null;
 
   @Extensions(rule('PHONE', 'phone'))
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The user's mobile number, masked (consent PHONE)" })
   phone!: string | null;
 
   @Extensions(rule('CREDIT_STATUS'))
-  @Field(() => String, { nullable: true, description: 'ACTIVE, FROZEN, PENDING_REVIEW or CLOSED' })
+  @Field(() => String, { nullable: true, description: `One of ${lineStatuses.join(', ')}` })
   creditStatus!: string | null;
 
   @Extensions(rule('AVAILABLE_CREDIT'))

@@ -9,13 +9,15 @@ export const PartnerKind = enumFrom('PartnerKind', partnerKinds);
   description: 'An external channel: a wallet, a telecom operator or an offline merchant network',
 })
 export class Partner {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The partner's id (also its OAuth client id)" })
   id!: string;
 
-  @Field()
+  @Field({ description: "The partner's name, as users are shown it" })
   name!: string;
 
-  @Field(() => PartnerKind)
+  @Field(() => PartnerKind, {
+    description: 'What kind of partner: a wallet, a telecom operator or an offline merchant network',
+  })
   kind!: Kind;
 
   static from(doc: PartnerDoc): Partner {

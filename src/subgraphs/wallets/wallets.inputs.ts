@@ -1,6 +1,8 @@
 import { maxConsentDays, maxPurposeLength, paymentCodeDigits } from '../../core/partners/consent';
+import { merchantRefRule } from '../../core/partners/partner-payment';
 import { channelPolicies } from '../../core/policy/channel-policies';
 import { Field, ID, InputType, Int } from 'type-graphql';
+import { idempotencyKeyDescription } from '../common/idempotency-key';
 import { PaymentPlan } from '../common/payment-plan.enum';
 import { ConsentField } from './consent-field.enum';
 
@@ -12,7 +14,7 @@ export class RequestBindingInput {
   @Field({ description: `Why you ask, shown to the user (1-${maxPurposeLength} characters)` })
   purpose!: string;
 
-  @Field(() => [ConsentField])
+  @Field(() => [ConsentField], { description: 'What you ask to see or do: one or more, each once' })
   fields!: string[];
 
   @Field(() => Int, { description: `1 to ${maxConsentDays}` })
@@ -27,16 +29,16 @@ export class BindingCodeInput {
 
 @InputType()
 export class BindingIdInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'One of your bindings (`ChannelBinding.id`)' })
   bindingId!: string;
 }
 
 @InputType()
 export class PartnerCheckoutInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Your own id for a user bound to you' })
   partnerUserId!: string;
 
-  @Field()
+  @Field({ description: `Your order reference (\`PartnerPayment.merchantRef\`). ${merchantRefRule}` })
   merchantOrderRef!: string;
 
   @Field({ description: 'Exact decimal CNY, e.g. "199.00"' })
@@ -45,7 +47,7 @@ export class PartnerCheckoutInput {
   @Field({ description: 'Upper-case category code, e.g. ELECTRONICS' })
   category!: string;
 
-  @Field(() => PaymentPlan)
+  @Field(() => PaymentPlan, { description: 'How the user pays (INSTALLMENTS needs `periods`)' })
   plan!: PaymentPlan;
 
   @Field(() => Int, {
@@ -54,22 +56,30 @@ export class PartnerCheckoutInput {
   })
   periods?: number;
 
-  @Field({ description: 'Same key + same input replays; same key + other input is refused' })
+  @Field({
+    description: idempotencyKeyDescription(
+      'Same key + same input replays; same key + other input is refused. Keys are per partner',
+    ),
+  })
   idempotencyKey!: string;
 }
 
 @InputType()
 export class PhoneTopUpInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Your own id for a user bound to you' })
   partnerUserId!: string;
 
-  @Field()
+  @Field({ description: 'The mainland mobile number to top up: 11 digits, e.g. 13812341234' })
   phoneNumber!: string;
 
   @Field({ description: 'Exact decimal CNY, e.g. "50.00"' })
   amount!: string;
 
-  @Field()
+  @Field({
+    description: idempotencyKeyDescription(
+      'Same key + same input replays; same key + other input is refused. Keys are per partner',
+    ),
+  })
   idempotencyKey!: string;
 }
 
@@ -81,27 +91,35 @@ export class RedeemPaymentCodeInput {
   @Field({ description: 'Exact decimal CNY' })
   amount!: string;
 
-  @Field()
+  @Field({ description: `Your reference for the payment. ${merchantRefRule}` })
   merchantRef!: string;
 
-  @Field()
+  @Field({
+    description: idempotencyKeyDescription(
+      'The same code, amount, merchantRef and key replay the payment; a code pays once, so anything else with it is refused (CODE_ALREADY_USED)',
+    ),
+  })
   idempotencyKey!: string;
 }
 
 @InputType()
 export class PartnerPaymentIdInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'One of your payments (`PartnerPayment.id`)' })
   paymentId!: string;
 }
 
 @InputType()
 export class RefundPartnerPaymentInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'One of your captured payments (`PartnerPayment.id`)' })
   paymentId!: string;
 
   @Field({ description: 'Exact decimal CNY' })
   amount!: string;
 
-  @Field()
+  @Field({
+    description: idempotencyKeyDescription(
+      'Same key + same payment and amount returns the same refund; same key + other input is refused. Keys are per partner',
+    ),
+  })
   idempotencyKey!: string;
 }
