@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { projectRoot } from '../../config';
 import type { DatabaseEngine } from './engine';
 import { redactUrl } from './redact-url';
+import { makeDirectory } from '../../runtime/make-directory';
 
 const sourceDir = path.join(projectRoot, 'tools', 'ferretdb');
 export const ferretdbBinary = path.join(projectRoot, '.bin', 'ferretdb');
@@ -298,7 +299,14 @@ export async function startFerretdb(options: FerretdbOptions): Promise<DatabaseE
   const { dataDir, listen = '127.0.0.1:0', postgresqlUrl, onDebugLogLine, signal } = options;
   signal?.throwIfAborted();
   const binary = ensureFerretdbBinary();
-  fs.mkdirSync(dataDir, { recursive: true });
+  try {
+    makeDirectory(dataDir);
+  } catch (error) {
+    const { code, path: at } = error as NodeJS.ErrnoException;
+    throw new Error(
+      `cannot make the data directory ${dataDir} (${code} at ${at}): set DATA_DIR to a writable directory`,
+    );
+  }
   const logLevel = onDebugLogLine ? 'debug' : 'error';
   const args = ['-listen', listen, '-data', dataDir, '-watch-stdin', '-log-level', logLevel];
   // The URL goes through the environment, so a password in it is not on the command line (ps).
