@@ -1,42 +1,44 @@
 // `npm run build`: compiles the sources into a directory of its own under .cli/, then swaps it in as
 // dist/. A running stack loads from dist/ (its supervised processes restart from it): compiling in
-// place would delete it under them first, e.g. when a second `npm start` builds before it finds the
-// port taken. The swap is two renames, so dist/ is whole before and after.
-import { spawnSync } from 'node:child_process';
+// place deleted it under them for the whole compile, e.g. when a second `npm start` built before it
+// found the port taken. Now dist/ is missing only between two renames. A process that restarts
+// after the swap runs the new build beside older ones (as after any rebuild).
 import fs from 'node:fs';
 import path from 'node:path';
+import { compileInto, projectRoot } from './swc-compile.mjs';
 
-const root = path.resolve(import.meta.dirname, '..');
-const dist = path.join(root, 'dist');
+const dist = path.join(projectRoot, 'dist');
 
-fs.mkdirSync(path.join(root, '.cli'), { recursive: true });
-const fresh = fs.mkdtempSync(path.join(root, '.cli', 'build-'));
-const built = spawnSync(
-  path.join(root, 'node_modules', '.bin', 'swc'),
-  ['src', '-d', fresh, '--strip-leading-paths', '-q'],
-  { cwd: root, stdio: 'inherit' },
-);
-if (built.error || built.status !== 0) {
+// Ctrl-C reaches swc too; this process stays to remove its half-made build, then exits as swc did.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
+fs.mkdirSync(path.join(projectRoot, '.cli'), { recursive: true });
+const fresh = fs.mkdtempSync(path.join(projectRoot, '.cli', 'build-'));
+const compiled = compileInto(fresh, 'npm run build: swc');
+if (compiled !== 0) {
   fs.rmSync(fresh, { recursive: true, force: true });
-  if (built.error) console.error(`npm run build: swc failed: ${built.error.message}`);
-  process.exit(built.status || 1);
+  process.exit(compiled);
 }
 
 // Another build may swap its own in at the same moment: move whatever dist/ is there aside, retry.
 const retired = [];
-for (let attempt = 0; ; attempt += 1) {
-  try {
-    fs.renameSync(fresh, dist);
-    break;
-  } catch (error) {
-    if (!['ENOTEMPTY', 'EEXIST'].includes(error.code) || attempt >= 5) throw error;
-    const aside = `${fresh}-retired-${attempt}`;
+try {
+  for (let attempt = 0; ; attempt += 1) {
     try {
-      fs.renameSync(dist, aside);
-      retired.push(aside);
-    } catch (moveError) {
-      if (moveError.code !== 'ENOENT') throw moveError;
+      fs.renameSync(fresh, dist);
+      break;
+    } catch (error) {
+      if (!['ENOTEMPTY', 'EEXIST'].includes(error.code) || attempt >= 5) throw error;
+      const aside = `${fresh}-retired-${attempt}`;
+      try {
+        fs.renameSync(dist, aside);
+        retired.push(aside);
+      } catch (moveError) {
+        if (moveError.code !== 'ENOENT') throw moveError;
+      }
     }
   }
+} finally {
+  for (const old of retired) fs.rmSync(old, { recursive: true, force: true });
+  fs.rmSync(fresh, { recursive: true, force: true });
 }
-for (const old of retired) fs.rmSync(old, { recursive: true, force: true });

@@ -127,7 +127,7 @@ export type PartnerCheckoutInput = {
   category: string;
   /** Same key + same input replays; same key + other input is refused. Keys are per partner. A key is 8-100 ASCII letters, digits, "-", "_", "." or ":" (else INVALID_IDEMPOTENCY_KEY) */
   idempotencyKey: string;
-  /** Your order reference (`PartnerPayment.merchantRef`). Use 1-64 printable characters */
+  /** Your order reference (`PartnerPayment.merchantRef`). Use 1-64 printable ASCII characters, no spaces */
   merchantOrderRef: string;
   /** Your own id for a user bound to you */
   partnerUserId: string | number;
@@ -193,7 +193,7 @@ export type RedeemPaymentCodeInput = {
   code: string;
   /** The same code, amount, merchantRef and key replay the payment; a code pays once, so anything else with it is refused (CODE_ALREADY_USED). A key is 8-100 ASCII letters, digits, "-", "_", "." or ":" (else INVALID_IDEMPOTENCY_KEY) */
   idempotencyKey: string;
-  /** Your reference for the payment. Use 1-64 printable characters */
+  /** Your reference for the payment. Use 1-64 printable ASCII characters, no spaces */
   merchantRef: string;
 };
 
@@ -210,9 +210,9 @@ export type RepayInput = {
   source: PaymentSource;
 };
 
-/** What a repayment pays. Every kind but AMOUNT spends the credit balance first and collects only the rest from the source */
+/** What a repayment pays, all of it collected from the source (a credit balance is not spent: it pays each statement by itself, or is paid back) */
 export type RepayKind =
-  /** Any amount (give `amount`) from the source, the credit balance left alone; beyond what is billed it prepays unbilled purchases, then goes to the credit balance */
+  /** Any amount (give `amount`); beyond what is billed it prepays unbilled purchases, then goes to the credit balance */
   | 'AMOUNT'
   /** The least that keeps every bill out of overdue: all an overdue bill owes, the rest of each other bill's minimum, and the penalties, interest and fees the waterfall pays first */
   | 'MINIMUM'

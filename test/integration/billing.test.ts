@@ -1,5 +1,5 @@
 import { testDatabase } from '../support/test-database';
-import { userViewer, world } from '../support/world';
+import { world } from '../support/world';
 
 describe('statements over several cycles', () => {
   test('every capture and installment period is on exactly one bill, and issued bills never change', async () => {
@@ -91,74 +91,6 @@ describe('statements over several cycles', () => {
     expect((await t.repos.installmentPlans.findByOrderIds([laptop._id]))[0]).toEqual(plan);
     // The line: 6999.00 - 3000.00 refunded = 3999.00 principal still owed (billed and unbilled).
     expect(await w.line('u_alice')).toMatchObject({ usedMinor: 399_900 });
-  });
-
-  test('PAYOFF spends the credit balance first and collects the rest; AMOUNT leaves the balance alone', async () => {
-    await using t = await testDatabase();
-    const w = await world(t.repos);
-    await w.at('2030-04-01T02:00:00Z');
-    const tea = await w.buy('u_alice', 'MALL', 'mall-tea-set', 'net-tea-0001'); // 299.00 in full
-    await w.ship('MALL', tea._id);
-    await w.at('2030-04-05T04:00:00Z');
-    await w.runDueJobs(); // statement: 299.00
-    const paid = await w.repay('u_alice', {
-      kind: 'STATEMENT',
-      source: 'BANK_CARD',
-      idempotencyKey: 'net-stmt-01',
-    });
-    expect(paid.repayment).toMatchObject({ status: 'SUCCEEDED', amountMinor: 29_900 });
-    // The tea set comes back after it was paid: 299.00 on the credit balance.
-    await w.refund('MALL', tea._id, 29_900, 'net-refund-01');
-    expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 29_900, usedMinor: 0 });
-    const buds = await w.buy('u_alice', 'MALL', 'mall-earbuds', 'net-buds-001'); // 499.00, not billed yet
-    await w.ship('MALL', buds._id);
-    const due = async () =>
-      (await w.repayments().amountsDue(userViewer('u_alice'), await w.line('u_alice'))).amountsMinor;
-    // 499.00 owed - 299.00 balance = 200.00 from the card; nothing is billed.
-    expect(await due()).toMatchObject({ PAYOFF: 20_000, STATEMENT: 0, MINIMUM: 0 });
-    const payoff = await w.repay('u_alice', {
-      kind: 'PAYOFF',
-      source: 'BANK_CARD',
-      idempotencyKey: 'net-payoff-1',
-    });
-    expect(payoff.repayment).toMatchObject({ status: 'SUCCEEDED', amountMinor: 20_000 });
-    expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 0, usedMinor: 0 });
-    const [entry] = (await t.repos.ledger.all('cl_alice')).slice(-1);
-    expect(entry!.command).toMatchObject({ type: 'REPAY', amountMinor: 20_000, spendCreditBalance: true });
-
-    // The earbuds come back too: 499.00 on the balance, more than a new 299.00 purchase owes.
-    await w.refund('MALL', buds._id, 49_900, 'net-refund-02');
-    const again = await w.buy('u_alice', 'MALL', 'mall-tea-set', 'net-tea-0002');
-    await w.ship('MALL', again._id);
-    expect(await due()).toMatchObject({ PAYOFF: 0 });
-    const covered = await w.repay('u_alice', {
-      kind: 'PAYOFF',
-      source: 'BANK_CARD',
-      idempotencyKey: 'net-payoff-2',
-    });
-    expect(covered).toEqual({
-      repayment: null,
-      userErrors: [
-        expect.objectContaining({
-          code: 'NOTHING_TO_REPAY',
-          message:
-            'Your credit balance of 499.00 CNY covers what PAYOFF would pay: it pays your bills as they are issued',
-        }),
-      ],
-    });
-    // AMOUNT pays what the shopper chose from the card (100.00 of the 299.00); the balance stays.
-    const some = await w.repay('u_alice', {
-      kind: 'AMOUNT',
-      amountMinor: 10_000,
-      source: 'BANK_CARD',
-      idempotencyKey: 'net-amount-1',
-    });
-    expect(some.repayment).toMatchObject({ status: 'SUCCEEDED', amountMinor: 10_000 });
-    expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 49_900, usedMinor: 19_900 });
-    // The next statement (05-05) bills the 199.00 left; the 499.00 balance pays it at once: 300.00 left.
-    await w.at('2030-05-05T04:00:00Z');
-    await w.runDueJobs();
-    expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 30_000, usedMinor: 0 });
   });
 
   test('paying one plan off early: everything billed, then the plan; its unbilled fees are waived', async () => {

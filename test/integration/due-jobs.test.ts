@@ -430,14 +430,15 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     expect(sent.filter((n) => n.kind === 'LIMIT_RAISED')).toHaveLength(1);
   });
 
-  test('a partner hears of the cut only with AVAILABLE_CREDIT, of the freeze and unfreeze with CREDIT_STATUS too', async () => {
+  test('a partner hears of the cut only with AVAILABLE_CREDIT, of the freeze and unfreeze only with CREDIT_STATUS', async () => {
     const { t, w, runAt } = await billedAlice();
     await using _db = t;
-    // Three partners Alice bound on 04-01, each consenting to bills and to one thing more, or not.
+    // Four partners Alice bound on 04-01, each consenting to bills and to more, or not.
     const consents = {
       p_bills_only: ['BILL_SUMMARY'],
       p_status_too: ['BILL_SUMMARY', 'CREDIT_STATUS'],
       p_available_too: ['BILL_SUMMARY', 'AVAILABLE_CREDIT'],
+      p_both_too: ['BILL_SUMMARY', 'CREDIT_STATUS', 'AVAILABLE_CREDIT'],
     } as const;
     const grantedAt = new Date('2030-04-01T03:00:00Z');
     for (const [partnerId, fields] of Object.entries(consents)) {
@@ -500,7 +501,7 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
       }
       const kinds = (partnerId: string) => heard[partnerId]!.map((update) => update.kind);
       const lineKinds = new Set(['LIMIT_CHANGED', 'LINE_STATUS_CHANGED']);
-      // Everything about bills reaches all three alike.
+      // Everything about bills reaches all four alike.
       const billKinds = kinds('p_available_too').filter((kind) => !lineKinds.has(kind));
       expect(billKinds).toContain('OVERDUE');
       expect(billKinds).toContain('REPAYMENT_SUCCEEDED');
@@ -512,10 +513,12 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
         'LINE_STATUS_CHANGED',
         'LINE_STATUS_CHANGED',
       ]);
-      // With available credit: 29,000.00 - 299.00 = 28,701.00 before the cut, 20,300.00 - 299.00 =
-      // 20,001.00 after it, 0 while frozen, 20,300.00 once paid off and open again.
-      const available = heard['p_available_too']!.filter((update) => lineKinds.has(update.kind));
-      expect(available).toEqual([
+      // Available credit: 20,300.00 - 299.00 = 20,001.00 after the cut (29,000.00 - 299.00 before),
+      // 0 while frozen, 20,300.00 once paid off and open again. Without CREDIT_STATUS, only the cut.
+      const lineUpdates = (partnerId: string) =>
+        heard[partnerId]!.filter((update) => lineKinds.has(update.kind));
+      expect(lineUpdates('p_available_too')).toEqual([{ kind: 'LIMIT_CHANGED', available: 2_000_100 }]);
+      expect(lineUpdates('p_both_too')).toEqual([
         { kind: 'LIMIT_CHANGED', available: 2_000_100 },
         { kind: 'LINE_STATUS_CHANGED', available: 0 },
         { kind: 'LINE_STATUS_CHANGED', available: 2_030_000 },
@@ -530,6 +533,11 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
       expect([...fieldsShown('p_bills_only')]).toEqual(['BILL_SUMMARY']);
       expect([...fieldsShown('p_status_too')].sort()).toEqual(['BILL_SUMMARY', 'CREDIT_STATUS']);
       expect([...fieldsShown('p_available_too')].sort()).toEqual(['AVAILABLE_CREDIT', 'BILL_SUMMARY']);
+      expect([...fieldsShown('p_both_too')].sort()).toEqual([
+        'AVAILABLE_CREDIT',
+        'BILL_SUMMARY',
+        'CREDIT_STATUS',
+      ]);
     } finally {
       for (const stream of Object.values(streams)) await stream.return!();
     }

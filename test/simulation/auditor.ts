@@ -1094,21 +1094,8 @@ export class Auditor {
     return feeWrittenOff;
   }
 
-  /**
-   * What a repay kind collects, on the line as the rules have it now (accruals of today included):
-   * what it pays less the credit balance, which such a repayment spends first.
-   */
+  /** What a repay kind collects, on the line as the rules have it now (accruals of today included). */
   private amountDue(
-    line: LineModel,
-    kind: Exclude<RepayKind, 'AMOUNT'>,
-    planId?: string,
-  ): { amountMinor: number; payOffPlanIds: string[] } {
-    const pays = this.amountPaid(line, kind, planId);
-    return { ...pays, amountMinor: Math.max(0, pays.amountMinor - line.creditBalanceMinor) };
-  }
-
-  /** What a repay kind pays off, from the source and the credit balance together. */
-  private amountPaid(
     line: LineModel,
     kind: Exclude<RepayKind, 'AMOUNT'>,
     planId?: string,
@@ -1267,15 +1254,7 @@ export class Auditor {
     const line = this.lines.get(repayment.lineId)!;
     this.command(line, this.today, () => {
       line.flows.repaidMinor += repayment.amountMinor;
-      // Every kind but AMOUNT pays with the credit balance too, whatever it is when the money comes.
-      const balanceMinor = repayment.kind === 'AMOUNT' ? 0 : line.creditBalanceMinor;
-      line.creditBalanceMinor -= balanceMinor;
-      line.creditBalanceMinor += this.waterfall(
-        line,
-        repayment.amountMinor + balanceMinor,
-        repayment.payOffPlanIds,
-        true,
-      );
+      line.creditBalanceMinor += this.waterfall(line, repayment.amountMinor, repayment.payOffPlanIds, true);
     });
   }
 

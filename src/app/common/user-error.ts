@@ -14,12 +14,16 @@ export function userError(code: string, message: string, field: string | null = 
   return { field, code, message };
 }
 
+const idempotencyKeyLength = { min: 8, max: 100 };
+const idempotencyKeyPattern = new RegExp(
+  `^[\\w.:-]{${idempotencyKeyLength.min},${idempotencyKeyLength.max}}$`,
+);
 /** What a client idempotency key may be, as clients are told it (the error and the schema). */
-export const idempotencyKeyRule = '8-100 ASCII letters, digits, "-", "_", "." or ":"';
+export const idempotencyKeyRule = `${idempotencyKeyLength.min}-${idempotencyKeyLength.max} ASCII letters, digits, "-", "_", "." or ":"`;
 
-/** Client idempotency keys: 8-100 characters from a safe set. One rule for every money-moving mutation. */
+/** Client idempotency keys: from a safe set, bounded. One rule for every money-moving mutation. */
 export function idempotencyKeyError(key: string): UserError | null {
-  return /^[\w.:-]{8,100}$/.test(key)
+  return idempotencyKeyPattern.test(key)
     ? null
     : userError('INVALID_IDEMPOTENCY_KEY', `Use ${idempotencyKeyRule}`, 'idempotencyKey');
 }

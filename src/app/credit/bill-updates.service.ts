@@ -1,11 +1,7 @@
 import type { Viewer } from '../../auth/token';
 import { type BillSummary, billSummaryOf } from '../../core/billing/bill-status';
-import {
-  billUpdateOf,
-  partnerDisclosureOf,
-  partnerStreamConsent,
-  type BillUpdateKind,
-} from '../../core/ledger/bill-updates';
+import { billUpdateOf, type BillUpdateKind } from '../../core/ledger/bill-updates';
+import { partnerDisclosureOf, partnerStreamConsent } from '../../core/partners/bill-update-consent';
 import { lineFigures } from '../../core/ledger/line-state';
 import { consentFields, consentRefusal, type ConsentField } from '../../core/partners/consent';
 import { AppError } from '../../errors';

@@ -1,4 +1,4 @@
-import { cartTotalMinor } from '../../core/orders/order-amounts';
+import { cartTotalMinor, maxCartLines, maxUnitsPerLine } from '../../core/orders/order-amounts';
 import type { Plan } from '../../core/policy/channel-policies';
 import { cartInstallmentPeriods } from '../../core/policy/decide-authorization';
 import type { RefusalReason } from '../../core/policy/refusal-reasons';
@@ -146,12 +146,18 @@ export class CheckoutService {
     const errors: UserError[] = [];
     const keyError = idempotencyKeyError(input.idempotencyKey);
     if (keyError) errors.push(keyError);
-    if (input.items.length === 0 || input.items.length > 50) {
-      errors.push(userError('INVALID_CART', 'A cart has 1 to 50 lines', 'items'));
+    if (input.items.length === 0 || input.items.length > maxCartLines) {
+      errors.push(userError('INVALID_CART', `A cart has 1 to ${maxCartLines} lines`, 'items'));
     }
     input.items.forEach((item, index) => {
-      if (!Number.isInteger(item.quantity) || item.quantity < 1 || item.quantity > 99) {
-        errors.push(userError('INVALID_QUANTITY', 'Quantity must be 1 to 99', `items.${index}.quantity`));
+      if (!Number.isInteger(item.quantity) || item.quantity < 1 || item.quantity > maxUnitsPerLine) {
+        errors.push(
+          userError(
+            'INVALID_QUANTITY',
+            `Quantity must be 1 to ${maxUnitsPerLine}`,
+            `items.${index}.quantity`,
+          ),
+        );
       }
     });
     const periodsError = planPeriodsError(input.plan, input.periods);

@@ -2,13 +2,7 @@ import type { LedgerCommand } from '../../core/ledger/commands';
 import { createHash } from 'node:crypto';
 import type { Viewer } from '../../auth/token';
 import { formatMinor } from '../../core/money';
-import {
-  amountDueOn,
-  type AmountsDue,
-  amountsDueOn,
-  type RepayKind,
-  spendsCreditBalance,
-} from '../../core/repayment/amount-due';
+import { amountDueOn, type AmountsDue, amountsDueOn, type RepayKind } from '../../core/repayment/amount-due';
 import { businessDate } from '../../core/time/business-date';
 import type { LedgerWriter } from '../../ledger/ledger-writer';
 import { creditLineIdOf } from '../../storage/ids';
@@ -146,9 +140,7 @@ export class RepaymentService {
       input.kind === 'AMOUNT'
         ? { amountMinor: input.amountMinor!, payOffPlanIds: [] }
         : amountDueOn(current, today, input.kind, input.planId);
-    if (due.amountMinor <= 0) {
-      return fail(nothingToRepay(input.kind, amountsDueOn(current, today), current.creditBalanceMinor));
-    }
+    if (due.amountMinor <= 0) return fail(nothingToRepay(input.kind, amountsDueOn(current, today)));
     const repayment: RepaymentDoc = {
       _id: id,
       lineId: line._id,
@@ -211,7 +203,6 @@ export class RepaymentService {
       repaymentId: repayment._id,
       amountMinor: repayment.amountMinor,
       payOffPlanIds: repayment.payOffPlanIds ?? [],
-      ...(spendsCreditBalance(repayment.kind) ? { spendCreditBalance: true } : {}),
     });
     await this.repos.repayments.setStatus(repayment._id, 'SUCCEEDED', null);
     return { repayment: { ...repayment, status: 'SUCCEEDED' }, userErrors: [] };
@@ -320,15 +311,13 @@ function fail(error: UserError): RepayResult {
   return { repayment: null, userErrors: [error] };
 }
 
-/** Why a kind collects nothing, and which kind would pay what is owed (`due`: after the balance). */
-function nothingToRepay(kind: RepayKind, due: AmountsDue, creditBalanceMinor: number): UserError {
+/** Why a kind collects nothing, and which kind would pay what is owed. */
+function nothingToRepay(kind: RepayKind, due: AmountsDue): UserError {
   const message =
     kind === 'MINIMUM' && due.STATEMENT > 0
       ? `Every bill is current, so no minimum is due; ${formatMinor(due.STATEMENT)} CNY is billed: repay STATEMENT or an AMOUNT to pay it`
       : (kind === 'MINIMUM' || kind === 'STATEMENT') && due.PAYOFF > 0
         ? `Nothing is billed; ${formatMinor(due.PAYOFF)} CNY is owed and not billed yet: repay PAYOFF to pay it early`
-        : creditBalanceMinor > 0
-          ? `Your credit balance of ${formatMinor(creditBalanceMinor)} CNY covers what ${kind} would pay: it pays your bills as they are issued`
-          : 'Nothing is owed on your credit line';
+        : 'Nothing is owed on your credit line';
   return userError('NOTHING_TO_REPAY', message, 'kind');
 }

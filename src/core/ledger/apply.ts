@@ -266,10 +266,7 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
     }
     case 'REPAY': {
       if (!positive(command.amountMinor)) return reject('INVALID_AMOUNT');
-      // The balance and the amount go through the waterfall as one sum; what is left stays a balance.
-      const balanceSpentMinor = command.spendCreditBalance ? state.creditBalanceMinor : 0;
-      state.creditBalanceMinor -= balanceSpentMinor;
-      const allocation = allocateRepayment(state, command.amountMinor + balanceSpentMinor, {
+      const allocation = allocateRepayment(state, command.amountMinor, {
         payOffPlanIds: command.payOffPlanIds,
         prepayUnbilled: true,
       });

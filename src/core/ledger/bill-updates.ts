@@ -1,7 +1,6 @@
 import type { LedgerCommand } from './commands';
 import type { Effects, LedgerRejection } from './apply';
 import { type LineState, currentBillOf } from './line-state';
-import type { ConsentField } from '../partners/consent';
 
 /**
  * What a bill update says happened: one per ledger entry that changes what a bill or the line shows.
@@ -88,32 +87,4 @@ export function billUpdateOf(entry: BillUpdateSource): BillUpdate | null {
     kind,
     billId: named ?? overdueBill ?? changed?.billId ?? currentBillOf(entry.stateAfter)?.billId ?? null,
   };
-}
-
-/** What a partner's binding must cover for its stream to follow the user at all. */
-export const partnerStreamConsent: ConsentField = 'BILL_SUMMARY';
-
-/**
- * What a partner's stream may hear of beyond bills, by kind: a
- * limit change tells the limit (AVAILABLE_CREDIT); a freeze or an unfreeze tells the status
- * (CREDIT_STATUS), as available credit going to 0 or back does. Any one listed consent suffices.
- */
-export const partnerConsentsByKind: Partial<Record<BillUpdateKind, readonly ConsentField[]>> = {
-  LIMIT_CHANGED: ['AVAILABLE_CREDIT'],
-  LINE_STATUS_CHANGED: ['CREDIT_STATUS', 'AVAILABLE_CREDIT'],
-};
-
-/**
- * The consent fields an update of `kind` discloses to a partner whose binding grants `granted`
- * (its read is logged with them), or null when the update must not reach that partner at all.
- */
-export function partnerDisclosureOf(kind: BillUpdateKind, granted: readonly string[]): ConsentField[] | null {
-  const shown: ConsentField[] = [partnerStreamConsent];
-  if (granted.includes('AVAILABLE_CREDIT')) shown.push('AVAILABLE_CREDIT');
-  const needed = partnerConsentsByKind[kind];
-  if (!needed) return shown;
-  const covering = needed.find((field) => granted.includes(field));
-  if (!covering) return null;
-  if (!shown.includes(covering)) shown.push(covering);
-  return shown;
 }

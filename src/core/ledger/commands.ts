@@ -34,14 +34,7 @@ export type LedgerCommand =
   | { type: 'VOID'; authorizationId: string; authorizedMinor: MinorUnits }
   | { type: 'REFUND'; refundId: string; chargeId: string; plan: Plan; amountMinor: MinorUnits }
   | { type: 'ISSUE_BILL'; billId: string; statementDate: BusinessDate }
-  | {
-      type: 'REPAY';
-      repaymentId: string;
-      amountMinor: MinorUnits;
-      payOffPlanIds: string[];
-      /** The credit balance is spent with the amount, first (every kind but AMOUNT: `spendsCreditBalance`). */
-      spendCreditBalance?: boolean;
-    }
+  | { type: 'REPAY'; repaymentId: string; amountMinor: MinorUnits; payOffPlanIds: string[] }
   /** The payment source declined a repayment: no money moves, but the bill's customer must hear of it. */
   | { type: 'DECLINE_REPAYMENT'; repaymentId: string; amountMinor: MinorUnits; reason: string }
   /** A bill's due day is near and its minimum is unpaid: the reminder, once per bill. */

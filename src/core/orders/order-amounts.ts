@@ -39,3 +39,7 @@ export const holdLifetimeDays = 7;
 export function holdsExpireIfPlacedBefore(now: Date): Date {
   return new Date(now.getTime() - holdLifetimeDays * 86_400_000);
 }
+
+/** A cart's size: lines per checkout, and units per line. */
+export const maxCartLines = 50;
+export const maxUnitsPerLine = 99;

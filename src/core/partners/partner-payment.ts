@@ -10,7 +10,7 @@ export function isPhoneNumber(value: string): boolean {
 }
 
 /** Merchant references (and partner user ids) are the partner's own ids: printable, bounded. */
-export const merchantRefRule = 'Use 1-64 printable characters';
+export const merchantRefRule = 'Use 1-64 printable ASCII characters, no spaces';
 
 export function isMerchantRef(value: string): boolean {
   return /^[\x21-\x7e]{1,64}$/.test(value);

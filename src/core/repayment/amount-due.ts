@@ -15,28 +15,13 @@ export interface AmountDue {
 }
 
 /**
- * Whether a repayment of this kind spends the credit balance first. The kinds that name what to pay
- * (all but AMOUNT) do: a shopper paying off does not pay from the card what the balance covers.
- * AMOUNT is what the shopper chose to pay from the source; the balance stays theirs to pay out.
- */
-export function spendsCreditBalance(kind: RepayKind): boolean {
-  return kind !== 'AMOUNT';
-}
-
-/**
- * What each kind of repayment collects, from the line's state at the time asked, less the credit
- * balance it spends first (`spendsCreditBalance`): STATEMENT everything billed; MINIMUM the least
- * that, spent by the waterfall, keeps every bill current (all of an overdue one); PAYOFF everything,
- * unbilled principal too; PLAN_PAYOFF everything billed plus one plan's unbilled principal (the
- * waterfall pays billed amounts first). AMOUNT is the caller's.
+ * What each kind of repayment collects, from the line's state at the time asked:
+ * STATEMENT everything billed; MINIMUM the least that, spent by the waterfall, keeps every bill
+ * current (all of an overdue one);
+ * PAYOFF everything, unbilled principal too; PLAN_PAYOFF everything billed plus one plan's unbilled
+ * principal (the waterfall pays billed amounts first). AMOUNT is the caller's.
  */
 export function amountDue(state: LineState, kind: Exclude<RepayKind, 'AMOUNT'>, planId?: string): AmountDue {
-  const owed = grossAmountDue(state, kind, planId);
-  return { ...owed, amountMinor: Math.max(0, owed.amountMinor - state.creditBalanceMinor) };
-}
-
-/** What a kind pays, before the credit balance: the balance and the amount go through one waterfall. */
-function grossAmountDue(state: LineState, kind: Exclude<RepayKind, 'AMOUNT'>, planId?: string): AmountDue {
   const billed = state.bills.reduce((sum, bill) => sum + billOwedMinor(bill), 0);
   switch (kind) {
     case 'STATEMENT':

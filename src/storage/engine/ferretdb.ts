@@ -305,6 +305,7 @@ export async function startFerretdb(options: FerretdbOptions): Promise<DatabaseE
     const { code, path: at } = error as NodeJS.ErrnoException;
     throw new Error(
       `cannot make the data directory ${dataDir} (${code} at ${at}): set DATA_DIR to a writable directory`,
+      { cause: error },
     );
   }
   const logLevel = onDebugLogLine ? 'debug' : 'error';

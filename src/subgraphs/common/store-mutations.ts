@@ -20,6 +20,7 @@ import { InstallmentPlan } from './installment-plan.type';
 import { Money } from './money.type';
 import { PaymentPlan } from './payment-plan.enum';
 import { installmentPeriodCountsText } from '../../core/installments/fee-rates';
+import { maxCartLines, maxUnitsPerLine } from '../../core/orders/order-amounts';
 import type { StoreContext } from './store.context';
 import { UserError } from './user-error.type';
 
@@ -28,13 +29,13 @@ export class CartItemInput {
   @Field(() => ID, { description: 'A product of this store (its catalog id)' })
   productId!: string;
 
-  @Field(() => Int, { description: 'Units, 1 to 99' })
+  @Field(() => Int, { description: `Units, 1 to ${maxUnitsPerLine}` })
   quantity!: number;
 }
 
 @InputType()
 export class CheckoutInput {
-  @Field(() => [CartItemInput], { description: 'The cart: 1 to 50 lines' })
+  @Field(() => [CartItemInput], { description: `The cart: 1 to ${maxCartLines} lines` })
   items!: CartItemInput[];
 
   @Field(() => PaymentPlan, { description: "How to pay (the store's channel must offer the plan)" })

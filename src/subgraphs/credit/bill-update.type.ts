@@ -2,7 +2,8 @@ import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { BillUpdateEvent } from '../../app/credit/bill-updates.service';
 import type { BillStatus as Status, BillSummary } from '../../core/billing/bill-status';
-import { billUpdateKinds, partnerConsentsByKind } from '../../core/ledger/bill-updates';
+import { billUpdateKinds } from '../../core/ledger/bill-updates';
+import { partnerConsentsByKind } from '../../core/partners/bill-update-consent';
 import { enumFrom } from '../common/enum-from';
 import { Money } from '../common/money.type';
 import { BillStatus } from './bill.type';
@@ -46,7 +47,7 @@ export class BillUpdate {
     description: `LINE_STATUS_CHANGED: frozen, or active again. Partners hear of ${Object.entries(
       partnerConsentsByKind,
     )
-      .map(([kind, consents]) => `${kind} only with ${consents.join(' or ')} consent`)
+      .map(([kind, consent]) => `${kind} only with ${consent} consent`)
       .join(', ')}`,
   })
   kind!: string;

@@ -17,7 +17,7 @@ function amountMinor(amount: string): number {
 export class OffersResolver {
   @Query(() => [InstallmentOffer], {
     description:
-      "Installment offers at the signed-in user's fee tier: the counts the channel (and product) offers; none for a blocked category",
+      "Installment offers at the signed-in user's fee tier: the counts the channel (and product) offers; none for a blocked category. Errors: LINE_NOT_ACTIVE (a frozen, closed or unapproved line), BINDING_NOT_ACTIVE or CONSENT_MISSING (a partner channel without a binding that covers payments)",
   })
   async installmentOffers(
     @Ctx() ctx: CreditContext,

@@ -18,13 +18,13 @@ import type { CreditContext } from './credit.context';
 export const RepayKind = enumFrom(
   'RepayKind',
   repayKinds,
-  'What a repayment pays. Every kind but AMOUNT spends the credit balance first and collects only the rest from the source',
+  'What a repayment pays, all of it collected from the source (a credit balance is not spent: it pays each statement by itself, or is paid back)',
   {
     STATEMENT: 'Everything billed: overdue and current principal, fees, interest, penalties',
     MINIMUM:
       "The least that keeps every bill out of overdue: all an overdue bill owes, the rest of each other bill's minimum, and the penalties, interest and fees the waterfall pays first",
     AMOUNT:
-      'Any amount (give `amount`) from the source, the credit balance left alone; beyond what is billed it prepays unbilled purchases, then goes to the credit balance',
+      'Any amount (give `amount`); beyond what is billed it prepays unbilled purchases, then goes to the credit balance',
     PAYOFF: 'Everything owed, unbilled principal too (prepay); unbilled installment fees are waived',
     PLAN_PAYOFF:
       "Pay one installment plan off early (give `planId`): everything billed plus the plan's unbilled principal; its unbilled fees are waived",

@@ -37,7 +37,7 @@ export class ChannelBinding {
 
   @Field(() => BindingStatus, {
     description:
-      'ACTIVE: the partner may read and act under the consent; EXPIRED: the consent ran out, the partner gets nothing; WITHDRAWN: the user ended it; REJECTED: the user refused the request',
+      'ACTIVE: the partner may read and act under the consent until consent.expiresAt; EXPIRED: the consent ran out and the partner gets nothing (your channelBindings show a binding past its expiry as EXPIRED at once; the stored status changes when a new binding replaces it); WITHDRAWN: the user ended it; REJECTED: the user refused the request',
   })
   status!: Status;
 

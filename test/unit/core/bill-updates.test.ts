@@ -1,5 +1,6 @@
 import { applyCommand } from '../../../src/core/ledger/apply';
-import { billUpdateOf, partnerDisclosureOf } from '../../../src/core/ledger/bill-updates';
+import { billUpdateOf } from '../../../src/core/ledger/bill-updates';
+import { partnerDisclosureOf } from '../../../src/core/partners/bill-update-consent';
 import type { LedgerCommand } from '../../../src/core/ledger/commands';
 import type { LineState } from '../../../src/core/ledger/line-state';
 
@@ -158,15 +159,15 @@ describe("what a partner's stream hears beyond bills", () => {
     ]);
   });
 
-  test('a freeze or an unfreeze needs CREDIT_STATUS, or AVAILABLE_CREDIT (it goes to 0 and back)', () => {
+  test('a freeze or an unfreeze needs CREDIT_STATUS: available credit alone does not say why it went to 0', () => {
     expect(partnerDisclosureOf('LINE_STATUS_CHANGED', ['BILL_SUMMARY', 'PAYMENTS'])).toBeNull();
+    expect(partnerDisclosureOf('LINE_STATUS_CHANGED', ['AVAILABLE_CREDIT', 'BILL_SUMMARY'])).toBeNull();
     expect(partnerDisclosureOf('LINE_STATUS_CHANGED', ['BILL_SUMMARY', 'CREDIT_STATUS'])).toEqual([
       'BILL_SUMMARY',
       'CREDIT_STATUS',
     ]);
-    expect(partnerDisclosureOf('LINE_STATUS_CHANGED', ['AVAILABLE_CREDIT', 'BILL_SUMMARY'])).toEqual([
-      'BILL_SUMMARY',
-      'AVAILABLE_CREDIT',
-    ]);
+    expect(
+      partnerDisclosureOf('LINE_STATUS_CHANGED', ['CREDIT_STATUS', 'AVAILABLE_CREDIT', 'BILL_SUMMARY']),
+    ).toEqual(['BILL_SUMMARY', 'AVAILABLE_CREDIT', 'CREDIT_STATUS']);
   });
 });
