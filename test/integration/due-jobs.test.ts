@@ -35,7 +35,15 @@ async function billedAlice() {
     await w.at(iso);
     return createDueJobs(t.repos, w.clock(), rail, sender).run(operator);
   };
-  return { t, w, runAt, sent, sender };
+  /** Frozen since the morning of 05-15, Alice pays everything; the next day's review reopens the line. */
+  const payOffAndReopen = async (idempotencyKey: string) => {
+    await w.at('2030-05-15T08:00:00Z');
+    const payoff = await w.repay('u_alice', { kind: 'PAYOFF', source: 'BANK_CARD', idempotencyKey });
+    expect(payoff.userErrors).toEqual([]);
+    expect(await runAt('2030-05-16T04:00:00Z', decliningRail)).toMatchObject({ limitChanges: 1 });
+    expect(await w.line('u_alice')).toMatchObject({ status: 'ACTIVE', limitMinor: 2_030_000 });
+  };
+  return { t, w, runAt, sent, sender, payOffAndReopen };
 }
 
 describe('due jobs: statements, reminders, auto-debit through a rail', () => {
@@ -353,7 +361,7 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
   });
 
   test('a cut, a freeze and an unfreeze each send the shopper one notice', async () => {
-    const { t, w, runAt, sent } = await billedAlice();
+    const { t, w, runAt, sent, payOffAndReopen } = await billedAlice();
     await using _db = t;
     await runAt('2030-04-05T04:00:00Z', decliningRail);
     await runAt('2030-04-14T04:00:00Z', decliningRail);
@@ -371,15 +379,7 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     });
     expect(sent).toHaveLength(before);
     // Alice pays everything; the next day's review unfreezes the line.
-    await w.at('2030-05-15T08:00:00Z');
-    const payoff = await w.repay('u_alice', {
-      kind: 'PAYOFF',
-      source: 'BANK_CARD',
-      idempotencyKey: 'unfreeze-1',
-    });
-    expect(payoff.userErrors).toEqual([]);
-    expect(await runAt('2030-05-16T04:00:00Z', decliningRail)).toMatchObject({ limitChanges: 1 });
-    expect(await w.line('u_alice')).toMatchObject({ status: 'ACTIVE', limitMinor: 2_030_000 });
+    await payOffAndReopen('unfreeze-1');
     const reviewKinds = new Set(['LIMIT_RAISED', 'LIMIT_CUT', 'LINE_FROZEN', 'LINE_UNFROZEN']);
     // Each notice's id names the line: review ids (unfreeze:<day>, raise:...) repeat across lines.
     expect(sent.filter((n) => reviewKinds.has(n.kind)).map((n) => n._id)).toEqual([
@@ -431,7 +431,7 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
   });
 
   test('a partner hears of the cut only with AVAILABLE_CREDIT, of the freeze and unfreeze only with CREDIT_STATUS', async () => {
-    const { t, w, runAt } = await billedAlice();
+    const { t, w, runAt, payOffAndReopen } = await billedAlice();
     await using _db = t;
     // Four partners Alice bound on 04-01, each consenting to bills and to more, or not.
     const consents = {
@@ -480,15 +480,7 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
       await runAt('2030-04-14T04:00:00Z', decliningRail);
       await runAt('2030-04-15T04:00:00Z', decliningRail);
       await runAt('2030-05-15T04:00:00Z', decliningRail);
-      await w.at('2030-05-15T08:00:00Z');
-      const payoff = await w.repay('u_alice', {
-        kind: 'PAYOFF',
-        source: 'BANK_CARD',
-        idempotencyKey: 'payoff-partners-1',
-      });
-      expect(payoff.userErrors).toEqual([]);
-      await runAt('2030-05-16T04:00:00Z', decliningRail);
-      expect(await w.line('u_alice')).toMatchObject({ status: 'ACTIVE', limitMinor: 2_030_000 });
+      await payOffAndReopen('payoff-partners-1');
       await w.buy('u_alice', 'MALL', 'mall-tea-set', 'after-unfreeze');
       const heard: Record<string, { kind: string; available: number | null }[]> = {};
       for (const [partnerId, stream] of Object.entries(streams)) {
