@@ -99,7 +99,7 @@ export type CreditLineStatus =
   /** Applied for, not approved yet: nothing can be spent */
   | 'PENDING_REVIEW';
 
-/** Every kind of ledger entry: OPEN: The line was opened with its first limit. AUTHORIZE: A hold for a checkout (amount held, not yet charged). CAPTURE: A hold became a charge (goods shipped); the rest of the hold is released. VOID: A hold was released without charge (cancelled or expired). REFUND: A charge was refunded: unbilled principal shrinks, a billed one is credited on its bill, the rest goes to the credit balance. ISSUE_BILL: A statement was cut (the amount is what it billed); empty cycles get none. REPAY: A repayment landed, allocated by the waterfall (the rest to the credit balance). DECLINE_REPAYMENT: The payment source declined a repayment (the amount attempted); no money moved. REMIND_DUE_SOON: A bill is due within days with its minimum unpaid: the reminder went out (no money). ACCRUE: Bills went overdue and/or accrued daily penalties or interest (the amount accrued). PAY_OUT_CREDIT: Credit balance paid back to the customer. REVERSE_PAYOUT: A payout the payment source refused: the money is back on the credit balance. REVIEW_LIMIT: Limit review: raise, cut, freeze or unfreeze. */
+/** Every kind of ledger entry: OPEN: The line was opened with its first limit. AUTHORIZE: A hold for a checkout (amount held, not yet charged). CAPTURE: A hold became a charge (goods shipped); the rest of the hold is released. VOID: A hold was released without charge (cancelled or expired). REFUND: A charge was refunded: unbilled principal shrinks, a billed one is credited on its bill, the rest goes to the credit balance. ISSUE_BILL: A statement was cut (the amount is what it billed); empty cycles get none. RESERVE_CREDIT: Credit balance set aside for a repayment just asked for (the amount set aside), spent when it lands. REPAY: A repayment landed (the amount from the source), with any balance set aside for it, allocated by the waterfall (the rest to the credit balance). DECLINE_REPAYMENT: The payment source declined a repayment (the amount attempted); no money moved, what was set aside is back on the credit balance. REMIND_DUE_SOON: A bill is due within days with its minimum unpaid: the reminder went out (no money). ACCRUE: Bills went overdue and/or accrued daily penalties or interest (the amount accrued). PAY_OUT_CREDIT: Credit balance paid back to the customer. REVERSE_PAYOUT: A payout the payment source refused: the money is back on the credit balance. REVIEW_LIMIT: Limit review: raise, cut, freeze or unfreeze. */
 export type LedgerEntryType =
   | 'ACCRUE'
   | 'AUTHORIZE'
@@ -111,6 +111,7 @@ export type LedgerEntryType =
   | 'REFUND'
   | 'REMIND_DUE_SOON'
   | 'REPAY'
+  | 'RESERVE_CREDIT'
   | 'REVERSE_PAYOUT'
   | 'REVIEW_LIMIT'
   | 'VOID';
@@ -210,7 +211,7 @@ export type RepayInput = {
   source: PaymentSource;
 };
 
-/** What a repayment pays, all of it collected from the source (a credit balance is not spent: it pays each statement by itself, or is paid back) */
+/** What a repayment pays. Every kind but AMOUNT spends the credit balance first (set aside until the source answers) and asks the source only for the rest */
 export type RepayKind =
   /** Any amount (give `amount`); beyond what is billed it prepays unbilled purchases, then goes to the credit balance */
   | 'AMOUNT'

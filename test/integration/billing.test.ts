@@ -1,5 +1,6 @@
 import { testDatabase } from '../support/test-database';
-import { world } from '../support/world';
+import type { RailResult } from '../../src/app/repayment/payment-rail';
+import { userViewer, world } from '../support/world';
 
 describe('statements over several cycles', () => {
   test('every capture and installment period is on exactly one bill, and issued bills never change', async () => {
@@ -91,6 +92,102 @@ describe('statements over several cycles', () => {
     expect((await t.repos.installmentPlans.findByOrderIds([laptop._id]))[0]).toEqual(plan);
     // The line: 6999.00 - 3000.00 refunded = 3999.00 principal still owed (billed and unbilled).
     expect(await w.line('u_alice')).toMatchObject({ usedMinor: 399_900 });
+  });
+
+  test('a repayment of a kind spends the credit balance first, set aside until the source answers', async () => {
+    await using t = await testDatabase();
+    const w = await world(t.repos);
+    const asked: number[] = [];
+    let answer: RailResult = { status: 'PENDING' };
+    w.rail = {
+      collect: async (repayment) => (asked.push(repayment.amountMinor), answer),
+      disburse: async () => ({ status: 'SUCCEEDED' }),
+    };
+    await w.at('2030-04-01T02:00:00Z');
+    const tea = await w.buy('u_alice', 'MALL', 'mall-tea-set', 'net-tea-0001'); // 299.00 in full
+    await w.ship('MALL', tea._id);
+    await w.at('2030-04-05T04:00:00Z');
+    await w.runDueJobs(); // statement: 299.00 (auto-debit only on the due day)
+    answer = { status: 'SUCCEEDED' };
+    const paid = await w.repay('u_alice', {
+      kind: 'STATEMENT',
+      source: 'BANK_CARD',
+      idempotencyKey: 'net-stmt-01',
+    });
+    expect(paid.repayment).toMatchObject({ status: 'SUCCEEDED', amountMinor: 29_900 });
+    // The tea set comes back after it was paid: 299.00 on the credit balance.
+    await w.refund('MALL', tea._id, 29_900, 'net-refund-01');
+    const buds = await w.buy('u_alice', 'MALL', 'mall-earbuds', 'net-buds-001'); // 499.00, not billed yet
+    await w.ship('MALL', buds._id);
+    const due = async () =>
+      (await w.repayments().amountsDue(userViewer('u_alice'), await w.line('u_alice'))).amountsMinor;
+    // 499.00 owed - 299.00 balance = 200.00 from the card.
+    expect(await due()).toMatchObject({ PAYOFF: 20_000, STATEMENT: 0, MINIMUM: 0 });
+
+    // The bank takes its time: the 299.00 is set aside meanwhile, so a payout cannot take it.
+    answer = { status: 'PENDING' };
+    const payoff = await w.repay('u_alice', {
+      kind: 'PAYOFF',
+      source: 'BANK_CARD',
+      idempotencyKey: 'net-payoff-1',
+    });
+    expect(payoff.repayment).toMatchObject({
+      status: 'INITIATED',
+      amountMinor: 20_000,
+      fromCreditBalanceMinor: 29_900,
+    });
+    expect(asked.at(-1)).toBe(20_000);
+    expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 0, usedMinor: 49_900 });
+    expect((await w.payOut('u_alice', { idempotencyKey: 'net-payout-1' })).userErrors).toEqual([
+      expect.objectContaining({ code: 'NOTHING_TO_PAY_OUT' }),
+    ]);
+    // 05-05: the earbuds are billed (499.00) before the bank answers; the next day's jobs ask again,
+    // and the 200.00 with the 299.00 set aside pay the bill whole.
+    await w.at('2030-05-05T04:00:00Z');
+    await w.runDueJobs();
+    answer = { status: 'SUCCEEDED' };
+    await w.at('2030-05-06T04:00:00Z');
+    expect(await w.runDueJobs()).toMatchObject({ repaymentsConfirmed: 1 });
+    expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 0, usedMinor: 0 });
+    expect((await w.bills('u_alice')).at(-1)).toMatchObject({ status: 'PAID', owedMinor: 0 });
+    const types = (await t.repos.ledger.all('cl_alice')).map((entry) => entry.command.type);
+    expect(types.filter((type) => type === 'RESERVE_CREDIT' || type === 'REPAY').slice(-2)).toEqual([
+      'RESERVE_CREDIT',
+      'REPAY',
+    ]);
+
+    // A decline gives the balance back. The earbuds come back after they were paid: 499.00 of
+    // balance; then 499.00 + 299.00 bought: PAYOFF asks 798.00 - 499.00 = 299.00, the card declines.
+    await w.refund('MALL', buds._id, 49_900, 'net-refund-02');
+    const again = await w.buy('u_alice', 'MALL', 'mall-earbuds', 'net-buds-002');
+    await w.ship('MALL', again._id);
+    const tea2 = await w.buy('u_alice', 'MALL', 'mall-tea-set', 'net-tea-0002');
+    await w.ship('MALL', tea2._id);
+    answer = { status: 'FAILED', reason: 'card expired' };
+    const declined = await w.repay('u_alice', {
+      kind: 'PAYOFF',
+      source: 'BANK_CARD',
+      idempotencyKey: 'net-payoff-2',
+    });
+    expect(declined.repayment).toMatchObject({ status: 'FAILED', amountMinor: 29_900 });
+    expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 49_900, usedMinor: 79_800 });
+
+    // The tea set is cancelled by refund before billing (798.00 - 299.00 = 499.00 owed): the balance
+    // covers it all, and nothing is asked of the card.
+    await w.refund('MALL', tea2._id, 29_900, 'net-refund-03');
+    const calls = asked.length;
+    const covered = await w.repay('u_alice', {
+      kind: 'PAYOFF',
+      source: 'BANK_CARD',
+      idempotencyKey: 'net-payoff-3',
+    });
+    expect(covered.repayment).toMatchObject({
+      status: 'SUCCEEDED',
+      amountMinor: 0,
+      fromCreditBalanceMinor: 49_900,
+    });
+    expect(asked).toHaveLength(calls);
+    expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 0, usedMinor: 0 });
   });
 
   test('paying one plan off early: everything billed, then the plan; its unbilled fees are waived', async () => {

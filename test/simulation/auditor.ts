@@ -210,7 +210,10 @@ interface RepaymentModel {
   lineId: string;
   signature: string;
   kind: RepayKind;
+  /** From the source. */
   amountMinor: number;
+  /** Credit balance set aside for it when asked; spent with the amount, or given back on a decline. */
+  reservedMinor: number;
   payOffPlanIds: string[];
   status: 'INITIATED' | 'SUCCEEDED' | 'FAILED';
   createdAt: number;
@@ -238,6 +241,8 @@ interface LineModel {
   status: string;
   heldMinor: number;
   creditBalanceMinor: number;
+  /** Balance set aside for repayments the source has not answered. */
+  reservedMinor: number;
   charges: ChargeModel[];
   plans: PlanModel[];
   bills: BillModel[];
@@ -443,6 +448,7 @@ export class Auditor {
         ...opening,
         heldMinor: 0,
         creditBalanceMinor: 0,
+        reservedMinor: 0,
         charges: [],
         plans: [],
         bills: [],
@@ -1094,8 +1100,22 @@ export class Auditor {
     return feeWrittenOff;
   }
 
-  /** What a repay kind collects, on the line as the rules have it now (accruals of today included). */
+  /**
+   * What a repay kind pays, on the line as the rules have it now (accruals of today included): the
+   * credit balance first (`reservedMinor`, set aside when asked), the rest from the source.
+   */
   private amountDue(
+    line: LineModel,
+    kind: Exclude<RepayKind, 'AMOUNT'>,
+    planId?: string,
+  ): { amountMinor: number; payOffPlanIds: string[]; reservedMinor: number } {
+    const pays = this.amountPaid(line, kind, planId);
+    const reservedMinor = Math.min(line.creditBalanceMinor, pays.amountMinor);
+    return { ...pays, amountMinor: pays.amountMinor - reservedMinor, reservedMinor };
+  }
+
+  /** What a repay kind pays off, from the balance and the source together. */
+  private amountPaid(
     line: LineModel,
     kind: Exclude<RepayKind, 'AMOUNT'>,
     planId?: string,
@@ -1173,9 +1193,9 @@ export class Auditor {
     }
     const due =
       kind === 'AMOUNT'
-        ? { amountMinor: request.amountMinor!, payOffPlanIds: [] }
+        ? { amountMinor: request.amountMinor!, payOffPlanIds: [], reservedMinor: 0 }
         : this.amountDue(line, kind, request.planId);
-    if (due.amountMinor <= 0) {
+    if (due.amountMinor + due.reservedMinor <= 0) {
       expectSame(`${kind} with nothing owed`, 'NOTHING_TO_REPAY', firstError(reply));
       expectSame('no rail call', [], railCalls);
       return;
@@ -1187,14 +1207,28 @@ export class Auditor {
       signature,
       kind,
       amountMinor: due.amountMinor,
+      reservedMinor: due.reservedMinor,
       payOffPlanIds: due.payOffPlanIds,
       status: 'INITIATED',
       createdAt: at,
     };
     this.repayments.set(keyOf, repayment);
     expectSame(`${kind} repayment amount`, due.amountMinor, reply.repayment!.amountMinor);
-    expectSame('one rail call per new repayment', 1, railCalls.length);
-    this.settleRepayment(repayment, railCalls[0]!, reply);
+    if (repayment.reservedMinor > 0) {
+      // Set aside before the source is asked: nothing else can spend it meanwhile.
+      this.command(line, this.today, () => {
+        line.creditBalanceMinor -= repayment.reservedMinor;
+        line.reservedMinor += repayment.reservedMinor;
+      });
+    }
+    if (repayment.amountMinor === 0) {
+      // The balance pays it all: nothing is asked of the source.
+      expectSame('no rail call when the credit balance pays it all', [], railCalls);
+      this.landRepayment(repayment, reply);
+    } else {
+      expectSame('one rail call per new repayment', 1, railCalls.length);
+      this.settleRepayment(repayment, railCalls[0]!, reply);
+    }
     if (kind === 'MINIMUM' && repayment.status === 'SUCCEEDED') {
       // What the kind promises: no bill left overdue and owing, none under its minimum.
       const behind = line.bills.filter(
@@ -1239,11 +1273,20 @@ export class Auditor {
           ['PAYMENT_FAILED', 'FAILED'],
           [firstError(reply), reply.repayment?.status],
         );
-      // A decline moves no money, but as any ledger entry it first brings the line up to today.
+      // A decline moves no money (what was set aside is balance again, and pays what bills owe),
+      // but as any ledger entry it first brings the line up to today.
       const declinedLine = this.lines.get(repayment.lineId)!;
-      this.command(declinedLine, this.today, () => {});
+      this.command(declinedLine, this.today, () => {
+        declinedLine.reservedMinor -= repayment.reservedMinor;
+        declinedLine.creditBalanceMinor += repayment.reservedMinor;
+      });
       return;
     }
+    this.landRepayment(repayment, reply);
+  }
+
+  /** A repayment the source paid (or the balance alone): the money and what was set aside, one sum. */
+  private landRepayment(repayment: RepaymentModel, reply: RepayResult | null): void {
     repayment.status = 'SUCCEEDED';
     if (reply)
       expectSame(
@@ -1254,7 +1297,13 @@ export class Auditor {
     const line = this.lines.get(repayment.lineId)!;
     this.command(line, this.today, () => {
       line.flows.repaidMinor += repayment.amountMinor;
-      line.creditBalanceMinor += this.waterfall(line, repayment.amountMinor, repayment.payOffPlanIds, true);
+      line.reservedMinor -= repayment.reservedMinor;
+      line.creditBalanceMinor += this.waterfall(
+        line,
+        repayment.amountMinor + repayment.reservedMinor,
+        repayment.payOffPlanIds,
+        true,
+      );
     });
   }
 
@@ -1422,6 +1471,8 @@ export class Auditor {
           signature: 'autodebit',
           kind: 'STATEMENT' as const,
           amountMinor,
+          // A bill still owing means no credit balance is left (it pays bills at every entry).
+          reservedMinor: 0,
           payOffPlanIds: [],
           status: 'INITIATED' as const,
           createdAt: now,
@@ -1818,7 +1869,8 @@ export class Auditor {
         shown.line.installmentFeesOwedMinor +
         shown.line.interestOwedMinor +
         shown.line.penaltiesOwedMinor -
-        shown.line.creditBalanceMinor,
+        shown.line.creditBalanceMinor -
+        (shown.line.state?.reservedCreditMinor ?? 0),
     );
   }
 }

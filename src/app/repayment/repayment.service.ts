@@ -2,16 +2,22 @@ import type { LedgerCommand } from '../../core/ledger/commands';
 import { createHash } from 'node:crypto';
 import type { Viewer } from '../../auth/token';
 import { formatMinor } from '../../core/money';
-import { amountDueOn, type AmountsDue, amountsDueOn, type RepayKind } from '../../core/repayment/amount-due';
+import {
+  type AmountDue,
+  amountDueOn,
+  type AmountsDue,
+  amountsDueOn,
+  type RepayKind,
+} from '../../core/repayment/amount-due';
 import { businessDate } from '../../core/time/business-date';
-import type { LedgerWriter } from '../../ledger/ledger-writer';
+import type { AppendOutcome, LedgerWriter } from '../../ledger/ledger-writer';
 import { creditLineIdOf } from '../../storage/ids';
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
 import type { PaymentSource, RepaymentDoc } from '../../storage/models/repayment.model';
 import type { Repositories } from '../../storage/repositories/repositories';
 import { requireOwner, requireUser } from '../common/access';
 import type { ClockService } from '../common/clock.service';
-import type { PaymentRail } from './payment-rail';
+import type { PaymentRail, RailResult } from './payment-rail';
 import { requestHash } from '../../ledger/request-hash';
 import { AppError } from '../../errors';
 import { idempotencyKeyError, type UserError, userError } from '../common/user-error';
@@ -138,9 +144,13 @@ export class RepaymentService {
     }
     const due =
       input.kind === 'AMOUNT'
-        ? { amountMinor: input.amountMinor!, payOffPlanIds: [] }
+        ? { amountMinor: input.amountMinor!, payOffPlanIds: [], fromCreditBalanceMinor: 0 }
         : amountDueOn(current, today, input.kind, input.planId);
-    if (due.amountMinor <= 0) return fail(nothingToRepay(input.kind, amountsDueOn(current, today)));
+    if (due.amountMinor + due.fromCreditBalanceMinor <= 0) {
+      return fail(
+        nothingToRepay(input.kind, amountsDueOn(current, today), amountDueOn(current, today, 'PAYOFF')),
+      );
+    }
     const repayment: RepaymentDoc = {
       _id: id,
       lineId: line._id,
@@ -152,6 +162,7 @@ export class RepaymentService {
       payOffPlanIds: due.payOffPlanIds,
       source: input.source,
       amountMinor: due.amountMinor,
+      fromCreditBalanceMinor: due.fromCreditBalanceMinor,
       status: 'INITIATED',
       failureReason: null,
       createdAt: now,
@@ -180,9 +191,31 @@ export class RepaymentService {
     return settled;
   }
 
-  /** Collects through the rail; only money actually collected reaches the ledger. */
+  /**
+   * Sets the balance it counts on aside, then collects the rest through the rail (none: no rail call);
+   * only money actually collected reaches the ledger, and a decline gives the balance back.
+   */
   private async settle(repayment: RepaymentDoc): Promise<RepayResult> {
-    const result = await this.rail.collect(repayment);
+    const reservedMinor = repayment.fromCreditBalanceMinor ?? 0;
+    const reserved = reservedMinor > 0 ? { reservedCreditMinor: reservedMinor } : {};
+    if (reservedMinor > 0) {
+      const outcome = await this.appendOutcome(repayment, 'repay-reserve', {
+        type: 'RESERVE_CREDIT',
+        repaymentId: repayment._id,
+        amountMinor: reservedMinor,
+      });
+      if (outcome.status !== 'APPLIED' && outcome.status !== 'REPLAYED') {
+        // Spent between the quote and now (a statement, a payout): nothing is asked of the source.
+        const reason = 'your credit balance changed since this repayment was quoted: ask again';
+        await this.repos.repayments.setStatus(repayment._id, 'FAILED', reason);
+        return {
+          repayment: { ...repayment, status: 'FAILED', failureReason: reason },
+          userErrors: [declined(reason)],
+        };
+      }
+    }
+    const result: RailResult =
+      repayment.amountMinor > 0 ? await this.rail.collect(repayment) : { status: 'SUCCEEDED' };
     if (result.status === 'PENDING') return { repayment, userErrors: [] };
     if (result.status === 'FAILED') {
       // The decline is an entry (a bill update for the customer's apps) before the repayment is final.
@@ -191,6 +224,7 @@ export class RepaymentService {
         repaymentId: repayment._id,
         amountMinor: repayment.amountMinor,
         reason: result.reason,
+        ...reserved,
       });
       await this.repos.repayments.setStatus(repayment._id, 'FAILED', result.reason);
       return {
@@ -203,6 +237,7 @@ export class RepaymentService {
       repaymentId: repayment._id,
       amountMinor: repayment.amountMinor,
       payOffPlanIds: repayment.payOffPlanIds ?? [],
+      ...reserved,
     });
     await this.repos.repayments.setStatus(repayment._id, 'SUCCEEDED', null);
     return { repayment: { ...repayment, status: 'SUCCEEDED' }, userErrors: [] };
@@ -211,10 +246,10 @@ export class RepaymentService {
   /** The rail's answer as a ledger entry, once per repayment and outcome (a retry replays it). */
   private async appendOutcome(
     repayment: RepaymentDoc,
-    keyPrefix: 'repay' | 'repay-declined',
+    keyPrefix: 'repay' | 'repay-declined' | 'repay-reserve',
     command: LedgerCommand,
-  ): Promise<void> {
-    await this.ledger.append({
+  ): Promise<AppendOutcome> {
+    return this.ledger.append({
       lineId: repayment.lineId,
       command,
       key: `${keyPrefix}:${repayment._id}`,
@@ -311,13 +346,18 @@ function fail(error: UserError): RepayResult {
   return { repayment: null, userErrors: [error] };
 }
 
-/** Why a kind collects nothing, and which kind would pay what is owed. */
-function nothingToRepay(kind: RepayKind, due: AmountsDue): UserError {
+/** Why a kind pays nothing, and which kind would pay what is owed (`payoff`: with the balance's share). */
+function nothingToRepay(kind: RepayKind, due: AmountsDue, payoff: AmountDue): UserError {
+  const owedMinor = payoff.amountMinor + payoff.fromCreditBalanceMinor;
+  const balanceShare =
+    payoff.fromCreditBalanceMinor > 0
+      ? ` (your credit balance pays ${formatMinor(payoff.fromCreditBalanceMinor)} of it)`
+      : '';
   const message =
     kind === 'MINIMUM' && due.STATEMENT > 0
       ? `Every bill is current, so no minimum is due; ${formatMinor(due.STATEMENT)} CNY is billed: repay STATEMENT or an AMOUNT to pay it`
-      : (kind === 'MINIMUM' || kind === 'STATEMENT') && due.PAYOFF > 0
-        ? `Nothing is billed; ${formatMinor(due.PAYOFF)} CNY is owed and not billed yet: repay PAYOFF to pay it early`
+      : (kind === 'MINIMUM' || kind === 'STATEMENT') && owedMinor > 0
+        ? `Nothing is billed; ${formatMinor(owedMinor)} CNY is owed and not billed yet: repay PAYOFF to pay it early${balanceShare}`
         : 'Nothing is owed on your credit line';
   return userError('NOTHING_TO_REPAY', message, 'kind');
 }

@@ -39,6 +39,7 @@ export const ledgerRejections = [
   'STATEMENT_NOT_DUE',
   'NOTHING_TO_BILL',
   'CREDIT_BALANCE_TOO_LOW',
+  'RESERVED_CREDIT_TOO_LOW',
   'CUT_BELOW_USED',
   'LINE_NOT_FROZEN',
   'BILL_NOT_FOUND',
@@ -114,6 +115,14 @@ const reject = (rejection: LedgerRejection, decision?: RecordedDecision): ApplyR
 
 function positive(amount: number): boolean {
   return Number.isSafeInteger(amount) && amount > 0;
+}
+
+/** Takes what a repayment's `RESERVE_CREDIT` set aside out of the reserve; false if it is not there. */
+function takeReserved(state: LineState, reservedMinor: number): boolean {
+  const heldMinor = state.reservedCreditMinor ?? 0;
+  if (!Number.isSafeInteger(reservedMinor) || reservedMinor < 0 || reservedMinor > heldMinor) return false;
+  if (heldMinor > 0) state.reservedCreditMinor = heldMinor - reservedMinor;
+  return true;
 }
 
 /**
@@ -264,19 +273,34 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
         bill.billed.FULL_PAY_PRINCIPAL + bill.billed.INSTALLMENT_PRINCIPAL + bill.billed.INSTALLMENT_FEES;
       return finish(head, state, billedMinor, accrued);
     }
-    case 'REPAY': {
+    case 'RESERVE_CREDIT': {
       if (!positive(command.amountMinor)) return reject('INVALID_AMOUNT');
-      const allocation = allocateRepayment(state, command.amountMinor, {
+      if (command.amountMinor > state.creditBalanceMinor) return reject('CREDIT_BALANCE_TOO_LOW');
+      state.creditBalanceMinor -= command.amountMinor;
+      state.reservedCreditMinor = (state.reservedCreditMinor ?? 0) + command.amountMinor;
+      return finish(head, state, command.amountMinor, accrued);
+    }
+    case 'REPAY': {
+      const reservedMinor = command.reservedCreditMinor ?? 0;
+      // Nothing from the source is a repayment only when a reserved balance pays it.
+      if (!positive(command.amountMinor + reservedMinor) || !(command.amountMinor >= 0))
+        return reject('INVALID_AMOUNT');
+      if (!takeReserved(state, reservedMinor)) return reject('RESERVED_CREDIT_TOO_LOW');
+      const allocation = allocateRepayment(state, command.amountMinor + reservedMinor, {
         payOffPlanIds: command.payOffPlanIds,
         prepayUnbilled: true,
       });
       state.creditBalanceMinor += allocation.unallocatedMinor;
       return finish(head, state, command.amountMinor, accrued);
     }
-    case 'DECLINE_REPAYMENT':
+    case 'DECLINE_REPAYMENT': {
       if (!positive(command.amountMinor)) return reject('INVALID_AMOUNT');
-      // Nothing moves: the entry shows the amount attempted, as a refused authorization does.
+      // No money moves (the entry shows the amount attempted); what was set aside is balance again.
+      const reservedMinor = command.reservedCreditMinor ?? 0;
+      if (!takeReserved(state, reservedMinor)) return reject('RESERVED_CREDIT_TOO_LOW');
+      state.creditBalanceMinor += reservedMinor;
       return finish(head, state, command.amountMinor, accrued);
+    }
     case 'REMIND_DUE_SOON': {
       const bill = state.bills.find((candidate) => candidate.billId === command.billId);
       if (!bill) return reject('BILL_NOT_FOUND');

@@ -34,9 +34,28 @@ export type LedgerCommand =
   | { type: 'VOID'; authorizationId: string; authorizedMinor: MinorUnits }
   | { type: 'REFUND'; refundId: string; chargeId: string; plan: Plan; amountMinor: MinorUnits }
   | { type: 'ISSUE_BILL'; billId: string; statementDate: BusinessDate }
-  | { type: 'REPAY'; repaymentId: string; amountMinor: MinorUnits; payOffPlanIds: string[] }
-  /** The payment source declined a repayment: no money moves, but the bill's customer must hear of it. */
-  | { type: 'DECLINE_REPAYMENT'; repaymentId: string; amountMinor: MinorUnits; reason: string }
+  /**
+   * A repayment asked for: the credit balance it counts on is set aside for it, so a statement or a
+   * payout before the source answers cannot spend it.
+   */
+  | { type: 'RESERVE_CREDIT'; repaymentId: string; amountMinor: MinorUnits }
+  | {
+      type: 'REPAY';
+      repaymentId: string;
+      /** From the source (0 when the reserved balance covers the whole repayment). */
+      amountMinor: MinorUnits;
+      payOffPlanIds: string[];
+      /** The balance `RESERVE_CREDIT` set aside for it, spent with the amount as one sum. */
+      reservedCreditMinor?: MinorUnits;
+    }
+  /** The payment source declined a repayment: no money moves (what was reserved goes back), but the bill's customer must hear of it. */
+  | {
+      type: 'DECLINE_REPAYMENT';
+      repaymentId: string;
+      amountMinor: MinorUnits;
+      reason: string;
+      reservedCreditMinor?: MinorUnits;
+    }
   /** A bill's due day is near and its minimum is unpaid: the reminder, once per bill. */
   | { type: 'REMIND_DUE_SOON'; billId: string }
   /** Overdue status, penalties and interest up to now (every command does this first; this does only that). */
@@ -60,6 +79,7 @@ export const ledgerCommandTypes = [
   'VOID',
   'REFUND',
   'ISSUE_BILL',
+  'RESERVE_CREDIT',
   'REPAY',
   'DECLINE_REPAYMENT',
   'REMIND_DUE_SOON',
@@ -79,8 +99,12 @@ export const ledgerCommandDescriptions: Record<LedgerCommandType, string> = {
   REFUND:
     'A charge was refunded: unbilled principal shrinks, a billed one is credited on its bill, the rest goes to the credit balance',
   ISSUE_BILL: 'A statement was cut (the amount is what it billed); empty cycles get none',
-  REPAY: 'A repayment landed, allocated by the waterfall (the rest to the credit balance)',
-  DECLINE_REPAYMENT: 'The payment source declined a repayment (the amount attempted); no money moved',
+  RESERVE_CREDIT:
+    'Credit balance set aside for a repayment just asked for (the amount set aside), spent when it lands',
+  REPAY:
+    'A repayment landed (the amount from the source), with any balance set aside for it, allocated by the waterfall (the rest to the credit balance)',
+  DECLINE_REPAYMENT:
+    'The payment source declined a repayment (the amount attempted); no money moved, what was set aside is back on the credit balance',
   REMIND_DUE_SOON: 'A bill is due within days with its minimum unpaid: the reminder went out (no money)',
   ACCRUE: 'Bills went overdue and/or accrued daily penalties or interest (the amount accrued)',
   PAY_OUT_CREDIT: 'Credit balance paid back to the customer',

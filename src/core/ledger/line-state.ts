@@ -120,6 +120,8 @@ export interface LineState {
   heldMinor: MinorUnits;
   /** Money the customer has on account (overpayment, refund of paid principal). */
   creditBalanceMinor: MinorUnits;
+  /** Balance set aside for repayments the source has not answered yet (absent on older states: 0). */
+  reservedCreditMinor?: MinorUnits;
   unbilledCharges: UnbilledCharge[];
   plans: PlanState[];
   /** Bills that still owe something, oldest first. */
@@ -266,6 +268,7 @@ export function assertLineState(state: LineState): void {
   assertAmount('limit', state.limitMinor);
   assertAmount('held', state.heldMinor);
   assertAmount('credit balance', state.creditBalanceMinor);
+  assertAmount('reserved credit', state.reservedCreditMinor ?? 0);
   for (const charge of state.unbilledCharges) assertAmount(`unbilled ${charge.chargeId}`, charge.amountMinor);
   for (const bill of state.bills) {
     for (const component of billComponents) {

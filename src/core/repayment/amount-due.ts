@@ -9,19 +9,37 @@ export const repayKinds = ['STATEMENT', 'MINIMUM', 'AMOUNT', 'PAYOFF', 'PLAN_PAY
 export type RepayKind = (typeof repayKinds)[number];
 
 export interface AmountDue {
+  /** What the source is asked for. */
   amountMinor: MinorUnits;
   /** Plans the repayment pays off (PAYOFF: all, PLAN_PAYOFF: the one asked for). */
   payOffPlanIds: string[];
+  /** Credit balance the repayment spends first (set aside when it is asked: `RESERVE_CREDIT`). */
+  fromCreditBalanceMinor: MinorUnits;
 }
 
 /**
- * What each kind of repayment collects, from the line's state at the time asked:
- * STATEMENT everything billed; MINIMUM the least that, spent by the waterfall, keeps every bill
- * current (all of an overdue one);
- * PAYOFF everything, unbilled principal too; PLAN_PAYOFF everything billed plus one plan's unbilled
- * principal (the waterfall pays billed amounts first). AMOUNT is the caller's.
+ * What each kind of repayment pays, from the line's state at the time asked, the credit balance
+ * first and the rest from the source: STATEMENT everything billed; MINIMUM the least that, spent by
+ * the waterfall, keeps every bill current (all of an overdue one); PAYOFF everything, unbilled
+ * principal too; PLAN_PAYOFF everything billed plus one plan's unbilled principal (the waterfall pays
+ * billed amounts first). AMOUNT is the caller's, from the source alone (`amountDue` is not asked).
  */
 export function amountDue(state: LineState, kind: Exclude<RepayKind, 'AMOUNT'>, planId?: string): AmountDue {
+  const pays = amountPaid(state, kind, planId);
+  const fromCreditBalanceMinor = Math.min(state.creditBalanceMinor, pays.amountMinor);
+  return {
+    amountMinor: pays.amountMinor - fromCreditBalanceMinor,
+    payOffPlanIds: pays.payOffPlanIds,
+    fromCreditBalanceMinor,
+  };
+}
+
+/** What a kind pays, the balance's share and the source's together (one sum through the waterfall). */
+function amountPaid(
+  state: LineState,
+  kind: Exclude<RepayKind, 'AMOUNT'>,
+  planId?: string,
+): Omit<AmountDue, 'fromCreditBalanceMinor'> {
   const billed = state.bills.reduce((sum, bill) => sum + billOwedMinor(bill), 0);
   switch (kind) {
     case 'STATEMENT':

@@ -20,7 +20,10 @@ export interface RepaymentDoc {
   /** Plans this repayment pays off (decided when it was asked for; the ledger pays them if it can). */
   payOffPlanIds: string[];
   source: PaymentSource;
+  /** What the source is asked for. */
   amountMinor: number;
+  /** Credit balance spent first, set aside when asked (`RESERVE_CREDIT`); absent before: 0. */
+  fromCreditBalanceMinor?: number;
   status: RepaymentStatus;
   failureReason: string | null;
   createdAt: Date;
@@ -38,6 +41,7 @@ export const repaymentSchema = new Schema<RepaymentDoc>(
     payOffPlanIds: { type: [String], default: [] },
     source: { type: String, enum: paymentSources, required: true },
     amountMinor: { type: Number, required: true },
+    fromCreditBalanceMinor: { type: Number, default: 0 },
     status: { type: String, enum: repaymentStatuses, required: true },
     failureReason: { type: String, default: null },
     createdAt: { type: Date, required: true },

@@ -18,7 +18,7 @@ import type { CreditContext } from './credit.context';
 export const RepayKind = enumFrom(
   'RepayKind',
   repayKinds,
-  'What a repayment pays, all of it collected from the source (a credit balance is not spent: it pays each statement by itself, or is paid back)',
+  'What a repayment pays. Every kind but AMOUNT spends the credit balance first (set aside until the source answers) and asks the source only for the rest',
   {
     STATEMENT: 'Everything billed: overdue and current principal, fees, interest, penalties',
     MINIMUM:
@@ -78,9 +78,15 @@ export class Repayment {
 
   @Field(() => Money, {
     description:
-      'What was asked of the payment source (for a kind other than AMOUNT, as computed when first asked)',
+      'What was asked of the payment source (for a kind other than AMOUNT, as computed when first asked, after the credit balance; 0.00 when the balance paid it all)',
   })
   amount!: Money;
+
+  @Field(() => Money, {
+    description:
+      'Credit balance the repayment spends with the amount (every kind but AMOUNT spends it first), set aside when asked and given back if the source declines',
+  })
+  fromCreditBalance!: Money;
 
   @Field(() => PaymentSource, { description: 'Where the money comes from' })
   source!: Source;
@@ -113,7 +119,8 @@ export class RepayPayload {
 @Resolver()
 export class RepaymentResolver {
   @Mutation(() => RepayPayload, {
-    description: 'Repay from a bound source; allocated penalties -> fees -> principal',
+    description:
+      'Repay from a source (every kind but AMOUNT spends the credit balance first); the money is allocated penalties -> fees -> principal (docs/money-rules.md)',
   })
   async repay(
     @Arg('input', () => RepayInput) input: RepayInput,
@@ -144,6 +151,7 @@ export class RepaymentResolver {
             id: result.repayment._id,
             status: result.repayment.status,
             amount: Money.of(result.repayment.amountMinor),
+            fromCreditBalance: Money.of(result.repayment.fromCreditBalanceMinor ?? 0),
             source: result.repayment.source,
             failureReason: result.repayment.failureReason,
           })

@@ -458,7 +458,7 @@ describe('installment plans', () => {
     expect(line.figures.unbilledPrincipalMinor).toBe(80_000);
     // Pay it off early: period 1 billed (100.00 + 9.60) plus the 800.00 unbilled principal.
     const due = amountDue(line.state!, 'PLAN_PAYOFF', plan.planId);
-    expect(due).toEqual({ amountMinor: 90_960, payOffPlanIds: [plan.planId] });
+    expect(due).toEqual({ amountMinor: 90_960, payOffPlanIds: [plan.planId], fromCreditBalanceMinor: 0 });
     line.repay('2030-02-12', due.amountMinor, due.payOffPlanIds);
     expect(line.state!.plans).toEqual([]);
     expect(line.last.effects.plans[0]).toMatchObject({
