@@ -226,7 +226,7 @@ export type RepayKind =
 
 /** A repayment through a payment rail */
 export type RepaymentStatus =
-  /** The payment source declined; nothing moved */
+  /** The payment source declined, or the credit balance it counted on was spent before it was set aside; nothing moved */
   | 'FAILED'
   /** Asked of the payment source; not confirmed yet (the daily jobs ask again) */
   | 'INITIATED'

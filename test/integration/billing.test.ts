@@ -190,6 +190,63 @@ describe('statements over several cycles', () => {
     expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 0, usedMinor: 0 });
   });
 
+  test('a repayment whose balance was spent before it was set aside fails and collects nothing', async () => {
+    await using t = await testDatabase();
+    const w = await world(t.repos);
+    const asked: string[] = [];
+    w.rail = {
+      collect: async (repayment) => (asked.push(repayment._id), { status: 'SUCCEEDED' }),
+      disburse: async () => ({ status: 'SUCCEEDED' }),
+    };
+    await w.at('2030-04-01T02:00:00Z');
+    const tea = await w.buy('u_alice', 'MALL', 'mall-tea-set', 'spent-tea-01'); // 299.00, paid at once
+    await w.ship('MALL', tea._id);
+    expect(
+      (await w.repay('u_alice', { kind: 'PAYOFF', source: 'BANK_CARD', idempotencyKey: 'spent-pay-01' }))
+        .userErrors,
+    ).toEqual([]);
+    await w.refund('MALL', tea._id, 29_900, 'spent-refund-1'); // 299.00 of balance
+    const buds = await w.buy('u_alice', 'MALL', 'mall-earbuds', 'spent-buds-1'); // 499.00 unbilled
+    await w.ship('MALL', buds._id);
+    // A PAYOFF recorded (200.00 from the card, 299.00 from the balance), then the process died before
+    // the balance was set aside; the shopper takes the balance out meanwhile.
+    await t.repos.repayments.insertOnce({
+      _id: 'rp_spent_before_reserve',
+      lineId: 'cl_alice',
+      userId: 'u_alice',
+      idempotencyKey: 'u_alice:spent-payoff-1',
+      requestHash: 'h',
+      kind: 'PAYOFF',
+      planId: null,
+      payOffPlanIds: [],
+      source: 'BANK_CARD',
+      amountMinor: 20_000,
+      fromCreditBalanceMinor: 29_900,
+      status: 'INITIATED',
+      failureReason: null,
+      createdAt: new Date('2030-04-01T02:00:00Z'),
+    });
+    expect(await w.payOut('u_alice', { idempotencyKey: 'spent-payout-1' })).toEqual({
+      amountMinor: 29_900,
+      userErrors: [],
+    });
+    const headBefore = (await w.line('u_alice')).headSequence;
+    // The next jobs ask again: nothing to set aside, so the card is not asked and nothing moves.
+    await w.at('2030-04-02T04:00:00Z');
+    await w.runDueJobs();
+    expect(await t.repos.repayments.byId('rp_spent_before_reserve')).toMatchObject({
+      status: 'FAILED',
+      failureReason: 'the credit balance it counted on was spent first',
+    });
+    expect(asked).not.toContain('rp_spent_before_reserve');
+    expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 0, usedMinor: 49_900 });
+    // Only the refused reservation is written, if anything: no repayment entry.
+    const types = (await t.repos.ledger.all('cl_alice'))
+      .filter((entry) => entry.sequence > headBefore)
+      .map((entry) => entry.command.type);
+    expect(types).not.toContain('REPAY');
+  });
+
   test('paying one plan off early: everything billed, then the plan; its unbilled fees are waived', async () => {
     await using t = await testDatabase();
     const w = await world(t.repos);

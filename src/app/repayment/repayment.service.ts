@@ -206,11 +206,10 @@ export class RepaymentService {
       });
       if (outcome.status !== 'APPLIED' && outcome.status !== 'REPLAYED') {
         // Spent between the quote and now (a statement, a payout): nothing is asked of the source.
-        const reason = 'your credit balance changed since this repayment was quoted: ask again';
-        await this.repos.repayments.setStatus(repayment._id, 'FAILED', reason);
+        await this.repos.repayments.setStatus(repayment._id, 'FAILED', balanceSpentReason);
         return {
-          repayment: { ...repayment, status: 'FAILED', failureReason: reason },
-          userErrors: [declined(reason)],
+          repayment: { ...repayment, status: 'FAILED', failureReason: balanceSpentReason },
+          userErrors: [declined(balanceSpentReason)],
         };
       }
     }
@@ -338,7 +337,17 @@ export class RepaymentService {
   }
 }
 
+/** A repayment's failure reason when the balance it counted on was spent before it could be set aside. */
+const balanceSpentReason = 'the credit balance it counted on was spent first';
+
 function declined(reason: string | null): UserError {
+  if (reason === balanceSpentReason) {
+    return userError(
+      'CREDIT_BALANCE_CHANGED',
+      'Your credit balance changed since this repayment was quoted; nothing was collected: ask again with a new key',
+      'kind',
+    );
+  }
   return userError('PAYMENT_FAILED', `The payment source declined: ${reason ?? 'unknown reason'}`, 'source');
 }
 

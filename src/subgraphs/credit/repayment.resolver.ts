@@ -40,7 +40,8 @@ export const RepaymentStatus = enumFrom(
   {
     INITIATED: 'Asked of the payment source; not confirmed yet (the daily jobs ask again)',
     SUCCEEDED: 'Collected and applied to what the line owes',
-    FAILED: 'The payment source declined; nothing moved',
+    FAILED:
+      'The payment source declined, or the credit balance it counted on was spent before it was set aside; nothing moved',
   },
 );
 
