@@ -26,20 +26,35 @@ export type BillStatus =
 
 /** What happened on the line: one per ledger entry that changes a bill or the line */
 export type BillUpdateKind =
+  /** A hold was released without charge (cancelled or expired) */
   | 'AUTHORIZATION_VOIDED'
+  /** The credit balance was paid out, given back, or set aside for a repayment */
   | 'CREDIT_BALANCE_CHANGED'
+  /** The bill named is due within days with its minimum unpaid */
   | 'DUE_SOON_REMINDER'
+  /** Daily interest accrued on what a bill carries past its due day */
   | 'INTEREST_ACCRUED'
+  /** The daily review raised or cut the limit */
   | 'LIMIT_CHANGED'
+  /** The line was opened */
   | 'LINE_OPENED'
+  /** The daily review froze the line, or made it active again */
   | 'LINE_STATUS_CHANGED'
+  /** The bill named went overdue */
   | 'OVERDUE'
+  /** Daily penalties accrued on an overdue bill */
   | 'PENALTY_ACCRUED'
+  /** A checkout put a hold on the line */
   | 'PURCHASE_AUTHORIZED'
+  /** A hold became a charge (the order shipped) */
   | 'PURCHASE_CAPTURED'
+  /** A refund: unbilled principal shrank, a bill was credited, or the balance grew */
   | 'REFUND_CREDITED'
+  /** The payment source declined a repayment; nothing moved */
   | 'REPAYMENT_FAILED'
+  /** A repayment landed */
   | 'REPAYMENT_SUCCEEDED'
+  /** A statement was cut: the bill named */
   | 'STATEMENT_ISSUED';
 
 export type BindingStatus =

@@ -468,8 +468,9 @@ describe('bill update subscriptions', () => {
       {
         input: {
           partnerUserId: 'sk-carol-1',
-          purpose: 'Bill reminders',
-          fields: ['BILL_SUMMARY'],
+          purpose: 'Bill reminders and what is left to spend',
+          // A purchase not billed yet reaches a partner only under AVAILABLE_CREDIT (it moves it).
+          fields: ['BILL_SUMMARY', 'AVAILABLE_CREDIT'],
           expiresInDays: 30,
         },
       },
@@ -488,8 +489,9 @@ describe('bill update subscriptions', () => {
     await feed.until((f) => f.updates.length >= 1, "Carol's purchase for Skyline");
     // The feed is typed for the user document; the partner document adds partnerUserId.
     const partnerUpdates = feed.updates as unknown as PartnerBillUpdatedSubscription['billUpdated'][];
+    // 50.00 - 50.00 held = 0.00 left to spend.
     expect(partnerUpdates.map((u) => [u.kind, u.partnerUserId, u.availableAfter])).toEqual([
-      ['PURCHASE_AUTHORIZED', 'sk-carol-1', null],
+      ['PURCHASE_AUTHORIZED', 'sk-carol-1', { minor: 0 }],
     ]);
     // From the line's very start: only what happened after the grant (the purchase), not her history.
     const replay = new Feed();

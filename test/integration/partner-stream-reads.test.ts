@@ -19,7 +19,10 @@ const partnerId = 'p_lakeside_wallet';
 /** Users bound to the wallet besides Alice (no credit lines: nothing for them ever comes). */
 const otherUsers = 40;
 
-/** An active binding whose consent covers bills, as the approval of a binding request stores it. */
+/**
+ * An active binding whose consent covers bills and available credit (so purchases not billed yet
+ * reach the partner too), as the approval of a binding request stores it.
+ */
 function billsBinding(
   _id: string,
   partner: string,
@@ -34,7 +37,7 @@ function billsBinding(
     partnerId: partner,
     partnerUserId,
     status: 'ACTIVE',
-    consent: { purpose: 'bill updates', fields: ['BILL_SUMMARY'], grantedAt, expiresAt },
+    consent: { purpose: 'bill updates', fields: ['BILL_SUMMARY', 'AVAILABLE_CREDIT'], grantedAt, expiresAt },
     createdAt: grantedAt,
     activePartnerUserKey: activePartnerUserKey(partner, partnerUserId),
     activeUserKey: activeUserKey(partner, userId),

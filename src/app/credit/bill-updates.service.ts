@@ -396,7 +396,7 @@ function eventOf(
   const update = billUpdateOf(entry);
   if (!update) return undefined;
   // A partner hears of a limit or status change only if its consent covers that (core decides).
-  const disclosed = line.binding ? partnerDisclosureOf(update.kind, line.binding.consent.fields) : [];
+  const disclosed = line.binding ? partnerDisclosureOf(update, line.binding.consent.fields) : [];
   if (!disclosed) return undefined;
   const bill =
     entry.stateAfter.bills.find((candidate) => candidate.billId === update.billId) ??

@@ -41,7 +41,23 @@ export interface BillUpdate {
    * older one whose fees it also paid), else the first it changed, else the line's current bill.
    */
   billId: string | null;
+  /**
+   * The entry is about a bill: it names one (a statement, a reminder, a cut), judged one overdue,
+   * changed what one owes, or is a penalty, interest or declined repayment on one. A purchase not
+   * yet billed, a payout or a balance set aside is not.
+   */
+  aboutBill: boolean;
 }
+
+/** Kinds about the bill they name even when no amount on it changed. */
+const billKinds: readonly BillUpdateKind[] = [
+  'STATEMENT_ISSUED',
+  'DUE_SOON_REMINDER',
+  'OVERDUE',
+  'PENALTY_ACCRUED',
+  'INTEREST_ACCRUED',
+  'REPAYMENT_FAILED',
+];
 
 const kindOfCommand: Record<Exclude<LedgerCommand['type'], 'ACCRUE'>, BillUpdateKind> = {
   OPEN: 'LINE_OPENED',
@@ -84,8 +100,10 @@ export function billUpdateOf(entry: BillUpdateSource): BillUpdate | null {
       ? command.billId
       : undefined;
   const changed = effects?.bills.find((bill) => bill.overdue) ?? effects?.bills[0];
+  const billId = named ?? overdueBill ?? changed?.billId ?? currentBillOf(entry.stateAfter)?.billId ?? null;
   return {
     kind,
-    billId: named ?? overdueBill ?? changed?.billId ?? currentBillOf(entry.stateAfter)?.billId ?? null,
+    billId,
+    aboutBill: billId !== null && (named !== undefined || changed !== undefined || billKinds.includes(kind)),
   };
 }

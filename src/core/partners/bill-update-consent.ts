@@ -1,4 +1,4 @@
-import type { BillUpdateKind } from '../ledger/bill-updates';
+import type { BillUpdate, BillUpdateKind } from '../ledger/bill-updates';
 import type { ConsentField } from './consent';
 
 /** What a partner's binding must cover for its stream to follow the user at all. */
@@ -7,21 +7,32 @@ export const partnerStreamConsent: ConsentField = 'BILL_SUMMARY';
 /**
  * What a partner's stream may hear of beyond bills, by kind: a limit change tells the limit
  * (AVAILABLE_CREDIT); a freeze or an unfreeze tells the status (CREDIT_STATUS), even to a partner that
- * could see available credit go to 0 and back (that alone does not say why).
+ * could see available credit go to 0 and back (that alone does not say why). Any other update about
+ * no bill (a purchase not billed yet, a refund or repayment of one) tells what the user spends: it
+ * needs AVAILABLE_CREDIT, which it moves; a credit balance paid out or set aside, no consent covers.
  */
 export const partnerConsentsByKind: Partial<Record<BillUpdateKind, ConsentField>> = {
   LIMIT_CHANGED: 'AVAILABLE_CREDIT',
   LINE_STATUS_CHANGED: 'CREDIT_STATUS',
 };
 
+/** What an update about no bill (a purchase not billed yet, its void, refund or prepayment) needs. */
+export const noBillUpdateConsent: ConsentField = 'AVAILABLE_CREDIT';
+
 /**
- * The consent fields an update of `kind` discloses to a partner whose binding grants `granted`
- * (its read is logged with them), or null when the update must not reach that partner at all.
+ * The consent fields an update discloses to a partner whose binding grants `granted` (its read is
+ * logged with them), or null when the update must not reach that partner at all.
  */
-export function partnerDisclosureOf(kind: BillUpdateKind, granted: readonly string[]): ConsentField[] | null {
+export function partnerDisclosureOf(
+  update: Pick<BillUpdate, 'kind' | 'aboutBill'>,
+  granted: readonly string[],
+): ConsentField[] | null {
   const shown: ConsentField[] = [partnerStreamConsent];
   if (granted.includes('AVAILABLE_CREDIT')) shown.push('AVAILABLE_CREDIT');
-  const needed = partnerConsentsByKind[kind];
+  const needed =
+    partnerConsentsByKind[update.kind] ??
+    (update.aboutBill ? undefined : update.kind === 'CREDIT_BALANCE_CHANGED' ? null : noBillUpdateConsent);
+  if (needed === null) return null;
   if (!needed) return shown;
   if (!granted.includes(needed)) return null;
   if (!shown.includes(needed)) shown.push(needed);

@@ -3,7 +3,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import type { BillUpdateEvent } from '../../app/credit/bill-updates.service';
 import type { BillStatus as Status, BillSummary } from '../../core/billing/bill-status';
 import { billUpdateKinds } from '../../core/ledger/bill-updates';
-import { partnerConsentsByKind } from '../../core/partners/bill-update-consent';
+import { noBillUpdateConsent, partnerConsentsByKind } from '../../core/partners/bill-update-consent';
 import { enumFrom } from '../common/enum-from';
 import { Money } from '../common/money.type';
 import { BillStatus } from './bill.type';
@@ -12,6 +12,23 @@ export const BillUpdateKind = enumFrom(
   'BillUpdateKind',
   billUpdateKinds,
   'What happened on the line: one per ledger entry that changes a bill or the line',
+  {
+    LINE_OPENED: 'The line was opened',
+    PURCHASE_AUTHORIZED: 'A checkout put a hold on the line',
+    PURCHASE_CAPTURED: 'A hold became a charge (the order shipped)',
+    AUTHORIZATION_VOIDED: 'A hold was released without charge (cancelled or expired)',
+    REFUND_CREDITED: 'A refund: unbilled principal shrank, a bill was credited, or the balance grew',
+    STATEMENT_ISSUED: 'A statement was cut: the bill named',
+    REPAYMENT_SUCCEEDED: 'A repayment landed',
+    REPAYMENT_FAILED: 'The payment source declined a repayment; nothing moved',
+    DUE_SOON_REMINDER: 'The bill named is due within days with its minimum unpaid',
+    OVERDUE: 'The bill named went overdue',
+    PENALTY_ACCRUED: 'Daily penalties accrued on an overdue bill',
+    INTEREST_ACCRUED: 'Daily interest accrued on what a bill carries past its due day',
+    CREDIT_BALANCE_CHANGED: 'The credit balance was paid out, given back, or set aside for a repayment',
+    LIMIT_CHANGED: 'The daily review raised or cut the limit',
+    LINE_STATUS_CHANGED: 'The daily review froze the line, or made it active again',
+  },
 );
 
 @ObjectType({ description: 'A bill as one ledger entry left it (exact at that moment, also in a replay)' })
@@ -44,11 +61,11 @@ export class BillUpdate {
   cursor!: string;
 
   @Field(() => BillUpdateKind, {
-    description: `LINE_STATUS_CHANGED: frozen, or active again. Partners hear of ${Object.entries(
-      partnerConsentsByKind,
-    )
+    description: `Partners hear of ${Object.entries(partnerConsentsByKind)
       .map(([kind, consent]) => `${kind} only with ${consent} consent`)
-      .join(', ')}`,
+      .join(
+        ', ',
+      )}; of an update about no bill (a purchase not billed yet, its void, refund or prepayment) only with ${noBillUpdateConsent} consent; of a credit balance paid out or set aside with no bill changed, never`,
   })
   kind!: string;
 

@@ -1,5 +1,5 @@
 import { applyCommand } from '../../../src/core/ledger/apply';
-import { billUpdateOf } from '../../../src/core/ledger/bill-updates';
+import { type BillUpdate, billUpdateOf, type BillUpdateKind } from '../../../src/core/ledger/bill-updates';
 import { partnerDisclosureOf } from '../../../src/core/partners/bill-update-consent';
 import type { LedgerCommand } from '../../../src/core/ledger/commands';
 import type { LineState } from '../../../src/core/ledger/line-state';
@@ -7,7 +7,10 @@ import type { LineState } from '../../../src/core/ledger/line-state';
 const at = (date: string) => new Date(`${date}T04:00:00Z`);
 
 /** Each command through the core, then through the bill-update rule, as the ledger would store it. */
-function updatesOf(steps: [string, LedgerCommand][]) {
+function updatesOf(
+  steps: [string, LedgerCommand][],
+  pick: (update: BillUpdate) => unknown[] = (update) => [update.kind, update.billId],
+) {
   let state: LineState | null = null;
   return steps.map(([date, command]) => {
     const result = applyCommand(state, command, at(date));
@@ -18,7 +21,7 @@ function updatesOf(steps: [string, LedgerCommand][]) {
       effects: result.ok ? result.effects : null,
       stateAfter: state!,
     });
-    return update && [update.kind, update.billId];
+    return update && pick(update);
   });
 }
 
@@ -139,35 +142,89 @@ describe('bill updates: one per ledger entry that changes a bill or the line', (
       ['LINE_STATUS_CHANGED', 'b1'],
     ]);
   });
+  test('an update is about a bill when it names one or changes one; a purchase beside an owing bill is not', () => {
+    expect(
+      updatesOf(
+        [
+          ...openedAndBought,
+          ['2030-01-05', { type: 'ISSUE_BILL', billId: 'b1', statementDate: '2030-01-05' }],
+          // b1 owes 100.00; a second purchase is held and captured, not on any bill yet.
+          ['2030-01-06', { type: 'AUTHORIZE', authorizationId: 'a2', amountMinor: 5_000, request: buy }],
+          [
+            '2030-01-07',
+            {
+              type: 'CAPTURE',
+              authorizationId: 'a2',
+              authorizedMinor: 5_000,
+              captureMinor: 5_000,
+              plan: 'FULL',
+              orderId: 'o2',
+            },
+          ],
+          // 30.00 repaid: it pays b1.
+          ['2030-01-08', { type: 'REPAY', repaymentId: 'r1', amountMinor: 3_000, payOffPlanIds: [] }],
+        ],
+        (update) => [update.kind, update.billId, update.aboutBill],
+      ).slice(-4),
+    ).toEqual([
+      ['STATEMENT_ISSUED', 'b1', true],
+      ['PURCHASE_AUTHORIZED', 'b1', false],
+      ['PURCHASE_CAPTURED', 'b1', false],
+      ['REPAYMENT_SUCCEEDED', 'b1', true],
+    ]);
+  });
 });
 
 describe("what a partner's stream hears beyond bills", () => {
+  const onBill = (kind: BillUpdateKind) => ({ kind, aboutBill: true });
+  const offBill = (kind: BillUpdateKind) => ({ kind, aboutBill: false });
+
   test('bill updates need only the bills consent; available credit is shown when consented', () => {
-    expect(partnerDisclosureOf('PURCHASE_CAPTURED', ['BILL_SUMMARY'])).toEqual(['BILL_SUMMARY']);
-    expect(partnerDisclosureOf('OVERDUE', ['AVAILABLE_CREDIT', 'BILL_SUMMARY'])).toEqual([
+    expect(partnerDisclosureOf(onBill('REFUND_CREDITED'), ['BILL_SUMMARY'])).toEqual(['BILL_SUMMARY']);
+    expect(partnerDisclosureOf(onBill('OVERDUE'), ['AVAILABLE_CREDIT', 'BILL_SUMMARY'])).toEqual([
       'BILL_SUMMARY',
       'AVAILABLE_CREDIT',
     ]);
   });
 
   test('a limit change needs AVAILABLE_CREDIT; the status alone does not tell it', () => {
-    expect(partnerDisclosureOf('LIMIT_CHANGED', ['BILL_SUMMARY'])).toBeNull();
-    expect(partnerDisclosureOf('LIMIT_CHANGED', ['BILL_SUMMARY', 'CREDIT_STATUS'])).toBeNull();
-    expect(partnerDisclosureOf('LIMIT_CHANGED', ['BILL_SUMMARY', 'AVAILABLE_CREDIT'])).toEqual([
+    expect(partnerDisclosureOf(onBill('LIMIT_CHANGED'), ['BILL_SUMMARY'])).toBeNull();
+    expect(partnerDisclosureOf(onBill('LIMIT_CHANGED'), ['BILL_SUMMARY', 'CREDIT_STATUS'])).toBeNull();
+    expect(partnerDisclosureOf(onBill('LIMIT_CHANGED'), ['BILL_SUMMARY', 'AVAILABLE_CREDIT'])).toEqual([
       'BILL_SUMMARY',
       'AVAILABLE_CREDIT',
     ]);
   });
 
   test('a freeze or an unfreeze needs CREDIT_STATUS: available credit alone does not say why it went to 0', () => {
-    expect(partnerDisclosureOf('LINE_STATUS_CHANGED', ['BILL_SUMMARY', 'PAYMENTS'])).toBeNull();
-    expect(partnerDisclosureOf('LINE_STATUS_CHANGED', ['AVAILABLE_CREDIT', 'BILL_SUMMARY'])).toBeNull();
-    expect(partnerDisclosureOf('LINE_STATUS_CHANGED', ['BILL_SUMMARY', 'CREDIT_STATUS'])).toEqual([
+    expect(partnerDisclosureOf(onBill('LINE_STATUS_CHANGED'), ['BILL_SUMMARY', 'PAYMENTS'])).toBeNull();
+    expect(
+      partnerDisclosureOf(onBill('LINE_STATUS_CHANGED'), ['AVAILABLE_CREDIT', 'BILL_SUMMARY']),
+    ).toBeNull();
+    expect(partnerDisclosureOf(onBill('LINE_STATUS_CHANGED'), ['BILL_SUMMARY', 'CREDIT_STATUS'])).toEqual([
       'BILL_SUMMARY',
       'CREDIT_STATUS',
     ]);
     expect(
-      partnerDisclosureOf('LINE_STATUS_CHANGED', ['CREDIT_STATUS', 'AVAILABLE_CREDIT', 'BILL_SUMMARY']),
+      partnerDisclosureOf(onBill('LINE_STATUS_CHANGED'), [
+        'CREDIT_STATUS',
+        'AVAILABLE_CREDIT',
+        'BILL_SUMMARY',
+      ]),
     ).toEqual(['BILL_SUMMARY', 'AVAILABLE_CREDIT', 'CREDIT_STATUS']);
+  });
+
+  test('an update about no bill tells what the user spends: AVAILABLE_CREDIT; a payout, no consent', () => {
+    expect(partnerDisclosureOf(offBill('PURCHASE_AUTHORIZED'), ['BILL_SUMMARY', 'CREDIT_STATUS'])).toBeNull();
+    expect(partnerDisclosureOf(offBill('REFUND_CREDITED'), ['BILL_SUMMARY'])).toBeNull();
+    expect(partnerDisclosureOf(offBill('PURCHASE_CAPTURED'), ['BILL_SUMMARY', 'AVAILABLE_CREDIT'])).toEqual([
+      'BILL_SUMMARY',
+      'AVAILABLE_CREDIT',
+    ]);
+    expect(
+      partnerDisclosureOf(offBill('CREDIT_BALANCE_CHANGED'), ['BILL_SUMMARY', 'AVAILABLE_CREDIT']),
+    ).toBeNull();
+    // The balance paying a bill is about that bill.
+    expect(partnerDisclosureOf(onBill('CREDIT_BALANCE_CHANGED'), ['BILL_SUMMARY'])).toEqual(['BILL_SUMMARY']);
   });
 });
