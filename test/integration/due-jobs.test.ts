@@ -475,31 +475,43 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     );
     try {
       // As in the test above: a cut on 04-15, a freeze on 05-15, paid off, unfrozen on 05-16; then a
-      // purchase, the last update every stream gets.
+      // purchase and its statement on 06-05, the last update every stream gets.
       await runAt('2030-04-05T04:00:00Z', decliningRail);
       await runAt('2030-04-14T04:00:00Z', decliningRail);
       await runAt('2030-04-15T04:00:00Z', decliningRail);
       await runAt('2030-05-15T04:00:00Z', decliningRail);
       await payOffAndReopen('payoff-partners-1');
-      await w.buy('u_alice', 'MALL', 'mall-tea-set', 'after-unfreeze');
+      const tea = await w.buy('u_alice', 'MALL', 'mall-tea-set', 'after-unfreeze');
+      await w.ship('MALL', tea._id);
+      await runAt('2030-06-05T04:00:00Z', decliningRail);
+      const lastStatement = new Date('2030-06-05T00:00:00Z').getTime();
       const heard: Record<string, { kind: string; available: number | null }[]> = {};
       for (const [partnerId, stream] of Object.entries(streams)) {
         heard[partnerId] = [];
         for (;;) {
           const update = (await stream.next()).value!;
           heard[partnerId].push({ kind: update.kind, available: update.availableAfterMinor });
-          if (update.kind === 'PURCHASE_AUTHORIZED') break;
+          if (update.kind === 'STATEMENT_ISSUED' && update.occurredAt.getTime() >= lastStatement) break;
         }
       }
       const kinds = (partnerId: string) => heard[partnerId]!.map((update) => update.kind);
       const lineKinds = new Set(['LIMIT_CHANGED', 'LINE_STATUS_CHANGED']);
-      // Everything about bills reaches all four alike.
-      const billKinds = kinds('p_available_too').filter((kind) => !lineKinds.has(kind));
-      expect(billKinds).toContain('OVERDUE');
-      expect(billKinds).toContain('REPAYMENT_SUCCEEDED');
-      for (const partnerId of Object.keys(consents)) {
-        expect(kinds(partnerId).filter((kind) => !lineKinds.has(kind))).toEqual(billKinds);
-      }
+      const purchaseKinds = new Set(['PURCHASE_AUTHORIZED', 'PURCHASE_CAPTURED']);
+      const otherKinds = (partnerId: string) => kinds(partnerId).filter((kind) => !lineKinds.has(kind));
+      // Everything about bills reaches all four alike; the purchase not billed yet, only the two
+      // with AVAILABLE_CREDIT.
+      const billKinds = otherKinds('p_bills_only');
+      expect(billKinds).toEqual(
+        expect.arrayContaining(['OVERDUE', 'REPAYMENT_SUCCEEDED', 'STATEMENT_ISSUED']),
+      );
+      expect(billKinds.filter((kind) => purchaseKinds.has(kind))).toEqual([]);
+      expect(otherKinds('p_status_too')).toEqual(billKinds);
+      expect(otherKinds('p_both_too')).toEqual(otherKinds('p_available_too'));
+      expect(otherKinds('p_available_too').filter((kind) => !purchaseKinds.has(kind))).toEqual(billKinds);
+      expect(otherKinds('p_available_too').filter((kind) => purchaseKinds.has(kind))).toEqual([
+        'PURCHASE_AUTHORIZED',
+        'PURCHASE_CAPTURED',
+      ]);
       expect(kinds('p_bills_only').filter((kind) => lineKinds.has(kind))).toEqual([]);
       expect(kinds('p_status_too').filter((kind) => lineKinds.has(kind))).toEqual([
         'LINE_STATUS_CHANGED',
