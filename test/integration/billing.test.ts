@@ -137,14 +137,21 @@ describe('statements over several cycles', () => {
       fromCreditBalanceMinor: 29_900,
     });
     expect(asked.at(-1)).toBe(20_000);
-    expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 0, usedMinor: 49_900 });
+    expect(await w.line('u_alice')).toMatchObject({
+      creditBalanceMinor: 0,
+      usedMinor: 49_900,
+      state: expect.objectContaining({ reservedCreditMinor: 29_900 }),
+    });
     expect((await w.payOut('u_alice', { idempotencyKey: 'net-payout-1' })).userErrors).toEqual([
       expect.objectContaining({ code: 'NOTHING_TO_PAY_OUT' }),
     ]);
-    // 05-05: the earbuds are billed (499.00) before the bank answers; the next day's jobs ask again,
-    // and the 200.00 with the 299.00 set aside pay the bill whole.
+    // 05-05: the earbuds are billed (499.00) before the bank answers. What is set aside still pays
+    // bills at once: 499.00 - 299.00 = 200.00 owed, nothing left aside, so the bill cannot go
+    // overdue for want of it. The next day's jobs ask the bank again: its 200.00 pays the rest.
     await w.at('2030-05-05T04:00:00Z');
     await w.runDueJobs();
+    expect((await w.bills('u_alice')).at(-1)).toMatchObject({ status: 'PARTIALLY_PAID', owedMinor: 20_000 });
+    expect((await w.line('u_alice')).state).toMatchObject({ reservedCreditMinor: 0 });
     answer = { status: 'SUCCEEDED' };
     await w.at('2030-05-06T04:00:00Z');
     expect(await w.runDueJobs()).toMatchObject({ repaymentsConfirmed: 1 });

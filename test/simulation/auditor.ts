@@ -550,6 +550,10 @@ export class Auditor {
     if (line.creditBalanceMinor > 0 && line.bills.some((bill) => !bill.finished && owedTotal(bill) > 0)) {
       line.creditBalanceMinor = this.waterfall(line, line.creditBalanceMinor, [], false);
     }
+    // Balance set aside for a repayment the source has not answered pays bills too.
+    if (line.reservedMinor > 0 && line.bills.some((bill) => !bill.finished && owedTotal(bill) > 0)) {
+      line.reservedMinor = this.waterfall(line, line.reservedMinor, [], false);
+    }
     for (const bill of line.bills) {
       if (bill.finished || owedTotal(bill) > 0) continue;
       bill.finished = true;
@@ -1213,7 +1217,11 @@ export class Auditor {
       createdAt: at,
     };
     this.repayments.set(keyOf, repayment);
-    expectSame(`${kind} repayment amount`, due.amountMinor, reply.repayment!.amountMinor);
+    expectSame(
+      `${kind} repayment amount, and the credit balance's share`,
+      [due.amountMinor, due.reservedMinor],
+      [reply.repayment!.amountMinor, reply.repayment!.fromCreditBalanceMinor ?? 0],
+    );
     if (repayment.reservedMinor > 0) {
       // Set aside before the source is asked: nothing else can spend it meanwhile.
       this.command(line, this.today, () => {
@@ -1277,8 +1285,10 @@ export class Auditor {
       // but as any ledger entry it first brings the line up to today.
       const declinedLine = this.lines.get(repayment.lineId)!;
       this.command(declinedLine, this.today, () => {
-        declinedLine.reservedMinor -= repayment.reservedMinor;
-        declinedLine.creditBalanceMinor += repayment.reservedMinor;
+        // What bills cut meanwhile left of it.
+        const backMinor = Math.min(repayment.reservedMinor, declinedLine.reservedMinor);
+        declinedLine.reservedMinor -= backMinor;
+        declinedLine.creditBalanceMinor += backMinor;
       });
       return;
     }
@@ -1297,10 +1307,11 @@ export class Auditor {
     const line = this.lines.get(repayment.lineId)!;
     this.command(line, this.today, () => {
       line.flows.repaidMinor += repayment.amountMinor;
-      line.reservedMinor -= repayment.reservedMinor;
+      const setAsideMinor = Math.min(repayment.reservedMinor, line.reservedMinor);
+      line.reservedMinor -= setAsideMinor;
       line.creditBalanceMinor += this.waterfall(
         line,
-        repayment.amountMinor + repayment.reservedMinor,
+        repayment.amountMinor + setAsideMinor,
         repayment.payOffPlanIds,
         true,
       );
@@ -1627,6 +1638,7 @@ export class Auditor {
         interestOwedMinor: f.interest,
         penaltiesOwedMinor: f.penalties,
         creditBalanceMinor: line.creditBalanceMinor,
+        reservedCreditMinor: line.reservedMinor,
       },
       {
         status: shown.line.status,
@@ -1638,6 +1650,7 @@ export class Auditor {
         interestOwedMinor: shown.line.interestOwedMinor,
         penaltiesOwedMinor: shown.line.penaltiesOwedMinor,
         creditBalanceMinor: shown.line.creditBalanceMinor,
+        reservedCreditMinor: shown.line.state?.reservedCreditMinor ?? 0,
       },
     );
     expectSame(
@@ -1870,7 +1883,7 @@ export class Auditor {
         shown.line.interestOwedMinor +
         shown.line.penaltiesOwedMinor -
         shown.line.creditBalanceMinor -
-        (shown.line.state?.reservedCreditMinor ?? 0),
+        line.reservedMinor,
     );
   }
 }

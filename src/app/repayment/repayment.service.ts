@@ -204,7 +204,7 @@ export class RepaymentService {
         repaymentId: repayment._id,
         amountMinor: reservedMinor,
       });
-      if (outcome.status !== 'APPLIED' && outcome.status !== 'REPLAYED') {
+      if (outcome.status === 'REJECTED' && outcome.rejection === 'CREDIT_BALANCE_TOO_LOW') {
         // Spent between the quote and now (a statement, a payout): nothing is asked of the source.
         await this.repos.repayments.setStatus(repayment._id, 'FAILED', balanceSpentReason);
         return {
@@ -212,32 +212,37 @@ export class RepaymentService {
           userErrors: [declined(balanceSpentReason)],
         };
       }
+      written(outcome);
     }
     const result: RailResult =
       repayment.amountMinor > 0 ? await this.rail.collect(repayment) : { status: 'SUCCEEDED' };
     if (result.status === 'PENDING') return { repayment, userErrors: [] };
     if (result.status === 'FAILED') {
       // The decline is an entry (a bill update for the customer's apps) before the repayment is final.
-      await this.appendOutcome(repayment, 'repay-declined', {
-        type: 'DECLINE_REPAYMENT',
-        repaymentId: repayment._id,
-        amountMinor: repayment.amountMinor,
-        reason: result.reason,
-        ...reserved,
-      });
+      written(
+        await this.appendOutcome(repayment, 'repay-declined', {
+          type: 'DECLINE_REPAYMENT',
+          repaymentId: repayment._id,
+          amountMinor: repayment.amountMinor,
+          reason: result.reason,
+          ...reserved,
+        }),
+      );
       await this.repos.repayments.setStatus(repayment._id, 'FAILED', result.reason);
       return {
         repayment: { ...repayment, status: 'FAILED', failureReason: result.reason },
         userErrors: [declined(result.reason)],
       };
     }
-    await this.appendOutcome(repayment, 'repay', {
-      type: 'REPAY',
-      repaymentId: repayment._id,
-      amountMinor: repayment.amountMinor,
-      payOffPlanIds: repayment.payOffPlanIds ?? [],
-      ...reserved,
-    });
+    written(
+      await this.appendOutcome(repayment, 'repay', {
+        type: 'REPAY',
+        repaymentId: repayment._id,
+        amountMinor: repayment.amountMinor,
+        payOffPlanIds: repayment.payOffPlanIds ?? [],
+        ...reserved,
+      }),
+    );
     await this.repos.repayments.setStatus(repayment._id, 'SUCCEEDED', null);
     return { repayment: { ...repayment, status: 'SUCCEEDED' }, userErrors: [] };
   }
@@ -334,6 +339,16 @@ export class RepaymentService {
         ),
       ],
     };
+  }
+}
+
+/**
+ * A repayment's ledger entry is written (or was, by an earlier try); anything else is a broken
+ * invariant: the repayment stays INITIATED and the next try meets the same entry.
+ */
+function written(outcome: AppendOutcome): void {
+  if (outcome.status !== 'APPLIED' && outcome.status !== 'REPLAYED') {
+    throw new Error(`repayment ledger entry not written: ${outcome.status}`);
   }
 }
 

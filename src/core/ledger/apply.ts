@@ -39,7 +39,6 @@ export const ledgerRejections = [
   'STATEMENT_NOT_DUE',
   'NOTHING_TO_BILL',
   'CREDIT_BALANCE_TOO_LOW',
-  'RESERVED_CREDIT_TOO_LOW',
   'CUT_BELOW_USED',
   'LINE_NOT_FROZEN',
   'BILL_NOT_FOUND',
@@ -117,12 +116,16 @@ function positive(amount: number): boolean {
   return Number.isSafeInteger(amount) && amount > 0;
 }
 
-/** Takes what a repayment's `RESERVE_CREDIT` set aside out of the reserve; false if it is not there. */
-function takeReserved(state: LineState, reservedMinor: number): boolean {
+/**
+ * Takes what a repayment's `RESERVE_CREDIT` set aside out of the reserve: as much of it as bills cut
+ * meanwhile left (the reserve pays them too, see `finish`); null for an amount that is not one.
+ */
+function takeReserved(state: LineState, askedMinor: number): number | null {
+  if (!Number.isSafeInteger(askedMinor) || askedMinor < 0) return null;
   const heldMinor = state.reservedCreditMinor ?? 0;
-  if (!Number.isSafeInteger(reservedMinor) || reservedMinor < 0 || reservedMinor > heldMinor) return false;
-  if (heldMinor > 0) state.reservedCreditMinor = heldMinor - reservedMinor;
-  return true;
+  const takenMinor = Math.min(askedMinor, heldMinor);
+  if (heldMinor > 0) state.reservedCreditMinor = heldMinor - takenMinor;
+  return takenMinor;
 }
 
 /**
@@ -281,11 +284,12 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
       return finish(head, state, command.amountMinor, accrued);
     }
     case 'REPAY': {
-      const reservedMinor = command.reservedCreditMinor ?? 0;
+      const askedMinor = command.reservedCreditMinor ?? 0;
       // Nothing from the source is a repayment only when a reserved balance pays it.
-      if (!positive(command.amountMinor + reservedMinor) || !(command.amountMinor >= 0))
+      if (!positive(command.amountMinor + askedMinor) || !(command.amountMinor >= 0))
         return reject('INVALID_AMOUNT');
-      if (!takeReserved(state, reservedMinor)) return reject('RESERVED_CREDIT_TOO_LOW');
+      const reservedMinor = takeReserved(state, askedMinor);
+      if (reservedMinor === null) return reject('INVALID_AMOUNT');
       const allocation = allocateRepayment(state, command.amountMinor + reservedMinor, {
         payOffPlanIds: command.payOffPlanIds,
         prepayUnbilled: true,
@@ -296,8 +300,8 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
     case 'DECLINE_REPAYMENT': {
       if (!positive(command.amountMinor)) return reject('INVALID_AMOUNT');
       // No money moves (the entry shows the amount attempted); what was set aside is balance again.
-      const reservedMinor = command.reservedCreditMinor ?? 0;
-      if (!takeReserved(state, reservedMinor)) return reject('RESERVED_CREDIT_TOO_LOW');
+      const reservedMinor = takeReserved(state, command.reservedCreditMinor ?? 0);
+      if (reservedMinor === null) return reject('INVALID_AMOUNT');
       state.creditBalanceMinor += reservedMinor;
       return finish(head, state, command.amountMinor, accrued);
     }
@@ -408,6 +412,14 @@ function finish(
     const allocation = allocateRepayment(state, state.creditBalanceMinor, { prepayUnbilled: false });
     creditAppliedMinor = state.creditBalanceMinor - allocation.unallocatedMinor;
     state.creditBalanceMinor = allocation.unallocatedMinor;
+  }
+  // Balance set aside for a pending repayment still pays bills (that repayment would pay them
+  // first too): a bill cut while the source has not answered does not go overdue for want of it.
+  const reservedMinor = state.reservedCreditMinor ?? 0;
+  if (reservedMinor > 0 && state.bills.some((bill) => billOwedMinor(bill) > 0)) {
+    const allocation = allocateRepayment(state, reservedMinor, { prepayUnbilled: false });
+    creditAppliedMinor += reservedMinor - allocation.unallocatedMinor;
+    state.reservedCreditMinor = allocation.unallocatedMinor;
   }
   const before = new Map((head?.bills ?? []).map((bill) => [bill.billId, bill]));
   const bills = state.bills.filter((bill) => !same(bill, before.get(bill.billId)));

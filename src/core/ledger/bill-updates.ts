@@ -49,6 +49,13 @@ export interface BillUpdate {
   aboutBill: boolean;
 }
 
+/** Kinds never about a bill: what they touch is not billed yet (a bill's day count may move beside them). */
+const unbilledKinds: readonly BillUpdateKind[] = [
+  'PURCHASE_AUTHORIZED',
+  'PURCHASE_CAPTURED',
+  'AUTHORIZATION_VOIDED',
+];
+
 /** Kinds about the bill they name even when no amount on it changed. */
 const billKinds: readonly BillUpdateKind[] = [
   'STATEMENT_ISSUED',
@@ -104,6 +111,9 @@ export function billUpdateOf(entry: BillUpdateSource): BillUpdate | null {
   return {
     kind,
     billId,
-    aboutBill: billId !== null && (named !== undefined || changed !== undefined || billKinds.includes(kind)),
+    aboutBill:
+      billId !== null &&
+      !unbilledKinds.includes(kind) &&
+      (named !== undefined || changed !== undefined || billKinds.includes(kind)),
   };
 }

@@ -49,8 +49,17 @@ export class CreditLine {
   @Field(() => Money, { description: 'Overdue penalties accrued and not yet paid (outside the limit)' })
   penaltiesOwed!: Money;
 
-  @Field(() => Money, { description: 'Money on account: overpayments and refunds of paid principal' })
+  @Field(() => Money, {
+    description:
+      'Money on account: overpayments and refunds of paid principal (without what is set aside for a pending repayment: creditSetAside)',
+  })
   creditBalance!: Money;
+
+  @Field(() => Money, {
+    description:
+      'Credit balance set aside for repayments the payment source has not answered yet: spent with them, back on the balance if the source declines; it still pays bills cut meanwhile',
+  })
+  creditSetAside!: Money;
 
   @Field(() => Int, {
     description: `Day of month (1-28) the statement is cut; due ${daysFromStatementToDue} days later`,
@@ -80,6 +89,7 @@ export class CreditLine {
       interestOwed: Money.of(doc.interestOwedMinor),
       penaltiesOwed: Money.of(doc.penaltiesOwedMinor),
       creditBalance: Money.of(doc.creditBalanceMinor),
+      creditSetAside: Money.of(doc.state?.reservedCreditMinor ?? 0),
       statementDay: doc.statementDay,
       risk: { score: doc.riskScore, tier: doc.riskTier, topReasons: doc.riskReasons },
     });

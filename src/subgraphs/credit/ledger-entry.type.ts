@@ -37,9 +37,16 @@ export class LineSnapshot {
   available!: Money;
 
   @Field(() => Money, {
-    description: 'Money on account after the entry: overpayments and refunds of paid principal',
+    description:
+      'Money on account after the entry: overpayments and refunds of paid principal (without what is set aside: creditSetAside)',
   })
   creditBalance!: Money;
+
+  @Field(() => Money, {
+    description:
+      'Credit balance set aside after the entry for repayments the payment source had not answered',
+  })
+  creditSetAside!: Money;
 }
 
 @ObjectType({ description: 'One append-only ledger entry: every change to a credit line is one' })
@@ -98,6 +105,7 @@ export class LedgerEntry {
         held: Money.of(b.heldMinor),
         available: Money.of(b.availableMinor),
         creditBalance: Money.of(b.creditBalanceMinor),
+        creditSetAside: Money.of(doc.stateAfter.reservedCreditMinor ?? 0),
       }),
     });
   }
