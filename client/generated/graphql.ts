@@ -188,7 +188,7 @@ export type PhoneTopUpInput = {
   idempotencyKey: string;
   /** Your own id for a user bound to you */
   partnerUserId: string | number;
-  /** The mainland mobile number to top up: 11 digits, e.g. 13812341234 */
+  /** The number to top up. An 11-digit mobile number, e.g. 13812341234 */
   phoneNumber: string;
 };
 

@@ -121,16 +121,14 @@ describe('statements over several cycles', () => {
     await w.ship('MALL', buds._id);
     const due = async () =>
       (await w.repayments().amountsDue(userViewer('u_alice'), await w.line('u_alice'))).amountsMinor;
+    const payOff = (idempotencyKey: string) =>
+      w.repay('u_alice', { kind: 'PAYOFF', source: 'BANK_CARD', idempotencyKey });
     // 499.00 owed - 299.00 balance = 200.00 from the card.
     expect(await due()).toMatchObject({ PAYOFF: 20_000, STATEMENT: 0, MINIMUM: 0 });
 
     // The bank takes its time: the 299.00 is set aside meanwhile, so a payout cannot take it.
     answer = { status: 'PENDING' };
-    const payoff = await w.repay('u_alice', {
-      kind: 'PAYOFF',
-      source: 'BANK_CARD',
-      idempotencyKey: 'net-payoff-1',
-    });
+    const payoff = await payOff('net-payoff-1');
     expect(payoff.repayment).toMatchObject({
       status: 'INITIATED',
       amountMinor: 20_000,
@@ -171,11 +169,7 @@ describe('statements over several cycles', () => {
     const tea2 = await w.buy('u_alice', 'MALL', 'mall-tea-set', 'net-tea-0002');
     await w.ship('MALL', tea2._id);
     answer = { status: 'FAILED', reason: 'card expired' };
-    const declined = await w.repay('u_alice', {
-      kind: 'PAYOFF',
-      source: 'BANK_CARD',
-      idempotencyKey: 'net-payoff-2',
-    });
+    const declined = await payOff('net-payoff-2');
     expect(declined.repayment).toMatchObject({ status: 'FAILED', amountMinor: 29_900 });
     expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 49_900, usedMinor: 79_800 });
 
@@ -183,11 +177,7 @@ describe('statements over several cycles', () => {
     // covers it all, and nothing is asked of the card.
     await w.refund('MALL', tea2._id, 29_900, 'net-refund-03');
     const calls = asked.length;
-    const covered = await w.repay('u_alice', {
-      kind: 'PAYOFF',
-      source: 'BANK_CARD',
-      idempotencyKey: 'net-payoff-3',
-    });
+    const covered = await payOff('net-payoff-3');
     expect(covered.repayment).toMatchObject({
       status: 'SUCCEEDED',
       amountMinor: 0,

@@ -13,6 +13,7 @@ import {
   channelCategories,
   isMerchantRef,
   isPhoneNumber,
+  phoneNumberRule,
   merchantRefRule,
   type PartnerPaymentKind,
 } from '../../core/partners/partner-payment';
@@ -166,12 +167,7 @@ export class PartnerPaymentService {
     const { partnerId } = requirePartner(viewer, scopeOfKind.TOP_UP);
     const errors = [
       ...commonErrors(input),
-      ...unless(
-        isPhoneNumber(input.phoneNumber),
-        'INVALID_PHONE_NUMBER',
-        'An 11-digit mobile number, e.g. 13812341234',
-        'phoneNumber',
-      ),
+      ...unless(isPhoneNumber(input.phoneNumber), 'INVALID_PHONE_NUMBER', phoneNumberRule, 'phoneNumber'),
     ];
     if (errors.length > 0) return failed(errors);
     return this.payBound(viewer, partnerId, input.partnerUserId, input.idempotencyKey, {

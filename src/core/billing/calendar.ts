@@ -3,9 +3,12 @@ import { addDays, type BusinessDate, monthDate, parts } from '../time/business-d
 /** Due day = statement day + 9 (product rule). */
 export const daysFromStatementToDue = 9;
 
+/** Statement days exist in every month. */
+export const lastStatementDay = 28;
+
 export function assertStatementDay(statementDay: number): void {
-  if (!Number.isInteger(statementDay) || statementDay < 1 || statementDay > 28) {
-    throw new RangeError(`statement day must be 1-28, got ${statementDay}`);
+  if (!Number.isInteger(statementDay) || statementDay < 1 || statementDay > lastStatementDay) {
+    throw new RangeError(`statement day must be 1-${lastStatementDay}, got ${statementDay}`);
   }
 }
 

@@ -116,6 +116,12 @@ function positive(amount: number): boolean {
   return Number.isSafeInteger(amount) && amount > 0;
 }
 
+/** Money on account pays what bills owe, by the waterfall (billed amounts only); returns what is left. */
+function payBillsFrom(state: LineState, amountMinor: number): number {
+  if (amountMinor <= 0 || !state.bills.some((bill) => billOwedMinor(bill) > 0)) return amountMinor;
+  return allocateRepayment(state, amountMinor, { prepayUnbilled: false }).unallocatedMinor;
+}
+
 /**
  * Takes what a repayment's `RESERVE_CREDIT` set aside out of the reserve: as much of it as bills cut
  * meanwhile left (the reserve pays them too, see `finish`); null for an amount that is not one.
@@ -407,19 +413,15 @@ function finish(
   accrued: Accrued & { feeWrittenOffMinor?: number },
   decision?: RecordedDecision,
 ): ApplyResult {
-  let creditAppliedMinor = 0;
-  if (state.creditBalanceMinor > 0 && state.bills.some((bill) => billOwedMinor(bill) > 0)) {
-    const allocation = allocateRepayment(state, state.creditBalanceMinor, { prepayUnbilled: false });
-    creditAppliedMinor = state.creditBalanceMinor - allocation.unallocatedMinor;
-    state.creditBalanceMinor = allocation.unallocatedMinor;
-  }
+  const balanceMinor = state.creditBalanceMinor;
+  state.creditBalanceMinor = payBillsFrom(state, balanceMinor);
+  let creditAppliedMinor = balanceMinor - state.creditBalanceMinor;
   // Balance set aside for a pending repayment still pays bills (that repayment would pay them
   // first too): a bill cut while the source has not answered does not go overdue for want of it.
   const reservedMinor = state.reservedCreditMinor ?? 0;
-  if (reservedMinor > 0 && state.bills.some((bill) => billOwedMinor(bill) > 0)) {
-    const allocation = allocateRepayment(state, reservedMinor, { prepayUnbilled: false });
-    creditAppliedMinor += reservedMinor - allocation.unallocatedMinor;
-    state.reservedCreditMinor = allocation.unallocatedMinor;
+  if (reservedMinor > 0) {
+    state.reservedCreditMinor = payBillsFrom(state, reservedMinor);
+    creditAppliedMinor += reservedMinor - state.reservedCreditMinor;
   }
   const before = new Map((head?.bills ?? []).map((bill) => [bill.billId, bill]));
   const bills = state.bills.filter((bill) => !same(bill, before.get(bill.billId)));

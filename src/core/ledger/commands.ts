@@ -35,8 +35,8 @@ export type LedgerCommand =
   | { type: 'REFUND'; refundId: string; chargeId: string; plan: Plan; amountMinor: MinorUnits }
   | { type: 'ISSUE_BILL'; billId: string; statementDate: BusinessDate }
   /**
-   * A repayment asked for: the credit balance it counts on is set aside for it, so a statement or a
-   * payout before the source answers cannot spend it.
+   * A repayment asked for: the credit balance it counts on is set aside for it, so a payout or
+   * another repayment before the source answers cannot take it (it still pays bills: `finish`).
    */
   | { type: 'RESERVE_CREDIT'; repaymentId: string; amountMinor: MinorUnits }
   | {

@@ -19,6 +19,9 @@ export const partnerConsentsByKind: Partial<Record<BillUpdateKind, ConsentField>
 /** What an update about no bill (a purchase not billed yet, its void, refund or prepayment) needs. */
 export const noBillUpdateConsent: ConsentField = 'AVAILABLE_CREDIT';
 
+/** Kinds no consent covers unless they are about a bill: the credit balance is no consent field. */
+export const unsharedUnlessAboutBill: readonly BillUpdateKind[] = ['CREDIT_BALANCE_CHANGED'];
+
 /**
  * The consent fields an update discloses to a partner whose binding grants `granted` (its read is
  * logged with them), or null when the update must not reach that partner at all.
@@ -29,10 +32,11 @@ export function partnerDisclosureOf(
 ): ConsentField[] | null {
   const shown: ConsentField[] = [partnerStreamConsent];
   if (granted.includes('AVAILABLE_CREDIT')) shown.push('AVAILABLE_CREDIT');
-  const needed =
-    partnerConsentsByKind[update.kind] ??
-    (update.aboutBill ? undefined : update.kind === 'CREDIT_BALANCE_CHANGED' ? null : noBillUpdateConsent);
-  if (needed === null) return null;
+  let needed = partnerConsentsByKind[update.kind];
+  if (!needed && !update.aboutBill) {
+    if (unsharedUnlessAboutBill.includes(update.kind)) return null;
+    needed = noBillUpdateConsent;
+  }
   if (!needed) return shown;
   if (!granted.includes(needed)) return null;
   if (!shown.includes(needed)) shown.push(needed);

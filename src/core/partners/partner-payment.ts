@@ -4,6 +4,9 @@ import type { Channel } from '../policy/channel-policies';
 export const partnerPaymentKinds = ['IN_APP', 'PAYMENT_CODE', 'TOP_UP'] as const;
 export type PartnerPaymentKind = (typeof partnerPaymentKinds)[number];
 
+/** Mainland mobile numbers, as clients are told them (the error and the schema). */
+export const phoneNumberRule = 'An 11-digit mobile number, e.g. 13812341234';
+
 /** Mainland mobile numbers: 11 digits starting with 1. */
 export function isPhoneNumber(value: string): boolean {
   return /^1[3-9]\d{9}$/.test(value);

@@ -3,7 +3,11 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import type { BillUpdateEvent } from '../../app/credit/bill-updates.service';
 import type { BillStatus as Status, BillSummary } from '../../core/billing/bill-status';
 import { billUpdateKinds } from '../../core/ledger/bill-updates';
-import { noBillUpdateConsent, partnerConsentsByKind } from '../../core/partners/bill-update-consent';
+import {
+  noBillUpdateConsent,
+  partnerConsentsByKind,
+  unsharedUnlessAboutBill,
+} from '../../core/partners/bill-update-consent';
 import { enumFrom } from '../common/enum-from';
 import { Money } from '../common/money.type';
 import { BillStatus } from './bill.type';
@@ -65,7 +69,7 @@ export class BillUpdate {
       .map(([kind, consent]) => `${kind} only with ${consent} consent`)
       .join(
         ', ',
-      )}; of an update about no bill (a purchase not billed yet, its void, refund or prepayment) only with ${noBillUpdateConsent} consent; of a credit balance paid out or set aside with no bill changed, never`,
+      )}; of an update about no bill (a purchase not billed yet, its void, refund or prepayment) only with ${noBillUpdateConsent} consent; of ${unsharedUnlessAboutBill.join(', ')} about no bill (a payout, a balance set aside), never`,
   })
   kind!: string;
 

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
-import { daysFromStatementToDue } from '../../core/billing/calendar';
+import { daysFromStatementToDue, lastStatementDay } from '../../core/billing/calendar';
 import { availableMinor } from '../../core/credit-line';
 import { type LineStatus, lineStatuses } from '../../core/ledger/line-state';
 import { freezeAfterDaysOverdue, frozenLineReopens } from '../../core/risk/limit-review';
@@ -62,7 +62,7 @@ export class CreditLine {
   creditSetAside!: Money;
 
   @Field(() => Int, {
-    description: `Day of month (1-28) the statement is cut; due ${daysFromStatementToDue} days later`,
+    description: `Day of month (1-${lastStatementDay}) the statement is cut; due ${daysFromStatementToDue} days later`,
   })
   statementDay!: number;
 

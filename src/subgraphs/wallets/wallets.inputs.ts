@@ -1,5 +1,5 @@
 import { maxConsentDays, maxPurposeLength, paymentCodeDigits } from '../../core/partners/consent';
-import { merchantRefRule } from '../../core/partners/partner-payment';
+import { merchantRefRule, phoneNumberRule } from '../../core/partners/partner-payment';
 import { channelPolicies } from '../../core/policy/channel-policies';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { idempotencyKeyDescription } from '../common/idempotency-key';
@@ -69,7 +69,7 @@ export class PhoneTopUpInput {
   @Field(() => ID, { description: 'Your own id for a user bound to you' })
   partnerUserId!: string;
 
-  @Field({ description: 'The mainland mobile number to top up: 11 digits, e.g. 13812341234' })
+  @Field({ description: `The number to top up. ${phoneNumberRule}` })
   phoneNumber!: string;
 
   @Field({ description: 'Exact decimal CNY, e.g. "50.00"' })
