@@ -89,7 +89,11 @@ export class BillUpdate {
   })
   availableAfter!: Money | null;
 
-  @Field(() => BillSnapshot, { nullable: true, description: 'The bill this update is about, right after it' })
+  @Field(() => BillSnapshot, {
+    nullable: true,
+    description:
+      "The bill this update is about, right after it; for an update about no bill (a purchase, a void), the line's current bill, unchanged by it; null when none is owing",
+  })
   billAfter!: BillSnapshot | null;
 
   lineId!: string;

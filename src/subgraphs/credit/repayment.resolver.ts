@@ -106,7 +106,8 @@ export class RepayPayload {
 
   @Field(() => CreditLine, {
     nullable: true,
-    description: 'The line as it is now (a replay shows the current line, not the one at the first call)',
+    description:
+      'The line as it is now (a replay shows the current line, not the one at the first call); null when the repayment was refused before it was recorded',
   })
   creditLine!: CreditLine | null;
 

@@ -12,7 +12,10 @@ export class DataAccessRecord {
   @Field(() => ID, { description: 'The binding the partner read through (`ChannelBinding.id`)' })
   bindingId!: string;
 
-  @Field(() => [ConsentField], { description: 'What the read answered: only the fields actually returned' })
+  @Field(() => [ConsentField], {
+    description:
+      'The consent fields the read disclosed: a query lists the fields it answered; a billUpdated batch lists what its updates could show (BILL_SUMMARY, AVAILABLE_CREDIT when consented, CREDIT_STATUS for a status change), whatever the subscription selected',
+  })
   fields!: string[];
 
   @Field({ description: "The consent's purpose, as the partner gave it" })
