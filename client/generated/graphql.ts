@@ -5,23 +5,37 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** What a bill is made of */
 export type BillComponentKind =
+  /** Purchases paid in FULL */
   | 'FULL_PAY_PRINCIPAL'
+  /** The fees of the installment periods billed */
   | 'INSTALLMENT_FEES'
+  /** The principal of the installment periods billed */
   | 'INSTALLMENT_PRINCIPAL'
+  /** Daily revolving interest accrued after the due day while the bill is not overdue (minimum paid), on the principal it owes */
   | 'INTEREST'
+  /** Daily penalties accrued while the bill is overdue, on the principal and installment fees it owes */
   | 'PENALTIES';
 
+/** What a statement line bills */
 export type BillLineKind =
+  /** One period's fee of an installment plan */
   | 'INSTALLMENT_FEE'
+  /** One period's principal of an installment plan */
   | 'INSTALLMENT_PRINCIPAL'
+  /** A purchase paid in FULL */
   | 'PURCHASE';
 
 /** Follows from what the bill still owes */
 export type BillStatus =
+  /** Nothing paid or credited yet */
   | 'ISSUED'
+  /** Its due day passed without the minimum paid, still owing */
   | 'OVERDUE'
+  /** Nothing owed, never overdue */
   | 'PAID'
+  /** Some paid or credited, still owing */
   | 'PARTIALLY_PAID'
+  /** Nothing owed, after going overdue */
   | 'SETTLED';
 
 /** What happened on the line: one per ledger entry that changes a bill or the line */
@@ -38,7 +52,7 @@ export type BillUpdateKind =
   | 'LIMIT_CHANGED'
   /** The line was opened */
   | 'LINE_OPENED'
-  /** The daily review froze the line, or made it active again */
+  /** The daily review froze the line, or it is active again: the payment or refund that left nothing overdue opened it */
   | 'LINE_STATUS_CHANGED'
   /** The bill named went overdue */
   | 'OVERDUE'
@@ -57,10 +71,15 @@ export type BillUpdateKind =
   /** A statement was cut: the bill named */
   | 'STATEMENT_ISSUED';
 
+/** Where a binding stands */
 export type BindingStatus =
+  /** The user approved: the partner may read and act under the consent until consent.expiresAt */
   | 'ACTIVE'
+  /** The consent ran out: the partner gets nothing */
   | 'EXPIRED'
+  /** The user refused the request */
   | 'REJECTED'
+  /** The user ended it */
   | 'WITHDRAWN';
 
 /** One cart line */
@@ -71,11 +90,17 @@ export type CartItemInput = {
   quantity: number;
 };
 
+/** Where the credit line is used: each channel has its own plans, minimum amount and blocked categories */
 export type Channel =
+  /** The installment store (`installmentCheckout`): INSTALLMENTS (3, 6, 12, 24) */
   | 'INSTALLMENT_STORE'
+  /** The mall (`checkout`): FULL or INSTALLMENTS (3, 6, 12, 24) */
   | 'MALL'
+  /** An offline merchant's till, with the user's one-time code (`redeemPaymentCode`): FULL */
   | 'OFFLINE_QR'
+  /** A telecom partner's phone top-ups, for a user bound to it (`phoneTopUp`): FULL */
   | 'TELECOM_TOPUP'
+  /** A wallet partner's app, for a user bound to it (`partnerCheckout`): FULL or INSTALLMENTS (3, 6, 12) */
   | 'WALLET_PARTNER';
 
 export type CheckoutInput = {
@@ -109,31 +134,49 @@ export type CreditLineStatus =
   | 'ACTIVE'
   /** Closed: nothing can be spent */
   | 'CLOSED'
-  /** A bill went more than 30 days overdue: nothing can be spent; once nothing is overdue, the next daily review opens it again (the due jobs make it ACTIVE) */
+  /** A bill went more than 30 days overdue: nothing can be spent; it opens again as soon as nothing is overdue (the payment or refund that pays the last overdue bill opens it) */
   | 'FROZEN'
   /** Applied for, not approved yet: nothing can be spent */
   | 'PENDING_REVIEW';
 
-/** Every kind of ledger entry: OPEN: The line was opened with its first limit. AUTHORIZE: A hold for a checkout (amount held, not yet charged). CAPTURE: A hold became a charge (goods shipped); the rest of the hold is released. VOID: A hold was released without charge (cancelled or expired). REFUND: A charge was refunded: unbilled principal shrinks, a billed one is credited on its bill, the rest goes to the credit balance. ISSUE_BILL: A statement was cut (the amount is what it billed); empty cycles get none. RESERVE_CREDIT: Credit balance set aside for a repayment just asked for (the amount set aside), spent when it lands. REPAY: A repayment landed (the amount from the source), with any balance set aside for it, allocated by the waterfall (the rest to the credit balance). DECLINE_REPAYMENT: The payment source declined a repayment (the amount attempted); no money moved, what was set aside is back on the credit balance. REMIND_DUE_SOON: A bill is due within days with its minimum unpaid: the reminder went out (no money). ACCRUE: Bills went overdue and/or accrued daily penalties or interest (the amount accrued). PAY_OUT_CREDIT: Credit balance paid back to the customer. REVERSE_PAYOUT: A payout the payment source refused: the money is back on the credit balance. REVIEW_LIMIT: Limit review: raise, cut, freeze or unfreeze. */
+/** What a ledger entry records */
 export type LedgerEntryType =
+  /** Bills went overdue and/or accrued daily penalties or interest (the amount accrued) */
   | 'ACCRUE'
+  /** A hold for a checkout (amount held, not yet charged) */
   | 'AUTHORIZE'
+  /** A hold became a charge (goods shipped); the rest of the hold is released */
   | 'CAPTURE'
+  /** The payment source declined a repayment (the amount attempted); no money moved, what was set aside is back on the credit balance */
   | 'DECLINE_REPAYMENT'
+  /** A statement was cut (the amount is what it billed); empty cycles get none */
   | 'ISSUE_BILL'
+  /** The line was opened with its first limit */
   | 'OPEN'
+  /** Credit balance paid back to the customer */
   | 'PAY_OUT_CREDIT'
+  /** A charge was refunded: unbilled principal shrinks, a billed one is credited on its bill, the rest goes to the credit balance */
   | 'REFUND'
+  /** A bill is due within days with its minimum unpaid: the reminder went out (no money) */
   | 'REMIND_DUE_SOON'
+  /** A repayment landed (the amount from the source), with any balance set aside for it, allocated by the waterfall (the rest to the credit balance) */
   | 'REPAY'
+  /** Credit balance set aside for a repayment just asked for (the amount set aside), spent when it lands */
   | 'RESERVE_CREDIT'
+  /** A payout the payment source refused: the money is back on the credit balance */
   | 'REVERSE_PAYOUT'
+  /** Limit review: raise, cut, freeze or unfreeze */
   | 'REVIEW_LIMIT'
+  /** A hold was released without charge (cancelled or expired) */
   | 'VOID';
 
+/** Where an order's payment stands */
 export type OrderStatus =
+  /** The hold was released without charge: cancelled before capture, or not captured within 7 days (the due jobs release it) */
   | 'CANCELLED'
+  /** The total is held on the credit line, not charged yet */
   | 'PLACED'
+  /** The hold was captured: charged to the credit line (refunds leave it SHIPPED) */
   | 'SHIPPED';
 
 export type PartnerCheckoutInput = {
@@ -153,14 +196,22 @@ export type PartnerCheckoutInput = {
   plan: PaymentPlan;
 };
 
+/** What kind of partner: each kind has its channel */
 export type PartnerKind =
+  /** An offline merchant network; its channel is OFFLINE_QR */
   | 'OFFLINE_MERCHANT'
+  /** A telecom operator; its channel is TELECOM_TOPUP */
   | 'TELECOM'
+  /** A wallet app; its channel is WALLET_PARTNER */
   | 'WALLET';
 
+/** How a partner took a payment */
 export type PartnerPaymentKind =
+  /** In the partner's app with partnerCheckout; captured later */
   | 'IN_APP'
+  /** With the user's one-time code, by redeemPaymentCode; captured at once */
   | 'PAYMENT_CODE'
+  /** A phone top-up, by phoneTopUp; captured at once */
   | 'TOP_UP';
 
 export type PayOutCreditBalanceInput = {
@@ -176,9 +227,13 @@ export type PaymentPlan =
   /** 3, 6, 12 or 24 monthly installments with a per-period fee */
   | 'INSTALLMENTS';
 
+/** Where a repayment collects the money (payment rails are adapters: the local one answers every source alike) */
 export type PaymentSource =
+  /** The user's bank card (the due-day auto-debit collects from it) */
   | 'BANK_CARD'
+  /** The user's account at a wallet partner */
   | 'PARTNER_WALLET'
+  /** The user's balance on the platform's own wallet */
   | 'WALLET_BALANCE';
 
 export type PhoneTopUpInput = {

@@ -414,11 +414,10 @@ describe('money rules over a full cycle, end to end', () => {
       balancesAfter: { status: 'FROZEN', limit: { amount: '29000.00' }, available: { amount: '0.00' } },
     });
 
-    // Paid up (PAYOFF: everything owed), the next review unfreezes it: 29,000.00 - 0.00 used. (The
-    // review after that cuts the limit for the bill that went overdue: not this test's subject.)
+    // Paid up (PAYOFF: everything owed), the payment opens it at once, the same day: 29,000.00 -
+    // 0.00 used. (A later review cuts the limit for the bill that went overdue: not this test's subject.)
     const payoff = await repay(alice, 'PAYOFF', 'frozen-payoff-01');
     expect(payoff.userErrors).toEqual([]);
-    await moveClock('2030-04-16T04:00:00.000Z');
     expect((await state(alice)).creditLine).toMatchObject({
       status: 'ACTIVE',
       used: { amount: '0.00' },

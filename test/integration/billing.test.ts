@@ -291,4 +291,59 @@ describe('statements over several cycles', () => {
     await w.at('2030-07-05T04:00:00Z');
     expect(await w.runDueJobs()).toMatchObject({ billsIssued: 0 });
   });
+
+  test('a plan payoff the bank confirms after a statement still pays the plan off: the fee billed meanwhile is waived', async () => {
+    await using t = await testDatabase();
+    const w = await world(t.repos);
+    let answer: RailResult = { status: 'SUCCEEDED' };
+    w.rail = { collect: async () => answer, disburse: async () => ({ status: 'SUCCEEDED' }) };
+    await w.at('2030-06-02T02:00:00Z');
+    const bike = await w.buy('u_alice', 'INSTALLMENT', 'inst-bike', 'late-payoff-bike', 3);
+    await w.ship('INSTALLMENT', bike._id);
+    // As above: principal 86634 + 86633 + 86633, fees 1301 + 1299 + 1299. Period 1 billed 06-05, paid.
+    await w.at('2030-06-05T04:00:00Z');
+    await w.runDueJobs();
+    await w.at('2030-06-10T02:00:00Z');
+    await w.repay('u_alice', { kind: 'STATEMENT', source: 'BANK_CARD', idempotencyKey: 'late-payoff-stmt' });
+    // 07-03: nothing billed is owed; the payoff is the unbilled principal 2 x 86633 = 173266, its
+    // fees 2 x 1299 waived. The bank has not answered by the 07-05 statement, which bills period 2:
+    // 86633 + 1299 = 87932.
+    await w.at('2030-07-03T02:00:00Z');
+    answer = { status: 'PENDING' };
+    const planId = `plan_${bike._id}`;
+    const asked = await w.repay('u_alice', {
+      kind: 'PLAN_PAYOFF',
+      planId,
+      source: 'BANK_CARD',
+      idempotencyKey: 'late-payoff-plan',
+    });
+    expect(asked.repayment).toMatchObject({ status: 'INITIATED', amountMinor: 173_266 });
+    await w.at('2030-07-05T04:00:00Z');
+    expect(await w.runDueJobs()).toMatchObject({ billsIssued: 1, repaymentsConfirmed: 0 });
+    expect((await w.bills('u_alice')).at(-1)).toMatchObject({
+      statementDate: '2030-07-05',
+      owedMinor: 87_932,
+    });
+    // 07-06 the bank pays 173266. Period 2's fee (1299) is waived as quoted: the 173266 pays its
+    // principal 86633 and period 3's 86633. Written off: 1299 + 1299 = 2598, as if paid at once.
+    answer = { status: 'SUCCEEDED' };
+    await w.at('2030-07-06T04:00:00Z');
+    expect(await w.runDueJobs()).toMatchObject({ repaymentsConfirmed: 1 });
+    const [plan] = await t.repos.installmentPlans.findByOrderIds([bike._id]);
+    expect(plan).toMatchObject({ status: 'PAID_OFF', feeWrittenOffMinor: 2_598, billedPeriods: 2 });
+    const july = (await w.bills('u_alice')).at(-1)!;
+    expect(july).toMatchObject({ status: 'PAID', owedMinor: 0 });
+    expect(july.credited.INSTALLMENT_FEES).toBe(1_299);
+    expect(july.items.find((item) => item.kind === 'INSTALLMENT_FEE')).toMatchObject({
+      creditedMinor: 1_299,
+    });
+    expect(await w.line('u_alice')).toMatchObject({
+      usedMinor: 0,
+      installmentFeesOwedMinor: 0,
+      creditBalanceMinor: 0,
+    });
+    expect(await w.rebuild.run(false)).toMatchObject({ differences: [] });
+    await w.at('2030-08-05T04:00:00Z');
+    expect(await w.runDueJobs()).toMatchObject({ billsIssued: 0 });
+  });
 });

@@ -35,13 +35,16 @@ async function billedAlice() {
     await w.at(iso);
     return createDueJobs(t.repos, w.clock(), rail, sender).run(operator);
   };
-  /** Frozen since the morning of 05-15, Alice pays everything; the next day's review reopens the line. */
+  /**
+   * Frozen since the morning of 05-15, Alice pays everything: the line opens at once, and the next
+   * day's review finds nothing more to change.
+   */
   const payOffAndReopen = async (idempotencyKey: string) => {
     await w.at('2030-05-15T08:00:00Z');
     const payoff = await w.repay('u_alice', { kind: 'PAYOFF', source: 'BANK_CARD', idempotencyKey });
     expect(payoff.userErrors).toEqual([]);
-    expect(await runAt('2030-05-16T04:00:00Z', decliningRail)).toMatchObject({ limitChanges: 1 });
     expect(await w.line('u_alice')).toMatchObject({ status: 'ACTIVE', limitMinor: 2_030_000 });
+    expect(await runAt('2030-05-16T04:00:00Z', decliningRail)).toMatchObject({ limitChanges: 0 });
   };
   return { t, w, runAt, sent, sender, payOffAndReopen };
 }
@@ -378,22 +381,67 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
       notificationsSent: 0,
     });
     expect(sent).toHaveLength(before);
-    // Alice pays everything; the next day's review unfreezes the line.
+    // Alice pays everything: the payment unfreezes the line.
     await payOffAndReopen('unfreeze-1');
     const reviewKinds = new Set(['LIMIT_RAISED', 'LIMIT_CUT', 'LINE_FROZEN', 'LINE_UNFROZEN']);
     // Each notice's id names the line: review ids (unfreeze:<day>, raise:...) repeat across lines.
     expect(sent.filter((n) => reviewKinds.has(n.kind)).map((n) => n._id)).toEqual([
       'review:cl_alice:cut:cl_alice:2030-04-05',
       'review:cl_alice:freeze:cl_alice:2030-04-05',
-      'review:cl_alice:unfreeze:2030-05-16',
+      'review:cl_alice:unfreeze:2030-05-15',
     ]);
     expect(sent.filter((n) => reviewKinds.has(n.kind)).map((n) => [n.kind, n.message])).toEqual([
       ['LIMIT_CUT', 'Your credit limit is now 20300.00 CNY (was 29000.00) because a bill went overdue'],
       [
         'LINE_FROZEN',
-        'Your credit line is frozen: a bill is more than 30 days overdue. Pay what is overdue; once nothing is overdue, the next daily review opens it again',
+        'Your credit line is frozen: a bill is more than 30 days overdue. Pay what is overdue; it opens again as soon as nothing is overdue (the payment or refund that pays the last overdue bill opens it)',
       ],
       ['LINE_UNFROZEN', 'Your credit line is active again: nothing is overdue'],
+    ]);
+  });
+
+  test('a refund that leaves penalties owing keeps the line frozen; paying them opens it at once', async () => {
+    const { t, w, runAt, sent } = await billedAlice();
+    await using _db = t;
+    const tea = await t.repos.mallOrders.byIdempotencyKey('u_alice:due-jobs-tea-1');
+    await runAt('2030-04-05T04:00:00Z', decliningRail);
+    await runAt('2030-04-14T04:00:00Z', decliningRail);
+    await runAt('2030-04-15T04:00:00Z', decliningRail);
+    await runAt('2030-05-15T04:00:00Z', decliningRail);
+    expect(await w.line('u_alice')).toMatchObject({ status: 'FROZEN', limitMinor: 2_030_000 });
+    // 299.00 overdue from 04-15 to 05-15, 31 days at 0.05% (5 bp): floor(29,900 x 5 x 31 / 10,000)
+    // = floor(463.45) = 463 fen. The full refund of 299.00 pays 299.00 of the 303.63 owed: 4.63 stays overdue.
+    await w.at('2030-05-15T08:00:00Z');
+    const refund = await w.refund('MALL', tea!._id, 29_900, 'refund-while-frozen');
+    expect(refund.userErrors).toEqual([]);
+    expect(await w.line('u_alice')).toMatchObject({ status: 'FROZEN' });
+    expect((await w.bills('u_alice')).map((bill) => [bill.status, bill.owedMinor])).toEqual([
+      ['OVERDUE', 463],
+    ]);
+    // An AMOUNT repayment of the 4.63 leaves nothing overdue: open now, not at the next review.
+    const paid = await w.repay('u_alice', {
+      kind: 'AMOUNT',
+      amountMinor: 463,
+      source: 'BANK_CARD',
+      idempotencyKey: 'penalties-while-frozen',
+    });
+    expect(paid.userErrors).toEqual([]);
+    expect(await w.line('u_alice')).toMatchObject({ status: 'ACTIVE', limitMinor: 2_030_000 });
+    // The same repayment again replays: no second unfreeze, no second notice.
+    await w.repay('u_alice', {
+      kind: 'AMOUNT',
+      amountMinor: 463,
+      source: 'BANK_CARD',
+      idempotencyKey: 'penalties-while-frozen',
+    });
+    const reviews = (await t.repos.ledger.after('cl_alice', 0)).filter(
+      (entry) => entry.type === 'REVIEW_LIMIT',
+    );
+    // The cut, the freeze, the unfreeze: each once.
+    expect(reviews.map((entry) => entry.stateAfter.status)).toEqual(['ACTIVE', 'FROZEN', 'ACTIVE']);
+    await runAt('2030-05-16T04:00:00Z', decliningRail);
+    expect(sent.filter((n) => n.kind === 'LINE_UNFROZEN').map((n) => n._id)).toEqual([
+      'review:cl_alice:unfreeze:2030-05-15',
     ]);
   });
 
@@ -474,7 +522,7 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
       ),
     );
     try {
-      // As in the test above: a cut on 04-15, a freeze on 05-15, paid off, unfrozen on 05-16; then a
+      // As in the test above: a cut on 04-15, a freeze on 05-15, paid off and unfrozen; then a
       // purchase and its statement on 06-05, the last update every stream gets.
       await runAt('2030-04-05T04:00:00Z', decliningRail);
       await runAt('2030-04-14T04:00:00Z', decliningRail);

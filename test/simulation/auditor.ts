@@ -215,6 +215,8 @@ interface RepaymentModel {
   /** Credit balance set aside for it when asked; spent with the amount, or given back on a decline. */
   reservedMinor: number;
   payOffPlanIds: string[];
+  /** Periods billed when asked, by the charge of each plan it pays off: later fees are waived. */
+  billedWhenAsked: Map<string, number>;
   status: 'INITIATED' | 'SUCCEEDED' | 'FAILED';
   createdAt: number;
 }
@@ -301,6 +303,8 @@ export interface AuditCounts {
   plansCancelled: number;
   refundsToBalance: number;
   limitChanges: number;
+  /** Fees of periods billed while a payoff waited on the source, waived when it landed. */
+  feesWaivedAfterBilling: number;
 }
 
 /** Figures the line shows, derived from the model. */
@@ -438,6 +442,7 @@ export class Auditor {
     plansCancelled: 0,
     refundsToBalance: 0,
     limitChanges: 0,
+    feesWaivedAfterBilling: 0,
   };
 
   constructor(openings: LineOpening[], products: readonly ProductDoc[]) {
@@ -1027,6 +1032,7 @@ export class Auditor {
     this.command(line, this.today, () => {
       feeWrittenOffMinor = this.applyRefund(line, order, request.amountMinor);
     });
+    this.reopenIfPaidUp(line);
     order.refundedMinor += request.amountMinor;
     this.refundKeys.set(keyOf, { amountMinor: request.amountMinor, feeWrittenOffMinor });
     expectSame(
@@ -1213,6 +1219,11 @@ export class Auditor {
       amountMinor: due.amountMinor,
       reservedMinor: due.reservedMinor,
       payOffPlanIds: due.payOffPlanIds,
+      billedWhenAsked: new Map(
+        line.plans
+          .filter((plan) => plan.planId !== null && due.payOffPlanIds.includes(plan.planId))
+          .map((plan) => [plan.chargeId, plan.billedPeriods]),
+      ),
       status: 'INITIATED',
       createdAt: at,
     };
@@ -1309,13 +1320,57 @@ export class Auditor {
       line.flows.repaidMinor += repayment.amountMinor;
       const setAsideMinor = Math.min(repayment.reservedMinor, line.reservedMinor);
       line.reservedMinor -= setAsideMinor;
+      const moneyMinor = repayment.amountMinor + setAsideMinor;
+      const paidBackMinor = this.waiveFeesBilledSinceAsked(line, repayment, moneyMinor);
       line.creditBalanceMinor += this.waterfall(
         line,
-        repayment.amountMinor + setAsideMinor,
+        moneyMinor + paidBackMinor,
         repayment.payOffPlanIds,
         true,
       );
     });
+    this.reopenIfPaidUp(line);
+  }
+
+  /**
+   * A payoff was quoted with its plans' unbilled fees waived. Periods a statement billed before the
+   * money landed have their fees waived too (credited on their still-open bills; what was paid of
+   * them is money again), but only when the money then covers every open bill and the plans' unbilled
+   * principal; else nothing is waived. Returns what was paid of the waived fees.
+   */
+  private waiveFeesBilledSinceAsked(line: LineModel, repayment: RepaymentModel, moneyMinor: number): number {
+    const waivers: { bill: BillModel; item: ItemModel; feeMinor: number; paidMinor: number }[] = [];
+    const open = line.bills.filter((bill) => !bill.finished);
+    for (const bill of open) {
+      let feesOwedMinor = owed(bill, 'INSTALLMENT_FEES');
+      for (const item of bill.items) {
+        const asked = repayment.billedWhenAsked.get(item.chargeId);
+        if (item.kind !== 'INSTALLMENT_FEE' || asked === undefined || (item.period ?? 0) <= asked) continue;
+        const feeMinor = item.amountMinor - item.creditedMinor;
+        if (feeMinor <= 0) continue;
+        const paidMinor = Math.max(0, feeMinor - feesOwedMinor);
+        feesOwedMinor = Math.max(0, feesOwedMinor - feeMinor);
+        waivers.push({ bill, item, feeMinor, paidMinor });
+      }
+    }
+    if (waivers.length === 0) return 0;
+    const paidBackMinor = waivers.reduce((sum, w) => sum + w.paidMinor, 0);
+    const owedAfterMinor =
+      open.reduce((sum, bill) => sum + owedTotal(bill), 0) -
+      waivers.reduce((sum, w) => sum + w.feeMinor - w.paidMinor, 0);
+    const plansMinor = line.plans
+      .filter((plan) => plan.planId !== null && repayment.payOffPlanIds.includes(plan.planId))
+      .reduce((sum, plan) => sum + planUnbilled(plan).principal, 0);
+    if (moneyMinor + paidBackMinor < owedAfterMinor + plansMinor) return 0;
+    for (const { bill, item, feeMinor, paidMinor } of waivers) {
+      bill.paid.INSTALLMENT_FEES -= paidMinor;
+      bill.credited.INSTALLMENT_FEES += feeMinor;
+      item.creditedMinor += feeMinor;
+      const plan = line.plans.find((p) => p.chargeId === item.chargeId && p.status === 'ACTIVE');
+      if (plan) plan.feeWrittenOffMinor += feeMinor;
+      this.counts.feesWaivedAfterBilling += 1;
+    }
+    return paidBackMinor;
   }
 
   /**
@@ -1485,6 +1540,7 @@ export class Auditor {
           // A bill still owing means no credit balance is left (it pays bills at every entry).
           reservedMinor: 0,
           payOffPlanIds: [],
+          billedWhenAsked: new Map<string, number>(),
           status: 'INITIATED' as const,
           createdAt: now,
         };
@@ -1516,12 +1572,25 @@ export class Auditor {
    * (never below principal + holds); a raise of 10% (whole yuan, capped) after every 3rd bill in a
    * row paid on time. The new figures are taken from the line once they pass these checks.
    */
+  /** A frozen line opens at once when a repayment or refund leaves nothing overdue. */
+  private openedIfPaidUp(line: LineModel, status: string): string {
+    return status === 'FROZEN' && !line.bills.some((bill) => !bill.finished && bill.overdue)
+      ? 'ACTIVE'
+      : status;
+  }
+
+  private reopenIfPaidUp(line: LineModel): void {
+    const status = this.openedIfPaidUp(line, line.status);
+    if (status !== line.status) this.counts.limitChanges += 1;
+    line.status = status;
+  }
+
   private reviewLimit(line: LineModel, shown: CreditLineDoc): void {
     const review = line.review;
     line.review = null;
     if (!review) {
       expectSame(
-        `line ${line.lineId}: limit and status change only in the daily review`,
+        `line ${line.lineId}: the limit changes only in the daily review, the status too but when a repayment or refund pays a frozen line up`,
         [line.limitMinor, line.status],
         [shown.limitMinor, shown.status],
       );
@@ -1530,7 +1599,8 @@ export class Auditor {
     const what = `limit review of ${line.lineId} on ${review.today} (${JSON.stringify(review)})`;
     const freeze = review.status === 'ACTIVE' && review.overdueDays > 30;
     const unfreeze = review.status === 'FROZEN' && review.overdueDays === 0;
-    const status = freeze ? 'FROZEN' : unfreeze ? 'ACTIVE' : review.status;
+    // An auto-debit after the review can leave nothing overdue: the payment opens the line then.
+    const status = this.openedIfPaidUp(line, freeze ? 'FROZEN' : unfreeze ? 'ACTIVE' : review.status);
     expectSame(
       `${what}: status (frozen past 30 days overdue, unfrozen once nothing is)`,
       status,
@@ -1871,8 +1941,14 @@ export class Auditor {
       captured - (refunded - line.flows.refundsToBalanceMinor) - line.flows.principalPaidMinor,
       shown.line.usedMinor,
     );
+    // Fees a payoff waived after they were billed are credited on their bills: not charged.
     const charged = shown.bills.reduce(
-      (sum, b) => sum + b.billed.INSTALLMENT_FEES + b.billed.INTEREST + b.billed.PENALTIES,
+      (sum, b) =>
+        sum +
+        b.billed.INSTALLMENT_FEES -
+        b.credited.INSTALLMENT_FEES +
+        b.billed.INTEREST +
+        b.billed.PENALTIES,
       0,
     );
     expectSame(

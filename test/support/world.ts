@@ -1,6 +1,7 @@
 import type { Viewer } from '../../src/auth/token';
 import type { Plan } from '../../src/core/policy/channel-policies';
 import { LedgerWriter } from '../../src/ledger/ledger-writer';
+import { type LimitReviewService, limitReviewsOver } from '../../src/app/billing/limit-review.service';
 import { seedDemoData } from '../../src/seed/seed';
 import { CheckoutService } from '../../src/app/orders/checkout.service';
 import { ClockService } from '../../src/app/common/clock.service';
@@ -24,6 +25,7 @@ const quiet: NotificationSender = { send: async () => undefined };
  */
 export class World {
   readonly ledger: LedgerWriter;
+  readonly reviews: LimitReviewService;
   readonly rebuild: RebuildService;
 
   constructor(
@@ -31,12 +33,13 @@ export class World {
     public rail: PaymentRail = new SimulatedRail(),
   ) {
     this.ledger = new LedgerWriter(repos);
+    this.reviews = limitReviewsOver(repos, this.ledger);
     this.rebuild = new RebuildService(repos);
   }
 
   /** Services are built per call, like per request: each reads the business clock once. */
   repayments(): RepaymentService {
-    return new RepaymentService(this.repos, this.clock(), this.rail, this.ledger);
+    return new RepaymentService(this.repos, this.clock(), this.rail, this.ledger, this.reviews);
   }
 
   /** A fresh clock each call: a service's clock memoizes one instant per request. */
@@ -53,7 +56,7 @@ export class World {
   }
 
   payments(store: Store): OrderPaymentService {
-    return new OrderPaymentService(this.repos, this.orders(store), this.clock(), this.ledger);
+    return new OrderPaymentService(this.repos, this.orders(store), this.clock(), this.ledger, this.reviews);
   }
 
   async at(iso: string): Promise<this> {

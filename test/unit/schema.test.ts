@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
-import { buildSchema, lexicographicSortSchema, parse, printSchema, validate } from 'graphql';
+import { buildSchema, Kind, lexicographicSortSchema, parse, printSchema, validate } from 'graphql';
 import { composeSupergraph } from '../../src/gateway/compose';
 import { operatorOperations, shopperOperations } from '../../src/gateway/playground';
 import { schemaFiles } from '../../src/schema-files';
@@ -56,6 +56,30 @@ describe('schema artifacts', () => {
             .map((field) => `${definition.name.value}.${field.name.value}`)
         : [],
     );
+    expect(undescribed).toEqual([]);
+  });
+
+  test('every field argument and enum value of the supergraph has a description', () => {
+    const supergraph = parse(fs.readFileSync(path.join(schemaDir, 'supergraph.graphql'), 'utf8'));
+    const undescribed = supergraph.definitions.flatMap((definition) => {
+      if (!('name' in definition) || !definition.name || /^(join|link)__/.test(definition.name.value))
+        return [];
+      const type = definition.name.value;
+      if (definition.kind === Kind.ENUM_TYPE_DEFINITION)
+        return (definition.values ?? [])
+          .filter((value) => !value.description?.value.trim())
+          .map((value) => `${type}.${value.name.value}`);
+      if (
+        definition.kind === Kind.OBJECT_TYPE_DEFINITION ||
+        definition.kind === Kind.INTERFACE_TYPE_DEFINITION
+      )
+        return (definition.fields ?? []).flatMap((field) =>
+          (field.arguments ?? [])
+            .filter((argument) => !argument.description?.value.trim())
+            .map((argument) => `${type}.${field.name.value}(${argument.name.value})`),
+        );
+      return [];
+    });
     expect(undescribed).toEqual([]);
   });
 

@@ -28,6 +28,7 @@ test(`simulation: ${seeds.length} seeds x ${steps} steps, every step audited`, a
     `simulation: ${seeds.length} seeds x ${steps} steps in ${seconds} s; ` +
       `bills issued ${total('billsIssued')}, gone overdue ${total('overdueBills')}, checked ${total('billsChecked')}; ` +
       `plans paid off ${total('plansPaidOff')}, cancelled by refunds ${total('plansCancelled')}; ` +
+      `fees waived after a statement billed them while a payoff waited ${total('feesWaivedAfterBilling')}; ` +
       `refunds to a credit balance ${total('refundsToBalance')}; limit and status changes ${total('limitChanges')}\n` +
       `commands: ${byKind}`,
   );

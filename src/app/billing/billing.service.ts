@@ -10,18 +10,13 @@ import { formatMinor, type MinorUnits } from '../../core/money';
 import { accrualDue, penaltyBpsPerDay } from '../../core/overdue/penalty';
 import { amountDueOn } from '../../core/repayment/amount-due';
 import { formatRateBps as formatBps } from '../../core/installments/annualized-rate';
-import {
-  freezeAfterDaysOverdue,
-  frozenLineReopens,
-  type LimitReviewAction,
-  limitReviewFor,
-} from '../../core/risk/limit-review';
+import { limitReviewFor } from '../../core/risk/limit-review';
 import { type BusinessDate, businessDate } from '../../core/time/business-date';
 import { accrualKey, type AppendOutcome, type LedgerWriter } from '../../ledger/ledger-writer';
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
 import type { Repositories } from '../../storage/repositories/repositories';
 import type { OutboxService } from './outbox.service';
-import type { NotificationKind } from '../../storage/models/notification.model';
+import { type LimitReviewService, limitReviewKey } from './limit-review.service';
 import { keyHash } from '../../ledger/request-hash';
 import { defaultLinesPerRead, visitEveryLine } from './every-line';
 
@@ -66,6 +61,7 @@ export class BillingService {
     private readonly repos: Pick<Repositories, 'creditLines'>,
     private readonly ledger: LedgerWriter,
     private readonly outbox: OutboxService,
+    private readonly reviews: LimitReviewService,
     private readonly linesPerRead = defaultLinesPerRead,
   ) {}
 
@@ -166,21 +162,12 @@ export class BillingService {
         report,
         line,
         { type: 'REVIEW_LIMIT', ...review },
-        `review:${review.reviewId}`,
+        limitReviewKey(review),
         now,
       );
       if (outcome.status === 'APPLIED') report.limitChanges += 1;
-      // Also on a replay: a crash before the line's summary caught up finds the same review again.
-      // Notice ids are global, review ids per line: the line goes in.
       if (outcome.status === 'APPLIED' || outcome.status === 'REPLAYED') {
-        await this.outbox.record(
-          `review:${line._id}:${review.reviewId}`,
-          line.userId,
-          limitNoticeKinds[review.action],
-          limitReviewNotice(review.action, line.state!.limitMinor, review.newLimitMinor),
-          review.billId ?? line._id,
-          now,
-        );
+        await this.reviews.recordNotice(line._id, line.userId, review, line.state!.limitMinor, now);
       }
     }
   }
@@ -236,29 +223,4 @@ function statementNotice(statementDate: string, bill: BillState, keepsCurrentMin
       ? `; your credit balance and refunds already paid ${formatMinor(totalMinor - owedMinor)} CNY of it`
       : '';
   return `Your ${statementDate} statement: ${formatMinor(totalMinor)} CNY, minimum ${formatMinor(bill.minimumDueMinor)}, due ${bill.dueDate}${credited}; ${formatMinor(keepsCurrentMinor)} CNY keeps all your bills current now`;
-}
-
-const limitNoticeKinds: Record<Exclude<LimitReviewAction, 'KEEP'>, NotificationKind> = {
-  RAISE: 'LIMIT_RAISED',
-  CUT: 'LIMIT_CUT',
-  FREEZE: 'LINE_FROZEN',
-  UNFREEZE: 'LINE_UNFROZEN',
-};
-
-/** What a limit review changed, in the shopper's terms (`limitBeforeMinor`: the limit it reviewed). */
-function limitReviewNotice(
-  action: Exclude<LimitReviewAction, 'KEEP'>,
-  limitBeforeMinor: MinorUnits,
-  newLimitMinor: MinorUnits,
-): string {
-  switch (action) {
-    case 'RAISE':
-      return `Your credit limit is now ${formatMinor(newLimitMinor)} CNY (was ${formatMinor(limitBeforeMinor)}): raised for paying your bills on time`;
-    case 'CUT':
-      return `Your credit limit is now ${formatMinor(newLimitMinor)} CNY (was ${formatMinor(limitBeforeMinor)}) because a bill went overdue`;
-    case 'FREEZE':
-      return `Your credit line is frozen: a bill is more than ${freezeAfterDaysOverdue} days overdue. Pay what is overdue; ${frozenLineReopens}`;
-    case 'UNFREEZE':
-      return 'Your credit line is active again: nothing is overdue';
-  }
 }

@@ -4,6 +4,7 @@ import { isAutoDebitDue } from '../../core/billing/bill-status';
 import { type BusinessDate, businessDate } from '../../core/time/business-date';
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
 import { LedgerWriter } from '../../ledger/ledger-writer';
+import { LimitReviewService } from './limit-review.service';
 import type { Repositories } from '../../storage/repositories/repositories';
 import { requireOperator } from '../common/access';
 import { type BillingReport, BillingService, emptyBillingReport } from './billing.service';
@@ -111,14 +112,15 @@ export function createDueJobs(
 ): DueJobsService {
   const ledger = new LedgerWriter(repos);
   const outbox = new OutboxService(repos.notifications);
+  const reviews = new LimitReviewService(ledger, outbox);
   return new DueJobsService({
     repos,
     clock,
     orderPayments: [repos.mallOrders, repos.installmentOrders, repos.partnerPayments].map(
-      (orders) => new OrderPaymentService(repos, orders, clock, ledger),
+      (orders) => new OrderPaymentService(repos, orders, clock, ledger, reviews),
     ),
-    repayments: new RepaymentService(repos, clock, rail, ledger),
-    billing: new BillingService(repos, ledger, outbox, linesPerRead),
+    repayments: new RepaymentService(repos, clock, rail, ledger, reviews),
+    billing: new BillingService(repos, ledger, outbox, reviews, linesPerRead),
     outbox,
     sender,
     linesPerRead,

@@ -8,6 +8,7 @@ import type { ClockService } from '../common/clock.service';
 import { AppError } from '../../errors';
 import { formatMinor } from '../../core/money';
 import { checkRefund, holdsExpireIfPlacedBefore } from '../../core/orders/order-amounts';
+import type { LimitReviewService } from '../billing/limit-review.service';
 import { type LedgerWriter, maxAppendAttempts } from '../../ledger/ledger-writer';
 import { requestHash } from '../../ledger/request-hash';
 import { idempotencyKeyError, type UserError, userError } from '../common/user-error';
@@ -54,6 +55,7 @@ export class OrderPaymentService {
     private readonly orders: OrderRepository,
     private readonly clock: ClockService,
     private readonly ledger: LedgerWriter,
+    private readonly reviews: LimitReviewService,
     private readonly access: OrderAccess = storeOrderAccess,
   ) {}
 
@@ -195,6 +197,7 @@ export class OrderPaymentService {
     if (outcome.status !== 'APPLIED' && outcome.status !== 'REPLAYED') {
       throw new AppError('CONFLICT', `The refund could not be recorded: ${outcome.status}`);
     }
+    await this.reviews.reopenIfPaidUp(order.lineId, order.userId, outcome, now);
     const feeWrittenOffMinor = outcome.entry.effects?.feeWrittenOffMinor ?? 0;
     const refundedMinor = Math.max(order.refundedMinor, refund.refundedAfterMinor);
     await this.orders.setPayment(order._id, { refundedMinor });

@@ -5,6 +5,7 @@ import type { Repositories } from '../../storage/repositories/repositories';
 import { CheckoutService } from './checkout.service';
 import { ClockService } from '../common/clock.service';
 import { LedgerWriter } from '../../ledger/ledger-writer';
+import { limitReviewsOver } from '../billing/limit-review.service';
 import { OrderPaymentService } from './order-payment.service';
 import { StoreService } from './store.service';
 
@@ -27,6 +28,6 @@ export function createStoreServices(
   return {
     catalog: new StoreService(store, repos, orders),
     checkout: new CheckoutService(store, repos, orders, clock, ledger),
-    payments: new OrderPaymentService(repos, orders, clock, ledger),
+    payments: new OrderPaymentService(repos, orders, clock, ledger, limitReviewsOver(repos, ledger)),
   };
 }

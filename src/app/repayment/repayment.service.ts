@@ -10,6 +10,7 @@ import {
   type RepayKind,
 } from '../../core/repayment/amount-due';
 import { businessDate } from '../../core/time/business-date';
+import type { LimitReviewService } from '../billing/limit-review.service';
 import type { AppendOutcome, LedgerWriter } from '../../ledger/ledger-writer';
 import { creditLineIdOf } from '../../storage/ids';
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
@@ -50,6 +51,7 @@ export class RepaymentService {
     private readonly clock: ClockService,
     private readonly rail: PaymentRail,
     private readonly ledger: LedgerWriter,
+    private readonly reviews: LimitReviewService,
   ) {}
 
   /** The signed-in user repays their own line (operators are staff, not borrowers). */
@@ -144,7 +146,12 @@ export class RepaymentService {
     }
     const due =
       input.kind === 'AMOUNT'
-        ? { amountMinor: input.amountMinor!, payOffPlanIds: [], fromCreditBalanceMinor: 0 }
+        ? {
+            amountMinor: input.amountMinor!,
+            payOffPlanIds: [],
+            billedPeriodsWhenAsked: {},
+            fromCreditBalanceMinor: 0,
+          }
         : amountDueOn(current, today, input.kind, input.planId);
     if (due.amountMinor + due.fromCreditBalanceMinor <= 0) {
       return fail(
@@ -160,6 +167,7 @@ export class RepaymentService {
       kind: input.kind,
       planId: input.planId ?? null,
       payOffPlanIds: due.payOffPlanIds,
+      billedPeriodsWhenAsked: due.billedPeriodsWhenAsked,
       source: input.source,
       amountMinor: due.amountMinor,
       fromCreditBalanceMinor: due.fromCreditBalanceMinor,
@@ -234,15 +242,18 @@ export class RepaymentService {
         userErrors: [declined(result.reason)],
       };
     }
-    written(
-      await this.appendOutcome(repayment, 'repay', {
-        type: 'REPAY',
-        repaymentId: repayment._id,
-        amountMinor: repayment.amountMinor,
-        payOffPlanIds: repayment.payOffPlanIds ?? [],
-        ...reserved,
-      }),
-    );
+    const repaid = await this.appendOutcome(repayment, 'repay', {
+      type: 'REPAY',
+      repaymentId: repayment._id,
+      amountMinor: repayment.amountMinor,
+      payOffPlanIds: repayment.payOffPlanIds ?? [],
+      ...(repayment.billedPeriodsWhenAsked
+        ? { billedPeriodsWhenAsked: repayment.billedPeriodsWhenAsked }
+        : {}),
+      ...reserved,
+    });
+    written(repaid);
+    await this.reviews.reopenIfPaidUp(repayment.lineId, repayment.userId, repaid, await this.clock.now());
     await this.repos.repayments.setStatus(repayment._id, 'SUCCEEDED', null);
     return { repayment: { ...repayment, status: 'SUCCEEDED' }, userErrors: [] };
   }

@@ -1,5 +1,6 @@
 import type { AppMode } from '../../config';
 import { LedgerWriter } from '../../ledger/ledger-writer';
+import { limitReviewsOver } from '../billing/limit-review.service';
 import type { Repositories } from '../../storage/repositories/repositories';
 import { ClockService } from '../common/clock.service';
 import { partnerCursorSeal } from '../credit/bill-update-cursor';
@@ -22,7 +23,14 @@ export interface WalletsServices {
 export function createWalletsServices(repos: Repositories, mode: AppMode): WalletsServices {
   const clock = new ClockService(repos.clock, mode);
   const ledger = new LedgerWriter(repos);
-  const payments = new OrderPaymentService(repos, repos.partnerPayments, clock, ledger, partnerOrderAccess);
+  const payments = new OrderPaymentService(
+    repos,
+    repos.partnerPayments,
+    clock,
+    ledger,
+    limitReviewsOver(repos, ledger),
+    partnerOrderAccess,
+  );
   return {
     wallets: new WalletService(repos, clock),
     bindings: new BindingService(repos, clock),

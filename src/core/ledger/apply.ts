@@ -12,7 +12,7 @@ import {
 } from '../policy/decide-authorization';
 import type { RefusalReason } from '../policy/refusal-reasons';
 import { scenarioMonth, scenarioOf } from '../policy/scenario';
-import { allocateRepayment } from '../repayment/waterfall';
+import { allocatePayoff, allocateRepayment } from '../repayment/waterfall';
 import { businessDate } from '../time/business-date';
 import type { AuthorizationRequest, LedgerCommand } from './commands';
 import {
@@ -41,6 +41,7 @@ export const ledgerRejections = [
   'CREDIT_BALANCE_TOO_LOW',
   'CUT_BELOW_USED',
   'LINE_NOT_FROZEN',
+  'LINE_STILL_OVERDUE',
   'BILL_NOT_FOUND',
   'REMINDER_NOT_DUE',
 ] as const;
@@ -296,9 +297,10 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
         return reject('INVALID_AMOUNT');
       const reservedMinor = takeReserved(state, askedMinor);
       if (reservedMinor === null) return reject('INVALID_AMOUNT');
-      const allocation = allocateRepayment(state, command.amountMinor + reservedMinor, {
+      const allocation = allocatePayoff(state, command.amountMinor + reservedMinor, {
         payOffPlanIds: command.payOffPlanIds,
         prepayUnbilled: true,
+        ...(command.billedPeriodsWhenAsked ? { billedPeriodsWhenAsked: command.billedPeriodsWhenAsked } : {}),
       });
       state.creditBalanceMinor += allocation.unallocatedMinor;
       return finish(head, state, command.amountMinor, accrued);
@@ -338,6 +340,8 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
       }
       if (command.action === 'UNFREEZE') {
         if (state.status !== 'FROZEN') return reject('LINE_NOT_FROZEN');
+        // Decided on a state read before this head (a payment's, a review's): the head decides.
+        if (state.bills.some((bill) => bill.overdue)) return reject('LINE_STILL_OVERDUE');
         state.status = 'ACTIVE';
         return finish(head, state, 0, accrued);
       }

@@ -45,6 +45,11 @@ export type LedgerCommand =
       /** From the source (0 when the reserved balance covers the whole repayment). */
       amountMinor: MinorUnits;
       payOffPlanIds: string[];
+      /**
+       * Periods each plan paid off had billed when the repayment was asked (`AmountDue`): fees billed
+       * since are waived when it pays them off. Absent on entries written before: nothing waived.
+       */
+      billedPeriodsWhenAsked?: Record<string, number>;
       /** The balance `RESERVE_CREDIT` set aside for it, spent with the amount as one sum. */
       reservedCreditMinor?: MinorUnits;
     }

@@ -51,7 +51,6 @@ export const refusalMessages: Record<RefusalReason, string> = {
 /** LINE_NOT_ACTIVE told with the state the line is in (the shopper's next step differs). */
 const lineNotActiveMessages: Record<Exclude<LineStatus, 'ACTIVE'>, string> = {
   PENDING_REVIEW: 'The credit line cannot be spent on yet: it is still under review.',
-  // Said in the past: a line paid up stays frozen until the next review.
   FROZEN: `The credit line is frozen because a bill went more than ${freezeAfterDaysOverdue} days overdue; ${frozenLineReopens}.`,
   CLOSED: 'The credit line is closed and cannot be spent on.',
 };

@@ -13,6 +13,11 @@ export interface AmountDue {
   amountMinor: MinorUnits;
   /** Plans the repayment pays off (PAYOFF: all, PLAN_PAYOFF: the one asked for). */
   payOffPlanIds: string[];
+  /**
+   * Periods each of those plans had billed when asked: the fees of later ones are waived, billed by a
+   * statement cut before the source answered or not (see `allocatePayoff`).
+   */
+  billedPeriodsWhenAsked: Record<string, number>;
   /** Credit balance the repayment spends first (set aside when it is asked: `RESERVE_CREDIT`). */
   fromCreditBalanceMinor: MinorUnits;
 }
@@ -30,6 +35,11 @@ export function amountDue(state: LineState, kind: Exclude<RepayKind, 'AMOUNT'>, 
   return {
     amountMinor: pays.amountMinor - fromCreditBalanceMinor,
     payOffPlanIds: pays.payOffPlanIds,
+    billedPeriodsWhenAsked: Object.fromEntries(
+      state.plans
+        .filter((plan) => pays.payOffPlanIds.includes(plan.planId))
+        .map((plan) => [plan.planId, plan.billedPeriods]),
+    ),
     fromCreditBalanceMinor,
   };
 }
@@ -39,7 +49,7 @@ function amountPaid(
   state: LineState,
   kind: Exclude<RepayKind, 'AMOUNT'>,
   planId?: string,
-): Omit<AmountDue, 'fromCreditBalanceMinor'> {
+): Pick<AmountDue, 'amountMinor' | 'payOffPlanIds'> {
   const billed = state.bills.reduce((sum, bill) => sum + billOwedMinor(bill), 0);
   switch (kind) {
     case 'STATEMENT':

@@ -104,3 +104,70 @@ export function allocateRepayment(
   }
   return { byStage, unallocatedMinor: left };
 }
+
+export interface PayoffOptions extends AllocationOptions {
+  /** Periods each plan paid off had billed when the repayment was asked (`AmountDue`). */
+  billedPeriodsWhenAsked?: Readonly<Record<string, number>>;
+}
+
+/**
+ * A repayment as it lands. A payoff was quoted with the plans' unbilled fees waived; a statement cut
+ * before the source answered bills some of those periods, fee included. When the money, with those
+ * fees waived, pays every such plan off, they are waived: credited on their bill (what a credit
+ * balance already paid of them is spent again). Otherwise nothing is waived and the waterfall runs
+ * as for any repayment (the plan stays, the money pays bills and what is left is a balance).
+ * Only bills still owing are seen: a fee whose bill a credit balance paid in full stays paid.
+ */
+export function allocatePayoff(
+  state: LineState,
+  amountMinor: MinorUnits,
+  options: PayoffOptions,
+): Allocation {
+  const asked = options.billedPeriodsWhenAsked ?? {};
+  const trial = structuredClone(state);
+  const waived = waiveFeesBilledSince(trial, asked);
+  if (waived.billIds.length > 0) {
+    const allocation = allocateRepayment(trial, amountMinor + waived.paidBackMinor, options);
+    const plansPaidOff = trial.plans.every(
+      (plan) => plan.status !== 'ACTIVE' || !options.payOffPlanIds?.includes(plan.planId),
+    );
+    const waivedBillsPaid = trial.bills.every(
+      (bill) => !waived.billIds.includes(bill.billId) || billOwedMinor(bill) === 0,
+    );
+    if (plansPaidOff && waivedBillsPaid) {
+      Object.assign(state, trial);
+      return allocation;
+    }
+  }
+  return allocateRepayment(state, amountMinor, options);
+}
+
+/**
+ * Credits the fees of plan periods billed after `billedPeriodsWhenAsked` on bills still owing
+ * (mutates `state`): first what they owe, then what was paid of them, which it returns to be spent.
+ */
+function waiveFeesBilledSince(
+  state: LineState,
+  billedPeriodsWhenAsked: Readonly<Record<string, number>>,
+): { billIds: string[]; paidBackMinor: MinorUnits } {
+  const billIds: string[] = [];
+  let paidBackMinor = 0;
+  for (const bill of state.bills) {
+    for (const item of bill.items) {
+      const askedPeriods = billedPeriodsWhenAsked[item.ref];
+      if (item.kind !== 'INSTALLMENT_FEE' || askedPeriods === undefined) continue;
+      if ((item.period ?? 0) <= askedPeriods) continue;
+      const feeMinor = item.amountMinor - item.creditedMinor;
+      if (feeMinor <= 0) continue;
+      const paidMinor = Math.max(0, feeMinor - owedOn(bill, 'INSTALLMENT_FEES'));
+      bill.paid.INSTALLMENT_FEES -= paidMinor;
+      bill.credited.INSTALLMENT_FEES += feeMinor;
+      item.creditedMinor += feeMinor;
+      paidBackMinor += paidMinor;
+      const plan = state.plans.find((candidate) => candidate.planId === item.ref);
+      if (plan) plan.feeWrittenOffMinor += feeMinor;
+      if (!billIds.includes(bill.billId)) billIds.push(bill.billId);
+    }
+  }
+  return { billIds, paidBackMinor };
+}

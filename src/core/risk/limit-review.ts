@@ -35,7 +35,8 @@ export const cutToPercent = 70;
 export const freezeAfterDaysOverdue = 30;
 
 /** How a frozen line opens again, as shoppers are told it (notices, refusals, the schema). */
-export const frozenLineReopens = 'once nothing is overdue, the next daily review opens it again';
+export const frozenLineReopens =
+  'it opens again as soon as nothing is overdue (the payment or refund that pays the last overdue bill opens it)';
 
 /**
  * Periodic review: freeze on long overdue, cut on overdue, unfreeze once nothing is overdue, raise
@@ -115,4 +116,14 @@ export function limitReviewFor(
     action: review.action,
     newLimitMinor: review.newLimitMinor,
   };
+}
+
+/**
+ * A frozen line opens as soon as nothing is overdue: the review a payment's or refund's entry calls
+ * for at once, not at the next daily run (the other reviews wait for it).
+ */
+export function reopeningFor(state: LineState, today: BusinessDate): ReturnType<typeof limitReviewFor> {
+  if (state.status !== 'FROZEN') return null;
+  const review = limitReviewFor(state, today);
+  return review?.action === 'UNFREEZE' ? review : null;
 }

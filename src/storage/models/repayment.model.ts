@@ -19,6 +19,8 @@ export interface RepaymentDoc {
   planId: string | null;
   /** Plans this repayment pays off (decided when it was asked for; the ledger pays them if it can). */
   payOffPlanIds: string[];
+  /** Periods each of those plans had billed when asked (fees billed since are waived); absent before. */
+  billedPeriodsWhenAsked?: Record<string, number>;
   source: PaymentSource;
   /** What the source is asked for. */
   amountMinor: number;
@@ -39,6 +41,7 @@ export const repaymentSchema = new Schema<RepaymentDoc>(
     kind: { type: String, enum: repayKinds, required: true },
     planId: { type: String, default: null },
     payOffPlanIds: { type: [String], default: [] },
+    billedPeriodsWhenAsked: { type: Schema.Types.Mixed, default: undefined },
     source: { type: String, enum: paymentSources, required: true },
     amountMinor: { type: Number, required: true },
     fromCreditBalanceMinor: { type: Number, default: 0 },

@@ -143,7 +143,13 @@ export function storeMutations<TOrder extends object>(
       name: names.checkout,
       description: 'Pay a cart with the credit line (holds the amount)',
     })
-    async checkout(@Arg('input', () => CheckoutInput) input: CheckoutInput, @Ctx() ctx: StoreContext) {
+    async checkout(
+      @Arg('input', () => CheckoutInput, {
+        description: 'The cart, how to pay it, and an idempotency key',
+      })
+      input: CheckoutInput,
+      @Ctx() ctx: StoreContext,
+    ) {
       return payload(await ctx.services.store.checkout.checkout(ctx.viewer, input));
     }
 
@@ -151,7 +157,14 @@ export function storeMutations<TOrder extends object>(
       name: names.cancel,
       description: 'Cancel before shipping: the hold is released',
     })
-    async cancel(@Arg('input', () => OrderIdInput) input: OrderIdInput, @Ctx() ctx: StoreContext) {
+    async cancel(
+      @Arg('input', () => OrderIdInput, {
+        description:
+          "The order to cancel: your own (an operator's: any); another user's or an unknown one is NOT_FOUND",
+      })
+      input: OrderIdInput,
+      @Ctx() ctx: StoreContext,
+    ) {
       return payload(await ctx.services.store.payments.cancel(ctx.viewer, input.orderId));
     }
 
@@ -159,7 +172,13 @@ export function storeMutations<TOrder extends object>(
       name: names.ship,
       description: 'Operator: ship the order, capturing the hold',
     })
-    async ship(@Arg('input', () => OrderIdInput) input: OrderIdInput, @Ctx() ctx: StoreContext) {
+    async ship(
+      @Arg('input', () => OrderIdInput, {
+        description: 'The order to ship; an unknown one is NOT_FOUND',
+      })
+      input: OrderIdInput,
+      @Ctx() ctx: StoreContext,
+    ) {
       return payload(await ctx.services.store.payments.ship(ctx.viewer, input.orderId));
     }
 
@@ -167,7 +186,14 @@ export function storeMutations<TOrder extends object>(
       name: names.refund,
       description: 'Operator: refund part or all of a shipped order',
     })
-    async refund(@Arg('input', () => RefundOrderInput) input: RefundOrderInput, @Ctx() ctx: StoreContext) {
+    async refund(
+      @Arg('input', () => RefundOrderInput, {
+        description:
+          'The shipped order, the amount to refund, and an idempotency key; an unknown order is NOT_FOUND',
+      })
+      input: RefundOrderInput,
+      @Ctx() ctx: StoreContext,
+    ) {
       const amountMinor = decimalInput(input.amount);
       if (amountMinor instanceof UserError) {
         return Object.assign(new RefundPayload(), { order: null, refund: null, userErrors: [amountMinor] });

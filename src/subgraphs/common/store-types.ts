@@ -8,7 +8,11 @@ import { connectionTypes } from './connection.type';
 import { Money } from './money.type';
 import { PaymentPlan } from './payment-plan.enum';
 
-export const OrderStatus = enumFrom('OrderStatus', orderStatuses);
+export const OrderStatus = enumFrom('OrderStatus', orderStatuses, "Where an order's payment stands", {
+  PLACED: 'The total is held on the credit line, not charged yet',
+  SHIPPED: 'The hold was captured: charged to the credit line (refunds leave it SHIPPED)',
+  CANCELLED: `The hold was released without charge: cancelled before capture, or not captured within ${holdLifetimeDays} days (the due jobs release it)`,
+});
 
 /**
  * Product, order and order-item types of one store, named `<prefix>Product`, `<prefix>Order`...
@@ -66,7 +70,7 @@ export function storeTypes(prefix: 'Mall' | 'Installment') {
     id!: string;
 
     @Field(() => OrderStatus, {
-      description: `PLACED: the total is held on the credit line; SHIPPED: the hold was captured (refunds leave it SHIPPED); CANCELLED: cancelled before shipping, or not shipped within ${holdLifetimeDays} days (the due jobs release the hold)`,
+      description: 'Where the order stands: PLACED at checkout, then SHIPPED or CANCELLED',
     })
     status!: Status;
 

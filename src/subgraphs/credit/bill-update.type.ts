@@ -31,7 +31,8 @@ export const BillUpdateKind = enumFrom(
     INTEREST_ACCRUED: 'Daily interest accrued on what a bill carries past its due day',
     CREDIT_BALANCE_CHANGED: 'The credit balance was paid out, given back, or set aside for a repayment',
     LIMIT_CHANGED: 'The daily review raised or cut the limit',
-    LINE_STATUS_CHANGED: 'The daily review froze the line, or made it active again',
+    LINE_STATUS_CHANGED:
+      'The daily review froze the line, or it is active again: the payment or refund that left nothing overdue opened it',
   },
 );
 

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { mapConnection } from '../common/map-connection';
+import { afterDescription, firstDescription } from '../common/page-args';
 import { Bill, BillConnection } from './bill.type';
 import { CreditLine } from './credit-line.type';
 import type { CreditContext } from './credit.context';
@@ -11,8 +12,8 @@ export class UserBillsResolver {
   async bills(
     @Root() user: User,
     @Ctx() ctx: CreditContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('first', () => Int, { nullable: true, description: firstDescription }) first?: number,
+    @Arg('after', () => String, { nullable: true, description: afterDescription }) after?: string,
   ): Promise<BillConnection> {
     return mapConnection(await ctx.services.credit.billsOfUser(ctx.viewer, user.id, first, after), Bill.from);
   }

@@ -16,9 +16,27 @@ import { connectionTypes } from '../common/connection.type';
 import { enumFrom } from '../common/enum-from';
 import { Money } from '../common/money.type';
 
-export const BillStatus = enumFrom('BillStatus', billStatuses, 'Follows from what the bill still owes');
-export const BillComponentKind = enumFrom('BillComponentKind', billComponents, 'What a bill is made of');
-export const BillLineKind = enumFrom('BillLineKind', billItemKinds);
+export const BillStatus = enumFrom('BillStatus', billStatuses, 'Follows from what the bill still owes', {
+  ISSUED: 'Nothing paid or credited yet',
+  PARTIALLY_PAID: 'Some paid or credited, still owing',
+  PAID: 'Nothing owed, never overdue',
+  OVERDUE: 'Its due day passed without the minimum paid, still owing',
+  SETTLED: 'Nothing owed, after going overdue',
+});
+export const BillComponentKind = enumFrom('BillComponentKind', billComponents, 'What a bill is made of', {
+  PENALTIES:
+    'Daily penalties accrued while the bill is overdue, on the principal and installment fees it owes',
+  INTEREST:
+    'Daily revolving interest accrued after the due day while the bill is not overdue (minimum paid), on the principal it owes',
+  INSTALLMENT_FEES: 'The fees of the installment periods billed',
+  FULL_PAY_PRINCIPAL: 'Purchases paid in FULL',
+  INSTALLMENT_PRINCIPAL: 'The principal of the installment periods billed',
+});
+export const BillLineKind = enumFrom('BillLineKind', billItemKinds, 'What a statement line bills', {
+  PURCHASE: 'A purchase paid in FULL',
+  INSTALLMENT_PRINCIPAL: "One period's principal of an installment plan",
+  INSTALLMENT_FEE: "One period's fee of an installment plan",
+});
 
 const itemDescription: Record<BillItemKind, string> = {
   PURCHASE: 'Purchase',
@@ -28,10 +46,7 @@ const itemDescription: Record<BillItemKind, string> = {
 
 @ObjectType({ description: 'One line of a statement, frozen at issue; refunds show as `credited`' })
 export class BillLine {
-  @Field(() => BillLineKind, {
-    description:
-      'PURCHASE: a purchase paid in FULL; INSTALLMENT_PRINCIPAL and INSTALLMENT_FEE: one period of an installment plan',
-  })
+  @Field(() => BillLineKind, { description: 'What the line bills' })
   kind!: BillItemKind;
 
   @Field({
@@ -76,10 +91,7 @@ export class Bill {
   @Field(() => ID, { description: "The bill's id" })
   id!: string;
 
-  @Field(() => BillStatus, {
-    description:
-      'ISSUED: nothing paid or credited yet; PARTIALLY_PAID: some paid or credited, still owing; OVERDUE: its due day passed without the minimum paid, still owing; PAID: nothing owed, never overdue; SETTLED: nothing owed, after going overdue',
-  })
+  @Field(() => BillStatus, { description: 'Where the bill stands: follows from what it still owes' })
   status!: Status;
 
   @Field({ description: 'YYYY-MM-DD (China Standard Time)' })

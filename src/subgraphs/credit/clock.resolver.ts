@@ -86,7 +86,11 @@ export class ClockResolver {
   @Mutation(() => BusinessClock, { description: 'Operator, local mode: move the business clock forward' })
   async advanceClock(
     @Ctx() ctx: CreditContext,
-    @Arg('to', () => DateTimeISOResolver) to: Date,
+    @Arg('to', () => DateTimeISOResolver, {
+      description:
+        'The business time to move to; one before the current business time is refused with BAD_USER_INPUT',
+    })
+    to: Date,
   ): Promise<BusinessClock> {
     return BusinessClock.at(await ctx.services.clock.advanceTo(to, ctx.viewer));
   }

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { mapConnection } from '../common/map-connection';
+import { afterDescription, firstDescription } from '../common/page-args';
 import { AmountsDue } from './amounts-due.type';
 import { CreditLine } from './credit-line.type';
 import type { CreditContext } from './credit.context';
@@ -12,8 +13,8 @@ export class CreditLineResolver {
   async ledger(
     @Root() line: CreditLine,
     @Ctx() ctx: CreditContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('first', () => Int, { nullable: true, description: firstDescription }) first?: number,
+    @Arg('after', () => String, { nullable: true, description: afterDescription }) after?: string,
   ): Promise<LedgerEntryConnection> {
     return mapConnection(
       await ctx.services.credit.ledgerPage(ctx.viewer, line, first, after),

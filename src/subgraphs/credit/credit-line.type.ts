@@ -10,7 +10,7 @@ import { Money } from '../common/money.type';
 export const CreditLineStatus = enumFrom('CreditLineStatus', lineStatuses, undefined, {
   PENDING_REVIEW: 'Applied for, not approved yet: nothing can be spent',
   ACTIVE: 'Can be spent on, up to its available credit',
-  FROZEN: `A bill went more than ${freezeAfterDaysOverdue} days overdue: nothing can be spent; ${frozenLineReopens} (the due jobs make it ACTIVE)`,
+  FROZEN: `A bill went more than ${freezeAfterDaysOverdue} days overdue: nothing can be spent; ${frozenLineReopens}`,
   CLOSED: 'Closed: nothing can be spent',
 });
 

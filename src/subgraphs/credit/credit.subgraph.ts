@@ -2,6 +2,7 @@ import { loadConfig } from '../../config';
 import { ClockService } from '../../app/common/clock.service';
 import { CreditService } from '../../app/credit/credit.service';
 import { LedgerWriter } from '../../ledger/ledger-writer';
+import { limitReviewsOver } from '../../app/billing/limit-review.service';
 import { createDueJobs } from '../../app/billing/due-jobs.service';
 import { DueJobsSchedule, schedulerViewer } from '../../app/billing/due-jobs-schedule';
 import { OffersService } from '../../app/credit/offers.service';
@@ -73,7 +74,16 @@ export const creditSubgraph: SubgraphDefinition<CreditContext['services']> = {
       clock,
       billUpdates: new BillUpdatesService(repos, watchOf(repos), clock, partnerCursorSeal()),
       dueJobs: createDueJobs(repos, clock),
-      repayments: new RepaymentService(repos, clock, new SimulatedRail(), new LedgerWriter(repos)),
+      repayments: (() => {
+        const ledger = new LedgerWriter(repos);
+        return new RepaymentService(
+          repos,
+          clock,
+          new SimulatedRail(),
+          ledger,
+          limitReviewsOver(repos, ledger),
+        );
+      })(),
     };
   },
   startBackground: (repos, config) => {

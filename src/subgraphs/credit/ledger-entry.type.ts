@@ -16,7 +16,8 @@ import { CreditLineStatus } from './credit-line.type';
 export const LedgerEntryType = enumFrom(
   'LedgerEntryType',
   ledgerCommandTypes,
-  `Every kind of ledger entry: ${ledgerCommandTypes.map((type) => `${type}: ${ledgerCommandDescriptions[type]}`).join('. ')}.`,
+  'What a ledger entry records',
+  ledgerCommandDescriptions,
 );
 
 @ObjectType({ description: "The line's figures right after a ledger entry" })

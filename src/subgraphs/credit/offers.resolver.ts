@@ -22,8 +22,16 @@ export class OffersResolver {
   async installmentOffers(
     @Ctx() ctx: CreditContext,
     @Arg('amount', { description: 'Decimal CNY, e.g. "1200.00"' }) amount: string,
-    @Arg('channel', () => Channel, { defaultValue: Channel.MALL }) channel: Channel,
-    @Arg('category', { defaultValue: 'GENERAL' }) category: string,
+    @Arg('channel', () => Channel, {
+      defaultValue: Channel.MALL,
+      description: "Where the purchase would be made: the channel's rules decide the counts offered",
+    })
+    channel: Channel,
+    @Arg('category', {
+      defaultValue: 'GENERAL',
+      description: 'Category code of what is bought, e.g. ELECTRONICS: a blocked category gets no offers',
+    })
+    category: string,
     @Arg('productId', () => ID, {
       nullable: true,
       description: 'A catalog product: its category counts too, and only the counts it is offered in',
@@ -45,8 +53,16 @@ export class OffersResolver {
   })
   async paymentOptions(
     @Ctx() ctx: CreditContext,
-    @Arg('channel', () => Channel) channel: Channel,
-    @Arg('category') category: string,
+    @Arg('channel', () => Channel, {
+      description:
+        'Where the payment would be made: a wallet or telecom channel is decided through your binding with a partner of that channel, OFFLINE_QR through a one-time code of your own',
+    })
+    channel: Channel,
+    @Arg('category', {
+      description:
+        'Category code of what is bought, e.g. ELECTRONICS: a blocked category makes every plan unavailable',
+    })
+    category: string,
     @Arg('amount', { description: 'Decimal CNY, e.g. "299.00"' }) amount: string,
     @Arg('productId', () => ID, {
       nullable: true,

@@ -31,7 +31,16 @@ export const RepayKind = enumFrom(
   },
 );
 
-export const PaymentSource = enumFrom('PaymentSource', paymentSources);
+export const PaymentSource = enumFrom(
+  'PaymentSource',
+  paymentSources,
+  'Where a repayment collects the money (payment rails are adapters: the local one answers every source alike)',
+  {
+    BANK_CARD: "The user's bank card (the due-day auto-debit collects from it)",
+    WALLET_BALANCE: "The user's balance on the platform's own wallet",
+    PARTNER_WALLET: "The user's account at a wallet partner",
+  },
+);
 
 export const RepaymentStatus = enumFrom(
   'RepaymentStatus',
@@ -125,7 +134,10 @@ export class RepaymentResolver {
       'Repay from a source (every kind but AMOUNT spends the credit balance first); the money is allocated penalties -> fees -> principal (docs/money-rules.md)',
   })
   async repay(
-    @Arg('input', () => RepayInput) input: RepayInput,
+    @Arg('input', () => RepayInput, {
+      description: 'What to repay, from which source, under which idempotency key',
+    })
+    input: RepayInput,
     @Ctx() ctx: CreditContext,
   ): Promise<RepayPayload> {
     const amountMinor =
@@ -198,7 +210,10 @@ export class CreditBalanceResolver {
     description: 'Pay (part of) the credit balance back to your bank card; idempotent per key',
   })
   async payOutCreditBalance(
-    @Arg('input', () => PayOutCreditBalanceInput) input: PayOutCreditBalanceInput,
+    @Arg('input', () => PayOutCreditBalanceInput, {
+      description: 'How much to pay back (empty: the whole credit balance), under which idempotency key',
+    })
+    input: PayOutCreditBalanceInput,
     @Ctx() ctx: CreditContext,
   ): Promise<PayOutCreditBalancePayload> {
     const amountMinor =

@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { catalogFirstDescription } from '../common/page-args';
 import type { StoreContext } from '../common/store.context';
 import { InstallmentProduct } from './installment.types';
 
@@ -9,7 +10,7 @@ export class InstallmentProductResolver {
   })
   async installmentProducts(
     @Ctx() ctx: StoreContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('first', () => Int, { nullable: true, description: catalogFirstDescription }) first?: number,
   ): Promise<InstallmentProduct[]> {
     return (await ctx.services.store.catalog.listProducts(first)).map(InstallmentProduct.from);
   }
@@ -19,7 +20,8 @@ export class InstallmentProductResolver {
   })
   async installmentProduct(
     @Ctx() ctx: StoreContext,
-    @Arg('id', () => ID) id: string,
+    @Arg('id', () => ID, { description: 'An installment store product id (`InstallmentProduct.id`)' })
+    id: string,
   ): Promise<InstallmentProduct> {
     return InstallmentProduct.from(await ctx.services.store.catalog.product(id));
   }

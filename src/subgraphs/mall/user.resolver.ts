@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { mapConnection } from '../common/map-connection';
+import { afterDescription, firstDescription } from '../common/page-args';
 import { User } from './user.type';
 import type { StoreContext } from '../common/store.context';
 import { MallOrder, MallOrderConnection } from './mall.types';
@@ -10,8 +11,8 @@ export class MallUserResolver {
   async mallOrders(
     @Root() user: User,
     @Ctx() ctx: StoreContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('first', () => Int, { nullable: true, description: firstDescription }) first?: number,
+    @Arg('after', () => String, { nullable: true, description: afterDescription }) after?: string,
   ): Promise<MallOrderConnection> {
     return mapConnection(
       await ctx.services.store.catalog.ordersOfUser(ctx.viewer, user.id, first, after),

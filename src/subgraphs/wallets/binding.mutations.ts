@@ -14,7 +14,10 @@ export class BindingMutations {
     description: `Partner (scope bindings): a single-use code, valid ${bindingCodeTtlMinutes} minutes, for the user to approve`,
   })
   async requestBinding(
-    @Arg('input', () => RequestBindingInput) input: RequestBindingInput,
+    @Arg('input', () => RequestBindingInput, {
+      description: 'Your id for the user, why you ask, what you ask to see or do, and for how many days',
+    })
+    input: RequestBindingInput,
     @Ctx() ctx: WalletsContext,
   ): Promise<CodePayload> {
     return codePayload(await ctx.services.bindings.requestBinding(ctx.viewer, input));
@@ -22,7 +25,8 @@ export class BindingMutations {
 
   @Mutation(() => BindingPayload, { description: 'User: grant the consent a partner asked for' })
   async approveBinding(
-    @Arg('input', () => BindingCodeInput) input: BindingCodeInput,
+    @Arg('input', () => BindingCodeInput, { description: 'The code of the request to grant' })
+    input: BindingCodeInput,
     @Ctx() ctx: WalletsContext,
   ): Promise<BindingPayload> {
     return bindingPayload(await ctx.services.bindings.approveBinding(ctx.viewer, input.code));
@@ -30,7 +34,8 @@ export class BindingMutations {
 
   @Mutation(() => BindingPayload, { description: "User: refuse a partner's request (the code is spent)" })
   async rejectBinding(
-    @Arg('input', () => BindingCodeInput) input: BindingCodeInput,
+    @Arg('input', () => BindingCodeInput, { description: 'The code of the request to refuse' })
+    input: BindingCodeInput,
     @Ctx() ctx: WalletsContext,
   ): Promise<BindingPayload> {
     return bindingPayload(await ctx.services.bindings.rejectBinding(ctx.viewer, input.code));
@@ -38,7 +43,11 @@ export class BindingMutations {
 
   @Mutation(() => BindingPayload, { description: "User: end a partner's access from the next request on" })
   async withdrawConsent(
-    @Arg('input', () => BindingIdInput) input: BindingIdInput,
+    @Arg('input', () => BindingIdInput, {
+      description:
+        "The binding to end: one of yours (another user's or an unknown one: NOT_FOUND in userErrors)",
+    })
+    input: BindingIdInput,
     @Ctx() ctx: WalletsContext,
   ): Promise<BindingPayload> {
     return bindingPayload(await ctx.services.bindings.withdrawConsent(ctx.viewer, input.bindingId));

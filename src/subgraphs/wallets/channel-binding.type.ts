@@ -5,7 +5,12 @@ import { type BindingStatus as Status, bindingStatuses } from '../../core/partne
 import { ConsentField } from './consent-field.enum';
 import type { ChannelBindingDoc } from '../../storage/models/channel-binding.model';
 
-export const BindingStatus = enumFrom('BindingStatus', bindingStatuses);
+export const BindingStatus = enumFrom('BindingStatus', bindingStatuses, 'Where a binding stands', {
+  ACTIVE: 'The user approved: the partner may read and act under the consent until consent.expiresAt',
+  WITHDRAWN: 'The user ended it',
+  REJECTED: 'The user refused the request',
+  EXPIRED: 'The consent ran out: the partner gets nothing',
+});
 
 @ObjectType({ description: 'What the user allowed the partner to see, and until when' })
 export class Consent {
@@ -37,7 +42,7 @@ export class ChannelBinding {
 
   @Field(() => BindingStatus, {
     description:
-      'ACTIVE: the partner may read and act under the consent until consent.expiresAt; EXPIRED: the consent ran out and the partner gets nothing (your channelBindings show a binding past its expiry as EXPIRED at once; the stored status changes when a new binding replaces it); WITHDRAWN: the user ended it; REJECTED: the user refused the request',
+      'Where the binding stands: your channelBindings show a binding past its expiry as EXPIRED at once (the stored status changes when a new binding replaces it)',
   })
   status!: Status;
 

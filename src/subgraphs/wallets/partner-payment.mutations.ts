@@ -3,6 +3,7 @@ import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { PaymentResult } from '../../app/wallets/partner-payment.service';
 import { decimalInput } from '../common/decimal-input';
 import { mapConnection } from '../common/map-connection';
+import { afterDescription, firstDescription } from '../common/page-args';
 import { UserError } from '../common/user-error.type';
 import { codePayload } from './binding.mutations';
 import { PartnerPayment, PartnerPaymentConnection } from './partner-payment.type';
@@ -23,7 +24,11 @@ export class PartnerPaymentMutations {
     description: 'Wallet partner (scope payments): authorize a payment for a bound user; capture it later',
   })
   async partnerCheckout(
-    @Arg('input', () => PartnerCheckoutInput) input: PartnerCheckoutInput,
+    @Arg('input', () => PartnerCheckoutInput, {
+      description:
+        'The bound user, your order reference, the amount, category and plan, and an idempotency key',
+    })
+    input: PartnerCheckoutInput,
     @Ctx() ctx: WalletsContext,
   ): Promise<PartnerPaymentPayload> {
     const amountMinor = decimalInput(input.amount);
@@ -37,7 +42,10 @@ export class PartnerPaymentMutations {
     description: 'Telecom partner (scope topup): top up a phone for a bound user, captured at once',
   })
   async phoneTopUp(
-    @Arg('input', () => PhoneTopUpInput) input: PhoneTopUpInput,
+    @Arg('input', () => PhoneTopUpInput, {
+      description: 'The bound user, the number to top up, the amount, and an idempotency key',
+    })
+    input: PhoneTopUpInput,
     @Ctx() ctx: WalletsContext,
   ): Promise<PartnerPaymentPayload> {
     const amountMinor = decimalInput(input.amount);
@@ -58,7 +66,10 @@ export class PartnerPaymentMutations {
     description: "Offline merchant (scope offline): take a payment with the user's code, captured at once",
   })
   async redeemPaymentCode(
-    @Arg('input', () => RedeemPaymentCodeInput) input: RedeemPaymentCodeInput,
+    @Arg('input', () => RedeemPaymentCodeInput, {
+      description: "The user's code, the amount, your reference, and an idempotency key",
+    })
+    input: RedeemPaymentCodeInput,
     @Ctx() ctx: WalletsContext,
   ): Promise<PartnerPaymentPayload> {
     const amountMinor = decimalInput(input.amount);
@@ -70,7 +81,10 @@ export class PartnerPaymentMutations {
 
   @Mutation(() => PartnerPaymentPayload, { description: 'Partner: capture an authorized payment' })
   async capturePartnerPayment(
-    @Arg('input', () => PartnerPaymentIdInput) input: PartnerPaymentIdInput,
+    @Arg('input', () => PartnerPaymentIdInput, {
+      description: "The authorized payment to capture; another partner's or an unknown one is NOT_FOUND",
+    })
+    input: PartnerPaymentIdInput,
     @Ctx() ctx: WalletsContext,
   ): Promise<PartnerPaymentPayload> {
     return paymentPayload(await ctx.services.partnerPayments.capture(ctx.viewer, input.paymentId));
@@ -78,7 +92,10 @@ export class PartnerPaymentMutations {
 
   @Mutation(() => PartnerPaymentPayload, { description: 'Partner: void an authorized payment (free)' })
   async voidPartnerPayment(
-    @Arg('input', () => PartnerPaymentIdInput) input: PartnerPaymentIdInput,
+    @Arg('input', () => PartnerPaymentIdInput, {
+      description: "The authorized payment to void; another partner's or an unknown one is NOT_FOUND",
+    })
+    input: PartnerPaymentIdInput,
     @Ctx() ctx: WalletsContext,
   ): Promise<PartnerPaymentPayload> {
     return paymentPayload(await ctx.services.partnerPayments.void(ctx.viewer, input.paymentId));
@@ -88,7 +105,11 @@ export class PartnerPaymentMutations {
     description: 'Partner: refund part or all of a captured payment, many times up to what was captured',
   })
   async refundPartnerPayment(
-    @Arg('input', () => RefundPartnerPaymentInput) input: RefundPartnerPaymentInput,
+    @Arg('input', () => RefundPartnerPaymentInput, {
+      description:
+        "The captured payment, the amount to refund, and an idempotency key; another partner's or an unknown payment is NOT_FOUND",
+    })
+    input: RefundPartnerPaymentInput,
     @Ctx() ctx: WalletsContext,
   ): Promise<PartnerPaymentPayload> {
     const amountMinor = decimalInput(input.amount);
@@ -105,8 +126,8 @@ export class PartnerPaymentMutations {
   @Query(() => PartnerPaymentConnection, { description: 'Partner: its payments, newest first' })
   async partnerPayments(
     @Ctx() ctx: WalletsContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('first', () => Int, { nullable: true, description: firstDescription }) first?: number,
+    @Arg('after', () => String, { nullable: true, description: afterDescription }) after?: string,
   ): Promise<InstanceType<typeof PartnerPaymentConnection>> {
     const page = await ctx.services.partnerPayments.page(ctx.viewer, first, after);
     return mapConnection(page, PartnerPayment.from) as InstanceType<typeof PartnerPaymentConnection>;

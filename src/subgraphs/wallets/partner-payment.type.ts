@@ -9,7 +9,16 @@ import { Money } from '../common/money.type';
 import { PaymentPlan } from '../common/payment-plan.enum';
 import { OrderStatus } from '../common/store-types';
 
-export const PartnerPaymentKind = enumFrom('PartnerPaymentKind', partnerPaymentKinds);
+export const PartnerPaymentKind = enumFrom(
+  'PartnerPaymentKind',
+  partnerPaymentKinds,
+  'How a partner took a payment',
+  {
+    IN_APP: "In the partner's app with partnerCheckout; captured later",
+    PAYMENT_CODE: "With the user's one-time code, by redeemPaymentCode; captured at once",
+    TOP_UP: 'A phone top-up, by phoneTopUp; captured at once',
+  },
+);
 
 @ObjectType({ description: "A payment a partner took with a user's credit line" })
 export class PartnerPayment {
@@ -17,8 +26,7 @@ export class PartnerPayment {
   id!: string;
 
   @Field(() => PartnerPaymentKind, {
-    description:
-      'How it was taken: IN_APP by partnerCheckout, TOP_UP by phoneTopUp, PAYMENT_CODE by redeemPaymentCode',
+    description: 'How it was taken',
   })
   kind!: Kind;
 

@@ -14,7 +14,10 @@ export class PartnerUserResolver {
       'every read is logged for the user (me.dataAccessLog). BINDING_NOT_ACTIVE or CONSENT_EXPIRED otherwise.',
   })
   async partnerUser(
-    @Arg('partnerUserId', () => ID) partnerUserId: string,
+    @Arg('partnerUserId', () => ID, {
+      description: 'Your own id for the user, as you gave it to requestBinding',
+    })
+    partnerUserId: string,
     @Ctx() ctx: WalletsContext,
   ): Promise<PartnerUserView> {
     return PartnerUserView.from(await ctx.services.partnerViews.partnerUser(ctx.viewer, partnerUserId));

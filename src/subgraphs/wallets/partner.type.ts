@@ -1,9 +1,20 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import { type PartnerKind as Kind, partnerKinds } from '../../core/partners/consent';
+import { type PartnerKind as Kind, partnerChannels, partnerKinds } from '../../core/partners/consent';
 import type { PartnerDoc } from '../../storage/models/partner.model';
 import { enumFrom } from '../common/enum-from';
 
-export const PartnerKind = enumFrom('PartnerKind', partnerKinds);
+const kindDescriptions: Record<Kind, string> = {
+  WALLET: 'A wallet app',
+  TELECOM: 'A telecom operator',
+  OFFLINE_MERCHANT: 'An offline merchant network',
+};
+
+export const PartnerKind = enumFrom(
+  'PartnerKind',
+  partnerKinds,
+  'What kind of partner: each kind has its channel',
+  (kind) => `${kindDescriptions[kind]}; its channel is ${partnerChannels[kind]}`,
+);
 
 @ObjectType({
   description: 'An external channel: a wallet, a telecom operator or an offline merchant network',

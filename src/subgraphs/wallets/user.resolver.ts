@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { mapConnection } from '../common/map-connection';
+import { afterDescription, firstDescription } from '../common/page-args';
 import { User } from './user.type';
 import { ChannelBinding } from './channel-binding.type';
 import { DataAccessConnection, DataAccessRecord } from './data-access.type';
@@ -18,8 +19,8 @@ export class WalletsUserResolver {
   async dataAccessLog(
     @Root() user: User,
     @Ctx() ctx: WalletsContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('first', () => Int, { nullable: true, description: firstDescription }) first?: number,
+    @Arg('after', () => String, { nullable: true, description: afterDescription }) after?: string,
   ): Promise<InstanceType<typeof DataAccessConnection>> {
     const page = await ctx.services.partnerViews.dataAccessLog(ctx.viewer, user.id, first, after);
     return mapConnection(page, DataAccessRecord.from) as InstanceType<typeof DataAccessConnection>;

@@ -133,13 +133,17 @@ describe('bill updates: one per ledger entry that changes a bill or the line', (
           { type: 'REVIEW_LIMIT', reviewId: 'cut1', action: 'CUT', newLimitMinor: 70_000, billId: 'b1' },
         ],
         ['2030-02-14', { type: 'REVIEW_LIMIT', reviewId: 'f1', action: 'FREEZE', newLimitMinor: 70_000 }],
+        // b1 paid in full (100.00 and its penalties, well under 150.00), then the line opens.
+        ['2030-02-20', { type: 'REPAY', repaymentId: 'r1', amountMinor: 15_000, payOffPlanIds: [] }],
         ['2030-02-20', { type: 'REVIEW_LIMIT', reviewId: 'u1', action: 'UNFREEZE', newLimitMinor: 70_000 }],
-      ]).slice(-3),
+      ]).slice(-4),
     ).toEqual([
       ['LIMIT_CHANGED', 'b1'],
       // Still about the line's overdue bill (b1), as the partner's bills consent shows it.
       ['LINE_STATUS_CHANGED', 'b1'],
-      ['LINE_STATUS_CHANGED', 'b1'],
+      ['REPAYMENT_SUCCEEDED', 'b1'],
+      // No bill is left to be about.
+      ['LINE_STATUS_CHANGED', null],
     ]);
   });
   test('an update is about a bill when it names one or changes one; a purchase beside an owing bill is not', () => {

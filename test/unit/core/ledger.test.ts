@@ -458,7 +458,12 @@ describe('installment plans', () => {
     expect(line.figures.unbilledPrincipalMinor).toBe(80_000);
     // Pay it off early: period 1 billed (100.00 + 9.60) plus the 800.00 unbilled principal.
     const due = amountDue(line.state!, 'PLAN_PAYOFF', plan.planId);
-    expect(due).toEqual({ amountMinor: 90_960, payOffPlanIds: [plan.planId], fromCreditBalanceMinor: 0 });
+    expect(due).toEqual({
+      amountMinor: 90_960,
+      payOffPlanIds: [plan.planId],
+      billedPeriodsWhenAsked: { [plan.planId]: 1 },
+      fromCreditBalanceMinor: 0,
+    });
     line.repay('2030-02-12', due.amountMinor, due.payOffPlanIds);
     expect(line.state!.plans).toEqual([]);
     expect(line.last.effects.plans[0]).toMatchObject({
@@ -714,5 +719,116 @@ describe('invariants', () => {
     expect(() => applyCommand(broken, { type: 'ACCRUE', day: '2030-01-11' }, at('2030-01-11'))).toThrow(
       InvariantViolation,
     );
+  });
+});
+
+describe('a payoff that lands after a statement billed one of its periods', () => {
+  /**
+   * 1,200.00 over 12 at tier B: 100.00 + 9.60 a period. Period 1 billed 02-05 and paid; on 03-01 a
+   * PLAN_PAYOFF is asked: 11 x 100.00 = 1,100.00 (the 11 fees waived). The 03-05 statement bills
+   * period 2 (100.00 + 9.60) before the money lands on 03-06.
+   */
+  const askedThenBilled = () => {
+    const line = opened().buy('2030-01-21', 'a2', 120_000, 'INSTALLMENTS', 12).statement('2030-02-05');
+    line.repay('2030-02-10', 10_960);
+    const planId = line.state!.plans[0]!.planId;
+    const due = amountDue(line.state!, 'PLAN_PAYOFF', planId);
+    expect(due).toMatchObject({ amountMinor: 110_000, billedPeriodsWhenAsked: { [planId]: 1 } });
+    line.statement('2030-03-05');
+    const repay = (amountMinor: number, billedPeriodsWhenAsked?: Record<string, number>): LedgerCommand => ({
+      type: 'REPAY',
+      repaymentId: 'r:payoff',
+      amountMinor,
+      payOffPlanIds: [planId],
+      ...(billedPeriodsWhenAsked ? { billedPeriodsWhenAsked } : {}),
+    });
+    return { line, planId, due, repay };
+  };
+
+  test('pays the plan off as quoted: the fee billed since is waived, credited on its bill', () => {
+    const { line, due, repay } = askedThenBilled();
+    line.do('2030-03-06', repay(due.amountMinor, due.billedPeriodsWhenAsked));
+    // 1,100.00 = period 2's principal on the bill (100.00; its 9.60 credited) + 10 x 100.00 unbilled.
+    expect(line.bill('b:2030-03-05')).toMatchObject({
+      credited: { INSTALLMENT_FEES: 960 },
+      paid: { INSTALLMENT_PRINCIPAL: 10_000, INSTALLMENT_FEES: 0 },
+    });
+    expect(billOwedMinor(line.bill('b:2030-03-05'))).toBe(0);
+    // Written off: the 10 unbilled fees and period 2's, 11 x 9.60 = 105.60, as had it landed on 03-01.
+    expect(line.last.effects.plans[0]).toMatchObject({ status: 'PAID_OFF', feeWrittenOffMinor: 10_560 });
+    expect(line.figures).toMatchObject({
+      principalMinor: 0,
+      installmentFeesOwedMinor: 0,
+      creditBalanceMinor: 0,
+    });
+  });
+
+  test('waives nothing when the money does not pay the plan off, nor for an entry written before', () => {
+    // One fen short: the bill is paid (109.60) and 1,099.99 - 109.60 = 990.39 is left, under the 1,000.00
+    // the plan needs: it stays, the money is a credit balance, the fee stays charged.
+    const short = askedThenBilled();
+    short.line.do('2030-03-06', short.repay(short.due.amountMinor - 1, short.due.billedPeriodsWhenAsked));
+    expect(short.line.bill('b:2030-03-05').credited.INSTALLMENT_FEES).toBe(0);
+    expect(short.line.state!.plans).toHaveLength(1);
+    expect(short.line.figures.creditBalanceMinor).toBe(99_039);
+    // An entry with no periods when asked (written before this rule) replays as it did.
+    const before = askedThenBilled();
+    before.line.do('2030-03-06', before.repay(before.due.amountMinor));
+    expect(before.line.state!.plans).toHaveLength(1);
+    expect(before.line.figures.creditBalanceMinor).toBe(110_000 - 10_960);
+  });
+
+  test('a fee a credit balance already paid is money again', () => {
+    // a1 50.00 FULL on the 02-05 bill too, all paid 02-10; refunded 20.00 on 03-02: a credit balance.
+    const line = opened()
+      .buy('2030-01-20', 'a1', 5_000)
+      .buy('2030-01-21', 'a2', 120_000, 'INSTALLMENTS', 12)
+      .statement('2030-02-05')
+      .repay('2030-02-10', 15_960);
+    const planId = line.state!.plans[0]!.planId;
+    const due = amountDue(line.state!, 'PLAN_PAYOFF', planId);
+    line.refund('2030-03-02', 'a1', 2_000).statement('2030-03-05');
+    // The 20.00 paid period 2's 9.60 fee first, then 10.40 of its principal: 89.60 owed.
+    expect(billOwedMinor(line.bill('b:2030-03-05'))).toBe(8_960);
+    line.do('2030-03-06', {
+      type: 'REPAY',
+      repaymentId: 'r:payoff',
+      amountMinor: due.amountMinor,
+      payOffPlanIds: [planId],
+      billedPeriodsWhenAsked: due.billedPeriodsWhenAsked,
+    });
+    // The waived 9.60 is money again: 1,100.00 + 9.60 pays the 89.60 left of period 2's principal,
+    // then the plan's 10 x 100.00; 20.00 is left, the refund's balance, as had the payoff landed on
+    // 03-01 (the 03-05 statement would then have billed nothing of the plan).
+    expect(line.bill('b:2030-03-05')).toMatchObject({
+      credited: { INSTALLMENT_FEES: 960 },
+      paid: { INSTALLMENT_FEES: 0, INSTALLMENT_PRINCIPAL: 10_000 },
+    });
+    expect(line.state!.plans).toEqual([]);
+    expect(line.figures.creditBalanceMinor).toBe(2_000);
+  });
+});
+
+describe('a frozen line opens only when nothing is overdue', () => {
+  test('UNFREEZE is refused while a bill is overdue, and applies once it is paid', () => {
+    const line = opened().buy('2030-01-20', 'a1', 30_000).statement('2030-02-05');
+    // Due 02-14, unpaid: overdue on 02-15; frozen on 03-18 (32 days).
+    line.do('2030-03-18', {
+      type: 'REVIEW_LIMIT',
+      reviewId: 'freeze:1',
+      action: 'FREEZE',
+      newLimitMinor: 1_000_000,
+    });
+    const unfreeze: LedgerCommand = {
+      type: 'REVIEW_LIMIT',
+      reviewId: 'unfreeze:2030-03-18',
+      action: 'UNFREEZE',
+      newLimitMinor: 1_000_000,
+    };
+    expect(line.try('2030-03-18', unfreeze)).toEqual({ ok: false, rejection: 'LINE_STILL_OVERDUE' });
+    line.repay('2030-03-18', 40_000);
+    expect(limitReviewFor(line.state!, '2030-03-18')).toMatchObject({ action: 'UNFREEZE' });
+    line.do('2030-03-18', unfreeze);
+    expect(line.figures).toMatchObject({ status: 'ACTIVE' });
   });
 });

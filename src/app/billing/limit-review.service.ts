@@ -1,0 +1,105 @@
+import { formatMinor, type MinorUnits } from '../../core/money';
+import {
+  freezeAfterDaysOverdue,
+  frozenLineReopens,
+  type LimitReviewAction,
+  type limitReviewFor,
+  reopeningFor,
+} from '../../core/risk/limit-review';
+import { businessDate } from '../../core/time/business-date';
+import type { AppendOutcome, LedgerWriter } from '../../ledger/ledger-writer';
+import { keyHash } from '../../ledger/request-hash';
+import type { NotificationKind } from '../../storage/models/notification.model';
+import type { Repositories } from '../../storage/repositories/repositories';
+import { OutboxService } from './outbox.service';
+
+export type LimitReview = NonNullable<ReturnType<typeof limitReviewFor>>;
+
+/** The ledger key of a review: once per line and cause, whoever writes it (the due jobs or a payment). */
+export function limitReviewKey(review: LimitReview): string {
+  return `review:${review.reviewId}`;
+}
+
+/** Limit reviews' notices, and the review a payment or refund calls for at once (a line reopening). */
+export class LimitReviewService {
+  constructor(
+    private readonly ledger: LedgerWriter,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  /**
+   * Tells the shopper what a review changed; also on a replay, since a crash before the line's
+   * summary caught up finds the same review again. Notice ids are global, review ids per line.
+   */
+  async recordNotice(
+    lineId: string,
+    userId: string,
+    review: LimitReview,
+    limitBeforeMinor: MinorUnits,
+    now: Date,
+  ): Promise<void> {
+    await this.outbox.record(
+      `review:${lineId}:${review.reviewId}`,
+      userId,
+      limitNoticeKinds[review.action],
+      limitReviewNotice(review.action, limitBeforeMinor, review.newLimitMinor),
+      review.billId ?? lineId,
+      now,
+    );
+  }
+
+  /**
+   * After a payment's or refund's entry: a frozen line with nothing left overdue opens now. A crash
+   * before it leaves the line to the next daily review, which finds the same review by its key.
+   */
+  async reopenIfPaidUp(lineId: string, userId: string, paid: AppendOutcome, now: Date): Promise<void> {
+    if (paid.status !== 'APPLIED' && paid.status !== 'REPLAYED') return;
+    const review = reopeningFor(paid.entry.stateAfter, businessDate(now));
+    if (!review) return;
+    const key = limitReviewKey(review);
+    // The core decides again on the head (LINE_STILL_OVERDUE, LINE_NOT_FROZEN): then nothing to tell.
+    const outcome = await this.ledger.append({
+      lineId,
+      command: { type: 'REVIEW_LIMIT', ...review },
+      key,
+      requestHash: keyHash(key),
+      now,
+    });
+    if (outcome.status === 'APPLIED' || outcome.status === 'REPLAYED') {
+      await this.recordNotice(lineId, userId, review, paid.entry.stateAfter.limitMinor, now);
+    }
+  }
+}
+
+const limitNoticeKinds: Record<Exclude<LimitReviewAction, 'KEEP'>, NotificationKind> = {
+  RAISE: 'LIMIT_RAISED',
+  CUT: 'LIMIT_CUT',
+  FREEZE: 'LINE_FROZEN',
+  UNFREEZE: 'LINE_UNFROZEN',
+};
+
+/** What a limit review changed, in the shopper's terms (`limitBeforeMinor`: the limit it reviewed). */
+function limitReviewNotice(
+  action: Exclude<LimitReviewAction, 'KEEP'>,
+  limitBeforeMinor: MinorUnits,
+  newLimitMinor: MinorUnits,
+): string {
+  switch (action) {
+    case 'RAISE':
+      return `Your credit limit is now ${formatMinor(newLimitMinor)} CNY (was ${formatMinor(limitBeforeMinor)}): raised for paying your bills on time`;
+    case 'CUT':
+      return `Your credit limit is now ${formatMinor(newLimitMinor)} CNY (was ${formatMinor(limitBeforeMinor)}) because a bill went overdue`;
+    case 'FREEZE':
+      return `Your credit line is frozen: a bill is more than ${freezeAfterDaysOverdue} days overdue. Pay what is overdue; ${frozenLineReopens}`;
+    case 'UNFREEZE':
+      return 'Your credit line is active again: nothing is overdue';
+  }
+}
+
+/** The reviews of services that move money (payments, refunds), over the same ledger writer. */
+export function limitReviewsOver(
+  repos: Pick<Repositories, 'notifications'>,
+  ledger: LedgerWriter,
+): LimitReviewService {
+  return new LimitReviewService(ledger, new OutboxService(repos.notifications));
+}
