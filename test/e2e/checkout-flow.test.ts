@@ -210,6 +210,15 @@ describe('paying with the credit line, end to end', () => {
     expect(tooMuch.data!.refundInstallmentOrder.userErrors).toEqual([
       { field: 'amount', code: 'REFUND_EXCEEDS_CAPTURED' },
     ]);
+    // A store key that would be partner p_lakeside's key "k" is refused: it could take theirs.
+    const partnerSpace = await stack.execute(
+      RefundInstallmentOrderDocument,
+      { orderId, amount: '1.00', idempotencyKey: 'partner:p_lakeside:k' },
+      operator,
+    );
+    expect(partnerSpace.data!.refundInstallmentOrder.userErrors).toEqual([
+      { field: 'idempotencyKey', code: 'INVALID_IDEMPOTENCY_KEY' },
+    ]);
     expect(await figures()).toMatchObject({ used: { amount: '3999.00' } });
   });
 

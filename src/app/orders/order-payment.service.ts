@@ -34,6 +34,9 @@ export interface OrderAccess {
   refundKeyScope(viewer: Viewer | undefined): string;
 }
 
+/** Partners' refund keys are kept under `partner:<partnerId>:`; operators' keys, unscoped, may not start so. */
+export const partnerRefundKeyPrefix = 'partner:';
+
 /** Store orders: operators ship and refund; the shopper or an operator cancels. */
 export const storeOrderAccess: OrderAccess = {
   settle: (viewer) => void requireOperator(viewer),
@@ -107,7 +110,16 @@ export class OrderPaymentService {
     idempotencyKey: string,
   ): Promise<RefundResult> {
     this.access.settle(viewer);
-    const keyError = idempotencyKeyError(idempotencyKey);
+    const scope = this.access.refundKeyScope(viewer);
+    const keyError =
+      idempotencyKeyError(idempotencyKey) ??
+      (!scope && idempotencyKey.startsWith(partnerRefundKeyPrefix)
+        ? userError(
+            'INVALID_IDEMPOTENCY_KEY',
+            `A store refund key cannot begin with "${partnerRefundKeyPrefix}": partners' refund keys are kept there`,
+            'idempotencyKey',
+          )
+        : null);
     if (keyError) return { order: null, refund: null, userErrors: [keyError] };
     if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) {
       return {
@@ -120,7 +132,7 @@ export class OrderPaymentService {
     this.access.settle(viewer, order);
     const hash = requestHash({ orderId, amountMinor });
     // One key space per caller for all its refunds: the same key on another order is another input.
-    const key = `refund:${this.access.refundKeyScope(viewer)}${idempotencyKey}`;
+    const key = `refund:${scope}${idempotencyKey}`;
     const now = await this.clock.now();
 
     for (let attempt = 0; attempt < maxAppendAttempts; attempt += 1) {

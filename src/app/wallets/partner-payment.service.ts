@@ -35,7 +35,12 @@ import {
   type UserError,
   userError,
 } from '../common/user-error';
-import type { OrderAccess, OrderPaymentService, RefundResult } from '../orders/order-payment.service';
+import {
+  type OrderAccess,
+  type OrderPaymentService,
+  partnerRefundKeyPrefix,
+  type RefundResult,
+} from '../orders/order-payment.service';
 import { placeOrder } from '../orders/place-order';
 import { codeHash, oneTimeCode } from '../common/one-time-code';
 
@@ -79,7 +84,7 @@ const scopeOfKind: Record<PartnerPaymentKind, PartnerScope> = {
 export const partnerOrderAccess: OrderAccess = {
   settle: (viewer, order) => void (order ? ownPayment(viewer, order) : requirePartner(viewer)),
   cancel: (viewer, order) => void (order ? ownPayment(viewer, order) : requirePartner(viewer)),
-  refundKeyScope: (viewer) => `partner:${requirePartner(viewer).partnerId}:`,
+  refundKeyScope: (viewer) => `${partnerRefundKeyPrefix}${requirePartner(viewer).partnerId}:`,
 };
 
 function ownPayment(viewer: Viewer | undefined, order: OrderDoc): void {

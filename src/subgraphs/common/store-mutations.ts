@@ -16,6 +16,7 @@ import type { OrderDoc } from '../../storage/models/order.model';
 import type { RefundDoc } from '../../storage/models/refund.model';
 import { decimalInput } from './decimal-input';
 import { idempotencyKeyDescription } from './idempotency-key';
+import { partnerRefundKeyPrefix } from '../../app/orders/order-payment.service';
 import { InstallmentPlan } from './installment-plan.type';
 import { Money } from './money.type';
 import { PaymentPlan } from './payment-plan.enum';
@@ -71,7 +72,7 @@ export class RefundOrderInput {
 
   @Field({
     description: idempotencyKeyDescription(
-      'Same key + same order and amount returns the same refund; same key + other input is refused. Operators share one key space for every store refund',
+      `Same key + same order and amount returns the same refund; same key + other input is refused. Operators share one key space for every store refund, and its keys may not begin with "${partnerRefundKeyPrefix}" (partners' refunds are kept there)`,
     ),
   })
   idempotencyKey!: string;
