@@ -9,6 +9,7 @@ import {
   subgraphPortOf,
 } from './config';
 import { ensurePortsFree, PortInUseError } from './runtime/listen';
+import { startFailureReason } from './runtime/start-failure';
 import { healthCheckPath } from './runtime/probe-paths';
 import { isLedgerNotice } from './ledger/ledger-notices';
 import { type RunningChild, startChild } from './runtime/child';
@@ -217,8 +218,10 @@ async function main(): Promise<void> {
         gatewayPids: gateways.map((gateway) => gateway.current.process.pid),
       });
   } catch (error) {
-    if (error instanceof PortInUseError) log().error(`start failed: ${error.message}`);
-    else log().error('start failed', { error });
+    // One readable line; the whole error (stack, engine frames) goes in the log record.
+    const reason = startFailureReason(error);
+    log().error(`start failed: ${reason}`, error instanceof PortInUseError ? {} : { error });
+    console.error(`creditgraph: cannot start: ${reason}`);
     await stopAll(1);
   }
 }
