@@ -237,11 +237,21 @@ describe('statements over several cycles', () => {
     });
     expect(asked).not.toContain('rp_spent_before_reserve');
     expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 0, usedMinor: 49_900 });
-    // Only the refused reservation is written, if anything: no repayment entry.
-    const types = (await t.repos.ledger.all('cl_alice'))
-      .filter((entry) => entry.sequence > headBefore)
-      .map((entry) => entry.command.type);
-    expect(types).not.toContain('REPAY');
+    // No repayment entry: a decline of the 499.00 it would have paid (200.00 + 299.00), moving
+    // nothing, so the shopper's apps hear of it.
+    const written = (await t.repos.ledger.all('cl_alice')).filter((entry) => entry.sequence > headBefore);
+    expect(written.map((entry) => entry.command.type)).not.toContain('REPAY');
+    expect(written.filter((entry) => entry.command.type === 'DECLINE_REPAYMENT')).toEqual([
+      expect.objectContaining({
+        amountMinor: 49_900,
+        command: expect.objectContaining({ reason: 'the credit balance it counted on was spent first' }),
+      }),
+    ]);
+    // Asked again with the same key: the same answer, no second entry.
+    await w.runDueJobs();
+    expect((await t.repos.ledger.all('cl_alice')).filter((e) => e.sequence > headBefore)).toHaveLength(
+      written.length,
+    );
   });
 
   test('paying one plan off early: everything billed, then the plan; its unbilled fees are waived', async () => {

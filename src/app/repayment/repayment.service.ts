@@ -214,6 +214,15 @@ export class RepaymentService {
       });
       if (outcome.status === 'REJECTED' && outcome.rejection === 'CREDIT_BALANCE_TOO_LOW') {
         // Spent between the quote and now (a statement, a payout): nothing is asked of the source.
+        // The decline is an entry all the same (the customer's apps hear of it); nothing was set aside.
+        written(
+          await this.appendOutcome(repayment, 'repay-declined', {
+            type: 'DECLINE_REPAYMENT',
+            repaymentId: repayment._id,
+            amountMinor: repayment.amountMinor + reservedMinor,
+            reason: balanceSpentReason,
+          }),
+        );
         await this.repos.repayments.setStatus(repayment._id, 'FAILED', balanceSpentReason);
         return {
           repayment: { ...repayment, status: 'FAILED', failureReason: balanceSpentReason },
