@@ -50,6 +50,11 @@ export type LedgerRejection = (typeof ledgerRejections)[number] | RefusalReason;
 /** What an applied command changed besides the line itself: the bills and plans, after. */
 export interface Effects {
   bills: BillState[];
+  /**
+   * Those of `bills` that changed besides their accrual day count (`accruedDays`, `accrualRemainder`,
+   * which move on any day a bill owes nothing to accrue on). Absent on entries written before: all.
+   */
+  billIdsChangedBesidesDayCount?: string[];
   plans: PlanState[];
   accruedPenaltyMinor: number;
   accruedInterestMinor: number;
@@ -429,6 +434,9 @@ function finish(
   }
   const before = new Map((head?.bills ?? []).map((bill) => [bill.billId, bill]));
   const bills = state.bills.filter((bill) => !same(bill, before.get(bill.billId)));
+  const billIdsChangedBesidesDayCount = bills
+    .filter((bill) => !same(withoutDayCount(bill), withoutDayCount(before.get(bill.billId))))
+    .map((bill) => bill.billId);
   const plansBefore = new Map((head?.plans ?? []).map((plan) => [plan.planId, plan]));
   const plans = state.plans.filter((plan) => !same(plan, plansBefore.get(plan.planId)));
   for (const bill of state.bills) {
@@ -451,6 +459,7 @@ function finish(
     amountMinor,
     effects: {
       bills,
+      billIdsChangedBesidesDayCount,
       plans,
       creditAppliedMinor,
       accruedPenaltyMinor: accrued.penaltyMinor,
@@ -462,6 +471,15 @@ function finish(
     },
     ...(decision ? { decision } : {}),
   };
+}
+
+/** A bill without the accrual day count a day moves even when nothing accrues. */
+function withoutDayCount(
+  bill: BillState | undefined,
+): Omit<BillState, 'accruedDays' | 'accrualRemainder'> | undefined {
+  if (!bill) return undefined;
+  const { accruedDays: _days, accrualRemainder: _remainder, ...rest } = bill;
+  return rest;
 }
 
 /** Structural equality of plain state (what JSON would store). */

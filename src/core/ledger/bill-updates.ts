@@ -106,7 +106,10 @@ export function billUpdateOf(entry: BillUpdateSource): BillUpdate | null {
     command.type === 'ISSUE_BILL' || command.type === 'REVIEW_LIMIT' || command.type === 'REMIND_DUE_SOON'
       ? command.billId
       : undefined;
-  const changed = effects?.bills.find((bill) => bill.overdue) ?? effects?.bills[0];
+  // A bill whose day count alone moved (nothing to accrue on) was not changed by this entry.
+  const moved = effects?.billIdsChangedBesidesDayCount;
+  const changedBills = (effects?.bills ?? []).filter((bill) => !moved || moved.includes(bill.billId));
+  const changed = changedBills.find((bill) => bill.overdue) ?? changedBills[0];
   const billId = named ?? overdueBill ?? changed?.billId ?? currentBillOf(entry.stateAfter)?.billId ?? null;
   return {
     kind,

@@ -177,6 +177,45 @@ describe('bill updates: one per ledger entry that changes a bill or the line', (
       ['REPAYMENT_SUCCEEDED', 'b1', true],
     ]);
   });
+
+  test('a bill whose day count alone moved is not what a refund of an unbilled purchase is about', () => {
+    const refund = (date: string, chargeId: string, amountMinor: number): [string, LedgerCommand] => [
+      date,
+      { type: 'REFUND', refundId: `${chargeId}:${date}`, chargeId, plan: 'FULL', amountMinor },
+    ];
+    expect(
+      updatesOf(
+        [
+          ...openedAndBought,
+          // b1: 100.00, minimum 10.00 paid: 90.00 revolves from 01-15 (4.5 fen a day, carried).
+          ['2030-01-05', { type: 'ISSUE_BILL', billId: 'b1', statementDate: '2030-01-05' }],
+          ['2030-01-10', { type: 'REPAY', repaymentId: 'r1', amountMinor: 1_000, payOffPlanIds: [] }],
+          // 01-20: a1's 90.00 refunded, credited on b1: it owes only its interest, nothing to accrue on.
+          refund('2030-01-20', 'a1', 9_000),
+          ['2030-01-21', { type: 'AUTHORIZE', authorizationId: 'a2', amountMinor: 5_000, request: buy }],
+          [
+            '2030-01-21',
+            {
+              type: 'CAPTURE',
+              authorizationId: 'a2',
+              authorizedMinor: 5_000,
+              captureMinor: 5_000,
+              plan: 'FULL',
+              orderId: 'o2',
+            },
+          ],
+          // 01-25: a2, not billed, refunded; only b1's day count moves (from 6 days past due to 11).
+          refund('2030-01-25', 'a2', 5_000),
+        ],
+        (update) => [update.kind, update.billId, update.aboutBill],
+      ).slice(-4),
+    ).toEqual([
+      ['REFUND_CREDITED', 'b1', true],
+      ['PURCHASE_AUTHORIZED', 'b1', false],
+      ['PURCHASE_CAPTURED', 'b1', false],
+      ['REFUND_CREDITED', 'b1', false],
+    ]);
+  });
 });
 
 describe("what a partner's stream hears beyond bills", () => {
