@@ -27,6 +27,27 @@ function updatesOf(
 
 const buy = { channel: 'MALL', categories: ['HOME'], plan: 'FULL' } as const;
 
+/** The capture of a whole FULL hold. */
+const capture = (id: string, amountMinor: number): LedgerCommand => ({
+  type: 'CAPTURE',
+  authorizationId: id,
+  authorizedMinor: amountMinor,
+  captureMinor: amountMinor,
+  plan: 'FULL',
+  orderId: `o_${id}`,
+});
+
+/** A FULL purchase: held on one day, captured on another. */
+const purchase = (
+  heldOn: string,
+  capturedOn: string,
+  id: string,
+  amountMinor: number,
+): [string, LedgerCommand][] => [
+  [heldOn, { type: 'AUTHORIZE', authorizationId: id, amountMinor, request: buy }],
+  [capturedOn, capture(id, amountMinor)],
+];
+
 /** A 1,000.00 line (statement day 5) and a 100.00 purchase, captured. */
 const openedAndBought: [string, LedgerCommand][] = [
   ['2030-01-01', { type: 'OPEN', limitMinor: 100_000, statementDay: 5 }],
@@ -90,14 +111,6 @@ describe('bill updates: one per ledger entry that changes a bill or the line', (
   });
 
   test('a repayment clearing an overdue bill is about that bill, not an older one whose interest it paid', () => {
-    const capture = (id: string, amountMinor: number): LedgerCommand => ({
-      type: 'CAPTURE',
-      authorizationId: id,
-      authorizedMinor: amountMinor,
-      captureMinor: amountMinor,
-      plan: 'FULL',
-      orderId: `o_${id}`,
-    });
     expect(
       updatesOf([
         ...openedAndBought,
@@ -105,8 +118,7 @@ describe('bill updates: one per ledger entry that changes a bill or the line', (
         // carried: 4, 5, 4, 5, ...).
         ['2030-01-05', { type: 'ISSUE_BILL', billId: 'b1', statementDate: '2030-01-05' }],
         ['2030-01-10', { type: 'REPAY', repaymentId: 'r1', amountMinor: 1_000, payOffPlanIds: [] }],
-        ['2030-01-20', { type: 'AUTHORIZE', authorizationId: 'a2', amountMinor: 20_000, request: buy }],
-        ['2030-01-20', capture('a2', 20_000)],
+        ...purchase('2030-01-20', '2030-01-20', 'a2', 20_000),
         // b2: 200.00, due 02-14, nothing paid: overdue on 02-15.
         ['2030-02-05', { type: 'ISSUE_BILL', billId: 'b2', statementDate: '2030-02-05' }],
         ['2030-02-15', { type: 'ACCRUE', day: '2030-02-15' }],
@@ -153,18 +165,7 @@ describe('bill updates: one per ledger entry that changes a bill or the line', (
           ...openedAndBought,
           ['2030-01-05', { type: 'ISSUE_BILL', billId: 'b1', statementDate: '2030-01-05' }],
           // b1 owes 100.00; a second purchase is held and captured, not on any bill yet.
-          ['2030-01-06', { type: 'AUTHORIZE', authorizationId: 'a2', amountMinor: 5_000, request: buy }],
-          [
-            '2030-01-07',
-            {
-              type: 'CAPTURE',
-              authorizationId: 'a2',
-              authorizedMinor: 5_000,
-              captureMinor: 5_000,
-              plan: 'FULL',
-              orderId: 'o2',
-            },
-          ],
+          ...purchase('2030-01-06', '2030-01-07', 'a2', 5_000),
           // 30.00 repaid: it pays b1.
           ['2030-01-08', { type: 'REPAY', repaymentId: 'r1', amountMinor: 3_000, payOffPlanIds: [] }],
         ],
@@ -192,18 +193,7 @@ describe('bill updates: one per ledger entry that changes a bill or the line', (
           ['2030-01-10', { type: 'REPAY', repaymentId: 'r1', amountMinor: 1_000, payOffPlanIds: [] }],
           // 01-20: a1's 90.00 refunded, credited on b1: it owes only its interest, nothing to accrue on.
           refund('2030-01-20', 'a1', 9_000),
-          ['2030-01-21', { type: 'AUTHORIZE', authorizationId: 'a2', amountMinor: 5_000, request: buy }],
-          [
-            '2030-01-21',
-            {
-              type: 'CAPTURE',
-              authorizationId: 'a2',
-              authorizedMinor: 5_000,
-              captureMinor: 5_000,
-              plan: 'FULL',
-              orderId: 'o2',
-            },
-          ],
+          ...purchase('2030-01-21', '2030-01-21', 'a2', 5_000),
           // 01-25: a2, not billed, refunded; only b1's day count moves (from 6 days past due to 11).
           refund('2030-01-25', 'a2', 5_000),
         ],
