@@ -52,7 +52,7 @@ export type BillUpdateKind =
   | 'LIMIT_CHANGED'
   /** The line was opened */
   | 'LINE_OPENED'
-  /** The daily review froze the line, or it is active again: the payment or refund that left nothing overdue opened it */
+  /** The daily review froze the line, or it is active again once nothing is overdue (opened by the payment or refund that paid the last overdue bill, else by the daily review) */
   | 'LINE_STATUS_CHANGED'
   /** The bill named went overdue */
   | 'OVERDUE'
@@ -134,7 +134,7 @@ export type CreditLineStatus =
   | 'ACTIVE'
   /** Closed: nothing can be spent */
   | 'CLOSED'
-  /** A bill went more than 30 days overdue: nothing can be spent; it opens again as soon as nothing is overdue (the payment or refund that pays the last overdue bill opens it) */
+  /** A bill went more than 30 days overdue: nothing can be spent; it opens again once nothing is overdue, at once when a payment or refund pays the last overdue bill */
   | 'FROZEN'
   /** Applied for, not approved yet: nothing can be spent */
   | 'PENDING_REVIEW';
@@ -165,7 +165,7 @@ export type LedgerEntryType =
   | 'RESERVE_CREDIT'
   /** A payout the payment source refused: the money is back on the credit balance */
   | 'REVERSE_PAYOUT'
-  /** Limit review: raise, cut, freeze or unfreeze */
+  /** Limit review: raise, cut, freeze or unfreeze (an unfreeze may make a cut that was waiting) */
   | 'REVIEW_LIMIT'
   /** A hold was released without charge (cancelled or expired) */
   | 'VOID';
@@ -254,7 +254,7 @@ export type PlanStatus =
   | 'CANCELLED'
   /** Every period is on a bill */
   | 'FULLY_BILLED'
-  /** Paid off early; unbilled fees waived */
+  /** Paid off early; fees not billed when the payoff was asked are waived */
   | 'PAID_OFF';
 
 export type RedeemPaymentCodeInput = {

@@ -414,18 +414,20 @@ describe('money rules over a full cycle, end to end', () => {
       balancesAfter: { status: 'FROZEN', limit: { amount: '29000.00' }, available: { amount: '0.00' } },
     });
 
-    // Paid up (PAYOFF: everything owed), the payment opens it at once, the same day: 29,000.00 -
-    // 0.00 used. (A later review cuts the limit for the bill that went overdue: not this test's subject.)
+    // Paid up (PAYOFF: everything owed), the payment opens it at once, the same day, and makes the
+    // cut the freeze came before: 70% of 29,000.00 = 20,300.00, all of it available (0.00 used).
     const payoff = await repay(alice, 'PAYOFF', 'frozen-payoff-01');
     expect(payoff.userErrors).toEqual([]);
     expect((await state(alice)).creditLine).toMatchObject({
       status: 'ACTIVE',
+      limit: { amount: '20300.00' },
       used: { amount: '0.00' },
-      available: { amount: '29000.00' },
+      available: { amount: '20300.00' },
     });
     expect((await ledger())[0]).toMatchObject({
       type: 'REVIEW_LIMIT',
-      balancesAfter: { status: 'ACTIVE', available: { amount: '29000.00' } },
+      amount: { amount: '20300.00' },
+      balancesAfter: { status: 'ACTIVE', available: { amount: '20300.00' } },
     }); // Open again, it is offered installments again (the mall: 3, 6, 12 and 24 periods).
     expect((await offers()).data!.installmentOffers.map((offer) => offer.periods)).toEqual([3, 6, 12, 24]);
   });

@@ -172,11 +172,12 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
       billsOverdue: 1,
       penaltiesAccrued: 1,
     });
-    // The day's review cuts the limit for the overdue bill: 70% of 29,000.00 = 20,300.00.
+    // The day's review cuts the limit for the overdue bill: 70% of 29,000.00 = 20,300.00. On 04-14
+    // the collection runs before the line is walked, so its notice comes before the (late) reminder.
     expect(sent.map((n) => n.kind)).toEqual([
       'STATEMENT_ISSUED',
-      'DUE_SOON',
       'AUTO_DEBIT_FAILED',
+      'DUE_SOON',
       'OVERDUE',
       'LIMIT_CUT',
     ]);
@@ -394,10 +395,51 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
       ['LIMIT_CUT', 'Your credit limit is now 20300.00 CNY (was 29000.00) because a bill went overdue'],
       [
         'LINE_FROZEN',
-        'Your credit line is frozen: a bill is more than 30 days overdue. Pay what is overdue; it opens again as soon as nothing is overdue (the payment or refund that pays the last overdue bill opens it)',
+        'Your credit line is frozen: a bill is more than 30 days overdue. Pay what is overdue; it opens again once nothing is overdue, at once when a payment or refund pays the last overdue bill',
       ],
       ['LINE_UNFROZEN', 'Your credit line is active again: nothing is overdue'],
     ]);
+  });
+
+  test('a cut that waited while the whole limit was used is made as the paid-up line opens', async () => {
+    await using t = await testDatabase();
+    const w = await world(t.repos);
+    // Carol: limit 50.00, statement day 20 (due the 1st of the next month). A 50.00 top-up uses it all.
+    await w.at('2030-02-10T02:00:00Z');
+    const topUp = await w.buy('u_carol', 'MALL', 'mall-phone-topup-50', 'waiting-cut-1');
+    await w.ship('MALL', topUp._id);
+    await w.at('2030-02-20T04:00:00Z');
+    await w.runDueJobs(); // statement 50.00, due 03-01
+    // 03-02: overdue; 70% of 50.00 = 35.00 is below the 50.00 used: the cut waits.
+    await w.at('2030-03-02T04:00:00Z');
+    expect(await w.runDueJobs()).toMatchObject({ billsOverdue: 1, limitChanges: 0 });
+    // 04-01: 31 days past 03-01: frozen, the limit still 50.00.
+    await w.at('2030-04-01T04:00:00Z');
+    expect(await w.runDueJobs()).toMatchObject({ limitChanges: 1 });
+    expect(await w.line('u_carol')).toMatchObject({ status: 'FROZEN', limitMinor: 5_000 });
+    // Paid up (50.00 + floor(5,000 x 5 x 31 / 10,000) = 77 fen of penalty): it opens with the cut
+    // made, 35.00, all of it available.
+    await w.at('2030-04-01T08:00:00Z');
+    const paid = await w.repay('u_carol', {
+      kind: 'STATEMENT',
+      source: 'BANK_CARD',
+      idempotencyKey: 'waiting-cut-pay',
+    });
+    expect(paid.repayment).toMatchObject({ status: 'SUCCEEDED', amountMinor: 5_077 });
+    expect(await w.line('u_carol')).toMatchObject({
+      status: 'ACTIVE',
+      limitMinor: 3_500,
+      availableMinor: 3_500,
+    });
+    expect(await t.repos.notifications.byId('review:cl_carol:unfreeze:2030-04-01')).toMatchObject({
+      kind: 'LINE_UNFROZEN',
+      message:
+        'Your credit line is active again: nothing is overdue. Your credit limit is now 35.00 CNY (was 50.00) because a bill went overdue',
+    });
+    // The cut is made once: the next day's review has nothing left to do.
+    await w.at('2030-04-02T04:00:00Z');
+    expect(await w.runDueJobs()).toMatchObject({ limitChanges: 0 });
+    expect(await w.line('u_carol')).toMatchObject({ limitMinor: 3_500 });
   });
 
   test('a refund that leaves penalties owing keeps the line frozen; paying them opens it at once', async () => {

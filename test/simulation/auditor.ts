@@ -1321,47 +1321,44 @@ export class Auditor {
       const setAsideMinor = Math.min(repayment.reservedMinor, line.reservedMinor);
       line.reservedMinor -= setAsideMinor;
       const moneyMinor = repayment.amountMinor + setAsideMinor;
-      const paidBackMinor = this.waiveFeesBilledSinceAsked(line, repayment, moneyMinor);
-      line.creditBalanceMinor += this.waterfall(
-        line,
-        moneyMinor + paidBackMinor,
-        repayment.payOffPlanIds,
-        true,
-      );
+      line.creditBalanceMinor +=
+        this.honourPayoff(line, repayment, moneyMinor) ??
+        this.waterfall(line, moneyMinor, repayment.payOffPlanIds, true);
     });
     this.reopenIfPaidUp(line);
   }
 
   /**
-   * A payoff was quoted with its plans' unbilled fees waived. Periods a statement billed before the
-   * money landed have their fees waived too (credited on their still-open bills; what was paid of
-   * them is money again), but only when the money then covers every open bill and the plans' unbilled
-   * principal; else nothing is waived. Returns what was paid of the waived fees.
+   * A payoff lands as quoted: the plans it names are paid off first. Periods a statement billed
+   * before the money landed have their fees waived (credited on their still-open bills; what was
+   * paid of them is money again); the plans' unbilled principal comes out of the money; the rest
+   * goes to the bills by the waterfall, then prepays unbilled charges. Returns what is left (a
+   * credit balance), or null when it is no payoff or the money is short of the plans' unbilled
+   * principal: then the ordinary waterfall, nothing waived.
    */
-  private waiveFeesBilledSinceAsked(line: LineModel, repayment: RepaymentModel, moneyMinor: number): number {
+  private honourPayoff(line: LineModel, repayment: RepaymentModel, moneyMinor: number): number | null {
+    if (repayment.billedWhenAsked.size === 0) return null;
     const waivers: { bill: BillModel; item: ItemModel; feeMinor: number; paidMinor: number }[] = [];
-    const open = line.bills.filter((bill) => !bill.finished);
-    for (const bill of open) {
+    for (const bill of line.bills.filter((b) => !b.finished)) {
       let feesOwedMinor = owed(bill, 'INSTALLMENT_FEES');
       for (const item of bill.items) {
         const asked = repayment.billedWhenAsked.get(item.chargeId);
         if (item.kind !== 'INSTALLMENT_FEE' || asked === undefined || (item.period ?? 0) <= asked) continue;
         const feeMinor = item.amountMinor - item.creditedMinor;
         if (feeMinor <= 0) continue;
+        // What the bill's fees still owe is this fee's first; the rest of it was paid.
         const paidMinor = Math.max(0, feeMinor - feesOwedMinor);
         feesOwedMinor = Math.max(0, feesOwedMinor - feeMinor);
         waivers.push({ bill, item, feeMinor, paidMinor });
       }
     }
-    if (waivers.length === 0) return 0;
-    const paidBackMinor = waivers.reduce((sum, w) => sum + w.paidMinor, 0);
-    const owedAfterMinor =
-      open.reduce((sum, bill) => sum + owedTotal(bill), 0) -
-      waivers.reduce((sum, w) => sum + w.feeMinor - w.paidMinor, 0);
-    const plansMinor = line.plans
-      .filter((plan) => plan.planId !== null && repayment.payOffPlanIds.includes(plan.planId))
-      .reduce((sum, plan) => sum + planUnbilled(plan).principal, 0);
-    if (moneyMinor + paidBackMinor < owedAfterMinor + plansMinor) return 0;
+    const plans = line.plans.filter(
+      (plan) =>
+        plan.status === 'ACTIVE' && plan.planId !== null && repayment.payOffPlanIds.includes(plan.planId),
+    );
+    const plansMinor = plans.reduce((sum, plan) => sum + planUnbilled(plan).principal, 0);
+    const totalMinor = moneyMinor + waivers.reduce((sum, w) => sum + w.paidMinor, 0);
+    if (totalMinor < plansMinor) return null;
     for (const { bill, item, feeMinor, paidMinor } of waivers) {
       bill.paid.INSTALLMENT_FEES -= paidMinor;
       bill.credited.INSTALLMENT_FEES += feeMinor;
@@ -1370,7 +1367,17 @@ export class Auditor {
       if (plan) plan.feeWrittenOffMinor += feeMinor;
       this.counts.feesWaivedAfterBilling += 1;
     }
-    return paidBackMinor;
+    const leftMinor = this.waterfall(line, totalMinor - plansMinor, [], false);
+    for (const plan of plans) {
+      const unbilled = planUnbilled(plan);
+      line.flows.principalPaidMinor += unbilled.principal;
+      plan.feeWrittenOffMinor += unbilled.fee;
+      plan.remaining = plan.remaining.filter((p) => p.index <= plan.billedPeriods);
+      plan.status = 'PAID_OFF';
+      this.counts.plansPaidOff += 1;
+    }
+    // Money beyond the bills (they are all paid then) prepays unbilled charges.
+    return leftMinor > 0 ? this.waterfall(line, leftMinor, [], true) : 0;
   }
 
   /**
@@ -1451,8 +1458,8 @@ export class Auditor {
 
   /**
    * Due jobs, in the order they run: holds older than 7 days are voided; the rail is asked again
-   * about pending repayments; per line, statements due are cut, bills brought up to today and the
-   * limit reviewed; on its due day a bill still current is collected (STATEMENT) from the bank card.
+   * about pending repayments; on its due day a bill still current is collected (STATEMENT) from the
+   * bank card; then per line, statements due are cut, bills brought up to today and the limit reviewed.
    */
   private runDueJobs(report: DueJobsReport, railCalls: RailCall[]): void {
     const now = report.ranAt.getTime();
@@ -1479,6 +1486,50 @@ export class Auditor {
       this.settleRepayment(repayment, call, null);
       if (call.result !== 'PENDING') confirmed += 1;
     }
+    expectTrue(
+      'due jobs only collect',
+      railCalls.every((c) => c.op === 'collect'),
+      railCalls,
+    );
+    const debits = railCalls.slice(pending.length);
+    let attempted = 0;
+    for (const line of this.lines.values()) {
+      // Bills due today and still current: collected before the lines are judged (late cuts can share a due day).
+      const due = line.bills.filter((bill) => !bill.finished && !bill.overdue && bill.dueDate === this.today);
+      for (const bill of due) {
+        attempted += 1;
+        const keyOf = `${line.lineId}|${bill.statementDate}`;
+        const prior = this.autoDebits.get(keyOf);
+        if (prior && prior.status !== 'INITIATED') continue; // a declined auto-debit is final for its bill
+        // What is owed as of today: the collection's entry brings the line's days up first.
+        this.catchUp(line, this.today);
+        const amountMinor = line.bills.reduce((sum, b) => sum + (b.finished ? 0 : owedTotal(b)), 0);
+        if (!prior && amountMinor === 0) continue; // an earlier bill's collection paid it all
+        // The jobs visit lines in an order of their own; a line's calls come in its bills' order.
+        const at = debits.findIndex((c) => c.lineId === line.lineId);
+        const call = at < 0 ? undefined : debits.splice(at, 1)[0];
+        expectTrue(`auto-debit of the bill due ${bill.dueDate} asks the rail`, call !== undefined, railCalls);
+        const repayment = prior ?? {
+          id: call!.id,
+          lineId: line.lineId,
+          signature: 'autodebit',
+          kind: 'STATEMENT' as const,
+          amountMinor,
+          // A bill still owing means no credit balance is left (it pays bills at every entry).
+          reservedMinor: 0,
+          payOffPlanIds: [],
+          billedWhenAsked: new Map<string, number>(),
+          status: 'INITIATED' as const,
+          createdAt: now,
+        };
+        if (!prior) {
+          expectTrue('an auto-debit key names it', call!.key?.includes('autodebit') === true, call);
+          this.autoDebits.set(keyOf, repayment);
+        }
+        this.settleRepayment(repayment, call!, null);
+      }
+    }
+    expectSame('every rail call of the due jobs is accounted for', [], debits);
     let issued = 0;
     for (const line of this.lines.values()) {
       for (const statementDate of this.statementDatesDue(line, this.today)) {
@@ -1510,48 +1561,6 @@ export class Auditor {
       };
       for (const cut of line.pendingCuts) cut.reviews += 1;
     }
-    expectTrue(
-      'due jobs only collect',
-      railCalls.every((c) => c.op === 'collect'),
-      railCalls,
-    );
-    const debits = railCalls.slice(pending.length);
-    let attempted = 0;
-    for (const line of this.lines.values()) {
-      // Bills due today and still current when the auto-debits start (late cuts can share a due day).
-      const due = line.bills.filter((bill) => !bill.finished && !bill.overdue && bill.dueDate === this.today);
-      for (const bill of due) {
-        attempted += 1;
-        const keyOf = `${line.lineId}|${bill.statementDate}`;
-        const prior = this.autoDebits.get(keyOf);
-        if (prior && prior.status !== 'INITIATED') continue; // a declined auto-debit is final for its bill
-        const amountMinor = line.bills.reduce((sum, b) => sum + (b.finished ? 0 : owedTotal(b)), 0);
-        if (!prior && amountMinor === 0) continue; // an earlier bill's collection paid it all
-        // The jobs visit lines in an order of their own; a line's calls come in its bills' order.
-        const at = debits.findIndex((c) => c.lineId === line.lineId);
-        const call = at < 0 ? undefined : debits.splice(at, 1)[0];
-        expectTrue(`auto-debit of the bill due ${bill.dueDate} asks the rail`, call !== undefined, railCalls);
-        const repayment = prior ?? {
-          id: call!.id,
-          lineId: line.lineId,
-          signature: 'autodebit',
-          kind: 'STATEMENT' as const,
-          amountMinor,
-          // A bill still owing means no credit balance is left (it pays bills at every entry).
-          reservedMinor: 0,
-          payOffPlanIds: [],
-          billedWhenAsked: new Map<string, number>(),
-          status: 'INITIATED' as const,
-          createdAt: now,
-        };
-        if (!prior) {
-          expectTrue('an auto-debit key names it', call!.key?.includes('autodebit') === true, call);
-          this.autoDebits.set(keyOf, repayment);
-        }
-        this.settleRepayment(repayment, call!, null);
-      }
-    }
-    expectSame('every rail call of the due jobs is accounted for', [], debits);
     expectSame(
       'due jobs report',
       { expiredHolds: expired, repaymentsConfirmed: confirmed, billsIssued: issued, autoDebits: attempted },
@@ -1572,17 +1581,22 @@ export class Auditor {
    * (never below principal + holds); a raise of 10% (whole yuan, capped) after every 3rd bill in a
    * row paid on time. The new figures are taken from the line once they pass these checks.
    */
-  /** A frozen line opens at once when a repayment or refund leaves nothing overdue. */
-  private openedIfPaidUp(line: LineModel, status: string): string {
-    return status === 'FROZEN' && !line.bills.some((bill) => !bill.finished && bill.overdue)
-      ? 'ACTIVE'
-      : status;
-  }
-
+  /**
+   * A frozen line opens at once when a repayment or refund leaves nothing overdue, and a cut that
+   * waited (it could not go below what was used) is made then: 70%, never below principal + holds.
+   */
   private reopenIfPaidUp(line: LineModel): void {
-    const status = this.openedIfPaidUp(line, line.status);
-    if (status !== line.status) this.counts.limitChanges += 1;
-    line.status = status;
+    if (line.status !== 'FROZEN' || line.bills.some((bill) => !bill.finished && bill.overdue)) return;
+    line.status = 'ACTIVE';
+    this.counts.limitChanges += 1;
+    const cutTo = Math.max(
+      figures(line).principal + line.heldMinor,
+      Math.floor((line.limitMinor * 70) / 100),
+    );
+    if (line.pendingCuts.length > 0 && cutTo < line.limitMinor) {
+      line.pendingCuts.shift();
+      line.limitMinor = cutTo;
+    }
   }
 
   private reviewLimit(line: LineModel, shown: CreditLineDoc): void {
@@ -1599,8 +1613,7 @@ export class Auditor {
     const what = `limit review of ${line.lineId} on ${review.today} (${JSON.stringify(review)})`;
     const freeze = review.status === 'ACTIVE' && review.overdueDays > 30;
     const unfreeze = review.status === 'FROZEN' && review.overdueDays === 0;
-    // An auto-debit after the review can leave nothing overdue: the payment opens the line then.
-    const status = this.openedIfPaidUp(line, freeze ? 'FROZEN' : unfreeze ? 'ACTIVE' : review.status);
+    const status = freeze ? 'FROZEN' : unfreeze ? 'ACTIVE' : review.status;
     expectSame(
       `${what}: status (frozen past 30 days overdue, unfrozen once nothing is)`,
       status,
@@ -1610,6 +1623,14 @@ export class Auditor {
     line.status = status;
 
     let limitMinor = review.limitMinor;
+    if (unfreeze) {
+      // A cut still waiting is made as the line opens.
+      const cutTo = Math.max(review.usedMinor, Math.floor((review.limitMinor * 70) / 100));
+      if (review.pendingCuts.length > 0 && cutTo < review.limitMinor) {
+        line.pendingCuts.shift();
+        limitMinor = cutTo;
+      }
+    }
     if (review.status === 'ACTIVE' && !freeze) {
       const cutTo = Math.max(review.usedMinor, Math.floor((review.limitMinor * 70) / 100));
       const thirds = Math.floor(review.streak / 3);

@@ -93,7 +93,10 @@ class SimulatedBank implements PaymentRail {
     const attempt = (this.asked.get(repayment._id) ?? 0) + 1;
     this.asked.set(repayment._id, attempt);
     const roll = new Prng(hash32(this.seed, repayment._id, attempt)).float();
-    const result = roll < 0.7 ? 'SUCCEEDED' : roll < 0.85 ? 'FAILED' : 'PENDING';
+    // Payoffs wait more often (and again when asked again), so statements and accruals land while
+    // they wait: the payoff must still be honoured as quoted.
+    const waits = (repayment.payOffPlanIds ?? []).length > 0 ? 0.45 : 0.15;
+    const result = roll < waits ? 'PENDING' : roll < waits + (1 - waits) * 0.8 ? 'SUCCEEDED' : 'FAILED';
     this.calls.push({
       op: 'collect',
       id: repayment._id,

@@ -49,10 +49,11 @@ export class DueJobsService {
     const now = await clock.now();
     let expiredHolds = 0;
     for (const payments of orderPayments) expiredHolds += await payments.expireHolds(now);
-    // Late rail confirmations land first, so today's overdue check sees the money.
+    // Money lands before the lines are judged: late rail confirmations, then the day's collections,
+    // so a line whose bill is collected today is not frozen (and reopened) by the same run.
     const repaymentsConfirmed = await repayments.confirmPending();
-    const billing = walkLines ? await billingService.runDue(now) : emptyBillingReport();
     const autoDebit = walkLines ? await this.autoDebit(now) : { attempted: 0, linesFailed: 0 };
+    const billing = walkLines ? await billingService.runDue(now) : emptyBillingReport();
     const notificationsSent = await outbox.dispatch(sender, now);
     return {
       ranAt: now,

@@ -9,6 +9,7 @@ import {
 import { businessDate } from '../../core/time/business-date';
 import type { AppendOutcome, LedgerWriter } from '../../ledger/ledger-writer';
 import { keyHash } from '../../ledger/request-hash';
+import { log } from '../../observability/log';
 import type { NotificationKind } from '../../storage/models/notification.model';
 import type { Repositories } from '../../storage/repositories/repositories';
 import { OutboxService } from './outbox.service';
@@ -49,10 +50,19 @@ export class LimitReviewService {
   }
 
   /**
-   * After a payment's or refund's entry: a frozen line with nothing left overdue opens now. A crash
-   * before it leaves the line to the next daily review, which finds the same review by its key.
+   * After an entry that paid bills (a repayment, a refund, a reversed payout): a frozen line with
+   * nothing left overdue opens now. It never fails the caller, whose money has landed: a crash or an
+   * error here leaves the line to the next daily review, which finds the same review by its key.
    */
   async reopenIfPaidUp(lineId: string, userId: string, paid: AppendOutcome, now: Date): Promise<void> {
+    try {
+      await this.reopenNow(lineId, userId, paid, now);
+    } catch (error) {
+      log().error('reopening a paid-up line failed; the next daily review opens it', { lineId, error });
+    }
+  }
+
+  private async reopenNow(lineId: string, userId: string, paid: AppendOutcome, now: Date): Promise<void> {
     if (paid.status !== 'APPLIED' && paid.status !== 'REPLAYED') return;
     const review = reopeningFor(paid.entry.stateAfter, businessDate(now));
     if (!review) return;
@@ -92,7 +102,9 @@ function limitReviewNotice(
     case 'FREEZE':
       return `Your credit line is frozen: a bill is more than ${freezeAfterDaysOverdue} days overdue. Pay what is overdue; ${frozenLineReopens}`;
     case 'UNFREEZE':
-      return 'Your credit line is active again: nothing is overdue';
+      return newLimitMinor < limitBeforeMinor
+        ? `Your credit line is active again: nothing is overdue. Your credit limit is now ${formatMinor(newLimitMinor)} CNY (was ${formatMinor(limitBeforeMinor)}) because a bill went overdue`
+        : 'Your credit line is active again: nothing is overdue';
   }
 }
 

@@ -209,10 +209,10 @@ export class OrderPaymentService {
     if (outcome.status !== 'APPLIED' && outcome.status !== 'REPLAYED') {
       throw new AppError('CONFLICT', `The refund could not be recorded: ${outcome.status}`);
     }
-    await this.reviews.reopenIfPaidUp(order.lineId, order.userId, outcome, now);
     const feeWrittenOffMinor = outcome.entry.effects?.feeWrittenOffMinor ?? 0;
     const refundedMinor = Math.max(order.refundedMinor, refund.refundedAfterMinor);
     await this.orders.setPayment(order._id, { refundedMinor });
+    await this.reviews.reopenIfPaidUp(order.lineId, order.userId, outcome, now);
     return { order: { ...order, refundedMinor }, refund: { ...refund, feeWrittenOffMinor }, userErrors: [] };
   }
 

@@ -262,8 +262,8 @@ export class RepaymentService {
       ...reserved,
     });
     written(repaid);
-    await this.reviews.reopenIfPaidUp(repayment.lineId, repayment.userId, repaid, await this.clock.now());
     await this.repos.repayments.setStatus(repayment._id, 'SUCCEEDED', null);
+    await this.reviews.reopenIfPaidUp(repayment.lineId, repayment.userId, repaid, await this.clock.now());
     return { repayment: { ...repayment, status: 'SUCCEEDED' }, userErrors: [] };
   }
 
@@ -342,13 +342,15 @@ export class RepaymentService {
       ? { status: 'FAILED' as const, reason: 'refused earlier' }
       : await this.rail.disburse({ payoutId, userId, amountMinor });
     if (paid.status !== 'FAILED') return { amountMinor, userErrors: [] };
-    await this.ledger.append({
+    const reversal = await this.ledger.append({
       lineId: line._id,
       command: { type: 'REVERSE_PAYOUT', payoutId, amountMinor },
       key: reversalKey,
       requestHash: requestHash({ reverse: payoutId }),
       now,
     });
+    // Back on the balance, it pays what bills owe: after a late retry, perhaps the last overdue one.
+    await this.reviews.reopenIfPaidUp(line._id, userId, reversal, now);
     return {
       amountMinor: null,
       userErrors: [

@@ -23,6 +23,7 @@ import {
   InvariantViolation,
   lineFigures,
   type LineState,
+  overdueBillsOf,
   owedOn,
   type PlanState,
   upgradeLineState,
@@ -343,20 +344,25 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
         state.status = 'FROZEN';
         return finish(head, state, 0, accrued);
       }
+      const cuts =
+        command.action === 'CUT' || (command.action === 'UNFREEZE' && command.billId !== undefined);
       if (command.action === 'UNFREEZE') {
         if (state.status !== 'FROZEN') return reject('LINE_NOT_FROZEN');
         // Decided on a state read before this head (a payment's, a review's): the head decides.
-        if (state.bills.some((bill) => bill.overdue)) return reject('LINE_STILL_OVERDUE');
-        state.status = 'ACTIVE';
-        return finish(head, state, 0, accrued);
+        if (overdueBillsOf(state).length > 0) return reject('LINE_STILL_OVERDUE');
+        if (!cuts) {
+          state.status = 'ACTIVE';
+          return finish(head, state, 0, accrued);
+        }
       }
       if (!positive(command.newLimitMinor)) return reject('INVALID_AMOUNT');
       // A cut never goes below what is already used (principal and open holds).
       if (command.newLimitMinor < lineFigures(state).principalMinor + state.heldMinor)
         return reject('CUT_BELOW_USED');
       state.limitMinor = command.newLimitMinor;
+      if (command.action === 'UNFREEZE') state.status = 'ACTIVE';
       if (command.action === 'RAISE') state.raisesInStreak += 1;
-      if (command.action === 'CUT') {
+      if (cuts) {
         const bill = state.bills.find((b) => b.billId === command.billId);
         if (bill) bill.limitCutDone = true;
         state.settledOverdueBillsUncut = state.settledOverdueBillsUncut.filter(

@@ -73,7 +73,7 @@ export type LedgerCommand =
       reviewId: string;
       action: LimitReviewAction;
       newLimitMinor: MinorUnits;
-      /** CUT: the overdue bill this cut is for. */
+      /** CUT, or an UNFREEZE that makes a cut that was waiting: the overdue bill the cut is for. */
       billId?: string;
     };
 
@@ -114,5 +114,5 @@ export const ledgerCommandDescriptions: Record<LedgerCommandType, string> = {
   ACCRUE: 'Bills went overdue and/or accrued daily penalties or interest (the amount accrued)',
   PAY_OUT_CREDIT: 'Credit balance paid back to the customer',
   REVERSE_PAYOUT: 'A payout the payment source refused: the money is back on the credit balance',
-  REVIEW_LIMIT: 'Limit review: raise, cut, freeze or unfreeze',
+  REVIEW_LIMIT: 'Limit review: raise, cut, freeze or unfreeze (an unfreeze may make a cut that was waiting)',
 };

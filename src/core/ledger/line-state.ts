@@ -35,7 +35,7 @@ export interface BillItem {
   period?: number;
   periods?: number;
   amountMinor: MinorUnits;
-  /** Refunds credited against this item (principal items only). */
+  /** Refunds credited against this item (principal items), or its fee a payoff waived (fee items). */
   creditedMinor: MinorUnits;
 }
 
@@ -159,6 +159,11 @@ export function zeroAmounts(): ComponentAmounts {
 
 /** The amounts of a bill (state or projection). */
 export type BillAmounts = Pick<BillState, 'billed' | 'paid' | 'credited'>;
+
+/** Bills past due without their minimum, still owing: while there is one, a frozen line stays frozen. */
+export function overdueBillsOf(state: LineState): BillState[] {
+  return state.bills.filter((bill) => bill.overdue);
+}
 
 export function owedOn(bill: BillAmounts, component: BillComponent): MinorUnits {
   return bill.billed[component] - bill.paid[component] - bill.credited[component];

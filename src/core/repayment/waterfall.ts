@@ -63,7 +63,7 @@ export function allocateRepayment(
   assertMinor(amountMinor);
   if (amountMinor <= 0) throw new RangeError('repayment must be positive');
   let left = amountMinor;
-  const byStage = Object.fromEntries(waterfallStages.map((stage) => [stage, 0])) as StageAmounts;
+  const byStage = noStages();
   for (const stage of waterfallStages) {
     const components = stageComponents[stage];
     if (components) {
@@ -83,26 +83,42 @@ export function allocateRepayment(
         }
       }
     } else if (stage === 'PLAN_PAYOFF') {
-      for (const plan of state.plans) {
-        if (!options.payOffPlanIds?.includes(plan.planId)) continue;
-        const principal = planUnbilledPrincipalMinor(plan);
-        if (principal > left) continue;
-        plan.feeWrittenOffMinor += planUnbilledFeeMinor(plan);
-        plan.remaining = plan.remaining.filter((period) => period.index <= plan.billedPeriods);
-        plan.status = 'PAID_OFF';
-        byStage.PLAN_PAYOFF += principal;
-        left -= principal;
-      }
+      const paidMinor = payPlansOff(state, left, options.payOffPlanIds ?? []);
+      byStage.PLAN_PAYOFF += paidMinor;
+      left -= paidMinor;
     } else if (options.prepayUnbilled) {
-      for (const charge of state.unbilledCharges) {
-        const take = Math.min(left, charge.amountMinor);
-        charge.amountMinor -= take;
-        byStage.UNBILLED_PRINCIPAL += take;
-        left -= take;
-      }
+      const paidMinor = prepayUnbilledCharges(state, left);
+      byStage.UNBILLED_PRINCIPAL += paidMinor;
+      left -= paidMinor;
     }
   }
   return { byStage, unallocatedMinor: left };
+}
+
+/** Pays off each named plan whose whole unbilled principal `amountMinor` still covers; returns what it took. */
+function payPlansOff(state: LineState, amountMinor: MinorUnits, planIds: readonly string[]): MinorUnits {
+  let left = amountMinor;
+  for (const plan of state.plans) {
+    if (!planIds.includes(plan.planId)) continue;
+    const principal = planUnbilledPrincipalMinor(plan);
+    if (principal > left) continue;
+    plan.feeWrittenOffMinor += planUnbilledFeeMinor(plan);
+    plan.remaining = plan.remaining.filter((period) => period.index <= plan.billedPeriods);
+    plan.status = 'PAID_OFF';
+    left -= principal;
+  }
+  return amountMinor - left;
+}
+
+/** Prepays unbilled FULL charges, oldest first; returns what it took. */
+function prepayUnbilledCharges(state: LineState, amountMinor: MinorUnits): MinorUnits {
+  let left = amountMinor;
+  for (const charge of state.unbilledCharges) {
+    const take = Math.min(left, charge.amountMinor);
+    charge.amountMinor -= take;
+    left -= take;
+  }
+  return amountMinor - left;
 }
 
 export interface PayoffOptions extends AllocationOptions {
@@ -111,35 +127,48 @@ export interface PayoffOptions extends AllocationOptions {
 }
 
 /**
- * A repayment as it lands. A payoff was quoted with the plans' unbilled fees waived; a statement cut
- * before the source answered bills some of those periods, fee included. When the money, with those
- * fees waived, pays every such plan off, they are waived: credited on their bill (what a credit
- * balance already paid of them is spent again). Otherwise nothing is waived and the waterfall runs
- * as for any repayment (the plan stays, the money pays bills and what is left is a balance).
- * Only bills still owing are seen: a fee whose bill a credit balance paid in full stays paid.
+ * A payoff as it lands. It was quoted when asked: the bills then, plus the plans' unbilled principal
+ * (their unbilled fees waived). The source may answer after a statement billed periods of those
+ * plans, fee included, beside other charges, or after penalties and interest accrued. The payoff is
+ * honoured first: the fees of periods billed since it was asked are waived (credited on their bills;
+ * what a credit balance already paid of them is money again), the plans' unbilled principal is set
+ * apart and pays them off, and only the rest goes through the waterfall to the bills, then prepays
+ * unbilled charges. When the money cannot cover the plans' unbilled principal (a set-aside balance
+ * spent on bills cut meanwhile), none of this: it goes through the waterfall as any repayment.
+ * A fee whose bill a credit balance paid in full at its cut (the bill has left the line) stays paid.
  */
 export function allocatePayoff(
   state: LineState,
   amountMinor: MinorUnits,
   options: PayoffOptions,
 ): Allocation {
-  const asked = options.billedPeriodsWhenAsked ?? {};
+  const planIds = options.payOffPlanIds ?? [];
+  if (!options.billedPeriodsWhenAsked || planIds.length === 0)
+    return allocateRepayment(state, amountMinor, options);
   const trial = structuredClone(state);
-  const waived = waiveFeesBilledSince(trial, asked);
-  if (waived.billIds.length > 0) {
-    const allocation = allocateRepayment(trial, amountMinor + waived.paidBackMinor, options);
-    const plansPaidOff = trial.plans.every(
-      (plan) => plan.status !== 'ACTIVE' || !options.payOffPlanIds?.includes(plan.planId),
-    );
-    const waivedBillsPaid = trial.bills.every(
-      (bill) => !waived.billIds.includes(bill.billId) || billOwedMinor(bill) === 0,
-    );
-    if (plansPaidOff && waivedBillsPaid) {
-      Object.assign(state, trial);
-      return allocation;
-    }
+  const { paidBackMinor } = waiveFeesBilledSince(trial, options.billedPeriodsWhenAsked);
+  const moneyMinor = amountMinor + paidBackMinor;
+  const plansMinor = trial.plans
+    .filter((plan) => plan.status === 'ACTIVE' && planIds.includes(plan.planId))
+    .reduce((sum, plan) => sum + planUnbilledPrincipalMinor(plan), 0);
+  if (moneyMinor < plansMinor) return allocateRepayment(state, amountMinor, options);
+  const bills =
+    moneyMinor > plansMinor
+      ? allocateRepayment(trial, moneyMinor - plansMinor, { prepayUnbilled: false })
+      : { byStage: noStages(), unallocatedMinor: 0 };
+  const byStage = { ...bills.byStage };
+  byStage.PLAN_PAYOFF = payPlansOff(trial, plansMinor, planIds);
+  let left = bills.unallocatedMinor + plansMinor - byStage.PLAN_PAYOFF;
+  if (options.prepayUnbilled) {
+    byStage.UNBILLED_PRINCIPAL = prepayUnbilledCharges(trial, left);
+    left -= byStage.UNBILLED_PRINCIPAL;
   }
-  return allocateRepayment(state, amountMinor, options);
+  Object.assign(state, trial);
+  return { byStage, unallocatedMinor: left };
+}
+
+function noStages(): StageAmounts {
+  return Object.fromEntries(waterfallStages.map((stage) => [stage, 0])) as StageAmounts;
 }
 
 /**
@@ -149,8 +178,7 @@ export function allocatePayoff(
 function waiveFeesBilledSince(
   state: LineState,
   billedPeriodsWhenAsked: Readonly<Record<string, number>>,
-): { billIds: string[]; paidBackMinor: MinorUnits } {
-  const billIds: string[] = [];
+): { paidBackMinor: MinorUnits } {
   let paidBackMinor = 0;
   for (const bill of state.bills) {
     for (const item of bill.items) {
@@ -166,8 +194,7 @@ function waiveFeesBilledSince(
       paidBackMinor += paidMinor;
       const plan = state.plans.find((candidate) => candidate.planId === item.ref);
       if (plan) plan.feeWrittenOffMinor += feeMinor;
-      if (!billIds.includes(bill.billId)) billIds.push(bill.billId);
     }
   }
-  return { billIds, paidBackMinor };
+  return { paidBackMinor };
 }

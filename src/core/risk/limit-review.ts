@@ -1,4 +1,4 @@
-import { lineFigures, type LineState, upgradeLineState } from '../ledger/line-state';
+import { lineFigures, type LineState, overdueBillsOf, upgradeLineState } from '../ledger/line-state';
 import type { MinorUnits } from '../money';
 import { type BusinessDate, daysBetween } from '../time/business-date';
 import { mulDivFloor } from '../money-math';
@@ -36,26 +36,30 @@ export const freezeAfterDaysOverdue = 30;
 
 /** How a frozen line opens again, as shoppers are told it (notices, refusals, the schema). */
 export const frozenLineReopens =
-  'it opens again as soon as nothing is overdue (the payment or refund that pays the last overdue bill opens it)';
+  'it opens again once nothing is overdue, at once when a payment or refund pays the last overdue bill';
 
 /**
  * Periodic review: freeze on long overdue, cut on overdue, unfreeze once nothing is overdue, raise
  * after every `raiseAfterOnTimeStreak` on-time bills in a row (capped).
  */
 export function reviewLimit(input: LimitReviewInput): LimitReviewResult {
+  // A bill settled after it went overdue but before its cut still cuts: no overdue days are left.
+  const uncut = input.uncutOverdueBills ?? (input.currentDaysOverdue > 0 ? 1 : 0);
+  const cutMinor = Math.max(input.usedMinor, mulDivFloor(input.limitMinor, cutToPercent, 100));
+  const cutDue = uncut > 0 && cutMinor < input.limitMinor;
   if (input.frozen && input.currentDaysOverdue === 0) {
-    return { action: 'UNFREEZE', newLimitMinor: input.limitMinor, reason: 'OVERDUE_CLEARED' };
+    // A cut still waiting (it could not go below what was used) is made as the line opens.
+    return cutDue
+      ? { action: 'UNFREEZE', newLimitMinor: cutMinor, reason: 'OVERDUE_CLEARED_AND_CUT' }
+      : { action: 'UNFREEZE', newLimitMinor: input.limitMinor, reason: 'OVERDUE_CLEARED' };
   }
   if (input.frozen) return { action: 'KEEP', newLimitMinor: input.limitMinor, reason: 'STILL_OVERDUE' };
   if (input.currentDaysOverdue > freezeAfterDaysOverdue) {
     return { action: 'FREEZE', newLimitMinor: input.limitMinor, reason: 'OVERDUE_OVER_30_DAYS' };
   }
-  // A bill settled after it went overdue but before its cut still cuts: no overdue days are left.
-  const uncut = input.uncutOverdueBills ?? (input.currentDaysOverdue > 0 ? 1 : 0);
   if (uncut > 0) {
-    const cut = Math.max(input.usedMinor, mulDivFloor(input.limitMinor, cutToPercent, 100));
-    return cut < input.limitMinor
-      ? { action: 'CUT', newLimitMinor: cut, reason: 'OVERDUE' }
+    return cutDue
+      ? { action: 'CUT', newLimitMinor: cutMinor, reason: 'OVERDUE' }
       : { action: 'KEEP', newLimitMinor: input.limitMinor, reason: 'CUT_WOULD_GO_BELOW_USED' };
   }
   if (input.currentDaysOverdue > 0) {
@@ -85,7 +89,7 @@ export function limitReviewFor(
   newLimitMinor: MinorUnits;
   billId?: string;
 } | null {
-  const overdue = state.bills.filter((bill) => bill.overdue);
+  const overdue = overdueBillsOf(state);
   // A late-cut bill can fall due after a newer one: the next cut is for the earliest due still uncut.
   const uncut = [
     ...overdue.filter((bill) => !bill.limitCutDone),
@@ -104,6 +108,15 @@ export function limitReviewFor(
   if (review.action === 'CUT') {
     const billId = uncut[0]!.billId;
     return { reviewId: `cut:${billId}`, action: 'CUT', newLimitMinor: review.newLimitMinor, billId };
+  }
+  if (review.action === 'UNFREEZE' && review.newLimitMinor < state.limitMinor) {
+    // Opens and makes the cut that was waiting, for the earliest bill still uncut.
+    return {
+      reviewId: `unfreeze:${today}`,
+      action: 'UNFREEZE',
+      newLimitMinor: review.newLimitMinor,
+      billId: uncut[0]!.billId,
+    };
   }
   const cause =
     review.action === 'RAISE'

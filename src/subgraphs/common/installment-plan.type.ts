@@ -10,7 +10,7 @@ import { Money } from './money.type';
 export const PlanStatus = enumFrom('PlanStatus', planStatuses, undefined, {
   ACTIVE: 'Periods are still to bill',
   FULLY_BILLED: 'Every period is on a bill',
-  PAID_OFF: 'Paid off early; unbilled fees waived',
+  PAID_OFF: 'Paid off early; fees not billed when the payoff was asked are waived',
   CANCELLED: 'Refunded in full before its last period was billed; unbilled fees written off',
 });
 
@@ -57,7 +57,10 @@ export class InstallmentPlan {
   @Field(() => Money, { description: 'Fees as sold' })
   totalFee!: Money;
 
-  @Field(() => Money, { description: 'Unbilled fees written off by refunds or waived by an early payoff' })
+  @Field(() => Money, {
+    description:
+      'Unbilled fees written off by refunds, and fees waived by an early payoff (those billed while it waited for the payment source too, while the plan had periods left to bill)',
+  })
   feeWrittenOff!: Money;
 
   @Field({ description: 'Fee per period as a share of the principal, e.g. "0.80%"' })

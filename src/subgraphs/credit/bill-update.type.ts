@@ -32,7 +32,7 @@ export const BillUpdateKind = enumFrom(
     CREDIT_BALANCE_CHANGED: 'The credit balance was paid out, given back, or set aside for a repayment',
     LIMIT_CHANGED: 'The daily review raised or cut the limit',
     LINE_STATUS_CHANGED:
-      'The daily review froze the line, or it is active again: the payment or refund that left nothing overdue opened it',
+      'The daily review froze the line, or it is active again once nothing is overdue (opened by the payment or refund that paid the last overdue bill, else by the daily review)',
   },
 );
 

@@ -44,7 +44,10 @@ const itemDescription: Record<BillItemKind, string> = {
   INSTALLMENT_FEE: 'Installment fee',
 };
 
-@ObjectType({ description: 'One line of a statement, frozen at issue; refunds show as `credited`' })
+@ObjectType({
+  description:
+    'One line of a statement, frozen at issue; refunds, and fees a payoff waived, show as `credited`',
+})
 export class BillLine {
   @Field(() => BillLineKind, { description: 'What the line bills' })
   kind!: BillItemKind;
@@ -57,7 +60,10 @@ export class BillLine {
   @Field(() => Money, { description: 'As billed at issue' })
   amount!: Money;
 
-  @Field(() => Money, { description: 'Refunds credited against this line after issue' })
+  @Field(() => Money, {
+    description:
+      'Refunds credited against this line after issue, or its installment fee waived by a payoff that landed after the statement',
+  })
   credited!: Money;
 
   @Field({ description: 'The order or installment plan it comes from' })
@@ -75,7 +81,10 @@ export class BillComponentAmounts {
   @Field(() => Money, { description: 'Repaid on this component (as the repayment waterfall allocated it)' })
   paid!: Money;
 
-  @Field(() => Money, { description: 'Refunds credited to this bill' })
+  @Field(() => Money, {
+    description:
+      'Credited on this component: refunds (principal), fees a payoff waived after the bill was issued (installment fees)',
+  })
   credited!: Money;
 
   @Field(() => Money, { description: 'billed - paid - credited' })
@@ -119,7 +128,9 @@ export class Bill {
   @Field(() => Money, { description: 'Repaid on this bill, all components' })
   paid!: Money;
 
-  @Field(() => Money, { description: 'Refunds credited to this bill' })
+  @Field(() => Money, {
+    description: 'Refunds credited to this bill, and installment fees a payoff waived after it was issued',
+  })
   credited!: Money;
 
   @Field(() => Money, { description: 'Still owed, including interest and penalties accrued since issue' })

@@ -69,7 +69,7 @@ export class LedgerEntry {
 
   @Field(() => Money, {
     description:
-      "What the entry is about, in its type's terms: the amount authorized, captured, released, refunded, repaid from the source (or declined), set aside from the credit balance for a repayment, paid out or given back; a bill's total; an accrual's penalty and interest; the limit an opening or a cut or raise sets; 0.00 for a reminder, a freeze or an unfreeze. A refused authorization shows what was asked",
+      "What the entry is about, in its type's terms: the amount authorized, captured, released, refunded, repaid from the source (or declined), set aside from the credit balance for a repayment, paid out or given back; a bill's total; an accrual's penalty and interest; the limit an opening, a cut, a raise or an unfreeze that makes a waiting cut sets; 0.00 for a reminder, a freeze or another unfreeze. A refused authorization shows what was asked",
   })
   amount!: Money;
 

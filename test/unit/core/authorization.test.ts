@@ -336,7 +336,7 @@ describe('store rules: cart categories, product installment counts, scenario quo
 describe('refusal messages', () => {
   test('LINE_NOT_ACTIVE names the state the line is in; other refusals keep their one message', () => {
     expect(refusalMessage('LINE_NOT_ACTIVE', 'FROZEN')).toBe(
-      'The credit line is frozen because a bill went more than 30 days overdue; it opens again as soon as nothing is overdue (the payment or refund that pays the last overdue bill opens it).',
+      'The credit line is frozen because a bill went more than 30 days overdue; it opens again once nothing is overdue, at once when a payment or refund pays the last overdue bill.',
     );
     expect(refusalMessage('LINE_NOT_ACTIVE', 'PENDING_REVIEW')).toMatch(/still under review/);
     expect(refusalMessage('LINE_NOT_ACTIVE', 'CLOSED')).toMatch(/is closed/);

@@ -763,19 +763,53 @@ describe('a payoff that lands after a statement billed one of its periods', () =
     });
   });
 
-  test('waives nothing when the money does not pay the plan off, nor for an entry written before', () => {
-    // One fen short: the bill is paid (109.60) and 1,099.99 - 109.60 = 990.39 is left, under the 1,000.00
-    // the plan needs: it stays, the money is a credit balance, the fee stays charged.
+  test('the plan is paid off first: money short of the quote leaves the bills owing the difference', () => {
+    // One fen short of 1,100.00: 1,000.00 pays the plan's 10 unbilled periods off; 99.99 goes to the
+    // bill, whose 9.60 fee is waived: 0.01 of period 2's principal is still owed.
     const short = askedThenBilled();
     short.line.do('2030-03-06', short.repay(short.due.amountMinor - 1, short.due.billedPeriodsWhenAsked));
-    expect(short.line.bill('b:2030-03-05').credited.INSTALLMENT_FEES).toBe(0);
-    expect(short.line.state!.plans).toHaveLength(1);
-    expect(short.line.figures.creditBalanceMinor).toBe(99_039);
-    // An entry with no periods when asked (written before this rule) replays as it did.
+    expect(short.line.state!.plans).toEqual([]);
+    expect(short.line.bill('b:2030-03-05').credited.INSTALLMENT_FEES).toBe(960);
+    expect(billOwedMinor(short.line.bill('b:2030-03-05'))).toBe(1);
+    expect(short.line.figures.creditBalanceMinor).toBe(0);
+  });
+
+  test('waives nothing when the money cannot pay the plan off, nor for an entry written before', () => {
+    // 999.99 is under the plan's 1,000.00 unbilled principal: the waterfall as for any repayment,
+    // the bill first (109.60, fee charged), then 890.39 is left, a credit balance; the plan stays.
+    const little = askedThenBilled();
+    little.line.do('2030-03-06', little.repay(99_999, little.due.billedPeriodsWhenAsked));
+    expect(little.line.bill('b:2030-03-05').credited.INSTALLMENT_FEES).toBe(0);
+    expect(little.line.state!.plans).toHaveLength(1);
+    expect(little.line.figures.creditBalanceMinor).toBe(99_999 - 10_960);
+    // An entry with no periods when asked (written before this rule) replays as it did: the bill's
+    // 109.60, then 990.40 is under the plan's 1,000.00, a credit balance.
     const before = askedThenBilled();
     before.line.do('2030-03-06', before.repay(before.due.amountMinor));
     expect(before.line.state!.plans).toHaveLength(1);
     expect(before.line.figures.creditBalanceMinor).toBe(110_000 - 10_960);
+  });
+
+  test('other charges billed meanwhile take only what the quote left for the bills', () => {
+    // As above, plus a 50.00 FULL purchase on 02-20, billed on 03-05 beside period 2 (159.60 in all).
+    // The 1,100.00 pays the plan off (1,000.00) and 100.00 to the bill: its fee waived, it owes
+    // 150.00 - 100.00 = 50.00, the purchase the quote did not count.
+    const line = opened().buy('2030-01-21', 'a2', 120_000, 'INSTALLMENTS', 12).statement('2030-02-05');
+    line.repay('2030-02-10', 10_960);
+    const planId = line.state!.plans[0]!.planId;
+    const due = amountDue(line.state!, 'PLAN_PAYOFF', planId);
+    line.buy('2030-02-20', 'a3', 5_000).statement('2030-03-05');
+    line.do('2030-03-06', {
+      type: 'REPAY',
+      repaymentId: 'r:payoff',
+      amountMinor: due.amountMinor,
+      payOffPlanIds: [planId],
+      billedPeriodsWhenAsked: due.billedPeriodsWhenAsked,
+    });
+    expect(line.state!.plans).toEqual([]);
+    expect(line.last.effects.plans[0]).toMatchObject({ status: 'PAID_OFF', feeWrittenOffMinor: 10_560 });
+    expect(billOwedMinor(line.bill('b:2030-03-05'))).toBe(5_000);
+    expect(line.figures).toMatchObject({ principalMinor: 5_000, creditBalanceMinor: 0 });
   });
 
   test('a fee a credit balance already paid is money again', () => {

@@ -73,6 +73,19 @@ describe('limit review', () => {
       'UNFREEZE',
       500_000,
     ],
+    // Paid up with a cut still waiting (it could not go below the 5,000.00 used): 70% as it opens.
+    [
+      {
+        limitMinor: 500_000,
+        usedMinor: 0,
+        onTimeStreak: 0,
+        currentDaysOverdue: 0,
+        uncutOverdueBills: 1,
+        frozen: true,
+      },
+      'UNFREEZE',
+      350_000,
+    ],
   ] as const)('%o -> %s %i', (input, action, newLimitMinor) => {
     expect(reviewLimit(input)).toMatchObject({ action, newLimitMinor });
   });
