@@ -22,6 +22,7 @@ import {
 import { playgroundConfig } from './playground';
 import { healthCheckPath } from '../runtime/probe-paths';
 import { useAuth } from './use-auth';
+import { useSubgraphErrors } from './use-subgraph-errors';
 import { useErrorCodes } from './use-error-codes';
 import { useReadiness } from './use-readiness';
 import { useGatewayCredential } from './use-gateway-credential';
@@ -157,6 +158,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       useOperationLimits(options.limits),
       // Estimates each operation before it runs (operation-cost.ts); `extensions.cost` on every answer.
       useDemandControl(options.limits),
+      useSubgraphErrors(),
       useErrorCodes({ graphqlEndpoint }),
       // After the error codes: it counts the codes clients get.
       useMetrics({ access: options.metrics, subgraphs: options.subgraphs }),

@@ -231,6 +231,38 @@ describe('error codes over HTTP', () => {
     }
   });
 
+  test("a root field's refusal keeps its code when another root field of the same subgraph shares its call", async () => {
+    // Bob has bound no wallet partner: installmentOffers on WALLET_PARTNER is refused (CONSENT_MISSING).
+    // The runtime asks the credit subgraph for both fields at once, and its answer is null for both.
+    const bob = tokenFor('u_bob');
+    const ask = async (query: string) => {
+      const response = await fetch(stack.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${bob}` },
+        body: JSON.stringify({ query }),
+      });
+      const { data, errors } = (await response.json()) as {
+        data: unknown;
+        errors?: { path?: unknown[]; extensions?: { code?: string } }[];
+      };
+      return { data, errors: errors?.map((error) => [error.path, error.extensions?.code]) };
+    };
+    const offers = 'installmentOffers(amount: "100.00", channel: WALLET_PARTNER) { periods }';
+    expect(await ask(`{ ${offers} }`)).toEqual({
+      data: null,
+      errors: [[['installmentOffers'], 'CONSENT_MISSING']],
+    });
+    expect(await ask(`{ clock: businessClock { businessDate } offers: ${offers} }`)).toEqual({
+      data: null,
+      errors: [[['offers'], 'CONSENT_MISSING']],
+    });
+    // A field of another subgraph has its own call: the same code, as before.
+    expect(await ask(`{ products(first: 1) { id } ${offers} }`)).toEqual({
+      data: null,
+      errors: [[['installmentOffers'], 'CONSENT_MISSING']],
+    });
+  });
+
   test('a good request still answers data, at both', async () => {
     const query = json({ query: '{ product(id: "mall-tea-set") { id } }' });
     for (const url of [stack.url, mall]) {
