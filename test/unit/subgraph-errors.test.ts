@@ -31,12 +31,17 @@ describe('subgraph errors', () => {
       new poolErrors.PoolClosedError(pool),
       new mongo.MongoServerClosedError(),
       new mongo.MongoTopologyClosedError(),
+      // Seen in the kill -9 test: the driver wrote to a socket the killed database had ended.
+      Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' }),
     ])
       expect([error.name, codeOf(error)]).toEqual([error.name, 'SERVICE_UNAVAILABLE']);
   });
 
   test('anything else unexpected stays an internal error, its message hidden', () => {
     expect(codeOf(new TypeError('x is undefined'))).toBe('INTERNAL_SERVER_ERROR');
+    expect(codeOf(Object.assign(new Error('no such file'), { code: 'ENOENT' }))).toBe(
+      'INTERNAL_SERVER_ERROR',
+    );
     expect(codeOf(new mongo.MongoServerError({ message: 'E11000 duplicate key', code: 11000 }))).toBe(
       'INTERNAL_SERVER_ERROR',
     );

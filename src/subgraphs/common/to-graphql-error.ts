@@ -47,6 +47,11 @@ const unreachableErrorClasses = [
 ];
 /** The same, for classes the driver does not export, and Mongoose's own. */
 const unreachableErrorNames = new Set(['MongooseServerSelectionError', 'MongoPoolClosedError']);
+/**
+ * Socket errors the driver lets through unwrapped: a command written to a connection the killed
+ * database had already ended is Node's EPIPE ("This socket has been ended by the other party").
+ */
+const unreachableSocketCodes = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED']);
 
 function isDatabaseUnreachable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -54,6 +59,7 @@ function isDatabaseUnreachable(error: unknown): boolean {
   return (
     unreachableErrorClasses.some((unreachable) => error instanceof unreachable) ||
     unreachableErrorNames.has(error.name) ||
+    unreachableSocketCodes.has((error as NodeJS.ErrnoException).code ?? '') ||
     (error.name === 'MongooseError' && /buffering timed out/.test(error.message))
   );
 }
