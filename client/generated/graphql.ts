@@ -48,11 +48,11 @@ export type BillUpdateKind =
   | 'DUE_SOON_REMINDER'
   /** Daily interest accrued on what a bill carries past its due day */
   | 'INTEREST_ACCRUED'
-  /** The daily review raised or cut the limit */
+  /** The daily review raised or cut the limit (a cut made as a frozen line opens comes as LINE_STATUS_CHANGED) */
   | 'LIMIT_CHANGED'
   /** The line was opened */
   | 'LINE_OPENED'
-  /** The daily review froze the line, or it is active again once nothing is overdue (opened by the payment or refund that paid the last overdue bill, else by the daily review) */
+  /** The daily review froze the line, or it is active again once nothing is overdue (opened by the payment or refund that paid the last overdue bill, else by the daily review; opening, it makes a limit cut that was waiting) */
   | 'LINE_STATUS_CHANGED'
   /** The bill named went overdue */
   | 'OVERDUE'
@@ -287,9 +287,9 @@ export type RepayKind =
   | 'AMOUNT'
   /** The least that keeps every bill out of overdue: all an overdue bill owes, the rest of each other bill's minimum, and the penalties, interest and fees the waterfall pays first */
   | 'MINIMUM'
-  /** Everything owed, unbilled principal too (prepay); unbilled installment fees are waived */
+  /** Everything owed, unbilled principal too (prepay); unbilled installment fees are waived. Quoted when asked: if the source answers after a statement, the plans are still paid off (fees billed meanwhile waived) unless a bill is overdue beyond what the quote covered */
   | 'PAYOFF'
-  /** Pay one installment plan off early (give `planId`): everything billed plus the plan's unbilled principal; its unbilled fees are waived */
+  /** Pay one installment plan off early (give `planId`): everything billed plus the plan's unbilled principal; its unbilled fees are waived. Quoted when asked: if the source answers after a statement, the plan is still paid off (the fee billed meanwhile waived, charges billed since may stay owing on their bill) unless a bill is overdue beyond what the quote covered */
   | 'PLAN_PAYOFF'
   /** Everything billed: overdue and current principal, fees, interest, penalties */
   | 'STATEMENT';

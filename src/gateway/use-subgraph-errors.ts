@@ -1,6 +1,14 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { isAsyncIterable } from '@graphql-tools/utils';
-import { type ExecutionArgs, type ExecutionResult, getOperationAST, GraphQLError, Kind } from 'graphql';
+import {
+  type ExecutionArgs,
+  type ExecutionResult,
+  type FragmentDefinitionNode,
+  getOperationAST,
+  GraphQLError,
+  Kind,
+  type SelectionSetNode,
+} from 'graphql';
 
 /** What graphql-js says when a non-null field resolved to null: a consequence, never the cause. */
 const nullViolation = /^Cannot return null for non-nullable field /;
@@ -54,24 +62,40 @@ function withCauses(
     ...result,
     errors: causes.map((cause) => {
       const [field, ...rest] = cause.path ?? [];
-      // Subgraphs are asked by field name: the client's alias, when it used the field once.
+      // Subgraphs are asked by field name: the client's key for it, when it asked for the field once;
+      // else no path rather than one the client never asked for.
       const named = typeof field === 'string' ? keys.get(field) : undefined;
-      return named?.length === 1
-        ? new GraphQLError(cause.message, { path: [named[0]!, ...rest], extensions: cause.extensions })
-        : cause;
+      const path = named?.size === 1 ? [[...named][0]!, ...rest] : undefined;
+      return new GraphQLError(cause.message, { ...(path ? { path } : {}), extensions: cause.extensions });
     }),
   };
 }
 
 /** Each root field of the executed operation with the response keys (aliases) the client gave it. */
-function rootResponseKeys(args: ExecutionArgs): Map<string, string[]> {
-  const keys = new Map<string, string[]>();
-  const operation = getOperationAST(args.document, args.operationName);
-  for (const selection of operation?.selectionSet.selections ?? []) {
-    if (selection.kind !== Kind.FIELD) continue;
-    const name = selection.name.value;
-    keys.set(name, [...(keys.get(name) ?? []), selection.alias?.value ?? name]);
-  }
+function rootResponseKeys(args: ExecutionArgs): Map<string, Set<string>> {
+  const keys = new Map<string, Set<string>>();
+  const fragments = new Map(
+    args.document.definitions
+      .filter(
+        (definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION,
+      )
+      .map((fragment) => [fragment.name.value, fragment]),
+  );
+  const visited = new Set<string>();
+  const walk = (selectionSet: SelectionSetNode | undefined) => {
+    for (const selection of selectionSet?.selections ?? []) {
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.name.value;
+        keys.set(name, (keys.get(name) ?? new Set()).add(selection.alias?.value ?? name));
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        walk(selection.selectionSet);
+      } else if (!visited.has(selection.name.value)) {
+        visited.add(selection.name.value);
+        walk(fragments.get(selection.name.value)?.selectionSet);
+      }
+    }
+  };
+  walk(getOperationAST(args.document, args.operationName)?.selectionSet);
   return keys;
 }
 

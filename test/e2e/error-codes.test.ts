@@ -256,6 +256,14 @@ describe('error codes over HTTP', () => {
       data: null,
       errors: [[['offers'], 'CONSENT_MISSING']],
     });
+    // Through a fragment, the same; asked twice under two names, no path rather than a wrong one.
+    expect(
+      await ask(`{ ...F } fragment F on Query { clock: businessClock { businessDate } offers: ${offers} }`),
+    ).toEqual({ data: null, errors: [[['offers'], 'CONSENT_MISSING']] });
+    expect(await ask(`{ businessClock { businessDate } a: ${offers} b: ${offers} }`)).toEqual({
+      data: null,
+      errors: [[undefined, 'CONSENT_MISSING']],
+    });
     // A field of another subgraph has its own call: the same code, as before.
     expect(await ask(`{ products(first: 1) { id } ${offers} }`)).toEqual({
       data: null,

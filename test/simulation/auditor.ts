@@ -1329,7 +1329,8 @@ export class Auditor {
   }
 
   /**
-   * A payoff lands as quoted: the plans it names are paid off first. Periods a statement billed
+   * A payoff lands as quoted when its money covers both the plans' unbilled principal and everything
+   * ahead of current bills' principal: the plans it names are paid off first. Periods a statement billed
    * before the money landed have their fees waived (credited on their still-open bills; what was
    * paid of them is money again); the plans' unbilled principal comes out of the money; the rest
    * goes to the bills by the waterfall, then prepays unbilled charges. Returns what is left (a
@@ -1358,7 +1359,20 @@ export class Auditor {
     );
     const plansMinor = plans.reduce((sum, plan) => sum + planUnbilled(plan).principal, 0);
     const totalMinor = moneyMinor + waivers.reduce((sum, w) => sum + w.paidMinor, 0);
-    if (totalMinor < plansMinor) return null;
+    // What comes before current principal (penalties, fees, overdue bills) must be covered too: no
+    // plan is paid off ahead of an overdue bill. The waived fees no longer count.
+    const open = line.bills.filter((b) => !b.finished);
+    const aheadMinor =
+      open.reduce(
+        (sum, b) =>
+          sum +
+          owed(b, 'PENALTIES') +
+          owed(b, 'INTEREST') +
+          owed(b, 'INSTALLMENT_FEES') +
+          (b.overdue ? owed(b, 'FULL_PAY_PRINCIPAL') + owed(b, 'INSTALLMENT_PRINCIPAL') : 0),
+        0,
+      ) - waivers.reduce((sum, w) => sum + w.feeMinor - w.paidMinor, 0);
+    if (totalMinor - plansMinor < aheadMinor) return null;
     for (const { bill, item, feeMinor, paidMinor } of waivers) {
       bill.paid.INSTALLMENT_FEES -= paidMinor;
       bill.credited.INSTALLMENT_FEES += feeMinor;
@@ -1454,6 +1468,8 @@ export class Auditor {
       line.creditBalanceMinor += payout.amountMinor;
       line.flows.paidOutMinor -= payout.amountMinor;
     });
+    // Back on the balance, the money pays bills: perhaps the last overdue one.
+    this.reopenIfPaidUp(line);
   }
 
   /**
@@ -1582,7 +1598,7 @@ export class Auditor {
    * row paid on time. The new figures are taken from the line once they pass these checks.
    */
   /**
-   * A frozen line opens at once when a repayment or refund leaves nothing overdue, and a cut that
+   * A frozen line opens at once when a repayment, a refund or a reversed payout leaves nothing overdue, and a cut that
    * waited (it could not go below what was used) is made then: 70%, never below principal + holds.
    */
   private reopenIfPaidUp(line: LineModel): void {

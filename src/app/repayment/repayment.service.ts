@@ -205,6 +205,16 @@ export class RepaymentService {
    */
   private async settle(repayment: RepaymentDoc): Promise<RepayResult> {
     const reservedMinor = repayment.fromCreditBalanceMinor ?? 0;
+    // Declined already (a crash before the status was set): final, whatever the balance is now.
+    const declinedEntry = await this.ledger.entryByKey(repayment.lineId, `repay-declined:${repayment._id}`);
+    if (declinedEntry?.command.type === 'DECLINE_REPAYMENT') {
+      const reason = declinedEntry.command.reason;
+      await this.repos.repayments.setStatus(repayment._id, 'FAILED', reason);
+      return {
+        repayment: { ...repayment, status: 'FAILED', failureReason: reason },
+        userErrors: [declined(reason)],
+      };
+    }
     const reserved = reservedMinor > 0 ? { reservedCreditMinor: reservedMinor } : {};
     if (reservedMinor > 0) {
       const outcome = await this.appendOutcome(repayment, 'repay-reserve', {

@@ -12,7 +12,8 @@ import {
 } from '../policy/decide-authorization';
 import type { RefusalReason } from '../policy/refusal-reasons';
 import { scenarioMonth, scenarioOf } from '../policy/scenario';
-import { allocatePayoff, allocateRepayment } from '../repayment/waterfall';
+import { allocateRepayment } from '../repayment/waterfall';
+import { allocatePayoff } from '../repayment/payoff';
 import { businessDate } from '../time/business-date';
 import type { AuthorizationRequest, LedgerCommand } from './commands';
 import {

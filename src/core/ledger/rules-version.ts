@@ -5,10 +5,9 @@
  * 1: entries without a version (before 2026-11-24).
  * 2: MINIMUM is the least the waterfall needs; current principal goes to minimums first; a bill
  *    settled after it went overdue, before its cut, still cuts.
- * 3: repayments set their credit balance aside when asked (RESERVE_CREDIT); a payoff lands as quoted
- *    (its plans first, fees billed while it waited waived); an unfreeze is refused while a bill is
- *    overdue and makes a cut that was waiting. Each is decided by fields older entries lack, so they
- *    replay as before either way.
+ * 3: a payoff whose money covers everything ahead of current principal pays its plans off first
+ *    (fees billed while it waited waived); an unfreeze makes a cut that was waiting; an unfreeze is
+ *    refused while a bill is overdue. Rebuild takes entries of earlier versions as stored.
  */
 export const ledgerRulesVersion = 3;
 

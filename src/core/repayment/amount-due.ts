@@ -15,7 +15,7 @@ export interface AmountDue {
   payOffPlanIds: string[];
   /**
    * Periods each of those plans had billed when asked: the fees of later ones are waived, billed by a
-   * statement cut before the source answered or not (see `allocatePayoff`).
+   * statement cut before the source answered or not (see `allocatePayoff` in payoff.ts).
    */
   billedPeriodsWhenAsked: Record<string, number>;
   /** Credit balance the repayment spends first (set aside when it is asked: `RESERVE_CREDIT`). */

@@ -11,8 +11,9 @@ import {
 } from '../ledger/line-state';
 
 /**
- * Allocation order of every repayment (product rule), one list used everywhere: each stage walks the
- * bills oldest first. Penalties, then fees (interest and installment fees), then principal of overdue
+ * Allocation order of a repayment (product rule), one list used everywhere: each stage walks the
+ * bills oldest first. A payoff whose money covers everything ahead of current principal pays its
+ * plans off before the current bills (`allocatePayoff`, payoff.ts). Penalties, then fees (interest and installment fees), then principal of overdue
  * bills, then of current bills (first up to each one's remaining minimum, then the rest), then plans
  * being paid off, then unbilled principal (prepayment).
  */
@@ -96,7 +97,11 @@ export function allocateRepayment(
 }
 
 /** Pays off each named plan whose whole unbilled principal `amountMinor` still covers; returns what it took. */
-function payPlansOff(state: LineState, amountMinor: MinorUnits, planIds: readonly string[]): MinorUnits {
+export function payPlansOff(
+  state: LineState,
+  amountMinor: MinorUnits,
+  planIds: readonly string[],
+): MinorUnits {
   let left = amountMinor;
   for (const plan of state.plans) {
     if (!planIds.includes(plan.planId)) continue;
@@ -111,7 +116,7 @@ function payPlansOff(state: LineState, amountMinor: MinorUnits, planIds: readonl
 }
 
 /** Prepays unbilled FULL charges, oldest first; returns what it took. */
-function prepayUnbilledCharges(state: LineState, amountMinor: MinorUnits): MinorUnits {
+export function prepayUnbilledCharges(state: LineState, amountMinor: MinorUnits): MinorUnits {
   let left = amountMinor;
   for (const charge of state.unbilledCharges) {
     const take = Math.min(left, charge.amountMinor);
@@ -121,80 +126,21 @@ function prepayUnbilledCharges(state: LineState, amountMinor: MinorUnits): Minor
   return amountMinor - left;
 }
 
-export interface PayoffOptions extends AllocationOptions {
-  /** Periods each plan paid off had billed when the repayment was asked (`AmountDue`). */
-  billedPeriodsWhenAsked?: Readonly<Record<string, number>>;
-}
-
-/**
- * A payoff as it lands. It was quoted when asked: the bills then, plus the plans' unbilled principal
- * (their unbilled fees waived). The source may answer after a statement billed periods of those
- * plans, fee included, beside other charges, or after penalties and interest accrued. The payoff is
- * honoured first: the fees of periods billed since it was asked are waived (credited on their bills;
- * what a credit balance already paid of them is money again), the plans' unbilled principal is set
- * apart and pays them off, and only the rest goes through the waterfall to the bills, then prepays
- * unbilled charges. When the money cannot cover the plans' unbilled principal (a set-aside balance
- * spent on bills cut meanwhile), none of this: it goes through the waterfall as any repayment.
- * A fee whose bill a credit balance paid in full at its cut (the bill has left the line) stays paid.
- */
-export function allocatePayoff(
-  state: LineState,
-  amountMinor: MinorUnits,
-  options: PayoffOptions,
-): Allocation {
-  const planIds = options.payOffPlanIds ?? [];
-  if (!options.billedPeriodsWhenAsked || planIds.length === 0)
-    return allocateRepayment(state, amountMinor, options);
-  const trial = structuredClone(state);
-  const { paidBackMinor } = waiveFeesBilledSince(trial, options.billedPeriodsWhenAsked);
-  const moneyMinor = amountMinor + paidBackMinor;
-  const plansMinor = trial.plans
-    .filter((plan) => plan.status === 'ACTIVE' && planIds.includes(plan.planId))
-    .reduce((sum, plan) => sum + planUnbilledPrincipalMinor(plan), 0);
-  if (moneyMinor < plansMinor) return allocateRepayment(state, amountMinor, options);
-  const bills =
-    moneyMinor > plansMinor
-      ? allocateRepayment(trial, moneyMinor - plansMinor, { prepayUnbilled: false })
-      : { byStage: noStages(), unallocatedMinor: 0 };
-  const byStage = { ...bills.byStage };
-  byStage.PLAN_PAYOFF = payPlansOff(trial, plansMinor, planIds);
-  let left = bills.unallocatedMinor + plansMinor - byStage.PLAN_PAYOFF;
-  if (options.prepayUnbilled) {
-    byStage.UNBILLED_PRINCIPAL = prepayUnbilledCharges(trial, left);
-    left -= byStage.UNBILLED_PRINCIPAL;
-  }
-  Object.assign(state, trial);
-  return { byStage, unallocatedMinor: left };
-}
-
-function noStages(): StageAmounts {
+/** Nothing allocated yet, stage by stage. */
+export function noStages(): StageAmounts {
   return Object.fromEntries(waterfallStages.map((stage) => [stage, 0])) as StageAmounts;
 }
 
 /**
- * Credits the fees of plan periods billed after `billedPeriodsWhenAsked` on bills still owing
- * (mutates `state`): first what they owe, then what was paid of them, which it returns to be spent.
+ * What the waterfall pays before any current bill's principal: penalties and fees of every bill and
+ * the principal of overdue ones. Paid, it leaves no bill overdue and owing.
  */
-function waiveFeesBilledSince(
-  state: LineState,
-  billedPeriodsWhenAsked: Readonly<Record<string, number>>,
-): { paidBackMinor: MinorUnits } {
-  let paidBackMinor = 0;
-  for (const bill of state.bills) {
-    for (const item of bill.items) {
-      const askedPeriods = billedPeriodsWhenAsked[item.ref];
-      if (item.kind !== 'INSTALLMENT_FEE' || askedPeriods === undefined) continue;
-      if ((item.period ?? 0) <= askedPeriods) continue;
-      const feeMinor = item.amountMinor - item.creditedMinor;
-      if (feeMinor <= 0) continue;
-      const paidMinor = Math.max(0, feeMinor - owedOn(bill, 'INSTALLMENT_FEES'));
-      bill.paid.INSTALLMENT_FEES -= paidMinor;
-      bill.credited.INSTALLMENT_FEES += feeMinor;
-      item.creditedMinor += feeMinor;
-      paidBackMinor += paidMinor;
-      const plan = state.plans.find((candidate) => candidate.planId === item.ref);
-      if (plan) plan.feeWrittenOffMinor += feeMinor;
-    }
-  }
-  return { paidBackMinor };
+export function owedAheadOfCurrentPrincipalMinor(state: LineState): MinorUnits {
+  const billedMinor = state.bills.reduce((sum, bill) => sum + billOwedMinor(bill), 0);
+  if (billedMinor === 0) return 0;
+  const { byStage } = allocateRepayment({ ...state, bills: structuredClone(state.bills) }, billedMinor, {
+    prepayUnbilled: false,
+  });
+  const ahead = waterfallStages.slice(0, waterfallStages.indexOf('CURRENT_BILL_PRINCIPAL'));
+  return ahead.reduce((sum, stage) => sum + byStage[stage], 0);
 }

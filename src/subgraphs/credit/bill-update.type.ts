@@ -30,9 +30,10 @@ export const BillUpdateKind = enumFrom(
     PENALTY_ACCRUED: 'Daily penalties accrued on an overdue bill',
     INTEREST_ACCRUED: 'Daily interest accrued on what a bill carries past its due day',
     CREDIT_BALANCE_CHANGED: 'The credit balance was paid out, given back, or set aside for a repayment',
-    LIMIT_CHANGED: 'The daily review raised or cut the limit',
+    LIMIT_CHANGED:
+      'The daily review raised or cut the limit (a cut made as a frozen line opens comes as LINE_STATUS_CHANGED)',
     LINE_STATUS_CHANGED:
-      'The daily review froze the line, or it is active again once nothing is overdue (opened by the payment or refund that paid the last overdue bill, else by the daily review)',
+      'The daily review froze the line, or it is active again once nothing is overdue (opened by the payment or refund that paid the last overdue bill, else by the daily review; opening, it makes a limit cut that was waiting)',
   },
 );
 

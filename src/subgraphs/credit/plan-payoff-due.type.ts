@@ -8,7 +8,7 @@ export class PlanPayoffDue {
 
   @Field(() => Money, {
     description:
-      "Repay kind PLAN_PAYOFF with this plan: everything billed, then the plan's unbilled principal (its unbilled fees are waived)",
+      "Repay kind PLAN_PAYOFF with this plan: everything billed plus the plan's unbilled principal (its unbilled fees are waived)",
   })
   amount!: Money;
 

@@ -25,9 +25,10 @@ export const RepayKind = enumFrom(
       "The least that keeps every bill out of overdue: all an overdue bill owes, the rest of each other bill's minimum, and the penalties, interest and fees the waterfall pays first",
     AMOUNT:
       'Any amount (give `amount`); beyond what is billed it prepays unbilled purchases, then goes to the credit balance',
-    PAYOFF: 'Everything owed, unbilled principal too (prepay); unbilled installment fees are waived',
+    PAYOFF:
+      'Everything owed, unbilled principal too (prepay); unbilled installment fees are waived. Quoted when asked: if the source answers after a statement, the plans are still paid off (fees billed meanwhile waived) unless a bill is overdue beyond what the quote covered',
     PLAN_PAYOFF:
-      "Pay one installment plan off early (give `planId`): everything billed plus the plan's unbilled principal; its unbilled fees are waived",
+      "Pay one installment plan off early (give `planId`): everything billed plus the plan's unbilled principal; its unbilled fees are waived. Quoted when asked: if the source answers after a statement, the plan is still paid off (the fee billed meanwhile waived, charges billed since may stay owing on their bill) unless a bill is overdue beyond what the quote covered",
   },
 );
 

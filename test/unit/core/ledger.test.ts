@@ -10,7 +10,7 @@ import {
   owedOn,
 } from '../../../src/core/ledger/line-state';
 import { billStatus, remainingMinimumMinor } from '../../../src/core/billing/bill-status';
-import { amountDue, amountsDueOn } from '../../../src/core/repayment/amount-due';
+import { amountDue, amountDueOn, amountsDueOn } from '../../../src/core/repayment/amount-due';
 import { accrualDue, stateAt } from '../../../src/core/overdue/penalty';
 import { accrualBefore } from '../../../src/core/ledger/accrual-before';
 import { limitReviewFor } from '../../../src/core/risk/limit-review';
@@ -810,6 +810,30 @@ describe('a payoff that lands after a statement billed one of its periods', () =
     expect(line.last.effects.plans[0]).toMatchObject({ status: 'PAID_OFF', feeWrittenOffMinor: 10_560 });
     expect(billOwedMinor(line.bill('b:2030-03-05'))).toBe(5_000);
     expect(line.figures).toMatchObject({ principalMinor: 5_000, creditBalanceMinor: 0 });
+  });
+
+  test('no plan is paid off ahead of an overdue bill: penalties accrued while it waited fall back to the waterfall', () => {
+    // Period 1 (100.00 + 9.60) billed 02-05, unpaid, overdue from 02-15; penalty 0.05% a day on
+    // 109.60 = 5.48 fen. Asked 02-20 (6 days: floor(32.88) = 0.32): 109.92 + 11 x 100.00 = 1,209.92.
+    const line = opened().buy('2030-01-21', 'a2', 120_000, 'INSTALLMENTS', 12).statement('2030-02-05');
+    const planId = line.state!.plans[0]!.planId;
+    const due = amountDueOn(line.state!, '2030-02-20', 'PLAN_PAYOFF', planId);
+    expect(due.amountMinor).toBe(120_992);
+    // It lands 02-25: 11 days, floor(60.28) = 0.60 of penalty, so the bill owes 110.20, more than the
+    // 109.92 the quote left after the plan's 1,100.00. The waterfall as for any repayment: the bill
+    // is paid in full (fee charged), 1,209.92 - 110.20 = 1,099.72 is under the plan's 1,100.00, so
+    // the plan stays and the money is a credit balance.
+    line.do('2030-02-25', {
+      type: 'REPAY',
+      repaymentId: 'r:late-payoff',
+      amountMinor: due.amountMinor,
+      payOffPlanIds: [planId],
+      billedPeriodsWhenAsked: due.billedPeriodsWhenAsked,
+    });
+    expect(line.bill('b:2030-02-05')).toMatchObject({ overdue: true, credited: { INSTALLMENT_FEES: 0 } });
+    expect(billOwedMinor(line.bill('b:2030-02-05'))).toBe(0);
+    expect(line.state!.plans).toHaveLength(1);
+    expect(line.figures.creditBalanceMinor).toBe(109_972);
   });
 
   test('a fee a credit balance already paid is money again', () => {
