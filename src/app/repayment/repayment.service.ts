@@ -123,7 +123,7 @@ export class RepaymentService {
           userError('IDEMPOTENCY_KEY_REUSED', 'This key was used for another repayment', 'idempotencyKey'),
         );
       }
-      if (earlier.status === 'INITIATED') return this.settle(earlier);
+      if (earlier.status === 'INITIATED') return this.resume(earlier);
       // The same answer as the first time, a declined payment included.
       return {
         repayment: earlier,
@@ -185,7 +185,7 @@ export class RepaymentService {
         );
       }
       // Settling twice is safe (the rail and the ledger key are idempotent): answer with the outcome.
-      return raced.status === 'INITIATED' ? this.settle(raced) : { repayment: raced, userErrors: [] };
+      return raced.status === 'INITIATED' ? this.resume(raced) : { repayment: raced, userErrors: [] };
     }
     return this.settle(repayment);
   }
@@ -194,7 +194,7 @@ export class RepaymentService {
   async confirmPending(): Promise<number> {
     let settled = 0;
     for (const repayment of await this.repos.repayments.initiated(500)) {
-      if ((await this.settle(repayment)).repayment?.status !== 'INITIATED') settled += 1;
+      if ((await this.resume(repayment)).repayment?.status !== 'INITIATED') settled += 1;
     }
     return settled;
   }
@@ -203,18 +203,24 @@ export class RepaymentService {
    * Sets the balance it counts on aside, then collects the rest through the rail (none: no rail call);
    * only money actually collected reaches the ledger, and a decline gives the balance back.
    */
+  /** A repayment recorded earlier and still INITIATED: declined already (a crash before the status was set) stays so, whatever the balance is now; else settled. */
+  private async resume(repayment: RepaymentDoc): Promise<RepayResult> {
+    const declinedEntry = await this.ledger.entryByKey(repayment.lineId, `repay-declined:${repayment._id}`);
+    if (declinedEntry?.command.type === 'DECLINE_REPAYMENT')
+      return this.failed(repayment, declinedEntry.command.reason);
+    return this.settle(repayment);
+  }
+
+  private async failed(repayment: RepaymentDoc, reason: string): Promise<RepayResult> {
+    await this.repos.repayments.setStatus(repayment._id, 'FAILED', reason);
+    return {
+      repayment: { ...repayment, status: 'FAILED', failureReason: reason },
+      userErrors: [declined(reason)],
+    };
+  }
+
   private async settle(repayment: RepaymentDoc): Promise<RepayResult> {
     const reservedMinor = repayment.fromCreditBalanceMinor ?? 0;
-    // Declined already (a crash before the status was set): final, whatever the balance is now.
-    const declinedEntry = await this.ledger.entryByKey(repayment.lineId, `repay-declined:${repayment._id}`);
-    if (declinedEntry?.command.type === 'DECLINE_REPAYMENT') {
-      const reason = declinedEntry.command.reason;
-      await this.repos.repayments.setStatus(repayment._id, 'FAILED', reason);
-      return {
-        repayment: { ...repayment, status: 'FAILED', failureReason: reason },
-        userErrors: [declined(reason)],
-      };
-    }
     const reserved = reservedMinor > 0 ? { reservedCreditMinor: reservedMinor } : {};
     if (reservedMinor > 0) {
       const outcome = await this.appendOutcome(repayment, 'repay-reserve', {
@@ -233,11 +239,7 @@ export class RepaymentService {
             reason: balanceSpentReason,
           }),
         );
-        await this.repos.repayments.setStatus(repayment._id, 'FAILED', balanceSpentReason);
-        return {
-          repayment: { ...repayment, status: 'FAILED', failureReason: balanceSpentReason },
-          userErrors: [declined(balanceSpentReason)],
-        };
+        return this.failed(repayment, balanceSpentReason);
       }
       written(outcome);
     }
@@ -255,11 +257,7 @@ export class RepaymentService {
           ...reserved,
         }),
       );
-      await this.repos.repayments.setStatus(repayment._id, 'FAILED', result.reason);
-      return {
-        repayment: { ...repayment, status: 'FAILED', failureReason: result.reason },
-        userErrors: [declined(result.reason)],
-      };
+      return this.failed(repayment, result.reason);
     }
     const repaid = await this.appendOutcome(repayment, 'repay', {
       type: 'REPAY',

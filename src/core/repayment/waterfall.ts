@@ -12,10 +12,10 @@ import {
 
 /**
  * Allocation order of a repayment (product rule), one list used everywhere: each stage walks the
- * bills oldest first. A payoff whose money covers everything ahead of current principal pays its
- * plans off before the current bills (`allocatePayoff`, payoff.ts). Penalties, then fees (interest and installment fees), then principal of overdue
+ * bills oldest first. Penalties, then fees (interest and installment fees), then principal of overdue
  * bills, then of current bills (first up to each one's remaining minimum, then the rest), then plans
- * being paid off, then unbilled principal (prepayment).
+ * being paid off, then unbilled principal (prepayment). A payoff whose money covers everything ahead
+ * of current principal pays its plans off before the current bills (`allocatePayoff`, payoff.ts).
  */
 export const waterfallStages = [
   'PENALTIES',

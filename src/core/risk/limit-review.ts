@@ -109,15 +109,8 @@ export function limitReviewFor(
     const billId = uncut[0]!.billId;
     return { reviewId: `cut:${billId}`, action: 'CUT', newLimitMinor: review.newLimitMinor, billId };
   }
-  if (review.action === 'UNFREEZE' && review.newLimitMinor < state.limitMinor) {
-    // Opens and makes the cut that was waiting, for the earliest bill still uncut.
-    return {
-      reviewId: `unfreeze:${today}`,
-      action: 'UNFREEZE',
-      newLimitMinor: review.newLimitMinor,
-      billId: uncut[0]!.billId,
-    };
-  }
+  // An unfreeze that makes the cut that was waiting makes it for the earliest bill still uncut.
+  const cutsFor = review.action === 'UNFREEZE' && review.newLimitMinor < state.limitMinor;
   const cause =
     review.action === 'RAISE'
       ? `ontime${state.onTimeBillsTotal - state.onTimeStreak}:${state.raisesInStreak + 1}`
@@ -128,6 +121,7 @@ export function limitReviewFor(
     reviewId: `${review.action.toLowerCase()}:${cause}`,
     action: review.action,
     newLimitMinor: review.newLimitMinor,
+    ...(cutsFor ? { billId: uncut[0]!.billId } : {}),
   };
 }
 

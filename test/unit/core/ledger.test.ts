@@ -10,7 +10,7 @@ import {
   owedOn,
 } from '../../../src/core/ledger/line-state';
 import { billStatus, remainingMinimumMinor } from '../../../src/core/billing/bill-status';
-import { amountDue, amountDueOn, amountsDueOn } from '../../../src/core/repayment/amount-due';
+import { type AmountDue, amountDue, amountDueOn, amountsDueOn } from '../../../src/core/repayment/amount-due';
 import { accrualDue, stateAt } from '../../../src/core/overdue/penalty';
 import { accrualBefore } from '../../../src/core/ledger/accrual-before';
 import { limitReviewFor } from '../../../src/core/risk/limit-review';
@@ -723,6 +723,15 @@ describe('invariants', () => {
 });
 
 describe('a payoff that lands after a statement billed one of its periods', () => {
+  /** The REPAY of a payoff as quoted (`due`), with `amountMinor` from the source. */
+  const payoff = (due: AmountDue, amountMinor = due.amountMinor): LedgerCommand => ({
+    type: 'REPAY',
+    repaymentId: 'r:payoff',
+    amountMinor,
+    payOffPlanIds: due.payOffPlanIds,
+    billedPeriodsWhenAsked: due.billedPeriodsWhenAsked,
+  });
+
   /**
    * 1,200.00 over 12 at tier B: 100.00 + 9.60 a period. Period 1 billed 02-05 and paid; on 03-01 a
    * PLAN_PAYOFF is asked: 11 x 100.00 = 1,100.00 (the 11 fees waived). The 03-05 statement bills
@@ -735,19 +744,12 @@ describe('a payoff that lands after a statement billed one of its periods', () =
     const due = amountDue(line.state!, 'PLAN_PAYOFF', planId);
     expect(due).toMatchObject({ amountMinor: 110_000, billedPeriodsWhenAsked: { [planId]: 1 } });
     line.statement('2030-03-05');
-    const repay = (amountMinor: number, billedPeriodsWhenAsked?: Record<string, number>): LedgerCommand => ({
-      type: 'REPAY',
-      repaymentId: 'r:payoff',
-      amountMinor,
-      payOffPlanIds: [planId],
-      ...(billedPeriodsWhenAsked ? { billedPeriodsWhenAsked } : {}),
-    });
-    return { line, planId, due, repay };
+    return { line, planId, due };
   };
 
   test('pays the plan off as quoted: the fee billed since is waived, credited on its bill', () => {
-    const { line, due, repay } = askedThenBilled();
-    line.do('2030-03-06', repay(due.amountMinor, due.billedPeriodsWhenAsked));
+    const { line, due } = askedThenBilled();
+    line.do('2030-03-06', payoff(due));
     // 1,100.00 = period 2's principal on the bill (100.00; its 9.60 credited) + 10 x 100.00 unbilled.
     expect(line.bill('b:2030-03-05')).toMatchObject({
       credited: { INSTALLMENT_FEES: 960 },
@@ -767,7 +769,7 @@ describe('a payoff that lands after a statement billed one of its periods', () =
     // One fen short of 1,100.00: 1,000.00 pays the plan's 10 unbilled periods off; 99.99 goes to the
     // bill, whose 9.60 fee is waived: 0.01 of period 2's principal is still owed.
     const short = askedThenBilled();
-    short.line.do('2030-03-06', short.repay(short.due.amountMinor - 1, short.due.billedPeriodsWhenAsked));
+    short.line.do('2030-03-06', payoff(short.due, short.due.amountMinor - 1));
     expect(short.line.state!.plans).toEqual([]);
     expect(short.line.bill('b:2030-03-05').credited.INSTALLMENT_FEES).toBe(960);
     expect(billOwedMinor(short.line.bill('b:2030-03-05'))).toBe(1);
@@ -778,14 +780,18 @@ describe('a payoff that lands after a statement billed one of its periods', () =
     // 999.99 is under the plan's 1,000.00 unbilled principal: the waterfall as for any repayment,
     // the bill first (109.60, fee charged), then 890.39 is left, a credit balance; the plan stays.
     const little = askedThenBilled();
-    little.line.do('2030-03-06', little.repay(99_999, little.due.billedPeriodsWhenAsked));
+    little.line.do('2030-03-06', payoff(little.due, 99_999));
     expect(little.line.bill('b:2030-03-05').credited.INSTALLMENT_FEES).toBe(0);
     expect(little.line.state!.plans).toHaveLength(1);
     expect(little.line.figures.creditBalanceMinor).toBe(99_999 - 10_960);
     // An entry with no periods when asked (written before this rule) replays as it did: the bill's
     // 109.60, then 990.40 is under the plan's 1,000.00, a credit balance.
     const before = askedThenBilled();
-    before.line.do('2030-03-06', before.repay(before.due.amountMinor));
+    const { billedPeriodsWhenAsked: _asked, ...writtenBefore } = payoff(before.due) as Extract<
+      LedgerCommand,
+      { type: 'REPAY' }
+    >;
+    before.line.do('2030-03-06', writtenBefore);
     expect(before.line.state!.plans).toHaveLength(1);
     expect(before.line.figures.creditBalanceMinor).toBe(110_000 - 10_960);
   });
@@ -799,13 +805,7 @@ describe('a payoff that lands after a statement billed one of its periods', () =
     const planId = line.state!.plans[0]!.planId;
     const due = amountDue(line.state!, 'PLAN_PAYOFF', planId);
     line.buy('2030-02-20', 'a3', 5_000).statement('2030-03-05');
-    line.do('2030-03-06', {
-      type: 'REPAY',
-      repaymentId: 'r:payoff',
-      amountMinor: due.amountMinor,
-      payOffPlanIds: [planId],
-      billedPeriodsWhenAsked: due.billedPeriodsWhenAsked,
-    });
+    line.do('2030-03-06', payoff(due));
     expect(line.state!.plans).toEqual([]);
     expect(line.last.effects.plans[0]).toMatchObject({ status: 'PAID_OFF', feeWrittenOffMinor: 10_560 });
     expect(billOwedMinor(line.bill('b:2030-03-05'))).toBe(5_000);
@@ -823,13 +823,7 @@ describe('a payoff that lands after a statement billed one of its periods', () =
     // 109.92 the quote left after the plan's 1,100.00. The waterfall as for any repayment: the bill
     // is paid in full (fee charged), 1,209.92 - 110.20 = 1,099.72 is under the plan's 1,100.00, so
     // the plan stays and the money is a credit balance.
-    line.do('2030-02-25', {
-      type: 'REPAY',
-      repaymentId: 'r:late-payoff',
-      amountMinor: due.amountMinor,
-      payOffPlanIds: [planId],
-      billedPeriodsWhenAsked: due.billedPeriodsWhenAsked,
-    });
+    line.do('2030-02-25', payoff(due));
     expect(line.bill('b:2030-02-05')).toMatchObject({ overdue: true, credited: { INSTALLMENT_FEES: 0 } });
     expect(billOwedMinor(line.bill('b:2030-02-05'))).toBe(0);
     expect(line.state!.plans).toHaveLength(1);
@@ -848,13 +842,7 @@ describe('a payoff that lands after a statement billed one of its periods', () =
     line.refund('2030-03-02', 'a1', 2_000).statement('2030-03-05');
     // The 20.00 paid period 2's 9.60 fee first, then 10.40 of its principal: 89.60 owed.
     expect(billOwedMinor(line.bill('b:2030-03-05'))).toBe(8_960);
-    line.do('2030-03-06', {
-      type: 'REPAY',
-      repaymentId: 'r:payoff',
-      amountMinor: due.amountMinor,
-      payOffPlanIds: [planId],
-      billedPeriodsWhenAsked: due.billedPeriodsWhenAsked,
-    });
+    line.do('2030-03-06', payoff(due));
     // The waived 9.60 is money again: 1,100.00 + 9.60 pays the 89.60 left of period 2's principal,
     // then the plan's 10 x 100.00; 20.00 is left, the refund's balance, as had the payoff landed on
     // 03-01 (the 03-05 statement would then have billed nothing of the plan).
