@@ -356,4 +356,41 @@ describe('statements over several cycles', () => {
     await w.at('2030-08-05T04:00:00Z');
     expect(await w.runDueJobs()).toMatchObject({ billsIssued: 0 });
   });
+  test('a STATEMENT repayment the bank confirms days later counts from the day it was asked: penalties accrued meanwhile are waived', async () => {
+    await using t = await testDatabase();
+    const w = await world(t.repos);
+    let answer: RailResult = { status: 'SUCCEEDED' };
+    w.rail = { collect: async () => answer, disburse: async () => ({ status: 'SUCCEEDED' }) };
+    await w.at('2030-06-02T02:00:00Z');
+    const teaSet = await w.buy('u_alice', 'MALL', 'mall-tea-set', 'late-statement-tea');
+    await w.ship('MALL', teaSet._id);
+    // 299.00 billed 06-05, due 06-14, unpaid: overdue from 06-15, penalty 0.05% a day = 14.95 fen.
+    await w.at('2030-06-05T04:00:00Z');
+    await w.runDueJobs();
+    // 06-20, 6 days: floor(89.70) = 0.89. STATEMENT asks 299.89; the bank has not answered.
+    await w.at('2030-06-20T02:00:00Z');
+    answer = { status: 'PENDING' };
+    const asked = await w.repay('u_alice', {
+      kind: 'STATEMENT',
+      source: 'BANK_CARD',
+      idempotencyKey: 'late-statement',
+    });
+    expect(asked.repayment).toMatchObject({ status: 'INITIATED', amountMinor: 29_989 });
+    // 06-25 it pays 299.89: 11 days are charged, floor(164.45) = 1.64; the 0.75 since 06-20 is
+    // credited and the 299.89 settles the bill, as had it landed on 06-20.
+    answer = { status: 'SUCCEEDED' };
+    await w.at('2030-06-25T04:00:00Z');
+    expect(await w.runDueJobs()).toMatchObject({ repaymentsConfirmed: 1 });
+    const [june] = await w.bills('u_alice');
+    expect(june).toMatchObject({ status: 'SETTLED', owedMinor: 0 });
+    expect(june!.billed.PENALTIES).toBe(164);
+    expect(june!.paid.PENALTIES).toBe(89);
+    expect(june!.credited.PENALTIES).toBe(75);
+    expect(await w.line('u_alice')).toMatchObject({
+      usedMinor: 0,
+      penaltiesOwedMinor: 0,
+      creditBalanceMinor: 0,
+    });
+    expect(await w.rebuild.run(false)).toMatchObject({ differences: [] });
+  });
 });

@@ -217,6 +217,11 @@ interface RepaymentModel {
   payOffPlanIds: string[];
   /** Periods billed when asked, by the charge of each plan it pays off: later fees are waived. */
   billedWhenAsked: Map<string, number>;
+  /**
+   * Penalties and interest standing charged (billed less credited), when asked, on each bill it
+   * settles in full, by statement date: what they gain before it lands is waived.
+   */
+  chargedWhenAsked: Map<Day, { penalties: number; interest: number }>;
   status: 'INITIATED' | 'SUCCEEDED' | 'FAILED';
   createdAt: number;
 }
@@ -305,6 +310,8 @@ export interface AuditCounts {
   limitChanges: number;
   /** Fees of periods billed while a payoff waited on the source, waived when it landed. */
   feesWaivedAfterBilling: number;
+  /** Bills whose penalties or interest charged while a quoted repayment waited were waived when it landed. */
+  accrualsWaivedOnLanding: number;
 }
 
 /** Figures the line shows, derived from the model. */
@@ -443,6 +450,7 @@ export class Auditor {
     refundsToBalance: 0,
     limitChanges: 0,
     feesWaivedAfterBilling: 0,
+    accrualsWaivedOnLanding: 0,
   };
 
   constructor(openings: LineOpening[], products: readonly ProductDoc[]) {
@@ -1224,6 +1232,7 @@ export class Auditor {
           .filter((plan) => plan.planId !== null && due.payOffPlanIds.includes(plan.planId))
           .map((plan) => [plan.chargeId, plan.billedPeriods]),
       ),
+      chargedWhenAsked: kind === 'AMOUNT' ? new Map() : this.chargedNow(line, kind === 'MINIMUM'),
       status: 'INITIATED',
       createdAt: at,
     };
@@ -1320,12 +1329,59 @@ export class Auditor {
       line.flows.repaidMinor += repayment.amountMinor;
       const setAsideMinor = Math.min(repayment.reservedMinor, line.reservedMinor);
       line.reservedMinor -= setAsideMinor;
-      const moneyMinor = repayment.amountMinor + setAsideMinor;
+      const moneyMinor = repayment.amountMinor + setAsideMinor + this.waiveChargedSince(line, repayment);
       line.creditBalanceMinor +=
         this.honourPayoff(line, repayment, moneyMinor) ??
         this.waterfall(line, moneyMinor, repayment.payOffPlanIds, true);
     });
     this.reopenIfPaidUp(line);
+  }
+
+  /**
+   * What a quoted kind settles in full (every open bill; MINIMUM only the overdue ones) had standing
+   * in penalties and interest on the day asked, the line brought up to today on a copy.
+   */
+  private chargedNow(line: LineModel, overdueOnly: boolean): RepaymentModel['chargedWhenAsked'] {
+    const now = this.caughtUpCopy(line, this.today);
+    return new Map(
+      now.bills
+        .filter((bill) => !bill.finished && (!overdueOnly || bill.overdue))
+        .map((bill) => [
+          bill.statementDate,
+          {
+            penalties: bill.billed.PENALTIES - bill.credited.PENALTIES,
+            interest: bill.billed.INTEREST - bill.credited.INTEREST,
+          },
+        ]),
+    );
+  }
+
+  /**
+   * A quoted repayment is taken as paid the day it was asked: penalties and interest its bills gained
+   * since are credited. Whatever of that gain another payment settled meanwhile comes back as money
+   * for this one (returned), the rest is simply no longer owed.
+   */
+  private waiveChargedSince(line: LineModel, repayment: RepaymentModel): number {
+    let backMinor = 0;
+    for (const bill of line.bills) {
+      const asked = repayment.chargedWhenAsked.get(bill.statementDate);
+      if (bill.finished || !asked) continue;
+      let waived = false;
+      for (const [component, askedMinor] of [
+        ['PENALTIES', asked.penalties],
+        ['INTEREST', asked.interest],
+      ] as const) {
+        const gainedMinor = bill.billed[component] - bill.credited[component] - askedMinor;
+        if (gainedMinor <= 0) continue;
+        const settledMinor = Math.max(0, gainedMinor - owed(bill, component));
+        bill.credited[component] += gainedMinor;
+        bill.paid[component] -= settledMinor;
+        backMinor += settledMinor;
+        waived = true;
+      }
+      if (waived) this.counts.accrualsWaivedOnLanding += 1;
+    }
+    return backMinor;
   }
 
   /**
@@ -1535,6 +1591,7 @@ export class Auditor {
           reservedMinor: 0,
           payOffPlanIds: [],
           billedWhenAsked: new Map<string, number>(),
+          chargedWhenAsked: this.chargedNow(line, false),
           status: 'INITIATED' as const,
           createdAt: now,
         };
@@ -1978,14 +2035,17 @@ export class Auditor {
       captured - (refunded - line.flows.refundsToBalanceMinor) - line.flows.principalPaidMinor,
       shown.line.usedMinor,
     );
-    // Fees a payoff waived after they were billed are credited on their bills: not charged.
+    // Fees a payoff waived after they were billed, and accruals a quoted repayment waived as it
+    // landed, are credited on their bills: not charged.
     const charged = shown.bills.reduce(
       (sum, b) =>
         sum +
         b.billed.INSTALLMENT_FEES -
         b.credited.INSTALLMENT_FEES +
-        b.billed.INTEREST +
-        b.billed.PENALTIES,
+        b.billed.INTEREST -
+        b.credited.INTEREST +
+        b.billed.PENALTIES -
+        b.credited.PENALTIES,
       0,
     );
     expectSame(

@@ -29,6 +29,7 @@ test(`simulation: ${seeds.length} seeds x ${steps} steps, every step audited`, a
       `bills issued ${total('billsIssued')}, gone overdue ${total('overdueBills')}, checked ${total('billsChecked')}; ` +
       `plans paid off ${total('plansPaidOff')}, cancelled by refunds ${total('plansCancelled')}; ` +
       `fees waived after a statement billed them while a payoff waited ${total('feesWaivedAfterBilling')}; ` +
+      `bills with accruals waived as a quoted repayment landed ${total('accrualsWaivedOnLanding')}; ` +
       `refunds to a credit balance ${total('refundsToBalance')}; limit and status changes ${total('limitChanges')}\n` +
       `commands: ${byKind}`,
   );

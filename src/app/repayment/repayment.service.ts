@@ -150,6 +150,7 @@ export class RepaymentService {
             amountMinor: input.amountMinor!,
             payOffPlanIds: [],
             billedPeriodsWhenAsked: {},
+            accrualsWhenAsked: {},
             fromCreditBalanceMinor: 0,
           }
         : amountDueOn(current, today, input.kind, input.planId);
@@ -168,6 +169,7 @@ export class RepaymentService {
       planId: input.planId ?? null,
       payOffPlanIds: due.payOffPlanIds,
       billedPeriodsWhenAsked: due.billedPeriodsWhenAsked,
+      accrualsWhenAsked: due.accrualsWhenAsked,
       source: input.source,
       amountMinor: due.amountMinor,
       fromCreditBalanceMinor: due.fromCreditBalanceMinor,
@@ -267,6 +269,7 @@ export class RepaymentService {
       ...(repayment.billedPeriodsWhenAsked
         ? { billedPeriodsWhenAsked: repayment.billedPeriodsWhenAsked }
         : {}),
+      ...(repayment.accrualsWhenAsked ? { accrualsWhenAsked: repayment.accrualsWhenAsked } : {}),
       ...reserved,
     });
     written(repaid);

@@ -13,6 +13,7 @@ import {
 import type { RefusalReason } from '../policy/refusal-reasons';
 import { scenarioMonth, scenarioOf } from '../policy/scenario';
 import { allocateRepayment } from '../repayment/waterfall';
+import { waiveAccrualsSinceAsked } from '../repayment/accruals-when-asked';
 import { allocatePayoff } from '../repayment/payoff';
 import { businessDate } from '../time/business-date';
 import type { AuthorizationRequest, LedgerCommand } from './commands';
@@ -304,7 +305,8 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
         return reject('INVALID_AMOUNT');
       const reservedMinor = takeReserved(state, askedMinor);
       if (reservedMinor === null) return reject('INVALID_AMOUNT');
-      const allocation = allocatePayoff(state, command.amountMinor + reservedMinor, {
+      const { paidBackMinor } = waiveAccrualsSinceAsked(state, command.accrualsWhenAsked ?? {});
+      const allocation = allocatePayoff(state, command.amountMinor + reservedMinor + paidBackMinor, {
         payOffPlanIds: command.payOffPlanIds,
         prepayUnbilled: true,
         ...(command.billedPeriodsWhenAsked ? { billedPeriodsWhenAsked: command.billedPeriodsWhenAsked } : {}),

@@ -1,6 +1,7 @@
 import type { FeeTier } from '../installments/fee-rates';
 import type { MinorUnits } from '../money';
 import type { Plan } from '../policy/channel-policies';
+import type { AccrualsWhenAsked } from '../repayment/accruals-when-asked';
 import type { AuthorizationInput } from '../policy/decide-authorization';
 import type { LimitReviewAction } from '../risk/limit-review';
 import type { BusinessDate } from '../time/business-date';
@@ -50,6 +51,11 @@ export type LedgerCommand =
        * since are waived when it pays them off. Absent on entries written before: nothing waived.
        */
       billedPeriodsWhenAsked?: Record<string, number>;
+      /**
+       * Penalties and interest charged on the bills it pays in full when it was asked (`AmountDue`):
+       * what they accrued since is waived. Absent on entries written before, and for AMOUNT.
+       */
+      accrualsWhenAsked?: Record<string, AccrualsWhenAsked>;
       /** The balance `RESERVE_CREDIT` set aside for it, spent with the amount as one sum. */
       reservedCreditMinor?: MinorUnits;
     }

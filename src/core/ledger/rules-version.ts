@@ -7,9 +7,12 @@
  *    settled after it went overdue, before its cut, still cuts.
  * 3: a payoff whose money covers everything ahead of current principal pays its plans off first
  *    (fees billed while it waited waived); an unfreeze makes a cut that was waiting; an unfreeze is
- *    refused while a bill is overdue. Rebuild takes entries of earlier versions as stored.
+ *    refused while a bill is overdue.
+ * 4: a repayment of a quoted kind counts from the day it was asked: penalties and interest its
+ *    bills accrued while the source had not answered are waived (`accrualsWhenAsked`).
+ * Rebuild takes entries of earlier versions as stored.
  */
-export const ledgerRulesVersion = 3;
+export const ledgerRulesVersion = 4;
 
 /** Entries written before versions were recorded carry none. */
 export function rulesVersionOf(entry: { rulesVersion?: number }): number {

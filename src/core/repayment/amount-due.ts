@@ -3,6 +3,7 @@ import { billOwedMinor, type LineState, planUnbilledPrincipalMinor } from '../le
 import type { MinorUnits } from '../money';
 import { stateAt } from '../overdue/penalty';
 import type { BusinessDate } from '../time/business-date';
+import { type AccrualsWhenAsked, accrualsOf } from './accruals-when-asked';
 import { allocateRepayment } from './waterfall';
 
 export const repayKinds = ['STATEMENT', 'MINIMUM', 'AMOUNT', 'PAYOFF', 'PLAN_PAYOFF'] as const;
@@ -18,6 +19,12 @@ export interface AmountDue {
    * statement cut before the source answered or not (see `allocatePayoff` in payoff.ts).
    */
   billedPeriodsWhenAsked: Record<string, number>;
+  /**
+   * Penalties and interest charged, when asked, on each bill the kind pays in full (all bills; for
+   * MINIMUM the overdue ones): what they accrue before the money lands is waived
+   * (`waiveAccrualsSinceAsked`), as had it landed that day.
+   */
+  accrualsWhenAsked: Record<string, AccrualsWhenAsked>;
   /** Credit balance the repayment spends first (set aside when it is asked: `RESERVE_CREDIT`). */
   fromCreditBalanceMinor: MinorUnits;
 }
@@ -39,6 +46,9 @@ export function amountDue(state: LineState, kind: Exclude<RepayKind, 'AMOUNT'>, 
       state.plans
         .filter((plan) => pays.payOffPlanIds.includes(plan.planId))
         .map((plan) => [plan.planId, plan.billedPeriods]),
+    ),
+    accrualsWhenAsked: accrualsOf(
+      kind === 'MINIMUM' ? state.bills.filter((bill) => bill.overdue) : state.bills,
     ),
     fromCreditBalanceMinor,
   };

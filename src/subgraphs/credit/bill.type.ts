@@ -83,7 +83,7 @@ export class BillComponentAmounts {
 
   @Field(() => Money, {
     description:
-      'Credited on this component: refunds (principal), fees a payoff waived after the bill was issued (installment fees)',
+      'Credited on this component: refunds (principal), fees a payoff waived after the bill was issued (installment fees), penalties and interest accrued while a quoted repayment waited on its source (waived when it landed)',
   })
   credited!: Money;
 
@@ -129,7 +129,8 @@ export class Bill {
   paid!: Money;
 
   @Field(() => Money, {
-    description: 'Refunds credited to this bill, and installment fees a payoff waived after it was issued',
+    description:
+      'Refunds credited to this bill, installment fees a payoff waived after it was issued, and penalties and interest accrued while a quoted repayment waited on its source',
   })
   credited!: Money;
 

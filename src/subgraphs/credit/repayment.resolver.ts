@@ -18,7 +18,7 @@ import type { CreditContext } from './credit.context';
 export const RepayKind = enumFrom(
   'RepayKind',
   repayKinds,
-  'What a repayment pays. Every kind but AMOUNT spends the credit balance first (set aside until the source answers) and asks the source only for the rest',
+  'What a repayment pays. Every kind but AMOUNT spends the credit balance first (set aside until the source answers) and asks the source only for the rest, and is quoted when asked: penalties and interest accrued on the bills it pays in full before the source answers are waived',
   {
     STATEMENT: 'Everything billed: overdue and current principal, fees, interest, penalties',
     MINIMUM:
@@ -26,9 +26,9 @@ export const RepayKind = enumFrom(
     AMOUNT:
       'Any amount (give `amount`); beyond what is billed it prepays unbilled purchases, then goes to the credit balance',
     PAYOFF:
-      'Everything owed, unbilled principal too (prepay); unbilled installment fees are waived. Quoted when asked: if the source answers after a statement, the plans are still paid off (fees billed meanwhile waived) unless a bill is overdue beyond what the quote covered',
+      "Everything owed, unbilled principal too (prepay); unbilled installment fees are waived. Quoted when asked: if the source answers after a statement, the plans are still paid off (fees billed meanwhile waived) unless charges billed since that the waterfall pays ahead of current principal (another plan's fee, a new bill gone overdue), or a credit balance set aside for it and spent on bills cut meanwhile, leave too little",
     PLAN_PAYOFF:
-      "Pay one installment plan off early (give `planId`): everything billed plus the plan's unbilled principal; its unbilled fees are waived. Quoted when asked: if the source answers after a statement, the plan is still paid off (the fee billed meanwhile waived, charges billed since may stay owing on their bill) unless a bill is overdue beyond what the quote covered",
+      "Pay one installment plan off early (give `planId`): everything billed plus the plan's unbilled principal; its unbilled fees are waived. Quoted when asked: if the source answers after a statement, the plan is still paid off (the fee billed meanwhile waived, charges billed since may stay owing on their bill) unless charges billed since that the waterfall pays ahead of current principal (another plan's fee, a new bill gone overdue), or a credit balance set aside for it and spent on bills cut meanwhile, leave too little",
   },
 );
 

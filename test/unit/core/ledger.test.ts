@@ -462,6 +462,8 @@ describe('installment plans', () => {
       amountMinor: 90_960,
       payOffPlanIds: [plan.planId],
       billedPeriodsWhenAsked: { [plan.planId]: 1 },
+      // Not due yet (02-14): nothing charged on its bill.
+      accrualsWhenAsked: { 'b:2030-02-05': { penaltiesMinor: 0, interestMinor: 0 } },
       fromCreditBalanceMinor: 0,
     });
     line.repay('2030-02-12', due.amountMinor, due.payOffPlanIds);
@@ -730,6 +732,7 @@ describe('a payoff that lands after a statement billed one of its periods', () =
     amountMinor,
     payOffPlanIds: due.payOffPlanIds,
     billedPeriodsWhenAsked: due.billedPeriodsWhenAsked,
+    accrualsWhenAsked: due.accrualsWhenAsked,
   });
 
   /**
@@ -812,19 +815,39 @@ describe('a payoff that lands after a statement billed one of its periods', () =
     expect(line.figures).toMatchObject({ principalMinor: 5_000, creditBalanceMinor: 0 });
   });
 
-  test('no plan is paid off ahead of an overdue bill: penalties accrued while it waited fall back to the waterfall', () => {
+  test('penalties accrued while it waited are waived: the payoff lands as quoted', () => {
     // Period 1 (100.00 + 9.60) billed 02-05, unpaid, overdue from 02-15; penalty 0.05% a day on
     // 109.60 = 5.48 fen. Asked 02-20 (6 days: floor(32.88) = 0.32): 109.92 + 11 x 100.00 = 1,209.92.
     const line = opened().buy('2030-01-21', 'a2', 120_000, 'INSTALLMENTS', 12).statement('2030-02-05');
     const planId = line.state!.plans[0]!.planId;
     const due = amountDueOn(line.state!, '2030-02-20', 'PLAN_PAYOFF', planId);
     expect(due.amountMinor).toBe(120_992);
-    // It lands 02-25: 11 days, floor(60.28) = 0.60 of penalty, so the bill owes 110.20, more than the
-    // 109.92 the quote left after the plan's 1,100.00. The waterfall as for any repayment: the bill
-    // is paid in full (fee charged), 1,209.92 - 110.20 = 1,099.72 is under the plan's 1,100.00, so
-    // the plan stays and the money is a credit balance.
+    expect(due.accrualsWhenAsked).toEqual({ 'b:2030-02-05': { penaltiesMinor: 32, interestMinor: 0 } });
+    // It lands 02-25: 11 days, floor(60.28) = 0.60 of penalty; the 0.28 accrued since 02-20 is
+    // waived, so the bill owes 109.92 again, what the quote counted: the plan's 1,100.00 pays it off
+    // and 109.92 pays the bill; nothing is left.
     line.do('2030-02-25', payoff(due));
-    expect(line.bill('b:2030-02-05')).toMatchObject({ overdue: true, credited: { INSTALLMENT_FEES: 0 } });
+    expect(line.bill('b:2030-02-05')).toMatchObject({
+      overdue: true,
+      billed: { PENALTIES: 60 },
+      credited: { PENALTIES: 28, INSTALLMENT_FEES: 0 },
+      paid: { PENALTIES: 32 },
+    });
+    expect(billOwedMinor(line.bill('b:2030-02-05'))).toBe(0);
+    expect(line.state!.plans).toEqual([]);
+    expect(line.figures).toMatchObject({ principalMinor: 0, creditBalanceMinor: 0 });
+  });
+
+  test('no plan is paid off ahead of an overdue bill: a quote written before the waiver falls back to the waterfall', () => {
+    // As above, from an entry with no accruals when asked: the bill owes 110.20, more than the 109.92
+    // the quote left after the plan's 1,100.00. The waterfall as for any repayment: the bill is paid
+    // in full, 1,209.92 - 110.20 = 1,099.72 is under the plan's 1,100.00, so the plan stays and the
+    // money is a credit balance.
+    const line = opened().buy('2030-01-21', 'a2', 120_000, 'INSTALLMENTS', 12).statement('2030-02-05');
+    const planId = line.state!.plans[0]!.planId;
+    const due = amountDueOn(line.state!, '2030-02-20', 'PLAN_PAYOFF', planId);
+    line.do('2030-02-25', payoff({ ...due, accrualsWhenAsked: {} }));
+    expect(line.bill('b:2030-02-05')).toMatchObject({ credited: { PENALTIES: 0, INSTALLMENT_FEES: 0 } });
     expect(billOwedMinor(line.bill('b:2030-02-05'))).toBe(0);
     expect(line.state!.plans).toHaveLength(1);
     expect(line.figures.creditBalanceMinor).toBe(109_972);
@@ -852,6 +875,80 @@ describe('a payoff that lands after a statement billed one of its periods', () =
     });
     expect(line.state!.plans).toEqual([]);
     expect(line.figures.creditBalanceMinor).toBe(2_000);
+  });
+});
+
+describe('a quoted repayment counts from the day it was asked', () => {
+  /**
+   * 1,000.00 bought 01-20, billed 02-05, due 02-14, unpaid: overdue from 02-15, penalty 0.05% a day
+   * on 1,000.00 = 0.50. STATEMENT asked 02-20 (6 days, 3.00): 1,003.00.
+   */
+  const askedOverdue = () => {
+    const line = opened().buy('2030-01-20', 'a1', 100_000).statement('2030-02-05');
+    const due = amountDueOn(line.state!, '2030-02-20', 'STATEMENT');
+    expect(due.amountMinor).toBe(100_300);
+    return { line, due };
+  };
+  const landed = (due: AmountDue, repaymentId = 'r:statement'): LedgerCommand => ({
+    type: 'REPAY',
+    repaymentId,
+    amountMinor: due.amountMinor,
+    payOffPlanIds: due.payOffPlanIds,
+    accrualsWhenAsked: due.accrualsWhenAsked,
+  });
+
+  test('penalties accrued before the source answered are waived: the bill is settled by the quote', () => {
+    // Lands 02-25: 11 days charged, 5.50; the 2.50 since 02-20 is credited and 1,003.00 settles it.
+    const { line, due } = askedOverdue();
+    line.do('2030-02-25', landed(due));
+    expect(line.bill('b:2030-02-05')).toMatchObject({
+      billed: { PENALTIES: 550 },
+      paid: { PENALTIES: 300, FULL_PAY_PRINCIPAL: 100_000 },
+      credited: { PENALTIES: 250 },
+    });
+    expect(billStatus(line.bill('b:2030-02-05'))).toBe('SETTLED');
+    expect(line.figures).toMatchObject({ principalMinor: 0, penaltiesOwedMinor: 0, creditBalanceMinor: 0 });
+    // The same entry without what was charged when asked (written before the rule): 2.50 left owing.
+    const before = askedOverdue();
+    before.line.do('2030-02-25', landed({ ...before.due, accrualsWhenAsked: {} }));
+    expect(billOwedMinor(before.line.bill('b:2030-02-05'))).toBe(250);
+  });
+
+  test('what another payment paid of them meanwhile is money again', () => {
+    // 4.00 AMOUNT on 02-23 pays 4.00 of the 4.50 of penalties charged by then. On 02-25 5.50 is
+    // charged: the 2.50 since 02-20 is credited, 1.50 against what is owed, 1.00 against what the
+    // 4.00 paid, so 1,003.00 + 1.00 pays 3.00 of penalties and 1,000.00 and leaves 4.00: the AMOUNT's,
+    // a credit balance, as had the STATEMENT landed on 02-20.
+    const { line, due } = askedOverdue();
+    line.repay('2030-02-23', 400);
+    line.do('2030-02-25', landed(due));
+    expect(line.bill('b:2030-02-05')).toMatchObject({
+      paid: { PENALTIES: 300, FULL_PAY_PRINCIPAL: 100_000 },
+      credited: { PENALTIES: 250 },
+    });
+    expect(line.figures).toMatchObject({ principalMinor: 0, creditBalanceMinor: 400 });
+  });
+
+  test('a second repayment asked the same day waives nothing more', () => {
+    // Two STATEMENTs asked 02-20, both landing 02-25: the first waives the 2.50 and settles the bill;
+    // the second finds nothing charged since beyond what was credited and is a credit balance.
+    const { line, due } = askedOverdue();
+    line.do('2030-02-25', landed(due));
+    line.do('2030-02-25', landed(due, 'r:again'));
+    expect(line.figures.creditBalanceMinor).toBe(100_300);
+  });
+
+  test('MINIMUM counts from the ask only on the bills it pays in full, the overdue ones', () => {
+    // The 02-05 bill is overdue; a 500.00 purchase billed 03-05 is current (due 03-14): MINIMUM pays
+    // the overdue bill in full and the current one's minimum, whose rest may accrue interest.
+    const { line } = askedOverdue();
+    line.buy('2030-02-20', 'a2', 50_000).statement('2030-03-05');
+    const due = amountDueOn(line.state!, '2030-03-06', 'MINIMUM');
+    expect(Object.keys(due.accrualsWhenAsked)).toEqual(['b:2030-02-05']);
+    expect(Object.keys(amountDueOn(line.state!, '2030-03-06', 'STATEMENT').accrualsWhenAsked)).toEqual([
+      'b:2030-02-05',
+      'b:2030-03-05',
+    ]);
   });
 });
 
