@@ -393,4 +393,59 @@ describe('statements over several cycles', () => {
     });
     expect(await w.rebuild.run(false)).toMatchObject({ differences: [] });
   });
+  test('a plan payoff that lands short of its plan, a bill cut meanwhile gone overdue, pays the bills and tells the shopper', async () => {
+    await using t = await testDatabase();
+    const w = await world(t.repos);
+    let answer: RailResult = { status: 'SUCCEEDED' };
+    w.rail = { collect: async () => answer, disburse: async () => ({ status: 'SUCCEEDED' }) };
+    await w.at('2030-06-02T02:00:00Z');
+    const bike = await w.buy('u_alice', 'INSTALLMENT', 'inst-bike', 'short-payoff-bike', 3);
+    await w.ship('INSTALLMENT', bike._id);
+    // Principal 86634 + 86633 + 86633, fees 1301 + 1299 + 1299; period 1 billed 06-05 and paid.
+    await w.at('2030-06-05T04:00:00Z');
+    await w.runDueJobs();
+    await w.at('2030-06-10T02:00:00Z');
+    await w.repay('u_alice', { kind: 'STATEMENT', source: 'BANK_CARD', idempotencyKey: 'short-stmt' });
+    // 07-03: PLAN_PAYOFF asks 2 x 86633 = 173266; the bank does not answer.
+    await w.at('2030-07-03T02:00:00Z');
+    answer = { status: 'PENDING' };
+    const planId = `plan_${bike._id}`;
+    const payoff = {
+      kind: 'PLAN_PAYOFF',
+      planId,
+      source: 'BANK_CARD',
+      idempotencyKey: 'short-plan',
+    } as const;
+    expect((await w.repay('u_alice', payoff)).repayment).toMatchObject({ amountMinor: 173_266 });
+    // 07-04 a 299.00 tea set, in full; the 07-05 statement bills it with period 2: 29900 + 86633 +
+    // 1299 = 117832, due 07-14, unpaid: overdue from 07-15.
+    await w.at('2030-07-04T02:00:00Z');
+    const teaSet = await w.buy('u_alice', 'MALL', 'mall-tea-set', 'short-payoff-tea');
+    await w.ship('MALL', teaSet._id);
+    await w.at('2030-07-05T04:00:00Z');
+    await w.runDueJobs();
+    // 07-16 the bank pays 173266. Penalties for 07-15 and 07-16 on 117832: floor(117.832) = 1.17.
+    // The bill (cut after the ask) is overdue: 1.17 + 117832 (fee not waived) = 117949 comes first,
+    // more than the 173266 - 86633 the plan leaves. So the waterfall as for any repayment: the bill,
+    // then 173266 - 117949 = 55317 is a credit balance; the plan's period 3 (86633) is not paid off.
+    answer = { status: 'SUCCEEDED' };
+    await w.at('2030-07-16T04:00:00Z');
+    expect((await w.repay('u_alice', payoff)).repayment).toMatchObject({ status: 'SUCCEEDED' });
+    const [plan] = await t.repos.installmentPlans.findByOrderIds([bike._id]);
+    expect(plan).toMatchObject({ status: 'ACTIVE', billedPeriods: 2 });
+    expect((await w.bills('u_alice')).at(-1)).toMatchObject({ status: 'SETTLED', owedMinor: 0 });
+    expect(await w.line('u_alice')).toMatchObject({ usedMinor: 86_633, creditBalanceMinor: 55_317 });
+    // PLAN_PAYOFF today: 86633, of which the balance pays 55317: 86633 - 55317 = 31316 from the source.
+    const notices = (await t.repos.notifications.ofUser('u_alice')).filter((n) => n.kind === 'PAYOFF_SHORT');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.message).toContain('installment plan ' + planId + ' is not paid off');
+    expect(notices[0]!.message).toContain(
+      'PLAN_PAYOFF today asks 313.16 CNY (your credit balance pays 553.17 CNY of it)',
+    );
+    // A retry answers the same and tells nothing twice.
+    await w.repay('u_alice', payoff);
+    expect(
+      (await t.repos.notifications.ofUser('u_alice')).filter((n) => n.kind === 'PAYOFF_SHORT'),
+    ).toHaveLength(1);
+  });
 });

@@ -7,7 +7,7 @@ import { CheckoutService } from '../../src/app/orders/checkout.service';
 import { ClockService } from '../../src/app/common/clock.service';
 import { createDueJobs } from '../../src/app/billing/due-jobs.service';
 import { OrderPaymentService } from '../../src/app/orders/order-payment.service';
-import type { NotificationSender } from '../../src/app/billing/outbox.service';
+import { type NotificationSender, OutboxService } from '../../src/app/billing/outbox.service';
 import { type PaymentRail, SimulatedRail } from '../../src/app/repayment/payment-rail';
 import { RebuildService } from '../../src/app/billing/rebuild.service';
 import { type RepayInput, RepaymentService } from '../../src/app/repayment/repayment.service';
@@ -39,7 +39,14 @@ export class World {
 
   /** Services are built per call, like per request: each reads the business clock once. */
   repayments(): RepaymentService {
-    return new RepaymentService(this.repos, this.clock(), this.rail, this.ledger, this.reviews);
+    return new RepaymentService(
+      this.repos,
+      this.clock(),
+      this.rail,
+      this.ledger,
+      this.reviews,
+      new OutboxService(this.repos.notifications),
+    );
   }
 
   /** A fresh clock each call: a service's clock memoizes one instant per request. */

@@ -120,7 +120,7 @@ export function createDueJobs(
     orderPayments: [repos.mallOrders, repos.installmentOrders, repos.partnerPayments].map(
       (orders) => new OrderPaymentService(repos, orders, clock, ledger, reviews),
     ),
-    repayments: new RepaymentService(repos, clock, rail, ledger, reviews),
+    repayments: new RepaymentService(repos, clock, rail, ledger, reviews, outbox),
     billing: new BillingService(repos, ledger, outbox, reviews, linesPerRead),
     outbox,
     sender,

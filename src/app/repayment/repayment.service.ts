@@ -11,6 +11,8 @@ import {
 } from '../../core/repayment/amount-due';
 import { businessDate } from '../../core/time/business-date';
 import type { LimitReviewService } from '../billing/limit-review.service';
+import type { OutboxService } from '../billing/outbox.service';
+import { log } from '../../observability/log';
 import type { AppendOutcome, LedgerWriter } from '../../ledger/ledger-writer';
 import { creditLineIdOf } from '../../storage/ids';
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
@@ -52,6 +54,7 @@ export class RepaymentService {
     private readonly rail: PaymentRail,
     private readonly ledger: LedgerWriter,
     private readonly reviews: LimitReviewService,
+    private readonly outbox: OutboxService,
   ) {}
 
   /** The signed-in user repays their own line (operators are staff, not borrowers). */
@@ -273,9 +276,49 @@ export class RepaymentService {
       ...reserved,
     });
     written(repaid);
+    // Before the status: a crash between the two replays the entry and records the notice then.
+    await this.tellOfPlansLeft(repayment, repaid);
     await this.repos.repayments.setStatus(repayment._id, 'SUCCEEDED', null);
     await this.reviews.reopenIfPaidUp(repayment.lineId, repayment.userId, repaid, await this.clock.now());
     return { repayment: { ...repayment, status: 'SUCCEEDED' }, userErrors: [] };
+  }
+
+  /**
+   * A payoff whose money landed too short to pay off every plan it was asked to (charges billed
+   * while the source had not answered took part: `allocatePayoff`) tells the shopper what pays them
+   * off now. It never fails the repayment, whose money has landed: an error is logged.
+   */
+  private async tellOfPlansLeft(repayment: RepaymentDoc, repaid: AppendOutcome): Promise<void> {
+    if (repaid.status !== 'APPLIED' && repaid.status !== 'REPLAYED') return;
+    const state = repaid.entry.stateAfter;
+    const planIdsLeft = state.plans
+      .filter((plan) => plan.status === 'ACTIVE' && repayment.payOffPlanIds.includes(plan.planId))
+      .map((plan) => plan.planId);
+    if (planIdsLeft.length === 0) return;
+    try {
+      const now = await this.clock.now();
+      const again =
+        repayment.kind === 'PLAN_PAYOFF' && repayment.planId
+          ? amountDueOn(state, businessDate(now), 'PLAN_PAYOFF', repayment.planId)
+          : amountDueOn(state, businessDate(now), 'PAYOFF');
+      const balanceShare =
+        again.fromCreditBalanceMinor > 0
+          ? ` (your credit balance pays ${formatMinor(again.fromCreditBalanceMinor)} CNY of it)`
+          : '';
+      await this.outbox.record(
+        `payoff-short:${repayment._id}`,
+        repayment.userId,
+        'PAYOFF_SHORT',
+        `Your ${repayment.kind} repayment of ${formatMinor(repayment.amountMinor + (repayment.fromCreditBalanceMinor ?? 0))} CNY landed after charges billed meanwhile took part of it: it paid what it could, but installment plan ${planIdsLeft.join(', ')} is not paid off. ${repayment.kind} today asks ${formatMinor(again.amountMinor)} CNY${balanceShare}`,
+        repayment._id,
+        now,
+      );
+    } catch (error) {
+      log().error('recording the notice of a payoff that left a plan failed', {
+        repaymentId: repayment._id,
+        error,
+      });
+    }
   }
 
   /** The rail's answer as a ledger entry, once per repayment and outcome (a retry replays it). */

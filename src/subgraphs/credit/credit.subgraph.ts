@@ -3,6 +3,7 @@ import { ClockService } from '../../app/common/clock.service';
 import { CreditService } from '../../app/credit/credit.service';
 import { LedgerWriter } from '../../ledger/ledger-writer';
 import { limitReviewsOver } from '../../app/billing/limit-review.service';
+import { OutboxService } from '../../app/billing/outbox.service';
 import { createDueJobs } from '../../app/billing/due-jobs.service';
 import { DueJobsSchedule, schedulerViewer } from '../../app/billing/due-jobs-schedule';
 import { OffersService } from '../../app/credit/offers.service';
@@ -82,6 +83,7 @@ export const creditSubgraph: SubgraphDefinition<CreditContext['services']> = {
           new SimulatedRail(),
           ledger,
           limitReviewsOver(repos, ledger),
+          new OutboxService(repos.notifications),
         );
       })(),
     };
