@@ -75,6 +75,30 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     expect(line).toMatchObject({ usedMinor: 0 });
   });
 
+  test('an auto-debit that also pays an older overdue bill names it in its notice', async () => {
+    const { t, w, runAt, sent } = await billedAlice();
+    await using _db = t;
+    // 299.00 billed 04-05, due 04-14; a second 299.00 bought 04-10 is billed 05-05, due 05-14.
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    await w.at('2030-04-10T02:00:00Z');
+    const second = await w.buy('u_alice', 'MALL', 'mall-tea-set', 'due-jobs-tea-2');
+    await w.ship('MALL', second._id);
+    // The card declines on 04-14: the first bill is overdue from 04-15.
+    await runAt('2030-04-14T04:00:00Z', decliningRail);
+    await runAt('2030-04-15T04:00:00Z', decliningRail);
+    await runAt('2030-05-05T04:00:00Z', decliningRail);
+    // 05-14 the card pays everything billed: the first bill's 299.00 and 30 days of 0.05% penalty
+    // (04-15 to 05-14, floor(30 x 14.95) = 4.48), and the second bill's 299.00: 602.48.
+    await runAt('2030-05-14T04:00:00Z', approvingRail);
+    expect(sent.filter((n) => n.kind === 'AUTO_DEBIT_SUCCEEDED').map((n) => n.message)).toEqual([
+      'We collected 602.48 CNY for your bill due 2030-05-14 and your overdue bill due 2030-04-14 from your bank card',
+    ]);
+    expect(sent.filter((n) => n.kind === 'AUTO_DEBIT_FAILED').map((n) => n.message)).toEqual([
+      'We could not collect your bill due 2030-04-14: The payment source declined: card expired',
+    ]);
+    expect(await w.line('u_alice')).toMatchObject({ usedMinor: 0, status: 'ACTIVE' });
+  });
+
   test("notices quote what keeps every bill current: an older bill's interest comes first", async () => {
     const { t, w, runAt, sent } = await billedAlice();
     await using _db = t;

@@ -1,6 +1,8 @@
 import { formatMinor } from '../../core/money';
 import type { Viewer } from '../../auth/token';
 import { isAutoDebitDue } from '../../core/billing/bill-status';
+import { billOwedMinor } from '../../core/ledger/line-state';
+import { stateAt } from '../../core/overdue/penalty';
 import { type BusinessDate, businessDate } from '../../core/time/business-date';
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
 import { LedgerWriter } from '../../ledger/ledger-writer';
@@ -85,6 +87,11 @@ export class DueJobsService {
     let attempted = 0;
     for (const bill of line.state?.bills ?? []) {
       if (!isAutoDebitDue(bill, today)) continue;
+      // It collects everything billed: older bills still owing are paid with it, and named.
+      const alsoPaid = stateAt(line.state!, today)
+        .bills.filter((other) => other.billId !== bill.billId && billOwedMinor(other) > 0)
+        .map((other) => ` and your ${other.overdue ? 'overdue ' : ''}bill due ${other.dueDate}`)
+        .join('');
       const result = await this.parts.repayments.autoDebit(line.userId, bill.billId);
       attempted += 1;
       const ok = result.repayment?.status === 'SUCCEEDED';
@@ -93,8 +100,8 @@ export class DueJobsService {
         line.userId,
         ok ? 'AUTO_DEBIT_SUCCEEDED' : 'AUTO_DEBIT_FAILED',
         ok
-          ? `We collected ${formatMinor(result.repayment!.amountMinor)} CNY for your bill due ${bill.dueDate} from your bank card`
-          : `We could not collect your bill due ${bill.dueDate}: ${result.userErrors[0]?.message ?? 'unknown error'}`,
+          ? `We collected ${formatMinor(result.repayment!.amountMinor)} CNY for your bill due ${bill.dueDate}${alsoPaid} from your bank card`
+          : `We could not collect your bill due ${bill.dueDate}${alsoPaid}: ${result.userErrors[0]?.message ?? 'unknown error'}`,
         bill.billId,
         now,
       );
