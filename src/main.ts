@@ -10,6 +10,7 @@ import {
 } from './config';
 import { ensurePortsFree, PortInUseError } from './runtime/listen';
 import { startFailureReason } from './runtime/start-failure';
+import { type PrivateSocket, privateSocket } from './runtime/private-socket';
 import { healthCheckPath } from './runtime/probe-paths';
 import { isLedgerNotice } from './ledger/ledger-notices';
 import { type RunningChild, startChild } from './runtime/child';
@@ -51,12 +52,14 @@ async function main(): Promise<void> {
   });
 
   const supervised: Supervised<Restartable>[] = [];
+  let engineSocket: PrivateSocket | undefined;
   let stopping: Promise<void> | undefined;
   const stopAll = (code: number) =>
     (stopping ??= (async () => {
       // A signal to the whole process group reaches the children too: their exits are no crash.
       for (const running of supervised) running.stopRestarting();
       for (const running of [...supervised].reverse()) await running.stop();
+      engineSocket?.remove();
       await launcherMetrics?.close();
       process.exit(code);
     })());
@@ -84,7 +87,9 @@ async function main(): Promise<void> {
       })),
     ]);
     // The embedded engine restarts on the port it first had; a MONGODB_URI server is not ours to run.
-    let engineListen: string | undefined;
+    // In production it listens on a Unix socket only this user can reach (it has no authentication).
+    engineSocket = !local && !config.mongodbUri ? privateSocket('ferretdb.sock') : undefined;
+    let engineListen: string | undefined = engineSocket?.socketPath;
     const database = new Supervised<DatabaseEngine & Restartable>(
       'database',
       async (signal) => {

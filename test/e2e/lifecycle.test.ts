@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import { createClient } from 'graphql-ws';
@@ -43,6 +44,43 @@ describe('npm start lifecycle on the embedded FerretDB', () => {
       placed.data?.checkout.order?.id,
     ]);
     expect(again.data?.me?.creditLine?.available.amount).toBe('28701.00');
+  });
+
+  test('in production the embedded engine listens on a Unix socket in a private directory, on no TCP port', async () => {
+    const productionDir = fs.mkdtempSync(path.join(os.tmpdir(), 'creditgraph-e2e-prod-'));
+    try {
+      const stack = await startStack({
+        MONGODB_URI: '',
+        DATA_DIR: productionDir,
+        APP_MODE: 'production',
+        AUTH_SECRET: 'lifecycle-test-auth-secret-0123456789',
+        GATEWAY_SECRET: 'lifecycle-test-gateway-secret-0123456789',
+      });
+      const uri = /database engine: FerretDB 1\.24 \(SQLite in \S+\) at mongodb:\/\/(\S+)\//.exec(
+        stack.output(),
+      )?.[1];
+      const socketPath = decodeURIComponent(uri ?? '');
+      expect(socketPath).toMatch(/^\/.*\/ferretdb\.sock$/);
+      expect(fs.lstatSync(socketPath).isSocket()).toBe(true);
+      // Only this user may enter the socket's directory, or the engine's data files.
+      expect(fs.statSync(path.dirname(socketPath)).mode & 0o777).toBe(0o700);
+      expect(fs.statSync(path.join(productionDir, 'ferretdb')).mode & 0o777).toBe(0o700);
+      const engine = descendantPids(stack.process.pid!).find((pid) =>
+        fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('.bin/ferretdb'),
+      );
+      expect(engine).toBeDefined();
+      const listeners = execFileSync('ss', ['-ltnpH'], { encoding: 'utf8' });
+      expect(listeners).not.toContain(`pid=${engine},`);
+      // The subgraphs reach it there: the credit subgraph's due jobs ran at start, reading every line.
+      for (let tries = 0; !stack.output().includes('"msg":"due jobs ran"') && tries < 100; tries += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(stack.output()).toContain('"msg":"due jobs ran"');
+      expect(await stack.stop('SIGINT')).toBe(0);
+      expect(fs.existsSync(path.dirname(socketPath))).toBe(false);
+    } finally {
+      fs.rmSync(productionDir, { recursive: true, force: true });
+    }
   });
 
   test('a port in use stops the start at once with a plain reason', async () => {

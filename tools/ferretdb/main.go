@@ -19,6 +19,7 @@ import (
 
 func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
+	listenUnix := flag.String("listen-unix", "", "Unix socket to listen on instead of TCP (its directory keeps other users out)")
 	dataDir := flag.String("data", "./.data/ferretdb", "SQLite data directory (one file per database)")
 	watchStdin := flag.Bool("watch-stdin", false, "exit when standard input closes (parent process died)")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
@@ -40,8 +41,13 @@ func main() {
 		level = slog.LevelWarn
 	}
 
+	listener := ferretdb.ListenerConfig{TCP: *listen}
+	if *listenUnix != "" {
+		listener = ferretdb.ListenerConfig{Unix: *listenUnix}
+	}
+
 	config := &ferretdb.Config{
-		Listener: ferretdb.ListenerConfig{TCP: *listen},
+		Listener: listener,
 		Handler:  "sqlite",
 		Logger:   slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})),
 	}

@@ -284,7 +284,7 @@ export function goAvailable(): boolean {
 export interface FerretdbOptions {
   /** SQLite files live here (unused on PostgreSQL). */
   dataDir: string;
-  /** host:port; a free loopback port by default. */
+  /** host:port (a free loopback port by default), or the path of a Unix socket (`/...sock`). */
   listen?: string | undefined;
   /** Store everything in this PostgreSQL database instead of SQLite. */
   postgresqlUrl?: string | undefined;
@@ -294,6 +294,22 @@ export interface FerretdbOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** A `listen` naming a Unix socket: the MongoDB driver takes a host ending in `.sock` as one. */
+export function isSocketPath(listen: string): boolean {
+  return listen.startsWith('/') && listen.endsWith('.sock');
+}
+
+/** The URI of a server on a Unix socket: its path, encoded, in the host part. */
+export function socketUri(socketPath: string): string {
+  return `mongodb://${encodeURIComponent(socketPath)}/`;
+}
+
+/** A socket a killed FerretDB left would refuse the new listener (address in use); anything else stays. */
+function removeStaleSocket(socketPath: string): void {
+  const found = fs.lstatSync(socketPath, { throwIfNoEntry: false });
+  if (found?.isSocket()) fs.rmSync(socketPath);
+}
+
 /** Starts the embedded FerretDB on a free loopback port (or `listen`); it exits with us. */
 export async function startFerretdb(options: FerretdbOptions): Promise<DatabaseEngine> {
   const { dataDir, listen = '127.0.0.1:0', postgresqlUrl, onDebugLogLine, signal } = options;
@@ -301,6 +317,8 @@ export async function startFerretdb(options: FerretdbOptions): Promise<DatabaseE
   const binary = ensureFerretdbBinary();
   try {
     makeDirectory(dataDir);
+    // The data files are the data: no other user reads them (there is no engine login to pass).
+    fs.chmodSync(dataDir, 0o700);
   } catch (error) {
     const { code, path: at } = error as NodeJS.ErrnoException;
     throw new Error(
@@ -309,7 +327,10 @@ export async function startFerretdb(options: FerretdbOptions): Promise<DatabaseE
     );
   }
   const logLevel = onDebugLogLine ? 'debug' : 'error';
-  const args = ['-listen', listen, '-data', dataDir, '-watch-stdin', '-log-level', logLevel];
+  const socketPath = isSocketPath(listen) ? listen : undefined;
+  if (socketPath) removeStaleSocket(socketPath);
+  const listenArgs = socketPath ? ['-listen-unix', socketPath] : ['-listen', listen];
+  const args = [...listenArgs, '-data', dataDir, '-watch-stdin', '-log-level', logLevel];
   // The URL goes through the environment, so a password in it is not on the command line (ps).
   const child = spawn(binary, args, {
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -330,7 +351,7 @@ export async function startFerretdb(options: FerretdbOptions): Promise<DatabaseE
       const match = /^ready (mongodb:\/\/\S+)/.exec(line);
       if (match) {
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve(socketPath ? socketUri(socketPath) : match[1]!);
       } else if (/^rebuil(ding|t) index /.test(line)) {
         // A data directory another build wrote: its indexes take as long as the tables are large (an
         // index that cannot be rebuilt is kept as it was, and FerretDB says so on standard error).
