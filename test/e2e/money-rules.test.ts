@@ -132,6 +132,37 @@ describe('money rules over a full cycle, end to end', () => {
     });
   });
 
+  test('a STATEMENT the source confirms days later counts from the day it was asked: penalties meanwhile are waived', async () => {
+    const alice = tokenFor('u_alice'); // statement day 5, due the 14th
+    await moveClock('2030-03-01T02:00:00.000Z');
+    await buyAndShip(alice, 'mall-earbuds', 'rules-late-buds-01'); // 499.00 in full
+    await moveClock('2030-03-05T04:00:00.000Z');
+    // Overdue days 1-3 (03-15..03-17) on 499.00: floor(3 x 24.95) = 0.74. The sandbox rail holds a
+    // key starting with sandbox-pending until a later business day: 499.74 is asked, not collected.
+    await moveClock('2030-03-17T04:00:00.000Z');
+    const asked = await repay(alice, 'STATEMENT', 'sandbox-pending-rules-01');
+    expect(asked.repayment).toMatchObject({ status: 'INITIATED', amount: { amount: '499.74' } });
+    // 03-20 the due jobs ask again and it is collected. Days 1-6 charge floor(6 x 24.95) = 1.49; the
+    // 0.75 charged since 03-17 is waived, so 499.74 settles the bill, as had it landed on 03-17.
+    // (Its entry accrued the days: the jobs' own walk finds none left to count.)
+    expect(await moveClock('2030-03-20T04:00:00.000Z')).toMatchObject({ penaltiesAccrued: 0 });
+    const settled = await bill(alice, '2030-03-05');
+    expect(settled).toMatchObject({
+      status: 'SETTLED',
+      owed: { amount: '0.00' },
+      paid: { amount: '499.74' },
+    });
+    expect(component(settled, 'PENALTIES')).toEqual(['1.49', '0.74', '0.75', '0.00']);
+    expect((await repay(alice, 'STATEMENT', 'sandbox-pending-rules-01')).repayment).toMatchObject({
+      status: 'SUCCEEDED',
+    });
+    expect((await state(alice)).creditLine).toMatchObject({
+      used: { amount: '0.00' },
+      penaltiesOwed: { amount: '0.00' },
+      creditBalance: { amount: '0.00' },
+    });
+  });
+
   test("MINIMUM covers what the waterfall pays first: an older bill's interest, then all of an overdue one", async () => {
     const alice = tokenFor('u_alice'); // statement day 5, due the 14th
     await moveClock('2030-03-01T02:00:00.000Z');

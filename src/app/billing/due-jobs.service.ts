@@ -114,7 +114,7 @@ export class DueJobsService {
 export function createDueJobs(
   repos: Repositories,
   clock: ClockService,
-  rail: PaymentRail = new SimulatedRail(),
+  rail: PaymentRail = new SimulatedRail(() => clock.now()),
   sender: NotificationSender = new LogSender(),
   linesPerRead = defaultLinesPerRead,
 ): DueJobsService {
