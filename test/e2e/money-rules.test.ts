@@ -163,6 +163,42 @@ describe('money rules over a full cycle, end to end', () => {
     });
   });
 
+  test('reads show the line as of today: a bill past its due day reads OVERDUE with its penalty before any entry is written', async () => {
+    const alice = tokenFor('u_alice'); // statement day 5, due the 14th
+    await moveClock('2030-03-01T02:00:00.000Z');
+    await buyAndShip(alice, 'mall-earbuds', 'rules-asof-buds-01'); // 499.00 in full
+    await moveClock('2030-03-05T04:00:00.000Z');
+    // The clock moves past the due day and no job runs: no entry judges the bill. Reads count the
+    // days all the same: 03-15 and 03-16 overdue on 499.00, floor(2 x 24.95) = 0.49.
+    const moved = await stack.execute(AdvanceClockDocument, { to: '2030-03-16T04:00:00.000Z' }, operator);
+    expect(moved.errors).toBeUndefined();
+    const before = await state(alice);
+    expect(before.creditLine).toMatchObject({
+      penaltiesOwed: { amount: '0.49' },
+      used: { amount: '499.00' },
+    });
+    const march = before.bills.edges.map((e) => e.node).find((b) => b.statementDate === '2030-03-05')!;
+    expect(march).toMatchObject({
+      status: 'OVERDUE',
+      owed: { amount: '499.49' },
+      remainingMinimum: { amount: '499.49' },
+    });
+    expect(component(march, 'PENALTIES')).toEqual(['0.49', '0.00', '0.00', '0.49']);
+    // What the jobs then write is what was shown; the limit review's cut (70% of 29,000.00 =
+    // 20,300.00) is the jobs' decision, made as they run.
+    expect(await moveClock('2030-03-16T04:00:01.000Z')).toMatchObject({
+      billsOverdue: 1,
+      penaltiesAccrued: 2,
+    });
+    const after = await state(alice);
+    expect(after.bills).toEqual(before.bills);
+    expect(after.creditLine).toEqual({
+      ...before.creditLine,
+      limit: { amount: '20300.00' },
+      available: { amount: '19801.00' },
+    });
+  });
+
   test("MINIMUM covers what the waterfall pays first: an older bill's interest, then all of an overdue one", async () => {
     const alice = tokenFor('u_alice'); // statement day 5, due the 14th
     await moveClock('2030-03-01T02:00:00.000Z');
@@ -215,13 +251,13 @@ describe('money rules over a full cycle, end to end', () => {
           'Every bill is current, so no minimum is due; 449.33 CNY is billed: repay STATEMENT or an AMOUNT to pay it',
       },
     ]);
-    // The next day with no entry written yet: the line shows the interest of its last entry (0.23), what
-    // a repayment would collect counts 04-17 too: 22.455 + 0.015 carried = 22.47 fen, 0.22: 449.55.
+    // The next day with no entry written yet: the line counts 04-17 as a repayment would: 22.455 +
+    // 0.015 carried = 22.47 fen, 0.22; 0.23 + 0.22 = 0.45 of interest, and 449.10 + 0.45 = 449.55.
     expect(
       (await stack.execute(AdvanceClockDocument, { to: '2030-04-17T04:00:00.000Z' }, operator)).errors,
     ).toBeUndefined();
     expect((await state(alice)).creditLine).toMatchObject({
-      interestOwed: { amount: '0.23' },
+      interestOwed: { amount: '0.45' },
       amountsDue: {
         asOfDate: '2030-04-17',
         minimum: { amount: '0.00' },

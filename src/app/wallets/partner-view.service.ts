@@ -9,6 +9,8 @@ import type { DataAccessDoc } from '../../storage/models/data-access.model';
 import type { Repositories } from '../../storage/repositories/repositories';
 import { AppError } from '../../errors';
 import type { PartnerCursorSeal } from '../credit/bill-update-cursor';
+import { lineAsOf } from '../credit/line-as-of';
+import { businessDate } from '../../core/time/business-date';
 import { requireOwner, requirePartner } from '../common/access';
 import type { ClockService } from '../common/clock.service';
 import { type Connection, pageQuery, toConnection } from '../common/pagination';
@@ -56,10 +58,12 @@ export class PartnerViewService {
     }
     const access: PartnerReadAccess = { binding, now, fieldsRead: new Set() };
     this.reads.push({ binding, access });
-    const [users, line] = await Promise.all([
+    const [users, stored] = await Promise.all([
       this.repos.users.findByIds([binding.userId]),
       this.repos.creditLines.byId(creditLineIdOf(binding.userId)),
     ]);
+    // As the shopper's own reads show it: today's days judged and accrued.
+    const line = stored && lineAsOf(stored, businessDate(now));
     const user = users[0];
     const owing = currentBillOf(line?.state);
     return {

@@ -70,7 +70,7 @@ export const creditSubgraph: SubgraphDefinition<CreditContext['services']> = {
   createServices: (repos, viewer, mode) => {
     const clock = new ClockService(repos.clock, mode);
     return {
-      credit: new CreditService(repos),
+      credit: new CreditService(repos, clock),
       offers: new OffersService(repos, clock),
       clock,
       billUpdates: new BillUpdatesService(repos, watchOf(repos), clock, partnerCursorSeal()),
