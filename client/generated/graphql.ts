@@ -281,7 +281,7 @@ export type RepayInput = {
   source: PaymentSource;
 };
 
-/** What a repayment pays. Every kind but AMOUNT spends the credit balance first (set aside until the source answers) and asks the source only for the rest, and is quoted when asked: penalties and interest accrued on the bills it pays in full before the source answers are waived */
+/** What a repayment pays. Every kind but AMOUNT spends the credit balance first (set aside until the source answers) and asks the source only for the rest, and lands as quoted: a source that answers within 7 days counts from the day asked (penalties and interest accrued since on the bills the quote paid in full are waived), and a bill the quote paid that is overdue when the money lands is paid first */
 export type RepayKind =
   /** Any amount (give `amount`); beyond what is billed it prepays unbilled purchases, then goes to the credit balance */
   | 'AMOUNT'

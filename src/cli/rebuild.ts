@@ -4,6 +4,7 @@ import { RebuildService } from '../app/billing/rebuild.service';
 import { connectDatabase } from '../storage/database';
 import { databaseUri, startEngine } from '../storage/engine/engine';
 import { createRepositories } from '../storage/repositories/repositories';
+import { privateSocket } from '../runtime/private-socket';
 
 /**
  * `npm run rebuild` recomputes every projection from the ledger and reports differences (exit 1 if
@@ -12,10 +13,14 @@ import { createRepositories } from '../storage/repositories/repositories';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  // As `npm start`: in production the embedded engine is reachable by this user only.
+  const socket =
+    config.mode === 'production' && !config.mongodbUri ? privateSocket('ferretdb.sock') : undefined;
   const engine = await startEngine({
     mongodbUri: config.mongodbUri,
     ferretdbPostgresqlUrl: config.ferretdbPostgresqlUrl,
     dataDir: config.dataDir,
+    ...(socket ? { listen: socket.socketPath } : {}),
   });
   const db = await connectDatabase(databaseUri(engine.uri, config.databaseName));
   // Which data: a wrong setting would otherwise check an empty database and call it clean.
@@ -38,6 +43,7 @@ async function main(): Promise<void> {
   } finally {
     await db.close();
     await engine.stop();
+    socket?.remove();
   }
 }
 

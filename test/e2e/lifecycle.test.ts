@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import os from 'node:os';
 import path from 'node:path';
 import { AccountHomeDocument, CheckoutDocument } from '../../client/generated/graphql';
+import { signOperatorToken } from '../../src/auth/token';
 import { descendantPids, isAlive, startStack, tokenFor } from '../support/stack';
 import { serverUri, uniqueDatabaseName } from '../support/test-database';
 
@@ -69,6 +70,9 @@ describe('npm start lifecycle on the embedded FerretDB', () => {
         fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('.bin/ferretdb'),
       );
       expect(engine).toBeDefined();
+      const args = fs.readFileSync(`/proc/${engine}/cmdline`, 'utf8').split('\0');
+      expect(args).toContain('-listen-unix');
+      expect(args).not.toContain('-listen');
       const listeners = execFileSync('ss', ['-ltnpH'], { encoding: 'utf8' });
       expect(listeners).not.toContain(`pid=${engine},`);
       // The subgraphs reach it there: the credit subgraph's due jobs ran at start, reading every line.
@@ -76,6 +80,22 @@ describe('npm start lifecycle on the embedded FerretDB', () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(stack.output()).toContain('"msg":"due jobs ran"');
+      // Killed, the engine comes back on the same socket (the one it left is replaced) and answers.
+      process.kill(engine!, 'SIGKILL');
+      for (let tries = 0; !stack.output().includes('"msg":"database restarted"') && tries < 100; tries += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const operator = signOperatorToken('lifecycle-test-auth-secret-0123456789');
+      const products = await fetch(stack.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${operator}` },
+        body: JSON.stringify({ query: '{ products { id } }' }),
+      });
+      // Production seeds nothing: an empty catalog, read from the engine without an error.
+      const answer = (await products.json()) as { data?: unknown; errors?: unknown };
+      expect(answer).toMatchObject({ data: { products: [] } });
+      expect(answer.errors).toBeUndefined();
+      expect(fs.lstatSync(socketPath).isSocket()).toBe(true);
       expect(await stack.stop('SIGINT')).toBe(0);
       expect(fs.existsSync(path.dirname(socketPath))).toBe(false);
     } finally {

@@ -440,10 +440,12 @@ describe('statements over several cycles', () => {
     expect(notices).toHaveLength(1);
     expect(notices[0]!.message).toContain('installment plan ' + planId + ' is not paid off');
     expect(notices[0]!.message).toContain(
-      'PLAN_PAYOFF today asks 313.16 CNY (your credit balance pays 553.17 CNY of it)',
+      'PLAN_PAYOFF today asks 313.16 CNY from your payment source, after 553.17 CNY of your credit balance',
     );
-    // A retry answers the same and tells nothing twice.
-    await w.repay('u_alice', payoff);
+    // A crash after the notice and before the status: the retry replays the entry, tells nothing twice.
+    const recorded = (await w.repay('u_alice', payoff)).repayment!;
+    await t.repos.repayments.setStatus(recorded._id, 'INITIATED', null);
+    expect((await w.repay('u_alice', payoff)).repayment).toMatchObject({ status: 'SUCCEEDED' });
     expect(
       (await t.repos.notifications.ofUser('u_alice')).filter((n) => n.kind === 'PAYOFF_SHORT'),
     ).toHaveLength(1);

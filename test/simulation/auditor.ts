@@ -150,6 +150,10 @@ interface BillModel {
   overdue: boolean;
   /** Days after the due day already accrued (or judged). */
   accruedDays: number;
+  /** Each day's accrual after the due day: day 1 is the first day past due. */
+  accruals: { day: number; component: 'PENALTIES' | 'INTEREST'; amountMinor: number }[];
+  /** Days past due up to which a late-confirmed quote has waived the accruals (each day once). */
+  waivedThroughDay: number;
   /** Sub-fen accrual carried to the next day, in 1/10,000 fen. */
   carry: number;
   /** Owed nothing at the end of a command: done for good. */
@@ -217,11 +221,13 @@ interface RepaymentModel {
   payOffPlanIds: string[];
   /** Periods billed when asked, by the charge of each plan it pays off: later fees are waived. */
   billedWhenAsked: Map<string, number>;
+  /** The business day it was asked: a quote holds 7 days. */
+  askedOn: Day;
   /**
-   * Penalties and interest standing charged (billed less credited), when asked, on each bill it
-   * settles in full, by statement date: what they gain before it lands is waived.
+   * By statement date, what its quote paid each bill on the day asked (the auditor's own waterfall
+   * over the line as it stood), and whether that settled the bill.
    */
-  chargedWhenAsked: Map<Day, { penalties: number; interest: number }>;
+  quoted: Map<Day, { paidMinor: Amounts; settled: boolean }>;
   status: 'INITIATED' | 'SUCCEEDED' | 'FAILED';
   createdAt: number;
 }
@@ -546,6 +552,7 @@ export class Auditor {
         const amount = Math.floor(scaled / 10_000);
         bill.carry = scaled - amount * 10_000;
         bill.billed[bill.overdue ? 'PENALTIES' : 'INTEREST'] += amount;
+        bill.accruals.push({ day, component: bill.overdue ? 'PENALTIES' : 'INTEREST', amountMinor: amount });
       }
       bill.accruedDays = Math.max(bill.accruedDays, daysPastDue);
     }
@@ -693,6 +700,8 @@ export class Auditor {
         Math.ceil(billed.FULL_PAY_PRINCIPAL / 10) + billed.INSTALLMENT_PRINCIPAL + billed.INSTALLMENT_FEES,
       overdue: false,
       accruedDays: 0,
+      accruals: [],
+      waivedThroughDay: 0,
       carry: 0,
       finished: false,
       settledChecked: false,
@@ -1232,7 +1241,8 @@ export class Auditor {
           .filter((plan) => plan.planId !== null && due.payOffPlanIds.includes(plan.planId))
           .map((plan) => [plan.chargeId, plan.billedPeriods]),
       ),
-      chargedWhenAsked: kind === 'AMOUNT' ? new Map() : this.chargedNow(line, kind === 'MINIMUM'),
+      askedOn: this.today,
+      quoted: kind === 'AMOUNT' ? new Map() : this.quoteByBill(line, due.amountMinor + due.reservedMinor),
       status: 'INITIATED',
       createdAt: at,
     };
@@ -1329,59 +1339,78 @@ export class Auditor {
       line.flows.repaidMinor += repayment.amountMinor;
       const setAsideMinor = Math.min(repayment.reservedMinor, line.reservedMinor);
       line.reservedMinor -= setAsideMinor;
-      const moneyMinor = repayment.amountMinor + setAsideMinor + this.waiveChargedSince(line, repayment);
-      line.creditBalanceMinor +=
-        this.honourPayoff(line, repayment, moneyMinor) ??
-        this.waterfall(line, moneyMinor, repayment.payOffPlanIds, true);
+      const moneyMinor = repayment.amountMinor + setAsideMinor + this.waiveDaysSinceAsked(line, repayment);
+      const leftMinor = moneyMinor - this.payOverdueAsQuoted(line, repayment, moneyMinor);
+      if (leftMinor > 0)
+        line.creditBalanceMinor +=
+          this.honourPayoff(line, repayment, leftMinor) ??
+          this.waterfall(line, leftMinor, repayment.payOffPlanIds, true);
     });
     this.reopenIfPaidUp(line);
   }
 
-  /**
-   * What a quoted kind settles in full (every open bill; MINIMUM only the overdue ones) had standing
-   * in penalties and interest on the day asked, the line brought up to today on a copy.
-   */
-  private chargedNow(line: LineModel, overdueOnly: boolean): RepaymentModel['chargedWhenAsked'] {
-    const now = this.caughtUpCopy(line, this.today);
-    return new Map(
-      now.bills
-        .filter((bill) => !bill.finished && (!overdueOnly || bill.overdue))
-        .map((bill) => [
-          bill.statementDate,
-          {
-            penalties: bill.billed.PENALTIES - bill.credited.PENALTIES,
-            interest: bill.billed.INTEREST - bill.credited.INTEREST,
-          },
-        ]),
-    );
+  /** What a quote of `moneyMinor` pays each open bill, by the auditor's waterfall on a copy of today's line. */
+  private quoteByBill(line: LineModel, moneyMinor: number): RepaymentModel['quoted'] {
+    const before = this.caughtUpCopy(line, this.today);
+    const after = JSON.parse(JSON.stringify(before)) as LineModel;
+    if (moneyMinor > 0) this.waterfall(after, moneyMinor, [], false);
+    const quoted: RepaymentModel['quoted'] = new Map();
+    before.bills.forEach((bill, index) => {
+      const paid = after.bills[index]!;
+      if (bill.finished) return;
+      const paidMinor = Object.fromEntries(
+        components.map((c) => [c, paid.paid[c] - bill.paid[c]]),
+      ) as Amounts;
+      if (components.some((c) => paidMinor[c] > 0))
+        quoted.set(bill.statementDate, { paidMinor, settled: owedTotal(paid) === 0 });
+    });
+    return quoted;
   }
 
   /**
-   * A quoted repayment is taken as paid the day it was asked: penalties and interest its bills gained
-   * since are credited. Whatever of that gain another payment settled meanwhile comes back as money
-   * for this one (returned), the rest is simply no longer owed.
+   * A quote confirmed within 7 days is taken as paid the day it was asked: on each bill it settled,
+   * the days accrued after that day are credited (days another late quote already waived are not
+   * counted twice). What of them another payment settled meanwhile comes back as money for this one
+   * (returned); the rest is simply no longer owed.
    */
-  private waiveChargedSince(line: LineModel, repayment: RepaymentModel): number {
+  private waiveDaysSinceAsked(line: LineModel, repayment: RepaymentModel): number {
+    if (daysBetween(repayment.askedOn, this.today) > 7) return 0;
     let backMinor = 0;
     for (const bill of line.bills) {
-      const asked = repayment.chargedWhenAsked.get(bill.statementDate);
-      if (bill.finished || !asked) continue;
-      let waived = false;
-      for (const [component, askedMinor] of [
-        ['PENALTIES', asked.penalties],
-        ['INTEREST', asked.interest],
-      ] as const) {
-        const gainedMinor = bill.billed[component] - bill.credited[component] - askedMinor;
-        if (gainedMinor <= 0) continue;
-        const settledMinor = Math.max(0, gainedMinor - owed(bill, component));
-        bill.credited[component] += gainedMinor;
+      if (bill.finished || !repayment.quoted.get(bill.statementDate)?.settled) continue;
+      const fromDay = Math.max(daysBetween(bill.dueDate, repayment.askedOn), bill.waivedThroughDay);
+      const late = bill.accruals.filter((accrual) => accrual.day > fromDay);
+      bill.waivedThroughDay = Math.max(bill.waivedThroughDay, bill.accruedDays);
+      for (const component of ['PENALTIES', 'INTEREST'] as const) {
+        const lateMinor = late
+          .filter((accrual) => accrual.component === component)
+          .reduce((sum, accrual) => sum + accrual.amountMinor, 0);
+        if (lateMinor === 0) continue;
+        const settledMinor = Math.max(0, lateMinor - owed(bill, component));
+        bill.credited[component] += lateMinor;
         bill.paid[component] -= settledMinor;
         backMinor += settledMinor;
-        waived = true;
       }
-      if (waived) this.counts.accrualsWaivedOnLanding += 1;
+      if (late.some((accrual) => accrual.amountMinor > 0)) this.counts.accrualsWaivedOnLanding += 1;
     }
     return backMinor;
+  }
+
+  /** A bill its quote paid that is overdue as the money lands gets what the quote paid it, first. */
+  private payOverdueAsQuoted(line: LineModel, repayment: RepaymentModel, moneyMinor: number): number {
+    let left = moneyMinor;
+    for (const bill of line.bills) {
+      const quote = repayment.quoted.get(bill.statementDate);
+      if (bill.finished || !bill.overdue || !quote) continue;
+      for (const component of components) {
+        const take = Math.max(0, Math.min(quote.paidMinor[component], owed(bill, component), left));
+        bill.paid[component] += take;
+        left -= take;
+        if (component === 'FULL_PAY_PRINCIPAL' || component === 'INSTALLMENT_PRINCIPAL')
+          line.flows.principalPaidMinor += take;
+      }
+    }
+    return moneyMinor - left;
   }
 
   /**
@@ -1591,7 +1620,8 @@ export class Auditor {
           reservedMinor: 0,
           payOffPlanIds: [],
           billedWhenAsked: new Map<string, number>(),
-          chargedWhenAsked: this.chargedNow(line, false),
+          askedOn: this.today,
+          quoted: this.quoteByBill(line, amountMinor),
           status: 'INITIATED' as const,
           createdAt: now,
         };

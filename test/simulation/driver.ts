@@ -93,9 +93,10 @@ class SimulatedBank implements PaymentRail {
     const attempt = (this.asked.get(repayment._id) ?? 0) + 1;
     this.asked.set(repayment._id, attempt);
     const roll = new Prng(hash32(this.seed, repayment._id, attempt)).float();
-    // Payoffs wait more often (and again when asked again), so statements and accruals land while
-    // they wait: the payoff must still be honoured as quoted.
-    const waits = (repayment.payOffPlanIds ?? []).length > 0 ? 0.45 : 0.15;
+    // Quoted kinds wait more often, payoffs most (and again when asked again), so statements and
+    // accruals land while they wait: each must still land as quoted.
+    const waits =
+      (repayment.payOffPlanIds ?? []).length > 0 ? 0.45 : repayment.kind === 'AMOUNT' ? 0.15 : 0.35;
     const result = roll < waits ? 'PENDING' : roll < waits + (1 - waits) * 0.8 ? 'SUCCEEDED' : 'FAILED';
     this.calls.push({
       op: 'collect',

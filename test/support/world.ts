@@ -30,7 +30,11 @@ export class World {
 
   constructor(
     readonly repos: Repositories,
-    public rail: PaymentRail = new SimulatedRail(),
+    // A fresh clock per collection: a ClockService keeps its first instant.
+    public rail: PaymentRail = new SimulatedRail({
+      mode: 'local',
+      now: () => new ClockService(repos.clock, 'local').now(),
+    }),
   ) {
     this.ledger = new LedgerWriter(repos);
     this.reviews = limitReviewsOver(repos, this.ledger);

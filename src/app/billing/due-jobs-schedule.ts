@@ -16,11 +16,17 @@ export interface DueJobsRuns {
 /**
  * Which run is due at `now`: the day's full run (every line: statements, accruals, overdue, limit
  * reviews, reminders, auto-debit) once per business day, first of all; else, `everyMs` after the
- * last run, one that reads no line (late rail confirmations, expired holds, unsent notices).
+ * last run started, one that reads no line (late rail confirmations, expired holds, unsent notices).
+ * `slackMs`: a tick that comes a little early (timers drift) still counts, or a run would be skipped.
  */
-export function dueJobsRunWanted(runs: DueJobsRuns, now: Date, everyMs: number): 'DAILY' | 'PENDING' | null {
+export function dueJobsRunWanted(
+  runs: DueJobsRuns,
+  now: Date,
+  everyMs: number,
+  slackMs = 0,
+): 'DAILY' | 'PENDING' | null {
   if (runs.lastDailyRunDay !== businessDate(now)) return 'DAILY';
-  if (!runs.lastRunAt || now.getTime() - runs.lastRunAt.getTime() >= everyMs) return 'PENDING';
+  if (!runs.lastRunAt || now.getTime() - runs.lastRunAt.getTime() >= everyMs - slackMs) return 'PENDING';
   return null;
 }
 
@@ -75,13 +81,14 @@ export class DueJobsSchedule {
     try {
       const now = await this.options.now();
       if (now.getTime() < this.retryNotBefore) return null;
-      wanted = dueJobsRunWanted(this.runs, now, this.options.everyMs);
+      wanted = dueJobsRunWanted(this.runs, now, this.options.everyMs, (this.options.tickMs ?? 60_000) / 2);
       if (!wanted) return null;
       const report = await this.options.run({ walkLines: wanted === 'DAILY' });
       // Only a run that finished counts: a failed one is tried again after its backoff.
       // The day the run itself read (near midnight it can be a day after `now`).
       if (wanted === 'DAILY') this.runs.lastDailyRunDay = businessDate(report.ranAt);
-      this.runs.lastRunAt = report.ranAt;
+      // When this tick began, not when the run read its clock: the next tick, one interval on, is due.
+      this.runs.lastRunAt = now;
       this.failuresInRow = 0;
       dueJobsRunsTotal.inc({ run: wanted, outcome: 'ok' });
       log().info('due jobs ran', { run: wanted, ...report });

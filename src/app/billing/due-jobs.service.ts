@@ -87,9 +87,9 @@ export class DueJobsService {
     let attempted = 0;
     for (const bill of line.state?.bills ?? []) {
       if (!isAutoDebitDue(bill, today)) continue;
-      // It collects everything billed: older bills still owing are paid with it, and named.
+      // It collects everything billed (STATEMENT): older bills still owing are paid with it, and named.
       const alsoPaid = stateAt(line.state!, today)
-        .bills.filter((other) => other.billId !== bill.billId && billOwedMinor(other) > 0)
+        .bills.filter((other) => other.dueDate < bill.dueDate && billOwedMinor(other) > 0)
         .map((other) => ` and your ${other.overdue ? 'overdue ' : ''}bill due ${other.dueDate}`)
         .join('');
       const result = await this.parts.repayments.autoDebit(line.userId, bill.billId);
@@ -114,7 +114,7 @@ export class DueJobsService {
 export function createDueJobs(
   repos: Repositories,
   clock: ClockService,
-  rail: PaymentRail = new SimulatedRail(() => clock.now()),
+  rail: PaymentRail = new SimulatedRail(clock),
   sender: NotificationSender = new LogSender(),
   linesPerRead = defaultLinesPerRead,
 ): DueJobsService {

@@ -14,7 +14,7 @@ export class ClockService {
 
   constructor(
     private readonly repo: ClockRepository,
-    private readonly mode: AppMode,
+    readonly mode: AppMode,
     private readonly wallClock: () => number = Date.now,
   ) {}
 

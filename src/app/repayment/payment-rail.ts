@@ -1,4 +1,5 @@
 import { businessDate } from '../../core/time/business-date';
+import type { ClockService } from '../common/clock.service';
 import type { RepaymentDoc } from '../../storage/models/repayment.model';
 
 /** PENDING: the rail has not confirmed yet; the repayment stays INITIATED and is asked again later. */
@@ -16,31 +17,35 @@ export interface PaymentRail {
 }
 
 /**
- * The sandbox's way to see a decline (as card sandboxes use test amounts): an AMOUNT repayment whose
- * fen part is .44. Computed amounts (STATEMENT, MINIMUM, ...) always succeed.
+ * The sandbox's way to see a decline (as card sandboxes use test amounts), in local mode: an AMOUNT
+ * repayment whose fen part is .44. Computed amounts (STATEMENT, MINIMUM, ...) always succeed.
  */
 export const sandboxDeclinedFenPart = 44;
 
 /**
- * The sandbox's way to see a source that confirms later (as a bank transfer does): a repayment whose
- * idempotency key starts with this stays PENDING through the business day it was asked, and is
- * collected when asked again on a later day (the due jobs ask every pending repayment again).
+ * The sandbox's way to see a source that confirms later (as a bank transfer does), in local mode: a
+ * repayment whose idempotency key starts with this stays PENDING through the business day it was
+ * asked, and is collected when asked again on a later day (the due jobs ask every pending one again).
  */
 export const sandboxPendingKeyPrefix = 'sandbox-pending';
 
-/** Local rail: collections succeed after a tick, but for the sandbox decline and wait (there is no bank to call). */
+/**
+ * The rail there is (no bank to call): collections succeed after a tick; in local mode, but for the
+ * sandbox decline and wait, which a shopper in production must not be able to ask for.
+ */
 export class SimulatedRail implements PaymentRail {
-  /** `now`: the business clock, so a sandbox wait ends when the clock moves to the next day. */
-  constructor(private readonly now: () => Promise<Date> = async () => new Date()) {}
+  /** `clock`: the business clock (a sandbox wait ends when it moves to the next day) and the mode. */
+  constructor(private readonly clock: Pick<ClockService, 'now' | 'mode'>) {}
 
   async collect(repayment: RepaymentDoc): Promise<RailResult> {
     await new Promise((resolve) => setImmediate(resolve));
+    if (this.clock.mode !== 'local') return { status: 'SUCCEEDED' };
     if (repayment.kind === 'AMOUNT' && repayment.amountMinor % 100 === sandboxDeclinedFenPart)
       return { status: 'FAILED', reason: 'declined by the sandbox rail (an amount ending in .44)' };
     const clientKey = repayment.idempotencyKey.slice(repayment.userId.length + 1);
     if (
       clientKey.startsWith(sandboxPendingKeyPrefix) &&
-      businessDate(await this.now()) === businessDate(repayment.createdAt)
+      businessDate(await this.clock.now()) === businessDate(repayment.createdAt)
     )
       return { status: 'PENDING' };
     return { status: 'SUCCEEDED' };

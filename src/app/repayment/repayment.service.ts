@@ -153,7 +153,7 @@ export class RepaymentService {
             amountMinor: input.amountMinor!,
             payOffPlanIds: [],
             billedPeriodsWhenAsked: {},
-            accrualsWhenAsked: {},
+            billsAsAsked: {},
             fromCreditBalanceMinor: 0,
           }
         : amountDueOn(current, today, input.kind, input.planId);
@@ -172,7 +172,7 @@ export class RepaymentService {
       planId: input.planId ?? null,
       payOffPlanIds: due.payOffPlanIds,
       billedPeriodsWhenAsked: due.billedPeriodsWhenAsked,
-      accrualsWhenAsked: due.accrualsWhenAsked,
+      billsAsAsked: due.billsAsAsked,
       source: input.source,
       amountMinor: due.amountMinor,
       fromCreditBalanceMinor: due.fromCreditBalanceMinor,
@@ -199,7 +199,12 @@ export class RepaymentService {
   async confirmPending(): Promise<number> {
     let settled = 0;
     for (const repayment of await this.repos.repayments.initiated(500)) {
-      if ((await this.resume(repayment)).repayment?.status !== 'INITIATED') settled += 1;
+      try {
+        if ((await this.resume(repayment)).repayment?.status !== 'INITIATED') settled += 1;
+      } catch (error) {
+        // Left INITIATED: the next run asks again, and its entries replay.
+        log().error('confirming a pending repayment failed', { repaymentId: repayment._id, error });
+      }
     }
     return settled;
   }
@@ -272,7 +277,9 @@ export class RepaymentService {
       ...(repayment.billedPeriodsWhenAsked
         ? { billedPeriodsWhenAsked: repayment.billedPeriodsWhenAsked }
         : {}),
-      ...(repayment.accrualsWhenAsked ? { accrualsWhenAsked: repayment.accrualsWhenAsked } : {}),
+      ...(repayment.billsAsAsked
+        ? { billsAsAsked: repayment.billsAsAsked, askedOn: businessDate(repayment.createdAt) }
+        : {}),
       ...reserved,
     });
     written(repaid);
@@ -286,39 +293,41 @@ export class RepaymentService {
   /**
    * A payoff whose money landed too short to pay off every plan it was asked to (charges billed
    * while the source had not answered took part: `allocatePayoff`) tells the shopper what pays them
-   * off now. It never fails the repayment, whose money has landed: an error is logged.
+   * off now. Before the status is set: an error leaves the repayment INITIATED, and the next try
+   * (a retry, `confirmPending`) replays the entry and records the notice once (its key).
    */
   private async tellOfPlansLeft(repayment: RepaymentDoc, repaid: AppendOutcome): Promise<void> {
     if (repaid.status !== 'APPLIED' && repaid.status !== 'REPLAYED') return;
-    const state = repaid.entry.stateAfter;
-    const planIdsLeft = state.plans
+    const leftByEntry = repaid.entry.stateAfter.plans
       .filter((plan) => plan.status === 'ACTIVE' && repayment.payOffPlanIds.includes(plan.planId))
       .map((plan) => plan.planId);
+    if (leftByEntry.length === 0) return;
+    // A replay after a crash: the line as it is now (the plan may have been paid off since).
+    const line = await this.repos.creditLines.byId(repayment.lineId);
+    const state = line && (await this.ledger.currentState(line));
+    if (!state) return;
+    const planIdsLeft = leftByEntry.filter((planId) =>
+      state.plans.some((plan) => plan.planId === planId && plan.status === 'ACTIVE'),
+    );
     if (planIdsLeft.length === 0) return;
-    try {
-      const now = await this.clock.now();
-      const again =
-        repayment.kind === 'PLAN_PAYOFF' && repayment.planId
-          ? amountDueOn(state, businessDate(now), 'PLAN_PAYOFF', repayment.planId)
-          : amountDueOn(state, businessDate(now), 'PAYOFF');
-      const balanceShare =
-        again.fromCreditBalanceMinor > 0
-          ? ` (your credit balance pays ${formatMinor(again.fromCreditBalanceMinor)} CNY of it)`
-          : '';
-      await this.outbox.record(
-        `payoff-short:${repayment._id}`,
-        repayment.userId,
-        'PAYOFF_SHORT',
-        `Your ${repayment.kind} repayment of ${formatMinor(repayment.amountMinor + (repayment.fromCreditBalanceMinor ?? 0))} CNY landed after charges billed meanwhile took part of it: it paid what it could, but installment plan ${planIdsLeft.join(', ')} is not paid off. ${repayment.kind} today asks ${formatMinor(again.amountMinor)} CNY${balanceShare}`,
-        repayment._id,
-        now,
-      );
-    } catch (error) {
-      log().error('recording the notice of a payoff that left a plan failed', {
-        repaymentId: repayment._id,
-        error,
-      });
-    }
+    const now = await this.clock.now();
+    const again =
+      repayment.kind === 'PLAN_PAYOFF' && repayment.planId
+        ? amountDueOn(state, businessDate(now), 'PLAN_PAYOFF', repayment.planId)
+        : amountDueOn(state, businessDate(now), 'PAYOFF');
+    const balanceShare =
+      again.fromCreditBalanceMinor > 0
+        ? ` from your payment source, after ${formatMinor(again.fromCreditBalanceMinor)} CNY of your credit balance`
+        : '';
+    const paidMinor = repayment.amountMinor + (repayment.fromCreditBalanceMinor ?? 0);
+    await this.outbox.record(
+      `payoff-short:${repayment._id}`,
+      repayment.userId,
+      'PAYOFF_SHORT',
+      `Your ${repayment.kind} repayment of ${formatMinor(paidMinor)} CNY landed after charges billed meanwhile took part of it: it paid what it could, but installment plan ${planIdsLeft.join(', ')} is not paid off. ${repayment.kind} today asks ${formatMinor(again.amountMinor)} CNY${balanceShare}`,
+      repayment._id,
+      now,
+    );
   }
 
   /** The rail's answer as a ledger entry, once per repayment and outcome (a retry replays it). */

@@ -13,7 +13,7 @@ import {
 import type { RefusalReason } from '../policy/refusal-reasons';
 import { scenarioMonth, scenarioOf } from '../policy/scenario';
 import { allocateRepayment } from '../repayment/waterfall';
-import { waiveAccrualsSinceAsked } from '../repayment/accruals-when-asked';
+import { payOverdueAsQuoted, waiveAccrualsSinceAsked } from '../repayment/as-asked';
 import { allocatePayoff } from '../repayment/payoff';
 import { businessDate } from '../time/business-date';
 import type { AuthorizationRequest, LedgerCommand } from './commands';
@@ -305,13 +305,20 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
         return reject('INVALID_AMOUNT');
       const reservedMinor = takeReserved(state, askedMinor);
       if (reservedMinor === null) return reject('INVALID_AMOUNT');
-      const { paidBackMinor } = waiveAccrualsSinceAsked(state, command.accrualsWhenAsked ?? {});
-      const allocation = allocatePayoff(state, command.amountMinor + reservedMinor + paidBackMinor, {
-        payOffPlanIds: command.payOffPlanIds,
-        prepayUnbilled: true,
-        ...(command.billedPeriodsWhenAsked ? { billedPeriodsWhenAsked: command.billedPeriodsWhenAsked } : {}),
-      });
-      state.creditBalanceMinor += allocation.unallocatedMinor;
+      const asAsked = command.billsAsAsked ?? {};
+      const { paidBackMinor } = waiveAccrualsSinceAsked(state, asAsked, command.askedOn, today);
+      const moneyMinor = command.amountMinor + reservedMinor + paidBackMinor;
+      const leftMinor = moneyMinor - payOverdueAsQuoted(state, asAsked, moneyMinor);
+      if (leftMinor > 0) {
+        const allocation = allocatePayoff(state, leftMinor, {
+          payOffPlanIds: command.payOffPlanIds,
+          prepayUnbilled: true,
+          ...(command.billedPeriodsWhenAsked
+            ? { billedPeriodsWhenAsked: command.billedPeriodsWhenAsked }
+            : {}),
+        });
+        state.creditBalanceMinor += allocation.unallocatedMinor;
+      }
       return finish(head, state, command.amountMinor, accrued);
     }
     case 'DECLINE_REPAYMENT': {

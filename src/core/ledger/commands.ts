@@ -1,7 +1,7 @@
 import type { FeeTier } from '../installments/fee-rates';
 import type { MinorUnits } from '../money';
 import type { Plan } from '../policy/channel-policies';
-import type { AccrualsWhenAsked } from '../repayment/accruals-when-asked';
+import type { BillAsAsked } from '../repayment/as-asked';
 import type { AuthorizationInput } from '../policy/decide-authorization';
 import type { LimitReviewAction } from '../risk/limit-review';
 import type { BusinessDate } from '../time/business-date';
@@ -52,10 +52,12 @@ export type LedgerCommand =
        */
       billedPeriodsWhenAsked?: Record<string, number>;
       /**
-       * Penalties and interest charged on the bills it pays in full when it was asked (`AmountDue`):
-       * what they accrued since is waived. Absent on entries written before, and for AMOUNT.
+       * What its quote paid on each bill when it was asked (`AmountDue`), and the day: overdue bills
+       * are paid that first, and accruals since on bills it paid in full are waived (as-asked.ts).
+       * Absent on entries written before; empty for AMOUNT.
        */
-      accrualsWhenAsked?: Record<string, AccrualsWhenAsked>;
+      billsAsAsked?: Record<string, BillAsAsked>;
+      askedOn?: BusinessDate;
       /** The balance `RESERVE_CREDIT` set aside for it, spent with the amount as one sum. */
       reservedCreditMinor?: MinorUnits;
     }

@@ -62,6 +62,8 @@ export interface BillState {
   accruedDays: number;
   /** What the daily accruals left below one fen, in 1/10,000 fen: carried, so rounding never drifts. */
   accrualRemainder: number;
+  /** Billed penalties and interest up to which late-confirmed repayments waived what accrued (`as-asked.ts`). */
+  accrualsWaivedThrough?: { penaltiesMinor: MinorUnits; interestMinor: MinorUnits };
 }
 
 export const planStatuses = ['ACTIVE', 'FULLY_BILLED', 'PAID_OFF', 'CANCELLED'] as const;

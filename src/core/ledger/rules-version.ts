@@ -8,8 +8,9 @@
  * 3: a payoff whose money covers everything ahead of current principal pays its plans off first
  *    (fees billed while it waited waived); an unfreeze makes a cut that was waiting; an unfreeze is
  *    refused while a bill is overdue.
- * 4: a repayment of a quoted kind counts from the day it was asked: penalties and interest its
- *    bills accrued while the source had not answered are waived (`accrualsWhenAsked`).
+ * 4: a repayment of a quoted kind confirmed within 7 days counts from the day it was asked:
+ *    penalties and interest accrued since on bills its quote paid in full are waived, and a bill
+ *    overdue as it lands is paid what the quote paid it first (`billsAsAsked`, as-asked.ts).
  * Rebuild takes entries of earlier versions as stored.
  */
 export const ledgerRulesVersion = 4;

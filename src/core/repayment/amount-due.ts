@@ -3,7 +3,7 @@ import { billOwedMinor, type LineState, planUnbilledPrincipalMinor } from '../le
 import type { MinorUnits } from '../money';
 import { stateAt } from '../overdue/penalty';
 import type { BusinessDate } from '../time/business-date';
-import { type AccrualsWhenAsked, accrualsOf } from './accruals-when-asked';
+import { type BillAsAsked, billsAsAsked } from './as-asked';
 import { allocateRepayment } from './waterfall';
 
 export const repayKinds = ['STATEMENT', 'MINIMUM', 'AMOUNT', 'PAYOFF', 'PLAN_PAYOFF'] as const;
@@ -20,11 +20,10 @@ export interface AmountDue {
    */
   billedPeriodsWhenAsked: Record<string, number>;
   /**
-   * Penalties and interest charged, when asked, on each bill the kind pays in full (all bills; for
-   * MINIMUM the overdue ones): what they accrue before the money lands is waived
-   * (`waiveAccrualsSinceAsked`), as had it landed that day.
+   * What the quote pays on each bill as it stands when asked: paid first on a bill overdue when the
+   * money lands, and what a bill paid in full accrues meanwhile is waived (as-asked.ts).
    */
-  accrualsWhenAsked: Record<string, AccrualsWhenAsked>;
+  billsAsAsked: Record<string, BillAsAsked>;
   /** Credit balance the repayment spends first (set aside when it is asked: `RESERVE_CREDIT`). */
   fromCreditBalanceMinor: MinorUnits;
 }
@@ -47,9 +46,7 @@ export function amountDue(state: LineState, kind: Exclude<RepayKind, 'AMOUNT'>, 
         .filter((plan) => pays.payOffPlanIds.includes(plan.planId))
         .map((plan) => [plan.planId, plan.billedPeriods]),
     ),
-    accrualsWhenAsked: accrualsOf(
-      kind === 'MINIMUM' ? state.bills.filter((bill) => bill.overdue) : state.bills,
-    ),
+    billsAsAsked: billsAsAsked(state, pays.amountMinor),
     fromCreditBalanceMinor,
   };
 }

@@ -16,7 +16,8 @@ export interface PayoffOptions extends AllocationOptions {
 }
 
 /**
- * A payoff as it lands. It was quoted when asked: the bills then, plus the plans' unbilled principal
+ * A payoff as it lands, after `apply.ts` has waived what its bills accrued since the ask and paid
+ * overdue ones as quoted (as-asked.ts). It was quoted when asked: the bills then, plus the plans' unbilled principal
  * (their unbilled fees waived). The source may answer after a statement billed periods of those
  * plans, fee included, beside other charges, or after penalties and interest accrued. When the money
  * covers both the plans' unbilled principal and what the waterfall pays ahead of current bills'

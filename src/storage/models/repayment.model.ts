@@ -1,5 +1,5 @@
 import { Schema } from 'mongoose';
-import type { AccrualsWhenAsked } from '../../core/repayment/accruals-when-asked';
+import type { BillAsAsked } from '../../core/repayment/as-asked';
 import { type RepayKind, repayKinds } from '../../core/repayment/amount-due';
 
 export const repaymentStatuses = ['INITIATED', 'SUCCEEDED', 'FAILED'] as const;
@@ -22,8 +22,8 @@ export interface RepaymentDoc {
   payOffPlanIds: string[];
   /** Periods each of those plans had billed when asked (fees billed since are waived); absent before. */
   billedPeriodsWhenAsked?: Record<string, number>;
-  /** Penalties and interest on the bills it pays in full when asked (accrued since: waived); absent before. */
-  accrualsWhenAsked?: Record<string, AccrualsWhenAsked>;
+  /** What the quote paid on each bill when asked (as-asked.ts); absent before. */
+  billsAsAsked?: Record<string, BillAsAsked>;
   source: PaymentSource;
   /** What the source is asked for. */
   amountMinor: number;
@@ -45,7 +45,7 @@ export const repaymentSchema = new Schema<RepaymentDoc>(
     planId: { type: String, default: null },
     payOffPlanIds: { type: [String], default: [] },
     billedPeriodsWhenAsked: { type: Schema.Types.Mixed, default: undefined },
-    accrualsWhenAsked: { type: Schema.Types.Mixed, default: undefined },
+    billsAsAsked: { type: Schema.Types.Mixed, default: undefined },
     source: { type: String, enum: paymentSources, required: true },
     amountMinor: { type: Number, required: true },
     fromCreditBalanceMinor: { type: Number, default: 0 },

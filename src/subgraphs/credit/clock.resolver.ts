@@ -38,13 +38,14 @@ export class DueJobsReport {
   billsOverdue!: number;
 
   @Field(() => Int, {
-    description: 'Penalty days accrued (one per overdue bill per day it owes principal or installment fees)',
+    description:
+      "Penalty days this run's walk of the lines accrued (one per overdue bill per day it owes principal or installment fees); days an earlier entry accrued (a shopper's command, this run's auto-debits and late confirmations) are not counted",
   })
   penaltiesAccrued!: number;
 
   @Field(() => Int, {
     description:
-      'Revolving-interest days accrued (one per bill per day; minimum paid, some principal unpaid)',
+      "Revolving-interest days this run's walk of the lines accrued (one per bill per day; minimum paid, some principal unpaid); days an earlier entry accrued are not counted",
   })
   interestAccrued!: number;
 

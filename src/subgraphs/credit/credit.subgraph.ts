@@ -80,7 +80,7 @@ export const creditSubgraph: SubgraphDefinition<CreditContext['services']> = {
         return new RepaymentService(
           repos,
           clock,
-          new SimulatedRail(() => clock.now()),
+          new SimulatedRail(clock),
           ledger,
           limitReviewsOver(repos, ledger),
           new OutboxService(repos.notifications),

@@ -15,6 +15,15 @@ import { accrualDue, stateAt } from '../../../src/core/overdue/penalty';
 import { accrualBefore } from '../../../src/core/ledger/accrual-before';
 import { limitReviewFor } from '../../../src/core/risk/limit-review';
 
+/** Every bill component at 0.00 (amounts per component). */
+const noComponents = {
+  PENALTIES: 0,
+  INTEREST: 0,
+  INSTALLMENT_FEES: 0,
+  FULL_PAY_PRINCIPAL: 0,
+  INSTALLMENT_PRINCIPAL: 0,
+};
+
 /** Business time at noon China Standard Time on a date. */
 const at = (date: string) => new Date(`${date}T04:00:00Z`);
 
@@ -462,8 +471,13 @@ describe('installment plans', () => {
       amountMinor: 90_960,
       payOffPlanIds: [plan.planId],
       billedPeriodsWhenAsked: { [plan.planId]: 1 },
-      // Not due yet (02-14): nothing charged on its bill.
-      accrualsWhenAsked: { 'b:2030-02-05': { penaltiesMinor: 0, interestMinor: 0 } },
+      // The quote pays period 1's bill in full (not due yet: nothing accrued on it).
+      billsAsAsked: {
+        'b:2030-02-05': {
+          quotedMinor: { ...noComponents, INSTALLMENT_FEES: 960, INSTALLMENT_PRINCIPAL: 10_000 },
+          billedWhenPaidInFull: { penaltiesMinor: 0, interestMinor: 0 },
+        },
+      },
       fromCreditBalanceMinor: 0,
     });
     line.repay('2030-02-12', due.amountMinor, due.payOffPlanIds);
@@ -725,14 +739,15 @@ describe('invariants', () => {
 });
 
 describe('a payoff that lands after a statement billed one of its periods', () => {
-  /** The REPAY of a payoff as quoted (`due`), with `amountMinor` from the source. */
-  const payoff = (due: AmountDue, amountMinor = due.amountMinor): LedgerCommand => ({
+  /** The REPAY of a payoff as quoted (`due`) on `askedOn`, with `amountMinor` from the source. */
+  const payoff = (due: AmountDue, amountMinor = due.amountMinor, askedOn = '2030-03-01'): LedgerCommand => ({
     type: 'REPAY',
     repaymentId: 'r:payoff',
     amountMinor,
     payOffPlanIds: due.payOffPlanIds,
     billedPeriodsWhenAsked: due.billedPeriodsWhenAsked,
-    accrualsWhenAsked: due.accrualsWhenAsked,
+    billsAsAsked: due.billsAsAsked,
+    askedOn,
   });
 
   /**
@@ -822,11 +837,16 @@ describe('a payoff that lands after a statement billed one of its periods', () =
     const planId = line.state!.plans[0]!.planId;
     const due = amountDueOn(line.state!, '2030-02-20', 'PLAN_PAYOFF', planId);
     expect(due.amountMinor).toBe(120_992);
-    expect(due.accrualsWhenAsked).toEqual({ 'b:2030-02-05': { penaltiesMinor: 32, interestMinor: 0 } });
+    expect(due.billsAsAsked).toEqual({
+      'b:2030-02-05': {
+        quotedMinor: { ...noComponents, PENALTIES: 32, INSTALLMENT_FEES: 960, INSTALLMENT_PRINCIPAL: 10_000 },
+        billedWhenPaidInFull: { penaltiesMinor: 32, interestMinor: 0 },
+      },
+    });
     // It lands 02-25: 11 days, floor(60.28) = 0.60 of penalty; the 0.28 accrued since 02-20 is
     // waived, so the bill owes 109.92 again, what the quote counted: the plan's 1,100.00 pays it off
     // and 109.92 pays the bill; nothing is left.
-    line.do('2030-02-25', payoff(due));
+    line.do('2030-02-25', payoff(due, due.amountMinor, '2030-02-20'));
     expect(line.bill('b:2030-02-05')).toMatchObject({
       overdue: true,
       billed: { PENALTIES: 60 },
@@ -846,7 +866,7 @@ describe('a payoff that lands after a statement billed one of its periods', () =
     const line = opened().buy('2030-01-21', 'a2', 120_000, 'INSTALLMENTS', 12).statement('2030-02-05');
     const planId = line.state!.plans[0]!.planId;
     const due = amountDueOn(line.state!, '2030-02-20', 'PLAN_PAYOFF', planId);
-    line.do('2030-02-25', payoff({ ...due, accrualsWhenAsked: {} }));
+    line.do('2030-02-25', payoff({ ...due, billsAsAsked: {} }, due.amountMinor, '2030-02-20'));
     expect(line.bill('b:2030-02-05')).toMatchObject({ credited: { PENALTIES: 0, INSTALLMENT_FEES: 0 } });
     expect(billOwedMinor(line.bill('b:2030-02-05'))).toBe(0);
     expect(line.state!.plans).toHaveLength(1);
@@ -889,12 +909,17 @@ describe('a quoted repayment counts from the day it was asked', () => {
     expect(due.amountMinor).toBe(100_300);
     return { line, due };
   };
-  const landed = (due: AmountDue, repaymentId = 'r:statement'): LedgerCommand => ({
+  const landed = (
+    due: AmountDue,
+    askedOn = '2030-02-20',
+    repaymentId = 'r:statement',
+  ): Extract<LedgerCommand, { type: 'REPAY' }> => ({
     type: 'REPAY',
     repaymentId,
     amountMinor: due.amountMinor,
     payOffPlanIds: due.payOffPlanIds,
-    accrualsWhenAsked: due.accrualsWhenAsked,
+    billsAsAsked: due.billsAsAsked,
+    askedOn,
   });
 
   test('penalties accrued before the source answered are waived: the bill is settled by the quote', () => {
@@ -908,10 +933,23 @@ describe('a quoted repayment counts from the day it was asked', () => {
     });
     expect(billStatus(line.bill('b:2030-02-05'))).toBe('SETTLED');
     expect(line.figures).toMatchObject({ principalMinor: 0, penaltiesOwedMinor: 0, creditBalanceMinor: 0 });
-    // The same entry without what was charged when asked (written before the rule): 2.50 left owing.
+    // The same entry without what its quote found (written before the rule): 2.50 left owing.
     const before = askedOverdue();
-    before.line.do('2030-02-25', landed({ ...before.due, accrualsWhenAsked: {} }));
+    before.line.do('2030-02-25', landed({ ...before.due, billsAsAsked: {} }));
     expect(billOwedMinor(before.line.bill('b:2030-02-05'))).toBe(250);
+  });
+
+  test('a quote holds 7 days: confirmed later, it pays what is owed when it lands', () => {
+    // Asked 02-20, landing 02-28 (8 days): 14 days charged, 7.00; nothing waived, 4.00 left owing.
+    const { line, due } = askedOverdue();
+    line.do('2030-02-28', landed(due));
+    expect(line.bill('b:2030-02-05')).toMatchObject({ credited: { PENALTIES: 0 }, overdue: true });
+    expect(billOwedMinor(line.bill('b:2030-02-05'))).toBe(400);
+    // Landing 02-27, the 7th day, it is waived: 13 days charged, 6.50, of which 3.50 since the ask.
+    const held = askedOverdue();
+    held.line.do('2030-02-27', landed(held.due));
+    expect(held.line.bill('b:2030-02-05').credited.PENALTIES).toBe(350);
+    expect(billOwedMinor(held.line.bill('b:2030-02-05'))).toBe(0);
   });
 
   test('what another payment paid of them meanwhile is money again', () => {
@@ -929,26 +967,63 @@ describe('a quoted repayment counts from the day it was asked', () => {
     expect(line.figures).toMatchObject({ principalMinor: 0, creditBalanceMinor: 400 });
   });
 
-  test('a second repayment asked the same day waives nothing more', () => {
-    // Two STATEMENTs asked 02-20, both landing 02-25: the first waives the 2.50 and settles the bill;
-    // the second finds nothing charged since beyond what was credited and is a credit balance.
+  test('two quotes waiting on one bill: each day is waived once, none left out', () => {
+    // R1 asked 02-20 (1,003.00) lands 02-25 with 500.00 only: 5.50 charged, the 2.50 since 02-20
+    // waived; the quote pays 3.00 of penalties then 497.00: 503.00 owed, 25.15 fen a day.
+    // R2 asked 02-22 (8 days: 4.00, so 1,004.00) lands 02-28: 3 more days, floor(75.45) = 0.75,
+    // charged after R1's waiver, all since R2's ask: waived. R2's 1,004.00 pays the 503.00; 501.00
+    // is left, a credit balance. (Counting R1's waived days against R2 would waive 0.50 less.)
     const { line, due } = askedOverdue();
-    line.do('2030-02-25', landed(due));
-    line.do('2030-02-25', landed(due, 'r:again'));
-    expect(line.figures.creditBalanceMinor).toBe(100_300);
+    const r2 = amountDueOn(line.state!, '2030-02-22', 'STATEMENT');
+    expect(r2.amountMinor).toBe(100_400);
+    line.do('2030-02-25', { ...landed(due), amountMinor: 50_000 });
+    expect(billOwedMinor(line.bill('b:2030-02-05'))).toBe(50_300);
+    line.do('2030-02-28', landed(r2, '2030-02-22', 'r:second'));
+    expect(line.bill('b:2030-02-05')).toMatchObject({
+      billed: { PENALTIES: 625 },
+      credited: { PENALTIES: 325 },
+      paid: { PENALTIES: 300, FULL_PAY_PRINCIPAL: 100_000 },
+    });
+    expect(line.figures.creditBalanceMinor).toBe(50_100);
   });
 
-  test('MINIMUM counts from the ask only on the bills it pays in full, the overdue ones', () => {
-    // The 02-05 bill is overdue; a 500.00 purchase billed 03-05 is current (due 03-14): MINIMUM pays
-    // the overdue bill in full and the current one's minimum, whose rest may accrue interest.
-    const { line } = askedOverdue();
+  test('a bill the quote settled, overdue as the money lands, is paid first: charges billed since do not leave it overdue', () => {
+    // A: 1,000.00 billed 02-05, its 100.00 minimum paid 02-10, so 900.00 revolves at 0.45 a day from
+    // 02-15. B: 500.00 billed 03-05, unpaid, overdue from 03-15 at 0.25 a day. MINIMUM asked 03-20:
+    // B's 6 days, 1.50; A's 34 days of interest (02-15..03-20), 15.30; B's 500.00: 516.80.
+    const line = opened()
+      .buy('2030-01-20', 'a1', 100_000)
+      .statement('2030-02-05')
+      .repay('2030-02-10', 10_000);
     line.buy('2030-02-20', 'a2', 50_000).statement('2030-03-05');
-    const due = amountDueOn(line.state!, '2030-03-06', 'MINIMUM');
-    expect(Object.keys(due.accrualsWhenAsked)).toEqual(['b:2030-02-05']);
-    expect(Object.keys(amountDueOn(line.state!, '2030-03-06', 'STATEMENT').accrualsWhenAsked)).toEqual([
-      'b:2030-02-05',
-      'b:2030-03-05',
-    ]);
+    const due = amountDueOn(line.state!, '2030-03-20', 'MINIMUM');
+    expect(due.amountMinor).toBe(51_680);
+    // Only B is paid in full by the quote: A's interest after the ask is its own.
+    expect(due.billsAsAsked['b:2030-02-05']).toEqual({ quotedMinor: { ...noComponents, INTEREST: 1_530 } });
+    // Lands 03-25: B's 1.25 of penalties since is waived and B is paid 501.50 first; the 15.30 left
+    // pays A's interest, which has grown to 17.55 (39 days): A owes 900.00 + 2.25, current.
+    line.do('2030-03-25', landed(due, '2030-03-20'));
+    expect(billStatus(line.bill('b:2030-03-05'))).toBe('SETTLED');
+    expect(line.bill('b:2030-03-05').credited.PENALTIES).toBe(125);
+    expect(line.bill('b:2030-02-05')).toMatchObject({ overdue: false, paid: { INTEREST: 1_530 } });
+    expect(billOwedMinor(line.bill('b:2030-02-05'))).toBe(90_225);
+  });
+
+  test('a statement cut while the quote waited: its fee does not leave the quoted bill overdue', () => {
+    // 1,200.00 over 12 bought 02-26. STATEMENT asked 03-01: 15 days (02-15..03-01), 7.50: 1,007.50.
+    // The 03-05 statement bills period 1 (100.00 + 9.60, due 03-14). Lands 03-06: 20 days charged,
+    // 10.00, the 2.50 since the ask waived; the quote pays the overdue bill its 1,007.50 first, so it
+    // is settled (the waterfall alone would pay the new 9.60 fee first and leave it overdue).
+    const line = opened().buy('2030-01-20', 'a1', 100_000).statement('2030-02-05');
+    line.buy('2030-02-26', 'a2', 120_000, 'INSTALLMENTS', 12);
+    const due = amountDueOn(line.state!, '2030-03-01', 'STATEMENT');
+    expect(due.amountMinor).toBe(100_750);
+    line.statement('2030-03-05');
+    line.do('2030-03-06', landed(due, '2030-03-01'));
+    expect(billStatus(line.bill('b:2030-02-05'))).toBe('SETTLED');
+    expect(line.bill('b:2030-02-05').credited.PENALTIES).toBe(250);
+    expect(billOwedMinor(line.bill('b:2030-03-05'))).toBe(10_960);
+    expect(line.figures.creditBalanceMinor).toBe(0);
   });
 });
 

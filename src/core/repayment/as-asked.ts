@@ -1,0 +1,117 @@
+import {
+  billComponents,
+  billOwedMinor,
+  type BillState,
+  type ComponentAmounts,
+  type LineState,
+  owedOn,
+} from '../ledger/line-state';
+import type { MinorUnits } from '../money';
+import { type BusinessDate, daysBetween } from '../time/business-date';
+import { allocateRepayment } from './waterfall';
+
+/**
+ * How long a quote holds: a repayment the source confirms within this many days of the ask counts
+ * from the day it was asked (accruals since waived); later, it pays what is owed when it lands.
+ */
+export const quoteHoldsDays = 7;
+
+/** How a quoted repayment found one bill it pays, when it was asked. */
+export interface BillAsAsked {
+  /** What the quote paid of each component then (the waterfall over the line as it stood). */
+  quotedMinor: ComponentAmounts;
+  /** The quote paid the bill in full: its penalties and interest billed then (what accrues after is waived). */
+  billedWhenPaidInFull?: { penaltiesMinor: MinorUnits; interestMinor: MinorUnits };
+}
+
+/** What a quote of `moneyMinor` pays on each bill of `state` (as of the ask), by bill id. */
+export function billsAsAsked(state: LineState, moneyMinor: MinorUnits): Record<string, BillAsAsked> {
+  if (moneyMinor <= 0) return {};
+  const after = { ...state, bills: structuredClone(state.bills) };
+  allocateRepayment(after, moneyMinor, { prepayUnbilled: false });
+  const asked: Record<string, BillAsAsked> = {};
+  state.bills.forEach((bill, index) => {
+    const paid = after.bills[index]!;
+    const quotedMinor = Object.fromEntries(
+      billComponents.map((component) => [component, paid.paid[component] - bill.paid[component]]),
+    ) as ComponentAmounts;
+    if (billComponents.every((component) => quotedMinor[component] === 0)) return;
+    asked[bill.billId] = {
+      quotedMinor,
+      ...(billOwedMinor(paid) === 0
+        ? {
+            billedWhenPaidInFull: {
+              penaltiesMinor: bill.billed.PENALTIES,
+              interestMinor: bill.billed.INTEREST,
+            },
+          }
+        : {}),
+    };
+  });
+  return asked;
+}
+
+/**
+ * A quoted repayment landing within `quoteHoldsDays` counts from the day it was asked: penalties
+ * and interest billed after the ask on a bill its quote paid in full are waived (mutates `state`),
+ * each day once however many repayments were waiting (`accrualsWaivedThrough`). Each is credited,
+ * first against what the bill still owes, then against what another payment paid of it meanwhile,
+ * which is money again: that sum is returned, to be spent with the repayment.
+ */
+export function waiveAccrualsSinceAsked(
+  state: LineState,
+  asAsked: Readonly<Record<string, BillAsAsked>>,
+  askedOn: BusinessDate | undefined,
+  today: BusinessDate,
+): { paidBackMinor: MinorUnits } {
+  let paidBackMinor = 0;
+  if (askedOn === undefined || daysBetween(askedOn, today) > quoteHoldsDays) return { paidBackMinor };
+  for (const bill of state.bills) {
+    const billed = asAsked[bill.billId]?.billedWhenPaidInFull;
+    if (!billed) continue;
+    const through = (bill.accrualsWaivedThrough ??= { penaltiesMinor: 0, interestMinor: 0 });
+    for (const [component, key] of [
+      ['PENALTIES', 'penaltiesMinor'],
+      ['INTEREST', 'interestMinor'],
+    ] as const) {
+      const sinceMinor = bill.billed[component] - Math.max(billed[key], through[key]);
+      if (sinceMinor <= 0) continue;
+      const paidMinor = Math.max(0, sinceMinor - owedOn(bill, component));
+      bill.paid[component] -= paidMinor;
+      bill.credited[component] += sinceMinor;
+      through[key] = bill.billed[component];
+      paidBackMinor += paidMinor;
+    }
+  }
+  return { paidBackMinor };
+}
+
+/**
+ * Before the waterfall, a quoted repayment pays what its quote paid on each bill that is overdue as
+ * it lands (at most what it still owes): charges billed since on other bills, paid first by the
+ * waterfall, must not leave a bill the quote settled overdue. Returns what it spent (mutates `state`).
+ */
+export function payOverdueAsQuoted(
+  state: LineState,
+  asAsked: Readonly<Record<string, BillAsAsked>>,
+  moneyMinor: MinorUnits,
+): MinorUnits {
+  let leftMinor = moneyMinor;
+  for (const bill of state.bills) {
+    const quoted = asAsked[bill.billId]?.quotedMinor;
+    if (!quoted || !bill.overdue) continue;
+    for (const component of billComponents) leftMinor -= pay(bill, component, quoted[component], leftMinor);
+  }
+  return moneyMinor - leftMinor;
+}
+
+function pay(
+  bill: BillState,
+  component: (typeof billComponents)[number],
+  capMinor: MinorUnits,
+  leftMinor: MinorUnits,
+) {
+  const takeMinor = Math.max(0, Math.min(capMinor, owedOn(bill, component), leftMinor));
+  bill.paid[component] += takeMinor;
+  return takeMinor;
+}
