@@ -37,6 +37,7 @@ export const trustedDocumentIds = {
   RefundPartnerPayment: 'sha256:8a707720315a0168cbd3f33baa78be181149fcbb08337d834b67e5d24e52701c',
   RejectBinding: 'sha256:edcc60627197e665bc30aff8eb279550c51e37448df64149d8f5d1d9f5a583b7',
   Repay: 'sha256:3dc07753144af24559d9d05e8bef6e15022ba8469a1afb42677789f4c9691198',
+  RepaymentsInFlight: 'sha256:218c074f56697ec1bf9de82eb1f948dde8b57cdaa4c57bde57f87dea26b5e6cc',
   RequestBinding: 'sha256:7c535126cb9c10e41264b08e733d870201e9086cce7373b921b34abb92058226',
   RunDueJobs: 'sha256:6183510b9d53bfc7f69ad20a6facd63cdb6f472ee96ae08bd3ac86b39accb174',
   ShipInstallmentOrder: 'sha256:fff5175557f77900a4977c3cad6e4b19fdf16af4844d7677ae3ca8448679d673',

@@ -11,6 +11,7 @@ import {
   RefundMallOrderDocument,
   RepayDocument,
   type RepayKind,
+  RepaymentsInFlightDocument,
   RunDueJobsDocument,
   ShipInstallmentOrderDocument,
   ShipOrderDocument,
@@ -142,6 +143,18 @@ describe('money rules over a full cycle, end to end', () => {
     await moveClock('2030-03-17T04:00:00.000Z');
     const asked = await repay(alice, 'STATEMENT', 'sandbox-pending-rules-01');
     expect(asked.repayment).toMatchObject({ status: 'INITIATED', amount: { amount: '499.74' } });
+    // The line shows it in flight, so an app does not let the shopper pay the quote again.
+    const inFlight = async () =>
+      (await stack.execute(RepaymentsInFlightDocument, {}, alice)).data!.me!.creditLine!.repaymentsInFlight;
+    expect(await inFlight()).toEqual([
+      {
+        id: asked.repayment!.id,
+        status: 'INITIATED',
+        kind: 'STATEMENT',
+        askedAt: expect.stringMatching(/^2030-03-17T/),
+        amount: { amount: '499.74' },
+      },
+    ]);
     // 03-20 the due jobs ask again and it is collected. Days 1-6 charge floor(6 x 24.95) = 1.49; the
     // 0.75 charged since 03-17 is waived, so 499.74 settles the bill, as had it landed on 03-17.
     // (Its entry accrued the days: the jobs' own walk finds none left to count.)
@@ -153,6 +166,7 @@ describe('money rules over a full cycle, end to end', () => {
       paid: { amount: '499.74' },
     });
     expect(component(settled, 'PENALTIES')).toEqual(['1.49', '0.74', '0.75', '0.00']);
+    expect(await inFlight()).toEqual([]);
     expect((await repay(alice, 'STATEMENT', 'sandbox-pending-rules-01')).repayment).toMatchObject({
       status: 'SUCCEEDED',
     });

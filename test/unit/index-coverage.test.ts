@@ -75,6 +75,7 @@ const calls: Record<string, (r: Repositories) => Promise<unknown>> = {
   'bills.project': (r) => r.bills.project(anyDoc),
   'repayments.byId': (r) => r.repayments.byId('rp_1'),
   'repayments.initiated': (r) => r.repayments.initiated(50),
+  'repayments.inFlightOfLine': (r) => r.repayments.inFlightOfLine('cl_1', 20),
   'repayments.insertOnce': (r) => r.repayments.insertOnce(anyDoc),
   'repayments.setStatus': (r) => r.repayments.setStatus('rp_1', 'SUCCEEDED', null),
   'notifications.record': (r) => r.notifications.record(anyDoc),

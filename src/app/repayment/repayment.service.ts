@@ -195,6 +195,15 @@ export class RepaymentService {
     return this.settle(repayment);
   }
 
+  /**
+   * The owner's repayments still waiting on their source, oldest first: `amountsDue` does not count
+   * them (they have moved no money yet), so an app shows them before the shopper pays again.
+   */
+  async inFlight(viewer: Viewer | undefined, line: { id: string; userId: string }): Promise<RepaymentDoc[]> {
+    requireOwner(viewer, line.userId);
+    return this.repos.repayments.inFlightOfLine(line.id, repaymentsInFlightShown);
+  }
+
   /** Asks the rail again about repayments it had not confirmed (a due job). Returns how many settled. */
   async confirmPending(): Promise<number> {
     let settled = 0;
@@ -436,6 +445,9 @@ function written(outcome: AppendOutcome): void {
     throw new Error(`repayment ledger entry not written: ${outcome.status}`);
   }
 }
+
+/** At most this many repayments in flight are listed (a line rarely has more than one or two). */
+export const repaymentsInFlightShown = 20;
 
 /** A repayment's failure reason when the balance it counted on was spent before it could be set aside. */
 const balanceSpentReason = 'the credit balance it counted on was spent first';

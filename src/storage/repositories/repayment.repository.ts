@@ -19,6 +19,16 @@ export class RepaymentRepository {
       .exec();
   }
 
+  /** A line's repayments its sources have not answered, oldest first (at most `limit`). */
+  inFlightOfLine(lineId: string, limit: number): Promise<RepaymentDoc[]> {
+    return this.models.repayments
+      .find({ lineId, status: 'INITIATED' })
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .lean<RepaymentDoc[]>()
+      .exec();
+  }
+
   insertOnce(repayment: RepaymentDoc): Promise<boolean> {
     return insertOnce(this.models.repayments, repayment);
   }

@@ -24,7 +24,7 @@ import { CreditLineResolver } from './credit-line.resolver';
 import type { CreditContext } from './credit.context';
 import { OffersResolver } from './offers.resolver';
 import { BillUpdateResolver } from './bill-update.resolver';
-import { CreditBalanceResolver, RepaymentResolver } from './repayment.resolver';
+import { CreditBalanceResolver, RepaymentResolver, RepaymentsInFlightResolver } from './repayment.resolver';
 import { resolveUserReference } from './user.reference';
 import { UserResolver } from './user.resolver';
 
@@ -35,6 +35,7 @@ const resolvers = [
   UserBillsResolver,
   CurrentBillResolver,
   RepaymentResolver,
+  RepaymentsInFlightResolver,
   CreditBalanceResolver,
   BillUpdateResolver,
 ] as const;

@@ -1,8 +1,22 @@
-import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { DateTimeISOResolver } from 'graphql-scalars';
+import {
+  Arg,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Mutation,
+  ObjectType,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import { repaymentsInFlightShown } from '../../app/repayment/repayment.service';
 import { type RepayKind as Kind, repayKinds } from '../../core/repayment/amount-due';
 import {
   type PaymentSource as Source,
   paymentSources,
+  type RepaymentDoc,
   type RepaymentStatus as RepaymentStatusValue,
   repaymentStatuses,
 } from '../../storage/models/repayment.model';
@@ -104,6 +118,37 @@ export class Repayment {
 
   @Field(() => String, { nullable: true, description: "FAILED: the payment source's reason, as it gave it" })
   failureReason!: string | null;
+
+  @Field(() => RepayKind, { description: 'What it pays' })
+  kind!: Kind;
+
+  @Field(() => DateTimeISOResolver, {
+    description: 'When it was asked, on the business clock (a quote counts from that day: RepayKind)',
+  })
+  askedAt!: Date;
+
+  static from(doc: RepaymentDoc): Repayment {
+    return Object.assign(new Repayment(), {
+      id: doc._id,
+      status: doc.status,
+      amount: Money.of(doc.amountMinor),
+      fromCreditBalance: Money.of(doc.fromCreditBalanceMinor ?? 0),
+      source: doc.source,
+      failureReason: doc.failureReason,
+      kind: doc.kind,
+      askedAt: doc.createdAt,
+    });
+  }
+}
+
+@Resolver(() => CreditLine)
+export class RepaymentsInFlightResolver {
+  @FieldResolver(() => [Repayment], {
+    description: `Repayments asked and not yet answered by their source (INITIATED), oldest first, at most ${repaymentsInFlightShown}: they have moved no money, so amountsDue and the bills do not count them yet; show them before the shopper pays again`,
+  })
+  async repaymentsInFlight(@Root() line: CreditLine, @Ctx() ctx: CreditContext): Promise<Repayment[]> {
+    return (await ctx.services.repayments.inFlight(ctx.viewer, line)).map(Repayment.from);
+  }
 }
 
 @ObjectType()
@@ -161,16 +206,7 @@ export class RepaymentResolver {
       ? await ctx.services.credit.creditLine(ctx.viewer, result.repayment.lineId, true)
       : null;
     return Object.assign(new RepayPayload(), {
-      repayment: result.repayment
-        ? Object.assign(new Repayment(), {
-            id: result.repayment._id,
-            status: result.repayment.status,
-            amount: Money.of(result.repayment.amountMinor),
-            fromCreditBalance: Money.of(result.repayment.fromCreditBalanceMinor ?? 0),
-            source: result.repayment.source,
-            failureReason: result.repayment.failureReason,
-          })
-        : null,
+      repayment: result.repayment ? Repayment.from(result.repayment) : null,
       creditLine: line ? CreditLine.from(line) : null,
       userErrors: result.userErrors.map(UserError.from),
     });
