@@ -1,4 +1,5 @@
 import {
+  type BillComponent,
   billComponents,
   billOwedMinor,
   type BillState,
@@ -76,14 +77,22 @@ export function waiveAccrualsSinceAsked(
     ] as const) {
       const sinceMinor = bill.billed[component] - Math.max(billed[key], through[key]);
       if (sinceMinor <= 0) continue;
-      const paidMinor = Math.max(0, sinceMinor - owedOn(bill, component));
-      bill.paid[component] -= paidMinor;
-      bill.credited[component] += sinceMinor;
       through[key] = bill.billed[component];
-      paidBackMinor += paidMinor;
+      paidBackMinor += waive(bill, component, sinceMinor);
     }
   }
   return { paidBackMinor };
+}
+
+/**
+ * Credits `amountMinor` of a bill's component as waived (mutates `bill`): first against what it
+ * still owes, then against what was paid of it, which is returned as money to spend again.
+ */
+export function waive(bill: BillState, component: BillComponent, amountMinor: MinorUnits): MinorUnits {
+  const paidBackMinor = Math.max(0, amountMinor - owedOn(bill, component));
+  bill.paid[component] -= paidBackMinor;
+  bill.credited[component] += amountMinor;
+  return paidBackMinor;
 }
 
 /**

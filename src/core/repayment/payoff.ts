@@ -1,4 +1,5 @@
-import { owedOn, type LineState, planUnbilledPrincipalMinor } from '../ledger/line-state';
+import { type LineState, planUnbilledPrincipalMinor } from '../ledger/line-state';
+import { waive } from './as-asked';
 import type { MinorUnits } from '../money';
 import {
   type Allocation,
@@ -77,11 +78,8 @@ function waiveFeesBilledSince(
       if ((item.period ?? 0) <= askedPeriods) continue;
       const feeMinor = item.amountMinor - item.creditedMinor;
       if (feeMinor <= 0) continue;
-      const paidMinor = Math.max(0, feeMinor - owedOn(bill, 'INSTALLMENT_FEES'));
-      bill.paid.INSTALLMENT_FEES -= paidMinor;
-      bill.credited.INSTALLMENT_FEES += feeMinor;
+      paidBackMinor += waive(bill, 'INSTALLMENT_FEES', feeMinor);
       item.creditedMinor += feeMinor;
-      paidBackMinor += paidMinor;
       const plan = state.plans.find((candidate) => candidate.planId === item.ref);
       if (plan) plan.feeWrittenOffMinor += feeMinor;
     }
