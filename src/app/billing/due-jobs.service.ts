@@ -89,11 +89,16 @@ export class DueJobsService {
       if (!isAutoDebitDue(bill, today)) continue;
       // It collects everything billed (STATEMENT): older bills still owing are paid with it, and named.
       const alsoPaid = stateAt(line.state!, today)
-        .bills.filter((other) => other.dueDate < bill.dueDate && billOwedMinor(other) > 0)
+        .bills.filter(
+          (other) =>
+            other.billId !== bill.billId && other.dueDate <= bill.dueDate && billOwedMinor(other) > 0,
+        )
         .map((other) => ` and your ${other.overdue ? 'overdue ' : ''}bill due ${other.dueDate}`)
         .join('');
       const result = await this.parts.repayments.autoDebit(line.userId, bill.billId);
       attempted += 1;
+      // Waiting on the bank: neither collected nor declined yet, so no notice (not a false failure).
+      if (result.repayment?.status === 'INITIATED') continue;
       const ok = result.repayment?.status === 'SUCCEEDED';
       await this.parts.outbox.record(
         `autodebit:${bill.billId}`,

@@ -13,7 +13,8 @@ import { allocateRepayment } from './waterfall';
 
 /**
  * How long a quote holds: a repayment the source confirms within this many days of the ask counts
- * from the day it was asked (accruals since waived); later, it pays what is owed when it lands.
+ * from the day it was asked (accruals since waived); later, nothing is waived (overdue bills it
+ * quoted are still paid first, `payOverdueAsQuoted`).
  */
 export const quoteHoldsDays = 7;
 
@@ -55,7 +56,8 @@ export function billsAsAsked(state: LineState, moneyMinor: MinorUnits): Record<s
 /**
  * A quoted repayment landing within `quoteHoldsDays` counts from the day it was asked: penalties
  * and interest billed after the ask on a bill its quote paid in full are waived (mutates `state`),
- * each day once however many repayments were waiting (`accrualsWaivedThrough`). Each is credited,
+ * each day once however many repayments were waiting (`accrualsWaivedThrough`, a high-water mark: a
+ * quote landing after a later-asked one that left the bill owing gets only the days after it). Each is credited,
  * first against what the bill still owes, then against what another payment paid of it meanwhile,
  * which is money again: that sum is returned, to be spent with the repayment.
  */

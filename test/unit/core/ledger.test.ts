@@ -967,12 +967,12 @@ describe('a quoted repayment counts from the day it was asked', () => {
     expect(line.figures).toMatchObject({ principalMinor: 0, creditBalanceMinor: 400 });
   });
 
-  test('two quotes waiting on one bill: each day is waived once, none left out', () => {
+  test('two quotes waiting on one bill, landing in the order asked: each day is waived once, none left out', () => {
     // R1 asked 02-20 (1,003.00) lands 02-25 with 500.00 only: 5.50 charged, the 2.50 since 02-20
     // waived; the quote pays 3.00 of penalties then 497.00: 503.00 owed, 25.15 fen a day.
     // R2 asked 02-22 (8 days: 4.00, so 1,004.00) lands 02-28: 3 more days, floor(75.45) = 0.75,
     // charged after R1's waiver, all since R2's ask: waived. R2's 1,004.00 pays the 503.00; 501.00
-    // is left, a credit balance. (Counting R1's waived days against R2 would waive 0.50 less.)
+    // is left, a credit balance. (Counting R1's waived days against R2 would waive nothing.)
     const { line, due } = askedOverdue();
     const r2 = amountDueOn(line.state!, '2030-02-22', 'STATEMENT');
     expect(r2.amountMinor).toBe(100_400);
