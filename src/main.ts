@@ -10,7 +10,7 @@ import {
 } from './config';
 import { ensurePortsFree, PortInUseError } from './runtime/listen';
 import { startFailureReason } from './runtime/start-failure';
-import { type PrivateSocket, privateSocket } from './runtime/private-socket';
+import { embeddedEngineSocket, type PrivateSocket } from './runtime/private-socket';
 import { healthCheckPath } from './runtime/probe-paths';
 import { isLedgerNotice } from './ledger/ledger-notices';
 import { type RunningChild, startChild } from './runtime/child';
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
     ]);
     // The embedded engine restarts on the port it first had; a MONGODB_URI server is not ours to run.
     // In production it listens on a Unix socket only this user can reach (it has no authentication).
-    engineSocket = !local && !config.mongodbUri ? privateSocket('ferretdb.sock') : undefined;
+    engineSocket = embeddedEngineSocket(config);
     let engineListen: string | undefined = engineSocket?.socketPath;
     const database = new Supervised<DatabaseEngine & Restartable>(
       'database',

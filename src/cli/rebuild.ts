@@ -4,7 +4,7 @@ import { RebuildService } from '../app/billing/rebuild.service';
 import { connectDatabase } from '../storage/database';
 import { databaseUri, startEngine } from '../storage/engine/engine';
 import { createRepositories } from '../storage/repositories/repositories';
-import { privateSocket } from '../runtime/private-socket';
+import { embeddedEngineSocket } from '../runtime/private-socket';
 
 /**
  * `npm run rebuild` recomputes every projection from the ledger and reports differences (exit 1 if
@@ -14,8 +14,7 @@ import { privateSocket } from '../runtime/private-socket';
 async function main(): Promise<void> {
   const config = loadConfig();
   // As `npm start`: in production the embedded engine is reachable by this user only.
-  const socket =
-    config.mode === 'production' && !config.mongodbUri ? privateSocket('ferretdb.sock') : undefined;
+  const socket = embeddedEngineSocket(config);
   const engine = await startEngine({
     mongodbUri: config.mongodbUri,
     ferretdbPostgresqlUrl: config.ferretdbPostgresqlUrl,

@@ -12,6 +12,17 @@ export interface PrivateSocket {
 }
 
 /**
+ * Where the embedded engine listens in production (it has no login): a private socket; elsewhere
+ * (local mode, or a MONGODB_URI server that is not ours to run) none.
+ */
+export function embeddedEngineSocket(config: {
+  mode: 'local' | 'production';
+  mongodbUri?: string | undefined;
+}): PrivateSocket | undefined {
+  return config.mode === 'production' && !config.mongodbUri ? privateSocket('ferretdb.sock') : undefined;
+}
+
+/**
  * A Unix socket path in a new directory of its own under the temporary directory, which only this
  * user may enter (mkdtemp makes it 0700): a server listening there is out of other users' reach,
  * where a loopback port is open to every process on the machine.

@@ -304,22 +304,13 @@ describe('statements over several cycles', () => {
 
   test('a plan payoff the bank confirms after a statement still pays the plan off: the fee billed meanwhile is waived', async () => {
     await using t = await testDatabase();
-    const w = await world(t.repos);
-    let answer: RailResult = { status: 'SUCCEEDED' };
-    w.rail = { collect: async () => answer, disburse: async () => ({ status: 'SUCCEEDED' }) };
-    await w.at('2030-06-02T02:00:00Z');
-    const bike = await w.buy('u_alice', 'INSTALLMENT', 'inst-bike', 'late-payoff-bike', 3);
-    await w.ship('INSTALLMENT', bike._id);
-    // As above: principal 86634 + 86633 + 86633, fees 1301 + 1299 + 1299. Period 1 billed 06-05, paid.
-    await w.at('2030-06-05T04:00:00Z');
-    await w.runDueJobs();
-    await w.at('2030-06-10T02:00:00Z');
-    await w.repay('u_alice', { kind: 'STATEMENT', source: 'BANK_CARD', idempotencyKey: 'late-payoff-stmt' });
+    const { w, rail } = await worldWithRail(t);
+    const bike = await bikeWithFirstPeriodPaid(w, 'late-payoff');
     // 07-03: nothing billed is owed; the payoff is the unbilled principal 2 x 86633 = 173266, its
     // fees 2 x 1299 waived. The bank has not answered by the 07-05 statement, which bills period 2:
     // 86633 + 1299 = 87932.
     await w.at('2030-07-03T02:00:00Z');
-    answer = { status: 'PENDING' };
+    rail.next = { status: 'PENDING' };
     const planId = `plan_${bike._id}`;
     const asked = await w.repay('u_alice', {
       kind: 'PLAN_PAYOFF',
@@ -336,7 +327,7 @@ describe('statements over several cycles', () => {
     });
     // 07-06 the bank pays 173266. Period 2's fee (1299) is waived as quoted: the 173266 pays its
     // principal 86633 and period 3's 86633. Written off: 1299 + 1299 = 2598, as if paid at once.
-    answer = { status: 'SUCCEEDED' };
+    rail.next = { status: 'SUCCEEDED' };
     await w.at('2030-07-06T04:00:00Z');
     expect(await w.runDueJobs()).toMatchObject({ repaymentsConfirmed: 1 });
     const [plan] = await t.repos.installmentPlans.findByOrderIds([bike._id]);
@@ -358,9 +349,7 @@ describe('statements over several cycles', () => {
   });
   test('a STATEMENT repayment the bank confirms days later counts from the day it was asked: penalties accrued meanwhile are waived', async () => {
     await using t = await testDatabase();
-    const w = await world(t.repos);
-    let answer: RailResult = { status: 'SUCCEEDED' };
-    w.rail = { collect: async () => answer, disburse: async () => ({ status: 'SUCCEEDED' }) };
+    const { w, rail } = await worldWithRail(t);
     await w.at('2030-06-02T02:00:00Z');
     const teaSet = await w.buy('u_alice', 'MALL', 'mall-tea-set', 'late-statement-tea');
     await w.ship('MALL', teaSet._id);
@@ -369,7 +358,7 @@ describe('statements over several cycles', () => {
     await w.runDueJobs();
     // 06-20, 6 days: floor(89.70) = 0.89. STATEMENT asks 299.89; the bank has not answered.
     await w.at('2030-06-20T02:00:00Z');
-    answer = { status: 'PENDING' };
+    rail.next = { status: 'PENDING' };
     const asked = await w.repay('u_alice', {
       kind: 'STATEMENT',
       source: 'BANK_CARD',
@@ -378,7 +367,7 @@ describe('statements over several cycles', () => {
     expect(asked.repayment).toMatchObject({ status: 'INITIATED', amountMinor: 29_989 });
     // 06-25 it pays 299.89: 11 days are charged, floor(164.45) = 1.64; the 0.75 since 06-20 is
     // credited and the 299.89 settles the bill, as had it landed on 06-20.
-    answer = { status: 'SUCCEEDED' };
+    rail.next = { status: 'SUCCEEDED' };
     await w.at('2030-06-25T04:00:00Z');
     expect(await w.runDueJobs()).toMatchObject({ repaymentsConfirmed: 1 });
     const [june] = await w.bills('u_alice');
@@ -395,20 +384,11 @@ describe('statements over several cycles', () => {
   });
   test('a plan payoff that lands short of its plan, a bill cut meanwhile gone overdue, pays the bills and tells the shopper', async () => {
     await using t = await testDatabase();
-    const w = await world(t.repos);
-    let answer: RailResult = { status: 'SUCCEEDED' };
-    w.rail = { collect: async () => answer, disburse: async () => ({ status: 'SUCCEEDED' }) };
-    await w.at('2030-06-02T02:00:00Z');
-    const bike = await w.buy('u_alice', 'INSTALLMENT', 'inst-bike', 'short-payoff-bike', 3);
-    await w.ship('INSTALLMENT', bike._id);
-    // Principal 86634 + 86633 + 86633, fees 1301 + 1299 + 1299; period 1 billed 06-05 and paid.
-    await w.at('2030-06-05T04:00:00Z');
-    await w.runDueJobs();
-    await w.at('2030-06-10T02:00:00Z');
-    await w.repay('u_alice', { kind: 'STATEMENT', source: 'BANK_CARD', idempotencyKey: 'short-stmt' });
+    const { w, rail } = await worldWithRail(t);
+    const bike = await bikeWithFirstPeriodPaid(w, 'short-payoff');
     // 07-03: PLAN_PAYOFF asks 2 x 86633 = 173266; the bank does not answer.
     await w.at('2030-07-03T02:00:00Z');
-    answer = { status: 'PENDING' };
+    rail.next = { status: 'PENDING' };
     const planId = `plan_${bike._id}`;
     const payoff = {
       kind: 'PLAN_PAYOFF',
@@ -428,7 +408,7 @@ describe('statements over several cycles', () => {
     // The bill (cut after the ask) is overdue: 1.17 + 117832 (fee not waived) = 117949 comes first,
     // more than the 173266 - 86633 the plan leaves. So the waterfall as for any repayment: the bill,
     // then 173266 - 117949 = 55317 is a credit balance; the plan's period 3 (86633) is not paid off.
-    answer = { status: 'SUCCEEDED' };
+    rail.next = { status: 'SUCCEEDED' };
     await w.at('2030-07-16T04:00:00Z');
     expect((await w.repay('u_alice', payoff)).repayment).toMatchObject({ status: 'SUCCEEDED' });
     const [plan] = await t.repos.installmentPlans.findByOrderIds([bike._id]);
@@ -451,3 +431,26 @@ describe('statements over several cycles', () => {
     ).toHaveLength(1);
   });
 });
+
+/** A world whose rail answers `rail.next` (SUCCEEDED until a test sets another answer). */
+async function worldWithRail(t: Awaited<ReturnType<typeof testDatabase>>) {
+  const w = await world(t.repos);
+  const rail = { next: { status: 'SUCCEEDED' } as RailResult };
+  w.rail = { collect: async () => rail.next, disburse: async () => ({ status: 'SUCCEEDED' }) };
+  return { w, rail };
+}
+
+/**
+ * Alice's e-bike in 3, bought and shipped 2030-06-02: principal 86634 + 86633 + 86633, fees 1301 +
+ * 1299 + 1299. Period 1 billed 06-05 and paid in full 06-10, so nothing billed is owed after.
+ */
+async function bikeWithFirstPeriodPaid(w: Awaited<ReturnType<typeof world>>, key: string) {
+  await w.at('2030-06-02T02:00:00Z');
+  const bike = await w.buy('u_alice', 'INSTALLMENT', 'inst-bike', `${key}-bike`, 3);
+  await w.ship('INSTALLMENT', bike._id);
+  await w.at('2030-06-05T04:00:00Z');
+  await w.runDueJobs();
+  await w.at('2030-06-10T02:00:00Z');
+  await w.repay('u_alice', { kind: 'STATEMENT', source: 'BANK_CARD', idempotencyKey: `${key}-stmt` });
+  return bike;
+}

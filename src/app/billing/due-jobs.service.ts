@@ -1,7 +1,6 @@
 import { formatMinor } from '../../core/money';
 import type { Viewer } from '../../auth/token';
 import { isAutoDebitDue } from '../../core/billing/bill-status';
-import { billOwedMinor } from '../../core/ledger/line-state';
 import { stateAt } from '../../core/overdue/penalty';
 import { type BusinessDate, businessDate } from '../../core/time/business-date';
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
@@ -87,18 +86,16 @@ export class DueJobsService {
     let attempted = 0;
     for (const bill of line.state?.bills ?? []) {
       if (!isAutoDebitDue(bill, today)) continue;
-      // It collects everything billed (STATEMENT): older bills still owing are paid with it, and named.
-      const alsoPaid = stateAt(line.state!, today)
-        .bills.filter(
-          (other) =>
-            other.billId !== bill.billId && other.dueDate <= bill.dueDate && billOwedMinor(other) > 0,
-        )
-        .map((other) => ` and your ${other.overdue ? 'overdue ' : ''}bill due ${other.dueDate}`)
-        .join('');
       const result = await this.parts.repayments.autoDebit(line.userId, bill.billId);
       attempted += 1;
       // Waiting on the bank: neither collected nor declined yet, so no notice (not a false failure).
       if (result.repayment?.status === 'INITIATED') continue;
+      // The other bills its quote pays (a STATEMENT pays every bill owing), named, overdue ones as such.
+      const quoted = Object.keys(result.repayment?.billsAsAsked ?? {});
+      const alsoPaid = stateAt(line.state!, today)
+        .bills.filter((other) => other.billId !== bill.billId && quoted.includes(other.billId))
+        .map((other) => ` and your ${other.overdue ? 'overdue ' : ''}bill due ${other.dueDate}`)
+        .join('');
       const ok = result.repayment?.status === 'SUCCEEDED';
       await this.parts.outbox.record(
         `autodebit:${bill.billId}`,

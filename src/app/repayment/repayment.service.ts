@@ -218,10 +218,6 @@ export class RepaymentService {
     return settled;
   }
 
-  /**
-   * Sets the balance it counts on aside, then collects the rest through the rail (none: no rail call);
-   * only money actually collected reaches the ledger, and a decline gives the balance back.
-   */
   /** A repayment recorded earlier and still INITIATED: declined already (a crash before the status was set) stays so, whatever the balance is now; else settled. */
   private async resume(repayment: RepaymentDoc): Promise<RepayResult> {
     const declinedEntry = await this.ledger.entryByKey(repayment.lineId, `repay-declined:${repayment._id}`);
@@ -238,6 +234,10 @@ export class RepaymentService {
     };
   }
 
+  /**
+   * Sets the balance it counts on aside, then collects the rest through the rail (none: no rail call);
+   * only money actually collected reaches the ledger, and a decline gives the balance back.
+   */
   private async settle(repayment: RepaymentDoc): Promise<RepayResult> {
     const reservedMinor = repayment.fromCreditBalanceMinor ?? 0;
     const reserved = reservedMinor > 0 ? { reservedCreditMinor: reservedMinor } : {};

@@ -72,14 +72,19 @@ export function waiveAccrualsSinceAsked(
   for (const bill of state.bills) {
     const billed = asAsked[bill.billId]?.billedWhenPaidInFull;
     if (!billed) continue;
-    const through = (bill.accrualsWaivedThrough ??= { penaltiesMinor: 0, interestMinor: 0 });
     for (const [component, key] of [
       ['PENALTIES', 'penaltiesMinor'],
       ['INTEREST', 'interestMinor'],
     ] as const) {
-      const sinceMinor = bill.billed[component] - Math.max(billed[key], through[key]);
+      const throughMinor = bill.accrualsWaivedThrough?.[key] ?? 0;
+      const sinceMinor = bill.billed[component] - Math.max(billed[key], throughMinor);
       if (sinceMinor <= 0) continue;
-      through[key] = bill.billed[component];
+      bill.accrualsWaivedThrough = {
+        penaltiesMinor: 0,
+        interestMinor: 0,
+        ...bill.accrualsWaivedThrough,
+        [key]: bill.billed[component],
+      };
       paidBackMinor += waive(bill, component, sinceMinor);
     }
   }
@@ -116,12 +121,7 @@ export function payOverdueAsQuoted(
   return moneyMinor - leftMinor;
 }
 
-function pay(
-  bill: BillState,
-  component: (typeof billComponents)[number],
-  capMinor: MinorUnits,
-  leftMinor: MinorUnits,
-) {
+function pay(bill: BillState, component: BillComponent, capMinor: MinorUnits, leftMinor: MinorUnits) {
   const takeMinor = Math.max(0, Math.min(capMinor, owedOn(bill, component), leftMinor));
   bill.paid[component] += takeMinor;
   return takeMinor;

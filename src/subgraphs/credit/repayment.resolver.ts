@@ -13,6 +13,7 @@ import {
 } from 'type-graphql';
 import { repaymentsInFlightShown } from '../../app/repayment/repayment.service';
 import { type RepayKind as Kind, repayKinds } from '../../core/repayment/amount-due';
+import { quoteHoldsDays } from '../../core/repayment/as-asked';
 import {
   type PaymentSource as Source,
   paymentSources,
@@ -32,7 +33,7 @@ import type { CreditContext } from './credit.context';
 export const RepayKind = enumFrom(
   'RepayKind',
   repayKinds,
-  'What a repayment pays. Every kind but AMOUNT spends the credit balance first (set aside until the source answers) and asks the source only for the rest, and lands as quoted: a source that answers within 7 days counts from the day asked (penalties and interest accrued since on the bills the quote paid in full are waived), and a bill the quote paid that is overdue when the money lands is paid first',
+  `What a repayment pays. Every kind but AMOUNT spends the credit balance first (set aside until the source answers) and asks the source only for the rest, and lands as quoted: a source that answers within ${quoteHoldsDays} days counts from the day asked (penalties and interest accrued since on the bills the quote paid in full are waived), and a bill the quote paid that is overdue when the money lands is paid first`,
   {
     STATEMENT: 'Everything billed: overdue and current principal, fees, interest, penalties',
     MINIMUM:
