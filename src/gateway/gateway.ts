@@ -37,6 +37,8 @@ import { useRequestLimits } from './use-request-limits';
 import type { GatewayLimits } from '../config';
 import type { SubscriptionRelay } from './subscription-relay';
 import { useSubscriptionRelay } from './use-subscription-relay';
+import { useDirectQueries } from './use-direct-queries';
+import { useSubgraphFetch } from './use-subgraph-fetch';
 
 export const graphqlEndpoint = '/graphql';
 
@@ -127,6 +129,9 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     },
     maskedErrors: { maskError: maskGatewayError },
     plugins: () => [
+      // First of the fetch hooks: it sets the fetch itself, which the later ones wrap (tracing's
+      // trace context, metrics) or give headers to.
+      useSubgraphFetch(),
       // W3C trace context in, spans for the request, the operation and each subgraph call, and
       // `traceparent` on every call so the subgraphs continue the trace.
       // A client's own trace context is not continued unless trusted: it would pick the trace id,
@@ -151,6 +156,8 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       useAuth({ authSecret: options.authSecret }),
       // After the rate limits, CSRF and the token check: a refused request takes no slot.
       useFairShare({ share: options.fairShare, authSecret: options.authSecret }),
+      // Before the deadline, which wraps what it sets.
+      useDirectQueries(options.supergraphSdl),
       // Its clock starts when execution does: after the fair-share wait, parsing and validation.
       useResponseDeadline(options.limits.responseDeadlineMs),
       // Each subgraph call within UPSTREAM_TIMEOUT_MS.

@@ -39,8 +39,8 @@ function graphsOfType(type: GraphQLCompositeType): Set<string> {
 
 /**
  * The graphs that resolve a field on their own: those named by its @join__field (not as external or
- * overridden, not needing other graphs' fields through `requires`), or, without any, every graph of
- * its type.
+ * overridden, not needing other graphs' fields through `requires`, not typing it otherwise than the
+ * supergraph), or, without any, every graph of its type.
  */
 function graphsOfField(parent: GraphQLCompositeType, field: GraphQLField<unknown, unknown>): Set<string> {
   const fields = joined(field, 'join__field');
@@ -54,6 +54,10 @@ function graphsOfField(parent: GraphQLCompositeType, field: GraphQLField<unknown
     };
     // External: another graph resolves it; usedOverridden: kept there only for keys.
     if (!graph || argument(directive, 'requires') || flag('external') || flag('usedOverridden')) continue;
+    // A graph that types the field otherwise (`type:`, e.g. non-null where the supergraph is
+    // nullable) would null its answer otherwise than the gateway does.
+    const typed = stringArgument(directive, 'type');
+    if (typed !== undefined && typed !== String(field.type)) continue;
     graphs.add(graph);
   }
   return graphs;

@@ -37,6 +37,13 @@ export const subgraphCallsTotal = new Counter({
   registers: [registry],
 });
 
+export const directQueriesTotal = new Counter({
+  name: 'creditgraph_direct_queries_total',
+  help: 'Queries one subgraph answers alone, sent straight to it without the query planner, by subgraph',
+  labelNames: ['subgraph'] as const,
+  registers: [registry],
+});
+
 export const subgraphCallDurationSeconds = new Histogram({
   name: 'creditgraph_subgraph_call_duration_seconds',
   help: 'Time of one gateway call to a subgraph',

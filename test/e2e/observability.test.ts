@@ -92,6 +92,37 @@ describe('observability: one checkout end to end', () => {
     expect(new Set(spans.map((span) => span.service))).toEqual(new Set(['gateway', 'mall']));
   });
 
+  test('a query sent straight to one subgraph is one trace too: gateway -> credit subgraph', async () => {
+    const response = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${alice}` },
+      body: JSON.stringify({ query: 'query TracedHome { me { id creditLine { id } } }' }),
+    });
+    const queryRequestId = response.headers.get('x-request-id')!;
+    expect(((await response.json()) as { data: { me: { id: string } } }).data.me.id).toBe('u_alice');
+    const deadline = Date.now() + 15_000;
+    let spans: ReceivedSpan[];
+    for (;;) {
+      const creditSpan = receiver.spans.find(
+        (span) => span.service === 'credit' && span.attributes['creditgraph.request_id'] === queryRequestId,
+      );
+      spans = creditSpan ? receiver.spans.filter((span) => span.traceId === creditSpan.traceId) : [];
+      if (spans.some((span) => !span.parentSpanId)) break;
+      if (Date.now() > deadline)
+        throw new Error(`trace incomplete: ${JSON.stringify(spans.map((s) => s.name))}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const byId = new Map(spans.map((span) => [span.spanId, span]));
+    expect(spans.filter((span) => !span.parentSpanId).map((span) => [span.service, span.name])).toEqual([
+      ['gateway', 'POST /graphql'],
+    ]);
+    for (const span of spans) if (span.parentSpanId) expect(byId.has(span.parentSpanId)).toBe(true);
+    const creditServer = spans.find(
+      (span) => span.service === 'credit' && span.name === 'credit TracedHome',
+    )!;
+    expect(byId.get(creditServer.parentSpanId!)!.service).toBe('gateway');
+  });
+
   test("a caller's traceparent is not continued: it picks neither the trace id nor whether to record", async () => {
     const sentTraceId = '0af7651916cd43dd8448eb211c80319c';
     // Flags 00: "not sampled". Continued, it would turn recording off for this request.

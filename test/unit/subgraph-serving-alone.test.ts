@@ -4,7 +4,7 @@ import { buildASTSchema, parse } from 'graphql';
 import { subgraphServingAlone } from '../../src/gateway/subgraph-serving-alone';
 
 /**
- * Which subscriptions the gateway may relay to one subgraph as they are. A small supergraph in the
+ * Which subscriptions the gateway may relay, and which queries it may send, to one subgraph as they are. A small supergraph in the
  * composed form (join__ directives), with one field owned elsewhere, one external, one needing
  * another graph's fields, and one moved by override; then the product's own supergraph.
  */
@@ -36,6 +36,8 @@ const sdl = `
     weight: Int @join__field(graph: A, external: true) @join__field(graph: B)
     score: Int @join__field(graph: A, requires: "limit") @join__field(graph: B, requires: "limit")
     moved: Int @join__field(graph: A, usedOverridden: true) @join__field(graph: B, override: "alpha")
+    strict: Int @join__field(graph: A, type: "Int!")
+    same: Int @join__field(graph: A, type: "Int")
   }
   type Note @join__type(graph: B) {
     text: String
@@ -65,6 +67,12 @@ describe('subgraphServingAlone', () => {
     ).toBeUndefined();
   });
 
+  test('a field its graph types otherwise than the supergraph (non-null there) needs the planner', () => {
+    // Alpha would null `line` where the gateway nulls only `strict`.
+    expect(alone('subscription { changed { line { strict } } }')).toBeUndefined();
+    expect(alone('subscription { changed { line { same } } }')).toBe('alpha');
+  });
+
   test('a type the graph does not define, or a directive the gateway acts on, needs the planner', () => {
     expect(alone('subscription { changed { note { text } } }')).toBeUndefined();
     expect(alone('subscription { changed { ... @defer { id } } }')).toBeUndefined();
@@ -87,5 +95,12 @@ describe('subgraphServingAlone', () => {
     );
     expect(subgraphServingAlone(product, document)).toBe('credit');
     expect(subgraphServingAlone(product, parse('{ me { id mallOrders { totalCount } } }'))).toBeUndefined();
+    // The account home's credit part (bench:gateway's credit-only query) goes straight to credit.
+    expect(
+      subgraphServingAlone(
+        product,
+        parse('{ me { id displayName creditLine { id status limit { minor } } } }'),
+      ),
+    ).toBe('credit');
   });
 });

@@ -1,0 +1,130 @@
+import http from 'node:http';
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+
+/** A subgraph's answer, read whole: what the runtime's HTTP executor reads of a fetch Response. */
+class SubgraphAnswer {
+  readonly ok: boolean;
+  readonly headers: AnswerHeaders;
+  constructor(
+    readonly status: number,
+    readonly statusText: string,
+    headers: http.IncomingHttpHeaders,
+    private readonly body: string,
+  ) {
+    this.ok = status >= 200 && status < 300;
+    this.headers = new AnswerHeaders(headers);
+  }
+  text(): Promise<string> {
+    return Promise.resolve(this.body);
+  }
+  json(): Promise<unknown> {
+    return Promise.resolve().then(() => JSON.parse(this.body) as unknown);
+  }
+}
+
+/** The read side of fetch's Headers over Node's parsed headers (names are lower case there). */
+class AnswerHeaders {
+  constructor(private readonly raw: http.IncomingHttpHeaders) {}
+  get(name: string): string | null {
+    const value = this.raw[name.toLowerCase()];
+    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+  }
+  has(name: string): boolean {
+    return this.raw[name.toLowerCase()] !== undefined;
+  }
+  *entries(): IterableIterator<[string, string]> {
+    for (const name of Object.keys(this.raw)) yield [name, this.get(name)!];
+  }
+  forEach(callback: (value: string, name: string) => void): void {
+    for (const [name, value] of this.entries()) callback(value, name);
+  }
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.entries();
+  }
+  all(): [string, string][] {
+    return [...this.entries()];
+  }
+}
+
+/** Statuses a fetch Response may not carry a body with. */
+const noBodyStatuses = new Set([101, 204, 205, 304]);
+
+const jsonContentType = /^application\/(graphql-response\+)?json\b/i;
+
+interface FetchOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | null;
+  signal?: AbortSignal | null;
+}
+
+/**
+ * Subgraph calls over Node's own HTTP client and keep-alive connections, the answer read whole
+ * (subgraphs answer JSON over HTTP here; subscriptions take the relay). The runtime's fetch
+ * (whatwg-node) pipes every answer through streams and an abort controller per call.
+ */
+export function useSubgraphFetch(): GatewayPlugin {
+  // An idle connection is dropped here before the subgraph's server drops it (Node's 5 s keep-alive):
+  // else a call can go out on a socket the server is closing ("socket hang up").
+  const agent = new http.Agent({ keepAlive: true, scheduling: 'lifo', timeout: 4_000 });
+  const subgraphFetch = (url: string, options: FetchOptions = {}): Promise<SubgraphAnswer | Response> =>
+    new Promise((resolve, reject) => {
+      const { signal } = options;
+      if (signal?.aborted) {
+        reject(signal.reason as Error);
+        return;
+      }
+      const headers = options.headers;
+      const body = options.body ?? undefined;
+      const call = http.request(url, {
+        agent,
+        method: options.method ?? 'GET',
+        headers:
+          body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      });
+      const abort = () => call.destroy(signal?.reason as Error);
+      signal?.addEventListener('abort', abort, { once: true });
+      const done = () => signal?.removeEventListener('abort', abort);
+      call.on('error', (error) => {
+        done();
+        reject(error);
+      });
+      call.on('response', (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('error', (error) => {
+          done();
+          reject(error);
+        });
+        answer.on('end', () => {
+          done();
+          const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+          const status = answer.statusCode ?? 502;
+          const statusText = answer.statusMessage ?? '';
+          // Anything but JSON (an incremental multipart answer) as a standard Response, read whole.
+          if (!jsonContentType.test(answer.headers['content-type'] ?? ''))
+            resolve(
+              new Response(noBodyStatuses.has(status) ? null : new Uint8Array(bytes), {
+                status,
+                statusText,
+                headers: new AnswerHeaders(answer.headers).all(),
+              }),
+            );
+          else resolve(new SubgraphAnswer(status, statusText, answer.headers, bytes.toString('utf8')));
+        });
+      });
+      call.end(body);
+    });
+  return {
+    onFetch({ url, options, setFetchFn }) {
+      // Only what the runtime sends for a query or mutation (headers as a plain object, a text
+      // body); a subscription's event stream is read as it comes, by the runtime's own fetch.
+      const { headers, body } = options as { headers?: unknown; body?: unknown };
+      if (!url.startsWith('http://') || (body != null && typeof body !== 'string')) return;
+      if (headers != null && Object.getPrototypeOf(headers) !== Object.prototype) return;
+      const accept = (headers as Record<string, string> | undefined)?.accept ?? '';
+      if (accept.includes('text/event-stream')) return;
+      setFetchFn(subgraphFetch as never);
+    },
+  };
+}
