@@ -1,9 +1,15 @@
 import {
+  type DocumentNode,
   type ExecutionArgs,
   getOperationAST,
   getVariableValues,
   GraphQLError,
   type GraphQLErrorExtensions,
+  type GraphQLSchema,
+  isNonNullType,
+  type OperationDefinitionNode,
+  TypeInfo,
+  ValidationContext,
 } from 'graphql';
 
 /** Stable codes clients can switch on; resolvers surface them as GraphQL `extensions.code`. */
@@ -55,8 +61,10 @@ export function variableRefusals(
 ): GraphQLError[] | undefined {
   const operation = getOperationAST(args.document, args.operationName);
   if (!operation?.variableDefinitions?.length) return undefined;
-  const { errors } = getVariableValues(args.schema, operation.variableDefinitions, args.variableValues ?? {});
-  return errors?.map(
+  const inputs = args.variableValues ?? {};
+  const { errors } = getVariableValues(args.schema, operation.variableDefinitions, inputs);
+  if (!errors) return nullsWhereNonNull(args.schema, args.document, operation, inputs, extensions);
+  return errors.map(
     (error) =>
       new GraphQLError(error.message, {
         nodes: error.nodes,
@@ -66,4 +74,36 @@ export function variableRefusals(
         extensions: { ...error.extensions, code: 'BAD_USER_INPUT', ...extensions },
       }),
   );
+}
+
+/**
+ * A nullable variable with a default may stand where a value is required (graphql-js validates
+ * that), but a null sent for it is refused only when the field runs, as an uncoded field error.
+ */
+function nullsWhereNonNull(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  inputs: Readonly<Record<string, unknown>>,
+  extensions: GraphQLErrorExtensions,
+): GraphQLError[] | undefined {
+  const sentNull = new Set(
+    Object.entries(inputs)
+      .filter(([, value]) => value === null)
+      .map(([name]) => name),
+  );
+  if (sentNull.size === 0) return undefined;
+  const context = new ValidationContext(schema, document, new TypeInfo(schema), () => undefined);
+  const refusals = context
+    .getRecursiveVariableUsages(operation)
+    .filter((usage) => sentNull.has(usage.node.name.value) && usage.type && isNonNullType(usage.type))
+    .map(
+      (usage) =>
+        new GraphQLError(
+          `Variable "$${usage.node.name.value}" is null where a ${String(usage.type)} is required: ` +
+            'send a value, or leave the variable out to use its default',
+          { nodes: [usage.node], extensions: { code: 'BAD_USER_INPUT', ...extensions } },
+        ),
+    );
+  return refusals.length ? refusals : undefined;
 }

@@ -8,6 +8,8 @@ import {
   getNamedType,
   getOperationAST,
   type GraphQLCompositeType,
+  isAbstractType,
+  isObjectType,
   type GraphQLField,
   type GraphQLSchema,
   Kind,
@@ -45,6 +47,8 @@ function graphsOfType(type: GraphQLCompositeType): Set<string> {
 function graphsOfField(parent: GraphQLCompositeType, field: GraphQLField<unknown, unknown>): Set<string> {
   const fields = joined(field, 'join__field');
   if (fields.length === 0) return graphsOfType(parent);
+  // Progressive override: which graph answers is decided per request.
+  if (fields.some((directive) => argument(directive, 'overrideLabel'))) return new Set();
   const graphs = new Set<string>();
   for (const directive of fields) {
     const graph = stringArgument(directive, 'graph');
@@ -53,11 +57,13 @@ function graphsOfField(parent: GraphQLCompositeType, field: GraphQLField<unknown
       return value?.kind === Kind.BOOLEAN && value.value;
     };
     // External: another graph resolves it; usedOverridden: kept there only for keys.
-    if (!graph || argument(directive, 'requires') || flag('external') || flag('usedOverridden')) continue;
+    // contextArguments: values from ancestors the planner fetches.
+    if (!graph || argument(directive, 'requires') || argument(directive, 'contextArguments')) continue;
+    if (flag('external') || flag('usedOverridden')) continue;
     // A graph that types the field otherwise (`type:`, e.g. non-null where the supergraph is
     // nullable) would null its answer otherwise than the gateway does.
-    const typed = stringArgument(directive, 'type');
-    if (typed !== undefined && typed !== String(field.type)) continue;
+    const graphFieldType = stringArgument(directive, 'type');
+    if (graphFieldType !== undefined && graphFieldType !== String(field.type)) continue;
     graphs.add(graph);
   }
   return graphs;
@@ -98,8 +104,9 @@ export function fragmentsUsed(
 
 /**
  * The subgraph that can answer this operation alone, exactly as the gateway would: every field it
- * selects (through fragments too) is resolved by the graph of its root field, and it uses no
- * directive the gateway itself would act on. Undefined when the query planner is needed. Works on
+ * selects (through fragments too) is resolved by the graph of its root field, none returns an
+ * interface or a union, and it uses no directive the gateway itself would act on. Undefined when
+ * the query planner is needed. Works on
  * the supergraph SDL (with its join__ directives) against which the document was validated.
  */
 export function subgraphServingAlone(
@@ -133,13 +140,13 @@ export function subgraphServingAlone(
       InlineFragment() {
         const type = typeInfo.getType();
         const named = type ? getNamedType(type) : undefined;
-        if (!named || !graphsOfType(named as GraphQLCompositeType).has(graph)) return fail();
+        if (!isObjectType(named) || !graphsOfType(named).has(graph)) return fail();
         return undefined;
       },
       FragmentDefinition() {
         const type = typeInfo.getType();
         const named = type ? getNamedType(type) : undefined;
-        if (!named || !graphsOfType(named as GraphQLCompositeType).has(graph)) return fail();
+        if (!isObjectType(named) || !graphsOfType(named).has(graph)) return fail();
         return undefined;
       },
       Field(node) {
@@ -147,6 +154,9 @@ export function subgraphServingAlone(
         const parent = typeInfo.getParentType();
         const field = typeInfo.getFieldDef();
         if (!parent || !field || !graphsOfField(parent, field).has(graph)) return fail();
+        // Interfaces and unions: which graph's objects (and which __typename, for an interface
+        // object) fill them is the planner's question.
+        if (isAbstractType(getNamedType(field.type))) return fail();
         return undefined;
       },
     }),

@@ -4,10 +4,11 @@ import {
   buildASTSchema,
   type DocumentNode,
   type ExecutionResult,
+  type FieldNode,
   getOperationAST,
-  getVariableValues,
-  type OperationDefinitionNode,
+  GraphQLError,
   type GraphQLSchema,
+  isNonNullType,
   Kind,
   OperationTypeNode,
   parse,
@@ -15,12 +16,17 @@ import {
 import { directQueriesTotal } from '../observability/metrics';
 import { fragmentsUsed, subgraphServingAlone } from './subgraph-serving-alone';
 
-interface DirectRoute {
+export interface DirectRoute {
   subgraph: string;
   /** The chosen operation and the fragments it uses: the rest of a client's document is not the subgraph's. */
   document: DocumentNode;
-  operation: OperationDefinitionNode;
   operationName: string | undefined;
+  /** The one root field, in the client's document (where an error about all of it points). */
+  rootField: FieldNode;
+  /** Its key in the answer (its alias, else its name). */
+  rootKey: string;
+  /** Whether the supergraph lets that field be null (else a failure nulls the whole `data`). */
+  rootNullable: boolean;
 }
 
 interface Subschema {
@@ -33,7 +39,10 @@ interface Subschema {
  * it, and its answer is the client's: the query planner, the delegation and a second execution over
  * the subgraph's answer would change nothing in it. The call goes through the runtime's own executor
  * for that subgraph, so every subgraph hook (credential, upstream timeout, request id, metrics,
- * tracing, subgraph errors) still applies. Mutations and subscriptions keep their own paths.
+ * tracing, subgraph errors) still applies; a call that fails as a whole is answered as the planner
+ * answers it (`wholeFailure`). Mutations and subscriptions keep their own paths. Assumes what this
+ * product runs: one supergraph composed at start, no graceful schema reload (whose lease on the
+ * runtime's execute function this replaces).
  */
 export function useDirectQueries(supergraphSdl: string): GatewayPlugin {
   // A field or value hidden from clients could reach them in a subgraph's answer: the runtime's own
@@ -48,7 +57,7 @@ export function useDirectQueries(supergraphSdl: string): GatewayPlugin {
     const key = operationName ?? '';
     let route = byOperation.get(key);
     if (route === undefined) {
-      route = decide(supergraph, document, operationName);
+      route = directRouteOf(supergraph, document, operationName);
       byOperation.set(key, route);
     }
     return route;
@@ -73,33 +82,59 @@ export function useDirectQueries(supergraphSdl: string): GatewayPlugin {
       if (!route) return;
       const executor = executorOf(args.schema, route.subgraph);
       if (!executor) return;
-      directQueriesTotal.inc({ subgraph: route.subgraph });
-      setExecuteFn((async (execArgs: typeof args & { signal?: AbortSignal }) => {
-        // The variables are checked here, as the gateway's own execution would, with its messages.
-        const variables = getVariableValues(
-          execArgs.schema,
-          route.operation.variableDefinitions ?? [],
-          execArgs.variableValues ?? {},
-          { maxErrors: 50 },
-        );
-        if (variables.errors) return { errors: variables.errors };
-        const result = (await executor({
-          document: route.document,
-          operationName: route.operationName,
-          operationType: OperationTypeNode.QUERY,
-          variables: (execArgs.variableValues ?? undefined) as ExecutionRequest['variables'],
-          context: execArgs.contextValue,
-          rootValue: execArgs.rootValue,
-          signal: execArgs.signal,
-        })) as ExecutionResult;
+      // Bad variables never get here: useErrorCodes refuses them first, with the gateway's messages.
+      const direct = async (execArgs: typeof args & { signal?: AbortSignal }): Promise<ExecutionResult> => {
+        directQueriesTotal.inc({ subgraph: route.subgraph });
+        let result: ExecutionResult;
+        try {
+          result = (await executor({
+            document: route.document,
+            operationName: route.operationName,
+            operationType: OperationTypeNode.QUERY,
+            variables: (execArgs.variableValues ?? undefined) as ExecutionRequest['variables'],
+            context: execArgs.contextValue,
+            signal: execArgs.signal,
+          })) as ExecutionResult;
+        } catch (error) {
+          // The upstream timeout, for one: the planner makes it the root field's error.
+          return wholeFailure(route, [error instanceof GraphQLError ? error : asGraphQLError(error)]);
+        }
+        if (result.data == null && result.errors?.length) return wholeFailure(route, result.errors);
         // The subgraph's own extensions are not the client's (as on the runtime's path).
         return result.errors?.length ? { errors: result.errors, data: result.data } : { data: result.data };
-      }) as never);
+      };
+      setExecuteFn(direct as unknown as Parameters<typeof setExecuteFn>[0]);
     },
   };
 }
 
-function decide(
+/**
+ * A subgraph answer with no data (a call that failed as a whole: unreachable, refused, timed out),
+ * as the planner answers it: each error without a path at the root field (its path and location),
+ * and the field null (or the whole `data`, when the supergraph says the field is never null).
+ */
+export function wholeFailure(route: DirectRoute, errors: readonly GraphQLError[]): ExecutionResult {
+  return {
+    errors: errors.map((error) =>
+      error.path
+        ? error
+        : new GraphQLError(error.message, {
+            nodes: [route.rootField],
+            path: [route.rootKey],
+            originalError: error.originalError ?? error,
+            extensions: error.extensions,
+          }),
+    ),
+    data: route.rootNullable ? { [route.rootKey]: null } : null,
+  };
+}
+
+function asGraphQLError(error: unknown): GraphQLError {
+  const cause = error instanceof Error ? error : new Error(String(error));
+  return new GraphQLError(cause.message, { originalError: cause });
+}
+
+export function directRouteOf(
   supergraph: GraphQLSchema,
   document: DocumentNode,
   operationName: string | null | undefined,
@@ -107,11 +142,16 @@ function decide(
   const operation = getOperationAST(document, operationName);
   if (operation?.operation !== 'query') return null;
   const subgraph = subgraphServingAlone(supergraph, document, operationName);
-  if (!subgraph) return null;
+  const root = operation.selectionSet.selections[0];
+  const rootField =
+    root?.kind === Kind.FIELD ? supergraph.getQueryType()?.getFields()[root.name.value] : undefined;
+  if (!subgraph || root?.kind !== Kind.FIELD || !rootField) return null;
   return {
     subgraph,
     document: { kind: Kind.DOCUMENT, definitions: [operation, ...fragmentsUsed(document, operation)] },
-    operation,
     operationName: operationName ?? undefined,
+    rootField: root,
+    rootKey: root.alias?.value ?? root.name.value,
+    rootNullable: !isNonNullType(rootField.type),
   };
 }

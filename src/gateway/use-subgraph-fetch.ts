@@ -9,22 +9,32 @@ class SubgraphAnswer {
     readonly status: number,
     readonly statusText: string,
     headers: http.IncomingHttpHeaders,
-    private readonly body: string,
+    private readonly bodyText: string,
   ) {
     this.ok = status >= 200 && status < 300;
     this.headers = new AnswerHeaders(headers);
   }
   text(): Promise<string> {
-    return Promise.resolve(this.body);
+    return Promise.resolve(this.bodyText);
   }
   json(): Promise<unknown> {
-    return Promise.resolve().then(() => JSON.parse(this.body) as unknown);
+    return Promise.resolve().then(() => JSON.parse(this.bodyText) as unknown);
+  }
+  arrayBuffer(): Promise<ArrayBuffer> {
+    return new Response(this.bodyText).arrayBuffer();
+  }
+  /** The rest of a fetch Response, for a reader that wants a stream (none here does). */
+  get body(): ReadableStream<Uint8Array> | null {
+    return new Response(this.bodyText).body;
+  }
+  clone(): SubgraphAnswer {
+    return new SubgraphAnswer(this.status, this.statusText, this.headers.raw, this.bodyText);
   }
 }
 
 /** The read side of fetch's Headers over Node's parsed headers (names are lower case there). */
 class AnswerHeaders {
-  constructor(private readonly raw: http.IncomingHttpHeaders) {}
+  constructor(readonly raw: http.IncomingHttpHeaders) {}
   get(name: string): string | null {
     const value = this.raw[name.toLowerCase()];
     return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
@@ -47,7 +57,7 @@ class AnswerHeaders {
 }
 
 /** Statuses a fetch Response may not carry a body with. */
-const noBodyStatuses = new Set([101, 204, 205, 304]);
+const noBodyStatuses = new Set([204, 205, 304]);
 
 const jsonContentType = /^application\/(graphql-response\+)?json\b/i;
 
@@ -84,25 +94,30 @@ export function useSubgraphFetch(): GatewayPlugin {
       });
       const abort = () => call.destroy(signal?.reason as Error);
       signal?.addEventListener('abort', abort, { once: true });
-      const done = () => signal?.removeEventListener('abort', abort);
+      const stopListening = () => signal?.removeEventListener('abort', abort);
       call.on('error', (error) => {
-        done();
+        stopListening();
         reject(error);
       });
       call.on('response', (answer) => {
         const chunks: Buffer[] = [];
         answer.on('data', (chunk: Buffer) => chunks.push(chunk));
         answer.on('error', (error) => {
-          done();
+          stopListening();
           reject(error);
         });
         answer.on('end', () => {
-          done();
+          stopListening();
           const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
           const status = answer.statusCode ?? 502;
           const statusText = answer.statusMessage ?? '';
-          // Anything but JSON (an incremental multipart answer) as a standard Response, read whole.
-          if (!jsonContentType.test(answer.headers['content-type'] ?? ''))
+          if (jsonContentType.test(answer.headers['content-type'] ?? '')) {
+            resolve(new SubgraphAnswer(status, statusText, answer.headers, bytes.toString('utf8')));
+            return;
+          }
+          // Anything else (an incremental multipart answer) as a standard Response, read whole; one
+          // it cannot hold (a status past 599) fails this call only.
+          try {
             resolve(
               new Response(noBodyStatuses.has(status) ? null : new Uint8Array(bytes), {
                 status,
@@ -110,12 +125,17 @@ export function useSubgraphFetch(): GatewayPlugin {
                 headers: new AnswerHeaders(answer.headers).all(),
               }),
             );
-          else resolve(new SubgraphAnswer(status, statusText, answer.headers, bytes.toString('utf8')));
+          } catch (error) {
+            reject(error as Error);
+          }
         });
       });
       call.end(body);
     });
   return {
+    onDispose() {
+      agent.destroy();
+    },
     onFetch({ url, options, setFetchFn }) {
       // Only what the runtime sends for a query or mutation (headers as a plain object, a text
       // body); a subscription's event stream is read as it comes, by the runtime's own fetch.

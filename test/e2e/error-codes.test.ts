@@ -84,6 +84,17 @@ describe('error codes over HTTP', () => {
     ],
     ['a missing required variable', json({ query: checkout }), 400, ['BAD_USER_INPUT']],
     [
+      // The default stands in for a missing value, not for a null sent (graphql-js refused it as the
+      // field ran: INTERNAL_SERVER_ERROR).
+      'null sent for a variable with a default, where a value is required',
+      json({
+        query: 'query O($a: String = "100.00") { installmentOffers(amount: $a) { periods } }',
+        variables: { a: null },
+      }),
+      400,
+      ['BAD_USER_INPUT'],
+    ],
+    [
       'two bad variables: two errors, each coded',
       json({
         query:

@@ -93,6 +93,9 @@ describe('observability: one checkout end to end', () => {
   });
 
   test('a query sent straight to one subgraph is one trace too: gateway -> credit subgraph', async () => {
+    const direct = async () =>
+      metricValue(await scrape(new URL('/metrics', stack.url).href), 'creditgraph_direct_queries_total');
+    const before = await direct();
     const response = await fetch(stack.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${alice}` },
@@ -100,6 +103,7 @@ describe('observability: one checkout end to end', () => {
     });
     const queryRequestId = response.headers.get('x-request-id')!;
     expect(((await response.json()) as { data: { me: { id: string } } }).data.me.id).toBe('u_alice');
+    expect((await direct()) - before).toBe(1);
     const deadline = Date.now() + 15_000;
     let spans: ReceivedSpan[];
     for (;;) {

@@ -555,4 +555,42 @@ describe('upstream timeout at the gateway', () => {
     });
     expect(await typename.json()).toMatchObject({ data: { __typename: 'Query' } });
   });
+
+  test('a query sent straight to one subgraph that times out is answered as the planner answers it', async () => {
+    const post = async (query: string) => {
+      const response = await fetch(stack.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenFor('u_alice')}` },
+        body: JSON.stringify({ query }),
+      });
+      const body = (await response.json()) as {
+        data?: Record<string, unknown> | null;
+        errors?: { path?: unknown[] }[];
+        extensions?: { cost?: unknown };
+      };
+      expect(body.extensions?.cost).toBeDefined();
+      delete body.extensions;
+      // The planned twin's second root field (same subgraph) times out too: its part is left out.
+      if (body.data) delete body.data.zzMe;
+      if (body.errors) body.errors = body.errors.filter((error) => error.path?.[0] !== 'zzMe');
+      return { status: response.status, body };
+    };
+    // A second root field the same subgraph answers, nullable so its own null leaves the rest alone.
+    const twin = (query: string) => `${query.slice(0, -1)}zzMe: me { id } }`;
+    // `me` may be null: the field is; installmentOffers may not: the whole data is.
+    for (const query of ['{ me { id } }', '{ offers: installmentOffers(amount: "100.00") { periods } }']) {
+      const straight = await post(query);
+      expect(straight).toEqual(await post(twin(query)));
+      expect(straight.status).toBe(200);
+      expect(straight.body.errors).toEqual([
+        {
+          message: 'A subgraph did not answer within 1 ms',
+          locations: [{ line: 1, column: 3 }],
+          path: [query.includes('offers') ? 'offers' : 'me'],
+          extensions: { code: 'GATEWAY_TIMEOUT' },
+        },
+      ]);
+      expect(straight.body.data).toEqual(query.includes('offers') ? null : { me: null });
+    }
+  });
 });

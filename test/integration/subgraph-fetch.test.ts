@@ -42,6 +42,24 @@ describe('subgraph fetch', () => {
         hold = (r) => r.end();
         return;
       }
+      if (request.url === '/half') {
+        // A body cut off: the length says more than comes.
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+        response.write('{"data":');
+        setTimeout(() => response.destroy(), 20);
+        return;
+      }
+      if (request.url === '/trickle') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.write('{"data":');
+        hold = (r) => r.end('null}');
+        return;
+      }
+      if (request.url === '/empty' || request.url === '/odd') {
+        response.writeHead(request.url === '/empty' ? 204 : 600, { 'content-type': 'text/plain' });
+        response.end();
+        return;
+      }
       if (request.url === '/multipart') {
         response.writeHead(200, { 'content-type': 'multipart/mixed; boundary="-"' });
         response.end('---\r\ncontent-type: application/json\r\n\r\n{"data":{"a":1}}\r\n-----\r\n');
@@ -108,6 +126,7 @@ describe('subgraph fetch', () => {
 
   test("an abort ends the call with the signal's reason", async () => {
     const controller = new AbortController();
+    hold = undefined;
     const options = { ...post('/slow', '{}'), signal: controller.signal };
     const answer = fetchFor(`${base}/slow`, options)!(`${base}/slow`, options);
     while (!hold) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -118,6 +137,30 @@ describe('subgraph fetch', () => {
     const count = received.length;
     await expect(fetchFor(`${base}/graphql`, options)!(`${base}/graphql`, options)).rejects.toBe(reason);
     expect(received.length).toBe(count);
+  });
+
+  test('a body cut off fails the call', async () => {
+    const options = post('/half', '{}');
+    await expect(fetchFor(`${base}/half`, options)!(`${base}/half`, options)).rejects.toThrow();
+  });
+
+  test('an abort while the body is coming ends the call too', async () => {
+    hold = undefined;
+    const controller = new AbortController();
+    const options = { ...post('/trickle', '{}'), signal: controller.signal };
+    const answer = fetchFor(`${base}/trickle`, options)!(`${base}/trickle`, options);
+    while (!hold) await new Promise((resolve) => setTimeout(resolve, 5));
+    const reason = new Error('client gone');
+    controller.abort(reason);
+    await expect(answer).rejects.toBe(reason);
+  });
+
+  test('a 204 comes without a body; a status a fetch Response cannot hold fails the call, not the process', async () => {
+    const empty = post('/empty', '{}');
+    const answer = await fetchFor(`${base}/empty`, empty)!(`${base}/empty`, empty);
+    expect([answer.status, await answer.text()]).toEqual([204, '']);
+    const odd = post('/odd', '{}');
+    await expect(fetchFor(`${base}/odd`, odd)!(`${base}/odd`, odd)).rejects.toThrow(/range of 200 to 599/);
   });
 
   test('event streams, bodies that are not text, other headers objects and https are left to the runtime', () => {

@@ -12,7 +12,8 @@ const sdl = `
   schema { query: Query subscription: Subscription }
   directive @join__graph(name: String!, url: String!) on ENUM_VALUE
   directive @join__type(graph: join__Graph!, key: String, extension: Boolean! = false, resolvable: Boolean! = true) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-  directive @join__field(graph: join__Graph, requires: String, provides: String, type: String, external: Boolean, override: String, usedOverridden: Boolean) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
+  directive @join__field(graph: join__Graph, requires: String, provides: String, type: String, external: Boolean, override: String, usedOverridden: Boolean, overrideLabel: String, contextArguments: String) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
+  directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
   directive @defer(label: String, if: Boolean! = true) on FRAGMENT_SPREAD | INLINE_FRAGMENT
   enum join__Graph {
     A @join__graph(name: "alpha", url: "http://a")
@@ -28,6 +29,13 @@ const sdl = `
     id: ID!
     line: Line
     note: Note
+    thing: Thing
+  }
+  interface Thing @join__type(graph: A) {
+    id: ID!
+  }
+  type Gadget implements Thing @join__type(graph: A) @join__implements(graph: A, interface: "Thing") {
+    id: ID!
   }
   type Line @join__type(graph: A, key: "id") @join__type(graph: B, key: "id") {
     id: ID!
@@ -38,6 +46,8 @@ const sdl = `
     moved: Int @join__field(graph: A, usedOverridden: true) @join__field(graph: B, override: "alpha")
     strict: Int @join__field(graph: A, type: "Int!")
     same: Int @join__field(graph: A, type: "Int")
+    labelled: Int @join__field(graph: A, overrideLabel: "percent(50)") @join__field(graph: B, override: "alpha", overrideLabel: "percent(50)")
+    contextual: Int @join__field(graph: A, contextArguments: "owner")
   }
   type Note @join__type(graph: B) {
     text: String
@@ -71,6 +81,14 @@ describe('subgraphServingAlone', () => {
     // Alpha would null `line` where the gateway nulls only `strict`.
     expect(alone('subscription { changed { line { strict } } }')).toBeUndefined();
     expect(alone('subscription { changed { line { same } } }')).toBe('alpha');
+  });
+
+  test('an interface or union, progressive override or context arguments need the planner', () => {
+    expect(alone('subscription { changed { thing { id } } }')).toBeUndefined();
+    expect(alone('subscription { changed { thing { ... on Gadget { id } } } }')).toBeUndefined();
+    expect(alone('subscription { changed { line { labelled } } }')).toBeUndefined();
+    expect(alone('subscription { changed { line { contextual } } }')).toBeUndefined();
+    expect(alone('subscription { changed { id line { limit } } }')).toBe('alpha');
   });
 
   test('a type the graph does not define, or a directive the gateway acts on, needs the planner', () => {
