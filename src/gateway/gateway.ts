@@ -129,8 +129,8 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     },
     maskedErrors: { maskError: maskGatewayError },
     plugins: () => [
-      // First of the fetch hooks: it sets the fetch itself, which the later ones wrap (tracing's
-      // trace context, metrics) or give headers to.
+      // First of our fetch hooks: it sets the fetch itself, which the later ones wrap (tracing's
+      // trace context, metrics) or give headers to (the runtime's own header hooks run before).
       useSubgraphFetch(),
       // W3C trace context in, spans for the request, the operation and each subgraph call, and
       // `traceparent` on every call so the subgraphs continue the trace.
