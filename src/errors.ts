@@ -77,8 +77,10 @@ export function variableRefusals(
 }
 
 /**
- * A nullable variable with a default may stand where a value is required (graphql-js validates
- * that), but a null sent for it is refused only when the field runs, as an uncoded field error.
+ * A nullable variable with a default (or standing for an argument with one) may stand where a
+ * value is required (graphql-js validates that), but a null sent for it was refused only when the
+ * field ran, as an uncoded field error. Refused here wherever it stands, also under a field that
+ * would be skipped: a null where a value is required is a mistake either way.
  */
 function nullsWhereNonNull(
   schema: GraphQLSchema,
@@ -101,7 +103,7 @@ function nullsWhereNonNull(
       (usage) =>
         new GraphQLError(
           `Variable "$${usage.node.name.value}" is null where a ${String(usage.type)} is required: ` +
-            'send a value, or leave the variable out to use its default',
+            'send a value, or leave the variable out for the default',
           { nodes: [usage.node], extensions: { code: 'BAD_USER_INPUT', ...extensions } },
         ),
     );

@@ -1,15 +1,16 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import type { ExecutionRequest, Executor } from '@graphql-tools/utils';
+import { type ExecutionRequest, type Executor, relocatedError } from '@graphql-tools/utils';
 import {
   buildASTSchema,
   type DocumentNode,
   type ExecutionResult,
   type FieldNode,
+  type GraphQLError,
   getOperationAST,
-  GraphQLError,
   type GraphQLSchema,
   isNonNullType,
   Kind,
+  locatedError,
   OperationTypeNode,
   parse,
 } from 'graphql';
@@ -40,7 +41,7 @@ interface Subschema {
  * the subgraph's answer would change nothing in it. The call goes through the runtime's own executor
  * for that subgraph, so every subgraph hook (credential, upstream timeout, request id, metrics,
  * tracing, subgraph errors) still applies; a call that fails as a whole is answered as the planner
- * answers it (`wholeFailure`). Mutations and subscriptions keep their own paths. Assumes what this
+ * answers it (`rootFailure`). Mutations and subscriptions keep their own paths. Assumes what this
  * product runs: one supergraph composed at start, no graceful schema reload (whose lease on the
  * runtime's execute function this replaces).
  */
@@ -96,12 +97,13 @@ export function useDirectQueries(supergraphSdl: string): GatewayPlugin {
             signal: execArgs.signal,
           })) as ExecutionResult;
         } catch (error) {
-          // The upstream timeout, for one: the planner makes it the root field's error.
-          return wholeFailure(route, [error instanceof GraphQLError ? error : asGraphQLError(error)]);
+          // The upstream timeout, for one: thrown, so located at the root field as graphql-js does.
+          return rootFailure(route, [locatedError(error, [route.rootField], [route.rootKey])]);
         }
-        if (result.data == null && result.errors?.length) return wholeFailure(route, result.errors);
+        const { data, errors } = result;
+        if (errors?.length && data?.[route.rootKey] == null) return rootFailure(route, errors);
         // The subgraph's own extensions are not the client's (as on the runtime's path).
-        return result.errors?.length ? { errors: result.errors, data: result.data } : { data: result.data };
+        return errors?.length ? { errors, data } : { data };
       };
       setExecuteFn(direct as unknown as Parameters<typeof setExecuteFn>[0]);
     },
@@ -109,29 +111,16 @@ export function useDirectQueries(supergraphSdl: string): GatewayPlugin {
 }
 
 /**
- * A subgraph answer with no data (a call that failed as a whole: unreachable, refused, timed out),
- * as the planner answers it: each error without a path at the root field (its path and location),
- * and the field null (or the whole `data`, when the supergraph says the field is never null).
+ * A root field the subgraph answered null with errors (a call that failed as a whole: unreachable,
+ * refused, timed out), as the planner answers it: errors without a path moved to the root field
+ * (relocated, as the delegation does: no location added), the field null, or the whole `data` when
+ * the supergraph says the field is never null, with the first error only (graphql-js stops there).
  */
-export function wholeFailure(route: DirectRoute, errors: readonly GraphQLError[]): ExecutionResult {
-  return {
-    errors: errors.map((error) =>
-      error.path
-        ? error
-        : new GraphQLError(error.message, {
-            nodes: [route.rootField],
-            path: [route.rootKey],
-            originalError: error.originalError ?? error,
-            extensions: error.extensions,
-          }),
-    ),
-    data: route.rootNullable ? { [route.rootKey]: null } : null,
-  };
-}
-
-function asGraphQLError(error: unknown): GraphQLError {
-  const cause = error instanceof Error ? error : new Error(String(error));
-  return new GraphQLError(cause.message, { originalError: cause });
+export function rootFailure(route: DirectRoute, errors: readonly GraphQLError[]): ExecutionResult {
+  const atRoot = errors.map((error) => (error.path ? error : relocatedError(error, [route.rootKey])));
+  return route.rootNullable
+    ? { errors: atRoot, data: { [route.rootKey]: null } }
+    : { errors: atRoot.slice(0, 1), data: null };
 }
 
 export function directRouteOf(
@@ -145,7 +134,8 @@ export function directRouteOf(
   const root = operation.selectionSet.selections[0];
   const rootField =
     root?.kind === Kind.FIELD ? supergraph.getQueryType()?.getFields()[root.name.value] : undefined;
-  if (!subgraph || root?.kind !== Kind.FIELD || !rootField) return null;
+  // A root field under @skip/@include may not be asked at all: the planner then calls nothing.
+  if (!subgraph || root?.kind !== Kind.FIELD || !rootField || root.directives?.length) return null;
   return {
     subgraph,
     document: { kind: Kind.DOCUMENT, definitions: [operation, ...fragmentsUsed(document, operation)] },

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildASTSchema, GraphQLError, parse, print } from 'graphql';
-import { directRouteOf, wholeFailure } from '../../src/gateway/use-direct-queries';
+import { directRouteOf, rootFailure } from '../../src/gateway/use-direct-queries';
 
 /** Which queries go straight to one subgraph, and how a call that failed as a whole is answered. */
 const supergraph = buildASTSchema(
@@ -42,30 +42,32 @@ describe('directRouteOf', () => {
     expect(route('{ me { id } businessClock { businessDate } }')).toBeNull();
     expect(route('{ me { id mallOrders { totalCount } } }')).toBeNull();
     expect(route('{ __typename }')).toBeNull();
+    // Skipped, the planner calls nothing.
+    expect(route('query S($s: Boolean!) { me @skip(if: $s) { id } }')).toBeNull();
   });
 });
 
-describe('wholeFailure', () => {
+describe('rootFailure', () => {
   const who = route('{ who: me { id } }')!;
-  const offers = route('{ installmentOffers(amount: "100.00") { periods } }')!;
+  const offers = route('{ offers: installmentOffers(amount: "100.00") { periods } }')!;
+  const unreachable = new GraphQLError('connect ECONNREFUSED', {
+    extensions: { code: 'SUBREQUEST_HTTP_ERROR' },
+  });
 
-  test('an error without a path is put at the root field, which is null', () => {
-    const unreachable = new GraphQLError('connect ECONNREFUSED', {
-      extensions: { code: 'SUBREQUEST_HTTP_ERROR' },
-    });
-    const answer = wholeFailure(who, [unreachable]);
+  test('an error without a path is moved to the root field (no location added), which is null', () => {
+    const answer = rootFailure(who, [unreachable]);
     expect(answer.data).toEqual({ who: null });
-    expect(answer.errors?.map((error) => [error.message, error.path, error.extensions])).toEqual([
-      ['connect ECONNREFUSED', ['who'], { code: 'SUBREQUEST_HTTP_ERROR' }],
-    ]);
-    // Kept for error masking, which reads what caused it.
+    expect(
+      answer.errors?.map((error) => [error.message, error.path, error.locations, error.extensions]),
+    ).toEqual([['connect ECONNREFUSED', ['who'], undefined, { code: 'SUBREQUEST_HTTP_ERROR' }]]);
+    // Kept whole for error masking, which reads what caused it.
     expect(answer.errors?.[0]?.originalError).toBe(unreachable);
   });
 
-  test('a root field never null nulls the whole data; an error with its own path keeps it', () => {
-    const own = new GraphQLError('amount must be positive', { path: ['installmentOffers'] });
-    const answer = wholeFailure(offers, [own]);
-    expect(answer.data).toBeNull();
-    expect(answer.errors).toEqual([own]);
+  test('a root field never null nulls the whole data, with the first error only; one with its own path keeps it', () => {
+    const own = new GraphQLError('amount must be positive', { path: ['offers'] });
+    expect(rootFailure(offers, [own, unreachable])).toEqual({ errors: [own], data: null });
+    const answer = rootFailure(who, [own, unreachable]);
+    expect(answer.errors?.map((error) => error.path)).toEqual([['offers'], ['who']]);
   });
 });

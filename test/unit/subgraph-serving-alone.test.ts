@@ -86,6 +86,9 @@ describe('subgraphServingAlone', () => {
   test('an interface or union, progressive override or context arguments need the planner', () => {
     expect(alone('subscription { changed { thing { id } } }')).toBeUndefined();
     expect(alone('subscription { changed { thing { ... on Gadget { id } } } }')).toBeUndefined();
+    // A type condition on an interface, inline or in a fragment, even around fields of objects.
+    expect(alone('subscription { changed { ... on Thing { id } } }')).toBeUndefined();
+    expect(alone('subscription { changed { ...T } } fragment T on Thing { id }')).toBeUndefined();
     expect(alone('subscription { changed { line { labelled } } }')).toBeUndefined();
     expect(alone('subscription { changed { line { contextual } } }')).toBeUndefined();
     expect(alone('subscription { changed { id line { limit } } }')).toBe('alpha');
