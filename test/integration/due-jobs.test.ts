@@ -246,6 +246,55 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     expect(await runAt('2030-04-08T04:00:00Z', slowRail)).toMatchObject({ repaymentsConfirmed: 0 });
   });
 
+  test('an auto-debit the bank answers on a later day: no notice while it waits, then the one it would have sent', async () => {
+    const { t, runAt, sent } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    let answer: { status: 'PENDING' } | { status: 'SUCCEEDED' } | { status: 'FAILED'; reason: string } = {
+      status: 'PENDING',
+    };
+    const bank: PaymentRail = { collect: async () => answer, disburse: approved };
+    expect(await runAt('2030-04-14T04:00:00Z', bank)).toMatchObject({
+      autoDebits: 1,
+      repaymentsConfirmed: 0,
+    });
+    const autoDebitNotices = () => sent.filter((n) => n.kind.startsWith('AUTO_DEBIT')).map((n) => n.message);
+    expect(autoDebitNotices()).toEqual([]);
+    // Still waiting the next day: nothing yet.
+    expect(await runAt('2030-04-15T04:00:00Z', bank)).toMatchObject({ repaymentsConfirmed: 0 });
+    expect(autoDebitNotices()).toEqual([]);
+    answer = { status: 'SUCCEEDED' };
+    // The bank pays on 04-16: the 299.00 quoted on the due day (its two days of penalty waived, the
+    // quote counting from the day asked), named for the bill it collected.
+    expect(await runAt('2030-04-16T04:00:00Z', bank)).toMatchObject({ repaymentsConfirmed: 1 });
+    expect(autoDebitNotices()).toEqual([
+      'We collected 299.00 CNY for your bill due 2030-04-14 from your bank card',
+    ]);
+    expect((await t.repos.creditLines.findByIds(['cl_alice']))[0]).toMatchObject({
+      usedMinor: 0,
+      penaltiesOwedMinor: 0,
+    });
+    // Overdue on 04-15 while the bank had not answered, it stays so: settled late, not paid on time.
+    expect((await t.repos.bills.ofLine('cl_alice'))[0]).toMatchObject({ status: 'SETTLED' });
+    // Once: a later run sends nothing more.
+    await runAt('2030-04-17T04:00:00Z', bank);
+    expect(autoDebitNotices()).toHaveLength(1);
+  });
+
+  test('an auto-debit the bank declines on a later day says so then', async () => {
+    const { t, runAt, sent } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    let answer: { status: 'PENDING' } | { status: 'FAILED'; reason: string } = { status: 'PENDING' };
+    const bank: PaymentRail = { collect: async () => answer, disburse: approved };
+    await runAt('2030-04-14T04:00:00Z', bank);
+    answer = { status: 'FAILED', reason: 'insufficient funds' };
+    expect(await runAt('2030-04-15T04:00:00Z', bank)).toMatchObject({ repaymentsConfirmed: 1 });
+    expect(sent.filter((n) => n.kind === 'AUTO_DEBIT_FAILED').map((n) => n.message)).toEqual([
+      'We could not collect your bill due 2030-04-14: The payment source declined: insufficient funds',
+    ]);
+  });
+
   test('paying the minimum keeps the bill current; the rest accrues 0.05% daily interest', async () => {
     const { t, w, runAt } = await billedAlice();
     await using _db = t;

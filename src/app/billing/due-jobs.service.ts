@@ -14,7 +14,8 @@ import type { ClockService } from '../common/clock.service';
 import { OrderPaymentService } from '../orders/order-payment.service';
 import { LogSender, type NotificationSender, OutboxService } from './outbox.service';
 import { type PaymentRail, SimulatedRail } from '../repayment/payment-rail';
-import { RepaymentService } from '../repayment/repayment.service';
+import { billOfAutoDebit, type RepayResult, RepaymentService } from '../repayment/repayment.service';
+import { log } from '../../observability/log';
 
 export interface DueJobsReport extends BillingReport {
   ranAt: Date;
@@ -26,7 +27,7 @@ export interface DueJobsReport extends BillingReport {
 
 /** What the due jobs run, built once by `createDueJobs` (services do not construct services). */
 export interface DueJobsParts {
-  repos: Pick<Repositories, 'creditLines'>;
+  repos: Pick<Repositories, 'creditLines' | 'bills'>;
   clock: ClockService;
   orderPayments: OrderPaymentService[];
   repayments: RepaymentService;
@@ -52,7 +53,8 @@ export class DueJobsService {
     for (const payments of orderPayments) expiredHolds += await payments.expireHolds(now);
     // Money lands before the lines are judged: late rail confirmations, then the day's collections,
     // so a line whose bill is collected today is not frozen (and reopened) by the same run.
-    const repaymentsConfirmed = await repayments.confirmPending();
+    const confirmed = await repayments.confirmPending();
+    for (const late of confirmed) await this.tellOfLateAutoDebit(late, now);
     const autoDebit = walkLines ? await this.autoDebit(now) : { attempted: 0, linesFailed: 0 };
     const billing = walkLines ? await billingService.runDue(now) : emptyBillingReport();
     const notificationsSent = await outbox.dispatch(sender, now);
@@ -62,7 +64,7 @@ export class DueJobsService {
       ...billing,
       linesFailed: billing.linesFailed + autoDebit.linesFailed,
       autoDebits: autoDebit.attempted,
-      repaymentsConfirmed,
+      repaymentsConfirmed: confirmed.length,
       notificationsSent,
     };
   }
@@ -88,27 +90,52 @@ export class DueJobsService {
       if (!isAutoDebitDue(bill, today)) continue;
       const result = await this.parts.repayments.autoDebit(line.userId, bill.billId);
       attempted += 1;
-      // Waiting on the bank: neither collected nor declined yet, so no notice (not a false failure).
-      if (result.repayment?.status === 'INITIATED') continue;
-      // The other bills its quote pays (a STATEMENT pays every bill owing), named, overdue ones as such.
-      const quoted = Object.keys(result.repayment?.billsAsAsked ?? {});
-      const alsoPaid = stateAt(line.state!, today)
-        .bills.filter((other) => other.billId !== bill.billId && quoted.includes(other.billId))
-        .map((other) => ` and your ${other.overdue ? 'overdue ' : ''}bill due ${other.dueDate}`)
-        .join('');
-      const ok = result.repayment?.status === 'SUCCEEDED';
-      await this.parts.outbox.record(
-        `autodebit:${bill.billId}`,
-        line.userId,
-        ok ? 'AUTO_DEBIT_SUCCEEDED' : 'AUTO_DEBIT_FAILED',
-        ok
-          ? `We collected ${formatMinor(result.repayment!.amountMinor)} CNY for your bill due ${bill.dueDate}${alsoPaid} from your bank card`
-          : `We could not collect your bill due ${bill.dueDate}${alsoPaid}: ${result.userErrors[0]?.message ?? 'unknown error'}`,
-        bill.billId,
-        now,
-      );
+      await this.tellOfAutoDebit(line, bill, result, today, now);
     }
     return attempted;
+  }
+
+  /** An auto-debit the bank answered on a later day: its notice, as if it had answered at once. */
+  private async tellOfLateAutoDebit(late: RepayResult, now: Date): Promise<void> {
+    const billId = late.repayment ? billOfAutoDebit(late.repayment) : undefined;
+    if (!billId) return;
+    try {
+      const [line] = await this.parts.repos.creditLines.findByIds([late.repayment!.lineId]);
+      const bill = await this.parts.repos.bills.byId(billId);
+      if (line && bill)
+        await this.tellOfAutoDebit(line, { billId, dueDate: bill.dueDate }, late, businessDate(now), now);
+    } catch (error) {
+      // The money has landed; only its notice is missing (not retried: the repayment is settled).
+      log().error('due jobs: a late auto-debit notice failed', { billId, error });
+    }
+  }
+
+  private async tellOfAutoDebit(
+    line: CreditLineDoc,
+    bill: { billId: string; dueDate: string },
+    result: RepayResult,
+    today: BusinessDate,
+    now: Date,
+  ): Promise<void> {
+    // Waiting on the bank: neither collected nor declined yet, so no notice (not a false failure).
+    if (result.repayment?.status === 'INITIATED') return;
+    // The other bills its quote pays (a STATEMENT pays every bill owing), named, overdue ones as such.
+    const quoted = Object.keys(result.repayment?.billsAsAsked ?? {});
+    const alsoPaid = (line.state ? stateAt(line.state, today).bills : [])
+      .filter((other) => other.billId !== bill.billId && quoted.includes(other.billId))
+      .map((other) => ` and your ${other.overdue ? 'overdue ' : ''}bill due ${other.dueDate}`)
+      .join('');
+    const ok = result.repayment?.status === 'SUCCEEDED';
+    await this.parts.outbox.record(
+      `autodebit:${bill.billId}`,
+      line.userId,
+      ok ? 'AUTO_DEBIT_SUCCEEDED' : 'AUTO_DEBIT_FAILED',
+      ok
+        ? `We collected ${formatMinor(result.repayment!.amountMinor)} CNY for your bill due ${bill.dueDate}${alsoPaid} from your bank card`
+        : `We could not collect your bill due ${bill.dueDate}${alsoPaid}: ${result.userErrors[0]?.message ?? 'unknown error'}`,
+      bill.billId,
+      now,
+    );
   }
 }
 

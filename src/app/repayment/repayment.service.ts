@@ -36,6 +36,17 @@ export interface RepayInput {
   idempotencyKey: string;
 }
 
+/** An auto-debit's idempotency key: this prefix and the bill it collects. */
+const autoDebitKeyPrefix = 'autodebit:';
+
+/** The bill a repayment collected as its due-day auto-debit, or undefined for any other repayment. */
+export function billOfAutoDebit(repayment: RepaymentDoc): string | undefined {
+  const prefix = `${repayment.userId}:${autoDebitKeyPrefix}`;
+  return repayment.idempotencyKey.startsWith(prefix)
+    ? repayment.idempotencyKey.slice(prefix.length)
+    : undefined;
+}
+
 export interface RepayResult {
   repayment: RepaymentDoc | null;
   userErrors: UserError[];
@@ -82,7 +93,7 @@ export class RepaymentService {
     return this.repayFor(userId, {
       kind: 'STATEMENT',
       source: 'BANK_CARD',
-      idempotencyKey: `autodebit:${billId}`,
+      idempotencyKey: `${autoDebitKeyPrefix}${billId}`,
     });
   }
 
@@ -204,12 +215,13 @@ export class RepaymentService {
     return this.repos.repayments.inFlightOfLine(line.id, repaymentsInFlightShown);
   }
 
-  /** Asks the rail again about repayments it had not confirmed (a due job). Returns how many settled. */
-  async confirmPending(): Promise<number> {
-    let settled = 0;
+  /** Asks the rail again about repayments it had not confirmed (a due job). Returns those that settled. */
+  async confirmPending(): Promise<RepayResult[]> {
+    const settled: RepayResult[] = [];
     for (const repayment of await this.repos.repayments.initiated(500)) {
       try {
-        if ((await this.resume(repayment)).repayment?.status !== 'INITIATED') settled += 1;
+        const result = await this.resume(repayment);
+        if (result.repayment?.status !== 'INITIATED') settled.push(result);
       } catch (error) {
         // Left INITIATED: the next run asks again, and its entries replay.
         log().error('confirming a pending repayment failed', { repaymentId: repayment._id, error });
