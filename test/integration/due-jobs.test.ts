@@ -295,6 +295,64 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     ]);
   });
 
+  test('a late auto-debit names the overdue bill its quote also paid, as it stood the day asked', async () => {
+    const { t, w, runAt, sent } = await billedAlice();
+    await using _db = t;
+    // As in the on-time case above: bill 1 (299.00, due 04-14) declined and overdue; bill 2 (299.00,
+    // due 05-14). The bank answers the 05-14 auto-debit on 05-15 only.
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    await w.at('2030-04-10T02:00:00Z');
+    const second = await w.buy('u_alice', 'MALL', 'mall-tea-set', 'due-jobs-tea-2');
+    await w.ship('MALL', second._id);
+    await runAt('2030-04-14T04:00:00Z', decliningRail);
+    await runAt('2030-04-15T04:00:00Z', decliningRail);
+    await runAt('2030-05-05T04:00:00Z', decliningRail);
+    let answer: { status: 'PENDING' } | { status: 'SUCCEEDED' } = { status: 'PENDING' };
+    const bank: PaymentRail = { collect: async () => answer, disburse: approved };
+    await runAt('2030-05-14T04:00:00Z', bank);
+    answer = { status: 'SUCCEEDED' };
+    expect(await runAt('2030-05-15T04:00:00Z', bank)).toMatchObject({ repaymentsConfirmed: 1 });
+    // Quoted on 05-14: 299.00 + 4.48 of penalty (04-15 to 05-14) + 299.00 = 602.48; the penalty of
+    // 05-15 is waived (the quote counts from the day asked).
+    expect(sent.filter((n) => n.kind === 'AUTO_DEBIT_SUCCEEDED').map((n) => n.message)).toEqual([
+      'We collected 602.48 CNY for your bill due 2030-05-14 and your overdue bill due 2030-04-14 from your bank card',
+    ]);
+    expect(await w.line('u_alice')).toMatchObject({ usedMinor: 0 });
+  });
+
+  test("a client's repayment keyed like another line's auto-debit is not taken for one", async () => {
+    const { t, w, runAt, sent } = await billedAlice();
+    await using _db = t;
+    await w.at('2030-04-02T02:00:00Z');
+    const bobs = await w.buy('u_bob', 'MALL', 'mall-tea-set', 'due-jobs-bob-tea');
+    await w.ship('MALL', bobs._id);
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    // Bob's statement day is the 12th (demo data).
+    await runAt('2030-04-12T04:00:00Z', approvingRail);
+    const bobsBill = (await t.repos.bills.ofLine('cl_bob'))[0]!;
+    expect(bobsBill._id).toBe('cl_bob:2030-04-12');
+    // Alice pays her own statement with Bob's auto-debit key; the bank answers the next day.
+    let answer: { status: 'PENDING' } | { status: 'SUCCEEDED' } = { status: 'PENDING' };
+    w.rail = { collect: async () => answer, disburse: approved };
+    await w.at('2030-04-12T08:00:00Z');
+    const alices = await w.repay('u_alice', {
+      kind: 'STATEMENT',
+      source: 'BANK_CARD',
+      idempotencyKey: `autodebit:${bobsBill._id}`,
+    });
+    expect(alices.repayment).toMatchObject({ status: 'INITIATED', amountMinor: 29_900 });
+    answer = { status: 'SUCCEEDED' };
+    expect(await runAt('2030-04-13T04:00:00Z', w.rail)).toMatchObject({ repaymentsConfirmed: 1 });
+    expect(sent.filter((n) => n.kind.startsWith('AUTO_DEBIT'))).toEqual([]);
+    // Alice's bill is paid, so her due day collects nothing; Bob's due day gets his notice (the
+    // notice's key, which is the auto-debit's, was not taken by Alice's repayment).
+    await runAt('2030-04-14T04:00:00Z', approvingRail);
+    await runAt(`${bobsBill.dueDate}T04:00:00Z`, approvingRail);
+    expect(sent.filter((n) => n.kind.startsWith('AUTO_DEBIT')).map((n) => [n.userId, n.message])).toEqual([
+      ['u_bob', `We collected 299.00 CNY for your bill due ${bobsBill.dueDate} from your bank card`],
+    ]);
+  });
+
   test('paying the minimum keeps the bill current; the rest accrues 0.05% daily interest', async () => {
     const { t, w, runAt } = await billedAlice();
     await using _db = t;

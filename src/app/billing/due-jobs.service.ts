@@ -1,7 +1,6 @@
 import { formatMinor } from '../../core/money';
 import type { Viewer } from '../../auth/token';
 import { isAutoDebitDue } from '../../core/billing/bill-status';
-import { stateAt } from '../../core/overdue/penalty';
 import { type BusinessDate, businessDate } from '../../core/time/business-date';
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
 import { LedgerWriter } from '../../ledger/ledger-writer';
@@ -90,7 +89,7 @@ export class DueJobsService {
       if (!isAutoDebitDue(bill, today)) continue;
       const result = await this.parts.repayments.autoDebit(line.userId, bill.billId);
       attempted += 1;
-      await this.tellOfAutoDebit(line, bill, result, today, now);
+      await this.tellOfAutoDebit(line, bill, result, now);
     }
     return attempted;
   }
@@ -102,8 +101,9 @@ export class DueJobsService {
     try {
       const [line] = await this.parts.repos.creditLines.findByIds([late.repayment!.lineId]);
       const bill = await this.parts.repos.bills.byId(billId);
-      if (line && bill)
-        await this.tellOfAutoDebit(line, { billId, dueDate: bill.dueDate }, late, businessDate(now), now);
+      // Another line's bill in the key: a client's own key, not an auto-debit.
+      if (line && bill?.lineId === line._id)
+        await this.tellOfAutoDebit(line, { billId, dueDate: bill.dueDate }, late, now);
     } catch (error) {
       // The money has landed; only its notice is missing (not retried: the repayment is settled).
       log().error('due jobs: a late auto-debit notice failed', { billId, error });
@@ -114,16 +114,20 @@ export class DueJobsService {
     line: CreditLineDoc,
     bill: { billId: string; dueDate: string },
     result: RepayResult,
-    today: BusinessDate,
     now: Date,
   ): Promise<void> {
     // Waiting on the bank: neither collected nor declined yet, so no notice (not a false failure).
     if (result.repayment?.status === 'INITIATED') return;
-    // The other bills its quote pays (a STATEMENT pays every bill owing), named, overdue ones as such.
-    const quoted = Object.keys(result.repayment?.billsAsAsked ?? {});
-    const alsoPaid = (line.state ? stateAt(line.state, today).bills : [])
-      .filter((other) => other.billId !== bill.billId && quoted.includes(other.billId))
-      .map((other) => ` and your ${other.overdue ? 'overdue ' : ''}bill due ${other.dueDate}`)
+    // The other bills its quote paid (a STATEMENT pays every bill owing), named as they stood the day
+    // it was asked, overdue ones as such: paid in full, they are gone from the line's state by now.
+    const askedOn = result.repayment ? businessDate(result.repayment.createdAt) : undefined;
+    const others = Object.keys(result.repayment?.billsAsAsked ?? {}).filter((id) => id !== bill.billId);
+    const alsoPaid = (await Promise.all(others.map((id) => this.parts.repos.bills.byId(id))))
+      .flatMap((other) => (other ? [other] : []))
+      .map(
+        (other) =>
+          ` and your ${askedOn && other.dueDate < askedOn ? 'overdue ' : ''}bill due ${other.dueDate}`,
+      )
       .join('');
     const ok = result.repayment?.status === 'SUCCEEDED';
     await this.parts.outbox.record(

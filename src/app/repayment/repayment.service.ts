@@ -39,9 +39,14 @@ export interface RepayInput {
 /** An auto-debit's idempotency key: this prefix and the bill it collects. */
 const autoDebitKeyPrefix = 'autodebit:';
 
-/** The bill a repayment collected as its due-day auto-debit, or undefined for any other repayment. */
+/**
+ * The bill a repayment collected as its due-day auto-debit (its key and its shape: a STATEMENT from
+ * the bank card), or undefined for any other repayment. A client may choose such a key too: the
+ * caller checks the bill is on the repayment's own line.
+ */
 export function billOfAutoDebit(repayment: RepaymentDoc): string | undefined {
   const prefix = `${repayment.userId}:${autoDebitKeyPrefix}`;
+  if (repayment.kind !== 'STATEMENT' || repayment.source !== 'BANK_CARD') return undefined;
   return repayment.idempotencyKey.startsWith(prefix)
     ? repayment.idempotencyKey.slice(prefix.length)
     : undefined;
