@@ -78,6 +78,35 @@ function subgraphNameOf(supergraph: GraphQLSchema, graph: string): string | unde
   return directive ? stringArgument(directive, 'name') : undefined;
 }
 
+/**
+ * The chosen operation and the fragments it uses: what a subgraph answering it alone is sent (the
+ * rest of a client's document is not the subgraph's).
+ */
+export function operationAlone(document: DocumentNode, operation: OperationDefinitionNode): DocumentNode {
+  return { kind: Kind.DOCUMENT, definitions: [operation, ...fragmentsUsed(document, operation)] };
+}
+
+/**
+ * `decide`, made once per document and operation name: the runtime hands out one parsed document
+ * per query text, so a cache keyed by it lives as long as that document is in use.
+ */
+export function perOperation<T>(
+  decide: (document: DocumentNode, operationName: string | null | undefined) => T | null,
+): (document: DocumentNode, operationName: string | null | undefined) => T | null {
+  const decided = new WeakMap<DocumentNode, Map<string, T | null>>();
+  return (document, operationName) => {
+    let byOperation = decided.get(document);
+    if (!byOperation) decided.set(document, (byOperation = new Map()));
+    const key = operationName ?? '';
+    let choice = byOperation.get(key);
+    if (choice === undefined) {
+      choice = decide(document, operationName);
+      byOperation.set(key, choice);
+    }
+    return choice;
+  };
+}
+
 /** The fragment definitions an operation spreads, directly or through other fragments. */
 export function fragmentsUsed(
   document: DocumentNode,

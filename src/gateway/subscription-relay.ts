@@ -6,7 +6,6 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
   getOperationAST,
-  Kind,
   parse,
   print,
 } from 'graphql';
@@ -14,7 +13,7 @@ import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { GatewayCredentialSigner } from '../auth/gateway-credential';
 import { codedGraphQLError } from '../errors';
-import { fragmentsUsed, subgraphServingAlone } from './subgraph-serving-alone';
+import { operationAlone, perOperation, subgraphServingAlone } from './subgraph-serving-alone';
 
 /** Results held for a client that reads slower than they come; past it, the client resumes by cursor. */
 const maxQueuedResults = 1_000;
@@ -65,8 +64,7 @@ function revived(result: {
 export class SubscriptionRelay {
   private readonly supergraph: GraphQLSchema;
   private readonly clients = new Map<string, Client>();
-  /** Per document and operation name: decided once (the runtime hands out one document per query text). */
-  private readonly routes = new WeakMap<DocumentNode, Map<string, RelayRoute | null>>();
+  private readonly routes = perOperation((document, operationName) => this.decide(document, operationName));
   /** How to end each running subscription (on shutdown). */
   private readonly running = new Set<(last: ExecutionResult) => void>();
   /** Set by `dispose`: what every subscription from then on ends with. */
@@ -82,15 +80,7 @@ export class SubscriptionRelay {
 
   /** Where to relay this operation: a subscription one subgraph answers alone; else undefined (the runtime executes it). */
   routeOf(document: DocumentNode, operationName: string | null | undefined): RelayRoute | undefined {
-    let byOperation = this.routes.get(document);
-    if (!byOperation) this.routes.set(document, (byOperation = new Map()));
-    const key = operationName ?? '';
-    let route = byOperation.get(key);
-    if (route === undefined) {
-      route = this.decide(document, operationName);
-      byOperation.set(key, route);
-    }
-    return route ?? undefined;
+    return this.routes(document, operationName) ?? undefined;
   }
 
   subscribe(route: RelayRoute, request: RelayedSubscription): AsyncIterableIterator<ExecutionResult> {
@@ -230,11 +220,7 @@ export class SubscriptionRelay {
     if (operation?.operation !== 'subscription') return null;
     const subgraph = subgraphServingAlone(this.supergraph, document, operationName);
     if (!subgraph || !this.subgraphUrls.has(subgraph)) return null;
-    // The chosen operation and the fragments it uses: the rest of a document is not the subgraph's.
-    const query = print({
-      kind: Kind.DOCUMENT,
-      definitions: [operation, ...fragmentsUsed(document, operation)],
-    });
+    const query = print(operationAlone(document, operation));
     return { subgraph, query, operationName: operationName ?? undefined };
   }
 }

@@ -15,7 +15,7 @@ import {
   parse,
 } from 'graphql';
 import { directQueriesTotal } from '../observability/metrics';
-import { fragmentsUsed, subgraphServingAlone } from './subgraph-serving-alone';
+import { operationAlone, perOperation, subgraphServingAlone } from './subgraph-serving-alone';
 
 export interface DirectRoute {
   subgraph: string;
@@ -50,19 +50,9 @@ export function useDirectQueries(supergraphSdl: string): GatewayPlugin {
   // execution drops it, so such a supergraph keeps every query on the planner.
   if (supergraphSdl.includes('@inaccessible')) return {};
   const supergraph = buildASTSchema(parse(supergraphSdl), { assumeValidSDL: true });
-  /** Per document and operation name: decided once (the runtime hands out one document per query text). */
-  const routes = new WeakMap<DocumentNode, Map<string, DirectRoute | null>>();
-  const routeOf = (document: DocumentNode, operationName: string | null | undefined) => {
-    let byOperation = routes.get(document);
-    if (!byOperation) routes.set(document, (byOperation = new Map()));
-    const key = operationName ?? '';
-    let route = byOperation.get(key);
-    if (route === undefined) {
-      route = directRouteOf(supergraph, document, operationName);
-      byOperation.set(key, route);
-    }
-    return route;
-  };
+  const routeOf = perOperation((document, operationName) =>
+    directRouteOf(supergraph, document, operationName),
+  );
   /** The runtime's executor per subgraph, per schema it built (a new supergraph brings new ones). */
   const executors = new WeakMap<GraphQLSchema, Map<string, Executor>>();
   const executorOf = (schema: GraphQLSchema, subgraph: string) => {
@@ -138,7 +128,7 @@ export function directRouteOf(
   if (!subgraph || root?.kind !== Kind.FIELD || !rootField || root.directives?.length) return null;
   return {
     subgraph,
-    document: { kind: Kind.DOCUMENT, definitions: [operation, ...fragmentsUsed(document, operation)] },
+    document: operationAlone(document, operation),
     operationName: operationName ?? undefined,
     rootField: root,
     rootKey: root.alias?.value ?? root.name.value,

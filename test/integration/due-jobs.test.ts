@@ -5,7 +5,7 @@ import { LineWatch } from '../../src/app/credit/line-watch';
 import { ledgerNotices } from '../../src/ledger/ledger-notices';
 import { everyLine } from '../../src/app/billing/every-line';
 import type { NotificationSender } from '../../src/app/billing/outbox.service';
-import type { PaymentRail } from '../../src/app/repayment/payment-rail';
+import type { PaymentRail, RailResult } from '../../src/app/repayment/payment-rail';
 import { requestHash } from '../../src/ledger/request-hash';
 import { LedgerWriter } from '../../src/ledger/ledger-writer';
 import type { NotificationDoc } from '../../src/storage/models/notification.model';
@@ -21,6 +21,17 @@ const approved = async () => ({ status: 'SUCCEEDED' }) as const;
 const decliningRail: PaymentRail = { collect: declined, disburse: declined };
 const approvingRail: PaymentRail = { collect: approved, disburse: approved };
 const quiet: NotificationSender = { send: async () => undefined };
+
+/** A bank that keeps a collection waiting (PENDING) until it is given its answer. */
+function laterBank(): { rail: PaymentRail; answer(result: RailResult): void } {
+  let answer: RailResult = { status: 'PENDING' };
+  return {
+    rail: { collect: async () => answer, disburse: approved },
+    answer: (result) => {
+      answer = result;
+    },
+  };
+}
 
 /** Alice buys a 299.00 tea set on 2030-04-01; her statement day is the 5th, due the 14th. */
 async function billedAlice() {
@@ -46,7 +57,20 @@ async function billedAlice() {
     expect(await w.line('u_alice')).toMatchObject({ status: 'ACTIVE', limitMinor: 2_030_000 });
     expect(await runAt('2030-05-16T04:00:00Z', decliningRail)).toMatchObject({ limitChanges: 0 });
   };
-  return { t, w, runAt, sent, sender, payOffAndReopen };
+  /**
+   * 299.00 billed 04-05, due 04-14; a second 299.00 bought 04-10 is billed 05-05, due 05-14. The card
+   * declines on 04-14: the first bill is overdue from 04-15.
+   */
+  const secondBillAfterAnOverdueOne = async () => {
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    await w.at('2030-04-10T02:00:00Z');
+    const second = await w.buy('u_alice', 'MALL', 'mall-tea-set', 'due-jobs-tea-2');
+    await w.ship('MALL', second._id);
+    await runAt('2030-04-14T04:00:00Z', decliningRail);
+    await runAt('2030-04-15T04:00:00Z', decliningRail);
+    await runAt('2030-05-05T04:00:00Z', decliningRail);
+  };
+  return { t, w, runAt, sent, sender, payOffAndReopen, secondBillAfterAnOverdueOne };
 }
 
 describe('due jobs: statements, reminders, auto-debit through a rail', () => {
@@ -76,17 +100,9 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
   });
 
   test('an auto-debit that also pays an older overdue bill names it in its notice', async () => {
-    const { t, w, runAt, sent } = await billedAlice();
+    const { t, w, runAt, sent, secondBillAfterAnOverdueOne } = await billedAlice();
     await using _db = t;
-    // 299.00 billed 04-05, due 04-14; a second 299.00 bought 04-10 is billed 05-05, due 05-14.
-    await runAt('2030-04-05T04:00:00Z', approvingRail);
-    await w.at('2030-04-10T02:00:00Z');
-    const second = await w.buy('u_alice', 'MALL', 'mall-tea-set', 'due-jobs-tea-2');
-    await w.ship('MALL', second._id);
-    // The card declines on 04-14: the first bill is overdue from 04-15.
-    await runAt('2030-04-14T04:00:00Z', decliningRail);
-    await runAt('2030-04-15T04:00:00Z', decliningRail);
-    await runAt('2030-05-05T04:00:00Z', decliningRail);
+    await secondBillAfterAnOverdueOne();
     // 05-14 the card pays everything billed: the first bill's 299.00 and 30 days of 0.05% penalty
     // (04-15 to 05-14, floor(30 x 14.95) = 4.48), and the second bill's 299.00: 602.48.
     await runAt('2030-05-14T04:00:00Z', approvingRail);
@@ -250,23 +266,20 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     const { t, runAt, sent } = await billedAlice();
     await using _db = t;
     await runAt('2030-04-05T04:00:00Z', approvingRail);
-    let answer: { status: 'PENDING' } | { status: 'SUCCEEDED' } | { status: 'FAILED'; reason: string } = {
-      status: 'PENDING',
-    };
-    const bank: PaymentRail = { collect: async () => answer, disburse: approved };
-    expect(await runAt('2030-04-14T04:00:00Z', bank)).toMatchObject({
+    const bank = laterBank();
+    expect(await runAt('2030-04-14T04:00:00Z', bank.rail)).toMatchObject({
       autoDebits: 1,
       repaymentsConfirmed: 0,
     });
     const autoDebitNotices = () => sent.filter((n) => n.kind.startsWith('AUTO_DEBIT')).map((n) => n.message);
     expect(autoDebitNotices()).toEqual([]);
     // Still waiting the next day: nothing yet.
-    expect(await runAt('2030-04-15T04:00:00Z', bank)).toMatchObject({ repaymentsConfirmed: 0 });
+    expect(await runAt('2030-04-15T04:00:00Z', bank.rail)).toMatchObject({ repaymentsConfirmed: 0 });
     expect(autoDebitNotices()).toEqual([]);
-    answer = { status: 'SUCCEEDED' };
+    bank.answer({ status: 'SUCCEEDED' });
     // The bank pays on 04-16: the 299.00 quoted on the due day (its two days of penalty waived, the
     // quote counting from the day asked), named for the bill it collected.
-    expect(await runAt('2030-04-16T04:00:00Z', bank)).toMatchObject({ repaymentsConfirmed: 1 });
+    expect(await runAt('2030-04-16T04:00:00Z', bank.rail)).toMatchObject({ repaymentsConfirmed: 1 });
     expect(autoDebitNotices()).toEqual([
       'We collected 299.00 CNY for your bill due 2030-04-14 from your bank card',
     ]);
@@ -277,7 +290,7 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     // Overdue on 04-15 while the bank had not answered, it stays so: settled late, not paid on time.
     expect((await t.repos.bills.ofLine('cl_alice'))[0]).toMatchObject({ status: 'SETTLED' });
     // Once: a later run sends nothing more.
-    await runAt('2030-04-17T04:00:00Z', bank);
+    await runAt('2030-04-17T04:00:00Z', bank.rail);
     expect(autoDebitNotices()).toHaveLength(1);
   });
 
@@ -285,33 +298,24 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     const { t, runAt, sent } = await billedAlice();
     await using _db = t;
     await runAt('2030-04-05T04:00:00Z', approvingRail);
-    let answer: { status: 'PENDING' } | { status: 'FAILED'; reason: string } = { status: 'PENDING' };
-    const bank: PaymentRail = { collect: async () => answer, disburse: approved };
-    await runAt('2030-04-14T04:00:00Z', bank);
-    answer = { status: 'FAILED', reason: 'insufficient funds' };
-    expect(await runAt('2030-04-15T04:00:00Z', bank)).toMatchObject({ repaymentsConfirmed: 1 });
+    const bank = laterBank();
+    await runAt('2030-04-14T04:00:00Z', bank.rail);
+    bank.answer({ status: 'FAILED', reason: 'insufficient funds' });
+    expect(await runAt('2030-04-15T04:00:00Z', bank.rail)).toMatchObject({ repaymentsConfirmed: 1 });
     expect(sent.filter((n) => n.kind === 'AUTO_DEBIT_FAILED').map((n) => n.message)).toEqual([
       'We could not collect your bill due 2030-04-14: The payment source declined: insufficient funds',
     ]);
   });
 
   test('a late auto-debit names the overdue bill its quote also paid, as it stood the day asked', async () => {
-    const { t, w, runAt, sent } = await billedAlice();
+    const { t, w, runAt, sent, secondBillAfterAnOverdueOne } = await billedAlice();
     await using _db = t;
-    // As in the on-time case above: bill 1 (299.00, due 04-14) declined and overdue; bill 2 (299.00,
-    // due 05-14). The bank answers the 05-14 auto-debit on 05-15 only.
-    await runAt('2030-04-05T04:00:00Z', approvingRail);
-    await w.at('2030-04-10T02:00:00Z');
-    const second = await w.buy('u_alice', 'MALL', 'mall-tea-set', 'due-jobs-tea-2');
-    await w.ship('MALL', second._id);
-    await runAt('2030-04-14T04:00:00Z', decliningRail);
-    await runAt('2030-04-15T04:00:00Z', decliningRail);
-    await runAt('2030-05-05T04:00:00Z', decliningRail);
-    let answer: { status: 'PENDING' } | { status: 'SUCCEEDED' } = { status: 'PENDING' };
-    const bank: PaymentRail = { collect: async () => answer, disburse: approved };
-    await runAt('2030-05-14T04:00:00Z', bank);
-    answer = { status: 'SUCCEEDED' };
-    expect(await runAt('2030-05-15T04:00:00Z', bank)).toMatchObject({ repaymentsConfirmed: 1 });
+    // As in the on-time case above; the bank answers the 05-14 auto-debit on 05-15 only.
+    await secondBillAfterAnOverdueOne();
+    const bank = laterBank();
+    await runAt('2030-05-14T04:00:00Z', bank.rail);
+    bank.answer({ status: 'SUCCEEDED' });
+    expect(await runAt('2030-05-15T04:00:00Z', bank.rail)).toMatchObject({ repaymentsConfirmed: 1 });
     // Quoted on 05-14: 299.00 + 4.48 of penalty (04-15 to 05-14) + 299.00 = 602.48; the penalty of
     // 05-15 is waived (the quote counts from the day asked).
     expect(sent.filter((n) => n.kind === 'AUTO_DEBIT_SUCCEEDED').map((n) => n.message)).toEqual([
@@ -332,8 +336,8 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     const bobsBill = (await t.repos.bills.ofLine('cl_bob'))[0]!;
     expect(bobsBill._id).toBe('cl_bob:2030-04-12');
     // Alice pays her own statement with Bob's auto-debit key; the bank answers the next day.
-    let answer: { status: 'PENDING' } | { status: 'SUCCEEDED' } = { status: 'PENDING' };
-    w.rail = { collect: async () => answer, disburse: approved };
+    const bank = laterBank();
+    w.rail = bank.rail;
     await w.at('2030-04-12T08:00:00Z');
     const alices = await w.repay('u_alice', {
       kind: 'STATEMENT',
@@ -341,7 +345,7 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
       idempotencyKey: `autodebit:${bobsBill._id}`,
     });
     expect(alices.repayment).toMatchObject({ status: 'INITIATED', amountMinor: 29_900 });
-    answer = { status: 'SUCCEEDED' };
+    bank.answer({ status: 'SUCCEEDED' });
     expect(await runAt('2030-04-13T04:00:00Z', w.rail)).toMatchObject({ repaymentsConfirmed: 1 });
     expect(sent.filter((n) => n.kind.startsWith('AUTO_DEBIT'))).toEqual([]);
     // Alice's bill is paid, so her due day collects nothing; Bob's due day gets his notice (the

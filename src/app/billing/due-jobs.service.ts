@@ -13,7 +13,12 @@ import type { ClockService } from '../common/clock.service';
 import { OrderPaymentService } from '../orders/order-payment.service';
 import { LogSender, type NotificationSender, OutboxService } from './outbox.service';
 import { type PaymentRail, SimulatedRail } from '../repayment/payment-rail';
-import { billOfAutoDebit, type RepayResult, RepaymentService } from '../repayment/repayment.service';
+import {
+  autoDebitKey,
+  billOfAutoDebit,
+  type RepayResult,
+  RepaymentService,
+} from '../repayment/repayment.service';
 import { log } from '../../observability/log';
 
 export interface DueJobsReport extends BillingReport {
@@ -89,7 +94,7 @@ export class DueJobsService {
       if (!isAutoDebitDue(bill, today)) continue;
       const result = await this.parts.repayments.autoDebit(line.userId, bill.billId);
       attempted += 1;
-      await this.tellOfAutoDebit(line, bill, result, now);
+      await this.tellOfAutoDebit(line.userId, bill, result, now);
     }
     return attempted;
   }
@@ -98,12 +103,12 @@ export class DueJobsService {
   private async tellOfLateAutoDebit(late: RepayResult, now: Date): Promise<void> {
     const billId = late.repayment ? billOfAutoDebit(late.repayment) : undefined;
     if (!billId) return;
+    const { userId, lineId } = late.repayment!;
     try {
-      const [line] = await this.parts.repos.creditLines.findByIds([late.repayment!.lineId]);
       const bill = await this.parts.repos.bills.byId(billId);
       // Another line's bill in the key: a client's own key, not an auto-debit.
-      if (line && bill?.lineId === line._id)
-        await this.tellOfAutoDebit(line, { billId, dueDate: bill.dueDate }, late, now);
+      if (bill?.lineId === lineId)
+        await this.tellOfAutoDebit(userId, { billId, dueDate: bill.dueDate }, late, now);
     } catch (error) {
       // The money has landed; only its notice is missing (not retried: the repayment is settled).
       log().error('due jobs: a late auto-debit notice failed', { billId, error });
@@ -111,7 +116,7 @@ export class DueJobsService {
   }
 
   private async tellOfAutoDebit(
-    line: CreditLineDoc,
+    userId: string,
     bill: { billId: string; dueDate: string },
     result: RepayResult,
     now: Date,
@@ -131,8 +136,8 @@ export class DueJobsService {
       .join('');
     const ok = result.repayment?.status === 'SUCCEEDED';
     await this.parts.outbox.record(
-      `autodebit:${bill.billId}`,
-      line.userId,
+      autoDebitKey(bill.billId),
+      userId,
       ok ? 'AUTO_DEBIT_SUCCEEDED' : 'AUTO_DEBIT_FAILED',
       ok
         ? `We collected ${formatMinor(result.repayment!.amountMinor)} CNY for your bill due ${bill.dueDate}${alsoPaid} from your bank card`

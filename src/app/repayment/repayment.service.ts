@@ -36,8 +36,9 @@ export interface RepayInput {
   idempotencyKey: string;
 }
 
-/** An auto-debit's idempotency key: this prefix and the bill it collects. */
+/** An auto-debit's idempotency key (and its notice's): this prefix and the bill it collects. */
 const autoDebitKeyPrefix = 'autodebit:';
+export const autoDebitKey = (billId: string) => `${autoDebitKeyPrefix}${billId}`;
 
 /**
  * The bill a repayment collected as its due-day auto-debit (its key and its shape: a STATEMENT from
@@ -98,7 +99,7 @@ export class RepaymentService {
     return this.repayFor(userId, {
       kind: 'STATEMENT',
       source: 'BANK_CARD',
-      idempotencyKey: `${autoDebitKeyPrefix}${billId}`,
+      idempotencyKey: autoDebitKey(billId),
     });
   }
 
