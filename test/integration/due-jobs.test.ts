@@ -9,12 +9,14 @@ import type { PaymentRail, RailResult } from '../../src/app/repayment/payment-ra
 import { requestHash } from '../../src/ledger/request-hash';
 import { LedgerWriter } from '../../src/ledger/ledger-writer';
 import type { NotificationDoc } from '../../src/storage/models/notification.model';
+import type { RepaymentDoc } from '../../src/storage/models/repayment.model';
+import type { Repositories } from '../../src/storage/repositories/repositories';
 import {
   activePartnerUserKey,
   activeUserKey,
 } from '../../src/storage/repositories/channel-binding.repository';
 import { testDatabase } from '../support/test-database';
-import { operator, world } from '../support/world';
+import { operator, userViewer, type World, world } from '../support/world';
 
 const declined = async () => ({ status: 'FAILED', reason: 'card expired' }) as const;
 const approved = async () => ({ status: 'SUCCEEDED' }) as const;
@@ -892,5 +894,170 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
       'FROZEN cl_6',
       'CLOSED cl_2',
     ]);
+  });
+});
+
+describe('repayments waiting on their source count as paid: nothing is collected twice', () => {
+  /** A rail that answers each repayment by its own rule, and lists what it was asked to collect. */
+  function railBy(answer: (repayment: RepaymentDoc) => RailResult) {
+    const asked: string[] = [];
+    const rail: PaymentRail = {
+      collect: async (repayment) => {
+        asked.push(`${repayment.idempotencyKey} ${repayment.amountMinor}`);
+        return answer(repayment);
+      },
+      disburse: approved,
+    };
+    return { rail, asked };
+  }
+  const isAutoDebit = (repayment: RepaymentDoc) => repayment.idempotencyKey.includes(':autodebit:');
+  const amountsDue = async (t: { repos: Repositories }, w: World) => {
+    const [line] = await t.repos.creditLines.findByIds(['cl_alice']);
+    return (await w.repayments().amountsDue(userViewer('u_alice'), line!)).amountsMinor;
+  };
+
+  test('the due day collects nothing while her statement repayment waits on the bank, says so, and collects after a decline', async () => {
+    const { t, w, runAt, sent } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    // 04-13 Alice pays her 299.00 statement from her card; the bank has not answered by the due day.
+    const waiting = railBy(() => ({ status: 'PENDING' }));
+    w.rail = waiting.rail;
+    await w.at('2030-04-13T08:00:00Z');
+    const hers = await w.repay('u_alice', {
+      kind: 'STATEMENT',
+      source: 'BANK_CARD',
+      idempotencyKey: 'waiting-tea-1',
+    });
+    expect(hers).toMatchObject({ userErrors: [], repayment: { status: 'INITIATED', amountMinor: 29_900 } });
+    expect(await runAt('2030-04-14T04:00:00Z', waiting.rail)).toMatchObject({ autoDebits: 1 });
+    // The bank is asked again about hers, and nothing else: no auto-debit of the same 299.00.
+    expect(waiting.asked).toEqual(['u_alice:waiting-tea-1 29900', 'u_alice:waiting-tea-1 29900']);
+    const autoDebitNotices = () => sent.filter((n) => n.kind.startsWith('AUTO_DEBIT')).map((n) => n.message);
+    expect(autoDebitNotices()).toEqual([
+      'Nothing was collected from your bank card for your bill due 2030-04-14: the repayment waiting on your payment source pays it. If the source declines it, repay by hand today to keep the bill current',
+    ]);
+    // The bank declines hers at noon; a run that afternoon collects the bill itself, on time.
+    const later = railBy((repayment) =>
+      isAutoDebit(repayment) ? { status: 'SUCCEEDED' } : { status: 'FAILED', reason: 'insufficient funds' },
+    );
+    expect(await runAt('2030-04-14T07:00:00Z', later.rail)).toMatchObject({
+      repaymentsConfirmed: 1,
+      autoDebits: 1,
+    });
+    expect(later.asked).toEqual([
+      'u_alice:waiting-tea-1 29900',
+      'u_alice:autodebit:cl_alice:2030-04-05 29900',
+    ]);
+    expect(autoDebitNotices()).toEqual([
+      'Nothing was collected from your bank card for your bill due 2030-04-14: the repayment waiting on your payment source pays it. If the source declines it, repay by hand today to keep the bill current',
+      'We collected 299.00 CNY for your bill due 2030-04-14 from your bank card',
+    ]);
+    expect((await t.repos.bills.ofLine('cl_alice'))[0]).toMatchObject({ status: 'PAID', owedMinor: 0 });
+    expect(await w.line('u_alice')).toMatchObject({ usedMinor: 0, creditBalanceMinor: 0 });
+  });
+
+  test('the due day collects only what her waiting minimum leaves: 299.00 - 29.90 = 269.10', async () => {
+    const { t, w, runAt, sent } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    let minimumAnswered = false;
+    const bank = railBy((repayment) =>
+      repayment.kind === 'MINIMUM' && !minimumAnswered ? { status: 'PENDING' } : { status: 'SUCCEEDED' },
+    );
+    w.rail = bank.rail;
+    await w.at('2030-04-13T08:00:00Z');
+    const minimum = await w.repay('u_alice', {
+      kind: 'MINIMUM',
+      source: 'BANK_CARD',
+      idempotencyKey: 'waiting-min-1',
+    });
+    expect(minimum.repayment).toMatchObject({ status: 'INITIATED', amountMinor: 2_990 });
+    // Quoted with the 29.90 on its way: no minimum left, 269.10 of the statement (and of the payoff:
+    // nothing else is owed).
+    expect(await amountsDue(t, w)).toEqual({
+      MINIMUM: 0,
+      STATEMENT: 26_910,
+      PAYOFF: 26_910,
+      PLAN_PAYOFF: [],
+    });
+    await runAt('2030-04-14T04:00:00Z', bank.rail);
+    expect(bank.asked).toEqual([
+      'u_alice:waiting-min-1 2990',
+      'u_alice:waiting-min-1 2990',
+      'u_alice:autodebit:cl_alice:2030-04-05 26910',
+    ]);
+    expect(sent.filter((n) => n.kind.startsWith('AUTO_DEBIT')).map((n) => n.message)).toEqual([
+      'We collected 269.10 CNY for your bill due 2030-04-14 from your bank card',
+    ]);
+    // The minimum lands that afternoon: 269.10 + 29.90 = 299.00, the bill paid on time, nothing over.
+    minimumAnswered = true;
+    expect(await runAt('2030-04-14T07:00:00Z', bank.rail)).toMatchObject({ repaymentsConfirmed: 1 });
+    expect((await t.repos.bills.ofLine('cl_alice'))[0]).toMatchObject({ status: 'PAID', owedMinor: 0 });
+    expect(await w.line('u_alice')).toMatchObject({ usedMinor: 0, creditBalanceMinor: 0 });
+  });
+
+  test('a second tap asks nothing again; AMOUNT still pays; after a decline the statement is asked in full', async () => {
+    const { t, w, runAt } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    let declineTea = false;
+    const bank = railBy((repayment) =>
+      repayment.idempotencyKey === 'u_alice:waiting-tea-1' && declineTea
+        ? { status: 'FAILED', reason: 'insufficient funds' }
+        : { status: 'PENDING' },
+    );
+    w.rail = bank.rail;
+    await w.at('2030-04-10T08:00:00Z');
+    await w.repay('u_alice', { kind: 'STATEMENT', source: 'BANK_CARD', idempotencyKey: 'waiting-tea-1' });
+    expect(await amountsDue(t, w)).toEqual({ MINIMUM: 0, STATEMENT: 0, PAYOFF: 0, PLAN_PAYOFF: [] });
+    for (const kind of ['STATEMENT', 'PAYOFF', 'MINIMUM'] as const) {
+      const again = await w.repay('u_alice', {
+        kind,
+        source: 'WALLET_BALANCE',
+        idempotencyKey: `waiting-again-${kind}`,
+      });
+      expect(again).toEqual({
+        repayment: null,
+        userErrors: [
+          {
+            field: 'kind',
+            code: 'NOTHING_TO_REPAY',
+            message: `Your repayment of 299.00 CNY waiting on the payment source already pays what ${kind} would collect (CreditLine.repaymentsInFlight); if the source declines, repay again, or repay an AMOUNT to pay now anyway`,
+          },
+        ],
+      });
+    }
+    // Nothing recorded for the refusals, and the rail asked once, for hers.
+    expect(await t.repos.repayments.inFlightOfLine('cl_alice', 20)).toHaveLength(1);
+    expect(bank.asked).toEqual(['u_alice:waiting-tea-1 29900']);
+    // AMOUNT is the shopper's own figure: 10.00 is asked even so.
+    const ten = await w.repay('u_alice', {
+      kind: 'AMOUNT',
+      amountMinor: 1_000,
+      source: 'WALLET_BALANCE',
+      idempotencyKey: 'waiting-ten-1',
+    });
+    expect(ten.repayment).toMatchObject({ status: 'INITIATED', amountMinor: 1_000 });
+    // The bank declines the 299.00: the statement is asked again, less the 10.00 still on its way.
+    declineTea = true;
+    const retried = await w.repay('u_alice', {
+      kind: 'STATEMENT',
+      source: 'BANK_CARD',
+      idempotencyKey: 'waiting-tea-1',
+    });
+    expect(retried.userErrors.map((e) => e.code)).toEqual(['PAYMENT_FAILED']);
+    expect(await amountsDue(t, w)).toEqual({
+      MINIMUM: 1_990,
+      STATEMENT: 28_900,
+      PAYOFF: 28_900,
+      PLAN_PAYOFF: [],
+    });
+    const anew = await w.repay('u_alice', {
+      kind: 'STATEMENT',
+      source: 'BANK_CARD',
+      idempotencyKey: 'waiting-tea-2',
+    });
+    expect(anew.repayment).toMatchObject({ status: 'INITIATED', amountMinor: 28_900 });
   });
 });

@@ -318,6 +318,10 @@ export interface AuditCounts {
   feesWaivedAfterBilling: number;
   /** Bills whose penalties or interest charged while a quoted repayment waited were waived when it landed. */
   accrualsWaivedOnLanding: number;
+  /** Quotes (repay kinds but AMOUNT, auto-debits) made while another repayment of the line waited on its source. */
+  quotesCountingWaiting: number;
+  /** Due-day auto-debits not made: repayments waiting on their source pay the bills. */
+  autoDebitsNotNeeded: number;
 }
 
 /** Figures the line shows, derived from the model. */
@@ -457,6 +461,8 @@ export class Auditor {
     limitChanges: 0,
     feesWaivedAfterBilling: 0,
     accrualsWaivedOnLanding: 0,
+    quotesCountingWaiting: 0,
+    autoDebitsNotNeeded: 0,
   };
 
   constructor(openings: LineOpening[], products: readonly ProductDoc[]) {
@@ -757,7 +763,7 @@ export class Auditor {
         this.refund(request, exchange.reply as RefundResult);
         break;
       case 'repay':
-        this.repay(request, exchange.reply as RepayResult, exchange.railCalls, exchange.at);
+        this.repay(request, exchange.reply as RepayResult, exchange.railCalls);
         break;
       case 'payOut':
         this.payOut(request, exchange.reply as PayOutResult, exchange.railCalls);
@@ -1137,7 +1143,7 @@ export class Auditor {
     planId?: string,
   ): { amountMinor: number; payOffPlanIds: string[]; reservedMinor: number } {
     const pays = this.amountPaid(line, kind, planId);
-    const reservedMinor = Math.min(line.creditBalanceMinor, pays.amountMinor);
+    const reservedMinor = Math.min(this.caughtUpCopy(line, this.today).creditBalanceMinor, pays.amountMinor);
     return { ...pays, amountMinor: pays.amountMinor - reservedMinor, reservedMinor };
   }
 
@@ -1147,7 +1153,7 @@ export class Auditor {
     kind: Exclude<RepayKind, 'AMOUNT'>,
     planId?: string,
   ): { amountMinor: number; payOffPlanIds: string[] } {
-    const now = this.caughtUpCopy(line, this.today);
+    const now = this.quotedLine(line);
     const open = now.bills.filter((bill) => !bill.finished);
     const billed = open.reduce((sum, bill) => sum + owedTotal(bill), 0);
     const active = now.plans.filter((plan) => plan.status === 'ACTIVE');
@@ -1162,7 +1168,8 @@ export class Auditor {
           payOffPlanIds: active.map((plan) => plan.planId!),
         };
       case 'PLAN_PAYOFF': {
-        const plan = active.find((p) => p.planId === planId)!;
+        // A plan a repayment still waiting on its source pays off has nothing left to pay off here.
+        const plan = now.plans.find((p) => p.planId === planId)!;
         return { amountMinor: billed + planUnbilled(plan).principal, payOffPlanIds: [plan.planId!] };
       }
     }
@@ -1172,7 +1179,6 @@ export class Auditor {
     request: Extract<SimRequest, { kind: 'repay' }>,
     reply: RepayResult,
     railCalls: RailCall[],
-    at: number,
   ): void {
     const line = this.lines.get(this.lineIdOf(request.userId))!;
     const { repayKind: kind } = request;
@@ -1222,6 +1228,7 @@ export class Auditor {
       kind === 'AMOUNT'
         ? { amountMinor: request.amountMinor!, payOffPlanIds: [], reservedMinor: 0 }
         : this.amountDue(line, kind, request.planId);
+    if (kind !== 'AMOUNT' && this.waitingOn(line).length > 0) this.counts.quotesCountingWaiting += 1;
     if (due.amountMinor + due.reservedMinor <= 0) {
       expectSame(`${kind} with nothing owed`, 'NOTHING_TO_REPAY', firstError(reply));
       expectSame('no rail call', [], railCalls);
@@ -1244,7 +1251,8 @@ export class Auditor {
       askedOn: this.today,
       quoted: kind === 'AMOUNT' ? new Map() : this.quoteByBill(line, due.amountMinor + due.reservedMinor),
       status: 'INITIATED',
-      createdAt: at,
+      // As recorded: new quotes count the ones waiting in this order (the clock moves within a step).
+      createdAt: new Date(reply.repayment!.createdAt).getTime(),
     };
     this.repayments.set(keyOf, repayment);
     expectSame(
@@ -1268,12 +1276,13 @@ export class Auditor {
       this.settleRepayment(repayment, railCalls[0]!, reply);
     }
     if (kind === 'MINIMUM' && repayment.status === 'SUCCEEDED') {
-      // What the kind promises: no bill left overdue and owing, none under its minimum.
-      const behind = line.bills.filter(
+      // What the kind promises: no bill left overdue and owing, none under its minimum, once the
+      // repayments it counted as paid (still waiting on their source) land too.
+      const behind = this.quotedLine(line).bills.filter(
         (b) => !b.finished && (b.overdue ? owedTotal(b) : remainingMinimum(b)) > 0,
       );
       expectSame(
-        'a collected MINIMUM repayment leaves every bill current',
+        'a collected MINIMUM repayment, with those still waiting on their source, leaves every bill current',
         [],
         behind.map((b) => b.statementDate),
       );
@@ -1337,21 +1346,50 @@ export class Auditor {
     const line = this.lines.get(repayment.lineId)!;
     this.command(line, this.today, () => {
       line.flows.repaidMinor += repayment.amountMinor;
-      const setAsideMinor = Math.min(repayment.reservedMinor, line.reservedMinor);
-      line.reservedMinor -= setAsideMinor;
-      const moneyMinor = repayment.amountMinor + setAsideMinor + this.waiveDaysSinceAsked(line, repayment);
-      const leftMinor = moneyMinor - this.payOverdueAsQuoted(line, repayment, moneyMinor);
-      if (leftMinor > 0)
-        line.creditBalanceMinor +=
-          this.honourPayoff(line, repayment, leftMinor) ??
-          this.waterfall(line, leftMinor, repayment.payOffPlanIds, true);
+      this.landMoney(line, repayment);
     });
     this.reopenIfPaidUp(line);
   }
 
+  /** The line's repayments still waiting on their source, in the order asked (ties by id). */
+  private waitingOn(line: LineModel): RepaymentModel[] {
+    return [...this.repayments.values(), ...this.autoDebits.values()]
+      .filter((repayment) => repayment.lineId === line.lineId && repayment.status === 'INITIATED')
+      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** A repayment's money on a line caught up to today: what was set aside and the source's, one sum. */
+  private landMoney(line: LineModel, repayment: RepaymentModel): void {
+    const setAsideMinor = Math.min(repayment.reservedMinor, line.reservedMinor);
+    line.reservedMinor -= setAsideMinor;
+    const moneyMinor = repayment.amountMinor + setAsideMinor + this.waiveDaysSinceAsked(line, repayment);
+    const leftMinor = moneyMinor - this.payOverdueAsQuoted(line, repayment, moneyMinor);
+    if (leftMinor > 0)
+      line.creditBalanceMinor +=
+        this.honourPayoff(line, repayment, leftMinor) ??
+        this.waterfall(line, leftMinor, repayment.payOffPlanIds, true);
+  }
+
+  /**
+   * The line as a new quote sees it: caught up to today, then every repayment of it still waiting
+   * on its source landed, in the order asked (ties by id), so nothing is asked twice. What they
+   * would leave over is not the line's balance yet.
+   */
+  private quotedLine(line: LineModel): LineModel {
+    const copy = this.caughtUpCopy(line, this.today);
+    const waiting = this.waitingOn(line);
+    if (waiting.length === 0) return copy;
+    const counts = { ...this.counts };
+    const balanceMinor = copy.creditBalanceMinor;
+    for (const repayment of waiting) this.landMoney(copy, repayment);
+    copy.creditBalanceMinor = balanceMinor;
+    Object.assign(this.counts, counts);
+    return copy;
+  }
+
   /** What a quote of `moneyMinor` pays each open bill, by the auditor's waterfall on a copy of today's line. */
   private quoteByBill(line: LineModel, moneyMinor: number): RepaymentModel['quoted'] {
-    const before = this.caughtUpCopy(line, this.today);
+    const before = this.quotedLine(line);
     const after = JSON.parse(JSON.stringify(before)) as LineModel;
     if (moneyMinor > 0) this.waterfall(after, moneyMinor, [], false);
     const quoted: RepaymentModel['quoted'] = new Map();
@@ -1380,7 +1418,10 @@ export class Auditor {
       if (bill.finished || !repayment.quoted.get(bill.statementDate)?.settled) continue;
       const fromDay = Math.max(daysBetween(bill.dueDate, repayment.askedOn), bill.waivedThroughDay);
       const late = bill.accruals.filter((accrual) => accrual.day > fromDay);
-      bill.waivedThroughDay = Math.max(bill.waivedThroughDay, bill.accruedDays);
+      // The mark moves only past days it waives: a quote asked after the accruals waives none, and
+      // leaves them to one asked before them that lands later.
+      if (late.some((accrual) => accrual.amountMinor > 0))
+        bill.waivedThroughDay = Math.max(bill.waivedThroughDay, bill.accruedDays);
       for (const component of ['PENALTIES', 'INTEREST'] as const) {
         const lateMinor = late
           .filter((accrual) => accrual.component === component)
@@ -1602,10 +1643,17 @@ export class Auditor {
         const keyOf = `${line.lineId}|${bill.statementDate}`;
         const prior = this.autoDebits.get(keyOf);
         if (prior && prior.status !== 'INITIATED') continue; // a declined auto-debit is final for its bill
-        // What is owed as of today: the collection's entry brings the line's days up first.
+        // What is owed as of today (the collection's entry brings the line's days up first), less
+        // what repayments still waiting on their source will pay.
         this.catchUp(line, this.today);
-        const amountMinor = line.bills.reduce((sum, b) => sum + (b.finished ? 0 : owedTotal(b)), 0);
-        if (!prior && amountMinor === 0) continue; // an earlier bill's collection paid it all
+        const amountMinor = this.amountPaid(line, 'STATEMENT').amountMinor;
+        const waiting = !prior && this.waitingOn(line).length > 0;
+        if (waiting) this.counts.quotesCountingWaiting += 1;
+        // An earlier bill's collection paid it all, or one still waiting on the source will.
+        if (!prior && amountMinor === 0) {
+          if (waiting) this.counts.autoDebitsNotNeeded += 1;
+          continue;
+        }
         // The jobs visit lines in an order of their own; a line's calls come in its bills' order.
         const at = debits.findIndex((c) => c.lineId === line.lineId);
         const call = at < 0 ? undefined : debits.splice(at, 1)[0];

@@ -123,6 +123,19 @@ export class DueJobsService {
   ): Promise<void> {
     // Waiting on the bank: neither collected nor declined yet, so no notice (not a false failure).
     if (result.repayment?.status === 'INITIATED') return;
+    if (!result.repayment && result.userErrors[0]?.code === 'NOTHING_TO_REPAY') {
+      // The shopper's own repayment (or an earlier auto-debit) waiting on its source pays the bill.
+      // A key of its own: a run later that day, after a decline, still collects and tells of it.
+      await this.parts.outbox.record(
+        `autodebit-covered:${bill.billId}`,
+        userId,
+        'AUTO_DEBIT_NOT_NEEDED',
+        `Nothing was collected from your bank card for your bill due ${bill.dueDate}: the repayment waiting on your payment source pays it. If the source declines it, repay by hand today to keep the bill current`,
+        bill.billId,
+        now,
+      );
+      return;
+    }
     // The other bills its quote paid (a STATEMENT pays every bill owing), named as they stood the day
     // it was asked, overdue ones as such: paid in full, they are gone from the line's state by now.
     const askedOn = result.repayment ? businessDate(result.repayment.createdAt) : undefined;

@@ -9,6 +9,7 @@ import {
   amountsDueOn,
   type RepayKind,
 } from '../../core/repayment/amount-due';
+import type { RepayCommand } from '../../core/repayment/landing';
 import { businessDate } from '../../core/time/business-date';
 import type { LimitReviewService } from '../billing/limit-review.service';
 import type { OutboxService } from '../billing/outbox.service';
@@ -91,7 +92,8 @@ export class RepaymentService {
     const current = await this.ledger.currentState(line);
     if (!current) throw new AppError('NOT_FOUND', `No credit line ${line._id}`);
     const today = businessDate(await this.clock.now());
-    return { asOfDate: today, amountsMinor: amountsDueOn(current, today) };
+    const waiting = await this.waitingOn(line._id);
+    return { asOfDate: today, amountsMinor: amountsDueOn(current, today, waiting) };
   }
 
   /** The due-day auto-debit of a bill from the default source (a system action, not the user's). */
@@ -164,6 +166,8 @@ export class RepaymentService {
         ),
       );
     }
+    // What is already on its way is not asked twice (the due-day auto-debit, a second tap); AMOUNT is the caller's.
+    const waiting = input.kind === 'AMOUNT' ? [] : await this.waitingOn(line._id);
     const due =
       input.kind === 'AMOUNT'
         ? {
@@ -173,10 +177,21 @@ export class RepaymentService {
             billsAsAsked: {},
             fromCreditBalanceMinor: 0,
           }
-        : amountDueOn(current, today, input.kind, input.planId);
+        : amountDueOn(current, today, input.kind, input.planId, waiting);
     if (due.amountMinor + due.fromCreditBalanceMinor <= 0) {
+      // Without them this kind would collect something: say so, not "nothing is owed".
+      const alone =
+        input.kind !== 'AMOUNT' &&
+        waiting.length > 0 &&
+        amountDueOn(current, today, input.kind, input.planId);
       return fail(
-        nothingToRepay(input.kind, amountsDueOn(current, today), amountDueOn(current, today, 'PAYOFF')),
+        alone && alone.amountMinor + alone.fromCreditBalanceMinor > 0
+          ? paidByWaiting(input.kind, waiting)
+          : nothingToRepay(
+              input.kind,
+              amountsDueOn(current, today, waiting),
+              amountDueOn(current, today, 'PAYOFF', undefined, waiting),
+            ),
       );
     }
     const repayment: RepaymentDoc = {
@@ -213,8 +228,8 @@ export class RepaymentService {
   }
 
   /**
-   * The owner's repayments still waiting on their source, oldest first: `amountsDue` does not count
-   * them (they have moved no money yet), so an app shows them before the shopper pays again.
+   * The owner's repayments still waiting on their source, oldest first: they have moved no money
+   * yet (the bills do not count them; new quotes do, `waitingOn`).
    */
   async inFlight(viewer: Viewer | undefined, line: { id: string; userId: string }): Promise<RepaymentDoc[]> {
     requireOwner(viewer, line.userId);
@@ -296,19 +311,7 @@ export class RepaymentService {
       );
       return this.failed(repayment, result.reason);
     }
-    const repaid = await this.appendOutcome(repayment, 'repay', {
-      type: 'REPAY',
-      repaymentId: repayment._id,
-      amountMinor: repayment.amountMinor,
-      payOffPlanIds: repayment.payOffPlanIds ?? [],
-      ...(repayment.billedPeriodsWhenAsked
-        ? { billedPeriodsWhenAsked: repayment.billedPeriodsWhenAsked }
-        : {}),
-      ...(repayment.billsAsAsked
-        ? { billsAsAsked: repayment.billsAsAsked, askedOn: businessDate(repayment.createdAt) }
-        : {}),
-      ...reserved,
-    });
+    const repaid = await this.appendOutcome(repayment, 'repay', repayCommandOf(repayment));
     written(repaid);
     // Before the status: a crash between the two replays the entry and records the notice then.
     await this.tellOfPlansLeft(repayment, repaid);
@@ -338,10 +341,11 @@ export class RepaymentService {
     );
     if (planIdsLeft.length === 0) return;
     const now = await this.clock.now();
+    const waiting = await this.waitingOn(repayment.lineId);
     const again =
       repayment.kind === 'PLAN_PAYOFF' && repayment.planId
-        ? amountDueOn(state, businessDate(now), 'PLAN_PAYOFF', repayment.planId)
-        : amountDueOn(state, businessDate(now), 'PAYOFF');
+        ? amountDueOn(state, businessDate(now), 'PLAN_PAYOFF', repayment.planId, waiting)
+        : amountDueOn(state, businessDate(now), 'PAYOFF', undefined, waiting);
     const balanceShare =
       again.fromCreditBalanceMinor > 0
         ? ` from your payment source, after ${formatMinor(again.fromCreditBalanceMinor)} CNY of your credit balance`
@@ -355,6 +359,21 @@ export class RepaymentService {
       repayment._id,
       now,
     );
+  }
+
+  /** A line's repayments still waiting on their source, as they will land (oldest first). */
+  private async waitingOn(lineId: string): Promise<RepayCommand[]> {
+    const waiting: RepayCommand[] = [];
+    for (const repayment of await this.repos.repayments.inFlightOfLine(lineId, repaymentsCountedInFlight)) {
+      // Still INITIATED with its entry written: landed or declined already (its status is set after
+      // the entry, and after a payoff's notice), so not counted twice.
+      const [landed, declinedEntry] = await Promise.all([
+        this.ledger.entryByKey(lineId, `repay:${repayment._id}`),
+        this.ledger.entryByKey(lineId, `repay-declined:${repayment._id}`),
+      ]);
+      if (!landed && !declinedEntry) waiting.push(repayCommandOf(repayment));
+    }
+    return waiting;
   }
 
   /** The rail's answer as a ledger entry, once per repayment and outcome (a retry replays it). */
@@ -467,6 +486,25 @@ function written(outcome: AppendOutcome): void {
 /** At most this many repayments in flight are listed (a line rarely has more than one or two). */
 export const repaymentsInFlightShown = 20;
 
+/** A new quote counts at most this many of a line's repayments in flight as paid (oldest first). */
+const repaymentsCountedInFlight = 100;
+
+/** How a recorded repayment's money lands (its ledger entry; a new quote's forecast of it). */
+function repayCommandOf(repayment: RepaymentDoc): RepayCommand {
+  const reservedMinor = repayment.fromCreditBalanceMinor ?? 0;
+  return {
+    type: 'REPAY',
+    repaymentId: repayment._id,
+    amountMinor: repayment.amountMinor,
+    payOffPlanIds: repayment.payOffPlanIds ?? [],
+    ...(repayment.billedPeriodsWhenAsked ? { billedPeriodsWhenAsked: repayment.billedPeriodsWhenAsked } : {}),
+    ...(repayment.billsAsAsked
+      ? { billsAsAsked: repayment.billsAsAsked, askedOn: businessDate(repayment.createdAt) }
+      : {}),
+    ...(reservedMinor > 0 ? { reservedCreditMinor: reservedMinor } : {}),
+  };
+}
+
 /** A repayment's failure reason when the balance it counted on was spent before it could be set aside. */
 const balanceSpentReason = 'the credit balance it counted on was spent first';
 
@@ -485,7 +523,24 @@ function fail(error: UserError): RepayResult {
   return { repayment: null, userErrors: [error] };
 }
 
-/** Why a kind pays nothing, and which kind would pay what is owed (`payoff`: with the balance's share). */
+/** A kind that would collect something, were it not for the repayments still waiting on their source. */
+function paidByWaiting(kind: RepayKind, waiting: readonly RepayCommand[]): UserError {
+  const onItsWayMinor = waiting.reduce(
+    (sum, repayment) => sum + repayment.amountMinor + (repayment.reservedCreditMinor ?? 0),
+    0,
+  );
+  const one = waiting.length === 1;
+  return userError(
+    'NOTHING_TO_REPAY',
+    `Your ${one ? 'repayment' : `${waiting.length} repayments`} of ${formatMinor(onItsWayMinor)} CNY waiting on the payment source already ${one ? 'pays' : 'pay'} what ${kind} would collect (CreditLine.repaymentsInFlight); if the source declines, repay again, or repay an AMOUNT to pay now anyway`,
+    'kind',
+  );
+}
+
+/**
+ * Why a kind pays nothing, and which kind would pay what is owed (`payoff`: with the balance's share),
+ * both with the repayments waiting on their source counted as paid.
+ */
 function nothingToRepay(kind: RepayKind, due: AmountsDue, payoff: AmountDue): UserError {
   const owedMinor = payoff.amountMinor + payoff.fromCreditBalanceMinor;
   const balanceShare =

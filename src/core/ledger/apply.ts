@@ -13,8 +13,7 @@ import {
 import type { RefusalReason } from '../policy/refusal-reasons';
 import { scenarioMonth, scenarioOf } from '../policy/scenario';
 import { allocateRepayment } from '../repayment/waterfall';
-import { payOverdueAsQuoted, waiveAccrualsSinceAsked } from '../repayment/as-asked';
-import { allocatePayoff } from '../repayment/payoff';
+import { landRepayment, takeReserved } from '../repayment/landing';
 import { businessDate } from '../time/business-date';
 import type { AuthorizationRequest, LedgerCommand } from './commands';
 import {
@@ -129,18 +128,6 @@ function positive(amount: number): boolean {
 function payBillsFrom(state: LineState, amountMinor: number): number {
   if (amountMinor <= 0 || !state.bills.some((bill) => billOwedMinor(bill) > 0)) return amountMinor;
   return allocateRepayment(state, amountMinor, { prepayUnbilled: false }).unallocatedMinor;
-}
-
-/**
- * Takes what a repayment's `RESERVE_CREDIT` set aside out of the reserve: as much of it as bills cut
- * meanwhile left (the reserve pays them too, see `finish`); null for an amount that is not one.
- */
-function takeReserved(state: LineState, askedMinor: number): number | null {
-  if (!Number.isSafeInteger(askedMinor) || askedMinor < 0) return null;
-  const heldMinor = state.reservedCreditMinor ?? 0;
-  const takenMinor = Math.min(askedMinor, heldMinor);
-  if (heldMinor > 0) state.reservedCreditMinor = heldMinor - takenMinor;
-  return takenMinor;
 }
 
 /**
@@ -299,26 +286,9 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
       return finish(head, state, command.amountMinor, accrued);
     }
     case 'REPAY': {
-      const askedMinor = command.reservedCreditMinor ?? 0;
-      // Nothing from the source is a repayment only when a reserved balance pays it.
-      if (!positive(command.amountMinor + askedMinor) || !(command.amountMinor >= 0))
-        return reject('INVALID_AMOUNT');
-      const reservedMinor = takeReserved(state, askedMinor);
-      if (reservedMinor === null) return reject('INVALID_AMOUNT');
-      const asAsked = command.billsAsAsked ?? {};
-      const { paidBackMinor } = waiveAccrualsSinceAsked(state, asAsked, command.askedOn, today);
-      const moneyMinor = command.amountMinor + reservedMinor + paidBackMinor;
-      const leftMinor = moneyMinor - payOverdueAsQuoted(state, asAsked, moneyMinor);
-      if (leftMinor > 0) {
-        const allocation = allocatePayoff(state, leftMinor, {
-          payOffPlanIds: command.payOffPlanIds,
-          prepayUnbilled: true,
-          ...(command.billedPeriodsWhenAsked
-            ? { billedPeriodsWhenAsked: command.billedPeriodsWhenAsked }
-            : {}),
-        });
-        state.creditBalanceMinor += allocation.unallocatedMinor;
-      }
+      const leftMinor = landRepayment(state, command, today);
+      if (leftMinor === null) return reject('INVALID_AMOUNT');
+      state.creditBalanceMinor += leftMinor;
       return finish(head, state, command.amountMinor, accrued);
     }
     case 'DECLINE_REPAYMENT': {

@@ -4,6 +4,7 @@ import type { MinorUnits } from '../money';
 import { stateAt } from '../overdue/penalty';
 import type { BusinessDate } from '../time/business-date';
 import { type BillAsAsked, billsAsAsked } from './as-asked';
+import { type RepayCommand, stateOnceLanded } from './landing';
 import { allocateRepayment } from './waterfall';
 
 export const repayKinds = ['STATEMENT', 'MINIMUM', 'AMOUNT', 'PAYOFF', 'PLAN_PAYOFF'] as const;
@@ -58,6 +59,8 @@ function amountPaid(
   planId?: string,
 ): Pick<AmountDue, 'amountMinor' | 'payOffPlanIds'> {
   const billed = state.bills.reduce((sum, bill) => sum + billOwedMinor(bill), 0);
+  // A plan a repayment waiting on its source pays off (`stateOnceLanded`) is no longer active.
+  const active = state.plans.filter((plan) => plan.status === 'ACTIVE');
   switch (kind) {
     case 'STATEMENT':
       return { amountMinor: billed, payOffPlanIds: [] };
@@ -68,28 +71,31 @@ function amountPaid(
         amountMinor:
           billed +
           state.unbilledCharges.reduce((sum, charge) => sum + charge.amountMinor, 0) +
-          state.plans.reduce((sum, plan) => sum + planUnbilledPrincipalMinor(plan), 0),
-        payOffPlanIds: state.plans.map((plan) => plan.planId),
+          active.reduce((sum, plan) => sum + planUnbilledPrincipalMinor(plan), 0),
+        payOffPlanIds: active.map((plan) => plan.planId),
       };
     case 'PLAN_PAYOFF': {
       const plan = state.plans.find((candidate) => candidate.planId === planId);
       if (!plan) return { amountMinor: 0, payOffPlanIds: [] };
-      return { amountMinor: billed + planUnbilledPrincipalMinor(plan), payOffPlanIds: [plan.planId] };
+      const unbilledMinor = plan.status === 'ACTIVE' ? planUnbilledPrincipalMinor(plan) : 0;
+      return { amountMinor: billed + unbilledMinor, payOffPlanIds: [plan.planId] };
     }
   }
 }
 
 /**
  * What a kind of repayment collects if paid on `today`: the days of penalty and interest since the
- * line's last entry counted first, as the ledger counts them before it applies the repayment.
+ * line's last entry counted first, as the ledger counts them before it applies the repayment, and
+ * what the repayments `waiting` on their source will pay counted as paid (`stateOnceLanded`).
  */
 export function amountDueOn(
   state: LineState,
   today: BusinessDate,
   kind: Exclude<RepayKind, 'AMOUNT'>,
   planId?: string,
+  waiting: readonly RepayCommand[] = [],
 ): AmountDue {
-  return amountDue(stateAt(state, today), kind, planId);
+  return amountDue(stateOnceLanded(stateAt(state, today), waiting, today), kind, planId);
 }
 
 export type AmountsDue = Record<'STATEMENT' | 'MINIMUM' | 'PAYOFF', MinorUnits> & {
@@ -97,9 +103,16 @@ export type AmountsDue = Record<'STATEMENT' | 'MINIMUM' | 'PAYOFF', MinorUnits> 
   PLAN_PAYOFF: { planId: string; amountMinor: MinorUnits }[];
 };
 
-/** What each kind but AMOUNT would collect on `today`, per plan for PLAN_PAYOFF (one accrual walk). */
-export function amountsDueOn(state: LineState, today: BusinessDate): AmountsDue {
-  const then = stateAt(state, today);
+/**
+ * What each kind but AMOUNT would collect on `today`, per plan for PLAN_PAYOFF (one accrual walk),
+ * the repayments `waiting` on their source counted as paid.
+ */
+export function amountsDueOn(
+  state: LineState,
+  today: BusinessDate,
+  waiting: readonly RepayCommand[] = [],
+): AmountsDue {
+  const then = stateOnceLanded(stateAt(state, today), waiting, today);
   return {
     STATEMENT: amountDue(then, 'STATEMENT').amountMinor,
     MINIMUM: amountDue(then, 'MINIMUM').amountMinor,

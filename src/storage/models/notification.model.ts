@@ -6,6 +6,8 @@ export const notificationKinds = [
   'OVERDUE',
   'AUTO_DEBIT_SUCCEEDED',
   'AUTO_DEBIT_FAILED',
+  // The bill's due day came while a repayment waiting on its source already paid it.
+  'AUTO_DEBIT_NOT_NEEDED',
   // A payoff that landed without paying off a plan it was asked to (charges billed meanwhile).
   'PAYOFF_SHORT',
   // From the daily limit review.

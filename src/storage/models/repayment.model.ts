@@ -58,5 +58,5 @@ export const repaymentSchema = new Schema<RepaymentDoc>(
 repaymentSchema.index({ idempotencyKey: 1 }, { unique: true });
 repaymentSchema.index({ lineId: 1, createdAt: -1 });
 repaymentSchema.index({ status: 1, createdAt: 1 });
-// A line's repayments in flight (`CreditLine.repaymentsInFlight`).
-repaymentSchema.index({ lineId: 1, status: 1, createdAt: 1 });
+// A line's repayments in flight (`CreditLine.repaymentsInFlight`, new quotes).
+repaymentSchema.index({ lineId: 1, status: 1, createdAt: 1, _id: 1 });

@@ -21,12 +21,15 @@ export class RepaymentRepository {
 
   /** A line's repayments its sources have not answered, oldest first (at most `limit`). */
   inFlightOfLine(lineId: string, limit: number): Promise<RepaymentDoc[]> {
-    return this.models.repayments
-      .find({ lineId, status: 'INITIATED' })
-      .sort({ createdAt: 1 })
-      .limit(limit)
-      .lean<RepaymentDoc[]>()
-      .exec();
+    return (
+      this.models.repayments
+        .find({ lineId, status: 'INITIATED' })
+        // The id breaks ties: quotes count them landing in this order.
+        .sort({ createdAt: 1, _id: 1 })
+        .limit(limit)
+        .lean<RepaymentDoc[]>()
+        .exec()
+    );
   }
 
   insertOnce(repayment: RepaymentDoc): Promise<boolean> {

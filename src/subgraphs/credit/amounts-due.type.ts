@@ -5,7 +5,7 @@ import { PlanPayoffDue } from './plan-payoff-due.type';
 
 @ObjectType({
   description:
-    "What each kind of repayment would collect if paid now: the day's penalty and interest are counted, which the line's and bills' figures show only once an entry is written. Each is what the source would be asked for: the credit balance is spent first (0.00 when it covers all)",
+    "What each kind of repayment would collect if paid now: the day's penalty and interest are counted, which the line's and bills' figures show only once an entry is written. Each is what the source would be asked for: the credit balance is spent first (0.00 when it covers all), and what the repayments waiting on their source (`CreditLine.repaymentsInFlight`) will pay counts as paid, so nothing is asked twice",
 })
 export class AmountsDue {
   @Field({ description: 'The business day (YYYY-MM-DD, China Standard Time) the amounts are for' })

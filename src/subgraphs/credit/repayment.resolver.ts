@@ -145,7 +145,7 @@ export class Repayment {
 @Resolver(() => CreditLine)
 export class RepaymentsInFlightResolver {
   @FieldResolver(() => [Repayment], {
-    description: `Repayments asked and not yet answered by their source (INITIATED), oldest first, at most ${repaymentsInFlightShown}: they have moved no money, so amountsDue and the bills do not count them yet; show them before the shopper pays again`,
+    description: `Repayments asked and not yet answered by their source (INITIATED), oldest first, at most ${repaymentsInFlightShown}: they have moved no money, so the bills do not count them yet, while amountsDue, a new repayment of any kind but AMOUNT and the due-day auto-debit count them as paid`,
   })
   async repaymentsInFlight(@Root() line: CreditLine, @Ctx() ctx: CreditContext): Promise<Repayment[]> {
     return (await ctx.services.repayments.inFlight(ctx.viewer, line)).map(Repayment.from);

@@ -1027,6 +1027,89 @@ describe('a quoted repayment counts from the day it was asked', () => {
   });
 });
 
+describe('a new quote counts the repayments still waiting on their source as landed', () => {
+  const waitingFor = (
+    due: AmountDue,
+    askedOn: string,
+    repaymentId: string,
+  ): Extract<LedgerCommand, { type: 'REPAY' }> => ({
+    type: 'REPAY',
+    repaymentId,
+    amountMinor: due.amountMinor,
+    payOffPlanIds: due.payOffPlanIds,
+    billedPeriodsWhenAsked: due.billedPeriodsWhenAsked,
+    billsAsAsked: due.billsAsAsked,
+    askedOn,
+  });
+  const amountWaiting = (amountMinor: number): Extract<LedgerCommand, { type: 'REPAY' }> => ({
+    type: 'REPAY',
+    repaymentId: `r:amount:${amountMinor}`,
+    amountMinor,
+    payOffPlanIds: [],
+  });
+
+  test('a waiting statement repayment leaves nothing to ask, its penalties since the ask waived as it will land', () => {
+    // 1,000.00 billed 02-05, due 02-14, overdue from 02-15 at 0.50 a day. STATEMENT asked 02-20: 6
+    // days, 1,003.00. On 02-25 the bill owes 1,005.50 (11 days); the waiting quote settles it (the
+    // 2.50 since 02-20 waived), so nothing is left for any kind.
+    const line = opened().buy('2030-01-20', 'a1', 100_000).statement('2030-02-05');
+    const asked = amountDueOn(line.state!, '2030-02-20', 'STATEMENT');
+    expect(asked.amountMinor).toBe(100_300);
+    expect(amountDueOn(line.state!, '2030-02-25', 'STATEMENT').amountMinor).toBe(100_550);
+    const waiting = [waitingFor(asked, '2030-02-20', 'r:statement')];
+    expect(amountsDueOn(line.state!, '2030-02-25', waiting)).toEqual({
+      STATEMENT: 0,
+      MINIMUM: 0,
+      PAYOFF: 0,
+      PLAN_PAYOFF: [],
+    });
+    // The line itself is untouched: the quote is a forecast.
+    expect(billOwedMinor(line.state!.bills[0]!)).toBe(100_000);
+  });
+
+  test('a waiting AMOUNT pays through the waterfall; what it would leave over is not spent by the new quote', () => {
+    // 1,000.00 billed 02-05 (due 02-14), 200.00 bought 02-08 and not billed. On 02-10, before the due
+    // day: 300.00 on its way leaves 700.00 of the statement and 900.00 of a payoff.
+    const line = opened()
+      .buy('2030-01-20', 'a1', 100_000)
+      .statement('2030-02-05')
+      .buy('2030-02-08', 'a3', 20_000);
+    expect(amountsDueOn(line.state!, '2030-02-10', [amountWaiting(30_000)])).toMatchObject({
+      STATEMENT: 70_000,
+      PAYOFF: 90_000,
+    });
+    // 1,500.00 on its way pays the bill and the 200.00 unbilled, 300.00 over: nothing to ask, and the
+    // 300.00 is not a credit balance yet (no share of it is set aside for the next quote).
+    const payoff = amountDueOn(line.state!, '2030-02-10', 'PAYOFF', undefined, [amountWaiting(150_000)]);
+    expect(payoff).toMatchObject({ amountMinor: 0, fromCreditBalanceMinor: 0 });
+  });
+
+  test('a plan a waiting payoff pays off is not asked again: PAYOFF then asks only what it leaves', () => {
+    // 02-05 bill 159.60 (a1's 50.00 and a2's period 1, 100.00 + 9.60); a2's 1,100.00 unbilled; a3's
+    // 20.00 bought 02-08. PLAN_PAYOFF of a2 asked 02-10: 159.60 + 1,100.00 = 1,259.60, waiting.
+    // PAYOFF then asks 1,279.60 - 1,259.60 = 20.00 (a3), paying off no plan; a2's own PLAN_PAYOFF 0.
+    const line = opened()
+      .buy('2030-01-20', 'a1', 5_000)
+      .buy('2030-01-21', 'a2', 120_000, 'INSTALLMENTS', 12)
+      .statement('2030-02-05')
+      .buy('2030-02-08', 'a3', 2_000);
+    const planId = line.state!.plans[0]!.planId;
+    const asked = amountDueOn(line.state!, '2030-02-10', 'PLAN_PAYOFF', planId);
+    expect(asked.amountMinor).toBe(125_960);
+    const waiting = [waitingFor(asked, '2030-02-10', 'r:plan')];
+    expect(amountDueOn(line.state!, '2030-02-10', 'PAYOFF', undefined, waiting)).toMatchObject({
+      amountMinor: 2_000,
+      payOffPlanIds: [],
+    });
+    expect(amountsDueOn(line.state!, '2030-02-10', waiting)).toEqual({
+      STATEMENT: 0,
+      MINIMUM: 0,
+      PAYOFF: 2_000,
+      PLAN_PAYOFF: [{ planId, amountMinor: 0 }],
+    });
+  });
+});
+
 describe('a frozen line opens only when nothing is overdue', () => {
   test('UNFREEZE is refused while a bill is overdue, and applies once it is paid', () => {
     const line = opened().buy('2030-01-20', 'a1', 30_000).statement('2030-02-05');
