@@ -917,7 +917,7 @@ describe('repayments waiting on their source count as paid: nothing is collected
   };
 
   test('the due day collects nothing while her statement repayment waits on the bank, says so, and collects after a decline', async () => {
-    const { t, w, runAt, sent } = await billedAlice();
+    const { t, w, runAt, sent, sender } = await billedAlice();
     await using _db = t;
     await runAt('2030-04-05T04:00:00Z', approvingRail);
     // 04-13 Alice pays her 299.00 statement from her card; the bank has not answered by the due day.
@@ -937,11 +937,14 @@ describe('repayments waiting on their source count as paid: nothing is collected
     expect(autoDebitNotices()).toEqual([
       'Nothing was collected from your bank card for your bill due 2030-04-14: the repayment waiting on your payment source pays it. If the source declines it, repay by hand today to keep the bill current',
     ]);
-    // The bank declines hers at noon; a run that afternoon collects the bill itself, on time.
+    // The bank declines hers at noon; the schedule's next run that afternoon (one that walks no
+    // line) hears the decline and collects the bill itself, on time.
     const later = railBy((repayment) =>
       isAutoDebit(repayment) ? { status: 'SUCCEEDED' } : { status: 'FAILED', reason: 'insufficient funds' },
     );
-    expect(await runAt('2030-04-14T07:00:00Z', later.rail)).toMatchObject({
+    await w.at('2030-04-14T07:00:00Z');
+    const afternoon = createDueJobs(t.repos, w.clock(), later.rail, sender);
+    expect(await afternoon.run(operator, { walkLines: false })).toMatchObject({
       repaymentsConfirmed: 1,
       autoDebits: 1,
     });
@@ -1018,6 +1021,7 @@ describe('repayments waiting on their source count as paid: nothing is collected
         idempotencyKey: `waiting-again-${kind}`,
       });
       expect(again).toEqual({
+        paidByWaiting: true,
         repayment: null,
         userErrors: [
           {

@@ -59,7 +59,9 @@ export class DueJobsService {
     // so a line whose bill is collected today is not frozen (and reopened) by the same run.
     const confirmed = await repayments.confirmPending();
     for (const late of confirmed) await this.tellOfLateAutoDebit(late, now);
-    const autoDebit = walkLines ? await this.autoDebit(now) : { attempted: 0, linesFailed: 0 };
+    const autoDebit = walkLines
+      ? await this.autoDebit(now)
+      : await this.autoDebitAfterDeclines(confirmed, now);
     const billing = walkLines ? await billingService.runDue(now) : emptyBillingReport();
     const notificationsSent = await outbox.dispatch(sender, now);
     return {
@@ -85,6 +87,33 @@ export class DueJobsService {
         attempted += await this.autoDebitLine(line, today, now);
       },
     );
+    return { attempted, linesFailed };
+  }
+
+  /**
+   * A run that walks no line (the schedule's repeats within a day) still collects a bill due today
+   * whose auto-debit was not needed this morning: the repayment it counted on was just declined.
+   */
+  private async autoDebitAfterDeclines(
+    confirmed: RepayResult[],
+    now: Date,
+  ): Promise<{ attempted: number; linesFailed: number }> {
+    const lineIds = new Set(
+      confirmed
+        .filter(({ repayment }) => repayment?.status === 'FAILED' && !billOfAutoDebit(repayment))
+        .map(({ repayment }) => repayment!.lineId),
+    );
+    let attempted = 0;
+    let linesFailed = 0;
+    for (const lineId of lineIds) {
+      try {
+        const line = await this.parts.repos.creditLines.byId(lineId);
+        if (line) attempted += await this.autoDebitLine(line, businessDate(now), now);
+      } catch (error) {
+        linesFailed += 1;
+        log().error('due jobs: an auto-debit failed', { lineId, error });
+      }
+    }
     return { attempted, linesFailed };
   }
 
@@ -123,7 +152,7 @@ export class DueJobsService {
   ): Promise<void> {
     // Waiting on the bank: neither collected nor declined yet, so no notice (not a false failure).
     if (result.repayment?.status === 'INITIATED') return;
-    if (!result.repayment && result.userErrors[0]?.code === 'NOTHING_TO_REPAY') {
+    if (result.paidByWaiting) {
       // The shopper's own repayment (or an earlier auto-debit) waiting on its source pays the bill.
       // A key of its own: a run later that day, after a decline, still collects and tells of it.
       await this.parts.outbox.record(

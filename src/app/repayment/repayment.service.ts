@@ -57,6 +57,8 @@ export function billOfAutoDebit(repayment: RepaymentDoc): string | undefined {
 export interface RepayResult {
   repayment: RepaymentDoc | null;
   userErrors: UserError[];
+  /** Nothing asked: the repayments waiting on their source already pay what this kind would. */
+  paidByWaiting?: true;
 }
 
 export interface PayOutResult {
@@ -184,14 +186,14 @@ export class RepaymentService {
         input.kind !== 'AMOUNT' &&
         waiting.length > 0 &&
         amountDueOn(current, today, input.kind, input.planId);
+      if (alone && alone.amountMinor + alone.fromCreditBalanceMinor > 0)
+        return { ...fail(paidByWaiting(input.kind, waiting)), paidByWaiting: true };
       return fail(
-        alone && alone.amountMinor + alone.fromCreditBalanceMinor > 0
-          ? paidByWaiting(input.kind, waiting)
-          : nothingToRepay(
-              input.kind,
-              amountsDueOn(current, today, waiting),
-              amountDueOn(current, today, 'PAYOFF', undefined, waiting),
-            ),
+        nothingToRepay(
+          input.kind,
+          amountsDueOn(current, today, waiting),
+          amountDueOn(current, today, 'PAYOFF', undefined, waiting),
+        ),
       );
     }
     const repayment: RepaymentDoc = {

@@ -75,10 +75,10 @@ function amountPaid(
         payOffPlanIds: active.map((plan) => plan.planId),
       };
     case 'PLAN_PAYOFF': {
-      const plan = state.plans.find((candidate) => candidate.planId === planId);
+      // Paid off by a repayment waiting on its source (or gone): nothing to pay it off with.
+      const plan = active.find((candidate) => candidate.planId === planId);
       if (!plan) return { amountMinor: 0, payOffPlanIds: [] };
-      const unbilledMinor = plan.status === 'ACTIVE' ? planUnbilledPrincipalMinor(plan) : 0;
-      return { amountMinor: billed + unbilledMinor, payOffPlanIds: [plan.planId] };
+      return { amountMinor: billed + planUnbilledPrincipalMinor(plan), payOffPlanIds: [plan.planId] };
     }
   }
 }
@@ -95,7 +95,24 @@ export function amountDueOn(
   planId?: string,
   waiting: readonly RepayCommand[] = [],
 ): AmountDue {
-  return amountDue(stateOnceLanded(stateAt(state, today), waiting, today), kind, planId);
+  const then = stateAt(state, today);
+  const landed = stateOnceLanded(then, waiting, today);
+  const due = amountDue(landed, kind, planId);
+  if (landed === then) return due;
+  // A bill the quote settles only with the repayments waiting is not paid in full by it alone: if
+  // one is declined, its accruals since the ask must not be waived (as-asked.ts).
+  const helped = new Set(
+    then.bills
+      .filter((bill, index) => billOwedMinor(bill) !== billOwedMinor(landed.bills[index]!))
+      .map((bill) => bill.billId),
+  );
+  const billsAsAsked = Object.fromEntries(
+    Object.entries(due.billsAsAsked).map(([billId, asked]) => [
+      billId,
+      helped.has(billId) ? { quotedMinor: asked.quotedMinor } : asked,
+    ]),
+  );
+  return { ...due, billsAsAsked };
 }
 
 export type AmountsDue = Record<'STATEMENT' | 'MINIMUM' | 'PAYOFF', MinorUnits> & {
@@ -117,10 +134,12 @@ export function amountsDueOn(
     STATEMENT: amountDue(then, 'STATEMENT').amountMinor,
     MINIMUM: amountDue(then, 'MINIMUM').amountMinor,
     PAYOFF: amountDue(then, 'PAYOFF').amountMinor,
-    PLAN_PAYOFF: then.plans.map((plan) => ({
-      planId: plan.planId,
-      amountMinor: amountDue(then, 'PLAN_PAYOFF', plan.planId).amountMinor,
-    })),
+    PLAN_PAYOFF: then.plans
+      .filter((plan) => plan.status === 'ACTIVE')
+      .map((plan) => ({
+        planId: plan.planId,
+        amountMinor: amountDue(then, 'PLAN_PAYOFF', plan.planId).amountMinor,
+      })),
   };
 }
 

@@ -60,7 +60,7 @@ export function stateOnceLanded(
 ): LineState {
   if (waiting.length === 0) return state;
   const landed = structuredClone(state);
+  // What each would leave over (returned) is not added to the balance.
   for (const repayment of waiting) landRepayment(landed, repayment, today);
-  landed.creditBalanceMinor = state.creditBalanceMinor;
   return landed;
 }

@@ -1078,10 +1078,26 @@ describe('a new quote counts the repayments still waiting on their source as lan
       STATEMENT: 70_000,
       PAYOFF: 90_000,
     });
-    // 1,500.00 on its way pays the bill and the 200.00 unbilled, 300.00 over: nothing to ask, and the
-    // 300.00 is not a credit balance yet (no share of it is set aside for the next quote).
+    // 1,500.00 on its way pays the bill and the 200.00 unbilled, 300.00 over (an AMOUNT prepays no
+    // installment plan): a payoff then asks the plan bought 02-09, 1,200.00, all from the source; the
+    // 300.00 is not a credit balance yet (leaked into it, the quote would ask 900.00 + 300.00).
+    line.buy('2030-02-09', 'a4', 120_000, 'INSTALLMENTS', 12);
     const payoff = amountDueOn(line.state!, '2030-02-10', 'PAYOFF', undefined, [amountWaiting(150_000)]);
-    expect(payoff).toMatchObject({ amountMinor: 0, fromCreditBalanceMinor: 0 });
+    expect(payoff).toMatchObject({ amountMinor: 120_000, fromCreditBalanceMinor: 0 });
+  });
+
+  test('a bill the new quote settles only with the ones waiting is not paid in full by it: no waiver if they fail', () => {
+    // 1,000.00 billed 02-05, overdue from 02-15 at 0.50 a day. 500.00 (AMOUNT) waiting since 02-20; a
+    // STATEMENT asked 02-21 (7 days, 3.50): 1,003.50 - 500.00 = 503.50. It settles the bill only with
+    // the 500.00, so it records no billed-when-paid-in-full: declined, the 500.00 would leave the
+    // bill owing, and its penalties since 02-21 must stay.
+    const line = opened().buy('2030-01-20', 'a1', 100_000).statement('2030-02-05');
+    const due = amountDueOn(line.state!, '2030-02-21', 'STATEMENT', undefined, [amountWaiting(50_000)]);
+    expect(due.amountMinor).toBe(50_350);
+    expect(due.billsAsAsked['b:2030-02-05']).toEqual({
+      // The 500.00 pays the 3.50 of penalties first (the waterfall), so the quote pays principal.
+      quotedMinor: { ...noComponents, FULL_PAY_PRINCIPAL: 50_350 },
+    });
   });
 
   test('a plan a waiting payoff pays off is not asked again: PAYOFF then asks only what it leaves', () => {
@@ -1105,7 +1121,12 @@ describe('a new quote counts the repayments still waiting on their source as lan
       STATEMENT: 0,
       MINIMUM: 0,
       PAYOFF: 2_000,
-      PLAN_PAYOFF: [{ planId, amountMinor: 0 }],
+      PLAN_PAYOFF: [],
+    });
+    // Asked for anyway, the plan is not named: money of a later quote never goes to it first.
+    expect(amountDueOn(line.state!, '2030-02-10', 'PLAN_PAYOFF', planId, waiting)).toMatchObject({
+      amountMinor: 0,
+      payOffPlanIds: [],
     });
   });
 });
