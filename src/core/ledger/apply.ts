@@ -18,6 +18,7 @@ import { businessDate } from '../time/business-date';
 import type { AuthorizationRequest, LedgerCommand } from './commands';
 import {
   assertLineState,
+  dropDone,
   billOwedMinor,
   type BillComponent,
   type BillState,
@@ -435,9 +436,7 @@ function finish(
       state.settledOverdueBillsUncut.push({ billId, statementDate, dueDate });
     }
   }
-  state.bills = state.bills.filter((bill) => billOwedMinor(bill) > 0);
-  state.plans = state.plans.filter((plan) => plan.status === 'ACTIVE');
-  state.unbilledCharges = state.unbilledCharges.filter((charge) => charge.amountMinor > 0);
+  dropDone(state);
   assertLineState(state);
   return {
     ok: true,

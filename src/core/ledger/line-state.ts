@@ -189,6 +189,13 @@ export function billPrincipalOwedMinor(bill: BillState): MinorUnits {
   return owedOn(bill, 'FULL_PAY_PRINCIPAL') + owedOn(bill, 'INSTALLMENT_PRINCIPAL');
 }
 
+/** Bills paid, plans no longer active and charges fully billed leave the line's head (mutates `state`). */
+export function dropDone(state: LineState): void {
+  state.bills = state.bills.filter((bill) => billOwedMinor(bill) > 0);
+  state.plans = state.plans.filter((plan) => plan.status === 'ACTIVE');
+  state.unbilledCharges = state.unbilledCharges.filter((charge) => charge.amountMinor > 0);
+}
+
 export function planUnbilledPrincipalMinor(plan: PlanState): MinorUnits {
   return plan.remaining
     .filter((period) => period.index > plan.billedPeriods)

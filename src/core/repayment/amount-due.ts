@@ -59,8 +59,6 @@ function amountPaid(
   planId?: string,
 ): Pick<AmountDue, 'amountMinor' | 'payOffPlanIds'> {
   const billed = state.bills.reduce((sum, bill) => sum + billOwedMinor(bill), 0);
-  // A plan a repayment waiting on its source pays off (`stateOnceLanded`) is no longer active.
-  const active = state.plans.filter((plan) => plan.status === 'ACTIVE');
   switch (kind) {
     case 'STATEMENT':
       return { amountMinor: billed, payOffPlanIds: [] };
@@ -71,12 +69,12 @@ function amountPaid(
         amountMinor:
           billed +
           state.unbilledCharges.reduce((sum, charge) => sum + charge.amountMinor, 0) +
-          active.reduce((sum, plan) => sum + planUnbilledPrincipalMinor(plan), 0),
-        payOffPlanIds: active.map((plan) => plan.planId),
+          state.plans.reduce((sum, plan) => sum + planUnbilledPrincipalMinor(plan), 0),
+        payOffPlanIds: state.plans.map((plan) => plan.planId),
       };
     case 'PLAN_PAYOFF': {
-      // Paid off by a repayment waiting on its source (or gone): nothing to pay it off with.
-      const plan = active.find((candidate) => candidate.planId === planId);
+      // Gone, or paid off by a repayment waiting on its source: nothing to pay it off with.
+      const plan = state.plans.find((candidate) => candidate.planId === planId);
       if (!plan) return { amountMinor: 0, payOffPlanIds: [] };
       return { amountMinor: billed + planUnbilledPrincipalMinor(plan), payOffPlanIds: [plan.planId] };
     }
@@ -101,9 +99,10 @@ export function amountDueOn(
   if (landed === then) return due;
   // A bill the quote settles only with the repayments waiting is not paid in full by it alone: if
   // one is declined, its accruals since the ask must not be waived (as-asked.ts).
+  const owedOnceLanded = new Map(landed.bills.map((bill) => [bill.billId, billOwedMinor(bill)]));
   const helped = new Set(
     then.bills
-      .filter((bill, index) => billOwedMinor(bill) !== billOwedMinor(landed.bills[index]!))
+      .filter((bill) => billOwedMinor(bill) !== (owedOnceLanded.get(bill.billId) ?? 0))
       .map((bill) => bill.billId),
   );
   const billsAsAsked = Object.fromEntries(
@@ -134,12 +133,10 @@ export function amountsDueOn(
     STATEMENT: amountDue(then, 'STATEMENT').amountMinor,
     MINIMUM: amountDue(then, 'MINIMUM').amountMinor,
     PAYOFF: amountDue(then, 'PAYOFF').amountMinor,
-    PLAN_PAYOFF: then.plans
-      .filter((plan) => plan.status === 'ACTIVE')
-      .map((plan) => ({
-        planId: plan.planId,
-        amountMinor: amountDue(then, 'PLAN_PAYOFF', plan.planId).amountMinor,
-      })),
+    PLAN_PAYOFF: then.plans.map((plan) => ({
+      planId: plan.planId,
+      amountMinor: amountDue(then, 'PLAN_PAYOFF', plan.planId).amountMinor,
+    })),
   };
 }
 

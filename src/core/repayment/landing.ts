@@ -1,5 +1,5 @@
 import type { LedgerCommand } from '../ledger/commands';
-import type { LineState } from '../ledger/line-state';
+import { dropDone, type LineState } from '../ledger/line-state';
 import type { MinorUnits } from '../money';
 import type { BusinessDate } from '../time/business-date';
 import { payOverdueAsQuoted, waiveAccrualsSinceAsked } from './as-asked';
@@ -62,5 +62,7 @@ export function stateOnceLanded(
   const landed = structuredClone(state);
   // What each would leave over (returned) is not added to the balance.
   for (const repayment of waiting) landRepayment(landed, repayment, today);
+  // As the ledger's head would show it: a plan they pay off is not offered again.
+  dropDone(landed);
   return landed;
 }

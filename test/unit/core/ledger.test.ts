@@ -112,6 +112,14 @@ class Line {
 /** Opened 2030-01-10, statement day 5 (due the 14th), limit 10,000.00 CNY. */
 const opened = () => new Line().do('2030-01-10', { type: 'OPEN', limitMinor: 1_000_000, statementDay: 5 });
 
+/** Opened as above: a1 50.00 FULL and a2 1,200.00 over 12 (tier B) billed 02-05; a3 20.00 FULL bought 02-08. */
+const billedWithPlan = () =>
+  opened()
+    .buy('2030-01-20', 'a1', 5_000)
+    .buy('2030-01-21', 'a2', 120_000, 'INSTALLMENTS', 12)
+    .statement('2030-02-05')
+    .buy('2030-02-08', 'a3', 2_000);
+
 describe('ledger state machine: holds', () => {
   test('authorize holds, capture moves the hold to principal, partial capture releases the rest', () => {
     const line = opened().do('2030-01-20', {
@@ -494,11 +502,7 @@ describe('installment plans', () => {
     // = 1,100.00 principal (fees 11 x 9.60 waived by a payoff) and a3's 20.00 FULL bought after the cut.
     // On 02-10 (before the due day: no interest or penalty): STATEMENT 159.60; PAYOFF 159.60 + 1,100.00
     // + 20.00 = 1,279.60; PLAN_PAYOFF of a2 159.60 + 1,100.00 = 1,259.60 (not a3's FULL charge).
-    const line = opened()
-      .buy('2030-01-20', 'a1', 5_000)
-      .buy('2030-01-21', 'a2', 120_000, 'INSTALLMENTS', 12)
-      .statement('2030-02-05')
-      .buy('2030-02-08', 'a3', 2_000);
+    const line = billedWithPlan();
     const planId = line.state!.plans[0]!.planId;
     expect(amountsDueOn(line.state!, '2030-02-10')).toMatchObject({
       STATEMENT: 15_960,
@@ -1104,11 +1108,7 @@ describe('a new quote counts the repayments still waiting on their source as lan
     // 02-05 bill 159.60 (a1's 50.00 and a2's period 1, 100.00 + 9.60); a2's 1,100.00 unbilled; a3's
     // 20.00 bought 02-08. PLAN_PAYOFF of a2 asked 02-10: 159.60 + 1,100.00 = 1,259.60, waiting.
     // PAYOFF then asks 1,279.60 - 1,259.60 = 20.00 (a3), paying off no plan; a2's own PLAN_PAYOFF 0.
-    const line = opened()
-      .buy('2030-01-20', 'a1', 5_000)
-      .buy('2030-01-21', 'a2', 120_000, 'INSTALLMENTS', 12)
-      .statement('2030-02-05')
-      .buy('2030-02-08', 'a3', 2_000);
+    const line = billedWithPlan();
     const planId = line.state!.plans[0]!.planId;
     const asked = amountDueOn(line.state!, '2030-02-10', 'PLAN_PAYOFF', planId);
     expect(asked.amountMinor).toBe(125_960);
