@@ -209,13 +209,18 @@ export class LedgerWriter {
    * entries the summary has not caught up with (a projection may lag, or lose a race on FerretDB).
    */
   async currentState(line: CreditLineDoc): Promise<LineState | null> {
+    return (await this.currentHead(line)).state;
+  }
+
+  /** The newest state and the sequence of the entry that left it (entries up to it are in it). */
+  async currentHead(line: CreditLineDoc): Promise<{ sequence: number; state: LineState | null }> {
     const known = knownHeadsOf(this.repos.ledger).get(line._id);
     const [sequence, state] =
       known && known.sequence > line.headSequence
         ? [known.sequence, known.state]
         : [line.headSequence, line.state];
-    const newer = await this.repos.ledger.after(line._id, sequence);
-    return newer.at(-1)?.stateAfter ?? state;
+    const newest = (await this.repos.ledger.after(line._id, sequence)).at(-1);
+    return newest ? { sequence: newest.sequence, state: newest.stateAfter } : { sequence, state };
   }
 
   /** The entry an idempotency key produced on a line, if any (a slow lookup: for retries only). */

@@ -13,6 +13,7 @@ import { billSchema } from './models/bill.model';
 import { repaymentSchema } from './models/repayment.model';
 import { notificationSchema } from './models/notification.model';
 import { noticeClaimSchema } from './models/notice-claim.model';
+import { repaymentAskClaimSchema } from './models/repayment-ask-claim.model';
 import { partnerSchema } from './models/partner.model';
 import { productSchema } from './models/product.model';
 import { userSchema } from './models/user.model';
@@ -46,6 +47,7 @@ function registerModels(connection: Connection) {
     repayments: connection.model('Repayment', repaymentSchema),
     notifications: connection.model('Notification', notificationSchema),
     noticeClaims: connection.model('NoticeClaim', noticeClaimSchema),
+    repaymentAskClaims: connection.model('RepaymentAskClaim', repaymentAskClaimSchema),
     partnerPayments: connection.model('PartnerPayment', partnerPaymentSchema),
     bindingRequests: connection.model('BindingRequest', bindingRequestSchema),
     dataAccessLog: connection.model('DataAccess', dataAccessSchema),

@@ -6,6 +6,7 @@ import { ledgerNotices } from '../../src/ledger/ledger-notices';
 import { everyLine } from '../../src/app/billing/every-line';
 import type { NotificationSender } from '../../src/app/billing/outbox.service';
 import type { PaymentRail, RailResult } from '../../src/app/repayment/payment-rail';
+import { repaymentAskClaimMs } from '../../src/app/repayment/repayment.service';
 import { requestHash } from '../../src/ledger/request-hash';
 import { LedgerWriter } from '../../src/ledger/ledger-writer';
 import type { NotificationDoc } from '../../src/storage/models/notification.model';
@@ -897,19 +898,20 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
   });
 });
 
+/** A rail that answers each repayment by its own rule, and lists what it was asked to collect. */
+function railBy(answer: (repayment: RepaymentDoc) => RailResult) {
+  const asked: string[] = [];
+  const rail: PaymentRail = {
+    collect: async (repayment) => {
+      asked.push(`${repayment.idempotencyKey} ${repayment.amountMinor}`);
+      return answer(repayment);
+    },
+    disburse: approved,
+  };
+  return { rail, asked };
+}
+
 describe('repayments waiting on their source count as paid: nothing is collected twice', () => {
-  /** A rail that answers each repayment by its own rule, and lists what it was asked to collect. */
-  function railBy(answer: (repayment: RepaymentDoc) => RailResult) {
-    const asked: string[] = [];
-    const rail: PaymentRail = {
-      collect: async (repayment) => {
-        asked.push(`${repayment.idempotencyKey} ${repayment.amountMinor}`);
-        return answer(repayment);
-      },
-      disburse: approved,
-    };
-    return { rail, asked };
-  }
   const isAutoDebit = (repayment: RepaymentDoc) => repayment.idempotencyKey.includes(':autodebit:');
   const amountsDue = async (t: { repos: Repositories }, w: World) => {
     const [line] = await t.repos.creditLines.findByIds(['cl_alice']);
@@ -930,12 +932,13 @@ describe('repayments waiting on their source count as paid: nothing is collected
       idempotencyKey: 'waiting-tea-1',
     });
     expect(hers).toMatchObject({ userErrors: [], repayment: { status: 'INITIATED', amountMinor: 29_900 } });
-    expect(await runAt('2030-04-14T04:00:00Z', waiting.rail)).toMatchObject({ autoDebits: 1 });
+    // Nothing left to ask of the card: no auto-debit counted.
+    expect(await runAt('2030-04-14T04:00:00Z', waiting.rail)).toMatchObject({ autoDebits: 0 });
     // The bank is asked again about hers, and nothing else: no auto-debit of the same 299.00.
     expect(waiting.asked).toEqual(['u_alice:waiting-tea-1 29900', 'u_alice:waiting-tea-1 29900']);
     const autoDebitNotices = () => sent.filter((n) => n.kind.startsWith('AUTO_DEBIT')).map((n) => n.message);
     expect(autoDebitNotices()).toEqual([
-      'Nothing was collected from your bank card for your bill due 2030-04-14: the repayment waiting on your payment source pays it. If the source declines it, repay by hand today to keep the bill current',
+      'Nothing was collected from your bank card for your bill due 2030-04-14: the repayment waiting on your payment source pays it. The bill is paid when the source confirms it: confirmed after today, the bill counts as overdue; declined, repay by hand today to keep the bill current',
     ]);
     // The bank declines hers at noon; the schedule's next run that afternoon (one that walks no
     // line) hears the decline and collects the bill itself, on time.
@@ -953,7 +956,7 @@ describe('repayments waiting on their source count as paid: nothing is collected
       'u_alice:autodebit:cl_alice:2030-04-05 29900',
     ]);
     expect(autoDebitNotices()).toEqual([
-      'Nothing was collected from your bank card for your bill due 2030-04-14: the repayment waiting on your payment source pays it. If the source declines it, repay by hand today to keep the bill current',
+      'Nothing was collected from your bank card for your bill due 2030-04-14: the repayment waiting on your payment source pays it. The bill is paid when the source confirms it: confirmed after today, the bill counts as overdue; declined, repay by hand today to keep the bill current',
       'We collected 299.00 CNY for your bill due 2030-04-14 from your bank card',
     ]);
     expect((await t.repos.bills.ofLine('cl_alice'))[0]).toMatchObject({ status: 'PAID', owedMinor: 0 });
@@ -1063,5 +1066,113 @@ describe('repayments waiting on their source count as paid: nothing is collected
       idempotencyKey: 'waiting-tea-2',
     });
     expect(anew.repayment).toMatchObject({ status: 'INITIATED', amountMinor: 28_900 });
+  });
+});
+
+describe('one quote of a line at a time: repayments asked at the same moment are not both collected', () => {
+  const pending = () => railBy(() => ({ status: 'PENDING' }));
+  const statement = (idempotencyKey: string) =>
+    ({ kind: 'STATEMENT', source: 'BANK_CARD', idempotencyKey }) as const;
+  /** The line's repayments recorded (status and amount), in the order asked. */
+  const recorded = async (t: { repos: Repositories }) =>
+    (await t.repos.repayments.inFlightOfLine('cl_alice', 20)).map(
+      (r) => `${r.idempotencyKey} ${r.amountMinor}`,
+    );
+
+  test('two taps at the same moment: the bank is asked 299.00 once, the other tap is told it is on its way', async () => {
+    const { t, w, runAt } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    const bank = pending();
+    w.rail = bank.rail;
+    await w.at('2030-04-10T08:00:00Z');
+    const answers = await Promise.all([
+      w.repay('u_alice', statement('same-moment-1')),
+      w.repay('u_alice', statement('same-moment-2')),
+    ]);
+    // One quote is recorded and asked (299.00); the other, quoted after it, finds it waiting.
+    expect(answers.map((a) => a.repayment?.status ?? a.userErrors[0]!.code).sort()).toEqual([
+      'INITIATED',
+      'NOTHING_TO_REPAY',
+    ]);
+    expect(answers.filter((a) => a.paidByWaiting)).toHaveLength(1);
+    expect(bank.asked).toHaveLength(1);
+    expect(await recorded(t)).toEqual([bank.asked[0]]);
+    expect(bank.asked[0]).toMatch(/^u_alice:same-moment-[12] 29900$/);
+  });
+
+  test("a quote waits for another process's claim on the line and counts what that one recorded under it", async () => {
+    const { t, w, runAt } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    const bank = pending();
+    w.rail = bank.rail;
+    await w.at('2030-04-10T08:00:00Z');
+    // Another credit process holds the line's claim while it records its own quote: 299.00 asked.
+    const window = Math.floor(Date.now() / repaymentAskClaimMs);
+    expect(await t.repos.repaymentAskClaims.claim('cl_alice', window, new Date())).toBe(true);
+    let answered = false;
+    const mine = w.repay('u_alice', statement('after-the-other-1')).finally(() => {
+      answered = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(answered).toBe(false);
+    const theirs: RepaymentDoc = {
+      _id: 'rp_other_process',
+      lineId: 'cl_alice',
+      userId: 'u_alice',
+      idempotencyKey: 'u_alice:other-process-1',
+      requestHash: 'h',
+      kind: 'AMOUNT',
+      planId: null,
+      payOffPlanIds: [],
+      source: 'WALLET_BALANCE',
+      amountMinor: 29_900,
+      fromCreditBalanceMinor: 0,
+      status: 'INITIATED',
+      failureReason: null,
+      createdAt: new Date('2030-04-10T08:00:00Z'),
+    };
+    expect(await t.repos.repayments.insertOnce(theirs)).toBe(true);
+    await t.repos.repaymentAskClaims.release('cl_alice', window);
+    // Its 299.00 pays the 299.00 statement: nothing is asked of the bank.
+    expect(await mine).toMatchObject({ paidByWaiting: true, repayment: null });
+    expect(bank.asked).toEqual([]);
+    expect(await recorded(t)).toEqual(['u_alice:other-process-1 29900']);
+  });
+
+  test('a claim left by a stopped process: the shopper is told to retry and nothing is recorded; two windows later the same key is asked', async () => {
+    const { t, w, runAt } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    const bank = pending();
+    w.rail = bank.rail;
+    await w.at('2030-04-10T08:00:00Z');
+    // A wall clock that runs 500 ms a reading, so the 3 s wait passes in a few polls.
+    const startMs = 1_000 * repaymentAskClaimMs;
+    let wallMs = startMs;
+    const wallClock = () => (wallMs += 500);
+    const stopped = Math.floor((startMs + 500) / repaymentAskClaimMs);
+    expect(await t.repos.repaymentAskClaims.claim('cl_alice', stopped, new Date())).toBe(true);
+    const refused = await w.repayments(wallClock).repay(userViewer('u_alice'), statement('stopped-claim-1'));
+    expect(refused).toEqual({
+      beingAsked: true,
+      repayment: null,
+      userErrors: [
+        {
+          field: null,
+          code: 'REPAYMENT_BEING_ASKED',
+          message:
+            'Another repayment of your credit line is being asked right now; retry in a few seconds with the same idempotency key',
+        },
+      ],
+    });
+    expect(await recorded(t)).toEqual([]);
+    expect(bank.asked).toEqual([]);
+    // Two windows after the stopped claim, the retry with the same key is quoted and asked.
+    wallMs = (stopped + 2) * repaymentAskClaimMs;
+    const retried = await w.repayments(wallClock).repay(userViewer('u_alice'), statement('stopped-claim-1'));
+    expect(retried.repayment).toMatchObject({ status: 'INITIATED', amountMinor: 29_900 });
+    expect(bank.asked).toEqual(['u_alice:stopped-claim-1 29900']);
   });
 });

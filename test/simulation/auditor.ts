@@ -1645,9 +1645,10 @@ export class Auditor {
       // Bills due today and still current: collected before the lines are judged (late cuts can share a due day).
       const due = line.bills.filter((bill) => !bill.finished && !bill.overdue && bill.dueDate === this.today);
       for (const bill of due) {
-        attempted += 1;
         const keyOf = `${line.lineId}|${bill.statementDate}`;
         const prior = this.autoDebits.get(keyOf);
+        // Counted when asked of the bank (a replay of one asked before too), not when nothing is.
+        if (prior) attempted += 1;
         if (prior && prior.status !== 'INITIATED') continue; // a declined auto-debit is final for its bill
         // What is owed as of today (the collection's entry brings the line's days up first), less
         // what repayments still waiting on their source will pay.
@@ -1660,6 +1661,7 @@ export class Auditor {
           if (waiting) this.counts.autoDebitsNotNeeded += 1;
           continue;
         }
+        if (!prior) attempted += 1;
         // The jobs visit lines in an order of their own; a line's calls come in its bills' order.
         const at = debits.findIndex((c) => c.lineId === line.lineId);
         const call = at < 0 ? undefined : debits.splice(at, 1)[0];

@@ -41,8 +41,11 @@ export class World {
     this.rebuild = new RebuildService(repos);
   }
 
-  /** Services are built per call, like per request: each reads the business clock once. */
-  repayments(): RepaymentService {
+  /**
+   * Services are built per call, like per request: each reads the business clock once.
+   * `wallClockMs`: the real time its ask claims are leased on (default: the machine's).
+   */
+  repayments(wallClockMs?: () => number): RepaymentService {
     return new RepaymentService(
       this.repos,
       this.clock(),
@@ -50,6 +53,7 @@ export class World {
       this.ledger,
       this.reviews,
       new OutboxService(this.repos.notifications),
+      wallClockMs,
     );
   }
 

@@ -507,6 +507,7 @@ describe('createMemoryDatabase', () => {
         'paymentCodes',
         'products',
         'refunds',
+        'repaymentAskClaims',
         'repayments',
         'users',
       ].sort(),

@@ -117,15 +117,16 @@ export class DueJobsService {
     return { attempted, linesFailed };
   }
 
+  /** The line's auto-debits due today; counts those asked of the bank (not those nothing was left for). */
   private async autoDebitLine(line: CreditLineDoc, today: BusinessDate, now: Date): Promise<number> {
-    let attempted = 0;
+    let asked = 0;
     for (const bill of line.state?.bills ?? []) {
       if (!isAutoDebitDue(bill, today)) continue;
       const result = await this.parts.repayments.autoDebit(line.userId, bill.billId);
-      attempted += 1;
+      if (result.repayment) asked += 1;
       await this.tellOfAutoDebit(line.userId, bill, result, now);
     }
-    return attempted;
+    return asked;
   }
 
   /** An auto-debit the bank answered on a later day: its notice, as if it had answered at once. */
@@ -152,6 +153,14 @@ export class DueJobsService {
   ): Promise<void> {
     // Waiting on the bank: neither collected nor declined yet, so no notice (not a false failure).
     if (result.repayment?.status === 'INITIATED') return;
+    if (result.beingAsked) {
+      // Another quote held the line past the job's wait (a stopped process's claim): nothing was asked.
+      log().error('due jobs: auto-debit not asked, the line was being quoted', {
+        billId: bill.billId,
+        userId,
+      });
+      return;
+    }
     if (result.paidByWaiting) {
       // The shopper's own repayment (or an earlier auto-debit) waiting on its source pays the bill.
       // A key of its own: a run later that day, after a decline, still collects and tells of it.
@@ -159,7 +168,7 @@ export class DueJobsService {
         `autodebit-covered:${bill.billId}`,
         userId,
         'AUTO_DEBIT_NOT_NEEDED',
-        `Nothing was collected from your bank card for your bill due ${bill.dueDate}: the repayment waiting on your payment source pays it. If the source declines it, repay by hand today to keep the bill current`,
+        `Nothing was collected from your bank card for your bill due ${bill.dueDate}: the repayment waiting on your payment source pays it. The bill is paid when the source confirms it: confirmed after today, the bill counts as overdue; declined, repay by hand today to keep the bill current`,
         bill.billId,
         now,
       );

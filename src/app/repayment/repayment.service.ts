@@ -24,6 +24,8 @@ import type { ClockService } from '../common/clock.service';
 import type { PaymentRail, RailResult } from './payment-rail';
 import { requestHash } from '../../ledger/request-hash';
 import { AppError } from '../../errors';
+import { KeyedMutex } from '../../ledger/keyed-mutex';
+import type { LineState } from '../../core/ledger/line-state';
 import { idempotencyKeyError, type UserError, userError } from '../common/user-error';
 
 export type { RepayKind };
@@ -59,6 +61,8 @@ export interface RepayResult {
   userErrors: UserError[];
   /** Nothing asked: the repayments waiting on their source already pay what this kind would. */
   paidByWaiting?: true;
+  /** Nothing asked: another repayment of the line was being quoted all the while (`REPAYMENT_BEING_ASKED`). */
+  beingAsked?: true;
 }
 
 export interface PayOutResult {
@@ -66,15 +70,20 @@ export interface PayOutResult {
   userErrors: UserError[];
 }
 
+/** This process's quotes of one line, one after another (the ask claim orders processes). */
+const quotesOfLine = new KeyedMutex();
+
 /** Repayments through a payment rail, and paying a credit balance back. What is due is the core's answer. */
 export class RepaymentService {
   constructor(
-    private readonly repos: Pick<Repositories, 'creditLines' | 'repayments'>,
+    private readonly repos: Pick<Repositories, 'creditLines' | 'repayments' | 'repaymentAskClaims'>,
     private readonly clock: ClockService,
     private readonly rail: PaymentRail,
     private readonly ledger: LedgerWriter,
     private readonly reviews: LimitReviewService,
     private readonly outbox: OutboxService,
+    /** Ask claims are leases on real elapsed time, not on the business clock (moved by hand locally). */
+    private readonly wallClockMs: () => number = Date.now,
   ) {}
 
   /** The signed-in user repays their own line (operators are staff, not borrowers). */
@@ -91,23 +100,27 @@ export class RepaymentService {
     line: CreditLineDoc,
   ): Promise<{ asOfDate: string; amountsMinor: AmountsDue }> {
     requireOwner(viewer, line.userId);
-    const current = await this.ledger.currentState(line);
-    if (!current) throw new AppError('NOT_FOUND', `No credit line ${line._id}`);
+    const quoted = await this.quotedLine(line, true);
+    if (!quoted) throw new AppError('NOT_FOUND', `No credit line ${line._id}`);
     const today = businessDate(await this.clock.now());
-    const waiting = await this.waitingOn(line._id);
-    return { asOfDate: today, amountsMinor: amountsDueOn(current, today, waiting) };
+    return { asOfDate: today, amountsMinor: amountsDueOn(quoted.state, today, quoted.waiting) };
   }
 
   /** The due-day auto-debit of a bill from the default source (a system action, not the user's). */
   autoDebit(userId: string, billId: string): Promise<RepayResult> {
-    return this.repayFor(userId, {
-      kind: 'STATEMENT',
-      source: 'BANK_CARD',
-      idempotencyKey: autoDebitKey(billId),
-    });
+    return this.repayFor(
+      userId,
+      { kind: 'STATEMENT', source: 'BANK_CARD', idempotencyKey: autoDebitKey(billId) },
+      // A job, not a person waiting: past any claim a stopped quoter left.
+      2 * repaymentAskClaimMs + 1_000,
+    );
   }
 
-  private async repayFor(userId: string, input: RepayInput): Promise<RepayResult> {
+  private async repayFor(
+    userId: string,
+    input: RepayInput,
+    claimWaitMs = repaymentAskClaimWaitMs,
+  ): Promise<RepayResult> {
     const keyError = idempotencyKeyError(input.idempotencyKey);
     if (keyError) return fail(keyError);
     if (input.kind === 'AMOUNT' && !(Number.isSafeInteger(input.amountMinor) && input.amountMinor! > 0)) {
@@ -155,12 +168,37 @@ export class RepaymentService {
       };
     }
     const line = await this.repos.creditLines.byId(creditLineIdOf(userId));
-    const current = line && (await this.ledger.currentState(line));
-    if (!line || !current) return fail(userError('NO_CREDIT_LINE', 'You have no credit line'));
+    if (!line) return fail(userError('NO_CREDIT_LINE', 'You have no credit line'));
+    // The quote and its record under the line's ask claim: every repayment asked before is counted.
+    const asked = await this.underAskClaim(line._id, claimWaitMs, (claimHeld) =>
+      this.quoteAndRecord(userId, line, input, { id, key, hash }, claimHeld),
+    );
+    if (!asked) return { ...fail(beingAsked()), beingAsked: true };
+    // The rail is asked after the claim is given back: a slow source does not hold the line's quotes.
+    if ('answer' in asked) return asked.answer;
+    return 'resume' in asked ? this.resume(asked.resume) : this.settle(asked.settle);
+  }
+
+  /**
+   * Quotes `input` on the line as it stands with the repayments waiting on their source, and records
+   * the repayment (INITIATED): what the rail is to be asked, or the answer when nothing is.
+   */
+  private async quoteAndRecord(
+    userId: string,
+    line: CreditLineDoc,
+    input: RepayInput,
+    ids: { id: string; key: string; hash: string },
+    claimHeld: () => boolean,
+  ): Promise<{ answer: RepayResult } | { settle: RepaymentDoc } | { resume: RepaymentDoc }> {
+    const answer = (error: UserError) => ({ answer: fail(error) });
+    // What is already on its way is not asked twice (the due-day auto-debit, a second tap); AMOUNT is the caller's.
+    const quoted = await this.quotedLine(line, input.kind !== 'AMOUNT');
+    if (!quoted) return answer(userError('NO_CREDIT_LINE', 'You have no credit line'));
+    const { state: current, waiting } = quoted;
     const now = await this.clock.now();
     const today = businessDate(now);
     if (input.kind === 'PLAN_PAYOFF' && !current.plans.some((plan) => plan.planId === input.planId)) {
-      return fail(
+      return answer(
         userError(
           'PLAN_NOT_FOUND',
           'Give the id of one of your installment plans with periods still to bill (CreditLine.amountsDue.planPayoffs lists them)',
@@ -168,8 +206,6 @@ export class RepaymentService {
         ),
       );
     }
-    // What is already on its way is not asked twice (the due-day auto-debit, a second tap); AMOUNT is the caller's.
-    const waiting = input.kind === 'AMOUNT' ? [] : await this.waitingOn(line._id);
     const due =
       input.kind === 'AMOUNT'
         ? {
@@ -187,8 +223,8 @@ export class RepaymentService {
         waiting.length > 0 &&
         amountDueOn(current, today, input.kind, input.planId);
       if (alone && alone.amountMinor + alone.fromCreditBalanceMinor > 0)
-        return { ...fail(paidByWaiting(input.kind, waiting)), paidByWaiting: true };
-      return fail(
+        return { answer: { ...fail(paidByWaiting(input.kind, waiting)), paidByWaiting: true } };
+      return answer(
         nothingToRepay(
           input.kind,
           amountsDueOn(current, today, waiting),
@@ -197,11 +233,11 @@ export class RepaymentService {
       );
     }
     const repayment: RepaymentDoc = {
-      _id: id,
+      _id: ids.id,
       lineId: line._id,
       userId,
-      idempotencyKey: key,
-      requestHash: hash,
+      idempotencyKey: ids.key,
+      requestHash: ids.hash,
       kind: input.kind,
       planId: input.planId ?? null,
       payOffPlanIds: due.payOffPlanIds,
@@ -214,19 +250,56 @@ export class RepaymentService {
       failureReason: null,
       createdAt: now,
     };
+    // A quote that outlived its claim may have missed a repayment asked meanwhile: nothing recorded.
+    if (!claimHeld()) return { answer: { ...fail(beingAsked()), beingAsked: true } };
     if (!(await this.repos.repayments.insertOnce(repayment))) {
       // A concurrent request with the same key recorded it first: answer as its replay.
-      const raced = await this.repos.repayments.byId(id);
-      if (!raced) return fail(userError('CONFLICT', 'Retry with the same idempotency key'));
-      if (raced.requestHash !== hash) {
-        return fail(
+      const raced = await this.repos.repayments.byId(ids.id);
+      if (!raced) return answer(userError('CONFLICT', 'Retry with the same idempotency key'));
+      if (raced.requestHash !== ids.hash) {
+        return answer(
           userError('IDEMPOTENCY_KEY_REUSED', 'This key was used for another repayment', 'idempotencyKey'),
         );
       }
       // Settling twice is safe (the rail and the ledger key are idempotent): answer with the outcome.
-      return raced.status === 'INITIATED' ? this.resume(raced) : { repayment: raced, userErrors: [] };
+      return raced.status === 'INITIATED'
+        ? { resume: raced }
+        : { answer: { repayment: raced, userErrors: [] } };
     }
-    return this.settle(repayment);
+    return { settle: repayment };
+  }
+
+  /**
+   * Runs `task` holding the line's ask claim (`WindowClaims`, real time): one quoter of a line at a
+   * time across processes, so each quote sees the repayments recorded before it. Waits up to
+   * `waitMs` for another quoter's claim; undefined when it is still held. `claimHeld` tells the task
+   * whether its claim still excludes every other (a claim is safe for one window after it was taken).
+   */
+  private underAskClaim<T>(
+    lineId: string,
+    waitMs: number,
+    task: (claimHeld: () => boolean) => Promise<T>,
+  ): Promise<T | undefined> {
+    // Counted from the ask: time queued behind this process's own quotes of the line counts too.
+    const giveUpAtMs = this.wallClockMs() + waitMs;
+    return quotesOfLine.run(lineId, async () => {
+      for (;;) {
+        const claimedAtMs = this.wallClockMs();
+        const window = Math.floor(claimedAtMs / repaymentAskClaimMs);
+        if (await this.repos.repaymentAskClaims.claim(lineId, window, new Date(claimedAtMs))) {
+          try {
+            return await task(() => this.wallClockMs() - claimedAtMs < repaymentAskClaimMs);
+          } finally {
+            await this.repos.repaymentAskClaims.release(lineId, window).catch((error: unknown) => {
+              // It lapses by itself: the line's quotes wait one to two windows.
+              log().error('giving back a repayment ask claim failed', { lineId, error });
+            });
+          }
+        }
+        if (this.wallClockMs() >= giveUpAtMs) return undefined;
+        await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 30));
+      }
+    });
   }
 
   /**
@@ -336,14 +409,14 @@ export class RepaymentService {
     if (leftByEntry.length === 0) return;
     // A replay after a crash: the line as it is now (the plan may have been paid off since).
     const line = await this.repos.creditLines.byId(repayment.lineId);
-    const state = line && (await this.ledger.currentState(line));
-    if (!state) return;
+    const quoted = line && (await this.quotedLine(line, true));
+    if (!quoted) return;
+    const { state, waiting } = quoted;
     const planIdsLeft = leftByEntry.filter((planId) =>
       state.plans.some((plan) => plan.planId === planId && plan.status === 'ACTIVE'),
     );
     if (planIdsLeft.length === 0) return;
     const now = await this.clock.now();
-    const waiting = await this.waitingOn(repayment.lineId);
     const again =
       repayment.kind === 'PLAN_PAYOFF' && repayment.planId
         ? amountDueOn(state, businessDate(now), 'PLAN_PAYOFF', repayment.planId, waiting)
@@ -363,19 +436,32 @@ export class RepaymentService {
     );
   }
 
-  /** A line's repayments still waiting on their source, as they will land (oldest first). */
-  private async waitingOn(lineId: string): Promise<RepayCommand[]> {
+  /**
+   * The line's newest state and the repayments still waiting on their source (oldest first, as they
+   * will land), or only the state (`countWaiting` false). The waiting ones are read before the state:
+   * one that lands between the two reads is then either counted or in the state, never neither.
+   */
+  private async quotedLine(
+    line: CreditLineDoc,
+    countWaiting: boolean,
+  ): Promise<{ state: LineState; waiting: RepayCommand[] } | undefined> {
+    const candidates = countWaiting
+      ? await this.repos.repayments.inFlightOfLine(line._id, repaymentsCountedInFlight)
+      : [];
+    const head = await this.ledger.currentHead(line);
+    if (!head.state) return undefined;
     const waiting: RepayCommand[] = [];
-    for (const repayment of await this.repos.repayments.inFlightOfLine(lineId, repaymentsCountedInFlight)) {
-      // Still INITIATED with its entry written: landed or declined already (its status is set after
-      // the entry, and after a payoff's notice), so not counted twice.
+    for (const repayment of candidates) {
+      // Still INITIATED with its entry written: its status is set after the entry (and after a
+      // payoff's notice). Landed in the state read: not counted twice; landed after it: still to count.
       const [landed, declinedEntry] = await Promise.all([
-        this.ledger.entryByKey(lineId, `repay:${repayment._id}`),
-        this.ledger.entryByKey(lineId, `repay-declined:${repayment._id}`),
+        this.ledger.entryByKey(line._id, `repay:${repayment._id}`),
+        this.ledger.entryByKey(line._id, `repay-declined:${repayment._id}`),
       ]);
-      if (!landed && !declinedEntry) waiting.push(repayCommandOf(repayment));
+      const landedInState = landed !== undefined && landed.sequence <= head.sequence;
+      if (!landedInState && !declinedEntry) waiting.push(repayCommandOf(repayment));
     }
-    return waiting;
+    return { state: head.state, waiting };
   }
 
   /** The rail's answer as a ledger entry, once per repayment and outcome (a retry replays it). */
@@ -505,6 +591,21 @@ function repayCommandOf(repayment: RepaymentDoc): RepayCommand {
       : {}),
     ...(reservedMinor > 0 ? { reservedCreditMinor: reservedMinor } : {}),
   };
+}
+
+/**
+ * A line's ask claim lasts one window of real time: quotes take milliseconds, and a quoter that
+ * stopped holding one blocks the line's repayments for one to two windows.
+ */
+export const repaymentAskClaimMs = 5_000;
+/** How long a shopper's repay waits for another quote of the line before it answers `REPAYMENT_BEING_ASKED`. */
+const repaymentAskClaimWaitMs = 3_000;
+
+function beingAsked(): UserError {
+  return userError(
+    'REPAYMENT_BEING_ASKED',
+    'Another repayment of your credit line is being asked right now; retry in a few seconds with the same idempotency key',
+  );
 }
 
 /** A repayment's failure reason when the balance it counted on was spent before it could be set aside. */

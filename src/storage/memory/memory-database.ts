@@ -8,6 +8,7 @@ import { installmentPlanSchema } from '../models/installment-plan.model';
 import { ledgerEntrySchema } from '../models/ledger-entry.model';
 import { notificationSchema } from '../models/notification.model';
 import { noticeClaimSchema } from '../models/notice-claim.model';
+import { repaymentAskClaimSchema } from '../models/repayment-ask-claim.model';
 import { installmentOrderSchema, mallOrderSchema, partnerPaymentSchema } from '../models/order.model';
 import { bindingRequestSchema } from '../models/binding-request.model';
 import { dataAccessSchema } from '../models/data-access.model';
@@ -40,6 +41,7 @@ const schemas: { [K in keyof Models]: Models[K]['schema'] } = {
   repayments: repaymentSchema,
   notifications: notificationSchema,
   noticeClaims: noticeClaimSchema,
+  repaymentAskClaims: repaymentAskClaimSchema,
   partnerPayments: partnerPaymentSchema,
   bindingRequests: bindingRequestSchema,
   dataAccessLog: dataAccessSchema,

@@ -5,6 +5,7 @@ import { BillRepository } from './bill.repository';
 import { ClockRepository } from './clock.repository';
 import { NotificationRepository } from './notification.repository';
 import { RepaymentRepository } from './repayment.repository';
+import { RepaymentAskClaimRepository } from './repayment-ask-claim.repository';
 import { InstallmentPlanRepository } from './installment-plan.repository';
 import { LedgerRepository } from './ledger.repository';
 import { RefundRepository } from './refund.repository';
@@ -28,6 +29,7 @@ export interface Repositories {
   clock: ClockRepository;
   bills: BillRepository;
   repayments: RepaymentRepository;
+  repaymentAskClaims: RepaymentAskClaimRepository;
   notifications: NotificationRepository;
   partnerPayments: OrderRepository;
   partnerAccess: PartnerAccessRepository;
@@ -49,6 +51,7 @@ export function createRepositories(db: Database): Repositories {
     clock: new ClockRepository(models),
     bills: new BillRepository(models),
     repayments: new RepaymentRepository(models),
+    repaymentAskClaims: new RepaymentAskClaimRepository(models),
     notifications: new NotificationRepository(models),
     partnerPayments: new OrderRepository(models.partnerPayments),
     partnerAccess: new PartnerAccessRepository(models),

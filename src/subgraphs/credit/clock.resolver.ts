@@ -63,7 +63,10 @@ export class DueJobsReport {
   })
   linesFailed!: number;
 
-  @Field(() => Int, { description: 'Bills collected on their due day from the default source' })
+  @Field(() => Int, {
+    description:
+      'Due-day auto-debits asked of the default source (collected, declined or waiting on it); a bill that repayments waiting on their source already pay is not asked',
+  })
   autoDebits!: number;
 
   @Field(() => Int, { description: 'Repayments the payment rail confirmed since the last run' })
