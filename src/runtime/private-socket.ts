@@ -2,6 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+const socketDirectoryPrefix = 'creditgraph-';
+/** The pid of the process that made a socket directory: one left by a process killed with -9 is swept. */
+const ownerFileName = 'owner.pid';
+
 /** A socket path must fit `sun_path` (108 bytes with its final NUL on Linux), with room to spare. */
 const socketPathMaxBytes = 100;
 
@@ -27,9 +31,11 @@ export function embeddedEngineSocket(config: {
  * user may enter (mkdtemp makes it 0700): a server listening there is out of other users' reach,
  * where a loopback port is open to every process on the machine.
  */
-export function privateSocket(fileName: string): PrivateSocket {
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'creditgraph-'));
+export function privateSocket(fileName: string, parent = os.tmpdir()): PrivateSocket {
+  sweepLeftSocketDirectories(parent);
+  const directory = fs.mkdtempSync(path.join(parent, socketDirectoryPrefix));
   fs.chmodSync(directory, 0o700);
+  fs.writeFileSync(path.join(directory, ownerFileName), String(process.pid));
   const socketPath = path.join(directory, fileName);
   if (Buffer.byteLength(socketPath) > socketPathMaxBytes) {
     fs.rmSync(directory, { recursive: true, force: true });
@@ -38,4 +44,34 @@ export function privateSocket(fileName: string): PrivateSocket {
     );
   }
   return { socketPath, remove: () => fs.rmSync(directory, { recursive: true, force: true }) };
+}
+
+/**
+ * Removes socket directories of this user whose owner process is gone (a launcher killed with -9
+ * cannot remove its own). Only directories with an owner file: others under the prefix (benchmarks'
+ * data, older builds' sockets) are not ours to judge. A live owner, or one of another user, stays.
+ */
+function sweepLeftSocketDirectories(parent: string): void {
+  for (const name of fs.readdirSync(parent)) {
+    if (!name.startsWith(socketDirectoryPrefix)) continue;
+    const directory = path.join(parent, name);
+    try {
+      if (fs.statSync(directory).uid !== process.getuid?.()) continue;
+      const ownerPid = Number(fs.readFileSync(path.join(directory, ownerFileName), 'utf8'));
+      if (!Number.isSafeInteger(ownerPid) || ownerPid <= 0 || isAlive(ownerPid)) continue;
+      fs.rmSync(directory, { recursive: true, force: true });
+    } catch {
+      // No owner file, or gone meanwhile: not one to sweep.
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, another user's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
