@@ -6,7 +6,7 @@ import { ledgerNotices } from '../../src/ledger/ledger-notices';
 import { everyLine } from '../../src/app/billing/every-line';
 import type { NotificationSender } from '../../src/app/billing/outbox.service';
 import type { PaymentRail, RailResult } from '../../src/app/repayment/payment-rail';
-import { repaymentAskClaimMs } from '../../src/app/repayment/repayment.service';
+import { repaymentAskClaimMs } from '../../src/storage/repositories/repayment-ask-claim.repository';
 import { requestHash } from '../../src/ledger/request-hash';
 import { LedgerWriter } from '../../src/ledger/ledger-writer';
 import type { NotificationDoc } from '../../src/storage/models/notification.model';
@@ -295,6 +295,47 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     // Once: a later run sends nothing more.
     await runAt('2030-04-17T04:00:00Z', bank.rail);
     expect(autoDebitNotices()).toHaveLength(1);
+  });
+
+  test('an auto-debit whose notice cannot be recorded stays waiting on it: the next run records it once', async () => {
+    const { t, w, runAt, sent, sender } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    // The notices' database refuses the first auto-debit notice (a crash between the money and the notice).
+    let refused = 0;
+    const notifications = Object.assign(
+      Object.create(Object.getPrototypeOf(t.repos.notifications) as object) as Repositories['notifications'],
+      t.repos.notifications,
+      {
+        record: async (notice: NotificationDoc) => {
+          if (notice._id.startsWith('autodebit:') && refused++ === 0) throw new Error('database unavailable');
+          return t.repos.notifications.record(notice);
+        },
+      },
+    );
+    const bank = railBy(() => ({ status: 'SUCCEEDED' }));
+    await w.at('2030-04-14T04:00:00Z');
+    const first = await createDueJobs({ ...t.repos, notifications }, w.clock(), bank.rail, sender).run(
+      operator,
+    );
+    expect(first).toMatchObject({ linesFailed: 1 });
+    // The money landed (299.00 paid), but the repayment waits on its notice: still INITIATED.
+    expect((await t.repos.bills.ofLine('cl_alice'))[0]).toMatchObject({ status: 'PAID' });
+    const key = 'u_alice:autodebit:cl_alice:2030-04-05';
+    expect(await t.repos.repayments.inFlightOfLine('cl_alice', 20)).toMatchObject([{ idempotencyKey: key }]);
+    // The next run asks the bank again (the same key: collected once), records the notice, then the status.
+    await w.at('2030-04-14T05:00:00Z');
+    expect(
+      await createDueJobs({ ...t.repos, notifications }, w.clock(), bank.rail, sender).run(operator, {
+        walkLines: false,
+      }),
+    ).toMatchObject({ repaymentsConfirmed: 1 });
+    expect(bank.asked).toEqual([`${key} 29900`, `${key} 29900`]);
+    expect(sent.filter((n) => n.kind.startsWith('AUTO_DEBIT')).map((n) => n.message)).toEqual([
+      'We collected 299.00 CNY for your bill due 2030-04-14 from your bank card',
+    ]);
+    expect(await t.repos.repayments.inFlightOfLine('cl_alice', 20)).toEqual([]);
+    expect(await w.line('u_alice')).toMatchObject({ usedMinor: 0, creditBalanceMinor: 0 });
   });
 
   test('an auto-debit the bank declines on a later day says so then', async () => {
@@ -1073,6 +1114,15 @@ describe('one quote of a line at a time: repayments asked at the same moment are
   const pending = () => railBy(() => ({ status: 'PENDING' }));
   const statement = (idempotencyKey: string) =>
     ({ kind: 'STATEMENT', source: 'BANK_CARD', idempotencyKey }) as const;
+  /** Alice's 299.00 bill, issued 04-05; from `iso` on her bank keeps every collection waiting. */
+  const billedAndWaiting = async (iso: string) => {
+    const billed = await billedAlice();
+    await billed.runAt('2030-04-05T04:00:00Z', approvingRail);
+    const bank = pending();
+    billed.w.rail = bank.rail;
+    await billed.w.at(iso);
+    return { ...billed, bank };
+  };
   /** The line's repayments recorded (status and amount), in the order asked. */
   const recorded = async (t: { repos: Repositories }) =>
     (await t.repos.repayments.inFlightOfLine('cl_alice', 20)).map(
@@ -1080,12 +1130,8 @@ describe('one quote of a line at a time: repayments asked at the same moment are
     );
 
   test('two taps at the same moment: the bank is asked 299.00 once, the other tap is told it is on its way', async () => {
-    const { t, w, runAt } = await billedAlice();
+    const { t, w, bank } = await billedAndWaiting('2030-04-10T08:00:00Z');
     await using _db = t;
-    await runAt('2030-04-05T04:00:00Z', approvingRail);
-    const bank = pending();
-    w.rail = bank.rail;
-    await w.at('2030-04-10T08:00:00Z');
     const answers = await Promise.all([
       w.repay('u_alice', statement('same-moment-1')),
       w.repay('u_alice', statement('same-moment-2')),
@@ -1101,13 +1147,72 @@ describe('one quote of a line at a time: repayments asked at the same moment are
     expect(bank.asked[0]).toMatch(/^u_alice:same-moment-[12] 29900$/);
   });
 
-  test("a quote waits for another process's claim on the line and counts what that one recorded under it", async () => {
+  test('the same key sent twice at the same moment: one repayment, and both taps get its answer', async () => {
+    const { t, w } = await billedAndWaiting('2030-04-10T08:00:00Z');
+    await using _db = t;
+    const [first, second] = await Promise.all([
+      w.repay('u_alice', statement('same-key-1')),
+      w.repay('u_alice', statement('same-key-1')),
+    ]);
+    // The second is the first's replay (asked of the bank again: the same key, collected once).
+    for (const answer of [first, second]) {
+      expect(answer).toMatchObject({
+        userErrors: [],
+        repayment: { status: 'INITIATED', amountMinor: 29_900 },
+      });
+    }
+    expect(first.repayment!._id).toBe(second.repayment!._id);
+    expect(await recorded(t)).toEqual(['u_alice:same-key-1 29900']);
+  });
+
+  test('a tap and the due-day auto-debit at the same moment: 299.00 is asked once in all', async () => {
+    const { t, w, bank } = await billedAndWaiting('2030-04-14T04:00:00Z');
+    await using _db = t;
+    const [tap, autoDebit] = await Promise.all([
+      w.repay('u_alice', statement('due-day-tap-1')),
+      w.repayments().autoDebit('u_alice', 'cl_alice:2030-04-05'),
+    ]);
+    // Whichever was quoted first is recorded and asked; the other finds it waiting.
+    expect([tap, autoDebit].filter((answer) => answer.paidByWaiting)).toHaveLength(1);
+    const [one, ...others] = await recorded(t);
+    expect(others).toEqual([]);
+    expect(one).toMatch(/^u_alice:(due-day-tap-1|autodebit:cl_alice:2030-04-05) 29900$/);
+    expect(bank.asked).toEqual([one]);
+  });
+
+  test('two payoffs at the same moment with a credit balance: the balance is set aside once, no false decline', async () => {
     const { t, w, runAt } = await billedAlice();
     await using _db = t;
     await runAt('2030-04-05T04:00:00Z', approvingRail);
+    // 04-06 Alice pays her 299.00 bill; the shop refunds 100.00 of the tea set: a 100.00 credit balance.
+    await w.at('2030-04-06T08:00:00Z');
+    w.rail = approvingRail;
+    expect((await w.repay('u_alice', statement('balance-paid-1'))).repayment?.status).toBe('SUCCEEDED');
+    const tea = await t.repos.mallOrders.byIdempotencyKey('u_alice:due-jobs-tea-1');
+    expect((await w.refund('MALL', tea!._id, 10_000, 'balance-refund-1')).userErrors).toEqual([]);
+    // 04-07 she buys another 299.00 tea set (unbilled). PAYOFF: 299.00 - 100.00 balance = 199.00 from the card.
+    await w.at('2030-04-07T02:00:00Z');
+    await w.ship('MALL', (await w.buy('u_alice', 'MALL', 'mall-tea-set', 'balance-tea-2'))._id);
     const bank = pending();
     w.rail = bank.rail;
-    await w.at('2030-04-10T08:00:00Z');
+    const payoff = (idempotencyKey: string) =>
+      w.repay('u_alice', { kind: 'PAYOFF', source: 'BANK_CARD', idempotencyKey });
+    const answers = await Promise.all([payoff('balance-payoff-1'), payoff('balance-payoff-2')]);
+    const asked = answers.find((answer) => answer.repayment);
+    expect(asked?.repayment).toMatchObject({
+      status: 'INITIATED',
+      amountMinor: 19_900,
+      fromCreditBalanceMinor: 10_000,
+    });
+    // The other, quoted after the balance was set aside, finds the payoff waiting: not a decline.
+    expect(answers.filter((answer) => answer.paidByWaiting)).toHaveLength(1);
+    expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 0 });
+    expect(bank.asked).toEqual([`${asked!.repayment!.idempotencyKey} 19900`]);
+  });
+
+  test("a quote waits for another process's claim on the line and counts what that one recorded under it", async () => {
+    const { t, w, bank } = await billedAndWaiting('2030-04-10T08:00:00Z');
+    await using _db = t;
     // Another credit process holds the line's claim while it records its own quote: 299.00 asked.
     const window = Math.floor(Date.now() / repaymentAskClaimMs);
     expect(await t.repos.repaymentAskClaims.claim('cl_alice', window, new Date())).toBe(true);
@@ -1142,12 +1247,8 @@ describe('one quote of a line at a time: repayments asked at the same moment are
   });
 
   test('a claim left by a stopped process: the shopper is told to retry and nothing is recorded; two windows later the same key is asked', async () => {
-    const { t, w, runAt } = await billedAlice();
+    const { t, w, bank } = await billedAndWaiting('2030-04-10T08:00:00Z');
     await using _db = t;
-    await runAt('2030-04-05T04:00:00Z', approvingRail);
-    const bank = pending();
-    w.rail = bank.rail;
-    await w.at('2030-04-10T08:00:00Z');
     // A wall clock that runs 500 ms a reading, so the 3 s wait passes in a few polls.
     const startMs = 1_000 * repaymentAskClaimMs;
     let wallMs = startMs;

@@ -88,6 +88,7 @@ const calls: Record<string, (r: Repositories) => Promise<unknown>> = {
   'notifications.forgetClaims': (r) => r.notifications.forgetClaims('n_1'),
   'repaymentAskClaims.claim': (r) => r.repaymentAskClaims.claim('cl_1', 5, new Date()),
   'repaymentAskClaims.release': (r) => r.repaymentAskClaims.release('cl_1', 5),
+  'repaymentAskClaims.hold': (r) => r.repaymentAskClaims.hold('cl_1', () => 0, 0),
   'partnerAccess.insertBindingRequest': (r) => r.partnerAccess.insertBindingRequest(anyDoc),
   'partnerAccess.bindingRequest': (r) => r.partnerAccess.bindingRequest('hash'),
   'partnerAccess.insertPaymentCode': (r) => r.partnerAccess.insertPaymentCode(anyDoc),
@@ -118,6 +119,7 @@ const unlimitedReads: Record<string, string> = {
   'notifications.ofUser': "tests and audit only: a user's every notification",
   'notifications.claim': 'the two neighbouring claim windows by _id: at most two documents',
   'repaymentAskClaims.claim': 'the two neighbouring claim windows by _id: at most two documents',
+  'repaymentAskClaims.hold': 'the two neighbouring claim windows by _id: at most two documents',
 };
 
 type IndexKey = [field: string, direction: 1 | -1];

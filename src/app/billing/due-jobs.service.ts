@@ -1,4 +1,3 @@
-import { formatMinor } from '../../core/money';
 import type { Viewer } from '../../auth/token';
 import { isAutoDebitDue } from '../../core/billing/bill-status';
 import { type BusinessDate, businessDate } from '../../core/time/business-date';
@@ -13,12 +12,8 @@ import type { ClockService } from '../common/clock.service';
 import { OrderPaymentService } from '../orders/order-payment.service';
 import { LogSender, type NotificationSender, OutboxService } from './outbox.service';
 import { type PaymentRail, SimulatedRail } from '../repayment/payment-rail';
-import {
-  autoDebitKey,
-  billOfAutoDebit,
-  type RepayResult,
-  RepaymentService,
-} from '../repayment/repayment.service';
+import { type RepayResult, RepaymentService } from '../repayment/repayment.service';
+import { autoDebitKey, billOfAutoDebit } from '../repayment/auto-debit-notice';
 import { log } from '../../observability/log';
 
 export interface DueJobsReport extends BillingReport {
@@ -58,7 +53,6 @@ export class DueJobsService {
     // Money lands before the lines are judged: late rail confirmations, then the day's collections,
     // so a line whose bill is collected today is not frozen (and reopened) by the same run.
     const confirmed = await repayments.confirmPending();
-    for (const late of confirmed) await this.tellOfLateAutoDebit(late, now);
     const autoDebit = walkLines
       ? await this.autoDebit(now)
       : await this.autoDebitAfterDeclines(confirmed, now);
@@ -124,43 +118,26 @@ export class DueJobsService {
       if (!isAutoDebitDue(bill, today)) continue;
       const result = await this.parts.repayments.autoDebit(line.userId, bill.billId);
       if (result.repayment) asked += 1;
-      await this.tellOfAutoDebit(line.userId, bill, result, now);
+      await this.tellOfAutoDebitNotAsked(line.userId, bill, result, now);
     }
     return asked;
   }
 
-  /** An auto-debit the bank answered on a later day: its notice, as if it had answered at once. */
-  private async tellOfLateAutoDebit(late: RepayResult, now: Date): Promise<void> {
-    const billId = late.repayment ? billOfAutoDebit(late.repayment) : undefined;
-    if (!billId) return;
-    const { userId, lineId } = late.repayment!;
-    try {
-      const bill = await this.parts.repos.bills.byId(billId);
-      // Another line's bill in the key: a client's own key, not an auto-debit.
-      if (bill?.lineId === lineId)
-        await this.tellOfAutoDebit(userId, { billId, dueDate: bill.dueDate }, late, now);
-    } catch (error) {
-      // The money has landed; only its notice is missing (not retried: the repayment is settled).
-      log().error('due jobs: a late auto-debit notice failed', { billId, error });
-    }
-  }
-
-  private async tellOfAutoDebit(
+  /**
+   * What the settlement does not tell (it records the notice of an auto-debit the bank answered,
+   * `recordAutoDebitNotice`): an auto-debit nothing was asked for.
+   */
+  private async tellOfAutoDebitNotAsked(
     userId: string,
     bill: { billId: string; dueDate: string },
     result: RepayResult,
     now: Date,
   ): Promise<void> {
-    // Waiting on the bank: neither collected nor declined yet, so no notice (not a false failure).
-    if (result.repayment?.status === 'INITIATED') return;
-    if (result.beingAsked) {
-      // Another quote held the line past the job's wait (a stopped process's claim): nothing was asked.
-      log().error('due jobs: auto-debit not asked, the line was being quoted', {
-        billId: bill.billId,
-        userId,
-      });
-      return;
-    }
+    // Asked: collected, declined (the settlement told of it) or waiting on the bank (no notice yet).
+    if (result.repayment) return;
+    // Another quote held the line past the job's wait: nothing asked, the line counts as failed.
+    if (result.beingAsked)
+      throw new Error(`auto-debit of ${bill.billId} not asked: the line was being quoted`);
     if (result.paidByWaiting) {
       // The shopper's own repayment (or an earlier auto-debit) waiting on its source pays the bill.
       // A key of its own: a run later that day, after a decline, still collects and tells of it.
@@ -174,25 +151,12 @@ export class DueJobsService {
       );
       return;
     }
-    // The other bills its quote paid (a STATEMENT pays every bill owing), named as they stood the day
-    // it was asked, overdue ones as such: paid in full, they are gone from the line's state by now.
-    const askedOn = result.repayment ? businessDate(result.repayment.createdAt) : undefined;
-    const others = Object.keys(result.repayment?.billsAsAsked ?? {}).filter((id) => id !== bill.billId);
-    const alsoPaid = (await Promise.all(others.map((id) => this.parts.repos.bills.byId(id))))
-      .flatMap((other) => (other ? [other] : []))
-      .map(
-        (other) =>
-          ` and your ${askedOn && other.dueDate < askedOn ? 'overdue ' : ''}bill due ${other.dueDate}`,
-      )
-      .join('');
-    const ok = result.repayment?.status === 'SUCCEEDED';
+    // Refused before the card was asked (a key already used otherwise, no line): says why.
     await this.parts.outbox.record(
       autoDebitKey(bill.billId),
       userId,
-      ok ? 'AUTO_DEBIT_SUCCEEDED' : 'AUTO_DEBIT_FAILED',
-      ok
-        ? `We collected ${formatMinor(result.repayment!.amountMinor)} CNY for your bill due ${bill.dueDate}${alsoPaid} from your bank card`
-        : `We could not collect your bill due ${bill.dueDate}${alsoPaid}: ${result.userErrors[0]?.message ?? 'unknown error'}`,
+      'AUTO_DEBIT_FAILED',
+      `We could not collect your bill due ${bill.dueDate}: ${result.userErrors[0]?.message ?? 'unknown error'}`,
       bill.billId,
       now,
     );

@@ -19,6 +19,7 @@ import { creditLineIdOf } from '../../storage/ids';
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
 import type { PaymentSource, RepaymentDoc } from '../../storage/models/repayment.model';
 import type { Repositories } from '../../storage/repositories/repositories';
+import { repaymentAskClaimMs } from '../../storage/repositories/repayment-ask-claim.repository';
 import { requireOwner, requireUser } from '../common/access';
 import type { ClockService } from '../common/clock.service';
 import type { PaymentRail, RailResult } from './payment-rail';
@@ -26,7 +27,9 @@ import { requestHash } from '../../ledger/request-hash';
 import { AppError } from '../../errors';
 import { KeyedMutex } from '../../ledger/keyed-mutex';
 import type { LineState } from '../../core/ledger/line-state';
+import type { LedgerEntryDoc } from '../../storage/models/ledger-entry.model';
 import { idempotencyKeyError, type UserError, userError } from '../common/user-error';
+import { autoDebitKey, recordAutoDebitNotice } from './auto-debit-notice';
 
 export type { RepayKind };
 
@@ -37,23 +40,6 @@ export interface RepayInput {
   planId?: string | undefined;
   source: PaymentSource;
   idempotencyKey: string;
-}
-
-/** An auto-debit's idempotency key (and its notice's): this prefix and the bill it collects. */
-const autoDebitKeyPrefix = 'autodebit:';
-export const autoDebitKey = (billId: string) => `${autoDebitKeyPrefix}${billId}`;
-
-/**
- * The bill a repayment collected as its due-day auto-debit (its key and its shape: a STATEMENT from
- * the bank card), or undefined for any other repayment. A client may choose such a key too: the
- * caller checks the bill is on the repayment's own line.
- */
-export function billOfAutoDebit(repayment: RepaymentDoc): string | undefined {
-  const prefix = `${repayment.userId}:${autoDebitKeyPrefix}`;
-  if (repayment.kind !== 'STATEMENT' || repayment.source !== 'BANK_CARD') return undefined;
-  return repayment.idempotencyKey.startsWith(prefix)
-    ? repayment.idempotencyKey.slice(prefix.length)
-    : undefined;
 }
 
 export interface RepayResult {
@@ -76,7 +62,7 @@ const quotesOfLine = new KeyedMutex();
 /** Repayments through a payment rail, and paying a credit balance back. What is due is the core's answer. */
 export class RepaymentService {
   constructor(
-    private readonly repos: Pick<Repositories, 'creditLines' | 'repayments' | 'repaymentAskClaims'>,
+    private readonly repos: Pick<Repositories, 'creditLines' | 'repayments' | 'repaymentAskClaims' | 'bills'>,
     private readonly clock: ClockService,
     private readonly rail: PaymentRail,
     private readonly ledger: LedgerWriter,
@@ -111,8 +97,7 @@ export class RepaymentService {
     return this.repayFor(
       userId,
       { kind: 'STATEMENT', source: 'BANK_CARD', idempotencyKey: autoDebitKey(billId) },
-      // A job, not a person waiting: past any claim a stopped quoter left.
-      2 * repaymentAskClaimMs + 1_000,
+      autoDebitClaimWaitMs,
     );
   }
 
@@ -153,27 +138,17 @@ export class RepaymentService {
       source: input.source,
       planId: input.planId,
     });
+    // A retry: answered without the claim (the key's record says it all).
     const earlier = await this.repos.repayments.byId(id);
-    if (earlier) {
-      if (earlier.requestHash !== hash) {
-        return fail(
-          userError('IDEMPOTENCY_KEY_REUSED', 'This key was used for another repayment', 'idempotencyKey'),
-        );
-      }
-      if (earlier.status === 'INITIATED') return this.resume(earlier);
-      // The same answer as the first time, a declined payment included.
-      return {
-        repayment: earlier,
-        userErrors: earlier.status === 'FAILED' ? [declined(earlier.failureReason)] : [],
-      };
-    }
-    const line = await this.repos.creditLines.byId(creditLineIdOf(userId));
-    if (!line) return fail(userError('NO_CREDIT_LINE', 'You have no credit line'));
+    const line = earlier ? undefined : await this.repos.creditLines.byId(creditLineIdOf(userId));
+    if (!earlier && !line) return fail(userError('NO_CREDIT_LINE', 'You have no credit line'));
     // The quote and its record under the line's ask claim: every repayment asked before is counted.
-    const asked = await this.underAskClaim(line._id, claimWaitMs, (claimHeld) =>
-      this.quoteAndRecord(userId, line, input, { id, key, hash }, claimHeld),
-    );
-    if (!asked) return { ...fail(beingAsked()), beingAsked: true };
+    const asked = earlier
+      ? this.replayOf(earlier, hash)
+      : await this.underAskClaim(line!._id, claimWaitMs, (claimHeld) =>
+          this.quoteAndRecord(userId, line!, input, { id, key, hash }, claimHeld),
+        );
+    if (!asked) return beingAsked();
     // The rail is asked after the claim is given back: a slow source does not hold the line's quotes.
     if ('answer' in asked) return asked.answer;
     return 'resume' in asked ? this.resume(asked.resume) : this.settle(asked.settle);
@@ -191,6 +166,9 @@ export class RepaymentService {
     claimHeld: () => boolean,
   ): Promise<{ answer: RepayResult } | { settle: RepaymentDoc } | { resume: RepaymentDoc }> {
     const answer = (error: UserError) => ({ answer: fail(error) });
+    // The same key asked at the same moment, recorded while this one waited for the claim: its replay.
+    const recorded = await this.repos.repayments.byId(ids.id);
+    if (recorded) return this.replayOf(recorded, ids.hash);
     // What is already on its way is not asked twice (the due-day auto-debit, a second tap); AMOUNT is the caller's.
     const quoted = await this.quotedLine(line, input.kind !== 'AMOUNT');
     if (!quoted) return answer(userError('NO_CREDIT_LINE', 'You have no credit line'));
@@ -251,60 +229,66 @@ export class RepaymentService {
       createdAt: now,
     };
     // A quote that outlived its claim may have missed a repayment asked meanwhile: nothing recorded.
-    if (!claimHeld()) return { answer: { ...fail(beingAsked()), beingAsked: true } };
+    if (!claimHeld()) return { answer: beingAsked() };
     if (!(await this.repos.repayments.insertOnce(repayment))) {
-      // A concurrent request with the same key recorded it first: answer as its replay.
+      // The same key recorded by a process that took no claim (an older one): answer as its replay.
       const raced = await this.repos.repayments.byId(ids.id);
       if (!raced) return answer(userError('CONFLICT', 'Retry with the same idempotency key'));
-      if (raced.requestHash !== ids.hash) {
-        return answer(
-          userError('IDEMPOTENCY_KEY_REUSED', 'This key was used for another repayment', 'idempotencyKey'),
-        );
-      }
-      // Settling twice is safe (the rail and the ledger key are idempotent): answer with the outcome.
-      return raced.status === 'INITIATED'
-        ? { resume: raced }
-        : { answer: { repayment: raced, userErrors: [] } };
+      return this.replayOf(raced, ids.hash);
     }
+    // Under the claim: the next quote finds the balance it counts on set aside already.
+    await this.setAside(repayment);
     return { settle: repayment };
   }
 
+  /** A repayment recorded earlier under the same key: its replay, or the key's misuse. */
+  private replayOf(earlier: RepaymentDoc, hash: string): { answer: RepayResult } | { resume: RepaymentDoc } {
+    if (earlier.requestHash !== hash) {
+      return {
+        answer: fail(
+          userError('IDEMPOTENCY_KEY_REUSED', 'This key was used for another repayment', 'idempotencyKey'),
+        ),
+      };
+    }
+    if (earlier.status === 'INITIATED') return { resume: earlier };
+    // The same answer as the first time, a declined payment included.
+    return {
+      answer: {
+        repayment: earlier,
+        userErrors: earlier.status === 'FAILED' ? [declined(earlier.failureReason)] : [],
+      },
+    };
+  }
+
   /**
-   * Runs `task` holding the line's ask claim (`WindowClaims`, real time): one quoter of a line at a
-   * time across processes, so each quote sees the repayments recorded before it. Waits up to
-   * `waitMs` for another quoter's claim; undefined when it is still held. `claimHeld` tells the task
-   * whether its claim still excludes every other (a claim is safe for one window after it was taken).
+   * Runs `task` holding the line's ask claim (`RepaymentAskClaimRepository.hold`): one quoter of a
+   * line at a time across processes, so each quote sees the repayments recorded before it. Waits up
+   * to `waitMs` (from now: queued behind this process's own quotes of the line too); undefined when
+   * another held it all along. `claimHeld` tells the task whether its claim still excludes others.
    */
   private underAskClaim<T>(
     lineId: string,
     waitMs: number,
     task: (claimHeld: () => boolean) => Promise<T>,
   ): Promise<T | undefined> {
-    // Counted from the ask: time queued behind this process's own quotes of the line counts too.
     const giveUpAtMs = this.wallClockMs() + waitMs;
     return quotesOfLine.run(lineId, async () => {
-      for (;;) {
-        const claimedAtMs = this.wallClockMs();
-        const window = Math.floor(claimedAtMs / repaymentAskClaimMs);
-        if (await this.repos.repaymentAskClaims.claim(lineId, window, new Date(claimedAtMs))) {
-          try {
-            return await task(() => this.wallClockMs() - claimedAtMs < repaymentAskClaimMs);
-          } finally {
-            await this.repos.repaymentAskClaims.release(lineId, window).catch((error: unknown) => {
-              // It lapses by itself: the line's quotes wait one to two windows.
-              log().error('giving back a repayment ask claim failed', { lineId, error });
-            });
-          }
-        }
-        if (this.wallClockMs() >= giveUpAtMs) return undefined;
-        await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 30));
+      const claim = await this.repos.repaymentAskClaims.hold(lineId, this.wallClockMs, giveUpAtMs);
+      if (!claim) return undefined;
+      try {
+        return await task(claim.stillHeld);
+      } finally {
+        await claim.release().catch((error: unknown) => {
+          // It lapses by itself: the line's quotes wait one to two windows.
+          log().error('giving back a repayment ask claim failed', { lineId, error });
+        });
       }
     });
   }
 
   /**
    * The owner's repayments still waiting on their source, oldest first: they have moved no money
-   * yet (the bills do not count them; new quotes do, `waitingOn`).
+   * yet (the bills do not count them; new quotes do, `quotedLine`).
    */
   async inFlight(viewer: Viewer | undefined, line: { id: string; userId: string }): Promise<RepaymentDoc[]> {
     requireOwner(viewer, line.userId);
@@ -335,6 +319,14 @@ export class RepaymentService {
   }
 
   private async failed(repayment: RepaymentDoc, reason: string): Promise<RepayResult> {
+    // Before the status: a crash between the two records the notice on the next try.
+    const why = declined(reason).message;
+    await recordAutoDebitNotice(
+      this.noticeDeps(),
+      repayment,
+      { collected: false, why },
+      await this.clock.now(),
+    );
     await this.repos.repayments.setStatus(repayment._id, 'FAILED', reason);
     return {
       repayment: { ...repayment, status: 'FAILED', failureReason: reason },
@@ -349,26 +341,18 @@ export class RepaymentService {
   private async settle(repayment: RepaymentDoc): Promise<RepayResult> {
     const reservedMinor = repayment.fromCreditBalanceMinor ?? 0;
     const reserved = reservedMinor > 0 ? { reservedCreditMinor: reservedMinor } : {};
-    if (reservedMinor > 0) {
-      const outcome = await this.appendOutcome(repayment, 'repay-reserve', {
-        type: 'RESERVE_CREDIT',
-        repaymentId: repayment._id,
-        amountMinor: reservedMinor,
-      });
-      if (outcome.status === 'REJECTED' && outcome.rejection === 'CREDIT_BALANCE_TOO_LOW') {
-        // Spent between the quote and now (a statement, a payout): nothing is asked of the source.
-        // The decline is an entry all the same (the customer's apps hear of it); nothing was set aside.
-        written(
-          await this.appendOutcome(repayment, 'repay-declined', {
-            type: 'DECLINE_REPAYMENT',
-            repaymentId: repayment._id,
-            amountMinor: repayment.amountMinor + reservedMinor,
-            reason: balanceSpentReason,
-          }),
-        );
-        return this.failed(repayment, balanceSpentReason);
-      }
-      written(outcome);
+    if (!(await this.setAside(repayment))) {
+      // Spent between the quote and now (a statement, a payout): nothing is asked of the source.
+      // The decline is an entry all the same (the customer's apps hear of it); nothing was set aside.
+      written(
+        await this.appendOutcome(repayment, 'repay-declined', {
+          type: 'DECLINE_REPAYMENT',
+          repaymentId: repayment._id,
+          amountMinor: repayment.amountMinor + reservedMinor,
+          reason: balanceSpentReason,
+        }),
+      );
+      return this.failed(repayment, balanceSpentReason);
     }
     const result: RailResult =
       repayment.amountMinor > 0 ? await this.rail.collect(repayment) : { status: 'SUCCEEDED' };
@@ -388,11 +372,29 @@ export class RepaymentService {
     }
     const repaid = await this.appendOutcome(repayment, 'repay', repayCommandOf(repayment));
     written(repaid);
-    // Before the status: a crash between the two replays the entry and records the notice then.
+    // Before the status: a crash between the two replays the entry and records the notices then.
     await this.tellOfPlansLeft(repayment, repaid);
+    await recordAutoDebitNotice(this.noticeDeps(), repayment, { collected: true }, await this.clock.now());
     await this.repos.repayments.setStatus(repayment._id, 'SUCCEEDED', null);
     await this.reviews.reopenIfPaidUp(repayment.lineId, repayment.userId, repaid, await this.clock.now());
     return { repayment: { ...repayment, status: 'SUCCEEDED' }, userErrors: [] };
+  }
+
+  /**
+   * Sets aside the credit balance a repayment counts on (once: its key; none counted, nothing to do).
+   * False when the balance was spent first (a refusal writes nothing: a later try asks again).
+   */
+  private async setAside(repayment: RepaymentDoc): Promise<boolean> {
+    const reservedMinor = repayment.fromCreditBalanceMinor ?? 0;
+    if (reservedMinor <= 0) return true;
+    const outcome = await this.appendOutcome(repayment, 'repay-reserve', {
+      type: 'RESERVE_CREDIT',
+      repaymentId: repayment._id,
+      amountMinor: reservedMinor,
+    });
+    if (outcome.status === 'REJECTED' && outcome.rejection === 'CREDIT_BALANCE_TOO_LOW') return false;
+    written(outcome);
+    return true;
   }
 
   /**
@@ -436,10 +438,14 @@ export class RepaymentService {
     );
   }
 
+  private noticeDeps() {
+    return { bills: this.repos.bills, outbox: this.outbox };
+  }
+
   /**
    * The line's newest state and the repayments still waiting on their source (oldest first, as they
-   * will land), or only the state (`countWaiting` false). The waiting ones are read before the state:
-   * one that lands between the two reads is then either counted or in the state, never neither.
+   * will land), or only the state (`countWaiting` false). The waiting ones are read before the state
+   * and their answers after it: one answered meanwhile is in the state (read again), never counted.
    */
   private async quotedLine(
     line: CreditLineDoc,
@@ -448,20 +454,29 @@ export class RepaymentService {
     const candidates = countWaiting
       ? await this.repos.repayments.inFlightOfLine(line._id, repaymentsCountedInFlight)
       : [];
-    const head = await this.ledger.currentHead(line);
-    if (!head.state) return undefined;
-    const waiting: RepayCommand[] = [];
-    for (const repayment of candidates) {
-      // Still INITIATED with its entry written: its status is set after the entry (and after a
-      // payoff's notice). Landed in the state read: not counted twice; landed after it: still to count.
-      const [landed, declinedEntry] = await Promise.all([
-        this.ledger.entryByKey(line._id, `repay:${repayment._id}`),
-        this.ledger.entryByKey(line._id, `repay-declined:${repayment._id}`),
-      ]);
-      const landedInState = landed !== undefined && landed.sequence <= head.sequence;
-      if (!landedInState && !declinedEntry) waiting.push(repayCommandOf(repayment));
+    let head = await this.ledger.currentHead(line);
+    let waiting = candidates;
+    // Still INITIATED with its entry written: answered already (its status is set after the entry,
+    // and after a payoff's notice), so not counted. An answer newer than the state read: the state
+    // is read again (and those still unanswered looked at again), so it holds what the answer moved.
+    for (let reads = 1; waiting.length > 0; reads += 1) {
+      const answers = await Promise.all(waiting.map((repayment) => this.answerOf(repayment)));
+      waiting = waiting.filter((_, index) => !answers[index]);
+      const newest = Math.max(0, ...answers.map((answer) => answer?.sequence ?? 0));
+      if (newest <= head.sequence || reads === maxLineReadsPerQuote) break;
+      head = await this.ledger.currentHead(line);
     }
-    return { state: head.state, waiting };
+    if (!head.state) return undefined;
+    return { state: head.state, waiting: waiting.map(repayCommandOf) };
+  }
+
+  /** The entry that answered a repayment (landed or declined), if one is written. */
+  private async answerOf(repayment: RepaymentDoc): Promise<LedgerEntryDoc | undefined> {
+    const [landed, declinedEntry] = await Promise.all([
+      this.ledger.entryByKey(repayment.lineId, `repay:${repayment._id}`),
+      this.ledger.entryByKey(repayment.lineId, `repay-declined:${repayment._id}`),
+    ]);
+    return landed ?? declinedEntry;
   }
 
   /** The rail's answer as a ledger entry, once per repayment and outcome (a retry replays it). */
@@ -593,19 +608,25 @@ function repayCommandOf(repayment: RepaymentDoc): RepayCommand {
   };
 }
 
-/**
- * A line's ask claim lasts one window of real time: quotes take milliseconds, and a quoter that
- * stopped holding one blocks the line's repayments for one to two windows.
- */
-export const repaymentAskClaimMs = 5_000;
 /** How long a shopper's repay waits for another quote of the line before it answers `REPAYMENT_BEING_ASKED`. */
 const repaymentAskClaimWaitMs = 3_000;
+/** The due-day auto-debit is a job, not a person waiting: it outwaits a claim a stopped quoter left. */
+const autoDebitClaimWaitMs = 2 * repaymentAskClaimMs + 1_000;
 
-function beingAsked(): UserError {
-  return userError(
-    'REPAYMENT_BEING_ASKED',
-    'Another repayment of your credit line is being asked right now; retry in a few seconds with the same idempotency key',
-  );
+/** Reads of the line's state one quote makes at most while repayments are being answered meanwhile. */
+const maxLineReadsPerQuote = 3;
+
+/** Nothing recorded: another quote of the line held its claim all the while this one could wait. */
+function beingAsked(): RepayResult {
+  return {
+    ...fail(
+      userError(
+        'REPAYMENT_BEING_ASKED',
+        'Another repayment of your credit line is being asked right now; retry in a few seconds with the same idempotency key',
+      ),
+    ),
+    beingAsked: true,
+  };
 }
 
 /** A repayment's failure reason when the balance it counted on was spent before it could be set aside. */

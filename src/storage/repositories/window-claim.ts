@@ -7,6 +7,12 @@ interface ClaimDoc {
   claimedAt: Date;
 }
 
+/** The model calls a claim makes (any mongoose model of claim documents, the memory one too). */
+type ClaimModel<T> = Parameters<typeof findByIds>[0] & {
+  create(doc: T): Promise<unknown>;
+  deleteMany(filter: object): { exec(): Promise<unknown> };
+};
+
 /**
  * A lease on a subject for one window of real time, across processes. A unique insert is the atomic
  * step FerretDB has (its updates do not re-check their filter), so the claim is an insert of
@@ -15,12 +21,6 @@ interface ClaimDoc {
  * one sees the other (each looks after its own insert), so they never both go on. A holder that
  * stopped without releasing blocks its subject until the window after next.
  */
-/** The model calls a claim makes (any mongoose model of claim documents, the memory one too). */
-type ClaimModel<T> = Parameters<typeof findByIds>[0] & {
-  create(doc: T): Promise<unknown>;
-  deleteMany(filter: object): { exec(): Promise<unknown> };
-};
-
 export class WindowClaims<T extends ClaimDoc> {
   constructor(
     private readonly model: ClaimModel<T>,
@@ -32,11 +32,14 @@ export class WindowClaims<T extends ClaimDoc> {
     const doc = { ...this.describe(subject), _id: `${subject}@${window}`, claimedAt: at } as T;
     if (!(await insertOnce(this.model, doc))) return false;
     const neighbours = [window - 1, window + 1].map((neighbour) => `${subject}@${neighbour}`);
-    if ((await findByIds(this.model, neighbours)).length > 0) {
-      await this.release(subject, window);
-      return false;
+    let clear = false;
+    try {
+      clear = (await findByIds(this.model, neighbours)).length === 0;
+    } finally {
+      // Not clear, or not known (the read failed): given back, not left to block the subject.
+      if (!clear) await this.release(subject, window);
     }
-    return true;
+    return clear;
   }
 
   /** Gives a claim back: the next claimer may take the subject at once. */

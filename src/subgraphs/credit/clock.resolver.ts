@@ -65,7 +65,7 @@ export class DueJobsReport {
 
   @Field(() => Int, {
     description:
-      'Due-day auto-debits asked of the default source (collected, declined or waiting on it); a bill that repayments waiting on their source already pay is not asked',
+      'Due-day auto-debits recorded (collected, declined or waiting on the default source; a run that finds one recorded earlier that day counts it again); a bill that repayments waiting on their source already pay gets none',
   })
   autoDebits!: number;
 
