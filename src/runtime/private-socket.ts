@@ -35,7 +35,7 @@ export function privateSocket(fileName: string, parent = os.tmpdir()): PrivateSo
   sweepLeftSocketDirectories(parent);
   const directory = fs.mkdtempSync(path.join(parent, socketDirectoryPrefix));
   fs.chmodSync(directory, 0o700);
-  fs.writeFileSync(path.join(directory, ownerFileName), String(process.pid));
+  fs.writeFileSync(path.join(directory, ownerFileName), ownerOf(process.pid));
   const socketPath = path.join(directory, fileName);
   if (Buffer.byteLength(socketPath) > socketPathMaxBytes) {
     fs.rmSync(directory, { recursive: true, force: true });
@@ -52,17 +52,43 @@ export function privateSocket(fileName: string, parent = os.tmpdir()): PrivateSo
  * data, older builds' sockets) are not ours to judge. A live owner, or one of another user, stays.
  */
 function sweepLeftSocketDirectories(parent: string): void {
-  for (const name of fs.readdirSync(parent)) {
+  let names: string[];
+  try {
+    names = fs.readdirSync(parent);
+  } catch {
+    return; // Not readable: mkdtemp says why.
+  }
+  for (const name of names) {
     if (!name.startsWith(socketDirectoryPrefix)) continue;
     const directory = path.join(parent, name);
     try {
-      if (fs.statSync(directory).uid !== process.getuid?.()) continue;
-      const ownerPid = Number(fs.readFileSync(path.join(directory, ownerFileName), 'utf8'));
+      const stat = fs.lstatSync(directory);
+      if (!stat.isDirectory() || stat.uid !== process.getuid?.()) continue;
+      const [pidText, namespace = ''] = fs
+        .readFileSync(path.join(directory, ownerFileName), 'utf8')
+        .split(' ');
+      const ownerPid = Number(pidText);
+      // A pid means this process only in its own pid namespace (a container sharing the directory).
+      if (namespace !== pidNamespace()) continue;
       if (!Number.isSafeInteger(ownerPid) || ownerPid <= 0 || isAlive(ownerPid)) continue;
       fs.rmSync(directory, { recursive: true, force: true });
     } catch {
       // No owner file, or gone meanwhile: not one to sweep.
     }
+  }
+}
+
+/** What an owner file holds: the pid and the pid namespace it means something in. */
+function ownerOf(pid: number): string {
+  return `${pid} ${pidNamespace()}`;
+}
+
+/** This process's pid namespace (Linux: `pid:[4026531836]`), empty where there is none to read. */
+function pidNamespace(): string {
+  try {
+    return fs.readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return '';
   }
 }
 

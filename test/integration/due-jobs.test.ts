@@ -9,6 +9,7 @@ import type { PaymentRail, RailResult } from '../../src/app/repayment/payment-ra
 import { repaymentAskClaimMs } from '../../src/storage/repositories/repayment-ask-claim.repository';
 import { requestHash } from '../../src/ledger/request-hash';
 import { LedgerWriter } from '../../src/ledger/ledger-writer';
+import type { LedgerEntryDoc } from '../../src/storage/models/ledger-entry.model';
 import type { NotificationDoc } from '../../src/storage/models/notification.model';
 import type { RepaymentDoc } from '../../src/storage/models/repayment.model';
 import type { Repositories } from '../../src/storage/repositories/repositories';
@@ -17,7 +18,7 @@ import {
   activeUserKey,
 } from '../../src/storage/repositories/channel-binding.repository';
 import { testDatabase } from '../support/test-database';
-import { operator, userViewer, type World, world } from '../support/world';
+import { operator, userViewer, World, world } from '../support/world';
 
 const declined = async () => ({ status: 'FAILED', reason: 'card expired' }) as const;
 const approved = async () => ({ status: 'SUCCEEDED' }) as const;
@@ -1193,10 +1194,22 @@ describe('one quote of a line at a time: repayments asked at the same moment are
     // 04-07 she buys another 299.00 tea set (unbilled). PAYOFF: 299.00 - 100.00 balance = 199.00 from the card.
     await w.at('2030-04-07T02:00:00Z');
     await w.ship('MALL', (await w.buy('u_alice', 'MALL', 'mall-tea-set', 'balance-tea-2'))._id);
+    // Setting the balance aside takes 300 ms (a slow database): a quote made meanwhile would find
+    // the first payoff waiting with the balance not set aside yet, and count it again.
+    const ledger = Object.assign(
+      Object.create(Object.getPrototypeOf(t.repos.ledger) as object) as Repositories['ledger'],
+      t.repos.ledger,
+      {
+        append: async (entry: LedgerEntryDoc) => {
+          if (entry.type === 'RESERVE_CREDIT') await new Promise((resolve) => setTimeout(resolve, 300));
+          return t.repos.ledger.append(entry);
+        },
+      },
+    );
     const bank = pending();
-    w.rail = bank.rail;
+    const slow = new World({ ...t.repos, ledger }, bank.rail);
     const payoff = (idempotencyKey: string) =>
-      w.repay('u_alice', { kind: 'PAYOFF', source: 'BANK_CARD', idempotencyKey });
+      slow.repay('u_alice', { kind: 'PAYOFF', source: 'BANK_CARD', idempotencyKey });
     const answers = await Promise.all([payoff('balance-payoff-1'), payoff('balance-payoff-2')]);
     const asked = answers.find((answer) => answer.repayment);
     expect(asked?.repayment).toMatchObject({
@@ -1205,10 +1218,46 @@ describe('one quote of a line at a time: repayments asked at the same moment are
       fromCreditBalanceMinor: 10_000,
     });
     // The other, quoted after the balance was set aside, finds the payoff waiting: not a decline.
-    expect(answers.filter((answer) => answer.paidByWaiting)).toHaveLength(1);
+    const waitingText =
+      'repayment of 199.00 CNY waiting on the payment source (with 100.00 CNY of your credit balance set aside)';
+    expect(answers.find((answer) => answer.paidByWaiting)?.userErrors).toEqual([
+      {
+        field: 'kind',
+        code: 'NOTHING_TO_REPAY',
+        message: `Your ${waitingText} already pays what PAYOFF would collect (CreditLine.repaymentsInFlight); if the source declines, repay again, or repay an AMOUNT to pay now anyway`,
+      },
+    ]);
     expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 0 });
     expect(bank.asked).toEqual([`${asked!.repayment!.idempotencyKey} 19900`]);
+    // A STATEMENT now: nothing is billed, and what is owed is on its way (not "nothing is owed").
+    expect((await slow.repay('u_alice', statement('balance-statement-1'))).userErrors).toEqual([
+      {
+        field: 'kind',
+        code: 'NOTHING_TO_REPAY',
+        message: `Nothing is billed, and your ${waitingText} pays what is owed (CreditLine.repaymentsInFlight)`,
+      },
+    ]);
   });
+
+  test('an auto-debit that cannot take the claim asks nothing, tells nothing, and counts its line failed', async () => {
+    const { t, w, sender, sent } = await billedAndWaiting('2030-04-14T04:00:00Z');
+    await using _db = t;
+    // Claims held from now through the next 20 s (a stuck quoter): the auto-debit waits its 11 s.
+    const now = Math.floor(Date.now() / repaymentAskClaimMs);
+    for (let window = now; window <= now + 4; window += 1) {
+      await t.db.models.repaymentAskClaims.create({
+        _id: `cl_alice@${window}`,
+        lineId: 'cl_alice',
+        claimedAt: new Date(),
+      });
+    }
+    const bank = pending();
+    const report = await createDueJobs(t.repos, w.clock(), bank.rail, sender).run(operator);
+    expect(report).toMatchObject({ autoDebits: 0, linesFailed: 1 });
+    expect(bank.asked).toEqual([]);
+    expect(sent.filter((n) => n.kind.startsWith('AUTO_DEBIT'))).toEqual([]);
+    expect(await recorded(t)).toEqual([]);
+  }, 30_000);
 
   test("a quote waits for another process's claim on the line and counts what that one recorded under it", async () => {
     const { t, w, bank } = await billedAndWaiting('2030-04-10T08:00:00Z');

@@ -72,16 +72,14 @@ export class DueJobsService {
   /** On the due day, collects what is still owed from the default source (a bank card). */
   private async autoDebit(now: Date): Promise<{ attempted: number; linesFailed: number }> {
     const today = businessDate(now);
-    let attempted = 0;
+    const counted = { asked: 0 };
     const linesFailed = await visitEveryLine(
       this.parts.repos,
       this.parts.linesPerRead,
       'due jobs: an auto-debit failed',
-      async (line) => {
-        attempted += await this.autoDebitLine(line, today, now);
-      },
+      (line) => this.autoDebitLine(line, today, now, counted),
     );
-    return { attempted, linesFailed };
+    return { attempted: counted.asked, linesFailed };
   }
 
   /**
@@ -97,47 +95,58 @@ export class DueJobsService {
         .filter(({ repayment }) => repayment?.status === 'FAILED' && !billOfAutoDebit(repayment))
         .map(({ repayment }) => repayment!.lineId),
     );
-    let attempted = 0;
+    const counted = { asked: 0 };
     let linesFailed = 0;
     for (const lineId of lineIds) {
       try {
         const line = await this.parts.repos.creditLines.byId(lineId);
-        if (line) attempted += await this.autoDebitLine(line, businessDate(now), now);
+        if (line) await this.autoDebitLine(line, businessDate(now), now, counted);
       } catch (error) {
         linesFailed += 1;
         log().error('due jobs: an auto-debit failed', { lineId, error });
       }
     }
-    return { attempted, linesFailed };
+    return { attempted: counted.asked, linesFailed };
   }
 
-  /** The line's auto-debits due today; counts those asked of the bank (not those nothing was left for). */
-  private async autoDebitLine(line: CreditLineDoc, today: BusinessDate, now: Date): Promise<number> {
-    let asked = 0;
+  /**
+   * The line's auto-debits due today, counting into `counted` those asked of the bank (not those
+   * nothing was left for). One that could not be asked now (the line busy) does not stop the others;
+   * the line then counts as failed (thrown after the last).
+   */
+  private async autoDebitLine(
+    line: CreditLineDoc,
+    today: BusinessDate,
+    now: Date,
+    counted: { asked: number },
+  ): Promise<void> {
+    const notAsked: string[] = [];
     for (const bill of line.state?.bills ?? []) {
       if (!isAutoDebitDue(bill, today)) continue;
       const result = await this.parts.repayments.autoDebit(line.userId, bill.billId);
-      if (result.repayment) asked += 1;
-      await this.tellOfAutoDebitNotAsked(line.userId, bill, result, now);
+      if (result.repayment) counted.asked += 1;
+      if (!(await this.tellOfAutoDebitNotAsked(line.userId, bill, result, now))) notAsked.push(bill.billId);
     }
-    return asked;
+    if (notAsked.length > 0)
+      throw new Error(`auto-debit of ${notAsked.join(', ')} not asked: the line was busy (another quote)`);
   }
 
   /**
    * What the settlement does not tell (it records the notice of an auto-debit the bank answered,
-   * `recordAutoDebitNotice`): an auto-debit nothing was asked for.
+   * `recordAutoDebitNotice`): an auto-debit nothing was asked for. False when it could not be
+   * asked now (the line busy with another quote), with no notice: a later run asks again.
    */
   private async tellOfAutoDebitNotAsked(
     userId: string,
     bill: { billId: string; dueDate: string },
     result: RepayResult,
     now: Date,
-  ): Promise<void> {
+  ): Promise<boolean> {
     // Asked: collected, declined (the settlement told of it) or waiting on the bank (no notice yet).
-    if (result.repayment) return;
-    // Another quote held the line past the job's wait: nothing asked, the line counts as failed.
-    if (result.beingAsked)
-      throw new Error(`auto-debit of ${bill.billId} not asked: the line was being quoted`);
+    if (result.repayment) return true;
+    const code = result.userErrors[0]?.code;
+    // Another quote held the line past the job's wait, or a same-key race left no record.
+    if (result.beingAsked || code === 'CONFLICT') return false;
     if (result.paidByWaiting) {
       // The shopper's own repayment (or an earlier auto-debit) waiting on its source pays the bill.
       // A key of its own: a run later that day, after a decline, still collects and tells of it.
@@ -149,9 +158,11 @@ export class DueJobsService {
         bill.billId,
         now,
       );
-      return;
+      return true;
     }
-    // Refused before the card was asked (a key already used otherwise, no line): says why.
+    // Paid since the walk read the line (a payment, a refund): nothing to collect, nothing to tell.
+    if (code === 'NOTHING_TO_REPAY') return true;
+    // Refused before the card was asked (the key used by the shopper for another repayment): says why.
     await this.parts.outbox.record(
       autoDebitKey(bill.billId),
       userId,
@@ -160,6 +171,7 @@ export class DueJobsService {
       bill.billId,
       now,
     );
+    return true;
   }
 }
 

@@ -202,11 +202,17 @@ export class RepaymentService {
         amountDueOn(current, today, input.kind, input.planId);
       if (alone && alone.amountMinor + alone.fromCreditBalanceMinor > 0)
         return { answer: { ...fail(paidByWaiting(input.kind, waiting)), paidByWaiting: true } };
+      const owedWithoutThem = waiting.length > 0 && amountDueOn(current, today, 'PAYOFF');
+      const paidByThem =
+        owedWithoutThem && owedWithoutThem.amountMinor + owedWithoutThem.fromCreditBalanceMinor > 0
+          ? waiting
+          : undefined;
       return answer(
         nothingToRepay(
           input.kind,
           amountsDueOn(current, today, waiting),
           amountDueOn(current, today, 'PAYOFF', undefined, waiting),
+          paidByThem,
         ),
       );
     }
@@ -236,8 +242,9 @@ export class RepaymentService {
       if (!raced) return answer(userError('CONFLICT', 'Retry with the same idempotency key'));
       return this.replayOf(raced, ids.hash);
     }
-    // Under the claim: the next quote finds the balance it counts on set aside already.
-    await this.setAside(repayment);
+    // Under the claim: the next quote finds the balance it counts on set aside already, or this one
+    // declined (spent since the quote: a payout, a statement) rather than counted as paying.
+    if (!(await this.setAside(repayment))) return { answer: await this.declineSpent(repayment) };
     return { settle: repayment };
   }
 
@@ -341,19 +348,7 @@ export class RepaymentService {
   private async settle(repayment: RepaymentDoc): Promise<RepayResult> {
     const reservedMinor = repayment.fromCreditBalanceMinor ?? 0;
     const reserved = reservedMinor > 0 ? { reservedCreditMinor: reservedMinor } : {};
-    if (!(await this.setAside(repayment))) {
-      // Spent between the quote and now (a statement, a payout): nothing is asked of the source.
-      // The decline is an entry all the same (the customer's apps hear of it); nothing was set aside.
-      written(
-        await this.appendOutcome(repayment, 'repay-declined', {
-          type: 'DECLINE_REPAYMENT',
-          repaymentId: repayment._id,
-          amountMinor: repayment.amountMinor + reservedMinor,
-          reason: balanceSpentReason,
-        }),
-      );
-      return this.failed(repayment, balanceSpentReason);
-    }
+    if (!(await this.setAside(repayment))) return this.declineSpent(repayment);
     const result: RailResult =
       repayment.amountMinor > 0 ? await this.rail.collect(repayment) : { status: 'SUCCEEDED' };
     if (result.status === 'PENDING') return { repayment, userErrors: [] };
@@ -378,6 +373,23 @@ export class RepaymentService {
     await this.repos.repayments.setStatus(repayment._id, 'SUCCEEDED', null);
     await this.reviews.reopenIfPaidUp(repayment.lineId, repayment.userId, repaid, await this.clock.now());
     return { repayment: { ...repayment, status: 'SUCCEEDED' }, userErrors: [] };
+  }
+
+  /**
+   * The balance a repayment counted on was spent between its quote and now (a statement, a payout):
+   * nothing is asked of the source. The decline is an entry all the same (the customer's apps hear
+   * of it); nothing was set aside.
+   */
+  private async declineSpent(repayment: RepaymentDoc): Promise<RepayResult> {
+    written(
+      await this.appendOutcome(repayment, 'repay-declined', {
+        type: 'DECLINE_REPAYMENT',
+        repaymentId: repayment._id,
+        amountMinor: repayment.amountMinor + (repayment.fromCreditBalanceMinor ?? 0),
+        reason: balanceSpentReason,
+      }),
+    );
+    return this.failed(repayment, balanceSpentReason);
   }
 
   /**
@@ -459,11 +471,12 @@ export class RepaymentService {
     // Still INITIATED with its entry written: answered already (its status is set after the entry,
     // and after a payoff's notice), so not counted. An answer newer than the state read: the state
     // is read again (and those still unanswered looked at again), so it holds what the answer moved.
-    for (let reads = 1; waiting.length > 0; reads += 1) {
+    // Ends: a read repeats only after an answer was found, and an answered repayment leaves the list.
+    while (waiting.length > 0) {
       const answers = await Promise.all(waiting.map((repayment) => this.answerOf(repayment)));
       waiting = waiting.filter((_, index) => !answers[index]);
       const newest = Math.max(0, ...answers.map((answer) => answer?.sequence ?? 0));
-      if (newest <= head.sequence || reads === maxLineReadsPerQuote) break;
+      if (newest <= head.sequence) break;
       head = await this.ledger.currentHead(line);
     }
     if (!head.state) return undefined;
@@ -613,9 +626,6 @@ const repaymentAskClaimWaitMs = 3_000;
 /** The due-day auto-debit is a job, not a person waiting: it outwaits a claim a stopped quoter left. */
 const autoDebitClaimWaitMs = 2 * repaymentAskClaimMs + 1_000;
 
-/** Reads of the line's state one quote makes at most while repayments are being answered meanwhile. */
-const maxLineReadsPerQuote = 3;
-
 /** Nothing recorded: another quote of the line held its claim all the while this one could wait. */
 function beingAsked(): RepayResult {
   return {
@@ -649,23 +659,33 @@ function fail(error: UserError): RepayResult {
 
 /** A kind that would collect something, were it not for the repayments still waiting on their source. */
 function paidByWaiting(kind: RepayKind, waiting: readonly RepayCommand[]): UserError {
-  const onItsWayMinor = waiting.reduce(
-    (sum, repayment) => sum + repayment.amountMinor + (repayment.reservedCreditMinor ?? 0),
-    0,
-  );
-  const one = waiting.length === 1;
   return userError(
     'NOTHING_TO_REPAY',
-    `Your ${one ? 'repayment' : `${waiting.length} repayments`} of ${formatMinor(onItsWayMinor)} CNY waiting on the payment source already ${one ? 'pays' : 'pay'} what ${kind} would collect (CreditLine.repaymentsInFlight); if the source declines, repay again, or repay an AMOUNT to pay now anyway`,
+    `Your ${waitingText(waiting)} already ${waiting.length === 1 ? 'pays' : 'pay'} what ${kind} would collect (CreditLine.repaymentsInFlight); if the source declines, repay again, or repay an AMOUNT to pay now anyway`,
     'kind',
   );
+}
+
+/** "repayment of 799.00 CNY waiting on the payment source (with 100.00 CNY of your credit balance set aside)". */
+function waitingText(waiting: readonly RepayCommand[]): string {
+  const sourceMinor = waiting.reduce((sum, repayment) => sum + repayment.amountMinor, 0);
+  const balanceMinor = waiting.reduce((sum, repayment) => sum + (repayment.reservedCreditMinor ?? 0), 0);
+  const balance =
+    balanceMinor > 0 ? ` (with ${formatMinor(balanceMinor)} CNY of your credit balance set aside)` : '';
+  const repayments = waiting.length === 1 ? 'repayment' : `${waiting.length} repayments`;
+  return `${repayments} of ${formatMinor(sourceMinor)} CNY waiting on the payment source${balance}`;
 }
 
 /**
  * Why a kind pays nothing, and which kind would pay what is owed (`payoff`: with the balance's share),
  * both with the repayments waiting on their source counted as paid.
  */
-function nothingToRepay(kind: RepayKind, due: AmountsDue, payoff: AmountDue): UserError {
+function nothingToRepay(
+  kind: RepayKind,
+  due: AmountsDue,
+  payoff: AmountDue,
+  paidByThem?: readonly RepayCommand[],
+): UserError {
   const owedMinor = payoff.amountMinor + payoff.fromCreditBalanceMinor;
   const balanceShare =
     payoff.fromCreditBalanceMinor > 0
@@ -676,6 +696,8 @@ function nothingToRepay(kind: RepayKind, due: AmountsDue, payoff: AmountDue): Us
       ? `Every bill is current, so no minimum is due; ${formatMinor(due.STATEMENT)} CNY is billed: repay STATEMENT or an AMOUNT to pay it`
       : (kind === 'MINIMUM' || kind === 'STATEMENT') && owedMinor > 0
         ? `Nothing is billed; ${formatMinor(owedMinor)} CNY is owed and not billed yet: repay PAYOFF to pay it early${balanceShare}`
-        : 'Nothing is owed on your credit line';
+        : paidByThem
+          ? `Nothing is billed, and your ${waitingText(paidByThem)} ${paidByThem.length === 1 ? 'pays' : 'pay'} what is owed (CreditLine.repaymentsInFlight)`
+          : 'Nothing is owed on your credit line';
   return userError('NOTHING_TO_REPAY', message, 'kind');
 }

@@ -65,7 +65,7 @@ export class DueJobsReport {
 
   @Field(() => Int, {
     description:
-      'Due-day auto-debits recorded (collected, declined or waiting on the default source; a run that finds one recorded earlier that day counts it again); a bill that repayments waiting on their source already pay gets none',
+      'Due-day auto-debits recorded (collected, declined or waiting on the default source; a later run the same day counts again one declined or still waiting); a bill that repayments waiting on their source already pay gets none',
   })
   autoDebits!: number;
 
