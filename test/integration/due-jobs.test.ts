@@ -881,6 +881,41 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     expect(sent.map((n) => n.kind)).toEqual(['STATEMENT_ISSUED', 'STATEMENT_ISSUED', 'OVERDUE', 'LIMIT_CUT']);
   });
 
+  test('binding and payment codes are swept 30 days after they expire, not before', async () => {
+    await using t = await testDatabase();
+    const w = await world(t.repos);
+    const code = (id: string, expiresAt: string) => ({
+      _id: id,
+      createdAt: new Date('2030-03-01T00:00:00Z'),
+      expiresAt: new Date(expiresAt),
+    });
+    const request = (id: string, expiresAt: string) => ({
+      ...code(id, expiresAt),
+      partnerId: 'pt_wallet',
+      partnerUserId: 'pu_1',
+      purpose: 'bill reminders',
+      fields: ['BILL_SUMMARY'],
+      expiresInDays: 30,
+    });
+    for (const [id, expiresAt] of [
+      ['old', '2030-04-01T02:00:00Z'],
+      ['recent', '2030-04-02T02:00:00Z'],
+    ] as const) {
+      expect(await t.repos.partnerAccess.insertBindingRequest(request(`br_${id}`, expiresAt))).toBe(true);
+      expect(
+        await t.repos.partnerAccess.insertPaymentCode({ ...code(`pc_${id}`, expiresAt), userId: 'u_alice' }),
+      ).toBe(true);
+    }
+    // 2030-05-01T04:00 less 30 days is 2030-04-01T04:00: the old ones expired before it, the recent ones after.
+    await w.at('2030-05-01T04:00:00Z');
+    await createDueJobs(t.repos, w.clock(), approvingRail, quiet).run(operator);
+    const { partnerAccess } = t.repos;
+    expect(await partnerAccess.bindingRequest('br_old')).toBeUndefined();
+    expect(await partnerAccess.paymentCode('pc_old')).toBeUndefined();
+    expect(await partnerAccess.bindingRequest('br_recent')).toMatchObject({ partnerUserId: 'pu_1' });
+    expect(await partnerAccess.paymentCode('pc_recent')).toMatchObject({ userId: 'u_alice' });
+  });
+
   test('the jobs reach every line when the lines take more than one read', async () => {
     await using t = await testDatabase();
     const w = await world(t.repos);

@@ -95,6 +95,7 @@ const calls: Record<string, (r: Repositories) => Promise<unknown>> = {
   'partnerAccess.paymentCode': (r) => r.partnerAccess.paymentCode('hash'),
   'partnerAccess.recordAccess': (r) => r.partnerAccess.recordAccess([anyDoc]),
   'partnerAccess.accessPageOfUser': (r) => r.partnerAccess.accessPageOfUser('u_1', page),
+  'partnerAccess.sweepExpired': (r) => r.partnerAccess.sweepExpired(new Date()),
 };
 
 /**

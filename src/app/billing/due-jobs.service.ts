@@ -15,6 +15,7 @@ import { type PaymentRail, SimulatedRail } from '../repayment/payment-rail';
 import { type RepayResult, RepaymentService } from '../repayment/repayment.service';
 import { autoDebitKey, billOfAutoDebit } from '../repayment/auto-debit-notice';
 import { log } from '../../observability/log';
+import { expiredCodesKeptDays } from '../../core/partners/consent';
 
 export interface DueJobsReport extends BillingReport {
   ranAt: Date;
@@ -26,7 +27,7 @@ export interface DueJobsReport extends BillingReport {
 
 /** What the due jobs run, built once by `createDueJobs` (services do not construct services). */
 export interface DueJobsParts {
-  repos: Pick<Repositories, 'creditLines' | 'bills'>;
+  repos: Pick<Repositories, 'creditLines' | 'bills' | 'partnerAccess'>;
   clock: ClockService;
   orderPayments: OrderPaymentService[];
   repayments: RepaymentService;
@@ -57,6 +58,7 @@ export class DueJobsService {
       ? await this.autoDebit(now)
       : await this.autoDebitAfterDeclines(confirmed, now);
     const billing = walkLines ? await billingService.runDue(now) : emptyBillingReport();
+    if (walkLines) await this.sweepExpiredCodes(now);
     const notificationsSent = await outbox.dispatch(sender, now);
     return {
       ranAt: now,
@@ -67,6 +69,13 @@ export class DueJobsService {
       repaymentsConfirmed: confirmed.length,
       notificationsSent,
     };
+  }
+
+  /** Binding and payment codes long expired (`expiredCodesKeptDays`): nothing answers by them any more. */
+  private async sweepExpiredCodes(now: Date): Promise<void> {
+    const before = new Date(now.getTime() - expiredCodesKeptDays * 86_400_000);
+    const swept = await this.parts.repos.partnerAccess.sweepExpired(before);
+    if (swept.bindingRequests + swept.paymentCodes > 0) log().info('due jobs: expired codes swept', swept);
   }
 
   /** On the due day, collects what is still owed from the default source (a bank card). */

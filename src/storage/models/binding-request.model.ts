@@ -27,3 +27,5 @@ export const bindingRequestSchema = new Schema<BindingRequestDoc>(
   },
   { collection: 'bindingRequests', versionKey: false, autoIndex: false },
 );
+// The due jobs' sweep of codes long expired.
+bindingRequestSchema.index({ expiresAt: 1 });

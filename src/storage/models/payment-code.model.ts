@@ -18,3 +18,5 @@ export const paymentCodeSchema = new Schema<PaymentCodeDoc>(
   },
   { collection: 'paymentCodes', versionKey: false, autoIndex: false },
 );
+// The due jobs' sweep of codes long expired.
+paymentCodeSchema.index({ expiresAt: 1 });

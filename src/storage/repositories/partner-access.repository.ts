@@ -1,3 +1,4 @@
+import { trusted } from 'mongoose';
 import type { Models } from '../database';
 import type { BindingRequestDoc } from '../models/binding-request.model';
 import type { DataAccessDoc } from '../models/data-access.model';
@@ -24,6 +25,16 @@ export class PartnerAccessRepository {
 
   async paymentCode(codeHash: string): Promise<PaymentCodeDoc | undefined> {
     return (await findByIds<PaymentCodeDoc>(this.models.paymentCodes, [codeHash]))[0];
+  }
+
+  /** Removes binding requests and payment codes that expired before `before`; how many of each. */
+  async sweepExpired(before: Date): Promise<{ bindingRequests: number; paymentCodes: number }> {
+    const expired = { expiresAt: trusted({ $lt: before }) };
+    const [requests, codes] = await Promise.all([
+      this.models.bindingRequests.deleteMany(expired).exec(),
+      this.models.paymentCodes.deleteMany(expired).exec(),
+    ]);
+    return { bindingRequests: requests.deletedCount, paymentCodes: codes.deletedCount };
   }
 
   async recordAccess(records: readonly DataAccessDoc[]): Promise<void> {
