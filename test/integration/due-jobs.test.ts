@@ -1264,17 +1264,17 @@ describe('one quote of a line at a time: repayments asked at the same moment are
     ]);
     expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 0 });
     expect(bank.asked).toEqual([`${asked!.repayment!.idempotencyKey} 19900`]);
-    // A STATEMENT now: nothing is billed, and what is owed is on its way (not "nothing is owed").
+    // A STATEMENT now: nothing is left, what is owed is on its way (not "nothing is owed").
     expect((await slow.repay('u_alice', statement('balance-statement-1'))).userErrors).toEqual([
       {
         field: 'kind',
         code: 'NOTHING_TO_REPAY',
-        message: `Nothing is billed, and your ${waitingText} pays what is owed (CreditLine.repaymentsInFlight)`,
+        message: `Nothing is left to pay: your ${waitingText} pays what is owed (CreditLine.repaymentsInFlight)`,
       },
     ]);
   });
 
-  test('an auto-debit that cannot take the claim asks nothing, tells nothing, and counts its line failed', async () => {
+  test('an auto-debit that cannot take the claim asks nothing, tells the shopper to repay by hand, and counts its line failed', async () => {
     const { t, w, sender, sent } = await billedAndWaiting('2030-04-14T04:00:00Z');
     await using _db = t;
     // Claims held from now through the next 20 s (a stuck quoter): the auto-debit waits its 11 s.
@@ -1290,7 +1290,10 @@ describe('one quote of a line at a time: repayments asked at the same moment are
     const report = await createDueJobs(t.repos, w.clock(), bank.rail, sender).run(operator);
     expect(report).toMatchObject({ autoDebits: 0, linesFailed: 1 });
     expect(bank.asked).toEqual([]);
-    expect(sent.filter((n) => n.kind.startsWith('AUTO_DEBIT'))).toEqual([]);
+    // No run asks again before the bill is overdue: the shopper is told.
+    expect(sent.filter((n) => n.kind.startsWith('AUTO_DEBIT')).map((n) => n.message)).toEqual([
+      'We could not collect your bill due 2030-04-14 from your bank card today: another repayment of your credit line was being asked. Repay by hand today to keep the bill current',
+    ]);
     expect(await recorded(t)).toEqual([]);
   }, 30_000);
 
@@ -1341,7 +1344,7 @@ describe('one quote of a line at a time: repayments asked at the same moment are
     expect(await t.repos.repaymentAskClaims.claim('cl_alice', stopped, new Date())).toBe(true);
     const refused = await w.repayments(wallClock).repay(userViewer('u_alice'), statement('stopped-claim-1'));
     expect(refused).toEqual({
-      beingAsked: true,
+      notAskedNow: true,
       repayment: null,
       userErrors: [
         {

@@ -15,6 +15,7 @@ import { type PaymentRail, SimulatedRail } from '../repayment/payment-rail';
 import { type RepayResult, RepaymentService } from '../repayment/repayment.service';
 import { autoDebitKey, billOfAutoDebit } from '../repayment/auto-debit-notice';
 import { log } from '../../observability/log';
+import type { NotificationKind } from '../../storage/models/notification.model';
 import { expiredCodesKeptDays } from '../../core/partners/consent';
 
 export interface DueJobsReport extends BillingReport {
@@ -58,8 +59,8 @@ export class DueJobsService {
       ? await this.autoDebit(now)
       : await this.autoDebitAfterDeclines(confirmed, now);
     const billing = walkLines ? await billingService.runDue(now) : emptyBillingReport();
-    if (walkLines) await this.sweepExpiredCodes(now);
     const notificationsSent = await outbox.dispatch(sender, now);
+    if (walkLines) await this.sweepExpiredCodes(now);
     return {
       ranAt: now,
       expiredHolds,
@@ -74,13 +75,19 @@ export class DueJobsService {
   /** Binding and payment codes long expired (`expiredCodesKeptDays`): nothing answers by them any more. */
   private async sweepExpiredCodes(now: Date): Promise<void> {
     const before = new Date(now.getTime() - expiredCodesKeptDays * 86_400_000);
-    const swept = await this.parts.repos.partnerAccess.sweepExpired(before);
-    if (swept.bindingRequests + swept.paymentCodes > 0) log().info('due jobs: expired codes swept', swept);
+    try {
+      const swept = await this.parts.repos.partnerAccess.sweepExpired(before);
+      if (swept.bindingRequests + swept.paymentCodes > 0) log().info('due jobs: expired codes swept', swept);
+    } catch (error) {
+      // Housekeeping: the next day's run sweeps them.
+      log().error('due jobs: sweeping expired codes failed', { error });
+    }
   }
 
   /** On the due day, collects what is still owed from the default source (a bank card). */
   private async autoDebit(now: Date): Promise<{ attempted: number; linesFailed: number }> {
     const today = businessDate(now);
+    // Counted as they are asked: a line that fails after some were asked still counts those.
     const counted = { asked: 0 };
     const linesFailed = await visitEveryLine(
       this.parts.repos,
@@ -134,7 +141,8 @@ export class DueJobsService {
       if (!isAutoDebitDue(bill, today)) continue;
       const result = await this.parts.repayments.autoDebit(line.userId, bill.billId);
       if (result.repayment) counted.asked += 1;
-      if (!(await this.tellOfAutoDebitNotAsked(line.userId, bill, result, now))) notAsked.push(bill.billId);
+      if ((await this.tellOfAutoDebitNotAsked(line.userId, bill, result, now)) === 'keptOut')
+        notAsked.push(bill.billId);
     }
     if (notAsked.length > 0)
       throw new Error(`auto-debit of ${notAsked.join(', ')} not asked: the line was busy (another quote)`);
@@ -142,45 +150,47 @@ export class DueJobsService {
 
   /**
    * What the settlement does not tell (it records the notice of an auto-debit the bank answered,
-   * `recordAutoDebitNotice`): an auto-debit nothing was asked for. False when it could not be
-   * asked now (the line busy with another quote), with no notice: a later run asks again.
+   * `recordAutoDebitNotice`): an auto-debit nothing was asked for. `keptOut`: it could not be asked
+   * now (the line busy with another quote); no run asks again before the bill is overdue, so the
+   * shopper is told to repay by hand.
    */
   private async tellOfAutoDebitNotAsked(
     userId: string,
     bill: { billId: string; dueDate: string },
     result: RepayResult,
     now: Date,
-  ): Promise<boolean> {
+  ): Promise<'asked' | 'told' | 'keptOut'> {
     // Asked: collected, declined (the settlement told of it) or waiting on the bank (no notice yet).
-    if (result.repayment) return true;
-    const code = result.userErrors[0]?.code;
-    // Another quote held the line past the job's wait, or a same-key race left no record.
-    if (result.beingAsked || code === 'CONFLICT') return false;
+    if (result.repayment) return 'asked';
+    const tell = (key: string, kind: NotificationKind, message: string) =>
+      this.parts.outbox.record(key, userId, kind, message, bill.billId, now);
+    if (result.notAskedNow) {
+      await tell(
+        `autodebit-kept-out:${bill.billId}`,
+        'AUTO_DEBIT_FAILED',
+        `We could not collect your bill due ${bill.dueDate} from your bank card today: another repayment of your credit line was being asked. Repay by hand today to keep the bill current`,
+      );
+      return 'keptOut';
+    }
     if (result.paidByWaiting) {
       // The shopper's own repayment (or an earlier auto-debit) waiting on its source pays the bill.
       // A key of its own: a run later that day, after a decline, still collects and tells of it.
-      await this.parts.outbox.record(
+      await tell(
         `autodebit-covered:${bill.billId}`,
-        userId,
         'AUTO_DEBIT_NOT_NEEDED',
         `Nothing was collected from your bank card for your bill due ${bill.dueDate}: the repayment waiting on your payment source pays it. The bill is paid when the source confirms it: confirmed after today, the bill counts as overdue; declined, repay by hand today to keep the bill current`,
-        bill.billId,
-        now,
       );
-      return true;
+      return 'told';
     }
     // Paid since the walk read the line (a payment, a refund): nothing to collect, nothing to tell.
-    if (code === 'NOTHING_TO_REPAY') return true;
+    if (result.userErrors[0]?.code === 'NOTHING_TO_REPAY') return 'told';
     // Refused before the card was asked (the key used by the shopper for another repayment): says why.
-    await this.parts.outbox.record(
+    await tell(
       autoDebitKey(bill.billId),
-      userId,
       'AUTO_DEBIT_FAILED',
       `We could not collect your bill due ${bill.dueDate}: ${result.userErrors[0]?.message ?? 'unknown error'}`,
-      bill.billId,
-      now,
     );
-    return true;
+    return 'told';
   }
 }
 

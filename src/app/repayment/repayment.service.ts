@@ -47,8 +47,11 @@ export interface RepayResult {
   userErrors: UserError[];
   /** Nothing asked: the repayments waiting on their source already pay what this kind would. */
   paidByWaiting?: true;
-  /** Nothing asked: another repayment of the line was being quoted all the while (`REPAYMENT_BEING_ASKED`). */
-  beingAsked?: true;
+  /**
+   * Nothing recorded, to be tried again with the same key: another quote of the line held it all
+   * the while (`REPAYMENT_BEING_ASKED`), or a same-key race left no record (`CONFLICT`).
+   */
+  notAskedNow?: true;
 }
 
 export interface PayOutResult {
@@ -239,7 +242,13 @@ export class RepaymentService {
     if (!(await this.repos.repayments.insertOnce(repayment))) {
       // The same key recorded by a process that took no claim (an older one): answer as its replay.
       const raced = await this.repos.repayments.byId(ids.id);
-      if (!raced) return answer(userError('CONFLICT', 'Retry with the same idempotency key'));
+      if (!raced)
+        return {
+          answer: {
+            ...fail(userError('CONFLICT', 'Retry with the same idempotency key')),
+            notAskedNow: true,
+          },
+        };
       return this.replayOf(raced, ids.hash);
     }
     // Under the claim: the next quote finds the balance it counts on set aside already, or this one
@@ -635,7 +644,7 @@ function beingAsked(): RepayResult {
         'Another repayment of your credit line is being asked right now; retry in a few seconds with the same idempotency key',
       ),
     ),
-    beingAsked: true,
+    notAskedNow: true,
   };
 }
 
@@ -697,7 +706,7 @@ function nothingToRepay(
       : (kind === 'MINIMUM' || kind === 'STATEMENT') && owedMinor > 0
         ? `Nothing is billed; ${formatMinor(owedMinor)} CNY is owed and not billed yet: repay PAYOFF to pay it early${balanceShare}`
         : paidByThem
-          ? `Nothing is billed, and your ${waitingText(paidByThem)} ${paidByThem.length === 1 ? 'pays' : 'pay'} what is owed (CreditLine.repaymentsInFlight)`
+          ? `Nothing is left to pay: your ${waitingText(paidByThem)} ${paidByThem.length === 1 ? 'pays' : 'pay'} what is owed (CreditLine.repaymentsInFlight)`
           : 'Nothing is owed on your credit line';
   return userError('NOTHING_TO_REPAY', message, 'kind');
 }

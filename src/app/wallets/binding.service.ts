@@ -68,6 +68,9 @@ export class BindingService {
     const expiresAt = new Date(now.getTime() + bindingCodeTtlMinutes * 60_000);
     for (;;) {
       const code = oneTimeCode(8);
+      // A code used before and swept since (`expiredCodesKeptDays`) names its binding for ever.
+      if ((await this.repos.channelBindings.findByIds([bindingIdOfCode(codeHash(code))])).length > 0)
+        continue;
       const inserted = await this.repos.partnerAccess.insertBindingRequest({
         _id: codeHash(code),
         partnerId,
@@ -130,11 +133,12 @@ export class BindingService {
     const { userId } = requireUser(viewer);
     const hash = codeHash(code);
     const request = await this.repos.partnerAccess.bindingRequest(hash);
-    if (!request) return failed('CODE_INVALID', 'This code is not valid');
+    // Swept since it expired: a retry of a decision made with it still answers the same.
+    if (!request) return this.usedCode(bindingIdOfCode(hash), userId, status, 'CODE_INVALID');
     const now = await this.clock.now();
     if (request.expiresAt.getTime() <= now.getTime()) return failed('CODE_EXPIRED', 'This code has expired');
     // One binding per code: its id derives from the code, so a second use collides.
-    const bindingId = `cb_${hash.slice(0, 20)}`;
+    const bindingId = bindingIdOfCode(hash);
     const ended = endedBindingKey(bindingId);
     const binding: ChannelBindingDoc = {
       _id: bindingId,
@@ -162,17 +166,31 @@ export class BindingService {
     ) {
       if (await this.repos.channelBindings.insertOnce(binding)) return { binding, userErrors: [] };
     }
+    return this.usedCode(bindingId, userId, status, 'ALREADY_BOUND');
+  }
+
+  /**
+   * The binding a code made, if any: the same decision by the same user, retried, gets the same
+   * answer; another gets CODE_ALREADY_USED. No binding: `otherwise`.
+   */
+  private async usedCode(
+    bindingId: string,
+    userId: string,
+    status: 'ACTIVE' | 'REJECTED',
+    otherwise: 'ALREADY_BOUND' | 'CODE_INVALID',
+  ): Promise<BindingResult> {
     const [existing] = await this.repos.channelBindings.findByIds([bindingId]);
     if (existing) {
-      // The same decision by the same user, retried: the same answer.
       if (existing.userId === userId && (existing.status === status || existing.status === 'WITHDRAWN'))
         return { binding: existing, userErrors: [] };
       return failed('CODE_ALREADY_USED', 'This code was already used');
     }
-    return failed(
-      'ALREADY_BOUND',
-      'This partner account, or your account at this partner, is already bound: withdraw that binding first',
-    );
+    return otherwise === 'CODE_INVALID'
+      ? failed('CODE_INVALID', 'This code is not valid')
+      : failed(
+          'ALREADY_BOUND',
+          'This partner account, or your account at this partner, is already bound: withdraw that binding first',
+        );
   }
 
   /** Ends the active bindings that hold this account's keys but whose consent has expired. */
@@ -203,4 +221,9 @@ const consentErrorMessages = {
 
 function failed(code: string, message: string): BindingResult {
   return { binding: null, userErrors: [userError(code, message, 'code')] };
+}
+
+/** One binding per code: its id derives from the code's hash, so a second use collides. */
+function bindingIdOfCode(hash: string): string {
+  return `cb_${hash.slice(0, 20)}`;
 }

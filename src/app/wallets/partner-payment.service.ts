@@ -201,6 +201,8 @@ export class PartnerPaymentService {
     for (;;) {
       const code = oneTimeCode(paymentCodeDigits, '0123456789');
       const record = { _id: codeHash(code), userId, createdAt: now, expiresAt };
+      // A code used before and swept since (`expiredCodesKeptDays`) names its payment for ever.
+      if (await this.repos.partnerPayments.byIdempotencyKey(codePaymentKey(record._id))) continue;
       // 10^18 codes: a collision is rare; draw again rather than share one.
       if (await this.repos.partnerAccess.insertPaymentCode(record))
         return { code, expiresAt, userErrors: [] };
@@ -216,15 +218,23 @@ export class PartnerPaymentService {
     if (errors.length > 0) return failed(errors);
     const hash = codeHash(input.code);
     const code = await this.repos.partnerAccess.paymentCode(hash);
-    if (!code) return failed([userError('CODE_INVALID', 'This code is not valid', 'code')]);
+    const paymentHash = requestHash({ partnerId, ...input, code: hash });
+    if (!code) {
+      // Swept since it expired: a retry of the payment it made still answers what was recorded.
+      const earlier = await this.repos.partnerPayments.byIdempotencyKey(codePaymentKey(hash));
+      if (!earlier) return failed([userError('CODE_INVALID', 'This code is not valid', 'code')]);
+      return earlier.requestHash === paymentHash
+        ? { payment: earlier, userErrors: [] }
+        : failed([userError('CODE_ALREADY_USED', 'This code was already used', 'code')]);
+    }
     const line = await this.repos.creditLines.byId(creditLineIdOf(code.userId));
     if (!line) throw new AppError('NOT_FOUND', 'The code has no credit line');
     const result = await this.place(
       {
         line,
         // One payment per code, whoever redeems it: the hold's id derives from the code.
-        scopedKey: `code:${hash}`,
-        requestHash: requestHash({ partnerId, ...input, code: hash }),
+        scopedKey: codePaymentKey(hash),
+        requestHash: paymentHash,
         request: {
           channel: paymentCodeChannel,
           categories: [channelCategories.OFFLINE_QR],
@@ -401,4 +411,9 @@ function failed(userErrors: UserError[]): PaymentResult {
 
 function asPayment(result: { order: OrderDoc | null; userErrors: UserError[] }): PaymentResult {
   return { payment: result.order, userErrors: result.userErrors };
+}
+
+/** The idempotency key of the one payment a payment code makes (whoever redeems it). */
+function codePaymentKey(hash: string): string {
+  return `code:${hash}`;
 }

@@ -37,8 +37,8 @@ export const bindingCodeTtlMinutes = 10;
 /** One-time offline payment codes live a minute (the user shows it at the till). */
 export const paymentCodeTtlSeconds = 60;
 /**
- * Binding and payment codes are kept this long after they expire, then swept by the due jobs: until
- * then a late use is told "expired" or "already used" (a retry answered as before), after it "not valid".
+ * Binding and payment codes are kept this long after they expire, then swept by the due jobs (a
+ * retry of what a code did still answers from the binding or payment it made).
  */
 export const expiredCodesKeptDays = 30;
 /** Digits of a payment code (as long as the bar codes wallets print). */
