@@ -58,6 +58,7 @@ function sweepLeftSocketDirectories(parent: string): void {
   } catch {
     return; // Not readable: mkdtemp says why.
   }
+  const ownNamespace = pidNamespace();
   for (const name of names) {
     if (!name.startsWith(socketDirectoryPrefix)) continue;
     const directory = path.join(parent, name);
@@ -69,7 +70,7 @@ function sweepLeftSocketDirectories(parent: string): void {
         .split(' ');
       const ownerPid = Number(pidText);
       // A pid means this process only in its own pid namespace (a container sharing the directory).
-      if (namespace !== pidNamespace()) continue;
+      if (namespace !== ownNamespace) continue;
       if (!Number.isSafeInteger(ownerPid) || ownerPid <= 0 || isAlive(ownerPid)) continue;
       fs.rmSync(directory, { recursive: true, force: true });
     } catch {

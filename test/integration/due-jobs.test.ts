@@ -1301,8 +1301,8 @@ describe('one quote of a line at a time: repayments asked at the same moment are
     const { t, w, bank } = await billedAndWaiting('2030-04-10T08:00:00Z');
     await using _db = t;
     // Another credit process holds the line's claim while it records its own quote: 299.00 asked.
-    const window = Math.floor(Date.now() / repaymentAskClaimMs);
-    expect(await t.repos.repaymentAskClaims.claim('cl_alice', window, new Date())).toBe(true);
+    const theirClaim = await t.repos.repaymentAskClaims.hold('cl_alice', Date.now, Date.now());
+    expect(theirClaim).toBeDefined();
     let answered = false;
     const mine = w.repay('u_alice', statement('after-the-other-1')).finally(() => {
       answered = true;
@@ -1326,7 +1326,7 @@ describe('one quote of a line at a time: repayments asked at the same moment are
       createdAt: new Date('2030-04-10T08:00:00Z'),
     };
     expect(await t.repos.repayments.insertOnce(theirs)).toBe(true);
-    await t.repos.repaymentAskClaims.release('cl_alice', window);
+    await theirClaim!.release();
     // Its 299.00 pays the 299.00 statement: nothing is asked of the bank.
     expect(await mine).toMatchObject({ paidByWaiting: true, repayment: null });
     expect(bank.asked).toEqual([]);
@@ -1341,7 +1341,8 @@ describe('one quote of a line at a time: repayments asked at the same moment are
     let wallMs = startMs;
     const wallClock = () => (wallMs += 500);
     const stopped = Math.floor((startMs + 500) / repaymentAskClaimMs);
-    expect(await t.repos.repaymentAskClaims.claim('cl_alice', stopped, new Date())).toBe(true);
+    // Taken at the first reading (window `stopped`) and never given back.
+    expect(await t.repos.repaymentAskClaims.hold('cl_alice', () => startMs + 500, 0)).toBeDefined();
     const refused = await w.repayments(wallClock).repay(userViewer('u_alice'), statement('stopped-claim-1'));
     expect(refused).toEqual({
       notAskedNow: true,

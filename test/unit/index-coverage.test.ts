@@ -86,9 +86,7 @@ const calls: Record<string, (r: Repositories) => Promise<unknown>> = {
   'notifications.release': (r) => r.notifications.release('n_1', 5),
   'notifications.byId': (r) => r.notifications.byId('n_1'),
   'notifications.forgetClaims': (r) => r.notifications.forgetClaims('n_1'),
-  'repaymentAskClaims.claim': (r) => r.repaymentAskClaims.claim('cl_1', 5, new Date()),
-  'repaymentAskClaims.release': (r) => r.repaymentAskClaims.release('cl_1', 5),
-  'repaymentAskClaims.hold': (r) => r.repaymentAskClaims.hold('cl_1', () => 0, 0),
+  'repaymentAskClaims.hold': async (r) => (await r.repaymentAskClaims.hold('cl_1', () => 0, 0))?.release(),
   'partnerAccess.insertBindingRequest': (r) => r.partnerAccess.insertBindingRequest(anyDoc),
   'partnerAccess.bindingRequest': (r) => r.partnerAccess.bindingRequest('hash'),
   'partnerAccess.insertPaymentCode': (r) => r.partnerAccess.insertPaymentCode(anyDoc),
@@ -119,7 +117,6 @@ const unlimitedReads: Record<string, string> = {
   'bills.ofLine': "rebuild and audit: a line's every bill by design (one a month)",
   'notifications.ofUser': "tests and audit only: a user's every notification",
   'notifications.claim': 'the two neighbouring claim windows by _id: at most two documents',
-  'repaymentAskClaims.claim': 'the two neighbouring claim windows by _id: at most two documents',
   'repaymentAskClaims.hold': 'the two neighbouring claim windows by _id: at most two documents',
 };
 

@@ -13,10 +13,10 @@ import { OrderPaymentService } from '../orders/order-payment.service';
 import { LogSender, type NotificationSender, OutboxService } from './outbox.service';
 import { type PaymentRail, SimulatedRail } from '../repayment/payment-rail';
 import { type RepayResult, RepaymentService } from '../repayment/repayment.service';
-import { autoDebitKey, billOfAutoDebit } from '../repayment/auto-debit-notice';
+import { autoDebitKey, billOfAutoDebit, couldNotCollect } from '../repayment/auto-debit-notice';
 import { log } from '../../observability/log';
 import type { NotificationKind } from '../../storage/models/notification.model';
-import { expiredCodesKeptDays } from '../../core/partners/consent';
+import { codesSweptIfExpiredBefore } from '../../core/partners/consent';
 
 export interface DueJobsReport extends BillingReport {
   ranAt: Date;
@@ -74,9 +74,8 @@ export class DueJobsService {
 
   /** Binding and payment codes long expired (`expiredCodesKeptDays`): nothing answers by them any more. */
   private async sweepExpiredCodes(now: Date): Promise<void> {
-    const before = new Date(now.getTime() - expiredCodesKeptDays * 86_400_000);
     try {
-      const swept = await this.parts.repos.partnerAccess.sweepExpired(before);
+      const swept = await this.parts.repos.partnerAccess.sweepExpired(codesSweptIfExpiredBefore(now));
       if (swept.bindingRequests + swept.paymentCodes > 0) log().info('due jobs: expired codes swept', swept);
     } catch (error) {
       // Housekeeping: the next day's run sweeps them.
@@ -188,7 +187,7 @@ export class DueJobsService {
     await tell(
       autoDebitKey(bill.billId),
       'AUTO_DEBIT_FAILED',
-      `We could not collect your bill due ${bill.dueDate}: ${result.userErrors[0]?.message ?? 'unknown error'}`,
+      couldNotCollect(bill.dueDate, result.userErrors[0]?.message ?? 'unknown error'),
     );
     return 'told';
   }

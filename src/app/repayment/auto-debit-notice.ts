@@ -21,6 +21,11 @@ export function billOfAutoDebit(repayment: RepaymentDoc): string | undefined {
     : undefined;
 }
 
+/** An AUTO_DEBIT_FAILED notice's text: the bill (and the others the quote named), and why. */
+export function couldNotCollect(billsDue: string, why: string): string {
+  return `We could not collect your bill due ${billsDue}: ${why}`;
+}
+
 /**
  * The shopper's notice of an auto-debit the bank answered (the day asked or later), recorded once
  * (its key) by the settlement before the repayment's status, so a crash between the two leaves it
@@ -50,7 +55,7 @@ export async function recordAutoDebitNotice(
     answer.collected ? 'AUTO_DEBIT_SUCCEEDED' : 'AUTO_DEBIT_FAILED',
     answer.collected
       ? `We collected ${formatMinor(repayment.amountMinor)} CNY for your bill due ${bill.dueDate}${alsoPaid} from your bank card`
-      : `We could not collect your bill due ${bill.dueDate}${alsoPaid}: ${answer.why}`,
+      : couldNotCollect(`${bill.dueDate}${alsoPaid}`, answer.why),
     billId,
     now,
   );

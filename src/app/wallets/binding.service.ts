@@ -7,6 +7,7 @@ import {
   maxPurposeLength,
 } from '../../core/partners/consent';
 import { isMerchantRef, merchantRefRule } from '../../core/partners/partner-payment';
+import { dayMs } from '../../core/time/business-date';
 import type { ChannelBindingDoc } from '../../storage/models/channel-binding.model';
 import {
   activePartnerUserKey,
@@ -68,11 +69,11 @@ export class BindingService {
     const expiresAt = new Date(now.getTime() + bindingCodeTtlMinutes * 60_000);
     for (;;) {
       const code = oneTimeCode(8);
+      const hash = codeHash(code);
       // A code used before and swept since (`expiredCodesKeptDays`) names its binding for ever.
-      if ((await this.repos.channelBindings.findByIds([bindingIdOfCode(codeHash(code))])).length > 0)
-        continue;
+      if ((await this.repos.channelBindings.findByIds([bindingIdOfCode(hash)])).length > 0) continue;
       const inserted = await this.repos.partnerAccess.insertBindingRequest({
-        _id: codeHash(code),
+        _id: hash,
         partnerId,
         partnerUserId: input.partnerUserId,
         purpose: input.purpose.trim(),
@@ -134,7 +135,11 @@ export class BindingService {
     const hash = codeHash(code);
     const request = await this.repos.partnerAccess.bindingRequest(hash);
     // Swept since it expired: a retry of a decision made with it still answers the same.
-    if (!request) return this.usedCode(bindingIdOfCode(hash), userId, status, 'CODE_INVALID');
+    if (!request)
+      return (
+        (await this.decisionMade(bindingIdOfCode(hash), userId, status)) ??
+        failed('CODE_INVALID', 'This code is not valid')
+      );
     const now = await this.clock.now();
     if (request.expiresAt.getTime() <= now.getTime()) return failed('CODE_EXPIRED', 'This code has expired');
     // One binding per code: its id derives from the code, so a second use collides.
@@ -150,7 +155,7 @@ export class BindingService {
         purpose: request.purpose,
         fields: request.fields,
         grantedAt: now,
-        expiresAt: new Date(now.getTime() + request.expiresInDays * 86_400_000),
+        expiresAt: new Date(now.getTime() + request.expiresInDays * dayMs),
       },
       createdAt: now,
       ...(status === 'REJECTED' ? { endedAt: now } : {}),
@@ -166,31 +171,29 @@ export class BindingService {
     ) {
       if (await this.repos.channelBindings.insertOnce(binding)) return { binding, userErrors: [] };
     }
-    return this.usedCode(bindingId, userId, status, 'ALREADY_BOUND');
+    return (
+      (await this.decisionMade(bindingId, userId, status)) ??
+      failed(
+        'ALREADY_BOUND',
+        'This partner account, or your account at this partner, is already bound: withdraw that binding first',
+      )
+    );
   }
 
   /**
-   * The binding a code made, if any: the same decision by the same user, retried, gets the same
-   * answer; another gets CODE_ALREADY_USED. No binding: `otherwise`.
+   * The answer a code already gave, if it made a binding: the same decision by the same user,
+   * retried, gets it again; anyone else gets CODE_ALREADY_USED. Undefined: the code made none.
    */
-  private async usedCode(
+  private async decisionMade(
     bindingId: string,
     userId: string,
     status: 'ACTIVE' | 'REJECTED',
-    otherwise: 'ALREADY_BOUND' | 'CODE_INVALID',
-  ): Promise<BindingResult> {
+  ): Promise<BindingResult | undefined> {
     const [existing] = await this.repos.channelBindings.findByIds([bindingId]);
-    if (existing) {
-      if (existing.userId === userId && (existing.status === status || existing.status === 'WITHDRAWN'))
-        return { binding: existing, userErrors: [] };
-      return failed('CODE_ALREADY_USED', 'This code was already used');
-    }
-    return otherwise === 'CODE_INVALID'
-      ? failed('CODE_INVALID', 'This code is not valid')
-      : failed(
-          'ALREADY_BOUND',
-          'This partner account, or your account at this partner, is already bound: withdraw that binding first',
-        );
+    if (!existing) return undefined;
+    if (existing.userId === userId && (existing.status === status || existing.status === 'WITHDRAWN'))
+      return { binding: existing, userErrors: [] };
+    return failed('CODE_ALREADY_USED', 'This code was already used');
   }
 
   /** Ends the active bindings that hold this account's keys but whose consent has expired. */

@@ -225,7 +225,7 @@ export class PartnerPaymentService {
       if (!earlier) return failed([userError('CODE_INVALID', 'This code is not valid', 'code')]);
       return earlier.requestHash === paymentHash
         ? { payment: earlier, userErrors: [] }
-        : failed([userError('CODE_ALREADY_USED', 'This code was already used', 'code')]);
+        : failed([codeAlreadyUsed]);
     }
     const line = await this.repos.creditLines.byId(creditLineIdOf(code.userId));
     if (!line) throw new AppError('NOT_FOUND', 'The code has no credit line');
@@ -250,7 +250,7 @@ export class PartnerPaymentService {
           merchantRef: input.merchantRef,
         },
         captureAtOnce: true,
-        keyReused: userError('CODE_ALREADY_USED', 'This code was already used', 'code'),
+        keyReused: codeAlreadyUsed,
       },
       viewer,
     );
@@ -412,6 +412,9 @@ function failed(userErrors: UserError[]): PaymentResult {
 function asPayment(result: { order: OrderDoc | null; userErrors: UserError[] }): PaymentResult {
   return { payment: result.order, userErrors: result.userErrors };
 }
+
+/** A payment code redeemed again for another payment (one payment per code, whoever redeems it). */
+const codeAlreadyUsed = userError('CODE_ALREADY_USED', 'This code was already used', 'code');
 
 /** The idempotency key of the one payment a payment code makes (whoever redeems it). */
 function codePaymentKey(hash: string): string {

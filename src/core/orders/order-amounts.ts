@@ -1,5 +1,6 @@
 import type { ScheduledPeriod } from '../installments/schedule';
 import type { MinorUnits } from '../money';
+import { dayMs } from '../time/business-date';
 
 /** A cart's total: unit price x quantity, summed (exact integers). */
 export function cartTotalMinor(
@@ -37,7 +38,7 @@ export const holdLifetimeDays = 7;
 
 /** Holds placed before this instant have expired at `now`. */
 export function holdsExpireIfPlacedBefore(now: Date): Date {
-  return new Date(now.getTime() - holdLifetimeDays * 86_400_000);
+  return new Date(now.getTime() - holdLifetimeDays * dayMs);
 }
 
 /** A cart's size: lines per checkout, and units per line. */

@@ -1,4 +1,5 @@
 import type { Channel } from '../policy/channel-policies';
+import { dayMs } from '../time/business-date';
 
 /**
  * What a user can let a partner see or do, as a fixed catalog: a consent lists some of these.
@@ -41,6 +42,11 @@ export const paymentCodeTtlSeconds = 60;
  * retry of what a code did still answers from the binding or payment it made).
  */
 export const expiredCodesKeptDays = 30;
+
+/** Codes that expired before this instant are swept at `now`. */
+export function codesSweptIfExpiredBefore(now: Date): Date {
+  return new Date(now.getTime() - expiredCodesKeptDays * dayMs);
+}
 /** Digits of a payment code (as long as the bar codes wallets print). */
 export const paymentCodeDigits = 18;
 export const maxConsentDays = 365;

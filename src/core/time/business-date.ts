@@ -5,7 +5,8 @@
 export type BusinessDate = string;
 
 const cstOffsetMs = 8 * 3600 * 1000;
-const dayMs = 24 * 3600 * 1000;
+/** A business day in milliseconds (China Standard Time has no DST). */
+export const dayMs = 24 * 3600 * 1000;
 const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export function businessDate(now: Date): BusinessDate {

@@ -48,12 +48,4 @@ export class RepaymentAskClaimRepository {
       await new Promise((resolve) => setTimeout(resolve, pollMs.min + Math.random() * pollMs.spread));
     }
   }
-
-  claim(lineId: string, window: number, at: Date): Promise<boolean> {
-    return this.claims.claim(lineId, window, at);
-  }
-
-  release(lineId: string, window: number): Promise<void> {
-    return this.claims.release(lineId, window);
-  }
 }
