@@ -1216,31 +1216,41 @@ describe('one quote of a line at a time: repayments asked at the same moment are
     expect(bank.asked).toEqual([one]);
   });
 
-  test('two payoffs at the same moment with a credit balance: the balance is set aside once, no false decline', async () => {
-    const { t, w, runAt } = await billedAlice();
-    await using _db = t;
+  /**
+   * Alice pays her 299.00 bill on 04-06 and the shop refunds `refundMinor` of the tea set (a credit
+   * balance of that much); 04-07 she buys another 299.00 tea set (unbilled). `ledger`: her ledger
+   * with every `slowType` entry taking 300 ms to write (a slow database).
+   */
+  const aliceWithBalance = async (refundMinor: number, slowType: LedgerEntryDoc['type']) => {
+    const billed = await billedAlice();
+    const { t, w, runAt } = billed;
     await runAt('2030-04-05T04:00:00Z', approvingRail);
-    // 04-06 Alice pays her 299.00 bill; the shop refunds 100.00 of the tea set: a 100.00 credit balance.
     await w.at('2030-04-06T08:00:00Z');
     w.rail = approvingRail;
     expect((await w.repay('u_alice', statement('balance-paid-1'))).repayment?.status).toBe('SUCCEEDED');
     const tea = await t.repos.mallOrders.byIdempotencyKey('u_alice:due-jobs-tea-1');
-    expect((await w.refund('MALL', tea!._id, 10_000, 'balance-refund-1')).userErrors).toEqual([]);
-    // 04-07 she buys another 299.00 tea set (unbilled). PAYOFF: 299.00 - 100.00 balance = 199.00 from the card.
+    expect((await w.refund('MALL', tea!._id, refundMinor, 'balance-refund-1')).userErrors).toEqual([]);
     await w.at('2030-04-07T02:00:00Z');
     await w.ship('MALL', (await w.buy('u_alice', 'MALL', 'mall-tea-set', 'balance-tea-2'))._id);
-    // Setting the balance aside takes 300 ms (a slow database): a quote made meanwhile would find
-    // the first payoff waiting with the balance not set aside yet, and count it again.
     const ledger = Object.assign(
       Object.create(Object.getPrototypeOf(t.repos.ledger) as object) as Repositories['ledger'],
       t.repos.ledger,
       {
         append: async (entry: LedgerEntryDoc) => {
-          if (entry.type === 'RESERVE_CREDIT') await new Promise((resolve) => setTimeout(resolve, 300));
+          if (entry.type === slowType) await new Promise((resolve) => setTimeout(resolve, 300));
           return t.repos.ledger.append(entry);
         },
       },
     );
+    return { ...billed, ledger };
+  };
+
+  test('two payoffs at the same moment with a credit balance: the balance is set aside once, no false decline', async () => {
+    // Setting the balance aside takes 300 ms (a slow database): a quote made meanwhile would find
+    // the first payoff waiting with the balance not set aside yet, and count it again.
+    const { t, w, ledger } = await aliceWithBalance(10_000, 'RESERVE_CREDIT');
+    await using _db = t;
+    // PAYOFF: the 299.00 tea set unbilled - the 100.00 balance = 199.00 from the card.
     const bank = pending();
     const slow = new World({ ...t.repos, ledger }, bank.rail);
     const payoff = (idempotencyKey: string) =>
@@ -1272,6 +1282,32 @@ describe('one quote of a line at a time: repayments asked at the same moment are
         message: `Nothing is left to pay: your ${waitingText} pays what is owed (CreditLine.repaymentsInFlight)`,
       },
     ]);
+  });
+
+  test('two payoffs at the same moment that the balance pays alone: the other tap is not told of a source', async () => {
+    // The refund of the whole 299.00 pays the new tea set: PAYOFF asks 0.00 of the card. Its landing
+    // takes 300 ms to write, so the other tap is quoted while it is still being applied.
+    const { t, ledger } = await aliceWithBalance(29_900, 'REPAY');
+    await using _db = t;
+    const bank = pending();
+    const slow = new World({ ...t.repos, ledger }, bank.rail);
+    const payoff = (idempotencyKey: string) =>
+      slow.repay('u_alice', { kind: 'PAYOFF', source: 'BANK_CARD', idempotencyKey });
+    const answers = await Promise.all([payoff('balance-only-1'), payoff('balance-only-2')]);
+    expect(answers.find((answer) => answer.repayment)?.repayment).toMatchObject({
+      status: 'SUCCEEDED',
+      amountMinor: 0,
+      fromCreditBalanceMinor: 29_900,
+    });
+    expect(answers.find((answer) => answer.paidByWaiting)?.userErrors).toEqual([
+      {
+        field: 'kind',
+        code: 'NOTHING_TO_REPAY',
+        message:
+          'Your repayment of 299.00 CNY from your credit balance, being applied now, already pays what PAYOFF would collect (CreditLine.repaymentsInFlight); repay an AMOUNT to pay now anyway',
+      },
+    ]);
+    expect(bank.asked).toEqual([]);
   });
 
   test('an auto-debit that cannot take the claim asks nothing, tells the shopper to repay by hand, and counts its line failed', async () => {

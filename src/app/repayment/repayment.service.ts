@@ -668,21 +668,36 @@ function fail(error: UserError): RepayResult {
 
 /** A kind that would collect something, were it not for the repayments still waiting on their source. */
 function paidByWaiting(kind: RepayKind, waiting: readonly RepayCommand[]): UserError {
+  const { text, onSource } = waitingText(waiting);
+  // A repayment the balance pays alone lands at once: no source to decline it.
+  const ifDeclined = onSource ? 'if the source declines, repay again, or ' : '';
   return userError(
     'NOTHING_TO_REPAY',
-    `Your ${waitingText(waiting)} already ${waiting.length === 1 ? 'pays' : 'pay'} what ${kind} would collect (CreditLine.repaymentsInFlight); if the source declines, repay again, or repay an AMOUNT to pay now anyway`,
+    `Your ${text} already ${waiting.length === 1 ? 'pays' : 'pay'} what ${kind} would collect (CreditLine.repaymentsInFlight); ${ifDeclined}repay an AMOUNT to pay now anyway`,
     'kind',
   );
 }
 
-/** "repayment of 799.00 CNY waiting on the payment source (with 100.00 CNY of your credit balance set aside)". */
-function waitingText(waiting: readonly RepayCommand[]): string {
+/**
+ * "repayment of 799.00 CNY waiting on the payment source (with 100.00 CNY of your credit balance set
+ * aside)", or, when none asks a source anything, "repayment of 50.00 CNY from your credit balance,
+ * being applied now" (the balance's share lands the moment it is set aside).
+ */
+function waitingText(waiting: readonly RepayCommand[]): { text: string; onSource: boolean } {
   const sourceMinor = waiting.reduce((sum, repayment) => sum + repayment.amountMinor, 0);
   const balanceMinor = waiting.reduce((sum, repayment) => sum + (repayment.reservedCreditMinor ?? 0), 0);
+  const repayments = waiting.length === 1 ? 'repayment' : `${waiting.length} repayments`;
+  if (sourceMinor === 0)
+    return {
+      text: `${repayments} of ${formatMinor(balanceMinor)} CNY from your credit balance, being applied now,`,
+      onSource: false,
+    };
   const balance =
     balanceMinor > 0 ? ` (with ${formatMinor(balanceMinor)} CNY of your credit balance set aside)` : '';
-  const repayments = waiting.length === 1 ? 'repayment' : `${waiting.length} repayments`;
-  return `${repayments} of ${formatMinor(sourceMinor)} CNY waiting on the payment source${balance}`;
+  return {
+    text: `${repayments} of ${formatMinor(sourceMinor)} CNY waiting on the payment source${balance}`,
+    onSource: true,
+  };
 }
 
 /**
@@ -706,7 +721,7 @@ function nothingToRepay(
       : (kind === 'MINIMUM' || kind === 'STATEMENT') && owedMinor > 0
         ? `Nothing is billed; ${formatMinor(owedMinor)} CNY is owed and not billed yet: repay PAYOFF to pay it early${balanceShare}`
         : paidByThem
-          ? `Nothing is left to pay: your ${waitingText(paidByThem)} ${paidByThem.length === 1 ? 'pays' : 'pay'} what is owed (CreditLine.repaymentsInFlight)`
+          ? `Nothing is left to pay: your ${waitingText(paidByThem).text} ${paidByThem.length === 1 ? 'pays' : 'pay'} what is owed (CreditLine.repaymentsInFlight)`
           : 'Nothing is owed on your credit line';
   return userError('NOTHING_TO_REPAY', message, 'kind');
 }
