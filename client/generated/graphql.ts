@@ -145,6 +145,8 @@ export type LedgerEntryType =
   | 'ACCRUE'
   /** A hold for a checkout (amount held, not yet charged) */
   | 'AUTHORIZE'
+  /** The payment source will confirm a repayment later (the amount asked of it); no money moved, and the bills it would keep current are not judged overdue while it waits, up to 7 days from the day asked */
+  | 'AWAIT_REPAYMENT'
   /** A hold became a charge (goods shipped); the rest of the hold is released */
   | 'CAPTURE'
   /** The payment source declined a repayment (the amount attempted); no money moved, what was set aside is back on the credit balance */

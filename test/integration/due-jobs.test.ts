@@ -281,8 +281,7 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     expect(await runAt('2030-04-15T04:00:00Z', bank.rail)).toMatchObject({ repaymentsConfirmed: 0 });
     expect(autoDebitNotices()).toEqual([]);
     bank.answer({ status: 'SUCCEEDED' });
-    // The bank pays on 04-16: the 299.00 quoted on the due day (its two days of penalty waived, the
-    // quote counting from the day asked), named for the bill it collected.
+    // The bank pays on 04-16: the 299.00 quoted on the due day, named for the bill it collected.
     expect(await runAt('2030-04-16T04:00:00Z', bank.rail)).toMatchObject({ repaymentsConfirmed: 1 });
     expect(autoDebitNotices()).toEqual([
       'We collected 299.00 CNY for your bill due 2030-04-14 from your bank card',
@@ -291,8 +290,8 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
       usedMinor: 0,
       penaltiesOwedMinor: 0,
     });
-    // Overdue on 04-15 while the bank had not answered, it stays so: settled late, not paid on time.
-    expect((await t.repos.bills.ofLine('cl_alice'))[0]).toMatchObject({ status: 'SETTLED' });
+    // Not judged overdue while the bank had not answered (asked on the due day): paid on time.
+    expect((await t.repos.bills.ofLine('cl_alice'))[0]).toMatchObject({ status: 'PAID' });
     // Once: a later run sends nothing more.
     await runAt('2030-04-17T04:00:00Z', bank.rail);
     expect(autoDebitNotices()).toHaveLength(1);
@@ -989,6 +988,8 @@ function railBy(answer: (repayment: RepaymentDoc) => RailResult) {
 }
 
 describe('repayments waiting on their source count as paid: nothing is collected twice', () => {
+  const notNeeded =
+    'Nothing was collected from your bank card for your bill due 2030-04-14: the repayment waiting on your payment source pays it. The bill is paid when the source confirms it, and is not counted overdue while the source has not answered (up to 7 days from the day you asked); if it is declined, repay by hand at once: the bill then counts as overdue from the day after its due day';
   const isAutoDebit = (repayment: RepaymentDoc) => repayment.idempotencyKey.includes(':autodebit:');
   const amountsDue = async (t: { repos: Repositories }, w: World) => {
     const [line] = await t.repos.creditLines.findByIds(['cl_alice']);
@@ -1014,9 +1015,7 @@ describe('repayments waiting on their source count as paid: nothing is collected
     // The bank is asked again about hers, and nothing else: no auto-debit of the same 299.00.
     expect(waiting.asked).toEqual(['u_alice:waiting-tea-1 29900', 'u_alice:waiting-tea-1 29900']);
     const autoDebitNotices = () => sent.filter((n) => n.kind.startsWith('AUTO_DEBIT')).map((n) => n.message);
-    expect(autoDebitNotices()).toEqual([
-      'Nothing was collected from your bank card for your bill due 2030-04-14: the repayment waiting on your payment source pays it. The bill is paid when the source confirms it: confirmed after today, the bill counts as overdue; declined, repay by hand today to keep the bill current',
-    ]);
+    expect(autoDebitNotices()).toEqual([notNeeded]);
     // The bank declines hers at noon; the schedule's next run that afternoon (one that walks no
     // line) hears the decline and collects the bill itself, on time.
     const later = railBy((repayment) =>
@@ -1033,7 +1032,7 @@ describe('repayments waiting on their source count as paid: nothing is collected
       'u_alice:autodebit:cl_alice:2030-04-05 29900',
     ]);
     expect(autoDebitNotices()).toEqual([
-      'Nothing was collected from your bank card for your bill due 2030-04-14: the repayment waiting on your payment source pays it. The bill is paid when the source confirms it: confirmed after today, the bill counts as overdue; declined, repay by hand today to keep the bill current',
+      notNeeded,
       'We collected 299.00 CNY for your bill due 2030-04-14 from your bank card',
     ]);
     expect((await t.repos.bills.ofLine('cl_alice'))[0]).toMatchObject({ status: 'PAID', owedMinor: 0 });
@@ -1399,5 +1398,90 @@ describe('one quote of a line at a time: repayments asked at the same moment are
     const retried = await w.repayments(wallClock).repay(userViewer('u_alice'), statement('stopped-claim-1'));
     expect(retried.repayment).toMatchObject({ status: 'INITIATED', amountMinor: 29_900 });
     expect(bank.asked).toEqual(['u_alice:stopped-claim-1 29900']);
+  });
+});
+
+describe('a repayment asked by the due day and awaited from its source keeps the bill current until answered', () => {
+  /** 04-13 Alice repays her 299.00 statement from her card; the bank answers "later" (PENDING). */
+  const waitingOnTheBank = async () => {
+    const billed = await billedAlice();
+    const { w, runAt } = billed;
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    let answer: RailResult = { status: 'PENDING' };
+    const bank = railBy(() => answer);
+    w.rail = bank.rail;
+    await w.at('2030-04-13T08:00:00Z');
+    const hers = await w.repay('u_alice', {
+      kind: 'STATEMENT',
+      source: 'BANK_CARD',
+      idempotencyKey: 'awaited-1',
+    });
+    expect(hers.repayment).toMatchObject({ status: 'INITIATED', amountMinor: 29_900 });
+    // 04-14, the due day: the bank, asked again, still says "later"; the auto-debit stands aside.
+    await runAt('2030-04-14T04:00:00Z', bank.rail);
+    return { ...billed, bank, answer: (result: RailResult) => void (answer = result) };
+  };
+  const entryTypes = async (t: { repos: Repositories }) =>
+    (await t.repos.ledger.after('cl_alice', 0)).map((entry) => entry.command.type);
+
+  test('confirmed two days after the due day: the bill is PAID, never overdue; no penalty, no cut, no overdue notice', async () => {
+    const { t, w, runAt, sent, bank, answer } = await waitingOnTheBank();
+    await using _db = t;
+    expect(await runAt('2030-04-15T04:00:00Z', bank.rail)).toMatchObject({
+      billsOverdue: 0,
+      limitChanges: 0,
+    });
+    expect((await w.bills('u_alice'))[0]).toMatchObject({ status: 'ISSUED', owedMinor: 29_900 });
+    // The line reads the same as its stored state: nothing accrued, nothing overdue.
+    expect(await w.line('u_alice')).toMatchObject({ penaltiesOwedMinor: 0, status: 'ACTIVE' });
+    // 04-16 the bank pays the 299.00.
+    answer({ status: 'SUCCEEDED' });
+    expect(await runAt('2030-04-16T04:00:00Z', bank.rail)).toMatchObject({
+      repaymentsConfirmed: 1,
+      billsOverdue: 0,
+      limitChanges: 0,
+    });
+    expect((await w.bills('u_alice'))[0]).toMatchObject({ status: 'PAID', owedMinor: 0 });
+    expect(await w.line('u_alice')).toMatchObject({
+      usedMinor: 0,
+      limitMinor: 2_900_000,
+      penaltiesOwedMinor: 0,
+    });
+    expect(sent.map((n) => n.kind)).not.toContain('OVERDUE');
+    expect(sent.map((n) => n.kind)).not.toContain('LIMIT_CUT');
+    // The ledger learned of the wait once, though the bank was asked three times.
+    expect((await entryTypes(t)).filter((type) => type === 'AWAIT_REPAYMENT')).toHaveLength(1);
+    expect(await w.rebuild.run(false)).toMatchObject({ differences: [] });
+  });
+
+  test('declined after the due day: overdue from the day after it, penalties for every day, the notice and the cut', async () => {
+    const { t, w, runAt, sent, bank, answer } = await waitingOnTheBank();
+    await using _db = t;
+    await runAt('2030-04-16T04:00:00Z', bank.rail);
+    // 04-17 the bank declines: overdue since 04-15, 3 days of 0.05% of 299.00 = floor(44.85) = 0.44.
+    answer({ status: 'FAILED', reason: 'insufficient funds' });
+    expect(await runAt('2030-04-17T04:00:00Z', bank.rail)).toMatchObject({
+      billsOverdue: 1,
+      limitChanges: 1,
+    });
+    const [bill] = await w.bills('u_alice');
+    expect(bill).toMatchObject({ status: 'OVERDUE', owedMinor: 29_944 });
+    expect(bill!.billed.PENALTIES).toBe(44);
+    expect(sent.filter((n) => n.kind === 'OVERDUE').map((n) => n.message)).toEqual([
+      'Your bill due 2030-04-14 is overdue: 299.44 CNY unpaid; a 0.05% daily penalty applies',
+    ]);
+    expect(sent.map((n) => n.kind)).toContain('LIMIT_CUT');
+    expect(await w.rebuild.run(false)).toMatchObject({ differences: [] });
+  });
+
+  test('a bank silent for more than 7 days from the ask holds the bill no longer', async () => {
+    const { t, w, runAt, bank } = await waitingOnTheBank();
+    await using _db = t;
+    // Asked 04-13: 04-20 is the 7th day, still held; 04-21 overdue since 04-15, 7 days: floor(104.65) = 1.04.
+    expect(await runAt('2030-04-20T04:00:00Z', bank.rail)).toMatchObject({ billsOverdue: 0 });
+    expect(await runAt('2030-04-21T04:00:00Z', bank.rail)).toMatchObject({ billsOverdue: 1 });
+    const [bill] = await w.bills('u_alice');
+    expect(bill).toMatchObject({ status: 'OVERDUE' });
+    expect(bill!.billed.PENALTIES).toBe(104);
   });
 });

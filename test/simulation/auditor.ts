@@ -230,6 +230,8 @@ interface RepaymentModel {
   quoted: Map<Day, { paidMinor: Amounts; settled: boolean }>;
   status: 'INITIATED' | 'SUCCEEDED' | 'FAILED';
   createdAt: number;
+  /** The source answered "later": until it answers, the bills it would keep current are held. */
+  awaited?: boolean;
 }
 
 interface ReviewSnapshot {
@@ -322,6 +324,8 @@ export interface AuditCounts {
   quotesCountingWaiting: number;
   /** Due-day auto-debits not made: repayments waiting on their source pay the bills. */
   autoDebitsNotNeeded: number;
+  /** Bills past due kept from overdue (for a while at least) by repayments awaited from their source. */
+  billsHeldBySource: number;
 }
 
 /** Figures the line shows, derived from the model. */
@@ -463,7 +467,10 @@ export class Auditor {
     accrualsWaivedOnLanding: 0,
     quotesCountingWaiting: 0,
     autoDebitsNotNeeded: 0,
+    billsHeldBySource: 0,
   };
+  /** Bills counted in `billsHeldBySource` (line|statement date). */
+  private readonly billsHeld = new Set<string>();
 
   constructor(openings: LineOpening[], products: readonly ProductDoc[]) {
     this.products = new Map(products.map((product) => [product._id, product]));
@@ -543,7 +550,7 @@ export class Auditor {
     for (const bill of line.bills) {
       if (bill.finished) continue;
       const daysPastDue = daysBetween(bill.dueDate, today);
-      if (daysPastDue < 1) continue;
+      if (daysPastDue < 1 || this.heldBySource(line, bill, today)) continue;
       if (bill.accruedDays === 0 && !bill.overdue && remainingMinimum(bill) > 0) {
         bill.overdue = true;
         line.streak = 0;
@@ -562,6 +569,34 @@ export class Auditor {
       }
       bill.accruedDays = Math.max(bill.accruedDays, daysPastDue);
     }
+  }
+
+  /**
+   * A bill past due under its minimum is not judged (nor accrues) while repayments asked by its due
+   * day, which the source said it confirms later, would meet the minimum once landed: up to 7 days
+   * from each ask. Landed on a copy as they would land, oldest ask first.
+   */
+  private heldBySource(line: LineModel, bill: BillModel, today: Day): boolean {
+    if (bill.overdue || bill.accruedDays > 0 || remainingMinimum(bill) === 0) return false;
+    const holding = this.waitingOn(line).filter(
+      (repayment) =>
+        repayment.awaited &&
+        daysBetween(repayment.askedOn, bill.dueDate) >= 0 &&
+        daysBetween(repayment.askedOn, today) <= 7,
+    );
+    if (holding.length === 0) return false;
+    const copy = JSON.parse(JSON.stringify(line)) as LineModel;
+    const counts = { ...this.counts };
+    for (const repayment of holding) this.landMoney(copy, repayment);
+    Object.assign(this.counts, counts);
+    const landed = copy.bills.find((candidate) => candidate.statementDate === bill.statementDate)!;
+    const held = landed.finished || remainingMinimum(landed) === 0;
+    const key = `${line.lineId}|${bill.statementDate}`;
+    if (held && !this.billsHeld.has(key)) {
+      this.billsHeld.add(key);
+      this.counts.billsHeldBySource += 1;
+    }
+    return held;
   }
 
   /** A command on a line: bills first brought up to the day, then the command, then the credit balance. */
@@ -1307,6 +1342,11 @@ export class Auditor {
       [call.op, call.id, call.lineId, call.kind, call.amountMinor, [...call.payOffPlanIds].sort()],
     );
     if (call.result === 'PENDING') {
+      // The ledger learns it waits, once (an entry, which brings the line up to today with it counted).
+      if (!repayment.awaited) {
+        repayment.awaited = true;
+        this.command(this.lines.get(repayment.lineId)!, this.today, () => {});
+      }
       if (reply)
         expectSame(
           'pending repayment reply',
@@ -1316,7 +1356,7 @@ export class Auditor {
       return;
     }
     if (call.result === 'FAILED') {
-      repayment.status = 'FAILED';
+      const declinedLine = this.lines.get(repayment.lineId)!;
       if (reply)
         expectSame(
           'declined repayment reply',
@@ -1325,12 +1365,15 @@ export class Auditor {
         );
       // A decline moves no money (what was set aside is balance again, and pays what bills owe),
       // but as any ledger entry it first brings the line up to today.
-      const declinedLine = this.lines.get(repayment.lineId)!;
       this.command(declinedLine, this.today, () => {
+        // Answered only now: the entry brings the line up to today while it still waits.
+        repayment.status = 'FAILED';
         // What bills cut meanwhile left of it.
         const backMinor = Math.min(repayment.reservedMinor, declinedLine.reservedMinor);
         declinedLine.reservedMinor -= backMinor;
         declinedLine.creditBalanceMinor += backMinor;
+        // The bills it held are judged in the same entry.
+        this.catchUp(declinedLine, this.today);
       });
       return;
     }
@@ -1339,7 +1382,6 @@ export class Auditor {
 
   /** A repayment the source paid (or the balance alone): the money and what was set aside, one sum. */
   private landRepayment(repayment: RepaymentModel, reply: RepayResult | null): void {
-    repayment.status = 'SUCCEEDED';
     if (reply)
       expectSame(
         'collected repayment reply',
@@ -1348,8 +1390,12 @@ export class Auditor {
       );
     const line = this.lines.get(repayment.lineId)!;
     this.command(line, this.today, () => {
+      // Answered only now: the entry brings the line up to today while it still waits.
+      repayment.status = 'SUCCEEDED';
       line.flows.repaidMinor += repayment.amountMinor;
       this.landMoney(line, repayment);
+      // The bills it held are judged in the same entry (a MINIMUM's leave revolving interest).
+      this.catchUp(line, this.today);
     });
     this.reopenIfPaidUp(line);
   }

@@ -17,6 +17,7 @@ import { autoDebitKey, billOfAutoDebit, couldNotCollect } from '../repayment/aut
 import { log } from '../../observability/log';
 import type { NotificationKind } from '../../storage/models/notification.model';
 import { codesSweptIfExpiredBefore } from '../../core/partners/consent';
+import { quoteHoldsDays } from '../../core/repayment/as-asked';
 
 export interface DueJobsReport extends BillingReport {
   ranAt: Date;
@@ -177,7 +178,7 @@ export class DueJobsService {
       await tell(
         `autodebit-covered:${bill.billId}`,
         'AUTO_DEBIT_NOT_NEEDED',
-        `Nothing was collected from your bank card for your bill due ${bill.dueDate}: the repayment waiting on your payment source pays it. The bill is paid when the source confirms it: confirmed after today, the bill counts as overdue; declined, repay by hand today to keep the bill current`,
+        `Nothing was collected from your bank card for your bill due ${bill.dueDate}: the repayment waiting on your payment source pays it. The bill is paid when the source confirms it, and is not counted overdue while the source has not answered (up to ${quoteHoldsDays} days from the day you asked); if it is declined, repay by hand at once: the bill then counts as overdue from the day after its due day`,
       );
       return 'told';
     }

@@ -360,7 +360,10 @@ export class RepaymentService {
     if (!(await this.setAside(repayment))) return this.declineSpent(repayment);
     const result: RailResult =
       repayment.amountMinor > 0 ? await this.rail.collect(repayment) : { status: 'SUCCEEDED' };
-    if (result.status === 'PENDING') return { repayment, userErrors: [] };
+    if (result.status === 'PENDING') {
+      await this.recordAwaited(repayment);
+      return { repayment, userErrors: [] };
+    }
     if (result.status === 'FAILED') {
       // The decline is an entry (a bill update for the customer's apps) before the repayment is final.
       written(
@@ -382,6 +385,28 @@ export class RepaymentService {
     await this.repos.repayments.setStatus(repayment._id, 'SUCCEEDED', null);
     await this.reviews.reopenIfPaidUp(repayment.lineId, repayment.userId, repaid, await this.clock.now());
     return { repayment: { ...repayment, status: 'SUCCEEDED' }, userErrors: [] };
+  }
+
+  /**
+   * The source confirms later: the ledger learns it waits (once: its key), so the bills it would keep
+   * current are not judged overdue meanwhile. A failed write is only logged: the repayment is asked
+   * for and stays INITIATED, and the next due-jobs run asks the source again and writes it then.
+   */
+  private async recordAwaited(repayment: RepaymentDoc): Promise<void> {
+    try {
+      written(
+        await this.appendOutcome(repayment, 'repay-await', {
+          type: 'AWAIT_REPAYMENT',
+          askedOn: businessDate(repayment.createdAt),
+          repayment: repayCommandOf(repayment),
+        }),
+      );
+    } catch (error) {
+      log().error('recording a repayment awaited from its source failed', {
+        repaymentId: repayment._id,
+        error,
+      });
+    }
   }
 
   /**
@@ -504,7 +529,7 @@ export class RepaymentService {
   /** The rail's answer as a ledger entry, once per repayment and outcome (a retry replays it). */
   private async appendOutcome(
     repayment: RepaymentDoc,
-    keyPrefix: 'repay' | 'repay-declined' | 'repay-reserve',
+    keyPrefix: 'repay' | 'repay-declined' | 'repay-reserve' | 'repay-await',
     command: LedgerCommand,
   ): Promise<AppendOutcome> {
     return this.ledger.append({

@@ -14,7 +14,7 @@ import type { RefusalReason } from '../policy/refusal-reasons';
 import { scenarioMonth, scenarioOf } from '../policy/scenario';
 import { allocateRepayment } from '../repayment/waterfall';
 import { landRepayment, takeReserved } from '../repayment/landing';
-import { businessDate } from '../time/business-date';
+import { type BusinessDate, businessDate, daysBetween } from '../time/business-date';
 import type { AuthorizationRequest, LedgerCommand } from './commands';
 import {
   assertLineState,
@@ -47,6 +47,8 @@ export const ledgerRejections = [
   'LINE_STILL_OVERDUE',
   'BILL_NOT_FOUND',
   'REMINDER_NOT_DUE',
+  'ASKED_IN_THE_FUTURE',
+  'REPAYMENT_ALREADY_AWAITED',
 ] as const;
 export type LedgerRejection = (typeof ledgerRejections)[number] | RefusalReason;
 
@@ -173,6 +175,14 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
   }
   const state = upgradeLineState(structuredClone(head));
   state.lastAt = now.getTime();
+  if (command.type === 'AWAIT_REPAYMENT') {
+    // It holds from the day it was asked: an entry written later (a crash after the source's answer)
+    // joins the line before the day is judged.
+    const refusal = awaitRefusal(state, command, today);
+    if (refusal) return reject(refusal);
+    const { askedOn, repayment } = command;
+    state.awaitedRepayments = [...(state.awaitedRepayments ?? []), { askedOn, repayment }];
+  }
   const accrued = accrueDueDays(state, today);
 
   switch (command.type) {
@@ -286,11 +296,18 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
       state.reservedCreditMinor = (state.reservedCreditMinor ?? 0) + command.amountMinor;
       return finish(head, state, command.amountMinor, accrued);
     }
+    case 'AWAIT_REPAYMENT':
+      return finish(head, state, command.repayment.amountMinor, accrued);
     case 'REPAY': {
       const leftMinor = landRepayment(state, command, today);
       if (leftMinor === null) return reject('INVALID_AMOUNT');
       state.creditBalanceMinor += leftMinor;
-      return finish(head, state, command.amountMinor, accrued);
+      return finish(
+        head,
+        state,
+        command.amountMinor,
+        stopAwaiting(state, command.repaymentId, today, accrued),
+      );
     }
     case 'DECLINE_REPAYMENT': {
       if (!positive(command.amountMinor)) return reject('INVALID_AMOUNT');
@@ -298,7 +315,12 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
       const reservedMinor = takeReserved(state, command.reservedCreditMinor ?? 0);
       if (reservedMinor === null) return reject('INVALID_AMOUNT');
       state.creditBalanceMinor += reservedMinor;
-      return finish(head, state, command.amountMinor, accrued);
+      return finish(
+        head,
+        state,
+        command.amountMinor,
+        stopAwaiting(state, command.repaymentId, today, accrued),
+      );
     }
     case 'REMIND_DUE_SOON': {
       const bill = state.bills.find((candidate) => candidate.billId === command.billId);
@@ -392,6 +414,44 @@ function creditBillItems(state: LineState, chargeId: string, amountMinor: number
     }
   }
   return left;
+}
+
+function awaitRefusal(
+  state: LineState,
+  { askedOn, repayment }: Extract<LedgerCommand, { type: 'AWAIT_REPAYMENT' }>,
+  today: BusinessDate,
+): LedgerRejection | null {
+  if (!positive(repayment.amountMinor)) return 'INVALID_AMOUNT';
+  if (daysBetween(askedOn, today) < 0) return 'ASKED_IN_THE_FUTURE';
+  if (awaitedIndex(state, repayment.repaymentId) >= 0) return 'REPAYMENT_ALREADY_AWAITED';
+  return null;
+}
+
+function awaitedIndex(state: LineState, repaymentId: string): number {
+  return (state.awaitedRepayments ?? []).findIndex(
+    (awaited) => awaited.repayment.repaymentId === repaymentId,
+  );
+}
+
+/**
+ * A repayment answered (landed or declined): the bills it or its money no longer holds (one it
+ * brought to its minimum; one declined) are judged at once, in its own entry, as if it had never
+ * been asked (the day's `ACCRUE` may be written already). Returns the entry's accruals.
+ */
+function stopAwaiting(state: LineState, repaymentId: string, today: BusinessDate, accrued: Accrued): Accrued {
+  const index = awaitedIndex(state, repaymentId);
+  if (index >= 0) {
+    state.awaitedRepayments = state.awaitedRepayments!.filter((_, at) => at !== index);
+    if (state.awaitedRepayments.length === 0) delete state.awaitedRepayments;
+  }
+  const judged = accrueDueDays(state, today);
+  return {
+    penaltyMinor: accrued.penaltyMinor + judged.penaltyMinor,
+    interestMinor: accrued.interestMinor + judged.interestMinor,
+    penaltyDays: accrued.penaltyDays + judged.penaltyDays,
+    interestDays: accrued.interestDays + judged.interestDays,
+    billsGoneOverdue: [...accrued.billsGoneOverdue, ...judged.billsGoneOverdue],
+  };
 }
 
 function noAccrual(): Accrued & { feeWrittenOffMinor?: number } {

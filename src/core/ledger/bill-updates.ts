@@ -66,7 +66,7 @@ const billKinds: readonly BillUpdateKind[] = [
   'REPAYMENT_FAILED',
 ];
 
-const kindOfCommand: Record<Exclude<LedgerCommand['type'], 'ACCRUE'>, BillUpdateKind> = {
+const kindOfCommand: Record<Exclude<LedgerCommand['type'], 'ACCRUE' | 'AWAIT_REPAYMENT'>, BillUpdateKind> = {
   OPEN: 'LINE_OPENED',
   AUTHORIZE: 'PURCHASE_AUTHORIZED',
   CAPTURE: 'PURCHASE_CAPTURED',
@@ -90,7 +90,8 @@ export function billUpdateOf(entry: BillUpdateSource): BillUpdate | null {
   let kind: BillUpdateKind | null;
   if (command.type === 'REVIEW_LIMIT' && (command.action === 'FREEZE' || command.action === 'UNFREEZE')) {
     kind = 'LINE_STATUS_CHANGED';
-  } else if (command.type === 'ACCRUE') {
+  } else if (command.type === 'ACCRUE' || command.type === 'AWAIT_REPAYMENT') {
+    // A source's "later" changes nothing a bill shows; what the day accrued first, if anything.
     kind = overdueBill
       ? 'OVERDUE'
       : (effects?.accruedPenaltyMinor ?? 0) > 0

@@ -17,6 +17,29 @@ export type AuthorizationRequest = Omit<
   | 'scenarioUsedThisMonthMinor'
 >;
 
+/** A repayment's money landed (from the source, with any balance set aside for it). */
+export interface RepayCommand {
+  type: 'REPAY';
+  repaymentId: string;
+  /** From the source (0 when the reserved balance covers the whole repayment). */
+  amountMinor: MinorUnits;
+  payOffPlanIds: string[];
+  /**
+   * Periods each plan paid off had billed when the repayment was asked (`AmountDue`): fees billed
+   * since are waived when it pays them off. Absent on entries written before: nothing waived.
+   */
+  billedPeriodsWhenAsked?: Record<string, number>;
+  /**
+   * What its quote paid on each bill when it was asked (`AmountDue`), and the day: overdue bills
+   * are paid that first, and accruals since on bills it paid in full are waived (as-asked.ts).
+   * Absent on entries written before; empty for AMOUNT.
+   */
+  billsAsAsked?: Record<string, BillAsAsked>;
+  askedOn?: BusinessDate;
+  /** The balance `RESERVE_CREDIT` set aside for it, spent with the amount as one sum. */
+  reservedCreditMinor?: MinorUnits;
+}
+
 /** Every change to a credit line's money; each is one ledger entry. */
 export type LedgerCommand =
   | { type: 'OPEN'; limitMinor: MinorUnits; statementDay: number }
@@ -40,27 +63,13 @@ export type LedgerCommand =
    * another repayment before the source answers cannot take it (it still pays bills: `finish`).
    */
   | { type: 'RESERVE_CREDIT'; repaymentId: string; amountMinor: MinorUnits }
-  | {
-      type: 'REPAY';
-      repaymentId: string;
-      /** From the source (0 when the reserved balance covers the whole repayment). */
-      amountMinor: MinorUnits;
-      payOffPlanIds: string[];
-      /**
-       * Periods each plan paid off had billed when the repayment was asked (`AmountDue`): fees billed
-       * since are waived when it pays them off. Absent on entries written before: nothing waived.
-       */
-      billedPeriodsWhenAsked?: Record<string, number>;
-      /**
-       * What its quote paid on each bill when it was asked (`AmountDue`), and the day: overdue bills
-       * are paid that first, and accruals since on bills it paid in full are waived (as-asked.ts).
-       * Absent on entries written before; empty for AMOUNT.
-       */
-      billsAsAsked?: Record<string, BillAsAsked>;
-      askedOn?: BusinessDate;
-      /** The balance `RESERVE_CREDIT` set aside for it, spent with the amount as one sum. */
-      reservedCreditMinor?: MinorUnits;
-    }
+  | RepayCommand
+  /**
+   * The payment source answered that it confirms a repayment later (a bank transfer, a card the bank
+   * has not settled): while it waits, up to 7 days from the day asked, the bills it would meet are
+   * not judged overdue. `repayment` is how it would land (the `REPAY` its confirmation writes).
+   */
+  | { type: 'AWAIT_REPAYMENT'; askedOn: BusinessDate; repayment: RepayCommand }
   /** The payment source declined a repayment: no money moves (what was reserved goes back), but the bill's customer must hear of it. */
   | {
       type: 'DECLINE_REPAYMENT';
@@ -94,6 +103,7 @@ export const ledgerCommandTypes = [
   'ISSUE_BILL',
   'RESERVE_CREDIT',
   'REPAY',
+  'AWAIT_REPAYMENT',
   'DECLINE_REPAYMENT',
   'REMIND_DUE_SOON',
   'ACCRUE',
@@ -116,6 +126,8 @@ export const ledgerCommandDescriptions: Record<LedgerCommandType, string> = {
     'Credit balance set aside for a repayment just asked for (the amount set aside), spent when it lands',
   REPAY:
     'A repayment landed (the amount from the source), with any balance set aside for it, allocated by the waterfall (the rest to the credit balance)',
+  AWAIT_REPAYMENT:
+    'The payment source will confirm a repayment later (the amount asked of it); no money moved, and the bills it would keep current are not judged overdue while it waits, up to 7 days from the day asked',
   DECLINE_REPAYMENT:
     'The payment source declined a repayment (the amount attempted); no money moved, what was set aside is back on the credit balance',
   REMIND_DUE_SOON: 'A bill is due within days with its minimum unpaid: the reminder went out (no money)',

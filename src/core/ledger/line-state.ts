@@ -2,6 +2,7 @@ import { availableMinor, unusedLimitMinor } from '../credit-line';
 import type { FeeTier } from '../installments/fee-rates';
 import type { ScheduledPeriod } from '../installments/schedule';
 import type { MinorUnits } from '../money';
+import type { RepayCommand } from './commands';
 import type { BusinessDate } from '../time/business-date';
 
 export const lineStatuses = ['PENDING_REVIEW', 'ACTIVE', 'FROZEN', 'CLOSED'] as const;
@@ -106,6 +107,12 @@ export interface ScenarioUsage {
   usedMinor: MinorUnits;
 }
 
+/** A repayment waiting on its source: the day it was asked and how it would land. */
+export interface AwaitedRepayment {
+  askedOn: BusinessDate;
+  repayment: RepayCommand;
+}
+
 export type SettledOverdueBill = Pick<BillState, 'billId' | 'statementDate' | 'dueDate'>;
 
 /** A credit line's whole money state after a ledger entry; the head entry's state is the line's state. */
@@ -124,6 +131,12 @@ export interface LineState {
   creditBalanceMinor: MinorUnits;
   /** Balance set aside for repayments the source has not answered yet (absent on older states: 0). */
   reservedCreditMinor?: MinorUnits;
+  /**
+   * Repayments whose source answered that it confirms later, until they land or are declined, in
+   * the order they were awaited (absent on older states: none). The bills they would meet are not
+   * judged overdue meanwhile (`billsAwaitingTheirSource`).
+   */
+  awaitedRepayments?: AwaitedRepayment[];
   unbilledCharges: UnbilledCharge[];
   plans: PlanState[];
   /** Bills that still owe something, oldest first. */

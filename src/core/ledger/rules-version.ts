@@ -11,9 +11,12 @@
  * 4: a repayment of a quoted kind confirmed within 7 days counts from the day it was asked:
  *    penalties and interest accrued since on bills its quote paid in full are waived, and a bill
  *    overdue as it lands is paid what the quote paid it first (`billsAsAsked`, as-asked.ts).
+ * 5: a bill whose minimum repayments asked by its due day would meet is not judged overdue while
+ *    their source has not answered, up to 7 days from the ask (`AWAIT_REPAYMENT`,
+ *    awaited-repayments.ts).
  * Rebuild takes entries of earlier versions as stored.
  */
-export const ledgerRulesVersion = 4;
+export const ledgerRulesVersion = 5;
 
 /** Entries written before versions were recorded carry none. */
 export function rulesVersionOf(entry: { rulesVersion?: number }): number {

@@ -2,6 +2,7 @@ import { remainingMinimumMinor } from '../billing/bill-status';
 import { billPrincipalOwedMinor, type BillState, type LineState, owedOn } from '../ledger/line-state';
 import type { MinorUnits } from '../money';
 import { type BusinessDate, daysBetween } from '../time/business-date';
+import { billsAwaitingTheirSource } from './awaited-repayments';
 
 /** Overdue penalty: 0.05% a day of what is overdue on the bill, from the day after the due day. */
 export const penaltyBpsPerDay = 5;
@@ -47,7 +48,9 @@ export interface Accrued {
  * minimum is not met goes overdue; then each day past due accrues the penalty (overdue) or revolving
  * interest (minimum met) on what that bill owes at that moment. Every command runs this first, so a
  * day's base is exactly what was owed when the day began, however late a scheduler runs. Sub-fen
- * remainders carry to the next day: N days on a constant base total floor(base x rate x N).
+ * remainders carry to the next day: N days on a constant base total floor(base x rate x N). A bill
+ * repayments waiting on their source would keep current is left as it is until they are answered:
+ * its days are brought up to date then, from the day after its due day.
  */
 export function accrueDueDays(state: LineState, today: BusinessDate): Accrued {
   const accrued: Accrued = {
@@ -57,9 +60,10 @@ export function accrueDueDays(state: LineState, today: BusinessDate): Accrued {
     interestDays: 0,
     billsGoneOverdue: [],
   };
+  const awaiting = billsAwaitingTheirSource(state, today);
   for (const bill of state.bills) {
     const daysPastDue = daysBetween(bill.dueDate, today);
-    if (daysPastDue < 1) continue;
+    if (daysPastDue < 1 || awaiting.has(bill.billId)) continue;
     if (goesOverdue(bill)) {
       bill.overdue = true;
       state.onTimeStreak = 0;
@@ -102,9 +106,11 @@ export function stateAt(state: LineState, today: BusinessDate): LineState {
  * entry; the next entry of any kind brings its days up to date, with nothing accrued for them.
  */
 export function accrualDue(state: LineState, today: BusinessDate): boolean {
+  const awaiting = billsAwaitingTheirSource(state, today);
   return state.bills.some(
     (bill) =>
       daysBetween(bill.dueDate, today) > bill.accruedDays &&
+      !awaiting.has(bill.billId) &&
       (goesOverdue(bill) || accrualBaseMinor(bill) > 0),
   );
 }

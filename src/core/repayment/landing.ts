@@ -1,11 +1,11 @@
-import type { LedgerCommand } from '../ledger/commands';
+import type { RepayCommand } from '../ledger/commands';
 import { dropDone, type LineState } from '../ledger/line-state';
 import type { MinorUnits } from '../money';
 import type { BusinessDate } from '../time/business-date';
 import { payOverdueAsQuoted, waiveAccrualsSinceAsked } from './as-asked';
 import { allocatePayoff } from './payoff';
 
-export type RepayCommand = Extract<LedgerCommand, { type: 'REPAY' }>;
+export type { RepayCommand };
 
 /**
  * Takes what a repayment's `RESERVE_CREDIT` set aside out of the reserve: as much of it as bills cut

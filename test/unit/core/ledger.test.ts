@@ -1154,3 +1154,161 @@ describe('a frozen line opens only when nothing is overdue', () => {
     expect(line.figures).toMatchObject({ status: 'ACTIVE' });
   });
 });
+
+describe('a repayment asked by the due day and awaited from its source keeps the bill current until answered', () => {
+  /**
+   * 1,000.00 bought 01-20, billed 02-05, due 02-14: minimum 10% = 100.00. Overdue from 02-15 at
+   * 0.50 a day (0.05% of 1,000.00) unless the minimum is met.
+   */
+  const billed = () => opened().buy('2030-01-20', 'a1', 100_000).statement('2030-02-05');
+  const quoted = (
+    line: Line,
+    askedOn: string,
+    kind: 'STATEMENT' | 'MINIMUM',
+  ): Extract<LedgerCommand, { type: 'REPAY' }> => {
+    const due = amountDueOn(line.state!, askedOn, kind);
+    return {
+      type: 'REPAY',
+      repaymentId: `r:${kind}`,
+      amountMinor: due.amountMinor,
+      payOffPlanIds: due.payOffPlanIds,
+      billsAsAsked: due.billsAsAsked,
+      askedOn,
+    };
+  };
+  const amount = (amountMinor: number): Extract<LedgerCommand, { type: 'REPAY' }> => ({
+    type: 'REPAY',
+    repaymentId: `r:amount:${amountMinor}`,
+    amountMinor,
+    payOffPlanIds: [],
+  });
+  const awaited = (line: Line, askedOn: string, repayment: Extract<LedgerCommand, { type: 'REPAY' }>) =>
+    line.do(askedOn, { type: 'AWAIT_REPAYMENT', askedOn, repayment });
+  const bill = 'b:2030-02-05';
+
+  test('confirmed days after the due day, the bill was never overdue: PAID, nothing accrued', () => {
+    // STATEMENT asked 02-13: 1,000.00; the bank answers "later". 02-16: still current, no daily
+    // entry called for; it lands 02-18 and pays the bill in full.
+    const line = billed();
+    const statement = quoted(line, '2030-02-13', 'STATEMENT');
+    expect(statement.amountMinor).toBe(100_000);
+    awaited(line, '2030-02-13', statement);
+    expect(accrualDue(line.state!, '2030-02-16')).toBe(false);
+    line.accrue('2030-02-16');
+    expect(line.bill(bill)).toMatchObject({ overdue: false, billed: { PENALTIES: 0, INTEREST: 0 } });
+    expect(line.last.effects.billsGoneOverdue).toEqual([]);
+    line.do('2030-02-18', statement);
+    expect(billStatus(line.bill(bill))).toBe('PAID');
+    expect(line.state!.awaitedRepayments).toBeUndefined();
+    expect(line.state!.onTimeStreak).toBe(1);
+    expect(line.figures).toMatchObject({ principalMinor: 0, penaltiesOwedMinor: 0, creditBalanceMinor: 0 });
+    // Without the entry (a rail that never said "later" to the ledger): overdue on 02-15, 4 days of
+    // 0.50 = 2.00 waived on landing, the bill SETTLED.
+    const unawaited = billed();
+    unawaited.accrue('2030-02-16').do('2030-02-18', statement);
+    expect(billStatus(unawaited.bill(bill))).toBe('SETTLED');
+    expect(unawaited.bill(bill).credited.PENALTIES).toBe(200);
+  });
+
+  test('declined, the bill is judged in the same entry as if never asked: penalties from the day after the due day', () => {
+    // Declined 02-17, after the day's ACCRUE (which held it): overdue, 02-15, 16, 17 at 0.50 = 1.50.
+    const line = billed();
+    const statement = quoted(line, '2030-02-14', 'STATEMENT');
+    awaited(line, '2030-02-14', statement);
+    line.accrue('2030-02-17');
+    expect(line.bill(bill).overdue).toBe(false);
+    line.do('2030-02-17', {
+      type: 'DECLINE_REPAYMENT',
+      repaymentId: statement.repaymentId,
+      amountMinor: statement.amountMinor,
+      reason: 'insufficient funds',
+    });
+    expect(line.last.effects).toMatchObject({
+      billsGoneOverdue: [bill],
+      accruedPenaltyMinor: 150,
+      penaltyDays: 3,
+    });
+    expect(line.bill(bill)).toMatchObject({ overdue: true, billed: { PENALTIES: 150 } });
+    expect(line.state!.awaitedRepayments).toBeUndefined();
+  });
+
+  test('a source silent for more than 7 days from the ask holds the bill no longer', () => {
+    // Asked 02-13: 02-20 (7 days) still current; 02-21 overdue, 02-15..02-21 = 7 days at 0.50 = 3.50.
+    const line = billed();
+    awaited(line, '2030-02-13', quoted(line, '2030-02-13', 'STATEMENT'));
+    line.accrue('2030-02-20');
+    expect(line.bill(bill).overdue).toBe(false);
+    line.accrue('2030-02-21');
+    expect(line.last.effects.billsGoneOverdue).toEqual([bill]);
+    expect(line.bill(bill)).toMatchObject({ overdue: true, billed: { PENALTIES: 350 } });
+  });
+
+  test('a MINIMUM awaited keeps the bill current; landed, the rest revolves from the day after the due day', () => {
+    // MINIMUM 100.00 asked 02-14, lands 02-18: 900.00 left, interest 0.05% = 0.45 a day for
+    // 02-15..02-18 = 1.80, charged by the landing's own entry, no penalty.
+    const line = billed();
+    const minimum = quoted(line, '2030-02-14', 'MINIMUM');
+    expect(minimum.amountMinor).toBe(10_000);
+    awaited(line, '2030-02-14', minimum);
+    line.accrue('2030-02-16').do('2030-02-18', minimum);
+    expect(line.last.effects).toMatchObject({
+      billsGoneOverdue: [],
+      accruedInterestMinor: 180,
+      interestDays: 4,
+    });
+    expect(line.bill(bill)).toMatchObject({ overdue: false, billed: { PENALTIES: 0, INTEREST: 180 } });
+    expect(billStatus(line.bill(bill))).toBe('PARTIALLY_PAID');
+  });
+
+  test('an AMOUNT counts for what it would pay: under the minimum, the bill goes overdue on time', () => {
+    // 99.99 awaited leaves 0.01 of the minimum: overdue 02-15. 100.00 would meet it.
+    const short = billed();
+    awaited(short, '2030-02-12', amount(9_999));
+    short.accrue('2030-02-15');
+    expect(short.last.effects.billsGoneOverdue).toEqual([bill]);
+    const enough = billed();
+    awaited(enough, '2030-02-12', amount(10_000));
+    enough.accrue('2030-02-15');
+    expect(enough.bill(bill).overdue).toBe(false);
+  });
+
+  test('asked after the due day it holds nothing: the bill is overdue by then', () => {
+    // Asked 02-15 (the day after the due day): its own entry judges the bill first.
+    const line = billed();
+    awaited(line, '2030-02-15', quoted(line, '2030-02-15', 'STATEMENT'));
+    expect(line.last.effects.billsGoneOverdue).toEqual([bill]);
+    // An entry written days after its ask (a crash before it) holds only from its ask day: asked
+    // 02-14, written 02-15, before anything judged the bill, it still holds.
+    const late = billed();
+    late.do('2030-02-15', {
+      type: 'AWAIT_REPAYMENT',
+      askedOn: '2030-02-14',
+      repayment: quoted(late, '2030-02-14', 'STATEMENT'),
+    });
+    expect(late.last.effects.billsGoneOverdue).toEqual([]);
+  });
+
+  test('refusals by name: awaited twice, asked in the future, nothing asked of the source', () => {
+    const line = billed();
+    const statement = quoted(line, '2030-02-13', 'STATEMENT');
+    awaited(line, '2030-02-13', statement);
+    const again = line.try('2030-02-13', {
+      type: 'AWAIT_REPAYMENT',
+      askedOn: '2030-02-13',
+      repayment: statement,
+    });
+    expect(again).toMatchObject({ ok: false, rejection: 'REPAYMENT_ALREADY_AWAITED' });
+    const future = line.try('2030-02-13', {
+      type: 'AWAIT_REPAYMENT',
+      askedOn: '2030-02-14',
+      repayment: { ...statement, repaymentId: 'r:other' },
+    });
+    expect(future).toMatchObject({ ok: false, rejection: 'ASKED_IN_THE_FUTURE' });
+    const balanceOnly = line.try('2030-02-13', {
+      type: 'AWAIT_REPAYMENT',
+      askedOn: '2030-02-13',
+      repayment: { ...statement, repaymentId: 'r:balance', amountMinor: 0 },
+    });
+    expect(balanceOnly).toMatchObject({ ok: false, rejection: 'INVALID_AMOUNT' });
+  });
+});
