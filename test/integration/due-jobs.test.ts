@@ -1408,7 +1408,10 @@ describe('a repayment asked by the due day and awaited from its source keeps the
     const { w, runAt } = billed;
     await runAt('2030-04-05T04:00:00Z', approvingRail);
     let answer: RailResult = { status: 'PENDING' };
-    const bank = railBy(() => answer);
+    // Only her tapped repayment waits on the bank; anything else is collected at once.
+    const bank = railBy((repayment) =>
+      repayment.idempotencyKey.endsWith(':awaited-1') ? answer : { status: 'SUCCEEDED' },
+    );
     w.rail = bank.rail;
     await w.at('2030-04-13T08:00:00Z');
     const hers = await w.repay('u_alice', {
@@ -1472,6 +1475,73 @@ describe('a repayment asked by the due day and awaited from its source keeps the
     ]);
     expect(sent.map((n) => n.kind)).toContain('LIMIT_CUT');
     expect(await w.rebuild.run(false)).toMatchObject({ differences: [] });
+  });
+
+  test('money paid by hand after the due day does not keep the bill current: the bank declines, the bill is overdue', async () => {
+    const { t, w, runAt, sent, bank, answer } = await waitingOnTheBank();
+    await using _db = t;
+    // 04-16 she pays 30.00 by hand (her 29.90 minimum, two days late); 04-17 the bank declines
+    // hers. Overdue since 04-15: 04-15 and 04-16 on 299.00 (14.95 fen a day: 14, then 15 with the
+    // carry), 04-17 on 269.00 (13.45 fen + the 0.90 carry: 14): 0.43.
+    await w.at('2030-04-16T02:00:00Z');
+    const byHand = await w.repay('u_alice', {
+      kind: 'AMOUNT',
+      amountMinor: 3_000,
+      source: 'BANK_CARD',
+      idempotencyKey: 'by-hand-late',
+    });
+    expect(byHand.repayment).toMatchObject({ status: 'SUCCEEDED' });
+    answer({ status: 'FAILED', reason: 'insufficient funds' });
+    expect(await runAt('2030-04-17T04:00:00Z', bank.rail)).toMatchObject({
+      billsOverdue: 1,
+      limitChanges: 1,
+    });
+    const [bill] = await w.bills('u_alice');
+    expect(bill).toMatchObject({ status: 'OVERDUE' });
+    expect(bill!.billed.PENALTIES).toBe(43);
+    expect(sent.map((n) => n.kind)).toContain('LIMIT_CUT');
+  });
+
+  test('a MINIMUM the bank confirms after the due day, the rest collected by the auto-debit: PAID, no interest', async () => {
+    const { t, w, runAt } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    let minimumAnswer: RailResult = { status: 'PENDING' };
+    const bank = railBy((repayment) =>
+      repayment.kind === 'MINIMUM' ? minimumAnswer : { status: 'SUCCEEDED' },
+    );
+    w.rail = bank.rail;
+    await w.at('2030-04-14T02:00:00Z');
+    expect(
+      (await w.repay('u_alice', { kind: 'MINIMUM', source: 'BANK_CARD', idempotencyKey: 'min-late' }))
+        .repayment,
+    ).toMatchObject({ status: 'INITIATED', amountMinor: 2_990 });
+    // The due day's auto-debit collects the 269.10 the minimum leaves: 299.00 paid by the due day.
+    expect(await runAt('2030-04-14T04:00:00Z', bank.rail)).toMatchObject({ autoDebits: 1 });
+    // 04-15, 04-16: its minimum met, the bill would revolve 29.90 at 0.05% a day (1.495 fen): held.
+    await runAt('2030-04-16T04:00:00Z', bank.rail);
+    minimumAnswer = { status: 'SUCCEEDED' };
+    expect(await runAt('2030-04-17T04:00:00Z', bank.rail)).toMatchObject({ repaymentsConfirmed: 1 });
+    const [bill] = await w.bills('u_alice');
+    expect(bill).toMatchObject({ status: 'PAID', owedMinor: 0 });
+    expect(bill!.billed.INTEREST).toBe(0);
+    expect(await w.line('u_alice')).toMatchObject({ usedMinor: 0, creditBalanceMinor: 0 });
+  });
+
+  test('confirmed 9 days after the ask: judged overdue first, the money pays the principal, the notice says only penalties are left', async () => {
+    const { t, w, runAt, sent, bank, answer } = await waitingOnTheBank();
+    await using _db = t;
+    // No run until 04-22, 9 days after the 04-13 ask: overdue since 04-15, 8 days of 14.95 fen =
+    // floor(119.6) = 1.19; the 299.00 pays what its quote paid (the principal), 1.19 stays owed.
+    answer({ status: 'SUCCEEDED' });
+    expect(await runAt('2030-04-22T04:00:00Z', bank.rail)).toMatchObject({
+      repaymentsConfirmed: 1,
+      billsOverdue: 1,
+    });
+    expect((await w.bills('u_alice'))[0]).toMatchObject({ status: 'OVERDUE', owedMinor: 119 });
+    expect(sent.filter((n) => n.kind === 'OVERDUE').map((n) => n.message)).toEqual([
+      'Your bill due 2030-04-14 is overdue: 1.19 CNY unpaid, all of it penalties: no more penalty accrues on it',
+    ]);
   });
 
   test('a bank silent for more than 7 days from the ask holds the bill no longer', async () => {

@@ -156,7 +156,22 @@ interface BillModel {
   waivedThroughDay: number;
   /** Sub-fen accrual carried to the next day, in 1/10,000 fen. */
   carry: number;
-  /** Owed nothing at the end of a command: done for good. */
+  /**
+   * Past due while repayments asked by its due day waited on their source: judged when they are
+   * answered (or their 7 days pass), as of its due day. What its days accrue meanwhile is kept aside.
+   */
+  held?: {
+    /** Their landing would meet its unmet minimum (MINIMUM), or pay all it owes, its minimum met (IN_FULL). */
+    kind: 'MINIMUM' | 'IN_FULL';
+    holders: string[];
+    /** What they must pay it: the minimum left, or all it owed. */
+    shortMinor: number;
+    /** What they paid it as they landed. */
+    coveredMinor: number;
+    /** Penalty (MINIMUM) or interest (IN_FULL) of each day, on that day's base. */
+    aside: { day: number; amountMinor: number }[];
+  };
+  /** Owed nothing at the end of a command (and not held): done for good. */
   finished: boolean;
   /** Compared once finished: later compared again only when the whole system is shown. */
   settledChecked: boolean;
@@ -450,10 +465,10 @@ export class Auditor {
   private readonly repayments = new Map<string, RepaymentModel>();
   private readonly autoDebits = new Map<string, RepaymentModel>();
   private readonly payouts = new Map<string, { signature: string; amountMinor: number; reversed: boolean }>();
-  /** Per bill as last shown: its accrual base, interest and penalties billed, and what it owed. */
+  /** Per bill as last shown: its accrual base, interest and penalties billed, what it owed, whether held. */
   private readonly previousBills = new Map<
     string,
-    { base: number; accrued: [number, number]; owed: number }
+    { base: number; accrued: [number, number]; owed: number; held: boolean }
   >();
   readonly counts: AuditCounts = {
     billsChecked: 0,
@@ -550,7 +565,15 @@ export class Auditor {
     for (const bill of line.bills) {
       if (bill.finished) continue;
       const daysPastDue = daysBetween(bill.dueDate, today);
-      if (daysPastDue < 1 || this.heldBySource(line, bill, today)) continue;
+      if (daysPastDue < 1) continue;
+      if (!bill.held && !bill.overdue && bill.accruedDays === 0) this.holdAtDueDay(line, bill, today);
+      if (bill.held) {
+        if (this.stillHeld(line, bill, today)) {
+          this.accrueAside(bill, daysPastDue);
+          continue;
+        }
+        this.judgeHeld(line, bill);
+      }
       if (bill.accruedDays === 0 && !bill.overdue && remainingMinimum(bill) > 0) {
         bill.overdue = true;
         line.streak = 0;
@@ -571,37 +594,105 @@ export class Auditor {
     }
   }
 
-  /**
-   * A bill past due under its minimum is not judged (nor accrues) while repayments asked by its due
-   * day, which the source said it confirms later, would meet the minimum once landed: up to 7 days
-   * from each ask. Landed on a copy as they would land, oldest ask first.
-   */
-  private heldBySource(line: LineModel, bill: BillModel, today: Day): boolean {
-    if (bill.overdue || bill.accruedDays > 0 || remainingMinimum(bill) === 0) return false;
-    const holding = this.waitingOn(line).filter(
+  /** Repayments the source said it confirms later, asked by the bill's due day, within 7 days of the ask. */
+  private holdersOf(line: LineModel, bill: BillModel, today: Day): RepaymentModel[] {
+    return this.waitingOn(line).filter(
       (repayment) =>
-        repayment.awaited &&
+        repayment.awaited === true &&
         daysBetween(repayment.askedOn, bill.dueDate) >= 0 &&
         daysBetween(repayment.askedOn, today) <= 7,
     );
-    if (holding.length === 0) return false;
+  }
+
+  /**
+   * When its due day passes, a bill is held if the awaited repayments, landed on a copy as they would
+   * land (oldest ask first), would bring it to its unmet minimum, or pay all it owes once its
+   * minimum was met.
+   */
+  private holdAtDueDay(line: LineModel, bill: BillModel, today: Day): void {
+    const holders = this.holdersOf(line, bill, today);
+    if (holders.length === 0) return;
     const copy = JSON.parse(JSON.stringify(line)) as LineModel;
     const counts = { ...this.counts };
-    for (const repayment of holding) this.landMoney(copy, repayment);
+    for (const repayment of holders) this.landMoney(copy, repayment);
     Object.assign(this.counts, counts);
     const landed = copy.bills.find((candidate) => candidate.statementDate === bill.statementDate)!;
-    const held = landed.finished || remainingMinimum(landed) === 0;
+    const unmetMinor = remainingMinimum(bill);
+    const kind =
+      unmetMinor > 0
+        ? remainingMinimum(landed) === 0 || owedTotal(landed) === 0
+          ? 'MINIMUM'
+          : null
+        : owedTotal(landed) === 0
+          ? 'IN_FULL'
+          : null;
+    if (!kind) return;
+    bill.held = {
+      kind,
+      holders: holders.map((repayment) => repayment.id),
+      shortMinor: kind === 'MINIMUM' ? unmetMinor : owedTotal(bill),
+      coveredMinor: 0,
+      aside: [],
+    };
     const key = `${line.lineId}|${bill.statementDate}`;
-    if (held && !this.billsHeld.has(key)) {
+    if (!this.billsHeld.has(key)) {
       this.billsHeld.add(key);
       this.counts.billsHeldBySource += 1;
     }
-    return held;
+  }
+
+  private stillHeld(line: LineModel, bill: BillModel, today: Day): boolean {
+    const holders = new Set(bill.held!.holders);
+    return this.holdersOf(line, bill, today).some((repayment) => holders.has(repayment.id));
+  }
+
+  /** A held bill's days: penalty (minimum unmet) or interest (met) on each day's base, kept aside. */
+  private accrueAside(bill: BillModel, daysPastDue: number): void {
+    const held = bill.held!;
+    for (let day = bill.accruedDays + 1; day <= daysPastDue; day += 1) {
+      const principal = owed(bill, 'FULL_PAY_PRINCIPAL') + owed(bill, 'INSTALLMENT_PRINCIPAL');
+      const base = held.kind === 'MINIMUM' ? principal + owed(bill, 'INSTALLMENT_FEES') : principal;
+      const scaled = base * dailyAccrualBps + bill.carry;
+      const amount = Math.floor(scaled / 10_000);
+      bill.carry = scaled - amount * 10_000;
+      held.aside.push({ day, amountMinor: amount });
+    }
+    bill.accruedDays = Math.max(bill.accruedDays, daysPastDue);
+  }
+
+  /**
+   * Its repayments answered (or out of time): paid in time if what they paid covers what it was
+   * short (its days then accrue afresh as a current bill's); else judged as had they never been
+   * asked, with the days kept aside charged.
+   */
+  private judgeHeld(line: LineModel, bill: BillModel): void {
+    const held = bill.held!;
+    delete bill.held;
+    if (held.coveredMinor >= held.shortMinor) {
+      bill.accruedDays = 0;
+      bill.carry = 0;
+      return;
+    }
+    const component = held.kind === 'MINIMUM' ? 'PENALTIES' : 'INTEREST';
+    if (held.kind === 'MINIMUM') {
+      bill.overdue = true;
+      line.streak = 0;
+      line.rewardedThirds = 0;
+      line.pendingCuts.push({ statementDate: bill.statementDate, reviews: 0 });
+      this.counts.overdueBills += 1;
+    }
+    for (const { day, amountMinor } of held.aside) {
+      bill.billed[component] += amountMinor;
+      bill.accruals.push({ day, component, amountMinor });
+    }
   }
 
   /** A command on a line: bills first brought up to the day, then the command, then the credit balance. */
   private command(line: LineModel, today: Day, apply: () => void): void {
     this.catchUp(line, today);
+    // The day's accrual is an entry of its own: a credit balance pays what it charged first (a held
+    // bill paid off meanwhile, judged overdue, owes its penalties while the line has a balance).
+    this.settle(line);
     apply();
     this.settle(line);
   }
@@ -616,7 +707,8 @@ export class Auditor {
       line.reservedMinor = this.waterfall(line, line.reservedMinor, [], false);
     }
     for (const bill of line.bills) {
-      if (bill.finished || owedTotal(bill) > 0) continue;
+      // A held bill paid off by other money waits for its judgment.
+      if (bill.finished || bill.held || owedTotal(bill) > 0) continue;
       bill.finished = true;
       if (!bill.overdue) line.streak += 1;
     }
@@ -1342,10 +1434,11 @@ export class Auditor {
       [call.op, call.id, call.lineId, call.kind, call.amountMinor, [...call.payOffPlanIds].sort()],
     );
     if (call.result === 'PENDING') {
-      // The ledger learns it waits, once (an entry, which brings the line up to today with it counted).
+      // The ledger learns it waits, once (an entry: the line is brought up to today first, without it).
       if (!repayment.awaited) {
-        repayment.awaited = true;
-        this.command(this.lines.get(repayment.lineId)!, this.today, () => {});
+        this.command(this.lines.get(repayment.lineId)!, this.today, () => {
+          repayment.awaited = true;
+        });
       }
       if (reply)
         expectSame(
@@ -1393,7 +1486,12 @@ export class Auditor {
       // Answered only now: the entry brings the line up to today while it still waits.
       repayment.status = 'SUCCEEDED';
       line.flows.repaidMinor += repayment.amountMinor;
+      const heldForIt = line.bills.filter((bill) => bill.held?.holders.includes(repayment.id));
+      const settledBefore = heldForIt.map((bill) => settledTotal(bill));
       this.landMoney(line, repayment);
+      heldForIt.forEach((bill, index) => {
+        bill.held!.coveredMinor += Math.max(0, settledTotal(bill) - settledBefore[index]!);
+      });
       // The bills it held are judged in the same entry (a MINIMUM's leave revolving interest).
       this.catchUp(line, this.today);
     });
@@ -2093,14 +2191,16 @@ export class Auditor {
         .reduce((sum, c) => sum + bill.billed[c] - bill.paid[c] - bill.credited[c], 0);
       const accrued: [number, number] = [bill.billed.INTEREST, bill.billed.PENALTIES];
       const before = this.previousBills.get(bill._id);
-      if (before && (before.base === 0 || before.owed === 0)) {
+      // A held bill is judged later, as of its due day: paid off meanwhile, it can still be charged.
+      const held = shown.line.state?.bills.some((open) => open.billId === bill._id && open.held) ?? false;
+      if (before && !before.held && (before.base === 0 || before.owed === 0)) {
         expectSame(
           `${where}: bill ${bill.statementDate} accrues nothing once nothing is owed`,
           before.accrued,
           accrued,
         );
       }
-      this.previousBills.set(bill._id, { base, accrued, owed: owedMinor });
+      this.previousBills.set(bill._id, { base, accrued, owed: owedMinor, held });
     }
     const unbilledFull = (shown.line.state?.unbilledCharges ?? []).reduce((sum, c) => sum + c.amountMinor, 0);
     const unbilledPlans = shown.plans

@@ -7,7 +7,7 @@ import {
   statementTotalMinor,
 } from '../../core/ledger/line-state';
 import { formatMinor, type MinorUnits } from '../../core/money';
-import { accrualDue, penaltyBpsPerDay } from '../../core/overdue/penalty';
+import { accrualDue, penaltyBaseMinor, penaltyBpsPerDay } from '../../core/overdue/penalty';
 import { amountDueOn } from '../../core/repayment/amount-due';
 import { formatRateBps as formatBps } from '../../core/installments/annualized-rate';
 import { limitReviewFor } from '../../core/risk/limit-review';
@@ -123,7 +123,7 @@ export class BillingService {
         `overdue:${bill.billId}`,
         line.userId,
         'OVERDUE',
-        `Your bill due ${bill.dueDate} is overdue: ${formatMinor(billOwedMinor(bill))} CNY unpaid; a ${formatBps(penaltyBpsPerDay)} daily penalty applies`,
+        overdueNotice(bill),
         bill.billId,
         now,
       );
@@ -202,6 +202,14 @@ export class BillingService {
 
 /** One reminder per bill: the ledger entry's key and its notice's id. */
 const dueSoonKey = (billId: string) => `due-soon:${billId}`;
+
+/** Penalties are never charged on penalties: a bill owing only them is told nothing more accrues. */
+function overdueNotice(bill: BillState): string {
+  const owed = `Your bill due ${bill.dueDate} is overdue: ${formatMinor(billOwedMinor(bill))} CNY unpaid`;
+  return penaltyBaseMinor(bill) > 0
+    ? `${owed}; a ${formatBps(penaltyBpsPerDay)} daily penalty applies`
+    : `${owed}, all of it penalties: no more penalty accrues on it`;
+}
 
 function overdueOwing(state: LineState): BillState[] {
   return state.bills.filter((bill) => bill.overdue && billOwedMinor(bill) > 0);

@@ -394,13 +394,14 @@ export class RepaymentService {
    */
   private async recordAwaited(repayment: RepaymentDoc): Promise<void> {
     try {
-      written(
-        await this.appendOutcome(repayment, 'repay-await', {
-          type: 'AWAIT_REPAYMENT',
-          askedOn: businessDate(repayment.createdAt),
-          repayment: repayCommandOf(repayment),
-        }),
-      );
+      const outcome = await this.appendOutcome(repayment, 'repay-await', {
+        type: 'AWAIT_REPAYMENT',
+        askedOn: businessDate(repayment.createdAt),
+        repayment: repayCommandOf(repayment),
+      });
+      // Answered meanwhile by another ask of the source, or asked over 7 days ago: nothing to hold.
+      if (outcome.status === 'REJECTED' && awaitNotNeeded.includes(outcome.rejection)) return;
+      written(outcome);
     } catch (error) {
       log().error('recording a repayment awaited from its source failed', {
         repaymentId: repayment._id,
@@ -632,6 +633,8 @@ function written(outcome: AppendOutcome): void {
     throw new Error(`repayment ledger entry not written: ${outcome.status}`);
   }
 }
+
+const awaitNotNeeded: readonly string[] = ['REPAYMENT_ALREADY_ANSWERED', 'AWAITED_TOO_LATE'];
 
 /** At most this many repayments in flight are listed (a line rarely has more than one or two). */
 export const repaymentsInFlightShown = 20;

@@ -10,15 +10,14 @@ import type { LineState } from './line-state';
  * comes first that day, instead of hiding inside a purchase or a repayment. Only before a command
  * that applies: a refused authorization is recorded without bringing the line up to date, and invalid
  * input changes nothing, so neither writes the day's accrual (every figure stays as it was before
- * accruals were entries of their own). Not before `AWAIT_REPAYMENT`, which counts itself first.
+ * accruals were entries of their own).
  */
 export function accrualBefore(
   state: LineState | null,
   command: LedgerCommand,
   now: Date,
 ): Extract<LedgerCommand, { type: 'ACCRUE' }> | null {
-  // An awaited repayment holds from its ask: its own entry brings the day up with it counted.
-  if (!state || command.type === 'ACCRUE' || command.type === 'AWAIT_REPAYMENT') return null;
+  if (!state || command.type === 'ACCRUE') return null;
   const today = businessDate(now);
   if (!accrualDue(state, today)) return null;
   const accrue = { type: 'ACCRUE', day: today } as const;

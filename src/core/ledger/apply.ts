@@ -14,6 +14,8 @@ import type { RefusalReason } from '../policy/refusal-reasons';
 import { scenarioMonth, scenarioOf } from '../policy/scenario';
 import { allocateRepayment } from '../repayment/waterfall';
 import { landRepayment, takeReserved } from '../repayment/landing';
+import { quoteHoldsDays } from '../repayment/as-asked';
+import { coveringHeldBills, forgetStaleAwaits } from '../overdue/awaited-repayments';
 import { type BusinessDate, businessDate, daysBetween } from '../time/business-date';
 import type { AuthorizationRequest, LedgerCommand } from './commands';
 import {
@@ -48,7 +50,9 @@ export const ledgerRejections = [
   'BILL_NOT_FOUND',
   'REMINDER_NOT_DUE',
   'ASKED_IN_THE_FUTURE',
+  'AWAITED_TOO_LATE',
   'REPAYMENT_ALREADY_AWAITED',
+  'REPAYMENT_ALREADY_ANSWERED',
 ] as const;
 export type LedgerRejection = (typeof ledgerRejections)[number] | RefusalReason;
 
@@ -175,14 +179,7 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
   }
   const state = upgradeLineState(structuredClone(head));
   state.lastAt = now.getTime();
-  if (command.type === 'AWAIT_REPAYMENT') {
-    // It holds from the day it was asked: an entry written later (a crash after the source's answer)
-    // joins the line before the day is judged.
-    const refusal = awaitRefusal(state, command, today);
-    if (refusal) return reject(refusal);
-    const { askedOn, repayment } = command;
-    state.awaitedRepayments = [...(state.awaitedRepayments ?? []), { askedOn, repayment }];
-  }
+  forgetStaleAwaits(state, today);
   const accrued = accrueDueDays(state, today);
 
   switch (command.type) {
@@ -296,10 +293,17 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
       state.reservedCreditMinor = (state.reservedCreditMinor ?? 0) + command.amountMinor;
       return finish(head, state, command.amountMinor, accrued);
     }
-    case 'AWAIT_REPAYMENT':
-      return finish(head, state, command.repayment.amountMinor, accrued);
+    case 'AWAIT_REPAYMENT': {
+      const refusal = awaitRefusal(state, command, today);
+      if (refusal) return reject(refusal);
+      const { askedOn, repayment } = command;
+      state.awaitedRepayments = [...(state.awaitedRepayments ?? []), { askedOn, repayment }];
+      return finish(head, state, repayment.amountMinor, accrued);
+    }
     case 'REPAY': {
-      const leftMinor = landRepayment(state, command, today);
+      const leftMinor = coveringHeldBills(state, command.repaymentId, () =>
+        landRepayment(state, command, today),
+      );
       if (leftMinor === null) return reject('INVALID_AMOUNT');
       state.creditBalanceMinor += leftMinor;
       return finish(
@@ -423,7 +427,12 @@ function awaitRefusal(
 ): LedgerRejection | null {
   if (!positive(repayment.amountMinor)) return 'INVALID_AMOUNT';
   if (daysBetween(askedOn, today) < 0) return 'ASKED_IN_THE_FUTURE';
+  // Its 7 days are over: it would hold nothing.
+  if (daysBetween(askedOn, today) > quoteHoldsDays) return 'AWAITED_TOO_LATE';
   if (awaitedIndex(state, repayment.repaymentId) >= 0) return 'REPAYMENT_ALREADY_AWAITED';
+  // A "later" that lost a race with the source's answer (a retry and a due-jobs run at once).
+  if (state.repaymentsAnswered?.some((answered) => answered.repaymentId === repayment.repaymentId))
+    return 'REPAYMENT_ALREADY_ANSWERED';
   return null;
 }
 
@@ -443,6 +452,8 @@ function stopAwaiting(state: LineState, repaymentId: string, today: BusinessDate
   if (index >= 0) {
     state.awaitedRepayments = state.awaitedRepayments!.filter((_, at) => at !== index);
     if (state.awaitedRepayments.length === 0) delete state.awaitedRepayments;
+    // Only one awaited can race its own "later" (asked again while still waiting).
+    state.repaymentsAnswered = [...(state.repaymentsAnswered ?? []), { repaymentId, on: today }];
   }
   const judged = accrueDueDays(state, today);
   return {
@@ -487,7 +498,8 @@ function finish(
   const plansBefore = new Map((head?.plans ?? []).map((plan) => [plan.planId, plan]));
   const plans = state.plans.filter((plan) => !same(plan, plansBefore.get(plan.planId)));
   for (const bill of state.bills) {
-    if (billOwedMinor(bill) > 0) continue;
+    // A held bill paid off by other money is not judged yet: it stays until it is.
+    if (billOwedMinor(bill) > 0 || bill.held) continue;
     if (!bill.overdue) {
       state.onTimeStreak += 1;
       state.onTimeBillsTotal += 1;

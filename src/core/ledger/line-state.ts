@@ -65,6 +65,30 @@ export interface BillState {
   accrualRemainder: number;
   /** Billed penalties and interest up to which late-confirmed repayments waived what accrued (`as-asked.ts`). */
   accrualsWaivedThrough?: { penaltiesMinor: MinorUnits; interestMinor: MinorUnits };
+  /**
+   * Not judged yet: repayments asked by its due day wait on their source (`awaited-repayments.ts`).
+   * Kept in the head while held, even once other money paid it off.
+   */
+  held?: BillHold;
+}
+
+/** A bill past due waiting on repayments its shopper asked for in time (the source is slow). */
+export interface BillHold {
+  /** MINIMUM: they would meet its unmet minimum; IN_FULL: its minimum was met, they would pay the rest. */
+  kind: 'MINIMUM' | 'IN_FULL';
+  /** The repayments it waits on. */
+  repaymentIds: string[];
+  /** What they must pay it to keep it current: the minimum left (MINIMUM), all it owed (IN_FULL). */
+  shortMinor: MinorUnits;
+  /** What they paid it as they landed (money from anything else does not count: it came late). */
+  coveredMinor: MinorUnits;
+  /**
+   * What its days past due accrued meanwhile, day by day on each day's base, in case they do not
+   * cover it: the penalty (MINIMUM) or revolving interest (IN_FULL); charged then, else dropped.
+   */
+  accruedIfUncoveredMinor: MinorUnits;
+  /** Days of it on a base above zero. */
+  daysAccrued: number;
 }
 
 export const planStatuses = ['ACTIVE', 'FULLY_BILLED', 'PAID_OFF', 'CANCELLED'] as const;
@@ -132,11 +156,13 @@ export interface LineState {
   /** Balance set aside for repayments the source has not answered yet (absent on older states: 0). */
   reservedCreditMinor?: MinorUnits;
   /**
-   * Repayments whose source answered that it confirms later, until they land or are declined, in
-   * the order they were awaited (absent on older states: none). The bills they would meet are not
-   * judged overdue meanwhile (`billsAwaitingTheirSource`).
+   * Repayments whose source answered that it confirms later, until they land or are declined (or
+   * their 7 days pass), in the order they were awaited (absent on older states: none). The bills
+   * they would keep current are held meanwhile (`BillState.held`).
    */
   awaitedRepayments?: AwaitedRepayment[];
+  /** Repayments landed or declined in the last 7 days: a source's "later" after its answer is refused. */
+  repaymentsAnswered?: { repaymentId: string; on: BusinessDate }[];
   unbilledCharges: UnbilledCharge[];
   plans: PlanState[];
   /** Bills that still owe something, oldest first. */
@@ -204,7 +230,7 @@ export function billPrincipalOwedMinor(bill: BillState): MinorUnits {
 
 /** Bills paid, plans no longer active and charges fully billed leave the line's head (mutates `state`). */
 export function dropDone(state: LineState): void {
-  state.bills = state.bills.filter((bill) => billOwedMinor(bill) > 0);
+  state.bills = state.bills.filter((bill) => billOwedMinor(bill) > 0 || bill.held);
   state.plans = state.plans.filter((plan) => plan.status === 'ACTIVE');
   state.unbilledCharges = state.unbilledCharges.filter((charge) => charge.amountMinor > 0);
 }
@@ -304,7 +330,8 @@ export function assertLineState(state: LineState): void {
       assertAmount(`${bill.billId} credited ${component}`, bill.credited[component]);
       assertAmount(`${bill.billId} owed ${component}`, owedOn(bill, component));
     }
-    if (billOwedMinor(bill) === 0) throw new InvariantViolation(`${bill.billId} owes nothing but is open`);
+    if (billOwedMinor(bill) === 0 && !bill.held)
+      throw new InvariantViolation(`${bill.billId} owes nothing but is open`);
   }
   for (const plan of state.plans) {
     if (plan.status !== 'ACTIVE') throw new InvariantViolation(`plan ${plan.planId} is ${plan.status}`);

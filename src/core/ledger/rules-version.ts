@@ -11,9 +11,9 @@
  * 4: a repayment of a quoted kind confirmed within 7 days counts from the day it was asked:
  *    penalties and interest accrued since on bills its quote paid in full are waived, and a bill
  *    overdue as it lands is paid what the quote paid it first (`billsAsAsked`, as-asked.ts).
- * 5: a bill whose minimum repayments asked by its due day would meet is not judged overdue while
- *    their source has not answered, up to 7 days from the ask (`AWAIT_REPAYMENT`,
- *    awaited-repayments.ts).
+ * 5: a bill that repayments asked by its due day, still waiting on their source, would bring to
+ *    its minimum (or pay off) is held, not judged, until they are answered or 7 days pass
+ *    (`AWAIT_REPAYMENT`, `BillState.held`, awaited-repayments.ts).
  * Rebuild takes entries of earlier versions as stored.
  */
 export const ledgerRulesVersion = 5;

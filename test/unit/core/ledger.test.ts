@@ -1187,13 +1187,12 @@ describe('a repayment asked by the due day and awaited from its source keeps the
   const bill = 'b:2030-02-05';
 
   test('confirmed days after the due day, the bill was never overdue: PAID, nothing accrued', () => {
-    // STATEMENT asked 02-13: 1,000.00; the bank answers "later". 02-16: still current, no daily
-    // entry called for; it lands 02-18 and pays the bill in full.
+    // STATEMENT asked 02-13: 1,000.00; the bank answers "later". 02-16: still current (its days
+    // accrue aside, in case the bank declines); it lands 02-18 and pays the bill in full.
     const line = billed();
     const statement = quoted(line, '2030-02-13', 'STATEMENT');
     expect(statement.amountMinor).toBe(100_000);
     awaited(line, '2030-02-13', statement);
-    expect(accrualDue(line.state!, '2030-02-16')).toBe(false);
     line.accrue('2030-02-16');
     expect(line.bill(bill)).toMatchObject({ overdue: false, billed: { PENALTIES: 0, INTEREST: 0 } });
     expect(line.last.effects.billsGoneOverdue).toEqual([]);
@@ -1272,20 +1271,84 @@ describe('a repayment asked by the due day and awaited from its source keeps the
     expect(enough.bill(bill).overdue).toBe(false);
   });
 
-  test('asked after the due day it holds nothing: the bill is overdue by then', () => {
+  test('asked after the due day, or its source\'s "later" written after the bill was judged, it holds nothing', () => {
     // Asked 02-15 (the day after the due day): its own entry judges the bill first.
     const line = billed();
     awaited(line, '2030-02-15', quoted(line, '2030-02-15', 'STATEMENT'));
     expect(line.last.effects.billsGoneOverdue).toEqual([bill]);
-    // An entry written days after its ask (a crash before it) holds only from its ask day: asked
-    // 02-14, written 02-15, before anything judged the bill, it still holds.
+    // Asked 02-14 but written 02-15 (a failed write retried): the day is judged before it joins.
     const late = billed();
     late.do('2030-02-15', {
       type: 'AWAIT_REPAYMENT',
       askedOn: '2030-02-14',
       repayment: quoted(late, '2030-02-14', 'STATEMENT'),
     });
-    expect(late.last.effects.billsGoneOverdue).toEqual([]);
+    expect(late.last.effects.billsGoneOverdue).toEqual([bill]);
+  });
+
+  test('money from anything else during the hold came after the due day: declined, the bill is overdue all the same', () => {
+    // STATEMENT asked 02-14 waits. 02-17 she pays 100.00 by hand (the minimum, late); 02-18 the
+    // bank declines. Overdue since 02-15, each day on what was owed that day: 02-15, 16, 17 on
+    // 1,000.00 (0.50 each), 02-18 on 900.00 (0.45): 1.95.
+    const line = billed();
+    const statement = quoted(line, '2030-02-14', 'STATEMENT');
+    awaited(line, '2030-02-14', statement);
+    line.do('2030-02-17', amount(10_000));
+    expect(line.bill(bill)).toMatchObject({ overdue: false, billed: { PENALTIES: 0, INTEREST: 0 } });
+    line.do('2030-02-18', {
+      type: 'DECLINE_REPAYMENT',
+      repaymentId: statement.repaymentId,
+      amountMinor: statement.amountMinor,
+      reason: 'insufficient funds',
+    });
+    expect(line.last.effects.billsGoneOverdue).toEqual([bill]);
+    expect(line.bill(bill)).toMatchObject({ overdue: true, billed: { PENALTIES: 195 } });
+  });
+
+  test('a held bill paid off by other money stays open until judged: declined, it is overdue and owes its penalties', () => {
+    // STATEMENT asked 02-14 waits; 02-20 she pays 1,000.00 by hand; 02-21 the bank declines.
+    // Penalties 02-15..02-20 on 1,000.00: 6 x 0.50 = 3.00 (02-21 on nothing: 0).
+    const line = billed();
+    const statement = quoted(line, '2030-02-14', 'STATEMENT');
+    awaited(line, '2030-02-14', statement);
+    line.do('2030-02-20', amount(100_000));
+    expect(billOwedMinor(line.bill(bill))).toBe(0);
+    expect(line.state!.bills.map((open) => open.billId)).toEqual([bill]);
+    expect(line.state!.onTimeStreak).toBe(0);
+    line.do('2030-02-21', {
+      type: 'DECLINE_REPAYMENT',
+      repaymentId: statement.repaymentId,
+      amountMinor: statement.amountMinor,
+      reason: 'insufficient funds',
+    });
+    expect(line.bill(bill)).toMatchObject({ overdue: true, billed: { PENALTIES: 300 } });
+    expect(billStatus(line.bill(bill))).toBe('OVERDUE');
+    expect(line.state!.onTimeStreak).toBe(0);
+  });
+
+  test('its minimum met by the due day, a bill the awaited repayment would pay off accrues no interest unless declined', () => {
+    // 100.00 paid 02-10 meets the minimum; STATEMENT asked 02-13 for the 900.00 left waits.
+    // Landed 02-18: PAID, no interest. Declined 02-18 instead: interest on 900.00, 0.45 a day for
+    // 02-15..02-18 = 1.80.
+    const paidMinimum = () => billed().do('2030-02-10', amount(10_000));
+    const line = paidMinimum();
+    const statement = quoted(line, '2030-02-13', 'STATEMENT');
+    expect(statement.amountMinor).toBe(90_000);
+    awaited(line, '2030-02-13', statement);
+    line.accrue('2030-02-16');
+    expect(line.bill(bill).billed.INTEREST).toBe(0);
+    line.do('2030-02-18', statement);
+    expect(billStatus(line.bill(bill))).toBe('PAID');
+    expect(line.bill(bill).billed.INTEREST).toBe(0);
+    const declined = paidMinimum();
+    awaited(declined, '2030-02-13', statement);
+    declined.do('2030-02-18', {
+      type: 'DECLINE_REPAYMENT',
+      repaymentId: statement.repaymentId,
+      amountMinor: statement.amountMinor,
+      reason: 'insufficient funds',
+    });
+    expect(declined.bill(bill)).toMatchObject({ overdue: false, billed: { INTEREST: 180 } });
   });
 
   test('refusals by name: awaited twice, asked in the future, nothing asked of the source', () => {
@@ -1310,5 +1373,25 @@ describe('a repayment asked by the due day and awaited from its source keeps the
       repayment: { ...statement, repaymentId: 'r:balance', amountMinor: 0 },
     });
     expect(balanceOnly).toMatchObject({ ok: false, rejection: 'INVALID_AMOUNT' });
+    // Its 7 days over: it would hold nothing.
+    const tooLate = line.try('2030-02-21', {
+      type: 'AWAIT_REPAYMENT',
+      askedOn: '2030-02-13',
+      repayment: { ...statement, repaymentId: 'r:late' },
+    });
+    expect(tooLate).toMatchObject({ ok: false, rejection: 'AWAITED_TOO_LATE' });
+    // A "later" that lost a race with the source's decline (both asked while it waited) holds nothing.
+    line.do('2030-02-14', {
+      type: 'DECLINE_REPAYMENT',
+      repaymentId: statement.repaymentId,
+      amountMinor: statement.amountMinor,
+      reason: 'insufficient funds',
+    });
+    const afterAnswer = line.try('2030-02-14', {
+      type: 'AWAIT_REPAYMENT',
+      askedOn: '2030-02-13',
+      repayment: statement,
+    });
+    expect(afterAnswer).toMatchObject({ ok: false, rejection: 'REPAYMENT_ALREADY_ANSWERED' });
   });
 });
