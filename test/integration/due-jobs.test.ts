@@ -989,7 +989,7 @@ function railBy(answer: (repayment: RepaymentDoc) => RailResult) {
 
 describe('repayments waiting on their source count as paid: nothing is collected twice', () => {
   const notNeeded =
-    'Nothing was collected from your bank card for your bill due 2030-04-14: the repayment waiting on your payment source pays it. The bill is paid when the source confirms it, and is not counted overdue while the source has not answered (up to 7 days from the day you asked); if it is declined, repay by hand at once: the bill then counts as overdue from the day after its due day';
+    'Nothing was collected from your bank card for your bill due 2030-04-14: the repayment waiting on your payment source pays it. The bill is paid when the source confirms it: within 7 days of the day you asked, it counts as paid on time; if the source declines it, repay by hand at once, as the bill then counts as overdue from the day after its due day';
   const isAutoDebit = (repayment: RepaymentDoc) => repayment.idempotencyKey.includes(':autodebit:');
   const amountsDue = async (t: { repos: Repositories }, w: World) => {
     const [line] = await t.repos.creditLines.findByIds(['cl_alice']);

@@ -163,10 +163,11 @@ interface BillModel {
   held?: {
     /** Their landing would meet its unmet minimum (MINIMUM), or pay all it owes, its minimum met (IN_FULL). */
     kind: 'MINIMUM' | 'IN_FULL';
-    holders: string[];
+    /** Each repayment it waits on, and what it was to pay the bill when the due day passed (plain: lines are copied as JSON). */
+    holders: Record<string, number>;
     /** What they must pay it: the minimum left, or all it owed. */
     shortMinor: number;
-    /** What they paid it as they landed. */
+    /** What those that landed in time were to pay it (wherever their money went). */
     coveredMinor: number;
     /** Penalty (MINIMUM) or interest (IN_FULL) of each day, on that day's base. */
     aside: { day: number; amountMinor: number }[];
@@ -613,10 +614,15 @@ export class Auditor {
     const holders = this.holdersOf(line, bill, today);
     if (holders.length === 0) return;
     const copy = JSON.parse(JSON.stringify(line)) as LineModel;
-    const counts = { ...this.counts };
-    for (const repayment of holders) this.landMoney(copy, repayment);
-    Object.assign(this.counts, counts);
     const landed = copy.bills.find((candidate) => candidate.statementDate === bill.statementDate)!;
+    const counts = { ...this.counts };
+    const expected: Record<string, number> = {};
+    for (const repayment of holders) {
+      const settledBefore = settledTotal(landed);
+      this.landMoney(copy, repayment);
+      expected[repayment.id] = Math.max(0, settledTotal(landed) - settledBefore);
+    }
+    Object.assign(this.counts, counts);
     const unmetMinor = remainingMinimum(bill);
     const kind =
       unmetMinor > 0
@@ -629,7 +635,7 @@ export class Auditor {
     if (!kind) return;
     bill.held = {
       kind,
-      holders: holders.map((repayment) => repayment.id),
+      holders: expected,
       shortMinor: kind === 'MINIMUM' ? unmetMinor : owedTotal(bill),
       coveredMinor: 0,
       aside: [],
@@ -642,8 +648,7 @@ export class Auditor {
   }
 
   private stillHeld(line: LineModel, bill: BillModel, today: Day): boolean {
-    const holders = new Set(bill.held!.holders);
-    return this.holdersOf(line, bill, today).some((repayment) => holders.has(repayment.id));
+    return this.holdersOf(line, bill, today).some((repayment) => repayment.id in bill.held!.holders);
   }
 
   /** A held bill's days: penalty (minimum unmet) or interest (met) on each day's base, kept aside. */
@@ -1486,12 +1491,12 @@ export class Auditor {
       // Answered only now: the entry brings the line up to today while it still waits.
       repayment.status = 'SUCCEEDED';
       line.flows.repaidMinor += repayment.amountMinor;
-      const heldForIt = line.bills.filter((bill) => bill.held?.holders.includes(repayment.id));
-      const settledBefore = heldForIt.map((bill) => settledTotal(bill));
       this.landMoney(line, repayment);
-      heldForIt.forEach((bill, index) => {
-        bill.held!.coveredMinor += Math.max(0, settledTotal(bill) - settledBefore[index]!);
-      });
+      // In time: it counts for what it was to pay each bill waiting on it.
+      for (const bill of line.bills) {
+        const expectedMinor = bill.held?.holders[repayment.id];
+        if (expectedMinor !== undefined) bill.held!.coveredMinor += expectedMinor;
+      }
       // The bills it held are judged in the same entry (a MINIMUM's leave revolving interest).
       this.catchUp(line, this.today);
     });
@@ -1592,7 +1597,8 @@ export class Auditor {
     let left = moneyMinor;
     for (const bill of line.bills) {
       const quote = repayment.quoted.get(bill.statementDate);
-      if (bill.finished || !bill.overdue || !quote) continue;
+      // A held bill too: what its quote paid it comes before charges billed since.
+      if (bill.finished || (!bill.overdue && !bill.held) || !quote) continue;
       for (const component of components) {
         const take = Math.max(0, Math.min(quote.paidMinor[component], owed(bill, component), left));
         bill.paid[component] += take;

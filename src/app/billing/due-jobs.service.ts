@@ -178,7 +178,7 @@ export class DueJobsService {
       await tell(
         `autodebit-covered:${bill.billId}`,
         'AUTO_DEBIT_NOT_NEEDED',
-        `Nothing was collected from your bank card for your bill due ${bill.dueDate}: the repayment waiting on your payment source pays it. The bill is paid when the source confirms it, and is not counted overdue while the source has not answered (up to ${quoteHoldsDays} days from the day you asked); if it is declined, repay by hand at once: the bill then counts as overdue from the day after its due day`,
+        `Nothing was collected from your bank card for your bill due ${bill.dueDate}: the repayment waiting on your payment source pays it. The bill is paid when the source confirms it: within ${quoteHoldsDays} days of the day you asked, it counts as paid on time; if the source declines it, repay by hand at once, as the bill then counts as overdue from the day after its due day`,
       );
       return 'told';
     }

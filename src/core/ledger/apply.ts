@@ -15,7 +15,7 @@ import { scenarioMonth, scenarioOf } from '../policy/scenario';
 import { allocateRepayment } from '../repayment/waterfall';
 import { landRepayment, takeReserved } from '../repayment/landing';
 import { quoteHoldsDays } from '../repayment/as-asked';
-import { coveringHeldBills, forgetStaleAwaits } from '../overdue/awaited-repayments';
+import { countLandedForHeldBills, forgetStaleAwaits } from '../overdue/awaited-repayments';
 import { type BusinessDate, businessDate, daysBetween } from '../time/business-date';
 import type { AuthorizationRequest, LedgerCommand } from './commands';
 import {
@@ -301,10 +301,9 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
       return finish(head, state, repayment.amountMinor, accrued);
     }
     case 'REPAY': {
-      const leftMinor = coveringHeldBills(state, command.repaymentId, () =>
-        landRepayment(state, command, today),
-      );
+      const leftMinor = landRepayment(state, command, today);
       if (leftMinor === null) return reject('INVALID_AMOUNT');
+      countLandedForHeldBills(state, command.repaymentId);
       state.creditBalanceMinor += leftMinor;
       return finish(
         head,
@@ -452,9 +451,9 @@ function stopAwaiting(state: LineState, repaymentId: string, today: BusinessDate
   if (index >= 0) {
     state.awaitedRepayments = state.awaitedRepayments!.filter((_, at) => at !== index);
     if (state.awaitedRepayments.length === 0) delete state.awaitedRepayments;
-    // Only one awaited can race its own "later" (asked again while still waiting).
-    state.repaymentsAnswered = [...(state.repaymentsAnswered ?? []), { repaymentId, on: today }];
   }
+  // Its "later" may still come (two asks of the source racing): it is refused then.
+  state.repaymentsAnswered = [...(state.repaymentsAnswered ?? []), { repaymentId, on: today }];
   const judged = accrueDueDays(state, today);
   return {
     penaltyMinor: accrued.penaltyMinor + judged.penaltyMinor,

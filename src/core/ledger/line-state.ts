@@ -76,11 +76,11 @@ export interface BillState {
 export interface BillHold {
   /** MINIMUM: they would meet its unmet minimum; IN_FULL: its minimum was met, they would pay the rest. */
   kind: 'MINIMUM' | 'IN_FULL';
-  /** The repayments it waits on. */
-  repaymentIds: string[];
+  /** The repayments it waits on, and what each was to pay it when its due day passed. */
+  expectedMinorByRepayment: Record<string, MinorUnits>;
   /** What they must pay it to keep it current: the minimum left (MINIMUM), all it owed (IN_FULL). */
   shortMinor: MinorUnits;
-  /** What they paid it as they landed (money from anything else does not count: it came late). */
+  /** What those that landed in time were to pay it (money from anything else came late). */
   coveredMinor: MinorUnits;
   /**
    * What its days past due accrued meanwhile, day by day on each day's base, in case they do not
@@ -356,7 +356,9 @@ export function assertLineState(state: LineState): void {
  * while an older bill whose minimum is met only revolves.
  */
 export function currentBillOf(state: LineState | null | undefined): BillState | undefined {
-  return state?.bills.find((bill) => bill.overdue) ?? state?.bills[0];
+  // Owing: a held bill another payment paid off waits in the head for its judgment.
+  const owing = state?.bills.filter((bill) => billOwedMinor(bill) > 0);
+  return owing?.find((bill) => bill.overdue) ?? owing?.[0];
 }
 
 /** A state as stored by an earlier version, with what later versions added at its starting value. */

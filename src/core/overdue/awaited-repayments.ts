@@ -9,8 +9,8 @@ import { type BusinessDate, daysBetween } from '../time/business-date';
  * A shopper who asks a repayment by a bill's due day has paid in time, even when the source
  * confirms days later. When the due day passes, a bill those repayments (still waiting: the
  * source's `AWAIT_REPAYMENT`) would bring to its minimum, or pay in full, is held instead of judged:
- * only what they pay it when they land counts (other money came after the due day). Their answer,
- * or the end of their 7 days, judges it as of its due day.
+ * only their landing counts, for what it was to pay the bill (other money came after the due day).
+ * Their answer, or the end of their 7 days, judges it as of its due day.
  */
 
 /** The awaited repayments that can hold `bill` today: asked by its due day, within their 7 days. */
@@ -27,47 +27,55 @@ function holdersOf(state: LineState, bill: BillState, today: BusinessDate) {
 export function holdAtDueDay(state: LineState, bill: BillState, today: BusinessDate): BillHold | null {
   const holders = holdersOf(state, bill, today);
   if (holders.length === 0) return null;
-  const landed = stateOnceLanded(
-    state,
-    holders.map(({ repayment }) => repayment),
-    today,
-  ).bills.find((candidate) => candidate.billId === bill.billId);
+  // Landed one after the other, oldest ask first: what each would pay it.
+  const expectedMinorByRepayment: Record<string, MinorUnits> = {};
+  let landed: LineState = state;
+  for (const { repayment } of holders) {
+    const next = stateOnceLanded(landed, [repayment], today);
+    const before = landed.bills.find((candidate) => candidate.billId === bill.billId);
+    const after = next.bills.find((candidate) => candidate.billId === bill.billId);
+    // Gone from the landed line: it paid the rest.
+    const paidMinor = !before
+      ? 0
+      : after
+        ? billSettledMinor(after) - billSettledMinor(before)
+        : billOwedMinor(before);
+    expectedMinorByRepayment[repayment.repaymentId] = Math.max(0, paidMinor);
+    landed = next;
+  }
+  const landedBill = landed.bills.find((candidate) => candidate.billId === bill.billId);
   const shortOfMinimumMinor = remainingMinimumMinor(bill);
   const hold = (kind: BillHold['kind'], shortMinor: MinorUnits): BillHold => ({
     kind,
-    repaymentIds: holders.map(({ repayment }) => repayment.repaymentId),
+    expectedMinorByRepayment,
     shortMinor,
     coveredMinor: 0,
     accruedIfUncoveredMinor: 0,
     daysAccrued: 0,
   });
-  // Gone from the landed line: they would pay it in full.
   if (shortOfMinimumMinor > 0)
-    return !landed || remainingMinimumMinor(landed) === 0 ? hold('MINIMUM', shortOfMinimumMinor) : null;
-  return !landed ? hold('IN_FULL', billOwedMinor(bill)) : null;
+    return !landedBill || remainingMinimumMinor(landedBill) === 0
+      ? hold('MINIMUM', shortOfMinimumMinor)
+      : null;
+  return !landedBill ? hold('IN_FULL', billOwedMinor(bill)) : null;
 }
 
 /** Whether a repayment it waits on is still waiting, within its 7 days. */
 export function holdIsOn(state: LineState, bill: BillState, today: BusinessDate): boolean {
-  const ids = bill.held?.repaymentIds ?? [];
-  return holdersOf(state, bill, today).some(({ repayment }) => ids.includes(repayment.repaymentId));
+  const expected = bill.held?.expectedMinorByRepayment ?? {};
+  return holdersOf(state, bill, today).some(({ repayment }) => repayment.repaymentId in expected);
 }
 
-/** Runs a repayment's landing, counting what it pays each bill held for it. */
-export function coveringHeldBills<T>(state: LineState, repaymentId: string, land: () => T): T {
-  const settledBefore = new Map(
-    state.bills
-      .filter((bill) => bill.held?.repaymentIds.includes(repaymentId))
-      .map((bill) => [bill.billId, billSettledMinor(bill)]),
-  );
-  const result = land();
-  // By id: a landing may replace the bill objects.
+/**
+ * A repayment a bill waits on landed in time: it counts for what it was to pay the bill when the due
+ * day passed, wherever its money went (other money may have paid the bill first, or a refund
+ * credited it: the shopper's repayment still came in time).
+ */
+export function countLandedForHeldBills(state: LineState, repaymentId: string): void {
   for (const bill of state.bills) {
-    const beforeMinor = settledBefore.get(bill.billId);
-    if (beforeMinor !== undefined && bill.held)
-      bill.held.coveredMinor += Math.max(0, billSettledMinor(bill) - beforeMinor);
+    const expectedMinor = bill.held?.expectedMinorByRepayment[repaymentId];
+    if (expectedMinor !== undefined) bill.held!.coveredMinor += expectedMinor;
   }
-  return result;
 }
 
 /** Drops awaited repayments past their 7 days (they hold nothing) and answers older than that. */

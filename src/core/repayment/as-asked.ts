@@ -115,7 +115,8 @@ export function payOverdueAsQuoted(
   let leftMinor = moneyMinor;
   for (const bill of state.bills) {
     const quoted = asAsked[bill.billId]?.quotedMinor;
-    if (!quoted || !bill.overdue) continue;
+    // Held too: a bill waiting on it is paid what its quote paid it before charges billed since.
+    if (!quoted || (!bill.overdue && !bill.held)) continue;
     for (const component of billComponents) leftMinor -= pay(bill, component, quoted[component], leftMinor);
   }
   return moneyMinor - leftMinor;

@@ -702,7 +702,10 @@ describe('declined repayments and due-soon reminders: entries that move no money
     });
     expect(line.last.amountMinor).toBe(100_000);
     expect(line.last.effects.bills).toEqual([]);
-    expect({ ...line.state!, lastAt: before.lastAt }).toEqual(before);
+    // Only remembered as answered (a source's "later" after it is refused).
+    const { repaymentsAnswered, ...after } = line.state!;
+    expect(repaymentsAnswered).toEqual([{ repaymentId: 'r1', on: '2030-02-08' }]);
+    expect({ ...after, lastAt: before.lastAt }).toEqual(before);
     expect(
       line.try('2030-02-08', { type: 'DECLINE_REPAYMENT', repaymentId: 'r2', amountMinor: 0, reason: 'x' }),
     ).toEqual({ ok: false, rejection: 'INVALID_AMOUNT' });
@@ -1326,6 +1329,30 @@ describe('a repayment asked by the due day and awaited from its source keeps the
     expect(line.state!.onTimeStreak).toBe(0);
   });
 
+  test('an awaited repayment landing in time counts for what it was to pay, wherever its money goes', () => {
+    // MINIMUM 100.00 asked 02-14 waits. 02-16 she pays the 1,000.00 by hand: the bill owes nothing
+    // but stays open, held. 02-17 the 100.00 lands: in time, so PAID on time; with no bill left to
+    // pay, the 100.00 is a credit balance.
+    const line = billed();
+    const minimum = quoted(line, '2030-02-14', 'MINIMUM');
+    awaited(line, '2030-02-14', minimum);
+    line.do('2030-02-16', amount(100_000));
+    expect(billStatus(line.bill(bill))).toBe('PAID');
+    expect(line.state!.bills.map((open) => open.billId)).toEqual([bill]);
+    line.do('2030-02-17', minimum);
+    expect(line.state!.bills).toEqual([]);
+    expect(line.bill(bill)).toMatchObject({ overdue: false, billed: { PENALTIES: 0, INTEREST: 0 } });
+    expect(line.state!.onTimeStreak).toBe(1);
+    expect(line.figures).toMatchObject({ principalMinor: 0, creditBalanceMinor: 10_000 });
+    // A refund of 950.00 credited meanwhile: the 100.00 pays the 50.00 left, 50.00 is balance.
+    const refunded = billed();
+    awaited(refunded, '2030-02-14', minimum);
+    refunded.refund('2030-02-16', 'a1', 95_000).do('2030-02-17', minimum);
+    expect(refunded.bill(bill)).toMatchObject({ overdue: false, billed: { PENALTIES: 0 } });
+    expect(billStatus(refunded.bill(bill))).toBe('PAID');
+    expect(refunded.figures).toMatchObject({ creditBalanceMinor: 5_000 });
+  });
+
   test('its minimum met by the due day, a bill the awaited repayment would pay off accrues no interest unless declined', () => {
     // 100.00 paid 02-10 meets the minimum; STATEMENT asked 02-13 for the 900.00 left waits.
     // Landed 02-18: PAID, no interest. Declined 02-18 instead: interest on 900.00, 0.45 a day for
@@ -1393,5 +1420,14 @@ describe('a repayment asked by the due day and awaited from its source keeps the
       repayment: statement,
     });
     expect(afterAnswer).toMatchObject({ ok: false, rejection: 'REPAYMENT_ALREADY_ANSWERED' });
+    // Also when its landing came before its "later" was ever written.
+    const landedFirst = amount(6_000);
+    line.do('2030-02-14', landedFirst);
+    const laterAfterLanding = line.try('2030-02-14', {
+      type: 'AWAIT_REPAYMENT',
+      askedOn: '2030-02-14',
+      repayment: landedFirst,
+    });
+    expect(laterAfterLanding).toMatchObject({ ok: false, rejection: 'REPAYMENT_ALREADY_ANSWERED' });
   });
 });
