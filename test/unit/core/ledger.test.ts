@@ -1353,6 +1353,23 @@ describe('a repayment asked by the due day and awaited from its source keeps the
     expect(refunded.figures).toMatchObject({ creditBalanceMinor: 5_000 });
   });
 
+  test('a statement cut during the hold takes nothing its quote paid the held bill', () => {
+    // 1,200.00 over 12 (tier B, 9.60 fee a period); February's statement cut late on 02-20, due
+    // 03-01: period 1, 100.00 + 9.60 = 109.60, all of it its minimum. MINIMUM asked 03-01 waits;
+    // March's statement (period 2, its 9.60 fee first in the waterfall) is cut 03-05; the 109.60
+    // lands 03-06 and pays the held February bill what its quote paid it, before March's fee.
+    const line = opened()
+      .buy('2030-01-21', 'a2', 120_000, 'INSTALLMENTS', 12)
+      .statement('2030-02-05', '2030-02-20');
+    const minimum = quoted(line, '2030-03-01', 'MINIMUM');
+    expect(minimum.amountMinor).toBe(10_960);
+    awaited(line, '2030-03-01', minimum);
+    line.accrue('2030-03-02').statement('2030-03-05').do('2030-03-06', minimum);
+    expect(line.bill('b:2030-02-05')).toMatchObject({ overdue: false, billed: { PENALTIES: 0 } });
+    expect(billStatus(line.bill('b:2030-02-05'))).toBe('PAID');
+    expect(billOwedMinor(line.bill('b:2030-03-05'))).toBe(10_960);
+  });
+
   test('its minimum met by the due day, a bill the awaited repayment would pay off accrues no interest unless declined', () => {
     // 100.00 paid 02-10 meets the minimum; STATEMENT asked 02-13 for the 900.00 left waits.
     // Landed 02-18: PAID, no interest. Declined 02-18 instead: interest on 900.00, 0.45 a day for
