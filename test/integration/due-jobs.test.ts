@@ -1434,7 +1434,12 @@ describe('a repayment asked by the due day and awaited from its source keeps the
       billsOverdue: 0,
       limitChanges: 0,
     });
-    expect((await w.bills('u_alice'))[0]).toMatchObject({ status: 'ISSUED', owedMinor: 29_900 });
+    // Held: the bill shows it waits on her repayment (Bill.awaitingRepayments).
+    expect((await w.bills('u_alice'))[0]).toMatchObject({
+      status: 'ISSUED',
+      owedMinor: 29_900,
+      awaitingRepayments: true,
+    });
     // The line reads the same as its stored state: nothing accrued, nothing overdue.
     expect(await w.line('u_alice')).toMatchObject({ penaltiesOwedMinor: 0, status: 'ACTIVE' });
     // 04-16 the bank pays the 299.00.
@@ -1444,7 +1449,11 @@ describe('a repayment asked by the due day and awaited from its source keeps the
       billsOverdue: 0,
       limitChanges: 0,
     });
-    expect((await w.bills('u_alice'))[0]).toMatchObject({ status: 'PAID', owedMinor: 0 });
+    expect((await w.bills('u_alice'))[0]).toMatchObject({
+      status: 'PAID',
+      owedMinor: 0,
+      awaitingRepayments: false,
+    });
     expect(await w.line('u_alice')).toMatchObject({
       usedMinor: 0,
       limitMinor: 2_900_000,

@@ -13,9 +13,9 @@ export function lineAsOf(line: CreditLineDoc, today: BusinessDate): CreditLineDo
   return { ...line, ...lineProjection(line.headSequence, stateAt(line.state, today)) };
 }
 
-/** Whether a bill can read differently today than as stored: it still owed something then. */
+/** Whether a bill can read differently today than as stored: it still owed something then, or was held. */
 export function mayHaveMoved(bill: BillDoc): boolean {
-  return bill.owedMinor > 0;
+  return bill.owedMinor > 0 || bill.awaitingRepayments === true;
 }
 
 /**

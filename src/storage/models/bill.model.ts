@@ -30,6 +30,8 @@ export interface BillDoc {
   owedMinor: number;
   overdue: boolean;
   status: BillStatus;
+  /** Held: past due, not judged while repayments asked by then wait on their source (absent on older documents). */
+  awaitingRepayments?: boolean;
   /** Ledger sequence of the state shown: an older state never overwrites a newer one. */
   sequence: number;
 }
@@ -55,6 +57,7 @@ export function billProjection(
     owedMinor: billOwedMinor(state),
     overdue: state.overdue,
     status: billStatus(state),
+    awaitingRepayments: state.held !== undefined,
     sequence,
   };
 }
@@ -80,6 +83,7 @@ export const billSchema = new Schema<BillDoc>(
     owedMinor: { type: Number, required: true },
     overdue: { type: Boolean, required: true },
     status: { type: String, enum: billStatuses, required: true },
+    awaitingRepayments: { type: Boolean, required: false },
     sequence: { type: Number, required: true },
   },
   { collection: 'bills', versionKey: false, autoIndex: false, minimize: false },

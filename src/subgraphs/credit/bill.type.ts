@@ -1,6 +1,7 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { daysFromStatementToDue } from '../../core/billing/calendar';
 import { minimumPrincipalPercent } from '../../core/billing/minimum-due';
+import { quoteHoldsDays } from '../../core/repayment/as-asked';
 import { minimumToPayMinor, type BillStatus as Status, billStatuses } from '../../core/billing/bill-status';
 import {
   billComponents,
@@ -137,6 +138,11 @@ export class Bill {
   @Field(() => Money, { description: 'Still owed, including interest and penalties accrued since issue' })
   owed!: Money;
 
+  @Field({
+    description: `Its due day passed while repayments asked by then wait on their payment source (CreditLine.repaymentsInFlight): it is not judged overdue until they are answered, up to ${quoteHoldsDays} days from the ask. Landed in time, it was paid on time; declined, it is overdue from the day after its due day. Its status and remainingMinimum show it without them meanwhile`,
+  })
+  awaitingRepayments!: boolean;
+
   @Field(() => [BillComponentAmounts], {
     description: 'Billed, paid, credited and owed for each component, every component listed (0 where none)',
   })
@@ -160,6 +166,7 @@ export class Bill {
       paid: Money.of(componentsTotalMinor(doc.paid)),
       credited: Money.of(componentsTotalMinor(doc.credited)),
       owed: Money.of(billOwedMinor(doc)),
+      awaitingRepayments: doc.awaitingRepayments === true,
       components: billComponents.map((kind) =>
         Object.assign(new BillComponentAmounts(), {
           kind,
