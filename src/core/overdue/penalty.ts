@@ -80,12 +80,7 @@ export function accrueDueDays(state: LineState, today: BusinessDate): Accrued {
       }
       judgeHeld(state, bill, bill.held, accrued);
     }
-    if (goesOverdue(bill)) {
-      bill.overdue = true;
-      state.onTimeStreak = 0;
-      state.raisesInStreak = 0;
-      accrued.billsGoneOverdue.push(bill.billId);
-    }
+    if (goesOverdue(bill)) markOverdue(state, bill, accrued);
     // Penalties and interest are never in the base, so it holds for every day to bring up to date; a
     // base of nothing adds nothing and leaves the carry as it is.
     const base = accrualBaseMinor(bill);
@@ -105,6 +100,14 @@ export function accrueDueDays(state: LineState, today: BusinessDate): Accrued {
     bill.accruedDays = Math.max(bill.accruedDays, daysPastDue);
   }
   return accrued;
+}
+
+/** Overdue for good: the on-time streak and the raises it earned start again. */
+function markOverdue(state: LineState, bill: BillState, accrued: Accrued): void {
+  bill.overdue = true;
+  state.onTimeStreak = 0;
+  state.raisesInStreak = 0;
+  accrued.billsGoneOverdue.push(bill.billId);
 }
 
 /** One day's accrual on `base`, the sub-fen remainder carried on the bill. */
@@ -150,10 +153,7 @@ function judgeHeld(state: LineState, bill: BillState, hold: BillHold, accrued: A
     return;
   }
   if (hold.kind === 'MINIMUM') {
-    bill.overdue = true;
-    state.onTimeStreak = 0;
-    state.raisesInStreak = 0;
-    accrued.billsGoneOverdue.push(bill.billId);
+    markOverdue(state, bill, accrued);
     bill.billed.PENALTIES += hold.accruedIfUncoveredMinor;
     accrued.penaltyMinor += hold.accruedIfUncoveredMinor;
     accrued.penaltyDays += hold.daysAccrued;
