@@ -112,6 +112,11 @@ mutation Ship($orderId: ID!) {
   shipOrder(input: { orderId: $orderId }) { order { id status captured { amount } } userErrors { code message } }
 }
 
+# Only part shipped: capture that much; the rest of the hold is released at once.
+mutation ShipPart($orderId: ID!) {
+  shipOrder(input: { orderId: $orderId, amount: "50.00" }) { order { id status total { amount } captured { amount } } userErrors { field code message } }
+}
+
 mutation ShipInstallments($orderId: ID!) {
   shipInstallmentOrder(input: { orderId: $orderId }) {
     order { id status installmentPlan { annualizedRate schedule { index principal { amount } fee { amount } } } }

@@ -553,7 +553,7 @@ describe('authorization matrix', () => {
             `Mutation.${ship}`,
             {
               allow: ['operator'],
-              probe: mutation(ship, '$input: OrderIdInput!', async (_, allowed) => ({
+              probe: mutation(ship, '$input: ShipOrderInput!', async (_, allowed) => ({
                 input: { orderId: await toShip(allowed) },
               })),
             },
@@ -650,7 +650,7 @@ describe('authorization matrix', () => {
     ...Object.fromEntries(
       (
         [
-          ['capturePartnerPayment', '$input: PartnerPaymentIdInput!', false],
+          ['capturePartnerPayment', '$input: CapturePartnerPaymentInput!', false],
           ['voidPartnerPayment', '$input: PartnerPaymentIdInput!', false],
           ['refundPartnerPayment', '$input: RefundPartnerPaymentInput!', true],
         ] as const

@@ -117,6 +117,51 @@ describe('paying with the credit line, end to end', () => {
     expect(ship.data!.shipOrder.userErrors).toEqual([{ code: 'ORDER_CANCELLED' }]);
   });
 
+  test('part of an order ships: the operator captures that much and the rest of the hold is released', async () => {
+    const placed = await stack.execute(
+      CheckoutDocument,
+      {
+        input: {
+          items: [
+            { productId: 'mall-tea-set', quantity: 1 },
+            { productId: 'mall-earbuds', quantity: 1 },
+          ],
+          plan: 'FULL',
+          idempotencyKey: 'part-ship-e2e-01',
+        },
+      },
+      alice,
+    );
+    const orderId = placed.data!.checkout.order!.id;
+    // 299.00 + 499.00 = 798.00 held: available 29,000.00 - 798.00 = 28,202.00.
+    expect(await figures()).toMatchObject({ held: { amount: '798.00' }, available: { amount: '28202.00' } });
+    // More than was held, or not an amount: refused, nothing moves.
+    for (const [amount, code] of [
+      ['798.01', 'CAPTURE_EXCEEDS_AUTHORIZATION'],
+      ['0.00', 'INVALID_AMOUNT'],
+      ['12.345', 'INVALID_AMOUNT'],
+    ] as const) {
+      const refused = await stack.execute(ShipOrderDocument, { orderId, amount }, operator);
+      expect(refused.data!.shipOrder.userErrors).toEqual([{ code }]);
+    }
+    expect(await figures()).toMatchObject({ held: { amount: '798.00' }, used: { amount: '0.00' } });
+    // Only the tea set ships: 299.00 captured, 499.00 released; available 29,000.00 - 299.00 = 28,701.00.
+    const shipped = await stack.execute(ShipOrderDocument, { orderId, amount: '299.00' }, operator);
+    expect(shipped.data!.shipOrder).toEqual({
+      order: { id: orderId, status: 'SHIPPED', captured: { amount: '299.00' } },
+      userErrors: [],
+    });
+    expect(await figures()).toMatchObject({
+      held: { amount: '0.00' },
+      used: { amount: '299.00' },
+      available: { amount: '28701.00' },
+    });
+    // Shipping the rest later is not a second capture: refused, the figures stay.
+    const rest = await stack.execute(ShipOrderDocument, { orderId, amount: '499.00' }, operator);
+    expect(rest.data!.shipOrder.userErrors).toEqual([{ code: 'ORDER_ALREADY_SHIPPED' }]);
+    expect(await figures()).toMatchObject({ used: { amount: '299.00' }, available: { amount: '28701.00' } });
+  });
+
   test('bad checkout input changes nothing and says why', async () => {
     const before = await figures();
     const response = await stack.execute(

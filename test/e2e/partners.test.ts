@@ -200,14 +200,15 @@ describe('partners end to end', () => {
       }),
     ]);
 
-    // In-app payment of 30.00 (limit 50.00): authorized, then captured; available 50.00 - 30.00 = 20.00.
+    // In-app payment of 34.00 (limit 50.00) authorized: available 50.00 - 34.00 = 16.00. Only 30.00 of
+    // the goods were delivered: 30.00 captured, the 4.00 released; available 50.00 - 30.00 = 20.00.
     const paid = await stack.execute(
       PartnerCheckoutDocument,
       {
         input: {
           partnerUserId: 'lw-e2e-1',
           merchantOrderRef: 'LW-1001',
-          amount: '30.00',
+          amount: '34.00',
           category: 'HOME',
           plan: 'FULL',
           idempotencyKey: 'lw-pay-0001',
@@ -216,12 +217,28 @@ describe('partners end to end', () => {
       wallet,
     );
     const payment = paid.data!.partnerCheckout.payment!;
-    expect(payment).toMatchObject({ kind: 'IN_APP', status: 'PLACED', amount: { amount: '30.00' } });
-    const captured = await stack.execute(CapturePartnerPaymentDocument, { paymentId: payment.id }, wallet);
+    expect(payment).toMatchObject({ kind: 'IN_APP', status: 'PLACED', amount: { amount: '34.00' } });
+    const held = await stack.execute(PartnerUserDocument, { partnerUserId: 'lw-e2e-1' }, wallet);
+    expect(held.data!.partnerUser!.availableCredit!.minor).toBe(1_600);
+    const overCapture = await stack.execute(
+      CapturePartnerPaymentDocument,
+      { paymentId: payment.id, amount: '34.01' },
+      wallet,
+    );
+    expect(overCapture.data!.capturePartnerPayment.userErrors).toEqual([
+      { code: 'CAPTURE_EXCEEDS_AUTHORIZATION', message: 'Capture at most 34.00 CNY: that much was held' },
+    ]);
+    const captured = await stack.execute(
+      CapturePartnerPaymentDocument,
+      { paymentId: payment.id, amount: '30.00' },
+      wallet,
+    );
     expect(captured.data!.capturePartnerPayment.payment).toMatchObject({
       status: 'SHIPPED',
       captured: { amount: '30.00' },
     });
+    const afterCapture = await stack.execute(PartnerUserDocument, { partnerUserId: 'lw-e2e-1' }, wallet);
+    expect(afterCapture.data!.partnerUser!.availableCredit!.minor).toBe(2_000);
     // Another partner cannot touch it: the same answer as a missing payment.
     const foreign = await stack.execute(VoidPartnerPaymentDocument, { paymentId: payment.id }, merchant);
     expect(foreign.errors![0]!.extensions!.code).toBe('NOT_FOUND');
@@ -318,7 +335,7 @@ describe('partners end to end', () => {
         input: {
           partnerUserId: 'lw-e2e-1',
           merchantOrderRef: 'LW-1001',
-          amount: '30.00',
+          amount: '34.00',
           category: 'HOME',
           plan: 'FULL',
           idempotencyKey: 'lw-pay-0001',

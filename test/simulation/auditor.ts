@@ -342,6 +342,8 @@ export interface AuditCounts {
   autoDebitsNotNeeded: number;
   /** Bills past due kept from overdue (for a while at least) by repayments awaited from their source. */
   billsHeldBySource: number;
+  /** Orders shipped in part: less captured than was held. */
+  partialCaptures: number;
 }
 
 /** Figures the line shows, derived from the model. */
@@ -484,6 +486,7 @@ export class Auditor {
     quotesCountingWaiting: 0,
     autoDebitsNotNeeded: 0,
     billsHeldBySource: 0,
+    partialCaptures: 0,
   };
   /** Bills counted in `billsHeldBySource` (line|statement date). */
   private readonly billsHeld = new Set<string>();
@@ -886,7 +889,7 @@ export class Auditor {
         this.checkout(request, exchange.reply as CheckoutResult, exchange.at);
         break;
       case 'ship':
-        this.ship(request.orderId, exchange.reply as OrderResult);
+        this.ship(request, exchange.reply as OrderResult);
         break;
       case 'cancel':
         this.cancel(request.orderId, exchange.reply as OrderResult);
@@ -1064,18 +1067,33 @@ export class Auditor {
     return order;
   }
 
-  private ship(orderId: string, reply: OrderResult): void {
-    const order = this.orderOf(orderId);
+  private ship(request: Extract<SimRequest, { kind: 'ship' }>, reply: OrderResult): void {
+    const order = this.orderOf(request.orderId);
     if (order.status === 'CANCELLED') {
       expectSame('ship of a cancelled order', 'ORDER_CANCELLED', firstError(reply));
       return;
     }
+    // README: a capture of part of the hold charges that much and releases the rest; once.
+    const askedMinor = request.captureMinor ?? order.totalMinor;
+    if (order.status === 'SHIPPED' && askedMinor !== order.capturedMinor) {
+      expectSame(
+        'ship again with another amount',
+        ['ORDER_ALREADY_SHIPPED', order.capturedMinor],
+        [firstError(reply), reply.order?.capturedMinor],
+      );
+      return;
+    }
+    if (askedMinor > order.totalMinor) {
+      expectSame('capture of more than was held', 'CAPTURE_EXCEEDS_AUTHORIZATION', firstError(reply));
+      return;
+    }
     expectSame(
       'ship succeeds',
-      [null, 'SHIPPED', order.totalMinor],
+      [null, 'SHIPPED', askedMinor],
       [firstError(reply), reply.order?.status, reply.order?.capturedMinor],
     );
     if (order.status === 'SHIPPED') return; // a retry: the hold resolved once
+    if (askedMinor < order.totalMinor) this.counts.partialCaptures += 1;
     const line = this.lines.get(order.lineId)!;
     this.command(line, this.today, () => {
       line.heldMinor -= order.totalMinor;
@@ -1084,26 +1102,26 @@ export class Auditor {
           chargeId: order.authorizationId,
           orderId: order.orderId,
           capturedOn: this.today,
-          unbilledMinor: order.totalMinor,
+          unbilledMinor: askedMinor,
           billedOn: null,
         });
       } else {
-        line.plans.push(this.price(line, order));
+        line.plans.push(this.price(line, order, askedMinor));
       }
     });
     order.status = 'SHIPPED';
-    order.capturedMinor = order.totalMinor;
+    order.capturedMinor = askedMinor;
   }
 
   /**
    * A plan as sold: fee = round-half-up(principal x rate x n), principal and fee split evenly with
    * the remainder in period 1; period 1 on the first statement on or after today not already cut.
    */
-  private price(line: LineModel, order: OrderModel): PlanModel {
+  private price(line: LineModel, order: OrderModel, principalMinor: number): PlanModel {
     const n = order.periods as 3 | 6 | 12 | 24;
     const feeRateBps = feeRateBpsPerPeriod[line.tier][n];
-    const totalFeeMinor = mulDivHalfUp(order.totalMinor, feeRateBps * n, 10_000);
-    const principals = split(order.totalMinor, n);
+    const totalFeeMinor = mulDivHalfUp(principalMinor, feeRateBps * n, 10_000);
+    const principals = split(principalMinor, n);
     const fees = split(totalFeeMinor, n);
     const schedule = principals.map((principalMinor, i) => ({
       index: i + 1,
@@ -1119,7 +1137,7 @@ export class Auditor {
       periods: n,
       tier: line.tier,
       feeRateBps,
-      principalMinor: order.totalMinor,
+      principalMinor,
       totalFeeMinor,
       firstStatementDate: first,
       schedule,

@@ -245,7 +245,7 @@ async function send(w: World, request: SimRequest): Promise<SimReply> {
         key: request.key,
       });
     case 'ship':
-      return w.ship(request.store, request.orderId);
+      return w.ship(request.store, request.orderId, request.captureMinor);
     case 'cancel':
       return w.cancel(request.store, request.orderId);
     case 'refund':
@@ -311,7 +311,14 @@ function nextRequest(rng: Prng, auditor: Auditor, keys: KeyBook, now: number): S
       const pool = placed.length > 0 && rng.chance(0.8) ? placed : orders;
       if (pool.length === 0) return checkoutRequest(rng, keys, userId);
       const order = rng.pick(pool);
-      return { kind, store: order.store, orderId: order.orderId };
+      if (kind === 'cancel' || !rng.chance(0.25)) return { kind, store: order.store, orderId: order.orderId };
+      // Part shipped: mostly a part of the hold, sometimes all of it or more than was held.
+      const captureMinor = rng.weighted([
+        [rng.int(1, order.totalMinor), 80],
+        [order.totalMinor, 10],
+        [order.totalMinor + rng.int(1, 500), 10],
+      ]);
+      return { kind, store: order.store, orderId: order.orderId, captureMinor };
     }
     case 'refund':
       return refundRequest(rng, keys, orders) ?? checkoutRequest(rng, keys, userId);

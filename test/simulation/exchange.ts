@@ -17,7 +17,8 @@ export type SimRequest =
       periods?: number;
       key: string;
     }
-  | { kind: 'ship'; store: Store; orderId: string }
+  /** `captureMinor`: only part shipped (absent: the whole order). */
+  | { kind: 'ship'; store: Store; orderId: string; captureMinor?: number }
   | { kind: 'cancel'; store: Store; orderId: string }
   | { kind: 'refund'; store: Store; orderId: string; amountMinor: number; key: string }
   | {

@@ -104,8 +104,8 @@ export class World {
     return result.order;
   }
 
-  ship(store: Store, orderId: string) {
-    return this.payments(store).ship(operator, orderId);
+  ship(store: Store, orderId: string, captureMinor?: number) {
+    return this.payments(store).ship(operator, orderId, captureMinor);
   }
 
   cancel(store: Store, orderId: string, viewer: Viewer = operator) {

@@ -62,18 +62,29 @@ export class OrderPaymentService {
     private readonly access: OrderAccess = storeOrderAccess,
   ) {}
 
-  /** Operator action: the goods left the warehouse, so the hold becomes a charge. */
-  async ship(viewer: Viewer | undefined, orderId: string): Promise<OrderResult> {
+  /**
+   * Operator action: the goods left the warehouse, so the hold becomes a charge: the whole total, or
+   * `captureMinor` of it when only part shipped (the rest of the hold is released at once).
+   */
+  async ship(viewer: Viewer | undefined, orderId: string, captureMinor?: number): Promise<OrderResult> {
     this.access.settle(viewer);
+    if (captureMinor !== undefined && (!Number.isSafeInteger(captureMinor) || captureMinor <= 0)) {
+      return {
+        order: null,
+        userErrors: [userError('INVALID_AMOUNT', 'Capture a positive amount', 'amount')],
+      };
+    }
     const order = await this.load(orderId);
     this.access.settle(viewer, order);
     if (order.status === 'CANCELLED')
       return failed(order, 'ORDER_CANCELLED', 'A cancelled order cannot ship');
+    const askedMinor = captureMinor ?? order.totalMinor;
+    if (order.status === 'SHIPPED' && order.capturedMinor !== askedMinor) return alreadyCaptured(order);
     const now = await this.clock.now();
-    const outcome = await this.resolveHold(order, 'CAPTURE', now);
+    const outcome = await this.resolveHold(order, 'CAPTURE', now, askedMinor);
     if (outcome) return outcome;
-    await this.orders.setPayment(order._id, { status: 'SHIPPED', capturedMinor: order.totalMinor });
-    return { order: { ...order, status: 'SHIPPED', capturedMinor: order.totalMinor }, userErrors: [] };
+    await this.orders.setPayment(order._id, { status: 'SHIPPED', capturedMinor: askedMinor });
+    return { order: { ...order, status: 'SHIPPED', capturedMinor: askedMinor }, userErrors: [] };
   }
 
   /** The shopper (or an operator) cancels before shipping: the hold is voided, free of charge. */
@@ -217,13 +228,15 @@ export class OrderPaymentService {
   }
 
   /**
-   * Appends the capture or void of an order's hold. Both use the key `resolve:<authorizationId>`:
-   * whichever lands first wins, the other is told the hold was already resolved.
+   * Appends the capture (of `captureMinor`) or void of an order's hold. Both use the key
+   * `resolve:<authorizationId>`: whichever lands first wins; the other, or a capture of another
+   * amount, is told how the hold was resolved.
    */
   private async resolveHold(
     order: OrderDoc,
     type: 'CAPTURE' | 'VOID',
     now: Date,
+    captureMinor = order.totalMinor,
   ): Promise<OrderResult | undefined> {
     const command =
       type === 'CAPTURE'
@@ -231,7 +244,7 @@ export class OrderPaymentService {
             type,
             authorizationId: order.authorizationId,
             authorizedMinor: order.totalMinor,
-            captureMinor: order.totalMinor,
+            captureMinor,
             plan: order.plan,
             orderId: order._id,
             ...(order.plan === 'INSTALLMENTS'
@@ -243,16 +256,23 @@ export class OrderPaymentService {
       lineId: order.lineId,
       command,
       key: `resolve:${order.authorizationId}`,
-      requestHash: requestHash({ resolve: type, authorizationId: order.authorizationId }),
+      // A whole capture keeps the hash it had before partial captures, so its retries still replay.
+      requestHash: requestHash({
+        resolve: type,
+        authorizationId: order.authorizationId,
+        ...(type === 'CAPTURE' && captureMinor !== order.totalMinor ? { captureMinor } : {}),
+      }),
       now,
     });
     if (outcome.status === 'KEY_REUSED') {
-      // Resolved the other way before, maybe by a call that stopped before updating the order: repair it.
+      // Resolved before, maybe by a call that stopped before updating the order: repair it.
       const resolved =
         outcome.entry.type === 'CAPTURE'
           ? { status: 'SHIPPED' as const, capturedMinor: outcome.entry.amountMinor }
           : { status: 'CANCELLED' as const };
       await this.orders.setPayment(order._id, resolved);
+      if (type === 'CAPTURE' && resolved.status === 'SHIPPED')
+        return alreadyCaptured({ ...order, ...resolved });
       const code = type === 'CAPTURE' ? 'ORDER_CANCELLED' : 'ORDER_ALREADY_SHIPPED';
       return failed(
         { ...order, ...resolved },
@@ -260,8 +280,11 @@ export class OrderPaymentService {
         'The hold on this order was already resolved the other way',
       );
     }
-    if (outcome.status === 'REJECTED')
+    if (outcome.status === 'REJECTED') {
+      const onAmount = captureRefusals[outcome.rejection];
+      if (onAmount) return { order, userErrors: [userError(outcome.rejection, onAmount(order), 'amount')] };
       return failed(order, outcome.rejection, `The hold could not be resolved: ${outcome.rejection}`);
+    }
     return undefined;
   }
 
@@ -277,6 +300,22 @@ export class OrderPaymentService {
     if (!order) throw new AppError('NOT_FOUND', `No order ${orderId}`);
     return order;
   }
+}
+
+/** The core's refusals of a capture's amount, said to the caller in the input's terms. */
+const captureRefusals: Partial<Record<string, (order: OrderDoc) => string>> = {
+  INVALID_AMOUNT: () => 'Capture a positive amount',
+  CAPTURE_EXCEEDS_AUTHORIZATION: (order) =>
+    `Capture at most ${formatMinor(order.totalMinor)} CNY: that much was held`,
+};
+
+/** A shipped order asked to ship again with another amount: a hold is captured once. */
+function alreadyCaptured(order: OrderDoc): OrderResult {
+  return failed(
+    order,
+    'ORDER_ALREADY_SHIPPED',
+    `This order already shipped, capturing ${formatMinor(order.capturedMinor)} CNY: a hold is captured once (refund what should not have been charged)`,
+  );
 }
 
 function failed(order: OrderDoc, code: string, message: string): OrderResult {

@@ -260,8 +260,9 @@ export class PartnerPaymentService {
       : result;
   }
 
-  capture(viewer: Viewer | undefined, paymentId: string): Promise<PaymentResult> {
-    return this.payments.ship(viewer, paymentId).then(asPayment);
+  /** The whole hold, or `captureMinor` of it when only part was delivered (the rest is released). */
+  capture(viewer: Viewer | undefined, paymentId: string, captureMinor?: number): Promise<PaymentResult> {
+    return this.payments.ship(viewer, paymentId, captureMinor).then(asPayment);
   }
 
   void(viewer: Viewer | undefined, paymentId: string): Promise<PaymentResult> {

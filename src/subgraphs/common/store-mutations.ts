@@ -14,7 +14,7 @@ import {
 } from 'type-graphql';
 import type { OrderDoc } from '../../storage/models/order.model';
 import type { RefundDoc } from '../../storage/models/refund.model';
-import { decimalInput } from './decimal-input';
+import { captureAmountDescription, decimalInput, optionalDecimalInput } from './decimal-input';
 import { idempotencyKeyDescription } from './idempotency-key';
 import { partnerRefundKeyPrefix } from '../../app/orders/order-payment.service';
 import { InstallmentPlan } from './installment-plan.type';
@@ -60,6 +60,15 @@ export class CheckoutInput {
 export class OrderIdInput {
   @Field(() => ID, { description: 'An order of this store (its id)' })
   orderId!: string;
+}
+
+@InputType()
+export class ShipOrderInput {
+  @Field(() => ID, { description: 'An order of this store (its id)' })
+  orderId!: string;
+
+  @Field(() => String, { nullable: true, description: captureAmountDescription })
+  amount?: string | null;
 }
 
 @InputType()
@@ -171,16 +180,19 @@ export function storeMutations<TOrder extends object>(
 
     @Mutation(() => OrderPayload, {
       name: names.ship,
-      description: 'Operator: ship the order, capturing the hold',
+      description: 'Operator: ship the order, capturing the hold (all of it, or part when part shipped)',
     })
     async ship(
-      @Arg('input', () => OrderIdInput, {
-        description: 'The order to ship; an unknown one is NOT_FOUND',
+      @Arg('input', () => ShipOrderInput, {
+        description:
+          'The order to ship, and what to capture when only part of it shipped; an unknown one is NOT_FOUND',
       })
-      input: OrderIdInput,
+      input: ShipOrderInput,
       @Ctx() ctx: StoreContext,
     ) {
-      return payload(await ctx.services.store.payments.ship(ctx.viewer, input.orderId));
+      const captureMinor = optionalDecimalInput(input.amount);
+      if (captureMinor instanceof UserError) return payload({ order: null, userErrors: [captureMinor] });
+      return payload(await ctx.services.store.payments.ship(ctx.viewer, input.orderId, captureMinor));
     }
 
     @Mutation(() => RefundPayload, {

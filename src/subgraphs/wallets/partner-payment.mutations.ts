@@ -1,7 +1,7 @@
 import { paymentCodeDigits, paymentCodeTtlSeconds } from '../../core/partners/consent';
 import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { PaymentResult } from '../../app/wallets/partner-payment.service';
-import { decimalInput } from '../common/decimal-input';
+import { decimalInput, optionalDecimalInput } from '../common/decimal-input';
 import { mapConnection } from '../common/map-connection';
 import { afterDescription, firstDescription } from '../common/page-args';
 import { UserError } from '../common/user-error.type';
@@ -9,6 +9,7 @@ import { codePayload } from './binding.mutations';
 import { PartnerPayment, PartnerPaymentConnection } from './partner-payment.type';
 import { CodePayload, PartnerPaymentPayload } from './wallets.payloads';
 import {
+  CapturePartnerPaymentInput,
   PartnerCheckoutInput,
   PartnerPaymentIdInput,
   PhoneTopUpInput,
@@ -79,15 +80,22 @@ export class PartnerPaymentMutations {
     );
   }
 
-  @Mutation(() => PartnerPaymentPayload, { description: 'Partner: capture an authorized payment' })
+  @Mutation(() => PartnerPaymentPayload, {
+    description: 'Partner: capture an authorized payment (all of it, or part when part was delivered)',
+  })
   async capturePartnerPayment(
-    @Arg('input', () => PartnerPaymentIdInput, {
-      description: "The authorized payment to capture; another partner's or an unknown one is NOT_FOUND",
+    @Arg('input', () => CapturePartnerPaymentInput, {
+      description:
+        "The authorized payment to capture, and what to capture when only part was delivered; another partner's or an unknown one is NOT_FOUND",
     })
-    input: PartnerPaymentIdInput,
+    input: CapturePartnerPaymentInput,
     @Ctx() ctx: WalletsContext,
   ): Promise<PartnerPaymentPayload> {
-    return paymentPayload(await ctx.services.partnerPayments.capture(ctx.viewer, input.paymentId));
+    const captureMinor = optionalDecimalInput(input.amount);
+    if (captureMinor instanceof UserError) return failed(captureMinor);
+    return paymentPayload(
+      await ctx.services.partnerPayments.capture(ctx.viewer, input.paymentId, captureMinor),
+    );
   }
 
   @Mutation(() => PartnerPaymentPayload, { description: 'Partner: void an authorized payment (free)' })

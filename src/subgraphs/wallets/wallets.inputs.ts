@@ -2,6 +2,7 @@ import { maxConsentDays, maxPurposeLength, paymentCodeDigits } from '../../core/
 import { merchantRefRule, phoneNumberRule } from '../../core/partners/partner-payment';
 import { channelPolicies } from '../../core/policy/channel-policies';
 import { Field, ID, InputType, Int } from 'type-graphql';
+import { captureAmountDescription } from '../common/decimal-input';
 import { idempotencyKeyDescription } from '../common/idempotency-key';
 import { PaymentPlan } from '../common/payment-plan.enum';
 import { ConsentField } from './consent-field.enum';
@@ -106,6 +107,15 @@ export class RedeemPaymentCodeInput {
 export class PartnerPaymentIdInput {
   @Field(() => ID, { description: 'One of your payments (`PartnerPayment.id`)' })
   paymentId!: string;
+}
+
+@InputType()
+export class CapturePartnerPaymentInput {
+  @Field(() => ID, { description: 'One of your authorized payments (`PartnerPayment.id`)' })
+  paymentId!: string;
+
+  @Field(() => String, { nullable: true, description: captureAmountDescription })
+  amount?: string | null;
 }
 
 @InputType()
