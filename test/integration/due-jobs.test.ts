@@ -1427,6 +1427,66 @@ describe('a repayment asked by the due day and awaited from its source keeps the
   const entryTypes = async (t: { repos: Repositories }) =>
     (await t.repos.ledger.after('cl_alice', 0)).map((entry) => entry.command.type);
 
+  test("the due day's reminder counts the repayment waiting on the bank, and says what to pay if it is declined", async () => {
+    const { t, sent } = await waitingOnTheBank();
+    await using _db = t;
+    // The 299.00 waiting pays the whole statement; without it the minimum is 10% of 299.00 = 29.90.
+    expect(sent.filter((n) => n.kind === 'DUE_SOON').map((n) => n.message)).toEqual([
+      'Your bill is due 2030-04-14: your repayment of 299.00 CNY waiting on the payment source keeps your bills current once the source confirms it; if the source declines it, pay at least 29.90 CNY by then',
+    ]);
+  });
+
+  test('a reminder with part of the minimum waiting asks for the rest, besides the repayment waiting', async () => {
+    const { t, w, runAt, sent } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    const bank = railBy((repayment) =>
+      repayment.idempotencyKey.endsWith(':part-waiting') ? { status: 'PENDING' } : { status: 'SUCCEEDED' },
+    );
+    await w.at('2030-04-10T08:00:00Z');
+    w.rail = bank.rail;
+    const part = await w.repay('u_alice', {
+      kind: 'AMOUNT',
+      amountMinor: 1_000,
+      source: 'BANK_CARD',
+      idempotencyKey: 'part-waiting',
+    });
+    expect(part.repayment).toMatchObject({ status: 'INITIATED', amountMinor: 1_000 });
+    // 04-11, three days before the due day: minimum 29.90 - 10.00 waiting = 19.90 still to pay.
+    await runAt('2030-04-11T04:00:00Z', bank.rail);
+    expect(sent.filter((n) => n.kind === 'DUE_SOON').map((n) => n.message)).toEqual([
+      'Your bill is due 2030-04-14: pay at least 19.90 CNY by then to stay current, besides your repayment of 10.00 CNY waiting on the payment source',
+    ]);
+  });
+
+  test('a statement cut while a payoff waits on the bank says that payoff keeps the bills current', async () => {
+    const { t, w, runAt, sent } = await billedAlice();
+    await using _db = t;
+    // 04-05 statement of 299.00, paid by the 04-14 auto-debit; a second 299.00 bought 04-06 is unbilled.
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    await w.at('2030-04-06T02:00:00Z');
+    const second = await w.buy('u_alice', 'MALL', 'mall-tea-set', 'waiting-statement-tea');
+    await w.ship('MALL', second._id);
+    await runAt('2030-04-14T04:00:00Z', approvingRail);
+    const bank = railBy((repayment) =>
+      repayment.idempotencyKey.endsWith(':payoff-waiting') ? { status: 'PENDING' } : { status: 'SUCCEEDED' },
+    );
+    w.rail = bank.rail;
+    await w.at('2030-05-01T08:00:00Z');
+    const payoff = await w.repay('u_alice', {
+      kind: 'PAYOFF',
+      source: 'BANK_CARD',
+      idempotencyKey: 'payoff-waiting',
+    });
+    expect(payoff.repayment).toMatchObject({ status: 'INITIATED', amountMinor: 29_900 });
+    // 05-05: the second 299.00 is billed, minimum 29.90; the 299.00 waiting pays all of it.
+    await runAt('2030-05-05T04:00:00Z', bank.rail);
+    expect(sent.filter((n) => n.kind === 'STATEMENT_ISSUED').map((n) => n.message)).toEqual([
+      'Your 2030-04-05 statement: 299.00 CNY, minimum 29.90, due 2030-04-14; 29.90 CNY keeps all your bills current now',
+      'Your 2030-05-05 statement: 299.00 CNY, minimum 29.90, due 2030-05-14; your repayment of 299.00 CNY waiting on the payment source keeps all your bills current once the source confirms it',
+    ]);
+  });
+
   test('confirmed two days after the due day: the bill is PAID, never overdue; no penalty, no cut, no overdue notice', async () => {
     const { t, w, runAt, sent, bank, answer } = await waitingOnTheBank();
     await using _db = t;

@@ -18,6 +18,7 @@ import type { Repositories } from '../../storage/repositories/repositories';
 import type { OutboxService } from './outbox.service';
 import { type LimitReviewService, limitReviewKey } from './limit-review.service';
 import { keyHash } from '../../ledger/request-hash';
+import { waitingText } from '../repayment/waiting-text';
 import { defaultLinesPerRead, visitEveryLine } from './every-line';
 
 export interface BillingReport {
@@ -46,9 +47,21 @@ export function emptyBillingReport(): BillingReport {
 /**
  * What a notice quotes as the least to pay on `day`: repay kind MINIMUM then, which also covers what
  * the waterfall pays before this bill's minimum (an older bill's interest), not the bill's own figure.
+ * Repayments the source said it would answer later count as paid, as in every quote, and the notice
+ * names them, so that it does not ask the shopper to pay twice (`withoutThemMinor` if one is declined).
  */
-function minimumToStayCurrentMinor(state: LineState, day: BusinessDate): MinorUnits {
-  return amountDueOn(state, day, 'MINIMUM').amountMinor;
+interface LeastToPay {
+  leastMinor: MinorUnits;
+  /** What the repayments waiting on their source pay, as the quotes say it; null when none waits. */
+  waiting: { text: string; withoutThemMinor: MinorUnits } | null;
+}
+
+function leastToStayCurrent(state: LineState, day: BusinessDate): LeastToPay {
+  const awaited = (state.awaitedRepayments ?? []).map((awaited) => awaited.repayment);
+  const leastMinor = amountDueOn(state, day, 'MINIMUM', undefined, awaited).amountMinor;
+  if (awaited.length === 0) return { leastMinor, waiting: null };
+  const withoutThemMinor = amountDueOn(state, day, 'MINIMUM').amountMinor;
+  return { leastMinor, waiting: { text: waitingText(awaited).text, withoutThemMinor } };
 }
 
 /**
@@ -104,7 +117,7 @@ export class BillingService {
           `statement:${billId}`,
           line.userId,
           'STATEMENT_ISSUED',
-          statementNotice(statementDate, bill, minimumToStayCurrentMinor(line.state!, today)),
+          statementNotice(statementDate, bill, leastToStayCurrent(line.state!, today)),
           billId,
           now,
         );
@@ -151,7 +164,7 @@ export class BillingService {
         line.userId,
         'DUE_SOON',
         // As of the due day: interest accrues until then, so today's figure could fall short.
-        `Your bill is due ${bill.dueDate}: pay at least ${formatMinor(minimumToStayCurrentMinor(line.state!, bill.dueDate))} CNY by then to stay current`,
+        dueSoonNotice(bill, leastToStayCurrent(line.state!, bill.dueDate)),
         bill.billId,
         now,
       );
@@ -223,12 +236,26 @@ function advanced(line: CreditLineDoc, outcome: AppendOutcome): CreditLineDoc {
 }
 
 /** The statement as the app shows it (total and minimum at issue), then what credits already paid. */
-function statementNotice(statementDate: string, bill: BillState, keepsCurrentMinor: MinorUnits): string {
+function statementNotice(statementDate: string, bill: BillState, least: LeastToPay): string {
   const totalMinor = statementTotalMinor(bill);
   const owedMinor = billOwedMinor(bill);
   const credited =
     owedMinor < totalMinor
       ? `; your credit balance and refunds already paid ${formatMinor(totalMinor - owedMinor)} CNY of it`
       : '';
-  return `Your ${statementDate} statement: ${formatMinor(totalMinor)} CNY, minimum ${formatMinor(bill.minimumDueMinor)}, due ${bill.dueDate}${credited}; ${formatMinor(keepsCurrentMinor)} CNY keeps all your bills current now`;
+  const keepsCurrent = !least.waiting
+    ? `${formatMinor(least.leastMinor)} CNY keeps all your bills current now`
+    : least.leastMinor > 0
+      ? `${formatMinor(least.leastMinor)} CNY keeps all your bills current now, besides your ${least.waiting.text}`
+      : `your ${least.waiting.text} keeps all your bills current once the source confirms it`;
+  return `Your ${statementDate} statement: ${formatMinor(totalMinor)} CNY, minimum ${formatMinor(bill.minimumDueMinor)}, due ${bill.dueDate}${credited}; ${keepsCurrent}`;
+}
+
+function dueSoonNotice(bill: BillState, least: LeastToPay): string {
+  const due = `Your bill is due ${bill.dueDate}`;
+  if (!least.waiting)
+    return `${due}: pay at least ${formatMinor(least.leastMinor)} CNY by then to stay current`;
+  return least.leastMinor > 0
+    ? `${due}: pay at least ${formatMinor(least.leastMinor)} CNY by then to stay current, besides your ${least.waiting.text}`
+    : `${due}: your ${least.waiting.text} keeps your bills current once the source confirms it; if the source declines it, pay at least ${formatMinor(least.waiting.withoutThemMinor)} CNY by then`;
 }

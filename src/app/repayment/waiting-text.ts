@@ -1,0 +1,24 @@
+import { formatMinor } from '../../core/money';
+import type { RepayCommand } from '../../core/repayment/landing';
+
+/**
+ * "repayment of 799.00 CNY waiting on the payment source (with 100.00 CNY of your credit balance set
+ * aside)", or, when none asks a source anything, "repayment of 50.00 CNY from your credit balance,
+ * being applied now" (the balance's share lands the moment it is set aside).
+ */
+export function waitingText(waiting: readonly RepayCommand[]): { text: string; onSource: boolean } {
+  const sourceMinor = waiting.reduce((sum, repayment) => sum + repayment.amountMinor, 0);
+  const balanceMinor = waiting.reduce((sum, repayment) => sum + (repayment.reservedCreditMinor ?? 0), 0);
+  const repayments = waiting.length === 1 ? 'repayment' : `${waiting.length} repayments`;
+  if (sourceMinor === 0)
+    return {
+      text: `${repayments} of ${formatMinor(balanceMinor)} CNY from your credit balance, being applied now,`,
+      onSource: false,
+    };
+  const balance =
+    balanceMinor > 0 ? ` (with ${formatMinor(balanceMinor)} CNY of your credit balance set aside)` : '';
+  return {
+    text: `${repayments} of ${formatMinor(sourceMinor)} CNY waiting on the payment source${balance}`,
+    onSource: true,
+  };
+}
