@@ -60,7 +60,7 @@ export type BillUpdateKind =
   | 'PENALTY_ACCRUED'
   /** A checkout put a hold on the line */
   | 'PURCHASE_AUTHORIZED'
-  /** A hold became a charge (the order shipped) */
+  /** A hold became a charge (the order shipped; in part: the rest of the hold was released) */
   | 'PURCHASE_CAPTURED'
   /** A refund: unbilled principal shrank, a bill was credited, or the balance grew */
   | 'REFUND_CREDITED'

@@ -1,3 +1,4 @@
+import { requestHash } from '../../src/ledger/request-hash';
 import { testDatabase } from '../support/test-database';
 import { world } from '../support/world';
 
@@ -147,6 +148,59 @@ describe('partial capture: shipping part of an order', () => {
     // The order can still ship whole afterwards.
     const whole = await w.ship('MALL', order._id);
     expect(whole).toMatchObject({ userErrors: [], order: { status: 'SHIPPED', capturedMinor: 29_900 } });
+  });
+
+  test("a part under the channel's minimum is refused: the installment store takes at least 300.00", async () => {
+    await using t = await testDatabase();
+    const w = await world(t.repos);
+    await w.at('2030-03-01T02:00:00Z');
+    const bike = await w.buy('u_alice', 'INSTALLMENT', 'inst-bike', 'part-ship-min-01', 3);
+    const headBefore = (await w.line('u_alice')).headSequence;
+    const under = await w.ship('INSTALLMENT', bike._id, 29_999);
+    expect(under.userErrors).toEqual([
+      {
+        code: 'CAPTURE_BELOW_MINIMUM',
+        field: 'amount',
+        message: 'Capture at least 300.00 CNY, the least this channel takes, or the whole order',
+      },
+    ]);
+    expect(await w.line('u_alice')).toMatchObject({ headSequence: headBefore, heldMinor: 259_900 });
+    // The refusal used no key: the hold can still be captured, here at the minimum. Fee 30,000 x
+    // 0.50% x 3 = 450 -> 150 a period; principal 10,000 a period.
+    const atMinimum = await w.ship('INSTALLMENT', bike._id, 30_000);
+    expect(atMinimum.order).toMatchObject({ status: 'SHIPPED', capturedMinor: 30_000 });
+    const [plan] = await t.repos.installmentPlans.findByOrderIds([bike._id]);
+    expect(plan!.schedule.map((p) => [p.principalMinor, p.feeMinor])).toEqual([
+      [10_000, 150],
+      [10_000, 150],
+      [10_000, 150],
+    ]);
+  });
+
+  test('a whole capture written before partial captures existed still replays', async () => {
+    await using t = await testDatabase();
+    const w = await world(t.repos);
+    await w.at('2030-03-01T02:00:00Z');
+    const order = await w.buy('u_alice', 'MALL', 'mall-tea-set', 'part-ship-old-01');
+    // The entry as the service wrote it before: its hash names the hold alone, no amount.
+    await w.ledger.append({
+      lineId: order.lineId,
+      command: {
+        type: 'CAPTURE',
+        authorizationId: order.authorizationId,
+        authorizedMinor: 29_900,
+        captureMinor: 29_900,
+        plan: 'FULL',
+        orderId: order._id,
+      },
+      key: `resolve:${order.authorizationId}`,
+      requestHash: requestHash({ resolve: 'CAPTURE', authorizationId: order.authorizationId }),
+      now: new Date('2030-03-01T02:00:00Z'),
+    });
+    // The order was left PLACED (a crash before its update): shipping it whole answers as a replay.
+    const shipped = await w.ship('MALL', order._id);
+    expect(shipped).toMatchObject({ userErrors: [], order: { status: 'SHIPPED', capturedMinor: 29_900 } });
+    expect(await w.line('u_alice')).toMatchObject({ heldMinor: 0, usedMinor: 29_900 });
   });
 
   test('a cancelled order cannot be captured in part, and a capture in part cannot be cancelled', async () => {

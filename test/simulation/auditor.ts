@@ -1087,6 +1087,12 @@ export class Auditor {
       expectSame('capture of more than was held', 'CAPTURE_EXCEEDS_AUTHORIZATION', firstError(reply));
       return;
     }
+    // README: the part captured must meet the channel's minimum, as a checkout of it would.
+    const channel = order.store === 'MALL' ? 'MALL' : 'INSTALLMENT_STORE';
+    if (askedMinor < order.totalMinor && askedMinor < channelPolicies[channel].minimumAmountMinor) {
+      expectSame('capture of part under the minimum', 'CAPTURE_BELOW_MINIMUM', firstError(reply));
+      return;
+    }
     expectSame(
       'ship succeeds',
       [null, 'SHIPPED', askedMinor],

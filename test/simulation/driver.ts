@@ -314,7 +314,8 @@ function nextRequest(rng: Prng, auditor: Auditor, keys: KeyBook, now: number): S
       if (kind === 'cancel' || !rng.chance(0.25)) return { kind, store: order.store, orderId: order.orderId };
       // Part shipped: mostly a part of the hold, sometimes all of it or more than was held.
       const captureMinor = rng.weighted([
-        [rng.int(1, order.totalMinor), 80],
+        [rng.int(1, order.totalMinor), 60],
+        [rng.int(1, Math.min(order.totalMinor, 500)), 20],
         [order.totalMinor, 10],
         [order.totalMinor + rng.int(1, 500), 10],
       ]);

@@ -7,6 +7,7 @@ import { ownedOrNotFound, requireOperator, requireViewer } from '../common/acces
 import type { ClockService } from '../common/clock.service';
 import { AppError } from '../../errors';
 import { formatMinor } from '../../core/money';
+import { policyOf } from '../../core/policy/channel-policies';
 import { checkRefund, holdsExpireIfPlacedBefore } from '../../core/orders/order-amounts';
 import type { LimitReviewService } from '../billing/limit-review.service';
 import { type LedgerWriter, maxAppendAttempts } from '../../ledger/ledger-writer';
@@ -54,7 +55,7 @@ export const storeOrderAccess: OrderAccess = {
  */
 export class OrderPaymentService {
   constructor(
-    private readonly repos: Pick<Repositories, 'creditLines' | 'refunds'>,
+    private readonly repos: Pick<Repositories, 'creditLines' | 'refunds' | 'ledger'>,
     private readonly orders: OrderRepository,
     private readonly clock: ClockService,
     private readonly ledger: LedgerWriter,
@@ -238,6 +239,7 @@ export class OrderPaymentService {
     now: Date,
     captureMinor = order.totalMinor,
   ): Promise<OrderResult | undefined> {
+    const partial = type === 'CAPTURE' && captureMinor !== order.totalMinor;
     const command =
       type === 'CAPTURE'
         ? {
@@ -250,6 +252,7 @@ export class OrderPaymentService {
             ...(order.plan === 'INSTALLMENTS'
               ? { periods: order.periods, tier: await this.tierOf(order.lineId) }
               : {}),
+            ...(partial ? { channel: await this.channelOf(order) } : {}),
           }
         : { type, authorizationId: order.authorizationId, authorizedMinor: order.totalMinor };
     const outcome = await this.ledger.append({
@@ -260,7 +263,7 @@ export class OrderPaymentService {
       requestHash: requestHash({
         resolve: type,
         authorizationId: order.authorizationId,
-        ...(type === 'CAPTURE' && captureMinor !== order.totalMinor ? { captureMinor } : {}),
+        ...(partial ? { captureMinor } : {}),
       }),
       now,
     });
@@ -282,10 +285,23 @@ export class OrderPaymentService {
     }
     if (outcome.status === 'REJECTED') {
       const onAmount = captureRefusals[outcome.rejection];
-      if (onAmount) return { order, userErrors: [userError(outcome.rejection, onAmount(order), 'amount')] };
+      if (onAmount && command.type === 'CAPTURE') {
+        return {
+          order,
+          userErrors: [userError(outcome.rejection, onAmount(order, command.channel), 'amount')],
+        };
+      }
       return failed(order, outcome.rejection, `The hold could not be resolved: ${outcome.rejection}`);
     }
     return undefined;
+  }
+
+  /** The channel the hold was authorized on, read from its authorization's ledger entry. */
+  private async channelOf(order: OrderDoc): Promise<string | undefined> {
+    const authorized = await this.repos.ledger.byIdempotencyKey(
+      `${order.lineId}:authorize:${order.authorizationId}`,
+    );
+    return authorized?.command.type === 'AUTHORIZE' ? authorized.command.request.channel : undefined;
   }
 
   /** The fee tier that prices a plan: the line's, from its risk assessment. */
@@ -303,10 +319,15 @@ export class OrderPaymentService {
 }
 
 /** The core's refusals of a capture's amount, said to the caller in the input's terms. */
-const captureRefusals: Partial<Record<string, (order: OrderDoc) => string>> = {
-  INVALID_AMOUNT: () => 'Capture a positive amount',
+const captureRefusals: Partial<Record<string, (order: OrderDoc, channel: string | undefined) => string>> = {
   CAPTURE_EXCEEDS_AUTHORIZATION: (order) =>
     `Capture at most ${formatMinor(order.totalMinor)} CNY: that much was held`,
+  CAPTURE_BELOW_MINIMUM: (_order, channel) => {
+    const policy = channel === undefined ? undefined : policyOf(channel);
+    return policy
+      ? `Capture at least ${formatMinor(policy.minimumAmountMinor)} CNY, the least this channel takes, or the whole order`
+      : 'Capture the whole order, or cancel it: its channel is not known';
+  },
 };
 
 /** A shipped order asked to ship again with another amount: a hold is captured once. */
@@ -314,7 +335,7 @@ function alreadyCaptured(order: OrderDoc): OrderResult {
   return failed(
     order,
     'ORDER_ALREADY_SHIPPED',
-    `This order already shipped, capturing ${formatMinor(order.capturedMinor)} CNY: a hold is captured once (refund what should not have been charged)`,
+    `This order already shipped, capturing ${formatMinor(order.capturedMinor)} CNY: a hold is captured once (refund what should not have been charged; what still ships is another order)`,
   );
 }
 

@@ -11,6 +11,7 @@ import {
   velocityWindowMinutes,
 } from '../policy/decide-authorization';
 import type { RefusalReason } from '../policy/refusal-reasons';
+import { belowChannelMinimum } from '../policy/channel-policies';
 import { scenarioMonth, scenarioOf } from '../policy/scenario';
 import { allocateRepayment } from '../repayment/waterfall';
 import { landRepayment, takeReserved } from '../repayment/landing';
@@ -39,6 +40,8 @@ export const ledgerRejections = [
   'LINE_NOT_OPEN',
   'INVALID_AMOUNT',
   'CAPTURE_EXCEEDS_AUTHORIZATION',
+  // Not the authorization's AMOUNT_BELOW_MINIMUM: risk refusals are recorded, a capture's are not.
+  'CAPTURE_BELOW_MINIMUM',
   'HOLD_NOT_FOUND',
   'PLAN_NOT_PRICED',
   'STATEMENT_NOT_DUE',
@@ -214,6 +217,12 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
     case 'CAPTURE': {
       if (!positive(command.captureMinor)) return reject('INVALID_AMOUNT');
       if (command.captureMinor > command.authorizedMinor) return reject('CAPTURE_EXCEEDS_AUTHORIZATION');
+      // A whole capture met the minimum when authorized; the part of one must meet it too.
+      if (
+        command.captureMinor < command.authorizedMinor &&
+        belowChannelMinimum(command.channel, command.captureMinor)
+      )
+        return reject('CAPTURE_BELOW_MINIMUM');
       if (state.heldMinor < command.authorizedMinor) return reject('HOLD_NOT_FOUND');
       // Partial capture releases the rest of the hold.
       state.heldMinor -= command.authorizedMinor;

@@ -51,6 +51,8 @@ export type LedgerCommand =
       captureMinor: MinorUnits;
       plan: Plan;
       orderId: string;
+      /** The hold's channel, from its authorization: a partial capture must meet its minimum. */
+      channel?: string;
       /** INSTALLMENTS: period count and the fee tier that prices the plan. */
       periods?: number;
       tier?: FeeTier;

@@ -77,6 +77,15 @@ export const channelPolicies: Record<Channel, ChannelPolicy> = {
   },
 };
 
+/**
+ * Below the least a channel takes: an authorization, or the part of a hold a partial capture charges
+ * (an unknown channel takes nothing). A plan priced on a few fen would carry a rate far from its offer.
+ */
+export function belowChannelMinimum(channel: string | undefined, amountMinor: MinorUnits): boolean {
+  const policy = channel === undefined ? undefined : policyOf(channel);
+  return amountMinor < (policy?.minimumAmountMinor ?? Number.MAX_SAFE_INTEGER);
+}
+
 /** The channel's policy, or undefined for an unknown channel (own keys only: 'toString' is no channel). */
 export function policyOf(channel: string): ChannelPolicy | undefined {
   return Object.hasOwn(channelPolicies, channel) ? channelPolicies[channel as Channel] : undefined;

@@ -5,7 +5,13 @@ import {
 } from '../installments/fee-rates';
 import { lineCanSpend } from '../credit-line';
 import type { MinorUnits } from '../money';
-import { alwaysBlockedCategories, type Channel, type Plan, policyOf } from './channel-policies';
+import {
+  alwaysBlockedCategories,
+  belowChannelMinimum,
+  type Channel,
+  type Plan,
+  policyOf,
+} from './channel-policies';
 import { type OfferRefusal, offerRefusals, refusalPrecedence, type RefusalReason } from './refusal-reasons';
 import { scenarioOf, scenarioQuotas } from './scenario';
 
@@ -71,8 +77,7 @@ const offerRules: Record<OfferRefusal, (input: OfferRequest) => boolean> = {
       (i.productPeriods?.includes(i.periods) ?? true)
     );
   },
-  AMOUNT_BELOW_MINIMUM: (i) =>
-    i.amountMinor < (policyOf(i.channel)?.minimumAmountMinor ?? Number.MAX_SAFE_INTEGER),
+  AMOUNT_BELOW_MINIMUM: (i) => belowChannelMinimum(i.channel, i.amountMinor),
 };
 
 /** The refusals that read only the line's status, the channel and the binding a partner acts through. */

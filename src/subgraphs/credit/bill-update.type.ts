@@ -19,7 +19,8 @@ export const BillUpdateKind = enumFrom(
   {
     LINE_OPENED: 'The line was opened',
     PURCHASE_AUTHORIZED: 'A checkout put a hold on the line',
-    PURCHASE_CAPTURED: 'A hold became a charge (the order shipped)',
+    PURCHASE_CAPTURED:
+      'A hold became a charge (the order shipped; in part: the rest of the hold was released)',
     AUTHORIZATION_VOIDED: 'A hold was released without charge (cancelled or expired)',
     REFUND_CREDITED: 'A refund: unbilled principal shrank, a bill was credited, or the balance grew',
     STATEMENT_ISSUED: 'A statement was cut: the bill named',

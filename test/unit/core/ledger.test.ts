@@ -136,6 +136,7 @@ describe('ledger state machine: holds', () => {
       captureMinor: 25_000,
       plan: 'FULL',
       orderId: 'o1',
+      channel: 'MALL',
     });
     // 10,000.00 - 250.00 captured; the other 50.00 of the hold is released.
     expect(line.figures).toMatchObject({ heldMinor: 0, principalMinor: 25_000, availableMinor: 975_000 });
@@ -162,6 +163,57 @@ describe('ledger state machine: holds', () => {
     });
     line.do('2030-01-20', { type: 'VOID', authorizationId: 'a1', authorizedMinor: 30_000 });
     expect(line.try('2030-01-20', capture(30_000))).toMatchObject({ ok: false, rejection: 'HOLD_NOT_FOUND' });
+  });
+
+  test("a partial capture must meet the hold's channel minimum; a whole one was checked when authorized", () => {
+    // The installment store takes at least 300.00 (channel policy): a plan priced on a few fen would
+    // carry a rate far from its offer.
+    const line = opened().do('2030-01-20', {
+      type: 'AUTHORIZE',
+      authorizationId: 'a1',
+      amountMinor: 100_000,
+      request: {
+        channel: 'INSTALLMENT_STORE',
+        categories: ['ELECTRONICS'],
+        plan: 'INSTALLMENTS',
+        periods: 12,
+      },
+    });
+    const capture = (captureMinor: number, channel?: string): LedgerCommand => ({
+      type: 'CAPTURE',
+      authorizationId: 'a1',
+      authorizedMinor: 100_000,
+      captureMinor,
+      plan: 'INSTALLMENTS',
+      orderId: 'o1',
+      periods: 12,
+      tier: 'A',
+      ...(channel ? { channel } : {}),
+    });
+    for (const refused of [
+      capture(29_999, 'INSTALLMENT_STORE'),
+      capture(30_000),
+      capture(30_000, 'NO_SUCH'),
+    ]) {
+      expect(line.try('2030-01-21', refused)).toEqual({ ok: false, rejection: 'CAPTURE_BELOW_MINIMUM' });
+    }
+    // 300.00 of the 1,000.00 held: the plan is priced on 300.00 and the other 700.00 released.
+    line.do('2030-01-21', capture(30_000, 'INSTALLMENT_STORE'));
+    expect(line.figures).toMatchObject({ heldMinor: 0, principalMinor: 30_000 });
+    // A whole capture carries no channel (entries written before did not): it is not judged again.
+    const whole = opened().do('2030-01-20', {
+      type: 'AUTHORIZE',
+      authorizationId: 'a1',
+      amountMinor: 100_000,
+      request: {
+        channel: 'INSTALLMENT_STORE',
+        categories: ['ELECTRONICS'],
+        plan: 'INSTALLMENTS',
+        periods: 12,
+      },
+    });
+    whole.do('2030-01-21', capture(100_000));
+    expect(whole.figures).toMatchObject({ heldMinor: 0, principalMinor: 100_000 });
   });
 
   test('a refused authorization names its reason and changes nothing', () => {
