@@ -98,6 +98,8 @@ export interface GatewayLimits {
   callerTimeBurstMs: number;
   /** Operations one graphql-ws socket may hold at once (each subscribe message also counts as a request). */
   maxSubscriptionsPerSocket: number;
+  /** graphql-ws sockets one client address may hold open at once per gateway process; 0 = no limit. */
+  maxWebSocketsPerAddress: number;
   /** Each subgraph call, and the whole request. */
   upstreamTimeoutMs: number;
   requestTimeoutMs: number;
@@ -289,6 +291,7 @@ function readConfig(env: NodeJS.ProcessEnv): AppConfig {
       callerTimePercent: intFromEnv(env, 'CALLER_TIME_PERCENT', 50, countOrOff),
       callerTimeBurstMs: intFromEnv(env, 'CALLER_TIME_BURST_MS', 2_000, count),
       maxSubscriptionsPerSocket: intFromEnv(env, 'MAX_SUBSCRIPTIONS_PER_SOCKET', 50, positive),
+      maxWebSocketsPerAddress: intFromEnv(env, 'MAX_WEBSOCKETS_PER_ADDRESS', 100, countOrOff),
       upstreamTimeoutMs: intFromEnv(env, 'UPSTREAM_TIMEOUT_MS', 10_000, positive),
       requestTimeoutMs: intFromEnv(env, 'REQUEST_TIMEOUT_MS', 30_000, positive),
       responseDeadlineMs: intFromEnv(env, 'RESPONSE_DEADLINE_MS', 20_000, positive),

@@ -13,7 +13,9 @@ import type { Context, SubscribePayload } from 'graphql-ws';
 import { type Extra, useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { InvalidTokenError, type Viewer, viewerFromAuthorization } from '../auth/token';
-import { codedGraphQLError } from '../errors';
+import { codedGraphQLError, refusalBody } from '../errors';
+import { rejectionsTotal } from '../observability/metrics';
+import { OpenSocketsByAddress } from './open-sockets-by-address';
 import { recordAnswered } from '../observability/request-record';
 import type { RelayRoute, SubscriptionRelay } from './subscription-relay';
 import { type CostExtension, costEstimator, costRefusal, withCost } from './use-demand-control';
@@ -85,12 +87,27 @@ export function serveGraphqlWs(
       | 'viewerRequestsPerMinute'
       | 'addressRequestsPerMinute'
       | 'maxSubscriptionsPerSocket'
+      | 'maxWebSocketsPerAddress'
       | 'maxCost'
       | 'listSize'
     >;
   },
 ): { close(): Promise<void> } {
-  const wsServer = new WebSocketServer({ server, path: options.path });
+  const socketsOpen = new OpenSocketsByAddress(options.limits.maxWebSocketsPerAddress);
+  const wsServer = new WebSocketServer({
+    server,
+    path: options.path,
+    // Refused before the upgrade: a socket costs memory and an upstream relay for as long as it lives.
+    verifyClient: ({ req }: { req: http.IncomingMessage }, accept) => {
+      const refusal = socketsOpen.refusal(req.socket.remoteAddress);
+      if (!refusal) return accept(true);
+      rejectionsTotal.inc({ reason: 'CONCURRENCY_LIMITED' });
+      accept(false, 429, refusalBody('CONCURRENCY_LIMITED', refusal), {
+        'Content-Type': 'application/json; charset=utf-8',
+      });
+    },
+  });
+  wsServer.on('connection', (socket, req) => socketsOpen.track(socket, req.socket.remoteAddress));
   // The relay skips the runtime's plugins: demand control for what it serves is applied here.
   const estimateCost = costEstimator(options.limits);
   const authorizationOf = (params: ConnectionParams | undefined) =>

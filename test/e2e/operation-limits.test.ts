@@ -594,3 +594,83 @@ describe('upstream timeout at the gateway', () => {
     }
   });
 });
+
+describe('open WebSockets per client address', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      MONGODB_URI: serverUri(),
+      DATABASE_NAME: uniqueDatabaseName('sockets'),
+      MAX_WEBSOCKETS_PER_ADDRESS: '2',
+    });
+  });
+  afterAll(async () => {
+    await stack?.[Symbol.asyncDispose]();
+  });
+
+  /** A graphql-ws socket that said connection_init and was acknowledged, or the upgrade's refusal. */
+  const connect = (token: string) =>
+    new Promise<{ socket: WebSocket } | { status: number; body: unknown }>((resolve, reject) => {
+      const socket = new WebSocket(stack.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+      socket.once('open', () =>
+        socket.send(
+          JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }),
+        ),
+      );
+      socket.on('message', (data) => {
+        if ((JSON.parse(String(data)) as { type: string }).type === 'connection_ack') resolve({ socket });
+      });
+      socket.once('unexpected-response', (request, response) => {
+        let text = '';
+        response.on('data', (chunk) => (text += String(chunk)));
+        response.on('end', () => {
+          request.destroy();
+          resolve({ status: response.statusCode!, body: JSON.parse(text) as unknown });
+        });
+      });
+      socket.once('error', reject);
+    });
+  const closed = (socket: WebSocket) =>
+    new Promise<void>((resolve) => {
+      socket.once('close', () => resolve());
+      socket.close();
+    });
+
+  test('an address holds MAX_WEBSOCKETS_PER_ADDRESS sockets at once; one more is refused before the upgrade until one closes', async () => {
+    const alice = tokenFor('u_alice');
+    const first = await connect(alice);
+    const second = await connect(tokenFor('u_bob'));
+    expect('socket' in first && 'socket' in second).toBe(true);
+    // A third from the same address, whoever's token: 429 with a coded JSON refusal, no socket.
+    expect(await connect(alice)).toEqual({
+      status: 429,
+      body: {
+        errors: [
+          {
+            message:
+              'Too many open WebSockets from this address: 2 at most; close one first (one socket holds many subscriptions)',
+            extensions: { code: 'CONCURRENCY_LIMITED' },
+          },
+        ],
+      },
+    });
+    // HTTP requests from the address are not counted against it.
+    const answer = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${alice}` },
+      body: JSON.stringify({ query: '{ me { id } }' }),
+    });
+    expect(await answer.json()).toMatchObject({ data: { me: { id: 'u_alice' } } });
+    // One closed: room for one more (the server counts the close as its side of the socket ends).
+    await closed((first as { socket: WebSocket }).socket);
+    let again = await connect(alice);
+    for (let attempt = 0; attempt < 20 && !('socket' in again); attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      again = await connect(alice);
+    }
+    expect('socket' in again).toBe(true);
+    await closed((again as { socket: WebSocket }).socket);
+    await closed((second as { socket: WebSocket }).socket);
+  });
+});
