@@ -203,6 +203,27 @@ describe('partial capture: shipping part of an order', () => {
     expect(await w.line('u_alice')).toMatchObject({ heldMinor: 0, usedMinor: 29_900 });
   });
 
+  test('a top-up order cancelled, or shipped in part, gives its quota back', async () => {
+    await using t = await testDatabase();
+    const w = await world(t.repos);
+    await w.at('2030-03-01T02:00:00Z');
+    const topUps = (quantity: number, key: string) =>
+      w.checkout('u_alice', 'MALL', [{ productId: 'mall-phone-topup-50', quantity }], { key });
+    // 10 x 50.00 = 500.00: the month's whole PHONE_TOPUP quota.
+    const first = await topUps(10, 'part-ship-quota-01');
+    expect(first.userErrors).toEqual([]);
+    expect((await topUps(1, 'part-ship-quota-02')).userErrors[0]!.code).toBe('SCENARIO_QUOTA_EXCEEDED');
+    // Cancelled: nothing was topped up, so the 500.00 is free again.
+    await w.cancel('MALL', first.order!._id);
+    const second = await topUps(10, 'part-ship-quota-03');
+    expect(second.userErrors).toEqual([]);
+    // Only 4 of its 10 delivered: 200.00 captured, 300.00 released and back in the quota; 6 more
+    // fit (200.00 + 300.00 = 500.00), a 7th would not.
+    await w.ship('MALL', second.order!._id, 20_000);
+    expect((await topUps(7, 'part-ship-quota-04')).userErrors[0]!.code).toBe('SCENARIO_QUOTA_EXCEEDED');
+    expect((await topUps(6, 'part-ship-quota-05')).userErrors).toEqual([]);
+  });
+
   test('a cancelled order cannot be captured in part, and a capture in part cannot be cancelled', async () => {
     await using t = await testDatabase();
     const w = await world(t.repos);

@@ -287,7 +287,8 @@ interface LineModel {
    */
   pendingCuts: { statementDate: Day; reviews: number }[];
   approvedAt: number[];
-  topUps: { month: string; amountMinor: number }[];
+  /** Top-ups authorized, by order: what each still counts in its month's quota. */
+  topUps: { orderId: string; month: string; amountMinor: number }[];
   /** Money flows the conservation checks need (captures and refunds come from the system's orders). */
   flows: {
     refundsToBalanceMinor: number;
@@ -975,7 +976,7 @@ export class Auditor {
       });
       line.approvedAt.push(order.createdAt.getTime());
       if (products.some((p) => p!.category === topUpCategory)) {
-        line.topUps.push({ month: today.slice(0, 7), amountMinor: totalMinor });
+        line.topUps.push({ orderId: order._id, month: today.slice(0, 7), amountMinor: totalMinor });
       }
       this.orders.set(order._id, {
         orderId: order._id,
@@ -1117,6 +1118,8 @@ export class Auditor {
     });
     order.status = 'SHIPPED';
     order.capturedMinor = askedMinor;
+    // README: the part of a top-up's hold a partial capture releases leaves the quota.
+    this.countInQuota(line, order, askedMinor);
   }
 
   /**
@@ -1171,6 +1174,14 @@ export class Auditor {
       line.heldMinor -= order.totalMinor;
     });
     order.status = 'CANCELLED';
+    // README: a voided top-up gives its quota back.
+    this.countInQuota(line, order, 0);
+  }
+
+  /** What a top-up order still counts in its month's quota once its hold is resolved. */
+  private countInQuota(line: LineModel, order: OrderModel, countedMinor: number): void {
+    const topUp = line.topUps.find((t) => t.orderId === order.orderId);
+    if (topUp) topUp.amountMinor = countedMinor;
   }
 
   private refund(request: Extract<SimRequest, { kind: 'refund' }>, reply: RefundResult): void {

@@ -12,6 +12,7 @@ import {
 } from '../policy/decide-authorization';
 import type { RefusalReason } from '../policy/refusal-reasons';
 import { belowChannelMinimum } from '../policy/channel-policies';
+import { releaseQuotaHold, rememberQuotaHold } from './quota-holds';
 import { scenarioMonth, scenarioOf } from '../policy/scenario';
 import { allocateRepayment } from '../repayment/waterfall';
 import { landRepayment, takeReserved } from '../repayment/landing';
@@ -211,6 +212,12 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
           ...state.scenarioUsage.filter((u) => u.month === month && u.scenario !== scenario),
           { scenario, month, usedMinor: (usage?.usedMinor ?? 0) + command.amountMinor },
         ];
+        rememberQuotaHold(state, {
+          authorizationId: command.authorizationId,
+          scenario,
+          month,
+          amountMinor: command.amountMinor,
+        });
       }
       return finish(head, state, command.amountMinor, accrued, decision);
     }
@@ -224,8 +231,9 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
       )
         return reject('CAPTURE_BELOW_MINIMUM');
       if (state.heldMinor < command.authorizedMinor) return reject('HOLD_NOT_FOUND');
-      // Partial capture releases the rest of the hold.
+      // Partial capture releases the rest of the hold, and gives its part of a scenario quota back.
       state.heldMinor -= command.authorizedMinor;
+      releaseQuotaHold(state, command.authorizationId, command.authorizedMinor - command.captureMinor);
       if (command.plan === 'INSTALLMENTS') {
         if (command.periods === undefined || !isInstallmentPeriodCount(command.periods) || !command.tier) {
           return reject('PLAN_NOT_PRICED');
@@ -260,6 +268,8 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
     case 'VOID': {
       if (state.heldMinor < command.authorizedMinor) return reject('HOLD_NOT_FOUND');
       state.heldMinor -= command.authorizedMinor;
+      // A voided top-up never happened: its scenario quota is given back.
+      releaseQuotaHold(state, command.authorizationId, command.authorizedMinor);
       return finish(head, state, command.authorizedMinor, accrued);
     }
     case 'REFUND': {

@@ -1,3 +1,4 @@
+import type { QuotaHold } from './quota-holds';
 import { availableMinor, unusedLimitMinor } from '../credit-line';
 import type { FeeTier } from '../installments/fee-rates';
 import type { ScheduledPeriod } from '../installments/schedule';
@@ -186,6 +187,8 @@ export interface LineState {
   /** Amounts of the last approved authorizations: the anomaly rule compares against their median. */
   recentAmountsMinor: MinorUnits[];
   scenarioUsage: ScenarioUsage[];
+  /** Holds still counting in a scenario quota (rules version 6): released, they give it back. */
+  quotaHolds?: QuotaHold[];
 }
 
 export function zeroAmounts(): ComponentAmounts {

@@ -14,9 +14,12 @@
  * 5: a bill that repayments asked by its due day, still waiting on their source, would bring to
  *    its minimum (or pay off) is held, not judged, until they are answered or 7 days pass
  *    (`AWAIT_REPAYMENT`, `BillState.held`, awaited-repayments.ts).
+ * 6: a hold authorized under version 6 that counted in a scenario quota (a top-up) gives it back when
+ *    voided (cancelled, expired), and gives back the part a partial capture releases
+ *    (`quotaHolds`, quota-holds.ts); a partial capture must meet its channel's minimum.
  * Rebuild takes entries of earlier versions as stored.
  */
-export const ledgerRulesVersion = 5;
+export const ledgerRulesVersion = 6;
 
 /** Entries written before versions were recorded carry none. */
 export function rulesVersionOf(entry: { rulesVersion?: number }): number {

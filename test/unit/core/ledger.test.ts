@@ -216,6 +216,54 @@ describe('ledger state machine: holds', () => {
     expect(whole.figures).toMatchObject({ heldMinor: 0, principalMinor: 100_000 });
   });
 
+  test('a voided top-up gives its quota back, and so does the part of one a partial capture releases', () => {
+    const topUp = (authorizationId: string, amountMinor: number): LedgerCommand => ({
+      type: 'AUTHORIZE',
+      authorizationId,
+      amountMinor,
+      request: { channel: 'MALL', categories: ['TOP_UP'], plan: 'FULL' },
+    });
+    // The mall's top-up products count in the month's PHONE_TOPUP quota is 500.00: one top-up of 500.00 uses it all.
+    const line = opened().do('2030-01-20', topUp('t1', 50_000));
+    expect(line.try('2030-01-20', topUp('t2', 1_000))).toMatchObject({
+      ok: false,
+      rejection: 'SCENARIO_QUOTA_EXCEEDED',
+    });
+    // Voided (the phone was never topped up): the 500.00 is free again.
+    line.do('2030-01-20', { type: 'VOID', authorizationId: 't1', authorizedMinor: 50_000 });
+    line.do('2030-01-20', topUp('t3', 50_000));
+    // Only 300.00 of it delivered: captured, 200.00 released and back in the quota; 200.00 fits,
+    // 1.00 more does not (300.00 + 200.00 = 500.00).
+    line.do('2030-01-21', {
+      type: 'CAPTURE',
+      authorizationId: 't3',
+      authorizedMinor: 50_000,
+      captureMinor: 30_000,
+      plan: 'FULL',
+      orderId: 'o3',
+      channel: 'MALL',
+    });
+    line.do('2030-01-21', topUp('t4', 20_000));
+    expect(line.try('2030-01-21', topUp('t5', 100))).toMatchObject({
+      ok: false,
+      rejection: 'SCENARIO_QUOTA_EXCEEDED',
+    });
+    // A whole capture gives nothing back, and the holds resolved are forgotten.
+    line.do('2030-01-22', {
+      type: 'CAPTURE',
+      authorizationId: 't4',
+      authorizedMinor: 20_000,
+      captureMinor: 20_000,
+      plan: 'FULL',
+      orderId: 'o4',
+    });
+    expect(line.try('2030-01-22', topUp('t6', 100))).toMatchObject({
+      ok: false,
+      rejection: 'SCENARIO_QUOTA_EXCEEDED',
+    });
+    expect(line.state!.quotaHolds).toBeUndefined();
+  });
+
   test('a refused authorization names its reason and changes nothing', () => {
     const line = opened();
     const result = line.try('2030-01-20', {
