@@ -1436,6 +1436,34 @@ describe('a repayment asked by the due day and awaited from its source keeps the
     ]);
   });
 
+  test('paid by hand while her repayment waited: when it lands, she is told it went to her credit balance', async () => {
+    const { t, w, runAt, sent, bank, answer } = await waitingOnTheBank();
+    await using _db = t;
+    // 04-15, the bill held: she pays it again by hand, 300.00 (collected at once): 299.00 pays the
+    // bill, 1.00 is credit balance, answered to her at once (no notice for it).
+    await w.at('2030-04-15T08:00:00Z');
+    const byHand = await w.repay('u_alice', {
+      kind: 'AMOUNT',
+      amountMinor: 30_000,
+      source: 'BANK_CARD',
+      idempotencyKey: 'by-hand-1',
+    });
+    expect(byHand.repayment).toMatchObject({ status: 'SUCCEEDED' });
+    expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 100 });
+    expect(sent.map((n) => n.kind)).not.toContain('REPAID_TO_CREDIT_BALANCE');
+    // 04-16 the bank pays the waiting 299.00: the bill was on time (PAID), and all 299.00 of it is
+    // more than was owed: credit balance 1.00 + 299.00 = 300.00.
+    answer({ status: 'SUCCEEDED' });
+    await runAt('2030-04-16T04:00:00Z', bank.rail);
+    expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 30_000, usedMinor: 0 });
+    expect(sent.filter((n) => n.kind === 'REPAID_TO_CREDIT_BALANCE').map((n) => n.message)).toEqual([
+      'Your STATEMENT repayment of 299.00 CNY, confirmed by your payment source, came after what it was for was paid: 299.00 CNY of it is now your credit balance (CreditLine.creditBalance). It pays your next bills, or ask for it back (payOutCreditBalance)',
+    ]);
+    // Another run asks nothing again and tells nothing again.
+    await runAt('2030-04-17T04:00:00Z', bank.rail);
+    expect(sent.filter((n) => n.kind === 'REPAID_TO_CREDIT_BALANCE')).toHaveLength(1);
+  });
+
   test('a reminder with part of the minimum waiting asks for the rest, besides the repayment waiting', async () => {
     const { t, w, runAt, sent } = await billedAlice();
     await using _db = t;

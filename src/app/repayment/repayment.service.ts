@@ -382,6 +382,7 @@ export class RepaymentService {
     written(repaid);
     // Before the status: a crash between the two replays the entry and records the notices then.
     await this.tellOfPlansLeft(repayment, repaid);
+    await this.tellOfBalanceAdded(repayment, repaid);
     await recordAutoDebitNotice(this.noticeDeps(), repayment, { collected: true }, await this.clock.now());
     await this.repos.repayments.setStatus(repayment._id, 'SUCCEEDED', null);
     await this.reviews.reopenIfPaidUp(repayment.lineId, repayment.userId, repaid, await this.clock.now());
@@ -483,6 +484,28 @@ export class RepaymentService {
       `Your ${repayment.kind} repayment of ${formatMinor(paidMinor)} CNY landed after charges billed meanwhile took part of it: it paid what it could, but installment plan ${planIdsLeft.join(', ')} is not paid off. ${repayment.kind} today asks ${formatMinor(again.amountMinor)} CNY${balanceShare}`,
       repayment._id,
       now,
+    );
+  }
+
+  /**
+   * A repayment that waited on its source and landed after other money paid what it was for (a
+   * payment by hand, a refund) leaves the rest on the credit balance: the shopper is told, and how to
+   * get it back. Before the status, as the other notices of a landing (recorded once: its key).
+   */
+  private async tellOfBalanceAdded(repayment: RepaymentDoc, repaid: AppendOutcome): Promise<void> {
+    if (repaid.status !== 'APPLIED' && repaid.status !== 'REPLAYED') return;
+    const addedMinor = repaid.entry.effects?.creditBalanceAddedMinor ?? 0;
+    if (addedMinor <= 0) return;
+    // One asked and answered at once was answered to the shopper's own request: no notice needed.
+    if (!(await this.ledger.entryByKey(repayment.lineId, `repay-await:${repayment._id}`))) return;
+    const paidMinor = repayment.amountMinor + (repayment.fromCreditBalanceMinor ?? 0);
+    await this.outbox.record(
+      `repaid-to-balance:${repayment._id}`,
+      repayment.userId,
+      'REPAID_TO_CREDIT_BALANCE',
+      `Your ${repayment.kind} repayment of ${formatMinor(paidMinor)} CNY, confirmed by your payment source, came after what it was for was paid: ${formatMinor(addedMinor)} CNY of it is now your credit balance (CreditLine.creditBalance). It pays your next bills, or ask for it back (payOutCreditBalance)`,
+      repayment._id,
+      await this.clock.now(),
     );
   }
 

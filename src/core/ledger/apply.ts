@@ -77,6 +77,8 @@ export interface Effects {
   creditAppliedMinor: number;
   /** Unbilled installment fees a refund wrote off. */
   feeWrittenOffMinor: number;
+  /** What a landed repayment left on the credit balance, more than was owed (REPAY; absent: none). */
+  creditBalanceAddedMinor?: number;
 }
 
 /** An authorization decision with the inputs it was made from (automated decisions are explainable). */
@@ -320,16 +322,21 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
       return finish(head, state, repayment.amountMinor, accrued);
     }
     case 'REPAY': {
+      const balanceBeforeMinor = state.creditBalanceMinor;
       const leftMinor = landRepayment(state, command, today);
       if (leftMinor === null) return reject('INVALID_AMOUNT');
       countLandedForHeldBills(state, command.repaymentId);
       state.creditBalanceMinor += leftMinor;
-      return finish(
+      const landed = finish(
         head,
         state,
         command.amountMinor,
         stopAwaiting(state, command.repaymentId, today, accrued),
       );
+      // Money beyond what was owed (paid twice, or after a refund): the shopper is told it waits there.
+      const addedMinor = landed.ok ? landed.state.creditBalanceMinor - balanceBeforeMinor : 0;
+      if (landed.ok && addedMinor > 0) landed.effects.creditBalanceAddedMinor = addedMinor;
+      return landed;
     }
     case 'DECLINE_REPAYMENT': {
       if (!positive(command.amountMinor)) return reject('INVALID_AMOUNT');

@@ -10,6 +10,8 @@ export const notificationKinds = [
   'AUTO_DEBIT_NOT_NEEDED',
   // A payoff that landed without paying off a plan it was asked to (charges billed meanwhile).
   'PAYOFF_SHORT',
+  // A repayment the source confirmed later came after its bills were paid: the rest is credit balance.
+  'REPAID_TO_CREDIT_BALANCE',
   // From the daily limit review.
   'LIMIT_RAISED',
   'LIMIT_CUT',
