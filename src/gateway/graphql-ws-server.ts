@@ -69,6 +69,9 @@ type Relayed = {
  * A subscription that one subgraph answers alone, once parsed and validated by the runtime, goes
  * straight to the relay: a subscriber then costs its socket and little more.
  */
+/** What a refused upgrade is told to wait before trying again. */
+const socketRefusalRetryAfterSeconds = 5;
+
 export function serveGraphqlWs(
   server: http.Server,
   gateway: GatewayRuntime,
@@ -104,6 +107,8 @@ export function serveGraphqlWs(
       rejectionsTotal.inc({ reason: 'CONCURRENCY_LIMITED' });
       accept(false, 429, refusalBody('CONCURRENCY_LIMITED', refusal), {
         'Content-Type': 'application/json; charset=utf-8',
+        // As the other 429s; a slot frees only when one of the address's sockets closes.
+        'Retry-After': String(socketRefusalRetryAfterSeconds),
       });
     },
   });

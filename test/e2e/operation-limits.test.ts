@@ -611,26 +611,32 @@ describe('open WebSockets per client address', () => {
 
   /** A graphql-ws socket that said connection_init and was acknowledged, or the upgrade's refusal. */
   const connect = (token: string) =>
-    new Promise<{ socket: WebSocket } | { status: number; body: unknown }>((resolve, reject) => {
-      const socket = new WebSocket(stack.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
-      socket.once('open', () =>
-        socket.send(
-          JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }),
-        ),
-      );
-      socket.on('message', (data) => {
-        if ((JSON.parse(String(data)) as { type: string }).type === 'connection_ack') resolve({ socket });
-      });
-      socket.once('unexpected-response', (request, response) => {
-        let text = '';
-        response.on('data', (chunk) => (text += String(chunk)));
-        response.on('end', () => {
-          request.destroy();
-          resolve({ status: response.statusCode!, body: JSON.parse(text) as unknown });
+    new Promise<{ socket: WebSocket } | { status: number; retryAfter?: string; body: unknown }>(
+      (resolve, reject) => {
+        const socket = new WebSocket(stack.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+        socket.once('open', () =>
+          socket.send(
+            JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }),
+          ),
+        );
+        socket.on('message', (data) => {
+          if ((JSON.parse(String(data)) as { type: string }).type === 'connection_ack') resolve({ socket });
         });
-      });
-      socket.once('error', reject);
-    });
+        socket.once('unexpected-response', (request, response) => {
+          let text = '';
+          response.on('data', (chunk) => (text += String(chunk)));
+          response.on('end', () => {
+            request.destroy();
+            resolve({
+              status: response.statusCode!,
+              retryAfter: response.headers['retry-after'],
+              body: JSON.parse(text) as unknown,
+            });
+          });
+        });
+        socket.once('error', reject);
+      },
+    );
   const closed = (socket: WebSocket) =>
     new Promise<void>((resolve) => {
       socket.once('close', () => resolve());
@@ -645,6 +651,7 @@ describe('open WebSockets per client address', () => {
     // A third from the same address, whoever's token: 429 with a coded JSON refusal, no socket.
     expect(await connect(alice)).toEqual({
       status: 429,
+      retryAfter: '5',
       body: {
         errors: [
           {

@@ -1431,8 +1431,10 @@ describe('a repayment asked by the due day and awaited from its source keeps the
     const { t, sent } = await waitingOnTheBank();
     await using _db = t;
     // The 299.00 waiting pays the whole statement; without it the minimum is 10% of 299.00 = 29.90.
+    // Asked 04-13, the day before the due day: confirmed within its 7 days (by 04-20), it keeps the
+    // bill on time.
     expect(sent.filter((n) => n.kind === 'DUE_SOON').map((n) => n.message)).toEqual([
-      'Your bill is due 2030-04-14: your repayment of 299.00 CNY waiting on the payment source keeps your bills current once the source confirms it; if the source declines it, pay at least 29.90 CNY by then',
+      'Your bill is due 2030-04-14: your repayment of 299.00 CNY waiting on the payment source keeps your bills current if the source confirms it by 2030-04-20; if the source declines, pay at least 29.90 CNY by 2030-04-14',
     ]);
   });
 
@@ -1464,6 +1466,60 @@ describe('a repayment asked by the due day and awaited from its source keeps the
     expect(sent.filter((n) => n.kind === 'REPAID_TO_CREDIT_BALANCE')).toHaveLength(1);
   });
 
+  test('the auto-debit stands aside only for a repayment that can still pay the bill on time', async () => {
+    const { t, w, runAt, sent } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    let early: RailResult = { status: 'PENDING' };
+    const bank = railBy((repayment) =>
+      repayment.idempotencyKey.endsWith(':too-early') ? early : { status: 'SUCCEEDED' },
+    );
+    w.rail = bank.rail;
+    // 04-07, 7 days before the due day: its 7 days end 04-14, so a confirmation after the due day
+    // would come too late to keep the bill on time.
+    await w.at('2030-04-07T08:00:00Z');
+    const asked = await w.repay('u_alice', {
+      kind: 'STATEMENT',
+      source: 'BANK_CARD',
+      idempotencyKey: 'too-early',
+    });
+    expect(asked.repayment).toMatchObject({ status: 'INITIATED', amountMinor: 29_900 });
+    // 04-14, the due day, still waiting: the auto-debit collects the 299.00 rather than let the bill
+    // go overdue.
+    expect(await runAt('2030-04-14T04:00:00Z', bank.rail)).toMatchObject({ autoDebits: 1 });
+    expect(sent.map((n) => n.kind)).toContain('AUTO_DEBIT_SUCCEEDED');
+    expect(sent.map((n) => n.kind)).not.toContain('AUTO_DEBIT_NOT_NEEDED');
+    expect((await w.bills('u_alice'))[0]).toMatchObject({ status: 'PAID', owedMinor: 0 });
+    // 04-16 the early one lands after all: its 299.00 is credit balance, and she is told.
+    early = { status: 'SUCCEEDED' };
+    await runAt('2030-04-16T04:00:00Z', bank.rail);
+    expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 29_900, penaltiesOwedMinor: 0 });
+    expect(sent.map((n) => n.kind)).toContain('REPAID_TO_CREDIT_BALANCE');
+  });
+
+  test('an overdue notice names a repayment asked after the due day that is still waiting on its source', async () => {
+    const { t, w, runAt, sent } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    const bank = railBy((repayment) =>
+      repayment.idempotencyKey.endsWith(':late-waiting') ? { status: 'PENDING' } : { status: 'SUCCEEDED' },
+    );
+    w.rail = bank.rail;
+    // No run on the due day; 04-15 she repays the MINIMUM before the jobs run: the bill is overdue,
+    // 299.00 + one day's penalty, 0.05% of 299.00 = 0.1495 -> 0.14: 299.14, waiting on the bank.
+    await w.at('2030-04-15T08:00:00Z');
+    const late = await w.repay('u_alice', {
+      kind: 'MINIMUM',
+      source: 'BANK_CARD',
+      idempotencyKey: 'late-waiting',
+    });
+    expect(late.repayment).toMatchObject({ status: 'INITIATED', amountMinor: 29_914 });
+    await runAt('2030-04-15T09:00:00Z', bank.rail);
+    expect(sent.filter((n) => n.kind === 'OVERDUE').map((n) => n.message)).toEqual([
+      'Your bill due 2030-04-14 is overdue: 299.14 CNY unpaid; a 0.05% daily penalty applies; your repayment of 299.14 CNY waiting on the payment source pays it once the source confirms it',
+    ]);
+  });
+
   test('a reminder with part of the minimum waiting asks for the rest, besides the repayment waiting', async () => {
     const { t, w, runAt, sent } = await billedAlice();
     await using _db = t;
@@ -1480,10 +1536,11 @@ describe('a repayment asked by the due day and awaited from its source keeps the
       idempotencyKey: 'part-waiting',
     });
     expect(part.repayment).toMatchObject({ status: 'INITIATED', amountMinor: 1_000 });
-    // 04-11, three days before the due day: minimum 29.90 - 10.00 waiting = 19.90 still to pay.
+    // 04-11, three days before the due day: minimum 29.90 - 10.00 waiting = 19.90 still to pay; the
+    // 10.00 asked 04-10 counts if confirmed within its 7 days, by 04-17.
     await runAt('2030-04-11T04:00:00Z', bank.rail);
     expect(sent.filter((n) => n.kind === 'DUE_SOON').map((n) => n.message)).toEqual([
-      'Your bill is due 2030-04-14: pay at least 19.90 CNY by then to stay current, besides your repayment of 10.00 CNY waiting on the payment source',
+      'Your bill is due 2030-04-14: pay at least 19.90 CNY by then to stay current, besides your repayment of 10.00 CNY waiting on the payment source (if the source confirms it by 2030-04-17; if the source declines, 29.90 CNY)',
     ]);
   });
 
@@ -1507,11 +1564,13 @@ describe('a repayment asked by the due day and awaited from its source keeps the
       idempotencyKey: 'payoff-waiting',
     });
     expect(payoff.repayment).toMatchObject({ status: 'INITIATED', amountMinor: 29_900 });
-    // 05-05: the second 299.00 is billed, minimum 29.90; the 299.00 waiting pays all of it.
+    // 05-05: the second 299.00 is billed, minimum 29.90; the 299.00 waiting pays all of it. Asked
+    // 05-01, 13 days before the due day: its 7 days end before it, so only a confirmation by the due
+    // day keeps the bill on time.
     await runAt('2030-05-05T04:00:00Z', bank.rail);
     expect(sent.filter((n) => n.kind === 'STATEMENT_ISSUED').map((n) => n.message)).toEqual([
       'Your 2030-04-05 statement: 299.00 CNY, minimum 29.90, due 2030-04-14; 29.90 CNY keeps all your bills current now',
-      'Your 2030-05-05 statement: 299.00 CNY, minimum 29.90, due 2030-05-14; your repayment of 299.00 CNY waiting on the payment source keeps all your bills current once the source confirms it',
+      'Your 2030-05-05 statement: 299.00 CNY, minimum 29.90, due 2030-05-14; your repayment of 299.00 CNY waiting on the payment source keeps all your bills current if the source confirms it by 2030-05-14',
     ]);
   });
 

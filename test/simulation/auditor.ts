@@ -1319,8 +1319,9 @@ export class Auditor {
     line: LineModel,
     kind: Exclude<RepayKind, 'AMOUNT'>,
     planId?: string,
+    counted: (waiting: RepaymentModel) => boolean = () => true,
   ): { amountMinor: number; payOffPlanIds: string[] } {
-    const now = this.quotedLine(line);
+    const now = this.quotedLine(line, counted);
     const open = now.bills.filter((bill) => !bill.finished);
     const billed = open.reduce((sum, bill) => sum + owedTotal(bill), 0);
     const active = now.plans.filter((plan) => plan.status === 'ACTIVE');
@@ -1562,9 +1563,9 @@ export class Auditor {
    * on its source landed, in the order asked (ties by id), so nothing is asked twice. What they
    * would leave over is not the line's balance yet.
    */
-  private quotedLine(line: LineModel): LineModel {
+  private quotedLine(line: LineModel, counted: (waiting: RepaymentModel) => boolean = () => true): LineModel {
     const copy = this.caughtUpCopy(line, this.today);
-    const waiting = this.waitingOn(line);
+    const waiting = this.waitingOn(line).filter(counted);
     if (waiting.length === 0) return copy;
     const counts = { ...this.counts };
     const balanceMinor = copy.creditBalanceMinor;
@@ -1838,8 +1839,12 @@ export class Auditor {
         // What is owed as of today (the collection's entry brings the line's days up first), less
         // what repayments still waiting on their source will pay.
         this.catchUp(line, this.today);
-        const amountMinor = this.amountPaid(line, 'STATEMENT').amountMinor;
-        const waiting = !prior && this.waitingOn(line).length > 0;
+        // README: it stands aside only for those that can still pay the bill on time, landing
+        // later: asked by the due day, their 7 days from the ask reaching past it.
+        const canHold = (waiting: RepaymentModel) =>
+          daysBetween(waiting.askedOn, bill.dueDate) >= 0 && daysBetween(waiting.askedOn, this.today) <= 6;
+        const amountMinor = this.amountPaid(line, 'STATEMENT', undefined, canHold).amountMinor;
+        const waiting = !prior && this.waitingOn(line).some(canHold);
         if (waiting) this.counts.quotesCountingWaiting += 1;
         // An earlier bill's collection paid it all, or one still waiting on the source will.
         if (!prior && amountMinor === 0) {

@@ -8,7 +8,9 @@ import {
 } from '../../core/ledger/line-state';
 import { formatMinor, type MinorUnits } from '../../core/money';
 import { accrualDue, penaltyBaseMinor, penaltyBpsPerDay } from '../../core/overdue/penalty';
+import { confirmedInTimeBy } from '../../core/overdue/awaited-repayments';
 import { amountDueOn } from '../../core/repayment/amount-due';
+import { stateOnceLanded } from '../../core/repayment/landing';
 import { formatRateBps as formatBps } from '../../core/installments/annualized-rate';
 import { limitReviewFor } from '../../core/risk/limit-review';
 import { type BusinessDate, businessDate } from '../../core/time/business-date';
@@ -47,21 +49,37 @@ export function emptyBillingReport(): BillingReport {
 /**
  * What a notice quotes as the least to pay on `day`: repay kind MINIMUM then, which also covers what
  * the waterfall pays before this bill's minimum (an older bill's interest), not the bill's own figure.
- * Repayments the source said it would answer later count as paid, as in every quote, and the notice
- * names them, so that it does not ask the shopper to pay twice (`withoutThemMinor` if one is declined).
+ * Repayments the source said it would answer later (`AWAIT_REPAYMENT`) count as paid, as in a quote,
+ * and the notice names them and the day their confirmation must come by, so that it neither asks the
+ * shopper to pay twice nor promises what a late confirmation will not keep.
  */
 interface LeastToPay {
   leastMinor: MinorUnits;
-  /** What the repayments waiting on their source pay, as the quotes say it; null when none waits. */
-  waiting: { text: string; withoutThemMinor: MinorUnits } | null;
+  /** The repayments waiting that lower it; null when none waits or they change nothing. */
+  waiting: {
+    text: string;
+    count: number;
+    /** Their confirmations keep a bill due on the notice's due day on time up to this day. */
+    confirmBy: BusinessDate;
+    /** The least to pay should they be declined. */
+    withoutThemMinor: MinorUnits;
+  } | null;
 }
 
-function leastToStayCurrent(state: LineState, day: BusinessDate): LeastToPay {
-  const awaited = (state.awaitedRepayments ?? []).map((awaited) => awaited.repayment);
-  const leastMinor = amountDueOn(state, day, 'MINIMUM', undefined, awaited).amountMinor;
+function leastToStayCurrent(state: LineState, day: BusinessDate, dueDate: BusinessDate): LeastToPay {
+  const awaited = state.awaitedRepayments ?? [];
+  const repayments = awaited.map((waiting) => waiting.repayment);
+  const leastMinor = amountDueOn(state, day, 'MINIMUM', undefined, repayments).amountMinor;
   if (awaited.length === 0) return { leastMinor, waiting: null };
   const withoutThemMinor = amountDueOn(state, day, 'MINIMUM').amountMinor;
-  return { leastMinor, waiting: { text: waitingText(awaited).text, withoutThemMinor } };
+  if (withoutThemMinor <= leastMinor) return { leastMinor, waiting: null };
+  const confirmBy = awaited
+    .map(({ askedOn }) => confirmedInTimeBy(askedOn, dueDate))
+    .reduce((earliest, date) => (date < earliest ? date : earliest));
+  return {
+    leastMinor,
+    waiting: { text: waitingText(repayments).text, count: awaited.length, confirmBy, withoutThemMinor },
+  };
 }
 
 /**
@@ -117,7 +135,7 @@ export class BillingService {
           `statement:${billId}`,
           line.userId,
           'STATEMENT_ISSUED',
-          statementNotice(statementDate, bill, leastToStayCurrent(line.state!, today)),
+          statementNotice(statementDate, bill, leastToStayCurrent(line.state!, today, bill.dueDate)),
           billId,
           now,
         );
@@ -136,7 +154,7 @@ export class BillingService {
         `overdue:${bill.billId}`,
         line.userId,
         'OVERDUE',
-        overdueNotice(bill),
+        overdueNotice(bill, paidByWaiting(current!, bill, today)),
         bill.billId,
         now,
       );
@@ -164,7 +182,7 @@ export class BillingService {
         line.userId,
         'DUE_SOON',
         // As of the due day: interest accrues until then, so today's figure could fall short.
-        dueSoonNotice(bill, leastToStayCurrent(line.state!, bill.dueDate)),
+        dueSoonNotice(bill, leastToStayCurrent(line.state!, bill.dueDate, bill.dueDate)),
         bill.billId,
         now,
       );
@@ -217,11 +235,30 @@ export class BillingService {
 const dueSoonKey = (billId: string) => `due-soon:${billId}`;
 
 /** Penalties are never charged on penalties: a bill owing only them is told nothing more accrues. */
-function overdueNotice(bill: BillState): string {
+function overdueNotice(bill: BillState, waiting: string | null): string {
   const owed = `Your bill due ${bill.dueDate} is overdue: ${formatMinor(billOwedMinor(bill))} CNY unpaid`;
-  return penaltyBaseMinor(bill) > 0
-    ? `${owed}; a ${formatBps(penaltyBpsPerDay)} daily penalty applies`
-    : `${owed}, all of it penalties: no more penalty accrues on it`;
+  const judged =
+    penaltyBaseMinor(bill) > 0
+      ? `${owed}; a ${formatBps(penaltyBpsPerDay)} daily penalty applies`
+      : `${owed}, all of it penalties: no more penalty accrues on it`;
+  return waiting ? `${judged}; ${waiting}` : judged;
+}
+
+/**
+ * What the repayments waiting on their source (asked too late to keep the bill current) will pay of
+ * an overdue bill once confirmed, so that its notice does not ask for that money again; null if none.
+ */
+function paidByWaiting(state: LineState, bill: BillState, today: BusinessDate): string | null {
+  const repayments = (state.awaitedRepayments ?? []).map((awaited) => awaited.repayment);
+  if (repayments.length === 0) return null;
+  const landed = stateOnceLanded(state, repayments, today).bills.find((b) => b.billId === bill.billId);
+  const paidMinor = billOwedMinor(bill) - (landed ? billOwedMinor(landed) : 0);
+  if (paidMinor <= 0) return null;
+  const { text } = waitingText(repayments);
+  const pays = repayments.length === 1 ? 'pays' : 'pay';
+  const what =
+    paidMinor >= billOwedMinor(bill) ? `${pays} it` : `${pays} ${formatMinor(paidMinor)} CNY of it`;
+  return `your ${text} ${what} once the source confirms it`;
 }
 
 function overdueOwing(state: LineState): BillState[] {
@@ -243,19 +280,26 @@ function statementNotice(statementDate: string, bill: BillState, least: LeastToP
     owedMinor < totalMinor
       ? `; your credit balance and refunds already paid ${formatMinor(totalMinor - owedMinor)} CNY of it`
       : '';
-  const keepsCurrent = !least.waiting
+  const { waiting } = least;
+  const keepsCurrent = !waiting
     ? `${formatMinor(least.leastMinor)} CNY keeps all your bills current now`
     : least.leastMinor > 0
-      ? `${formatMinor(least.leastMinor)} CNY keeps all your bills current now, besides your ${least.waiting.text}`
-      : `your ${least.waiting.text} keeps all your bills current once the source confirms it`;
+      ? `${formatMinor(least.leastMinor)} CNY keeps all your bills current now, besides your ${waiting.text} (${ifConfirmed(waiting)})`
+      : `your ${waiting.text} ${waiting.count === 1 ? 'keeps' : 'keep'} all your bills current ${ifConfirmed(waiting)}`;
   return `Your ${statementDate} statement: ${formatMinor(totalMinor)} CNY, minimum ${formatMinor(bill.minimumDueMinor)}, due ${bill.dueDate}${credited}; ${keepsCurrent}`;
 }
 
 function dueSoonNotice(bill: BillState, least: LeastToPay): string {
   const due = `Your bill is due ${bill.dueDate}`;
-  if (!least.waiting)
-    return `${due}: pay at least ${formatMinor(least.leastMinor)} CNY by then to stay current`;
+  const { waiting } = least;
+  if (!waiting) return `${due}: pay at least ${formatMinor(least.leastMinor)} CNY by then to stay current`;
+  const otherwise = `if the source declines, ${formatMinor(waiting.withoutThemMinor)} CNY`;
   return least.leastMinor > 0
-    ? `${due}: pay at least ${formatMinor(least.leastMinor)} CNY by then to stay current, besides your ${least.waiting.text}`
-    : `${due}: your ${least.waiting.text} keeps your bills current once the source confirms it; if the source declines it, pay at least ${formatMinor(least.waiting.withoutThemMinor)} CNY by then`;
+    ? `${due}: pay at least ${formatMinor(least.leastMinor)} CNY by then to stay current, besides your ${waiting.text} (${ifConfirmed(waiting)}; ${otherwise})`
+    : `${due}: your ${waiting.text} ${waiting.count === 1 ? 'keeps' : 'keep'} your bills current ${ifConfirmed(waiting)}; if the source declines, pay at least ${formatMinor(waiting.withoutThemMinor)} CNY by ${bill.dueDate}`;
+}
+
+/** Only a confirmation by that day keeps the bill on time: later, it is overdue from its due day. */
+function ifConfirmed(waiting: NonNullable<LeastToPay['waiting']>): string {
+  return `if the source confirms ${waiting.count === 1 ? 'it' : 'them'} by ${waiting.confirmBy}`;
 }

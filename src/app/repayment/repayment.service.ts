@@ -10,7 +10,8 @@ import {
   type RepayKind,
 } from '../../core/repayment/amount-due';
 import type { RepayCommand } from '../../core/repayment/landing';
-import { businessDate } from '../../core/time/business-date';
+import { type BusinessDate, businessDate } from '../../core/time/business-date';
+import { canHoldBillDueOn } from '../../core/overdue/awaited-repayments';
 import type { LimitReviewService } from '../billing/limit-review.service';
 import type { OutboxService } from '../billing/outbox.service';
 import { log } from '../../observability/log';
@@ -102,6 +103,7 @@ export class RepaymentService {
       userId,
       { kind: 'STATEMENT', source: 'BANK_CARD', idempotencyKey: autoDebitKey(billId) },
       autoDebitClaimWaitMs,
+      billId,
     );
   }
 
@@ -109,6 +111,8 @@ export class RepaymentService {
     userId: string,
     input: RepayInput,
     claimWaitMs = repaymentAskClaimWaitMs,
+    /** The auto-debit's bill: it stands aside only for waiting repayments that can still pay it on time. */
+    autoDebitOf?: string,
   ): Promise<RepayResult> {
     const keyError = idempotencyKeyError(input.idempotencyKey);
     if (keyError) return fail(keyError);
@@ -150,7 +154,7 @@ export class RepaymentService {
     const asked = earlier
       ? this.replayOf(earlier, hash)
       : await this.underAskClaim(line!._id, claimWaitMs, (claimHeld) =>
-          this.quoteAndRecord(userId, line!, input, { id, key, hash }, claimHeld),
+          this.quoteAndRecord(userId, line!, input, { id, key, hash }, claimHeld, autoDebitOf),
         );
     if (!asked) return beingAsked();
     // The rail is asked after the claim is given back: a slow source does not hold the line's quotes.
@@ -168,6 +172,7 @@ export class RepaymentService {
     input: RepayInput,
     ids: { id: string; key: string; hash: string },
     claimHeld: () => boolean,
+    autoDebitOf?: string,
   ): Promise<{ answer: RepayResult } | { settle: RepaymentDoc } | { resume: RepaymentDoc }> {
     const answer = (error: UserError) => ({ answer: fail(error) });
     // The same key asked at the same moment, recorded while this one waited for the claim: its replay.
@@ -176,7 +181,15 @@ export class RepaymentService {
     // What is already on its way is not asked twice (the due-day auto-debit, a second tap); AMOUNT is the caller's.
     const quoted = await this.quotedLine(line, input.kind !== 'AMOUNT');
     if (!quoted) return answer(userError('NO_CREDIT_LINE', 'You have no credit line'));
-    const { state: current, waiting } = quoted;
+    const { state: current } = quoted;
+    const autoDebited = autoDebitOf && current.bills.find((bill) => bill.billId === autoDebitOf);
+    // One asked too early to hold the bill past its due day pays it on time only if it lands today:
+    // the auto-debit collects rather than leave the bill to go overdue (it lands later: credit balance).
+    const waiting = autoDebited
+      ? quoted.waiting.filter((_, index) =>
+          canHoldBillDueOn(quoted.waitingAskedOn[index]!, autoDebited.dueDate),
+        )
+      : quoted.waiting;
     const now = await this.clock.now();
     const today = businessDate(now);
     if (input.kind === 'PLAN_PAYOFF' && !current.plans.some((plan) => plan.planId === input.planId)) {
@@ -521,7 +534,7 @@ export class RepaymentService {
   private async quotedLine(
     line: CreditLineDoc,
     countWaiting: boolean,
-  ): Promise<{ state: LineState; waiting: RepayCommand[] } | undefined> {
+  ): Promise<{ state: LineState; waiting: RepayCommand[]; waitingAskedOn: BusinessDate[] } | undefined> {
     const candidates = countWaiting
       ? await this.repos.repayments.inFlightOfLine(line._id, repaymentsCountedInFlight)
       : [];
@@ -539,7 +552,11 @@ export class RepaymentService {
       head = await this.ledger.currentHead(line);
     }
     if (!head.state) return undefined;
-    return { state: head.state, waiting: waiting.map(repayCommandOf) };
+    return {
+      state: head.state,
+      waiting: waiting.map(repayCommandOf),
+      waitingAskedOn: waiting.map((repayment) => businessDate(repayment.createdAt)),
+    };
   }
 
   /** The entry that answered a repayment (landed or declined), if one is written. */

@@ -9,16 +9,17 @@ import type { RepayCommand } from '../../core/repayment/landing';
 export function waitingText(waiting: readonly RepayCommand[]): { text: string; onSource: boolean } {
   const sourceMinor = waiting.reduce((sum, repayment) => sum + repayment.amountMinor, 0);
   const balanceMinor = waiting.reduce((sum, repayment) => sum + (repayment.reservedCreditMinor ?? 0), 0);
-  const repayments = waiting.length === 1 ? 'repayment' : `${waiting.length} repayments`;
+  // "2 repayments of 50.00 CNY" would read as 50.00 each.
+  const repayments = waiting.length === 1 ? 'repayment of' : `${waiting.length} repayments totalling`;
   if (sourceMinor === 0)
     return {
-      text: `${repayments} of ${formatMinor(balanceMinor)} CNY from your credit balance, being applied now,`,
+      text: `${repayments} ${formatMinor(balanceMinor)} CNY from your credit balance, being applied now,`,
       onSource: false,
     };
   const balance =
     balanceMinor > 0 ? ` (with ${formatMinor(balanceMinor)} CNY of your credit balance set aside)` : '';
   return {
-    text: `${repayments} of ${formatMinor(sourceMinor)} CNY waiting on the payment source${balance}`,
+    text: `${repayments} ${formatMinor(sourceMinor)} CNY waiting on the payment source${balance}`,
     onSource: true,
   };
 }

@@ -3,7 +3,7 @@ import { billOwedMinor, type BillHold, type BillState, type LineState } from '..
 import type { MinorUnits } from '../money';
 import { quoteHoldsDays } from '../repayment/as-asked';
 import { stateOnceLanded } from '../repayment/landing';
-import { type BusinessDate, daysBetween } from '../time/business-date';
+import { addDays, type BusinessDate, daysBetween } from '../time/business-date';
 
 /*
  * A shopper who asks a repayment by a bill's due day has paid in time, even when the source
@@ -13,10 +13,24 @@ import { type BusinessDate, daysBetween } from '../time/business-date';
  * Their answer, or the end of their 7 days, judges it as of its due day.
  */
 
+/**
+ * Whether a repayment asked on `askedOn` can hold a bill due on `dueDate` past its due day: asked by
+ * the due day, with its 7 days reaching past it. One asked earlier counts on time only if it lands
+ * by the due day.
+ */
+export function canHoldBillDueOn(askedOn: BusinessDate, dueDate: BusinessDate): boolean {
+  return daysBetween(askedOn, dueDate) >= 0 && daysBetween(askedOn, addDays(dueDate, 1)) <= quoteHoldsDays;
+}
+
+/** The last day the source's confirmation of a repayment asked on `askedOn` still pays a bill due on `dueDate` on time. */
+export function confirmedInTimeBy(askedOn: BusinessDate, dueDate: BusinessDate): BusinessDate {
+  return canHoldBillDueOn(askedOn, dueDate) ? addDays(askedOn, quoteHoldsDays) : dueDate;
+}
+
 /** The awaited repayments that can hold `bill` today: asked by its due day, within their 7 days. */
 function holdersOf(state: LineState, bill: BillState, today: BusinessDate) {
   return (state.awaitedRepayments ?? []).filter(
-    ({ askedOn }) => daysBetween(askedOn, bill.dueDate) >= 0 && daysBetween(askedOn, today) <= quoteHoldsDays,
+    ({ askedOn }) => canHoldBillDueOn(askedOn, bill.dueDate) && daysBetween(askedOn, today) <= quoteHoldsDays,
   );
 }
 
