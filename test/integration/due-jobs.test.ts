@@ -987,6 +987,15 @@ function railBy(answer: (repayment: RepaymentDoc) => RailResult) {
   return { rail, asked };
 }
 
+/** The world's bank from now on: the repayment keyed `key` waits on it (PENDING), others are collected. */
+function bankWaitingOn(w: { rail: PaymentRail }, key: string) {
+  const bank = railBy((repayment) =>
+    repayment.idempotencyKey.endsWith(`:${key}`) ? { status: 'PENDING' } : { status: 'SUCCEEDED' },
+  );
+  w.rail = bank.rail;
+  return bank;
+}
+
 describe('repayments waiting on their source count as paid: nothing is collected twice', () => {
   const notNeeded =
     'Nothing was collected from your bank card for your bill due 2030-04-14: the repayment waiting on your payment source pays it. The bill is paid when the source confirms it: within 7 days of the day you asked, it counts as paid on time; if the source declines it, repay by hand at once, as the bill then counts as overdue from the day after its due day';
@@ -1501,10 +1510,7 @@ describe('a repayment asked by the due day and awaited from its source keeps the
     const { t, w, runAt, sent } = await billedAlice();
     await using _db = t;
     await runAt('2030-04-05T04:00:00Z', approvingRail);
-    const bank = railBy((repayment) =>
-      repayment.idempotencyKey.endsWith(':late-waiting') ? { status: 'PENDING' } : { status: 'SUCCEEDED' },
-    );
-    w.rail = bank.rail;
+    const bank = bankWaitingOn(w, 'late-waiting');
     // No run on the due day; 04-15 she repays the MINIMUM before the jobs run: the bill is overdue,
     // 299.00 + one day's penalty, 0.05% of 299.00 = 0.1495 -> 0.14: 299.14, waiting on the bank.
     await w.at('2030-04-15T08:00:00Z');
@@ -1524,11 +1530,8 @@ describe('a repayment asked by the due day and awaited from its source keeps the
     const { t, w, runAt, sent } = await billedAlice();
     await using _db = t;
     await runAt('2030-04-05T04:00:00Z', approvingRail);
-    const bank = railBy((repayment) =>
-      repayment.idempotencyKey.endsWith(':part-waiting') ? { status: 'PENDING' } : { status: 'SUCCEEDED' },
-    );
     await w.at('2030-04-10T08:00:00Z');
-    w.rail = bank.rail;
+    const bank = bankWaitingOn(w, 'part-waiting');
     const part = await w.repay('u_alice', {
       kind: 'AMOUNT',
       amountMinor: 1_000,
@@ -1553,10 +1556,7 @@ describe('a repayment asked by the due day and awaited from its source keeps the
     const second = await w.buy('u_alice', 'MALL', 'mall-tea-set', 'waiting-statement-tea');
     await w.ship('MALL', second._id);
     await runAt('2030-04-14T04:00:00Z', approvingRail);
-    const bank = railBy((repayment) =>
-      repayment.idempotencyKey.endsWith(':payoff-waiting') ? { status: 'PENDING' } : { status: 'SUCCEEDED' },
-    );
-    w.rail = bank.rail;
+    const bank = bankWaitingOn(w, 'payoff-waiting');
     await w.at('2030-05-01T08:00:00Z');
     const payoff = await w.repay('u_alice', {
       kind: 'PAYOFF',

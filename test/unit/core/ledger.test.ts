@@ -168,17 +168,19 @@ describe('ledger state machine: holds', () => {
   test("a partial capture must meet the hold's channel minimum; a whole one was checked when authorized", () => {
     // The installment store takes at least 300.00 (channel policy): a plan priced on a few fen would
     // carry a rate far from its offer.
-    const line = opened().do('2030-01-20', {
-      type: 'AUTHORIZE',
-      authorizationId: 'a1',
-      amountMinor: 100_000,
-      request: {
-        channel: 'INSTALLMENT_STORE',
-        categories: ['ELECTRONICS'],
-        plan: 'INSTALLMENTS',
-        periods: 12,
-      },
-    });
+    const held = () =>
+      opened().do('2030-01-20', {
+        type: 'AUTHORIZE',
+        authorizationId: 'a1',
+        amountMinor: 100_000,
+        request: {
+          channel: 'INSTALLMENT_STORE',
+          categories: ['ELECTRONICS'],
+          plan: 'INSTALLMENTS',
+          periods: 12,
+        },
+      });
+    const line = held();
     const capture = (captureMinor: number, channel?: string): LedgerCommand => ({
       type: 'CAPTURE',
       authorizationId: 'a1',
@@ -201,17 +203,7 @@ describe('ledger state machine: holds', () => {
     line.do('2030-01-21', capture(30_000, 'INSTALLMENT_STORE'));
     expect(line.figures).toMatchObject({ heldMinor: 0, principalMinor: 30_000 });
     // A whole capture carries no channel (entries written before did not): it is not judged again.
-    const whole = opened().do('2030-01-20', {
-      type: 'AUTHORIZE',
-      authorizationId: 'a1',
-      amountMinor: 100_000,
-      request: {
-        channel: 'INSTALLMENT_STORE',
-        categories: ['ELECTRONICS'],
-        plan: 'INSTALLMENTS',
-        periods: 12,
-      },
-    });
+    const whole = held();
     whole.do('2030-01-21', capture(100_000));
     expect(whole.figures).toMatchObject({ heldMinor: 0, principalMinor: 100_000 });
   });
