@@ -61,6 +61,9 @@ type Relayed = {
   cost: CostExtension;
 };
 
+/** What a refused upgrade is told to wait before trying again. */
+const socketRefusalRetryAfterSeconds = 5;
+
 /**
  * GraphQL over WebSocket (graphql-transport-ws, the graphql-ws library) on the gateway's endpoint,
  * executed by the same runtime and plugins as HTTP. The token comes in connectionParams
@@ -69,9 +72,6 @@ type Relayed = {
  * A subscription that one subgraph answers alone, once parsed and validated by the runtime, goes
  * straight to the relay: a subscriber then costs its socket and little more.
  */
-/** What a refused upgrade is told to wait before trying again. */
-const socketRefusalRetryAfterSeconds = 5;
-
 export function serveGraphqlWs(
   server: http.Server,
   gateway: GatewayRuntime,

@@ -1468,7 +1468,7 @@ describe('a repayment asked by the due day and awaited from its source keeps the
     await runAt('2030-04-16T04:00:00Z', bank.rail);
     expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 30_000, usedMinor: 0 });
     expect(sent.filter((n) => n.kind === 'REPAID_TO_CREDIT_BALANCE').map((n) => n.message)).toEqual([
-      'Your STATEMENT repayment of 299.00 CNY, confirmed by your payment source, came after what it was for was paid: 299.00 CNY of it is now your credit balance (CreditLine.creditBalance). It pays your next bills, or ask for it back (payOutCreditBalance)',
+      'Your STATEMENT repayment of 299.00 CNY, confirmed by your payment source, was more than it found owed (paid meanwhile, refunded or waived): 299.00 CNY of it is now your credit balance (CreditLine.creditBalance). It pays your next bills, or ask for it back (payOutCreditBalance)',
     ]);
     // Another run asks nothing again and tells nothing again.
     await runAt('2030-04-17T04:00:00Z', bank.rail);

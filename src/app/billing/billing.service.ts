@@ -258,7 +258,7 @@ function paidByWaiting(state: LineState, bill: BillState, today: BusinessDate): 
   const pays = repayments.length === 1 ? 'pays' : 'pay';
   const what =
     paidMinor >= billOwedMinor(bill) ? `${pays} it` : `${pays} ${formatMinor(paidMinor)} CNY of it`;
-  return `your ${text} ${what} once the source confirms it`;
+  return `your ${text} ${what} once the source confirms ${repayments.length === 1 ? 'it' : 'them'}`;
 }
 
 function overdueOwing(state: LineState): BillState[] {

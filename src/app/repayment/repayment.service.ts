@@ -501,9 +501,10 @@ export class RepaymentService {
   }
 
   /**
-   * A repayment that waited on its source and landed after other money paid what it was for (a
-   * payment by hand, a refund) leaves the rest on the credit balance: the shopper is told, and how to
-   * get it back. Before the status, as the other notices of a landing (recorded once: its key).
+   * A repayment that waited on its source and found less owed when it landed (other money paid it
+   * meanwhile, a refund, accruals waived, or an AMOUNT above what was owed) leaves the rest on the
+   * credit balance: the shopper is told, and how to get it back. Before the status, as the other
+   * notices of a landing (recorded once: its key).
    */
   private async tellOfBalanceAdded(repayment: RepaymentDoc, repaid: AppendOutcome): Promise<void> {
     if (repaid.status !== 'APPLIED' && repaid.status !== 'REPLAYED') return;
@@ -516,7 +517,7 @@ export class RepaymentService {
       `repaid-to-balance:${repayment._id}`,
       repayment.userId,
       'REPAID_TO_CREDIT_BALANCE',
-      `Your ${repayment.kind} repayment of ${formatMinor(paidMinor)} CNY, confirmed by your payment source, came after what it was for was paid: ${formatMinor(addedMinor)} CNY of it is now your credit balance (CreditLine.creditBalance). It pays your next bills, or ask for it back (payOutCreditBalance)`,
+      `Your ${repayment.kind} repayment of ${formatMinor(paidMinor)} CNY, confirmed by your payment source, was more than it found owed (paid meanwhile, refunded or waived): ${formatMinor(addedMinor)} CNY of it is now your credit balance (CreditLine.creditBalance). It pays your next bills, or ask for it back (payOutCreditBalance)`,
       repayment._id,
       await this.clock.now(),
     );

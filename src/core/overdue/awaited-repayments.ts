@@ -22,7 +22,10 @@ export function canHoldBillDueOn(askedOn: BusinessDate, dueDate: BusinessDate): 
   return daysBetween(askedOn, dueDate) >= 0 && daysBetween(askedOn, addDays(dueDate, 1)) <= quoteHoldsDays;
 }
 
-/** The last day the source's confirmation of a repayment asked on `askedOn` still pays a bill due on `dueDate` on time. */
+/**
+ * The last day the source's confirmation of a repayment asked on `askedOn`, by the due day, still
+ * pays a bill due on `dueDate` on time (the day the product records it: the due jobs ask the source).
+ */
 export function confirmedInTimeBy(askedOn: BusinessDate, dueDate: BusinessDate): BusinessDate {
   return canHoldBillDueOn(askedOn, dueDate) ? addDays(askedOn, quoteHoldsDays) : dueDate;
 }

@@ -12,6 +12,7 @@ import {
 import { billStatus, remainingMinimumMinor } from '../../../src/core/billing/bill-status';
 import { type AmountDue, amountDue, amountDueOn, amountsDueOn } from '../../../src/core/repayment/amount-due';
 import { accrualDue, stateAt } from '../../../src/core/overdue/penalty';
+import { canHoldBillDueOn, confirmedInTimeBy } from '../../../src/core/overdue/awaited-repayments';
 import { accrualBefore } from '../../../src/core/ledger/accrual-before';
 import { limitReviewFor } from '../../../src/core/risk/limit-review';
 
@@ -1280,6 +1281,31 @@ describe('a repayment asked by the due day and awaited from its source keeps the
   const awaited = (line: Line, askedOn: string, repayment: Extract<LedgerCommand, { type: 'REPAY' }>) =>
     line.do(askedOn, { type: 'AWAIT_REPAYMENT', askedOn, repayment });
   const bill = 'b:2030-02-05';
+
+  test('which asks can hold a bill due 02-14, and until when a confirmation keeps it on time', () => {
+    // The hold is judged 02-15 and lasts 7 days from the ask: asked 02-08 (6 days before) reaches
+    // 02-15; asked 02-07 ends 02-14, so only a confirmation by the due day counts.
+    expect(canHoldBillDueOn('2030-02-14', '2030-02-14')).toBe(true);
+    expect(confirmedInTimeBy('2030-02-14', '2030-02-14')).toBe('2030-02-21');
+    expect(canHoldBillDueOn('2030-02-08', '2030-02-14')).toBe(true);
+    expect(confirmedInTimeBy('2030-02-08', '2030-02-14')).toBe('2030-02-15');
+    expect(canHoldBillDueOn('2030-02-07', '2030-02-14')).toBe(false);
+    expect(confirmedInTimeBy('2030-02-07', '2030-02-14')).toBe('2030-02-14');
+    expect(canHoldBillDueOn('2030-02-15', '2030-02-14')).toBe(false);
+  });
+
+  test('a landing that finds less owed than it brings says how much went to the credit balance', () => {
+    // STATEMENT of 1,000.00 asked 02-13 and awaited; 600.00 paid by hand 02-16 lands first. The
+    // 1,000.00 then pays the 400.00 left: 600.00 is credit balance.
+    const line = billed();
+    const statement = quoted(line, '2030-02-13', 'STATEMENT');
+    awaited(line, '2030-02-13', statement);
+    line.do('2030-02-16', amount(60_000));
+    expect(line.last.effects.creditBalanceAddedMinor).toBeUndefined();
+    line.do('2030-02-18', statement);
+    expect(line.last.effects.creditBalanceAddedMinor).toBe(60_000);
+    expect(line.figures).toMatchObject({ creditBalanceMinor: 60_000, principalMinor: 0 });
+  });
 
   test('confirmed days after the due day, the bill was never overdue: PAID, nothing accrued', () => {
     // STATEMENT asked 02-13: 1,000.00; the bank answers "later". 02-16: still current (its days
