@@ -1443,7 +1443,7 @@ describe('a repayment asked by the due day and awaited from its source keeps the
     // Asked 04-13, the day before the due day: confirmed within its 7 days (by 04-20), it keeps the
     // bill on time.
     expect(sent.filter((n) => n.kind === 'DUE_SOON').map((n) => n.message)).toEqual([
-      'Your bill is due 2030-04-14: your repayment of 299.00 CNY waiting on the payment source keeps your bills current if the source confirms it by 2030-04-20; if the source declines, pay at least 29.90 CNY by 2030-04-14',
+      'Your bill is due 2030-04-14: your repayment of 299.00 CNY waiting on the payment source keeps your bills current if the source confirms it by 2030-04-20; if the source declines, pay at least 29.90 CNY at once (declined after 2030-04-14, the bill counts as overdue from the day after it)',
     ]);
   });
 
@@ -1570,7 +1570,7 @@ describe('a repayment asked by the due day and awaited from its source keeps the
     await runAt('2030-05-05T04:00:00Z', bank.rail);
     expect(sent.filter((n) => n.kind === 'STATEMENT_ISSUED').map((n) => n.message)).toEqual([
       'Your 2030-04-05 statement: 299.00 CNY, minimum 29.90, due 2030-04-14; 29.90 CNY keeps all your bills current now',
-      'Your 2030-05-05 statement: 299.00 CNY, minimum 29.90, due 2030-05-14; your repayment of 299.00 CNY waiting on the payment source keeps all your bills current if the source confirms it by 2030-05-14',
+      'Your 2030-05-05 statement: 299.00 CNY, minimum 29.90, due 2030-05-14; your repayment of 299.00 CNY waiting on the payment source keeps all your bills current if the source confirms it by 2030-05-14; if the source declines, pay at least 29.90 CNY by 2030-05-14',
     ]);
   });
 

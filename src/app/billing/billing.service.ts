@@ -285,7 +285,7 @@ function statementNotice(statementDate: string, bill: BillState, least: LeastToP
     ? `${formatMinor(least.leastMinor)} CNY keeps all your bills current now`
     : least.leastMinor > 0
       ? `${formatMinor(least.leastMinor)} CNY keeps all your bills current now, besides your ${waiting.text} (${ifConfirmed(waiting)})`
-      : `your ${waiting.text} ${waiting.count === 1 ? 'keeps' : 'keep'} all your bills current ${ifConfirmed(waiting)}`;
+      : `your ${waiting.text} ${waiting.count === 1 ? 'keeps' : 'keep'} all your bills current ${ifConfirmed(waiting)}; ${ifDeclined(waiting, bill.dueDate)}`;
   return `Your ${statementDate} statement: ${formatMinor(totalMinor)} CNY, minimum ${formatMinor(bill.minimumDueMinor)}, due ${bill.dueDate}${credited}; ${keepsCurrent}`;
 }
 
@@ -296,7 +296,15 @@ function dueSoonNotice(bill: BillState, least: LeastToPay): string {
   const otherwise = `if the source declines, ${formatMinor(waiting.withoutThemMinor)} CNY`;
   return least.leastMinor > 0
     ? `${due}: pay at least ${formatMinor(least.leastMinor)} CNY by then to stay current, besides your ${waiting.text} (${ifConfirmed(waiting)}; ${otherwise})`
-    : `${due}: your ${waiting.text} ${waiting.count === 1 ? 'keeps' : 'keep'} your bills current ${ifConfirmed(waiting)}; if the source declines, pay at least ${formatMinor(waiting.withoutThemMinor)} CNY by ${bill.dueDate}`;
+    : `${due}: your ${waiting.text} ${waiting.count === 1 ? 'keeps' : 'keep'} your bills current ${ifConfirmed(waiting)}; ${ifDeclined(waiting, bill.dueDate)}`;
+}
+
+/** Paying by hand keeps the bill current only by its due day: a decline after it comes too late. */
+function ifDeclined(waiting: NonNullable<LeastToPay['waiting']>, dueDate: BusinessDate): string {
+  const pay = `if the source declines, pay at least ${formatMinor(waiting.withoutThemMinor)} CNY`;
+  return waiting.confirmBy > dueDate
+    ? `${pay} at once (declined after ${dueDate}, the bill counts as overdue from the day after it)`
+    : `${pay} by ${dueDate}`;
 }
 
 /** Only a confirmation by that day keeps the bill on time: later, it is overdue from its due day. */
