@@ -1468,11 +1468,35 @@ describe('a repayment asked by the due day and awaited from its source keeps the
     await runAt('2030-04-16T04:00:00Z', bank.rail);
     expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 30_000, usedMinor: 0 });
     expect(sent.filter((n) => n.kind === 'REPAID_TO_CREDIT_BALANCE').map((n) => n.message)).toEqual([
-      'Your STATEMENT repayment of 299.00 CNY, confirmed by your payment source, was more than it found owed (paid meanwhile, refunded or waived): 299.00 CNY of it is now your credit balance (CreditLine.creditBalance). It pays your next bills, or ask for it back (payOutCreditBalance)',
+      'Your STATEMENT repayment of 299.00 CNY, confirmed by your payment source, was more than it found owed (paid meanwhile, refunded or waived): 299.00 CNY of it is now your credit balance (CreditLine.creditBalance): it pays your next bills, or ask for it back (payOutCreditBalance)',
     ]);
     // Another run asks nothing again and tells nothing again.
     await runAt('2030-04-17T04:00:00Z', bank.rail);
     expect(sent.filter((n) => n.kind === 'REPAID_TO_CREDIT_BALANCE')).toHaveLength(1);
+  });
+
+  test('paid by hand while her repayment waited, with a purchase not billed yet: she is told what it prepaid', async () => {
+    const { t, w, runAt, sent, bank, answer } = await waitingOnTheBank();
+    await using _db = t;
+    // 04-15: earbuds 499.00 bought and shipped (billed 05-05), and the held 299.00 bill paid by hand.
+    await w.at('2030-04-15T08:00:00Z');
+    const earbuds = await w.buy('u_alice', 'MALL', 'mall-earbuds', 'prepaid-earbuds');
+    await w.ship('MALL', earbuds._id);
+    const byHand = await w.repay('u_alice', {
+      kind: 'AMOUNT',
+      amountMinor: 29_900,
+      source: 'BANK_CARD',
+      idempotencyKey: 'by-hand-2',
+    });
+    expect(byHand.repayment).toMatchObject({ status: 'SUCCEEDED' });
+    // 04-16 the waiting 299.00 lands: nothing billed is owed, so it prepays the earbuds:
+    // used 499.00 - 299.00 = 200.00, no credit balance.
+    answer({ status: 'SUCCEEDED' });
+    await runAt('2030-04-16T04:00:00Z', bank.rail);
+    expect(await w.line('u_alice')).toMatchObject({ usedMinor: 20_000, creditBalanceMinor: 0 });
+    expect(sent.filter((n) => n.kind === 'REPAID_TO_CREDIT_BALANCE').map((n) => n.message)).toEqual([
+      'Your STATEMENT repayment of 299.00 CNY, confirmed by your payment source, was more than it found owed (paid meanwhile, refunded or waived): 299.00 CNY of it paid purchases not billed yet (CreditLine.used)',
+    ]);
   });
 
   test('the auto-debit stands aside only for a repayment that can still pay the bill on time', async () => {

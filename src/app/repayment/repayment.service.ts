@@ -509,15 +509,24 @@ export class RepaymentService {
   private async tellOfBalanceAdded(repayment: RepaymentDoc, repaid: AppendOutcome): Promise<void> {
     if (repaid.status !== 'APPLIED' && repaid.status !== 'REPLAYED') return;
     const addedMinor = repaid.entry.effects?.creditBalanceAddedMinor ?? 0;
-    if (addedMinor <= 0) return;
+    // A payoff is asked to prepay what is not billed yet; other kinds only when they find less owed.
+    const prepaysByDesign = repayment.kind === 'PAYOFF' || repayment.kind === 'PLAN_PAYOFF';
+    const prepaidMinor = prepaysByDesign ? 0 : (repaid.entry.effects?.unbilledPrepaidMinor ?? 0);
+    if (addedMinor <= 0 && prepaidMinor <= 0) return;
     // One asked and answered at once was answered to the shopper's own request: no notice needed.
     if (!(await this.ledger.entryByKey(repayment.lineId, `repay-await:${repayment._id}`))) return;
     const paidMinor = repayment.amountMinor + (repayment.fromCreditBalanceMinor ?? 0);
+    const went = [
+      prepaidMinor > 0 &&
+        `${formatMinor(prepaidMinor)} CNY of it paid purchases not billed yet (CreditLine.used)`,
+      addedMinor > 0 &&
+        `${formatMinor(addedMinor)} CNY of it is now your credit balance (CreditLine.creditBalance): it pays your next bills, or ask for it back (payOutCreditBalance)`,
+    ].filter(Boolean);
     await this.outbox.record(
       `repaid-to-balance:${repayment._id}`,
       repayment.userId,
       'REPAID_TO_CREDIT_BALANCE',
-      `Your ${repayment.kind} repayment of ${formatMinor(paidMinor)} CNY, confirmed by your payment source, was more than it found owed (paid meanwhile, refunded or waived): ${formatMinor(addedMinor)} CNY of it is now your credit balance (CreditLine.creditBalance). It pays your next bills, or ask for it back (payOutCreditBalance)`,
+      `Your ${repayment.kind} repayment of ${formatMinor(paidMinor)} CNY, confirmed by your payment source, was more than it found owed (paid meanwhile, refunded or waived): ${went.join('; ')}`,
       repayment._id,
       await this.clock.now(),
     );

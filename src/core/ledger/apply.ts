@@ -79,6 +79,8 @@ export interface Effects {
   feeWrittenOffMinor: number;
   /** What a landed repayment left on the credit balance, more than was owed (REPAY; absent: none). */
   creditBalanceAddedMinor?: number;
+  /** What a landed repayment prepaid of FULL charges not billed yet (REPAY; absent: none). */
+  unbilledPrepaidMinor?: number;
 }
 
 /** An authorization decision with the inputs it was made from (automated decisions are explainable). */
@@ -323,6 +325,7 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
     }
     case 'REPAY': {
       const balanceBeforeMinor = state.creditBalanceMinor;
+      const unbilledBeforeMinor = unbilledFullMinor(state);
       const leftMinor = landRepayment(state, command, today);
       if (leftMinor === null) return reject('INVALID_AMOUNT');
       countLandedForHeldBills(state, command.repaymentId);
@@ -336,6 +339,8 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
       // Money beyond what was owed (paid twice, or after a refund): the shopper is told it waits there.
       const addedMinor = landed.ok ? landed.state.creditBalanceMinor - balanceBeforeMinor : 0;
       if (landed.ok && addedMinor > 0) landed.effects.creditBalanceAddedMinor = addedMinor;
+      const prepaidMinor = landed.ok ? unbilledBeforeMinor - unbilledFullMinor(landed.state) : 0;
+      if (landed.ok && prepaidMinor > 0) landed.effects.unbilledPrepaidMinor = prepaidMinor;
       return landed;
     }
     case 'DECLINE_REPAYMENT': {
@@ -492,6 +497,11 @@ function stopAwaiting(state: LineState, repaymentId: string, today: BusinessDate
 
 function noAccrual(): Accrued & { feeWrittenOffMinor?: number } {
   return { penaltyMinor: 0, interestMinor: 0, penaltyDays: 0, interestDays: 0, billsGoneOverdue: [] };
+}
+
+/** FULL charges captured and not billed yet: what a repayment beyond the bills prepays. */
+function unbilledFullMinor(state: LineState): number {
+  return state.unbilledCharges.reduce((sum, charge) => sum + charge.amountMinor, 0);
 }
 
 /**
