@@ -6,6 +6,7 @@ import { ledgerNotices } from '../../src/ledger/ledger-notices';
 import { everyLine } from '../../src/app/billing/every-line';
 import type { NotificationSender } from '../../src/app/billing/outbox.service';
 import type { PaymentRail, RailResult } from '../../src/app/repayment/payment-rail';
+import type { RepayInput } from '../../src/app/repayment/repayment.service';
 import { repaymentAskClaimMs } from '../../src/storage/repositories/repayment-ask-claim.repository';
 import { requestHash } from '../../src/ledger/request-hash';
 import { LedgerWriter } from '../../src/ledger/ledger-writer';
@@ -987,12 +988,20 @@ function railBy(answer: (repayment: RepaymentDoc) => RailResult) {
   return { rail, asked };
 }
 
-/** The world's bank from now on: the repayment keyed `key` waits on it (PENDING), others are collected. */
-function bankWaitingOn(w: { rail: PaymentRail }, key: string) {
+/**
+ * Alice asks `input` at `iso` of a bank that keeps it waiting (PENDING) and collects anything else at
+ * once (the world's bank from then on); it is recorded INITIATED for `amountMinor`.
+ */
+async function askedOfASlowBank(w: World, iso: string, input: RepayInput, amountMinor: number) {
   const bank = railBy((repayment) =>
-    repayment.idempotencyKey.endsWith(`:${key}`) ? { status: 'PENDING' } : { status: 'SUCCEEDED' },
+    repayment.idempotencyKey.endsWith(`:${input.idempotencyKey}`)
+      ? { status: 'PENDING' }
+      : { status: 'SUCCEEDED' },
   );
   w.rail = bank.rail;
+  await w.at(iso);
+  const asked = await w.repay('u_alice', input);
+  expect(asked.repayment).toMatchObject({ status: 'INITIATED', amountMinor });
   return bank;
 }
 
@@ -1534,16 +1543,14 @@ describe('a repayment asked by the due day and awaited from its source keeps the
     const { t, w, runAt, sent } = await billedAlice();
     await using _db = t;
     await runAt('2030-04-05T04:00:00Z', approvingRail);
-    const bank = bankWaitingOn(w, 'late-waiting');
     // No run on the due day; 04-15 she repays the MINIMUM before the jobs run: the bill is overdue,
     // 299.00 + one day's penalty, 0.05% of 299.00 = 0.1495 -> 0.14: 299.14, waiting on the bank.
-    await w.at('2030-04-15T08:00:00Z');
-    const late = await w.repay('u_alice', {
-      kind: 'MINIMUM',
-      source: 'BANK_CARD',
-      idempotencyKey: 'late-waiting',
-    });
-    expect(late.repayment).toMatchObject({ status: 'INITIATED', amountMinor: 29_914 });
+    const bank = await askedOfASlowBank(
+      w,
+      '2030-04-15T08:00:00Z',
+      { kind: 'MINIMUM', source: 'BANK_CARD', idempotencyKey: 'late-waiting' },
+      29_914,
+    );
     await runAt('2030-04-15T09:00:00Z', bank.rail);
     expect(sent.filter((n) => n.kind === 'OVERDUE').map((n) => n.message)).toEqual([
       'Your bill due 2030-04-14 is overdue: 299.14 CNY unpaid; a 0.05% daily penalty applies; your repayment of 299.14 CNY waiting on the payment source pays it once the source confirms it',
@@ -1554,15 +1561,12 @@ describe('a repayment asked by the due day and awaited from its source keeps the
     const { t, w, runAt, sent } = await billedAlice();
     await using _db = t;
     await runAt('2030-04-05T04:00:00Z', approvingRail);
-    await w.at('2030-04-10T08:00:00Z');
-    const bank = bankWaitingOn(w, 'part-waiting');
-    const part = await w.repay('u_alice', {
-      kind: 'AMOUNT',
-      amountMinor: 1_000,
-      source: 'BANK_CARD',
-      idempotencyKey: 'part-waiting',
-    });
-    expect(part.repayment).toMatchObject({ status: 'INITIATED', amountMinor: 1_000 });
+    const bank = await askedOfASlowBank(
+      w,
+      '2030-04-10T08:00:00Z',
+      { kind: 'AMOUNT', amountMinor: 1_000, source: 'BANK_CARD', idempotencyKey: 'part-waiting' },
+      1_000,
+    );
     // 04-11, three days before the due day: minimum 29.90 - 10.00 waiting = 19.90 still to pay; the
     // 10.00 asked 04-10 counts if confirmed within its 7 days, by 04-17.
     await runAt('2030-04-11T04:00:00Z', bank.rail);
@@ -1580,14 +1584,12 @@ describe('a repayment asked by the due day and awaited from its source keeps the
     const second = await w.buy('u_alice', 'MALL', 'mall-tea-set', 'waiting-statement-tea');
     await w.ship('MALL', second._id);
     await runAt('2030-04-14T04:00:00Z', approvingRail);
-    const bank = bankWaitingOn(w, 'payoff-waiting');
-    await w.at('2030-05-01T08:00:00Z');
-    const payoff = await w.repay('u_alice', {
-      kind: 'PAYOFF',
-      source: 'BANK_CARD',
-      idempotencyKey: 'payoff-waiting',
-    });
-    expect(payoff.repayment).toMatchObject({ status: 'INITIATED', amountMinor: 29_900 });
+    const bank = await askedOfASlowBank(
+      w,
+      '2030-05-01T08:00:00Z',
+      { kind: 'PAYOFF', source: 'BANK_CARD', idempotencyKey: 'payoff-waiting' },
+      29_900,
+    );
     // 05-05: the second 299.00 is billed, minimum 29.90; the 299.00 waiting pays all of it. Asked
     // 05-01, 13 days before the due day: its 7 days end before it, so only a confirmation by the due
     // day keeps the bill on time.

@@ -336,11 +336,12 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
         command.amountMinor,
         stopAwaiting(state, command.repaymentId, today, accrued),
       );
-      // Money beyond what was owed (paid twice, or after a refund): the shopper is told it waits there.
-      const addedMinor = landed.ok ? landed.state.creditBalanceMinor - balanceBeforeMinor : 0;
-      if (landed.ok && addedMinor > 0) landed.effects.creditBalanceAddedMinor = addedMinor;
-      const prepaidMinor = landed.ok ? unbilledBeforeMinor - unbilledFullMinor(landed.state) : 0;
-      if (landed.ok && prepaidMinor > 0) landed.effects.unbilledPrepaidMinor = prepaidMinor;
+      if (!landed.ok) return landed;
+      // Money beyond what the bills owed (paid twice, a refund): the shopper is told where it went.
+      const addedMinor = landed.state.creditBalanceMinor - balanceBeforeMinor;
+      if (addedMinor > 0) landed.effects.creditBalanceAddedMinor = addedMinor;
+      const prepaidMinor = unbilledBeforeMinor - unbilledFullMinor(landed.state);
+      if (prepaidMinor > 0) landed.effects.unbilledPrepaidMinor = prepaidMinor;
       return landed;
     }
     case 'DECLINE_REPAYMENT': {

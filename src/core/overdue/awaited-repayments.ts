@@ -97,16 +97,15 @@ export function countLandedForHeldBills(state: LineState, repaymentId: string): 
 
 /** Drops awaited repayments past their 7 days (they hold nothing) and answers older than that. */
 export function forgetStaleAwaits(state: LineState, today: BusinessDate): void {
-  if (state.awaitedRepayments) {
-    state.awaitedRepayments = state.awaitedRepayments.filter(
-      ({ askedOn }) => daysBetween(askedOn, today) <= quoteHoldsDays,
-    );
-    if (state.awaitedRepayments.length === 0) delete state.awaitedRepayments;
-  }
-  if (state.repaymentsAnswered) {
-    state.repaymentsAnswered = state.repaymentsAnswered.filter(
-      ({ on }) => daysBetween(on, today) <= quoteHoldsDays,
-    );
-    if (state.repaymentsAnswered.length === 0) delete state.repaymentsAnswered;
-  }
+  const recent = <T>(items: T[] | undefined, dayOf: (item: T) => BusinessDate): T[] | undefined => {
+    const kept = items?.filter((item) => daysBetween(dayOf(item), today) <= quoteHoldsDays);
+    // Absent when empty: a state without them reads as one written before they existed.
+    return kept?.length ? kept : undefined;
+  };
+  const awaited = recent(state.awaitedRepayments, ({ askedOn }) => askedOn);
+  const answered = recent(state.repaymentsAnswered, ({ on }) => on);
+  if (awaited) state.awaitedRepayments = awaited;
+  else delete state.awaitedRepayments;
+  if (answered) state.repaymentsAnswered = answered;
+  else delete state.repaymentsAnswered;
 }
