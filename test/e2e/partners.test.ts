@@ -226,7 +226,11 @@ describe('partners end to end', () => {
       wallet,
     );
     expect(overCapture.data!.capturePartnerPayment.userErrors).toEqual([
-      { code: 'CAPTURE_EXCEEDS_AUTHORIZATION', message: 'Capture at most 34.00 CNY: that much was held' },
+      {
+        code: 'CAPTURE_EXCEEDS_AUTHORIZATION',
+        message: 'Capture at most 34.00 CNY: that much was held',
+        field: 'amount',
+      },
     ]);
     const captured = await stack.execute(
       CapturePartnerPaymentDocument,
@@ -239,6 +243,15 @@ describe('partners end to end', () => {
     });
     const afterCapture = await stack.execute(PartnerUserDocument, { partnerUserId: 'lw-e2e-1' }, wallet);
     expect(afterCapture.data!.partnerUser!.availableCredit!.minor).toBe(2_000);
+    // Captured: a void is refused in a partner's words, on its input's field; nothing moves.
+    const lateVoid = await stack.execute(VoidPartnerPaymentDocument, { paymentId: payment.id }, wallet);
+    expect(lateVoid.data!.voidPartnerPayment.userErrors).toEqual([
+      {
+        code: 'ORDER_ALREADY_SHIPPED',
+        message: 'A captured payment is refunded, not voided',
+        field: 'paymentId',
+      },
+    ]);
     // Another partner cannot touch it: the same answer as a missing payment.
     const foreign = await stack.execute(VoidPartnerPaymentDocument, { paymentId: payment.id }, merchant);
     expect(foreign.errors![0]!.extensions!.code).toBe('NOT_FOUND');

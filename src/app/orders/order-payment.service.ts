@@ -13,6 +13,7 @@ import type { LimitReviewService } from '../billing/limit-review.service';
 import { type LedgerWriter, maxAppendAttempts } from '../../ledger/ledger-writer';
 import { requestHash } from '../../ledger/request-hash';
 import { idempotencyKeyError, type UserError, userError } from '../common/user-error';
+import { type PaymentTerms, storeTerms } from './payment-terms';
 
 export interface OrderResult {
   order: OrderDoc | null;
@@ -33,6 +34,8 @@ export interface OrderAccess {
   cancel(viewer: Viewer | undefined, order?: OrderDoc): void;
   /** Whose refund idempotency keys these are: one key space per caller, so no caller sees another's. */
   refundKeyScope(viewer: Viewer | undefined): string;
+  /** How its refusals name the order: the caller's own words and input field. */
+  terms: PaymentTerms;
 }
 
 /** Partners' refund keys are kept under `partner:<partnerId>:`; operators' keys, unscoped, may not start so. */
@@ -43,10 +46,11 @@ export const storeOrderAccess: OrderAccess = {
   settle: (viewer) => void requireOperator(viewer),
   cancel: (viewer, order) => {
     const signedIn = requireViewer(viewer);
-    if (order) ownedOrNotFound(signedIn, order, `No order ${order._id}`, { operators: true });
+    if (order) ownedOrNotFound(signedIn, order, storeTerms.notFound(order._id), { operators: true });
   },
   // Operators share one key space for store refunds.
   refundKeyScope: () => '',
+  terms: storeTerms,
 };
 
 /**
@@ -78,9 +82,9 @@ export class OrderPaymentService {
     const order = await this.load(orderId);
     this.access.settle(viewer, order);
     if (order.status === 'CANCELLED')
-      return failed(order, 'ORDER_CANCELLED', 'A cancelled order cannot ship');
+      return this.failed(order, 'ORDER_CANCELLED', this.terms.voidedCannotCapture);
     const askedMinor = captureMinor ?? order.totalMinor;
-    if (order.status === 'SHIPPED' && order.capturedMinor !== askedMinor) return alreadyCaptured(order);
+    if (order.status === 'SHIPPED' && order.capturedMinor !== askedMinor) return this.alreadyCaptured(order);
     const now = await this.clock.now();
     const outcome = await this.resolveHold(order, 'CAPTURE', now, askedMinor);
     if (outcome) return outcome;
@@ -94,7 +98,7 @@ export class OrderPaymentService {
     const order = await this.load(orderId);
     this.access.cancel(viewer, order);
     if (order.status === 'SHIPPED')
-      return failed(order, 'ORDER_ALREADY_SHIPPED', 'Shipped orders are refunded, not cancelled');
+      return this.failed(order, 'ORDER_ALREADY_SHIPPED', this.terms.capturedNotVoided);
     const outcome = await this.resolveHold(order, 'VOID', await this.clock.now());
     if (outcome) return outcome;
     await this.orders.setPayment(order._id, { status: 'CANCELLED' });
@@ -165,9 +169,7 @@ export class OrderPaymentService {
         return {
           order,
           refund: null,
-          userErrors: [
-            userError('ORDER_NOT_CAPTURED', 'Only shipped orders are refunded; cancel the others', 'orderId'),
-          ],
+          userErrors: [userError('ORDER_NOT_CAPTURED', this.terms.onlyCapturedRefunded, this.terms.idField)],
         };
       }
       const last = await this.repos.refunds.last(orderId);
@@ -275,23 +277,19 @@ export class OrderPaymentService {
           : { status: 'CANCELLED' as const };
       await this.orders.setPayment(order._id, resolved);
       if (type === 'CAPTURE' && resolved.status === 'SHIPPED')
-        return alreadyCaptured({ ...order, ...resolved });
+        return this.alreadyCaptured({ ...order, ...resolved });
       const code = type === 'CAPTURE' ? 'ORDER_CANCELLED' : 'ORDER_ALREADY_SHIPPED';
-      return failed(
-        { ...order, ...resolved },
-        code,
-        'The hold on this order was already resolved the other way',
-      );
+      return this.failed({ ...order, ...resolved }, code, this.terms.resolvedOtherWay);
     }
     if (outcome.status === 'REJECTED') {
       const onAmount = captureRefusals[outcome.rejection];
       if (onAmount && command.type === 'CAPTURE') {
         return {
           order,
-          userErrors: [userError(outcome.rejection, onAmount(order, command.channel), 'amount')],
+          userErrors: [userError(outcome.rejection, onAmount(order, command.channel, this.terms), 'amount')],
         };
       }
-      return failed(order, outcome.rejection, `The hold could not be resolved: ${outcome.rejection}`);
+      return this.failed(order, outcome.rejection, `The hold could not be resolved: ${outcome.rejection}`);
     }
     return undefined;
   }
@@ -313,32 +311,32 @@ export class OrderPaymentService {
 
   private async load(orderId: string): Promise<OrderDoc> {
     const [order] = await this.orders.findByIds([orderId]);
-    if (!order) throw new AppError('NOT_FOUND', `No order ${orderId}`);
+    if (!order) throw new AppError('NOT_FOUND', this.terms.notFound(orderId));
     return order;
+  }
+
+  private get terms(): PaymentTerms {
+    return this.access.terms;
+  }
+
+  /** A shipped order asked to ship again with another amount: a hold is captured once. */
+  private alreadyCaptured(order: OrderDoc): OrderResult {
+    return this.failed(order, 'ORDER_ALREADY_SHIPPED', this.terms.alreadyCaptured(order.capturedMinor));
+  }
+
+  private failed(order: OrderDoc, code: string, message: string): OrderResult {
+    return { order, userErrors: [userError(code, message, this.terms.idField)] };
   }
 }
 
 /** The core's refusals of a capture's amount, said to the caller in the input's terms. */
-const captureRefusals: Partial<Record<string, (order: OrderDoc, channel: string | undefined) => string>> = {
+const captureRefusals: Partial<
+  Record<string, (order: OrderDoc, channel: string | undefined, terms: PaymentTerms) => string>
+> = {
   CAPTURE_EXCEEDS_AUTHORIZATION: (order) =>
     `Capture at most ${formatMinor(order.totalMinor)} CNY: that much was held`,
-  CAPTURE_BELOW_MINIMUM: (_order, channel) => {
+  CAPTURE_BELOW_MINIMUM: (_order, channel, terms) => {
     const policy = channel === undefined ? undefined : policyOf(channel);
-    return policy
-      ? `Capture at least ${formatMinor(policy.minimumAmountMinor)} CNY, the least this channel takes, or the whole order`
-      : 'Capture the whole order, or cancel it: its channel is not known';
+    return policy ? terms.captureAtLeast(policy.minimumAmountMinor) : terms.channelUnknown;
   },
 };
-
-/** A shipped order asked to ship again with another amount: a hold is captured once. */
-function alreadyCaptured(order: OrderDoc): OrderResult {
-  return failed(
-    order,
-    'ORDER_ALREADY_SHIPPED',
-    `This order already shipped, capturing ${formatMinor(order.capturedMinor)} CNY: a hold is captured once (refund what should not have been charged; what still ships is another order)`,
-  );
-}
-
-function failed(order: OrderDoc, code: string, message: string): OrderResult {
-  return { order, userErrors: [userError(code, message, 'orderId')] };
-}

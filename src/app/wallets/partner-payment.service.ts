@@ -42,6 +42,7 @@ import {
   type RefundResult,
 } from '../orders/order-payment.service';
 import { placeOrder } from '../orders/place-order';
+import { partnerTerms } from '../orders/payment-terms';
 import { codeHash, oneTimeCode } from '../common/one-time-code';
 
 export interface PaymentResult {
@@ -85,13 +86,15 @@ export const partnerOrderAccess: OrderAccess = {
   settle: (viewer, order) => void (order ? ownPayment(viewer, order) : requirePartner(viewer)),
   cancel: (viewer, order) => void (order ? ownPayment(viewer, order) : requirePartner(viewer)),
   refundKeyScope: (viewer) => `${partnerRefundKeyPrefix}${requirePartner(viewer).partnerId}:`,
+  terms: partnerTerms,
 };
 
 function ownPayment(viewer: Viewer | undefined, order: OrderDoc): void {
   const { partnerId } = requirePartner(viewer);
   const partner = order.partner;
   // The same answer as a payment that does not exist (OrderPaymentService.load).
-  if (!partner || partner.partnerId !== partnerId) throw new AppError('NOT_FOUND', `No order ${order._id}`);
+  if (!partner || partner.partnerId !== partnerId)
+    throw new AppError('NOT_FOUND', partnerTerms.notFound(order._id));
   requirePartner(viewer, scopeOfKind[partner.kind]);
 }
 
