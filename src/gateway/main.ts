@@ -12,7 +12,7 @@ import { TrustedDocuments } from './trusted-documents';
 import { MemoryRequestCounter, RedisRequestCounter } from './request-counter';
 import { gatewayShare } from './fair-share';
 import { log, useProcessLog } from '../observability/log';
-import { startMetrics } from '../observability/metrics';
+import { labelOperationsAlways, startMetrics } from '../observability/metrics';
 import { withRequestScope } from '../observability/request-scope';
 import { answerClientError } from '../runtime/client-error';
 import { startTracing } from '../observability/tracing';
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
   if (subgraphs.length === 0) throw new Error('SUBGRAPHS is required');
   const credential = new GatewayCredentialSigner(config.gatewaySecret);
   const trustedDocuments = TrustedDocuments.load(config.trustedDocumentsPath);
+  labelOperationsAlways(trustedDocuments.operationNames());
   const supergraphSdl = composeSupergraph(
     await Promise.all(subgraphs.map((subgraph) => fetchSubgraphSdl(subgraph, credential))),
   );

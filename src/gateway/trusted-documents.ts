@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { Kind, parse } from 'graphql';
 import path from 'node:path';
 import { isOperator, type Viewer } from '../auth/token';
 import { type AppMode, projectRoot } from '../config';
@@ -47,6 +48,21 @@ export class TrustedDocuments {
 
   get size(): number {
     return this.byId.size;
+  }
+
+  /** The names of the operations these documents hold (a document that does not parse names none). */
+  operationNames(): string[] {
+    const names: string[] = [];
+    for (const text of this.byId.values()) {
+      try {
+        for (const definition of parse(text).definitions)
+          if (definition.kind === Kind.OPERATION_DEFINITION && definition.name)
+            names.push(definition.name.value);
+      } catch {
+        // The runtime refuses it when it is asked for; it names nothing here.
+      }
+    }
+    return names;
   }
 
   /** Ids are accepted with or without the `sha256:` prefix (Apollo's APQ hash is the bare hex). */

@@ -100,7 +100,14 @@ export function startMetrics(service: string): void {
 
 const maxOperationLabels = 200;
 const seenOperations = new Set<string>();
+/** First-party operation names: always their own label, outside the 200. */
+const knownOperations = new Set<string>();
 const plainName = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/** Names the gateway knows at start (its trusted documents'): a caller's invented ones cannot crowd them out. */
+export function labelOperationsAlways(names: Iterable<string>): void {
+  for (const name of names) if (plainName.test(name)) knownOperations.add(name);
+}
 
 /**
  * A client-chosen operation name as a label: partner apps may send any name, so past 200 distinct
@@ -108,6 +115,7 @@ const plainName = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
  */
 export function operationLabel(name: string | null | undefined): string {
   if (!name) return 'anonymous';
+  if (knownOperations.has(name)) return name;
   if (!plainName.test(name)) return 'other';
   if (seenOperations.has(name)) return name;
   if (seenOperations.size >= maxOperationLabels) return 'other';

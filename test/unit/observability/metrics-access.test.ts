@@ -1,5 +1,6 @@
 import { metricsReply } from '../../../src/observability/metrics-access';
-import { operationLabel } from '../../../src/observability/metrics';
+import { labelOperationsAlways, operationLabel } from '../../../src/observability/metrics';
+import { TrustedDocuments } from '../../../src/gateway/trusted-documents';
 
 describe('who may read /metrics', () => {
   const token = 'scraper-token-0123456789';
@@ -45,12 +46,19 @@ describe('operation names as metric labels', () => {
     expect(operationLabel('x'.repeat(65))).toBe('other');
   });
 
-  test('a caller inventing names cannot grow the series past 200 names', () => {
-    expect(operationLabel('AccountHome')).toBe('AccountHome');
+  test('a caller inventing names cannot grow the series past 200 names, nor crowd out the trusted documents', () => {
+    // The gateway labels its trusted documents' names always (the client SDK's manifest).
+    const trustedNames = TrustedDocuments.load().operationNames();
+    expect(trustedNames).toEqual(expect.arrayContaining(['AccountHome', 'Repay', 'PartnerUser']));
+    labelOperationsAlways(trustedNames);
+    expect(operationLabel('Seen1')).toBe('Seen1');
     const labels = new Set(Array.from({ length: 1_000 }, (_, n) => operationLabel(`Invented${n}`)));
-    // 199 new names fit next to AccountHome; the other 801 share one label.
+    // 199 new names fit next to Seen1; the other 801 share one label.
     expect(labels.size).toBe(200);
     expect(labels.has('other')).toBe(true);
-    expect(operationLabel('AccountHome')).toBe('AccountHome');
+    expect(operationLabel('Seen1')).toBe('Seen1');
+    // Trusted names sent for the first time after them still get their own label.
+    for (const name of trustedNames) expect(operationLabel(name)).toBe(name);
+    expect(operationLabel('Invented999')).toBe('other');
   });
 });
