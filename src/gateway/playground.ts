@@ -89,6 +89,7 @@ mutation RepayPart {
 mutation PayBackCreditBalance {
   payOutCreditBalance(input: { idempotencyKey: "playground-payout-1" }) {
     paidOut { amount }
+    status
     creditLine { creditBalance { amount } }
     userErrors { field code message }
   }
@@ -137,7 +138,7 @@ mutation AdvanceClock($to: DateTimeISO!) { advanceClock(to: $to) { now businessD
 
 mutation RunDueJobs {
   runDueJobs {
-    expiredHolds billsIssued billsOverdue penaltiesAccrued interestAccrued limitChanges remindersSent autoDebits repaymentsConfirmed notificationsSent
+    expiredHolds billsIssued billsOverdue penaltiesAccrued interestAccrued limitChanges remindersSent autoDebits repaymentsConfirmed payoutsFinished notificationsSent
   }
 }
 `;

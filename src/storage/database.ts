@@ -11,6 +11,7 @@ import { refundSchema } from './models/refund.model';
 import { clockSchema } from './models/clock.model';
 import { billSchema } from './models/bill.model';
 import { repaymentSchema } from './models/repayment.model';
+import { payoutSchema } from './models/payout.model';
 import { notificationSchema } from './models/notification.model';
 import { noticeClaimSchema } from './models/notice-claim.model';
 import { repaymentAskClaimSchema } from './models/repayment-ask-claim.model';
@@ -45,6 +46,7 @@ function registerModels(connection: Connection) {
     clock: connection.model('Clock', clockSchema),
     bills: connection.model('Bill', billSchema),
     repayments: connection.model('Repayment', repaymentSchema),
+    payouts: connection.model('Payout', payoutSchema),
     notifications: connection.model('Notification', notificationSchema),
     noticeClaims: connection.model('NoticeClaim', noticeClaimSchema),
     repaymentAskClaims: connection.model('RepaymentAskClaim', repaymentAskClaimSchema),

@@ -406,6 +406,7 @@ describe('money rules over a full cycle, end to end', () => {
     const first = await stack.execute(PayOutCreditBalanceDocument, payout, bob);
     expect(first.data!.payOutCreditBalance).toMatchObject({
       paidOut: { amount: '100.00' },
+      status: 'PAID',
       creditLine: { creditBalance: { amount: '199.00' } },
       userErrors: [],
     });

@@ -225,6 +225,7 @@ describe('statements over several cycles', () => {
     });
     expect(await w.payOut('u_alice', { idempotencyKey: 'spent-payout-1' })).toEqual({
       amountMinor: 29_900,
+      status: 'PAID',
       userErrors: [],
     });
     const headBefore = (await w.line('u_alice')).headSequence;

@@ -444,6 +444,7 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     const refused = await w.payOut('u_alice', { idempotencyKey: 'payout-try-001' });
     expect(refused).toEqual({
       amountMinor: null,
+      status: 'REVERSED',
       userErrors: [expect.objectContaining({ code: 'PAYMENT_FAILED', field: 'source' })],
     });
     expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 29_900 });
@@ -456,6 +457,7 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 29_900 });
     expect(await w.payOut('u_alice', { idempotencyKey: 'payout-try-002' })).toEqual({
       amountMinor: 29_900,
+      status: 'PAID',
       userErrors: [],
     });
     expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 0 });

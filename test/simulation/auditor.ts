@@ -7,7 +7,8 @@ import { scenarioQuotas } from '../../src/core/policy/scenario';
 import type { CheckoutResult } from '../../src/app/orders/checkout.service';
 import type { DueJobsReport } from '../../src/app/billing/due-jobs.service';
 import type { OrderResult, RefundResult } from '../../src/app/orders/order-payment.service';
-import type { PayOutResult, RepayKind, RepayResult } from '../../src/app/repayment/repayment.service';
+import type { PayOutResult } from '../../src/app/repayment/payout.service';
+import type { RepayKind, RepayResult } from '../../src/app/repayment/repayment.service';
 import type { BillDoc } from '../../src/storage/models/bill.model';
 import type { CreditLineDoc } from '../../src/storage/models/credit-line.model';
 import type { InstallmentPlanDoc } from '../../src/storage/models/installment-plan.model';
@@ -225,6 +226,19 @@ export interface OrderModel {
   createdAt: number;
 }
 
+/** A payout as the auditor follows it: debited, then paid, refused (put back) or still PENDING. */
+interface PayoutModel {
+  /** The rail's payout id: `<userId>:<key>`. */
+  id: string;
+  lineId: string;
+  /** What was asked: an amount, or ALL. */
+  signature: string;
+  amountMinor: number;
+  reversed: boolean;
+  /** The bank answered PENDING: the due jobs ask it again. */
+  pending: boolean;
+}
+
 interface RepaymentModel {
   id: string;
   lineId: string;
@@ -341,6 +355,8 @@ export interface AuditCounts {
   quotesCountingWaiting: number;
   /** Due-day auto-debits not made: repayments waiting on their source pay the bills. */
   autoDebitsNotNeeded: number;
+  /** Payouts the bank answered PENDING that the due jobs finished (paid, or refused and put back). */
+  payoutsFinishedByJobs: number;
   /** Bills past due kept from overdue (for a while at least) by repayments awaited from their source. */
   billsHeldBySource: number;
   /** Orders shipped in part: less captured than was held. */
@@ -468,7 +484,7 @@ export class Auditor {
   private readonly refundKeys = new Map<string, { amountMinor: number; feeWrittenOffMinor: number }>();
   private readonly repayments = new Map<string, RepaymentModel>();
   private readonly autoDebits = new Map<string, RepaymentModel>();
-  private readonly payouts = new Map<string, { signature: string; amountMinor: number; reversed: boolean }>();
+  private readonly payouts = new Map<string, PayoutModel>();
   /** Per bill as last shown: its accrual base, interest and penalties billed, what it owed, whether held. */
   private readonly previousBills = new Map<
     string,
@@ -486,6 +502,7 @@ export class Auditor {
     accrualsWaivedOnLanding: 0,
     quotesCountingWaiting: 0,
     autoDebitsNotNeeded: 0,
+    payoutsFinishedByJobs: 0,
     billsHeldBySource: 0,
     partialCaptures: 0,
   };
@@ -1757,14 +1774,21 @@ export class Auditor {
       line.creditBalanceMinor -= amountMinor;
       line.flows.paidOutMinor += amountMinor;
     });
-    const payout = { signature, amountMinor, reversed: false };
+    const payout = {
+      id: `${request.userId}:${request.key}`,
+      lineId: line.lineId,
+      signature,
+      amountMinor,
+      reversed: false,
+      pending: false,
+    };
     this.payouts.set(keyOf, payout);
     this.disbursement(line, payout, request.userId, reply, railCalls);
   }
 
   private disbursement(
     line: LineModel,
-    payout: { amountMinor: number; reversed: boolean },
+    payout: PayoutModel,
     userId: string,
     reply: PayOutResult,
     railCalls: RailCall[],
@@ -1778,10 +1802,17 @@ export class Auditor {
     );
     if (call.result !== 'FAILED') {
       expectSame('payout reply', [null, payout.amountMinor], [firstError(reply), reply.amountMinor]);
+      payout.pending = call.result === 'PENDING';
       return;
     }
     expectSame('a refused payout', ['PAYMENT_FAILED', null], [firstError(reply), reply.amountMinor]);
+    this.reversePayout(line, payout);
+  }
+
+  /** The bank refused a payout: the money is back on the credit balance, for good. */
+  private reversePayout(line: LineModel, payout: PayoutModel): void {
     payout.reversed = true;
+    payout.pending = false;
     this.command(line, this.today, () => {
       line.creditBalanceMinor += payout.amountMinor;
       line.flows.paidOutMinor -= payout.amountMinor;
@@ -1820,12 +1851,29 @@ export class Auditor {
       this.settleRepayment(repayment, call, null);
       if (call.result !== 'PENDING') confirmed += 1;
     }
+    // Then payouts the bank answered PENDING are asked again: paid, or refused and put back.
+    const pendingPayouts = [...this.payouts.values()].filter((payout) => payout.pending);
+    const disbursements = railCalls.slice(pending.length, pending.length + pendingPayouts.length);
+    expectSame(
+      'the rail is asked again about every pending payout, with its amount',
+      pendingPayouts.map((p) => `${p.id}:${p.amountMinor}`).sort(),
+      disbursements.map((c) => `${c.op === 'disburse' ? c.id : c.op}:${c.amountMinor}`).sort(),
+    );
+    let payoutsFinished = 0;
+    for (const call of disbursements) {
+      const payout = pendingPayouts.find((p) => p.id === call.id)!;
+      if (call.result === 'PENDING') continue;
+      payoutsFinished += 1;
+      this.counts.payoutsFinishedByJobs += 1;
+      if (call.result === 'SUCCEEDED') payout.pending = false;
+      else this.reversePayout(this.lines.get(payout.lineId)!, payout);
+    }
+    const debits = railCalls.slice(pending.length + pendingPayouts.length);
     expectTrue(
-      'due jobs only collect',
-      railCalls.every((c) => c.op === 'collect'),
+      'due jobs otherwise only collect',
+      debits.every((c) => c.op === 'collect'),
       railCalls,
     );
-    const debits = railCalls.slice(pending.length);
     let attempted = 0;
     for (const line of this.lines.values()) {
       // Bills due today and still current: collected before the lines are judged (late cuts can share a due day).
@@ -1912,10 +1960,17 @@ export class Auditor {
     }
     expectSame(
       'due jobs report',
-      { expiredHolds: expired, repaymentsConfirmed: confirmed, billsIssued: issued, autoDebits: attempted },
+      {
+        expiredHolds: expired,
+        repaymentsConfirmed: confirmed,
+        payoutsFinished,
+        billsIssued: issued,
+        autoDebits: attempted,
+      },
       {
         expiredHolds: report.expiredHolds,
         repaymentsConfirmed: report.repaymentsConfirmed,
+        payoutsFinished: report.payoutsFinished,
         billsIssued: report.billsIssued,
         autoDebits: report.autoDebits,
       },

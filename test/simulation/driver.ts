@@ -80,7 +80,8 @@ const periodCounts = [3, 6, 12, 24];
 /**
  * A payment rail that succeeds, declines or answers PENDING, decided by the seed and the repayment
  * (and how often it was asked), so a replay asks the same questions and gets the same answers.
- * Disbursements are idempotent per payout, as the rail contract says: asked again, the same answer.
+ * Disbursements are idempotent per payout, as the rail contract says: once answered, asked again, the
+ * same answer.
  */
 class SimulatedBank implements PaymentRail {
   calls: RailCall[] = [];
@@ -113,9 +114,19 @@ class SimulatedBank implements PaymentRail {
   }
 
   async disburse(payout: { payoutId: string; userId: string; amountMinor: number }): Promise<RailResult> {
-    const roll = new Prng(hash32(this.seed, 'payout', payout.payoutId)).float();
+    // A payout still PENDING is decided anew when asked again (the due jobs ask); an answer is final.
+    const attempt = (this.asked.get(payout.payoutId) ?? 0) + 1;
+    this.asked.set(payout.payoutId, attempt);
+    const roll = new Prng(hash32(this.seed, 'payout', payout.payoutId, attempt)).float();
+    const earlier = this.disbursed.get(payout.payoutId);
     const result =
-      this.disbursed.get(payout.payoutId) ?? (roll < 0.8 ? 'SUCCEEDED' : roll < 0.92 ? 'FAILED' : 'PENDING');
+      earlier && earlier !== 'PENDING'
+        ? earlier
+        : roll < 0.8
+          ? 'SUCCEEDED'
+          : roll < 0.92
+            ? 'FAILED'
+            : 'PENDING';
     this.disbursed.set(payout.payoutId, result);
     this.calls.push({
       op: 'disburse',

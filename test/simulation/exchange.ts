@@ -2,7 +2,8 @@ import type { Plan } from '../../src/core/policy/channel-policies';
 import type { CheckoutResult } from '../../src/app/orders/checkout.service';
 import type { DueJobsReport } from '../../src/app/billing/due-jobs.service';
 import type { OrderResult, RefundResult } from '../../src/app/orders/order-payment.service';
-import type { PayOutResult, RepayKind, RepayResult } from '../../src/app/repayment/repayment.service';
+import type { PayOutResult } from '../../src/app/repayment/payout.service';
+import type { RepayKind, RepayResult } from '../../src/app/repayment/repayment.service';
 import type { PaymentSource } from '../../src/storage/models/repayment.model';
 import type { Store } from '../../src/storage/models/product.model';
 

@@ -11,6 +11,7 @@ import { type NotificationSender, OutboxService } from '../../src/app/billing/ou
 import { type PaymentRail, SimulatedRail } from '../../src/app/repayment/payment-rail';
 import { RebuildService } from '../../src/app/billing/rebuild.service';
 import { type RepayInput, RepaymentService } from '../../src/app/repayment/repayment.service';
+import { PayoutService } from '../../src/app/repayment/payout.service';
 import { creditLineIdOf } from '../../src/storage/ids';
 import type { Store } from '../../src/storage/models/product.model';
 import type { Repositories } from '../../src/storage/repositories/repositories';
@@ -120,8 +121,19 @@ export class World {
     return this.repayments().repay(userViewer(userId), input);
   }
 
+  payouts(): PayoutService {
+    return new PayoutService(
+      this.repos,
+      this.clock(),
+      this.rail,
+      this.ledger,
+      this.reviews,
+      new OutboxService(this.repos.notifications),
+    );
+  }
+
   payOut(userId: string, input: { amountMinor?: number; idempotencyKey: string }) {
-    return this.repayments().payOutCreditBalance(userViewer(userId), input);
+    return this.payouts().payOutCreditBalance(userViewer(userId), input);
   }
 
   runDueJobs() {

@@ -505,6 +505,7 @@ describe('createMemoryDatabase', () => {
         'partnerPayments',
         'partners',
         'paymentCodes',
+        'payouts',
         'products',
         'refunds',
         'repaymentAskClaims',

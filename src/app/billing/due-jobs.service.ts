@@ -13,6 +13,7 @@ import { OrderPaymentService } from '../orders/order-payment.service';
 import { LogSender, type NotificationSender, OutboxService } from './outbox.service';
 import { type PaymentRail, SimulatedRail } from '../repayment/payment-rail';
 import { type RepayResult, RepaymentService } from '../repayment/repayment.service';
+import { PayoutService } from '../repayment/payout.service';
 import { autoDebitKey, billOfAutoDebit, couldNotCollect } from '../repayment/auto-debit-notice';
 import { log } from '../../observability/log';
 import type { NotificationKind } from '../../storage/models/notification.model';
@@ -24,6 +25,8 @@ export interface DueJobsReport extends BillingReport {
   expiredHolds: number;
   autoDebits: number;
   repaymentsConfirmed: number;
+  /** Payouts of a credit balance a crash or a slow rail had left unfinished, finished now. */
+  payoutsFinished: number;
   notificationsSent: number;
 }
 
@@ -33,6 +36,7 @@ export interface DueJobsParts {
   clock: ClockService;
   orderPayments: OrderPaymentService[];
   repayments: RepaymentService;
+  payouts: PayoutService;
   billing: BillingService;
   outbox: OutboxService;
   sender: NotificationSender;
@@ -49,13 +53,14 @@ export class DueJobsService {
    */
   async run(viewer: Viewer | undefined, { walkLines = true } = {}): Promise<DueJobsReport> {
     requireOperator(viewer);
-    const { clock, orderPayments, repayments, billing: billingService, outbox, sender } = this.parts;
+    const { clock, orderPayments, repayments, payouts, billing: billingService, outbox, sender } = this.parts;
     const now = await clock.now();
     let expiredHolds = 0;
     for (const payments of orderPayments) expiredHolds += await payments.expireHolds(now);
     // Money lands before the lines are judged: late rail confirmations, then the day's collections,
     // so a line whose bill is collected today is not frozen (and reopened) by the same run.
     const confirmed = await repayments.confirmPending();
+    const payoutsFinished = await payouts.finishInterrupted();
     const autoDebit = walkLines
       ? await this.autoDebit(now)
       : await this.autoDebitAfterDeclines(confirmed, now);
@@ -69,6 +74,7 @@ export class DueJobsService {
       linesFailed: billing.linesFailed + autoDebit.linesFailed,
       autoDebits: autoDebit.attempted,
       repaymentsConfirmed: confirmed.length,
+      payoutsFinished,
       notificationsSent,
     };
   }
@@ -212,6 +218,7 @@ export function createDueJobs(
       (orders) => new OrderPaymentService(repos, orders, clock, ledger, reviews),
     ),
     repayments: new RepaymentService(repos, clock, rail, ledger, reviews, outbox),
+    payouts: new PayoutService(repos, clock, rail, ledger, reviews, outbox),
     billing: new BillingService(repos, ledger, outbox, reviews, linesPerRead),
     outbox,
     sender,

@@ -56,15 +56,10 @@ export interface RepayResult {
   notAskedNow?: true;
 }
 
-export interface PayOutResult {
-  amountMinor: number | null;
-  userErrors: UserError[];
-}
-
 /** This process's quotes of one line, one after another (the ask claim orders processes). */
 const quotesOfLine = new KeyedMutex();
 
-/** Repayments through a payment rail, and paying a credit balance back. What is due is the core's answer. */
+/** Repayments through a payment rail. What is due is the core's answer. */
 export class RepaymentService {
   constructor(
     private readonly repos: Pick<Repositories, 'creditLines' | 'repayments' | 'repaymentAskClaims' | 'bills'>,
@@ -591,87 +586,6 @@ export class RepaymentService {
       requestHash: requestHash({ [keyPrefix]: repayment._id, amountMinor: repayment.amountMinor }),
       now: await this.clock.now(),
     });
-  }
-
-  /**
-   * Pays (part of) the credit balance back to the customer's source. The ledger debits the balance
-   * first, so the same money cannot be paid out twice; if the rail refuses, a reversal puts it back.
-   */
-  async payOutCreditBalance(
-    viewer: Viewer | undefined,
-    input: { amountMinor?: number | undefined; idempotencyKey: string },
-  ): Promise<PayOutResult> {
-    const { userId } = requireUser(viewer);
-    const keyError = idempotencyKeyError(input.idempotencyKey);
-    if (keyError) return { amountMinor: null, userErrors: [keyError] };
-    const line = await this.repos.creditLines.byId(creditLineIdOf(userId));
-    const state = line && (await this.ledger.currentState(line));
-    if (!line || !state)
-      return { amountMinor: null, userErrors: [userError('NO_CREDIT_LINE', 'You have no credit line')] };
-    const payoutId = `${userId}:${input.idempotencyKey}`;
-    const now = await this.clock.now();
-    const outcome = await this.ledger.append({
-      lineId: line._id,
-      command: {
-        type: 'PAY_OUT_CREDIT',
-        payoutId,
-        amountMinor: input.amountMinor ?? state.creditBalanceMinor,
-      },
-      key: `payout:${input.idempotencyKey}`,
-      // The request is what was asked ("all" or an amount), so a retry after the payout replays it.
-      requestHash: requestHash({ payout: input.amountMinor ?? 'ALL' }),
-      now,
-      line,
-    });
-    if (outcome.status === 'KEY_REUSED') {
-      return {
-        amountMinor: null,
-        userErrors: [
-          userError('IDEMPOTENCY_KEY_REUSED', 'This key was used for another payout', 'idempotencyKey'),
-        ],
-      };
-    }
-    if (outcome.status === 'REJECTED') {
-      const error =
-        outcome.rejection === 'INVALID_AMOUNT' && input.amountMinor === undefined
-          ? userError('NOTHING_TO_PAY_OUT', 'There is no credit balance to pay back', 'amount')
-          : outcome.rejection === 'INVALID_AMOUNT'
-            ? userError('INVALID_AMOUNT', 'Pay back a positive amount', 'amount')
-            : userError(
-                outcome.rejection,
-                `At most ${formatMinor(state.creditBalanceMinor)} CNY can be paid back`,
-                'amount',
-              );
-      return { amountMinor: null, userErrors: [error] };
-    }
-    const amountMinor = outcome.entry.amountMinor;
-    const reversalKey = `payout-reversed:${input.idempotencyKey}`;
-    // A retry of a payout that was reversed answers the same; the rail is never asked again.
-    const reversed = outcome.status === 'REPLAYED' && (await this.ledger.entryByKey(line._id, reversalKey));
-    // The rail is idempotent per payout id: asking again on a replay never pays twice.
-    const paid = reversed
-      ? { status: 'FAILED' as const, reason: 'refused earlier' }
-      : await this.rail.disburse({ payoutId, userId, amountMinor });
-    if (paid.status !== 'FAILED') return { amountMinor, userErrors: [] };
-    const reversal = await this.ledger.append({
-      lineId: line._id,
-      command: { type: 'REVERSE_PAYOUT', payoutId, amountMinor },
-      key: reversalKey,
-      requestHash: requestHash({ reverse: payoutId }),
-      now,
-    });
-    // Back on the balance, it pays what bills owe: after a late retry, perhaps the last overdue one.
-    await this.reviews.reopenIfPaidUp(line._id, userId, reversal, now);
-    return {
-      amountMinor: null,
-      userErrors: [
-        userError(
-          'PAYMENT_FAILED',
-          `The payment source refused the payout: ${paid.reason}; the money is back on your credit balance`,
-          'source',
-        ),
-      ],
-    };
   }
 }
 

@@ -15,6 +15,7 @@ import { dataAccessSchema } from '../models/data-access.model';
 import { paymentCodeSchema } from '../models/payment-code.model';
 import { partnerSchema } from '../models/partner.model';
 import { productSchema } from '../models/product.model';
+import { payoutSchema } from '../models/payout.model';
 import { refundSchema } from '../models/refund.model';
 import { repaymentSchema } from '../models/repayment.model';
 import { userSchema } from '../models/user.model';
@@ -39,6 +40,7 @@ const schemas: { [K in keyof Models]: Models[K]['schema'] } = {
   clock: clockSchema,
   bills: billSchema,
   repayments: repaymentSchema,
+  payouts: payoutSchema,
   notifications: notificationSchema,
   noticeClaims: noticeClaimSchema,
   repaymentAskClaims: repaymentAskClaimSchema,

@@ -12,6 +12,9 @@ export const notificationKinds = [
   'PAYOFF_SHORT',
   // A repayment the source confirmed later came after its bills were paid: the rest is credit balance.
   'REPAID_TO_CREDIT_BALANCE',
+  // A payout of the credit balance the shopper's request did not see end (finished by the due jobs).
+  'PAYOUT_PAID',
+  'PAYOUT_FAILED',
   // From the daily limit review.
   'LIMIT_RAISED',
   'LIMIT_CUT',

@@ -9,6 +9,7 @@ import { RepaymentAskClaimRepository } from './repayment-ask-claim.repository';
 import { InstallmentPlanRepository } from './installment-plan.repository';
 import { LedgerRepository } from './ledger.repository';
 import { RefundRepository } from './refund.repository';
+import { PayoutRepository } from './payout.repository';
 import { OrderRepository } from './order.repository';
 import { PartnerRepository } from './partner.repository';
 import { PartnerAccessRepository } from './partner-access.repository';
@@ -29,6 +30,7 @@ export interface Repositories {
   clock: ClockRepository;
   bills: BillRepository;
   repayments: RepaymentRepository;
+  payouts: PayoutRepository;
   repaymentAskClaims: RepaymentAskClaimRepository;
   notifications: NotificationRepository;
   partnerPayments: OrderRepository;
@@ -51,6 +53,7 @@ export function createRepositories(db: Database): Repositories {
     clock: new ClockRepository(models),
     bills: new BillRepository(models),
     repayments: new RepaymentRepository(models),
+    payouts: new PayoutRepository(models),
     repaymentAskClaims: new RepaymentAskClaimRepository(models),
     notifications: new NotificationRepository(models),
     partnerPayments: new OrderRepository(models.partnerPayments),

@@ -74,6 +74,12 @@ export class DueJobsReport {
 
   @Field(() => Int, {
     description:
+      'Payouts of a credit balance that a crash or a rail answering later had left unfinished, finished by this run (paid, reversed or refused; the shopper is told)',
+  })
+  payoutsFinished!: number;
+
+  @Field(() => Int, {
+    description:
       'Notices of every kind (statements, due-soon reminders, overdue, auto-debits, limit reviews) this run handed to the notification sender, unsent ones from earlier runs included',
   })
   notificationsSent!: number;

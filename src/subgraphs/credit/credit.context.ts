@@ -1,3 +1,4 @@
+import type { PayoutService } from '../../app/repayment/payout.service';
 import type { ClockService } from '../../app/common/clock.service';
 import type { CreditService } from '../../app/credit/credit.service';
 import type { DueJobsService } from '../../app/billing/due-jobs.service';
@@ -13,4 +14,5 @@ export type CreditContext = SubgraphContext<{
   clock: ClockService;
   dueJobs: DueJobsService;
   repayments: RepaymentService;
+  payouts: PayoutService;
 }>;

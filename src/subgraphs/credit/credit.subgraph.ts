@@ -13,6 +13,7 @@ import { LineWatch } from '../../app/credit/line-watch';
 import type { Repositories } from '../../storage/repositories/repositories';
 import { ledgerNotices } from '../../ledger/ledger-notices';
 import { SimulatedRail } from '../../app/repayment/payment-rail';
+import { PayoutService } from '../../app/repayment/payout.service';
 import { RepaymentService } from '../../app/repayment/repayment.service';
 import { buildSubgraph } from '../common/build-subgraph';
 import type { SubgraphDefinition } from '../common/subgraph-definition';
@@ -76,16 +77,15 @@ export const creditSubgraph: SubgraphDefinition<CreditContext['services']> = {
       clock,
       billUpdates: new BillUpdatesService(repos, watchOf(repos), clock, partnerCursorSeal()),
       dueJobs: createDueJobs(repos, clock),
-      repayments: (() => {
+      ...(() => {
         const ledger = new LedgerWriter(repos);
-        return new RepaymentService(
-          repos,
-          clock,
-          new SimulatedRail(clock),
-          ledger,
-          limitReviewsOver(repos, ledger),
-          new OutboxService(repos.notifications),
-        );
+        const rail = new SimulatedRail(clock);
+        const reviews = limitReviewsOver(repos, ledger);
+        const outbox = new OutboxService(repos.notifications);
+        return {
+          repayments: new RepaymentService(repos, clock, rail, ledger, reviews, outbox),
+          payouts: new PayoutService(repos, clock, rail, ledger, reviews, outbox),
+        };
       })(),
     };
   },

@@ -1,3 +1,4 @@
+import { payoutStatuses } from '../../storage/models/payout.model';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import {
   Arg,
@@ -67,6 +68,19 @@ export const RepaymentStatus = enumFrom(
     SUCCEEDED: 'Collected and applied to what the line owes',
     FAILED:
       'The payment source declined, or the credit balance it counted on was spent before it was set aside; nothing moved',
+  },
+);
+
+export const PayoutStatus = enumFrom(
+  'PayoutStatus',
+  payoutStatuses,
+  'A payout of the credit balance to your bank card',
+  {
+    INITIATED:
+      'On its way: the debit is made and the bank has not answered yet (the daily jobs ask it again, and you are told how it ends)',
+    PAID: 'Paid to your bank card',
+    REVERSED: 'Refused by the payment source: the money is back on your credit balance',
+    REFUSED: 'Not made (no balance to pay, more than the balance): nothing left your credit balance',
   },
 );
 
@@ -229,8 +243,17 @@ export class PayOutCreditBalanceInput {
 
 @ObjectType()
 export class PayOutCreditBalancePayload {
-  @Field(() => Money, { nullable: true, description: 'What was paid back to your bank card' })
+  @Field(() => Money, {
+    nullable: true,
+    description: 'What was paid back to your bank card, or is on its way (status INITIATED)',
+  })
   paidOut!: Money | null;
+
+  @Field(() => PayoutStatus, {
+    nullable: true,
+    description: 'The payout after this request; null when none was recorded (a bad or reused key)',
+  })
+  status!: keyof typeof PayoutStatus | null;
 
   @Field(() => CreditLine, { nullable: true, description: 'The line after the payout' })
   creditLine!: CreditLine | null;
@@ -260,10 +283,11 @@ export class CreditBalanceResolver {
       return Object.assign(new PayOutCreditBalancePayload(), {
         paidOut: null,
         creditLine: null,
+        status: null,
         userErrors: [amountMinor],
       });
     }
-    const result = await ctx.services.repayments.payOutCreditBalance(ctx.viewer, {
+    const result = await ctx.services.payouts.payOutCreditBalance(ctx.viewer, {
       amountMinor,
       idempotencyKey: input.idempotencyKey,
     });
@@ -274,6 +298,7 @@ export class CreditBalanceResolver {
     return Object.assign(new PayOutCreditBalancePayload(), {
       paidOut: result.amountMinor === null ? null : Money.of(result.amountMinor),
       creditLine: line ? CreditLine.from(line) : null,
+      status: result.status,
       userErrors: result.userErrors.map(UserError.from),
     });
   }

@@ -1,0 +1,220 @@
+import type { Viewer } from '../../auth/token';
+import { AppError } from '../../errors';
+import { formatMinor } from '../../core/money';
+import { businessDate } from '../../core/time/business-date';
+import type { LedgerWriter } from '../../ledger/ledger-writer';
+import { requestHash } from '../../ledger/request-hash';
+import { log } from '../../observability/log';
+import { creditLineIdOf } from '../../storage/ids';
+import type { CreditLineDoc } from '../../storage/models/credit-line.model';
+import type { PayoutDoc, PayoutStatus } from '../../storage/models/payout.model';
+import type { Repositories } from '../../storage/repositories/repositories';
+import type { LimitReviewService } from '../billing/limit-review.service';
+import type { OutboxService } from '../billing/outbox.service';
+import { requireUser } from '../common/access';
+import type { ClockService } from '../common/clock.service';
+import { idempotencyKeyError, type UserError, userError } from '../common/user-error';
+import type { PaymentRail } from './payment-rail';
+
+export interface PayOutResult {
+  /** What was paid out (or is on its way, the rail answering later); null when nothing was. */
+  amountMinor: number | null;
+  /** The payout after this request: INITIATED while the rail has not answered; null when none was recorded. */
+  status: PayoutStatus | null;
+  userErrors: UserError[];
+}
+
+/** Unfinished payouts one due-jobs run takes up. */
+const payoutsPerRun = 500;
+
+/**
+ * Paying a credit balance back to the shopper's source. The payout is recorded first, then the ledger
+ * debits the balance (so the same money cannot be paid out twice), then the rail pays it; a refusal
+ * puts the money back (`REVERSE_PAYOUT`). A crash between the steps, or a rail that answers later,
+ * leaves the payout INITIATED: the due jobs finish it (`finishInterrupted`) through the same steps,
+ * each keyed, so nothing is debited or paid twice.
+ */
+export class PayoutService {
+  constructor(
+    private readonly repos: Pick<Repositories, 'creditLines' | 'payouts'>,
+    private readonly clock: ClockService,
+    private readonly rail: PaymentRail,
+    private readonly ledger: LedgerWriter,
+    private readonly reviews: LimitReviewService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  async payOutCreditBalance(
+    viewer: Viewer | undefined,
+    input: { amountMinor?: number | undefined; idempotencyKey: string },
+  ): Promise<PayOutResult> {
+    const { userId } = requireUser(viewer);
+    const keyError = idempotencyKeyError(input.idempotencyKey);
+    if (keyError) return { amountMinor: null, status: null, userErrors: [keyError] };
+    const line = await this.repos.creditLines.byId(creditLineIdOf(userId));
+    if (!line) return { amountMinor: null, status: null, userErrors: [noCreditLine] };
+    const payout: PayoutDoc = {
+      _id: `${userId}:${input.idempotencyKey}`,
+      lineId: line._id,
+      userId,
+      idempotencyKey: input.idempotencyKey,
+      askedMinor: input.amountMinor ?? null,
+      status: 'INITIATED',
+      createdAt: await this.clock.now(),
+    };
+    if (await this.repos.payouts.insertOnce(payout)) return this.carryOut(payout, line, { byJob: false });
+    let earlier = await this.repos.payouts.byId(payout._id);
+    // A refusal moved nothing and holds no key (as the ledger keeps none for it): asked again, with
+    // this input or another, the payout starts over (INITIATED, so the jobs follow it again).
+    if (earlier?.status === 'REFUSED') {
+      if (await this.repos.payouts.askAgain(payout)) return this.carryOut(payout, line, { byJob: false });
+      earlier = await this.repos.payouts.byId(payout._id); // another request started it over first
+    }
+    if (!earlier) throw new AppError('CONFLICT', 'The payout changed meanwhile; retry with the same key');
+    if (earlier.askedMinor !== payout.askedMinor)
+      return { amountMinor: null, status: null, userErrors: [keyReused] };
+    return this.carryOut(earlier, line, { byJob: false });
+  }
+
+  /**
+   * A due job: payouts a crash or a rail answering later left INITIATED, carried on from where they
+   * stopped; the shopper is told how each ended. Returns how many ended.
+   */
+  async finishInterrupted(): Promise<number> {
+    let finished = 0;
+    for (const payout of await this.repos.payouts.initiated(payoutsPerRun)) {
+      try {
+        const line = await this.repos.creditLines.byId(payout.lineId);
+        if (!line) continue;
+        await this.carryOut(payout, line, { byJob: true });
+        if ((await this.repos.payouts.byId(payout._id))?.status !== 'INITIATED') finished += 1;
+      } catch (error) {
+        // Left INITIATED: the next run carries it on; each step replays.
+        log().error('finishing a payout failed', { payoutId: payout._id, error });
+      }
+    }
+    return finished;
+  }
+
+  /** Debit, pay, and put back on a refusal; each step keyed, so a second caller meets the first's. */
+  private async carryOut(
+    payout: PayoutDoc,
+    line: CreditLineDoc,
+    { byJob }: { byJob: boolean },
+  ): Promise<PayOutResult> {
+    const now = await this.clock.now();
+    const state = await this.ledger.currentState(line);
+    if (!state) return { amountMinor: null, status: null, userErrors: [noCreditLine] };
+    const outcome = await this.ledger.append({
+      lineId: line._id,
+      command: {
+        type: 'PAY_OUT_CREDIT',
+        payoutId: payout._id,
+        amountMinor: payout.askedMinor ?? state.creditBalanceMinor,
+      },
+      key: `payout:${payout.idempotencyKey}`,
+      // The request is what was asked ("all" or an amount), so a retry after the payout replays it.
+      requestHash: requestHash({ payout: payout.askedMinor ?? 'ALL' }),
+      now,
+      line,
+    });
+    if (outcome.status === 'KEY_REUSED') {
+      // Only a payout asked before payouts were recorded holds the key with another input.
+      await this.repos.payouts.finish(payout._id, { status: 'REFUSED', reason: 'IDEMPOTENCY_KEY_REUSED' });
+      return { amountMinor: null, status: 'REFUSED', userErrors: [keyReused] };
+    }
+    if (outcome.status === 'REJECTED') {
+      const error =
+        outcome.rejection === 'INVALID_AMOUNT' && payout.askedMinor === null
+          ? userError('NOTHING_TO_PAY_OUT', 'There is no credit balance to pay back', 'amount')
+          : outcome.rejection === 'INVALID_AMOUNT'
+            ? userError('INVALID_AMOUNT', 'Pay back a positive amount', 'amount')
+            : userError(
+                outcome.rejection,
+                `At most ${formatMinor(state.creditBalanceMinor)} CNY can be paid back`,
+                'amount',
+              );
+      await this.repos.payouts.finish(payout._id, { status: 'REFUSED', reason: outcome.rejection });
+      if (byJob)
+        await this.tell(
+          payout,
+          'PAYOUT_FAILED',
+          `Your payout from your credit balance asked on ${askedOn(payout)} could not be made: ${error.message}. Nothing left your credit balance`,
+        );
+      return { amountMinor: null, status: 'REFUSED', userErrors: [error] };
+    }
+    const amountMinor = outcome.entry.amountMinor;
+    const reversalKey = `payout-reversed:${payout.idempotencyKey}`;
+    // A retry of a payout that was reversed answers the same; the rail is never asked again.
+    const reversed = outcome.status === 'REPLAYED' && (await this.ledger.entryByKey(line._id, reversalKey));
+    // The rail is idempotent per payout id: asking again on a replay never pays twice.
+    const paid = reversed
+      ? { status: 'FAILED' as const, reason: 'refused earlier' }
+      : await this.rail.disburse({ payoutId: payout._id, userId: payout.userId, amountMinor });
+    if (paid.status === 'PENDING') return { amountMinor, status: 'INITIATED', userErrors: [] };
+    if (paid.status === 'SUCCEEDED') {
+      await this.repos.payouts.finish(payout._id, { status: 'PAID', amountMinor });
+      if (byJob)
+        await this.tell(
+          payout,
+          'PAYOUT_PAID',
+          `Your payout of ${formatMinor(amountMinor)} CNY from your credit balance, asked on ${askedOn(payout)}, was paid to your bank card`,
+        );
+      return { amountMinor, status: 'PAID', userErrors: [] };
+    }
+    const reversal = await this.ledger.append({
+      lineId: line._id,
+      command: { type: 'REVERSE_PAYOUT', payoutId: payout._id, amountMinor },
+      key: reversalKey,
+      requestHash: requestHash({ reverse: payout._id }),
+      now,
+    });
+    // Back on the balance, it pays what bills owe: after a late retry, perhaps the last overdue one.
+    await this.reviews.reopenIfPaidUp(line._id, payout.userId, reversal, now);
+    // A replay keeps the reason the rail gave the first time.
+    const reason = reversed ? (payout.reason ?? paid.reason) : paid.reason;
+    await this.repos.payouts.finish(payout._id, { status: 'REVERSED', amountMinor, reason });
+    if (byJob)
+      await this.tell(
+        payout,
+        'PAYOUT_FAILED',
+        `Your payout of ${formatMinor(amountMinor)} CNY from your credit balance, asked on ${askedOn(payout)}, was refused by your payment source (${reason}): the money is back on your credit balance`,
+      );
+    return {
+      amountMinor: null,
+      status: 'REVERSED',
+      userErrors: [
+        userError(
+          'PAYMENT_FAILED',
+          `The payment source refused the payout: ${paid.reason}; the money is back on your credit balance`,
+          'source',
+        ),
+      ],
+    };
+  }
+
+  /** How a payout the shopper was not answered about ended (her request stopped before it did). */
+  private async tell(
+    payout: PayoutDoc,
+    kind: 'PAYOUT_PAID' | 'PAYOUT_FAILED',
+    message: string,
+  ): Promise<void> {
+    await this.outbox.record(
+      `payout:${payout._id}`,
+      payout.userId,
+      kind,
+      message,
+      payout._id,
+      await this.clock.now(),
+    );
+  }
+}
+
+const askedOn = (payout: PayoutDoc) => businessDate(payout.createdAt);
+
+const noCreditLine = userError('NO_CREDIT_LINE', 'You have no credit line');
+const keyReused = userError(
+  'IDEMPOTENCY_KEY_REUSED',
+  'This key was used for another payout',
+  'idempotencyKey',
+);
