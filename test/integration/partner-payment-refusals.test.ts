@@ -109,6 +109,19 @@ describe('partner payment refusals', () => {
       },
     ]);
     expect(await ledgerSize()).toBe(entriesVoided);
+    // A void that stopped before updating the payment left it PLACED: the capture meets the void's
+    // entry, is refused in a partner's words, and the payment is mended.
+    await t.repos.partnerPayments.setPayment(voidedId, { status: 'PLACED' });
+    const crossed = await services().partnerPayments.capture(wallet, voidedId);
+    expect(crossed.userErrors).toEqual([
+      {
+        code: 'ORDER_CANCELLED',
+        message: 'The hold on this payment was already resolved the other way',
+        field: 'paymentId',
+      },
+    ]);
+    expect((await t.repos.partnerPayments.findByIds([voidedId]))[0]).toMatchObject({ status: 'CANCELLED' });
+    expect(await ledgerSize()).toBe(entriesVoided);
 
     // Unknown, and another partner's: the same NOT_FOUND, naming a payment.
     await expect(services().partnerPayments.void(wallet, 'no-such-payment')).rejects.toMatchObject({

@@ -1,5 +1,6 @@
 import type { PaymentRail, RailResult } from '../../src/app/repayment/payment-rail';
-import { PayoutService } from '../../src/app/repayment/payout.service';
+import { PayoutService, payoutNoticeKey } from '../../src/app/repayment/payout.service';
+import type { PayoutStatus } from '../../src/storage/models/payout.model';
 import { OutboxService } from '../../src/app/billing/outbox.service';
 import { testDatabase } from '../support/test-database';
 import { userViewer, type World, world } from '../support/world';
@@ -40,7 +41,9 @@ async function aliceWithBalance() {
   return { t, w, payoutEntries };
 }
 
-const notice = (w: World, payoutId: string) => w.repos.notifications.byId(`payout:${payoutId}`);
+/** The notice of how the first attempt of a payout ended. */
+const notice = (w: World, payoutId: string, ended: PayoutStatus) =>
+  w.repos.notifications.byId(payoutNoticeKey({ _id: payoutId, attempt: 1 }, ended));
 
 /**
  * A payout is recorded before the ledger debits the balance; one that a crash or a rail answering
@@ -61,13 +64,18 @@ describe('payouts the due jobs finish', () => {
 
     const bank = bankPaying({ status: 'SUCCEEDED' });
     w.rail = bank.rail;
+    // Within 5 minutes of her request the jobs leave it alone (she may still be waiting on it).
+    await w.at('2030-04-01T02:04:00Z');
+    expect(await w.runDueJobs()).toMatchObject({ payoutsFinished: 0 });
+    expect(bank.payouts).toEqual([]);
+    await w.at('2030-04-01T02:10:00Z');
     expect(await w.runDueJobs()).toMatchObject({ payoutsFinished: 1 });
     expect(bank.payouts).toEqual([{ payoutId: 'u_alice:po-crash-0001', amountMinor: 29_900 }]);
     expect(await t.repos.payouts.byId('u_alice:po-crash-0001')).toMatchObject({
       status: 'PAID',
       amountMinor: 29_900,
     });
-    expect(await notice(w, 'u_alice:po-crash-0001')).toMatchObject({
+    expect(await notice(w, 'u_alice:po-crash-0001', 'PAID')).toMatchObject({
       kind: 'PAYOUT_PAID',
       message:
         'Your payout of 299.00 CNY from your credit balance, asked on 2030-04-01, was paid to your bank card',
@@ -95,11 +103,20 @@ describe('payouts the due jobs finish', () => {
       userErrors: [],
     });
     expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 19_900 });
+    // Asked again by the jobs, still no answer: tried now, left for later.
+    const waiting = bankPaying({ status: 'PENDING' });
+    w.rail = waiting.rail;
+    await w.at('2030-04-01T02:10:00Z');
     expect(await w.runDueJobs()).toMatchObject({ payoutsFinished: 0 });
-    expect(await t.repos.payouts.byId('u_alice:po-later-0001')).toMatchObject({ status: 'INITIATED' });
+    expect(waiting.payouts).toHaveLength(1);
+    const tried = await t.repos.payouts.byId('u_alice:po-later-0001');
+    expect(tried).toMatchObject({ status: 'INITIATED' });
+    // Stamped with the run's time (the business clock runs on from 02:10 in real time).
+    expect(tried!.triedAt.getTime()).toBeGreaterThanOrEqual(Date.parse('2030-04-01T02:10:00Z'));
 
     const bank = bankPaying({ status: 'FAILED', reason: 'account closed' });
     w.rail = bank.rail;
+    await w.at('2030-04-01T02:20:00Z');
     expect(await w.runDueJobs()).toMatchObject({ payoutsFinished: 1 });
     // Reversed: 199.00 + 100.00 = 299.00 back on the balance.
     expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 29_900 });
@@ -109,7 +126,7 @@ describe('payouts the due jobs finish', () => {
       amountMinor: 10_000,
       reason: 'account closed',
     });
-    expect(await notice(w, 'u_alice:po-later-0001')).toMatchObject({
+    expect(await notice(w, 'u_alice:po-later-0001', 'REVERSED')).toMatchObject({
       kind: 'PAYOUT_FAILED',
       message:
         'Your payout of 100.00 CNY from your credit balance, asked on 2030-04-01, was refused by your payment source (account closed): the money is back on your credit balance',
@@ -157,12 +174,13 @@ describe('payouts the due jobs finish', () => {
     // nothing left and is refused, moving nothing.
     const bank = bankPaying({ status: 'SUCCEEDED' });
     w.rail = bank.rail;
+    await w.at('2030-04-01T02:10:00Z');
     expect(await w.runDueJobs()).toMatchObject({ payoutsFinished: 2 });
     expect(bank.payouts).toEqual([{ payoutId: 'u_alice:po-before-001', amountMinor: 29_900 }]);
     expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 0 });
     expect(await payoutEntries()).toEqual(['PAY_OUT_CREDIT']);
     expect(await t.repos.payouts.byId('u_alice:po-before-002')).toMatchObject({ status: 'REFUSED' });
-    expect(await notice(w, 'u_alice:po-before-002')).toMatchObject({
+    expect(await notice(w, 'u_alice:po-before-002', 'REFUSED')).toMatchObject({
       kind: 'PAYOUT_FAILED',
       message:
         'Your payout from your credit balance asked on 2030-04-01 could not be made: At most 0.00 CNY can be paid back. Nothing left your credit balance',
@@ -221,11 +239,68 @@ describe('payouts the due jobs finish', () => {
     });
     expect(await t.repos.payouts.byId('u_alice:po-over-00002')).toMatchObject({ status: 'INITIATED' });
     w.rail = bankPaying({ status: 'SUCCEEDED' }).rail;
+    await w.at('2030-04-01T02:10:00Z');
     expect(await w.runDueJobs()).toMatchObject({ payoutsFinished: 1 });
     expect(await t.repos.payouts.byId('u_alice:po-over-00002')).toMatchObject({
       status: 'PAID',
       amountMinor: 29_900,
     });
     expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 0 });
+    // Its second attempt: told under its own key.
+    expect(await t.repos.payouts.byId('u_alice:po-over-00002')).toMatchObject({ attempt: 2 });
+    expect(
+      await t.repos.notifications.byId(payoutNoticeKey({ _id: 'u_alice:po-over-00002', attempt: 2 }, 'PAID')),
+    ).toMatchObject({ kind: 'PAYOUT_PAID' });
+  });
+
+  test('a write made from an old reading of a payout changes nothing', async () => {
+    await using t = await testDatabase();
+    const at = new Date('2030-04-01T02:00:00Z');
+    const id = 'u_alice:po-stale-0001';
+    await t.repos.payouts.insertOnce({
+      _id: id,
+      lineId: 'cl_alice',
+      userId: 'u_alice',
+      idempotencyKey: 'po-stale-0001',
+      askedMinor: 50_000,
+      status: 'INITIATED',
+      attempt: 1,
+      createdAt: at,
+      triedAt: at,
+    });
+    const first = { _id: id, attempt: 1 };
+    expect(await t.repos.payouts.finish(first, { status: 'REFUSED', reason: 'CREDIT_BALANCE_TOO_LOW' })).toBe(
+      true,
+    );
+    // Ended: a second ending of the same attempt is refused.
+    expect(await t.repos.payouts.finish(first, { status: 'PAID', amountMinor: 50_000 })).toBe(false);
+    const later = new Date('2030-04-01T02:01:00Z');
+    expect(await t.repos.payouts.askAgain({ _id: id, askedMinor: 20_000, createdAt: later })).toBe(true);
+    expect(await t.repos.payouts.askAgain({ _id: id, askedMinor: 20_000, createdAt: later })).toBe(false);
+    // A job still holding attempt 1 (500.00) cannot end, retry-stamp or revive attempt 2.
+    expect(await t.repos.payouts.finish(first, { status: 'REFUSED', reason: 'IDEMPOTENCY_KEY_REUSED' })).toBe(
+      false,
+    );
+    await t.repos.payouts.tried(first, new Date('2030-04-01T02:30:00Z'));
+    await t.repos.payouts.debited(first, 50_000);
+    expect(await t.repos.payouts.byId(id)).toEqual({
+      _id: id,
+      lineId: 'cl_alice',
+      userId: 'u_alice',
+      idempotencyKey: 'po-stale-0001',
+      askedMinor: 20_000,
+      status: 'INITIATED',
+      attempt: 2,
+      createdAt: later,
+      triedAt: later,
+    });
+    // Attempt 2 judged refused by one try, then debited by another: under way again.
+    const second = { _id: id, attempt: 2 };
+    expect(
+      await t.repos.payouts.finish(second, { status: 'REFUSED', reason: 'CREDIT_BALANCE_TOO_LOW' }),
+    ).toBe(true);
+    await t.repos.payouts.debited(second, 20_000);
+    expect(await t.repos.payouts.byId(id)).toMatchObject({ status: 'INITIATED', amountMinor: 20_000 });
+    expect((await t.repos.payouts.byId(id))?.reason).toBeUndefined();
   });
 });

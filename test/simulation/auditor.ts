@@ -235,8 +235,10 @@ interface PayoutModel {
   signature: string;
   amountMinor: number;
   reversed: boolean;
-  /** The bank answered PENDING: the due jobs ask it again. */
+  /** The bank answered PENDING: the due jobs ask it again, once nobody tried it for 5 minutes. */
   pending: boolean;
+  /** When it was last tried (asked, or asked again by a due job). */
+  triedAt: number;
 }
 
 interface RepaymentModel {
@@ -919,7 +921,7 @@ export class Auditor {
         this.repay(request, exchange.reply as RepayResult, exchange.railCalls);
         break;
       case 'payOut':
-        this.payOut(request, exchange.reply as PayOutResult, exchange.railCalls);
+        this.payOut(request, exchange.reply as PayOutResult, exchange.railCalls, exchange.at);
         break;
       case 'clock':
         break;
@@ -1737,6 +1739,7 @@ export class Auditor {
     request: Extract<SimRequest, { kind: 'payOut' }>,
     reply: PayOutResult,
     railCalls: RailCall[],
+    at: number,
   ): void {
     const line = this.lines.get(this.lineIdOf(request.userId))!;
     const signature = String(request.amountMinor ?? 'ALL');
@@ -1781,6 +1784,7 @@ export class Auditor {
       amountMinor,
       reversed: false,
       pending: false,
+      triedAt: at,
     };
     this.payouts.set(keyOf, payout);
     this.disbursement(line, payout, request.userId, reply, railCalls);
@@ -1851,24 +1855,45 @@ export class Auditor {
       this.settleRepayment(repayment, call, null);
       if (call.result !== 'PENDING') confirmed += 1;
     }
-    // Then payouts the bank answered PENDING are asked again: paid, or refused and put back.
+    // Then payouts the bank answered PENDING and nobody tried for 5 minutes are asked again: paid,
+    // or refused and put back. (Replies carry no time: a try within a second of the 5 minutes may
+    // go either way.)
+    const untouchedMs = 5 * 60_000;
+    const sinceTried = (payout: PayoutModel) => now - payout.triedAt;
     const pendingPayouts = [...this.payouts.values()].filter((payout) => payout.pending);
-    const disbursements = railCalls.slice(pending.length, pending.length + pendingPayouts.length);
+    const disbursements = railCalls.filter((call) => call.op === 'disburse');
     expectSame(
-      'the rail is asked again about every pending payout, with its amount',
-      pendingPayouts.map((p) => `${p.id}:${p.amountMinor}`).sort(),
-      disbursements.map((c) => `${c.op === 'disburse' ? c.id : c.op}:${c.amountMinor}`).sort(),
+      'payouts are asked again right after the repayments',
+      disbursements,
+      railCalls.slice(pending.length, pending.length + disbursements.length),
+    );
+    const askedIds = disbursements.map((call) => call.id).sort();
+    expectSame(
+      'the rail is asked again about every payout pending and untried for 5 minutes, and no other',
+      pendingPayouts
+        .filter(
+          (p) =>
+            sinceTried(p) >= untouchedMs + 1_000 ||
+            (sinceTried(p) > untouchedMs - 1_000 && askedIds.includes(p.id)),
+        )
+        .map((p) => p.id)
+        .sort(),
+      askedIds,
     );
     let payoutsFinished = 0;
     for (const call of disbursements) {
       const payout = pendingPayouts.find((p) => p.id === call.id)!;
-      if (call.result === 'PENDING') continue;
+      expectSame('a payout asked again for its amount', payout.amountMinor, call.amountMinor);
+      if (call.result === 'PENDING') {
+        payout.triedAt = now;
+        continue;
+      }
       payoutsFinished += 1;
       this.counts.payoutsFinishedByJobs += 1;
       if (call.result === 'SUCCEEDED') payout.pending = false;
       else this.reversePayout(this.lines.get(payout.lineId)!, payout);
     }
-    const debits = railCalls.slice(pending.length + pendingPayouts.length);
+    const debits = railCalls.slice(pending.length + disbursements.length);
     expectTrue(
       'due jobs otherwise only collect',
       debits.every((c) => c.op === 'collect'),

@@ -27,12 +27,16 @@ export interface PayOutResult {
 /** Unfinished payouts one due-jobs run takes up. */
 const payoutsPerRun = 500;
 
+/** The jobs leave a payout alone this long after its last try: her request may still be on it. */
+export const payoutUntouchedMs = 5 * 60_000;
+
 /**
  * Paying a credit balance back to the shopper's source. The payout is recorded first, then the ledger
  * debits the balance (so the same money cannot be paid out twice), then the rail pays it; a refusal
  * puts the money back (`REVERSE_PAYOUT`). A crash between the steps, or a rail that answers later,
  * leaves the payout INITIATED: the due jobs finish it (`finishInterrupted`) through the same steps,
- * each keyed, so nothing is debited or paid twice.
+ * each keyed, so nothing is debited or paid twice. Each write names the attempt it saw, so one made
+ * from an old reading changes nothing.
  */
 export class PayoutService {
   constructor(
@@ -50,9 +54,10 @@ export class PayoutService {
   ): Promise<PayOutResult> {
     const { userId } = requireUser(viewer);
     const keyError = idempotencyKeyError(input.idempotencyKey);
-    if (keyError) return { amountMinor: null, status: null, userErrors: [keyError] };
+    if (keyError) return notRecorded(keyError);
     const line = await this.repos.creditLines.byId(creditLineIdOf(userId));
-    if (!line) return { amountMinor: null, status: null, userErrors: [noCreditLine] };
+    if (!line) return notRecorded(noCreditLine);
+    const now = await this.clock.now();
     const payout: PayoutDoc = {
       _id: `${userId}:${input.idempotencyKey}`,
       lineId: line._id,
@@ -60,37 +65,47 @@ export class PayoutService {
       idempotencyKey: input.idempotencyKey,
       askedMinor: input.amountMinor ?? null,
       status: 'INITIATED',
-      createdAt: await this.clock.now(),
+      attempt: 1,
+      createdAt: now,
+      triedAt: now,
     };
     if (await this.repos.payouts.insertOnce(payout)) return this.carryOut(payout, line, { byJob: false });
     let earlier = await this.repos.payouts.byId(payout._id);
     // A refusal moved nothing and holds no key (as the ledger keeps none for it): asked again, with
-    // this input or another, the payout starts over (INITIATED, so the jobs follow it again).
+    // this input or another, the payout starts over as its next attempt, which the jobs follow.
     if (earlier?.status === 'REFUSED') {
-      if (await this.repos.payouts.askAgain(payout)) return this.carryOut(payout, line, { byJob: false });
+      const restarted = (await this.repos.payouts.askAgain(payout))
+        ? await this.repos.payouts.byId(payout._id)
+        : undefined;
+      if (restarted) return this.carryOut(restarted, line, { byJob: false });
       earlier = await this.repos.payouts.byId(payout._id); // another request started it over first
     }
     if (!earlier) throw new AppError('CONFLICT', 'The payout changed meanwhile; retry with the same key');
-    if (earlier.askedMinor !== payout.askedMinor)
-      return { amountMinor: null, status: null, userErrors: [keyReused] };
+    if (earlier.askedMinor !== payout.askedMinor) return notRecorded(keyReused);
     return this.carryOut(earlier, line, { byJob: false });
   }
 
   /**
-   * A due job: payouts a crash or a rail answering later left INITIATED, carried on from where they
-   * stopped; the shopper is told how each ended. Returns how many ended.
+   * A due job: payouts a crash or a rail answering later left INITIATED, untouched for
+   * `payoutUntouchedMs`, carried on from where they stopped; the shopper is told how each ended.
+   * Returns how many ended.
    */
   async finishInterrupted(): Promise<number> {
+    const triedBefore = new Date((await this.clock.now()).getTime() - payoutUntouchedMs);
     let finished = 0;
-    for (const payout of await this.repos.payouts.initiated(payoutsPerRun)) {
+    for (const listed of await this.repos.payouts.untriedSince(triedBefore, payoutsPerRun)) {
       try {
+        // Read again: her request may have taken it on since the list was read.
+        const payout = await this.repos.payouts.byId(listed._id);
+        if (payout?.status !== 'INITIATED' || payout.triedAt > triedBefore) continue;
         const line = await this.repos.creditLines.byId(payout.lineId);
-        if (!line) continue;
-        await this.carryOut(payout, line, { byJob: true });
-        if ((await this.repos.payouts.byId(payout._id))?.status !== 'INITIATED') finished += 1;
+        const result = line
+          ? await this.carryOut(payout, line, { byJob: true })
+          : await this.refuse(payout, noCreditLine, 'NO_CREDIT_LINE', { byJob: true });
+        if (result.status !== 'INITIATED') finished += 1;
       } catch (error) {
         // Left INITIATED: the next run carries it on; each step replays.
-        log().error('finishing a payout failed', { payoutId: payout._id, error });
+        log().error('finishing a payout failed', { payoutId: listed._id, error });
       }
     }
     return finished;
@@ -104,7 +119,7 @@ export class PayoutService {
   ): Promise<PayOutResult> {
     const now = await this.clock.now();
     const state = await this.ledger.currentState(line);
-    if (!state) return { amountMinor: null, status: null, userErrors: [noCreditLine] };
+    if (!state) return this.refuse(payout, noCreditLine, 'NO_CREDIT_LINE', { byJob });
     const outcome = await this.ledger.append({
       lineId: line._id,
       command: {
@@ -118,11 +133,9 @@ export class PayoutService {
       now,
       line,
     });
-    if (outcome.status === 'KEY_REUSED') {
-      // Only a payout asked before payouts were recorded holds the key with another input.
-      await this.repos.payouts.finish(payout._id, { status: 'REFUSED', reason: 'IDEMPOTENCY_KEY_REUSED' });
-      return { amountMinor: null, status: 'REFUSED', userErrors: [keyReused] };
-    }
+    // The key holds a debit of another input: one made before payouts were recorded.
+    if (outcome.status === 'KEY_REUSED')
+      return this.refuse(payout, keyReused, 'IDEMPOTENCY_KEY_REUSED', { byJob: false });
     if (outcome.status === 'REJECTED') {
       const error =
         outcome.rejection === 'INVALID_AMOUNT' && payout.askedMinor === null
@@ -134,30 +147,29 @@ export class PayoutService {
                 `At most ${formatMinor(state.creditBalanceMinor)} CNY can be paid back`,
                 'amount',
               );
-      await this.repos.payouts.finish(payout._id, { status: 'REFUSED', reason: outcome.rejection });
-      if (byJob)
-        await this.tell(
-          payout,
-          'PAYOUT_FAILED',
-          `Your payout from your credit balance asked on ${askedOn(payout)} could not be made: ${error.message}. Nothing left your credit balance`,
-        );
-      return { amountMinor: null, status: 'REFUSED', userErrors: [error] };
+      return this.refuse(payout, error, outcome.rejection, { byJob });
     }
     const amountMinor = outcome.entry.amountMinor;
+    // Debited: a concurrent try that found too little balance a moment before judged it wrongly.
+    await this.repos.payouts.debited(payout, amountMinor);
     const reversalKey = `payout-reversed:${payout.idempotencyKey}`;
     // A retry of a payout that was reversed answers the same; the rail is never asked again.
     const reversed = outcome.status === 'REPLAYED' && (await this.ledger.entryByKey(line._id, reversalKey));
     // The rail is idempotent per payout id: asking again on a replay never pays twice.
     const paid = reversed
-      ? { status: 'FAILED' as const, reason: 'refused earlier' }
+      ? { status: 'FAILED' as const, reason: payout.reason ?? 'refused earlier' }
       : await this.rail.disburse({ payoutId: payout._id, userId: payout.userId, amountMinor });
-    if (paid.status === 'PENDING') return { amountMinor, status: 'INITIATED', userErrors: [] };
+    if (paid.status === 'PENDING') {
+      // The jobs come back to it after the others.
+      if (byJob) await this.repos.payouts.tried(payout, now);
+      return { amountMinor, status: 'INITIATED', userErrors: [] };
+    }
     if (paid.status === 'SUCCEEDED') {
-      await this.repos.payouts.finish(payout._id, { status: 'PAID', amountMinor });
-      if (byJob)
+      const ended = await this.repos.payouts.finish(payout, { status: 'PAID', amountMinor });
+      if (byJob && ended)
         await this.tell(
           payout,
-          'PAYOUT_PAID',
+          'PAID',
           `Your payout of ${formatMinor(amountMinor)} CNY from your credit balance, asked on ${askedOn(payout)}, was paid to your bank card`,
         );
       return { amountMinor, status: 'PAID', userErrors: [] };
@@ -171,14 +183,16 @@ export class PayoutService {
     });
     // Back on the balance, it pays what bills owe: after a late retry, perhaps the last overdue one.
     await this.reviews.reopenIfPaidUp(line._id, payout.userId, reversal, now);
-    // A replay keeps the reason the rail gave the first time.
-    const reason = reversed ? (payout.reason ?? paid.reason) : paid.reason;
-    await this.repos.payouts.finish(payout._id, { status: 'REVERSED', amountMinor, reason });
-    if (byJob)
+    const ended = await this.repos.payouts.finish(payout, {
+      status: 'REVERSED',
+      amountMinor,
+      reason: paid.reason,
+    });
+    if (byJob && ended)
       await this.tell(
         payout,
-        'PAYOUT_FAILED',
-        `Your payout of ${formatMinor(amountMinor)} CNY from your credit balance, asked on ${askedOn(payout)}, was refused by your payment source (${reason}): the money is back on your credit balance`,
+        'REVERSED',
+        `Your payout of ${formatMinor(amountMinor)} CNY from your credit balance, asked on ${askedOn(payout)}, was refused by your payment source (${paid.reason}): the money is back on your credit balance`,
       );
     return {
       amountMinor: null,
@@ -193,16 +207,33 @@ export class PayoutService {
     };
   }
 
-  /** How a payout the shopper was not answered about ended (her request stopped before it did). */
+  /** Nothing was debited: the attempt ends refused (and a job tells her, her request having stopped). */
+  private async refuse(
+    payout: PayoutDoc,
+    error: UserError,
+    reason: string,
+    { byJob }: { byJob: boolean },
+  ): Promise<PayOutResult> {
+    const ended = await this.repos.payouts.finish(payout, { status: 'REFUSED', reason });
+    if (byJob && ended)
+      await this.tell(
+        payout,
+        'REFUSED',
+        `Your payout from your credit balance asked on ${askedOn(payout)} could not be made: ${error.message}. Nothing left your credit balance`,
+      );
+    return { amountMinor: null, status: 'REFUSED', userErrors: [error] };
+  }
+
+  /** How an attempt the shopper's request did not see end ended; once per attempt and outcome. */
   private async tell(
     payout: PayoutDoc,
-    kind: 'PAYOUT_PAID' | 'PAYOUT_FAILED',
+    ended: Exclude<PayoutStatus, 'INITIATED'>,
     message: string,
   ): Promise<void> {
     await this.outbox.record(
-      `payout:${payout._id}`,
+      payoutNoticeKey(payout, ended),
       payout.userId,
-      kind,
+      ended === 'PAID' ? 'PAYOUT_PAID' : 'PAYOUT_FAILED',
       message,
       payout._id,
       await this.clock.now(),
@@ -210,7 +241,18 @@ export class PayoutService {
   }
 }
 
+/** The notice of how one attempt of a payout ended. */
+export const payoutNoticeKey = (payout: Pick<PayoutDoc, '_id' | 'attempt'>, ended: PayoutStatus) =>
+  `payout:${payout._id}:${payout.attempt}:${ended}`;
+
 const askedOn = (payout: PayoutDoc) => businessDate(payout.createdAt);
+
+/** An answer for which no payout was recorded or changed. */
+const notRecorded = (error: UserError): PayOutResult => ({
+  amountMinor: null,
+  status: null,
+  userErrors: [error],
+});
 
 const noCreditLine = userError('NO_CREDIT_LINE', 'You have no credit line');
 const keyReused = userError(

@@ -26,7 +26,11 @@ export interface PayoutDoc {
   status: PayoutStatus;
   /** Why it was refused or reversed. */
   reason?: string;
+  /** 1, and one more each time a refused payout is asked again under its key: writes name the attempt they saw. */
+  attempt: number;
   createdAt: Date;
+  /** When its steps were last tried (by her request or a due job): the jobs take the longest untried first. */
+  triedAt: Date;
 }
 
 export const payoutSchema = new Schema<PayoutDoc>(
@@ -39,9 +43,11 @@ export const payoutSchema = new Schema<PayoutDoc>(
     amountMinor: { type: Number },
     status: { type: String, enum: payoutStatuses, required: true },
     reason: { type: String },
+    attempt: { type: Number, required: true },
     createdAt: { type: Date, required: true },
+    triedAt: { type: Date, required: true },
   },
   { collection: 'payouts', versionKey: false, autoIndex: false },
 );
-// The due jobs' read of unfinished payouts, oldest first.
-payoutSchema.index({ status: 1, createdAt: 1 });
+// The due jobs' read of unfinished payouts, longest untried first.
+payoutSchema.index({ status: 1, triedAt: 1 });

@@ -1,6 +1,10 @@
+import { trusted } from 'mongoose';
 import type { Models } from '../database';
 import type { PayoutDoc, PayoutStatus } from '../models/payout.model';
 import { insertOnce } from './insert-once';
+
+/** A write that names the attempt it saw: it lands only while that attempt is still the one recorded. */
+type Attempt = Pick<PayoutDoc, '_id' | 'attempt'>;
 
 export class PayoutRepository {
   constructor(private readonly models: Pick<Models, 'payouts'>) {}
@@ -15,31 +19,63 @@ export class PayoutRepository {
   }
 
   /**
-   * A refused payout (nothing moved) asked again under its key with another input: the new request
-   * takes the record over. False when it is no longer refused (another request took it first).
+   * A refused payout (nothing moved) asked again under its key: the new request takes the record
+   * over as its next attempt. False when it is no longer refused (another request took it first).
    */
-  async askAgain(payout: PayoutDoc): Promise<boolean> {
-    const { _id, ...asked } = payout;
+  async askAgain(payout: Pick<PayoutDoc, '_id' | 'askedMinor' | 'createdAt'>): Promise<boolean> {
     const result = await this.models.payouts
-      .updateOne({ _id, status: 'REFUSED' }, { $set: asked, $unset: { amountMinor: 1, reason: 1 } })
+      .updateOne(
+        { _id: payout._id, status: 'REFUSED' },
+        {
+          $set: {
+            askedMinor: payout.askedMinor,
+            status: 'INITIATED',
+            createdAt: payout.createdAt,
+            triedAt: payout.createdAt,
+          },
+          $unset: { amountMinor: 1, reason: 1 },
+          $inc: { attempt: 1 },
+        },
+      )
       .exec();
     return result.modifiedCount === 1;
   }
 
-  /** Payouts not finished yet, oldest first. */
-  initiated(limit: number): Promise<PayoutDoc[]> {
+  /** INITIATED payouts whose steps nobody tried since `triedBefore`, longest untried first. */
+  untriedSince(triedBefore: Date, limit: number): Promise<PayoutDoc[]> {
     return this.models.payouts
-      .find({ status: 'INITIATED' })
-      .sort({ createdAt: 1 })
+      .find({ status: 'INITIATED', triedAt: trusted({ $lte: triedBefore }) })
+      .sort({ triedAt: 1 })
       .limit(limit)
       .lean<PayoutDoc[]>()
       .exec();
   }
 
+  /** Records a try that left it INITIATED (the rail answering later): the jobs come back to it last. */
+  async tried(payout: Attempt, at: Date): Promise<void> {
+    await this.models.payouts
+      .updateOne({ _id: payout._id, attempt: payout.attempt, status: 'INITIATED' }, { $set: { triedAt: at } })
+      .exec();
+  }
+
+  /** How the attempt ended; false when it had ended already or another attempt took the record over. */
   async finish(
-    id: string,
-    outcome: { status: PayoutStatus; amountMinor?: number; reason?: string },
-  ): Promise<void> {
-    await this.models.payouts.updateOne({ _id: id }, { $set: outcome }).exec();
+    payout: Attempt,
+    outcome: { status: Exclude<PayoutStatus, 'INITIATED'>; amountMinor?: number; reason?: string },
+  ): Promise<boolean> {
+    const result = await this.models.payouts
+      .updateOne({ _id: payout._id, attempt: payout.attempt, status: 'INITIATED' }, { $set: outcome })
+      .exec();
+    return result.modifiedCount === 1;
+  }
+
+  /** The ledger debited an attempt a concurrent try had judged refused: it is under way after all. */
+  async debited(payout: Attempt, amountMinor: number): Promise<void> {
+    await this.models.payouts
+      .updateOne(
+        { _id: payout._id, attempt: payout.attempt, status: 'REFUSED' },
+        { $set: { status: 'INITIATED', amountMinor }, $unset: { reason: 1 } },
+      )
+      .exec();
   }
 }

@@ -251,7 +251,8 @@ export class PayOutCreditBalancePayload {
 
   @Field(() => PayoutStatus, {
     nullable: true,
-    description: 'The payout after this request; null when none was recorded (a bad or reused key)',
+    description:
+      'The payout after this request (INITIATED: on its way, the bank not answered yet); null when this request recorded no payout (a bad key, or a key another payout holds)',
   })
   status!: keyof typeof PayoutStatus | null;
 
