@@ -39,7 +39,7 @@ export const trustedDocumentIds = {
   Repay: 'sha256:3dc07753144af24559d9d05e8bef6e15022ba8469a1afb42677789f4c9691198',
   RepaymentsInFlight: 'sha256:218c074f56697ec1bf9de82eb1f948dde8b57cdaa4c57bde57f87dea26b5e6cc',
   RequestBinding: 'sha256:7c535126cb9c10e41264b08e733d870201e9086cce7373b921b34abb92058226',
-  RunDueJobs: 'sha256:6183510b9d53bfc7f69ad20a6facd63cdb6f472ee96ae08bd3ac86b39accb174',
+  RunDueJobs: 'sha256:2e60e1d9364f01682261ea88f70cd2f6200123d81a2700e1c1f37a5779a6c505',
   ShipInstallmentOrder: 'sha256:fff5175557f77900a4977c3cad6e4b19fdf16af4844d7677ae3ca8448679d673',
   ShipOrder: 'sha256:cd0089c1ae2d0cce5b3922e2079f1ed59dfa8f451872e50cfef9d4963ac9405a',
   StoreOffers: 'sha256:610c5b819be26995d6c0aa37c9792faacb28649d87acaeda3cef9a233a7563a1',

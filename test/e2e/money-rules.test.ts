@@ -421,6 +421,33 @@ describe('money rules over a full cycle, end to end', () => {
       { field: 'amount', code: 'CREDIT_BALANCE_TOO_LOW' },
     ]);
 
+    // The sandbox bank answers a payout keyed sandbox-pending... on a later day: on its way
+    // (INITIATED), 199.00 - 10.44 = 188.56 left. The next day's jobs ask again; the sandbox refuses
+    // an amount ending in .44, so the 10.44 comes back: 199.00.
+    const later = await stack.execute(
+      PayOutCreditBalanceDocument,
+      { input: { amount: '10.44', idempotencyKey: 'sandbox-pending-payout-1' } },
+      bob,
+    );
+    expect(later.data!.payOutCreditBalance).toMatchObject({
+      paidOut: { amount: '10.44' },
+      status: 'INITIATED',
+      creditLine: { creditBalance: { amount: '188.56' } },
+      userErrors: [],
+    });
+    expect(await moveClock('2030-03-13T04:00:00.000Z')).toMatchObject({ payoutsFinished: 1 });
+    expect((await state(bob)).creditLine!.creditBalance).toEqual({ amount: '199.00' });
+    const told = await stack.execute(
+      PayOutCreditBalanceDocument,
+      { input: { amount: '10.44', idempotencyKey: 'sandbox-pending-payout-1' } },
+      bob,
+    );
+    expect(told.data!.payOutCreditBalance).toMatchObject({
+      paidOut: null,
+      status: 'REVERSED',
+      userErrors: [{ field: 'source', code: 'PAYMENT_FAILED' }],
+    });
+
     // Next cycle: 499.00 of earbuds; the statement takes the 199.00 credit at once: 300.00 to pay.
     await moveClock('2030-03-20T02:00:00.000Z');
     await buyAndShip(bob, 'mall-earbuds', 'rules-buds-02');

@@ -6,6 +6,14 @@ import type { RepaymentDoc } from '../../storage/models/repayment.model';
 export type RailResult =
   { status: 'SUCCEEDED' } | { status: 'PENDING' } | { status: 'FAILED'; reason: string };
 
+/** A payout of the credit balance as the rail is asked for it: `<userId>:<client key>`, asked when. */
+export interface Disbursement {
+  payoutId: string;
+  userId: string;
+  amountMinor: number;
+  askedAt: Date;
+}
+
 /**
  * A payment rail (bank card, wallet balance, partner wallet). Real rails confirm asynchronously; the
  * repayment stays INITIATED until `collect` settles, and tests plug in rails that fail on demand.
@@ -13,19 +21,20 @@ export type RailResult =
 export interface PaymentRail {
   collect(repayment: RepaymentDoc): Promise<RailResult>;
   /** Pays money back to the customer's source; idempotent per `payoutId`, like `collect` per repayment. */
-  disburse(payout: { payoutId: string; userId: string; amountMinor: number }): Promise<RailResult>;
+  disburse(payout: Disbursement): Promise<RailResult>;
 }
 
 /**
  * The sandbox's way to see a decline (as card sandboxes use test amounts), in local mode: an AMOUNT
- * repayment whose fen part is .44. Computed amounts (STATEMENT, MINIMUM, ...) always succeed.
+ * repayment, or a payout, whose fen part is .44. Computed amounts (STATEMENT, MINIMUM, ...) always succeed.
  */
 export const sandboxDeclinedFenPart = 44;
 
 /**
  * The sandbox's way to see a source that confirms later (as a bank transfer does), in local mode: a
- * repayment whose idempotency key starts with this stays PENDING through the business day it was
- * asked, and is collected when asked again on a later day (the due jobs ask every pending one again).
+ * repayment (or payout) whose idempotency key starts with this stays PENDING through the business day
+ * it was asked, and is answered when asked again on a later day (the due jobs ask every pending one
+ * again).
  */
 export const sandboxPendingKeyPrefix = 'sandbox-pending';
 
@@ -51,8 +60,21 @@ export class SimulatedRail implements PaymentRail {
     return { status: 'SUCCEEDED' };
   }
 
-  async disburse(): Promise<RailResult> {
+  /**
+   * Local mode, for payouts too: a key starting with `sandboxPendingKeyPrefix` waits through the
+   * business day asked (the due jobs ask again later), then an amount ending in .44 is refused.
+   */
+  async disburse(payout: Disbursement): Promise<RailResult> {
     await new Promise((resolve) => setImmediate(resolve));
+    if (this.clock.mode !== 'local') return { status: 'SUCCEEDED' };
+    const clientKey = payout.payoutId.slice(payout.userId.length + 1);
+    if (
+      clientKey.startsWith(sandboxPendingKeyPrefix) &&
+      businessDate(await this.clock.now()) === businessDate(payout.askedAt)
+    )
+      return { status: 'PENDING' };
+    if (payout.amountMinor % 100 === sandboxDeclinedFenPart)
+      return { status: 'FAILED', reason: 'declined by the sandbox rail (an amount ending in .44)' };
     return { status: 'SUCCEEDED' };
   }
 }

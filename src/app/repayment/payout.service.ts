@@ -158,7 +158,12 @@ export class PayoutService {
     // The rail is idempotent per payout id: asking again on a replay never pays twice.
     const paid = reversed
       ? { status: 'FAILED' as const, reason: payout.reason ?? 'refused earlier' }
-      : await this.rail.disburse({ payoutId: payout._id, userId: payout.userId, amountMinor });
+      : await this.rail.disburse({
+          payoutId: payout._id,
+          userId: payout.userId,
+          amountMinor,
+          askedAt: payout.createdAt,
+        });
     if (paid.status === 'PENDING') {
       // The jobs come back to it after the others.
       if (byJob) await this.repos.payouts.tried(payout, now);
