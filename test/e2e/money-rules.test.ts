@@ -445,7 +445,8 @@ describe('money rules over a full cycle, end to end', () => {
     expect(told.data!.payOutCreditBalance).toMatchObject({
       paidOut: null,
       status: 'REVERSED',
-      userErrors: [{ field: 'source', code: 'PAYMENT_FAILED' }],
+      creditLine: { creditBalance: { amount: '199.00' } },
+      userErrors: [{ field: null, code: 'PAYMENT_FAILED' }],
     });
 
     // Next cycle: 499.00 of earbuds; the statement takes the 199.00 credit at once: 300.00 to pay.

@@ -114,8 +114,9 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     expect(sent.filter((n) => n.kind === 'AUTO_DEBIT_SUCCEEDED').map((n) => n.message)).toEqual([
       'We collected 602.48 CNY for your bill due 2030-05-14 and your overdue bill due 2030-04-14 from your bank card',
     ]);
+    // Declined at 12:00 on the due day: asked again from 16:00, but no run came that day.
     expect(sent.filter((n) => n.kind === 'AUTO_DEBIT_FAILED').map((n) => n.message)).toEqual([
-      'We could not collect your bill due 2030-04-14: The payment source declined: card expired',
+      'We could not collect your bill due 2030-04-14: The payment source declined: card expired. We will ask your bank card again from 16:00 today (Beijing time); to be sure the bill stays current, repay by hand today',
     ]);
     expect(await w.line('u_alice')).toMatchObject({ usedMinor: 0, status: 'ACTIVE' });
   });
@@ -445,7 +446,7 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     expect(refused).toEqual({
       amountMinor: null,
       status: 'REVERSED',
-      userErrors: [expect.objectContaining({ code: 'PAYMENT_FAILED', field: 'source' })],
+      userErrors: [expect.objectContaining({ code: 'PAYMENT_FAILED', field: null })],
     });
     expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 29_900 });
     const types = (await t.repos.ledger.all('cl_alice')).map((e) => e.type);
@@ -1737,5 +1738,101 @@ describe('a repayment asked by the due day and awaited from its source keeps the
     const [bill] = await w.bills('u_alice');
     expect(bill).toMatchObject({ status: 'OVERDUE' });
     expect(bill!.billed.PENALTIES).toBe(104);
+  });
+});
+
+/** A bank that answers each collection in turn (the last answer again once they run out). */
+function bankAnswering(...answers: RailResult[]) {
+  const asked: string[] = [];
+  const rail: PaymentRail = {
+    collect: async (repayment) => {
+      asked.push(repayment.idempotencyKey);
+      return answers[Math.min(asked.length, answers.length) - 1]!;
+    },
+    disburse: approved,
+  };
+  return { rail, asked };
+}
+
+const short = { status: 'FAILED', reason: 'insufficient funds' } as const;
+
+describe('a declined auto-debit is asked again on the due day', () => {
+  /** A run of the schedule's kind that reads no line (late confirmations, retries, notices). */
+  const quickRun = async (w: World, rail: PaymentRail, sender: NotificationSender, iso: string) => {
+    await w.at(iso);
+    return createDueJobs(w.repos, w.clock(), rail, sender).run(operator, { walkLines: false });
+  };
+
+  test('declined at noon, asked again from 16:00 by a run that reads no line: collected, the bill is paid on time', async () => {
+    const { t, w, runAt, sent, sender } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', approvingRail); // 299.00 billed, due 04-14
+    const bank = bankAnswering(short, { status: 'SUCCEEDED' });
+    await runAt('2030-04-14T04:00:00Z', bank.rail); // 12:00 Beijing time
+    expect(sent.filter((n) => n.kind === 'AUTO_DEBIT_FAILED').map((n) => n.message)).toEqual([
+      'We could not collect your bill due 2030-04-14: The payment source declined: insufficient funds. We will ask your bank card again from 16:00 today (Beijing time); to be sure the bill stays current, repay by hand today',
+    ]);
+    // 14:00: too early, the card is not asked.
+    await quickRun(w, bank.rail, sender, '2030-04-14T06:00:00Z');
+    expect(bank.asked).toEqual(['u_alice:autodebit:cl_alice:2030-04-05']);
+    // 16:01: the second attempt, under its own key, collects 299.00.
+    await quickRun(w, bank.rail, sender, '2030-04-14T08:01:00Z');
+    expect(bank.asked).toEqual([
+      'u_alice:autodebit:cl_alice:2030-04-05',
+      'u_alice:autodebit:cl_alice:2030-04-05:2',
+    ]);
+    expect(sent.filter((n) => n.kind === 'AUTO_DEBIT_SUCCEEDED').map((n) => n.message)).toEqual([
+      'We collected 299.00 CNY for your bill due 2030-04-14 from your bank card',
+    ]);
+    // Paid on its due day: the next day finds nothing overdue, no penalty, no cut.
+    expect(await runAt('2030-04-15T04:00:00Z', bank.rail)).toMatchObject({
+      billsOverdue: 0,
+      penaltiesAccrued: 0,
+      limitChanges: 0,
+    });
+    expect(bank.asked).toHaveLength(2);
+    const [bill] = await w.bills('u_alice');
+    expect(bill).toMatchObject({ status: 'PAID', owedMinor: 0 });
+  });
+
+  test('three attempts at most, 4 hours apart, on the due day only; the last says so', async () => {
+    const { t, w, runAt, sent, sender } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    const bank = bankAnswering(short);
+    await runAt('2030-04-14T00:30:00Z', bank.rail); // 08:30
+    await quickRun(w, bank.rail, sender, '2030-04-14T04:31:00Z'); // 12:31
+    await quickRun(w, bank.rail, sender, '2030-04-14T08:32:00Z'); // 16:32
+    await quickRun(w, bank.rail, sender, '2030-04-14T13:00:00Z'); // 21:00: no fourth
+    expect(bank.asked).toEqual([
+      'u_alice:autodebit:cl_alice:2030-04-05',
+      'u_alice:autodebit:cl_alice:2030-04-05:2',
+      'u_alice:autodebit:cl_alice:2030-04-05:3',
+    ]);
+    const why =
+      'We could not collect your bill due 2030-04-14: The payment source declined: insufficient funds';
+    const again = (from: string) =>
+      `${why}. We will ask your bank card again from ${from} today (Beijing time); to be sure the bill stays current, repay by hand today`;
+    expect(sent.filter((n) => n.kind === 'AUTO_DEBIT_FAILED').map((n) => n.message)).toEqual([
+      again('12:30'),
+      again('16:31'),
+      why,
+    ]);
+    // The next day it is overdue, and no auto-debit asks any more.
+    expect(await runAt('2030-04-15T04:00:00Z', bank.rail)).toMatchObject({ billsOverdue: 1 });
+    expect(bank.asked).toHaveLength(3);
+  });
+
+  test('a decline too late in the day for another attempt is final', async () => {
+    const { t, w, runAt, sent, sender } = await billedAlice();
+    await using _db = t;
+    await runAt('2030-04-05T04:00:00Z', approvingRail);
+    const bank = bankAnswering(short, { status: 'SUCCEEDED' });
+    await runAt('2030-04-14T13:00:00Z', bank.rail); // 21:00: 4 hours on is the next day
+    await quickRun(w, bank.rail, sender, '2030-04-14T15:30:00Z'); // 23:30
+    expect(bank.asked).toEqual(['u_alice:autodebit:cl_alice:2030-04-05']);
+    expect(sent.filter((n) => n.kind === 'AUTO_DEBIT_FAILED').map((n) => n.message)).toEqual([
+      'We could not collect your bill due 2030-04-14: The payment source declined: insufficient funds',
+    ]);
   });
 });

@@ -190,6 +190,13 @@ describe('payouts the due jobs finish', () => {
   test('a refused payout moves nothing and holds no key: asked again for less, it is paid', async () => {
     const { t, w, payoutEntries } = await aliceWithBalance();
     await using _db = t;
+    // Not a positive amount: refused before anything is recorded.
+    expect(await w.payOut('u_alice', { amountMinor: 0, idempotencyKey: 'po-zero-00001' })).toEqual({
+      amountMinor: null,
+      status: null,
+      userErrors: [expect.objectContaining({ code: 'INVALID_AMOUNT', field: 'amount' })],
+    });
+    expect(await t.repos.payouts.byId('u_alice:po-zero-00001')).toBeUndefined();
     const tooMuch = await w.payOut('u_alice', { amountMinor: 50_000, idempotencyKey: 'po-again-0001' });
     expect(tooMuch).toEqual({
       amountMinor: null,

@@ -357,6 +357,8 @@ export interface AuditCounts {
   quotesCountingWaiting: number;
   /** Due-day auto-debits not made: repayments waiting on their source pay the bills. */
   autoDebitsNotNeeded: number;
+  /** Due-day auto-debits asked again after a decline. */
+  autoDebitRetries: number;
   /** Payouts the bank answered PENDING that the due jobs finished (paid, or refused and put back). */
   payoutsFinishedByJobs: number;
   /** Bills past due kept from overdue (for a while at least) by repayments awaited from their source. */
@@ -485,7 +487,9 @@ export class Auditor {
   >();
   private readonly refundKeys = new Map<string, { amountMinor: number; feeWrittenOffMinor: number }>();
   private readonly repayments = new Map<string, RepaymentModel>();
+  /** Each bill's last auto-debit attempt, and its number. */
   private readonly autoDebits = new Map<string, RepaymentModel>();
+  private readonly autoDebitAttempts = new Map<string, number>();
   private readonly payouts = new Map<string, PayoutModel>();
   /** Per bill as last shown: its accrual base, interest and penalties billed, what it owed, whether held. */
   private readonly previousBills = new Map<
@@ -504,6 +508,7 @@ export class Auditor {
     accrualsWaivedOnLanding: 0,
     quotesCountingWaiting: 0,
     autoDebitsNotNeeded: 0,
+    autoDebitRetries: 0,
     payoutsFinishedByJobs: 0,
     billsHeldBySource: 0,
     partialCaptures: 0,
@@ -559,6 +564,13 @@ export class Auditor {
   }
 
   /** Statement and due dates ahead (the driver aims the clock at them now and then). */
+  /** Whether a bill still owing falls due on `day` (its auto-debit day). */
+  isDueDay(day: Day): boolean {
+    return [...this.lines.values()].some((line) =>
+      line.bills.some((bill) => !bill.finished && bill.dueDate === day),
+    );
+  }
+
   upcomingDates(from: Day): Day[] {
     const dates: Day[] = [];
     for (const line of this.lines.values()) {
@@ -1594,10 +1606,18 @@ export class Auditor {
     return copy;
   }
 
-  /** What a quote of `moneyMinor` pays each open bill, by the auditor's waterfall on a copy of today's line. */
-  private quoteByBill(line: LineModel, moneyMinor: number): RepaymentModel['quoted'] {
+  /**
+   * What a quote of `moneyMinor` pays each open bill, by the auditor's waterfall on a copy of today's
+   * line with the waiting repayments the quote `counted` landed (an auto-debit counts only those that
+   * can hold its bill).
+   */
+  private quoteByBill(
+    line: LineModel,
+    moneyMinor: number,
+    counted: (waiting: RepaymentModel) => boolean = () => true,
+  ): RepaymentModel['quoted'] {
     const today = this.caughtUpCopy(line, this.today);
-    const before = this.quotedLine(line);
+    const before = this.quotedLine(line, counted);
     const after = JSON.parse(JSON.stringify(before)) as LineModel;
     if (moneyMinor > 0) this.waterfall(after, moneyMinor, [], false);
     const quoted: RepaymentModel['quoted'] = new Map();
@@ -1905,10 +1925,17 @@ export class Auditor {
       const due = line.bills.filter((bill) => !bill.finished && !bill.overdue && bill.dueDate === this.today);
       for (const bill of due) {
         const keyOf = `${line.lineId}|${bill.statementDate}`;
-        const prior = this.autoDebits.get(keyOf);
+        const last = this.autoDebits.get(keyOf);
+        const lastAttempt = this.autoDebitAttempts.get(keyOf) ?? 0;
+        // README: one the bank declined is asked again from 4 hours after, on the due day only, 3
+        // attempts in all (each its own repayment); else the last one replays.
+        const retryAt = last ? last.createdAt + 4 * 3_600_000 : Infinity;
+        const retry =
+          last?.status === 'FAILED' && lastAttempt < 3 && now >= retryAt && cstDate(retryAt) === bill.dueDate;
+        const prior = retry ? undefined : last;
         // Counted when asked of the bank (a replay of one asked before too), not when nothing is.
         if (prior) attempted += 1;
-        if (prior && prior.status !== 'INITIATED') continue; // a declined auto-debit is final for its bill
+        if (prior && prior.status !== 'INITIATED') continue; // declined, no retry due: it replays
         // What is owed as of today (the collection's entry brings the line's days up first), less
         // what repayments still waiting on their source will pay.
         this.catchUp(line, this.today);
@@ -1940,13 +1967,20 @@ export class Auditor {
           payOffPlanIds: [],
           billedWhenAsked: new Map<string, number>(),
           askedOn: this.today,
-          quoted: this.quoteByBill(line, amountMinor),
+          quoted: this.quoteByBill(line, amountMinor, canHold),
           status: 'INITIATED' as const,
           createdAt: now,
         };
         if (!prior) {
-          expectTrue('an auto-debit key names it', call!.key?.includes('autodebit') === true, call);
+          const attempt = lastAttempt + 1;
+          expectTrue(
+            `an auto-debit key names it and its attempt (${attempt})`,
+            call!.key?.includes('autodebit') === true && (attempt === 1) !== /:\d+$/.test(call!.key ?? ''),
+            call,
+          );
+          if (retry) this.counts.autoDebitRetries += 1;
           this.autoDebits.set(keyOf, repayment);
+          this.autoDebitAttempts.set(keyOf, attempt);
         }
         this.settleRepayment(repayment, call!, null);
       }

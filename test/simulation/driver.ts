@@ -491,6 +491,11 @@ function payOutRequest(rng: Prng, auditor: Auditor, keys: KeyBook, userId: strin
  */
 function nextInstant(rng: Prng, auditor: Auditor, now: number): number {
   const today = cstDate(now);
+  // On a due day, often 4-6 hours on the same day: a declined auto-debit is asked again then.
+  if (auditor.isDueDay(today) && rng.chance(0.4)) {
+    const later = now + rng.int(4 * 3_600_000, 6 * 3_600_000) + rng.int(0, 59_999);
+    if (later < cstMidnight(today) + 23 * 3_600_000) return later;
+  }
   const mode = rng.weighted([
     ['days', 70],
     ['jump', 15],

@@ -75,6 +75,7 @@ const calls: Record<string, (r: Repositories) => Promise<unknown>> = {
   'bills.project': (r) => r.bills.project(anyDoc),
   'repayments.byId': (r) => r.repayments.byId('rp_1'),
   'repayments.initiated': (r) => r.repayments.initiated(50),
+  'repayments.declinedAskedSince': (r) => r.repayments.declinedAskedSince(new Date(), 50),
   'payouts.byId': (r) => r.payouts.byId('u_1:key'),
   'payouts.insertOnce': (r) => r.payouts.insertOnce(anyDoc),
   'payouts.askAgain': (r) => r.payouts.askAgain(anyDoc),

@@ -1,6 +1,7 @@
 import type { Viewer } from '../../auth/token';
 import { isAutoDebitDue } from '../../core/billing/bill-status';
-import { type BusinessDate, businessDate } from '../../core/time/business-date';
+import { type BusinessDate, businessDate, startOfBusinessDay } from '../../core/time/business-date';
+import { autoDebitAttemptAt } from '../../core/repayment/auto-debit-attempts';
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
 import { LedgerWriter } from '../../ledger/ledger-writer';
 import { LimitReviewService } from './limit-review.service';
@@ -32,7 +33,7 @@ export interface DueJobsReport extends BillingReport {
 
 /** What the due jobs run, built once by `createDueJobs` (services do not construct services). */
 export interface DueJobsParts {
-  repos: Pick<Repositories, 'creditLines' | 'bills' | 'partnerAccess'>;
+  repos: Pick<Repositories, 'creditLines' | 'bills' | 'partnerAccess' | 'repayments'>;
   clock: ClockService;
   orderPayments: OrderPaymentService[];
   repayments: RepaymentService;
@@ -42,6 +43,9 @@ export interface DueJobsParts {
   sender: NotificationSender;
   linesPerRead: number;
 }
+
+/** Lines whose auto-debit was declined today that one run which walks no line looks at again. */
+const autoDebitsDeclinedPerRun = 500;
 
 /** Time-driven work, run by an operator (local mode) or a scheduler: each job is idempotent. */
 export class DueJobsService {
@@ -106,17 +110,23 @@ export class DueJobsService {
 
   /**
    * A run that walks no line (the schedule's repeats within a day) still collects a bill due today
-   * whose auto-debit was not needed this morning: the repayment it counted on was just declined.
+   * whose auto-debit was not needed this morning, the repayment it counted on just declined, and
+   * asks again one the bank declined earlier today once its retry time came (`autoDebitAttemptAt`).
    */
   private async autoDebitAfterDeclines(
     confirmed: RepayResult[],
     now: Date,
   ): Promise<{ attempted: number; linesFailed: number }> {
-    const lineIds = new Set(
-      confirmed
+    const declinedToday = await this.parts.repos.repayments.declinedAskedSince(
+      startOfBusinessDay(businessDate(now)),
+      autoDebitsDeclinedPerRun,
+    );
+    const lineIds = new Set([
+      ...confirmed
         .filter(({ repayment }) => repayment?.status === 'FAILED' && !billOfAutoDebit(repayment))
         .map(({ repayment }) => repayment!.lineId),
-    );
+      ...declinedToday.filter((repayment) => billOfAutoDebit(repayment)).map((repayment) => repayment.lineId),
+    ]);
     const counted = { asked: 0 };
     let linesFailed = 0;
     for (const lineId of lineIds) {
@@ -145,9 +155,11 @@ export class DueJobsService {
     const notAsked: string[] = [];
     for (const bill of line.state?.bills ?? []) {
       if (!isAutoDebitDue(bill, today)) continue;
-      const result = await this.parts.repayments.autoDebit(line.userId, bill.billId);
+      const last = await this.parts.repayments.lastAutoDebit(line.userId, bill.billId);
+      const attempt = autoDebitAttemptAt(last, bill.dueDate, now.getTime());
+      const result = await this.parts.repayments.autoDebit(line.userId, bill.billId, attempt);
       if (result.repayment) counted.asked += 1;
-      if ((await this.tellOfAutoDebitNotAsked(line.userId, bill, result, now)) === 'keptOut')
+      if ((await this.tellOfAutoDebitNotAsked(line.userId, bill, attempt, result, now)) === 'keptOut')
         notAsked.push(bill.billId);
     }
     if (notAsked.length > 0)
@@ -163,6 +175,7 @@ export class DueJobsService {
   private async tellOfAutoDebitNotAsked(
     userId: string,
     bill: { billId: string; dueDate: string },
+    attempt: number,
     result: RepayResult,
     now: Date,
   ): Promise<'asked' | 'told' | 'keptOut'> {
@@ -192,7 +205,7 @@ export class DueJobsService {
     if (result.userErrors[0]?.code === 'NOTHING_TO_REPAY') return 'told';
     // Refused before the card was asked (the key used by the shopper for another repayment): says why.
     await tell(
-      autoDebitKey(bill.billId),
+      autoDebitKey(bill.billId, attempt),
       'AUTO_DEBIT_FAILED',
       couldNotCollect(bill.dueDate, result.userErrors[0]?.message ?? 'unknown error'),
     );

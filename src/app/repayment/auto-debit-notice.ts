@@ -1,24 +1,35 @@
 import { formatMinor } from '../../core/money';
-import { businessDate } from '../../core/time/business-date';
+import { businessDate, businessTimeOfDay } from '../../core/time/business-date';
+import { autoDebitRetryAtMs } from '../../core/repayment/auto-debit-attempts';
 import type { RepaymentDoc } from '../../storage/models/repayment.model';
 import type { Repositories } from '../../storage/repositories/repositories';
 import type { OutboxService } from '../billing/outbox.service';
 
-/** An auto-debit's idempotency key (and its notice's): this prefix and the bill it collects. */
+/**
+ * An auto-debit's idempotency key (and its notice's): this prefix and the bill it collects, and from
+ * the second attempt on, `:<attempt>` (a bill id ends with its statement date, never so).
+ */
 const autoDebitKeyPrefix = 'autodebit:';
-export const autoDebitKey = (billId: string) => `${autoDebitKeyPrefix}${billId}`;
+export const autoDebitKey = (billId: string, attempt = 1) =>
+  `${autoDebitKeyPrefix}${billId}${attempt > 1 ? `:${attempt}` : ''}`;
+const attemptSuffix = /^(.+):(\d{1,2})$/;
 
 /**
  * The bill a repayment collected as its due-day auto-debit (its key and its shape: a STATEMENT from
- * the bank card), or undefined for any other repayment. A client may choose such a key too: the
- * caller checks the bill is on the repayment's own line.
+ * the bank card) and which attempt it was, or undefined for any other repayment. A client may choose
+ * such a key too: the caller checks the bill is on the repayment's own line.
  */
-export function billOfAutoDebit(repayment: RepaymentDoc): string | undefined {
+export function autoDebitOf(repayment: RepaymentDoc): { billId: string; attempt: number } | undefined {
   const prefix = `${repayment.userId}:${autoDebitKeyPrefix}`;
   if (repayment.kind !== 'STATEMENT' || repayment.source !== 'BANK_CARD') return undefined;
-  return repayment.idempotencyKey.startsWith(prefix)
-    ? repayment.idempotencyKey.slice(prefix.length)
-    : undefined;
+  if (!repayment.idempotencyKey.startsWith(prefix)) return undefined;
+  const rest = repayment.idempotencyKey.slice(prefix.length);
+  const numbered = attemptSuffix.exec(rest);
+  return numbered ? { billId: numbered[1]!, attempt: Number(numbered[2]) } : { billId: rest, attempt: 1 };
+}
+
+export function billOfAutoDebit(repayment: RepaymentDoc): string | undefined {
+  return autoDebitOf(repayment)?.billId;
 }
 
 /** An AUTO_DEBIT_FAILED notice's text: the bill (and the others the quote named), and why. */
@@ -38,8 +49,9 @@ export async function recordAutoDebitNotice(
   answer: { collected: true } | { collected: false; why: string },
   now: Date,
 ): Promise<void> {
-  const billId = billOfAutoDebit(repayment);
-  if (!billId) return;
+  const autoDebit = autoDebitOf(repayment);
+  if (!autoDebit) return;
+  const { billId, attempt } = autoDebit;
   const bill = await deps.bills.byId(billId);
   // Another line's bill in the key: a client's own key, not an auto-debit.
   if (bill?.lineId !== repayment.lineId) return;
@@ -49,13 +61,22 @@ export async function recordAutoDebitNotice(
     .flatMap((other) => (other ? [other] : []))
     .map((other) => ` and your ${other.dueDate < askedOn ? 'overdue ' : ''}bill due ${other.dueDate}`)
     .join('');
+  // Declined in time for another attempt on the due day: she is told when.
+  const retryAtMs = autoDebitRetryAtMs(
+    { attempt, declined: true, askedAtMs: repayment.createdAt.getTime() },
+    bill.dueDate,
+  );
+  const retry =
+    !answer.collected && retryAtMs !== null && businessDate(now) === bill.dueDate
+      ? ` We will ask your bank card again from ${businessTimeOfDay(new Date(retryAtMs))} today (Beijing time); to be sure the bill stays current, repay by hand today`
+      : '';
   await deps.outbox.record(
-    autoDebitKey(billId),
+    autoDebitKey(billId, attempt),
     repayment.userId,
     answer.collected ? 'AUTO_DEBIT_SUCCEEDED' : 'AUTO_DEBIT_FAILED',
     answer.collected
       ? `We collected ${formatMinor(repayment.amountMinor)} CNY for your bill due ${bill.dueDate}${alsoPaid} from your bank card`
-      : couldNotCollect(`${bill.dueDate}${alsoPaid}`, answer.why),
+      : `${couldNotCollect(`${bill.dueDate}${alsoPaid}`, answer.why)}${retry && `.${retry}`}`,
     billId,
     now,
   );

@@ -55,6 +55,12 @@ export class PayoutService {
     const { userId } = requireUser(viewer);
     const keyError = idempotencyKeyError(input.idempotencyKey);
     if (keyError) return notRecorded(keyError);
+    // Not a positive amount: refused before anything is recorded (as a malformed one is).
+    if (
+      input.amountMinor !== undefined &&
+      !(Number.isSafeInteger(input.amountMinor) && input.amountMinor > 0)
+    )
+      return notRecorded(userError('INVALID_AMOUNT', 'Pay back a positive amount', 'amount'));
     const line = await this.repos.creditLines.byId(creditLineIdOf(userId));
     if (!line) return notRecorded(noCreditLine);
     const now = await this.clock.now();
@@ -139,7 +145,7 @@ export class PayoutService {
     if (outcome.status === 'REJECTED') {
       const error =
         outcome.rejection === 'INVALID_AMOUNT' && payout.askedMinor === null
-          ? userError('NOTHING_TO_PAY_OUT', 'There is no credit balance to pay back', 'amount')
+          ? userError('NOTHING_TO_PAY_OUT', 'There is no credit balance to pay back')
           : outcome.rejection === 'INVALID_AMOUNT'
             ? userError('INVALID_AMOUNT', 'Pay back a positive amount', 'amount')
             : userError(
@@ -206,7 +212,6 @@ export class PayoutService {
         userError(
           'PAYMENT_FAILED',
           `The payment source refused the payout: ${paid.reason}; the money is back on your credit balance`,
-          'source',
         ),
       ],
     };

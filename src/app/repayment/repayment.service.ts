@@ -32,6 +32,7 @@ import type { LineState } from '../../core/ledger/line-state';
 import type { LedgerEntryDoc } from '../../storage/models/ledger-entry.model';
 import { idempotencyKeyError, type UserError, userError } from '../common/user-error';
 import { autoDebitKey, recordAutoDebitNotice } from './auto-debit-notice';
+import { type AutoDebitAttempt, autoDebitAttemptsPerBill } from '../../core/repayment/auto-debit-attempts';
 
 export type { RepayKind };
 
@@ -92,14 +93,28 @@ export class RepaymentService {
     return { asOfDate: today, amountsMinor: amountsDueOn(quoted.state, today, quoted.waiting) };
   }
 
-  /** The due-day auto-debit of a bill from the default source (a system action, not the user's). */
-  autoDebit(userId: string, billId: string): Promise<RepayResult> {
+  /**
+   * The due-day auto-debit of a bill from the default source (a system action, not the user's):
+   * `attempt` n under its own key (`autoDebitAttemptAt` decides which a run asks).
+   */
+  autoDebit(userId: string, billId: string, attempt = 1): Promise<RepayResult> {
     return this.repayFor(
       userId,
-      { kind: 'STATEMENT', source: 'BANK_CARD', idempotencyKey: autoDebitKey(billId) },
+      { kind: 'STATEMENT', source: 'BANK_CARD', idempotencyKey: autoDebitKey(billId, attempt) },
       autoDebitClaimWaitMs,
       billId,
     );
+  }
+
+  /** The last auto-debit attempt asked for a bill, if any (each attempt's record is read by its key). */
+  async lastAutoDebit(userId: string, billId: string): Promise<AutoDebitAttempt | undefined> {
+    let last: AutoDebitAttempt | undefined;
+    for (let attempt = 1; attempt <= autoDebitAttemptsPerBill; attempt += 1) {
+      const recorded = await this.repos.repayments.byId(repaymentIdOf(userId, autoDebitKey(billId, attempt)));
+      if (!recorded) break;
+      last = { attempt, declined: recorded.status === 'FAILED', askedAtMs: recorded.createdAt.getTime() };
+    }
+    return last;
   }
 
   private async repayFor(
@@ -134,7 +149,7 @@ export class RepaymentService {
       );
     }
     const key = `${userId}:${input.idempotencyKey}`;
-    const id = `rp_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
+    const id = repaymentIdOf(userId, input.idempotencyKey);
     const hash = requestHash({
       kind: input.kind,
       amountMinor: input.amountMinor,
@@ -695,4 +710,9 @@ function nothingToRepay(
           ? `Nothing is left to pay: your ${waitingText(paidByThem).text} ${paidByThem.length === 1 ? 'pays' : 'pay'} what is owed (CreditLine.repaymentsInFlight)`
           : 'Nothing is owed on your credit line';
   return userError('NOTHING_TO_REPAY', message, 'kind');
+}
+
+/** A repayment's id: from its user and client key, so a retry finds its record. */
+function repaymentIdOf(userId: string, idempotencyKey: string): string {
+  return `rp_${createHash('sha256').update(`${userId}:${idempotencyKey}`).digest('hex').slice(0, 24)}`;
 }

@@ -13,6 +13,11 @@ export function businessDate(now: Date): BusinessDate {
   return new Date(now.getTime() + cstOffsetMs).toISOString().slice(0, 10);
 }
 
+/** The business time of day, 'HH:MM' in China Standard Time. */
+export function businessTimeOfDay(at: Date): string {
+  return new Date(at.getTime() + cstOffsetMs).toISOString().slice(11, 16);
+}
+
 function toUtcMs(date: BusinessDate): number {
   const match = datePattern.exec(date);
   if (!match) throw new RangeError(`"${date}" is not a YYYY-MM-DD date`);

@@ -16,7 +16,7 @@ export function decimalInput(amount: string, field = 'amount'): number | UserErr
 
 /** A capture's amount, optional: absent or null captures the whole hold (shared by stores and partners). */
 export const captureAmountDescription =
-  'Exact decimal CNY to capture when only part shipped, e.g. "80.00": at least the channel\'s minimum (as a checkout of it; else CAPTURE_BELOW_MINIMUM), at most the amount held; the rest of the hold is released at once, and an INSTALLMENTS plan is priced on what is captured. Absent or null: the whole amount held. A hold is captured once: another amount after it is ORDER_ALREADY_SHIPPED';
+  'Exact decimal CNY to capture when only part shipped (or was delivered), e.g. "80.00": at least the channel\'s minimum (as a checkout of it; else CAPTURE_BELOW_MINIMUM), at most the amount held; the rest of the hold is released at once, and an INSTALLMENTS plan is priced on what is captured. Absent or null: the whole amount held. A hold is captured once: another amount after it is ORDER_ALREADY_SHIPPED';
 
 /** An optional money argument: undefined when absent or null, else as `decimalInput`. */
 export function optionalDecimalInput(

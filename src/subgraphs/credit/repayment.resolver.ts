@@ -256,7 +256,10 @@ export class PayOutCreditBalancePayload {
   })
   status!: keyof typeof PayoutStatus | null;
 
-  @Field(() => CreditLine, { nullable: true, description: 'The line after the payout' })
+  @Field(() => CreditLine, {
+    nullable: true,
+    description: 'The line after the payout (whatever its status); null when no payout was recorded',
+  })
   creditLine!: CreditLine | null;
 
   @Field(() => [UserError], {
@@ -292,8 +295,9 @@ export class CreditBalanceResolver {
       amountMinor,
       idempotencyKey: input.idempotencyKey,
     });
+    // The line after any payout recorded (paid, on its way, put back or refused).
     const line =
-      result.amountMinor === null
+      result.status === null
         ? null
         : await ctx.services.credit.creditLine(ctx.viewer, creditLineIdOf(ctx.viewer!.userId), true);
     return Object.assign(new PayOutCreditBalancePayload(), {
