@@ -563,7 +563,6 @@ export class Auditor {
       .map((plan) => ({ planId: plan.planId!, active: plan.status === 'ACTIVE' }));
   }
 
-  /** Statement and due dates ahead (the driver aims the clock at them now and then). */
   /** Whether a bill still owing falls due on `day` (its auto-debit day). */
   isDueDay(day: Day): boolean {
     return [...this.lines.values()].some((line) =>
@@ -571,6 +570,7 @@ export class Auditor {
     );
   }
 
+  /** Statement and due dates ahead (the driver aims the clock at them now and then). */
   upcomingDates(from: Day): Day[] {
     const dates: Day[] = [];
     for (const line of this.lines.values()) {
@@ -1927,11 +1927,15 @@ export class Auditor {
         const keyOf = `${line.lineId}|${bill.statementDate}`;
         const last = this.autoDebits.get(keyOf);
         const lastAttempt = this.autoDebitAttempts.get(keyOf) ?? 0;
-        // README: one the bank declined is asked again from 4 hours after, on the due day only, 3
-        // attempts in all (each its own repayment); else the last one replays.
+        // docs/money-rules.md: one the bank declined is asked again from 4 hours after it was asked,
+        // when that leaves an hour of the due day, 3 attempts in all (each its own repayment); else
+        // the last one replays.
         const retryAt = last ? last.createdAt + 4 * 3_600_000 : Infinity;
         const retry =
-          last?.status === 'FAILED' && lastAttempt < 3 && now >= retryAt && cstDate(retryAt) === bill.dueDate;
+          last?.status === 'FAILED' &&
+          lastAttempt < 3 &&
+          now >= retryAt &&
+          cstDate(retryAt + 3_600_000) === bill.dueDate;
         const prior = retry ? undefined : last;
         // Counted when asked of the bank (a replay of one asked before too), not when nothing is.
         if (prior) attempted += 1;

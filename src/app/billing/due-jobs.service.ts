@@ -1,6 +1,6 @@
 import type { Viewer } from '../../auth/token';
-import { isAutoDebitDue } from '../../core/billing/bill-status';
-import { type BusinessDate, businessDate, startOfBusinessDay } from '../../core/time/business-date';
+import { isAutoDebitDue, isOpenBillStatus } from '../../core/billing/bill-status';
+import { type BusinessDate, businessDate } from '../../core/time/business-date';
 import { autoDebitAttemptAt } from '../../core/repayment/auto-debit-attempts';
 import type { CreditLineDoc } from '../../storage/models/credit-line.model';
 import { LedgerWriter } from '../../ledger/ledger-writer';
@@ -15,7 +15,7 @@ import { LogSender, type NotificationSender, OutboxService } from './outbox.serv
 import { type PaymentRail, SimulatedRail } from '../repayment/payment-rail';
 import { type RepayResult, RepaymentService } from '../repayment/repayment.service';
 import { PayoutService } from '../repayment/payout.service';
-import { autoDebitKey, billOfAutoDebit, couldNotCollect } from '../repayment/auto-debit-notice';
+import { autoDebitKey, couldNotCollect } from '../repayment/auto-debit-notice';
 import { log } from '../../observability/log';
 import type { NotificationKind } from '../../storage/models/notification.model';
 import { codesSweptIfExpiredBefore } from '../../core/partners/consent';
@@ -33,7 +33,7 @@ export interface DueJobsReport extends BillingReport {
 
 /** What the due jobs run, built once by `createDueJobs` (services do not construct services). */
 export interface DueJobsParts {
-  repos: Pick<Repositories, 'creditLines' | 'bills' | 'partnerAccess' | 'repayments'>;
+  repos: Pick<Repositories, 'creditLines' | 'bills' | 'partnerAccess'>;
   clock: ClockService;
   orderPayments: OrderPaymentService[];
   repayments: RepaymentService;
@@ -44,8 +44,8 @@ export interface DueJobsParts {
   linesPerRead: number;
 }
 
-/** Lines whose auto-debit was declined today that one run which walks no line looks at again. */
-const autoDebitsDeclinedPerRun = 500;
+/** Bills due today read at a time by a run that walks no line. */
+const billsDuePerRead = 200;
 
 /** Time-driven work, run by an operator (local mode) or a scheduler: each job is idempotent. */
 export class DueJobsService {
@@ -65,9 +65,7 @@ export class DueJobsService {
     // so a line whose bill is collected today is not frozen (and reopened) by the same run.
     const confirmed = await repayments.confirmPending();
     const payoutsFinished = await payouts.finishInterrupted();
-    const autoDebit = walkLines
-      ? await this.autoDebit(now)
-      : await this.autoDebitAfterDeclines(confirmed, now);
+    const autoDebit = walkLines ? await this.autoDebit(now) : await this.autoDebitStillDue(now);
     const billing = walkLines ? await billingService.runDue(now) : emptyBillingReport();
     const notificationsSent = await outbox.dispatch(sender, now);
     if (walkLines) await this.sweepExpiredCodes(now);
@@ -109,36 +107,32 @@ export class DueJobsService {
   }
 
   /**
-   * A run that walks no line (the schedule's repeats within a day) still collects a bill due today
-   * whose auto-debit was not needed this morning, the repayment it counted on just declined, and
-   * asks again one the bank declined earlier today once its retry time came (`autoDebitAttemptAt`).
+   * A run that walks no line (the schedule's repeats within a day) still looks at every bill due
+   * today: one whose auto-debit was not needed this morning, the repayment it counted on declined
+   * since; one the bank declined, once its next attempt's time came (`autoDebitAttemptAt`); one the
+   * morning could not ask (the line busy). Bills are read in pages by id, so every one is reached.
    */
-  private async autoDebitAfterDeclines(
-    confirmed: RepayResult[],
-    now: Date,
-  ): Promise<{ attempted: number; linesFailed: number }> {
-    const declinedToday = await this.parts.repos.repayments.declinedAskedSince(
-      startOfBusinessDay(businessDate(now)),
-      autoDebitsDeclinedPerRun,
-    );
-    const lineIds = new Set([
-      ...confirmed
-        .filter(({ repayment }) => repayment?.status === 'FAILED' && !billOfAutoDebit(repayment))
-        .map(({ repayment }) => repayment!.lineId),
-      ...declinedToday.filter((repayment) => billOfAutoDebit(repayment)).map((repayment) => repayment.lineId),
-    ]);
+  private async autoDebitStillDue(now: Date): Promise<{ attempted: number; linesFailed: number }> {
+    const today = businessDate(now);
     const counted = { asked: 0 };
     let linesFailed = 0;
-    for (const lineId of lineIds) {
-      try {
-        const line = await this.parts.repos.creditLines.byId(lineId);
-        if (line) await this.autoDebitLine(line, businessDate(now), now, counted);
-      } catch (error) {
-        linesFailed += 1;
-        log().error('due jobs: an auto-debit failed', { lineId, error });
+    let afterId: string | null = null;
+    for (;;) {
+      const bills = await this.parts.repos.bills.dueOn(today, afterId, billsDuePerRead);
+      for (const lineId of new Set(
+        bills.filter((bill) => isOpenBillStatus(bill.status)).map((b) => b.lineId),
+      )) {
+        try {
+          const line = await this.parts.repos.creditLines.byId(lineId);
+          if (line) await this.autoDebitLine(line, today, now, counted);
+        } catch (error) {
+          linesFailed += 1;
+          log().error('due jobs: an auto-debit failed', { lineId, error });
+        }
       }
+      if (bills.length < billsDuePerRead) return { attempted: counted.asked, linesFailed };
+      afterId = bills[bills.length - 1]!._id;
     }
-    return { attempted: counted.asked, linesFailed };
   }
 
   /**
@@ -169,8 +163,8 @@ export class DueJobsService {
   /**
    * What the settlement does not tell (it records the notice of an auto-debit the bank answered,
    * `recordAutoDebitNotice`): an auto-debit nothing was asked for. `keptOut`: it could not be asked
-   * now (the line busy with another quote); no run asks again before the bill is overdue, so the
-   * shopper is told to repay by hand.
+   * now (the line busy with another quote); the schedule's next run asks again, and the shopper is
+   * told to repay by hand meanwhile.
    */
   private async tellOfAutoDebitNotAsked(
     userId: string,

@@ -1,6 +1,6 @@
 import { formatMinor } from '../../core/money';
 import { businessDate, businessTimeOfDay } from '../../core/time/business-date';
-import { autoDebitRetryAtMs } from '../../core/repayment/auto-debit-attempts';
+import { autoDebitAttemptsPerBill, autoDebitRetryAtMs } from '../../core/repayment/auto-debit-attempts';
 import type { RepaymentDoc } from '../../storage/models/repayment.model';
 import type { Repositories } from '../../storage/repositories/repositories';
 import type { OutboxService } from '../billing/outbox.service';
@@ -12,7 +12,7 @@ import type { OutboxService } from '../billing/outbox.service';
 const autoDebitKeyPrefix = 'autodebit:';
 export const autoDebitKey = (billId: string, attempt = 1) =>
   `${autoDebitKeyPrefix}${billId}${attempt > 1 ? `:${attempt}` : ''}`;
-const attemptSuffix = /^(.+):(\d{1,2})$/;
+const attemptSuffix = /^(.+):([2-9])$/;
 
 /**
  * The bill a repayment collected as its due-day auto-debit (its key and its shape: a STATEMENT from
@@ -25,7 +25,14 @@ export function autoDebitOf(repayment: RepaymentDoc): { billId: string; attempt:
   if (!repayment.idempotencyKey.startsWith(prefix)) return undefined;
   const rest = repayment.idempotencyKey.slice(prefix.length);
   const numbered = attemptSuffix.exec(rest);
-  return numbered ? { billId: numbered[1]!, attempt: Number(numbered[2]) } : { billId: rest, attempt: 1 };
+  const found = numbered
+    ? { billId: numbered[1]!, attempt: Number(numbered[2]) }
+    : { billId: rest, attempt: 1 };
+  // Only a key the jobs write (a client's own `...:0` or `...:01` is no auto-debit).
+  return found.attempt <= autoDebitAttemptsPerBill &&
+    autoDebitKey(found.billId, found.attempt) === `${autoDebitKeyPrefix}${rest}`
+    ? found
+    : undefined;
 }
 
 export function billOfAutoDebit(repayment: RepaymentDoc): string | undefined {
@@ -66,9 +73,10 @@ export async function recordAutoDebitNotice(
     { attempt, declined: true, askedAtMs: repayment.createdAt.getTime() },
     bill.dueDate,
   );
+  // A decline the bank gave late can come after that time: then from now.
   const retry =
     !answer.collected && retryAtMs !== null && businessDate(now) === bill.dueDate
-      ? ` We will ask your bank card again from ${businessTimeOfDay(new Date(retryAtMs))} today (Beijing time); to be sure the bill stays current, repay by hand today`
+      ? ` We will ask your bank card again from ${businessTimeOfDay(new Date(Math.max(retryAtMs, now.getTime())))} today (Beijing time); to be sure the bill stays current, repay by hand today`
       : '';
   await deps.outbox.record(
     autoDebitKey(billId, attempt),

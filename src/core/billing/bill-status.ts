@@ -57,7 +57,7 @@ export function isOpenBillStatus(status: BillStatus): boolean {
   return status === 'ISSUED' || status === 'PARTIALLY_PAID';
 }
 
-/** On its due day a bill still open is collected from the default source (once). */
+/** On its due day a bill still open is collected from the default source (`auto-debit-attempts.ts`). */
 export function isAutoDebitDue(bill: BillState, today: BusinessDate): boolean {
   return bill.dueDate === today && isOpenBillStatus(billStatus(bill));
 }

@@ -90,3 +90,5 @@ export const billSchema = new Schema<BillDoc>(
 );
 billSchema.index({ lineId: 1, statementDate: -1 });
 billSchema.index({ userId: 1, _id: -1 });
+// The due jobs' hourly look at the bills due today.
+billSchema.index({ dueDate: 1, _id: 1 });

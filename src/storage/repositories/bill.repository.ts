@@ -1,3 +1,4 @@
+import { trusted } from 'mongoose';
 import type { Models } from '../database';
 import type { BillDoc } from '../models/bill.model';
 import { projectVersioned } from './project-versioned';
@@ -17,6 +18,16 @@ export class BillRepository {
 
   async pageOfUser(userId: string, page: PageQuery): Promise<Page<BillDoc>> {
     return keysetPage<BillDoc>((filter) => this.models.bills.find(filter), { userId }, page);
+  }
+
+  /** Bills due on `dueDate`, by id after `afterId` (the jobs' hourly look at what is still to collect). */
+  dueOn(dueDate: string, afterId: string | null, limit: number): Promise<BillDoc[]> {
+    return this.models.bills
+      .find({ dueDate, ...(afterId === null ? {} : { _id: trusted({ $gt: afterId }) }) })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<BillDoc[]>()
+      .exec();
   }
 
   /** Writes the bill as of a ledger sequence, unless a newer one is there. */

@@ -1,4 +1,3 @@
-import { trusted } from 'mongoose';
 import type { Models } from '../database';
 import type { RepaymentDoc, RepaymentStatus } from '../models/repayment.model';
 import { insertOnce } from './insert-once';
@@ -8,16 +7,6 @@ export class RepaymentRepository {
 
   async byId(id: string): Promise<RepaymentDoc | undefined> {
     return (await this.models.repayments.findById(id).lean<RepaymentDoc>().exec()) ?? undefined;
-  }
-
-  /** Repayments asked since `since` that their source declined, oldest first. */
-  declinedAskedSince(since: Date, limit: number): Promise<RepaymentDoc[]> {
-    return this.models.repayments
-      .find({ status: 'FAILED', createdAt: trusted({ $gte: since }) })
-      .sort({ createdAt: 1 })
-      .limit(limit)
-      .lean<RepaymentDoc[]>()
-      .exec();
   }
 
   /** Repayments the rail has not confirmed yet, oldest first. */

@@ -11,9 +11,10 @@ describe('due-day auto-debit attempts', () => {
     expect(autoDebitRetryAtMs({ attempt: 2, declined: true, askedAtMs: at('12:00') }, due)).toBe(at('16:00'));
     // The third was the last.
     expect(autoDebitRetryAtMs({ attempt: 3, declined: true, askedAtMs: at('12:00') }, due)).toBeNull();
-    // 20:00 + 4 h is midnight, the next day: none. 19:59 + 4 h = 23:59: still the due day.
-    expect(autoDebitRetryAtMs({ attempt: 1, declined: true, askedAtMs: at('20:00') }, due)).toBeNull();
-    expect(autoDebitRetryAtMs({ attempt: 1, declined: true, askedAtMs: at('19:59') }, due)).toBe(at('23:59'));
+    // A retry needs an hour of the due day left (the schedule runs hourly): 19:00 + 4 h = 23:00, too
+    // late; 18:59 + 4 h = 22:59, in time.
+    expect(autoDebitRetryAtMs({ attempt: 1, declined: true, askedAtMs: at('19:00') }, due)).toBeNull();
+    expect(autoDebitRetryAtMs({ attempt: 1, declined: true, askedAtMs: at('18:59') }, due)).toBe(at('22:59'));
     // Not declined (collected, or still waiting on the bank): no retry.
     expect(autoDebitRetryAtMs({ attempt: 1, declined: false, askedAtMs: at('08:00') }, due)).toBeNull();
   });
