@@ -1,18 +1,7 @@
-import type { Viewer } from '../../src/auth/token';
 import { createWalletsServices } from '../../src/app/wallets/wallets-services';
 import { testDatabase } from '../support/test-database';
-import { userViewer, world } from '../support/world';
+import { harborMerchants as merchant, lakesideWallet as wallet, userViewer, world } from '../support/world';
 
-const wallet: Viewer = {
-  userId: 'partner:p_lakeside_wallet',
-  scopes: ['bindings', 'payments'],
-  partnerId: 'p_lakeside_wallet',
-};
-const merchant: Viewer = {
-  userId: 'partner:p_harbor_merchants',
-  scopes: ['offline'],
-  partnerId: 'p_harbor_merchants',
-};
 const codes = (result: { userErrors: { code: string }[] }) => result.userErrors.map((error) => error.code);
 
 /** Binding and payment codes the due jobs swept (30 days after they expired), used again. */

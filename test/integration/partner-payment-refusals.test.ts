@@ -1,18 +1,6 @@
-import type { Viewer } from '../../src/auth/token';
 import { createWalletsServices } from '../../src/app/wallets/wallets-services';
 import { testDatabase } from '../support/test-database';
-import { userViewer, world } from '../support/world';
-
-const wallet: Viewer = {
-  userId: 'partner:p_lakeside_wallet',
-  scopes: ['bindings', 'payments'],
-  partnerId: 'p_lakeside_wallet',
-};
-const merchant: Viewer = {
-  userId: 'partner:p_harbor_merchants',
-  scopes: ['offline'],
-  partnerId: 'p_harbor_merchants',
-};
+import { harborMerchants as merchant, lakesideWallet as wallet, userViewer, world } from '../support/world';
 
 /**
  * A partner captures, voids and refunds payments, not orders: its refusals say "payment" and point

@@ -18,6 +18,17 @@ import type { Repositories } from '../../src/storage/repositories/repositories';
 
 export const operator: Viewer = { userId: 'op', scopes: ['operator'] };
 export const userViewer = (userId: string): Viewer => ({ userId, scopes: ['user'] });
+/** The demo partners' tokens as viewers: a wallet (bindings, in-app payments) and offline merchants. */
+export const lakesideWallet: Viewer = {
+  userId: 'partner:p_lakeside_wallet',
+  scopes: ['bindings', 'payments'],
+  partnerId: 'p_lakeside_wallet',
+};
+export const harborMerchants: Viewer = {
+  userId: 'partner:p_harbor_merchants',
+  scopes: ['offline'],
+  partnerId: 'p_harbor_merchants',
+};
 const quiet: NotificationSender = { send: async () => undefined };
 
 /**
