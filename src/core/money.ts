@@ -13,6 +13,11 @@ export function assertMinor(amountMinor: number, what = 'amount'): asserts amoun
   }
 }
 
+/** A money amount a command moves: a whole, positive number of fen (the ledger's rule, checked early by callers). */
+export function isPositiveMinor(amountMinor: number | undefined): amountMinor is MinorUnits {
+  return Number.isSafeInteger(amountMinor) && amountMinor! > 0;
+}
+
 /** Exact decimal string for an amount in minor units: 123456 -> "1234.56", -5 -> "-0.05". */
 export function formatMinor(amountMinor: MinorUnits): string {
   assertMinor(amountMinor);

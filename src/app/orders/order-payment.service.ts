@@ -6,7 +6,7 @@ import type { Repositories } from '../../storage/repositories/repositories';
 import { ownedOrNotFound, requireOperator, requireViewer } from '../common/access';
 import type { ClockService } from '../common/clock.service';
 import { AppError } from '../../errors';
-import { formatMinor } from '../../core/money';
+import { formatMinor, isPositiveMinor } from '../../core/money';
 import { policyOf } from '../../core/policy/channel-policies';
 import { checkRefund, holdsExpireIfPlacedBefore } from '../../core/orders/order-amounts';
 import type { LimitReviewService } from '../billing/limit-review.service';
@@ -73,7 +73,7 @@ export class OrderPaymentService {
    */
   async ship(viewer: Viewer | undefined, orderId: string, captureMinor?: number): Promise<OrderResult> {
     this.access.settle(viewer);
-    if (captureMinor !== undefined && (!Number.isSafeInteger(captureMinor) || captureMinor <= 0)) {
+    if (captureMinor !== undefined && !isPositiveMinor(captureMinor)) {
       return {
         order: null,
         userErrors: [userError('INVALID_AMOUNT', 'Capture a positive amount', 'amount')],
@@ -137,7 +137,7 @@ export class OrderPaymentService {
           )
         : null);
     if (keyError) return { order: null, refund: null, userErrors: [keyError] };
-    if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) {
+    if (!isPositiveMinor(amountMinor)) {
       return {
         order: null,
         refund: null,

@@ -35,10 +35,6 @@ export function autoDebitOf(repayment: RepaymentDoc): { billId: string; attempt:
     : undefined;
 }
 
-export function billOfAutoDebit(repayment: RepaymentDoc): string | undefined {
-  return autoDebitOf(repayment)?.billId;
-}
-
 /** An AUTO_DEBIT_FAILED notice's text: the bill (and the others the quote named), and why. */
 export function couldNotCollect(billsDue: string, why: string): string {
   return `We could not collect your bill due ${billsDue}: ${why}`;

@@ -38,6 +38,11 @@ export const sandboxDeclinedFenPart = 44;
  */
 export const sandboxPendingKeyPrefix = 'sandbox-pending';
 
+const sandboxDecline: RailResult = {
+  status: 'FAILED',
+  reason: 'declined by the sandbox rail (an amount ending in .44)',
+};
+
 /**
  * The rail there is (no bank to call): collections succeed after a tick; in local mode, but for the
  * sandbox decline and wait, which a shopper in production must not be able to ask for.
@@ -50,12 +55,8 @@ export class SimulatedRail implements PaymentRail {
     await new Promise((resolve) => setImmediate(resolve));
     if (this.clock.mode !== 'local') return { status: 'SUCCEEDED' };
     if (repayment.kind === 'AMOUNT' && repayment.amountMinor % 100 === sandboxDeclinedFenPart)
-      return { status: 'FAILED', reason: 'declined by the sandbox rail (an amount ending in .44)' };
-    const clientKey = repayment.idempotencyKey.slice(repayment.userId.length + 1);
-    if (
-      clientKey.startsWith(sandboxPendingKeyPrefix) &&
-      businessDate(await this.clock.now()) === businessDate(repayment.createdAt)
-    )
+      return sandboxDecline;
+    if (await this.waitsThroughTheDay(repayment.idempotencyKey, repayment.userId, repayment.createdAt))
       return { status: 'PENDING' };
     return { status: 'SUCCEEDED' };
   }
@@ -67,14 +68,17 @@ export class SimulatedRail implements PaymentRail {
   async disburse(payout: Disbursement): Promise<RailResult> {
     await new Promise((resolve) => setImmediate(resolve));
     if (this.clock.mode !== 'local') return { status: 'SUCCEEDED' };
-    const clientKey = payout.payoutId.slice(payout.userId.length + 1);
-    if (
-      clientKey.startsWith(sandboxPendingKeyPrefix) &&
-      businessDate(await this.clock.now()) === businessDate(payout.askedAt)
-    )
+    if (await this.waitsThroughTheDay(payout.payoutId, payout.userId, payout.askedAt))
       return { status: 'PENDING' };
-    if (payout.amountMinor % 100 === sandboxDeclinedFenPart)
-      return { status: 'FAILED', reason: 'declined by the sandbox rail (an amount ending in .44)' };
+    if (payout.amountMinor % 100 === sandboxDeclinedFenPart) return sandboxDecline;
     return { status: 'SUCCEEDED' };
+  }
+
+  /** A `sandboxPendingKeyPrefix` client key (in `<userId>:<key>`), asked today: no answer yet. */
+  private async waitsThroughTheDay(scopedKey: string, userId: string, askedAt: Date): Promise<boolean> {
+    return (
+      scopedKey.slice(userId.length + 1).startsWith(sandboxPendingKeyPrefix) &&
+      businessDate(await this.clock.now()) === businessDate(askedAt)
+    );
   }
 }

@@ -1,6 +1,6 @@
 import type { Viewer } from '../../auth/token';
 import { AppError } from '../../errors';
-import { formatMinor } from '../../core/money';
+import { formatMinor, isPositiveMinor } from '../../core/money';
 import { businessDate } from '../../core/time/business-date';
 import type { LedgerWriter } from '../../ledger/ledger-writer';
 import { requestHash } from '../../ledger/request-hash';
@@ -56,11 +56,8 @@ export class PayoutService {
     const keyError = idempotencyKeyError(input.idempotencyKey);
     if (keyError) return notRecorded(keyError);
     // Not a positive amount: refused before anything is recorded (as a malformed one is).
-    if (
-      input.amountMinor !== undefined &&
-      !(Number.isSafeInteger(input.amountMinor) && input.amountMinor > 0)
-    )
-      return notRecorded(userError('INVALID_AMOUNT', 'Pay back a positive amount', 'amount'));
+    if (input.amountMinor !== undefined && !isPositiveMinor(input.amountMinor))
+      return notRecorded(notPositive);
     const line = await this.repos.creditLines.byId(creditLineIdOf(userId));
     if (!line) return notRecorded(noCreditLine);
     const now = await this.clock.now();
@@ -147,7 +144,7 @@ export class PayoutService {
         outcome.rejection === 'INVALID_AMOUNT' && payout.askedMinor === null
           ? userError('NOTHING_TO_PAY_OUT', 'There is no credit balance to pay back')
           : outcome.rejection === 'INVALID_AMOUNT'
-            ? userError('INVALID_AMOUNT', 'Pay back a positive amount', 'amount')
+            ? notPositive
             : userError(
                 outcome.rejection,
                 `At most ${formatMinor(state.creditBalanceMinor)} CNY can be paid back`,
@@ -265,6 +262,7 @@ const notRecorded = (error: UserError): PayOutResult => ({
 });
 
 const noCreditLine = userError('NO_CREDIT_LINE', 'You have no credit line');
+const notPositive = userError('INVALID_AMOUNT', 'Pay back a positive amount', 'amount');
 const keyReused = userError(
   'IDEMPOTENCY_KEY_REUSED',
   'This key was used for another payout',

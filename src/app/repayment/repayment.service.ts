@@ -1,7 +1,7 @@
 import type { LedgerCommand } from '../../core/ledger/commands';
 import { createHash } from 'node:crypto';
 import type { Viewer } from '../../auth/token';
-import { formatMinor } from '../../core/money';
+import { formatMinor, isPositiveMinor } from '../../core/money';
 import {
   type AmountDue,
   amountDueOn,
@@ -110,7 +110,9 @@ export class RepaymentService {
   async lastAutoDebit(userId: string, billId: string): Promise<AutoDebitAttempt | undefined> {
     let last: AutoDebitAttempt | undefined;
     for (let attempt = 1; attempt <= autoDebitAttemptsPerBill; attempt += 1) {
-      const recorded = await this.repos.repayments.byId(repaymentIdOf(userId, autoDebitKey(billId, attempt)));
+      const recorded = await this.repos.repayments.byId(
+        repaymentIdOf(`${userId}:${autoDebitKey(billId, attempt)}`),
+      );
       if (!recorded) break;
       last = { attempt, declined: recorded.status === 'FAILED', askedAtMs: recorded.createdAt.getTime() };
     }
@@ -126,7 +128,7 @@ export class RepaymentService {
   ): Promise<RepayResult> {
     const keyError = idempotencyKeyError(input.idempotencyKey);
     if (keyError) return fail(keyError);
-    if (input.kind === 'AMOUNT' && !(Number.isSafeInteger(input.amountMinor) && input.amountMinor! > 0)) {
+    if (input.kind === 'AMOUNT' && !isPositiveMinor(input.amountMinor)) {
       return fail(userError('INVALID_AMOUNT', 'AMOUNT repayments need a positive amount', 'amount'));
     }
     if (input.kind !== 'PLAN_PAYOFF' && input.planId !== undefined) {
@@ -149,7 +151,7 @@ export class RepaymentService {
       );
     }
     const key = `${userId}:${input.idempotencyKey}`;
-    const id = repaymentIdOf(userId, input.idempotencyKey);
+    const id = repaymentIdOf(key);
     const hash = requestHash({
       kind: input.kind,
       amountMinor: input.amountMinor,
@@ -712,7 +714,7 @@ function nothingToRepay(
   return userError('NOTHING_TO_REPAY', message, 'kind');
 }
 
-/** A repayment's id: from its user and client key, so a retry finds its record. */
-function repaymentIdOf(userId: string, idempotencyKey: string): string {
-  return `rp_${createHash('sha256').update(`${userId}:${idempotencyKey}`).digest('hex').slice(0, 24)}`;
+/** A repayment's id: from its key (`<userId>:<client key>`), so a retry finds its record. */
+function repaymentIdOf(scopedKey: string): string {
+  return `rp_${createHash('sha256').update(scopedKey).digest('hex').slice(0, 24)}`;
 }

@@ -1,3 +1,4 @@
+import { isPositiveMinor } from '../../core/money';
 import type { Viewer } from '../../auth/token';
 import type { AuthorizationRequest } from '../../core/ledger/commands';
 import {
@@ -390,12 +391,7 @@ function unless(valid: boolean, code: string, message: string, field: string): U
 function commonErrors(input: { amountMinor: number; idempotencyKey: string }): UserError[] {
   return [
     ...[idempotencyKeyError(input.idempotencyKey)].filter((error) => error !== null),
-    ...unless(
-      Number.isSafeInteger(input.amountMinor) && input.amountMinor > 0,
-      'INVALID_AMOUNT',
-      'Pay a positive amount',
-      'amount',
-    ),
+    ...unless(isPositiveMinor(input.amountMinor), 'INVALID_AMOUNT', 'Pay a positive amount', 'amount'),
   ];
 }
 

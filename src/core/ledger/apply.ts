@@ -1,3 +1,4 @@
+import { isPositiveMinor } from '../money';
 import { isDueSoonReminderDue } from '../billing/bill-status';
 import { composeStatement, firstStatementForPlan, isStatementDue } from '../billing/statement';
 import { isInstallmentPeriodCount } from '../installments/fee-rates';
@@ -135,10 +136,6 @@ const reject = (rejection: LedgerRejection, decision?: RecordedDecision): ApplyR
   ...(decision ? { decision } : {}),
 });
 
-function positive(amount: number): boolean {
-  return Number.isSafeInteger(amount) && amount > 0;
-}
-
 /** Money on account pays what bills owe, by the waterfall (billed amounts only); returns what is left. */
 function payBillsFrom(state: LineState, amountMinor: number): number {
   if (amountMinor <= 0 || !state.bills.some((bill) => billOwedMinor(bill) > 0)) return amountMinor;
@@ -155,7 +152,7 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
   const today = businessDate(now);
   if (command.type === 'OPEN') {
     if (head) return reject('LINE_ALREADY_OPEN');
-    if (!positive(command.limitMinor)) return reject('INVALID_AMOUNT');
+    if (!isPositiveMinor(command.limitMinor)) return reject('INVALID_AMOUNT');
     const opened: LineState = {
       status: 'ACTIVE',
       limitMinor: command.limitMinor,
@@ -192,7 +189,7 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
 
   switch (command.type) {
     case 'AUTHORIZE': {
-      if (!positive(command.amountMinor)) return reject('INVALID_AMOUNT');
+      if (!isPositiveMinor(command.amountMinor)) return reject('INVALID_AMOUNT');
       const inputs: AuthorizationInput = {
         ...command.request,
         ...lineRiskInputs(state, command.request, now),
@@ -226,7 +223,7 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
       return finish(head, state, command.amountMinor, accrued, decision);
     }
     case 'CAPTURE': {
-      if (!positive(command.captureMinor)) return reject('INVALID_AMOUNT');
+      if (!isPositiveMinor(command.captureMinor)) return reject('INVALID_AMOUNT');
       if (command.captureMinor > command.authorizedMinor) return reject('CAPTURE_EXCEEDS_AUTHORIZATION');
       // A whole capture met the minimum when authorized; the part of one must meet it too.
       if (
@@ -277,7 +274,7 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
       return finish(head, state, command.authorizedMinor, accrued);
     }
     case 'REFUND': {
-      if (!positive(command.amountMinor)) return reject('INVALID_AMOUNT');
+      if (!isPositiveMinor(command.amountMinor)) return reject('INVALID_AMOUNT');
       let left = command.amountMinor;
       let feeWrittenOffMinor = 0;
       if (command.plan === 'INSTALLMENTS') {
@@ -310,7 +307,7 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
       return finish(head, state, billedMinor, accrued);
     }
     case 'RESERVE_CREDIT': {
-      if (!positive(command.amountMinor)) return reject('INVALID_AMOUNT');
+      if (!isPositiveMinor(command.amountMinor)) return reject('INVALID_AMOUNT');
       if (command.amountMinor > state.creditBalanceMinor) return reject('CREDIT_BALANCE_TOO_LOW');
       state.creditBalanceMinor -= command.amountMinor;
       state.reservedCreditMinor = (state.reservedCreditMinor ?? 0) + command.amountMinor;
@@ -345,7 +342,7 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
       return landed;
     }
     case 'DECLINE_REPAYMENT': {
-      if (!positive(command.amountMinor)) return reject('INVALID_AMOUNT');
+      if (!isPositiveMinor(command.amountMinor)) return reject('INVALID_AMOUNT');
       // No money moves (the entry shows the amount attempted); what was set aside is balance again.
       const reservedMinor = takeReserved(state, command.reservedCreditMinor ?? 0);
       if (reservedMinor === null) return reject('INVALID_AMOUNT');
@@ -367,13 +364,13 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
     case 'ACCRUE':
       return finish(head, state, accrued.penaltyMinor + accrued.interestMinor, accrued);
     case 'PAY_OUT_CREDIT': {
-      if (!positive(command.amountMinor)) return reject('INVALID_AMOUNT');
+      if (!isPositiveMinor(command.amountMinor)) return reject('INVALID_AMOUNT');
       if (command.amountMinor > state.creditBalanceMinor) return reject('CREDIT_BALANCE_TOO_LOW');
       state.creditBalanceMinor -= command.amountMinor;
       return finish(head, state, command.amountMinor, accrued);
     }
     case 'REVERSE_PAYOUT': {
-      if (!positive(command.amountMinor)) return reject('INVALID_AMOUNT');
+      if (!isPositiveMinor(command.amountMinor)) return reject('INVALID_AMOUNT');
       state.creditBalanceMinor += command.amountMinor;
       return finish(head, state, command.amountMinor, accrued);
     }
@@ -393,7 +390,7 @@ export function applyCommand(head: LineState | null, command: LedgerCommand, now
           return finish(head, state, 0, accrued);
         }
       }
-      if (!positive(command.newLimitMinor)) return reject('INVALID_AMOUNT');
+      if (!isPositiveMinor(command.newLimitMinor)) return reject('INVALID_AMOUNT');
       // A cut never goes below what is already used (principal and open holds).
       if (command.newLimitMinor < lineFigures(state).principalMinor + state.heldMinor)
         return reject('CUT_BELOW_USED');
@@ -456,7 +453,7 @@ function awaitRefusal(
   { askedOn, repayment }: Extract<LedgerCommand, { type: 'AWAIT_REPAYMENT' }>,
   today: BusinessDate,
 ): LedgerRejection | null {
-  if (!positive(repayment.amountMinor)) return 'INVALID_AMOUNT';
+  if (!isPositiveMinor(repayment.amountMinor)) return 'INVALID_AMOUNT';
   if (daysBetween(askedOn, today) < 0) return 'ASKED_IN_THE_FUTURE';
   // Its 7 days are over: it would hold nothing.
   if (daysBetween(askedOn, today) > quoteHoldsDays) return 'AWAITED_TOO_LATE';

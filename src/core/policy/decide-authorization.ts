@@ -4,7 +4,7 @@ import {
   isInstallmentPeriodCount,
 } from '../installments/fee-rates';
 import { lineCanSpend } from '../credit-line';
-import type { MinorUnits } from '../money';
+import { isPositiveMinor, type MinorUnits } from '../money';
 import {
   alwaysBlockedCategories,
   belowChannelMinimum,
@@ -134,7 +134,7 @@ const rules: Record<RefusalReason, Rule> = {
 };
 
 function assertAmount(amountMinor: MinorUnits): void {
-  if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) {
+  if (!isPositiveMinor(amountMinor)) {
     throw new RangeError('amount must be a positive integer of minor units');
   }
 }
