@@ -29,6 +29,7 @@ export const trustedDocumentIds = {
   PartnerUser: 'sha256:de12f8421f5e11c5a08ef6ef6618101949d6d6d22b2f5ecb7180c7ee35602666',
   PaymentOptions: 'sha256:4d12a4fffc8f1d03b259558b54fff0c44811e5d07ca140d1f5f65c77861ef5b5',
   PayOutCreditBalance: 'sha256:51aa8d91a379b5f4c554e50daf3d711dc7fbe186e3193ab05225c8cfb1206f77',
+  PayoutsInFlight: 'sha256:91f3dd717b22484b97785f19a149146a8273c160fdac14ebd988e1ee342575b3',
   PhoneTopUp: 'sha256:e436ac77a5ddf5ee800cfa25889e85850ff29264b01dbeebe42bdfe8e693b892',
   ProductPaymentOptions: 'sha256:1f35a10f7853ae0c7b3881ae8d58fb895dd2cd10c0a24c179e93b088391afd57',
   RedeemPaymentCode: 'sha256:951affd7bd9d55fa10187eee77009d6fa0db3647c03c378df354a246a5f6ad1b',

@@ -8,6 +8,7 @@ import {
   LineLedgerDocument,
   type LineAndBillsQuery,
   PayOutCreditBalanceDocument,
+  PayoutsInFlightDocument,
   RefundMallOrderDocument,
   RepayDocument,
   type RepayKind,
@@ -435,8 +436,27 @@ describe('money rules over a full cycle, end to end', () => {
       creditLine: { creditBalance: { amount: '188.56' } },
       userErrors: [],
     });
+    // Her app lists it as on its way: 10.44 asked and off the balance, first try under its key.
+    const onItsWay = await stack.execute(PayoutsInFlightDocument, {}, bob);
+    expect(onItsWay.data!.me!.creditLine!).toEqual({
+      creditBalance: { amount: '188.56' },
+      payoutsInFlight: [
+        {
+          id: 'u_bob:sandbox-pending-payout-1',
+          idempotencyKey: 'sandbox-pending-payout-1',
+          status: 'INITIATED',
+          asked: { amount: '10.44' },
+          amount: { amount: '10.44' },
+          askedAt: expect.stringMatching(/^2030-03-12T/),
+          attempt: 1,
+        },
+      ],
+    });
     expect(await moveClock('2030-03-13T04:00:00.000Z')).toMatchObject({ payoutsFinished: 1 });
     expect((await state(bob)).creditLine!.creditBalance).toEqual({ amount: '199.00' });
+    // Answered (refused, the money back): no longer on its way.
+    const answered = await stack.execute(PayoutsInFlightDocument, {}, bob);
+    expect(answered.data!.me!.creditLine!.payoutsInFlight).toEqual([]);
     const told = await stack.execute(
       PayOutCreditBalanceDocument,
       { input: { amount: '10.44', idempotencyKey: 'sandbox-pending-payout-1' } },

@@ -163,6 +163,19 @@ describe('payouts the due jobs finish', () => {
     ).rejects.toThrow('before the debit');
     expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 29_900 });
     expect(await payoutEntries()).toEqual([]);
+    // Her line lists both as on their way, oldest first (asked at the same moment: by id), nothing
+    // debited yet; nobody else may read them.
+    const aliceLine = { id: 'cl_alice', userId: 'u_alice' };
+    const listed = await w.payouts().inFlight(alice, aliceLine);
+    expect(
+      listed.map(({ _id, status, askedMinor, amountMinor }) => ({ _id, status, askedMinor, amountMinor })),
+    ).toEqual([
+      { _id: 'u_alice:po-before-001', status: 'INITIATED', askedMinor: null, amountMinor: undefined },
+      { _id: 'u_alice:po-before-002', status: 'INITIATED', askedMinor: 5_000, amountMinor: undefined },
+    ]);
+    await expect(w.payouts().inFlight(userViewer('u_bob'), aliceLine)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     // The same key for another amount is refused while the first is unfinished; nothing moves.
     expect(await w.payOut('u_alice', { amountMinor: 6_000, idempotencyKey: 'po-before-002' })).toEqual({
       amountMinor: null,
@@ -180,6 +193,7 @@ describe('payouts the due jobs finish', () => {
     expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 0 });
     expect(await payoutEntries()).toEqual(['PAY_OUT_CREDIT']);
     expect(await t.repos.payouts.byId('u_alice:po-before-002')).toMatchObject({ status: 'REFUSED' });
+    expect(await w.payouts().inFlight(alice, aliceLine)).toEqual([]);
     expect(await notice(w, 'u_alice:po-before-002', 'REFUSED')).toMatchObject({
       kind: 'PAYOUT_FAILED',
       message:
@@ -309,5 +323,9 @@ describe('payouts the due jobs finish', () => {
     await t.repos.payouts.debited(second, 20_000);
     expect(await t.repos.payouts.byId(id)).toMatchObject({ status: 'INITIATED', amountMinor: 20_000 });
     expect((await t.repos.payouts.byId(id))?.reason).toBeUndefined();
+    // Ended, it keeps what it recorded: a late debit mark changes nothing.
+    expect(await t.repos.payouts.finish(second, { status: 'PAID', amountMinor: 20_000 })).toBe(true);
+    await t.repos.payouts.debited(second, 1);
+    expect(await t.repos.payouts.byId(id)).toMatchObject({ status: 'PAID', amountMinor: 20_000 });
   });
 });

@@ -79,6 +79,7 @@ const calls: Record<string, (r: Repositories) => Promise<unknown>> = {
   'payouts.byId': (r) => r.payouts.byId('u_1:key'),
   'payouts.insertOnce': (r) => r.payouts.insertOnce(anyDoc),
   'payouts.askAgain': (r) => r.payouts.askAgain(anyDoc),
+  'payouts.inFlightOfLine': (r) => r.payouts.inFlightOfLine('cl_1', 20),
   'payouts.untriedSince': (r) => r.payouts.untriedSince(new Date(), 50),
   'payouts.tried': (r) => r.payouts.tried({ _id: 'u_1:key', attempt: 1 }, new Date()),
   'payouts.debited': (r) => r.payouts.debited({ _id: 'u_1:key', attempt: 1 }, 100),

@@ -11,7 +11,7 @@ import type { PayoutDoc, PayoutStatus } from '../../storage/models/payout.model'
 import type { Repositories } from '../../storage/repositories/repositories';
 import type { LimitReviewService } from '../billing/limit-review.service';
 import type { OutboxService } from '../billing/outbox.service';
-import { requireUser } from '../common/access';
+import { requireOwner, requireUser } from '../common/access';
 import type { ClockService } from '../common/clock.service';
 import { idempotencyKeyError, type UserError, userError } from '../common/user-error';
 import type { PaymentRail } from './payment-rail';
@@ -23,6 +23,9 @@ export interface PayOutResult {
   status: PayoutStatus | null;
   userErrors: UserError[];
 }
+
+/** `CreditLine.payoutsInFlight` shows at most this many, oldest first. */
+export const payoutsInFlightShown = 20;
 
 /** Unfinished payouts one due-jobs run takes up. */
 const payoutsPerRun = 500;
@@ -47,6 +50,12 @@ export class PayoutService {
     private readonly reviews: LimitReviewService,
     private readonly outbox: OutboxService,
   ) {}
+
+  /** The line's payouts not finished yet (the bank not answered, or a stop left one), oldest first. */
+  async inFlight(viewer: Viewer | undefined, line: { id: string; userId: string }): Promise<PayoutDoc[]> {
+    requireOwner(viewer, line.userId);
+    return this.repos.payouts.inFlightOfLine(line.id, payoutsInFlightShown);
+  }
 
   async payOutCreditBalance(
     viewer: Viewer | undefined,
@@ -153,7 +162,8 @@ export class PayoutService {
       return this.refuse(payout, error, outcome.rejection, { byJob });
     }
     const amountMinor = outcome.entry.amountMinor;
-    // Debited: a concurrent try that found too little balance a moment before judged it wrongly.
+    // Debited: recorded on the payout (what is on its way), and a concurrent try that found too
+    // little balance a moment before judged it wrongly.
     await this.repos.payouts.debited(payout, amountMinor);
     const reversalKey = `payout-reversed:${payout.idempotencyKey}`;
     // A retry of a payout that was reversed answers the same; the rail is never asked again.

@@ -51,3 +51,5 @@ export const payoutSchema = new Schema<PayoutDoc>(
 );
 // The due jobs' read of unfinished payouts, longest untried first.
 payoutSchema.index({ status: 1, triedAt: 1 });
+// A line's payouts on their way (CreditLine.payoutsInFlight).
+payoutSchema.index({ lineId: 1, status: 1, createdAt: 1, _id: 1 });

@@ -41,6 +41,16 @@ export class PayoutRepository {
     return result.modifiedCount === 1;
   }
 
+  /** A line's unfinished payouts, oldest asked first (at most `limit`). */
+  inFlightOfLine(lineId: string, limit: number): Promise<PayoutDoc[]> {
+    return this.models.payouts
+      .find({ lineId, status: 'INITIATED' })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(limit)
+      .lean<PayoutDoc[]>()
+      .exec();
+  }
+
   /** INITIATED payouts whose steps nobody tried since `triedBefore`, longest untried first. */
   untriedSince(triedBefore: Date, limit: number): Promise<PayoutDoc[]> {
     return this.models.payouts
@@ -69,11 +79,14 @@ export class PayoutRepository {
     return result.modifiedCount === 1;
   }
 
-  /** The ledger debited an attempt a concurrent try had judged refused: it is under way after all. */
+  /**
+   * The ledger debited the attempt: it shows what left the balance while the bank has not answered,
+   * and one a concurrent try had judged refused is under way after all. An ended one is left alone.
+   */
   async debited(payout: Attempt, amountMinor: number): Promise<void> {
     await this.models.payouts
       .updateOne(
-        { _id: payout._id, attempt: payout.attempt, status: 'REFUSED' },
+        { _id: payout._id, attempt: payout.attempt, status: trusted({ $in: ['INITIATED', 'REFUSED'] }) },
         { $set: { status: 'INITIATED', amountMinor }, $unset: { reason: 1 } },
       )
       .exec();

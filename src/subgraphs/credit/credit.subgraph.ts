@@ -25,6 +25,7 @@ import { CreditLineResolver } from './credit-line.resolver';
 import type { CreditContext } from './credit.context';
 import { OffersResolver } from './offers.resolver';
 import { BillUpdateResolver } from './bill-update.resolver';
+import { PayoutsInFlightResolver } from './payout.resolver';
 import { CreditBalanceResolver, RepaymentResolver, RepaymentsInFlightResolver } from './repayment.resolver';
 import { resolveUserReference } from './user.reference';
 import { UserResolver } from './user.resolver';
@@ -38,6 +39,7 @@ const resolvers = [
   RepaymentResolver,
   RepaymentsInFlightResolver,
   CreditBalanceResolver,
+  PayoutsInFlightResolver,
   BillUpdateResolver,
 ] as const;
 

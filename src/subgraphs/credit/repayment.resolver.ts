@@ -1,4 +1,3 @@
-import { payoutStatuses } from '../../storage/models/payout.model';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import {
   Arg,
@@ -29,6 +28,7 @@ import { idempotencyKeyDescription } from '../common/idempotency-key';
 import { Money } from '../common/money.type';
 import { UserError } from '../common/user-error.type';
 import { CreditLine } from './credit-line.type';
+import { PayoutStatus } from './payout.type';
 import type { CreditContext } from './credit.context';
 
 export const RepayKind = enumFrom(
@@ -68,19 +68,6 @@ export const RepaymentStatus = enumFrom(
     SUCCEEDED: 'Collected and applied to what the line owes',
     FAILED:
       'The payment source declined, or the credit balance it counted on was spent before it was set aside; nothing moved',
-  },
-);
-
-export const PayoutStatus = enumFrom(
-  'PayoutStatus',
-  payoutStatuses,
-  'A payout of the credit balance to your bank card',
-  {
-    INITIATED:
-      'On its way: the debit is made and the bank has not answered yet (the daily jobs ask it again, and you are told how it ends)',
-    PAID: 'Paid to your bank card',
-    REVERSED: 'Refused by the payment source: the money is back on your credit balance',
-    REFUSED: 'Not made (no balance to pay, more than the balance): nothing left your credit balance',
   },
 );
 
