@@ -484,6 +484,59 @@ describe('money rules over a full cycle, end to end', () => {
     expect((await state(bob)).creditLine!.creditBalance).toEqual({ amount: '0.00' });
   });
 
+  test('a due-day auto-debit the bank declines is asked again 4 hours later (the sandbox declines the first of an amount ending in .44)', async () => {
+    const alice = tokenFor('u_alice'); // statement day 5, due the 14th
+    await moveClock('2030-03-01T02:00:00.000Z');
+    // A 299.00 tea set of which 100.44 shipped: 100.44 captured, the rest released.
+    const placed = await buy(alice, 'mall-tea-set', 1, 'retry-tea-0001');
+    const shipped = await stack.execute(
+      ShipOrderDocument,
+      { orderId: placed.order!.id, amount: '100.44' },
+      operator,
+    );
+    expect(shipped.data!.shipOrder).toMatchObject({
+      order: { captured: { amount: '100.44' } },
+      userErrors: [],
+    });
+    await moveClock('2030-03-05T04:00:00.000Z'); // statement: 100.44, due 03-14
+    const notices = () =>
+      stack
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"msg":"notify"') && line.includes('AUTO_DEBIT'))
+        .map((line) => JSON.parse(line) as { kind: string; notification: string });
+
+    // 09:00 Beijing on the due day: the first auto-debit of 100.44 is declined; the bill is unpaid
+    // and she is told the card is asked again from 13:00 (09:00 + 4 hours).
+    await moveClock('2030-03-14T01:00:00.000Z');
+    expect(await bill(alice, '2030-03-05')).toMatchObject({ status: 'ISSUED', owed: { amount: '100.44' } });
+    expect(notices()).toEqual([
+      expect.objectContaining({
+        kind: 'AUTO_DEBIT_FAILED',
+        notification: expect.stringContaining(
+          'We will ask your bank card again from 13:00 today (Beijing time)',
+        ),
+      }),
+    ]);
+    // 12:50: not yet.
+    await moveClock('2030-03-14T04:50:00.000Z');
+    expect(await bill(alice, '2030-03-05')).toMatchObject({ status: 'ISSUED', owed: { amount: '100.44' } });
+    // 13:02: the second attempt collects 100.44 in full; paid on its due day, nothing more owed.
+    await moveClock('2030-03-14T05:02:00.000Z');
+    expect(await bill(alice, '2030-03-05')).toMatchObject({ status: 'PAID', owed: { amount: '0.00' } });
+    expect(notices().map((notice) => notice.kind)).toEqual(['AUTO_DEBIT_FAILED', 'AUTO_DEBIT_SUCCEEDED']);
+    const ledger = (await stack.execute(LineLedgerDocument, {}, alice)).data!.me!.creditLine!.ledger;
+    const moves = ledger.edges
+      .map((edge) => edge.node)
+      .filter((entry) => ['DECLINE_REPAYMENT', 'REPAY'].includes(entry.type))
+      .map((entry) => [entry.type, entry.amount.amount]);
+    // Newest first: the decline moved nothing, the retry paid 100.44.
+    expect(moves).toEqual([
+      ['REPAY', '100.44'],
+      ['DECLINE_REPAYMENT', '100.44'],
+    ]);
+  });
+
   test('a line frozen past 30 days overdue shows nothing available and refuses purchases; paid up, it opens again', async () => {
     const alice = tokenFor('u_alice'); // limit 29,000.00; statement day 5, due the 14th
     await moveClock('2030-03-01T02:00:00.000Z');

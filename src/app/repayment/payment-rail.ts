@@ -1,6 +1,7 @@
 import { businessDate } from '../../core/time/business-date';
 import type { ClockService } from '../common/clock.service';
 import type { RepaymentDoc } from '../../storage/models/repayment.model';
+import { autoDebitOf } from './auto-debit-notice';
 
 /** PENDING: the rail has not confirmed yet; the repayment stays INITIATED and is asked again later. */
 export type RailResult =
@@ -26,7 +27,8 @@ export interface PaymentRail {
 
 /**
  * The sandbox's way to see a decline (as card sandboxes use test amounts), in local mode: an AMOUNT
- * repayment, or a payout, whose fen part is .44. Computed amounts (STATEMENT, MINIMUM, ...) always succeed.
+ * repayment, or a payout, whose fen part is .44, and the first attempt of a due-day auto-debit of
+ * such an amount (its retry is collected). Other computed amounts (STATEMENT, MINIMUM, ...) succeed.
  */
 export const sandboxDeclinedFenPart = 44;
 
@@ -43,6 +45,12 @@ const sandboxDecline: RailResult = {
   reason: 'declined by the sandbox rail (an amount ending in .44)',
 };
 
+const sandboxAutoDebitDecline: RailResult = {
+  status: 'FAILED',
+  reason:
+    'declined by the sandbox rail (a first auto-debit of an amount ending in .44; the next attempt is collected)',
+};
+
 /**
  * The rail there is (no bank to call): collections succeed after a tick; in local mode, but for the
  * sandbox decline and wait, which a shopper in production must not be able to ask for.
@@ -54,8 +62,10 @@ export class SimulatedRail implements PaymentRail {
   async collect(repayment: RepaymentDoc): Promise<RailResult> {
     await new Promise((resolve) => setImmediate(resolve));
     if (this.clock.mode !== 'local') return { status: 'SUCCEEDED' };
-    if (repayment.kind === 'AMOUNT' && repayment.amountMinor % 100 === sandboxDeclinedFenPart)
-      return sandboxDecline;
+    const endsIn44 = repayment.amountMinor % 100 === sandboxDeclinedFenPart;
+    if (repayment.kind === 'AMOUNT' && endsIn44) return sandboxDecline;
+    // A card short on the due day's first attempt, funded by its retry (README "Subscriptions").
+    if (endsIn44 && autoDebitOf(repayment)?.attempt === 1) return sandboxAutoDebitDecline;
     if (await this.waitsThroughTheDay(repayment.idempotencyKey, repayment.userId, repayment.createdAt))
       return { status: 'PENDING' };
     return { status: 'SUCCEEDED' };
