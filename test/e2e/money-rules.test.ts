@@ -311,7 +311,7 @@ describe('money rules over a full cycle, end to end', () => {
     expect(codesOf(await stack.execute(CreatePaymentCodeDocument, {}, operator))).toEqual(['FORBIDDEN']);
   });
 
-  test('an amount written any other way than plain digits is refused, saying which rule, and moves nothing', async () => {
+  test('an amount written any other way than plain digits, or more than an AMOUNT can pay, is refused, saying which rule, and moves nothing', async () => {
     const alice = tokenFor('u_alice');
     await moveClock('2030-03-01T02:00:00.000Z');
     await buyAndShip(alice, 'mall-earbuds', 'rules-amount-buds'); // 499.00, unbilled
@@ -331,11 +331,37 @@ describe('money rules over a full cycle, end to end', () => {
         }),
       ]);
     }
+    // Well formed, but more than an AMOUNT can pay: 499.00 bought, not billed yet, is all it can
+    // prepay (13 digits would otherwise park 10 trillion CNY on the line).
+    for (const amount of ['499.01', '9999999999999.99']) {
+      const refused = await repay(alice, 'AMOUNT', `rules-over-${amount.length}`, amount);
+      expect(refused.repayment).toBeNull();
+      expect(refused.userErrors).toEqual([
+        expect.objectContaining({
+          code: 'AMOUNT_OVER_OWED',
+          field: 'amount',
+          message: expect.stringContaining('At most 499.00 CNY'),
+        }),
+      ]);
+    }
     // Nothing was collected: the purchase is still all owed.
     expect((await state(alice)).creditLine!.used).toEqual({ amount: '499.00' });
     expect((await repay(alice, 'AMOUNT', 'rules-amount-ok', '1.00')).repayment!.amount).toEqual({
       amount: '1.00',
     });
+    // 498.00 left; the whole of it is the most now, and it prepays the purchase in full.
+    expect((await repay(alice, 'AMOUNT', 'rules-amount-rest', '498.00')).repayment).toMatchObject({
+      status: 'SUCCEEDED',
+      amount: { amount: '498.00' },
+    });
+    expect((await state(alice)).creditLine).toMatchObject({
+      used: { amount: '0.00' },
+      creditBalance: { amount: '0.00' },
+    });
+    const nothing = await repay(alice, 'AMOUNT', 'rules-amount-none', '0.01');
+    expect(nothing.userErrors).toEqual([
+      expect.objectContaining({ code: 'AMOUNT_OVER_OWED', field: 'amount' }),
+    ]);
   });
 
   test('a refund of a billed, unpaid charge is a credit on the bill: interest runs on what is left, then stops', async () => {

@@ -303,6 +303,74 @@ describe('statements over several cycles', () => {
     expect(await w.runDueJobs()).toMatchObject({ billsIssued: 0 });
   });
 
+  test('an AMOUNT is at most what it can pay: everything billed and the purchases not billed yet, not the plans', async () => {
+    await using t = await testDatabase();
+    const collected: number[] = [];
+    const w = await world(t.repos, {
+      collect: async (repayment) => {
+        collected.push(repayment.amountMinor);
+        return { status: 'SUCCEEDED' };
+      },
+      disburse: async () => ({ status: 'SUCCEEDED' }),
+    });
+    await w.at('2030-06-02T02:00:00Z');
+    const bike = await w.buy('u_alice', 'INSTALLMENT', 'inst-bike', 'cap-bike-0001', 3);
+    await w.ship('INSTALLMENT', bike._id);
+    const tea = await w.buy('u_alice', 'MALL', 'mall-tea-set', 'cap-tea-00001');
+    await w.ship('MALL', tea._id);
+    await w.at('2030-06-05T04:00:00Z');
+    await w.runDueJobs();
+    await w.at('2030-06-06T02:00:00Z');
+    const buds = await w.buy('u_alice', 'MALL', 'mall-earbuds', 'cap-buds-0001');
+    await w.ship('MALL', buds._id);
+    // Billed: the bike's period 1 (86634 + fee 1301 = 87935) and the tea set 29900; not billed yet:
+    // the earbuds 49900, which an AMOUNT prepays, and the bike's periods 2-3 (2 x 86633), which it
+    // does not. The most: 87935 + 29900 + 49900 = 167735.
+    const entriesBefore = (await t.repos.ledger.all('cl_alice')).length;
+    const over = await w.repay('u_alice', {
+      kind: 'AMOUNT',
+      amountMinor: 167_736,
+      source: 'BANK_CARD',
+      idempotencyKey: 'cap-amount-01',
+    });
+    expect(over).toEqual({
+      repayment: null,
+      userErrors: [
+        {
+          code: 'AMOUNT_OVER_OWED',
+          field: 'amount',
+          message:
+            'At most 1677.35 CNY can be repaid as an AMOUNT now: everything billed and the purchases not billed yet (installments not billed yet are paid off with PAYOFF or PLAN_PAYOFF)',
+        },
+      ],
+    });
+    // Nothing asked, recorded or written.
+    expect(collected).toEqual([]);
+    expect((await t.repos.ledger.all('cl_alice')).length).toBe(entriesBefore);
+    const exact = await w.repay('u_alice', {
+      kind: 'AMOUNT',
+      amountMinor: 167_735,
+      source: 'BANK_CARD',
+      idempotencyKey: 'cap-amount-02',
+    });
+    expect(exact.repayment).toMatchObject({ status: 'SUCCEEDED', amountMinor: 167_735 });
+    // Left: the bike's unbilled principal 173266, nothing on the balance.
+    expect(await w.line('u_alice')).toMatchObject({ usedMinor: 173_266, creditBalanceMinor: 0 });
+    const more = await w.repay('u_alice', {
+      kind: 'AMOUNT',
+      amountMinor: 1,
+      source: 'BANK_CARD',
+      idempotencyKey: 'cap-amount-03',
+    });
+    expect(more.userErrors).toEqual([
+      expect.objectContaining({
+        code: 'AMOUNT_OVER_OWED',
+        message: expect.stringContaining('Nothing billed or bought in full is owed'),
+      }),
+    ]);
+    expect(collected).toEqual([167_735]);
+  });
+
   test('a plan payoff the bank confirms after a statement still pays the plan off: the fee billed meanwhile is waived', async () => {
     await using t = await testDatabase();
     const { w, rail } = await worldWithRail(t);

@@ -1462,23 +1462,30 @@ describe('a repayment asked by the due day and awaited from its source keeps the
   test('paid by hand while her repayment waited: when it lands, she is told it went to her credit balance', async () => {
     const { t, w, runAt, sent, bank, answer } = await waitingOnTheBank();
     await using _db = t;
-    // 04-15, the bill held: she pays it again by hand, 300.00 (collected at once): 299.00 pays the
-    // bill, 1.00 is credit balance, answered to her at once (no notice for it).
+    // 04-15, the bill held: she pays it again by hand, 299.00 (collected at once; 300.00 would be
+    // more than an AMOUNT can pay, AMOUNT_OVER_OWED): it pays the bill, and nothing is told yet.
     await w.at('2030-04-15T08:00:00Z');
-    const byHand = await w.repay('u_alice', {
+    const over = await w.repay('u_alice', {
       kind: 'AMOUNT',
       amountMinor: 30_000,
+      source: 'BANK_CARD',
+      idempotencyKey: 'by-hand-0',
+    });
+    expect(over.userErrors).toEqual([expect.objectContaining({ code: 'AMOUNT_OVER_OWED' })]);
+    const byHand = await w.repay('u_alice', {
+      kind: 'AMOUNT',
+      amountMinor: 29_900,
       source: 'BANK_CARD',
       idempotencyKey: 'by-hand-1',
     });
     expect(byHand.repayment).toMatchObject({ status: 'SUCCEEDED' });
-    expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 100 });
+    expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 0, usedMinor: 0 });
     expect(sent.map((n) => n.kind)).not.toContain('REPAID_TO_CREDIT_BALANCE');
     // 04-16 the bank pays the waiting 299.00: the bill was on time (PAID), and all 299.00 of it is
-    // more than was owed: credit balance 1.00 + 299.00 = 300.00.
+    // more than was owed: credit balance 0.00 + 299.00 = 299.00.
     answer({ status: 'SUCCEEDED' });
     await runAt('2030-04-16T04:00:00Z', bank.rail);
-    expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 30_000, usedMinor: 0 });
+    expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 29_900, usedMinor: 0 });
     expect(sent.filter((n) => n.kind === 'REPAID_TO_CREDIT_BALANCE').map((n) => n.message)).toEqual([
       'Your STATEMENT repayment of 299.00 CNY, confirmed by your payment source, was more than it found owed (paid meanwhile, refunded or waived): 299.00 CNY of it is now your credit balance (CreditLine.creditBalance): it pays your next bills, or ask for it back (payOutCreditBalance)',
     ]);

@@ -359,6 +359,8 @@ export interface AuditCounts {
   autoDebitsNotNeeded: number;
   /** Due-day auto-debits asked again after a decline. */
   autoDebitRetries: number;
+  /** AMOUNT repayments refused for asking more than the line owes in all. */
+  amountsOverOwed: number;
   /** Payouts the bank answered PENDING that the due jobs finished (paid, or refused and put back). */
   payoutsFinishedByJobs: number;
   /** Bills past due kept from overdue (for a while at least) by repayments awaited from their source. */
@@ -509,6 +511,7 @@ export class Auditor {
     quotesCountingWaiting: 0,
     autoDebitsNotNeeded: 0,
     autoDebitRetries: 0,
+    amountsOverOwed: 0,
     payoutsFinishedByJobs: 0,
     billsHeldBySource: 0,
     partialCaptures: 0,
@@ -555,6 +558,18 @@ export class Auditor {
   owedOnBills(userId: string): number {
     const line = this.caughtUpCopy(this.line(userId) as LineModel, this.today);
     return line.bills.reduce((sum, bill) => sum + owedTotal(bill), 0);
+  }
+
+  /**
+   * The most an AMOUNT may be now: what it can pay, all that is billed and the full-pay charges not
+   * billed yet (not the plans' unbilled principal); the balance and repayments waiting not counted.
+   */
+  amountRepayable(userId: string): number {
+    const line = this.caughtUpCopy(this.line(userId) as LineModel, this.today);
+    return (
+      line.bills.reduce((sum, bill) => sum + owedTotal(bill), 0) +
+      line.charges.reduce((sum, charge) => sum + charge.unbilledMinor, 0)
+    );
   }
 
   planIds(userId: string): { planId: string; active: boolean }[] {
@@ -1420,6 +1435,15 @@ export class Auditor {
       const plan = line.plans.find((p) => p.planId === request.planId && p.status === 'ACTIVE');
       if (!plan) {
         expectSame('payoff of a plan with nothing left to bill', 'PLAN_NOT_FOUND', firstError(reply));
+        expectSame('no rail call', [], railCalls);
+        return;
+      }
+    }
+    if (kind === 'AMOUNT') {
+      const mostMinor = this.amountRepayable(request.userId);
+      if (request.amountMinor! > mostMinor) {
+        this.counts.amountsOverOwed += 1;
+        expectSame('AMOUNT above all the line owes', 'AMOUNT_OVER_OWED', firstError(reply));
         expectSame('no rail call', [], railCalls);
         return;
       }

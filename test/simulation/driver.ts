@@ -444,10 +444,14 @@ function repayRequest(rng: Prng, auditor: Auditor, keys: KeyBook, userId: string
   };
   if (repayKind === 'AMOUNT') {
     const owed = auditor.owedOnBills(userId);
+    // Up to what an AMOUNT can pay (billed, and purchases not billed yet), and now and then past it.
+    const most = auditor.amountRepayable(userId);
     request.amountMinor = rng.weighted([
-      [rng.int(1, 2_000), 35],
-      [Math.max(1, owed), 25],
-      [rng.int(1, Math.max(1, owed * 2 + 10_000)), 35],
+      [rng.int(1, 2_000), 30],
+      [Math.max(1, owed), 20],
+      [rng.int(1, Math.max(1, owed * 2 + 10_000)), 25],
+      [Math.max(1, most), 10],
+      [most + rng.int(1, 1_000), 10],
       [0, 5],
     ]);
   }

@@ -31,7 +31,7 @@ test(`simulation: ${seeds.length} seeds x ${steps} steps, every step audited`, a
       `fees waived after a statement billed them while a payoff waited ${total('feesWaivedAfterBilling')}; ` +
       `bills with accruals waived as a quoted repayment landed ${total('accrualsWaivedOnLanding')}; ` +
       `quotes counting repayments still waiting on their source ${total('quotesCountingWaiting')}, auto-debits they made unneeded ${total('autoDebitsNotNeeded')}; auto-debits asked again after a decline ${total('autoDebitRetries')}; payouts the due jobs finished ${total('payoutsFinishedByJobs')}; bills past due held by repayments awaited from their source ${total('billsHeldBySource')}; ` +
-      `refunds to a credit balance ${total('refundsToBalance')}; orders shipped in part ${total('partialCaptures')}; limit and status changes ${total('limitChanges')}\n` +
+      `AMOUNT repayments over all owed, refused ${total('amountsOverOwed')}; refunds to a credit balance ${total('refundsToBalance')}; orders shipped in part ${total('partialCaptures')}; limit and status changes ${total('limitChanges')}\n` +
       `commands: ${byKind}`,
   );
 }, 3_600_000);

@@ -7,6 +7,7 @@ import {
   amountDueOn,
   type AmountsDue,
   amountsDueOn,
+  amountRepayableOn,
   type RepayKind,
 } from '../../core/repayment/amount-due';
 import type { RepayCommand } from '../../core/repayment/landing';
@@ -212,6 +213,10 @@ export class RepaymentService {
           'planId',
         ),
       );
+    }
+    if (input.kind === 'AMOUNT') {
+      const mostMinor = amountRepayableOn(current, today);
+      if (input.amountMinor! > mostMinor) return answer(amountOverOwed(mostMinor));
     }
     const due =
       input.kind === 'AMOUNT'
@@ -674,6 +679,17 @@ function declined(reason: string | null): UserError {
 
 function fail(error: UserError): RepayResult {
   return { repayment: null, userErrors: [error] };
+}
+
+/** An AMOUNT above everything the line owes (`amountRepayableOn`). */
+function amountOverOwed(mostMinor: number): UserError {
+  return userError(
+    'AMOUNT_OVER_OWED',
+    mostMinor > 0
+      ? `At most ${formatMinor(mostMinor)} CNY can be repaid as an AMOUNT now: everything billed and the purchases not billed yet (installments not billed yet are paid off with PAYOFF or PLAN_PAYOFF)`
+      : 'Nothing billed or bought in full is owed: there is nothing an AMOUNT can pay (installments not billed yet are paid off with PAYOFF or PLAN_PAYOFF)',
+    'amount',
+  );
 }
 
 /** A kind that would collect something, were it not for the repayments still waiting on their source. */

@@ -52,13 +52,29 @@ export function amountDue(state: LineState, kind: Exclude<RepayKind, 'AMOUNT'>, 
   };
 }
 
+/**
+ * The most an AMOUNT repayment may be on `today`: what it can pay, everything billed (today's
+ * accruals counted) and the purchases not billed yet, which it prepays. More would only park the
+ * shopper's money on the line (a typo's extra zeros, or installments, which AMOUNT does not prepay:
+ * PAYOFF and PLAN_PAYOFF do), to be paid back by a payout. The credit balance does not lower it (an
+ * AMOUNT is from the source alone), nor do repayments waiting on their source (asked as given).
+ */
+export function amountRepayableOn(state: LineState, today: BusinessDate): MinorUnits {
+  const then = stateAt(state, today);
+  return billedOwedMinor(then) + unbilledChargesMinor(then);
+}
+
+const billedOwedMinor = (state: LineState) => state.bills.reduce((sum, bill) => sum + billOwedMinor(bill), 0);
+const unbilledChargesMinor = (state: LineState) =>
+  state.unbilledCharges.reduce((sum, charge) => sum + charge.amountMinor, 0);
+
 /** What a kind pays, the balance's share and the source's together (one sum through the waterfall). */
 function amountPaid(
   state: LineState,
   kind: Exclude<RepayKind, 'AMOUNT'>,
   planId?: string,
 ): Pick<AmountDue, 'amountMinor' | 'payOffPlanIds'> {
-  const billed = state.bills.reduce((sum, bill) => sum + billOwedMinor(bill), 0);
+  const billed = billedOwedMinor(state);
   switch (kind) {
     case 'STATEMENT':
       return { amountMinor: billed, payOffPlanIds: [] };
@@ -68,7 +84,7 @@ function amountPaid(
       return {
         amountMinor:
           billed +
-          state.unbilledCharges.reduce((sum, charge) => sum + charge.amountMinor, 0) +
+          unbilledChargesMinor(state) +
           state.plans.reduce((sum, plan) => sum + planUnbilledPrincipalMinor(plan), 0),
         payOffPlanIds: state.plans.map((plan) => plan.planId),
       };
