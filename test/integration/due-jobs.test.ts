@@ -228,7 +228,7 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
       'LIMIT_CUT',
     ]);
     expect(sent[4]!.message).toBe(
-      'Your credit limit is now 20300.00 CNY (was 29000.00) because a bill went overdue',
+      'Your credit limit is now 20300.00 CNY (was 29000.00) because your bill due 2030-04-14 went overdue',
     );
     // 0.05% of 299.00 = 14.95 fen: the first overdue day accrues 14.
     expect((await t.repos.creditLines.findByIds(['cl_alice']))[0]).toMatchObject({ penaltiesOwedMinor: 14 });
@@ -525,8 +525,8 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     expect(sent.map((n) => n.kind)).toEqual(['STATEMENT_ISSUED', 'OVERDUE', 'LIMIT_CUT']);
   });
 
-  test('a bill gone overdue and paid in full before the jobs ran that day still cuts the limit, once', async () => {
-    const { t, w, runAt } = await billedAlice();
+  test('a bill gone overdue and paid in full before the jobs ran that day still cuts the limit, once, saying which bill', async () => {
+    const { t, w, runAt, sent } = await billedAlice();
     await using _db = t;
     await runAt('2030-04-05T04:00:00Z', approvingRail);
     // No jobs on the due day (04-14). On the 15th, before the jobs, Alice pays everything: the day's
@@ -542,6 +542,15 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     // The review that day cuts for it: 70% of 29,000.00 = 20,300.00 (nothing is used).
     expect(await runAt('2030-04-15T04:00:00Z', approvingRail)).toMatchObject({ limitChanges: 1 });
     expect(await w.line('u_alice')).toMatchObject({ limitMinor: 2_030_000, usedMinor: 0 });
+    // No OVERDUE notice (nothing is owed any more); the cut's notice names the bill and says why.
+    expect(
+      sent.filter((n) => ['OVERDUE', 'LIMIT_CUT'].includes(n.kind)).map((n) => [n.kind, n.message]),
+    ).toEqual([
+      [
+        'LIMIT_CUT',
+        'Your credit limit is now 20300.00 CNY (was 29000.00) because your bill due 2030-04-14 went overdue (paid since: a bill that went overdue lowers the limit once, paid or not)',
+      ],
+    ]);
     // Once: the next days' reviews cut nothing more.
     expect(await runAt('2030-04-16T04:00:00Z', approvingRail)).toMatchObject({ limitChanges: 0 });
     expect(await w.line('u_alice')).toMatchObject({ limitMinor: 2_030_000 });
@@ -575,7 +584,10 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
       'review:cl_alice:unfreeze:2030-05-15',
     ]);
     expect(sent.filter((n) => reviewKinds.has(n.kind)).map((n) => [n.kind, n.message])).toEqual([
-      ['LIMIT_CUT', 'Your credit limit is now 20300.00 CNY (was 29000.00) because a bill went overdue'],
+      [
+        'LIMIT_CUT',
+        'Your credit limit is now 20300.00 CNY (was 29000.00) because your bill due 2030-04-14 went overdue',
+      ],
       [
         'LINE_FROZEN',
         'Your credit line is frozen: a bill is more than 30 days overdue. Pay what is overdue; it opens again once nothing is overdue, at once when a payment or refund pays the last overdue bill',
@@ -617,7 +629,7 @@ describe('due jobs: statements, reminders, auto-debit through a rail', () => {
     expect(await t.repos.notifications.byId('review:cl_carol:unfreeze:2030-04-01')).toMatchObject({
       kind: 'LINE_UNFROZEN',
       message:
-        'Your credit line is active again: nothing is overdue. Your credit limit is now 35.00 CNY (was 50.00) because a bill went overdue',
+        'Your credit line is active again: nothing is overdue. Your credit limit is now 35.00 CNY (was 50.00) because your bill due 2030-03-01 went overdue',
     });
     // The cut is made once: the next day's review has nothing left to do.
     await w.at('2030-04-02T04:00:00Z');

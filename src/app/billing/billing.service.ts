@@ -198,7 +198,7 @@ export class BillingService {
       );
       if (outcome.status === 'APPLIED') report.limitChanges += 1;
       if (outcome.status === 'APPLIED' || outcome.status === 'REPLAYED') {
-        await this.reviews.recordNotice(line._id, line.userId, review, line.state!.limitMinor, now);
+        await this.reviews.recordNotice(line._id, line.userId, review, line.state!, now);
       }
     }
   }

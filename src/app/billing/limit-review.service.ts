@@ -7,6 +7,7 @@ import {
   reopeningFor,
 } from '../../core/risk/limit-review';
 import { businessDate } from '../../core/time/business-date';
+import { type LineState, upgradeLineState } from '../../core/ledger/line-state';
 import type { AppendOutcome, LedgerWriter } from '../../ledger/ledger-writer';
 import { keyHash } from '../../ledger/request-hash';
 import { log } from '../../observability/log';
@@ -36,14 +37,20 @@ export class LimitReviewService {
     lineId: string,
     userId: string,
     review: LimitReview,
-    limitBeforeMinor: MinorUnits,
+    /** The state the review was decided on: its limit, and the bill a cut is for. */
+    reviewed: LineState,
     now: Date,
   ): Promise<void> {
     await this.outbox.record(
       `review:${lineId}:${review.reviewId}`,
       userId,
       limitNoticeKinds[review.action],
-      limitReviewNotice(review.action, limitBeforeMinor, review.newLimitMinor),
+      limitReviewNotice(
+        review.action,
+        reviewed.limitMinor,
+        review.newLimitMinor,
+        cutFor(reviewed, review.billId),
+      ),
       review.billId ?? lineId,
       now,
     );
@@ -76,7 +83,7 @@ export class LimitReviewService {
       now,
     });
     if (outcome.status === 'APPLIED' || outcome.status === 'REPLAYED') {
-      await this.recordNotice(lineId, userId, review, paid.entry.stateAfter.limitMinor, now);
+      await this.recordNotice(lineId, userId, review, paid.entry.stateAfter, now);
     }
   }
 }
@@ -88,22 +95,44 @@ const limitNoticeKinds: Record<Exclude<LimitReviewAction, 'KEEP'>, NotificationK
   UNFREEZE: 'LINE_UNFROZEN',
 };
 
+/**
+ * The bill a cut is for, as the reviewed state has it: still owing, or paid in full since it went
+ * overdue (a bill gone overdue cuts once, paid or not, so the shopper who paid late is told why).
+ */
+function cutFor(
+  state: LineState,
+  billId: string | undefined,
+): { dueDate: string; paidSince: boolean } | undefined {
+  if (billId === undefined) return undefined;
+  const owing = state.bills.find((bill) => bill.billId === billId);
+  if (owing) return { dueDate: owing.dueDate, paidSince: false };
+  const settled = upgradeLineState(state).settledOverdueBillsUncut.find((bill) => bill.billId === billId);
+  return settled && { dueDate: settled.dueDate, paidSince: true };
+}
+
+/** Why a cut was made, naming its bill when the state knows it. */
+function becauseOverdue(cut: ReturnType<typeof cutFor>): string {
+  if (!cut) return 'because a bill went overdue';
+  return `because your bill due ${cut.dueDate} went overdue${cut.paidSince ? ' (paid since: a bill that went overdue lowers the limit once, paid or not)' : ''}`;
+}
+
 /** What a limit review changed, in the shopper's terms (`limitBeforeMinor`: the limit it reviewed). */
 function limitReviewNotice(
   action: Exclude<LimitReviewAction, 'KEEP'>,
   limitBeforeMinor: MinorUnits,
   newLimitMinor: MinorUnits,
+  cut: ReturnType<typeof cutFor>,
 ): string {
   switch (action) {
     case 'RAISE':
       return `Your credit limit is now ${formatMinor(newLimitMinor)} CNY (was ${formatMinor(limitBeforeMinor)}): raised for paying your bills on time`;
     case 'CUT':
-      return `Your credit limit is now ${formatMinor(newLimitMinor)} CNY (was ${formatMinor(limitBeforeMinor)}) because a bill went overdue`;
+      return `Your credit limit is now ${formatMinor(newLimitMinor)} CNY (was ${formatMinor(limitBeforeMinor)}) ${becauseOverdue(cut)}`;
     case 'FREEZE':
       return `Your credit line is frozen: a bill is more than ${freezeAfterDaysOverdue} days overdue. Pay what is overdue; ${frozenLineReopens}`;
     case 'UNFREEZE':
       return newLimitMinor < limitBeforeMinor
-        ? `Your credit line is active again: nothing is overdue. Your credit limit is now ${formatMinor(newLimitMinor)} CNY (was ${formatMinor(limitBeforeMinor)}) because a bill went overdue`
+        ? `Your credit line is active again: nothing is overdue. Your credit limit is now ${formatMinor(newLimitMinor)} CNY (was ${formatMinor(limitBeforeMinor)}) ${becauseOverdue(cut && { ...cut, paidSince: false })}`
         : 'Your credit line is active again: nothing is overdue';
   }
 }
