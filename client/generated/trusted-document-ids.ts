@@ -17,7 +17,7 @@ export const trustedDocumentIds = {
   DataAccessLog: 'sha256:80c5983e91e92747c6f4ee90114e9fb014849c4048d36a7a02896419f241ffcb',
   InstallmentCheckout: 'sha256:be866085d0a16cae6e8fa328bad90bb77a315c088d4031a347933dc5e047b0ca',
   LatestBillUpdateCursor: 'sha256:d25e546d5ada3f64800d16ddbdfdf9f522930113fea93c8ef1aa634142d98909',
-  LineAndBills: 'sha256:b6f3d3b3fbc0d0389389ea0299d38723faf17c45165ec8fbc5b585e88c55e7b2',
+  LineAndBills: 'sha256:e82c12ce76e6e5b0df76489a504aa427d2173db030cec22fc01af554310bf897',
   LineLedger: 'sha256:d0fc904a23d1fd4c945febd6034cc45ba1f89f57693ee092cebf2703b38e6811',
   MallOrdersPage: 'sha256:8b66a335d82f9cb3c455bceb841640d675f993bf2b2eaa579085aad846730e2b',
   Offers: 'sha256:650156d4ffc32ab576994436f852cc750d3a5113eea14a0da859988ea09d1655',

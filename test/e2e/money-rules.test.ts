@@ -234,9 +234,10 @@ describe('money rules over a full cycle, end to end', () => {
     // The waterfall pays B's penalty (0.14), then A's interest (7.18, fees before principal), then B's
     // principal (299.00): 306.32. The sum of the two bills' needs (0 + 299.14) would leave B owing 7.18.
     // Shown before paying: STATEMENT 449.10 + 7.18 + 299.14 = 755.42; nothing unbilled, PAYOFF the same;
-    // no installment plan, so no PLAN_PAYOFF.
+    // no installment plan, so no PLAN_PAYOFF; an AMOUNT may be at most all of it, 755.42.
     expect((await state(alice)).creditLine!.amountsDue).toEqual({
       asOfDate: '2030-04-15',
+      amountAtMost: { amount: '755.42' },
       minimum: { amount: '306.32' },
       statement: { amount: '755.42' },
       payoff: { amount: '755.42' },
@@ -344,8 +345,11 @@ describe('money rules over a full cycle, end to end', () => {
         }),
       ]);
     }
-    // Nothing was collected: the purchase is still all owed.
-    expect((await state(alice)).creditLine!.used).toEqual({ amount: '499.00' });
+    // Nothing was collected: the purchase is still all owed, and the most an AMOUNT can be is shown.
+    expect((await state(alice)).creditLine).toMatchObject({
+      used: { amount: '499.00' },
+      amountsDue: { amountAtMost: { amount: '499.00' } },
+    });
     expect((await repay(alice, 'AMOUNT', 'rules-amount-ok', '1.00')).repayment!.amount).toEqual({
       amount: '1.00',
     });
@@ -358,9 +362,14 @@ describe('money rules over a full cycle, end to end', () => {
       used: { amount: '0.00' },
       creditBalance: { amount: '0.00' },
     });
+    expect((await state(alice)).creditLine!.amountsDue.amountAtMost).toEqual({ amount: '0.00' });
     const nothing = await repay(alice, 'AMOUNT', 'rules-amount-none', '0.01');
     expect(nothing.userErrors).toEqual([
-      expect.objectContaining({ code: 'AMOUNT_OVER_OWED', field: 'amount' }),
+      {
+        code: 'NOTHING_TO_REPAY',
+        field: 'amount',
+        message: 'Nothing billed or bought in full is owed: an AMOUNT has nothing to pay',
+      },
     ]);
   });
 

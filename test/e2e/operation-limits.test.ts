@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { getIntrospectionQuery } from 'graphql';
 import { createClient } from 'graphql-ws';
@@ -44,6 +45,7 @@ describe('operation limits at the gateway', () => {
       // Small enough to reach in a test; every other limit keeps its default.
       RATE_LIMIT_VIEWER_PER_MINUTE: '40',
       MAX_SUBSCRIPTIONS_PER_SOCKET: '3',
+      REQUEST_TIMEOUT_MS: '3000',
     });
   });
   afterAll(async () => {
@@ -211,6 +213,31 @@ describe('operation limits at the gateway', () => {
     });
     expect(chunked.status).toBe(411);
     expect(JSON.parse(chunked.body).errors[0].extensions.code).toBe('LENGTH_REQUIRED');
+  });
+
+  test('a request not sent whole within REQUEST_TIMEOUT_MS is answered 408 REQUEST_TIMEOUT soon after, not up to 30 s later', async () => {
+    const { port } = new URL(stack.url);
+    // Headers and 9 of the 100 bytes they promise, then silence (a slow or stalled sender).
+    const answered = await new Promise<{ text: string; afterMs: number }>((resolve, reject) => {
+      const startedAt = Date.now();
+      const socket = net.connect(Number(port), '127.0.0.1', () => {
+        socket.write(
+          'POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":',
+        );
+      });
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      socket.on('close', () => resolve({ text, afterMs: Date.now() - startedAt }));
+      socket.on('error', reject);
+    });
+    expect(answered.text).toMatch(/^HTTP\/1\.1 408 /);
+    expect(JSON.parse(answered.text.slice(answered.text.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      errors: [{ extensions: { code: 'REQUEST_TIMEOUT' } }],
+    });
+    // The limit is 3 s, looked at every tenth of it (Node's own default looks every 30 s). The
+    // bound is loose (a busy machine), but far under the 30 s the default could take.
+    expect(answered.afterMs).toBeGreaterThanOrEqual(2_900);
+    expect(answered.afterMs).toBeLessThan(10_000);
   });
 
   test('demand control: an object costs 1, a list as many as it asks for; over MAX_COST nothing runs', async () => {

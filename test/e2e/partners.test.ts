@@ -1,3 +1,4 @@
+import http from 'node:http';
 import {
   ApproveBindingDocument,
   CapturePartnerPaymentDocument,
@@ -135,6 +136,24 @@ describe('partners end to end', () => {
     expect([scope.status, await scope.json()]).toEqual([
       400,
       expect.objectContaining({ error: 'invalid_scope' }),
+    ]);
+    // A body without a declared length is refused before it is read, in OAuth's terms too.
+    const unsized = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = http.request(tokenUrl(), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'transfer-encoding': 'chunked' },
+      });
+      request.on('response', (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode!, body }));
+      });
+      request.on('error', reject);
+      request.end('grant_type=client_credentials');
+    });
+    expect([unsized.status, JSON.parse(unsized.body)]).toEqual([
+      411,
+      { error: 'invalid_request', error_description: 'Send the body with a Content-Length header' },
     ]);
     // An empty scope asks for every granted scope; a repeated one is granted once.
     const all = await askToken({ ...lakesideForm, scope: '' });

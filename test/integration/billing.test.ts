@@ -327,6 +327,9 @@ describe('statements over several cycles', () => {
     // the earbuds 49900, which an AMOUNT prepays, and the bike's periods 2-3 (2 x 86633), which it
     // does not. The most: 87935 + 29900 + 49900 = 167735.
     const entriesBefore = (await t.repos.ledger.all('cl_alice')).length;
+    // The line's amountsDue says so before she asks.
+    const lineDoc = (await t.repos.creditLines.byId('cl_alice'))!;
+    expect((await w.repayments().amountsDue(userViewer('u_alice'), lineDoc)).amountAtMostMinor).toBe(167_735);
     const over = await w.repay('u_alice', {
       kind: 'AMOUNT',
       amountMinor: 167_736,
@@ -362,12 +365,26 @@ describe('statements over several cycles', () => {
       source: 'BANK_CARD',
       idempotencyKey: 'cap-amount-03',
     });
+    // Nothing an AMOUNT can pay: refused as the other kinds are when nothing is owed.
     expect(more.userErrors).toEqual([
-      expect.objectContaining({
-        code: 'AMOUNT_OVER_OWED',
-        message: expect.stringContaining('Nothing billed or bought in full is owed'),
-      }),
+      {
+        code: 'NOTHING_TO_REPAY',
+        field: 'amount',
+        message:
+          'Nothing billed or bought in full is owed: an AMOUNT has nothing to pay (installments not billed yet are paid off with PAYOFF or PLAN_PAYOFF)',
+      },
     ]);
+    // Her retry of the 1677.35 under its key replays it, though it is more than could be asked now.
+    const retried = await w.repay('u_alice', {
+      kind: 'AMOUNT',
+      amountMinor: 167_735,
+      source: 'BANK_CARD',
+      idempotencyKey: 'cap-amount-02',
+    });
+    expect(retried).toMatchObject({
+      repayment: { _id: exact.repayment!._id, status: 'SUCCEEDED', amountMinor: 167_735 },
+      userErrors: [],
+    });
     expect(collected).toEqual([167_735]);
   });
 

@@ -1561,6 +1561,57 @@ describe('a repayment asked by the due day and awaited from its source keeps the
     expect(sent.map((n) => n.kind)).toContain('REPAID_TO_CREDIT_BALANCE');
   });
 
+  test('a payoff with a credit balance share that finds nothing owed as it lands: the notice says what came from where', async () => {
+    await using t = await testDatabase();
+    const w = await world(t.repos);
+    const sent: NotificationDoc[] = [];
+    const sender: NotificationSender = { send: async (n) => void sent.push(n) };
+    await w.at('2030-06-01T02:00:00Z');
+    const tea = await w.buy('u_alice', 'MALL', 'mall-tea-set', 'split-tea-01');
+    await w.ship('MALL', tea._id);
+    const paidOff = await w.repay('u_alice', {
+      kind: 'PAYOFF',
+      source: 'BANK_CARD',
+      idempotencyKey: 'split-payoff-0',
+    });
+    expect(paidOff.repayment).toMatchObject({ status: 'SUCCEEDED', amountMinor: 29_900 });
+    // 100.00 of the paid tea set refunded: credit balance 100.00; then earbuds, 499.00, not billed.
+    await w.refund('MALL', tea._id, 10_000, 'split-refund-01');
+    const buds = await w.buy('u_alice', 'MALL', 'mall-earbuds', 'split-buds-01');
+    await w.ship('MALL', buds._id);
+    let answer: RailResult = { status: 'PENDING' };
+    w.rail = railBy((repayment) =>
+      repayment.idempotencyKey.endsWith(':split-payoff-1') ? answer : { status: 'SUCCEEDED' },
+    ).rail;
+    // PAYOFF: 499.00, of it 100.00 from the balance (set aside) and 399.00 asked of a bank that answers later.
+    const payoff = await w.repay('u_alice', {
+      kind: 'PAYOFF',
+      source: 'BANK_CARD',
+      idempotencyKey: 'split-payoff-1',
+    });
+    expect(payoff.repayment).toMatchObject({
+      status: 'INITIATED',
+      amountMinor: 39_900,
+      fromCreditBalanceMinor: 10_000,
+    });
+    // Meanwhile she pays the earbuds by hand: 499.00, the most an AMOUNT can be.
+    const byHand = await w.repay('u_alice', {
+      kind: 'AMOUNT',
+      amountMinor: 49_900,
+      source: 'BANK_CARD',
+      idempotencyKey: 'split-hand-01',
+    });
+    expect(byHand.repayment).toMatchObject({ status: 'SUCCEEDED' });
+    answer = { status: 'SUCCEEDED' };
+    await w.at('2030-06-02T04:00:00Z');
+    await createDueJobs(t.repos, w.clock(), w.rail, sender).run(operator);
+    // Nothing owed as it landed: 399.00 + 100.00 = 499.00 is credit balance.
+    expect(await w.line('u_alice')).toMatchObject({ creditBalanceMinor: 49_900, usedMinor: 0 });
+    expect(sent.filter((n) => n.kind === 'REPAID_TO_CREDIT_BALANCE').map((n) => n.message)).toEqual([
+      'Your PAYOFF repayment of 499.00 CNY (399.00 from your payment source, 100.00 from your credit balance), confirmed by your payment source, was more than it found owed (paid meanwhile, refunded or waived): 499.00 CNY of it is now your credit balance (CreditLine.creditBalance): it pays your next bills, or ask for it back (payOutCreditBalance)',
+    ]);
+  });
+
   test('an overdue notice names a repayment asked after the due day that is still waiting on its source', async () => {
     const { t, w, runAt, sent } = await billedAlice();
     await using _db = t;

@@ -68,6 +68,11 @@ describe('payouts the due jobs finish', () => {
     await w.at('2030-04-01T02:04:00Z');
     expect(await w.runDueJobs()).toMatchObject({ payoutsFinished: 0 });
     expect(bank.payouts).toEqual([]);
+    // At 02:06 the jobs take it up, but the rail fails again: the report counts it as failed.
+    w.rail = bankPaying('CRASH').rail;
+    await w.at('2030-04-01T02:06:00Z');
+    expect(await w.runDueJobs()).toMatchObject({ payoutsFinished: 0, linesFailed: 1 });
+    w.rail = bank.rail;
     await w.at('2030-04-01T02:10:00Z');
     expect(await w.runDueJobs()).toMatchObject({ payoutsFinished: 1 });
     expect(bank.payouts).toEqual([{ payoutId: 'u_alice:po-crash-0001', amountMinor: 29_900 }]);

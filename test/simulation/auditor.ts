@@ -1443,7 +1443,12 @@ export class Auditor {
       const mostMinor = this.amountRepayable(request.userId);
       if (request.amountMinor! > mostMinor) {
         this.counts.amountsOverOwed += 1;
-        expectSame('AMOUNT above all the line owes', 'AMOUNT_OVER_OWED', firstError(reply));
+        // Nothing an AMOUNT can pay: refused as the other kinds are when nothing is owed.
+        expectSame(
+          'AMOUNT above all it can pay',
+          mostMinor > 0 ? 'AMOUNT_OVER_OWED' : 'NOTHING_TO_REPAY',
+          firstError(reply),
+        );
         expectSame('no rail call', [], railCalls);
         return;
       }

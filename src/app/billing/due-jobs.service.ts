@@ -64,7 +64,7 @@ export class DueJobsService {
     // Money lands before the lines are judged: late rail confirmations, then the day's collections,
     // so a line whose bill is collected today is not frozen (and reopened) by the same run.
     const confirmed = await repayments.confirmPending();
-    const payoutsFinished = await payouts.finishInterrupted();
+    const payoutsRun = await payouts.finishInterrupted();
     const autoDebit = walkLines ? await this.autoDebit(now) : await this.autoDebitStillDue(now);
     const billing = walkLines ? await billingService.runDue(now) : emptyBillingReport();
     const notificationsSent = await outbox.dispatch(sender, now);
@@ -73,10 +73,11 @@ export class DueJobsService {
       ranAt: now,
       expiredHolds,
       ...billing,
-      linesFailed: billing.linesFailed + autoDebit.linesFailed,
+      // A waiting repayment or payout this run could not carry on counts too (logged with its id).
+      linesFailed: billing.linesFailed + autoDebit.linesFailed + confirmed.failed + payoutsRun.failed,
       autoDebits: autoDebit.attempted,
-      repaymentsConfirmed: confirmed.length,
-      payoutsFinished,
+      repaymentsConfirmed: confirmed.settled.length,
+      payoutsFinished: payoutsRun.finished,
       notificationsSent,
     };
   }

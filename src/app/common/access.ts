@@ -56,6 +56,8 @@ export function ownedOrNotFound<T extends { userId: string }>(
 
 /** Operator actions (shipping, refunds, the local clock): an operator token is required. */
 export function requireOperator(viewer: Viewer | undefined): Viewer {
+  // A partner app is told what it asked for, not that partners do not act as users.
+  if (viewer?.partnerId !== undefined) throw new AppError('FORBIDDEN', 'This is an operator action');
   const signedIn = requireViewer(viewer);
   if (!isOperator(signedIn)) throw new AppError('FORBIDDEN', 'This is an operator action');
   return signedIn;

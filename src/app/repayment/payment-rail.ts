@@ -51,6 +51,12 @@ const sandboxAutoDebitDecline: RailResult = {
     'declined by the sandbox rail (a first auto-debit of an amount ending in .44; the next attempt is collected)',
 };
 
+/** The first attempt of the line's own due-day auto-debit (a client key imitating one names another line's bill or none). */
+function isFirstAutoDebit(repayment: RepaymentDoc): boolean {
+  const autoDebit = autoDebitOf(repayment);
+  return autoDebit?.attempt === 1 && autoDebit.billId.startsWith(`${repayment.lineId}:`);
+}
+
 /**
  * The rail there is (no bank to call): collections succeed after a tick; in local mode, but for the
  * sandbox decline and wait, which a shopper in production must not be able to ask for.
@@ -65,7 +71,7 @@ export class SimulatedRail implements PaymentRail {
     const endsIn44 = repayment.amountMinor % 100 === sandboxDeclinedFenPart;
     if (repayment.kind === 'AMOUNT' && endsIn44) return sandboxDecline;
     // A card short on the due day's first attempt, funded by its retry (README "Subscriptions").
-    if (endsIn44 && autoDebitOf(repayment)?.attempt === 1) return sandboxAutoDebitDecline;
+    if (endsIn44 && isFirstAutoDebit(repayment)) return sandboxAutoDebitDecline;
     if (await this.waitsThroughTheDay(repayment.idempotencyKey, repayment.userId, repayment.createdAt))
       return { status: 'PENDING' };
     return { status: 'SUCCEEDED' };

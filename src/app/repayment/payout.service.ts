@@ -100,11 +100,12 @@ export class PayoutService {
   /**
    * A due job: payouts a crash or a rail answering later left INITIATED, untouched for
    * `payoutUntouchedMs`, carried on from where they stopped; the shopper is told how each ended.
-   * Returns how many ended.
+   * Returns how many ended, and how many an error stopped (left for the next run).
    */
-  async finishInterrupted(): Promise<number> {
+  async finishInterrupted(): Promise<{ finished: number; failed: number }> {
     const triedBefore = new Date((await this.clock.now()).getTime() - payoutUntouchedMs);
     let finished = 0;
+    let failed = 0;
     for (const listed of await this.repos.payouts.untriedSince(triedBefore, payoutsPerRun)) {
       try {
         // Read again: her request may have taken it on since the list was read.
@@ -117,10 +118,11 @@ export class PayoutService {
         if (result.status !== 'INITIATED') finished += 1;
       } catch (error) {
         // Left INITIATED: the next run carries it on; each step replays.
+        failed += 1;
         log().error('finishing a payout failed', { payoutId: listed._id, error });
       }
     }
-    return finished;
+    return { finished, failed };
   }
 
   /** Debit, pay, and put back on a refusal; each step keyed, so a second caller meets the first's. */

@@ -11,6 +11,7 @@ import {
   type RepayKind,
 } from '../../core/repayment/amount-due';
 import type { RepayCommand } from '../../core/repayment/landing';
+import { planUnbilledPrincipalMinor } from '../../core/ledger/line-state';
 import { type BusinessDate, businessDate } from '../../core/time/business-date';
 import { canHoldBillDueOn } from '../../core/overdue/awaited-repayments';
 import type { LimitReviewService } from '../billing/limit-review.service';
@@ -86,12 +87,17 @@ export class RepaymentService {
   async amountsDue(
     viewer: Viewer | undefined,
     line: CreditLineDoc,
-  ): Promise<{ asOfDate: string; amountsMinor: AmountsDue }> {
+  ): Promise<{ asOfDate: string; amountsMinor: AmountsDue; amountAtMostMinor: number }> {
     requireOwner(viewer, line.userId);
     const quoted = await this.quotedLine(line, true);
     if (!quoted) throw new AppError('NOT_FOUND', `No credit line ${line._id}`);
     const today = businessDate(await this.clock.now());
-    return { asOfDate: today, amountsMinor: amountsDueOn(quoted.state, today, quoted.waiting) };
+    return {
+      asOfDate: today,
+      amountsMinor: amountsDueOn(quoted.state, today, quoted.waiting),
+      // As a repayment checks it: the repayments waiting are not counted (AMOUNT is asked as given).
+      amountAtMostMinor: amountRepayableOn(quoted.state, today),
+    };
   }
 
   /**
@@ -216,7 +222,13 @@ export class RepaymentService {
     }
     if (input.kind === 'AMOUNT') {
       const mostMinor = amountRepayableOn(current, today);
-      if (input.amountMinor! > mostMinor) return answer(amountOverOwed(mostMinor));
+      if (input.amountMinor! > mostMinor)
+        return answer(
+          amountOverOwed(
+            mostMinor,
+            current.plans.some((plan) => planUnbilledPrincipalMinor(plan) > 0),
+          ),
+        );
     }
     const due =
       input.kind === 'AMOUNT'
@@ -342,19 +354,24 @@ export class RepaymentService {
     return this.repos.repayments.inFlightOfLine(line.id, repaymentsInFlightShown);
   }
 
-  /** Asks the rail again about repayments it had not confirmed (a due job). Returns those that settled. */
-  async confirmPending(): Promise<RepayResult[]> {
+  /**
+   * Asks the rail again about repayments it had not confirmed (a due job). Returns those that
+   * settled, and how many could not be carried on (an error: the report counts them as failed).
+   */
+  async confirmPending(): Promise<{ settled: RepayResult[]; failed: number }> {
     const settled: RepayResult[] = [];
+    let failed = 0;
     for (const repayment of await this.repos.repayments.initiated(500)) {
       try {
         const result = await this.resume(repayment);
         if (result.repayment?.status !== 'INITIATED') settled.push(result);
       } catch (error) {
         // Left INITIATED: the next run asks again, and its entries replay.
+        failed += 1;
         log().error('confirming a pending repayment failed', { repaymentId: repayment._id, error });
       }
     }
-    return settled;
+    return { settled, failed };
   }
 
   /** A repayment recorded earlier and still INITIATED: declined already (a crash before the status was set) stays so, whatever the balance is now; else settled. */
@@ -519,7 +536,7 @@ export class RepaymentService {
 
   /**
    * A repayment that waited on its source and found less owed when it landed (other money paid it
-   * meanwhile, a refund, accruals waived, or an AMOUNT above what was owed) leaves the rest on the
+   * meanwhile, a refund, accruals waived, or an AMOUNT asked beside it) leaves the rest on the
    * credit balance: the shopper is told, and how to get it back. Before the status, as the other
    * notices of a landing (recorded once: its key).
    */
@@ -533,6 +550,11 @@ export class RepaymentService {
     // One asked and answered at once was answered to the shopper's own request: no notice needed.
     if (!(await this.ledger.entryByKey(repayment.lineId, `repay-await:${repayment._id}`))) return;
     const paidMinor = repayment.amountMinor + (repayment.fromCreditBalanceMinor ?? 0);
+    // The source paid only its part: say what came from where.
+    const fromBalance =
+      (repayment.fromCreditBalanceMinor ?? 0) > 0
+        ? ` (${formatMinor(repayment.amountMinor)} from your payment source, ${formatMinor(repayment.fromCreditBalanceMinor!)} from your credit balance)`
+        : '';
     const went = [
       prepaidMinor > 0 &&
         `${formatMinor(prepaidMinor)} CNY of it paid purchases not billed yet (CreditLine.used)`,
@@ -543,7 +565,7 @@ export class RepaymentService {
       `repaid-to-balance:${repayment._id}`,
       repayment.userId,
       'REPAID_TO_CREDIT_BALANCE',
-      `Your ${repayment.kind} repayment of ${formatMinor(paidMinor)} CNY, confirmed by your payment source, was more than it found owed (paid meanwhile, refunded or waived): ${went.join('; ')}`,
+      `Your ${repayment.kind} repayment of ${formatMinor(paidMinor)} CNY${fromBalance}, confirmed by your payment source, was more than it found owed (paid meanwhile, refunded or waived): ${went.join('; ')}`,
       repayment._id,
       await this.clock.now(),
     );
@@ -681,15 +703,23 @@ function fail(error: UserError): RepayResult {
   return { repayment: null, userErrors: [error] };
 }
 
-/** An AMOUNT above everything the line owes (`amountRepayableOn`). */
-function amountOverOwed(mostMinor: number): UserError {
-  return userError(
-    'AMOUNT_OVER_OWED',
-    mostMinor > 0
-      ? `At most ${formatMinor(mostMinor)} CNY can be repaid as an AMOUNT now: everything billed and the purchases not billed yet (installments not billed yet are paid off with PAYOFF or PLAN_PAYOFF)`
-      : 'Nothing billed or bought in full is owed: there is nothing an AMOUNT can pay (installments not billed yet are paid off with PAYOFF or PLAN_PAYOFF)',
-    'amount',
-  );
+/**
+ * An AMOUNT above what it can pay (`amountRepayableOn`); with nothing it can pay, NOTHING_TO_REPAY as
+ * for the other kinds. `plansLeft`: installments not billed yet, which PAYOFF and PLAN_PAYOFF pay.
+ */
+function amountOverOwed(mostMinor: number, plansLeft: boolean): UserError {
+  const plans = plansLeft ? ' (installments not billed yet are paid off with PAYOFF or PLAN_PAYOFF)' : '';
+  return mostMinor > 0
+    ? userError(
+        'AMOUNT_OVER_OWED',
+        `At most ${formatMinor(mostMinor)} CNY can be repaid as an AMOUNT now: everything billed and the purchases not billed yet${plans}`,
+        'amount',
+      )
+    : userError(
+        'NOTHING_TO_REPAY',
+        `Nothing billed or bought in full is owed: an AMOUNT has nothing to pay${plans}`,
+        'amount',
+      );
 }
 
 /** A kind that would collect something, were it not for the repayments still waiting on their source. */

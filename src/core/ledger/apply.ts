@@ -33,6 +33,7 @@ import {
   overdueBillsOf,
   owedOn,
   type PlanState,
+  unbilledFullMinor,
   upgradeLineState,
 } from './line-state';
 
@@ -498,10 +499,6 @@ function noAccrual(): Accrued & { feeWrittenOffMinor?: number } {
 }
 
 /** FULL charges captured and not billed yet: what a repayment beyond the bills prepays. */
-function unbilledFullMinor(state: LineState): number {
-  return state.unbilledCharges.reduce((sum, charge) => sum + charge.amountMinor, 0);
-}
-
 /**
  * Common end of every applied command: a credit balance pays what bills owe, finished bills and
  * plans leave the head, and the effects list what changed.

@@ -223,6 +223,11 @@ export function statementTotalMinor(bill: Pick<BillState, 'items'>): MinorUnits 
   return bill.items.reduce((sum, item) => sum + item.amountMinor, 0);
 }
 
+/** Purchases in full captured and not billed yet (an AMOUNT prepays them; PAYOFF too). */
+export function unbilledFullMinor(state: Pick<LineState, 'unbilledCharges'>): MinorUnits {
+  return state.unbilledCharges.reduce((sum, charge) => sum + charge.amountMinor, 0);
+}
+
 export function billOwedMinor(bill: BillAmounts): MinorUnits {
   return billComponents.reduce((sum, component) => sum + owedOn(bill, component), 0);
 }

@@ -1,5 +1,10 @@
 import { minimumToPayMinor } from '../billing/bill-status';
-import { billOwedMinor, type LineState, planUnbilledPrincipalMinor } from '../ledger/line-state';
+import {
+  billOwedMinor,
+  type LineState,
+  planUnbilledPrincipalMinor,
+  unbilledFullMinor,
+} from '../ledger/line-state';
 import type { MinorUnits } from '../money';
 import { stateAt } from '../overdue/penalty';
 import type { BusinessDate } from '../time/business-date';
@@ -61,12 +66,10 @@ export function amountDue(state: LineState, kind: Exclude<RepayKind, 'AMOUNT'>, 
  */
 export function amountRepayableOn(state: LineState, today: BusinessDate): MinorUnits {
   const then = stateAt(state, today);
-  return billedOwedMinor(then) + unbilledChargesMinor(then);
+  return billedOwedMinor(then) + unbilledFullMinor(then);
 }
 
 const billedOwedMinor = (state: LineState) => state.bills.reduce((sum, bill) => sum + billOwedMinor(bill), 0);
-const unbilledChargesMinor = (state: LineState) =>
-  state.unbilledCharges.reduce((sum, charge) => sum + charge.amountMinor, 0);
 
 /** What a kind pays, the balance's share and the source's together (one sum through the waterfall). */
 function amountPaid(
@@ -84,7 +87,7 @@ function amountPaid(
       return {
         amountMinor:
           billed +
-          unbilledChargesMinor(state) +
+          unbilledFullMinor(state) +
           state.plans.reduce((sum, plan) => sum + planUnbilledPrincipalMinor(plan), 0),
         payOffPlanIds: state.plans.map((plan) => plan.planId),
       };

@@ -26,15 +26,22 @@ export class AmountsDue {
   })
   payoff!: Money;
 
+  @Field(() => Money, {
+    description:
+      'Repay kind AMOUNT: the most it can be now, everything billed and the purchases not billed yet (which it prepays; installments not billed yet are paid off by PAYOFF or PLAN_PAYOFF). Unlike the others, the credit balance and the repayments waiting on their source do not lower it: an AMOUNT is asked as given. More is refused with AMOUNT_OVER_OWED',
+  })
+  amountAtMost!: Money;
+
   @Field(() => [PlanPayoffDue], {
     description:
       'Repay kind PLAN_PAYOFF, for each plan with periods still to bill (the plans it accepts). Each includes everything billed, so they do not add up: PAYOFF pays every plan off',
   })
   planPayoffs!: PlanPayoffDue[];
 
-  static from(asOfDate: string, amountsMinor: AmountsDueMinor): AmountsDue {
+  static from(asOfDate: string, amountsMinor: AmountsDueMinor, amountAtMostMinor: number): AmountsDue {
     return Object.assign(new AmountsDue(), {
       asOfDate,
+      amountAtMost: Money.of(amountAtMostMinor),
       minimum: Money.of(amountsMinor.MINIMUM),
       statement: Money.of(amountsMinor.STATEMENT),
       payoff: Money.of(amountsMinor.PAYOFF),

@@ -59,7 +59,7 @@ export class DueJobsReport {
 
   @Field(() => Int, {
     description:
-      'Lines this run could not bring up to date (an error, logged with the line id): the others went on, the next run tries again',
+      'Lines this run could not bring up to date, and repayments and payouts waiting on the bank it could not carry on (an error, logged with the id): the others went on, the next run tries again',
   })
   linesFailed!: number;
 

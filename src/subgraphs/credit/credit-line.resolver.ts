@@ -26,8 +26,11 @@ export class CreditLineResolver {
     description: 'What repaying the statement, the minimum, everything or one plan would collect now',
   })
   async amountsDue(@Root() line: CreditLine, @Ctx() ctx: CreditContext): Promise<AmountsDue> {
-    const { asOfDate, amountsMinor } = await ctx.services.repayments.amountsDue(ctx.viewer, line.doc);
-    return AmountsDue.from(asOfDate, amountsMinor);
+    const { asOfDate, amountsMinor, amountAtMostMinor } = await ctx.services.repayments.amountsDue(
+      ctx.viewer,
+      line.doc,
+    );
+    return AmountsDue.from(asOfDate, amountsMinor, amountAtMostMinor);
   }
 
   @FieldResolver(() => RiskAssessment, {

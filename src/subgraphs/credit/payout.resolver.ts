@@ -7,7 +7,7 @@ import { Payout } from './payout.type';
 @Resolver(() => CreditLine)
 export class PayoutsInFlightResolver {
   @FieldResolver(() => [Payout], {
-    description: `Payouts of the credit balance on their way (INITIATED: the bank has not answered, or a stop left one unfinished), oldest first, at most ${payoutsInFlightShown}. The money is off the credit balance once \`amount\` shows; the due jobs ask the bank again and you are told how each ends`,
+    description: `Payouts of the credit balance not finished (INITIATED: the bank has not answered, or a stop left one unfinished), oldest first, at most ${payoutsInFlightShown}. \`amount\` shows what left the credit balance for each; the due jobs carry them on and ask the bank again, and you are told how each ends`,
   })
   async payoutsInFlight(@Root() line: CreditLine, @Ctx() ctx: CreditContext): Promise<Payout[]> {
     return (await ctx.services.payouts.inFlight(ctx.viewer, line)).map(Payout.from);

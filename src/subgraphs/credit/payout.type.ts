@@ -14,7 +14,7 @@ export const PayoutStatus = enumFrom(
   'A payout of the credit balance to your bank card',
   {
     INITIATED:
-      'On its way: the debit is made and the bank has not answered yet (the daily jobs ask it again, and you are told how it ends)',
+      'On its way, not finished: the bank has not answered yet, or a stop left it before or after the debit (the due jobs carry it on and ask the bank again, and you are told how it ends)',
     PAID: 'Paid to your bank card',
     REVERSED: 'Refused by the payment source: the money is back on your credit balance',
     REFUSED: 'Not made (no balance to pay, more than the balance): nothing left your credit balance',
@@ -38,7 +38,7 @@ export class Payout {
   @Field(() => Money, {
     nullable: true,
     description:
-      'What left the credit balance for it; null while nothing has (it was stopped before the debit: the jobs carry it out at the balance of then)',
+      'What left the credit balance for it, as recorded on the payout; null until a debit is recorded (stopped before the debit, or just after it: the next try records it; for the whole balance, the jobs debit the balance of then)',
   })
   amount!: Money | null;
 

@@ -222,7 +222,7 @@ export class PayOutCreditBalanceInput {
 
   @Field({
     description: idempotencyKeyDescription(
-      'Same key + same amount (or again the whole balance) returns the same payout; same key + another amount is refused. Keys are per user',
+      'Same key + same amount (or again the whole balance) returns the same payout; same key + another amount is refused while that payout is on its way or done. A REFUSED payout (nothing moved) holds no key: asked again under it, with any amount, it starts over. Keys are per user',
     ),
   })
   idempotencyKey!: string;

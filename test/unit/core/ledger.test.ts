@@ -10,7 +10,13 @@ import {
   owedOn,
 } from '../../../src/core/ledger/line-state';
 import { billStatus, remainingMinimumMinor } from '../../../src/core/billing/bill-status';
-import { type AmountDue, amountDue, amountDueOn, amountsDueOn } from '../../../src/core/repayment/amount-due';
+import {
+  type AmountDue,
+  amountDue,
+  amountDueOn,
+  amountRepayableOn,
+  amountsDueOn,
+} from '../../../src/core/repayment/amount-due';
 import { accrualDue, stateAt } from '../../../src/core/overdue/penalty';
 import { canHoldBillDueOn, confirmedInTimeBy } from '../../../src/core/overdue/awaited-repayments';
 import { accrualBefore } from '../../../src/core/ledger/accrual-before';
@@ -681,6 +687,27 @@ describe('MINIMUM: the least the waterfall needs to leave every bill current', (
     line.repay('2030-03-15', 126_320);
     expect(line.figures).toMatchObject({ principalMinor: 0, creditBalanceMinor: 0 });
     expect(line.state!.bills.map(billOwedMinor)).toEqual([]);
+  });
+
+  test('the most an AMOUNT can be counts the days no entry has written yet, and leaves nothing over', () => {
+    // As above on 03-15: STATEMENT 1213.20 (today's interest and penalty counted) + the 50.00 bought
+    // in full and not billed = 1263.20; as of the head (03-08) it would be 1209.90 + 50.00 = 1259.90.
+    const line = twoBills().buy('2030-03-08', 'a3', 5_000);
+    expect(amountRepayableOn(line.state!, '2030-03-15')).toBe(126_320);
+    expect(amountRepayableOn(line.state!, '2030-03-08')).toBe(125_990);
+    // Paid that day as an AMOUNT, it pays everything, nothing left over for the credit balance.
+    line.repay('2030-03-15', 126_320);
+    expect(line.figures).toMatchObject({ principalMinor: 0, creditBalanceMinor: 0 });
+    expect(amountRepayableOn(line.state!, '2030-03-15')).toBe(0);
+  });
+
+  test('the most an AMOUNT can be leaves out installments not billed yet, which it does not prepay', () => {
+    // billedWithPlan on 02-10: billed 159.60 (a1 50.00 + a2's first period 100.00 + its fee 9.60),
+    // a3's 20.00 bought in full after the cut; a2's 11 unbilled periods (1,100.00) are PAYOFF's only.
+    const line = billedWithPlan();
+    expect(amountRepayableOn(line.state!, '2030-02-10')).toBe(15_960 + 2_000);
+    line.repay('2030-02-10', 17_960);
+    expect(line.figures).toMatchObject({ principalMinor: 110_000, creditBalanceMinor: 0 });
   });
 
   test('a current bill under its minimum behind an older revolving one is brought to its minimum', () => {
