@@ -296,7 +296,7 @@ export type RepayInput = {
 
 /** What a repayment pays. Every kind but AMOUNT spends the credit balance first (set aside until the source answers) and asks the source only for the rest, and lands as quoted: a source that answers within 7 days counts from the day asked (penalties and interest accrued since on the bills the quote paid in full are waived), and a bill the quote paid that is overdue when the money lands is paid first */
 export type RepayKind =
-  /** An amount of your choosing (give `amount`), at most what it can pay: everything billed, then the purchases not billed yet, which it prepays (installments not billed yet are paid off by PAYOFF or PLAN_PAYOFF); more is refused with AMOUNT_OVER_OWED */
+  /** An amount of your choosing (give `amount`), at most what it can pay: everything billed, then the purchases not billed yet, which it prepays (installments not billed yet are paid off by PAYOFF or PLAN_PAYOFF); more is refused with AMOUNT_OVER_OWED (NOTHING_TO_REPAY when it can pay nothing) */
   | 'AMOUNT'
   /** The least that keeps every bill out of overdue: all an overdue bill owes, the rest of each other bill's minimum, and the penalties, interest and fees the waterfall pays first */
   | 'MINIMUM'

@@ -63,8 +63,8 @@ async function main(): Promise<void> {
   const server = http.createServer(
     {
       // A client must finish sending its request in this time (slow senders hold no socket for
-      // long). Given at creation: Node derives the headers' timeout from it then (set afterwards,
-      // the 60 s default for headers stayed, and a stalled body was answered after 60 s).
+      // long). Given at creation, Node derives the headers' timeout from it (at most 60 s); set
+      // afterwards, the 60 s headers timeout stayed above it and a stalled body got 60 s.
       requestTimeout: config.limits.requestTimeoutMs,
       // Node looks for expired requests on this timer (30 s by default): a tenth of the limit.
       connectionsCheckingInterval: requestTimeoutCheckEveryMs(config.limits.requestTimeoutMs),

@@ -138,7 +138,7 @@ mutation AdvanceClock($to: DateTimeISO!) { advanceClock(to: $to) { now businessD
 
 mutation RunDueJobs {
   runDueJobs {
-    expiredHolds billsIssued billsOverdue penaltiesAccrued interestAccrued limitChanges remindersSent autoDebits repaymentsConfirmed payoutsFinished notificationsSent
+    expiredHolds billsIssued billsOverdue penaltiesAccrued interestAccrued limitChanges remindersSent autoDebits repaymentsConfirmed payoutsFinished waitingFailed linesFailed notificationsSent
   }
 }
 `;

@@ -1,7 +1,7 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import type { GatewayLimits } from '../config';
 import { oauthTokenPath } from '../auth/token';
-import { jsonRefusal } from './json-refusal';
+import { jsonRefusal, oauthRefusal } from './json-refusal';
 import { probePaths } from '../runtime/probe-paths';
 import { rateLimitRetryAfterSeconds, type RequestCounter } from './request-counter';
 import { clientAddress, requestViewerOrNone } from './request-viewer';
@@ -20,17 +20,15 @@ export function useRequestLimits(limits: RequestLimits): GatewayPlugin {
     onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       if (probePaths.has(url.pathname)) return;
       const refuse = (status: number, code: string, message: string, headers?: Record<string, string>) =>
+        // The token endpoint answers in OAuth's terms, not as GraphQL.
         endResponse(
-          // The token endpoint answers in OAuth's terms (RFC 6749), not as GraphQL.
-          url.pathname === oauthTokenPath
-            ? new fetchAPI.Response(
-                JSON.stringify({ error: 'invalid_request', error_description: message }),
-                {
-                  status,
-                  headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
-                },
-              )
-            : jsonRefusal(fetchAPI, status, code, message, headers),
+          (url.pathname === oauthTokenPath ? oauthRefusal : jsonRefusal)(
+            fetchAPI,
+            status,
+            code,
+            message,
+            headers,
+          ),
         );
       if (request.method === 'POST') {
         const declared = request.headers.get('content-length');

@@ -367,7 +367,7 @@ describe('money rules over a full cycle, end to end', () => {
     expect(nothing.userErrors).toEqual([
       {
         code: 'NOTHING_TO_REPAY',
-        field: 'amount',
+        field: 'kind',
         message: 'Nothing billed or bought in full is owed: an AMOUNT has nothing to pay',
       },
     ]);

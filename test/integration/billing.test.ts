@@ -369,7 +369,7 @@ describe('statements over several cycles', () => {
     expect(more.userErrors).toEqual([
       {
         code: 'NOTHING_TO_REPAY',
-        field: 'amount',
+        field: 'kind',
         message:
           'Nothing billed or bought in full is owed: an AMOUNT has nothing to pay (installments not billed yet are paid off with PAYOFF or PLAN_PAYOFF)',
       },

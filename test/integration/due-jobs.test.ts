@@ -1842,11 +1842,11 @@ describe('a declined auto-debit is asked again on the due day', () => {
     expect(sent.filter((n) => n.kind === 'AUTO_DEBIT_FAILED').map((n) => n.message)).toEqual([
       'We could not collect your bill due 2030-04-14: The payment source declined: insufficient funds. We will ask your bank card again from 16:00 today (Beijing time); to be sure the bill stays current, repay by hand today',
     ]);
-    // 14:00: too early, the card is not asked.
-    await quickRun(w, bank.rail, sender, '2030-04-14T06:00:00Z');
+    // 14:00: too early, the card is not asked, and the report counts none.
+    expect(await quickRun(w, bank.rail, sender, '2030-04-14T06:00:00Z')).toMatchObject({ autoDebits: 0 });
     expect(bank.asked).toEqual(['u_alice:autodebit:cl_alice:2030-04-05']);
     // 16:01: the second attempt, under its own key, collects 299.00.
-    await quickRun(w, bank.rail, sender, '2030-04-14T08:01:00Z');
+    expect(await quickRun(w, bank.rail, sender, '2030-04-14T08:01:00Z')).toMatchObject({ autoDebits: 1 });
     expect(bank.asked).toEqual([
       'u_alice:autodebit:cl_alice:2030-04-05',
       'u_alice:autodebit:cl_alice:2030-04-05:2',

@@ -71,7 +71,7 @@ describe('payouts the due jobs finish', () => {
     // At 02:06 the jobs take it up, but the rail fails again: the report counts it as failed.
     w.rail = bankPaying('CRASH').rail;
     await w.at('2030-04-01T02:06:00Z');
-    expect(await w.runDueJobs()).toMatchObject({ payoutsFinished: 0, linesFailed: 1 });
+    expect(await w.runDueJobs()).toMatchObject({ payoutsFinished: 0, waitingFailed: 1, linesFailed: 0 });
     w.rail = bank.rail;
     await w.at('2030-04-01T02:10:00Z');
     expect(await w.runDueJobs()).toMatchObject({ payoutsFinished: 1 });

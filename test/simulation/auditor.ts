@@ -1966,8 +1966,9 @@ export class Auditor {
           now >= retryAt &&
           cstDate(retryAt + 3_600_000) === bill.dueDate;
         const prior = retry ? undefined : last;
-        // Counted when asked of the bank (a replay of one asked before too), not when nothing is.
-        if (prior) attempted += 1;
+        // Counted when asked of the bank by this run (one still waiting is asked again), not a replay
+        // of one answered before, nor when nothing is asked.
+        if (prior?.status === 'INITIATED') attempted += 1;
         if (prior && prior.status !== 'INITIATED') continue; // declined, no retry due: it replays
         // What is owed as of today (the collection's entry brings the line's days up first), less
         // what repayments still waiting on their source will pay.

@@ -28,6 +28,8 @@ export interface DueJobsReport extends BillingReport {
   repaymentsConfirmed: number;
   /** Payouts of a credit balance a crash or a slow rail had left unfinished, finished now. */
   payoutsFinished: number;
+  /** Repayments and payouts waiting on the bank that this run could not carry on (an error). */
+  waitingFailed: number;
   notificationsSent: number;
 }
 
@@ -73,11 +75,11 @@ export class DueJobsService {
       ranAt: now,
       expiredHolds,
       ...billing,
-      // A waiting repayment or payout this run could not carry on counts too (logged with its id).
-      linesFailed: billing.linesFailed + autoDebit.linesFailed + confirmed.failed + payoutsRun.failed,
+      linesFailed: billing.linesFailed + autoDebit.linesFailed,
       autoDebits: autoDebit.attempted,
       repaymentsConfirmed: confirmed.settled.length,
       payoutsFinished: payoutsRun.finished,
+      waitingFailed: confirmed.failed + payoutsRun.failed,
       notificationsSent,
     };
   }
@@ -153,7 +155,9 @@ export class DueJobsService {
       const last = await this.parts.repayments.lastAutoDebit(line.userId, bill.billId);
       const attempt = autoDebitAttemptAt(last, bill.dueDate, now.getTime());
       const result = await this.parts.repayments.autoDebit(line.userId, bill.billId, attempt);
-      if (result.repayment) counted.asked += 1;
+      // Asked of the bank by this run: a new attempt, or one still waiting asked again (not the replay
+      // of one answered before, which a later run the same day makes until the retry is due).
+      if (result.repayment && !result.answeredBefore) counted.asked += 1;
       if ((await this.tellOfAutoDebitNotAsked(line.userId, bill, attempt, result, now)) === 'keptOut')
         notAsked.push(bill.billId);
     }

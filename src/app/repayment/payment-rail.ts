@@ -51,7 +51,10 @@ const sandboxAutoDebitDecline: RailResult = {
     'declined by the sandbox rail (a first auto-debit of an amount ending in .44; the next attempt is collected)',
 };
 
-/** The first attempt of the line's own due-day auto-debit (a client key imitating one names another line's bill or none). */
+/**
+ * The first attempt of a due-day auto-debit of the line's own bill. A shopper's key imitating one for
+ * her own line is declined too (sandbox only: she declines herself, nothing moves); another line's is not.
+ */
 function isFirstAutoDebit(repayment: RepaymentDoc): boolean {
   const autoDebit = autoDebitOf(repayment);
   return autoDebit?.attempt === 1 && autoDebit.billId.startsWith(`${repayment.lineId}:`);

@@ -57,6 +57,8 @@ export interface RepayResult {
    * the while (`REPAYMENT_BEING_ASKED`), or a same-key race left no record (`CONFLICT`).
    */
   notAskedNow?: true;
+  /** A retry of a repayment answered before (collected or declined): its first answer, nothing asked. */
+  answeredBefore?: true;
 }
 
 /** This process's quotes of one line, one after another (the ask claim orders processes). */
@@ -315,6 +317,7 @@ export class RepaymentService {
       answer: {
         repayment: earlier,
         userErrors: earlier.status === 'FAILED' ? [declined(earlier.failureReason)] : [],
+        answeredBefore: true,
       },
     };
   }
@@ -718,7 +721,7 @@ function amountOverOwed(mostMinor: number, plansLeft: boolean): UserError {
     : userError(
         'NOTHING_TO_REPAY',
         `Nothing billed or bought in full is owed: an AMOUNT has nothing to pay${plans}`,
-        'amount',
+        'kind',
       );
 }
 

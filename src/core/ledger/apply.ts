@@ -498,7 +498,6 @@ function noAccrual(): Accrued & { feeWrittenOffMinor?: number } {
   return { penaltyMinor: 0, interestMinor: 0, penaltyDays: 0, interestDays: 0, billsGoneOverdue: [] };
 }
 
-/** FULL charges captured and not billed yet: what a repayment beyond the bills prepays. */
 /**
  * Common end of every applied command: a credit balance pays what bills owe, finished bills and
  * plans leave the head, and the effects list what changed.

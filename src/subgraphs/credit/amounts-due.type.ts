@@ -28,7 +28,7 @@ export class AmountsDue {
 
   @Field(() => Money, {
     description:
-      'Repay kind AMOUNT: the most it can be now, everything billed and the purchases not billed yet (which it prepays; installments not billed yet are paid off by PAYOFF or PLAN_PAYOFF). Unlike the others, the credit balance and the repayments waiting on their source do not lower it: an AMOUNT is asked as given. More is refused with AMOUNT_OVER_OWED',
+      'Repay kind AMOUNT: the most it can be now, everything billed and the purchases not billed yet (which it prepays; installments not billed yet are paid off by PAYOFF or PLAN_PAYOFF). Unlike the others, the credit balance and the repayments waiting on their source do not lower it: an AMOUNT is asked as given. More is refused with AMOUNT_OVER_OWED (when it is 0.00, with NOTHING_TO_REPAY)',
   })
   amountAtMost!: Money;
 

@@ -59,13 +59,13 @@ export class DueJobsReport {
 
   @Field(() => Int, {
     description:
-      'Lines this run could not bring up to date, and repayments and payouts waiting on the bank it could not carry on (an error, logged with the id): the others went on, the next run tries again',
+      'Lines this run could not bring up to date (an error, logged with the line id): the others went on, the next run tries again',
   })
   linesFailed!: number;
 
   @Field(() => Int, {
     description:
-      'Due-day auto-debits recorded (collected, declined or waiting on the default source; a later run the same day counts again one declined or still waiting); a bill that repayments waiting on their source already pay gets none',
+      'Due-day auto-debits this run asked of the default source: new attempts (collected, declined or waiting) and ones still waiting asked again; one answered before is not counted again. A bill that repayments waiting on their source already pay gets none',
   })
   autoDebits!: number;
 
@@ -77,6 +77,12 @@ export class DueJobsReport {
       'Payouts of a credit balance that a crash or a rail answering later had left unfinished, finished by this run (paid, reversed or refused; the shopper is told)',
   })
   payoutsFinished!: number;
+
+  @Field(() => Int, {
+    description:
+      'Repayments and payouts waiting on the bank that this run could not carry on (an error, logged with the id): left as they were, the next run tries again',
+  })
+  waitingFailed!: number;
 
   @Field(() => Int, {
     description:

@@ -40,7 +40,7 @@ export const RepayKind = enumFrom(
     MINIMUM:
       "The least that keeps every bill out of overdue: all an overdue bill owes, the rest of each other bill's minimum, and the penalties, interest and fees the waterfall pays first",
     AMOUNT:
-      'An amount of your choosing (give `amount`), at most what it can pay: everything billed, then the purchases not billed yet, which it prepays (installments not billed yet are paid off by PAYOFF or PLAN_PAYOFF); more is refused with AMOUNT_OVER_OWED',
+      'An amount of your choosing (give `amount`), at most what it can pay: everything billed, then the purchases not billed yet, which it prepays (installments not billed yet are paid off by PAYOFF or PLAN_PAYOFF); more is refused with AMOUNT_OVER_OWED (NOTHING_TO_REPAY when it can pay nothing)',
     PAYOFF:
       "Everything owed, unbilled principal too (prepay); unbilled installment fees are waived. Quoted when asked: if the source answers after a statement, the plans are still paid off (fees billed meanwhile waived) unless charges billed since that the waterfall pays ahead of current principal (another plan's fee, a new bill gone overdue), or a credit balance set aside for it and spent on bills cut meanwhile, leave too little",
     PLAN_PAYOFF:
