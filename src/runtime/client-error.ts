@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream';
+import { oauthTokenPath } from '../auth/token';
 import { refusalBody } from '../errors';
 import { rejectionsTotal } from '../observability/metrics';
 
@@ -21,7 +22,12 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     'BAD_REQUEST',
     'Malformed HTTP request',
   ];
-  const body = refusalBody(code, message);
+  // A request already under way at the token endpoint is answered in OAuth's terms there too.
+  const path = (socket as { _httpMessage?: { req?: { url?: string } } })._httpMessage?.req?.url;
+  const body =
+    path?.split('?')[0] === oauthTokenPath
+      ? JSON.stringify({ error: 'invalid_request', error_description: message })
+      : refusalBody(code, message);
   // Counted like every other refusal when no request began (one that did is counted by its own
   // metrics, e.g. a body that timed out half-way).
   if (!(socket as { _httpMessage?: unknown })._httpMessage) rejectionsTotal.inc({ reason: code });
