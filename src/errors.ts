@@ -37,6 +37,14 @@ export class AppError extends Error {
   }
 }
 
+/** A refusal at the OAuth token endpoint, in RFC 6749's terms (gateway and wallets subgraph alike). */
+export function oauthErrorBody(
+  error: string,
+  description: string,
+): { error: string; error_description: string } {
+  return { error, error_description: description };
+}
+
 /** The JSON body of a refusal answered outside GraphQL execution: one error with its code. */
 export function refusalBody(code: string, message: string): string {
   return JSON.stringify({ errors: [{ message, extensions: { code } }] });

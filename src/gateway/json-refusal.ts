@@ -1,4 +1,4 @@
-import { refusalBody } from '../errors';
+import { oauthErrorBody, refusalBody } from '../errors';
 import { noteCodes } from '../observability/request-scope';
 
 type FetchAPI = { Response: typeof Response };
@@ -30,8 +30,5 @@ export const jsonRefusal = refusalAs(refusalBody);
  * A client told to come back later is not told its request was malformed.
  */
 export const oauthRefusal = refusalAs((_code, message, status) =>
-  JSON.stringify({
-    error: status === 429 ? 'temporarily_unavailable' : 'invalid_request',
-    error_description: message,
-  }),
+  JSON.stringify(oauthErrorBody(status === 429 ? 'temporarily_unavailable' : 'invalid_request', message)),
 );

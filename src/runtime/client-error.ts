@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import { oauthTokenPath } from '../auth/token';
-import { refusalBody } from '../errors';
+import { oauthErrorBody, refusalBody } from '../errors';
 import { rejectionsTotal } from '../observability/metrics';
 
 /** Node's own refusals of a request it could not parse, as JSON with a code like every other answer. */
@@ -26,7 +26,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
   const path = (socket as { _httpMessage?: { req?: { url?: string } } })._httpMessage?.req?.url;
   const body =
     path?.split('?')[0] === oauthTokenPath
-      ? JSON.stringify({ error: 'invalid_request', error_description: message })
+      ? JSON.stringify(oauthErrorBody('invalid_request', message))
       : refusalBody(code, message);
   // Counted like every other refusal when no request began (one that did is counted by its own
   // metrics, e.g. a body that timed out half-way).

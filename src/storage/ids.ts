@@ -13,6 +13,16 @@ export function sortableId(prefix: string, at: Date, suffix: string): string {
   return `${prefix}_${at.getTime().toString(36).padStart(9, '0')}${suffix}`;
 }
 
+/** A statement's id: its line and statement date, so a cycle is billed at most once. */
+export function billIdOf(lineId: string, statementDate: string): string {
+  return `${lineId}:${statementDate}`;
+}
+
+/** Whether a bill id names one of this line's bills. */
+export function isBillOfLine(billId: string, lineId: string): boolean {
+  return billId.startsWith(`${lineId}:`);
+}
+
 /** A user's credit line id (one line per user), so the line is read by `_id`. */
 export function creditLineIdOf(userId: string): string {
   return `cl_${userId.replace(/^u_/, '')}`;

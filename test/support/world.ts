@@ -10,8 +10,9 @@ import { OrderPaymentService } from '../../src/app/orders/order-payment.service'
 import { type NotificationSender, OutboxService } from '../../src/app/billing/outbox.service';
 import { type PaymentRail, SimulatedRail } from '../../src/app/repayment/payment-rail';
 import { RebuildService } from '../../src/app/billing/rebuild.service';
-import { type RepayInput, RepaymentService } from '../../src/app/repayment/repayment.service';
-import { PayoutService } from '../../src/app/repayment/payout.service';
+import type { RepayInput, RepaymentService } from '../../src/app/repayment/repayment.service';
+import type { PayoutService } from '../../src/app/repayment/payout.service';
+import { railServices } from '../../src/app/repayment/rail-services';
 import { creditLineIdOf } from '../../src/storage/ids';
 import type { Store } from '../../src/storage/models/product.model';
 import type { Repositories } from '../../src/storage/repositories/repositories';
@@ -58,15 +59,19 @@ export class World {
    * `wallClockMs`: the real time its ask claims are leased on (default: the machine's).
    */
   repayments(wallClockMs?: () => number): RepaymentService {
-    return new RepaymentService(
-      this.repos,
-      this.clock(),
-      this.rail,
-      this.ledger,
-      this.reviews,
-      new OutboxService(this.repos.notifications),
-      wallClockMs,
-    );
+    return this.railServices(wallClockMs).repayments;
+  }
+
+  private railServices(wallClockMs?: () => number) {
+    return railServices({
+      repos: this.repos,
+      clock: this.clock(),
+      rail: this.rail,
+      ledger: this.ledger,
+      reviews: this.reviews,
+      outbox: new OutboxService(this.repos.notifications),
+      ...(wallClockMs ? { wallClockMs } : {}),
+    });
   }
 
   /** A fresh clock each call: a service's clock memoizes one instant per request. */
@@ -133,14 +138,7 @@ export class World {
   }
 
   payouts(): PayoutService {
-    return new PayoutService(
-      this.repos,
-      this.clock(),
-      this.rail,
-      this.ledger,
-      this.reviews,
-      new OutboxService(this.repos.notifications),
-    );
+    return this.railServices().payouts;
   }
 
   payOut(userId: string, input: { amountMinor?: number; idempotencyKey: string }) {

@@ -5,6 +5,7 @@ import type { RepaymentDoc } from '../../src/storage/models/repayment.model';
 const repayment = (clientKey: string, shape: Partial<RepaymentDoc> = {}) =>
   ({
     userId: 'u_alice',
+    lineId: 'cl_alice',
     idempotencyKey: `u_alice:${clientKey}`,
     kind: 'STATEMENT',
     source: 'BANK_CARD',
@@ -31,6 +32,8 @@ describe('auto-debit keys', () => {
     // A fourth attempt does not exist.
     expect(autoDebitOf(repayment(`autodebit:${bill}:4`))).toBeUndefined();
     expect(autoDebitOf(repayment('my-own-key-01'))).toBeUndefined();
+    // Another line's bill: a shopper's own key, not an auto-debit of hers.
+    expect(autoDebitOf(repayment(autoDebitKey('cl_bob:2030-04-05')))).toBeUndefined();
     expect(autoDebitOf(repayment(autoDebitKey(bill), { kind: 'AMOUNT' }))).toBeUndefined();
     expect(autoDebitOf(repayment(autoDebitKey(bill), { source: 'WALLET_BALANCE' }))).toBeUndefined();
   });

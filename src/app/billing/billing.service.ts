@@ -1,3 +1,4 @@
+import { billIdOf } from '../../storage/ids';
 import { isDueSoonReminderDue } from '../../core/billing/bill-status';
 import { statementDatesDue } from '../../core/billing/statement';
 import {
@@ -116,7 +117,7 @@ export class BillingService {
   ): Promise<void> {
     let line = walked;
     for (const statementDate of statementDatesDue(line.state!, today)) {
-      const billId = `${line._id}:${statementDate}`;
+      const billId = billIdOf(line._id, statementDate);
       const outcome = await this.append(
         report,
         line,

@@ -13,8 +13,9 @@ import type { ClockService } from '../common/clock.service';
 import { OrderPaymentService } from '../orders/order-payment.service';
 import { LogSender, type NotificationSender, OutboxService } from './outbox.service';
 import { type PaymentRail, SimulatedRail } from '../repayment/payment-rail';
-import { type RepayResult, RepaymentService } from '../repayment/repayment.service';
-import { PayoutService } from '../repayment/payout.service';
+import type { RepayResult, RepaymentService } from '../repayment/repayment.service';
+import type { PayoutService } from '../repayment/payout.service';
+import { railServices } from '../repayment/rail-services';
 import { autoDebitKey, couldNotCollect } from '../repayment/auto-debit-notice';
 import { log } from '../../observability/log';
 import type { NotificationKind } from '../../storage/models/notification.model';
@@ -229,8 +230,7 @@ export function createDueJobs(
     orderPayments: [repos.mallOrders, repos.installmentOrders, repos.partnerPayments].map(
       (orders) => new OrderPaymentService(repos, orders, clock, ledger, reviews),
     ),
-    repayments: new RepaymentService(repos, clock, rail, ledger, reviews, outbox),
-    payouts: new PayoutService(repos, clock, rail, ledger, reviews, outbox),
+    ...railServices({ repos, clock, rail, ledger, reviews, outbox }),
     billing: new BillingService(repos, ledger, outbox, reviews, linesPerRead),
     outbox,
     sender,

@@ -110,10 +110,14 @@ function cutFor(
   return settled && { dueDate: settled.dueDate, paidSince: true };
 }
 
-/** Why a cut was made, naming its bill when the state knows it. */
-function becauseOverdue(cut: ReturnType<typeof cutFor>): string {
+/** Why a cut was made, naming its bill when the state knows it (and, `sayPaid`, that it is paid since). */
+function becauseOverdue(cut: ReturnType<typeof cutFor>, { sayPaid }: { sayPaid: boolean }): string {
   if (!cut) return 'because a bill went overdue';
-  return `because your bill due ${cut.dueDate} went overdue${cut.paidSince ? ' (paid since: a bill that went overdue lowers the limit once, paid or not)' : ''}`;
+  const paid =
+    sayPaid && cut.paidSince
+      ? ' (paid since: a bill that went overdue lowers the limit once, paid or not)'
+      : '';
+  return `because your bill due ${cut.dueDate} went overdue${paid}`;
 }
 
 /** What a limit review changed, in the shopper's terms (`limitBeforeMinor`: the limit it reviewed). */
@@ -127,12 +131,12 @@ function limitReviewNotice(
     case 'RAISE':
       return `Your credit limit is now ${formatMinor(newLimitMinor)} CNY (was ${formatMinor(limitBeforeMinor)}): raised for paying your bills on time`;
     case 'CUT':
-      return `Your credit limit is now ${formatMinor(newLimitMinor)} CNY (was ${formatMinor(limitBeforeMinor)}) ${becauseOverdue(cut)}`;
+      return `Your credit limit is now ${formatMinor(newLimitMinor)} CNY (was ${formatMinor(limitBeforeMinor)}) ${becauseOverdue(cut, { sayPaid: true })}`;
     case 'FREEZE':
       return `Your credit line is frozen: a bill is more than ${freezeAfterDaysOverdue} days overdue. Pay what is overdue; ${frozenLineReopens}`;
     case 'UNFREEZE':
       return newLimitMinor < limitBeforeMinor
-        ? `Your credit line is active again: nothing is overdue. Your credit limit is now ${formatMinor(newLimitMinor)} CNY (was ${formatMinor(limitBeforeMinor)}) ${becauseOverdue(cut && { ...cut, paidSince: false })}`
+        ? `Your credit line is active again: nothing is overdue. Your credit limit is now ${formatMinor(newLimitMinor)} CNY (was ${formatMinor(limitBeforeMinor)}) ${becauseOverdue(cut, { sayPaid: false })}`
         : 'Your credit line is active again: nothing is overdue';
   }
 }

@@ -1,6 +1,7 @@
 import { formatMinor } from '../../core/money';
 import { businessDate, businessTimeOfDay } from '../../core/time/business-date';
 import { autoDebitAttemptsPerBill, autoDebitRetryAtMs } from '../../core/repayment/auto-debit-attempts';
+import { isBillOfLine } from '../../storage/ids';
 import type { RepaymentDoc } from '../../storage/models/repayment.model';
 import type { Repositories } from '../../storage/repositories/repositories';
 import type { OutboxService } from '../billing/outbox.service';
@@ -16,8 +17,8 @@ const attemptSuffix = /^(.+):([2-9])$/;
 
 /**
  * The bill a repayment collected as its due-day auto-debit (its key and its shape: a STATEMENT from
- * the bank card) and which attempt it was, or undefined for any other repayment. A client may choose
- * such a key too: the caller checks the bill is on the repayment's own line.
+ * the bank card, naming a bill of its own line) and which attempt it was, or undefined for any other
+ * repayment. A shopper may choose such a key for her own line too (it then reads as one).
  */
 export function autoDebitOf(repayment: RepaymentDoc): { billId: string; attempt: number } | undefined {
   const prefix = `${repayment.userId}:${autoDebitKeyPrefix}`;
@@ -28,9 +29,10 @@ export function autoDebitOf(repayment: RepaymentDoc): { billId: string; attempt:
   const found = numbered
     ? { billId: numbered[1]!, attempt: Number(numbered[2]) }
     : { billId: rest, attempt: 1 };
-  // Only a key the jobs write (a client's own `...:0` or `...:01` is no auto-debit).
+  // Only a key the jobs write (a client's own `...:0` or `...:01` is no auto-debit), for this line.
   return found.attempt <= autoDebitAttemptsPerBill &&
-    autoDebitKey(found.billId, found.attempt) === `${autoDebitKeyPrefix}${rest}`
+    autoDebitKey(found.billId, found.attempt) === `${autoDebitKeyPrefix}${rest}` &&
+    isBillOfLine(found.billId, repayment.lineId)
     ? found
     : undefined;
 }
@@ -56,8 +58,8 @@ export async function recordAutoDebitNotice(
   if (!autoDebit) return;
   const { billId, attempt } = autoDebit;
   const bill = await deps.bills.byId(billId);
-  // Another line's bill in the key: a client's own key, not an auto-debit.
-  if (bill?.lineId !== repayment.lineId) return;
+  // No such bill of the line: a shopper's own key, not an auto-debit.
+  if (!bill) return;
   const askedOn = businessDate(repayment.createdAt);
   const others = Object.keys(repayment.billsAsAsked ?? {}).filter((id) => id !== billId);
   const alsoPaid = (await Promise.all(others.map((id) => deps.bills.byId(id))))

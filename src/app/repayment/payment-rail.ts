@@ -52,15 +52,6 @@ const sandboxAutoDebitDecline: RailResult = {
 };
 
 /**
- * The first attempt of a due-day auto-debit of the line's own bill. A shopper's key imitating one for
- * her own line is declined too (sandbox only: she declines herself, nothing moves); another line's is not.
- */
-function isFirstAutoDebit(repayment: RepaymentDoc): boolean {
-  const autoDebit = autoDebitOf(repayment);
-  return autoDebit?.attempt === 1 && autoDebit.billId.startsWith(`${repayment.lineId}:`);
-}
-
-/**
  * The rail there is (no bank to call): collections succeed after a tick; in local mode, but for the
  * sandbox decline and wait, which a shopper in production must not be able to ask for.
  */
@@ -74,7 +65,8 @@ export class SimulatedRail implements PaymentRail {
     const endsIn44 = repayment.amountMinor % 100 === sandboxDeclinedFenPart;
     if (repayment.kind === 'AMOUNT' && endsIn44) return sandboxDecline;
     // A card short on the due day's first attempt, funded by its retry (README "Subscriptions").
-    if (endsIn44 && isFirstAutoDebit(repayment)) return sandboxAutoDebitDecline;
+    // (A shopper's key imitating one for her own line is declined too: she declines herself.)
+    if (endsIn44 && autoDebitOf(repayment)?.attempt === 1) return sandboxAutoDebitDecline;
     if (await this.waitsThroughTheDay(repayment.idempotencyKey, repayment.userId, repayment.createdAt))
       return { status: 'PENDING' };
     return { status: 'SUCCEEDED' };

@@ -1,3 +1,4 @@
+import { oauthErrorBody } from '../../errors';
 import { clientSecretMatches } from '../../auth/client-secret';
 import { partnerTokenTtlSeconds, signPartnerToken } from '../../auth/token';
 import type { Repositories } from '../../storage/repositories/repositories';
@@ -56,5 +57,5 @@ export class PartnerTokenService {
 }
 
 function oauthError(status: number, error: string, description: string): TokenReply {
-  return { status, body: { error, error_description: description } };
+  return { status, body: oauthErrorBody(error, description) };
 }

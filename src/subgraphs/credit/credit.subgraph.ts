@@ -13,8 +13,7 @@ import { LineWatch } from '../../app/credit/line-watch';
 import type { Repositories } from '../../storage/repositories/repositories';
 import { ledgerNotices } from '../../ledger/ledger-notices';
 import { SimulatedRail } from '../../app/repayment/payment-rail';
-import { PayoutService } from '../../app/repayment/payout.service';
-import { RepaymentService } from '../../app/repayment/repayment.service';
+import { railServices } from '../../app/repayment/rail-services';
 import { buildSubgraph } from '../common/build-subgraph';
 import type { SubgraphDefinition } from '../common/subgraph-definition';
 import { CurrentBillResolver, UserBillsResolver } from './bill.resolver';
@@ -81,13 +80,14 @@ export const creditSubgraph: SubgraphDefinition<CreditContext['services']> = {
       dueJobs: createDueJobs(repos, clock),
       ...(() => {
         const ledger = new LedgerWriter(repos);
-        const rail = new SimulatedRail(clock);
-        const reviews = limitReviewsOver(repos, ledger);
-        const outbox = new OutboxService(repos.notifications);
-        return {
-          repayments: new RepaymentService(repos, clock, rail, ledger, reviews, outbox),
-          payouts: new PayoutService(repos, clock, rail, ledger, reviews, outbox),
-        };
+        return railServices({
+          repos,
+          clock,
+          rail: new SimulatedRail(clock),
+          ledger,
+          reviews: limitReviewsOver(repos, ledger),
+          outbox: new OutboxService(repos.notifications),
+        });
       })(),
     };
   },

@@ -1,4 +1,5 @@
 import { PartnerTokenService } from '../../app/wallets/partner-token.service';
+import { oauthErrorBody } from '../../errors';
 import type { HttpRoute } from '../common/subgraph-definition';
 
 /**
@@ -9,7 +10,7 @@ export const oauthTokenRoute: HttpRoute = async (request, env): ReturnType<HttpR
   if (request.method !== 'POST') {
     return {
       status: 405,
-      body: { error: 'invalid_request', error_description: 'Use POST' },
+      body: oauthErrorBody('invalid_request', 'Use POST'),
       headers: { allow: 'POST' },
     };
   }
@@ -26,12 +27,12 @@ export const oauthTokenRoute: HttpRoute = async (request, env): ReturnType<HttpR
         );
       }
     } catch {
-      return { status: 400, body: { error: 'invalid_request', error_description: 'Invalid JSON body' } };
+      return { status: 400, body: oauthErrorBody('invalid_request', 'Invalid JSON body') };
     }
   } else {
     return {
       status: 400,
-      body: { error: 'invalid_request', error_description: 'Send application/x-www-form-urlencoded' },
+      body: oauthErrorBody('invalid_request', 'Send application/x-www-form-urlencoded'),
     };
   }
   const basic = /^Basic\s+(\S+)$/i.exec(String(request.headers.authorization ?? ''));
