@@ -22,7 +22,7 @@ export const trustedDocumentIds = {
   MallOrdersPage: 'sha256:8b66a335d82f9cb3c455bceb841640d675f993bf2b2eaa579085aad846730e2b',
   Offers: 'sha256:650156d4ffc32ab576994436f852cc750d3a5113eea14a0da859988ea09d1655',
   PartnerBillUpdateCursor: 'sha256:050ad8d0b50e06e771865971d4021b4235291ce192fefd8f8e2d127975c63c26',
-  PartnerBillUpdated: 'sha256:dca2aec2ff4fe221b58044e4534760d550442ba0a724dc83ba0339f630724b31',
+  PartnerBillUpdated: 'sha256:718d5ca3166d287b4699fb5e775c863676a6c9b383366ae4a2fd4a329205be3b',
   PartnerCheckout: 'sha256:3afd271242d9584d3608f2c6ed9fa124a882c9aa93b75b4b1f10be047007b0c3',
   PartnerPaymentOptions: 'sha256:eb2b2884adef5e661852d7ac767e3341af58e9bc7d0d22611f499e50cb25ca91',
   PartnerPayments: 'sha256:02828343d649f57fef061984e0cd75c3c020640a8cf0afa294149e68be6194a4',

@@ -341,7 +341,7 @@ describe('bill update subscriptions', () => {
     expect((forged.failure as { code?: number }).code).toBe(4403);
   }, 120_000);
 
-  test('a partner follows its bound users with consent to bills, over graphql-ws and SSE, until a binding ends', async () => {
+  test('a partner follows its bound users with consent to bills, over graphql-ws and SSE; a binding that ends is said, and the stream goes on', async () => {
     const wallet = await demoPartnerToken(stack.url, 'p_lakeside_wallet');
     // Read the user, then follow from that read: nothing in between is missed.
     const read = await stack.execute(PartnerBillUpdateCursorDocument, { partnerUserId: 'lw-88231' }, wallet);
@@ -415,14 +415,23 @@ describe('bill update subscriptions', () => {
     const lastCursor = overWs[0]!.data!.billUpdated.cursor;
     expect(decodeCursor(lastCursor)).toBeUndefined(); // sealed too
 
-    // Alice withdraws: both streams end with BINDING_NOT_ACTIVE, and the cursor no longer resumes.
+    // Alice withdraws: both streams say so and go on; her purchase after it never reaches them.
     const withdrawn = await stack.execute(WithdrawConsentDocument, { bindingId: 'cb_alice_lakeside' }, alice);
     expect(withdrawn.data!.withdrawConsent.userErrors).toEqual([]);
     await buy(alice);
-    await waitFor(() => ended.ws && ended.sse, 'both partner streams to end');
+    await waitFor(() => overWs.length >= 2 && overSse.length >= 2, 'the end of her binding on both streams');
     for (const payloads of [overWs, overSse]) {
-      expect(payloads.slice(1).map((p) => p.errors?.[0]?.extensions?.code)).toEqual(['BINDING_NOT_ACTIVE']);
+      const end = payloads[1]!.data!.billUpdated;
+      expect([end.kind, end.partnerUserId, end.endedBecause, end.availableAfter, end.billAfter]).toEqual([
+        'BINDING_ENDED',
+        'lw-88231',
+        'BINDING_NOT_ACTIVE',
+        null,
+        null,
+      ]);
     }
+    expect(ended).toEqual({ ws: false, sse: false });
+    // A cursor naming only her no longer resumes: nobody in it is bound.
     const again: PartnerPayload[] = [];
     await new Promise<void>((resolve) =>
       ws(wallet).subscribe(
@@ -435,6 +444,40 @@ describe('bill update subscriptions', () => {
       ),
     );
     expect(again.map((p) => p.errors?.[0]?.extensions?.code)).toEqual(['BINDING_NOT_ACTIVE']);
+    // She binds again, under the same partner user id: the open streams follow her from the new grant.
+    const requested = await stack.execute(
+      RequestBindingDocument,
+      {
+        input: {
+          partnerUserId: 'lw-88231',
+          purpose: 'Bill reminders and what is left to spend',
+          fields: ['BILL_SUMMARY', 'AVAILABLE_CREDIT'],
+          expiresInDays: 30,
+        },
+      },
+      wallet,
+    );
+    const approved = await stack.execute(
+      ApproveBindingDocument,
+      { code: requested.data!.requestBinding.code! },
+      alice,
+    );
+    expect(approved.data!.approveBinding.userErrors).toEqual([]);
+    // The streams look for new bindings on their next tick (2 s).
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const availableBefore = await latestAvailable(alice);
+    await buy(alice);
+    await waitFor(() => overWs.length >= 3 && overSse.length >= 3, 'her purchase after she bound again');
+    for (const payloads of [overWs, overSse]) {
+      expect(
+        payloads.map((p) => [p.data?.billUpdated.kind, p.data?.billUpdated.availableAfter?.minor ?? null]),
+      ).toEqual([
+        ['PURCHASE_AUTHORIZED', available - 29_900],
+        ['BINDING_ENDED', null],
+        // The tea set, 299.00, held again.
+        ['PURCHASE_AUTHORIZED', availableBefore - 29_900],
+      ]);
+    }
     // Each batch of updates the partner was handed is in Alice's "who saw my data".
     const log = await fetch(stack.url, {
       method: 'POST',

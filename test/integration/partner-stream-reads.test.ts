@@ -76,7 +76,7 @@ async function countedConnection(uri: string) {
 /**
  * A partner's bill-update stream follows every user bound to it. Each update of one user must not
  * cost a read of all the partner's bindings: only the binding of the line with news is read again
- * (a withdrawal still ends the stream before anything more of that user is handed out). All the
+ * (a withdrawal still ends that user's updates before anything more of theirs is handed out). All the
  * bindings are read when the stream starts and on the timer's ticks (an hour apart here).
  */
 describe("a partner's bill-update stream", () => {
@@ -162,28 +162,144 @@ describe("a partner's bill-update stream", () => {
     }
   });
 
-  test('a purchase after the user withdrew ends the stream with BINDING_NOT_ACTIVE, without going out', async () => {
+  test("a withdrawal ends that user's updates, not the stream: BINDING_ENDED, and the purchase after it never goes out", async () => {
     await using t = await testDatabase();
     const w = await world(t.repos);
     await w.at('2027-03-01T02:00:00Z');
+    await t.repos.channelBindings.insertOnce(
+      billsBinding(
+        'cb_carol_bills',
+        partnerId,
+        'u_carol',
+        'lw-carol',
+        new Date('2027-03-01T01:00:00Z'),
+        new Date('2027-06-01T00:00:00Z'),
+      ),
+    );
     // No tick for an hour: only the read of Alice's line can find the withdrawal.
     const service = billUpdates(t.repos, w.clock(), 3_600_000);
     const stream = await service.follow({ userId: partnerId, scopes: ['bindings'], partnerId }, null);
     try {
       const first = stream.next();
       await w.buy('u_alice', 'MALL', 'mall-tea-set', 'before-withdrawal');
-      expect((await first).value).toMatchObject({ partnerUserId: 'lw-88231', kind: 'PURCHASE_AUTHORIZED' });
+      const before = (await first).value!;
+      expect(before).toMatchObject({ partnerUserId: 'lw-88231', kind: 'PURCHASE_AUTHORIZED' });
+      await w.at('2027-03-01T02:10:00Z');
       const withdrawn = await new BindingService(t.repos, w.clock()).withdrawConsent(
         { userId: 'u_alice', scopes: ['user'] },
         'cb_alice_lakeside',
       );
       expect(withdrawn.userErrors).toEqual([]);
       const next = stream.next();
+      await w.at('2027-03-01T02:20:00Z');
       await w.buy('u_alice', 'MALL', 'mall-tea-set', 'after-withdrawal');
-      await expect(next).rejects.toMatchObject({ code: 'BINDING_NOT_ACTIVE' });
-      // One record of what the partner was handed: the first purchase only.
+      // What says the binding ended, when (the withdrawal's time, not the purchase's), and nothing
+      // of the purchase: no amount, no bill.
+      const ended = (await next).value!;
+      expect(ended).toMatchObject({
+        kind: 'BINDING_ENDED',
+        partnerUserId: 'lw-88231',
+        endedBecause: 'BINDING_NOT_ACTIVE',
+        availableAfterMinor: null,
+        billAfter: null,
+      });
+      // The business clock runs on in real time from 02:10:00 until the withdrawal is written.
+      const endedAfterMs = ended.occurredAt.getTime() - Date.parse('2027-03-01T02:10:00Z');
+      expect(endedAfterMs).toBeGreaterThanOrEqual(0);
+      expect(endedAfterMs).toBeLessThan(5_000);
+      // The stream goes on with Carol.
+      const afterEnd = stream.next();
+      await w.buy('u_carol', 'MALL', 'mall-phone-topup-50', 'carol-after');
+      expect((await afterEnd).value).toMatchObject({
+        partnerUserId: 'lw-carol',
+        kind: 'PURCHASE_AUTHORIZED',
+      });
+      // One record of what the partner was handed of Alice: the first purchase only.
       const reads = await t.repos.partnerAccess.accessPageOfUser('u_alice', { first: 10 });
       expect(reads.items.filter((read) => read.operation === 'billUpdated')).toHaveLength(1);
+      // The ended update's cursor no longer names Alice; one from before it does: resumed from
+      // there, the stream says her binding ended (when, as before) and replays Carol's purchase.
+      const seal = new PartnerCursorSeal('a test secret for cursors');
+      expect([...seal.open(partnerId, ended.cursor)!.keys()]).toEqual(['lw-carol']);
+      expect([...seal.open(partnerId, before.cursor)!.keys()].sort()).toEqual(['lw-88231', 'lw-carol']);
+      const resumed = await service.follow(
+        { userId: partnerId, scopes: ['bindings'], partnerId },
+        before.cursor,
+      );
+      try {
+        const told = (await resumed.next()).value!;
+        expect(told).toMatchObject({
+          kind: 'BINDING_ENDED',
+          partnerUserId: 'lw-88231',
+          endedBecause: 'BINDING_NOT_ACTIVE',
+          occurredAt: ended.occurredAt,
+        });
+        expect([...seal.open(partnerId, told.cursor)!.keys()]).toEqual(['lw-carol']);
+        const replayed = (await resumed.next()).value!;
+        expect([replayed.partnerUserId, replayed.kind]).toEqual(['lw-carol', 'PURCHASE_AUTHORIZED']);
+      } finally {
+        await resumed.return!();
+      }
+      // From the ended update's cursor: Carol's purchase, and nothing said of Alice again.
+      const fromEnd = await service.follow(
+        { userId: partnerId, scopes: ['bindings'], partnerId },
+        ended.cursor,
+      );
+      try {
+        const replayed = (await fromEnd.next()).value!;
+        expect([replayed.partnerUserId, replayed.kind]).toEqual(['lw-carol', 'PURCHASE_AUTHORIZED']);
+      } finally {
+        await fromEnd.return!();
+      }
+    } finally {
+      await stream.return!();
+    }
+  });
+
+  test('a consent that runs out is found on a tick: BINDING_ENDED as of its end, and a rebind is followed from its grant', async () => {
+    await using t = await testDatabase();
+    const w = await world(t.repos);
+    await w.at('2027-03-01T02:00:00Z');
+    const expiresAt = new Date('2027-03-01T03:00:00Z');
+    await t.repos.channelBindings.insertOnce(
+      billsBinding(
+        'cb_carol_bills',
+        partnerId,
+        'u_carol',
+        'lw-carol',
+        new Date('2027-03-01T01:00:00Z'),
+        expiresAt,
+      ),
+    );
+    const service = billUpdates(t.repos, w.clock(), 100);
+    const stream = await service.follow({ userId: partnerId, scopes: ['bindings'], partnerId }, null);
+    try {
+      // 03:30: her consent ended at 03:00; nothing of hers is written, so only a tick can find it.
+      const next = stream.next();
+      await w.at('2027-03-01T03:30:00Z');
+      expect((await next).value).toMatchObject({
+        kind: 'BINDING_ENDED',
+        partnerUserId: 'lw-carol',
+        endedBecause: 'CONSENT_EXPIRED',
+        occurredAt: expiresAt,
+      });
+      // She consents again (the expired binding is ended first, as a new grant would): a purchase
+      // after the new grant reaches the partner under the same partner user id.
+      await t.repos.channelBindings.end('cb_carol_bills', 'EXPIRED', new Date('2027-03-01T03:40:00Z'));
+      await t.repos.channelBindings.insertOnce(
+        billsBinding(
+          'cb_carol_bills_2',
+          partnerId,
+          'u_carol',
+          'lw-carol',
+          new Date('2027-03-01T03:40:00Z'),
+          new Date('2027-06-01T00:00:00Z'),
+        ),
+      );
+      await w.at('2027-03-01T03:45:00Z');
+      const again = stream.next();
+      await w.buy('u_carol', 'MALL', 'mall-phone-topup-50', 'carol-after-rebind');
+      expect((await again).value).toMatchObject({ partnerUserId: 'lw-carol', kind: 'PURCHASE_AUTHORIZED' });
     } finally {
       await stream.return!();
     }

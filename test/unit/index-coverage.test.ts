@@ -48,6 +48,7 @@ const calls: Record<string, (r: Repositories) => Promise<unknown>> = {
   'channelBindings.findByUserIds': (r) => r.channelBindings.findByUserIds(['u_1', 'u_2']),
   'channelBindings.findByIds': (r) => r.channelBindings.findByIds(['b_1', 'b_2']),
   'channelBindings.activeOf': (r) => r.channelBindings.activeOf('pt_1', 'pu_1'),
+  'channelBindings.ofPartnerUsers': (r) => r.channelBindings.ofPartnerUsers('pt_1', ['pu_1', 'pu_2']),
   'channelBindings.activeOfUser': (r) => r.channelBindings.activeOfUser('pt_1', 'u_1'),
   'channelBindings.activePageOfPartner': (r) => r.channelBindings.activePageOfPartner('pt_1', 'b_1', 500),
   'channelBindings.insertOnce': (r) => r.channelBindings.insertOnce(anyDoc),
@@ -122,6 +123,8 @@ const unlimitedReads: Record<string, string> = {
   'channelBindings.findByIds': 'at most one document per id asked for (_id)',
   'installmentPlans.findByOrderIds': 'unique orderId: at most one plan per order asked for',
   'channelBindings.findByUserIds': "a user's bindings: one per partner bound, ever (not paged)",
+  'channelBindings.ofPartnerUsers':
+    'the bindings one partner ever had with the users its cursor names (asked 500 users at a time)',
   'installmentPlans.ofLine': "rebuild and audit: a line's every plan by design",
   'refunds.ofOrder': "rebuild: an order's every refund by design (bounded by what was captured)",
   'bills.ofLine': "rebuild and audit: a line's every bill by design (one a month)",

@@ -1,9 +1,14 @@
 import type { Viewer } from '../../auth/token';
 import { type BillSummary, billSummaryOf } from '../../core/billing/bill-status';
 import { billUpdateOf, type BillUpdateKind } from '../../core/ledger/bill-updates';
-import { partnerDisclosureOf, partnerStreamConsent } from '../../core/partners/bill-update-consent';
+import {
+  partnerDisclosureOf,
+  type PartnerStreamKind,
+  type StreamEndCode,
+  streamEndOf,
+} from '../../core/partners/bill-update-consent';
 import { lineFigures } from '../../core/ledger/line-state';
-import { consentFields, consentRefusal, type ConsentField } from '../../core/partners/consent';
+import { consentFields, type ConsentField } from '../../core/partners/consent';
 import { AppError } from '../../errors';
 import { creditLineIdOf, newSortableId } from '../../storage/ids';
 import type { ChannelBindingDoc } from '../../storage/models/channel-binding.model';
@@ -19,7 +24,8 @@ import { decodeCursor, encodeCursor, type PartnerCursorSeal } from './bill-updat
 export interface BillUpdateEvent {
   /** Resume point: give it as `after` to get every later update. */
   cursor: string;
-  kind: BillUpdateKind;
+  kind: BillUpdateKind | PartnerStreamKind;
+  /** Business time of the ledger entry; BINDING_ENDED: when the binding ended. */
   occurredAt: Date;
   lineId: string;
   /** Partner streams: the partner's own id for the user (users' own streams: null). */
@@ -29,6 +35,8 @@ export interface BillUpdateEvent {
   billId: string | null;
   /** The bill the update is about, as that ledger entry left it. */
   billAfter: BillSummary | null;
+  /** BINDING_ENDED only: the code a read of that user now gets. */
+  endedBecause: StreamEndCode | null;
 }
 
 export interface BillUpdateStreamOptions {
@@ -55,6 +63,19 @@ interface Followed {
 /** A line a stream starts (or begins) to follow: the watch state is added when it does. */
 type LineToFollow = Omit<Followed, 'look' | 'unlisten'>;
 
+/** A partner's user whose binding no longer lets the partner read their line, and since when. */
+interface BindingEnd {
+  partnerUserId: string;
+  lineId: string;
+  code: StreamEndCode;
+  at: Date;
+}
+
+/** A followed partner line whose binding no longer lets the partner read it. */
+interface Unfollowed extends BindingEnd {
+  line: Followed;
+}
+
 const invalidCursor = () => new AppError('BAD_USER_INPUT', 'Not a cursor of your bill updates');
 
 /**
@@ -62,7 +83,8 @@ const invalidCursor = () => new AppError('BAD_USER_INPUT', 'Not a cursor of your
  * bound user whose consent covers bills. With `after`, every later update first, in ledger order per
  * line, then live ones; without, live ones only. A notice of an append only says when to look, so a
  * lost notice cannot lose an update, and the switch from replay to live neither skips nor repeats one.
- * The stream ends with a code when the token expires (UNAUTHENTICATED) or a partner's binding ends.
+ * The stream ends with a code when the token expires (UNAUTHENTICATED). A partner's stream goes on
+ * when one user's binding ends: it says BINDING_ENDED for that user and follows the others.
  */
 export class BillUpdatesService {
   constructor(
@@ -113,7 +135,8 @@ export class BillUpdatesService {
     const { partnerId } = requirePartner(viewer, 'bindings');
     const resume = after == null ? undefined : this.partnerCursors.open(partnerId, after);
     if (after != null && !resume) throw invalidCursor();
-    const bindings = await this.readableBindings(partnerId, await this.clock.current());
+    const now = await this.clock.current();
+    const bindings = await this.readableBindings(partnerId, now);
     // A user whose binding ended is left out of a resumed cursor (the rest goes on); a cursor of
     // no bound user at all is refused, with no hint which of its users are (or were) bound.
     if (resume && ![...resume.keys()].some((key) => bindings.some((b) => b.partnerUserId === key))) {
@@ -125,28 +148,67 @@ export class BillUpdatesService {
     const lines = await this.partnerLines(bindings, resume);
     return this.tail({
       lines,
+      endedBefore: resume ? await this.endedSince(partnerId, resume, bindings, now) : [],
       expiresAtMs: viewer.expiresAtMs,
       cursorOf: (positions) => this.partnerCursors.seal(partnerId, positions),
-      // On a tick, all the partner's bindings: one that ended ends the stream, a new one joins it.
+      // On a tick, all the partner's bindings: one that ended is unfollowed, a new one joins (a
+      // rebind of the same user too: its own consent, from its grant).
       rejoin: async (followed) => {
         const now = await this.clock.current();
         const current = await this.readableBindings(partnerId, now);
-        endIfAnyUnbound(followed, current, now);
+        const gone = followed.filter((line) => !current.some((binding) => binding._id === line.binding?._id));
+        const ended = await this.unfollowed(gone, now);
         const added = current.filter(
-          (binding) => !followed.some((line) => line.key === binding.partnerUserId),
+          (binding) =>
+            !followed.some(
+              (line) => line.key === binding.partnerUserId && !ended.some((end) => end.line === line),
+            ),
         );
-        return this.partnerLines(added, undefined, true);
+        return { join: await this.partnerLines(added, undefined, true), ended };
       },
       // After each read, only the bindings of the lines that gave updates, by id (a busy partner's
       // stream does not read every binding on every update).
-      confirm: async (lines) => {
-        const now = await this.clock.current();
-        const ids = lines.flatMap((line) => (line.binding ? [line.binding._id] : []));
-        const current = (await this.repos.channelBindings.findByIds(ids)).filter((binding) =>
-          isReadable(binding, now),
-        );
-        endIfAnyUnbound(lines, current, now);
-      },
+      confirm: async (lines) => this.unfollowed(lines, await this.clock.current()),
+    });
+  }
+
+  /**
+   * The users a resumed cursor names who are no longer bound: how each one's newest binding ended
+   * (a user the partner never had a binding with is left out, unsaid).
+   */
+  private async endedSince(
+    partnerId: string,
+    resume: ReadonlyMap<string, number>,
+    bound: readonly ChannelBindingDoc[],
+    now: Date,
+  ): Promise<BindingEnd[]> {
+    const gone = [...resume.keys()].filter((key) => !bound.some((binding) => binding.partnerUserId === key));
+    const newest = new Map<string, ChannelBindingDoc>();
+    for (let start = 0; start < gone.length; start += this.options.bindingsPerRead) {
+      const keys = gone.slice(start, start + this.options.bindingsPerRead);
+      for (const binding of await this.repos.channelBindings.ofPartnerUsers(partnerId, keys)) {
+        const seen = newest.get(binding.partnerUserId);
+        if (!seen || binding.createdAt > seen.createdAt) newest.set(binding.partnerUserId, binding);
+      }
+    }
+    return [...newest.values()].flatMap((binding) => {
+      const end = streamEndOf(binding, now);
+      if (!end) return []; // bound again since the read above: it joins at the next tick
+      return [{ partnerUserId: binding.partnerUserId, lineId: creditLineIdOf(binding.userId), ...end }];
+    });
+  }
+
+  /** Of these partner lines, those whose binding (read again, by id) no longer lets them be read. */
+  private async unfollowed(lines: readonly Followed[], now: Date): Promise<Unfollowed[]> {
+    if (lines.length === 0) return [];
+    const ids = lines.flatMap((line) => (line.binding ? [line.binding._id] : []));
+    const read = await this.repos.channelBindings.findByIds(ids);
+    return lines.flatMap((line) => {
+      const end = streamEndOf(
+        read.find((binding) => binding._id === line.binding?._id),
+        now,
+      );
+      return end ? [{ line, partnerUserId: line.key, lineId: line.lineId, ...end }] : [];
     });
   }
 
@@ -157,7 +219,7 @@ export class BillUpdatesService {
       (afterId, first) => this.repos.channelBindings.activePageOfPartner(partnerId, afterId, first),
       this.options.bindingsPerRead,
     );
-    for await (const binding of bindings) if (isReadable(binding, now)) readable.push(binding);
+    for await (const binding of bindings) if (!streamEndOf(binding, now)) readable.push(binding);
     return readable;
   }
 
@@ -244,12 +306,14 @@ export class BillUpdatesService {
 
   private tail(stream: {
     lines: LineToFollow[];
+    /** Users a resumed cursor names whose binding ended since: said first. */
+    endedBefore?: readonly BindingEnd[];
     expiresAtMs: number | undefined;
     cursorOf: (positions: ReadonlyMap<string, number>) => string;
-    /** On a tick, before reading: checks every followed line, and returns lines to add. */
-    rejoin?: (followed: readonly Followed[]) => Promise<LineToFollow[]>;
-    /** After reading, before anything read goes out: throws if one of these lines may not be read. */
-    confirm?: (lines: readonly Followed[]) => Promise<void>;
+    /** On a tick, before reading: lines to add, and followed lines that may no longer be read. */
+    rejoin?: (followed: readonly Followed[]) => Promise<{ join: LineToFollow[]; ended: Unfollowed[] }>;
+    /** After reading, before anything read goes out: those of these lines that may no longer be read. */
+    confirm?: (lines: readonly Followed[]) => Promise<Unfollowed[]>;
   }): AsyncIterableIterator<BillUpdateEvent> {
     const { watch } = this;
     const { batch } = this.options;
@@ -288,6 +352,15 @@ export class BillUpdatesService {
       wake?.();
     };
     const cursor = () => stream.cursorOf(new Map(followed.map((line) => [line.key, line.sequence])));
+    // Unfollowed lines leave the cursor first, so resuming after their BINDING_ENDED skips them.
+    const unfollow = (ended: readonly Unfollowed[]) => {
+      for (const { line } of ended) {
+        line.unlisten();
+        followed.splice(followed.indexOf(line), 1);
+      }
+      for (const end of ended) buffered.push(bindingEndedEvent(end, cursor()));
+    };
+    for (const end of stream.endedBefore ?? []) buffered.push(bindingEndedEvent(end, cursor()));
     const read = async (line: Followed): Promise<LineRead> => {
       line.look = false;
       const events: BillUpdateEvent[] = [];
@@ -320,23 +393,29 @@ export class BillUpdatesService {
               woken = false;
               const toRead = followed.filter((line) => line.look || watch.head(line.lineId) > line.sequence);
               if (ticked && stream.rejoin) {
-                for (const line of await stream.rejoin(followed)) {
+                const { join, ended } = await stream.rejoin(followed);
+                unfollow(ended);
+                for (const line of join) {
                   const entry = add(line);
                   if (entry) toRead.push(entry);
                 }
               }
               ticked = false;
+              const reading = toRead.filter((line) => followed.includes(line));
               const results: ({ line: Followed } & LineRead)[] = [];
-              for (const line of toRead) if (!closed) results.push({ line, ...(await read(line)) });
+              for (const line of reading) if (!closed) results.push({ line, ...(await read(line)) });
               const news = results.filter(({ events }) => events.length > 0);
               // A partner's bindings are confirmed after the read: an entry written after a withdrawal
-              // is read before the withdrawal is looked for, so the stream ends before it goes out.
-              if (stream.confirm && news.length > 0) await stream.confirm(news.map(({ line }) => line));
+              // is read before the withdrawal is looked for, so what was read of that user never goes out.
+              const ended =
+                stream.confirm && news.length > 0 ? await stream.confirm(news.map(({ line }) => line)) : [];
               for (const { line, events, disclosed } of news) {
+                if (ended.some((end) => end.line === line)) continue;
                 buffered.push(...events);
                 if (line.binding) await recordRead(line.binding, disclosed);
               }
-              if (toRead.some((line) => line.look)) woken = true;
+              unfollow(ended);
+              if (reading.some((line) => line.look && followed.includes(line))) woken = true;
               continue;
             }
             await new Promise<void>((resolve) => (wake = resolve));
@@ -360,23 +439,19 @@ export class BillUpdatesService {
   }
 }
 
-/** A binding still active whose consent lets its partner read bill updates now. */
-function isReadable(binding: ChannelBindingDoc, now: Date): boolean {
-  return binding.status === 'ACTIVE' && consentRefusal(binding, partnerStreamConsent, now) === null;
-}
-
-/** Ends a partner's stream when one of `lines` is no longer read under the same binding. */
-function endIfAnyUnbound(lines: readonly Followed[], current: readonly ChannelBindingDoc[], now: Date): void {
-  for (const line of lines) {
-    // The same binding, not only the same partner user id (a rebind has its own consent).
-    if (current.some((binding) => binding._id === line.binding?._id)) continue;
-    const expired =
-      line.binding && consentRefusal(line.binding, partnerStreamConsent, now) === 'CONSENT_EXPIRED';
-    throw new AppError(
-      expired ? 'CONSENT_EXPIRED' : 'BINDING_NOT_ACTIVE',
-      `The binding of ${line.key} ended: resubscribe with your last cursor to go on with your other users`,
-    );
-  }
+/** The partner hears that it no longer follows a user: nothing of the user's line is shown. */
+function bindingEndedEvent({ partnerUserId, lineId, code, at }: BindingEnd, cursor: string): BillUpdateEvent {
+  return {
+    cursor,
+    kind: 'BINDING_ENDED',
+    occurredAt: at,
+    lineId,
+    partnerUserId,
+    availableAfterMinor: null,
+    billId: null,
+    billAfter: null,
+    endedBecause: code,
+  };
 }
 
 /** What one read of a line hands out, and the consent fields it discloses (partner streams). */
@@ -413,6 +488,7 @@ function eventOf(
         : null,
     billId: update.billId,
     billAfter: bill ? billSummaryOf(bill) : null,
+    endedBecause: null,
   };
   return { event, disclosed };
 }

@@ -1,8 +1,30 @@
 import type { BillUpdate, BillUpdateKind } from '../ledger/bill-updates';
-import type { ConsentField } from './consent';
+import { type BindingView, type ConsentField, consentRefusal } from './consent';
 
 /** What a partner's binding must cover for its stream to follow the user at all. */
 export const partnerStreamConsent: ConsentField = 'BILL_SUMMARY';
+
+/** Updates only a partner's stream has, from no ledger entry: a followed user's binding ended. */
+export const partnerStreamKinds = ['BINDING_ENDED'] as const;
+export type PartnerStreamKind = (typeof partnerStreamKinds)[number];
+
+/** Why a partner's stream stopped following a user: the code a read of that user now gets. */
+export type StreamEndCode = NonNullable<ReturnType<typeof consentRefusal>>;
+
+/**
+ * Why and since when a partner's stream may no longer follow a user under this binding, or null
+ * while it may: withdrawn (or unbound) since it ended, expired since its consent's end. A binding
+ * that cannot be read any more has ended, as of `now`.
+ */
+export function streamEndOf(
+  binding: (BindingView & { endedAt?: Date }) | undefined,
+  now: Date,
+): { code: StreamEndCode; at: Date } | null {
+  const code = consentRefusal(binding, partnerStreamConsent, now);
+  if (!code) return null;
+  const at = code === 'CONSENT_EXPIRED' ? binding!.consent.expiresAt : (binding?.endedAt ?? now);
+  return { code, at };
+}
 
 /**
  * What a partner's stream may hear of beyond bills, by kind: a limit change tells the limit

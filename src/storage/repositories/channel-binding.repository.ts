@@ -20,6 +20,14 @@ export class ChannelBindingRepository {
     return findByIds<ChannelBindingDoc>(this.models.channelBindings, ids);
   }
 
+  /** Every binding, active or ended, of these partner accounts (a partner's users named in its cursor). */
+  ofPartnerUsers(partnerId: string, partnerUserIds: readonly string[]): Promise<ChannelBindingDoc[]> {
+    return this.models.channelBindings
+      .find({ partnerId, partnerUserId: trusted({ $in: partnerUserIds }) })
+      .lean<ChannelBindingDoc[]>()
+      .exec();
+  }
+
   /** The partner account's active binding: read by its unique active key (one document at most). */
   async activeOf(partnerId: string, partnerUserId: string): Promise<ChannelBindingDoc | null> {
     return this.models.channelBindings

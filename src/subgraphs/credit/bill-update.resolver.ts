@@ -12,8 +12,9 @@ export class BillUpdateResolver {
       "A user's own bill updates; a partner's: those of every bound user whose consent covers " +
       "BILL_SUMMARY (with partnerUserId; `bill` and `creditLine` are the user's own). With `after` (a " +
       'cursor from an earlier update), every later update first, in order, then live ones: nothing ' +
-      'missed, nothing twice. Ends with UNAUTHENTICATED when the token expires, BINDING_NOT_ACTIVE when ' +
-      'a followed binding ends: resubscribe with the last cursor.',
+      'missed, nothing twice. Ends with UNAUTHENTICATED when the token expires: resubscribe with the last ' +
+      "cursor. A partner's stream says BINDING_ENDED when a followed user's binding ends, and goes on " +
+      'with the others.',
     subscribe: ({ args, context }) =>
       (context as CreditContext).services.billUpdates.follow(
         (context as CreditContext).viewer,

@@ -6,6 +6,8 @@ import { billUpdateKinds } from '../../core/ledger/bill-updates';
 import {
   noBillUpdateConsent,
   partnerConsentsByKind,
+  partnerStreamKinds,
+  type StreamEndCode,
   unsharedUnlessAboutBill,
 } from '../../core/partners/bill-update-consent';
 import { enumFrom } from '../common/enum-from';
@@ -14,8 +16,8 @@ import { BillStatus } from './bill.type';
 
 export const BillUpdateKind = enumFrom(
   'BillUpdateKind',
-  billUpdateKinds,
-  'What happened on the line: one per ledger entry that changes a bill or the line',
+  [...billUpdateKinds, ...partnerStreamKinds],
+  "What happened on the line: one per ledger entry that changes a bill or the line; on a partner's stream also BINDING_ENDED",
   {
     LINE_OPENED: 'The line was opened',
     PURCHASE_AUTHORIZED: 'A checkout put a hold on the line',
@@ -35,6 +37,8 @@ export const BillUpdateKind = enumFrom(
       'The daily review raised or cut the limit (a cut made as a frozen line opens comes as LINE_STATUS_CHANGED)',
     LINE_STATUS_CHANGED:
       'The daily review froze the line, or it is active again once nothing is overdue (opened by the payment or refund that paid the last overdue bill, else by the daily review; opening, it makes a limit cut that was waiting)',
+    BINDING_ENDED:
+      "Partner streams only, from no ledger entry: the user's binding ended (withdrawn, unbound or its consent expired; `endedBecause` says which, `occurredAt` when). The stream follows that user no more and goes on with the others; a user who binds again is followed from the new grant",
   },
 );
 
@@ -76,7 +80,9 @@ export class BillUpdate {
   })
   kind!: string;
 
-  @Field(() => DateTimeISOResolver, { description: 'Business time of the ledger entry' })
+  @Field(() => DateTimeISOResolver, {
+    description: 'Business time of the ledger entry (BINDING_ENDED: when the binding ended)',
+  })
   occurredAt!: Date;
 
   @Field(() => ID, {
@@ -99,6 +105,13 @@ export class BillUpdate {
   })
   billAfter!: BillSnapshot | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'BINDING_ENDED only: the code a read of that user now gets (BINDING_NOT_ACTIVE: withdrawn or unbound; CONSENT_EXPIRED); otherwise null',
+  })
+  endedBecause!: StreamEndCode | null;
+
   lineId!: string;
   billId!: string | null;
 
@@ -110,6 +123,7 @@ export class BillUpdate {
       partnerUserId: event.partnerUserId,
       availableAfter: event.availableAfterMinor === null ? null : Money.of(event.availableAfterMinor),
       billAfter: event.billAfter ? BillSnapshot.from(event.billAfter) : null,
+      endedBecause: event.endedBecause,
       lineId: event.lineId,
       billId: event.billId,
     });
