@@ -42,7 +42,7 @@ export type BillStatus =
 export type BillUpdateKind =
   /** A hold was released without charge (cancelled or expired) */
   | 'AUTHORIZATION_VOIDED'
-  /** Partner streams only, from no ledger entry: the user's binding ended (withdrawn, unbound or its consent expired; `endedBecause` says which, `occurredAt` when). The stream follows that user no more and goes on with the others; a user who binds again is followed from the new grant */
+  /** Partner streams only, from no ledger entry: the user's binding ended (withdrawn, or its consent ran out; `endedBecause` says which, `occurredAt` when). The stream follows that user no more and goes on with the others; a user who binds again is followed from the new grant */
   | 'BINDING_ENDED'
   /** The credit balance was paid out, given back, or set aside for a repayment */
   | 'CREDIT_BALANCE_CHANGED'
@@ -72,6 +72,13 @@ export type BillUpdateKind =
   | 'REPAYMENT_SUCCEEDED'
   /** A statement was cut: the bill named */
   | 'STATEMENT_ISSUED';
+
+/** Why a partner's stream no longer follows a user: the code a read of that user now gets */
+export type BindingEndedBecause =
+  /** The user withdrew the binding (or it can no longer be read) */
+  | 'BINDING_NOT_ACTIVE'
+  /** Its consent ran out (before any withdrawal, or replaced by a new grant after it ran out) */
+  | 'CONSENT_EXPIRED';
 
 /** Where a binding stands */
 export type BindingStatus =
@@ -643,7 +650,7 @@ export type PartnerBillUpdatedSubscriptionVariables = Exact<{
 }>;
 
 
-export type PartnerBillUpdatedSubscription = { billUpdated: { cursor: string, kind: BillUpdateKind, partnerUserId: string | null, occurredAt: string, endedBecause: string | null, availableAfter: { minor: number } | null, billAfter: { dueDate: string, owed: { minor: number } } | null } };
+export type PartnerBillUpdatedSubscription = { billUpdated: { cursor: string, kind: BillUpdateKind, partnerUserId: string | null, occurredAt: string, endedBecause: BindingEndedBecause | null, availableAfter: { minor: number } | null, billAfter: { dueDate: string, owed: { minor: number } } | null } };
 
 export type PartnerBillUpdateCursorQueryVariables = Exact<{
   partnerUserId: string | number;

@@ -113,6 +113,30 @@ describe('bill update subscriptions', () => {
     };
     return body.data.me.creditLine.ledger.edges[0]!.node.billUpdateCursor;
   };
+  /**
+   * The partner asks, the user approves: a binding whose consent covers bills and what is left to
+   * spend (a purchase not billed yet reaches a partner only under AVAILABLE_CREDIT: it moves it).
+   */
+  const bindForBills = async (partnerToken: string, partnerUserId: string, userToken: string) => {
+    const requested = await stack.execute(
+      RequestBindingDocument,
+      {
+        input: {
+          partnerUserId,
+          purpose: 'Bill reminders and what is left to spend',
+          fields: ['BILL_SUMMARY', 'AVAILABLE_CREDIT'],
+          expiresInDays: 30,
+        },
+      },
+      partnerToken,
+    );
+    const approved = await stack.execute(
+      ApproveBindingDocument,
+      { code: requested.data!.requestBinding.code! },
+      userToken,
+    );
+    expect(approved.data!.approveBinding.userErrors).toEqual([]);
+  };
   const latestAvailable = async (token: string) => {
     const response = await fetch(stack.url, {
       method: 'POST',
@@ -431,38 +455,19 @@ describe('bill update subscriptions', () => {
       ]);
     }
     expect(ended).toEqual({ ws: false, sse: false });
-    // A cursor naming only her no longer resumes: nobody in it is bound.
-    const again: PartnerPayload[] = [];
-    await new Promise<void>((resolve) =>
-      ws(wallet).subscribe(
-        { query: partnerQuery, variables: { after: lastCursor } },
-        {
-          next: (p) => void again.push(p as PartnerPayload),
-          error: () => resolve(),
-          complete: () => resolve(),
-        },
-      ),
-    );
-    expect(again.map((p) => p.errors?.[0]?.extensions?.code)).toEqual(['BINDING_NOT_ACTIVE']);
+    // Resumed from a cursor of before (naming her alone): the end is said first, as it was live.
+    const again = new Feed();
+    ws(wallet).subscribe({ query: partnerQuery, variables: { after: lastCursor } }, again.sink as never);
+    await again.until((f) => f.updates.length >= 1 || f.ended, 'the end said on resuming');
+    const told = again.updates[0] as unknown as PartnerBillUpdatedSubscription['billUpdated'];
+    expect([told.kind, told.partnerUserId, told.endedBecause, told.occurredAt]).toEqual([
+      'BINDING_ENDED',
+      'lw-88231',
+      'BINDING_NOT_ACTIVE',
+      overWs[1]!.data!.billUpdated.occurredAt,
+    ]);
     // She binds again, under the same partner user id: the open streams follow her from the new grant.
-    const requested = await stack.execute(
-      RequestBindingDocument,
-      {
-        input: {
-          partnerUserId: 'lw-88231',
-          purpose: 'Bill reminders and what is left to spend',
-          fields: ['BILL_SUMMARY', 'AVAILABLE_CREDIT'],
-          expiresInDays: 30,
-        },
-      },
-      wallet,
-    );
-    const approved = await stack.execute(
-      ApproveBindingDocument,
-      { code: requested.data!.requestBinding.code! },
-      alice,
-    );
-    expect(approved.data!.approveBinding.userErrors).toEqual([]);
+    await bindForBills(wallet, 'lw-88231', alice);
     // The streams look for new bindings on their next tick (2 s).
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     const availableBefore = await latestAvailable(alice);
@@ -506,26 +511,8 @@ describe('bill update subscriptions', () => {
       { query: print(PartnerBillUpdatedDocument), variables: { after: null } },
       feed.sink as never,
     );
-    const requested = await stack.execute(
-      RequestBindingDocument,
-      {
-        input: {
-          partnerUserId: 'sk-carol-1',
-          purpose: 'Bill reminders and what is left to spend',
-          // A purchase not billed yet reaches a partner only under AVAILABLE_CREDIT (it moves it).
-          fields: ['BILL_SUMMARY', 'AVAILABLE_CREDIT'],
-          expiresInDays: 30,
-        },
-      },
-      telecom,
-    );
     const carol = tokenFor('u_carol');
-    const approved = await stack.execute(
-      ApproveBindingDocument,
-      { code: requested.data!.requestBinding.code! },
-      carol,
-    );
-    expect(approved.data!.approveBinding.userErrors).toEqual([]);
+    await bindForBills(telecom, 'sk-carol-1', carol);
     // 50.00 of Carol's 50.00: the binding is picked up on the next tick, then the purchase arrives.
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     await buy(carol, 'mall-phone-topup-50');

@@ -219,6 +219,21 @@ describe("a partner's bill-update stream", () => {
       expect(reads.items.filter((read) => read.operation === 'billUpdated')).toHaveLength(1);
       // The ended update's cursor no longer names Alice; one from before it does: resumed from
       // there, the stream says her binding ended (when, as before) and replays Carol's purchase.
+      // A later request she refused is a binding too, never followed: the end said is still the withdrawal.
+      await t.repos.channelBindings.insertOnce({
+        ...billsBinding(
+          'cb_alice_refused',
+          partnerId,
+          'u_alice',
+          'lw-88231',
+          new Date('2027-03-01T02:30:00Z'),
+          new Date('2027-06-01T00:00:00Z'),
+        ),
+        status: 'REJECTED',
+        endedAt: new Date('2027-03-01T02:30:00Z'),
+        activePartnerUserKey: 'ended:cb_alice_refused',
+        activeUserKey: 'ended:cb_alice_refused',
+      });
       const seal = new PartnerCursorSeal('a test secret for cursors');
       expect([...seal.open(partnerId, ended.cursor)!.keys()]).toEqual(['lw-carol']);
       expect([...seal.open(partnerId, before.cursor)!.keys()].sort()).toEqual(['lw-88231', 'lw-carol']);
@@ -286,6 +301,11 @@ describe("a partner's bill-update stream", () => {
       // She consents again (the expired binding is ended first, as a new grant would): a purchase
       // after the new grant reaches the partner under the same partner user id.
       await t.repos.channelBindings.end('cb_carol_bills', 'EXPIRED', new Date('2027-03-01T03:40:00Z'));
+      // Her purchase at 03:45 is written before a tick sees the new binding (granted 03:40, stored
+      // after the purchase, as a late tick would find it): it goes out, from the grant.
+      const again = stream.next();
+      await w.at('2027-03-01T03:45:00Z');
+      await w.buy('u_carol', 'MALL', 'mall-phone-topup-50', 'carol-after-rebind');
       await t.repos.channelBindings.insertOnce(
         billsBinding(
           'cb_carol_bills_2',
@@ -296,10 +316,117 @@ describe("a partner's bill-update stream", () => {
           new Date('2027-06-01T00:00:00Z'),
         ),
       );
-      await w.at('2027-03-01T03:45:00Z');
-      const again = stream.next();
-      await w.buy('u_carol', 'MALL', 'mall-phone-topup-50', 'carol-after-rebind');
       expect((await again).value).toMatchObject({ partnerUserId: 'lw-carol', kind: 'PURCHASE_AUTHORIZED' });
+    } finally {
+      await stream.return!();
+    }
+  });
+
+  test("a purchase after the consent ran out is not shown: the read finds the end, as of the consent's end", async () => {
+    await using t = await testDatabase();
+    const w = await world(t.repos);
+    await w.at('2027-03-01T02:00:00Z');
+    const expiresAt = new Date('2027-03-01T03:00:00Z');
+    await t.repos.channelBindings.insertOnce(
+      billsBinding(
+        'cb_carol_bills',
+        partnerId,
+        'u_carol',
+        'lw-carol',
+        new Date('2027-03-01T01:00:00Z'),
+        expiresAt,
+      ),
+    );
+    // No tick for an hour: only the read of Carol's line can find the end.
+    const service = billUpdates(t.repos, w.clock(), 3_600_000);
+    const stream = await service.follow({ userId: partnerId, scopes: ['bindings'], partnerId }, null);
+    try {
+      const next = stream.next();
+      await w.at('2027-03-01T03:30:00Z');
+      await w.buy('u_carol', 'MALL', 'mall-phone-topup-50', 'carol-after-expiry');
+      expect((await next).value).toMatchObject({
+        kind: 'BINDING_ENDED',
+        partnerUserId: 'lw-carol',
+        endedBecause: 'CONSENT_EXPIRED',
+        occurredAt: expiresAt,
+      });
+      const reads = await t.repos.partnerAccess.accessPageOfUser('u_carol', { first: 10 });
+      expect(reads.items.filter((read) => read.operation === 'billUpdated')).toEqual([]);
+    } finally {
+      await stream.return!();
+    }
+  });
+
+  test('two users whose bindings end together: each end has its own cursor, and the last one, naming nobody, resumes', async () => {
+    await using t = await testDatabase();
+    const w = await world(t.repos);
+    await w.at('2027-03-01T02:00:00Z');
+    await t.repos.channelBindings.insertOnce(
+      billsBinding(
+        'cb_carol_bills',
+        partnerId,
+        'u_carol',
+        'lw-carol',
+        new Date('2027-03-01T01:00:00Z'),
+        new Date('2027-06-01T00:00:00Z'),
+      ),
+    );
+    const service = billUpdates(t.repos, w.clock(), 100);
+    const stream = await service.follow({ userId: partnerId, scopes: ['bindings'], partnerId }, null);
+    const seal = new PartnerCursorSeal('a test secret for cursors');
+    try {
+      const first = stream.next();
+      // Both withdrawn at 02:10 by hand, between two ticks: one tick finds both.
+      await w.at('2027-03-01T02:10:00Z');
+      const at = new Date('2027-03-01T02:10:00Z');
+      await t.repos.channelBindings.end('cb_alice_lakeside', 'WITHDRAWN', at);
+      await t.repos.channelBindings.end('cb_carol_bills', 'WITHDRAWN', at);
+      const one = (await first).value!;
+      const two = (await stream.next()).value!;
+      expect([one, two].map((end) => [end.kind, end.endedBecause, end.occurredAt])).toEqual([
+        ['BINDING_ENDED', 'BINDING_NOT_ACTIVE', at],
+        ['BINDING_ENDED', 'BINDING_NOT_ACTIVE', at],
+      ]);
+      // The first end's cursor still holds the user told of second; the second's holds nobody.
+      expect([...seal.open(partnerId, one.cursor)!.keys()]).toEqual([two.partnerUserId]);
+      expect(seal.open(partnerId, two.cursor)!.size).toBe(0);
+      // Resumed from the first: the second end is said again (nothing missed).
+      const fromFirst = await service.follow(
+        { userId: partnerId, scopes: ['bindings'], partnerId },
+        one.cursor,
+      );
+      try {
+        expect((await fromFirst.next()).value).toMatchObject({
+          kind: 'BINDING_ENDED',
+          partnerUserId: two.partnerUserId,
+        });
+      } finally {
+        await fromFirst.return!();
+      }
+      // Resumed from the second (nobody followed): a user who binds later is followed all the same.
+      const fromLast = await service.follow(
+        { userId: partnerId, scopes: ['bindings'], partnerId },
+        two.cursor,
+      );
+      try {
+        const next = fromLast.next();
+        await t.repos.channelBindings.insertOnce(
+          billsBinding(
+            'cb_alice_again',
+            partnerId,
+            'u_alice',
+            'lw-88231',
+            new Date('2027-03-01T02:20:00Z'),
+            new Date('2027-06-01T00:00:00Z'),
+          ),
+        );
+        await w.at('2027-03-01T02:25:00Z');
+        await new Promise((resolve) => setTimeout(resolve, 300)); // a tick or two: the binding joins
+        await w.buy('u_alice', 'MALL', 'mall-tea-set', 'alice-again');
+        expect((await next).value).toMatchObject({ partnerUserId: 'lw-88231', kind: 'PURCHASE_AUTHORIZED' });
+      } finally {
+        await fromLast.return!();
+      }
     } finally {
       await stream.return!();
     }

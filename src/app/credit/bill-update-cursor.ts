@@ -66,7 +66,7 @@ export class PartnerCursorSeal {
   open(partnerId: string, cursor: string): Map<string, number> | undefined {
     if (!cursor.startsWith(sealedPrefix)) return undefined;
     const bytes = Buffer.from(cursor.slice(sealedPrefix.length), 'base64url');
-    if (bytes.length <= saltBytes + tagBytes) return undefined;
+    if (bytes.length < saltBytes + tagBytes) return undefined;
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.keyFor(bytes.subarray(0, saltBytes)), iv);
       decipher.setAAD(Buffer.from(partnerId, 'utf8'));
@@ -75,7 +75,8 @@ export class PartnerCursorSeal {
         decipher.update(bytes.subarray(saltBytes, bytes.length - tagBytes)),
         decipher.final(),
       ]);
-      return decodeCursor(text.toString('base64url'));
+      // Empty: the stream followed nobody then (its last user's binding had ended, say).
+      return text.length === 0 ? new Map() : decodeCursor(text.toString('base64url'));
     } catch {
       return undefined;
     }

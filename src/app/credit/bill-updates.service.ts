@@ -2,6 +2,8 @@ import type { Viewer } from '../../auth/token';
 import { type BillSummary, billSummaryOf } from '../../core/billing/bill-status';
 import { billUpdateOf, type BillUpdateKind } from '../../core/ledger/bill-updates';
 import {
+  followsUnder,
+  inConsentTime,
   partnerDisclosureOf,
   type PartnerStreamKind,
   type StreamEndCode,
@@ -57,11 +59,13 @@ interface Followed {
   /** Partner lines: the binding read under (each read is logged; nothing from before its grant). */
   binding: ChannelBindingDoc | null;
   look: boolean;
+  /** Its binding ended: no longer followed (a read under way keeps nothing of it). */
+  dropped: boolean;
   unlisten: () => void;
 }
 
 /** A line a stream starts (or begins) to follow: the watch state is added when it does. */
-type LineToFollow = Omit<Followed, 'look' | 'unlisten'>;
+type LineToFollow = Omit<Followed, 'look' | 'dropped' | 'unlisten'>;
 
 /** A partner's user whose binding no longer lets the partner read their line, and since when. */
 interface BindingEnd {
@@ -69,6 +73,11 @@ interface BindingEnd {
   lineId: string;
   code: StreamEndCode;
   at: Date;
+}
+
+/** A user a resumed cursor names whose binding ended since, and where the cursor had them. */
+interface EndedSince extends BindingEnd {
+  sequence: number;
 }
 
 /** A followed partner line whose binding no longer lets the partner read it. */
@@ -137,14 +146,7 @@ export class BillUpdatesService {
     if (after != null && !resume) throw invalidCursor();
     const now = await this.clock.current();
     const bindings = await this.readableBindings(partnerId, now);
-    // A user whose binding ended is left out of a resumed cursor (the rest goes on); a cursor of
-    // no bound user at all is refused, with no hint which of its users are (or were) bound.
-    if (resume && ![...resume.keys()].some((key) => bindings.some((b) => b.partnerUserId === key))) {
-      throw new AppError(
-        'BINDING_NOT_ACTIVE',
-        'No user of this cursor is bound to you with consent to bills',
-      );
-    }
+    // Users of a resumed cursor whose binding ended since are told of first, then left out.
     const lines = await this.partnerLines(bindings, resume);
     return this.tail({
       lines,
@@ -156,14 +158,14 @@ export class BillUpdatesService {
       rejoin: async (followed) => {
         const now = await this.clock.current();
         const current = await this.readableBindings(partnerId, now);
-        const gone = followed.filter((line) => !current.some((binding) => binding._id === line.binding?._id));
-        const ended = await this.unfollowed(gone, now);
-        const added = current.filter(
-          (binding) =>
-            !followed.some(
-              (line) => line.key === binding.partnerUserId && !ended.some((end) => end.line === line),
-            ),
+        const currentIds = new Set(current.map((binding) => binding._id));
+        const ended = await this.unfollowed(
+          followed.filter((line) => !line.binding || !currentIds.has(line.binding._id)),
+          now,
         );
+        const endedLines = new Set(ended.map((end) => end.line));
+        const staying = new Set(followed.filter((line) => !endedLines.has(line)).map((line) => line.key));
+        const added = current.filter((binding) => !staying.has(binding.partnerUserId));
         return { join: await this.partnerLines(added, undefined, true), ended };
       },
       // After each read, only the bindings of the lines that gave updates, by id (a busy partner's
@@ -173,28 +175,34 @@ export class BillUpdatesService {
   }
 
   /**
-   * The users a resumed cursor names who are no longer bound: how each one's newest binding ended
-   * (a user the partner never had a binding with is left out, unsaid).
+   * The users a resumed cursor names who are no longer bound: how the newest binding each was
+   * followed under ended (a user never followed under one is left out, unsaid).
    */
   private async endedSince(
     partnerId: string,
     resume: ReadonlyMap<string, number>,
     bound: readonly ChannelBindingDoc[],
     now: Date,
-  ): Promise<BindingEnd[]> {
-    const gone = [...resume.keys()].filter((key) => !bound.some((binding) => binding.partnerUserId === key));
+  ): Promise<EndedSince[]> {
+    const boundKeys = new Set(bound.map((binding) => binding.partnerUserId));
+    const gone = [...resume.keys()].filter((key) => !boundKeys.has(key));
     const newest = new Map<string, ChannelBindingDoc>();
     for (let start = 0; start < gone.length; start += this.options.bindingsPerRead) {
       const keys = gone.slice(start, start + this.options.bindingsPerRead);
       for (const binding of await this.repos.channelBindings.ofPartnerUsers(partnerId, keys)) {
         const seen = newest.get(binding.partnerUserId);
-        if (!seen || binding.createdAt > seen.createdAt) newest.set(binding.partnerUserId, binding);
+        if (followsUnder(binding) && (!seen || binding.createdAt > seen.createdAt))
+          newest.set(binding.partnerUserId, binding);
       }
     }
-    return [...newest.values()].flatMap((binding) => {
-      const end = streamEndOf(binding, now);
-      if (!end) return []; // bound again since the read above: it joins at the next tick
-      return [{ partnerUserId: binding.partnerUserId, lineId: creditLineIdOf(binding.userId), ...end }];
+    return gone.flatMap((key) => {
+      const binding = newest.get(key);
+      const end = binding && streamEndOf(binding, now);
+      // None: never followed, or bound again since the read above (it joins at the next tick).
+      if (!end) return [];
+      return [
+        { partnerUserId: key, lineId: creditLineIdOf(binding.userId), sequence: resume.get(key)!, ...end },
+      ];
     });
   }
 
@@ -202,12 +210,11 @@ export class BillUpdatesService {
   private async unfollowed(lines: readonly Followed[], now: Date): Promise<Unfollowed[]> {
     if (lines.length === 0) return [];
     const ids = lines.flatMap((line) => (line.binding ? [line.binding._id] : []));
-    const read = await this.repos.channelBindings.findByIds(ids);
+    const read = new Map(
+      (await this.repos.channelBindings.findByIds(ids)).map((binding) => [binding._id, binding]),
+    );
     return lines.flatMap((line) => {
-      const end = streamEndOf(
-        read.find((binding) => binding._id === line.binding?._id),
-        now,
-      );
+      const end = streamEndOf(line.binding ? read.get(line.binding._id) : undefined, now);
       return end ? [{ line, partnerUserId: line.key, lineId: line.lineId, ...end }] : [];
     });
   }
@@ -219,7 +226,8 @@ export class BillUpdatesService {
       (afterId, first) => this.repos.channelBindings.activePageOfPartner(partnerId, afterId, first),
       this.options.bindingsPerRead,
     );
-    for await (const binding of bindings) if (!streamEndOf(binding, now)) readable.push(binding);
+    for await (const binding of bindings)
+      if (followsUnder(binding) && !streamEndOf(binding, now)) readable.push(binding);
     return readable;
   }
 
@@ -307,7 +315,7 @@ export class BillUpdatesService {
   private tail(stream: {
     lines: LineToFollow[];
     /** Users a resumed cursor names whose binding ended since: said first. */
-    endedBefore?: readonly BindingEnd[];
+    endedBefore?: readonly EndedSince[];
     expiresAtMs: number | undefined;
     cursorOf: (positions: ReadonlyMap<string, number>) => string;
     /** On a tick, before reading: lines to add, and followed lines that may no longer be read. */
@@ -331,7 +339,7 @@ export class BillUpdatesService {
     };
     const add = (line: LineToFollow): Followed | undefined => {
       if (closed) return undefined;
-      const entry: Followed = { ...line, look: true, unlisten: () => undefined };
+      const entry: Followed = { ...line, look: true, dropped: false, unlisten: () => undefined };
       entry.unlisten = watch.follow(line.lineId, () => {
         entry.look = true;
         rouse();
@@ -351,32 +359,48 @@ export class BillUpdatesService {
       for (const line of followed) line.unlisten();
       wake?.();
     };
-    const cursor = () => stream.cursorOf(new Map(followed.map((line) => [line.key, line.sequence])));
-    // Unfollowed lines leave the cursor first, so resuming after their BINDING_ENDED skips them.
+    /** Where the stream stands after what it handed out so far (and users still to be told of). */
+    const cursor = (toTell: readonly EndedSince[] = []) =>
+      stream.cursorOf(
+        new Map([
+          ...followed.map((line): [string, number] => [line.key, line.sequence]),
+          ...toTell.map((end): [string, number] => [end.partnerUserId, end.sequence]),
+        ]),
+      );
+    // One at a time: each BINDING_ENDED's cursor leaves out its user and those told before, and
+    // still holds the ones told after, so resuming from any of them misses none.
     const unfollow = (ended: readonly Unfollowed[]) => {
-      for (const { line } of ended) {
-        line.unlisten();
-        followed.splice(followed.indexOf(line), 1);
+      for (const end of ended) {
+        if (end.line.dropped) continue;
+        end.line.dropped = true;
+        end.line.unlisten();
+        followed.splice(followed.indexOf(end.line), 1);
+        buffered.push(bindingEndedEvent(end, cursor()));
       }
-      for (const end of ended) buffered.push(bindingEndedEvent(end, cursor()));
     };
-    for (const end of stream.endedBefore ?? []) buffered.push(bindingEndedEvent(end, cursor()));
+    const endedBefore = stream.endedBefore ?? [];
+    endedBefore.forEach((end, told) =>
+      buffered.push(bindingEndedEvent(end, cursor(endedBefore.slice(told + 1)))),
+    );
+    // Reads move nothing: what a line shows is handed out (and its position moved) only once its
+    // binding is confirmed, so no cursor holds a position past entries that were dropped.
     const read = async (line: Followed): Promise<LineRead> => {
       line.look = false;
-      const events: BillUpdateEvent[] = [];
+      const shown: Shown[] = [];
       const disclosed = new Set<ConsentField>();
+      let position = line.sequence;
       for (let n = 0; n < batch; n += 1) {
-        const entry = await watch.entry(line.lineId, line.sequence + 1);
+        const entry = await watch.entry(line.lineId, position + 1);
         if (!entry) break;
-        line.sequence = entry.sequence;
-        const shown = eventOf(entry, line, cursor);
-        if (shown) {
-          events.push(shown.event);
-          for (const field of shown.disclosed) disclosed.add(field);
+        position = entry.sequence;
+        const one = eventOf(entry, line);
+        if (one) {
+          shown.push(one);
+          for (const field of one.disclosed) disclosed.add(field);
         }
         if (n === batch - 1) line.look = true; // more to read
       }
-      return { events, disclosed };
+      return { shown, disclosed, position };
     };
     const iterator: AsyncIterableIterator<BillUpdateEvent> = {
       async next() {
@@ -401,21 +425,27 @@ export class BillUpdatesService {
                 }
               }
               ticked = false;
-              const reading = toRead.filter((line) => followed.includes(line));
+              const reading = toRead.filter((line) => !line.dropped);
               const results: ({ line: Followed } & LineRead)[] = [];
               for (const line of reading) if (!closed) results.push({ line, ...(await read(line)) });
-              const news = results.filter(({ events }) => events.length > 0);
+              const moved = results.filter(({ line, position }) => position > line.sequence);
               // A partner's bindings are confirmed after the read: an entry written after a withdrawal
               // is read before the withdrawal is looked for, so what was read of that user never goes out.
               const ended =
-                stream.confirm && news.length > 0 ? await stream.confirm(news.map(({ line }) => line)) : [];
-              for (const { line, events, disclosed } of news) {
-                if (ended.some((end) => end.line === line)) continue;
-                buffered.push(...events);
-                if (line.binding) await recordRead(line.binding, disclosed);
+                stream.confirm && moved.length > 0 ? await stream.confirm(moved.map(({ line }) => line)) : [];
+              const endedLines = new Set(ended.map((end) => end.line));
+              for (const { line, shown, disclosed, position } of moved) {
+                if (closed) break; // the client left: nothing more is handed out, or logged as read
+                if (endedLines.has(line)) continue;
+                for (const one of shown) {
+                  line.sequence = one.sequence;
+                  buffered.push({ ...one.update, cursor: cursor() });
+                }
+                line.sequence = position;
+                if (line.binding && shown.length > 0) await recordRead(line.binding, disclosed);
               }
               unfollow(ended);
-              if (reading.some((line) => line.look && followed.includes(line))) woken = true;
+              if (reading.some((line) => line.look && !line.dropped)) woken = true;
               continue;
             }
             await new Promise<void>((resolve) => (wake = resolve));
@@ -454,20 +484,27 @@ function bindingEndedEvent({ partnerUserId, lineId, code, at }: BindingEnd, curs
   };
 }
 
-/** What one read of a line hands out, and the consent fields it discloses (partner streams). */
+/** An entry as this stream may show it: its update (the cursor is set as it is handed out). */
+interface Shown {
+  update: Omit<BillUpdateEvent, 'cursor'>;
+  sequence: number;
+  disclosed: readonly ConsentField[];
+}
+
+/** What one read of a line found to show, what that discloses (partner streams), and how far it read. */
 interface LineRead {
-  events: BillUpdateEvent[];
+  shown: Shown[];
   disclosed: Set<ConsentField>;
+  position: number;
 }
 
 /** The update an entry makes as this stream may see it, with what it discloses; or none. */
 function eventOf(
   entry: LedgerEntryDoc,
   line: Pick<Followed, 'partnerUserId' | 'binding'>,
-  cursor: () => string,
-): { event: BillUpdateEvent; disclosed: readonly ConsentField[] } | undefined {
-  // A partner sees nothing from before the user granted this binding, whatever its cursor says.
-  if (line.binding && entry.at.getTime() < line.binding.consent.grantedAt.getTime()) return undefined;
+): Shown | undefined {
+  // A partner sees nothing from outside its consent's time, whatever its cursor says.
+  if (line.binding && !inConsentTime(line.binding.consent, entry.at)) return undefined;
   const update = billUpdateOf(entry);
   if (!update) return undefined;
   // A partner hears of a limit or status change only if its consent covers that (core decides).
@@ -476,19 +513,21 @@ function eventOf(
   const bill =
     entry.stateAfter.bills.find((candidate) => candidate.billId === update.billId) ??
     entry.effects?.bills.find((candidate) => candidate.billId === update.billId);
-  const event: BillUpdateEvent = {
-    cursor: cursor(),
-    kind: update.kind,
-    occurredAt: entry.at,
-    lineId: entry.lineId,
-    partnerUserId: line.partnerUserId,
-    availableAfterMinor:
-      !line.binding || disclosed.includes('AVAILABLE_CREDIT')
-        ? lineFigures(entry.stateAfter).availableMinor
-        : null,
-    billId: update.billId,
-    billAfter: bill ? billSummaryOf(bill) : null,
-    endedBecause: null,
+  return {
+    update: {
+      kind: update.kind,
+      occurredAt: entry.at,
+      lineId: entry.lineId,
+      partnerUserId: line.partnerUserId,
+      availableAfterMinor:
+        !line.binding || disclosed.includes('AVAILABLE_CREDIT')
+          ? lineFigures(entry.stateAfter).availableMinor
+          : null,
+      billId: update.billId,
+      billAfter: bill ? billSummaryOf(bill) : null,
+      endedBecause: null,
+    },
+    sequence: entry.sequence,
+    disclosed,
   };
-  return { event, disclosed };
 }

@@ -1,5 +1,5 @@
 import type { BillUpdate, BillUpdateKind } from '../ledger/bill-updates';
-import { type BindingView, type ConsentField, consentRefusal } from './consent';
+import type { BindingView, ConsentField, ConsentRecord } from './consent';
 
 /** What a partner's binding must cover for its stream to follow the user at all. */
 export const partnerStreamConsent: ConsentField = 'BILL_SUMMARY';
@@ -8,22 +8,37 @@ export const partnerStreamConsent: ConsentField = 'BILL_SUMMARY';
 export const partnerStreamKinds = ['BINDING_ENDED'] as const;
 export type PartnerStreamKind = (typeof partnerStreamKinds)[number];
 
-/** Why a partner's stream stopped following a user: the code a read of that user now gets. */
-export type StreamEndCode = NonNullable<ReturnType<typeof consentRefusal>>;
+/** Why a partner's stream stopped following a user: the code a read of that user then gets. */
+export const streamEndCodes = ['BINDING_NOT_ACTIVE', 'CONSENT_EXPIRED'] as const;
+export type StreamEndCode = (typeof streamEndCodes)[number];
+
+/** A binding a partner's stream follows its user under while it lasts: granted, with consent to bills. */
+export function followsUnder(binding: BindingView): boolean {
+  return binding.status !== 'REJECTED' && binding.consent.fields.includes(partnerStreamConsent);
+}
 
 /**
- * Why and since when a partner's stream may no longer follow a user under this binding, or null
- * while it may: withdrawn (or unbound) since it ended, expired since its consent's end. A binding
- * that cannot be read any more has ended, as of `now`.
+ * Whether an entry at `at` falls in the consent's time: from its grant to its end. (A binding
+ * withdrawn is found ended before anything read after it goes out.)
+ */
+export function inConsentTime(consent: Pick<ConsentRecord, 'grantedAt' | 'expiresAt'>, at: Date): boolean {
+  return consent.grantedAt.getTime() <= at.getTime() && at.getTime() < consent.expiresAt.getTime();
+}
+
+/**
+ * Why and since when a partner's stream may no longer follow a user under this binding (one it
+ * follows under), or null while it may. A consent that ran out before the binding was withdrawn or
+ * replaced ended it first; a binding that cannot be read any more ended as of `now`.
  */
 export function streamEndOf(
   binding: (BindingView & { endedAt?: Date }) | undefined,
   now: Date,
 ): { code: StreamEndCode; at: Date } | null {
-  const code = consentRefusal(binding, partnerStreamConsent, now);
-  if (!code) return null;
-  const at = code === 'CONSENT_EXPIRED' ? binding!.consent.expiresAt : (binding?.endedAt ?? now);
-  return { code, at };
+  if (!binding) return { code: 'BINDING_NOT_ACTIVE', at: now };
+  const endedAt = binding.status === 'ACTIVE' ? undefined : (binding.endedAt ?? now);
+  const { expiresAt } = binding.consent;
+  if (expiresAt.getTime() <= (endedAt ?? now).getTime()) return { code: 'CONSENT_EXPIRED', at: expiresAt };
+  return endedAt ? { code: 'BINDING_NOT_ACTIVE', at: endedAt } : null;
 }
 
 /**

@@ -7,7 +7,8 @@ import {
   noBillUpdateConsent,
   partnerConsentsByKind,
   partnerStreamKinds,
-  type StreamEndCode,
+  streamEndCodes,
+  type StreamEndCode as StreamEndCodeValue,
   unsharedUnlessAboutBill,
 } from '../../core/partners/bill-update-consent';
 import { enumFrom } from '../common/enum-from';
@@ -38,7 +39,18 @@ export const BillUpdateKind = enumFrom(
     LINE_STATUS_CHANGED:
       'The daily review froze the line, or it is active again once nothing is overdue (opened by the payment or refund that paid the last overdue bill, else by the daily review; opening, it makes a limit cut that was waiting)',
     BINDING_ENDED:
-      "Partner streams only, from no ledger entry: the user's binding ended (withdrawn, unbound or its consent expired; `endedBecause` says which, `occurredAt` when). The stream follows that user no more and goes on with the others; a user who binds again is followed from the new grant",
+      "Partner streams only, from no ledger entry: the user's binding ended (withdrawn, or its consent ran out; `endedBecause` says which, `occurredAt` when). The stream follows that user no more and goes on with the others; a user who binds again is followed from the new grant",
+  },
+);
+
+export const BindingEndedBecause = enumFrom(
+  'BindingEndedBecause',
+  streamEndCodes,
+  "Why a partner's stream no longer follows a user: the code a read of that user now gets",
+  {
+    BINDING_NOT_ACTIVE: 'The user withdrew the binding (or it can no longer be read)',
+    CONSENT_EXPIRED:
+      'Its consent ran out (before any withdrawal, or replaced by a new grant after it ran out)',
   },
 );
 
@@ -105,12 +117,11 @@ export class BillUpdate {
   })
   billAfter!: BillSnapshot | null;
 
-  @Field(() => String, {
+  @Field(() => BindingEndedBecause, {
     nullable: true,
-    description:
-      'BINDING_ENDED only: the code a read of that user now gets (BINDING_NOT_ACTIVE: withdrawn or unbound; CONSENT_EXPIRED); otherwise null',
+    description: 'BINDING_ENDED only: why the binding ended; otherwise null',
   })
-  endedBecause!: StreamEndCode | null;
+  endedBecause!: StreamEndCodeValue | null;
 
   lineId!: string;
   billId!: string | null;

@@ -7,6 +7,7 @@ import {
   paymentBindingInput,
 } from '../../../src/core/partners/consent';
 import { standingRefusal } from '../../../src/core/policy/decide-authorization';
+import { followsUnder, inConsentTime, streamEndOf } from '../../../src/core/partners/bill-update-consent';
 import { maskName, maskPhone } from '../../../src/core/partners/masking';
 import { isPhoneNumber } from '../../../src/core/partners/partner-payment';
 import { readConsentRules } from '../../../src/subgraphs/common/consent-guard';
@@ -117,5 +118,55 @@ describe('consent guard rules', () => {
     expect(() => readConsentRules(schema)).toThrow(
       'LeakyView.salary is shown to partners but has no consent rule',
     );
+  });
+});
+
+describe("when a partner's stream stops following a user", () => {
+  const grantedAt = new Date('2027-03-01T00:00:00Z');
+  const expiresAt = new Date('2027-03-31T00:00:00Z');
+  const binding = (status: 'ACTIVE' | 'WITHDRAWN' | 'EXPIRED', endedAt?: Date) => ({
+    status,
+    consent: { purpose: 'bills', fields: ['BILL_SUMMARY'], grantedAt, expiresAt },
+    ...(endedAt ? { endedAt } : {}),
+  });
+  const march = (day: number) => new Date(`2027-03-${String(day).padStart(2, '0')}T00:00:00Z`);
+
+  test('an active binding within its consent goes on; past its end, it ended when the consent did', () => {
+    expect(streamEndOf(binding('ACTIVE'), march(10))).toBeNull();
+    expect(streamEndOf(binding('ACTIVE'), new Date('2027-04-02T00:00:00Z'))).toEqual({
+      code: 'CONSENT_EXPIRED',
+      at: expiresAt,
+    });
+  });
+
+  test('withdrawn before its consent ran out: ended at the withdrawal; after: at the consent end', () => {
+    const later = new Date('2027-04-05T00:00:00Z');
+    expect(streamEndOf(binding('WITHDRAWN', march(10)), later)).toEqual({
+      code: 'BINDING_NOT_ACTIVE',
+      at: march(10),
+    });
+    expect(streamEndOf(binding('WITHDRAWN', new Date('2027-04-02T00:00:00Z')), later)).toEqual({
+      code: 'CONSENT_EXPIRED',
+      at: expiresAt,
+    });
+    // Replaced by a new grant after it ran out (status EXPIRED): the consent's end.
+    expect(streamEndOf(binding('EXPIRED', new Date('2027-04-03T00:00:00Z')), later)).toEqual({
+      code: 'CONSENT_EXPIRED',
+      at: expiresAt,
+    });
+    expect(streamEndOf(undefined, later)).toEqual({ code: 'BINDING_NOT_ACTIVE', at: later });
+  });
+
+  test('only granted bindings with consent to bills are followed; entries count from the grant to the end', () => {
+    expect(followsUnder(binding('ACTIVE'))).toBe(true);
+    expect(followsUnder({ ...binding('ACTIVE'), status: 'REJECTED' })).toBe(false);
+    expect(
+      followsUnder({ ...binding('ACTIVE'), consent: { ...binding('ACTIVE').consent, fields: ['PHONE'] } }),
+    ).toBe(false);
+    const consent = binding('ACTIVE').consent;
+    expect(inConsentTime(consent, new Date(grantedAt.getTime() - 1))).toBe(false);
+    expect(inConsentTime(consent, grantedAt)).toBe(true);
+    expect(inConsentTime(consent, new Date(expiresAt.getTime() - 1))).toBe(true);
+    expect(inConsentTime(consent, expiresAt)).toBe(false);
   });
 });
