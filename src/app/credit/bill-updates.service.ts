@@ -195,7 +195,7 @@ export class BillUpdatesService {
           newest.set(binding.partnerUserId, binding);
       }
     }
-    return gone.flatMap((key) => {
+    const ends = gone.flatMap((key) => {
       const binding = newest.get(key);
       const end = binding && streamEndOf(binding, now);
       // None: never followed, or bound again since the read above (it joins at the next tick).
@@ -204,6 +204,7 @@ export class BillUpdatesService {
         { partnerUserId: key, lineId: creditLineIdOf(binding.userId), sequence: resume.get(key)!, ...end },
       ];
     });
+    return ends.sort(byTimeEnded);
   }
 
   /** Of these partner lines, those whose binding (read again, by id) no longer lets them be read. */
@@ -213,10 +214,11 @@ export class BillUpdatesService {
     const read = new Map(
       (await this.repos.channelBindings.findByIds(ids)).map((binding) => [binding._id, binding]),
     );
-    return lines.flatMap((line) => {
+    const ends = lines.flatMap((line) => {
       const end = streamEndOf(line.binding ? read.get(line.binding._id) : undefined, now);
       return end ? [{ line, partnerUserId: line.key, lineId: line.lineId, ...end }] : [];
     });
+    return ends.sort(byTimeEnded);
   }
 
   /** All of a partner's readable bindings, a bounded read at a time. */
@@ -467,6 +469,11 @@ export class BillUpdatesService {
     };
     return iterator;
   }
+}
+
+/** Ends found together are told in the order they happened. */
+function byTimeEnded(one: BindingEnd, other: BindingEnd): number {
+  return one.at.getTime() - other.at.getTime();
 }
 
 /** The partner hears that it no longer follows a user: nothing of the user's line is shown. */
