@@ -44,6 +44,14 @@ function billsBinding(
   };
 }
 
+/** The wallet partner as its stream's viewer. */
+const walletViewer = { userId: partnerId, scopes: ['bindings'], partnerId };
+
+/** Carol bound to the wallet as `lw-carol`, with consent to bills, from `grantedAt` to `expiresAt`. */
+function carolForBills(_id: string, grantedAt: Date, expiresAt: Date): ChannelBindingDoc {
+  return billsBinding(_id, partnerId, 'u_carol', 'lw-carol', grantedAt, expiresAt);
+}
+
 /** The streams' service over `repos`, its timer ticking every `pollMs`. */
 function billUpdates(
   repos: Repositories,
@@ -102,7 +110,7 @@ describe("a partner's bill-update stream", () => {
     const { db, docsRead } = await countedConnection(t.uri);
     const bindingDocsRead = () => docsRead.get('channelBindings') ?? [];
     const service = billUpdates(createRepositories(db), w.clock(), 3_600_000);
-    const stream = await service.follow({ userId: partnerId, scopes: ['bindings'], partnerId }, null);
+    const stream = await service.follow(walletViewer, null);
     try {
       // Opening: the partner's active bindings, Alice's, Bob's (no consent to bills, so not followed)
       // and the 40 others.
@@ -167,18 +175,11 @@ describe("a partner's bill-update stream", () => {
     const w = await world(t.repos);
     await w.at('2027-03-01T02:00:00Z');
     await t.repos.channelBindings.insertOnce(
-      billsBinding(
-        'cb_carol_bills',
-        partnerId,
-        'u_carol',
-        'lw-carol',
-        new Date('2027-03-01T01:00:00Z'),
-        new Date('2027-06-01T00:00:00Z'),
-      ),
+      carolForBills('cb_carol_bills', new Date('2027-03-01T01:00:00Z'), new Date('2027-06-01T00:00:00Z')),
     );
     // No tick for an hour: only the read of Alice's line can find the withdrawal.
     const service = billUpdates(t.repos, w.clock(), 3_600_000);
-    const stream = await service.follow({ userId: partnerId, scopes: ['bindings'], partnerId }, null);
+    const stream = await service.follow(walletViewer, null);
     try {
       const first = stream.next();
       await w.buy('u_alice', 'MALL', 'mall-tea-set', 'before-withdrawal');
@@ -237,10 +238,7 @@ describe("a partner's bill-update stream", () => {
       const seal = new PartnerCursorSeal('a test secret for cursors');
       expect([...seal.open(partnerId, ended.cursor)!.keys()]).toEqual(['lw-carol']);
       expect([...seal.open(partnerId, before.cursor)!.keys()].sort()).toEqual(['lw-88231', 'lw-carol']);
-      const resumed = await service.follow(
-        { userId: partnerId, scopes: ['bindings'], partnerId },
-        before.cursor,
-      );
+      const resumed = await service.follow(walletViewer, before.cursor);
       try {
         const told = (await resumed.next()).value!;
         expect(told).toMatchObject({
@@ -256,10 +254,7 @@ describe("a partner's bill-update stream", () => {
         await resumed.return!();
       }
       // From the ended update's cursor: Carol's purchase, and nothing said of Alice again.
-      const fromEnd = await service.follow(
-        { userId: partnerId, scopes: ['bindings'], partnerId },
-        ended.cursor,
-      );
+      const fromEnd = await service.follow(walletViewer, ended.cursor);
       try {
         const replayed = (await fromEnd.next()).value!;
         expect([replayed.partnerUserId, replayed.kind]).toEqual(['lw-carol', 'PURCHASE_AUTHORIZED']);
@@ -277,17 +272,10 @@ describe("a partner's bill-update stream", () => {
     await w.at('2027-03-01T02:00:00Z');
     const expiresAt = new Date('2027-03-01T03:00:00Z');
     await t.repos.channelBindings.insertOnce(
-      billsBinding(
-        'cb_carol_bills',
-        partnerId,
-        'u_carol',
-        'lw-carol',
-        new Date('2027-03-01T01:00:00Z'),
-        expiresAt,
-      ),
+      carolForBills('cb_carol_bills', new Date('2027-03-01T01:00:00Z'), expiresAt),
     );
     const service = billUpdates(t.repos, w.clock(), 100);
-    const stream = await service.follow({ userId: partnerId, scopes: ['bindings'], partnerId }, null);
+    const stream = await service.follow(walletViewer, null);
     try {
       // 03:30: her consent ended at 03:00; nothing of hers is written, so only a tick can find it.
       const next = stream.next();
@@ -307,14 +295,7 @@ describe("a partner's bill-update stream", () => {
       await w.at('2027-03-01T03:45:00Z');
       await w.buy('u_carol', 'MALL', 'mall-phone-topup-50', 'carol-after-rebind');
       await t.repos.channelBindings.insertOnce(
-        billsBinding(
-          'cb_carol_bills_2',
-          partnerId,
-          'u_carol',
-          'lw-carol',
-          new Date('2027-03-01T03:40:00Z'),
-          new Date('2027-06-01T00:00:00Z'),
-        ),
+        carolForBills('cb_carol_bills_2', new Date('2027-03-01T03:40:00Z'), new Date('2027-06-01T00:00:00Z')),
       );
       expect((await again).value).toMatchObject({ partnerUserId: 'lw-carol', kind: 'PURCHASE_AUTHORIZED' });
     } finally {
@@ -328,18 +309,11 @@ describe("a partner's bill-update stream", () => {
     await w.at('2027-03-01T02:00:00Z');
     const expiresAt = new Date('2027-03-01T03:00:00Z');
     await t.repos.channelBindings.insertOnce(
-      billsBinding(
-        'cb_carol_bills',
-        partnerId,
-        'u_carol',
-        'lw-carol',
-        new Date('2027-03-01T01:00:00Z'),
-        expiresAt,
-      ),
+      carolForBills('cb_carol_bills', new Date('2027-03-01T01:00:00Z'), expiresAt),
     );
     // No tick for an hour: only the read of Carol's line can find the end.
     const service = billUpdates(t.repos, w.clock(), 3_600_000);
-    const stream = await service.follow({ userId: partnerId, scopes: ['bindings'], partnerId }, null);
+    const stream = await service.follow(walletViewer, null);
     try {
       const next = stream.next();
       await w.at('2027-03-01T03:30:00Z');
@@ -362,17 +336,10 @@ describe("a partner's bill-update stream", () => {
     const w = await world(t.repos);
     await w.at('2027-03-01T02:00:00Z');
     await t.repos.channelBindings.insertOnce(
-      billsBinding(
-        'cb_carol_bills',
-        partnerId,
-        'u_carol',
-        'lw-carol',
-        new Date('2027-03-01T01:00:00Z'),
-        new Date('2027-06-01T00:00:00Z'),
-      ),
+      carolForBills('cb_carol_bills', new Date('2027-03-01T01:00:00Z'), new Date('2027-06-01T00:00:00Z')),
     );
     const service = billUpdates(t.repos, w.clock(), 100);
-    const stream = await service.follow({ userId: partnerId, scopes: ['bindings'], partnerId }, null);
+    const stream = await service.follow(walletViewer, null);
     const seal = new PartnerCursorSeal('a test secret for cursors');
     try {
       const first = stream.next();
@@ -391,10 +358,7 @@ describe("a partner's bill-update stream", () => {
       expect([...seal.open(partnerId, one.cursor)!.keys()]).toEqual([two.partnerUserId]);
       expect(seal.open(partnerId, two.cursor)!.size).toBe(0);
       // Resumed from the first: the second end is said again (nothing missed).
-      const fromFirst = await service.follow(
-        { userId: partnerId, scopes: ['bindings'], partnerId },
-        one.cursor,
-      );
+      const fromFirst = await service.follow(walletViewer, one.cursor);
       try {
         expect((await fromFirst.next()).value).toMatchObject({
           kind: 'BINDING_ENDED',
@@ -404,10 +368,7 @@ describe("a partner's bill-update stream", () => {
         await fromFirst.return!();
       }
       // Resumed from the second (nobody followed): a user who binds later is followed all the same.
-      const fromLast = await service.follow(
-        { userId: partnerId, scopes: ['bindings'], partnerId },
-        two.cursor,
-      );
+      const fromLast = await service.follow(walletViewer, two.cursor);
       try {
         const next = fromLast.next();
         await t.repos.channelBindings.insertOnce(
