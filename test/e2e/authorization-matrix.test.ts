@@ -687,6 +687,8 @@ describe('authorization matrix', () => {
     let value: unknown = result.data;
     for (const key of probe.path) value = (value as Record<string, unknown> | null | undefined)?.[key];
     if (value === null || value === undefined) return 'deny';
+    // A partner's stream says a user's binding ended, and nothing of that user: its way to deny.
+    if ((value as { kind?: string }).kind === 'BINDING_ENDED') return 'deny';
     const userErrors = (value as { userErrors?: { code: string }[] }).userErrors ?? [];
     if (userErrors.some((error) => denyCodes.has(error.code))) return 'deny';
     // MATRIX_DEBUG=1 prints every call and its answer.

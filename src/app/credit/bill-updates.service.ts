@@ -147,10 +147,21 @@ export class BillUpdatesService {
     const now = await this.clock.current();
     const bindings = await this.readableBindings(partnerId, now);
     // Users of a resumed cursor whose binding ended since are told of first, then left out.
+    const endedBefore = resume ? await this.endedSince(partnerId, resume, bindings, now) : [];
+    // A cursor naming users, none bound or told of (never followed by this partner), is refused:
+    // there is nothing in it to resume, and nothing of them to say.
+    if (resume && resume.size > 0 && endedBefore.length === 0) {
+      const boundKeys = new Set(bindings.map((binding) => binding.partnerUserId));
+      if (![...resume.keys()].some((key) => boundKeys.has(key)))
+        throw new AppError(
+          'BINDING_NOT_ACTIVE',
+          'No user of this cursor is bound to you with consent to bills',
+        );
+    }
     const lines = await this.partnerLines(bindings, resume);
     return this.tail({
       lines,
-      endedBefore: resume ? await this.endedSince(partnerId, resume, bindings, now) : [],
+      endedBefore,
       expiresAtMs: viewer.expiresAtMs,
       cursorOf: (positions) => this.partnerCursors.seal(partnerId, positions),
       // On a tick, all the partner's bindings: one that ended is unfollowed, a new one joins (a
