@@ -1,6 +1,6 @@
 import type { CommandSucceededEvent } from 'mongodb';
 import { PartnerCursorSeal } from '../../src/app/credit/bill-update-cursor';
-import { BillUpdatesService } from '../../src/app/credit/bill-updates.service';
+import { type BillUpdateEvent, BillUpdatesService } from '../../src/app/credit/bill-updates.service';
 import { LineWatch } from '../../src/app/credit/line-watch';
 import { BindingService } from '../../src/app/wallets/binding.service';
 import { ledgerNotices } from '../../src/ledger/ledger-notices';
@@ -66,6 +66,22 @@ function billUpdates(
     new PartnerCursorSeal('a test secret for cursors'),
     { batch: 100, bindingsPerRead },
   );
+}
+
+/** The first `count` updates of the wallet's stream resumed from `after`; then it is closed. */
+async function resumedUpdates(
+  service: BillUpdatesService,
+  after: string,
+  count: number,
+): Promise<BillUpdateEvent[]> {
+  const stream = await service.follow(walletViewer, after);
+  try {
+    const updates: BillUpdateEvent[] = [];
+    while (updates.length < count) updates.push((await stream.next()).value!);
+    return updates;
+  } finally {
+    await stream.return!();
+  }
 }
 
 /** A connection whose find replies are counted: documents per reply, by collection. */
@@ -238,29 +254,18 @@ describe("a partner's bill-update stream", () => {
       const seal = new PartnerCursorSeal('a test secret for cursors');
       expect([...seal.open(partnerId, ended.cursor)!.keys()]).toEqual(['lw-carol']);
       expect([...seal.open(partnerId, before.cursor)!.keys()].sort()).toEqual(['lw-88231', 'lw-carol']);
-      const resumed = await service.follow(walletViewer, before.cursor);
-      try {
-        const told = (await resumed.next()).value!;
-        expect(told).toMatchObject({
-          kind: 'BINDING_ENDED',
-          partnerUserId: 'lw-88231',
-          endedBecause: 'BINDING_NOT_ACTIVE',
-          occurredAt: ended.occurredAt,
-        });
-        expect([...seal.open(partnerId, told.cursor)!.keys()]).toEqual(['lw-carol']);
-        const replayed = (await resumed.next()).value!;
-        expect([replayed.partnerUserId, replayed.kind]).toEqual(['lw-carol', 'PURCHASE_AUTHORIZED']);
-      } finally {
-        await resumed.return!();
-      }
+      const [told, replayed] = await resumedUpdates(service, before.cursor, 2);
+      expect(told).toMatchObject({
+        kind: 'BINDING_ENDED',
+        partnerUserId: 'lw-88231',
+        endedBecause: 'BINDING_NOT_ACTIVE',
+        occurredAt: ended.occurredAt,
+      });
+      expect([...seal.open(partnerId, told!.cursor)!.keys()]).toEqual(['lw-carol']);
+      expect([replayed!.partnerUserId, replayed!.kind]).toEqual(['lw-carol', 'PURCHASE_AUTHORIZED']);
       // From the ended update's cursor: Carol's purchase, and nothing said of Alice again.
-      const fromEnd = await service.follow(walletViewer, ended.cursor);
-      try {
-        const replayed = (await fromEnd.next()).value!;
-        expect([replayed.partnerUserId, replayed.kind]).toEqual(['lw-carol', 'PURCHASE_AUTHORIZED']);
-      } finally {
-        await fromEnd.return!();
-      }
+      const [fromEnd] = await resumedUpdates(service, ended.cursor, 1);
+      expect([fromEnd!.partnerUserId, fromEnd!.kind]).toEqual(['lw-carol', 'PURCHASE_AUTHORIZED']);
     } finally {
       await stream.return!();
     }
@@ -358,15 +363,8 @@ describe("a partner's bill-update stream", () => {
       expect([...seal.open(partnerId, one.cursor)!.keys()]).toEqual([two.partnerUserId]);
       expect(seal.open(partnerId, two.cursor)!.size).toBe(0);
       // Resumed from the first: the second end is said again (nothing missed).
-      const fromFirst = await service.follow(walletViewer, one.cursor);
-      try {
-        expect((await fromFirst.next()).value).toMatchObject({
-          kind: 'BINDING_ENDED',
-          partnerUserId: two.partnerUserId,
-        });
-      } finally {
-        await fromFirst.return!();
-      }
+      const [fromFirst] = await resumedUpdates(service, one.cursor, 1);
+      expect(fromFirst).toMatchObject({ kind: 'BINDING_ENDED', partnerUserId: two.partnerUserId });
       // Resumed from the second (nobody followed): a user who binds later is followed all the same.
       const fromLast = await service.follow(walletViewer, two.cursor);
       try {

@@ -147,17 +147,16 @@ export class BillUpdatesService {
     const now = await this.clock.current();
     const bindings = await this.readableBindings(partnerId, now);
     // Users of a resumed cursor whose binding ended since are told of first, then left out.
-    const endedBefore = resume ? await this.endedSince(partnerId, resume, bindings, now) : [];
+    const boundKeys = new Set(bindings.map((binding) => binding.partnerUserId));
+    const gone = [...(resume?.keys() ?? [])].filter((key) => !boundKeys.has(key));
+    const endedBefore = resume ? await this.endedSince(partnerId, resume, gone, now) : [];
     // A cursor naming users, none bound or told of (never followed by this partner), is refused:
     // there is nothing in it to resume, and nothing of them to say.
-    if (resume && resume.size > 0 && endedBefore.length === 0) {
-      const boundKeys = new Set(bindings.map((binding) => binding.partnerUserId));
-      if (![...resume.keys()].some((key) => boundKeys.has(key)))
-        throw new AppError(
-          'BINDING_NOT_ACTIVE',
-          'No user of this cursor is bound to you with consent to bills',
-        );
-    }
+    if (gone.length > 0 && gone.length === resume?.size && endedBefore.length === 0)
+      throw new AppError(
+        'BINDING_NOT_ACTIVE',
+        'No user of this cursor is bound to you with consent to bills',
+      );
     const lines = await this.partnerLines(bindings, resume);
     return this.tail({
       lines,
@@ -186,17 +185,15 @@ export class BillUpdatesService {
   }
 
   /**
-   * The users a resumed cursor names who are no longer bound: how the newest binding each was
-   * followed under ended (a user never followed under one is left out, unsaid).
+   * Of the users a resumed cursor names, those no longer bound (`gone`): how the newest binding each
+   * was followed under ended (a user never followed under one is left out, unsaid).
    */
   private async endedSince(
     partnerId: string,
     resume: ReadonlyMap<string, number>,
-    bound: readonly ChannelBindingDoc[],
+    gone: readonly string[],
     now: Date,
   ): Promise<EndedSince[]> {
-    const boundKeys = new Set(bound.map((binding) => binding.partnerUserId));
-    const gone = [...resume.keys()].filter((key) => !boundKeys.has(key));
     const newest = new Map<string, ChannelBindingDoc>();
     for (let start = 0; start < gone.length; start += this.options.bindingsPerRead) {
       const keys = gone.slice(start, start + this.options.bindingsPerRead);

@@ -1,5 +1,11 @@
 import type { BillUpdate, BillUpdateKind } from '../ledger/bill-updates';
-import type { BindingView, ConsentField, ConsentRecord } from './consent';
+import {
+  type bindingRefusal,
+  type BindingView,
+  type ConsentField,
+  type ConsentRecord,
+  consentRanOutBy,
+} from './consent';
 
 /** What a partner's binding must cover for its stream to follow the user at all. */
 export const partnerStreamConsent: ConsentField = 'BILL_SUMMARY';
@@ -9,7 +15,10 @@ export const partnerStreamKinds = ['BINDING_ENDED'] as const;
 export type PartnerStreamKind = (typeof partnerStreamKinds)[number];
 
 /** Why a partner's stream stopped following a user: the code a read of that user then gets. */
-export const streamEndCodes = ['BINDING_NOT_ACTIVE', 'CONSENT_EXPIRED'] as const;
+export const streamEndCodes = [
+  'BINDING_NOT_ACTIVE',
+  'CONSENT_EXPIRED',
+] as const satisfies readonly NonNullable<ReturnType<typeof bindingRefusal>>[];
 export type StreamEndCode = (typeof streamEndCodes)[number];
 
 /** A binding a partner's stream follows its user under while it lasts: granted, with consent to bills. */
@@ -22,7 +31,7 @@ export function followsUnder(binding: BindingView): boolean {
  * withdrawn is found ended before anything read after it goes out.)
  */
 export function inConsentTime(consent: Pick<ConsentRecord, 'grantedAt' | 'expiresAt'>, at: Date): boolean {
-  return consent.grantedAt.getTime() <= at.getTime() && at.getTime() < consent.expiresAt.getTime();
+  return consent.grantedAt.getTime() <= at.getTime() && !consentRanOutBy(consent, at);
 }
 
 /**
@@ -36,8 +45,8 @@ export function streamEndOf(
 ): { code: StreamEndCode; at: Date } | null {
   if (!binding) return { code: 'BINDING_NOT_ACTIVE', at: now };
   const endedAt = binding.status === 'ACTIVE' ? undefined : (binding.endedAt ?? now);
-  const { expiresAt } = binding.consent;
-  if (expiresAt.getTime() <= (endedAt ?? now).getTime()) return { code: 'CONSENT_EXPIRED', at: expiresAt };
+  if (consentRanOutBy(binding.consent, endedAt ?? now))
+    return { code: 'CONSENT_EXPIRED', at: binding.consent.expiresAt };
   return endedAt ? { code: 'BINDING_NOT_ACTIVE', at: endedAt } : null;
 }
 

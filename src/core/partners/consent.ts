@@ -118,13 +118,18 @@ export function paymentBindingInput(binding: BindingView): {
   };
 }
 
+/** A consent has run out at `at` from its `expiresAt` on (that instant included). */
+export function consentRanOutBy(consent: Pick<ConsentRecord, 'expiresAt'>, at: Date): boolean {
+  return consent.expiresAt.getTime() <= at.getTime();
+}
+
 /** Why a partner cannot use this binding at all at `now` (withdrawn, refused, expired), or null. */
 export function bindingRefusal(
   binding: BindingView | undefined,
   now: Date,
 ): 'BINDING_NOT_ACTIVE' | 'CONSENT_EXPIRED' | null {
   if (!binding || binding.status !== 'ACTIVE') return 'BINDING_NOT_ACTIVE';
-  if (binding.consent.expiresAt.getTime() <= now.getTime()) return 'CONSENT_EXPIRED';
+  if (consentRanOutBy(binding.consent, now)) return 'CONSENT_EXPIRED';
   return null;
 }
 
