@@ -479,7 +479,7 @@ export class BillUpdatesService {
   }
 }
 
-/** Ends found together are told in the order they happened. */
+/** Ends found together are told in the order they happened (across finds, in the order found). */
 function byTimeEnded(one: BindingEnd, other: BindingEnd): number {
   return one.at.getTime() - other.at.getTime();
 }
